@@ -1,0 +1,70 @@
+import type { Bar, Tick, Timeframe } from '../domain';
+
+/** What one `insertTicks` call did. Duplicates by (symbol, id) are skipped, never stored twice. */
+export interface InsertResult {
+  inserted: number;
+  duplicates: number;
+}
+
+export interface SymbolSummary {
+  symbol: string;
+  ticks: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  lastId: number | null;
+}
+
+export interface TickQuery {
+  symbol: string;
+  /** Inclusive lower bound, epoch ms. */
+  from?: number;
+  /** Exclusive upper bound, epoch ms. */
+  to?: number;
+  limit?: number;
+}
+
+export interface BarQuery {
+  symbol: string;
+  tf: Timeframe;
+  /** Bars whose start is >= from (epoch ms). */
+  from?: number;
+  /** Bars whose start is < to (epoch ms). */
+  to?: number;
+  limit?: number;
+}
+
+export interface StoreHealth {
+  ok: boolean;
+  kind: 'sqlite' | 'postgres';
+  detail: string;
+}
+
+/**
+ * The tick and bar store. SQLite (embedded default) and PostgreSQL (scale-out) implement it.
+ * All methods are async so that both engines fit; the SQLite one does its work synchronously
+ * inside them.
+ *
+ * Bars (1s, 1m, 5m) are maintained by the store as ticks are inserted, including ticks that
+ * arrive late (backfill): a bar always equals what its interval's stored ticks give.
+ */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  /** Inserts a batch in one transaction, updating bars; duplicates by (symbol, id) are skipped. */
+  insertTicks(ticks: readonly Tick[]): Promise<InsertResult>;
+  /** Highest stored trade id of a symbol, or null if none. */
+  lastTradeId(symbol: string): Promise<number | null>;
+  /** Ticks ordered by (ts, id). */
+  ticks(q: TickQuery): Promise<Tick[]>;
+  /** Streams ticks ordered by (ts, id) without holding the whole range in memory. */
+  iterateTicks(q: TickQuery): AsyncIterable<Tick>;
+  /** Bars ordered by start; the bar in progress has final = false. */
+  bars(q: BarQuery): Promise<Bar[]>;
+  /** Streams bars ordered by start. */
+  iterateBars(q: BarQuery): AsyncIterable<Bar>;
+  /** Symbols with stored ticks. */
+  symbols(): Promise<SymbolSummary[]>;
+  /** Deletes ticks and bars older than `beforeMs`; returns the number of ticks deleted. */
+  deleteBefore(beforeMs: number): Promise<number>;
+  health(): Promise<StoreHealth>;
+  close(): Promise<void>;
+}
