@@ -33,6 +33,17 @@ export interface BarQuery {
   limit?: number;
 }
 
+/** A notification Grafana's alerting sent to the collector's webhook (`POST /api/alerts`). */
+export interface StoredAlert {
+  id: number;
+  /** When the collector received it, epoch ms. */
+  receivedAt: number;
+  /** Grafana's `status`: firing | resolved. */
+  status: string;
+  /** The whole webhook payload as Grafana sent it. */
+  payload: unknown;
+}
+
 export interface StoreHealth {
   ok: boolean;
   kind: 'sqlite' | 'postgres';
@@ -65,6 +76,10 @@ export interface Store {
   symbols(): Promise<SymbolSummary[]>;
   /** Deletes ticks and bars older than `beforeMs`; returns the number of ticks deleted. */
   deleteBefore(beforeMs: number): Promise<number>;
+  /** Stores one alert webhook payload; returns it with its id. */
+  insertAlert(receivedAt: number, status: string, payload: unknown): Promise<StoredAlert>;
+  /** The newest alerts first. */
+  alerts(limit: number): Promise<StoredAlert[]>;
   health(): Promise<StoreHealth>;
   close(): Promise<void>;
 }
