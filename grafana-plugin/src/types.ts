@@ -50,9 +50,19 @@ interface PairQueryBase extends QueryBase {
   exitZ?: number;
 }
 
+/** The columns of an analytics frame besides time. */
+export const ANALYTICS_FIELDS = ['beta', 'alpha', 'spread', 'zscore', 'signal', 'correlation'] as const;
+export type AnalyticsField = (typeof ANALYTICS_FIELDS)[number];
+
 /** Time series of beta, alpha, spread, z-score, signal and correlation. */
 export interface AnalyticsQuery extends PairQueryBase {
   queryType: 'analytics';
+  /**
+   * Only these columns besides time, in this order; all when absent. A Grafana alert rule
+   * needs a frame with exactly one numeric field (each numeric field is a series, and so an
+   * alert instance), so the provisioned |z| > 2 rules ask for `['zscore']`.
+   */
+  fields?: AnalyticsField[];
 }
 
 /** The latest values of a pair: beta, z, signal, ADF, Engle-Granger, half-life, correlation. */
