@@ -4,6 +4,8 @@ import type { Bar, Tick, Timeframe } from '../domain';
 export interface InsertResult {
   inserted: number;
   duplicates: number;
+  /** Ticks that failed `tickProblem` (domain/tick.ts): counted, logged once per batch, skipped. */
+  invalid?: number;
 }
 
 export interface SymbolSummary {
@@ -74,8 +76,17 @@ export interface Store {
   iterateBars(q: BarQuery): AsyncIterable<Bar>;
   /** Symbols with stored ticks. */
   symbols(): Promise<SymbolSummary[]>;
-  /** Deletes ticks and bars older than `beforeMs`; returns the number of ticks deleted. */
+  /**
+   * Deletes ticks and bars older than `beforeMs`; returns the number of ticks deleted. The cut is
+   * rounded down to a 5-minute boundary so that every remaining bar still equals its stored ticks.
+   */
   deleteBefore(beforeMs: number): Promise<number>;
+  /**
+   * Recomputes the bars of `symbol` from its stored ticks over [from, to) (widened to 5-minute
+   * boundaries); returns the number of ticks read. Bars are already kept right on insert, late
+   * ticks included: this is a repair tool (and the canonical in-order float sums).
+   */
+  rebuildBars(symbol: string, from: number, to: number): Promise<number>;
   /** Stores one alert webhook payload; returns it with its id. */
   insertAlert(receivedAt: number, status: string, payload: unknown): Promise<StoredAlert>;
   /** The newest alerts first. */

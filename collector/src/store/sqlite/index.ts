@@ -1,0 +1,441 @@
+/**
+ * The embedded store: SQLite through better-sqlite3 (synchronous; each async method does its
+ * work at once). WAL journal with synchronous=NORMAL: a committed batch survives a process
+ * crash, and the last few batches may be lost only if the machine loses power. Readers in other
+ * processes (an API replica) never block the writer.
+ *
+ *   const store = await openSqliteStore({ path: './data/collector.db' });
+ *   await store.insertTicks(ticks);              // one transaction: ticks + bars + counters
+ *   for await (const t of store.iterateTicks({ symbol: 'BTCUSDT', from, to })) ...
+ *
+ * Schema and why it is laid out so: ./migrations.ts. Bar merging and finality: ../bars.ts.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { TIMEFRAMES, TIMEFRAME_MS, tickProblem, type Bar, type Tick, type Timeframe } from '../../domain';
+import { log } from '../../log';
+import { DEFAULT_FINAL_GRACE_MS, accumulateBars, isFinal, retentionCut, toBar, type PartialBar } from '../bars';
+import type { BarQuery, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import { MIGRATIONS } from './migrations';
+
+export interface SqliteStoreOptions {
+  /** Database file (its directory is created), or ':memory:'. */
+  path: string;
+  /** Clock for bar finality, epoch ms (tests pass a fixed one). Default Date.now. */
+  now?: () => number;
+  /** How long after its end a bar with no later tick becomes final by the clock. Default 2000 ms. */
+  finalGraceMs?: number;
+  /** Rows fetched per chunk by iterateTicks / iterateBars. Default 8192. */
+  chunkSize?: number;
+}
+
+const MIN_TS = -8.64e15;
+const MAX_TS = 8.64e15;
+const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
+
+interface TickRow {
+  ts: number;
+  id: number;
+  price: number;
+  qty: number;
+  buyer_maker: number;
+}
+interface BarRow {
+  tf: number;
+  start: number;
+  open: number;
+  open_ts: number;
+  open_id: number;
+  high: number;
+  low: number;
+  close: number;
+  close_ts: number;
+  close_id: number;
+  volume: number;
+  quote_volume: number;
+  trades: number;
+}
+interface SymbolRow {
+  sid: number;
+  symbol: string;
+  ticks: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  last_id: number | null;
+}
+
+/** Applies the pending numbered migrations; returns the schema version now in force. */
+export function migrate(db: Database.Database): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
+  const current = (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
+  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+  if (current > latest) {
+    throw new Error(`database schema version ${current} is newer than this collector knows (${latest}); upgrade the collector`);
+  }
+  const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
+  for (const m of MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.version, m.name, Date.now());
+    })();
+    log.info('store migrated', { engine: 'sqlite', version: m.version, name: m.name });
+  }
+  return latest;
+}
+
+export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store & { readonly path: string }> {
+  return new SqliteStore(opts);
+}
+
+class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly path: string;
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private readonly graceMs: number;
+  private readonly chunk: number;
+  private readonly schemaVersion: number;
+  private closed = false;
+  private readonly sidBySymbol = new Map<string, number>();
+  private readonly symbolBySid = new Map<number, string>();
+  private readonly st;
+
+  constructor(opts: SqliteStoreOptions) {
+    this.path = opts.path;
+    this.now = opts.now ?? Date.now;
+    this.graceMs = opts.finalGraceMs ?? DEFAULT_FINAL_GRACE_MS;
+    this.chunk = opts.chunkSize ?? 8192;
+    const memory = opts.path === ':memory:' || opts.path === '';
+    if (!memory) mkdirSync(dirname(opts.path), { recursive: true });
+    const db = new Database(opts.path, { timeout: 10_000 });
+    this.db = db;
+    try {
+      if (!memory) db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('cache_size = -65536'); // 64 MiB page cache
+      db.pragma('temp_store = MEMORY');
+      this.schemaVersion = migrate(db);
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    this.st = {
+      symbolBySid: db.prepare('SELECT sid, symbol FROM symbols'),
+      addSymbol: db.prepare('INSERT INTO symbols (symbol) VALUES (?) ON CONFLICT (symbol) DO NOTHING'),
+      sidOf: db.prepare('SELECT sid FROM symbols WHERE symbol = ?').pluck(),
+      insertTick: db.prepare('INSERT OR IGNORE INTO ticks (sid, ts, id, price, qty, buyer_maker) VALUES (?, ?, ?, ?, ?, ?)'),
+      upsertBar: db.prepare(`
+        INSERT INTO bars (sid, tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (sid, tf, start) DO UPDATE SET
+          open    = CASE WHEN excluded.open_ts < open_ts OR (excluded.open_ts = open_ts AND excluded.open_id < open_id) THEN excluded.open ELSE open END,
+          open_ts = CASE WHEN excluded.open_ts < open_ts OR (excluded.open_ts = open_ts AND excluded.open_id < open_id) THEN excluded.open_ts ELSE open_ts END,
+          open_id = CASE WHEN excluded.open_ts < open_ts OR (excluded.open_ts = open_ts AND excluded.open_id < open_id) THEN excluded.open_id ELSE open_id END,
+          close    = CASE WHEN excluded.close_ts > close_ts OR (excluded.close_ts = close_ts AND excluded.close_id > close_id) THEN excluded.close ELSE close END,
+          close_ts = CASE WHEN excluded.close_ts > close_ts OR (excluded.close_ts = close_ts AND excluded.close_id > close_id) THEN excluded.close_ts ELSE close_ts END,
+          close_id = CASE WHEN excluded.close_ts > close_ts OR (excluded.close_ts = close_ts AND excluded.close_id > close_id) THEN excluded.close_id ELSE close_id END,
+          high = max(high, excluded.high),
+          low = min(low, excluded.low),
+          volume = volume + excluded.volume,
+          quote_volume = quote_volume + excluded.quote_volume,
+          trades = trades + excluded.trades`),
+      bumpSymbol: db.prepare(`
+        UPDATE symbols SET ticks = ticks + ?,
+          first_ts = min(coalesce(first_ts, ?), ?),
+          last_ts = max(coalesce(last_ts, ?), ?),
+          last_id = max(coalesce(last_id, ?), ?)
+        WHERE sid = ?`),
+      symbolRow: db.prepare('SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE symbol = ?'),
+      symbolRows: db.prepare('SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE ticks > 0 ORDER BY symbol'),
+      ticksFirst: db.prepare(
+        'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?',
+      ),
+      ticksAfter: db.prepare(
+        'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = ? AND ts >= ? AND (ts > ? OR id > ?) AND ts < ? ORDER BY ts, id LIMIT ?',
+      ),
+      barsRange: db.prepare(
+        `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades
+         FROM bars WHERE sid = ? AND tf = ? AND start >= ? AND start < ? ORDER BY start LIMIT ?`,
+      ),
+      deleteTicks: db.prepare('DELETE FROM ticks WHERE sid = ? AND ts < ?'),
+      deleteBars: db.prepare('DELETE FROM bars WHERE sid = ? AND start < ?'),
+      deleteBarsRange: db.prepare('DELETE FROM bars WHERE sid = ? AND start >= ? AND start < ?'),
+      refreshSymbol: db.prepare(`
+        UPDATE symbols SET ticks = max(ticks - @n, 0),
+          first_ts = (SELECT min(ts) FROM ticks WHERE sid = @sid),
+          last_ts = (SELECT max(ts) FROM ticks WHERE sid = @sid),
+          last_id = (SELECT max(id) FROM ticks WHERE sid = @sid)
+        WHERE sid = @sid`),
+      insertAlert: db.prepare('INSERT INTO alerts (received_at, status, payload) VALUES (?, ?, ?)'),
+      alerts: db.prepare('SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT ?'),
+      ping: db.prepare('SELECT 1'),
+    };
+    for (const r of this.st.symbolBySid.all() as { sid: number; symbol: string }[]) this.remember(r.sid, r.symbol);
+    this.insertTx = db.transaction((ticks: readonly Tick[]) => this.insertSync(ticks));
+  }
+
+  private readonly insertTx: (ticks: readonly Tick[]) => InsertResult;
+
+  private remember(sid: number, symbol: string): void {
+    this.sidBySymbol.set(symbol, sid);
+    this.symbolBySid.set(sid, symbol);
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error('the SQLite store is closed');
+  }
+
+  /** The sid of a symbol, registering it if new (inside the insert transaction). */
+  private sidFor(symbol: string): number {
+    let sid = this.sidBySymbol.get(symbol);
+    if (sid === undefined) {
+      this.st.addSymbol.run(symbol);
+      sid = this.st.sidOf.get(symbol) as number;
+      this.remember(sid, symbol);
+    }
+    return sid;
+  }
+
+  /** Looks a symbol up without registering it; re-reads the table for symbols another process added. */
+  private knownSid(symbol: string): number | undefined {
+    let sid = this.sidBySymbol.get(symbol);
+    if (sid === undefined) {
+      sid = this.st.sidOf.get(symbol) as number | undefined;
+      if (sid !== undefined) this.remember(sid, symbol);
+    }
+    return sid;
+  }
+
+  private insertSync(ticks: readonly Tick[]): InsertResult {
+    const stored: Tick[] = [];
+    let duplicates = 0;
+    let invalid = 0;
+    let firstProblem: string | null = null;
+    const ins = this.st.insertTick;
+    // Per-symbol counters of the stored ticks: [sid, count, minTs, maxTs, maxId].
+    const stats = new Map<string, [number, number, number, number, number]>();
+    let lastSymbol = '';
+    let cur: [number, number, number, number, number] | undefined;
+    for (const t of ticks) {
+      const problem = tickProblem(t);
+      if (problem !== null) {
+        invalid++;
+        firstProblem ??= problem;
+        continue;
+      }
+      if (t.symbol !== lastSymbol || !cur) {
+        cur = stats.get(t.symbol);
+        if (!cur) {
+          cur = [this.sidFor(t.symbol), 0, Infinity, -Infinity, -Infinity];
+          stats.set(t.symbol, cur);
+        }
+        lastSymbol = t.symbol;
+      }
+      if (ins.run(cur[0], t.ts, t.id, t.price, t.qty, t.isBuyerMaker ? 1 : 0).changes === 0) {
+        duplicates++;
+        continue;
+      }
+      stored.push(t);
+      cur[1]++;
+      if (t.ts < cur[2]) cur[2] = t.ts;
+      if (t.ts > cur[3]) cur[3] = t.ts;
+      if (t.id > cur[4]) cur[4] = t.id;
+    }
+    if (invalid > 0) log.warn('store skipped invalid ticks', { invalid, first: firstProblem });
+    this.upsertBars(accumulateBars(stored));
+    for (const [, [sid, n, minTs, maxTs, maxId]] of stats) {
+      if (n > 0) this.st.bumpSymbol.run(n, minTs, minTs, maxTs, maxTs, maxId, maxId, sid);
+    }
+    return { inserted: stored.length, duplicates, invalid };
+  }
+
+  private upsertBars(partials: readonly PartialBar[]): void {
+    const up = this.st.upsertBar;
+    for (const b of partials) {
+      up.run(
+        this.sidBySymbol.get(b.symbol)!,
+        TIMEFRAME_MS[b.tf],
+        b.start,
+        b.open,
+        b.openTs,
+        b.openId,
+        b.high,
+        b.low,
+        b.close,
+        b.closeTs,
+        b.closeId,
+        b.volume,
+        b.quoteVolume,
+        b.trades,
+      );
+    }
+  }
+
+  async insertTicks(ticks: readonly Tick[]): Promise<InsertResult> {
+    this.open();
+    if (ticks.length === 0) return { inserted: 0, duplicates: 0, invalid: 0 };
+    return this.insertTx(ticks);
+  }
+
+  async lastTradeId(symbol: string): Promise<number | null> {
+    this.open();
+    const row = this.st.symbolRow.get(symbol) as SymbolRow | undefined;
+    return row?.last_id ?? null;
+  }
+
+  private toTick(symbol: string, r: TickRow): Tick {
+    return { symbol, id: r.id, ts: r.ts, price: r.price, qty: r.qty, isBuyerMaker: r.buyer_maker === 1 };
+  }
+
+  async ticks(q: TickQuery): Promise<Tick[]> {
+    const out: Tick[] = [];
+    for await (const t of this.iterateTicks(q)) out.push(t);
+    return out;
+  }
+
+  async *iterateTicks(q: TickQuery): AsyncIterable<Tick> {
+    this.open();
+    const sid = this.knownSid(q.symbol);
+    if (sid === undefined) return;
+    const from = q.from ?? MIN_TS;
+    const to = q.to ?? MAX_TS;
+    let left = q.limit ?? Infinity;
+    let rows = this.st.ticksFirst.all(sid, from, to, Math.min(left, this.chunk)) as TickRow[];
+    while (rows.length > 0) {
+      for (const r of rows) yield this.toTick(q.symbol, r);
+      left -= rows.length;
+      if (left <= 0 || rows.length < this.chunk || this.closed) return;
+      const last = rows[rows.length - 1]!;
+      rows = this.st.ticksAfter.all(sid, last.ts, last.ts, last.id, to, Math.min(left, this.chunk)) as TickRow[];
+    }
+  }
+
+  async bars(q: BarQuery): Promise<Bar[]> {
+    const out: Bar[] = [];
+    for await (const b of this.iterateBars(q)) out.push(b);
+    return out;
+  }
+
+  async *iterateBars(q: BarQuery): AsyncIterable<Bar> {
+    this.open();
+    const sid = this.knownSid(q.symbol);
+    if (sid === undefined) return;
+    const tfMs = TIMEFRAME_MS[q.tf];
+    let from = q.from ?? MIN_TS;
+    const to = q.to ?? MAX_TS;
+    let left = q.limit ?? Infinity;
+    for (;;) {
+      const rows = this.st.barsRange.all(sid, tfMs, from, to, Math.min(left, this.chunk)) as BarRow[];
+      if (rows.length === 0) return;
+      // Finality is judged against the symbol's newest tick as of this chunk.
+      const lastTs = (this.st.symbolRow.get(q.symbol) as SymbolRow | undefined)?.last_ts ?? null;
+      const now = this.now();
+      for (const r of rows) {
+        const p = this.toPartial(q.symbol, r);
+        yield toBar(p, isFinal(p.tf, p.start, lastTs, now, this.graceMs));
+      }
+      left -= rows.length;
+      if (left <= 0 || rows.length < this.chunk || this.closed) return;
+      from = rows[rows.length - 1]!.start + 1;
+    }
+  }
+
+  private toPartial(symbol: string, r: BarRow): PartialBar {
+    return {
+      symbol,
+      tf: TF_BY_MS.get(r.tf)!,
+      start: r.start,
+      open: r.open,
+      openTs: r.open_ts,
+      openId: r.open_id,
+      high: r.high,
+      low: r.low,
+      close: r.close,
+      closeTs: r.close_ts,
+      closeId: r.close_id,
+      volume: r.volume,
+      quoteVolume: r.quote_volume,
+      trades: r.trades,
+    };
+  }
+
+  async symbols(): Promise<SymbolSummary[]> {
+    this.open();
+    return (this.st.symbolRows.all() as SymbolRow[]).map((r) => ({
+      symbol: r.symbol,
+      ticks: r.ticks,
+      firstTs: r.first_ts,
+      lastTs: r.last_ts,
+      lastId: r.last_id,
+    }));
+  }
+
+  async deleteBefore(beforeMs: number): Promise<number> {
+    this.open();
+    const cut = retentionCut(beforeMs);
+    let deleted = 0;
+    for (const r of this.st.symbolBySid.all() as { sid: number; symbol: string }[]) {
+      // One transaction per symbol keeps each pause of the writer short.
+      this.db.transaction(() => {
+        const n = this.st.deleteTicks.run(r.sid, cut).changes;
+        this.st.deleteBars.run(r.sid, cut);
+        if (n > 0) this.st.refreshSymbol.run({ sid: r.sid, n });
+        deleted += n;
+      })();
+    }
+    if (deleted > 0) log.info('retention deleted ticks', { engine: 'sqlite', before: new Date(cut).toISOString(), ticks: deleted });
+    return deleted;
+  }
+
+  async rebuildBars(symbol: string, from: number, to: number): Promise<number> {
+    this.open();
+    const sid = this.knownSid(symbol);
+    if (sid === undefined) return 0;
+    const a = retentionCut(from);
+    const b = -retentionCut(-to);
+    let read = 0;
+    this.db.transaction(() => {
+      this.st.deleteBarsRange.run(sid, a, b);
+      // Chunks merge exactly (see ../bars.ts), so the range never sits in memory at once.
+      let rows = this.st.ticksFirst.all(sid, a, b, this.chunk) as TickRow[];
+      while (rows.length > 0) {
+        read += rows.length;
+        this.upsertBars(accumulateBars(rows.map((r) => this.toTick(symbol, r))));
+        if (rows.length < this.chunk) break;
+        const last = rows[rows.length - 1]!;
+        rows = this.st.ticksAfter.all(sid, last.ts, last.ts, last.id, b, this.chunk) as TickRow[];
+      }
+    })();
+    return read;
+  }
+
+  async insertAlert(receivedAt: number, status: string, payload: unknown): Promise<StoredAlert> {
+    this.open();
+    const r = this.st.insertAlert.run(receivedAt, status, JSON.stringify(payload ?? null));
+    return { id: Number(r.lastInsertRowid), receivedAt, status, payload: payload ?? null };
+  }
+
+  async alerts(limit: number): Promise<StoredAlert[]> {
+    this.open();
+    const rows = this.st.alerts.all(Math.max(0, Math.floor(limit))) as { id: number; received_at: number; status: string; payload: string }[];
+    return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, status: r.status, payload: JSON.parse(r.payload) as unknown }));
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, kind: 'sqlite', detail: 'closed' };
+    try {
+      this.st.ping.get();
+      return { ok: true, kind: 'sqlite', detail: `${this.path} (schema v${this.schemaVersion})` };
+    } catch (e) {
+      return { ok: false, kind: 'sqlite', detail: (e as Error).message };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+}

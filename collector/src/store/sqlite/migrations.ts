@@ -1,0 +1,69 @@
+/**
+ * Numbered schema migrations of the SQLite store. Each runs once, in order, inside one
+ * transaction together with its row in `schema_version`. Never edit a released migration:
+ * add the next number.
+ *
+ * Layout (why):
+ * - `symbols` maps a symbol to a small integer `sid` (ticks repeat it millions of times) and
+ *   keeps per-symbol counters (tick count, first/last ts, last id) updated with every batch, so
+ *   `symbols()`, `lastTradeId()` and bar finality never scan ticks.
+ * - `ticks` is clustered by (sid, ts, id) (WITHOUT ROWID): a time-range query of one symbol is
+ *   one contiguous scan. UNIQUE (sid, id) rejects duplicates and serves `lastTradeId`.
+ * - `bars` is clustered by (sid, tf, start); tf is the length in ms (1000, 60000, 300000).
+ *   open/close carry the (ts, id) of their tick so late ticks merge exactly (see ../bars.ts).
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'ticks, symbols, bars, alerts',
+    sql: `
+      CREATE TABLE symbols (
+        sid      INTEGER PRIMARY KEY,
+        symbol   TEXT NOT NULL UNIQUE,
+        ticks    INTEGER NOT NULL DEFAULT 0,
+        first_ts REAL,
+        last_ts  REAL,
+        last_id  INTEGER
+      );
+      CREATE TABLE ticks (
+        sid         INTEGER NOT NULL,
+        ts          REAL    NOT NULL,
+        id          INTEGER NOT NULL,
+        price       REAL    NOT NULL,
+        qty         REAL    NOT NULL,
+        buyer_maker INTEGER NOT NULL,
+        PRIMARY KEY (sid, ts, id)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX ticks_sid_id ON ticks (sid, id);
+      CREATE TABLE bars (
+        sid          INTEGER NOT NULL,
+        tf           INTEGER NOT NULL,
+        start        INTEGER NOT NULL,
+        open         REAL    NOT NULL,
+        open_ts      REAL    NOT NULL,
+        open_id      INTEGER NOT NULL,
+        high         REAL    NOT NULL,
+        low          REAL    NOT NULL,
+        close        REAL    NOT NULL,
+        close_ts     REAL    NOT NULL,
+        close_id     INTEGER NOT NULL,
+        volume       REAL    NOT NULL,
+        quote_volume REAL    NOT NULL,
+        trades       INTEGER NOT NULL,
+        PRIMARY KEY (sid, tf, start)
+      ) WITHOUT ROWID;
+      CREATE TABLE alerts (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        received_at INTEGER NOT NULL,
+        status      TEXT    NOT NULL,
+        payload     TEXT    NOT NULL
+      );
+    `,
+  },
+];
