@@ -50,8 +50,12 @@ interface PairQueryBase extends QueryBase {
   exitZ?: number;
 }
 
-/** The columns of an analytics frame besides time. */
-export const ANALYTICS_FIELDS = ['beta', 'alpha', 'spread', 'zscore', 'signal', 'correlation'] as const;
+/**
+ * The columns of an analytics frame besides time. `spreadMean` is the rolling mean of the
+ * spread over the window, the level z is measured from (z = (spread - spreadMean) / sd);
+ * the pair-overview dashboard draws it over the spread.
+ */
+export const ANALYTICS_FIELDS = ['beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'signal', 'correlation'] as const;
 export type AnalyticsField = (typeof ANALYTICS_FIELDS)[number];
 
 /** Time series of beta, alpha, spread, z-score, signal and correlation. */
