@@ -1,0 +1,57 @@
+/**
+ * createApi(deps): the express app of the query API. Layers: http/ (validation, auth,
+ * errors, OpenAPI, metrics), query/ (what the routes compute), routes/ (one file per group of
+ * endpoints), export/ (CSV), live/ (WebSocket push, attached to the http.Server separately).
+ */
+import express, { type Express } from 'express';
+import { makeCtx, type ApiDeps, type Ctx } from './deps';
+import { requireToken } from './http/auth';
+import { HttpError, errorHandler } from './http/errors';
+import { createMetrics, type Metrics } from './http/metrics';
+import { openApiDocument, type RouteDoc } from './http/openapi';
+import * as alerts from './routes/alerts';
+import * as analytics from './routes/analytics';
+import * as exportRoute from './routes/export';
+import * as market from './routes/market';
+import * as meta from './routes/meta';
+
+const GROUPS = [meta, market, analytics, exportRoute, alerts];
+
+export const ROUTES: RouteDoc[] = [
+  ...GROUPS.flatMap((g) => g.docs),
+  { method: 'get', path: '/api/openapi.json', summary: 'this document', response: 'OpenAPI 3 document' },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', response: 'Prometheus text', produces: 'text/plain' },
+];
+
+export interface Api extends Express {
+  locals: Express['locals'] & { ctx: Ctx; metrics: Metrics };
+}
+
+export function createApi(deps: ApiDeps): Api {
+  const ctx = makeCtx(deps);
+  const metrics = createMetrics(ctx);
+  const app = express() as Api;
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.locals.ctx = ctx;
+  app.locals.metrics = metrics;
+
+  app.use(metrics.timer);
+  app.use(requireToken(deps.token ?? undefined, ROUTES.filter((r) => r.open).map((r) => r.path)));
+  const router = express.Router();
+  for (const g of GROUPS) g.mount(router, ctx);
+  const doc = openApiDocument(ROUTES, ctx.version);
+  router.get('/api/openapi.json', (_req, res) => {
+    res.json(doc);
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.setHeader('Content-Type', metrics.registry.contentType);
+    res.send(await metrics.registry.metrics());
+  });
+  app.use(router);
+  app.use((req, _res, next) => {
+    next(new HttpError(404, `no endpoint ${req.method} ${req.path}; see /api/openapi.json`));
+  });
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,78 @@
+/**
+ * What the API needs from the rest of the collector, injected by main.ts (and by tests, with
+ * a real SQLite store). Only `store` and `pairs` are required: without an ingestor the
+ * health and metrics say `unknown`, and without live analytics every statistic is computed
+ * from stored bars.
+ */
+import type { Pair, Timeframe } from '../domain';
+import type { IngestSource } from '../ingest/types';
+import type { Store } from '../store/store';
+import type { LiveSource } from './query/live-source';
+
+export interface ApiLimits {
+  /** Largest page of ticks (`limit`). */
+  maxTicks: number;
+  /** Largest page of bars. */
+  maxBars: number;
+  /** Most aligned bars one analytics query may read (range plus warm-up). */
+  maxAnalyticsBars: number;
+}
+
+export const DEFAULT_LIMITS: ApiLimits = { maxTicks: 10_000, maxBars: 100_000, maxAnalyticsBars: 2_000_000 };
+
+export interface ApiDeps {
+  store: Store;
+  /** Configured pairs (PAIRS). */
+  pairs: readonly Pair[];
+  /** Windows the live engine maintains (WINDOWS). */
+  windows?: readonly number[];
+  entryZ?: number;
+  exitZ?: number | null;
+  /** API_TOKEN; unset = open. */
+  token?: string | null;
+  ingest?: IngestSource;
+  live?: LiveSource;
+  version?: string;
+  limits?: Partial<ApiLimits>;
+  /** Clock, epoch ms (tests). */
+  now?: () => number;
+}
+
+/** Deps with every default filled in. */
+export interface Ctx {
+  store: Store;
+  pairs: readonly Pair[];
+  windows: readonly number[];
+  entryZ: number;
+  exitZ: number | null;
+  ingest: IngestSource | undefined;
+  live: LiveSource | undefined;
+  version: string;
+  limits: ApiLimits;
+  now: () => number;
+  startedAt: number;
+  /** Every configured symbol (legs of the pairs), in order. */
+  symbols: readonly string[];
+}
+
+export function makeCtx(d: ApiDeps): Ctx {
+  const now = d.now ?? Date.now;
+  const symbols: string[] = [];
+  for (const p of d.pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
+  return {
+    store: d.store,
+    pairs: d.pairs,
+    windows: d.windows ?? [],
+    entryZ: d.entryZ ?? 2,
+    exitZ: d.exitZ ?? null,
+    ingest: d.ingest,
+    live: d.live,
+    version: d.version ?? '0.0.0',
+    limits: { ...DEFAULT_LIMITS, ...d.limits },
+    now,
+    startedAt: now(),
+    symbols,
+  };
+}
+
+export type { Timeframe };

@@ -1,0 +1,85 @@
+/**
+ * GET /metrics: Prometheus text from the app's own prom-client registry (never the global one,
+ * so that several apps in one process do not collide). Ingest counters are read from the
+ * ingestor's status when Prometheus scrapes; HTTP latency is a histogram per route; the
+ * event-loop lag comes from prom-client's default Node.js metrics.
+ */
+import type { RequestHandler } from 'express';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Ctx } from '../deps';
+
+export interface Metrics {
+  registry: Registry;
+  /** Times every request into the latency histogram (by route pattern, never raw URL). */
+  timer: RequestHandler;
+}
+
+/** A counter whose value is a running total owned elsewhere (the ingestor's status). */
+function mirroredCounter(registry: Registry, name: string, help: string, labelNames: string[], read: () => Array<[Record<string, string>, number]>): void {
+  new Counter({
+    name,
+    help,
+    labelNames,
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [labels, v] of read()) if (v > 0) this.inc(labels, v);
+    },
+  });
+}
+
+export function createMetrics(ctx: Ctx): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  const status = () => ctx.ingest?.status();
+
+  mirroredCounter(registry, 'collector_ticks_ingested_total', 'valid ticks received per symbol (live + backfill)', ['symbol'], () =>
+    Object.entries(status()?.symbols ?? {}).map(([symbol, s]) => [{ symbol }, s.ticks]),
+  );
+  mirroredCounter(registry, 'collector_messages_rejected_total', 'malformed or unexpected messages, by kind', ['kind'], () =>
+    Object.entries(status()?.rejected ?? {}).map(([kind, n]) => [{ kind }, n]),
+  );
+  mirroredCounter(registry, 'collector_reconnects_total', 'WebSocket connections re-established', [], () => [[{}, status()?.reconnects ?? 0]]);
+  mirroredCounter(registry, 'collector_gaps_backfilled_total', 'gaps closed through REST backfill', [], () => [[{}, status()?.gapsBackfilled ?? 0]]);
+  mirroredCounter(registry, 'collector_backfilled_ticks_total', 'ticks obtained through REST backfill', [], () => [[{}, status()?.backfilledTicks ?? 0]]);
+
+  new Gauge({
+    name: 'collector_last_tick_age_seconds',
+    help: 'seconds since the newest tick of each symbol was received',
+    labelNames: ['symbol'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const now = ctx.now();
+      for (const [symbol, s] of Object.entries(status()?.symbols ?? {})) {
+        const seen = s.lastReceivedAt ?? s.lastTickTs;
+        if (seen !== null) this.set({ symbol }, Math.max(0, (now - seen) / 1000));
+      }
+    },
+  });
+  new Gauge({
+    name: 'collector_websocket_up',
+    help: '1 while the Binance WebSocket is open',
+    registers: [registry],
+    collect() {
+      this.set(status()?.wsState === 'open' ? 1 : 0);
+    },
+  });
+
+  const latency = new Histogram({
+    name: 'http_request_duration_seconds',
+    help: 'HTTP request latency by route pattern',
+    labelNames: ['method', 'route', 'status'],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+    registers: [registry],
+  });
+  const timer: RequestHandler = (req, res, next) => {
+    const t0 = process.hrtime.bigint();
+    res.on('finish', () => {
+      const route = (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path.startsWith('/export') ? '/export' : 'other');
+      latency.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - t0) / 1e9);
+    });
+    next();
+  };
+  return { registry, timer };
+}

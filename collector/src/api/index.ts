@@ -1,0 +1,4 @@
+/** The query API: `createApi(deps)` gives the express app, `attachLive(server, app)` the WebSocket push. */
+export { createApi, ROUTES, type Api } from './app';
+export type { ApiDeps, ApiLimits } from './deps';
+export type { LiveSource, LiveLatest } from './query/live-source';

@@ -1,0 +1,23 @@
+/**
+ * The part of the live analytics engine (src/live) the API reads: the latest point of a
+ * configured pair / timeframe / window. Declared here structurally so that the API depends
+ * on what it uses, not on the engine's internals.
+ */
+import type { AnalyticsPoint, Timeframe } from '../../domain';
+
+export type StatResult<T> = T | { error: string } | null;
+
+export interface LiveLatest {
+  provisional: AnalyticsPoint | null;
+  committed: AnalyticsPoint | null;
+  adf: StatResult<unknown>;
+  coint: StatResult<unknown>;
+  halfLife: StatResult<unknown>;
+  correlation: number | null;
+  updatedAt: number | null;
+}
+
+export interface LiveSource {
+  latest(pairId: string, tf: Timeframe, window: number): LiveLatest | null | undefined;
+  onUpdate?(listener: (...args: never[]) => void): unknown;
+}

@@ -1,0 +1,75 @@
+/** GET /api/health, /api/symbols, /api/pairs: what runs, what is configured, what is stored. */
+import type { Router } from 'express';
+import { TIMEFRAMES } from '../../domain/timeframe';
+import type { Ctx } from '../deps';
+import type { RouteDoc } from '../http/openapi';
+import type { HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolInfo, SymbolsResponse } from '../types';
+import { storedSymbols } from '../query/known';
+
+export const docs: RouteDoc[] = [
+  { method: 'get', path: '/api/health', summary: 'ok or degraded, with ingest and database state (no token needed)', response: 'HealthResponse', open: true },
+  { method: 'get', path: '/api/symbols', summary: 'configured and stored symbols (Grafana template variable)', response: 'SymbolsResponse' },
+  { method: 'get', path: '/api/pairs', summary: 'configured and stored pairs, timeframes, windows, thresholds', response: 'PairsResponse' },
+];
+
+/** A tick older than this (seconds) makes the health degraded. */
+const STALE_SEC = 60;
+
+export async function health(ctx: Ctx): Promise<HealthResponse> {
+  const now = ctx.now();
+  const problems: string[] = [];
+  let database: HealthResponse['database'];
+  try {
+    database = await ctx.store.health();
+  } catch (e) {
+    database = { ok: false, kind: ctx.store.kind, detail: e instanceof Error ? e.message : String(e) };
+  }
+  if (!database.ok) problems.push(`database: ${database.detail}`);
+  const st = ctx.ingest?.status();
+  const symbols: HealthSymbol[] = ctx.symbols.map((symbol) => {
+    const s = st?.symbols[symbol];
+    const seen = s ? (s.lastReceivedAt ?? s.lastTickTs) : null;
+    const age = seen === null ? null : Math.max(0, (now - seen) / 1000);
+    if (st && (age === null || age > STALE_SEC)) problems.push(`${symbol}: ${age === null ? 'no tick yet' : `last tick ${Math.round(age)} s ago`}`);
+    return { symbol, lastTickTs: s?.lastTickTs ?? null, lastTickAgeSec: age };
+  });
+  if (st && st.wsState !== 'open') problems.push(`websocket ${st.wsState}`);
+  return {
+    status: problems.length ? 'degraded' : 'ok',
+    problems,
+    version: ctx.version,
+    uptimeSec: (now - ctx.startedAt) / 1000,
+    websocket: st?.wsState ?? 'unknown',
+    reconnects: st?.reconnects ?? 0,
+    gapsBackfilled: st?.gapsBackfilled ?? 0,
+    backfilledTicks: st?.backfilledTicks ?? 0,
+    rejectedMessages: st ? Object.values(st.rejected).reduce((a, b) => a + b, 0) : 0,
+    symbols,
+    database,
+  };
+}
+
+export function mount(r: Router, ctx: Ctx): void {
+  r.get('/api/health', async (_req, res) => {
+    const h = await health(ctx);
+    res.status(h.database.ok ? 200 : 503).json(h);
+  });
+
+  r.get('/api/symbols', async (_req, res) => {
+    const stored = await ctx.store.symbols();
+    const out = new Map<string, SymbolInfo>();
+    for (const s of ctx.symbols) out.set(s, { symbol: s, configured: true, ticks: 0, firstTs: null, lastTs: null });
+    for (const s of stored) {
+      out.set(s.symbol, { symbol: s.symbol, configured: ctx.symbols.includes(s.symbol), ticks: s.ticks, firstTs: s.firstTs, lastTs: s.lastTs });
+    }
+    const body: SymbolsResponse = { symbols: [...out.values()] };
+    res.json(body);
+  });
+
+  r.get('/api/pairs', async (_req, res) => {
+    const stored = await storedSymbols(ctx);
+    const pairs: PairInfo[] = ctx.pairs.map((p) => ({ pair: p.id, y: p.y, x: p.x, configured: true, stored: stored.has(p.y) && stored.has(p.x) }));
+    const body: PairsResponse = { pairs, timeframes: [...TIMEFRAMES], windows: [...ctx.windows], entryZ: ctx.entryZ, exitZ: ctx.exitZ };
+    res.json(body);
+  });
+}

@@ -1,0 +1,304 @@
+/**
+ * The query API of the collector, described once: every request parameter and response body
+ * as TypeScript types. The Grafana plugin (frontend and backend) imports this file, so it has
+ * no runtime imports and no imports from the rest of the collector; `GET /api/openapi.json`
+ * serves the same description as OpenAPI 3 (built from the route parameter definitions).
+ *
+ * Conventions
+ * - Times in requests: epoch milliseconds (`1735689600000`, fractions allowed) or ISO-8601
+ *   (`2025-01-01T00:00:00Z`; a date-time without an offset is UTC). `from` is inclusive,
+ *   `to` exclusive. Times in responses are epoch milliseconds.
+ * - Values that are undefined (warm-up, constant window) are `null`, never NaN.
+ * - Errors: `{"error": "...", "param": "..."}` with 400 (bad parameter), 401 (token), 404
+ *   (unknown symbol or pair), 413 (range or body too large). `param` is present when one
+ *   parameter is to blame.
+ * - With `API_TOKEN` set, every endpoint except `/api/health` needs `Authorization: Bearer <token>`.
+ */
+
+export type ApiTimeframe = '1s' | '1m' | '5m';
+export type ApiSignal = 'LONG' | 'SHORT' | 'NEUTRAL';
+
+export interface ApiError {
+  error: string;
+  /** The parameter at fault, when there is one. */
+  param?: string;
+}
+
+// ---------------------------------------------------------------- /api/health
+export interface HealthSymbol {
+  symbol: string;
+  /** Epoch ms of the newest tick seen (ingest or store), null if none. */
+  lastTickTs: number | null;
+  /** Seconds since that tick, null if none. */
+  lastTickAgeSec: number | null;
+}
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  /** Why the status is degraded; empty when ok. */
+  problems: string[];
+  version: string;
+  uptimeSec: number;
+  /** State of the Binance WebSocket connection, `unknown` without an ingestor. */
+  websocket: string;
+  reconnects: number;
+  gapsBackfilled: number;
+  backfilledTicks: number;
+  rejectedMessages: number;
+  symbols: HealthSymbol[];
+  database: { ok: boolean; kind: string; detail: string };
+}
+
+// ---------------------------------------------------------------- /api/symbols, /api/pairs
+export interface SymbolInfo {
+  symbol: string;
+  /** Leg of a configured pair. */
+  configured: boolean;
+  /** Stored ticks, first and last tick time (null when nothing is stored). */
+  ticks: number;
+  firstTs: number | null;
+  lastTs: number | null;
+}
+export interface SymbolsResponse {
+  symbols: SymbolInfo[];
+}
+export interface PairInfo {
+  /** `Y/X`, e.g. `ETHUSDT/BTCUSDT`; X is the hedge leg. */
+  pair: string;
+  y: string;
+  x: string;
+  /** In `PAIRS` (live engine running), or only stored (both legs have ticks). */
+  configured: boolean;
+  /** Both legs have stored ticks. */
+  stored: boolean;
+}
+export interface PairsResponse {
+  pairs: PairInfo[];
+  timeframes: ApiTimeframe[];
+  /** Windows the live engine maintains; any other window >= 2 also works in queries. */
+  windows: number[];
+  entryZ: number;
+  exitZ: number | null;
+}
+
+// ---------------------------------------------------------------- /api/ticks
+export interface TicksParams {
+  symbol: string;
+  from?: number | string;
+  to?: number | string;
+  /** Page size, 1..10000, default 1000. */
+  limit?: number;
+}
+export interface TickDto {
+  id: number;
+  ts: number;
+  price: number;
+  qty: number;
+  isBuyerMaker: boolean;
+}
+/** Paging: when `next` is set there is more in the range; ask again with `from=next`. */
+export interface Page {
+  from: number;
+  to: number;
+  next: number | null;
+}
+export interface TicksResponse extends Page {
+  symbol: string;
+  ticks: TickDto[];
+}
+
+// ---------------------------------------------------------------- /api/bars
+export interface BarsParams {
+  symbol: string;
+  tf: ApiTimeframe;
+  from?: number | string;
+  to?: number | string;
+  /** Page size, 1..100000, default 100000. */
+  limit?: number;
+}
+export interface BarDto {
+  /** Interval start, epoch ms. */
+  start: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  quoteVolume: number;
+  trades: number;
+  vwap: number | null;
+  /** false for the bar still in progress. */
+  final: boolean;
+}
+export interface BarsResponse extends Page {
+  symbol: string;
+  tf: ApiTimeframe;
+  bars: BarDto[];
+}
+
+// ---------------------------------------------------------------- /api/analytics
+export interface AnalyticsParams {
+  pair: string;
+  tf: ApiTimeframe;
+  /** Rolling window in bars, 2..10000; any value works, not only the configured ones. */
+  window: number;
+  from?: number | string;
+  to?: number | string;
+  /** Thin to at most this many points, keeping each bucket's z minimum and maximum. */
+  maxDataPoints?: number;
+  entryZ?: number;
+  exitZ?: number;
+  ddof?: 0 | 1;
+}
+/** Column-major series (one array per field, same length), like a Grafana data frame. */
+export interface AnalyticsSeries {
+  ts: number[];
+  beta: (number | null)[];
+  alpha: (number | null)[];
+  spread: (number | null)[];
+  zscore: (number | null)[];
+  signal: (ApiSignal | null)[];
+  correlation: (number | null)[];
+}
+export interface AnalyticsResponse {
+  pair: string;
+  tf: ApiTimeframe;
+  window: number;
+  from: number;
+  to: number;
+  /** Aligned points in the range before thinning. */
+  points: number;
+  /** True when maxDataPoints thinned the series. */
+  thinned: boolean;
+  series: AnalyticsSeries;
+}
+
+// ---------------------------------------------------------------- /api/stats
+export interface StatsParams {
+  pair: string;
+  tf: ApiTimeframe;
+  window: number;
+  entryZ?: number;
+  exitZ?: number;
+}
+export type Crit = { '1%': number; '5%': number; '10%': number };
+export type Maybe<T> = T | { error: string } | null;
+export interface AdfDto {
+  stat: number;
+  pvalue: number;
+  usedlag: number;
+  nobs: number;
+  crit: Crit;
+}
+export interface CointDto {
+  stat: number;
+  pvalue: number;
+  crit: Crit;
+}
+export interface HalfLifeDto {
+  b: number;
+  /** In bars; null when the spread does not mean-revert (b >= 0). */
+  halfLife: number | null;
+}
+export interface LatestPoint {
+  ts: number;
+  beta: number | null;
+  alpha: number | null;
+  spread: number | null;
+  zscore: number | null;
+  signal: ApiSignal | null;
+  correlation: number | null;
+}
+export interface StatsResponse {
+  pair: string;
+  tf: ApiTimeframe;
+  window: number;
+  /** Point of the last completed bar. */
+  committed: LatestPoint | null;
+  /** Point of the bar in progress (moves with every tick), null when there is none. */
+  provisional: LatestPoint | null;
+  /** Latest prices of the two legs. */
+  prices: { y: PriceDto | null; x: PriceDto | null };
+  adf: Maybe<AdfDto>;
+  coint: Maybe<CointDto>;
+  halfLife: Maybe<HalfLifeDto>;
+  correlation: number | null;
+  /** Epoch ms of the last update of these values. */
+  updatedAt: number | null;
+  /** `live` from the running engine (configured window), `computed` from stored bars. */
+  source: 'live' | 'computed';
+}
+export interface PriceDto {
+  price: number;
+  ts: number;
+}
+
+// ---------------------------------------------------------------- /api/signals
+export interface SignalEvent {
+  /** Epoch ms of the bar where the signal changed. */
+  ts: number;
+  signal: ApiSignal;
+  previous: ApiSignal | null;
+  zscore: number | null;
+  /** Human words for an annotation, e.g. `SHORT (z = 2.31)`. */
+  text: string;
+}
+export interface SignalsResponse {
+  pair: string;
+  tf: ApiTimeframe;
+  window: number;
+  from: number;
+  to: number;
+  events: SignalEvent[];
+}
+
+// ---------------------------------------------------------------- /api/alerts
+export interface AlertDto {
+  id: number;
+  receivedAt: number;
+  status: string;
+  payload: unknown;
+}
+export interface AlertsResponse {
+  alerts: AlertDto[];
+}
+
+// ---------------------------------------------------------------- live push (WebSocket /api/live)
+/** Client -> server. `subscribe` adds to, `unsubscribe` removes from the connection's set. */
+export interface LiveSubscribe {
+  type: 'subscribe' | 'unsubscribe';
+  /** Symbols whose latest price and completed 1m/5m bars are pushed. */
+  symbols?: string[];
+  /** Pairs whose latest analytics point is pushed; the legs' prices come with them. */
+  pairs?: { pair: string; tf: ApiTimeframe; window: number }[];
+}
+/** Server -> client, every 500 ms while anything subscribed changed. */
+export interface LiveUpdate {
+  type: 'update';
+  /** Server time, epoch ms. */
+  ts: number;
+  prices: Record<string, PriceDto>;
+  analytics: {
+    pair: string;
+    tf: ApiTimeframe;
+    window: number;
+    /** Provisional point of the bar in progress, or the last committed point. */
+    point: LatestPoint | null;
+    provisional: boolean;
+  }[];
+}
+/** Server -> client when a 1m or 5m bar of a subscribed symbol completes. */
+export interface LiveBar {
+  type: 'bar';
+  symbol: string;
+  tf: ApiTimeframe;
+  bar: BarDto;
+}
+export interface LiveAck {
+  type: 'subscribed';
+  symbols: string[];
+  pairs: { pair: string; tf: ApiTimeframe; window: number }[];
+}
+export interface LiveErrorMsg extends ApiError {
+  type: 'error';
+}
+export type LiveServerMessage = LiveUpdate | LiveBar | LiveAck | LiveErrorMsg;

@@ -1,0 +1,123 @@
+/**
+ * Every error path: bad parameters (400 naming the parameter), unknown names (404), auth
+ * (401), bodies (400 / 413), unknown endpoints (404), and the OpenAPI document. The expected
+ * messages are the ones the parameter definitions in src/api/http/params.ts promise.
+ */
+import { parseTime } from '../../src/api/http/params';
+import { startApi, type Harness } from './helpers';
+
+let h: Harness;
+const TOKEN = 'sekret-token-42';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+beforeAll(async () => {
+  h = await startApi({ token: TOKEN });
+  await h.store.insertTicks([{ symbol: 'BTCUSDT', id: 1, ts: Date.UTC(2025, 0, 1), price: 1, qty: 1, isBuyerMaker: false }]);
+});
+afterAll(() => h.close());
+
+describe('authentication', () => {
+  it('lets /api/health through without a token', async () => {
+    expect((await h.get('/api/health')).status).toBe(200);
+  });
+  it.each(['/api/symbols', '/api/pairs', '/api/ticks?symbol=BTCUSDT', '/export?symbol=BTCUSDT', '/metrics', '/api/openapi.json', '/api/alerts', '/nope'])(
+    'refuses %s without a token, with a wrong one, and accepts the right one',
+    async (path) => {
+      const none = await h.get(path);
+      expect(none.status).toBe(401);
+      expect(none.body.error).toMatch(/missing Authorization/);
+      expect(none.headers.get('www-authenticate')).toBe('Bearer');
+      for (const bad of [`Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(1)}`, TOKEN, `Basic ${TOKEN}`, 'Bearer ']) {
+        const r = await h.get(path, { authorization: bad });
+        expect(r.status).toBe(401);
+      }
+      expect((await h.get(path, auth)).status).not.toBe(401);
+    },
+  );
+});
+
+describe('bad parameters are a 400 naming the parameter and what was expected', () => {
+  const cases: Array<[string, string, RegExp]> = [
+    ['/api/ticks', 'symbol', /symbol is required/],
+    ['/api/ticks?symbol=BTC-USDT', 'symbol', /expected a Binance symbol/],
+    ['/api/ticks?symbol=BTCUSDT&from=yesterday', 'from', /expected epoch milliseconds .* or ISO-8601/],
+    ['/api/ticks?symbol=BTCUSDT&from=2025-02-30T00:00:00Z', 'from', /not a real calendar date-time/],
+    ['/api/ticks?symbol=BTCUSDT&to=-5', 'to', /expected epoch milliseconds/],
+    ['/api/ticks?symbol=BTCUSDT&from=99999999999999999999', 'from', /out of range/],
+    ['/api/ticks?symbol=BTCUSDT&from=2000&to=1000', 'from', /must be before to/],
+    ['/api/ticks?symbol=BTCUSDT&limit=0', 'limit', /whole number from 1 to 10000/],
+    ['/api/ticks?symbol=BTCUSDT&limit=10001', 'limit', /whole number from 1 to 10000/],
+    ['/api/ticks?symbol=BTCUSDT&limit=1.5', 'limit', /whole number/],
+    ['/api/ticks?symbol=BTCUSDT&symbol=ETHUSDT', 'symbol', /given more than once/],
+    ['/api/ticks?symbol=BTCUSDT&lmit=5', 'lmit', /unknown parameter "lmit"; expected one of symbol, from, to, limit/],
+    ['/api/bars?symbol=BTCUSDT', 'tf', /tf is required/],
+    ['/api/bars?symbol=BTCUSDT&tf=2m', 'tf', /expected one of 1s, 1m, 5m/],
+    ['/api/bars?symbol=BTCUSDT&tf=1m&limit=100001', 'limit', /1 to 100000/],
+    ['/export', 'symbol', /symbol .* or pair .* is required/],
+    ['/export?symbol=BTCUSDT&window=5', 'window', /pair exports only/],
+    ['/export?symbol=BTCUSDT&pair=ETHUSDT/BTCUSDT', 'pair', /not both/],
+    ['/export?pair=ETHUSDT/BTCUSDT', 'tf', /tf is required with pair/],
+    ['/export?pair=ETHUSDT/BTCUSDT&tf=1m', 'window', /window is required/],
+    ['/export?pair=ETHUSDT-BTCUSDT&tf=1m&window=5', 'pair', /must look like ETHUSDT\/BTCUSDT/],
+    ['/export?pair=BTCUSDT/BTCUSDT&tf=1m&window=5', 'pair', /the two legs must differ/],
+    ['/export?symbol=BTCUSDT&format=xlsx', 'format', /expected one of csv/],
+    ['/api/alerts?limit=abc', 'limit', /whole number from 1 to 1000/],
+  ];
+  it.each(cases)('%s -> 400 param %s', async (path, param, message) => {
+    const r = await h.get(path, auth);
+    expect(r.status).toBe(400);
+    expect(r.body.param).toBe(param);
+    expect(r.body.error).toMatch(message);
+  });
+});
+
+describe('unknown names are 404', () => {
+  it.each(['/api/ticks?symbol=DOGEUSDT', '/api/bars?symbol=DOGEUSDT&tf=1m', '/export?symbol=DOGEUSDT'])('%s', async (path) => {
+    const r = await h.get(path, auth);
+    expect(r.status).toBe(404);
+    expect(r.body).toEqual({ error: 'unknown symbol DOGEUSDT: it is neither configured (PAIRS) nor stored', param: 'symbol' });
+  });
+  it('an unknown endpoint is a JSON 404', async () => {
+    const r = await h.get('/api/nothing', auth);
+    expect(r.status).toBe(404);
+    expect(r.body.error).toMatch(/no endpoint GET \/api\/nothing/);
+  });
+});
+
+describe('POST /api/alerts bodies', () => {
+  const post = (body: string, type = 'application/json') =>
+    fetch(`${h.url}/api/alerts`, { method: 'POST', headers: { ...auth, 'content-type': type }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+  it('refuses broken JSON, a non-object, a missing status and an oversize body', async () => {
+    expect(await post('{"status":')).toEqual({ status: 400, body: { error: 'request body is not valid JSON', param: 'body' } });
+    expect(await post('[1,2]')).toMatchObject({ status: 400, body: { param: 'body' } });
+    expect(await post('{"alerts":[]}')).toMatchObject({ status: 400, body: { param: 'status' } });
+    expect(await post('{"status":"firing","alerts":5}')).toMatchObject({ status: 400, body: { param: 'alerts' } });
+    expect(await post(JSON.stringify({ status: 'firing', big: 'x'.repeat(1_100_000) }))).toEqual({ status: 413, body: { error: 'request body too large', param: 'body' } });
+  });
+});
+
+describe('time parameters', () => {
+  it('parse epoch ms and ISO-8601 forms to the same instant', () => {
+    const t = Date.UTC(2025, 0, 2, 3, 4, 5, 678);
+    expect(parseTime(String(t))).toBe(t);
+    expect(parseTime('2025-01-02T03:04:05.678Z')).toBe(t);
+    expect(parseTime('2025-01-02T03:04:05.678')).toBe(t); // no offset = UTC
+    expect(parseTime('2025-01-02T05:04:05.678+02:00')).toBe(t);
+    expect(parseTime('2025-01-02T05:04:05.678+0200')).toBe(t);
+    expect(parseTime('2025-01-02')).toBe(Date.UTC(2025, 0, 2));
+    expect(parseTime('1735689600000.5')).toBe(1735689600000.5);
+  });
+});
+
+describe('GET /api/openapi.json', () => {
+  it('describes every endpoint with the parameters the validators use', async () => {
+    const r = await h.get('/api/openapi.json', auth);
+    expect(r.body.openapi).toBe('3.0.3');
+    const paths = Object.keys(r.body.paths).sort();
+    expect(paths).toEqual(expect.arrayContaining(['/api/health', '/api/symbols', '/api/pairs', '/api/ticks', '/api/bars', '/export', '/api/alerts', '/metrics']));
+    const ticks = r.body.paths['/api/ticks'].get;
+    expect(ticks.parameters.map((p: { name: string }) => p.name)).toEqual(['symbol', 'from', 'to', 'limit']);
+    expect(ticks.parameters[3].schema).toEqual({ type: 'integer', minimum: 1, maximum: 10000, default: 1000 });
+    expect(r.body.paths['/api/health'].get.security).toEqual([]);
+  });
+});
