@@ -1,0 +1,245 @@
+/**
+ * The live ingest: one combined-stream WebSocket for all symbols, gap detection by trade id,
+ * REST backfill of every gap, and fan-out of new ticks to listeners and to the store's writer.
+ *
+ *   const ingestor = new Ingestor({ wsUrl, restUrl, symbols: ['BTCUSDT', 'ETHUSDT'], stream: 'trade',
+ *                                   sink: writer, lastTradeId: (s) => store.lastTradeId(s) });
+ *   ingestor.onTicks((ticks, source) => analytics.push(ticks));
+ *   await ingestor.start();
+ *   ...
+ *   await ingestor.stop();
+ *
+ * No lost, no duplicated ticks: every symbol has an `IdTracker` (high-water mark + holes). A
+ * live id that jumps opens a gap; after a reconnect, symbols whose last id is known are caught
+ * up through REST from that id until the server has nothing newer (or live data shows the gap's
+ * end). A single backfill worker closes gaps one REST page at a time (`rest.ts` keeps it inside
+ * Binance's weight limits). Ids already seen are dropped before listeners and the store see
+ * them; the store additionally rejects duplicates by (symbol, id).
+ */
+import type { Tick } from '../domain';
+import { log, OnceLogger } from '../log';
+import { StreamConnection, type ConnectionOptions } from './connection';
+import { IdTracker } from './gaps';
+import { parseStreamMessage, type Rejection } from './parse';
+import { PAGE_LIMIT, RestClient, type RestClientOptions } from './rest';
+import type { IngestSource, IngestStatus, StreamKind, SymbolIngestStatus, TickSource, TicksListener } from './types';
+
+/** Where new ticks go to be stored: the store's batching writer (it flushes on its own). */
+export interface TickSink {
+  write(ticks: readonly Tick[]): void;
+}
+
+export interface IngestorOptions {
+  /** Base URL, e.g. wss://data-stream.binance.vision */
+  wsUrl: string;
+  /** Base URL, e.g. https://api.binance.com */
+  restUrl: string;
+  symbols: readonly string[];
+  stream: StreamKind;
+  sink: TickSink;
+  /** Highest stored id of a symbol (Store.lastTradeId), so a restart backfills what it missed. */
+  lastTradeId?: (symbol: string) => Promise<number | null>;
+  connection?: Partial<Omit<ConnectionOptions, 'url' | 'onMessage' | 'onOpen'>>;
+  rest?: Partial<Omit<RestClientOptions, 'baseUrl' | 'kind' | 'signal'>>;
+}
+
+/** The combined-stream URL for `symbols`: `${base}/stream?streams=btcusdt@trade/ethusdt@trade`. */
+export function combinedStreamUrl(base: string, symbols: readonly string[], stream: StreamKind): string {
+  return `${base.replace(/\/+$/, '')}/stream?streams=${symbols.map((s) => `${s.toLowerCase()}@${stream}`).join('/')}`;
+}
+
+interface SymbolState extends SymbolIngestStatus {
+  tracker: IdTracker;
+  /** After a reconnect, until live data or REST shows what was missed. */
+  catchUp: boolean;
+  /** Backfill delivered ticks since the symbol was last complete. */
+  backfilling: boolean;
+}
+
+export class Ingestor implements IngestSource {
+  /** Ticks dropped because their id had been seen already (reconnect overlap, backfill overlap). */
+  duplicatesDropped = 0;
+  private readonly listeners = new Set<TicksListener>();
+  private readonly once = new OnceLogger();
+  private readonly state = new Map<string, SymbolState>();
+  private readonly conn: StreamConnection;
+  private readonly rest: RestClient;
+  private readonly abort = new AbortController();
+  private gapsBackfilled = 0;
+  private backfilledTicks = 0;
+  private worker: Promise<void> | null = null;
+  private stopped = false;
+
+  constructor(private readonly opts: IngestorOptions) {
+    if (opts.symbols.length === 0) throw new Error('Ingestor needs at least one symbol');
+    for (const s of opts.symbols) {
+      this.state.set(s.toUpperCase(), { tracker: new IdTracker(), catchUp: false, backfilling: false, ticks: 0, lastTickTs: null, lastReceivedAt: null, lastId: null });
+    }
+    this.conn = new StreamConnection({
+      ...opts.connection,
+      url: combinedStreamUrl(opts.wsUrl, [...this.state.keys()], opts.stream),
+      onMessage: (text) => this.onMessage(text),
+      onOpen: (reconnect) => this.onOpen(reconnect),
+    });
+    this.rest = new RestClient({ ...opts.rest, baseUrl: opts.restUrl.replace(/\/+$/, ''), kind: opts.stream, signal: this.abort.signal });
+  }
+
+  /** Registers a listener for new ticks (live, backfill); returns a function that removes it. */
+  onTicks(listener: TicksListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Reads each symbol's last stored id, then connects. */
+  async start(): Promise<void> {
+    if (this.opts.lastTradeId) {
+      for (const [symbol, st] of this.state) {
+        const id = await this.opts.lastTradeId(symbol);
+        if (id !== null) {
+          st.tracker.high = id;
+          st.lastId = id;
+        }
+      }
+    }
+    this.conn.start();
+  }
+
+  /** Closes the connection and stops backfill; the sink still holds what it was given. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.abort.abort();
+    await this.conn.stop();
+    await this.worker?.catch(() => undefined);
+  }
+
+  status(): IngestStatus {
+    const symbols: Record<string, SymbolIngestStatus> = {};
+    for (const [s, st] of this.state) symbols[s] = { ticks: st.ticks, lastTickTs: st.lastTickTs, lastReceivedAt: st.lastReceivedAt, lastId: st.tracker.high };
+    return {
+      wsState: this.conn.state,
+      connectedSince: this.conn.connectedSince,
+      reconnects: this.conn.reconnects,
+      gapsBackfilled: this.gapsBackfilled,
+      backfilledTicks: this.backfilledTicks,
+      rejected: Object.fromEntries(this.once.counts),
+      symbols,
+    };
+  }
+
+  /** Ids still missing across all symbols (gaps known but not yet backfilled). */
+  missing(): number {
+    let n = 0;
+    for (const st of this.state.values()) n += st.tracker.missing();
+    return n;
+  }
+
+  /** True when no gap is open and no catch-up or backfill is pending. */
+  isComplete(): boolean {
+    for (const st of this.state.values()) if (st.catchUp || st.tracker.gaps.length > 0) return false;
+    return true;
+  }
+
+  private onOpen(reconnect: boolean): void {
+    // After a reconnect (or a restart with stored data) ticks may have been missed that no
+    // later live tick will reveal: catch up from the last known id.
+    if (!reconnect && !this.opts.lastTradeId) return;
+    for (const st of this.state.values()) if (st.tracker.high !== null) st.catchUp = true;
+    this.kick();
+  }
+
+  private onMessage(text: string): void {
+    const m = parseStreamMessage(text);
+    switch (m.type) {
+      case 'tick': {
+        const st = this.state.get(m.tick.symbol);
+        if (!st) return this.reject({ type: 'rejected', kind: 'unexpected-symbol', detail: m.tick.symbol });
+        if (m.kind !== this.opts.stream) return this.reject({ type: 'rejected', kind: `unexpected-stream-${m.kind}`, detail: m.stream ?? '' });
+        st.catchUp = false;
+        if (!st.tracker.accept(m.tick.id)) {
+          this.duplicatesDropped++;
+          return;
+        }
+        const batch = [m.tick];
+        this.deliver(st, batch, 'live');
+        if (st.tracker.gaps.length > 0) this.kick();
+        return;
+      }
+      case 'serverShutdown':
+        log.info('binance announced serverShutdown', { eventTime: m.eventTime });
+        this.conn.reconnectNow('serverShutdown');
+        return;
+      case 'result':
+        log.debug('ws request answered', { id: m.id as number, result: m.result });
+        return;
+      case 'error':
+        return this.reject({ type: 'rejected', kind: 'request-error', detail: `${String(m.code)} ${m.msg}` });
+      case 'rejected':
+        return this.reject(m);
+    }
+  }
+
+  private reject(r: Rejection): void {
+    this.once.warn(r.kind, 'binance message rejected', { detail: r.detail });
+  }
+
+  private deliver(st: SymbolState, ticks: readonly Tick[], source: TickSource): void {
+    const now = Date.now();
+    st.ticks += ticks.length;
+    st.lastReceivedAt = now;
+    for (const t of ticks) if (st.lastTickTs === null || t.ts > st.lastTickTs) st.lastTickTs = t.ts;
+    st.lastId = st.tracker.high;
+    for (const l of this.listeners) {
+      try {
+        l(ticks, source);
+      } catch (e) {
+        this.once.warn('listener-error', 'a tick listener threw; the ingest goes on', { err: e as Error });
+      }
+    }
+    this.opts.sink.write(ticks);
+  }
+
+  private kick(): void {
+    if (this.worker || this.stopped) return;
+    this.worker = this.backfill()
+      .catch((e: unknown) => {
+        if (!this.stopped) log.error('backfill failed; will retry on the next gap', { err: e as Error });
+      })
+      .finally(() => {
+        this.worker = null;
+        if (!this.stopped && !this.isComplete()) setTimeout(() => this.kick(), 1_000).unref();
+      });
+  }
+
+  private async backfill(): Promise<void> {
+    for (;;) {
+      if (this.stopped) return;
+      const next = [...this.state].find(([, st]) => st.tracker.gaps.length > 0 || st.catchUp);
+      if (!next) return;
+      const [symbol, st] = next;
+      const gap = st.tracker.gaps[0];
+      const fromId = gap ? gap[0] : st.tracker.high! + 1;
+      const page = await this.rest.page(symbol, fromId, PAGE_LIMIT);
+      for (const r of page.rejected) this.reject(r);
+      const fresh = page.ticks.filter((t) => t.id >= fromId && st.tracker.accept(t.id));
+      this.duplicatesDropped += page.ticks.length - fresh.length;
+      if (gap) {
+        // The server starts its answer at the lowest id it still has: ids before that are gone.
+        const first = page.ticks.length ? Math.min(...page.ticks.map((t) => t.id)) : gap[1] + 1;
+        const gone = st.tracker.abandonBelow(first);
+        if (gone > 0) this.once.warn('gap-unfillable', 'binance REST does not serve these trade ids; they are lost', { symbol, fromId, ids: gone });
+      } else if (page.received < PAGE_LIMIT) {
+        st.catchUp = false;
+      }
+      if (fresh.length) {
+        st.backfilling = true;
+        this.backfilledTicks += fresh.length;
+        this.deliver(st, fresh, 'backfill');
+      }
+      if (st.tracker.gaps.length === 0 && !st.catchUp && st.backfilling) {
+        st.backfilling = false;
+        this.gapsBackfilled++;
+        log.info('gap backfilled', { symbol, upToId: st.tracker.high });
+      }
+    }
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * Binance REST pages for gap backfill: `/api/v3/aggTrades` (weight 4) and
+ * `/api/v3/historicalTrades` (weight 25), both by `fromId` with `limit` up to 1000.
+ *
+ * Rate limits (FORMATS.md): 6000 weight per minute per IP, reported in `X-MBX-USED-WEIGHT-1m`.
+ * When the reported use would pass `weightBudget` with the next request, the client waits for
+ * the next minute; on HTTP 429 it waits `Retry-After` seconds (ignoring it earns a 418 ban),
+ * and on 418 it waits as long as told (at least a minute).
+ */
+import type { Tick } from '../domain';
+import { log } from '../log';
+import { aggTradeToTick, historicalTradeToTick, type Rejection } from './parse';
+import type { StreamKind } from './types';
+
+export const PAGE_LIMIT = 1000;
+const WEIGHT: Record<StreamKind, number> = { aggTrade: 4, trade: 25 };
+
+export interface RestPage {
+  ticks: Tick[];
+  /** Elements of the answer (valid or not); fewer than the limit means the end was reached. */
+  received: number;
+  rejected: Rejection[];
+}
+
+export interface RestClientOptions {
+  baseUrl: string;
+  kind: StreamKind;
+  /** Weight per minute to stay under (default 4800 of Binance's 6000). */
+  weightBudget?: number;
+  /** For tests: how to wait. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Abort to stop waiting and fetching (shutdown). */
+  signal?: AbortSignal;
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const t = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class RestClient {
+  /** 429/418 answers received. */
+  rateLimited = 0;
+  /** Last `X-MBX-USED-WEIGHT-1m` seen. */
+  usedWeight = 0;
+  private readonly budget: number;
+  private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
+
+  constructor(private readonly opts: RestClientOptions) {
+    this.budget = opts.weightBudget ?? 4800;
+    this.wait = opts.sleep ?? sleep;
+  }
+
+  /** One page of trades of `symbol` with id >= fromId, retrying through rate limits and network errors. */
+  async page(symbol: string, fromId: number, limit = PAGE_LIMIT): Promise<RestPage> {
+    const path = this.opts.kind === 'aggTrade' ? '/api/v3/aggTrades' : '/api/v3/historicalTrades';
+    const url = `${this.opts.baseUrl}${path}?symbol=${encodeURIComponent(symbol)}&fromId=${fromId}&limit=${limit}`;
+    let failures = 0;
+    for (;;) {
+      if (this.opts.signal?.aborted) throw new Error('backfill aborted');
+      if (this.usedWeight + WEIGHT[this.opts.kind] > this.budget) {
+        const toNextMinute = 60_000 - (Date.now() % 60_000) + 250;
+        log.warn('binance REST weight budget reached, waiting for the next minute', { usedWeight: this.usedWeight, waitMs: toNextMinute });
+        await this.wait(toNextMinute, this.opts.signal);
+        this.usedWeight = 0;
+      }
+      let res: Response;
+      try {
+        res = await fetch(url, { signal: this.opts.signal });
+      } catch (e) {
+        if (this.opts.signal?.aborted) throw new Error('backfill aborted');
+        failures++;
+        const ms = Math.min(30_000, 250 * 2 ** failures);
+        log.warn('binance REST request failed, retrying', { url, err: e as Error, retryInMs: ms });
+        await this.wait(ms, this.opts.signal);
+        continue;
+      }
+      const used = Number(res.headers.get('x-mbx-used-weight-1m'));
+      if (Number.isFinite(used) && res.headers.has('x-mbx-used-weight-1m')) this.usedWeight = used;
+      if (res.status === 429 || res.status === 418) {
+        this.rateLimited++;
+        const retryAfter = Number(res.headers.get('retry-after'));
+        const ms = Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : 60_000;
+        log.warn('binance REST rate limit, honouring Retry-After', { status: res.status, retryAfterMs: ms });
+        await res.body?.cancel();
+        await this.wait(Math.max(ms, res.status === 418 ? 60_000 : 0), this.opts.signal);
+        continue;
+      }
+      const body = await res.text();
+      if (!res.ok) {
+        failures++;
+        const ms = Math.min(30_000, 250 * 2 ** failures);
+        log.warn('binance REST error, retrying', { url, status: res.status, body: body.slice(0, 200), retryInMs: ms });
+        if (res.status >= 400 && res.status < 500 && failures >= 5) throw new Error(`binance REST ${res.status} for ${url}: ${body.slice(0, 200)}`);
+        await this.wait(ms, this.opts.signal);
+        continue;
+      }
+      return this.parse(body, symbol);
+    }
+  }
+
+  private parse(body: string, symbol: string): RestPage {
+    let rows: unknown;
+    try {
+      rows = JSON.parse(body);
+    } catch {
+      return { ticks: [], received: 0, rejected: [{ type: 'rejected', kind: 'rest-not-json', detail: body.slice(0, 200) }] };
+    }
+    if (!Array.isArray(rows)) return { ticks: [], received: 0, rejected: [{ type: 'rejected', kind: 'rest-not-array', detail: body.slice(0, 200) }] };
+    const ticks: Tick[] = [];
+    const rejected: Rejection[] = [];
+    for (const r of rows) {
+      const t =
+        typeof r !== 'object' || r === null
+          ? ({ type: 'rejected', kind: 'rest-not-object', detail: JSON.stringify(r) } as Rejection)
+          : this.opts.kind === 'aggTrade'
+            ? aggTradeToTick(r as Record<string, unknown>, symbol)
+            : historicalTradeToTick(r as Record<string, unknown>, symbol);
+      if ('type' in t) rejected.push(t);
+      else ticks.push(t);
+    }
+    return { ticks, received: rows.length, rejected };
+  }
+}

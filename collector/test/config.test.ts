@@ -1,0 +1,104 @@
+/** Configuration: defaults from issue 2, flags overriding env, and errors naming the variable. */
+import { ConfigError, loadConfig, parseArgv, parseDuration } from '../src/config';
+
+test('defaults (the values issue 2 names)', () => {
+  const c = loadConfig({}, []);
+  expect(c.pairs.map((p) => p.id)).toEqual(['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT']);
+  expect(c.symbols).toEqual(['ETHUSDT', 'BTCUSDT', 'SOLUSDT']);
+  expect(c.ingestSymbols).toEqual(c.symbols);
+  expect(c).toMatchObject({
+    binanceWsUrl: 'wss://data-stream.binance.vision',
+    binanceRestUrl: 'https://api.binance.com',
+    dbPath: './data/collector.db',
+    databaseUrl: null,
+    stream: 'trade',
+    retentionMs: null,
+    host: '127.0.0.1',
+    port: 8080,
+    apiToken: null,
+    windows: [30, 100],
+    entryZ: 2,
+    exitZ: null,
+    logLevel: 'info',
+  });
+});
+
+test('environment values', () => {
+  const c = loadConfig({
+    PAIRS: 'ethusdt/btcusdt, bnbusdt/btcusdt',
+    SYMBOLS: 'btcusdt',
+    STREAM: 'aggTrade',
+    RETENTION: '7d',
+    PORT: '0',
+    WINDOWS: '20, 60',
+    ENTRY_Z: '2.5',
+    EXIT_Z: '0.5',
+    BINANCE_WS_URL: 'ws://127.0.0.1:9000/',
+    DATABASE_URL: 'postgres://u:p@localhost/db',
+    API_TOKEN: 'secret',
+    LOG_LEVEL: 'WARN',
+  });
+  expect(c.symbols).toEqual(['ETHUSDT', 'BTCUSDT', 'BNBUSDT']);
+  expect(c.ingestSymbols).toEqual(['BTCUSDT']);
+  expect(c.stream).toBe('aggTrade');
+  expect(c.retentionMs).toBe(7 * 86_400_000);
+  expect(c.port).toBe(0);
+  expect(c.windows).toEqual([20, 60]);
+  expect([c.entryZ, c.exitZ]).toEqual([2.5, 0.5]);
+  expect(c.binanceWsUrl).toBe('ws://127.0.0.1:9000');
+  expect(c.databaseUrl).toBe('postgres://u:p@localhost/db');
+  expect(c.apiToken).toBe('secret');
+  expect(c.logLevel).toBe('warn');
+});
+
+test('flags override the environment, in both --x=v and --x v forms', () => {
+  const c = loadConfig({ PORT: '1', DB_PATH: 'a.db' }, ['--port=2', '--db-path', 'b.db', 'file.csv']);
+  expect(c.port).toBe(2);
+  expect(c.dbPath).toBe('b.db');
+  expect(parseArgv(['replay', 'x.zip', '--stream=aggTrade', '-h'])).toEqual({ positionals: ['replay', 'x.zip'], settings: { STREAM: 'aggTrade' }, help: true });
+});
+
+const bad: Array<[Record<string, string>, string, RegExp]> = [
+  [{ PAIRS: 'ETHUSDT-BTCUSDT' }, 'PAIRS', /must look like ETHUSDT\/BTCUSDT/],
+  [{ PAIRS: 'ETHUSDT/ETHUSDT' }, 'PAIRS', /must differ/],
+  [{ PAIRS: 'ETHUSDT/BTCUSDT,ethusdt/btcusdt' }, 'PAIRS', /listed twice/],
+  [{ SYMBOLS: 'DOGEUSDT' }, 'SYMBOLS', /not a symbol of PAIRS/],
+  [{ STREAM: 'depth' }, 'STREAM', /trade or aggTrade/],
+  [{ RETENTION: 'a week' }, 'RETENTION', /duration/],
+  [{ RETENTION: '-5d' }, 'RETENTION', /duration/],
+  [{ PORT: 'eighty' }, 'PORT', /0 to 65535/],
+  [{ PORT: '70000' }, 'PORT', /0 to 65535/],
+  [{ WINDOWS: '30,x' }, 'WINDOWS', /"x" is not a whole number/],
+  [{ WINDOWS: '1' }, 'WINDOWS', /from 3/],
+  [{ ENTRY_Z: '-1' }, 'ENTRY_Z', /above 0/],
+  [{ EXIT_Z: '3' }, 'EXIT_Z', /ENTRY_Z=2/],
+  [{ BINANCE_WS_URL: 'http://x' }, 'BINANCE_WS_URL', /ws:\/\/ or wss:\/\//],
+  [{ BINANCE_REST_URL: 'not a url' }, 'BINANCE_REST_URL', /not a URL/],
+  [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
+  [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /debug, info/],
+];
+test.each(bad)('%j fails naming %s', (env, variable, why) => {
+  let err: unknown;
+  try {
+    loadConfig(env, []);
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(ConfigError);
+  expect((err as ConfigError).variable).toBe(variable);
+  expect((err as Error).message.startsWith(`${variable}=`)).toBe(true);
+  expect((err as Error).message).toMatch(why);
+});
+
+test('unknown flags and flags without a value fail', () => {
+  expect(() => loadConfig({}, ['--prot=1'])).toThrow(/unknown option --prot/);
+  expect(() => loadConfig({}, ['--port'])).toThrow(/needs a value/);
+});
+
+test('durations', () => {
+  expect(parseDuration('0')).toBeNull();
+  expect(parseDuration('24h')).toBe(86_400_000);
+  expect(parseDuration('90m')).toBe(5_400_000);
+  expect(parseDuration('1.5s')).toBe(1500);
+  expect(parseDuration('7')).toBeUndefined();
+});

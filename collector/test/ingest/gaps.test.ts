@@ -1,0 +1,42 @@
+/** IdTracker against a slow reference: a plain Set of every id seen, gaps = missing ids below the max. */
+import { IdTracker } from '../../src/ingest/gaps';
+import { rng } from '../fake-binance/generator';
+
+test('worked example from the doc comment', () => {
+  const t = new IdTracker(10);
+  expect(t.accept(11)).toBe(true);
+  expect(t.accept(14)).toBe(true);
+  expect(t.gaps).toEqual([[12, 13]]);
+  expect(t.accept(11)).toBe(false);
+  expect(t.accept(12)).toBe(true);
+  expect(t.gaps).toEqual([[13, 13]]);
+  expect(t.missing()).toBe(1);
+});
+
+test('random arrivals agree with a Set-based reference', () => {
+  const r = rng(7);
+  for (let round = 0; round < 50; round++) {
+    const t = new IdTracker(100);
+    const seen = new Set<number>();
+    for (let i = 0; i <= 100; i++) seen.add(i);
+    for (let k = 0; k < 300; k++) {
+      const id = 90 + Math.floor(r() * 200);
+      expect(t.accept(id)).toBe(!seen.has(id));
+      seen.add(id);
+      const max = Math.max(...seen);
+      let missing = 0;
+      for (let i = 100; i <= max; i++) if (!seen.has(i)) missing++;
+      expect(t.missing()).toBe(missing);
+      expect(t.high).toBe(max);
+    }
+  }
+});
+
+test('abandonBelow drops the ids the server no longer has', () => {
+  const t = new IdTracker(0);
+  t.accept(10);
+  expect(t.abandonBelow(5)).toBe(4);
+  expect(t.gaps).toEqual([[5, 9]]);
+  expect(t.abandonBelow(100)).toBe(5);
+  expect(t.gaps).toEqual([]);
+});
