@@ -1,0 +1,108 @@
+/**
+ * Field display settings that make panels look right without overrides: units from the
+ * symbol's quote asset, z-score thresholds at ±entryZ, the signal as a state field with
+ * coloured value mappings, p-values with a 5 % threshold.
+ */
+import type { ApiSignal } from '../../../../collector/src/api/types';
+import type { FieldConfig } from '../frame/frame';
+
+const QUOTES: [string, string][] = [
+  ['FDUSD', 'currencyUSD'],
+  ['USDT', 'currencyUSD'],
+  ['USDC', 'currencyUSD'],
+  ['BUSD', 'currencyUSD'],
+  ['TUSD', 'currencyUSD'],
+  ['USD', 'currencyUSD'],
+  ['EUR', 'currencyEUR'],
+  ['GBP', 'currencyGBP'],
+  ['JPY', 'currencyJPY'],
+  ['BTC', 'currencyBTC'],
+];
+
+/** Quote and base assets of a Binance symbol, e.g. BTCUSDT -> { base: BTC, quote: USDT }. */
+export function splitSymbol(symbol: string): { base: string; quote: string | null } {
+  for (const [q] of QUOTES.concat([['ETH', ''], ['BNB', '']])) {
+    if (symbol.endsWith(q) && symbol.length > q.length) return { base: symbol.slice(0, -q.length), quote: q };
+  }
+  return { base: symbol, quote: null };
+}
+
+/** Grafana unit of a price of `symbol` (in its quote asset). */
+export function priceUnit(symbol: string): string | undefined {
+  const { quote } = splitSymbol(symbol);
+  if (quote === null) return undefined;
+  const hit = QUOTES.find(([q]) => q === quote);
+  return hit && hit[1] !== '' ? hit[1] : `suffix: ${quote}`;
+}
+
+export function priceConfig(symbol: string, displayName: string): FieldConfig {
+  const unit = priceUnit(symbol);
+  return unit ? { displayNameFromDS: displayName, unit } : { displayNameFromDS: displayName };
+}
+
+/** Base-asset quantity, e.g. `suffix: BTC`. */
+export function quantityConfig(symbol: string, displayName: string): FieldConfig {
+  return { displayNameFromDS: displayName, unit: `suffix: ${splitSymbol(symbol).base}` };
+}
+
+/** Signal as a number, so that frames stay numeric (alert rules reject frames with strings). */
+export const SIGNAL_CODE: Record<ApiSignal, number> = { LONG: 1, NEUTRAL: 0, SHORT: -1 };
+
+export function signalConfig(displayName: string): FieldConfig {
+  return {
+    displayNameFromDS: displayName,
+    description: 'Trading signal from the z-score: LONG (1) the spread when z < -entry, SHORT (-1) when z > entry, NEUTRAL (0) otherwise',
+    min: -1,
+    max: 1,
+    decimals: 0,
+    mappings: [
+      {
+        type: 'value',
+        options: {
+          '1': { text: 'LONG', color: 'green', index: 0 },
+          '0': { text: 'NEUTRAL', color: 'text', index: 1 },
+          '-1': { text: 'SHORT', color: 'red', index: 2 },
+        },
+      },
+    ],
+    color: { mode: 'thresholds' },
+    thresholds: { mode: 'absolute', steps: [{ value: null, color: 'text' }] },
+    custom: { lineInterpolation: 'stepAfter', fillOpacity: 70 },
+  };
+}
+
+export function zscoreConfig(displayName: string, entryZ: number): FieldConfig {
+  return {
+    displayNameFromDS: displayName,
+    description: `Rolling z-score of the spread; beyond ±${entryZ} the signal turns SHORT / LONG`,
+    unit: 'none',
+    decimals: 2,
+    color: { mode: 'thresholds' },
+    thresholds: {
+      mode: 'absolute',
+      steps: [
+        { value: null, color: 'green' },
+        { value: -entryZ, color: 'green' },
+        { value: entryZ, color: 'red' },
+      ],
+    },
+    custom: { thresholdsStyle: { mode: 'dashed' } },
+  };
+}
+
+export function pvalueConfig(displayName: string, description: string): FieldConfig {
+  return {
+    displayNameFromDS: displayName,
+    description,
+    unit: 'none',
+    decimals: 4,
+    min: 0,
+    max: 1,
+    color: { mode: 'thresholds' },
+    thresholds: { mode: 'absolute', steps: [{ value: null, color: 'green' }, { value: 0.05, color: 'orange' }] },
+  };
+}
+
+export function plainConfig(displayName: string, decimals: number, extra: FieldConfig = {}): FieldConfig {
+  return { displayNameFromDS: displayName, decimals, ...extra };
+}

@@ -1,0 +1,226 @@
+/**
+ * Collector API answers -> data frames. One function per query type; each returns frames
+ * whose field names, units and display config make panels look right without overrides.
+ * Values are passed through unchanged (the collector's numbers), except the signal, which is
+ * coded LONG = 1, NEUTRAL = 0, SHORT = -1 with value mappings back to the words, and the
+ * half-life, which is converted from bars to seconds.
+ *
+ * Shapes are "wide" time series (one time field, numeric fields; meta.type timeseries-wide)
+ * so that alert rules can use them; the signals frame is an annotation/event table.
+ */
+import type {
+  AnalyticsResponse,
+  ApiSignal,
+  BarDto,
+  LatestPoint,
+  Maybe,
+  SignalEvent,
+  StatsResponse,
+  TickDto,
+} from '../../../../collector/src/api/types';
+import type { AnalyticsField } from '../../../src/types';
+import { ANALYTICS_FIELDS } from '../../../src/types';
+import type { Field, Frame, FrameMeta, Notice } from '../frame/frame';
+import { SIGNAL_CODE, plainConfig, priceConfig, pvalueConfig, quantityConfig, signalConfig, zscoreConfig } from './display';
+import type { BarsQ, PairQ, TicksQ } from './model';
+import { TIMEFRAME_SECONDS } from './model';
+
+const WIDE: FrameMeta = { type: 'timeseries-wide', typeVersion: [0, 1] };
+const DEFAULT_ENTRY_Z = 2;
+
+function meta(extra: Partial<FrameMeta>, notices: Notice[]): FrameMeta {
+  const m: FrameMeta = { ...WIDE, ...extra };
+  if (notices.length > 0) m.notices = notices;
+  return m;
+}
+
+function timeField(values: readonly number[], intervalMs?: number): Field {
+  return { name: 'time', type: 'time', values, config: intervalMs ? { interval: intervalMs } : {} };
+}
+
+export function ticksFrame(q: TicksQ, ticks: readonly TickDto[], notices: Notice[], channel?: string): Frame {
+  const n = ticks.length;
+  const ts = new Array<number>(n);
+  const price = new Array<number>(n);
+  const qty = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const t = ticks[i]!;
+    ts[i] = t.ts;
+    price[i] = t.price;
+    qty[i] = t.qty;
+  }
+  const labels = { symbol: q.symbol };
+  return {
+    name: q.symbol,
+    refId: q.refId,
+    meta: meta({ executedQueryString: `ticks ${q.symbol} limit ${q.limit}`, ...(channel ? { channel } : {}) }, notices),
+    fields: [
+      timeField(ts),
+      { name: 'price', type: 'float64', labels, values: price, config: { ...priceConfig(q.symbol, `${q.symbol} price`), custom: { drawStyle: 'line', showPoints: 'auto' } } },
+      { name: 'qty', type: 'float64', labels, values: qty, config: { ...quantityConfig(q.symbol, `${q.symbol} quantity`), custom: { drawStyle: 'points', axisPlacement: 'right' } } },
+    ],
+  };
+}
+
+export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], channel?: string): Frame {
+  const n = bars.length;
+  const cols = { start: new Array<number>(n), open: new Array<number>(n), high: new Array<number>(n), low: new Array<number>(n), close: new Array<number>(n), volume: new Array<number>(n), trades: new Array<number>(n), vwap: new Array<number | null>(n) };
+  for (let i = 0; i < n; i++) {
+    const b = bars[i]!;
+    cols.start[i] = b.start;
+    cols.open[i] = b.open;
+    cols.high[i] = b.high;
+    cols.low[i] = b.low;
+    cols.close[i] = b.close;
+    cols.volume[i] = b.volume;
+    cols.trades[i] = b.trades;
+    cols.vwap[i] = b.vwap;
+  }
+  const labels = { symbol: q.symbol };
+  const price = (name: 'open' | 'high' | 'low' | 'close' | 'vwap'): Field => ({
+    name,
+    type: 'float64',
+    nullable: name === 'vwap',
+    labels,
+    values: cols[name],
+    config: priceConfig(q.symbol, `${q.symbol} ${name}`),
+  });
+  return {
+    name: `${q.symbol} ${q.tf}`,
+    refId: q.refId,
+    meta: meta({ executedQueryString: `bars ${q.symbol} ${q.tf}`, preferredVisualisationType: 'candlestick' as never, ...(channel ? { channel } : {}) }, notices),
+    fields: [
+      timeField(cols.start, TIMEFRAME_SECONDS[q.tf] * 1000),
+      price('open'),
+      price('high'),
+      price('low'),
+      price('close'),
+      { name: 'volume', type: 'float64', labels, values: cols.volume, config: quantityConfig(q.symbol, `${q.symbol} volume`) },
+      { name: 'trades', type: 'float64', labels, values: cols.trades, config: plainConfig(`${q.symbol} trades`, 0) },
+      price('vwap'),
+    ],
+  };
+}
+
+function signalCodes(values: readonly (ApiSignal | null)[]): (number | null)[] {
+  const out = new Array<number | null>(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const s = values[i];
+    out[i] = s === null || s === undefined ? null : (SIGNAL_CODE[s] ?? null);
+  }
+  return out;
+}
+
+/** The analytics columns, each with its display config; `values` come from the caller. */
+export function analyticsField(q: PairQ, name: AnalyticsField, values: readonly (number | null)[]): Field {
+  const labels = { pair: q.pair, tf: q.tf, window: String(q.window) };
+  const label = `${q.pair} ${name === 'zscore' ? 'z-score' : name}`;
+  const entryZ = q.entryZ ?? DEFAULT_ENTRY_Z;
+  const configs: Record<AnalyticsField, Field['config']> = {
+    beta: plainConfig(`${q.pair} β`, 4, { description: `Hedge ratio: ${q.y} = α + β·${q.x} (rolling OLS over ${q.window} bars)` }),
+    alpha: { ...priceConfig(q.y, `${q.pair} α`), description: 'Intercept of the rolling OLS' },
+    spread: { ...priceConfig(q.y, `${q.pair} spread`), description: `${q.y} − (α + β·${q.x})` },
+    spreadMean: { ...priceConfig(q.y, `${q.pair} spread mean`), description: `Rolling mean of the spread over ${q.window} bars` },
+    zscore: zscoreConfig(label, entryZ),
+    signal: signalConfig(`${q.pair} signal`),
+    correlation: plainConfig(`${q.pair} correlation`, 3, { min: -1, max: 1, unit: 'none' }),
+  };
+  return { name, type: 'float64', nullable: true, labels, values, config: configs[name] };
+}
+
+export function analyticsFrame(q: PairQ, res: AnalyticsResponse, notices: Notice[], channel?: string): Frame {
+  const s = res.series as AnalyticsResponse['series'] & { spreadMean?: (number | null)[] };
+  const fields: Field[] = [timeField(s.ts, TIMEFRAME_SECONDS[q.tf] * 1000)];
+  // All columns by default, in the order of ANALYTICS_FIELDS: the pair channel of Grafana Live
+  // sends the same columns, so a live panel keeps its history when packets arrive.
+  const wanted = q.fields ?? ANALYTICS_FIELDS;
+  for (const name of wanted) {
+    let values: readonly (number | null)[];
+    if (name === 'signal') values = signalCodes(s.signal);
+    else if (name === 'spreadMean') values = s.spreadMean ?? new Array<null>(s.ts.length).fill(null);
+    else values = s[name];
+    fields.push(analyticsField(q, name, values));
+  }
+  if (res.thinned) notices.push({ severity: 'info', text: `${res.points} points thinned to ${s.ts.length} (max data points), keeping each bucket's z extremes` });
+  return {
+    name: `${q.pair} ${q.tf} w${q.window}`,
+    refId: q.refId,
+    meta: meta({ executedQueryString: `analytics ${q.pair} tf=${q.tf} window=${q.window}`, custom: { points: res.points, thinned: res.thinned }, ...(channel ? { channel } : {}) }, notices),
+    fields,
+  };
+}
+
+function maybe<T>(v: Maybe<T>, what: string, notices: Notice[]): T | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && 'error' in (v as object)) {
+    notices.push({ severity: 'info', text: `${what}: ${(v as { error: string }).error}` });
+    return null;
+  }
+  return v as T;
+}
+
+export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Frame {
+  const point: LatestPoint | null = res.provisional ?? res.committed;
+  const adf = maybe(res.adf, 'ADF', notices);
+  const coint = maybe(res.coint, 'Engle-Granger', notices);
+  const hl = maybe(res.halfLife, 'half-life', notices);
+  const ts = point?.ts ?? res.updatedAt;
+  const tfSec = TIMEFRAME_SECONDS[q.tf];
+  const one = (v: number | null | undefined): (number | null)[] => (ts === null ? [] : [v ?? null]);
+  const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({ name, type: 'float64', nullable: true, labels: { pair: q.pair, tf: q.tf, window: String(q.window) }, values: one(v), config });
+  const fields: Field[] = [
+    { name: 'time', type: 'time', values: ts === null ? [] : [ts], config: {} },
+    num('yPrice', res.prices.y?.price, priceConfig(q.y, `${q.y} price`)),
+    num('xPrice', res.prices.x?.price, priceConfig(q.x, `${q.x} price`)),
+    analyticsField(q, 'beta', one(point?.beta)),
+    analyticsField(q, 'alpha', one(point?.alpha)),
+    analyticsField(q, 'spread', one(point?.spread)),
+    analyticsField(q, 'zscore', one(point?.zscore)),
+    analyticsField(q, 'signal', one(point?.signal === null || point?.signal === undefined ? null : SIGNAL_CODE[point.signal])),
+    analyticsField(q, 'correlation', one(res.correlation ?? point?.correlation)),
+    num('adfStat', adf?.stat, plainConfig(`${q.pair} ADF statistic`, 3, { description: 'Augmented Dickey-Fuller statistic of the spread' })),
+    num('adfPValue', adf?.pvalue, pvalueConfig(`${q.pair} ADF p-value`, 'MacKinnon p-value of the ADF test; below 0.05 the spread is stationary at 5 %')),
+    num('egStat', coint?.stat, plainConfig(`${q.pair} Engle-Granger statistic`, 3, { description: 'Engle-Granger cointegration statistic' })),
+    num('egPValue', coint?.pvalue, pvalueConfig(`${q.pair} Engle-Granger p-value`, 'MacKinnon p-value of the Engle-Granger test; below 0.05 the legs are cointegrated at 5 %')),
+    num('halfLife', hl?.halfLife === null || hl?.halfLife === undefined ? null : hl.halfLife * tfSec, plainConfig(`${q.pair} half-life`, 1, { unit: 's', description: `Half-life of mean reversion (${tfSec} s per bar); empty when the spread does not mean-revert` })),
+  ];
+  return {
+    name: `${q.pair} ${q.tf} w${q.window} stats`,
+    refId: q.refId,
+    meta: meta(
+      {
+        executedQueryString: `stats ${q.pair} tf=${q.tf} window=${q.window}`,
+        custom: { provisional: res.provisional !== null, source: res.source, updatedAt: res.updatedAt },
+      },
+      notices,
+    ),
+    fields,
+  };
+}
+
+export function signalsFrame(q: PairQ, events: readonly SignalEvent[], notices: Notice[]): Frame {
+  const n = events.length;
+  const cols = { ts: new Array<number>(n), title: new Array<string>(n), text: new Array<string>(n), tags: new Array<string>(n), signal: new Array<number>(n), zscore: new Array<number | null>(n) };
+  for (let i = 0; i < n; i++) {
+    const e = events[i]!;
+    cols.ts[i] = e.ts;
+    cols.title[i] = `${q.pair} ${e.signal}`;
+    cols.text[i] = e.text;
+    cols.tags[i] = `${q.pair},${e.signal}`;
+    cols.signal[i] = SIGNAL_CODE[e.signal];
+    cols.zscore[i] = e.zscore;
+  }
+  return {
+    name: `${q.pair} ${q.tf} w${q.window} signals`,
+    refId: q.refId,
+    meta: { executedQueryString: `signals ${q.pair} tf=${q.tf} window=${q.window}`, ...(notices.length > 0 ? { notices } : {}) },
+    fields: [
+      { name: 'time', type: 'time', values: cols.ts, config: {} },
+      { name: 'title', type: 'string', values: cols.title, config: {} },
+      { name: 'text', type: 'string', values: cols.text, config: {} },
+      { name: 'tags', type: 'string', values: cols.tags, config: {} },
+      { ...analyticsField(q, 'signal', cols.signal), nullable: false },
+      analyticsField(q, 'zscore', cols.zscore),
+    ],
+  };
+}

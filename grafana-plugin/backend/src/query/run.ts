@@ -1,0 +1,83 @@
+/**
+ * One validated query -> collector API calls -> frames. Paging: ticks and bars answers carry
+ * `next` while more of the range is left; we follow it up to a bound and say so in a notice
+ * when the bound cuts the answer.
+ */
+import type { BarDto, TickDto } from '../../../../collector/src/api/types';
+import type { CollectorClient } from '../collector/client';
+import type { Frame, Notice } from '../frame/frame';
+import { barsPath, channelId, pairPath, ticksPath } from '../stream/channel';
+import { analyticsFrame, barsFrame, signalsFrame, statsFrame, ticksFrame } from './frames';
+import type { BarsQ, PairQ, Query, TicksQ } from './model';
+
+/** Most ticks read from the collector for one query (pages of 10,000). */
+export const MAX_TICKS_SCANNED = 500_000;
+/** Most bars read for one query (pages of 100,000). */
+export const MAX_BARS = 500_000;
+
+async function runTicks(q: TicksQ, client: CollectorClient, uid: string, signal?: AbortSignal): Promise<Frame> {
+  const notices: Notice[] = [];
+  // The API pages oldest-first; keep the newest `limit` ticks of the range.
+  let kept: TickDto[] = [];
+  let from: number = q.from;
+  let scanned = 0;
+  for (;;) {
+    const page = await client.ticks({ symbol: q.symbol, from, to: q.to, limit: 10_000 }, signal);
+    scanned += page.ticks.length;
+    kept = kept.length === 0 ? page.ticks : kept.concat(page.ticks);
+    if (kept.length > q.limit) kept = kept.slice(kept.length - q.limit);
+    if (page.next === null || page.ticks.length === 0) break;
+    if (scanned >= MAX_TICKS_SCANNED) {
+      notices.push({ severity: 'warning', text: `stopped after ${scanned} ticks; narrow the time range to see the newest ticks of it` });
+      break;
+    }
+    from = page.next;
+  }
+  if (scanned > kept.length) notices.push({ severity: 'info', text: `showing the newest ${kept.length} of ${scanned} ticks (limit ${q.limit})` });
+  return ticksFrame(q, kept, notices, q.live ? channelId(uid, ticksPath(q.symbol)) : undefined);
+}
+
+async function runBars(q: BarsQ, client: CollectorClient, uid: string, signal?: AbortSignal): Promise<Frame> {
+  const notices: Notice[] = [];
+  let bars: BarDto[] = [];
+  let from: number = q.from;
+  for (;;) {
+    const page = await client.bars({ symbol: q.symbol, tf: q.tf, from, to: q.to }, signal);
+    bars = bars.length === 0 ? page.bars : bars.concat(page.bars);
+    if (page.next === null || page.bars.length === 0) break;
+    if (bars.length >= MAX_BARS) {
+      notices.push({ severity: 'warning', text: `stopped after ${bars.length} bars; use a larger timeframe or a shorter range` });
+      break;
+    }
+    from = page.next;
+  }
+  const live = q.live && q.tf !== '1s' ? channelId(uid, barsPath(q.symbol, q.tf)) : undefined;
+  if (q.live && q.tf === '1s') notices.push({ severity: 'info', text: 'live updates exist for 1m and 5m bars only' });
+  return barsFrame(q, bars, notices, live);
+}
+
+function pairParams(q: PairQ): { pair: string; tf: PairQ['tf']; window: number; entryZ?: number; exitZ?: number } {
+  const p: { pair: string; tf: PairQ['tf']; window: number; entryZ?: number; exitZ?: number } = { pair: q.pair, tf: q.tf, window: q.window };
+  if (q.entryZ !== undefined) p.entryZ = q.entryZ;
+  if (q.exitZ !== undefined) p.exitZ = q.exitZ;
+  return p;
+}
+
+export async function runQuery(q: Query, client: CollectorClient, uid: string, signal?: AbortSignal): Promise<Frame> {
+  switch (q.queryType) {
+    case 'ticks':
+      return runTicks(q, client, uid, signal);
+    case 'bars':
+      return runBars(q, client, uid, signal);
+    case 'analytics': {
+      const res = await client.analytics({ ...pairParams(q), from: q.from, to: q.to, maxDataPoints: q.maxDataPoints || undefined }, signal);
+      return analyticsFrame(q, res, [], q.live ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window)) : undefined);
+    }
+    case 'stats':
+      return statsFrame(q, await client.stats(pairParams(q), signal), []);
+    case 'signals': {
+      const res = await client.signals({ ...pairParams(q), from: q.from, to: q.to }, signal);
+      return signalsFrame(q, res.events, []);
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * CallResource: the lists the query editors and template variables need, as JSON.
+ *   GET symbols     -> [{ text, value, configured, ticks }]         from /api/symbols
+ *   GET pairs       -> [{ text, value, y, x, configured }]         from /api/pairs
+ *   GET timeframes  -> [{ text, value }]                            from /api/pairs (fixed list if absent)
+ *   GET windows     -> [{ text, value }]                            configured windows of the engine
+ *   GET defaults    -> { entryZ, exitZ, windows, timeframes }
+ * `{text, value}` is Grafana's MetricFindValue, so a variable can use the list as it is.
+ */
+import { CollectorClient, CollectorError } from './collector/client';
+import { collectorStatus } from './queryData';
+import { metrics } from './metrics';
+import type { CallResourceRequest, CallResourceResponse } from './protocol';
+import { TIMEFRAMES } from './query/model';
+import { readSettings, SettingsError } from './settings';
+
+function json(code: number, body: unknown): CallResourceResponse {
+  return { code, headers: { 'Content-Type': { values: ['application/json'] } }, body: Buffer.from(JSON.stringify(body)) };
+}
+
+export const RESOURCE_PATHS = ['symbols', 'pairs', 'timeframes', 'windows', 'defaults'] as const;
+
+export async function callResource(req: CallResourceRequest): Promise<CallResourceResponse> {
+  const path = req.path.replace(/^\/+|\/+$/g, '').split('?')[0]!;
+  const res = await route(req, path);
+  metrics.resourceCalls.inc({ path: (RESOURCE_PATHS as readonly string[]).includes(path) ? path : 'other', code: String(res.code) });
+  return res;
+}
+
+async function route(req: CallResourceRequest, path: string): Promise<CallResourceResponse> {
+  if (!(RESOURCE_PATHS as readonly string[]).includes(path)) {
+    return json(404, { error: `no resource ${JSON.stringify(path)}; try one of ${RESOURCE_PATHS.join(', ')}` });
+  }
+  if (req.method && req.method.toUpperCase() !== 'GET') return json(405, { error: `${req.method} is not allowed; resources are read with GET` });
+  let client: CollectorClient;
+  try {
+    client = new CollectorClient(readSettings(req.pluginContext));
+  } catch (e) {
+    return json(400, { error: e instanceof SettingsError ? e.message : String(e) });
+  }
+  try {
+    switch (path) {
+      case 'symbols': {
+        const r = await client.symbols();
+        return json(200, r.symbols.map((s) => ({ text: s.symbol, value: s.symbol, configured: s.configured, ticks: s.ticks })));
+      }
+      case 'pairs': {
+        const r = await client.pairs();
+        return json(200, r.pairs.map((p) => ({ text: p.pair, value: p.pair, y: p.y, x: p.x, configured: p.configured })));
+      }
+      case 'timeframes': {
+        const r = await client.pairs();
+        const tfs = r.timeframes && r.timeframes.length > 0 ? r.timeframes : TIMEFRAMES;
+        return json(200, tfs.map((t) => ({ text: t, value: t })));
+      }
+      case 'windows': {
+        const r = await client.pairs();
+        return json(200, r.windows.map((w) => ({ text: String(w), value: String(w) })));
+      }
+      default: {
+        const r = await client.pairs();
+        return json(200, { entryZ: r.entryZ, exitZ: r.exitZ, windows: r.windows, timeframes: r.timeframes });
+      }
+    }
+  } catch (e) {
+    if (e instanceof CollectorError) return json(collectorStatus(e), { error: e.message });
+    return json(500, { error: `internal error of the pairs backend: ${(e as Error).message}` });
+  }
+}

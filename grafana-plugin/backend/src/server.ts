@@ -1,0 +1,192 @@
+/**
+ * The gRPC server Grafana talks to: pluginv2 Data, Diagnostics, Resource and Stream, the
+ * standard health service (service "plugin" = SERVING, which go-plugin checks), and go-plugin's
+ * optional GRPCController (Shutdown) and GRPCStdio services.
+ */
+import { existsSync } from 'fs';
+import { join } from 'path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+import { log } from './hclog';
+import { checkHealth } from './health';
+import { registry } from './metrics';
+import type { CallResourceRequest, CheckHealthRequest, QueryDataRequest, StreamRequest } from './protocol';
+import { queryData } from './queryData';
+import { callResource } from './resources';
+import { runStream, subscribeStream } from './stream/streams';
+
+/** Where the .proto files are: beside the bundle (dist/backend/proto) or in the source tree. */
+export function protoDir(): string {
+  for (const dir of [join(__dirname, 'proto'), join(__dirname, '..', 'proto')]) {
+    if (existsSync(join(dir, 'pluginv2.proto'))) return dir;
+  }
+  throw new Error(`pluginv2.proto not found near ${__dirname}`);
+}
+
+export const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
+
+export function loadProtos(dir = protoDir()): grpc.GrpcObject {
+  const def = protoLoader.loadSync(['pluginv2.proto', 'health.proto', 'controller.proto'].map((f) => join(dir, f)), { ...LOADER_OPTIONS, includeDirs: [dir] });
+  return grpc.loadPackageDefinition(def);
+}
+
+type Svc = grpc.ServiceClientConstructor;
+function svc(root: grpc.GrpcObject, path: string): grpc.ServiceDefinition {
+  let o: unknown = root;
+  for (const p of path.split('.')) o = (o as Record<string, unknown>)[p];
+  return (o as Svc).service;
+}
+
+function unary<Req, Res>(name: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
+  return (call, cb) => {
+    Promise.resolve()
+      .then(() => fn(call.request, call))
+      .then(
+        (res) => cb(null, res),
+        (e: Error) => {
+          log.error(`${name} failed`, { error: e.stack ?? String(e) });
+          cb({ code: grpc.status.INTERNAL, details: `${name}: ${e.message}` });
+        },
+      );
+  };
+}
+
+export interface Backend {
+  server: grpc.Server;
+  port: number;
+  /** Graceful stop: ends streams, waits up to `graceMs` for calls in flight. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  host?: string;
+  minPort?: number;
+  maxPort?: number;
+  /** Called when Grafana asks for a shutdown through GRPCController. */
+  onShutdownRequest?: () => void;
+}
+
+async function bind(server: grpc.Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+  });
+}
+
+export async function startBackend(opts: StartOptions = {}): Promise<Backend> {
+  const root = loadProtos();
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
+  const active = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+
+  server.addService(svc(root, 'pluginv2.Data'), {
+    QueryData: unary<QueryDataRequest, unknown>('QueryData', (req, call) => {
+      const ac = new AbortController();
+      call.on('cancelled', () => ac.abort());
+      return queryData(req, ac.signal);
+    }),
+  });
+  server.addService(svc(root, 'pluginv2.Diagnostics'), {
+    CheckHealth: unary<CheckHealthRequest, unknown>('CheckHealth', (req) => checkHealth(req)),
+    CollectMetrics: unary<unknown, unknown>('CollectMetrics', async () => ({ metrics: { prometheus: Buffer.from(await registry.metrics()) } })),
+  });
+  server.addService(svc(root, 'pluginv2.Resource'), {
+    CallResource: (call: grpc.ServerWritableStream<CallResourceRequest, unknown>) => {
+      callResource(call.request).then(
+        (res) => {
+          call.write(res);
+          call.end();
+        },
+        (e: Error) => {
+          log.error('CallResource failed', { error: e.stack ?? String(e) });
+          call.destroy(Object.assign(new Error(e.message), { code: grpc.status.INTERNAL }));
+        },
+      );
+    },
+  });
+  server.addService(svc(root, 'pluginv2.Stream'), {
+    SubscribeStream: unary<StreamRequest, unknown>('SubscribeStream', (req) => subscribeStream(req)),
+    PublishStream: unary<StreamRequest, unknown>('PublishStream', () => ({ status: 2, data: Buffer.from('{"error":"these channels are read-only"}') })),
+    RunStream: (call: grpc.ServerWritableStream<StreamRequest, unknown>) => {
+      active.add(call);
+      log.info('stream started', { path: call.request.path });
+      const cancelCbs: (() => void)[] = [];
+      const cancel = (): void => {
+        for (const cb of cancelCbs.splice(0)) cb();
+      };
+      call.on('cancelled', cancel);
+      (call as unknown as { __stop?: () => void }).__stop = cancel;
+      runStream(call.request, { write: (p) => call.write(p), onCancel: (cb) => cancelCbs.push(cb) }).then(
+        () => {
+          active.delete(call);
+          log.info('stream stopped', { path: call.request.path });
+          if (!call.cancelled) call.end();
+        },
+        (e: Error) => {
+          active.delete(call);
+          log.warn('stream failed; Grafana restarts it', { path: call.request.path, error: e.message });
+          if (!call.cancelled) call.destroy(Object.assign(new Error(e.message), { code: grpc.status.UNAVAILABLE }));
+        },
+      );
+    },
+  });
+  server.addService(svc(root, 'grpc.health.v1.Health'), {
+    Check: (call: grpc.ServerUnaryCall<{ service: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
+      const s = call.request.service;
+      if (s === '' || s === 'plugin') cb(null, { status: 1 });
+      else cb({ code: grpc.status.NOT_FOUND, details: `unknown service ${JSON.stringify(s)}` });
+    },
+    Watch: (call: grpc.ServerWritableStream<{ service: string }, unknown>) => {
+      call.write({ status: call.request.service === '' || call.request.service === 'plugin' ? 1 : 3 });
+    },
+  });
+  const stdio = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+  server.addService(svc(root, 'plugin.GRPCController'), {
+    Shutdown: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => {
+      cb(null, {});
+      log.info('shutdown requested by Grafana');
+      setImmediate(() => opts.onShutdownRequest?.());
+    },
+  });
+  server.addService(svc(root, 'plugin.GRPCStdio'), {
+    // We never write to stdout/stderr through this channel (logs go to stderr directly); the
+    // stream stays open until shutdown so that go-plugin does not log a warning.
+    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+      stdio.add(call);
+      call.on('cancelled', () => stdio.delete(call));
+    },
+  });
+
+  const host = opts.host ?? '127.0.0.1';
+  let port = 0;
+  const { minPort, maxPort } = opts;
+  if (minPort && maxPort && minPort > 0 && maxPort >= minPort) {
+    const span = maxPort - minPort + 1;
+    const start = Math.floor(Math.random() * span);
+    let lastErr: unknown;
+    for (let k = 0; k < Math.min(span, 64) && port === 0; k++) {
+      try {
+        port = await bind(server, host, minPort + ((start + k) % span));
+      } catch (e) {
+        lastErr = e;
+      }
+    }
+    if (port === 0) throw new Error(`no free port in PLUGIN_MIN_PORT..PLUGIN_MAX_PORT (${minPort}..${maxPort}): ${String(lastErr)}`);
+  } else {
+    port = await bind(server, host, 0);
+  }
+
+  const stop = async (graceMs = 1500): Promise<void> => {
+    for (const call of [...active]) (call as unknown as { __stop?: () => void }).__stop?.();
+    for (const call of stdio) call.end();
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        server.forceShutdown();
+        resolve();
+      }, graceMs);
+      server.tryShutdown(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  };
+  return { server, port, stop };
+}

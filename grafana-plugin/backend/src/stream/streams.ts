@@ -1,0 +1,166 @@
+/**
+ * Grafana Live: SubscribeStream admits a channel whose path follows the grammar of
+ * channel.ts; RunStream (one per channel, started by Grafana) connects to the collector's live
+ * push (`GET /api/live`, WebSocket, `Authorization: Bearer`), subscribes to what the channel
+ * needs and forwards every update (the collector sends one every 500 ms while something
+ * changed) as a StreamPacket: the first packet carries schema and data, later ones data only.
+ *
+ * Rows: `ticks/<S>` -> [time of the trade, price, qty = null]; `pair/...` -> [server time of
+ * the update, beta, alpha, spread, spreadMean, zscore, signal code, correlation], the same
+ * columns as an analytics query so a live panel keeps its history; `bars/<S>/<tf>` -> each
+ * completed bar, the columns of a bars query.
+ *
+ * When the collector cannot be reached or drops the connection, RunStream ends with
+ * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s).
+ */
+import WebSocket from 'ws';
+import type { LiveServerMessage, LiveSubscribe } from '../../../../collector/src/api/types';
+import type { Frame } from '../frame/frame';
+import { frameToJSON } from '../frame/json';
+import { log } from '../hclog';
+import { metrics } from '../metrics';
+import { SIGNAL_CODE } from '../query/display';
+import { analyticsFrame, barsFrame, ticksFrame } from '../query/frames';
+import type { BarsQ, PairQ, TicksQ } from '../query/model';
+import { readSettings, Settings, SettingsError } from '../settings';
+import { StreamRequest, StreamStatus, SubscribeStreamResponse } from '../protocol';
+import { Channel, parseChannelPath } from './channel';
+
+/** An empty frame with the channel's schema (what a query for the same thing would return). */
+export function channelFrame(ch: Channel): Frame {
+  const base = { refId: '', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0 };
+  switch (ch.kind) {
+    case 'ticks': {
+      const f = ticksFrame({ ...base, queryType: 'ticks', symbol: ch.symbol, limit: 1 } as TicksQ, [], []);
+      f.fields[2]!.nullable = true;
+      return f;
+    }
+    case 'bars':
+      return barsFrame({ ...base, queryType: 'bars', symbol: ch.symbol, tf: ch.tf } as BarsQ, [], []);
+    case 'pair': {
+      const q: PairQ = { ...base, queryType: 'analytics', pair: ch.pair, y: ch.y, x: ch.x, tf: ch.tf, window: ch.window, entryZ: undefined, exitZ: undefined, fields: undefined };
+      const empty = { ts: [], beta: [], alpha: [], spread: [], zscore: [], signal: [], correlation: [] };
+      return analyticsFrame(q, { pair: ch.pair, tf: ch.tf, window: ch.window, from: 0, to: 0, points: 0, thinned: false, series: empty }, []);
+    }
+  }
+}
+
+export function subscribeStream(req: StreamRequest): SubscribeStreamResponse {
+  const ch = parseChannelPath(req.path);
+  if ('error' in ch) {
+    log.warn('subscribe refused', { path: req.path, reason: ch.error });
+    return { status: StreamStatus.NOT_FOUND, data: Buffer.from(JSON.stringify({ error: ch.error })) };
+  }
+  try {
+    readSettings(req.pluginContext);
+  } catch (e) {
+    return { status: StreamStatus.NOT_FOUND, data: Buffer.from(JSON.stringify({ error: e instanceof SettingsError ? e.message : String(e) })) };
+  }
+  return { status: StreamStatus.OK, data: Buffer.from(frameToJSON(channelFrame(ch))) };
+}
+
+function subscription(ch: Channel): LiveSubscribe {
+  switch (ch.kind) {
+    case 'ticks':
+    case 'bars':
+      return { type: 'subscribe', symbols: [ch.symbol] };
+    case 'pair':
+      return { type: 'subscribe', pairs: [{ pair: ch.pair, tf: ch.tf, window: ch.window }] };
+  }
+}
+
+/** The data rows one collector message gives a channel (column-major), or null. */
+export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: number }): unknown[][] | null {
+  if (ch.kind === 'ticks' && msg.type === 'update') {
+    const p = msg.prices[ch.symbol];
+    if (!p || p.ts <= state.lastTs) return null;
+    state.lastTs = p.ts;
+    return [[p.ts], [p.price], [null]];
+  }
+  if (ch.kind === 'pair' && msg.type === 'update') {
+    const a = msg.analytics.find((x) => x.pair === ch.pair && x.tf === ch.tf && x.window === ch.window);
+    if (!a || !a.point) return null;
+    const pt = a.point as typeof a.point & { spreadMean?: number | null };
+    const t = msg.ts;
+    if (t <= state.lastTs) return null;
+    state.lastTs = t;
+    const sig = pt.signal === null ? null : SIGNAL_CODE[pt.signal];
+    return [[t], [pt.beta], [pt.alpha], [pt.spread], [pt.spreadMean ?? null], [pt.zscore], [sig], [pt.correlation]];
+  }
+  if (ch.kind === 'bars' && msg.type === 'bar' && msg.symbol === ch.symbol && msg.tf === ch.tf) {
+    const b = msg.bar;
+    if (b.start <= state.lastTs) return null;
+    state.lastTs = b.start;
+    return [[b.start], [b.open], [b.high], [b.low], [b.close], [b.volume], [b.trades], [b.vwap]];
+  }
+  return null;
+}
+
+/** Encodes rows as a packet: schema + data the first time, data only after that. */
+function packet(frame: Frame, rows: unknown[][], withSchema: boolean): Buffer {
+  const f: Frame = { ...frame, fields: frame.fields.map((fl, i) => ({ ...fl, values: rows[i] as never })) };
+  return Buffer.from(frameToJSON(f, withSchema ? 'all' : 'data'));
+}
+
+export interface PacketSink {
+  write(p: { data: Buffer }): void;
+  onCancel(cb: () => void): void;
+}
+
+/** Runs one channel until cancelled; resolves on cancel, rejects when the collector link fails. */
+export function runStream(req: StreamRequest, sink: PacketSink): Promise<void> {
+  const ch = parseChannelPath(req.path);
+  if ('error' in ch) return Promise.reject(new Error(ch.error));
+  let settings: Settings;
+  try {
+    settings = readSettings(req.pluginContext);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const frame = channelFrame(ch);
+  const url = settings.collectorUrl.replace(/^http/, 'ws') + '/api/live';
+  const headers: Record<string, string> = {};
+  if (settings.apiToken) headers.authorization = `Bearer ${settings.apiToken}`;
+  metrics.streams.inc();
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    let sentSchema = false;
+    const state = { lastTs: -Infinity };
+    const ws = new WebSocket(url, { headers, handshakeTimeout: settings.timeoutMs });
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      metrics.streams.dec();
+      ws.removeAllListeners();
+      ws.on('error', () => undefined);
+      ws.terminate();
+      if (err) reject(err);
+      else resolve();
+    };
+    sink.onCancel(() => finish());
+    ws.on('open', () => ws.send(JSON.stringify(subscription(ch))));
+    ws.on('message', (raw) => {
+      let msg: LiveServerMessage;
+      try {
+        msg = JSON.parse(raw.toString()) as LiveServerMessage;
+      } catch {
+        return;
+      }
+      if (msg.type === 'error') {
+        finish(new Error(`the collector refused the live subscription: ${msg.error}`));
+        return;
+      }
+      const rows = rowsFor(ch, msg, state);
+      if (!rows) return;
+      sink.write({ data: packet(frame, rows, !sentSchema) });
+      sentSchema = true;
+      metrics.streamPackets.inc();
+    });
+    ws.on('unexpected-response', (_r, res) => {
+      const why = res.statusCode === 401 ? 'the collector rejected the API token' : `HTTP ${res.statusCode}`;
+      finish(new Error(`live push of ${settings.collectorUrl}: ${why}`));
+    });
+    ws.on('error', (e) => finish(new Error(`live push of ${settings.collectorUrl}: ${e.message}`)));
+    ws.on('close', () => finish(new Error(`the collector closed the live push connection`)));
+  });
+}
