@@ -1,0 +1,7 @@
+/** Pure analytics (no I/O): rolling OLS pairs engine, z-score, signals, ADF, Engle-Granger, half-life, Kalman hedge. */
+export { PairEngine, engineOptionsProblem, type EngineOptions } from './engine';
+export { analyzeSeries, seriesInputProblem, type SeriesInput } from './analyzeSeries';
+export { alignBars } from './align';
+export { nextSignal, signalRuleProblem } from './signal';
+export { MovingCoMoments } from './movingCoMoments';
+export { MovingMoments } from './movingMoments';
