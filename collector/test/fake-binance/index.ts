@@ -52,7 +52,8 @@ export interface FakeStats {
   pongsReceived: number;
   clientMessages: number;
   framesSent: number;
-  restRequests: Array<{ path: string; query: string; status: number }>;
+  /** Every REST request with its answer's status and the time it arrived (epoch ms). */
+  restRequests: Array<{ path: string; query: string; status: number; at: number }>;
 }
 
 interface Client {
@@ -149,8 +150,9 @@ export class FakeBinance {
           ? { e: 'trade', E: now + 1, s: symbol, t: trade.id, p: trade.price, q: trade.qty, T: trade.time, m: trade.isBuyerMaker, M: true }
           : { e: 'aggTrade', E: now + 1, s: symbol, a: trade.id, p: trade.price, q: trade.qty, f: trade.firstId, l: trade.lastId, T: trade.time, m: trade.isBuyerMaker, M: true };
         const raw = JSON.stringify(data);
+        const key = name.toLowerCase();
         const wrapped = `{"stream":"${name}","data":${raw}}`;
-        for (const c of this.clients) if (!c.stalled && c.subs.has(name)) this.send(c, c.combined ? wrapped : raw);
+        for (const c of this.clients) if (!c.stalled && c.subs.has(key)) this.send(c, c.combined ? wrapped : raw);
       }
     }
   }
@@ -307,7 +309,7 @@ export class FakeBinance {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
     const reply = (status: number, body: unknown, headers: Record<string, string> = {}): void => {
-      this.stats.restRequests.push({ path: url.pathname, query: url.search, status });
+      this.stats.restRequests.push({ path: url.pathname, query: url.search, status, at: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };

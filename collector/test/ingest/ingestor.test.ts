@@ -1,0 +1,112 @@
+/**
+ * The live ingest against our fake Binance on 127.0.0.1, with every fault it can inject:
+ * malformed frames, skipped ids (a gap longer than one REST page), a dropped connection,
+ * serverShutdown, a stall without pings, and a 429 with Retry-After. The run must end with
+ * exactly the trades the fake generated (its recorded ground truth), none twice.
+ * The sink here is a plain array (the store is exercised in test/e2e).
+ */
+import type { Tick } from '../../src/domain';
+import { Ingestor } from '../../src/ingest/ingestor';
+import { log } from '../../src/log';
+import type { StreamKind, TickSource } from '../../src/ingest/types';
+import { startFakeBinance, type FakeBinance } from '../fake-binance';
+import { pause, until } from './until';
+
+const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
+
+const logged: Array<Record<string, unknown>> = [];
+beforeAll(() => log.configure({ level: 'warn', sink: (line) => void logged.push(JSON.parse(line) as Record<string, unknown>) }));
+afterAll(() => log.configure({ sink: (line) => void process.stderr.write(line + '\n') }));
+
+async function scenario(stream: StreamKind): Promise<void> {
+  logged.length = 0;
+  const fake: FakeBinance = await startFakeBinance({ symbols: SYMBOLS, stream, rate: 0, pingIntervalMs: 100, pongTimeoutMs: 2_000 });
+  const stored: Tick[] = [];
+  const seenBy: Record<TickSource, number> = { live: 0, backfill: 0, replay: 0 };
+  const ingestor = new Ingestor({
+    wsUrl: fake.wsUrl,
+    restUrl: fake.restUrl,
+    symbols: SYMBOLS,
+    stream,
+    sink: { write: (ticks) => void stored.push(...ticks) },
+    connection: { stallTimeoutMs: 600, initialBackoffMs: 20, maxBackoffMs: 200 },
+  });
+  ingestor.onTicks((ticks, source) => (seenBy[source] += ticks.length));
+  try {
+    await ingestor.start();
+    await until(() => ingestor.status().wsState === 'open', 'first connection');
+    fake.setRate(100);
+    await until(() => stored.length > 60, 'first live ticks');
+
+    fake.sendMalformed();
+    fake.sendMalformed();
+    fake.skipIds('ETHUSDT', 30);
+    await pause(300);
+
+    expect(fake.dropConnections()).toBe(1);
+    await until(() => ingestor.status().reconnects >= 1, 'reconnect after drop');
+    await pause(200);
+
+    fake.serverShutdown();
+    await until(() => ingestor.status().reconnects >= 2, 'reconnect after serverShutdown');
+
+    // A gap longer than one REST page (limit 1000), and the first REST answer is a 429.
+    fake.fail429(1, 1);
+    fake.setRate(0);
+    fake.skipIds('BTCUSDT', 1500);
+    fake.generate(1500);
+    fake.setRate(100);
+    await pause(300);
+
+    fake.stall();
+    await until(() => ingestor.status().reconnects >= 3, 'reconnect after a stall');
+    await pause(200);
+
+    // A drop right after the last trade: only the catch-up after reconnecting can find it.
+    fake.setRate(0);
+    fake.skipIds('SOLUSDT', 3);
+    fake.generate(3);
+    fake.dropConnections();
+    await until(() => ingestor.status().reconnects >= 4, 'reconnect after the last drop');
+
+    const expected = SYMBOLS.flatMap((s) => fake.expectedTicks(s));
+    await until(() => stored.length >= expected.length && ingestor.isComplete(), `all ${expected.length} ticks`, 30_000);
+    await pause(100);
+
+    const key = (t: Tick) => `${t.symbol}:${t.id}`;
+    const sort = (a: Tick, b: Tick) => (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : a.id - b.id);
+    expect(new Set(stored.map(key)).size).toBe(stored.length); // none twice
+    expect([...stored].sort(sort)).toEqual([...expected].sort(sort)); // exactly what was generated
+
+    const st = ingestor.status();
+    expect(seenBy.live + seenBy.backfill).toBe(expected.length);
+    expect(seenBy.backfill).toBe(st.backfilledTicks);
+    expect(st.backfilledTicks).toBeGreaterThanOrEqual(30 + 1500 + 3);
+    expect(st.gapsBackfilled).toBeGreaterThanOrEqual(3);
+    const bad = 'invalid-trade'; // the fake's malformed trade frame has t: "x"
+    expect(st.rejected).toMatchObject({ 'not-json': 2, 'not-an-object': 2, [bad]: 2, 'unexpected-event-depthUpdate': 2 });
+    // Counted every time, logged once per kind.
+    const rejectedLogs = logged.filter((l) => l.msg === 'binance message rejected').map((l) => l.kind);
+    expect(rejectedLogs.sort()).toEqual(['not-json', 'not-an-object', bad, 'unexpected-event-depthUpdate'].sort());
+    for (const s of SYMBOLS) {
+      const ids = fake.trades(s).map((t) => t.id);
+      expect(st.symbols[s]).toMatchObject({ ticks: ids.length, lastId: ids[ids.length - 1] });
+    }
+
+    // Retry-After honoured: the request after the 429 came at least 1 s later.
+    const reqs = fake.stats.restRequests;
+    const i429 = reqs.findIndex((r) => r.status === 429);
+    expect(i429).toBeGreaterThanOrEqual(0);
+    expect(reqs[i429 + 1]!.at - reqs[i429]!.at).toBeGreaterThanOrEqual(990);
+    expect(reqs.every((r) => r.path === (stream === 'trade' ? '/api/v3/historicalTrades' : '/api/v3/aggTrades'))).toBe(true);
+    // ws answered the fake's pings, and never sent a message of its own (the 5 msg/s limit).
+    expect(fake.stats.pongsReceived).toBeGreaterThan(0);
+    expect(fake.stats.clientMessages).toBe(0);
+  } finally {
+    await ingestor.stop();
+    await fake.stop();
+  }
+}
+
+test('trade stream: faults end with exactly the ticks the fake sent, none twice', () => scenario('trade'));
+test('aggTrade stream: faults end with exactly the ticks the fake sent, none twice', () => scenario('aggTrade'));
