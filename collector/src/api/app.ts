@@ -36,6 +36,14 @@ export function createApi(deps: ApiDeps): Api {
   app.locals.ctx = ctx;
   app.locals.metrics = metrics;
 
+  if (ctx.ingest && ctx.closes) {
+    const cache = ctx.closes;
+    ctx.ingest.onTicks((ticks) => {
+      const min = new Map<string, number>();
+      for (const t of ticks) if (!(t.ts >= (min.get(t.symbol) ?? Infinity))) min.set(t.symbol, t.ts);
+      for (const [symbol, ts] of min) cache.invalidate(symbol, ts);
+    });
+  }
   app.use(metrics.timer);
   app.use(requireToken(deps.token ?? undefined, ROUTES.filter((r) => r.open).map((r) => r.path)));
   const router = express.Router();

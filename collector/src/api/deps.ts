@@ -8,6 +8,7 @@ import type { Pair, Timeframe } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
 import type { LiveSource } from './query/live-source';
+import { CloseCache } from './query/closes';
 
 export interface ApiLimits {
   /** Largest page of ticks (`limit`). */
@@ -36,6 +37,11 @@ export interface ApiDeps {
   limits?: Partial<ApiLimits>;
   /** Clock, epoch ms (tests). */
   now?: () => number;
+  /**
+   * Cache final bar closes in memory (default: on when `ingest` is given, since only then are
+   * late ticks reported and cached bars invalidated).
+   */
+  closeCache?: boolean;
 }
 
 /** Deps with every default filled in. */
@@ -53,6 +59,7 @@ export interface Ctx {
   startedAt: number;
   /** Every configured symbol (legs of the pairs), in order. */
   symbols: readonly string[];
+  closes: CloseCache | undefined;
 }
 
 export function makeCtx(d: ApiDeps): Ctx {
@@ -72,6 +79,7 @@ export function makeCtx(d: ApiDeps): Ctx {
     now,
     startedAt: now(),
     symbols,
+    closes: (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 1_000_000, settleMs: 2_000, now }) : undefined,
   };
 }
 

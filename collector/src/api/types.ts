@@ -155,6 +155,8 @@ export interface AnalyticsSeries {
   beta: (number | null)[];
   alpha: (number | null)[];
   spread: (number | null)[];
+  /** Rolling mean of the spread over the window, the level z is measured from (null until the engine provides it). */
+  spreadMean: (number | null)[];
   zscore: (number | null)[];
   signal: (ApiSignal | null)[];
   correlation: (number | null)[];
@@ -169,6 +171,8 @@ export interface AnalyticsResponse {
   points: number;
   /** True when maxDataPoints thinned the series. */
   thinned: boolean;
+  /** The last point comes from a bar still in progress (it moves until the bar completes). */
+  provisional: boolean;
   series: AnalyticsSeries;
 }
 

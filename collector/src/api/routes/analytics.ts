@@ -1,7 +1,125 @@
-/** GET /api/analytics, /api/stats, /api/signals (filled in when the analytics engine lands). */
+/**
+ * GET /api/analytics (time series of beta, alpha, spread, z, signal, correlation for any
+ * window, thinned to maxDataPoints keeping z extremes), GET /api/signals (signal changes as
+ * events) and GET /api/stats (latest values; routes/stats.ts).
+ */
 import type { Router } from 'express';
+import type { AnalyticsPoint, Pair } from '../../domain';
+import { TIMEFRAME_MS, type Timeframe } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import type { RouteDoc } from '../http/openapi';
+import { P, opt, range, readQuery, time } from '../http/params';
+import { assertPair } from '../query/known';
+import { computeSeries, type SeriesResult } from '../query/series';
+import { thinIndices } from '../query/thin';
+import type { AnalyticsResponse, AnalyticsSeries, SignalEvent, SignalsResponse } from '../types';
+import * as stats from './stats';
 
-export const docs: RouteDoc[] = [];
-export function mount(_r: Router, _ctx: Ctx): void {}
+const seriesParams = {
+  pair: P.pair,
+  tf: P.tf,
+  window: P.window,
+  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1000 bars before now)'),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default now, the bar in progress included)'),
+  entryZ: P.entryZ,
+  exitZ: P.exitZ,
+  ddof: P.ddof,
+};
+export const analyticsParams = { ...seriesParams, maxDataPoints: P.maxDataPoints };
+export const signalsParams = seriesParams;
+
+export const docs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/analytics',
+    summary: 'beta, alpha, spread, spreadMean, z, signal, correlation of a pair for any window, computed from stored bars with warm-up; thinned to maxDataPoints keeping z extremes',
+    params: analyticsParams,
+    response: 'AnalyticsResponse',
+    errors: [404, 413],
+  },
+  { method: 'get', path: '/api/signals', summary: 'signal changes (LONG / SHORT / NEUTRAL) as events, for annotations', params: signalsParams, response: 'SignalsResponse', errors: [404, 413] },
+  ...stats.docs,
+];
+
+interface SeriesArgs {
+  pair: Pair;
+  tf: Timeframe;
+  window: number;
+  from: number | undefined;
+  to: number | undefined;
+  entryZ: number | undefined;
+  exitZ: number | undefined;
+  ddof: '0' | '1' | undefined;
+}
+
+/** Validates and runs a series query: the shared part of /api/analytics, /api/signals and /export. */
+export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult & { from: number; to: number }> {
+  const tfMs = TIMEFRAME_MS[q.tf];
+  const to = q.to ?? ctx.now() + tfMs;
+  const { from } = range(q.from ?? Math.min(to - 1000 * tfMs, to - 1), to);
+  await assertPair(ctx, q.pair);
+  const r = await computeSeries(ctx, { pair: q.pair, tf: q.tf, window: q.window, from, to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof === undefined ? undefined : q.ddof === '0' ? 0 : 1 });
+  return { ...r, from, to };
+}
+
+/** Column-major series of the points at `idx`. */
+export function columns(points: readonly AnalyticsPoint[], idx: readonly number[] | null): AnalyticsSeries {
+  const n = idx ? idx.length : points.length;
+  const s: AnalyticsSeries = { ts: new Array(n), beta: new Array(n), alpha: new Array(n), spread: new Array(n), spreadMean: new Array(n), zscore: new Array(n), signal: new Array(n), correlation: new Array(n) };
+  for (let k = 0; k < n; k++) {
+    const p = points[idx ? idx[k]! : k]!;
+    s.ts[k] = p.ts;
+    s.beta[k] = p.beta;
+    s.alpha[k] = p.alpha;
+    s.spread[k] = p.spread;
+    s.spreadMean[k] = (p as { spreadMean?: number | null }).spreadMean ?? null;
+    s.zscore[k] = p.zscore;
+    s.signal[k] = p.signal;
+    s.correlation[k] = p.correlation;
+  }
+  return s;
+}
+
+/** Points where the signal differs from the one before (the warm-up's last signal for the first). */
+export function signalEvents(points: readonly AnalyticsPoint[], before: AnalyticsPoint['signal']): SignalEvent[] {
+  const out: SignalEvent[] = [];
+  let prev = before;
+  for (const p of points) {
+    if (p.signal !== null && p.signal !== prev) {
+      const z = p.zscore === null ? 'null' : p.zscore.toFixed(2);
+      out.push({ ts: p.ts, signal: p.signal, previous: prev, zscore: p.zscore, text: `${p.signal} (z = ${z})` });
+    }
+    prev = p.signal;
+  }
+  return out;
+}
+
+export function mount(r: Router, ctx: Ctx): void {
+  r.get('/api/analytics', async (req, res) => {
+    const q = readQuery(req.query, analyticsParams);
+    const s = await runSeries(ctx, q);
+    const z = s.points.map((p) => p.zscore);
+    const idx = q.maxDataPoints !== undefined && s.points.length > q.maxDataPoints ? thinIndices(z, q.maxDataPoints) : null;
+    const body: AnalyticsResponse = {
+      pair: q.pair.id,
+      tf: q.tf,
+      window: q.window,
+      from: s.from,
+      to: s.to,
+      points: s.points.length,
+      thinned: idx !== null,
+      provisional: s.provisional,
+      series: columns(s.points, idx),
+    };
+    res.json(body);
+  });
+
+  r.get('/api/signals', async (req, res) => {
+    const q = readQuery(req.query, signalsParams);
+    const s = await runSeries(ctx, q);
+    const body: SignalsResponse = { pair: q.pair.id, tf: q.tf, window: q.window, from: s.from, to: s.to, events: signalEvents(s.points, s.signalBefore) };
+    res.json(body);
+  });
+
+  stats.mount(r, ctx);
+}

@@ -1,20 +1,40 @@
-/** The analytics branch of GET /export (pair + tf + window). */
+/** The analytics branch of GET /export (pair + tf + window): one CSV row per aligned point. */
 import type { Response } from 'express';
 import type { Pair, Timeframe } from '../../domain';
 import type { Ctx } from '../deps';
-import { HttpError } from '../http/errors';
+import { iso, streamCsv } from '../export/csv';
+import { runSeries } from './analytics';
 
 export interface AnalyticsExport {
   pair: Pair;
   tf: Timeframe;
   window: number;
-  from: number;
-  to: number;
-  entryZ?: number;
-  exitZ?: number;
-  ddof?: '0' | '1';
+  from: number | undefined;
+  to: number | undefined;
+  entryZ: number | undefined;
+  exitZ: number | undefined;
+  ddof: '0' | '1' | undefined;
 }
 
-export async function exportAnalytics(_ctx: Ctx, _res: Response, _q: AnalyticsExport, _stamp: (ms: number) => string): Promise<void> {
-  throw new HttpError(400, 'analytics export is not available yet', 'pair');
+export const ANALYTICS_CSV_HEADER = ['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation'];
+
+export async function exportAnalytics(ctx: Ctx, res: Response, q: AnalyticsExport, stamp: (ms: number) => string): Promise<void> {
+  const s = await runSeries(ctx, q);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
+  res.setHeader('Content-Disposition', `attachment; filename="${q.pair.y}-${q.pair.x}_${q.tf}_w${q.window}_analytics_${stamp(s.from)}_${stamp(s.to)}.csv"`);
+  res.setHeader('Cache-Control', 'no-store');
+  await streamCsv(res, ANALYTICS_CSV_HEADER, s.points, (p) => [
+    iso(p.ts),
+    p.ts,
+    q.pair.id,
+    q.tf,
+    q.window,
+    p.beta,
+    p.alpha,
+    p.spread,
+    (p as { spreadMean?: number | null }).spreadMean ?? null,
+    p.zscore,
+    p.signal,
+    p.correlation,
+  ]);
 }

@@ -19,8 +19,8 @@ export const exportParams = {
   pair: opt(pair, 'analytics of this pair Y/X (needs tf and window); give symbol or pair'),
   tf: opt(timeframe, 'bars of this timeframe (with symbol) or the analytics timeframe (with pair)'),
   window: opt(int(2, 10_000), 'analytics window in bars (with pair)'),
-  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default: everything stored)'),
-  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
+  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default: everything stored; analytics: 1000 bars before to)'),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end; analytics: now)'),
   entryZ: P.entryZ,
   exitZ: P.exitZ,
   ddof: P.ddof,
@@ -56,7 +56,7 @@ export function mount(r: Router, ctx: Ctx): void {
     if (q.pair) {
       if (!q.tf) throw badParam('tf', 'tf is required with pair: 1s, 1m or 5m');
       if (q.window === undefined) throw badParam('window', 'window is required with pair: a whole number 2..10000');
-      await exportAnalytics(ctx, res, { pair: q.pair, tf: q.tf, window: q.window, from, to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof }, stamp);
+      await exportAnalytics(ctx, res, { pair: q.pair, tf: q.tf, window: q.window, from: q.from, to: q.to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof }, stamp);
       return;
     }
     if (!q.symbol) throw badParam('symbol', 'symbol (ticks, or bars with tf) or pair (analytics) is required');

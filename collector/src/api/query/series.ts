@@ -1,0 +1,90 @@
+/**
+ * The analytics series of a pair for any window, computed from stored bars: both legs' bars
+ * over [from - warm-up, to) are aligned with `alignBars` (the one alignment rule the live
+ * engine follows too) and pushed through `analyzeSeries`; the points before `from` are the
+ * warm-up and are dropped.
+ *
+ * Warm-up: beta needs `window` points and z needs `window` spreads, so the first z is at the
+ * 2·(window−1)-th point after the start. The lookback starts at that many bars before `from`
+ * (plus slack) and grows when gaps leave fewer aligned points, until it has enough or
+ * reaches the first stored bar. With that warm-up every value in the range equals what a
+ * pass over the whole history gives, except a hysteresis signal (exitZ), whose state can
+ * depend on older history.
+ */
+import { alignBars, analyzeSeries } from '../../analytics';
+import type { AnalyticsPoint, Bar, Pair, Timeframe } from '../../domain';
+import { TIMEFRAME_MS } from '../../domain/timeframe';
+import type { Ctx } from '../deps';
+import { HttpError, badParam } from '../http/errors';
+
+export interface SeriesQuery {
+  pair: Pair;
+  tf: Timeframe;
+  window: number;
+  from: number;
+  to: number;
+  ddof?: 0 | 1;
+  entryZ?: number;
+  exitZ?: number | null;
+}
+
+export interface SeriesResult {
+  /** Points with from <= ts < to. */
+  points: AnalyticsPoint[];
+  /** The last point comes from a bar still in progress. */
+  provisional: boolean;
+  /** Signal of the last warm-up point before `from` (for change events), null if none. */
+  signalBefore: AnalyticsPoint['signal'];
+}
+
+interface Leg {
+  bars: { start: number; close: number }[];
+  /** The newest bar is still in progress. */
+  lastInProgress: boolean;
+}
+
+/** Closes of one leg from the cache (when the process ingests) or straight from the store. */
+async function leg(ctx: Ctx, symbol: string, tf: Timeframe, from: number, to: number): Promise<Leg> {
+  if (!ctx.closes) {
+    const bars: Bar[] = await ctx.store.bars({ symbol, tf, from, to });
+    return { bars, lastInProgress: bars.length > 0 && !bars[bars.length - 1]!.final };
+  }
+  const c = await ctx.closes.closes(symbol, tf, from, to);
+  const bars = new Array<{ start: number; close: number }>(c.start.length + c.tail.length);
+  for (let i = 0; i < c.start.length; i++) bars[i] = { start: c.start[i]!, close: c.close[i]! };
+  for (let i = 0; i < c.tail.length; i++) bars[c.start.length + i] = c.tail[i]!;
+  const last = c.tail[c.tail.length - 1];
+  return { bars, lastInProgress: last !== undefined && !last.final };
+}
+
+export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesResult> {
+  const tfMs = TIMEFRAME_MS[q.tf];
+  const warm = 2 * (q.window - 1);
+  const inRange = Math.ceil((q.to - q.from) / tfMs);
+  const budget = ctx.limits.maxAnalyticsBars;
+  if (inRange + warm > budget) {
+    throw new HttpError(413, `range too large: ${inRange} ${q.tf} bars plus ${warm} of warm-up exceed ${budget}; narrow from/to or use a longer tf`, 'from');
+  }
+  const entryZ = q.entryZ ?? ctx.entryZ;
+  const exitZ = q.exitZ === undefined ? ctx.exitZ : q.exitZ;
+  if (exitZ !== null && !(exitZ < entryZ)) throw badParam('exitZ', `exitZ (${exitZ}) must be below entryZ (${entryZ})`);
+
+  let lookback = warm + 16;
+  const sym = await ctx.store.symbols();
+  const firstStored = Math.max(...[q.pair.y, q.pair.x].map((s) => sym.find((r) => r.symbol === s)?.firstTs ?? Infinity));
+  for (;;) {
+    const start = Math.max(0, Math.floor((q.from - lookback * tfMs) / tfMs) * tfMs);
+    const [yl, xl] = await Promise.all([leg(ctx, q.pair.y, q.tf, start, q.to), leg(ctx, q.pair.x, q.tf, start, q.to)]);
+    const al = alignBars(yl.bars, xl.bars);
+    let first = 0;
+    while (first < al.ts.length && al.ts[first]! < q.from) first++;
+    const exhausted = start <= firstStored || start === 0 || lookback + inRange >= budget;
+    if (first >= warm || exhausted) {
+      const points = al.ts.length ? analyzeSeries({ ts: al.ts, x: al.x, y: al.y, window: q.window, ddof: q.ddof, entryZ, exitZ }) : [];
+      const last = al.ts[al.ts.length - 1];
+      const provisional = last !== undefined && [yl, xl].some((l) => l.lastInProgress && l.bars[l.bars.length - 1]!.start === last);
+      return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null };
+    }
+    lookback = Math.min(lookback * 4, budget - inRange);
+  }
+}

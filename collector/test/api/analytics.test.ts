@@ -1,0 +1,160 @@
+/**
+ * /api/analytics, /api/signals and the analytics CSV export against known bars: the expected
+ * values are `analyzeSeries` (src/analytics) run on the same stored bars aligned by `alignBars`,
+ * the computation the API promises to perform. Each case runs with and without the close cache.
+ */
+import { alignBars, analyzeSeries } from '../../src/analytics';
+import type { AnalyticsPoint, Tick } from '../../src/domain';
+import { CloseCache } from '../../src/api/query/closes';
+import { parseCsv, startApi, type Harness } from './helpers';
+
+const T0 = Date.UTC(2025, 0, 1);
+const N = 400;
+const END = T0 + N * 1000;
+
+/** One trade per second per leg (some seconds missing in each leg, so alignment forward-fills). */
+function pairTicks(): Tick[] {
+  let s = 42;
+  const rnd = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648 - 0.5;
+  const out: Tick[] = [];
+  let x = 90_000;
+  for (let i = 0; i < N; i++) {
+    x = Math.round((x + rnd() * 60) * 100) / 100;
+    const y = Math.round((0.035 * x + rnd() * 6) * 100) / 100;
+    if (i % 17 !== 5) out.push({ symbol: 'BTCUSDT', id: i + 1, ts: T0 + i * 1000 + 300, price: x, qty: 1, isBuyerMaker: false });
+    if (i % 23 !== 7) out.push({ symbol: 'ETHUSDT', id: i + 1, ts: T0 + i * 1000 + 600, price: y, qty: 1, isBuyerMaker: true });
+  }
+  return out;
+}
+
+async function expected(h: Harness, window: number, opts: { entryZ?: number; exitZ?: number } = {}): Promise<AnalyticsPoint[]> {
+  const y = await h.store.bars({ symbol: 'ETHUSDT', tf: '1s', from: 0 });
+  const x = await h.store.bars({ symbol: 'BTCUSDT', tf: '1s', from: 0 });
+  const al = alignBars(y, x);
+  return analyzeSeries({ ts: al.ts, x: al.x, y: al.y, window, ...opts });
+}
+
+const col = (pts: AnalyticsPoint[], k: keyof AnalyticsPoint) => pts.map((p) => p[k]);
+
+describe.each([false, true])('analytics (close cache %s)', (cache) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startApi({ now: () => END + 500, closeCache: cache }); // inside the last bar's second: it is in progress
+    await h.store.insertTicks(pairTicks());
+  });
+  afterAll(() => h.close());
+
+  it('equals analyzeSeries on the aligned stored bars', async () => {
+    const want = await expected(h, 20);
+    const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}`);
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 20, from: T0, to: END, points: want.length, thinned: false, provisional: true });
+    for (const k of ['ts', 'beta', 'alpha', 'spread', 'zscore', 'signal', 'correlation'] as const) expect(r.body.series[k]).toEqual(col(want, k));
+    expect(want.filter((p) => p.zscore !== null).length).toBeGreaterThan(300);
+  });
+
+  it('computes any window with warm-up before from: a mid-range query equals the full pass', async () => {
+    // The rolling kernels are incremental, so a pass that starts later differs from the full
+    // pass only in the last bits: compared within the oracle README's relative tolerance 1e-9.
+    const close = (got: (number | null)[], want: (number | null)[]) => {
+      expect(got.map((v) => v === null)).toEqual(want.map((v) => v === null));
+      got.forEach((v, i) => v !== null && expect(Math.abs(v - want[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(want[i]!))));
+    };
+    for (const window of [7, 33, 64]) {
+      const want = (await expected(h, window)).filter((p) => p.ts >= T0 + 250_000);
+      const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=${window}&from=${T0 + 250_000}&to=${END}`);
+      expect(r.body.series.ts).toEqual(col(want, 'ts'));
+      close(r.body.series.zscore, col(want, 'zscore') as (number | null)[]);
+      close(r.body.series.beta, col(want, 'beta') as (number | null)[]);
+      expect(r.body.series.zscore[0]).not.toBeNull(); // warmed up at the first point
+    }
+  });
+
+  it('passes entryZ, exitZ and ddof through', async () => {
+    const want = await expected(h, 20, { entryZ: 1.5, exitZ: 0.5 });
+    const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}&entryZ=1.5&exitZ=0.5`);
+    expect(r.body.series.signal).toEqual(col(want, 'signal'));
+    const bad = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&entryZ=1&exitZ=1.5`);
+    expect(bad.status).toBe(400);
+    expect(bad.body.param).toBe('exitZ');
+  });
+
+  it('thins to maxDataPoints keeping the z extremes and the last point', async () => {
+    const want = await expected(h, 20);
+    const z = want.map((p) => p.zscore).filter((v): v is number => v !== null);
+    const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}&maxDataPoints=21`);
+    expect(r.body.thinned).toBe(true);
+    expect(r.body.series.ts.length).toBeLessThanOrEqual(21);
+    const zs = r.body.series.zscore.filter((v: number | null) => v !== null);
+    expect(Math.max(...zs)).toBe(Math.max(...z));
+    expect(Math.min(...zs)).toBe(Math.min(...z));
+    expect(r.body.series.ts[r.body.series.ts.length - 1]).toBe(want[want.length - 1]!.ts);
+    // every kept row is a row of the full series
+    const byTs = new Map(want.map((p) => [p.ts, p]));
+    r.body.series.ts.forEach((t: number, i: number) => expect(r.body.series.beta[i]).toBe(byTs.get(t)!.beta));
+  });
+
+  it('lists signal changes as events', async () => {
+    const want = await expected(h, 20);
+    const events: { ts: number; signal: string; previous: string | null }[] = [];
+    let prev: string | null = null;
+    for (const p of want) {
+      if (p.signal !== null && p.signal !== prev) events.push({ ts: p.ts, signal: p.signal, previous: prev });
+      prev = p.signal;
+    }
+    const r = await h.get(`/api/signals?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}`);
+    expect(r.body.events.map((e: any) => ({ ts: e.ts, signal: e.signal, previous: e.previous }))).toEqual(events);
+    expect(events.length).toBeGreaterThanOrEqual(3);
+    expect(r.body.events[1].text).toMatch(/^(LONG|SHORT|NEUTRAL) \(z = -?\d+\.\d\d\)$/);
+  });
+
+  it('exports the analytics as CSV that parses back to the same numbers', async () => {
+    const want = await expected(h, 20);
+    const r = await h.get(`/export?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}`);
+    expect(r.headers.get('content-disposition')).toBe('attachment; filename="ETHUSDT-BTCUSDT_1s_w20_analytics_20250101T000000Z_20250101T000640Z.csv"');
+    const rows = parseCsv(r.text);
+    expect(rows[0]).toEqual(['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation']);
+    const num = (s: string) => (s === '' ? null : Number(s));
+    const back = rows.slice(1).map((c) => ({ ts: Number(c[1]), beta: num(c[5]!), alpha: num(c[6]!), spread: num(c[7]!), zscore: num(c[9]!), signal: c[10] === '' ? null : c[10], correlation: num(c[11]!) }));
+    expect(back).toEqual(want.map((p) => ({ ts: p.ts, beta: p.beta, alpha: p.alpha, spread: p.spread, zscore: p.zscore, signal: p.signal, correlation: p.correlation })));
+  });
+
+  it('refuses unknown pairs (404) and oversize ranges (413)', async () => {
+    const r = await h.get(`/api/analytics?pair=DOGEUSDT/BTCUSDT&tf=1s&window=20`);
+    expect(r.status).toBe(404);
+    expect(r.body).toEqual({ error: 'unknown pair DOGEUSDT/BTCUSDT: no data for DOGEUSDT', param: 'pair' });
+    const big = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=0&to=${END}`);
+    expect(big.status).toBe(413);
+    expect(big.body.error).toMatch(/range too large: .* exceed 2000000; narrow from\/to or use a longer tf/);
+    const w = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=1`);
+    expect(w.body).toEqual({ error: expect.stringMatching(/window="1" is invalid: expected a whole number from 2 to 10000/), param: 'window' });
+  });
+});
+
+describe('CloseCache', () => {
+  it('serves a late tick that lands in a cached, final bar after invalidation', async () => {
+    const h = await startApi({ now: () => END + 500 });
+    try {
+      await h.store.insertTicks(pairTicks());
+      let clock = END + 500;
+      const cache = new CloseCache(h.store, { maxBars: 1_000_000, settleMs: 2000, now: () => clock });
+      const a = await cache.closes('BTCUSDT', '1s', T0, END);
+      expect(a.start.length).toBe(N - Math.ceil((N - 5) / 17) - 1); // final bars: the last second is in progress
+      expect(a.close[10]).toBe((await h.store.bars({ symbol: 'BTCUSDT', tf: '1s', from: a.start[10]!, limit: 1 }))[0]!.close);
+      // A late trade at the end of second 10 (a backfilled gap) changes that bar's close.
+      const late: Tick = { symbol: 'BTCUSDT', id: 10_000, ts: a.start[10]! + 999, price: 1, qty: 1, isBuyerMaker: false };
+      cache.invalidate('BTCUSDT', late.ts);
+      await h.store.insertTicks([late]);
+      const all = (c: { close: Float64Array; tail: { close: number }[] }) => [...c.close, ...c.tail.map((t) => t.close)];
+      const b = await cache.closes('BTCUSDT', '1s', T0, END);
+      expect(all(b)[10]).toBe(1);
+      expect(all(b)).toHaveLength(all(a).length);
+      clock += 5000; // settled: cached again, still right
+      const c = await cache.closes('BTCUSDT', '1s', T0, END);
+      expect(c.start.length).toBe(a.start.length);
+      expect(all(c)).toEqual(all(b));
+    } finally {
+      await h.close();
+    }
+  });
+});
