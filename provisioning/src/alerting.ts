@@ -1,0 +1,221 @@
+/**
+ * Grafana-managed alert rules, contact points and the notification policy, in Grafana's
+ * file-provisioning format (field names from grafana/grafana
+ * pkg/services/provisioning/alerting/rules_types.go; see ../../shared/grafana/contracts.md §3-4).
+ *
+ * One rule per pair: A = our data source's analytics query asking for the z-score alone,
+ * B = reduce A to its last non-null value, C = threshold "B outside (-z, +z)" (exclusive,
+ * so |z| > z fires). The labels carry pair, timeframe, window and direction (SHORT when the
+ * spread is above its mean, LONG below), the summary states z and the signal.
+ */
+import type * as expr from '@grafana/grafana-foundation-sdk/expr';
+import { analytics } from './queries';
+import { DATASOURCE_UID, FOLDER, type GenerateOptions } from './settings';
+
+export const EXPR_UID = '__expr__';
+export const RULE_GROUP = 'z-score';
+/** How often the rule group is evaluated, seconds. */
+export const EVAL_INTERVAL_SECONDS = 15;
+export const WEBHOOK_RECEIVER = 'collector-webhook';
+export const EMAIL_RECEIVER = 'trading-desk-email';
+
+/** Seconds of history each evaluation asks for: ten bars, enough for the last z. */
+const LOOKBACK_BARS = 10;
+const TF_SECONDS = { '1s': 1, '1m': 60, '5m': 300 } as const;
+
+// ---- the file-provisioning format (rules_types.go, contact points, policies) ----
+type ExprModel = Omit<expr.TypeReduce, '_implementsDataqueryVariant'> | Omit<expr.TypeThreshold, '_implementsDataqueryVariant'>;
+
+export interface RuleQuery {
+  refId: string;
+  relativeTimeRange?: { from: number; to: number };
+  datasourceUid: string;
+  model: Record<string, unknown>;
+}
+export interface ProvisionedRule {
+  uid: string;
+  title: string;
+  condition: string;
+  data: RuleQuery[];
+  noDataState: 'NoData' | 'Alerting' | 'OK';
+  execErrState: 'Error' | 'Alerting' | 'OK';
+  for: string;
+  annotations: Record<string, string>;
+  labels: Record<string, string>;
+  isPaused: boolean;
+}
+export interface RulesFile {
+  apiVersion: 1;
+  groups: Array<{ orgId: number; name: string; folder: string; interval: string; rules: ProvisionedRule[] }>;
+}
+export interface ContactPointsFile {
+  apiVersion: 1;
+  contactPoints: Array<{
+    orgId: number;
+    name: string;
+    receivers: Array<{ uid: string; type: 'webhook' | 'email'; settings: Record<string, unknown>; disableResolveMessage: boolean }>;
+  }>;
+}
+export interface PoliciesFile {
+  apiVersion: 1;
+  policies: Array<{
+    orgId: number;
+    receiver: string;
+    group_by: string[];
+    group_wait: string;
+    group_interval: string;
+    repeat_interval: string;
+    routes: Array<{ receiver: string; object_matchers: Array<[string, string, string]>; continue?: boolean }>;
+  }>;
+}
+
+/** `ETHUSDT/BTCUSDT` -> `z-ethusdt-btcusdt` (rule uids: at most 40 of [A-Za-z0-9-_]). */
+export function ruleUid(pair: string): string {
+  const uid = `z-${pair.toLowerCase().replace('/', '-')}`;
+  return uid.length <= 40 ? uid : uid.slice(0, 40);
+}
+
+/** The data-source query of a pair's rule: the plugin's own query model, z alone. */
+export function ruleQuery(pair: string, opts: GenerateOptions) {
+  return analytics('A', {
+    pair,
+    timeframe: opts.alertTimeframe,
+    window: opts.alertWindow,
+    entryZ: opts.alertZ,
+    fields: ['zscore'],
+  }).model();
+}
+
+export function zRule(pair: string, opts: GenerateOptions): ProvisionedRule {
+  const z = opts.alertZ;
+  const reduce: ExprModel = {
+    refId: 'B',
+    type: 'reduce',
+    expression: 'A',
+    reducer: 'last',
+    settings: { mode: 'dropNN' },
+    datasource: { type: EXPR_UID, uid: EXPR_UID },
+  };
+  const threshold: ExprModel = {
+    refId: 'C',
+    type: 'threshold',
+    expression: 'B',
+    conditions: [{ evaluator: { type: 'outside_range', params: [-z, z] } }],
+    datasource: { type: EXPR_UID, uid: EXPR_UID },
+  };
+  const zText = '{{ printf "%.2f" $values.B.Value }}';
+  return {
+    uid: ruleUid(pair),
+    title: `|z| > ${z}: ${pair} ${opts.alertTimeframe}`,
+    condition: 'C',
+    data: [
+      {
+        refId: 'A',
+        relativeTimeRange: { from: LOOKBACK_BARS * TF_SECONDS[opts.alertTimeframe], to: 0 },
+        datasourceUid: DATASOURCE_UID,
+        model: { ...ruleQuery(pair, opts), intervalMs: 1000, maxDataPoints: 43200 },
+      },
+      { refId: 'B', datasourceUid: EXPR_UID, model: { ...reduce } },
+      { refId: 'C', datasourceUid: EXPR_UID, model: { ...threshold } },
+    ],
+    // Warm-up (fewer bars than the window) gives no z: that is not an alert.
+    noDataState: 'OK',
+    // The collector unreachable or a bad query: say so.
+    execErrState: 'Error',
+    for: '0s',
+    labels: {
+      pair,
+      timeframe: opts.alertTimeframe,
+      window: opts.alertWindow,
+      // Grafana expands $VAR in provisioned labels (not in annotations, which take only
+      // ${VAR}); `$$` is its escape for a literal `$`.
+      direction: '{{ if gt $$values.B.Value 0.0 }}SHORT{{ else }}LONG{{ end }}',
+    },
+    annotations: {
+      summary:
+        `${pair} z = ${zText} ({{ $labels.timeframe }} bars, window {{ $labels.window }}): ` +
+        `{{ if gt $values.B.Value 0.0 }}SHORT the spread (sell ${pair.split('/')[0]}, buy beta x ${pair.split('/')[1]})` +
+        `{{ else }}LONG the spread (buy ${pair.split('/')[0]}, sell beta x ${pair.split('/')[1]}){{ end }}`,
+      description: `The z-score of the spread of ${pair} left the band -${z}..${z}. Rule: last z outside (-${z}, ${z}), evaluated every ${EVAL_INTERVAL_SECONDS} s.`,
+      __dashboardUid__: 'quant-pairs-overview',
+    },
+    isPaused: false,
+  };
+}
+
+export function rulesFile(opts: GenerateOptions): RulesFile {
+  return {
+    apiVersion: 1,
+    groups: [
+      {
+        orgId: 1,
+        name: RULE_GROUP,
+        folder: FOLDER.title,
+        interval: `${EVAL_INTERVAL_SECONDS}s`,
+        rules: opts.pairs.map((p) => zRule(p, opts)),
+      },
+    ],
+  };
+}
+
+export function contactPointsFile(): ContactPointsFile {
+  return {
+    apiVersion: 1,
+    contactPoints: [
+      {
+        orgId: 1,
+        name: WEBHOOK_RECEIVER,
+        receivers: [
+          {
+            uid: 'collector-webhook',
+            type: 'webhook',
+            settings: {
+              // Stored and listed by the collector: GET /api/alerts.
+              url: '${COLLECTOR_URL}/api/alerts',
+              httpMethod: 'POST',
+              authorization_scheme: 'Bearer',
+              authorization_credentials: '${API_TOKEN}',
+              maxAlerts: 0,
+            },
+            disableResolveMessage: false,
+          },
+        ],
+      },
+      {
+        orgId: 1,
+        name: EMAIL_RECEIVER,
+        receivers: [
+          {
+            uid: 'trading-desk-email',
+            type: 'email',
+            // An example, not routed to: set ALERT_EMAIL and Grafana's SMTP settings (GF_SMTP_*),
+            // then add a route to it in the policy (README).
+            settings: { addresses: '${ALERT_EMAIL}', singleEmail: true },
+            disableResolveMessage: false,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export function policiesFile(): PoliciesFile {
+  return {
+    apiVersion: 1,
+    policies: [
+      {
+        orgId: 1,
+        receiver: WEBHOOK_RECEIVER,
+        group_by: ['grafana_folder', 'alertname', 'pair'],
+        group_wait: '5s',
+        group_interval: '1m',
+        repeat_interval: '4h',
+        routes: [
+          // The z-score alerts go to the collector (stored, GET /api/alerts). To e-mail them
+          // as well, add `continue: true` here and a route to EMAIL_RECEIVER (README).
+          { receiver: WEBHOOK_RECEIVER, object_matchers: [['pair', '=~', '.+']] },
+        ],
+      },
+    ],
+  };
+}

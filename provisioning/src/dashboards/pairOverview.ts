@@ -1,0 +1,285 @@
+/**
+ * The "Pair overview" dashboard: one pair (variables pair, timeframe, window), its two legs
+ * as candlesticks, the spread with its rolling mean, the z-score against the ±entry bands,
+ * the hedge ratio and correlation, the latest statistics as stat panels that colour by
+ * threshold, the signal as a state timeline and as annotations. Queries stream through
+ * Grafana Live (`live: true`), and the dashboard is in live-now mode.
+ */
+import * as candlestick from '@grafana/grafana-foundation-sdk/candlestick';
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, TIMEFRAMES } from '../../../grafana-plugin/src/types';
+import { analytics, bars, signals, stats } from '../queries';
+import { PAIRS_DS, type GenerateOptions } from '../settings';
+
+export const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
+
+/** Field names of the `stats` frame the stat panels pick (grafana-plugin backend). */
+export const STAT_FIELDS = {
+  zscore: 'zscore',
+  signal: 'signal',
+  beta: 'beta',
+  adfPValue: 'adfPValue',
+  egPValue: 'cointPValue',
+  halfLife: 'halfLife',
+  correlation: 'correlation',
+} as const;
+
+const SIGNAL_COLOURS = { LONG: 'green', SHORT: 'red', NEUTRAL: 'text' } as const;
+
+/** Windows offered in the picker (the collector's defaults and common choices); any whole number >= 2 can be typed. */
+const WINDOWS = ['30', '60', DEFAULT_WINDOW, '200', '500'];
+
+const th = (steps: Array<[number | null, string]>) =>
+  new dashboard.ThresholdsConfigBuilder()
+    .mode(dashboard.ThresholdsMode.Absolute)
+    .steps(steps.map(([value, color]) => ({ value, color })));
+
+const signalMappings = (): dashboard.ValueMapping[] => [
+  {
+    type: dashboard.MappingType.ValueToText,
+    options: Object.fromEntries(
+      Object.entries(SIGNAL_COLOURS).map(([k, color], index) => [k, { text: k, color, index }]),
+    ),
+  },
+];
+
+/** The pair's analytics in this dashboard's variables. */
+const pairQuery = { pair: '$pair', timeframe: '$timeframe', window: '$window', live: true } as const;
+
+function statPanel(title: string, field: string, w: number, build: (p: stat.PanelBuilder) => stat.PanelBuilder): stat.PanelBuilder {
+  const p = new stat.PanelBuilder()
+    .title(title)
+    .datasource({ ...PAIRS_DS })
+    .withTarget(stats('A', pairQuery))
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).fields(`/^${field}$/`).values(false))
+    .colorMode(common.BigValueColorMode.Background)
+    .graphMode(common.BigValueGraphMode.None)
+    .textMode(common.BigValueTextMode.Value)
+    .noValue('–')
+    .height(4)
+    .span(w);
+  return build(p);
+}
+
+export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder {
+  const legs = opts.pairs.map((p) => p.split('/') as [string, string]);
+  const [y, x] = legs[0]!;
+  const unique = (xs: string[]) => [...new Set(xs)];
+  const ySymbols = unique([...legs.map((l) => l[0]), ...legs.map((l) => l[1])]);
+  const xSymbols = unique([...legs.map((l) => l[1]), ...legs.map((l) => l[0])]);
+  const z = DEFAULT_ENTRY_Z;
+
+  return (
+    new dashboard.DashboardBuilder('Pair overview')
+      .uid(PAIR_OVERVIEW_UID)
+      .description('Hedge ratio, spread, z-score, cointegration and signals of one pair, live.')
+      .tags(['pairs', 'quant'])
+      .editable()
+      .tooltip(dashboard.DashboardCursorSync.Crosshair)
+      .time({ from: 'now-6h', to: 'now' })
+      .refresh('')
+      .liveNow(true)
+      .timezone('utc')
+      // The pair is chosen leg by leg, so that the candlesticks of both legs can use them:
+      // Grafana has no variable that splits "ETHUSDT/BTCUSDT", but a custom variable's query
+      // is interpolated, so `pair` is built from `y` and `x`.
+      .withVariable(
+        new dashboard.CustomVariableBuilder('y')
+          .label('Pair: y')
+          .description('The leg regressed on x. Pick from the configured symbols or type any stored one.')
+          .values(ySymbols.join(','))
+          .current({ text: y, value: y })
+          .allowCustomValue(true),
+      )
+      .withVariable(
+        new dashboard.CustomVariableBuilder('x')
+          .label('x (hedge leg)')
+          .description('The hedge leg: the spread is y - (alpha + beta x).')
+          .values(xSymbols.join(','))
+          .current({ text: x, value: x })
+          .allowCustomValue(true),
+      )
+      .withVariable(
+        new dashboard.CustomVariableBuilder('pair')
+          .label('Pair')
+          .hide(dashboard.VariableHide.HideVariable)
+          .values('${y}/${x}')
+          .current({ text: `${y}/${x}`, value: `${y}/${x}` }),
+      )
+      .withVariable(
+        new dashboard.CustomVariableBuilder('timeframe')
+          .label('Timeframe')
+          .values(TIMEFRAMES.join(','))
+          .current({ text: '1m', value: '1m' }),
+      )
+      .withVariable(
+        new dashboard.CustomVariableBuilder('window')
+          .label('Window (bars)')
+          .description('Rolling window in bars for beta, spread and z; any whole number >= 2.')
+          .values(WINDOWS.join(','))
+          .current({ text: DEFAULT_WINDOW, value: DEFAULT_WINDOW })
+          .allowCustomValue(true),
+      )
+      .annotation(
+        new dashboard.AnnotationQueryBuilder()
+          .name('Signals')
+          .datasource({ ...PAIRS_DS })
+          .enable(true)
+          .iconColor('orange')
+          .target(signals('Anno', { pair: '$pair', timeframe: '$timeframe', window: '$window' })),
+      )
+      // Row 1: the latest statistics.
+      .withPanel(
+        statPanel('z-score', STAT_FIELDS.zscore, 4, (p) =>
+          p
+            .description(`Latest z of the spread; |z| > ${z} is an entry signal.`)
+            .decimals(2)
+            .thresholds(th([[null, 'red'], [-z, 'orange'], [-1, 'green'], [1, 'orange'], [z, 'red']])),
+        ),
+      )
+      .withPanel(
+        statPanel('Signal', STAT_FIELDS.signal, 4, (p) =>
+          p
+            .description('LONG the spread when z < -entry, SHORT when z > entry.')
+            .mappings(signalMappings())
+            .thresholds(th([[null, 'text']])),
+        ),
+      )
+      .withPanel(
+        statPanel('Hedge ratio β', STAT_FIELDS.beta, 3, (p) =>
+          p.description('Rolling OLS slope of y on x: units of x per unit of y.').decimals(4).thresholds(th([[null, 'blue']])),
+        ),
+      )
+      .withPanel(
+        statPanel('ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
+          p
+            .description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.')
+            .decimals(3)
+            .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
+        ),
+      )
+      .withPanel(
+        statPanel('Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
+          p
+            .description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.')
+            .decimals(3)
+            .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
+        ),
+      )
+      .withPanel(
+        statPanel('Half-life (bars)', STAT_FIELDS.halfLife, 3, (p) =>
+          p
+            .description('Half-life of mean reversion of the spread, in bars; none when it does not revert. Green under 20 bars, orange under 100, red beyond: a trade may outlast the window.')
+            .decimals(1)
+            .thresholds(th([[null, 'green'], [20, 'orange'], [100, 'red']])),
+        ),
+      )
+      .withPanel(
+        statPanel('Correlation', STAT_FIELDS.correlation, 4, (p) =>
+          p
+            .description('Rolling correlation of y and x over the window.')
+            .decimals(3)
+            .min(-1)
+            .max(1)
+            .thresholds(th([[null, 'red'], [0.5, 'orange'], [0.8, 'green']])),
+        ),
+      )
+      // Row 2: the two legs.
+      .withPanel(candles('$y', 'y leg: $y'))
+      .withPanel(candles('$x', 'x leg (hedge): $x'))
+      // Row 3: spread and z.
+      .withPanel(
+        new timeseries.PanelBuilder()
+          .title('Spread and its rolling mean')
+          .description('spread = y - (alpha + beta x) with the rolling OLS fit; the mean is over the same window.')
+          .datasource({ ...PAIRS_DS })
+          .withTarget(analytics('A', { ...pairQuery, fields: ['spread', 'spreadMean'] }))
+          .lineWidth(1)
+          .showPoints(common.VisibilityMode.Never)
+          .spanNulls(false)
+          .overrideByName('spreadMean', [
+            { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+            { id: 'color', value: { mode: 'fixed', fixedColor: 'orange' } },
+          ])
+          .height(8)
+          .span(12),
+      )
+      .withPanel(
+        new timeseries.PanelBuilder()
+          .title('z-score')
+          .description(`Shaded beyond ±${z}: SHORT the spread above +${z}, LONG below -${z}.`)
+          .datasource({ ...PAIRS_DS })
+          .withTarget(analytics('A', { ...pairQuery, fields: ['zscore'] }))
+          .decimals(2)
+          .lineWidth(1)
+          .showPoints(common.VisibilityMode.Never)
+          .axisSoftMin(-3)
+          .axisSoftMax(3)
+          .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Fixed).fixedColor('text'))
+          .thresholds(th([[null, 'red'], [-z, 'transparent'], [z, 'red']]))
+          .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea))
+          .height(8)
+          .span(12),
+      )
+      // Row 4: hedge ratio and correlation.
+      .withPanel(
+        new timeseries.PanelBuilder()
+          .title('Hedge ratio β')
+          .description('Rolling OLS slope of y on x.')
+          .datasource({ ...PAIRS_DS })
+          .withTarget(analytics('A', { ...pairQuery, fields: ['beta'] }))
+          .decimals(4)
+          .lineWidth(1)
+          .showPoints(common.VisibilityMode.Never)
+          .height(7)
+          .span(12),
+      )
+      .withPanel(
+        new timeseries.PanelBuilder()
+          .title('Rolling correlation')
+          .datasource({ ...PAIRS_DS })
+          .withTarget(analytics('A', { ...pairQuery, fields: ['correlation'] }))
+          .decimals(3)
+          .min(-1)
+          .max(1)
+          .lineWidth(1)
+          .showPoints(common.VisibilityMode.Never)
+          .height(7)
+          .span(12),
+      )
+      // Row 5: signal timeline.
+      .withPanel(
+        new statetimeline.PanelBuilder()
+          .title('Signal')
+          .description('LONG / SHORT / NEUTRAL over time.')
+          .datasource({ ...PAIRS_DS })
+          .withTarget(analytics('A', { ...pairQuery, fields: ['signal'] }))
+          .mappings(signalMappings())
+          .thresholds(th([[null, 'text']]))
+          .showValue(common.VisibilityMode.Auto)
+          .mergeValues(true)
+          .rowHeight(0.8)
+          .height(5)
+          .span(24),
+      )
+  );
+
+  function candles(symbol: string, title: string): candlestick.PanelBuilder {
+    return new candlestick.PanelBuilder()
+      .title(title)
+      .description(`OHLC of ${symbol} in $timeframe bars, with volume.`)
+      .datasource({ ...PAIRS_DS })
+      .withTarget(bars('A', { symbol, timeframe: '$timeframe', live: true }))
+      .mode(candlestick.VizDisplayMode.CandlesVolume)
+      .candleStyle(candlestick.CandleStyle.Candles)
+      .colorStrategy(candlestick.ColorStrategy.OpenClose)
+      .colors(new candlestick.CandlestickColorsBuilder().up('green').down('red').flat('gray'))
+      .includeAllFields(false)
+      .height(9)
+      .span(12);
+  }
+}

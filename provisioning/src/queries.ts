@@ -1,0 +1,59 @@
+/**
+ * Typed queries of our data source for the foundation SDK's builders. A target is a
+ * `PairsQuery` from the plugin's own query model (grafana-plugin/src/types.ts), so a field
+ * the plugin does not know, or a missing one, fails type-checking here.
+ */
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import type { AnalyticsQuery, BarsQuery, PairsQuery, SignalsQuery, StatsQuery } from '../../grafana-plugin/src/types';
+import { MODEL_VERSION, PAIRS_DS } from './settings';
+
+type Without<Q> = Omit<Q, 'refId' | 'version' | 'queryType' | 'datasource'>;
+
+/** A query as a foundation-SDK builder; `build()` gives the JSON Grafana stores. */
+class PairsTarget implements cog.Builder<cog.Dataquery> {
+  constructor(private readonly query: PairsQuery) {}
+  build(): cog.Dataquery {
+    // The SDK's Dataquery is a marker interface; the JSON is the plugin's query model.
+    return { ...this.query, datasource: { ...PAIRS_DS } } as unknown as cog.Dataquery;
+  }
+  /** The plain query model, for tests and for alert rule models. */
+  model(): PairsQuery {
+    return { ...this.query, datasource: { ...PAIRS_DS } };
+  }
+}
+
+export function analytics(refId: string, q: Without<AnalyticsQuery>): PairsTarget {
+  return new PairsTarget({ refId, version: MODEL_VERSION, queryType: 'analytics', ...q });
+}
+export function stats(refId: string, q: Without<StatsQuery>): PairsTarget {
+  return new PairsTarget({ refId, version: MODEL_VERSION, queryType: 'stats', ...q });
+}
+export function signals(refId: string, q: Without<SignalsQuery>): PairsTarget {
+  return new PairsTarget({ refId, version: MODEL_VERSION, queryType: 'signals', ...q });
+}
+export function bars(refId: string, q: Without<BarsQuery>): PairsTarget {
+  return new PairsTarget({ refId, version: MODEL_VERSION, queryType: 'bars', ...q });
+}
+
+export type { PairsTarget };
+
+/** A PromQL target of the provisioned Prometheus data source. */
+export class PromTarget implements cog.Builder<cog.Dataquery> {
+  constructor(
+    private readonly refId: string,
+    private readonly expr: string,
+    private readonly legendFormat: string,
+    private readonly instant = false,
+  ) {}
+  build(): cog.Dataquery {
+    return {
+      refId: this.refId,
+      datasource: { type: 'prometheus', uid: 'quant-pairs-metrics' },
+      expr: this.expr,
+      legendFormat: this.legendFormat,
+      range: !this.instant,
+      instant: this.instant,
+      editorMode: 'code',
+    } as unknown as cog.Dataquery;
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * The names every provisioned file shares: data source uids, the plugin id, the pairs the
+ * dashboards and alert rules are generated for, and the alert threshold. `npm run generate`
+ * reads PAIRS, ALERT_TIMEFRAME, ALERT_WINDOW and ALERT_Z from the environment (the same
+ * PAIRS syntax as the collector's), so adding a pair is one command; see ../README.md.
+ */
+import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, QUERY_MODEL_VERSION, TIMEFRAMES } from '../../grafana-plugin/src/types';
+
+export const PLUGIN_ID = 'quant-pairs-datasource';
+/** Fixed uid of our data source: dashboards and alert rules refer to it. */
+export const DATASOURCE_UID = 'quant-pairs';
+export const DATASOURCE_NAME = 'Quant Pairs';
+/** Prometheus, scraping the collector's /metrics, for the ingest-health dashboard. */
+export const PROMETHEUS_UID = 'quant-pairs-metrics';
+export const PROMETHEUS_NAME = 'Collector metrics';
+
+export const PAIRS_DS = { type: PLUGIN_ID, uid: DATASOURCE_UID } as const;
+export const PROMETHEUS_DS = { type: 'prometheus', uid: PROMETHEUS_UID } as const;
+
+/** Folder (title and uid) that holds the dashboards and the alert rules. */
+export const FOLDER = { title: 'Quant Pairs', uid: 'quant-pairs' } as const;
+
+/** Where the collector is seen from inside the compose network. */
+export const COLLECTOR_URL_DEFAULT = 'http://collector:8080';
+
+export const MODEL_VERSION = QUERY_MODEL_VERSION;
+
+export interface GenerateOptions {
+  /** `Y/X` pairs, as the collector's PAIRS. */
+  pairs: string[];
+  /** Timeframe and window the alert rules evaluate z on. */
+  alertTimeframe: (typeof TIMEFRAMES)[number];
+  alertWindow: string;
+  /** Alert when |z| > alertZ. */
+  alertZ: number;
+}
+
+/** The collector's default PAIRS (collector/src/config.ts). */
+export const DEFAULT_PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT'];
+
+export class OptionsError extends Error {}
+
+/** Reads generator options from environment variables; throws an OptionsError naming the bad one. */
+export function optionsFromEnv(env: Record<string, string | undefined>): GenerateOptions {
+  const pairs = (env.PAIRS ?? DEFAULT_PAIRS.join(','))
+    .split(',')
+    .map((p) => p.trim().toUpperCase())
+    .filter((p) => p !== '');
+  if (pairs.length === 0) throw new OptionsError('PAIRS: give at least one pair, e.g. ETHUSDT/BTCUSDT');
+  for (const p of pairs) {
+    const legs = p.split('/');
+    if (legs.length !== 2 || !legs.every((s) => /^[A-Z0-9]{2,20}$/.test(s)) || legs[0] === legs[1]) {
+      throw new OptionsError(`PAIRS: ${JSON.stringify(p)} must look like ETHUSDT/BTCUSDT (y/x, two different symbols)`);
+    }
+  }
+  if (new Set(pairs).size !== pairs.length) throw new OptionsError(`PAIRS: ${pairs.join(',')} lists a pair twice`);
+  const tf = env.ALERT_TIMEFRAME ?? '1m';
+  if (!(TIMEFRAMES as readonly string[]).includes(tf)) throw new OptionsError(`ALERT_TIMEFRAME: ${JSON.stringify(tf)} must be one of ${TIMEFRAMES.join(', ')}`);
+  const window = env.ALERT_WINDOW ?? DEFAULT_WINDOW;
+  if (!/^\d+$/.test(window) || Number(window) < 2 || Number(window) > 10000) {
+    throw new OptionsError(`ALERT_WINDOW: ${JSON.stringify(window)} must be a whole number of bars from 2 to 10000`);
+  }
+  const z = env.ALERT_Z === undefined ? DEFAULT_ENTRY_Z : Number(env.ALERT_Z);
+  if (!Number.isFinite(z) || z <= 0) throw new OptionsError(`ALERT_Z: ${JSON.stringify(env.ALERT_Z)} must be a positive number`);
+  return { pairs, alertTimeframe: tf as GenerateOptions['alertTimeframe'], alertWindow: window, alertZ: z };
+}

@@ -1,0 +1,40 @@
+/** The committed files are exactly what the TypeScript definitions generate; bad options are refused by name. */
+import { generate } from '../src/generate';
+import { OptionsError, optionsFromEnv } from '../src/settings';
+import { readText } from './files';
+
+describe('generated files', () => {
+  it('the committed files equal `npm run generate` with the default options', () => {
+    const files = generate(optionsFromEnv({}));
+    expect(files.size).toBe(7);
+    for (const [rel, content] of files) {
+      // A difference here means: run `npm run generate -w provisioning` and commit.
+      expect({ rel, content: readText(rel) }).toEqual({ rel, content });
+    }
+  });
+
+  it('PAIRS adds a rule and a picker entry per pair', () => {
+    const files = generate(optionsFromEnv({ PAIRS: 'ETHUSDT/BTCUSDT, bnbusdt/btcusdt' }));
+    expect(files.get('alerting/rules.yaml')).toContain('uid: z-bnbusdt-btcusdt');
+    expect(files.get('dashboards/json/pair-overview.json')).toContain('"query": "ETHUSDT,BNBUSDT,BTCUSDT"');
+  });
+
+  it('ALERT_Z changes the threshold of every rule', () => {
+    const rules = generate(optionsFromEnv({ ALERT_Z: '2.5' })).get('alerting/rules.yaml')!;
+    expect(rules.match(/- -2\.5\n\s+- 2\.5\n/g)).toHaveLength(2);
+  });
+
+  it.each([
+    [{ PAIRS: 'ETHUSDT' }, /PAIRS: "ETHUSDT" must look like/],
+    [{ PAIRS: 'BTCUSDT/BTCUSDT' }, /PAIRS: .* two different symbols/],
+    [{ PAIRS: 'A/B,A/B' }, /PAIRS/],
+    [{ PAIRS: ' , ' }, /PAIRS: give at least one pair/],
+    [{ ALERT_TIMEFRAME: '1h' }, /ALERT_TIMEFRAME: "1h" must be one of 1s, 1m, 5m/],
+    [{ ALERT_WINDOW: '1' }, /ALERT_WINDOW: "1" must be a whole number/],
+    [{ ALERT_Z: '-1' }, /ALERT_Z: "-1" must be a positive number/],
+    [{ ALERT_Z: 'two' }, /ALERT_Z: "two"/],
+  ])('refuses %j', (env, message) => {
+    expect(() => optionsFromEnv(env)).toThrow(OptionsError);
+    expect(() => optionsFromEnv(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,213 @@
+/**
+ * The committed provisioning files, checked without Grafana: uids, the plugin's query model,
+ * variables, layout, alert rule shape, and the environment variables the files expect.
+ * Expected values come from Grafana's provisioning contracts (../../shared/grafana/contracts.md)
+ * and from the plugin's query model (grafana-plugin/src/types.ts).
+ */
+import { ANALYTICS_FIELDS, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES } from '../../grafana-plugin/src/types';
+import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
+import { dashboards, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
+
+const datasources = readYaml('datasources/datasources.yaml');
+const rules = readYaml('alerting/rules.yaml');
+const contactPoints = readYaml('alerting/contact-points.yaml');
+const policies = readYaml('alerting/policies.yaml');
+const provider = readYaml('dashboards/dashboards.yaml');
+
+const provisionedUids = new Map<string, string>(datasources.datasources.map((d: any) => [d.uid, d.type]));
+
+/** Every `$name` / `${name}` / `${name:format}` a string refers to. */
+const variablesIn = (s: string) => [...s.matchAll(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g)].map((m) => m[1] ?? m[2]!);
+
+describe('data sources', () => {
+  it('provisions ours with a fixed uid, the collector URL and the token from the environment', () => {
+    const ours = datasources.datasources.find((d: any) => d.type === PLUGIN_ID);
+    expect(ours).toMatchObject({ uid: DATASOURCE_UID, access: 'proxy', isDefault: true, editable: false });
+    // contracts.md §4a: secureJsonData is encrypted by Grafana; the value comes from env.
+    expect(ours.secureJsonData).toEqual({ apiToken: '${API_TOKEN}' });
+    expect(ours.jsonData.collectorUrl).toBe('${COLLECTOR_URL}');
+    expect(expandEnv(ours.jsonData.collectorUrl, { COLLECTOR_URL: 'http://collector:8080' })).toBe('http://collector:8080');
+  });
+  it('provisions Prometheus for the ingest metrics', () => {
+    expect(provisionedUids.get(PROMETHEUS_UID)).toBe('prometheus');
+  });
+  it('uids are unique', () => {
+    expect(provisionedUids.size).toBe(datasources.datasources.length);
+  });
+});
+
+describe('dashboard provider', () => {
+  it('reads the JSON folder that docker-compose.yml mounts', () => {
+    const p = provider.providers[0];
+    expect(p.type).toBe('file');
+    // ./provisioning/dashboards is mounted at /etc/grafana/provisioning/dashboards.
+    expect(p.options.path).toBe('/etc/grafana/provisioning/dashboards/json');
+    expect(p.allowUiUpdates).toBe(false);
+  });
+});
+
+const all = dashboards();
+
+describe.each(all.map((d) => [d.file, d.json] as const))('dashboard %s', (_file, dash: DashboardJson) => {
+  const panels = dash.panels;
+  const varNames = new Set((dash.templating.list ?? []).map((v) => v.name));
+
+  it('has a stable uid, a title, no id', () => {
+    expect(dash.uid).toMatch(/^[a-z0-9-]{1,40}$/);
+    expect(dash.title).not.toBe('');
+    expect((dash as { id?: unknown }).id ?? null).toBeNull();
+  });
+
+  it('every panel and target uses a provisioned data source of the right type', () => {
+    expect(panels.length).toBeGreaterThan(0);
+    for (const p of panels) {
+      expect(p.datasource).toBeDefined();
+      expect(provisionedUids.get(p.datasource!.uid)).toBe(p.datasource!.type);
+      expect(p.targets?.length ?? 0).toBeGreaterThan(0);
+      for (const t of p.targets!) expect(t.datasource).toEqual(p.datasource);
+    }
+  });
+
+  it('targets of our data source fit the plugin query model', () => {
+    const ours = panels.flatMap((p) => p.targets!).filter((t) => t.datasource?.uid === DATASOURCE_UID);
+    const anno = (dash.annotations.list ?? []).filter((a) => a.datasource?.uid === DATASOURCE_UID).map((a) => a.target!);
+    for (const t of [...ours, ...anno]) {
+      expect(t.version).toBe(QUERY_MODEL_VERSION);
+      expect(QUERY_TYPES).toContain(t.queryType);
+      if (t.fields) for (const f of t.fields) expect(ANALYTICS_FIELDS).toContain(f);
+      // Every variable a target uses is defined by the dashboard.
+      for (const v of variablesIn(JSON.stringify(t))) expect(varNames).toContain(v);
+    }
+  });
+
+  it('panels do not overlap and fit the 24-column grid', () => {
+    const cells = new Set<string>();
+    for (const { gridPos: g, title } of panels) {
+      expect(g.x + g.w).toBeLessThanOrEqual(24);
+      for (let x = g.x; x < g.x + g.w; x++)
+        for (let y = g.y; y < g.y + g.h; y++) {
+          const key = `${x},${y}`;
+          if (cells.has(key)) throw new Error(`panel "${title}" overlaps another at ${key}`);
+          cells.add(key);
+        }
+    }
+  });
+
+  it('panel ids are unique', () => {
+    expect(new Set(panels.map((p) => p.id)).size).toBe(panels.length);
+  });
+});
+
+describe('pair overview', () => {
+  const dash = all.find((d) => d.json.uid === 'quant-pairs-overview')!.json;
+  const byType = (t: string) => dash.panels.filter((p) => p.type === t);
+  const targetsOf = (p: Panel) => p.targets ?? [];
+
+  it('has the variables pair, timeframe and window, and pair is built from the legs', () => {
+    const names = dash.templating.list.map((v) => v.name);
+    expect(names).toEqual(expect.arrayContaining(['pair', 'timeframe', 'window', 'y', 'x']));
+    const pair = dash.templating.list.find((v) => v.name === 'pair')!;
+    expect(pair.query).toBe('${y}/${x}');
+    expect(dash.templating.list.find((v) => v.name === 'timeframe')!.query.split(',')).toEqual([...TIMEFRAMES]);
+  });
+
+  it('streams live', () => {
+    expect(dash.liveNow).toBe(true);
+    const ours = dash.panels.flatMap(targetsOf).filter((t) => t.queryType === 'analytics' || t.queryType === 'bars');
+    expect(ours.length).toBeGreaterThan(0);
+    for (const t of ours) expect(t.live).toBe(true);
+  });
+
+  it('has candlesticks of both legs', () => {
+    const c = byType('candlestick');
+    expect(c.map((p) => targetsOf(p)[0]!.symbol).sort()).toEqual(['$x', '$y']);
+  });
+
+  it('draws z with ±2 threshold bands as shaded regions', () => {
+    const z = dash.panels.find((p) => p.type === 'timeseries' && targetsOf(p)[0]!.fields?.includes('zscore'))!;
+    expect(z.fieldConfig.defaults.custom.thresholdsStyle.mode).toMatch(/area/);
+    expect(z.fieldConfig.defaults.thresholds.steps.map((s: { value: number | null }) => s.value)).toEqual([null, -2, 2]);
+  });
+
+  it('has stat panels that colour by threshold for z, beta, ADF p, Engle-Granger p, half-life, correlation', () => {
+    const stats = byType('stat');
+    expect(stats.map((p) => p.title)).toEqual(
+      expect.arrayContaining(['z-score', 'Hedge ratio β', 'ADF p', 'Engle-Granger p', 'Half-life (bars)', 'Correlation']),
+    );
+    for (const p of stats) {
+      expect(p.options.colorMode).toBe('background');
+      expect(targetsOf(p)[0]!.queryType).toBe('stats');
+    }
+  });
+
+  it('has a signal state timeline and signal annotations', () => {
+    expect(byType('state-timeline')).toHaveLength(1);
+    const a = dash.annotations.list.find((x) => x.datasource?.uid === DATASOURCE_UID)!;
+    expect(a.target!.queryType).toBe('signals');
+  });
+});
+
+describe('alert rules', () => {
+  const group = rules.groups[0];
+  const opts = optionsFromEnv({});
+
+  it('evaluate every 10 to 30 seconds', () => {
+    const s = Number(/^(\d+)s$/.exec(group.interval)![1]);
+    expect(s).toBeGreaterThanOrEqual(10);
+    expect(s).toBeLessThanOrEqual(30);
+  });
+
+  it('exist once per configured pair', () => {
+    expect(group.rules.map((r: any) => r.labels.pair)).toEqual(DEFAULT_PAIRS);
+    expect(new Set(group.rules.map((r: any) => r.uid)).size).toBe(group.rules.length);
+    for (const r of group.rules) expect(r.uid).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
+  });
+
+  it.each(DEFAULT_PAIRS)('%s: A = our z query, B = last of A, C = B outside (-2, 2)', (pair) => {
+    const r = group.rules.find((x: any) => x.labels.pair === pair);
+    expect(r.condition).toBe('C');
+    const [a, b, c] = r.data;
+    expect(a).toMatchObject({ refId: 'A', datasourceUid: DATASOURCE_UID });
+    expect(a.model).toMatchObject({ queryType: 'analytics', pair, version: QUERY_MODEL_VERSION, fields: ['zscore'] });
+    expect(TIMEFRAMES).toContain(a.model.timeframe);
+    // contracts.md §3: relativeTimeRange in seconds, from > to.
+    expect(a.relativeTimeRange.from).toBeGreaterThan(a.relativeTimeRange.to);
+    expect(b).toMatchObject({ refId: 'B', datasourceUid: '__expr__', model: { type: 'reduce', expression: 'A', reducer: 'last' } });
+    expect(c).toMatchObject({ refId: 'C', datasourceUid: '__expr__', model: { type: 'threshold', expression: 'B' } });
+    expect(c.model.conditions).toEqual([{ evaluator: { type: 'outside_range', params: [-opts.alertZ, opts.alertZ] } }]);
+  });
+
+  it('labels carry pair, timeframe, direction; the summary states z and the signal', () => {
+    for (const r of group.rules) {
+      expect(Object.keys(r.labels)).toEqual(expect.arrayContaining(['pair', 'timeframe', 'direction']));
+      // Grafana expands env vars in labels ($$ = literal $) and only ${VAR} in annotations.
+      const direction = expandEnv(r.labels.direction, {});
+      expect(direction).toBe('{{ if gt $values.B.Value 0.0 }}SHORT{{ else }}LONG{{ end }}');
+      const summary = expandEnv(r.annotations.summary, {}, true);
+      expect(summary).toBe(r.annotations.summary);
+      expect(summary).toContain('{{ printf "%.2f" $values.B.Value }}');
+      expect(summary).toMatch(/SHORT the spread.*LONG the spread/);
+    }
+  });
+});
+
+describe('contact points and policy', () => {
+  it('send to the collector webhook, with the token; an e-mail example exists', () => {
+    const hook = contactPoints.contactPoints.find((c: any) => c.receivers[0].type === 'webhook');
+    const s = hook.receivers[0].settings;
+    expect(expandEnv(s.url, { COLLECTOR_URL: 'http://collector:8080' })).toBe('http://collector:8080/api/alerts');
+    expect(s.httpMethod).toBe('POST');
+    expect(s.authorization_credentials).toBe('${API_TOKEN}');
+    const mail = contactPoints.contactPoints.find((c: any) => c.receivers[0].type === 'email');
+    expect(mail.receivers[0].settings.addresses).toBe('${ALERT_EMAIL}');
+  });
+  it('route the z alerts to the webhook', () => {
+    const root = policies.policies[0];
+    expect(root.receiver).toBe(hookName());
+    expect(root.group_by).toContain('pair');
+    expect(root.routes[0].receiver).toBe(hookName());
+    function hookName() {
+      return contactPoints.contactPoints.find((c: any) => c.receivers[0].type === 'webhook').name;
+    }
+  });
+});
