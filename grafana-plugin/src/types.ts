@@ -7,7 +7,7 @@
  * interpolates them before a query reaches the backend. `window` is a string for that reason
  * and must be a whole number of points (>= 2) after interpolation.
  */
-import type { DataQuery } from '@grafana/schema';
+import type { DataQuery, DataSourceJsonData } from '@grafana/schema';
 
 export const QUERY_MODEL_VERSION = 1;
 
@@ -94,7 +94,7 @@ export const DEFAULT_QUERY: Partial<AnalyticsQuery> = {
 };
 
 /** Data source settings (jsonData). */
-export interface PairsDataSourceOptions {
+export interface PairsDataSourceOptions extends DataSourceJsonData {
   /** Base URL of the collector's query API, e.g. http://collector:8080 */
   collectorUrl?: string;
   /** Request timeout for collector calls, seconds. */
@@ -105,3 +105,47 @@ export interface PairsDataSourceOptions {
 export interface PairsSecureJsonData {
   apiToken?: string;
 }
+
+// ---------------------------------------------------------------- additions for the frontend
+// (additive: nothing above changes shape; the backend may import these too)
+
+/** Query types that name a pair (`Y/X`), a timeframe and a window. */
+export const PAIR_QUERY_TYPES = ['analytics', 'stats', 'signals'] as const;
+export type PairQueryType = (typeof PAIR_QUERY_TYPES)[number];
+export type PairQuery = AnalyticsQuery | StatsQuery | SignalsQuery;
+
+export function isPairQuery(q: PairsQuery): q is PairQuery {
+  return (PAIR_QUERY_TYPES as readonly string[]).includes(q.queryType);
+}
+
+/** Default number of ticks a ticks query asks for. */
+export const DEFAULT_TICKS_LIMIT = 1000;
+/** The collector accepts windows of 2..10000 bars (collector/src/api/types.ts AnalyticsParams). */
+export const MIN_WINDOW = 2;
+export const MAX_WINDOW = 10000;
+/** The collector pages ticks at 1..10000 (TicksParams.limit). */
+export const MAX_TICKS_LIMIT = 10000;
+
+/**
+ * Resource paths the backend serves through CallResource
+ * (`GET /api/datasources/uid/<uid>/resources/<path>`), used by the editors and by variables.
+ * Each answers JSON; the frontend accepts either the collector's own response body
+ * (`SymbolsResponse`, `PairsResponse`) or a plain array of strings / numbers.
+ */
+export const RESOURCE_PATHS = {
+  symbols: 'symbols',
+  pairs: 'pairs',
+  timeframes: 'timeframes',
+  windows: 'windows',
+} as const;
+export type ResourceKind = keyof typeof RESOURCE_PATHS;
+
+/** The model of a template-variable query (CustomVariableSupport): which list to offer. */
+export interface PairsVariableQuery extends DataQuery {
+  version: number;
+  kind: ResourceKind;
+}
+export const DEFAULT_VARIABLE_QUERY: Omit<PairsVariableQuery, 'refId'> = {
+  version: QUERY_MODEL_VERSION,
+  kind: 'pairs',
+};

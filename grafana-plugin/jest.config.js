@@ -1,0 +1,51 @@
+/**
+ * Jest projects of the plugin:
+ * - frontend: src/** in jsdom (editors, query building, migration, interpolation), with the
+ *   create-plugin configuration; `.mjs` files (d3-color and friends) get the same SWC transform.
+ * - amd: the built dist/module.js loaded as Grafana loads it, in Node (test/amd).
+ * - browser: the editors from dist/module.js in headless Chromium (test/browser).
+ * - backend: the backend engineer's project, when jest.backend.config.js exists.
+ * `npm test` type-checks and builds once before jest; the amd and browser projects rebuild
+ * dist/ in their globalSetup only when it is missing or older than the sources.
+ */
+const fs = require('fs');
+const path = require('path');
+const base = require('./.config/jest.config');
+
+const swc = base.transform['^.+\\.(t|j)sx?$'];
+
+const frontend = {
+  ...base,
+  displayName: 'frontend',
+  rootDir: __dirname,
+  transform: { ...base.transform, '^.+\\.mjs$': swc },
+  testMatch: ['<rootDir>/src/**/*.{spec,test}.{ts,tsx}'],
+};
+
+const nodeTransform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true } }, module: { type: 'commonjs' } }] };
+
+const amd = {
+  displayName: 'amd',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/amd/**/*.test.ts'],
+  transform: nodeTransform,
+  globalSetup: '<rootDir>/test/buildOnce.ts',
+};
+
+const browser = {
+  displayName: 'browser',
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+  transform: nodeTransform,
+  globalSetup: '<rootDir>/test/browser/globalSetup.ts',
+};
+
+const backendConfig = path.join(__dirname, 'jest.backend.config.js');
+
+module.exports = {
+  // Per-project testTimeout is not read by jest 29; this one applies to every project.
+  testTimeout: 120000,
+  projects: [frontend, amd, browser, ...(fs.existsSync(backendConfig) ? ['<rootDir>/jest.backend.config.js'] : [])],
+};

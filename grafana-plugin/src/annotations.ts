@@ -1,0 +1,76 @@
+/**
+ * Annotations from signal changes: each row of a signals frame (or each bar of an analytics
+ * frame where the signal differs from the bar before) becomes one event, "SHORT (z = 2.31)",
+ * tagged with the signal and coloured like a trading screen (LONG green, SHORT red, NEUTRAL grey).
+ * Fields are found by name, case-insensitively: time (else the first time field), signal,
+ * zscore (or z), text, previous, pair (else the frame's `pair` label).
+ */
+import { FieldType, type AnnotationEvent, type DataFrame, type Field } from '@grafana/data';
+
+export const SIGNAL_COLORS: Record<string, string> = {
+  LONG: '#73BF69',
+  SHORT: '#F2495C',
+  NEUTRAL: '#8e8e8e',
+};
+
+function byName(frame: DataFrame, ...names: string[]): Field | undefined {
+  for (const n of names) {
+    const f = frame.fields.find((x) => x.name.toLowerCase() === n);
+    if (f) {
+      return f;
+    }
+  }
+  return undefined;
+}
+
+function num(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}
+
+/** Words for one signal change, e.g. `SHORT (z = 2.31)`; `z = n/a` when z is unknown. */
+export function signalText(signal: string, z: number | null): string {
+  return `${signal} (z = ${z === null ? 'n/a' : z.toFixed(2)})`;
+}
+
+export function signalEvents(frames: DataFrame[]): AnnotationEvent[] {
+  const events: AnnotationEvent[] = [];
+  for (const frame of frames) {
+    const time = byName(frame, 'time', 'ts') ?? frame.fields.find((f) => f.type === FieldType.time);
+    const signal = byName(frame, 'signal');
+    if (!time || !signal) {
+      continue;
+    }
+    const z = byName(frame, 'zscore', 'z');
+    const text = byName(frame, 'text');
+    const previous = byName(frame, 'previous');
+    const pairField = byName(frame, 'pair');
+    const label = signal.labels?.pair ?? z?.labels?.pair;
+    // A frame of events (it has text or previous) is one event per row; a series of bars is
+    // one event per change.
+    const isEvents = Boolean(text || previous);
+    let last: unknown = undefined;
+    for (let i = 0; i < frame.length; i++) {
+      const s = signal.values[i];
+      const t = num(time.values[i]);
+      if (typeof s !== 'string' || s === '' || t === null) {
+        continue;
+      }
+      const changed = isEvents || (last !== undefined && s !== last);
+      last = s;
+      if (!changed) {
+        continue;
+      }
+      const zv = z ? num(z.values[i]) : null;
+      const pair = (pairField?.values[i] as string | undefined) ?? label;
+      const words = typeof text?.values[i] === 'string' && text.values[i] !== '' ? (text.values[i] as string) : signalText(s, zv);
+      events.push({
+        time: t,
+        title: pair ? `${pair}: ${s}` : s,
+        text: words,
+        tags: pair ? [s, pair] : [s],
+        color: SIGNAL_COLORS[s],
+      });
+    }
+  }
+  return events.sort((a, b) => (a.time ?? 0) - (b.time ?? 0));
+}

@@ -1,0 +1,107 @@
+import { hasVariable, interpolateQuery, splitPair, withQueryType } from './query';
+import { deepFreeze } from './testing/deepFreeze';
+import { TestTemplateSrv } from './testing/grafana';
+import { DEFAULT_ENTRY_Z, DEFAULT_TICKS_LIMIT, DEFAULT_WINDOW, type AnalyticsQuery, type BarsQuery, type PairsQuery } from './types';
+
+const analytics: AnalyticsQuery = deepFreeze({
+  refId: 'A',
+  version: 1,
+  queryType: 'analytics',
+  pair: 'ETHUSDT/BTCUSDT',
+  timeframe: '5m',
+  window: '50',
+  entryZ: 2.5,
+  exitZ: 0.5,
+  live: true,
+  datasource: { type: 'quant-pairs-datasource', uid: 'pairs' },
+});
+
+describe('withQueryType', () => {
+  it('keeps pair, timeframe, window and thresholds between pair query types', () => {
+    expect(withQueryType(analytics, 'stats')).toEqual({ ...analytics, queryType: 'stats' });
+    expect(withQueryType(analytics, 'signals')).toEqual({ ...analytics, queryType: 'signals' });
+  });
+
+  it('turns a pair into its Y leg for symbol queries and drops pair-only fields', () => {
+    expect(withQueryType(analytics, 'bars')).toEqual({
+      refId: 'A',
+      version: 1,
+      queryType: 'bars',
+      symbol: 'ETHUSDT',
+      timeframe: '5m',
+      live: true,
+      datasource: analytics.datasource,
+    });
+    expect(withQueryType(analytics, 'ticks')).toEqual({
+      refId: 'A',
+      version: 1,
+      queryType: 'ticks',
+      symbol: 'ETHUSDT',
+      limit: DEFAULT_TICKS_LIMIT,
+      live: true,
+      datasource: analytics.datasource,
+    });
+  });
+
+  it('fills defaults when coming from a symbol query', () => {
+    const bars: BarsQuery = deepFreeze({ refId: 'B', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '1s' });
+    expect(withQueryType(bars, 'analytics')).toEqual({
+      refId: 'B',
+      version: 1,
+      queryType: 'analytics',
+      pair: 'ETHUSDT/BTCUSDT',
+      timeframe: '1s',
+      window: DEFAULT_WINDOW,
+      entryZ: DEFAULT_ENTRY_Z,
+    });
+  });
+
+  it('returns the same object when the type does not change', () => {
+    expect(withQueryType(analytics, 'analytics')).toBe(analytics);
+  });
+});
+
+describe('interpolateQuery', () => {
+  const tpl = new TestTemplateSrv({ pair: 'solusdt/ethusdt', tf: '1m', window: '200', entry: '1.5', sym: 'BTCUSDT' });
+
+  it('replaces $pair, $tf and $window in every text field', () => {
+    const q = deepFreeze({ ...analytics, pair: '$pair', timeframe: '${tf}', window: '[[window]]' });
+    expect(interpolateQuery(q, (t) => tpl.replace(t))).toEqual({ ...analytics, pair: 'SOLUSDT/ETHUSDT', timeframe: '1m', window: '200' });
+  });
+
+  it('uses scoped variables first (repeated panels)', () => {
+    const q = deepFreeze({ ...analytics, pair: '$pair' });
+    const scoped = { pair: { text: 'x', value: 'BNBUSDT/BTCUSDT' } };
+    expect(interpolateQuery(q, (t) => tpl.replace(t, scoped)).pair).toBe('BNBUSDT/BTCUSDT');
+  });
+
+  it('turns a numeric field saved as a variable into a number', () => {
+    const q = deepFreeze({ ...analytics, entryZ: '$entry' as unknown as number });
+    expect(interpolateQuery(q, (t) => tpl.replace(t)).entryZ).toBe(1.5);
+  });
+
+  it('interpolates the symbol of bars and ticks', () => {
+    const q: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'ticks', symbol: '$sym' });
+    expect(interpolateQuery(q, (t) => tpl.replace(t))).toEqual({ ...q, symbol: 'BTCUSDT' });
+  });
+
+  it('never touches refId, queryType or datasource, and returns the same object when nothing changes', () => {
+    const odd = deepFreeze({ ...analytics, refId: '$pair' });
+    expect(interpolateQuery(odd, (t) => tpl.replace(t)).refId).toBe('$pair');
+    expect(interpolateQuery(analytics, (t) => tpl.replace(t))).toBe(analytics);
+  });
+});
+
+describe('helpers', () => {
+  it('splits Y/X pairs', () => {
+    expect(splitPair('ETHUSDT/BTCUSDT')).toEqual({ y: 'ETHUSDT', x: 'BTCUSDT' });
+    expect(splitPair('ETHUSDT')).toBeUndefined();
+    expect(splitPair('A/B/C')).toBeUndefined();
+  });
+  it('recognises Grafana variable syntaxes', () => {
+    for (const t of ['$pair', '${pair}', '${pair:raw}', '[[pair]]', 'x$tf']) {
+      expect(hasVariable(t)).toBe(true);
+    }
+    expect(hasVariable('ETHUSDT/BTCUSDT')).toBe(false);
+  });
+});

@@ -1,0 +1,122 @@
+/**
+ * Building queries: switching the query type of a query while keeping what still applies,
+ * and interpolating template variables into every text field. Pure; never mutates.
+ */
+import {
+  DEFAULT_ENTRY_Z,
+  DEFAULT_QUERY,
+  DEFAULT_TICKS_LIMIT,
+  DEFAULT_WINDOW,
+  QUERY_MODEL_VERSION,
+  type PairsQuery,
+  type QueryType,
+} from './types';
+
+/** Fields that every query type has. */
+type Common = Pick<PairsQuery, 'refId' | 'hide' | 'key' | 'datasource' | 'live' | 'queryType'>;
+
+function commonOf(q: PairsQuery): Omit<Common, 'queryType'> {
+  const c: Omit<Common, 'queryType'> = { refId: q.refId };
+  if (q.hide !== undefined) {
+    c.hide = q.hide;
+  }
+  if (q.key !== undefined) {
+    c.key = q.key;
+  }
+  if (q.datasource !== undefined) {
+    c.datasource = q.datasource;
+  }
+  if (q.live !== undefined) {
+    c.live = q.live;
+  }
+  return c;
+}
+
+/** The legs of `Y/X`, or undefined when the text is not a pair. */
+export function splitPair(pair: string): { y: string; x: string } | undefined {
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(pair.trim());
+  return m ? { y: m[1], x: m[2] } : undefined;
+}
+
+/**
+ * The query as `type`: the symbol becomes the pair's Y leg (and back), the timeframe, window
+ * and thresholds are kept when the new type has them, and what the new type lacks is taken
+ * from the defaults.
+ *
+ * @example
+ * withQueryType({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT',
+ *                 timeframe: '5m', window: '50' }, 'bars');
+ * // => { refId: 'A', version: 1, queryType: 'bars', symbol: 'ETHUSDT', timeframe: '5m' }
+ */
+export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
+  if (q.queryType === type) {
+    return q;
+  }
+  const common = { ...commonOf(q), version: QUERY_MODEL_VERSION };
+  const old = q as unknown as Partial<Record<string, unknown>>;
+  const timeframe = typeof old.timeframe === 'string' ? old.timeframe : DEFAULT_QUERY.timeframe!;
+  const pair = typeof old.pair === 'string' ? old.pair : undefined;
+  const symbol = typeof old.symbol === 'string' ? old.symbol : pair ? splitPair(pair)?.y : undefined;
+  switch (type) {
+    case 'ticks':
+      return { ...common, queryType: 'ticks', symbol: symbol ?? '', limit: DEFAULT_TICKS_LIMIT };
+    case 'bars':
+      return { ...common, queryType: 'bars', symbol: symbol ?? '', timeframe };
+    case 'analytics':
+    case 'stats':
+    case 'signals': {
+      if (typeof old.pair === 'string') {
+        // Between pair query types everything carries over.
+        return { ...q, queryType: type } as PairsQuery;
+      }
+      const base = {
+        ...common,
+        queryType: type,
+        pair: pair ?? DEFAULT_QUERY.pair!,
+        timeframe,
+        window: typeof old.window === 'string' ? old.window : DEFAULT_WINDOW,
+        entryZ: typeof old.entryZ === 'number' ? old.entryZ : DEFAULT_ENTRY_Z,
+      };
+      return typeof old.exitZ === 'number' ? { ...base, exitZ: old.exitZ } : base;
+    }
+  }
+}
+
+/** Keys that are part of Grafana's envelope, not of our model: never interpolated. */
+const NOT_INTERPOLATED = new Set(['refId', 'key', 'queryType', 'datasource', 'version', 'hide']);
+
+/**
+ * Every text field of the query with template variables replaced by `replace` (Grafana's
+ * `templateSrv.replace` bound to the request's scoped variables). Numbers and booleans are
+ * kept as they are; a numeric field saved as text (e.g. `entryZ: "$entry"`) is turned into a
+ * number once interpolated, if it reads as one.
+ */
+export function interpolateQuery(q: PairsQuery, replace: (text: string) => string): PairsQuery {
+  const out: Record<string, unknown> = {};
+  let changed = false;
+  for (const [k, v] of Object.entries(q)) {
+    if (typeof v === 'string' && !NOT_INTERPOLATED.has(k)) {
+      let r = replace(v);
+      if (k === 'symbol' || k === 'pair') {
+        r = r.trim().toUpperCase();
+      } else if (k === 'timeframe' || k === 'window') {
+        r = r.trim();
+      }
+      if ((k === 'entryZ' || k === 'exitZ' || k === 'limit') && r.trim() !== '' && Number.isFinite(Number(r))) {
+        out[k] = Number(r);
+        changed = true;
+        continue;
+      }
+      out[k] = r;
+      changed = changed || r !== v;
+    } else {
+      out[k] = v;
+    }
+  }
+  return changed ? (out as unknown as PairsQuery) : q;
+}
+
+/** Does the text contain a Grafana template variable (`$v`, `${v}`, `${v:fmt}` or `[[v]]`)? */
+export function hasVariable(text: string): boolean {
+  return /\$\w+|\$\{[^}]+\}|\[\[[^\]]+\]\]/.test(text);
+}

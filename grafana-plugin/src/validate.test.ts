@@ -1,0 +1,40 @@
+import { deepFreeze } from './testing/deepFreeze';
+import type { PairsQuery } from './types';
+import { isValid, validateQuery } from './validate';
+
+const ok: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
+
+describe('validateQuery', () => {
+  it('accepts a complete query and template variables in place of values', () => {
+    expect(validateQuery(ok)).toEqual({});
+    expect(isValid({ ...ok, pair: '$pair', timeframe: '$tf', window: '${window}' })).toBe(true);
+  });
+
+  it('says which field is wrong and why', () => {
+    expect(validateQuery({ ...ok, pair: 'ETHUSDT' }).pair).toMatch(/not a pair; write it as Y\/X/);
+    expect(validateQuery({ ...ok, pair: 'ETHUSDT/ETHUSDT' }).pair).toMatch(/must differ/);
+    expect(validateQuery({ ...ok, pair: '' }).pair).toBe('choose a pair');
+    expect(validateQuery({ ...ok, timeframe: '2m' }).timeframe).toMatch(/"2m" is not a timeframe; use one of 1s, 1m, 5m/);
+    // The collector accepts windows of 2..10000 bars (collector/src/api/types.ts).
+    expect(validateQuery({ ...ok, window: '1' }).window).toMatch(/from 2 to 10000/);
+    expect(validateQuery({ ...ok, window: '10001' }).window).toMatch(/from 2 to 10000/);
+    expect(validateQuery({ ...ok, window: '2.5' }).window).toMatch(/whole number/);
+    expect(validateQuery({ ...ok, window: '10000' })).toEqual({});
+    expect(validateQuery({ ...ok, window: '2' })).toEqual({});
+    expect(validateQuery({ ...ok, entryZ: 0 }).entryZ).toMatch(/above 0/);
+    expect(validateQuery({ ...ok, entryZ: NaN }).entryZ).toMatch(/above 0/);
+    expect(validateQuery({ ...ok, exitZ: 2 }).exitZ).toMatch(/below the entry/);
+    expect(validateQuery({ ...ok, exitZ: 0.5 })).toEqual({});
+  });
+
+  it('checks symbols of bars and ticks', () => {
+    expect(validateQuery({ refId: 'A', version: 1, queryType: 'bars', symbol: 'btc usdt', timeframe: '1m' }).symbol).toMatch(/not a Binance symbol/);
+    expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: '' }).symbol).toBe('choose a symbol');
+    expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 0 }).limit).toMatch(/1 to 10000/);
+    expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 500 })).toEqual({});
+  });
+
+  it('rejects an unknown query type', () => {
+    expect(validateQuery({ ...ok, queryType: 'nope' } as unknown as PairsQuery).queryType).toMatch(/unknown query type "nope"/);
+  });
+});

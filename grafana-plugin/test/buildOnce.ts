@@ -1,0 +1,38 @@
+/**
+ * globalSetup of the amd and browser projects: make sure dist/module.js is the build of the
+ * current sources. `npm test` builds before jest, so this is a no-op there; running one project
+ * alone after an edit rebuilds once instead of testing a stale bundle.
+ */
+import { execFileSync } from 'child_process';
+import fs from 'fs';
+import path from 'path';
+
+const ROOT = path.resolve(__dirname, '..');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      newest = Math.max(newest, newestMtime(p));
+    } else if (!/\.test\.tsx?$/.test(e.name)) {
+      newest = Math.max(newest, fs.statSync(p).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+export function frontendIsStale(): boolean {
+  const out = path.join(ROOT, 'dist', 'module.js');
+  if (!fs.existsSync(out)) {
+    return true;
+  }
+  return newestMtime(path.join(ROOT, 'src')) > fs.statSync(out).mtimeMs;
+}
+
+export default async function buildOnce(): Promise<void> {
+  if (frontendIsStale()) {
+    process.stderr.write('\n[grafana-plugin] dist/module.js is missing or older than src/: npm run build:frontend\n');
+    execFileSync('npm', ['run', '--silent', 'build:frontend'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
+}
