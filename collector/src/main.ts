@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+/**
+ * The composition root and command line: the one place that wires ingest -> store -> live
+ * analytics -> HTTP API.
+ *
+ *   collector                  run: store + live ingest from Binance (+ retention, API, analytics)
+ *   collector replay FILE...   load Binance archive files (zip or csv) into the store
+ *   collector --help
+ *
+ * Settings come from environment variables or the same-named flags (see config.ts). SIGINT /
+ * SIGTERM stop the ingest, flush the tick writer and close the store; a second signal exits at once.
+ */
+import type { Server } from 'node:http';
+import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from './config';
+import { Ingestor, type IngestorOptions } from './ingest/ingestor';
+import { replayFiles } from './ingest/replay';
+import { log } from './log';
+import { openSqliteStore } from './store/sqlite';
+import type { Store } from './store/store';
+import { TickWriter } from './store/tickWriter';
+
+export const USAGE = `Usage:
+  collector                  collect live trades from Binance into the store, serve the HTTP API
+  collector replay FILE...   load Binance archive files (.zip or the .csv inside; trades or aggTrades)
+  collector --help
+
+Settings (environment variable, or the flag of the same name; a flag wins):
+${settingsHelp()}
+
+Example:
+  PAIRS=ETHUSDT/BTCUSDT STREAM=aggTrade collector --db-path ./data/eth.db --port 8081`;
+
+/** Opens the configured store: PostgreSQL when DATABASE_URL is set, else SQLite at DB_PATH. */
+export async function openStore(config: Config): Promise<Store> {
+  if (config.databaseUrl) {
+    // ---- WIRING: PostgreSQL store (collector/src/store/postgres) goes here. ----
+    throw new ConfigError('DATABASE_URL', 'DATABASE_URL is set but the PostgreSQL store is not available in this build; unset it to use SQLite (DB_PATH)');
+  }
+  return openSqliteStore({ path: config.dbPath });
+}
+
+export interface Collector {
+  config: Config;
+  store: Store;
+  writer: TickWriter;
+  ingestor: Ingestor;
+  /** The HTTP server once the API is wired in, else null. */
+  server: Server | null;
+  /** Stops the ingest, flushes the writer, closes the API and the store. */
+  stop(): Promise<void>;
+}
+
+/** Deletes ticks and bars older than the retention now and then (every tenth of it, at most hourly). */
+function startRetention(store: Store, retentionMs: number): () => void {
+  const run = (): void => {
+    store
+      .deleteBefore(Date.now() - retentionMs)
+      .then((n) => n > 0 && log.info('retention: old ticks deleted', { ticks: n, retentionMs }))
+      .catch((e: unknown) => log.error('retention job failed', { err: e as Error }));
+  };
+  run();
+  const timer = setInterval(run, Math.min(3_600_000, Math.max(1_000, retentionMs / 10)));
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
+export async function startCollector(config: Config, ingest: Partial<IngestorOptions> = {}): Promise<Collector> {
+  const store = await openStore(config);
+  const writer = new TickWriter(store);
+  const ingestor = new Ingestor({
+    wsUrl: config.binanceWsUrl,
+    restUrl: config.binanceRestUrl,
+    symbols: config.ingestSymbols,
+    stream: config.stream,
+    sink: writer,
+    lastTradeId: (s) => store.lastTradeId(s),
+    ...ingest,
+  });
+  const stopRetention = config.retentionMs !== null ? startRetention(store, config.retentionMs) : () => undefined;
+
+  // ---- WIRING: live analytics (collector/src/live) ----
+  // Subscribe with ingestor.onTicks((ticks, source) => ...): called as soon as ticks are parsed,
+  // before the writer flushes them; source is 'live' | 'backfill'.
+
+  // ---- WIRING: HTTP API (collector/src/api) ----
+  // createApi({ store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ,
+  //   exitZ: config.exitZ, token: config.apiToken, ingest: ingestor, live }) and listen on
+  // config.host:config.port; assign the http.Server to `server` so stop() closes it.
+  const server: Server | null = null;
+
+  await ingestor.start();
+  log.info('collector started', { symbols: config.ingestSymbols, stream: config.stream, store: store.kind, ws: config.binanceWsUrl });
+
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      stopRetention();
+      const srv = server as Server | null;
+      if (srv) await new Promise<void>((r) => srv.close(() => r()));
+      await ingestor.stop();
+      await writer.close();
+      await store.close();
+      log.info('collector stopped');
+    })());
+  return { config, store, writer, ingestor, server, stop };
+}
+
+/** `collector replay FILE...`: stores every file, prints a summary per file as JSON on stdout. */
+export async function runReplay(config: Config, files: readonly string[]): Promise<number> {
+  if (files.length === 0) {
+    process.stderr.write('collector replay: give at least one archive file (.zip or .csv)\n');
+    return 2;
+  }
+  const store = await openStore(config);
+  try {
+    const results = await replayFiles(files, { insert: (t) => store.insertTicks(t) });
+    for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
+    return 0;
+  } catch (e) {
+    process.stderr.write(`collector replay: ${(e as Error).message}\n`);
+    return 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Stops `collector` on SIGINT / SIGTERM; a second signal exits at once. */
+export function stopOnSignals(stop: () => Promise<void>): void {
+  let signalled = false;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (signalled) {
+      log.warn('second signal: exiting without flushing', { signal: sig });
+      process.exit(130);
+    }
+    signalled = true;
+    log.info('shutting down: flushing ticks', { signal: sig });
+    stop().then(
+      () => process.exit(0),
+      (e: unknown) => {
+        log.error('shutdown failed', { err: e as Error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let config: Config;
+  let positionals: string[];
+  try {
+    const parsed = parseArgv(argv);
+    if (parsed.help) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    positionals = parsed.positionals;
+    config = loadConfig(env, argv);
+  } catch (e) {
+    process.stderr.write(`collector: ${(e as Error).message}\n`);
+    return 2;
+  }
+  log.configure({ level: config.logLevel });
+  const [command = 'run', ...rest] = positionals;
+  if (command === 'replay') return runReplay(config, rest);
+  if (command !== 'run' || rest.length > 0) {
+    process.stderr.write(`collector: unknown command ${JSON.stringify(positionals.join(' '))}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const c = await startCollector(config);
+  stopOnSignals(c.stop);
+  return new Promise<number>(() => undefined); // runs until a signal
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      process.stderr.write(`collector: ${e instanceof ConfigError ? e.message : ((e as Error).stack ?? String(e))}\n`);
+      process.exit(e instanceof ConfigError ? 2 : 1);
+    },
+  );
+}
