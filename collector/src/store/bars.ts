@@ -73,6 +73,25 @@ export function mergeTick(b: PartialBar, t: Tick): void {
   b.trades += 1;
 }
 
+/** Folds partial bar `p` (same interval, disjoint ticks) into `b` in place: the rule the stores' upserts apply. */
+export function mergePartial(b: PartialBar, p: PartialBar): void {
+  if (before(p.openTs, p.openId, b.openTs, b.openId)) {
+    b.open = p.open;
+    b.openTs = p.openTs;
+    b.openId = p.openId;
+  }
+  if (before(b.closeTs, b.closeId, p.closeTs, p.closeId)) {
+    b.close = p.close;
+    b.closeTs = p.closeTs;
+    b.closeId = p.closeId;
+  }
+  if (p.high > b.high) b.high = p.high;
+  if (p.low < b.low) b.low = p.low;
+  b.volume += p.volume;
+  b.quoteVolume += p.quoteVolume;
+  b.trades += p.trades;
+}
+
 function newBar(t: Tick, tf: Timeframe, start: number): PartialBar {
   return {
     symbol: t.symbol,
@@ -93,39 +112,51 @@ function newBar(t: Tick, tf: Timeframe, start: number): PartialBar {
 }
 
 /**
- * One partial bar per (symbol, tf, start) touched by `ticks`, for every timeframe.
- * The caller passes only ticks that were really stored (not duplicates).
+ * One partial bar per (symbol, tf, start) touched by `ticks`, for every timeframe. Ticks are
+ * folded into 1s partials, and the 1s partials into the longer timeframes (each of which is a
+ * whole number of seconds), so each tick is touched once. The caller passes only ticks that
+ * were really stored (not duplicates).
  */
 export function accumulateBars(ticks: Iterable<Tick>): PartialBar[] {
-  const out: PartialBar[] = [];
-  // Per symbol and timeframe, the bar of the last tick: consecutive ticks mostly share it.
-  const last = new Map<string, PartialBar[]>();
+  const seconds: PartialBar[] = [];
   const index = new Map<string, PartialBar>();
+  // The 1s bar of the previous tick of each symbol: consecutive ticks mostly share it.
+  const last = new Map<string, PartialBar>();
+  const len1 = TIMEFRAME_MS['1s'];
   for (const t of ticks) {
-    let lastOfSymbol = last.get(t.symbol);
-    if (!lastOfSymbol) {
-      lastOfSymbol = [];
-      last.set(t.symbol, lastOfSymbol);
-    }
-    for (let i = 0; i < TIMEFRAMES.length; i++) {
-      const tf = TIMEFRAMES[i]!;
-      const len = TIMEFRAME_MS[tf];
-      const start = Math.floor(t.ts / len) * len;
-      let b = lastOfSymbol[i];
-      if (!b || b.start !== start) {
-        const key = `${t.symbol}\u0000${i}\u0000${start}`;
-        const found = index.get(key);
-        if (!found) {
-          const created = newBar(t, tf, start);
-          index.set(key, created);
-          out.push(created);
-          lastOfSymbol[i] = created;
-          continue;
-        }
-        b = found;
-        lastOfSymbol[i] = b;
+    const start = Math.floor(t.ts / len1) * len1;
+    let b = last.get(t.symbol);
+    if (!b || b.start !== start) {
+      const key = `${t.symbol}\u0000${start}`;
+      const found = index.get(key);
+      if (!found) {
+        const created = newBar(t, '1s', start);
+        index.set(key, created);
+        seconds.push(created);
+        last.set(t.symbol, created);
+        continue;
       }
-      mergeTick(b, t);
+      b = found;
+      last.set(t.symbol, b);
+    }
+    mergeTick(b, t);
+  }
+  const out = seconds.slice();
+  for (const tf of TIMEFRAMES) {
+    if (tf === '1s') continue;
+    const len = TIMEFRAME_MS[tf];
+    const byStart = new Map<string, PartialBar>();
+    for (const s of seconds) {
+      const start = Math.floor(s.start / len) * len;
+      const key = `${s.symbol}\u0000${start}`;
+      const b = byStart.get(key);
+      if (b) {
+        mergePartial(b, s);
+      } else {
+        const created: PartialBar = { ...s, tf, start };
+        byStart.set(key, created);
+        out.push(created);
+      }
     }
   }
   return out;

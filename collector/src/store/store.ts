@@ -46,6 +46,16 @@ export interface StoredAlert {
   payload: unknown;
 }
 
+/** Options every store engine accepts (besides where its database is). */
+export interface CommonStoreOptions {
+  /** Clock for bar finality, epoch ms. Default Date.now (tests pass a fixed one). */
+  now?: () => number;
+  /** How long after its end a bar with no later tick of its symbol becomes final by the clock. Default 2000 ms. */
+  finalGraceMs?: number;
+  /** Rows fetched per round trip by iterateTicks / iterateBars. Default 8192. */
+  chunkSize?: number;
+}
+
 export interface StoreHealth {
   ok: boolean;
   kind: 'sqlite' | 'postgres';

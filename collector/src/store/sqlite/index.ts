@@ -16,20 +16,21 @@ import { dirname } from 'node:path';
 import { TIMEFRAMES, TIMEFRAME_MS, tickProblem, type Bar, type Tick, type Timeframe } from '../../domain';
 import { log } from '../../log';
 import { DEFAULT_FINAL_GRACE_MS, accumulateBars, isFinal, retentionCut, toBar, type PartialBar } from '../bars';
-import type { BarQuery, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
-export interface SqliteStoreOptions {
+export interface SqliteStoreOptions extends CommonStoreOptions {
   /** Database file (its directory is created), or ':memory:'. */
   path: string;
-  /** Clock for bar finality, epoch ms (tests pass a fixed one). Default Date.now. */
-  now?: () => number;
-  /** How long after its end a bar with no later tick becomes final by the clock. Default 2000 ms. */
-  finalGraceMs?: number;
-  /** Rows fetched per chunk by iterateTicks / iterateBars. Default 8192. */
-  chunkSize?: number;
+  /**
+   * How long a write waits for another connection's lock before failing (SQLITE_BUSY), ms.
+   * better-sqlite3 waits synchronously, so keep it short in a live process. Default 2000.
+   */
+  busyTimeoutMs?: number;
 }
 
+/** Rows per multi-row INSERT, largest first (the last must be 1). */
+const MULTI_ROWS = [64, 8, 1];
 const MIN_TS = -8.64e15;
 const MAX_TS = 8.64e15;
 const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
@@ -97,6 +98,7 @@ class SqliteStore implements Store {
   private readonly graceMs: number;
   private readonly chunk: number;
   private readonly schemaVersion: number;
+  private readonly settings: string;
   private closed = false;
   private readonly sidBySymbol = new Map<string, number>();
   private readonly symbolBySid = new Map<number, string>();
@@ -109,14 +111,17 @@ class SqliteStore implements Store {
     this.chunk = opts.chunkSize ?? 8192;
     const memory = opts.path === ':memory:' || opts.path === '';
     if (!memory) mkdirSync(dirname(opts.path), { recursive: true });
-    const db = new Database(opts.path, { timeout: 10_000 });
+    const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 2000 });
     this.db = db;
     try {
       if (!memory) db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
       db.pragma('cache_size = -65536'); // 64 MiB page cache
       db.pragma('temp_store = MEMORY');
+      db.pragma('wal_autocheckpoint = 8192'); // checkpoint every 32 MiB of WAL instead of 4: fewer, larger writes
       this.schemaVersion = migrate(db);
+      const sync = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][db.pragma('synchronous', { simple: true }) as number];
+      this.settings = `journal ${String(db.pragma('journal_mode', { simple: true }))}, synchronous ${sync}`;
     } catch (e) {
       db.close();
       throw e;
@@ -126,6 +131,7 @@ class SqliteStore implements Store {
       addSymbol: db.prepare('INSERT INTO symbols (symbol) VALUES (?) ON CONFLICT (symbol) DO NOTHING'),
       sidOf: db.prepare('SELECT sid FROM symbols WHERE symbol = ?').pluck(),
       insertTick: db.prepare('INSERT OR IGNORE INTO ticks (sid, ts, id, price, qty, buyer_maker) VALUES (?, ?, ?, ?, ?, ?)'),
+      idsInRange: db.prepare('SELECT id FROM ticks WHERE sid = ? AND id >= ? AND id <= ?').pluck(),
       upsertBar: db.prepare(`
         INSERT INTO bars (sid, tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -173,10 +179,17 @@ class SqliteStore implements Store {
       ping: db.prepare('SELECT 1'),
     };
     for (const r of this.st.symbolBySid.all() as { sid: number; symbol: string }[]) this.remember(r.sid, r.symbol);
-    this.insertTx = db.transaction((ticks: readonly Tick[]) => this.insertSync(ticks));
+    const tx = db.transaction((ticks: readonly Tick[]) => this.insertSync(ticks));
+    this.insertTx = (ticks) => tx.immediate(ticks);
+    this.multi = MULTI_ROWS.map((rows) => [
+      rows,
+      db.prepare(`INSERT OR IGNORE INTO ticks (sid, ts, id, price, qty, buyer_maker) VALUES ${Array(rows).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`),
+    ]);
   }
 
   private readonly insertTx: (ticks: readonly Tick[]) => InsertResult;
+  private readonly multi: [number, Database.Statement][];
+  private readonly okSymbols = new Set<string>();
 
   private remember(sid: number, symbol: string): void {
     this.sidBySymbol.set(symbol, sid);
@@ -208,47 +221,139 @@ class SqliteStore implements Store {
     return sid;
   }
 
+  /** Ticks are valid in almost every batch: check cheaply, and ask `tickProblem` only for the reason. */
+  private valid(t: Tick): boolean {
+    if (
+      this.okSymbols.has(t.symbol) &&
+      Number.isSafeInteger(t.id) &&
+      t.id >= 0 &&
+      t.ts > 0 &&
+      t.ts < Infinity &&
+      t.price > 0 &&
+      t.price < Infinity &&
+      t.qty >= 0 &&
+      t.qty < Infinity &&
+      typeof t.isBuyerMaker === 'boolean'
+    ) {
+      return true;
+    }
+    if (tickProblem(t) !== null || typeof t.isBuyerMaker !== 'boolean') return false;
+    this.okSymbols.add(t.symbol);
+    return true;
+  }
+
+  /**
+   * One batch, inside an IMMEDIATE transaction (so what it reads cannot change before it writes):
+   * 1. validate and group by symbol;
+   * 2. per symbol, read the ids already stored in the batch's id range (one index range scan,
+   *    empty for live data) and drop those and repeats within the batch;
+   * 3. insert the rest with multi-row INSERTs (the per-statement cost dominates single-row ones);
+   * 4. fold them into 1s/1m/5m partial bars in memory and upsert each touched bar once;
+   * 5. bump the per-symbol counters.
+   * A batch whose ids of one symbol are scattered over a range much wider than the batch
+   * (an odd backfill) takes the plain path: INSERT OR IGNORE row by row.
+   */
   private insertSync(ticks: readonly Tick[]): InsertResult {
+    let invalid = 0;
+    let firstBad: Tick | null = null;
+    const groups = new Map<string, Tick[]>();
+    let lastSymbol: string | null = null;
+    let group: Tick[] = [];
+    for (const t of ticks) {
+      if (!this.valid(t)) {
+        invalid++;
+        firstBad ??= t;
+        continue;
+      }
+      if (t.symbol !== lastSymbol) {
+        lastSymbol = t.symbol;
+        let g = groups.get(t.symbol);
+        if (!g) groups.set(t.symbol, (g = []));
+        group = g;
+      }
+      group.push(t);
+    }
+    if (firstBad) log.warn('store skipped invalid ticks', { invalid, reason: tickProblem(firstBad) ?? 'isBuyerMaker is not a boolean' });
+
     const stored: Tick[] = [];
     let duplicates = 0;
-    let invalid = 0;
-    let firstProblem: string | null = null;
-    const ins = this.st.insertTick;
-    // Per-symbol counters of the stored ticks: [sid, count, minTs, maxTs, maxId].
-    const stats = new Map<string, [number, number, number, number, number]>();
-    let lastSymbol = '';
-    let cur: [number, number, number, number, number] | undefined;
-    for (const t of ticks) {
-      const problem = tickProblem(t);
-      if (problem !== null) {
-        invalid++;
-        firstProblem ??= problem;
-        continue;
+    for (const [symbol, g] of groups) {
+      const sid = this.sidFor(symbol);
+      let minId = Infinity;
+      let maxId = -Infinity;
+      for (const t of g) {
+        if (t.id < minId) minId = t.id;
+        if (t.id > maxId) maxId = t.id;
       }
-      if (t.symbol !== lastSymbol || !cur) {
-        cur = stats.get(t.symbol);
-        if (!cur) {
-          cur = [this.sidFor(t.symbol), 0, Infinity, -Infinity, -Infinity];
-          stats.set(t.symbol, cur);
+      const fresh: Tick[] = [];
+      if (maxId - minId < 8 * g.length + 1024) {
+        const existing = this.st.idsInRange.all(sid, minId, maxId) as number[];
+        const have = existing.length > 0 ? new Set(existing) : null;
+        // Ids seen so far in this batch: rising ids cannot repeat, so the set is built only on the first id that does not rise.
+        let maxSeen = -1;
+        let seen: Set<number> | null = null;
+        for (const t of g) {
+          if (have?.has(t.id)) {
+            duplicates++;
+          } else if (t.id > maxSeen) {
+            maxSeen = t.id;
+            fresh.push(t);
+            seen?.add(t.id);
+          } else {
+            seen ??= new Set(fresh.map((f) => f.id));
+            if (seen.has(t.id)) {
+              duplicates++;
+            } else {
+              seen.add(t.id);
+              fresh.push(t);
+            }
+          }
         }
-        lastSymbol = t.symbol;
+        const n = this.insertMany(sid, fresh);
+        if (n !== fresh.length) throw new Error(`store invariant broken: ${fresh.length - n} ticks of ${symbol} were already stored`);
+      } else {
+        for (const t of g) {
+          if (this.st.insertTick.run(sid, t.ts, t.id, t.price, t.qty, t.isBuyerMaker ? 1 : 0).changes === 0) duplicates++;
+          else fresh.push(t);
+        }
       }
-      if (ins.run(cur[0], t.ts, t.id, t.price, t.qty, t.isBuyerMaker ? 1 : 0).changes === 0) {
-        duplicates++;
-        continue;
+      if (fresh.length === 0) continue;
+      let minTs = Infinity;
+      let maxTs = -Infinity;
+      let maxFresh = -Infinity;
+      for (const t of fresh) {
+        if (t.ts < minTs) minTs = t.ts;
+        if (t.ts > maxTs) maxTs = t.ts;
+        if (t.id > maxFresh) maxFresh = t.id;
+        stored.push(t);
       }
-      stored.push(t);
-      cur[1]++;
-      if (t.ts < cur[2]) cur[2] = t.ts;
-      if (t.ts > cur[3]) cur[3] = t.ts;
-      if (t.id > cur[4]) cur[4] = t.id;
+      this.st.bumpSymbol.run(fresh.length, minTs, minTs, maxTs, maxTs, maxFresh, maxFresh, sid);
     }
-    if (invalid > 0) log.warn('store skipped invalid ticks', { invalid, first: firstProblem });
     this.upsertBars(accumulateBars(stored));
-    for (const [, [sid, n, minTs, maxTs, maxId]] of stats) {
-      if (n > 0) this.st.bumpSymbol.run(n, minTs, minTs, maxTs, maxTs, maxId, maxId, sid);
-    }
     return { inserted: stored.length, duplicates, invalid };
+  }
+
+  /** Inserts with statements of MULTI_ROWS rows, then smaller ones; returns the rows inserted. */
+  private insertMany(sid: number, ticks: readonly Tick[]): number {
+    let changes = 0;
+    let i = 0;
+    for (const [rows, stmt] of this.multi) {
+      const args: (number | string)[] = new Array(rows * 6);
+      for (; i + rows <= ticks.length; i += rows) {
+        let a = 0;
+        for (let j = i; j < i + rows; j++) {
+          const t = ticks[j]!;
+          args[a++] = sid;
+          args[a++] = t.ts;
+          args[a++] = t.id;
+          args[a++] = t.price;
+          args[a++] = t.qty;
+          args[a++] = t.isBuyerMaker ? 1 : 0;
+        }
+        changes += stmt.run(args).changes;
+      }
+    }
+    return changes;
   }
 
   private upsertBars(partials: readonly PartialBar[]): void {
@@ -427,7 +532,7 @@ class SqliteStore implements Store {
     if (this.closed) return { ok: false, kind: 'sqlite', detail: 'closed' };
     try {
       this.st.ping.get();
-      return { ok: true, kind: 'sqlite', detail: `${this.path} (schema v${this.schemaVersion})` };
+      return { ok: true, kind: 'sqlite', detail: `${this.path} (schema v${this.schemaVersion}, ${this.settings})` };
     } catch (e) {
       return { ok: false, kind: 'sqlite', detail: (e as Error).message };
     }

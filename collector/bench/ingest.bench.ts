@@ -1,0 +1,130 @@
+/**
+ * Ingest throughput into the store with 1s/1m/5m bars maintained, against the baseline a plain
+ * ORM-style collector gets: one INSERT per transaction on SQLite's defaults (rollback journal,
+ * synchronous FULL), one text-keyed row per tick, no bars at all (which flatters the baseline).
+ *
+ * Workload: a 1,000,000-tick replay of three symbols (BTCUSDT, ETHUSDT, SOLUSDT) with Poisson
+ * arrivals, geometric random-walk prices on each symbol's tick size and log-normal quantities
+ * on its lot size, interleaved by time as the combined stream delivers them, written in batches
+ * of 5,000 (what the TickWriter hands the store during a replay; live it flushes every 100 ms).
+ * A second row writes 100 ticks per transaction, the size of a live 100 ms flush at a busy
+ * ~1,000 ticks/s. The baseline is measured on a bounded sample (it is slow). Everything runs on
+ * a temporary file on disk, never :memory:, in this same process and run.
+ *
+ * `BENCH_TICKS=200000 npm run bench -- ingest` shortens the replay.
+ */
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Tick } from '../src/domain';
+import { log } from '../src/log';
+import { openSqliteStore } from '../src/store/sqlite';
+import type { Store } from '../src/store/store';
+
+log.configure({ level: 'warn' });
+
+const N = Number(process.env.BENCH_TICKS ?? 1_000_000);
+const BASELINE_N = 2_000;
+const BATCH = 5_000;
+const LIVE_BATCH = 100;
+const LIVE_N = Math.min(N, 200_000);
+
+/** Deterministic PRNG (mulberry32) so every run replays the same ticks. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function syntheticTicks(n: number): Tick[] {
+  const r = rng(42);
+  const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const syms = [
+    { symbol: 'BTCUSDT', rate: 40, price: 87_000, tick: 0.01, lot: 0.00001, qtyMu: Math.log(0.01), id: 5_400_000_000 },
+    { symbol: 'ETHUSDT', rate: 25, price: 3_100, tick: 0.01, lot: 0.0001, qtyMu: Math.log(0.3), id: 2_900_000_000 },
+    { symbol: 'SOLUSDT', rate: 15, price: 140, tick: 0.01, lot: 0.001, qtyMu: Math.log(5), id: 1_100_000_000 },
+  ].map((s) => ({ ...s, next: 1_764_115_200_000 + (-Math.log(1 - r()) * 1000) / s.rate }));
+  const out: Tick[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = syms[0]!;
+    for (const c of syms) if (c.next < s.next) s = c;
+    s.price = Math.max(s.tick, s.price * Math.exp(0.00005 * gauss()));
+    const price = Number((Math.round(s.price / s.tick) * s.tick).toFixed(2));
+    const lots = Math.max(1, Math.round(Math.exp(s.qtyMu + 1.2 * gauss()) / s.lot));
+    out[i] = { symbol: s.symbol, id: s.id++, ts: Math.floor(s.next), price, qty: Number((lots * s.lot).toPrecision(12)), isBuyerMaker: r() < 0.5 };
+    s.next += (-Math.log(1 - r()) * 1000) / s.rate;
+  }
+  return out;
+}
+
+async function timeInserts(store: Store, ticks: readonly Tick[], batch: number): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  let inserted = 0;
+  for (let i = 0; i < ticks.length; i += batch) inserted += (await store.insertTicks(ticks.slice(i, i + batch))).inserted;
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (inserted !== ticks.length) throw new Error(`stored ${inserted} of ${ticks.length} ticks`);
+  return ticks.length / s;
+}
+
+/** The plain ORM-style collector: autocommit INSERT per tick, SQLite defaults. */
+function baseline(path: string, ticks: readonly Tick[]): number {
+  const db = new Database(path);
+  db.pragma('journal_mode = DELETE');
+  db.pragma('synchronous = FULL');
+  db.exec(`CREATE TABLE ticks (pk INTEGER PRIMARY KEY AUTOINCREMENT, symbol TEXT NOT NULL, trade_id INTEGER NOT NULL,
+    ts REAL NOT NULL, price REAL NOT NULL, qty REAL NOT NULL, buyer_maker INTEGER NOT NULL, UNIQUE (symbol, trade_id))`);
+  const ins = db.prepare('INSERT INTO ticks (symbol, trade_id, ts, price, qty, buyer_maker) VALUES (?, ?, ?, ?, ?, ?)');
+  const t0 = process.hrtime.bigint();
+  for (const t of ticks) ins.run(t.symbol, t.id, t.ts, t.price, t.qty, t.isBuyerMaker ? 1 : 0);
+  const s = Number(process.hrtime.bigint() - t0) / 1e9;
+  db.close();
+  return ticks.length / s;
+}
+
+function fmt(x: number): string {
+  return Math.round(x).toLocaleString('en-US');
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+  try {
+    process.stdout.write(`generating ${fmt(N)} synthetic ticks... `);
+    const ticks = syntheticTicks(N);
+    console.log('done');
+
+    const base = baseline(join(dir, 'baseline.db'), ticks.slice(0, BASELINE_N));
+
+    const store = await openSqliteStore({ path: join(dir, 'store.db') });
+    const replay = await timeInserts(store, ticks, BATCH);
+    const bars1s = (await store.bars({ symbol: 'BTCUSDT', tf: '1s' })).length;
+    await store.close();
+
+    const live = await openSqliteStore({ path: join(dir, 'live.db') });
+    const liveRate = await timeInserts(live, ticks.slice(0, LIVE_N), LIVE_BATCH);
+    await live.close();
+
+    const rows: [string, number, number][] = [
+      [`baseline: 1 row/transaction, journal DELETE, sync FULL (${fmt(BASELINE_N)} ticks)`, base, 1],
+      [`sqlite store, bars kept, ${fmt(BATCH)}/batch (${fmt(N)} ticks)`, replay, replay / base],
+      [`sqlite store, bars kept, ${LIVE_BATCH}/batch (${fmt(LIVE_N)} ticks)`, liveRate, liveRate / base],
+    ];
+    console.log('');
+    console.log('| ingest into SQLite (temp file on disk) | ticks/s | vs baseline |');
+    console.log('| --- | ---: | ---: |');
+    for (const [name, rate, ratio] of rows) console.log(`| ${name} | ${fmt(rate)} | ${ratio.toFixed(1)}x |`);
+    console.log(`\n(BTCUSDT 1s bars kept: ${fmt(bars1s)}; targets: >= 300,000 ticks/s and >= 100x baseline)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
