@@ -1,0 +1,111 @@
+import { render, screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import React from 'react';
+
+import { DataSource } from '../datasource';
+import { deepFreeze } from '../testing/deepFreeze';
+import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from '../testing/grafana';
+import type { PairsQuery } from '../types';
+import { QueryEditor } from './QueryEditor';
+
+const analytics: PairsQuery = {
+  refId: 'A',
+  version: 1,
+  queryType: 'analytics',
+  pair: 'ETHUSDT/BTCUSDT',
+  timeframe: '1m',
+  window: '100',
+  entryZ: 2,
+};
+
+function setup(query: PairsQuery | Record<string, unknown>, routes = resourceRoutes()) {
+  installBackendSrv(routes);
+  const datasource = new DataSource(instanceSettings(), new TestTemplateSrv({ pair: 'SOLUSDT/ETHUSDT', tf: '5m' }));
+  const onChange = jest.fn();
+  const onRunQuery = jest.fn();
+  // Frozen all the way down: any mutation of the props throws (strict mode modules).
+  const props = deepFreeze({ query: query as PairsQuery, onChange, onRunQuery, datasource });
+  const utils = render(<QueryEditor {...props} />);
+  return { ...utils, onChange, onRunQuery, props };
+}
+
+const lastQuery = (fn: jest.Mock): PairsQuery => fn.mock.calls[fn.mock.calls.length - 1][0];
+
+describe('QueryEditor', () => {
+  it('switches the query type and keeps what still applies, without mutating the frozen query', async () => {
+    const { onChange, onRunQuery } = setup(analytics);
+    await userEvent.click(screen.getByRole('radio', { name: 'Bars' }));
+    expect(lastQuery(onChange)).toEqual({ refId: 'A', version: 1, queryType: 'bars', symbol: 'ETHUSDT', timeframe: '1m' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+  });
+
+  it('changes the timeframe, including to a $tf variable', async () => {
+    const { onChange } = setup(analytics);
+    await userEvent.click(screen.getByRole('radio', { name: '5m' }));
+    expect(lastQuery(onChange)).toEqual({ ...analytics, timeframe: '5m' });
+    await userEvent.click(screen.getByRole('radio', { name: '$tf' }));
+    expect(lastQuery(onChange)).toEqual({ ...analytics, timeframe: '$tf' });
+  });
+
+  it('commits the window on blur and shows an invalid one under the field without running it', async () => {
+    const { onChange, onRunQuery, rerender, props } = setup(analytics);
+    const input = screen.getByLabelText('Window');
+    await userEvent.clear(input);
+    await userEvent.type(input, '1');
+    expect(onChange).not.toHaveBeenCalled();
+    await userEvent.tab();
+    const bad = lastQuery(onChange);
+    expect(bad).toEqual({ ...analytics, window: '1' });
+    expect(onRunQuery).not.toHaveBeenCalled();
+    // Grafana passes the new query back in; the editor explains what is wrong.
+    rerender(<QueryEditor {...props} query={deepFreeze(bad)} />);
+    expect(await screen.findByText('the window must be a whole number of bars from 2 to 10000')).toBeInTheDocument();
+  });
+
+  it('sets and clears thresholds as numbers', async () => {
+    const { onChange, onRunQuery } = setup(analytics);
+    const exit = screen.getByLabelText('Exit z');
+    await userEvent.type(exit, '0.5');
+    await userEvent.tab();
+    expect(lastQuery(onChange)).toEqual({ ...analytics, exitZ: 0.5 });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    const entry = screen.getByLabelText('Entry z');
+    await userEvent.clear(entry);
+    await userEvent.tab();
+    const q = lastQuery(onChange);
+    expect('entryZ' in q).toBe(false);
+  });
+
+  it('turns live mode on and off', async () => {
+    const { onChange } = setup({ ...analytics, live: true });
+    await userEvent.click(screen.getByLabelText('Live'));
+    expect(lastQuery(onChange)).toEqual(analytics);
+  });
+
+  it('upgrades an unversioned saved query once, visibly to Grafana', async () => {
+    const { onChange } = setup({ refId: 'A', pair: 'ETHUSDT/BTCUSDT', tf: '5m', window: 60 });
+    await waitFor(() => expect(onChange).toHaveBeenCalledTimes(1));
+    expect(lastQuery(onChange)).toEqual({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '5m', window: '60' });
+  });
+
+  it('shows problems of a saved query at once', async () => {
+    setup({ ...analytics, pair: 'ETHUSDT' });
+    expect(await screen.findByText('"ETHUSDT" is not a pair; write it as Y/X, e.g. ETHUSDT/BTCUSDT')).toBeInTheDocument();
+  });
+
+  it('says when the lists cannot be loaded, and still works', async () => {
+    const routes = resourceRoutes();
+    routes['/api/datasources/uid/pairs/resources/pairs'] = new Error('cannot reach the collector at http://127.0.0.1:1');
+    setup(analytics, routes);
+    expect(await screen.findByText(/Could not load the pairs: cannot reach the collector at http:\/\/127.0.0.1:1/)).toBeInTheDocument();
+  });
+
+  it('shows symbol and limit for ticks', async () => {
+    const { onChange } = setup({ refId: 'T', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 1000 });
+    const limit = screen.getByLabelText('Limit');
+    await userEvent.clear(limit);
+    await userEvent.type(limit, '50');
+    await userEvent.tab();
+    expect(lastQuery(onChange)).toEqual({ refId: 'T', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 50 });
+  });
+});
