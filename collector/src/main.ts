@@ -11,6 +11,7 @@
  * SIGTERM stop the ingest, flush the tick writer and close the store; a second signal exits at once.
  */
 import type { Server } from 'node:http';
+import { serveApi } from './api/serve';
 import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from './config';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
 import { replayFiles } from './ingest/replay';
@@ -83,11 +84,13 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   // Subscribe with ingestor.onTicks((ticks, source) => ...): called as soon as ticks are parsed,
   // before the writer flushes them; source is 'live' | 'backfill'.
 
-  // ---- WIRING: HTTP API (collector/src/api) ----
-  // createApi({ store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ,
-  //   exitZ: config.exitZ, token: config.apiToken, ingest: ingestor, live }) and listen on
-  // config.host:config.port; assign the http.Server to `server` so stop() closes it.
-  const server: Server | null = null;
+  // ---- WIRING: HTTP API (collector/src/api): REST, CSV export, /metrics, WebSocket push at /api/live ----
+  const api = await serveApi(
+    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken, ingest: ingestor },
+    config.host,
+    config.port,
+  );
+  const server: Server | null = api.server;
 
   await ingestor.start();
   log.info('collector started', { symbols: config.ingestSymbols, stream: config.stream, store: store.kind, ws: config.binanceWsUrl });
@@ -96,8 +99,7 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopRetention();
-      const srv = server as Server | null;
-      if (srv) await new Promise<void>((r) => srv.close(() => r()));
+      await api.close();
       await ingestor.stop();
       await writer.close();
       await store.close();

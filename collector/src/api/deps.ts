@@ -9,6 +9,7 @@ import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
 import type { LiveSource } from './query/live-source';
 import { CloseCache } from './query/closes';
+import { LatestPrices } from './query/prices';
 
 export interface ApiLimits {
   /** Largest page of ticks (`limit`). */
@@ -60,6 +61,7 @@ export interface Ctx {
   /** Every configured symbol (legs of the pairs), in order. */
   symbols: readonly string[];
   closes: CloseCache | undefined;
+  prices: LatestPrices;
 }
 
 export function makeCtx(d: ApiDeps): Ctx {
@@ -79,6 +81,7 @@ export function makeCtx(d: ApiDeps): Ctx {
     now,
     startedAt: now(),
     symbols,
+    prices: new LatestPrices(d.ingest),
     closes: (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 1_000_000, settleMs: 2_000, now }) : undefined,
   };
 }

@@ -158,3 +158,42 @@ describe('CloseCache', () => {
     }
   });
 });
+
+describe('/api/stats computed from stored bars (a window the live engine does not run)', () => {
+  it('gives the last committed and provisional points, ADF, Engle-Granger and half-life of the last STATS_SAMPLE points', async () => {
+    const { adfuller, coint, halfLife } = await import('../../src/analytics');
+    const { STATS_SAMPLE } = await import('../../src/api/routes/stats');
+    const h = await startApi({ now: () => END + 500 });
+    try {
+      await h.store.insertTicks(pairTicks());
+      const y = await h.store.bars({ symbol: 'ETHUSDT', tf: '1s', from: 0 });
+      const x = await h.store.bars({ symbol: 'BTCUSDT', tf: '1s', from: 0 });
+      const al = alignBars(y, x);
+      const all = analyzeSeries({ ts: al.ts, x: al.x, y: al.y, window: 20 });
+      const from = END + 500 + 1000 - STATS_SAMPLE(20) * 1000; // the route's sample: [now + tf - sample·tf, now + tf)
+      const idx = all.map((p, i) => (p.ts >= from ? i : -1)).filter((i) => i >= 0);
+      const last = idx.length - 1; // the in-progress second
+      const committed = all[idx[last - 1]!]!;
+      const r = await h.get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=20');
+      expect(r.status).toBe(200);
+      expect(r.body.source).toBe('computed');
+      expect(r.body.committed.ts).toBe(committed.ts);
+      expect(r.body.committed.zscore).toBeCloseTo(committed.zscore!, 9);
+      expect(r.body.provisional.ts).toBe(all[idx[last]!]!.ts);
+      const spreads = idx.slice(0, last).map((i) => all[i]!.spread!).filter((v) => v !== null);
+      const adf = adfuller(spreads) as { stat: number; pvalue: number; usedlag: number };
+      expect(r.body.adf.stat).toBeCloseTo(adf.stat, 6);
+      expect(r.body.adf.usedlag).toBe(adf.usedlag);
+      expect(Object.keys(r.body.adf).sort()).toEqual(['crit', 'nobs', 'pvalue', 'stat', 'usedlag']);
+      const eg = coint(idx.slice(0, last).map((i) => al.y[i]!), idx.slice(0, last).map((i) => al.x[i]!)) as { stat: number };
+      expect(r.body.coint.stat).toBeCloseTo(eg.stat, 9);
+      const hl = halfLife(spreads) as { halfLife: number };
+      expect(r.body.halfLife.halfLife).toBeCloseTo(hl.halfLife, 6);
+      const lastEth = pairTicks().filter((t) => t.symbol === 'ETHUSDT').pop()!;
+      expect(r.body.prices.y).toEqual({ price: lastEth.price, ts: lastEth.ts });
+      expect(r.body.updatedAt).toBe(Math.max(lastEth.ts, r.body.prices.x.ts));
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -7,13 +7,14 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createApi, type ApiDeps } from '../../src/api';
+import { createApi, type Api, type ApiDeps } from '../../src/api';
 import { parsePair, type Tick } from '../../src/domain';
 import type { Store } from '../../src/store/store';
 import { openSqliteStore } from '../../src/store/sqlite';
 
 export interface Harness {
   url: string;
+  app: Api;
   store: Store;
   server: Server;
   get(path: string, headers?: Record<string, string>): Promise<{ status: number; body: any; text: string; headers: Headers }>;
@@ -30,6 +31,7 @@ export async function startApi(over: Partial<ApiDeps> & { now?: () => number } =
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    app,
     store,
     server,
     async get(path, headers = {}) {

@@ -35,6 +35,9 @@ export interface SeriesResult {
   provisional: boolean;
   /** Signal of the last warm-up point before `from` (for change events), null if none. */
   signalBefore: AnalyticsPoint['signal'];
+  /** The aligned closes of the points (y and x legs), same length as `points`. */
+  y: number[];
+  x: number[];
 }
 
 interface Leg {
@@ -83,7 +86,7 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
       const points = al.ts.length ? analyzeSeries({ ts: al.ts, x: al.x, y: al.y, window: q.window, ddof: q.ddof, entryZ, exitZ }) : [];
       const last = al.ts[al.ts.length - 1];
       const provisional = last !== undefined && [yl, xl].some((l) => l.lastInProgress && l.bars[l.bars.length - 1]!.start === last);
-      return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null };
+      return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null, y: al.y.slice(first), x: al.x.slice(first) };
     }
     lookback = Math.min(lookback * 4, budget - inRange);
   }

@@ -1,7 +1,98 @@
-/** GET /api/stats (filled in when the live engine lands). */
+/**
+ * GET /api/stats: the latest values of a pair. For a window the live engine maintains, its
+ * numbers (updated with every tick); for any other window, computed from the stored bars of
+ * the last STATS_SAMPLE(window) aligned points: the same series as /api/analytics, ADF and
+ * half-life on its defined spreads, Engle-Granger on its two legs.
+ */
 import type { Router } from 'express';
+import { adfuller, coint, halfLife } from '../../analytics';
+import type { AnalyticsPoint } from '../../domain';
+import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import type { RouteDoc } from '../http/openapi';
+import { P, readQuery } from '../http/params';
+import { assertPair } from '../query/known';
+import { computeSeries } from '../query/series';
+import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, StatsResponse } from '../types';
 
-export const docs: RouteDoc[] = [];
-export function mount(_r: Router, _ctx: Ctx): void {}
+export const statsParams = { pair: P.pair, tf: P.tf, window: P.window, entryZ: P.entryZ, exitZ: P.exitZ };
+
+/** Aligned points the computed statistics use: 5 windows, at least 200, at most 5000. */
+export const STATS_SAMPLE = (window: number): number => Math.min(5000, Math.max(200, 5 * window));
+
+export const docs: RouteDoc[] = [
+  {
+    method: 'get',
+    path: '/api/stats',
+    summary: 'latest beta, z, signal, ADF, Engle-Granger, half-life, correlation and leg prices of a pair',
+    params: statsParams,
+    response: 'StatsResponse',
+    errors: [404],
+  },
+];
+
+const point = (p: AnalyticsPoint | null | undefined): LatestPoint | null =>
+  p ? { ts: p.ts, beta: p.beta, alpha: p.alpha, spread: p.spread, zscore: p.zscore, signal: p.signal, correlation: p.correlation } : null;
+
+/** Keeps only the fields of the wire type (and `{error}` as is). */
+function pick<T>(r: unknown, keys: (keyof T)[]): Maybe<T> {
+  if (r === null || r === undefined) return null;
+  const o = r as Record<string, unknown>;
+  if (typeof o.error === 'string') return { error: o.error };
+  const out: Record<string, unknown> = {};
+  for (const k of keys) out[k as string] = o[k as string] ?? null;
+  return out as T;
+}
+export const adfDto = (r: unknown): Maybe<AdfDto> => pick<AdfDto>(r, ['stat', 'pvalue', 'usedlag', 'nobs', 'crit']);
+export const cointDto = (r: unknown): Maybe<CointDto> => pick<CointDto>(r, ['stat', 'pvalue', 'crit']);
+export const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>(r, ['b', 'halfLife']);
+
+export function mount(r: Router, ctx: Ctx): void {
+  r.get('/api/stats', async (req, res) => {
+    const q = readQuery(req.query, statsParams);
+    await assertPair(ctx, q.pair);
+    const prices = { y: await ctx.prices.get(q.pair.y, ctx.store), x: await ctx.prices.get(q.pair.x, ctx.store) };
+    const sameRule = q.entryZ === undefined && q.exitZ === undefined;
+    const live = sameRule ? ctx.live?.latest(q.pair.id, q.tf, q.window) : undefined;
+    if (live) {
+      const body: StatsResponse = {
+        pair: q.pair.id,
+        tf: q.tf,
+        window: q.window,
+        committed: point(live.committed),
+        provisional: point(live.provisional),
+        prices,
+        adf: adfDto(live.adf),
+        coint: cointDto(live.coint),
+        halfLife: halfLifeDto(live.halfLife),
+        correlation: live.correlation,
+        updatedAt: live.updatedAt,
+        source: 'live',
+      };
+      res.json(body);
+      return;
+    }
+    const tfMs = TIMEFRAME_MS[q.tf];
+    const to = ctx.now() + tfMs;
+    const s = await computeSeries(ctx, { pair: q.pair, tf: q.tf, window: q.window, from: to - STATS_SAMPLE(q.window) * tfMs, to, entryZ: q.entryZ, exitZ: q.exitZ });
+    const n = s.points.length - (s.provisional ? 1 : 0);
+    const spreads: number[] = [];
+    for (let i = 0; i < n; i++) if (s.points[i]!.spread !== null) spreads.push(s.points[i]!.spread!);
+    const committed = n > 0 ? s.points[n - 1]! : null;
+    const body: StatsResponse = {
+      pair: q.pair.id,
+      tf: q.tf,
+      window: q.window,
+      committed: point(committed),
+      provisional: s.provisional ? point(s.points[s.points.length - 1]) : null,
+      prices,
+      adf: n ? adfDto(adfuller(spreads)) : null,
+      coint: n ? cointDto(coint(s.y.slice(0, n), s.x.slice(0, n))) : null,
+      halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
+      correlation: committed?.correlation ?? null,
+      updatedAt: prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
+      source: 'computed',
+    };
+    res.json(body);
+  });
+}

@@ -1,0 +1,122 @@
+/**
+ * The live push (WebSocket /api/live) in-process on a real SQLite store: subscribe messages,
+ * their errors, updates every interval with the latest prices and analytics point, 1m bars
+ * pushed once they complete, and the token check on the upgrade. Expected values are the
+ * ticks the test stored and /api/analytics over the same data.
+ */
+import { attachLive, type LivePush } from '../../src/api';
+import type { Tick } from '../../src/domain';
+import { startApi, type Harness } from './helpers';
+import { LiveClient } from './wsclient';
+
+const MIN = 60_000;
+const NOW = Math.floor(Date.UTC(2025, 0, 1, 12) / MIN) * MIN + 30_000; // 12:00:30
+let clock = NOW;
+let h: Harness;
+let live: LivePush;
+const TOKEN = 'live-token';
+const auth = { authorization: `Bearer ${TOKEN}` };
+
+function ticksAt(t0: number, n: number, stepMs: number, id0: number): Tick[] {
+  const out: Tick[] = [];
+  for (let i = 0; i < n; i++) {
+    const ts = t0 + i * stepMs;
+    out.push({ symbol: 'BTCUSDT', id: id0 + i, ts, price: 90_000 + Math.sin(i) * 50 + i, qty: 1, isBuyerMaker: false });
+    out.push({ symbol: 'ETHUSDT', id: id0 + i, ts: ts + 1, price: 3_000 + Math.cos(i * 1.3) * 3 + i * 0.03, qty: 2, isBuyerMaker: true });
+  }
+  return out;
+}
+
+beforeAll(async () => {
+  h = await startApi({ now: () => clock, token: TOKEN });
+  // 10 minutes of 1s trades up to 12:00:30
+  await h.store.insertTicks(ticksAt(NOW - 10 * MIN, 600, 1000, 1));
+  live = attachLive(h.server, h.app, { token: TOKEN, intervalMs: 100 });
+});
+afterAll(async () => {
+  await live.close();
+  await h.close();
+});
+
+const wsUrl = () => h.url.replace('http', 'ws') + '/api/live';
+
+it('refuses an upgrade without the token and on another path', async () => {
+  await expect(LiveClient.connect(wsUrl())).rejects.toThrow('HTTP 401');
+  await expect(LiveClient.connect(wsUrl(), { authorization: 'Bearer nope' })).rejects.toThrow('HTTP 401');
+  await expect(LiveClient.connect(h.url.replace('http', 'ws') + '/api/other', auth)).rejects.toThrow('HTTP 404');
+});
+
+it('answers bad subscribe messages with an error naming the field, and keeps the connection', async () => {
+  const c = await LiveClient.connect(wsUrl(), auth);
+  try {
+    const cases: Array<[unknown, string, RegExp]> = [
+      ['not json', 'message', /not valid JSON/],
+      [{ type: 'sub' }, 'type', /"subscribe" or "unsubscribe"/],
+      [{ type: 'subscribe', symbols: 'BTCUSDT' }, 'symbols', /array/],
+      [{ type: 'subscribe', symbols: ['BTC-USDT'] }, 'symbols[0]', /expected a Binance symbol/],
+      [{ type: 'subscribe', symbols: ['DOGEUSDT'] }, 'symbols', /unknown symbol DOGEUSDT/],
+      [{ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '2m', window: 5 }] }, 'pairs[0].tf', /expected one of 1s, 1m, 5m/],
+      [{ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 1 }] }, 'pairs[0].window', /2 to 10000/],
+      [{ type: 'subscribe', pairs: [{ pair: 'DOGEUSDT/BTCUSDT', tf: '1m', window: 5 }] }, 'pair', /unknown pair/],
+    ];
+    for (const [msg, param, re] of cases) {
+      const since = c.messages.length;
+      c.send(msg);
+      const e = await c.next((m) => m.type === 'error', 2000, since);
+      expect(e.param).toBe(param);
+      expect(e.error).toMatch(re);
+    }
+    c.send({ type: 'subscribe', symbols: ['BTCUSDT'] });
+    expect(await c.next((m) => m.type === 'subscribed')).toEqual({ type: 'subscribed', symbols: ['BTCUSDT'], pairs: [] });
+  } finally {
+    c.close();
+  }
+});
+
+it('pushes the latest prices and the analytics point of each subscription', async () => {
+  const c = await LiveClient.connect(wsUrl(), auth);
+  try {
+    c.send({ type: 'subscribe', symbols: ['BTCUSDT'], pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40 }] });
+    await c.next((m) => m.type === 'subscribed');
+    const u = await c.next((m) => m.type === 'update');
+    const all = ticksAt(NOW - 10 * MIN, 600, 1000, 1);
+    const lastBtc = all.filter((t) => t.symbol === 'BTCUSDT').pop()!;
+    const lastEth = all.filter((t) => t.symbol === 'ETHUSDT').pop()!;
+    expect(u.prices).toEqual({ BTCUSDT: { price: lastBtc.price, ts: lastBtc.ts }, ETHUSDT: { price: lastEth.price, ts: lastEth.ts } });
+    const a = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=40&from=${NOW - MIN}`, auth);
+    const n = a.body.series.ts.length - 1;
+    expect(u.analytics).toHaveLength(1);
+    expect(u.analytics[0]).toMatchObject({ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40, provisional: a.body.provisional });
+    expect(u.analytics[0].point.ts).toBe(a.body.series.ts[n]);
+    expect(u.analytics[0].point.zscore).toBeCloseTo(a.body.series.zscore[n], 9);
+
+    // A new trade moves the price in the next update.
+    clock += 1000;
+    const t: Tick = { symbol: 'BTCUSDT', id: 10_000, ts: NOW + 200, price: 95_000, qty: 1, isBuyerMaker: false };
+    await h.store.insertTicks([t]);
+    const u2 = await c.next((m) => m.type === 'update' && m.prices.BTCUSDT.price === 95_000);
+    expect(u2.prices.BTCUSDT).toEqual({ price: 95_000, ts: NOW + 200 });
+  } finally {
+    c.close();
+  }
+});
+
+it('pushes a 1m bar when it completes, once', async () => {
+  const c = await LiveClient.connect(wsUrl(), auth);
+  try {
+    c.send({ type: 'subscribe', symbols: ['ETHUSDT'] });
+    await c.next((m) => m.type === 'subscribed');
+    await new Promise((r) => setTimeout(r, 250)); // a couple of push intervals: nothing completed yet
+    expect(c.messages.filter((m) => m.type === 'bar')).toEqual([]);
+    // A trade in the next minute completes the 12:00 bar (its interval has a later tick).
+    await h.store.insertTicks([{ symbol: 'ETHUSDT', id: 20_000, ts: NOW + MIN, price: 3100, qty: 1, isBuyerMaker: false }]);
+    const b = await c.next((m) => m.type === 'bar' && m.tf === '1m');
+    const stored = await h.get(`/api/bars?symbol=ETHUSDT&tf=1m&from=${NOW - 30_000}&to=${NOW + 30_000}`, auth);
+    expect(b).toEqual({ type: 'bar', symbol: 'ETHUSDT', tf: '1m', bar: stored.body.bars[0] });
+    expect(b.bar.final).toBe(true);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.messages.filter((m) => m.type === 'bar' && m.tf === '1m')).toHaveLength(1);
+  } finally {
+    c.close();
+  }
+});
