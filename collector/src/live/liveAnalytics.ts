@@ -1,0 +1,307 @@
+/**
+ * Live analytics: for every configured pair, timeframe and window, a PairEngine fed by ticks
+ * as they arrive (ingest calls `onTicks`), with ADF / Engle-Granger / half-life recomputed on a
+ * cadence of closed bars rather than per tick. Not pure (it holds state, reads the store at
+ * start-up and calls listeners); all the arithmetic is in ../analytics.
+ *
+ * Alignment: the same rule as `alignBars`, applied to ticks. Each symbol's price is its last
+ * trade. An interval of a timeframe is committed as one aligned point (ts = interval start,
+ * each leg's last price at the interval's end, forward-filled for a leg without a trade in it)
+ * when the first tick of either leg at or after its end arrives, provided either leg traded in
+ * it and both legs have had a price. Until then `peek` gives the provisional point of the
+ * interval in progress. Ticks are processed in time order within a batch; a tick older than its
+ * symbol's last seen tick, or belonging to an interval already committed, is counted in
+ * `counters` and does not move the committed numbers (it is in the store, and the HTTP API's
+ * numbers from stored bars include it).
+ *
+ *   const live = new LiveAnalytics({ pairs, windows: [30, 100] });
+ *   await live.warmUp(store);
+ *   ingestor.onTicks((ticks) => live.onTicks(ticks));
+ *   live.onUpdate((u) => push(u));
+ *   live.latest('ETHUSDT/BTCUSDT', '1m', 30); // => { point, provisional, committed, adf, coint, halfLife, correlation, updatedAt }
+ */
+import {
+  PairEngine, adfuller, alignBars, coint, engineOptionsProblem, halfLife,
+  type AdfResult, type CointResult,
+} from '../analytics';
+import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Pair, type Tick, type Timeframe } from '../domain';
+import { OnceLogger } from '../log';
+import type { Store } from '../store/store';
+
+export type StatOrError<T> = T | { error: string } | null;
+
+export interface LiveLatest {
+  /** The point to show: the provisional one of the interval in progress, else the last committed. */
+  point: AnalyticsPoint | null;
+  /** The interval in progress, as if it closed now (PairEngine.peek); null when no interval is open. */
+  provisional: AnalyticsPoint | null;
+  /** The last closed interval's point. */
+  committed: AnalyticsPoint | null;
+  /** ADF (c, AIC) on the defined spreads of the last `statsSample(window)` committed points. */
+  adf: StatOrError<AdfResult>;
+  /** Engle-Granger coint(y, x) on the last `statsSample(window)` committed points. */
+  coint: StatOrError<CointResult>;
+  halfLife: StatOrError<{ a: number; b: number; halfLife: number | null }>;
+  correlation: number | null;
+  /** Clock time (epoch ms) of the last change, null before any. */
+  updatedAt: number | null;
+}
+
+export interface LiveUpdate {
+  pair: string;
+  tf: Timeframe;
+  window: number;
+  point: AnalyticsPoint;
+  /** True for the interval in progress (peek), false for a committed (closed) interval. */
+  provisional: boolean;
+}
+
+export interface LiveOptions {
+  pairs: readonly Pair[];
+  /** Rolling windows in bars (each gets its own engine). */
+  windows: readonly number[];
+  /** Default all of TIMEFRAMES ('1s', '1m', '5m'). */
+  timeframes?: readonly Timeframe[];
+  ddof?: 0 | 1;
+  entryZ?: number;
+  exitZ?: number | null;
+  /** Recompute ADF / coint / half-life every this many committed bars (default 1: each bar close). */
+  statsEvery?: number;
+  /** Committed points the statistics use; default min(5000, max(200, 5·window)), as the HTTP API's STATS_SAMPLE. */
+  statsSample?: (window: number) => number;
+  /** Clock, epoch ms (tests pass a fixed one). */
+  now?: () => number;
+}
+
+export const DEFAULT_STATS_SAMPLE = (window: number): number => Math.min(5000, Math.max(200, 5 * window));
+
+interface WindowState {
+  window: number;
+  engine: PairEngine;
+  /** Last statsSample committed points (x, y, spread); trimmed in chunks. */
+  xs: number[];
+  ys: number[];
+  spreads: (number | null)[];
+  sample: number;
+  barsSinceStats: number;
+  committed: AnalyticsPoint | null;
+  provisional: AnalyticsPoint | null;
+  adf: StatOrError<AdfResult>;
+  coint: StatOrError<CointResult>;
+  halfLife: StatOrError<{ a: number; b: number; halfLife: number | null }>;
+  updatedAt: number | null;
+}
+
+interface SeriesState {
+  pair: Pair;
+  tf: Timeframe;
+  /** Start of the interval with trades not yet committed, or null. */
+  openStart: number | null;
+  /** Start of the last committed interval (-Infinity before any). */
+  lastCommitted: number;
+  windows: WindowState[];
+}
+
+export class LiveAnalytics {
+  /** Ticks that could not move the live numbers (see the class comment), by reason. */
+  readonly counters = { outOfOrder: 0, late: 0 };
+  private readonly series: SeriesState[] = [];
+  private readonly bySymbol = new Map<string, SeriesState[]>();
+  private readonly byKey = new Map<string, WindowState>();
+  private readonly price = new Map<string, { price: number; ts: number }>();
+  private readonly listeners = new Set<(u: LiveUpdate) => void>();
+  private readonly statsEvery: number;
+  private readonly now: () => number;
+  private readonly listenerErrors = new OnceLogger();
+
+  constructor(opts: LiveOptions) {
+    const tfs = opts.timeframes ?? TIMEFRAMES;
+    const statsEvery = opts.statsEvery ?? 1;
+    if (!Number.isInteger(statsEvery) || statsEvery < 1) throw new RangeError(`statsEvery must be an integer >= 1, got ${statsEvery}`);
+    for (const w of opts.windows) {
+      const problem = engineOptionsProblem({ window: w, ddof: opts.ddof, entryZ: opts.entryZ, exitZ: opts.exitZ });
+      if (problem) throw new RangeError(problem);
+    }
+    this.statsEvery = statsEvery;
+    this.now = opts.now ?? Date.now;
+    const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
+    for (const pair of opts.pairs) {
+      for (const tf of tfs) {
+        const s: SeriesState = { pair, tf, openStart: null, lastCommitted: -Infinity, windows: [] };
+        for (const window of opts.windows) {
+          const ws: WindowState = {
+            window,
+            engine: new PairEngine({ window, ddof: opts.ddof, entryZ: opts.entryZ, exitZ: opts.exitZ }),
+            xs: [], ys: [], spreads: [], sample: Math.max(3, sampleOf(window)), barsSinceStats: 0,
+            committed: null, provisional: null, adf: null, coint: null, halfLife: null, updatedAt: null,
+          };
+          s.windows.push(ws);
+          this.byKey.set(key(pair.id, tf, window), ws);
+        }
+        this.series.push(s);
+        for (const sym of [pair.y, pair.x]) {
+          const list = this.bySymbol.get(sym) ?? [];
+          list.push(s);
+          this.bySymbol.set(sym, list);
+        }
+      }
+    }
+  }
+
+  /** Subscribes to new points (committed and provisional); returns the unsubscribe function. */
+  onUpdate(listener: (u: LiveUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The latest numbers of a configured pair / timeframe / window, or undefined if not configured. */
+  latest(pairId: string, tf: Timeframe, window: number): LiveLatest | undefined {
+    const ws = this.byKey.get(key(pairId, tf, window));
+    if (!ws) return undefined;
+    const point = ws.provisional ?? ws.committed;
+    return {
+      point, provisional: ws.provisional, committed: ws.committed,
+      adf: ws.adf, coint: ws.coint, halfLife: ws.halfLife,
+      correlation: point?.correlation ?? null, updatedAt: ws.updatedAt,
+    };
+  }
+
+  /** Last trade price of a symbol seen by the live engine, or null. */
+  lastPrice(symbol: string): number | null {
+    return this.price.get(symbol)?.price ?? null;
+  }
+
+  /** Feeds trades as they arrive (any symbols; those of no configured pair are ignored). */
+  onTicks(ticks: readonly Tick[]): void {
+    let sorted = true;
+    for (let i = 1; i < ticks.length; i++) if (ticks[i]!.ts < ticks[i - 1]!.ts) sorted = false;
+    const list = sorted ? ticks : [...ticks].sort((a, b) => a.ts - b.ts);
+    const touched = new Set<SeriesState>();
+    for (const t of list) {
+      const states = this.bySymbol.get(t.symbol);
+      if (!states) continue;
+      const last = this.price.get(t.symbol);
+      if (last && t.ts < last.ts) {
+        this.counters.outOfOrder++;
+        continue;
+      }
+      for (const s of states) {
+        const start = bucketStart(t.ts, s.tf);
+        // case: the tick is past the open interval -> that interval closed with the prices before this tick
+        if (s.openStart !== null && start > s.openStart) this.commit(s);
+        // case: the tick belongs to an interval already committed (or older than the open one)
+        if (start <= s.lastCommitted || (s.openStart !== null && start < s.openStart)) this.counters.late++;
+        else s.openStart = start;
+        touched.add(s);
+      }
+      this.price.set(t.symbol, { price: t.price, ts: t.ts });
+    }
+    for (const s of touched) this.refreshProvisional(s);
+  }
+
+  /**
+   * Loads recent bars from the store so that every engine starts warm: enough aligned points for
+   * z (2·window - 1) and the statistics sample, then the bar in progress as the open interval.
+   * Call before feeding ticks.
+   */
+  async warmUp(store: Store): Promise<void> {
+    const now = this.now();
+    for (const s of this.series) {
+      const tfMs = TIMEFRAME_MS[s.tf];
+      const open = bucketStart(now, s.tf);
+      let need = 0;
+      for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
+      const from = open - 2 * (need + 1) * tfMs;
+      const [yBars, xBars] = await Promise.all([
+        store.bars({ symbol: s.pair.y, tf: s.tf, from }),
+        store.bars({ symbol: s.pair.x, tf: s.tf, from }),
+      ]);
+      const closedY = yBars.filter((b) => b.start < open);
+      const closedX = xBars.filter((b) => b.start < open);
+      const a = alignBars(closedY, closedX);
+      const skip = Math.max(0, a.ts.length - 2 * (need + 1));
+      for (const ws of s.windows) {
+        for (let i = skip; i < a.ts.length; i++) this.pushPoint(ws, a.ts[i]!, a.x[i]!, a.y[i]!);
+        if (a.ts.length > 0) this.computeStats(ws);
+      }
+      if (a.ts.length > 0) s.lastCommitted = a.ts[a.ts.length - 1]!;
+      for (const [sym, bars] of [[s.pair.y, yBars], [s.pair.x, xBars]] as const) {
+        const b = bars[bars.length - 1];
+        if (!b) continue;
+        const known = this.price.get(sym);
+        if (!known || known.ts <= b.start) this.price.set(sym, { price: b.close, ts: b.start });
+        if (b.start >= open) s.openStart = b.start;
+      }
+      this.refreshProvisional(s);
+    }
+  }
+
+  private commit(s: SeriesState): void {
+    const start = s.openStart!;
+    s.openStart = null;
+    const py = this.price.get(s.pair.y);
+    const px = this.price.get(s.pair.x);
+    if (!py || !px) return; // case: one leg has never traded -> no point yet (alignBars starts once both have a price)
+    s.lastCommitted = start;
+    for (const ws of s.windows) {
+      const p = this.pushPoint(ws, start, px.price, py.price);
+      ws.provisional = null;
+      if (++ws.barsSinceStats >= this.statsEvery) this.computeStats(ws);
+      ws.updatedAt = this.now();
+      this.emit({ pair: s.pair.id, tf: s.tf, window: ws.window, point: p, provisional: false });
+    }
+  }
+
+  private pushPoint(ws: WindowState, ts: number, x: number, y: number): AnalyticsPoint {
+    const p = ws.engine.push(ts, x, y);
+    ws.committed = p;
+    ws.xs.push(x);
+    ws.ys.push(y);
+    ws.spreads.push(p.spread);
+    if (ws.xs.length >= 2 * ws.sample) {
+      // amortised O(1): drop the oldest half once the buffer has doubled
+      const cut = ws.xs.length - ws.sample;
+      ws.xs.splice(0, cut);
+      ws.ys.splice(0, cut);
+      ws.spreads.splice(0, cut);
+    }
+    return p;
+  }
+
+  private computeStats(ws: WindowState): void {
+    ws.barsSinceStats = 0;
+    const from = Math.max(0, ws.xs.length - ws.sample);
+    const defined: number[] = [];
+    for (let i = from; i < ws.spreads.length; i++) if (ws.spreads[i] !== null) defined.push(ws.spreads[i]!);
+    ws.adf = defined.length > 0 ? adfuller(defined, { regression: 'c', autolag: 'AIC' }) : { error: 'no defined spread yet' };
+    ws.halfLife = defined.length > 0 ? halfLife(defined) : { error: 'no defined spread yet' };
+    ws.coint = coint(ws.ys.slice(from), ws.xs.slice(from));
+  }
+
+  private refreshProvisional(s: SeriesState): void {
+    if (s.openStart === null) return;
+    const py = this.price.get(s.pair.y);
+    const px = this.price.get(s.pair.x);
+    if (!py || !px) return;
+    for (const ws of s.windows) {
+      const p = ws.engine.peek(s.openStart, px.price, py.price);
+      ws.provisional = p;
+      ws.updatedAt = this.now();
+      this.emit({ pair: s.pair.id, tf: s.tf, window: ws.window, point: p, provisional: true });
+    }
+  }
+
+  private emit(u: LiveUpdate): void {
+    for (const l of this.listeners) {
+      try {
+        l(u);
+      } catch (e) {
+        this.listenerErrors.warn('listener', 'live analytics listener threw', { error: e as Error });
+      }
+    }
+  }
+}
+
+function key(pairId: string, tf: Timeframe, window: number): string {
+  return `${pairId}|${tf}|${window}`;
+}
