@@ -61,9 +61,10 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   // stdin: go-plugin hands the child Grafana's own stdin, which in a container is often
-  // /dev/null (EOF at once). Only a pipe's end means the parent is gone.
+  // /dev/null (EOF at once). Only the end of a pipe (or socket pair) means the parent is gone.
   try {
-    if (fstatSync(0).isFIFO()) {
+    const st = fstatSync(0);
+    if (st.isFIFO() || st.isSocket()) {
       process.stdin.on('end', () => void shutdown('stdin closed'));
       process.stdin.on('error', () => void shutdown('stdin error'));
       process.stdin.resume();

@@ -128,8 +128,8 @@ export function analyticsField(q: PairQ, name: AnalyticsField, values: readonly 
   return { name, type: 'float64', nullable: true, labels, values, config: configs[name] };
 }
 
-export function analyticsFrame(q: PairQ, res: AnalyticsResponse, notices: Notice[], channel?: string): Frame {
-  const s = res.series as AnalyticsResponse['series'] & { spreadMean?: (number | null)[] };
+export function analyticsFrame(q: PairQ, res: Pick<AnalyticsResponse, 'series' | 'points' | 'thinned'> & { provisional?: boolean }, notices: Notice[], channel?: string): Frame {
+  const s = res.series as Omit<AnalyticsResponse['series'], 'spreadMean'> & { spreadMean?: (number | null)[] };
   const fields: Field[] = [timeField(s.ts, TIMEFRAME_SECONDS[q.tf] * 1000)];
   // All columns by default, in the order of ANALYTICS_FIELDS: the pair channel of Grafana Live
   // sends the same columns, so a live panel keeps its history when packets arrive.
@@ -145,7 +145,7 @@ export function analyticsFrame(q: PairQ, res: AnalyticsResponse, notices: Notice
   return {
     name: `${q.pair} ${q.tf} w${q.window}`,
     refId: q.refId,
-    meta: meta({ executedQueryString: `analytics ${q.pair} tf=${q.tf} window=${q.window}`, custom: { points: res.points, thinned: res.thinned }, ...(channel ? { channel } : {}) }, notices),
+    meta: meta({ executedQueryString: `analytics ${q.pair} tf=${q.tf} window=${q.window}`, custom: { points: res.points, thinned: res.thinned, provisional: res.provisional ?? false }, ...(channel ? { channel } : {}) }, notices),
     fields,
   };
 }

@@ -39,8 +39,8 @@ export function channelFrame(ch: Channel): Frame {
       return barsFrame({ ...base, queryType: 'bars', symbol: ch.symbol, tf: ch.tf } as BarsQ, [], []);
     case 'pair': {
       const q: PairQ = { ...base, queryType: 'analytics', pair: ch.pair, y: ch.y, x: ch.x, tf: ch.tf, window: ch.window, entryZ: undefined, exitZ: undefined, fields: undefined };
-      const empty = { ts: [], beta: [], alpha: [], spread: [], zscore: [], signal: [], correlation: [] };
-      return analyticsFrame(q, { pair: ch.pair, tf: ch.tf, window: ch.window, from: 0, to: 0, points: 0, thinned: false, series: empty }, []);
+      const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
+      return analyticsFrame(q, { points: 0, thinned: false, series: empty }, []);
     }
   }
 }

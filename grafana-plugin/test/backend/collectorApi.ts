@@ -1,0 +1,70 @@
+/**
+ * The real collector query API (collector/src/api createApi) on a real SQLite store in a temp
+ * directory, on an OS-chosen loopback port, filled with a deterministic cointegrated pair:
+ * BTCUSDT a random walk, ETHUSDT = 0.05·BTC + 3 + AR(1) noise, one trade per leg per second.
+ * The backend under test calls it over HTTP exactly as it calls a deployed collector.
+ */
+import { mkdtempSync, rmSync } from 'fs';
+import type { Server } from 'http';
+import type { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { createApi } from '../../../collector/src/api';
+import { parsePair, type Tick } from '../../../collector/src/domain';
+import { openSqliteStore } from '../../../collector/src/store/sqlite';
+import type { Store } from '../../../collector/src/store/store';
+
+export interface CollectorApi {
+  url: string;
+  store: Store;
+  /** GET a path of the API with the token, parsed JSON. */
+  get<T = any>(path: string): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Deterministic ticks: `seconds` seconds from `start` (epoch ms, aligned to a minute). */
+export function pairTicks(start: number, seconds: number, seed = 7): Tick[] {
+  let s = seed >>> 0;
+  const rnd = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  const ticks: Tick[] = [];
+  let btc = 60000;
+  let noise = 0;
+  for (let i = 0; i < seconds; i++) {
+    btc += rnd() * 40;
+    noise = 0.8 * noise + rnd() * 4;
+    const eth = 0.05 * btc + 3 + noise;
+    const ts = start + i * 1000 + 250;
+    ticks.push({ symbol: 'BTCUSDT', id: i + 1, ts, price: Math.round(btc * 100) / 100, qty: 0.001 * (1 + (i % 7)), isBuyerMaker: i % 2 === 0 });
+    ticks.push({ symbol: 'ETHUSDT', id: i + 1, ts: ts + 100.5, price: Math.round(eth * 100) / 100, qty: 0.01 * (1 + (i % 5)), isBuyerMaker: i % 3 === 0 });
+  }
+  return ticks;
+}
+
+export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string } = {}): Promise<CollectorApi> {
+  const dir = mkdtempSync(join(tmpdir(), 'pairs-backend-test-'));
+  const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
+  if (opts.ticks && opts.ticks.length > 0) await store.insertTicks(opts.ticks);
+  const app = createApi({ store, pairs: [parsePair('ETHUSDT/BTCUSDT')], windows: [30], token: opts.token ?? null });
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    store,
+    async get(path) {
+      const r = await fetch(url + path, { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} });
+      if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+      return r.json();
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
