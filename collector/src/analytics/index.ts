@@ -11,3 +11,4 @@ export { halfLife } from './halfLife';
 export { mackinnonp, mackinnoncrit, type CriticalValues, type Regression } from './mackinnon';
 export { normalCdf } from './normalCdf';
 export { olsLine } from './ols';
+export { KalmanHedge, kalmanSeries, type KalmanOptions, type KalmanPoint } from './kalman';

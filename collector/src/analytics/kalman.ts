@@ -1,0 +1,107 @@
+import type { AnalyticsPoint, Signal } from '../domain';
+import { nextSignal, signalRuleProblem } from './signal';
+
+export interface KalmanOptions {
+  /** Random-walk rate of the state: Vw = delta/(1-delta)·I (default 1e-4, Chan). */
+  delta?: number;
+  /** Observation noise variance Ve (default 1e-3, Chan). */
+  ve?: number;
+  /** Points whose z-score (and signal) stays null while the filter converges from its zero start (default 30). */
+  warmup?: number;
+  entryZ?: number;
+  exitZ?: number | null;
+}
+
+/** An AnalyticsPoint of the Kalman hedge, with the filter's own quantities. */
+export interface KalmanPoint extends AnalyticsPoint {
+  /** State after seeing this point (what the next point's prediction uses). */
+  betaPosterior: number;
+  alphaPosterior: number;
+  /** Innovation variance Q = h·R·hᵀ + Ve. */
+  q: number;
+}
+
+/**
+ * Kalman-filter hedge ratio: the state θ = [beta, alpha] is a random walk
+ * θ_t = θ_{t-1} + w_t, w ~ N(0, Vw), Vw = delta/(1-delta)·I, observed through
+ * y_t = [x_t, 1]·θ_t + e_t, e ~ N(0, Ve). Per point: R = P + Vw (R = P = 0 at the first point),
+ * ŷ = h·θ, Q = h·R·hᵀ + Ve, innovation e = y - ŷ, K = R·hᵀ/Q, θ += K·e, P = R - K·h·R.
+ * The point's beta, alpha are the prior estimate the prediction used (no look-ahead), so
+ * spread = y - (alpha + beta·x) is the innovation e, and zscore = e/√Q its normalised value
+ * (null during `warmup`). No correlation (null).
+ * Reference: Chan, E. (2013), Algorithmic Trading, ch. 3, "Kalman filter as dynamic linear
+ * regression" (delta 1e-4, Ve 1e-3, zero initial state and covariance).
+ *
+ * @example
+ * const k = new KalmanHedge({ warmup: 0 });
+ * k.push(0, 2, 3);  // first point: R = 0 so Q = Ve = 1e-3, e = 3, no update: { beta: 0, alpha: 0, spread: 3, zscore: 94.868…, ... }
+ * k.push(1, 2, 3);  // R = Vw·I, vw = 1e-4/0.9999: Q = 5·vw + 1e-3, beta = 0 -> posterior beta = 2·vw·3/Q ≈ 0.4
+ */
+export class KalmanHedge {
+  private readonly vw: number;
+  private readonly ve: number;
+  private readonly warmup: number;
+  private readonly entryZ: number;
+  private readonly exitZ: number | null;
+  private beta = 0;
+  private alpha = 0;
+  private p00 = 0;
+  private p01 = 0;
+  private p11 = 0;
+  private count = 0;
+  private signal: Signal | null = null;
+
+  constructor(opts: KalmanOptions = {}) {
+    const delta = opts.delta ?? 1e-4;
+    const ve = opts.ve ?? 1e-3;
+    if (!(delta > 0 && delta < 1)) throw new RangeError(`delta must be in (0, 1), got ${delta}`);
+    if (!(ve > 0) || !Number.isFinite(ve)) throw new RangeError(`ve (observation noise) must be a positive number, got ${ve}`);
+    const warmup = opts.warmup ?? 30;
+    if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`warmup must be a non-negative integer, got ${warmup}`);
+    const problem = signalRuleProblem(opts.entryZ ?? 2, opts.exitZ ?? null);
+    if (problem) throw new RangeError(problem);
+    this.vw = delta / (1 - delta);
+    this.ve = ve;
+    this.warmup = warmup;
+    this.entryZ = opts.entryZ ?? 2;
+    this.exitZ = opts.exitZ ?? null;
+  }
+
+  push(ts: number, x: number, y: number): KalmanPoint {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new RangeError(`x and y must be finite numbers, got x=${x} y=${y} at ts=${ts}`);
+    // prediction: the state is a random walk (nothing is added before the first point)
+    const add = this.count === 0 ? 0 : this.vw;
+    const r00 = this.p00 + add;
+    const r01 = this.p01;
+    const r11 = this.p11 + add;
+    const beta = this.beta;
+    const alpha = this.alpha;
+    const e = y - (alpha + beta * x);
+    const rh0 = r00 * x + r01;
+    const rh1 = r01 * x + r11;
+    const q = x * rh0 + rh1 + this.ve;
+    // update
+    this.beta = beta + (rh0 / q) * e;
+    this.alpha = alpha + (rh1 / q) * e;
+    this.p00 = r00 - (rh0 * rh0) / q;
+    this.p01 = r01 - (rh0 * rh1) / q;
+    this.p11 = r11 - (rh1 * rh1) / q;
+    this.count++;
+    const zscore = this.count > this.warmup ? e / Math.sqrt(q) : null;
+    this.signal = nextSignal(this.signal, zscore, this.entryZ, this.exitZ);
+    return {
+      ts, beta, alpha, spread: e, zscore, signal: this.signal, correlation: null,
+      betaPosterior: this.beta, alphaPosterior: this.alpha, q,
+    };
+  }
+}
+
+/** Runs the Kalman hedge over aligned series (see KalmanHedge). */
+export function kalmanSeries(input: { ts: number[]; x: number[]; y: number[] } & KalmanOptions): KalmanPoint[] {
+  const { ts, x, y } = input;
+  if (x.length !== y.length || ts.length !== x.length) throw new RangeError(`ts, x and y must have the same length, got ${ts.length}, ${x.length} and ${y.length}`);
+  const k = new KalmanHedge(input);
+  const out = new Array<KalmanPoint>(x.length);
+  for (let i = 0; i < x.length; i++) out[i] = k.push(ts[i]!, x[i]!, y[i]!);
+  return out;
+}
