@@ -5,6 +5,9 @@
  * and from the plugin's query model (grafana-plugin/src/types.ts).
  */
 import { ANALYTICS_FIELDS, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES } from '../../grafana-plugin/src/types';
+import { migrateQuery } from '../../grafana-plugin/src/migrate';
+import { validateQuery } from '../../grafana-plugin/src/validate';
+import type { PairsQuery } from '../../grafana-plugin/src/types';
 import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { dashboards, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
 
@@ -77,6 +80,9 @@ describe.each(all.map((d) => [d.file, d.json] as const))('dashboard %s', (_file,
       if (t.fields) for (const f of t.fields) expect(ANALYTICS_FIELDS).toContain(f);
       // Every variable a target uses is defined by the dashboard.
       for (const v of variablesIn(JSON.stringify(t))) expect(varNames).toContain(v);
+      // The frontend's own checks: nothing for the editor to complain about, nothing to migrate.
+      expect({ refId: t.refId, problems: validateQuery(t as PairsQuery) }).toEqual({ refId: t.refId, problems: {} });
+      expect(migrateQuery(t as PairsQuery)).toBe(t);
     }
   });
 
@@ -132,7 +138,7 @@ describe('pair overview', () => {
   it('has stat panels that colour by threshold for z, beta, ADF p, Engle-Granger p, half-life, correlation', () => {
     const stats = byType('stat');
     expect(stats.map((p) => p.title)).toEqual(
-      expect.arrayContaining(['z-score', 'Hedge ratio β', 'ADF p', 'Engle-Granger p', 'Half-life (bars)', 'Correlation']),
+      expect.arrayContaining(['z-score', 'Hedge ratio β', 'ADF p', 'Engle-Granger p', 'Half-life', 'Correlation']),
     );
     for (const p of stats) {
       expect(p.options.colorMode).toBe('background');
@@ -169,6 +175,8 @@ describe('alert rules', () => {
     const [a, b, c] = r.data;
     expect(a).toMatchObject({ refId: 'A', datasourceUid: DATASOURCE_UID });
     expect(a.model).toMatchObject({ queryType: 'analytics', pair, version: QUERY_MODEL_VERSION, fields: ['zscore'] });
+    expect(validateQuery(a.model)).toEqual({});
+    expect(migrateQuery(a.model)).toBe(a.model);
     expect(TIMEFRAMES).toContain(a.model.timeframe);
     // contracts.md §3: relativeTimeRange in seconds, from > to.
     expect(a.relativeTimeRange.from).toBeGreaterThan(a.relativeTimeRange.to);

@@ -17,18 +17,28 @@ import { PAIRS_DS, type GenerateOptions } from '../settings';
 
 export const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
 
-/** Field names of the `stats` frame the stat panels pick (grafana-plugin backend). */
+/**
+ * Field names of the `stats` frame the stat panels pick (grafana-plugin/backend/src/query/frames.ts
+ * `statsFrame`). Panels select by field name with a filterFieldsByName transformation: the
+ * display names the backend sets ("ETHUSDT/BTCUSDT z-score") change with the pair.
+ */
 export const STAT_FIELDS = {
   zscore: 'zscore',
   signal: 'signal',
   beta: 'beta',
   adfPValue: 'adfPValue',
-  egPValue: 'cointPValue',
+  egPValue: 'egPValue',
+  /** Seconds (bars x timeframe). */
   halfLife: 'halfLife',
   correlation: 'correlation',
 } as const;
 
-const SIGNAL_COLOURS = { LONG: 'green', SHORT: 'red', NEUTRAL: 'text' } as const;
+/** The backend's numeric signal codes (frames stay numeric for alerting): LONG 1, NEUTRAL 0, SHORT -1. */
+const SIGNAL_CODES = [
+  ['1', 'LONG', 'green'],
+  ['0', 'NEUTRAL', 'text'],
+  ['-1', 'SHORT', 'red'],
+] as const;
 
 /** Windows offered in the picker (the collector's defaults and common choices); any whole number >= 2 can be typed. */
 const WINDOWS = ['30', '60', DEFAULT_WINDOW, '200', '500'];
@@ -41,9 +51,7 @@ const th = (steps: Array<[number | null, string]>) =>
 const signalMappings = (): dashboard.ValueMapping[] => [
   {
     type: dashboard.MappingType.ValueToText,
-    options: Object.fromEntries(
-      Object.entries(SIGNAL_COLOURS).map(([k, color], index) => [k, { text: k, color, index }]),
-    ),
+    options: Object.fromEntries(SIGNAL_CODES.map(([code, text, color], index) => [code, { text, color, index }])),
   },
 ];
 
@@ -55,7 +63,8 @@ function statPanel(title: string, field: string, w: number, build: (p: stat.Pane
     .title(title)
     .datasource({ ...PAIRS_DS })
     .withTarget(stats('A', pairQuery))
-    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).fields(`/^${field}$/`).values(false))
+    .withTransformation({ id: 'filterFieldsByName', options: { include: { names: ['time', field] } } })
+    .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.None)
     .textMode(common.BigValueTextMode.Value)
@@ -171,11 +180,13 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
         ),
       )
       .withPanel(
-        statPanel('Half-life (bars)', STAT_FIELDS.halfLife, 3, (p) =>
+        statPanel('Half-life', STAT_FIELDS.halfLife, 3, (p) =>
           p
-            .description('Half-life of mean reversion of the spread, in bars; none when it does not revert. Green under 20 bars, orange under 100, red beyond: a trade may outlast the window.')
+            .description('Half-life of mean reversion of the spread (bars x timeframe); empty when it does not revert. Green under 1 h, orange under 1 day.')
+            .unit('s')
             .decimals(1)
-            .thresholds(th([[null, 'green'], [20, 'orange'], [100, 'red']])),
+            .noValue('not reverting')
+            .thresholds(th([[null, 'green'], [3600, 'orange'], [86400, 'red']])),
         ),
       )
       .withPanel(
@@ -278,6 +289,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
       .candleStyle(candlestick.CandleStyle.Candles)
       .colorStrategy(candlestick.ColorStrategy.OpenClose)
       .colors(new candlestick.CandlestickColorsBuilder().up('green').down('red').flat('gray'))
+      .fields(new candlestick.CandlestickFieldMapBuilder().open('open').high('high').low('low').close('close').volume('volume'))
       .includeAllFields(false)
       .height(9)
       .span(12);

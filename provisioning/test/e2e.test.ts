@@ -1,0 +1,305 @@
+/**
+ * End to end as far as it runs without Grafana: the fake Binance feeds the real collector
+ * (startCollector: ingest -> tick writer -> SQLite -> HTTP API) over WebSocket; the collector's query API
+ * serves the plugin's real backend, which the Grafana emulator (grafana-plugin/test/emulator)
+ * starts as Grafana does, configured from our provisioned datasources.yaml. Then:
+ *
+ * - every target of every provisioned dashboard, interpolated with the dashboard's default
+ *   variable values, passes the backend's query parser and returns non-empty frames with the
+ *   fields its panel shows;
+ * - each alert rule's query, sent as Grafana's alert engine sends it (raw saved model,
+ *   FromAlert header, relative time range), returns z alone, equal to the collector's own
+ *   /api/analytics z, and the threshold fires exactly when |z| > 2;
+ * - a webhook payload in Grafana's format (contracts.md §4d), posted as the provisioned contact
+ *   point posts it, is stored by the collector and listed by GET /api/alerts;
+ * - every Prometheus metric the ingest-health dashboard queries is exported on /metrics.
+ *
+ * History: the fake stamps trades with Date.now(), so the test advances that clock while it
+ * generates ~4 hours of trades (one step every 3 s) ending now; the collector receives them
+ * live over the WebSocket like any other trades.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../collector/src/config';
+import { log } from '../../collector/src/log';
+import { startCollector, type Collector } from '../../collector/src/main';
+import { startFakeBinance, type FakeBinance } from '../../collector/test/fake-binance';
+import { until } from '../../collector/test/ingest/until';
+import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
+import { interpolateQuery } from '../../grafana-plugin/src/query';
+import type { PairsQuery } from '../../grafana-plugin/src/types';
+import { validateQuery } from '../../grafana-plugin/src/validate';
+import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
+import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
+import { METRICS } from '../src/dashboards/ingestHealth';
+import { STAT_FIELDS } from '../src/dashboards/pairOverview';
+import { DATASOURCE_UID, DEFAULT_PAIRS } from '../src/settings';
+import { dashboards, expandEnv, readYaml, type DashboardJson } from './files';
+
+const TOKEN = 'e2e-token';
+const PLUGIN_DIR = join(__dirname, '..', '..', 'grafana-plugin', 'dist');
+/** z needs 2w - 1 bars (w bars for each beta, w spreads for each z): 230 one-minute bars for w = 100. */
+const HISTORY_MS = 230 * 60_000;
+const STEP_MS = 3_000;
+
+interface FrameJson {
+  schema: { name?: string; fields: Array<{ name: string; type: string; labels?: Record<string, string> }> };
+  data: { values: unknown[][] };
+}
+interface QueryResult {
+  status: number;
+  error?: string;
+  frames: FrameJson[];
+}
+
+let dir: string;
+let fake: FakeBinance;
+let collector: Collector;
+let apiUrl: string;
+let emu: Emulator;
+let now: number;
+
+/** Generates one trade per symbol at each time, with the fake's clock set to that time. */
+function generateAt(f: FakeBinance, times: number[]): void {
+  const realNow = Date.now;
+  try {
+    for (const t of times) {
+      Date.now = () => t;
+      f.generate(1);
+    }
+  } finally {
+    Date.now = realNow;
+  }
+}
+
+beforeAll(async () => {
+  log.configure({ level: 'error' });
+  await buildBackend(); // builds grafana-plugin/dist/backend when missing or stale
+  dir = mkdtempSync(join(tmpdir(), 'provisioning-e2e-'));
+  fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, pingIntervalMs: 1_000 });
+  const config = loadConfig({
+    PAIRS: DEFAULT_PAIRS.join(','),
+    BINANCE_WS_URL: fake.wsUrl,
+    BINANCE_REST_URL: fake.restUrl,
+    DB_PATH: join(dir, 'collector.db'),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    API_TOKEN: TOKEN,
+    LOG_LEVEL: 'error',
+  });
+  collector = await startCollector(config);
+  await until(() => collector.ingestor.status().wsState === 'open', 'the collector to connect to the fake Binance');
+
+  now = Date.now();
+  // Minute-aligned, so every run builds the same bars from the fake's seeded prices.
+  const times: number[] = [];
+  for (let t = Math.floor((now - HISTORY_MS) / 60_000) * 60_000; t <= now; t += STEP_MS) times.push(t);
+  generateAt(fake, times);
+  const expected = times.length * fake.symbols.length;
+  await until(async () => {
+    const stored = await collector.store.symbols();
+    return stored.reduce((n, s) => n + s.ticks, 0) >= expected;
+  }, `${expected} ticks stored`, 60_000);
+
+  // The collector's own HTTP API, as main.ts serves it (HOST 127.0.0.1, PORT 0 = any free port).
+  if (!collector.server) throw new Error('startCollector did not start the HTTP API');
+  apiUrl = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+
+  // The data source exactly as provisioned, with the environment docker-compose.yml gives Grafana.
+  const env = { COLLECTOR_URL: apiUrl, API_TOKEN: TOKEN };
+  const ds = readYaml('datasources/datasources.yaml').datasources.find((d: { uid: string }) => d.uid === DATASOURCE_UID);
+  const expand = (o: Record<string, unknown>) => JSON.parse(expandEnv(JSON.stringify(o), env)) as Record<string, string>;
+  emu = await startEmulator({
+    pluginDir: PLUGIN_DIR,
+    dataSource: { uid: ds.uid, name: ds.name, url: expandEnv(ds.url, env), jsonData: expand(ds.jsonData), secureJsonData: expand(ds.secureJsonData) },
+  });
+}, 180_000);
+
+afterAll(async () => {
+  await emu?.stop();
+  await collector?.stop();
+  await fake?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  log.configure({ level: 'warn' });
+});
+
+async function collectorGet<T = any>(path: string): Promise<T> {
+  const r = await fetch(apiUrl + path, { headers: { authorization: `Bearer ${TOKEN}` } });
+  if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);
+  return (await r.json()) as T;
+}
+
+async function dsQuery(query: Record<string, unknown>, fromMs: number, toMs: number, headers: Record<string, string> = {}): Promise<{ http: number; result: QueryResult }> {
+  const r = await fetch(`${emu.url}/api/ds/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ queries: [query], from: String(fromMs), to: String(toMs) }),
+  });
+  const body = (await r.json()) as { results: Record<string, QueryResult> };
+  return { http: r.status, result: body.results[String(query.refId)]! };
+}
+
+/** Grafana's interpolation of `$name` / `${name}` with the dashboard's current values. */
+function interpolator(dash: DashboardJson): (s: string) => string {
+  const values = new Map<string, string>();
+  const replace = (s: string): string => s.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (m, a?: string, b?: string) => values.get(a ?? b ?? '') ?? m);
+  for (const v of dash.templating.list ?? []) {
+    // A custom variable's query is interpolated too (pair = ${y}/${x}); current is what it shows.
+    values.set(v.name, v.type === 'custom' && v.query.includes('$') ? replace(v.query) : (v.current?.value ?? ''));
+  }
+  return (s) => replace(s);
+}
+
+const rowsOf = (f: FrameJson) => f.data.values[0]?.length ?? 0;
+const numericFields = (f: FrameJson) => f.schema.fields.filter((x) => x.type === 'number');
+const column = (f: FrameJson, name: string) => f.data.values[f.schema.fields.findIndex((x) => x.name === name)] as (number | null)[];
+
+const pairOverview = dashboards().find((d) => d.json.uid === 'quant-pairs-overview')!.json;
+const ourTargets = (dash: DashboardJson) => [
+  ...dash.panels.flatMap((p) => (p.targets ?? []).filter((t) => t.datasource?.uid === DATASOURCE_UID).map((t) => ({ panel: p, target: t }))),
+  ...(dash.annotations.list ?? []).filter((a) => a.datasource?.uid === DATASOURCE_UID).map((a) => ({ panel: { title: `annotation ${a.name}`, type: 'annotation', transformations: [] } as any, target: a.target! })),
+];
+
+describe('pair overview through the emulator', () => {
+  const interpolate = interpolator(pairOverview);
+  const cases = ourTargets(pairOverview).map(({ panel, target }) => [panel.title as string, panel, target] as const);
+
+  it('interpolates to the first configured pair', () => {
+    expect(interpolate('$pair|$y|$x|$timeframe|$window')).toBe(`${DEFAULT_PAIRS[0]}|ETHUSDT|BTCUSDT|1m|100`);
+  });
+
+  it.each(cases)('%s: the raw target needs Grafana to interpolate it, the interpolated one parses', (_title, _panel, target) => {
+    const raw = { refId: target.refId, json: Buffer.from(JSON.stringify(target)), timeRange: { fromEpochMS: now - 3_600_000, toEpochMS: now } };
+    if (JSON.stringify(target).includes('$')) expect(() => parseQuery(raw)).toThrow(QueryError);
+    // As the frontend's applyTemplateVariables does it.
+    const model = interpolateQuery(target as PairsQuery, interpolate);
+    expect(JSON.stringify(model)).not.toContain('$');
+    expect(validateQuery(model)).toEqual({});
+    expect(() => parseQuery({ ...raw, json: Buffer.from(JSON.stringify(model)) })).not.toThrow();
+  });
+
+  it.each(cases)('%s: returns non-empty frames with the fields the panel shows', async (_title, panel, target) => {
+    const model: Record<string, any> = { ...interpolateQuery(target as PairsQuery, interpolate), intervalMs: 60_000, maxDataPoints: 800 };
+    const { http, result } = await dsQuery(model, now - 6 * 3_600_000, now + 1);
+    expect({ http, error: result.error }).toEqual({ http: 200, error: undefined });
+    const withRows = result.frames.filter((f) => rowsOf(f) > 0);
+    expect(withRows.length).toBeGreaterThan(0);
+    const names = withRows.flatMap((f) => f.schema.fields.map((x) => x.name));
+    for (const f of model.fields ?? []) expect(names).toContain(f);
+    if (panel.type === 'candlestick') expect(names).toEqual(expect.arrayContaining(['open', 'high', 'low', 'close', 'volume']));
+    if (panel.type === 'stat') {
+      // The panel keeps one field by name (filterFieldsByName): it is there, with a number.
+      const wanted: string = panel.transformations[0].options.include.names[1];
+      expect(Object.values(STAT_FIELDS)).toContain(wanted);
+      const values = column(withRows[0]!, wanted);
+      expect(values).toBeDefined();
+      expect(typeof values[values.length - 1]).toBe('number');
+    }
+  });
+});
+
+describe('alert rules through the emulator', () => {
+  const rules = readYaml('alerting/rules.yaml').groups[0].rules as any[];
+
+  it.each(rules.map((r) => [r.labels.pair as string, r]))('%s: the query returns z alone, as the collector computes it, and C fires iff |z| > 2', async (pair, rule) => {
+    const [a, , c] = rule.data;
+    const to = Date.now();
+    const from = to - a.relativeTimeRange.from * 1000;
+    // The alert engine sends the saved model as it is, with FromAlert (contracts.md §3).
+    const { http, result } = await dsQuery(a.model, from, to, { FromAlert: 'true' });
+    expect({ http, error: result.error }).toEqual({ http: 200, error: undefined });
+    // One frame, one numeric field: one series, so one alert instance per rule.
+    expect(result.frames).toHaveLength(1);
+    const frame = result.frames[0]!;
+    expect(numericFields(frame).map((f) => f.name)).toEqual(['zscore']);
+    expect(numericFields(frame)[0]!.labels).toMatchObject({ pair });
+    const zs = column(frame, 'zscore');
+    const last = [...zs].reverse().find((v) => v !== null);
+    expect(typeof last).toBe('number');
+
+    // The same z from the collector's own API (the source of truth for the numbers).
+    const q = new URLSearchParams({ pair, tf: a.model.timeframe, window: a.model.window, from: String(from), to: String(to) });
+    const ref = await collectorGet<{ series: { zscore: (number | null)[] } }>(`/api/analytics?${q}`);
+    const refLast = [...ref.series.zscore].reverse().find((v) => v !== null);
+    expect(last).toBe(refLast);
+
+    // Threshold C: outside_range is exclusive (contracts.md §3), i.e. |z| > 2.
+    const [lo, hi] = c.model.conditions[0].evaluator.params;
+    expect([lo, hi]).toEqual([-2, 2]);
+    const fires = (z: number) => z < lo || z > hi;
+    expect([fires(2), fires(-2), fires(2.0001), fires(-2.0001), fires(0)]).toEqual([false, false, true, true, false]);
+    expect(fires(last!)).toBe(Math.abs(last!) > 2);
+  });
+});
+
+describe('alert webhook into the collector', () => {
+  it('stores and lists a Grafana webhook payload posted as the contact point posts it', async () => {
+    const rule = readYaml('alerting/rules.yaml').groups[0].rules[0];
+    const hook = readYaml('alerting/contact-points.yaml').contactPoints.find((c: any) => c.receivers[0].type === 'webhook').receivers[0].settings;
+    const env = { COLLECTOR_URL: apiUrl, API_TOKEN: TOKEN };
+    const z = 2.37;
+    const labels = { alertname: rule.title, grafana_folder: 'Quant Pairs', pair: rule.labels.pair, timeframe: rule.labels.timeframe, window: rule.labels.window, direction: 'SHORT' };
+    const summary = `${rule.labels.pair} z = ${z.toFixed(2)} (1m bars, window 100): SHORT the spread (sell ETHUSDT, buy beta x BTCUSDT)`;
+    // Grafana's webhook body (grafana/alerting receivers/webhook/v1 webhookMessage; contracts.md §4d).
+    const payload = {
+      receiver: 'collector-webhook',
+      status: 'firing',
+      orgId: 1,
+      alerts: [
+        {
+          status: 'firing',
+          labels,
+          annotations: { summary, description: rule.annotations.description },
+          startsAt: new Date(now).toISOString(),
+          endsAt: '0001-01-01T00:00:00Z',
+          generatorURL: `http://localhost:3000/alerting/grafana/${rule.uid}/view`,
+          fingerprint: '1a2b3c4d5e6f7a8b',
+          silenceURL: 'http://localhost:3000/alerting/silence/new',
+          dashboardURL: 'http://localhost:3000/d/quant-pairs-overview',
+          panelURL: '',
+          values: { B: z, C: 1 },
+          valueString: `[ var='B' labels={pair=${rule.labels.pair}} value=${z} ], [ var='C' labels={pair=${rule.labels.pair}} value=1 ]`,
+        },
+      ],
+      groupLabels: { alertname: rule.title, grafana_folder: 'Quant Pairs', pair: rule.labels.pair },
+      commonLabels: labels,
+      commonAnnotations: { summary },
+      externalURL: 'http://localhost:3000/',
+      version: '1',
+      groupKey: `{}/{pair=~".+"}:{alertname="${rule.title}", grafana_folder="Quant Pairs", pair="${rule.labels.pair}"}`,
+      truncatedAlerts: 0,
+      title: `[FIRING:1] ${rule.title} Quant Pairs (${rule.labels.pair})`,
+      state: 'alerting',
+      message: `**Firing**\n\nValue: B=${z}, C=1\nLabels:\n - pair = ${rule.labels.pair}\n`,
+    };
+    const url = expandEnv(hook.url, env);
+    const post = await fetch(url, {
+      method: hook.httpMethod,
+      headers: { 'content-type': 'application/json', authorization: `${hook.authorization_scheme} ${expandEnv(hook.authorization_credentials, env)}` },
+      body: JSON.stringify(payload),
+    });
+    expect(post.status).toBe(201);
+    const listed = await collectorGet<{ alerts: Array<{ id: number; status: string; payload: unknown }> }>('/api/alerts');
+    expect(listed.alerts[0]).toMatchObject({ status: 'firing', payload });
+
+    // Without the token the collector refuses it: the provisioned token is what lets it in.
+    const anon = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    expect(anon.status).toBe(401);
+  });
+});
+
+describe('ingest health metrics', () => {
+  it('every metric the dashboard queries is exported on /metrics', async () => {
+    const r = await fetch(`${apiUrl}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const text = await r.text();
+    const dash = dashboards().find((d) => d.json.uid === 'quant-pairs-ingest')!.json;
+    const exprs = dash.panels.flatMap((p) => (p.targets ?? []).map((t) => String(t.expr)));
+    const used = new Set(exprs.flatMap((e) => [...e.matchAll(/\b(collector_\w+)\b/g)].map((m) => m[1]!)));
+    expect([...used].sort()).toEqual(Object.values(METRICS).sort());
+    for (const name of used) expect(text).toMatch(new RegExp(`^# TYPE ${name} (counter|gauge)$`, 'm'));
+    // Ticks per symbol are there with values, from the trades the fake sent.
+    expect(text).toMatch(/^collector_ticks_ingested_total\{symbol="ETHUSDT"\} [1-9]\d*$/m);
+  });
+});
