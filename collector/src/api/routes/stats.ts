@@ -7,6 +7,7 @@
 import type { Router } from 'express';
 import { adfuller, coint, halfLife } from '../../analytics';
 import type { AnalyticsPoint } from '../../domain';
+import { DEFAULT_STATS_SAMPLE } from '../../live';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import type { RouteDoc } from '../http/openapi';
@@ -17,8 +18,8 @@ import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, StatsResponse }
 
 export const statsParams = { pair: P.pair, tf: P.tf, window: P.window, entryZ: P.entryZ, exitZ: P.exitZ };
 
-/** Aligned points the computed statistics use: 5 windows, at least 200, at most 5000. */
-export const STATS_SAMPLE = (window: number): number => Math.min(5000, Math.max(200, 5 * window));
+/** Aligned points the computed statistics use: the live engine's sample (5 windows, 200..5000). */
+export const STATS_SAMPLE = DEFAULT_STATS_SAMPLE;
 
 export const docs: RouteDoc[] = [
   {
