@@ -106,6 +106,13 @@ describe('image definitions', () => {
     expect(grafana).toMatch(/^USER 472$/m);
   });
 
+  it('Node is added where the plugin launcher looks for it', () => {
+    // grafana-plugin/backend/scripts/launcher.sh: Grafana starts the backend without PATH, and
+    // the launcher tries fixed places; Alpine's nodejs package installs /usr/bin/node.
+    const launcher = readFileSync(join(REPO, 'grafana-plugin/backend/scripts/launcher.sh'), 'utf8');
+    expect(launcher).toContain('/usr/bin/node');
+  });
+
   it('collector: multi-stage (npm ci + build), runs unprivileged with its data on /data', () => {
     expect(collector.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
     expect(collector).toMatch(/npm ci -w collector/);
