@@ -1,0 +1,196 @@
+/**
+ * Offline analysis of one pair of series:
+ *
+ *   npm run --silent analyze -- FILE [--regression c|ct|n] [--autolag AIC|BIC|t-stat|none]
+ *                                    [--maxlag K] [--ddof 0|1] [--window W] [--entry-z Z] [--exit-z Z]
+ *
+ * FILE (or `-` for stdin) is `{"x":[...],"y":[...],"window":W}` (the `inputs` of an oracle
+ * case) or a two-column CSV of x and y (an optional header naming the columns `x` and `y`, in
+ * either order; then `--window` is required). Prints one JSON object on stdout:
+ * beta, alpha, spread, zscore, signal (arrays, null where undefined), adf on the defined rolling
+ * spreads spread[w-1:] (stat, pvalue, usedlag, nobs, crit, icbest), coint(y, x) on the full
+ * series (stat, pvalue, crit) and halfLife on spread[w-1:] (b, halfLife). A statistic that is
+ * undefined for the input is `{"error": "..."}` in its place. Bad input or flags: a message on
+ * stderr and exit code 2.
+ */
+import { readFileSync } from 'node:fs';
+import { adfuller, analyzeSeries, coint, halfLife, seriesInputProblem, type AdfOptions } from '../analytics';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const USAGE =
+  'usage: analyze FILE [--regression c|ct|n] [--autolag AIC|BIC|t-stat|none] [--maxlag K] [--ddof 0|1] [--window W] [--entry-z Z] [--exit-z Z]\n' +
+  '  FILE: {"x":[...],"y":[...],"window":W} or a two-column x,y CSV (then --window W); - reads stdin';
+
+class UsageError extends Error {}
+
+interface Args {
+  file: string;
+  regression: 'n' | 'c' | 'ct';
+  autolag: AdfOptions['autolag'];
+  maxlag?: number;
+  ddof: 0 | 1;
+  window?: number;
+  entryZ?: number;
+  exitZ?: number;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const a: Args = { file: '', regression: 'c', autolag: 'AIC', ddof: 1 };
+  const files: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (!arg.startsWith('--') || arg === '-') {
+      files.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value`);
+    const num = (what: string, integer: boolean, min: number): number => {
+      const v = Number(value);
+      if (value.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min) {
+        throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min} (${what}), got ${JSON.stringify(value)}`);
+      }
+      return v;
+    };
+    switch (name) {
+      case 'regression':
+        if (value !== 'c' && value !== 'ct' && value !== 'n') throw new UsageError(`--regression must be c, ct or n, got ${JSON.stringify(value)}`);
+        a.regression = value;
+        break;
+      case 'autolag':
+        if (value === 'none') a.autolag = null;
+        else if (value === 'AIC' || value === 'BIC' || value === 't-stat') a.autolag = value;
+        else if (value.toLowerCase() === 'aic' || value.toLowerCase() === 'bic') a.autolag = value.toUpperCase() as 'AIC' | 'BIC';
+        else throw new UsageError(`--autolag must be AIC, BIC, t-stat or none, got ${JSON.stringify(value)}`);
+        break;
+      case 'maxlag':
+        a.maxlag = num('largest ADF lag', true, 0);
+        break;
+      case 'ddof':
+        if (value !== '0' && value !== '1') throw new UsageError(`--ddof must be 0 or 1, got ${JSON.stringify(value)}`);
+        a.ddof = value === '0' ? 0 : 1;
+        break;
+      case 'window':
+        a.window = num('rolling window in points', true, 2);
+        break;
+      case 'entry-z':
+        a.entryZ = num('signal entry threshold', false, 0);
+        break;
+      case 'exit-z':
+        a.exitZ = num('signal exit band', false, 0);
+        break;
+      default:
+        throw new UsageError(`unknown option --${name}`);
+    }
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'FILE is missing' : `one FILE expected, got ${files.length}: ${files.join(' ')}`);
+  a.file = files[0]!;
+  return a;
+}
+
+/** Reads `{"x","y","window"}` JSON or a two-column CSV. Throws UsageError saying what is wrong. */
+export function parseInput(text: string, windowFlag: number | undefined): { x: number[]; y: number[]; window: number } {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(trimmed);
+    } catch (e) {
+      throw new UsageError(`FILE is not valid JSON: ${(e as Error).message}`);
+    }
+    const o = doc as Record<string, unknown>;
+    for (const k of ['x', 'y'] as const) {
+      if (!Array.isArray(o[k])) throw new UsageError(`"${k}" must be an array of numbers`);
+    }
+    const window = windowFlag ?? o.window;
+    if (typeof window !== 'number' || !Number.isInteger(window) || window < 2) {
+      throw new UsageError(`"window" must be an integer >= 2, got ${JSON.stringify(window)}`);
+    }
+    return { x: o.x as number[], y: o.y as number[], window };
+  }
+  const lines = trimmed.split(/\r?\n/).filter((l) => l.trim() !== '');
+  if (lines.length === 0) throw new UsageError('FILE is empty');
+  let xi = 0;
+  let yi = 1;
+  let start = 0;
+  const head = lines[0]!.split(/[,;\t]/).map((c) => c.trim().toLowerCase().replace(/^"|"$/g, ''));
+  if (head.some((c) => c !== '' && Number.isNaN(Number(c)))) {
+    if (head.length !== 2 || !head.includes('x') || !head.includes('y')) throw new UsageError(`CSV header must name the two columns x and y, got ${lines[0]}`);
+    xi = head.indexOf('x');
+    yi = head.indexOf('y');
+    start = 1;
+  }
+  if (windowFlag === undefined) throw new UsageError('a CSV needs --window W');
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let i = start; i < lines.length; i++) {
+    const cells = lines[i]!.split(/[,;\t]/).map((c) => c.trim());
+    if (cells.length !== 2) throw new UsageError(`CSV line ${i + 1} must have 2 columns, got ${cells.length}: ${lines[i]}`);
+    const vx = cells[xi] === '' ? NaN : Number(cells[xi]);
+    const vy = cells[yi] === '' ? NaN : Number(cells[yi]);
+    if (!Number.isFinite(vx) || !Number.isFinite(vy)) throw new UsageError(`CSV line ${i + 1}: not a number: ${lines[i]}`);
+    x.push(vx);
+    y.push(vy);
+  }
+  return { x, y, window: windowFlag };
+}
+
+/** The whole command, without touching the process: argv (after FILE's script name) -> output and exit code. */
+export function runAnalyze(argv: readonly string[], read: (file: string) => string): CliResult {
+  let args: Args;
+  let input: { x: number[]; y: number[]; window: number };
+  try {
+    args = parseArgs(argv);
+    let text: string;
+    try {
+      text = read(args.file);
+    } catch (e) {
+      throw new UsageError(`cannot read ${args.file}: ${(e as Error).message}`);
+    }
+    input = parseInput(text, args.window);
+    const problem = seriesInputProblem({ ts: input.x.map((_, i) => i), x: input.x, y: input.y, window: input.window, ddof: args.ddof, entryZ: args.entryZ, exitZ: args.exitZ });
+    if (problem) throw new UsageError(problem);
+  } catch (e) {
+    if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `analyze: ${e.message}\n${USAGE}\n` };
+    throw e;
+  }
+  const { x, y, window: w } = input;
+  const pts = analyzeSeries({ ts: x.map((_, i) => i), x, y, window: w, ddof: args.ddof, entryZ: args.entryZ, exitZ: args.exitZ });
+  const spread = pts.map((p) => p.spread);
+  const defined = spread.slice(w - 1);
+  const segment = (): number[] | { error: string } => {
+    if (x.length < w) return { error: `no spread: the series (${x.length} points) is shorter than the window (${w})` };
+    const i = defined.indexOf(null);
+    if (i >= 0) return { error: `spread[${w - 1 + i}] is undefined (x constant in its window): spread[w-1:] has gaps` };
+    return defined as number[];
+  };
+  const seg = segment();
+  const adfRaw = Array.isArray(seg) ? adfuller(seg, { regression: args.regression, autolag: args.autolag, maxlag: args.maxlag }) : seg;
+  const adf = 'error' in adfRaw ? adfRaw : { stat: adfRaw.stat, pvalue: adfRaw.pvalue, usedlag: adfRaw.usedlag, nobs: adfRaw.nobs, crit: adfRaw.crit, icbest: adfRaw.icbest };
+  const c = coint(y, x);
+  const hlRaw = Array.isArray(seg) ? halfLife(seg) : seg;
+  const out = {
+    beta: pts.map((p) => p.beta),
+    alpha: pts.map((p) => p.alpha),
+    spread,
+    zscore: pts.map((p) => p.zscore),
+    signal: pts.map((p) => p.signal),
+    adf,
+    coint: 'error' in c ? c : { stat: c.stat, pvalue: c.pvalue, crit: c.crit },
+    halfLife: 'error' in hlRaw ? hlRaw : { b: hlRaw.b, halfLife: hlRaw.halfLife },
+  };
+  return { code: 0, stdout: JSON.stringify(out) + '\n', stderr: '' };
+}
+
+if (require.main === module) {
+  const r = runAnalyze(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : file, 'utf8'));
+  if (r.stderr) process.stderr.write(r.stderr);
+  process.stdout.write(r.stdout, () => process.exit(r.code));
+}
