@@ -41,7 +41,7 @@ export async function checkHealth(req: CheckHealthRequest): Promise<CheckHealthR
   if (withTicks.length === 0) {
     return result(HealthStatus.ERROR, `connected to the collector ${health.version} at ${client.baseUrl}, but it has no data yet: no ticks are stored (Binance connection: ${health.websocket})`, details);
   }
-  const names = withTicks.map((s) => s.symbol).join(', ');
+  const names = withTicks.map((s) => s.symbol).sort().join(', ');
   if (health.status !== 'ok') {
     return result(HealthStatus.OK, `connected to the collector ${health.version}; data for ${names}; degraded: ${health.problems.join('; ')}`, details);
   }

@@ -9,5 +9,8 @@ export function arrowTable(bytes: Uint8Array) {
 }
 
 export const HOUR = 3_600_000;
-/** A fixed, minute-aligned start for test data: 2025-01-01T00:00:00Z. */
-export const T0 = Date.UTC(2025, 0, 1);
+/**
+ * Start of the test data: minute-aligned, two hours before now, so that two hours of data end
+ * at about now (the collector's /api/stats looks back from now).
+ */
+export const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * HOUR;

@@ -1,0 +1,366 @@
+/**
+ * QueryData, CheckHealth, CallResource and CollectMetrics of the built executable, called over
+ * gRPC as Grafana calls them, against the real collector query API (createApi on a real SQLite
+ * store, collectorApi.ts) holding two hours of a deterministic cointegrated pair.
+ * Expected values come from the collector API itself, fetched directly in each test: the
+ * backend must pass its numbers through unchanged (signal coded 1/0/-1, half-life bars -> s).
+ * Arrow frames are read with apache-arrow directly, not with our decoder.
+ */
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+import { DataType, Type } from 'apache-arrow';
+import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, TicksResponse } from '../../../collector/src/api/types';
+import { call, PluginProcess, startPlugin } from '../emulator';
+import { arrowTable, HOUR, PLUGIN_DIR, T0 } from './helpers';
+import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
+
+const TOKEN = 'test-token-123';
+const FROM = T0;
+const TO = T0 + 2 * HOUR;
+const SIGNAL: Record<string, number> = { LONG: 1, NEUTRAL: 0, SHORT: -1 };
+
+let api: CollectorApi;
+let plugin: PluginProcess;
+/** A loopback URL where nothing listens (a port the OS gave and took back). */
+let deadUrl: string;
+
+function ctx(over: { url?: string; token?: string | null; jsonData?: Record<string, unknown> } = {}) {
+  const token = over.token === undefined ? TOKEN : over.token;
+  return {
+    orgId: 1,
+    pluginId: 'quant-pairs-datasource',
+    dataSourceInstanceSettings: {
+      id: 1,
+      uid: 'pairs',
+      name: 'Pairs',
+      jsonData: Buffer.from(JSON.stringify(over.jsonData ?? { collectorUrl: over.url ?? api.url })),
+      decryptedSecureJsonData: token === null ? {} : { apiToken: token },
+      lastUpdatedMS: 1,
+    },
+  };
+}
+
+interface DR {
+  frames: Buffer[];
+  error: string;
+  status: number;
+  errorSource: string;
+}
+
+function q(refId: string, model: Record<string, unknown>, range: [number, number] = [FROM, TO], maxDataPoints = 1000) {
+  return { refId, maxDataPoints, intervalMS: 60_000, timeRange: { fromEpochMS: range[0], toEpochMS: range[1] }, json: Buffer.from(JSON.stringify({ refId, ...model })), queryType: String(model.queryType ?? '') };
+}
+
+async function queryData(queries: ReturnType<typeof q>[], context = ctx()): Promise<Record<string, DR>> {
+  const r = await call<{ responses: Record<string, DR> }>(plugin.clients.data, 'QueryData', { pluginContext: context, headers: {}, queries });
+  return r.responses;
+}
+
+function col(t: ReturnType<typeof arrowTable>, name: string): unknown[] {
+  const i = t.schema.fields.findIndex((f) => f.name === name);
+  if (i < 0) throw new Error(`no field ${name}`);
+  return Array.from(t.getChildAt(i)!.toArray() as ArrayLike<unknown>);
+}
+
+/** Values with nulls (toArray of a float column with nulls gives 0 at the null slots). */
+function colNullable(t: ReturnType<typeof arrowTable>, name: string): (number | null)[] {
+  const i = t.schema.fields.findIndex((f) => f.name === name);
+  const v = t.getChildAt(i)!;
+  return Array.from({ length: v.length }, (_, k) => (v.isValid(k) ? (v.get(k) as number) : null));
+}
+
+function timesMs(t: ReturnType<typeof arrowTable>): number[] {
+  const i = t.schema.fields.findIndex((f) => f.name === 'time');
+  const raw = t.getChildAt(i)!.data.flatMap((d) => Array.from(d.values as BigInt64Array));
+  // Exact: whole ms plus the sub-ms rest (Number(ns) / 1e6 would round).
+  return raw.map((ns) => Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6);
+}
+
+beforeAll(async () => {
+  api = await startCollectorApi({ ticks: pairTicks(T0, 7200), token: TOKEN });
+  plugin = await startPlugin({ pluginDir: PLUGIN_DIR });
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  deadUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+  await new Promise((r) => srv.close(r));
+}, 60_000);
+
+afterAll(async () => {
+  await plugin?.stop();
+  await api?.close();
+});
+
+describe('QueryData against the real collector API', () => {
+  it('answers several refIds at once, each with its frame, numbers equal to the collector API', async () => {
+    const pair = { pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' };
+    const res = await queryData([
+      q('A', { queryType: 'ticks', symbol: 'BTCUSDT', limit: 500 }),
+      q('B', { queryType: 'bars', symbol: 'ETHUSDT', timeframe: '1m' }),
+      q('C', { queryType: 'analytics', ...pair }),
+      q('D', { queryType: 'stats', ...pair }),
+      q('E', { queryType: 'signals', ...pair, entryZ: 1.5 }),
+    ]);
+    expect(Object.keys(res).sort()).toEqual(['A', 'B', 'C', 'D', 'E']);
+    for (const r of Object.values(res)) {
+      expect(r.error).toBe('');
+      expect(r.status).toBe(200);
+      expect(r.frames).toHaveLength(1);
+    }
+
+    // A: the newest 500 ticks of the range, as /api/ticks pages give them.
+    let ticks: TicksResponse['ticks'] = [];
+    for (let from: number | null = FROM; from !== null; ) {
+      const page: TicksResponse = await api.get(`/api/ticks?symbol=BTCUSDT&from=${from}&to=${TO}&limit=10000`);
+      ticks = ticks.concat(page.ticks);
+      from = page.next;
+    }
+    ticks = ticks.slice(-500);
+    const a = arrowTable(res.A!.frames[0]!);
+    expect(a.numRows).toBe(500);
+    expect(timesMs(a)).toEqual(ticks.map((t) => t.ts));
+    expect(col(a, 'price')).toEqual(ticks.map((t) => t.price));
+    expect(col(a, 'qty')).toEqual(ticks.map((t) => t.qty));
+
+    // B: every 1m bar.
+    const bars: BarsResponse = await api.get(`/api/bars?symbol=ETHUSDT&tf=1m&from=${FROM}&to=${TO}`);
+    const b = arrowTable(res.B!.frames[0]!);
+    expect(bars.bars.length).toBe(120);
+    expect(timesMs(b)).toEqual(bars.bars.map((x) => x.start));
+    for (const k of ['open', 'high', 'low', 'close', 'volume', 'trades'] as const) expect(col(b, k)).toEqual(bars.bars.map((x) => x[k]));
+    expect(colNullable(b, 'vwap')).toEqual(bars.bars.map((x) => x.vwap));
+
+    // C: the analytics series (maxDataPoints passed through).
+    const an: AnalyticsResponse = await api.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1m&window=30&from=${FROM}&to=${TO}&maxDataPoints=1000`);
+    const c = arrowTable(res.C!.frames[0]!);
+    expect(an.series.ts.length).toBeGreaterThan(60);
+    expect(timesMs(c)).toEqual(an.series.ts);
+    for (const k of ['beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'correlation'] as const) expect(colNullable(c, k)).toEqual(an.series[k]);
+    expect(colNullable(c, 'signal')).toEqual(an.series.signal.map((s) => (s === null ? null : SIGNAL[s]!)));
+    expect(an.series.zscore.some((z) => z === null)).toBe(true); // warm-up: nulls really travel as nulls
+
+    // D: latest stats.
+    const st: StatsResponse = await api.get(`/api/stats?pair=ETHUSDT/BTCUSDT&tf=1m&window=30`);
+    const d = arrowTable(res.D!.frames[0]!);
+    const point = st.provisional ?? st.committed;
+    expect(d.numRows).toBe(1);
+    expect(timesMs(d)).toEqual([point!.ts]);
+    expect(colNullable(d, 'zscore')).toEqual([point!.zscore]);
+    expect(colNullable(d, 'beta')).toEqual([point!.beta]);
+    expect(colNullable(d, 'signal')).toEqual([point!.signal === null ? null : SIGNAL[point!.signal]]);
+    expect(colNullable(d, 'yPrice')).toEqual([st.prices.y?.price ?? null]);
+    const num = (v: unknown, k: string): number | null => (v && typeof v === 'object' && k in v ? (v as Record<string, number>)[k]! : null);
+    expect(colNullable(d, 'adfPValue')).toEqual([num(st.adf, 'pvalue')]);
+    expect(colNullable(d, 'egPValue')).toEqual([num(st.coint, 'pvalue')]);
+    const hl = num(st.halfLife, 'halfLife');
+    expect(colNullable(d, 'halfLife')).toEqual([hl === null ? null : hl * 60]);
+
+    // E: signal events with entryZ passed through.
+    const sg: SignalsResponse = await api.get(`/api/signals?pair=ETHUSDT/BTCUSDT&tf=1m&window=30&entryZ=1.5&from=${FROM}&to=${TO}`);
+    const e = arrowTable(res.E!.frames[0]!);
+    expect(sg.events.length).toBeGreaterThan(0);
+    expect(timesMs(e)).toEqual(sg.events.map((x) => x.ts));
+    expect(col(e, 'text')).toEqual(sg.events.map((x) => x.text));
+    expect(col(e, 'signal')).toEqual(sg.events.map((x) => SIGNAL[x.signal]));
+  });
+
+  it('writes Arrow files Grafana reads: magic, schema and field metadata, ns timestamps without zone, plain Utf8, nullability', async () => {
+    const res = await queryData([
+      q('Z', { queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30', entryZ: 2.5 }),
+      q('S', { queryType: 'signals', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30', entryZ: 1.5 }),
+    ]);
+    const bytes = res.Z!.frames[0]!;
+    expect(bytes.subarray(0, 6).toString()).toBe('ARROW1');
+    expect(bytes.subarray(bytes.length - 6).toString()).toBe('ARROW1');
+    const t = arrowTable(bytes);
+    expect(t.schema.metadata.get('refId')).toBe('Z');
+    expect(t.schema.metadata.get('name')).toBe('ETHUSDT/BTCUSDT 1m w30');
+    const meta = JSON.parse(t.schema.metadata.get('meta')!);
+    expect(meta).toMatchObject({ type: 'timeseries-wide', typeVersion: [0, 1] });
+    expect(t.schema.fields.map((f) => f.name)).toEqual(['time', 'beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'signal', 'correlation']);
+    const [time, ...values] = t.schema.fields;
+    expect(time!.type.typeId).toBe(Type.Timestamp);
+    expect((time!.type as DataType & { unit: number; timezone: string | null }).unit).toBe(3); // NANOSECOND
+    expect((time!.type as DataType & { timezone: string | null }).timezone ?? null).toBeNull();
+    expect(time!.nullable).toBe(false);
+    expect(time!.metadata.get('tstype')).toBe('time');
+    expect(JSON.parse(time!.metadata.get('config')!)).toEqual({ interval: 60_000 });
+    for (const f of values) {
+      expect(f.type.typeId).toBe(Type.Float);
+      expect(f.nullable).toBe(true);
+      expect(f.metadata.get('tstype')).toBe('number');
+      expect(JSON.parse(f.metadata.get('labels')!)).toEqual({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: '30' });
+    }
+    const cfg = (name: string) => JSON.parse(t.schema.fields.find((f) => f.name === name)!.metadata.get('config')!);
+    // z-score thresholds at ±entryZ, drawn as dashed lines; signal as a state field with mappings.
+    expect(cfg('zscore').thresholds.steps).toEqual([{ value: null, color: 'green' }, { value: -2.5, color: 'green' }, { value: 2.5, color: 'red' }]);
+    expect(cfg('zscore').custom.thresholdsStyle).toEqual({ mode: 'dashed' });
+    expect(cfg('signal').mappings[0].options).toMatchObject({ '1': { text: 'LONG' }, '0': { text: 'NEUTRAL' }, '-1': { text: 'SHORT' } });
+    expect(cfg('spread').unit).toBe('currencyUSD');
+    expect(cfg('beta').displayNameFromDS).toBe('ETHUSDT/BTCUSDT β');
+    // Nulls come from the validity bitmap.
+    const z = t.getChild('zscore')!;
+    expect(z.nullCount).toBeGreaterThan(0);
+    // Strings are Utf8, never Dictionary / view types.
+    const s = arrowTable(res.S!.frames[0]!);
+    for (const name of ['title', 'text', 'tags']) {
+      const f = s.schema.fields.find((x) => x.name === name)!;
+      expect(f.type.typeId).toBe(Type.Utf8);
+      expect(f.metadata.get('tstype')).toBe('string');
+    }
+    for (const f of [...t.schema.fields, ...s.schema.fields]) expect([Type.Dictionary, Type.Utf8View, Type.BinaryView, Type.LargeUtf8]).not.toContain(f.type.typeId);
+    expect(s.batches.length).toBe(1);
+  });
+
+  it('answers an empty range with an empty frame that still has the full schema', async () => {
+    const empty: [number, number] = [T0 - 10 * HOUR, T0 - 9 * HOUR];
+    const res = await queryData([
+      q('T', { queryType: 'ticks', symbol: 'BTCUSDT' }, empty),
+      q('B', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '5m' }, empty),
+      q('S', { queryType: 'signals', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' }, empty),
+    ]);
+    for (const [refId, names] of [
+      ['T', ['time', 'price', 'qty']],
+      ['B', ['time', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap']],
+      ['S', ['time', 'title', 'text', 'tags', 'signal', 'zscore']],
+    ] as const) {
+      const r = res[refId]!;
+      expect(r.error).toBe('');
+      const t = arrowTable(r.frames[0]!);
+      expect(t.numRows).toBe(0);
+      expect(t.schema.fields.map((f) => f.name)).toEqual(names);
+      expect(t.schema.fields[0]!.type.typeId).toBe(Type.Timestamp);
+      expect(t.schema.metadata.get('refId')).toBe(refId);
+    }
+  });
+
+  it('answers a bad query with an error in its own refId (status, source), the others still answered', async () => {
+    const res = await queryData([
+      q('OK', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '5m' }),
+      q('W', { queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '1' }),
+      q('P', { queryType: 'analytics', pair: 'ETHUSDT', timeframe: '1m', window: '30' }),
+      q('V', { queryType: 'stats', pair: '$pair', timeframe: '1m', window: '30' }),
+      q('TF', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '2h' }),
+      q('QT', { queryType: 'candles', symbol: 'BTCUSDT' }),
+      q('U', { queryType: 'bars', symbol: 'DOGEUSDT', timeframe: '1m' }),
+      { ...q('J', {}), json: Buffer.from('not json') },
+      q('R', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' }, [TO, FROM]),
+    ]);
+    expect(res.OK!.error).toBe('');
+    expect(res.OK!.frames).toHaveLength(1);
+    const expectErr = (refId: string, status: number, source: string, text: RegExp) => {
+      const r = res[refId]!;
+      expect({ refId, status: r.status, source: r.errorSource, frames: r.frames.length }).toEqual({ refId, status, source, frames: 0 });
+      expect(r.error).toMatch(text);
+    };
+    expectErr('W', 400, 'plugin', /window must be a whole number of bars from 2 to 10000, got "1"/);
+    expectErr('P', 400, 'plugin', /pair "ETHUSDT" must look like ETHUSDT\/BTCUSDT/);
+    expectErr('V', 400, 'plugin', /template variable/);
+    expectErr('TF', 400, 'plugin', /timeframe "2h" is not one of 1s, 1m, 5m/);
+    expectErr('QT', 400, 'plugin', /query type "candles"/);
+    expectErr('U', 404, 'downstream', /DOGEUSDT/);
+    expectErr('J', 400, 'plugin', /not a JSON object/);
+    expectErr('R', 400, 'plugin', /time range is empty/);
+  });
+
+  it('says what is wrong with the collector connection per refId: bad token 401, unreachable 502', async () => {
+    const bad = await queryData([q('A', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' })], ctx({ token: 'wrong' }));
+    expect(bad.A).toMatchObject({ status: 401, errorSource: 'downstream' });
+    expect(bad.A!.error).toMatch(/rejected the API token/);
+    const none = await queryData([q('A', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' })], ctx({ token: null }));
+    expect(none.A!.error).toMatch(/needs an API token/);
+    const down = await queryData([q('A', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' })], ctx({ url: deadUrl }));
+    expect(down.A).toMatchObject({ status: 502, errorSource: 'downstream' });
+    expect(down.A!.error).toContain(`cannot reach the collector at ${deadUrl} (ECONNREFUSED)`);
+    const nourl = await queryData([q('A', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' })], ctx({ jsonData: {} }));
+    expect(nourl.A!.error).toMatch(/no collector URL is configured/);
+  });
+
+  it('answers alert-rule models as saved (numbers as numbers or strings, fields subset) with one numeric series', async () => {
+    const res = await queryData([q('A', { queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: 30, fields: ['zscore'] })]);
+    const t = arrowTable(res.A!.frames[0]!);
+    expect(t.schema.fields.map((f) => f.name)).toEqual(['time', 'zscore']);
+  });
+
+  it('serves concurrent calls: 10 QueryData calls of 3 queries each in flight at once give identical answers', async () => {
+    const queries = [
+      q('A', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' }),
+      q('B', { queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' }),
+      q('C', { queryType: 'ticks', symbol: 'ETHUSDT', limit: 100 }),
+    ];
+    const one = await queryData(queries);
+
+    const all = await Promise.all(Array.from({ length: 10 }, () => queryData(queries)));
+    for (const r of all) {
+      for (const k of ['A', 'B', 'C']) {
+        expect(r[k]!.error).toBe('');
+        expect(Buffer.compare(r[k]!.frames[0]!, one[k]!.frames[0]!)).toBe(0);
+      }
+    }
+  });
+});
+
+describe('CheckHealth', () => {
+  const health = (context: ReturnType<typeof ctx>) => call<{ status: number; message: string; jsonDetails: Buffer }>(plugin.clients.diagnostics, 'CheckHealth', { pluginContext: context });
+
+  it('is OK with the collector, its token and stored data', async () => {
+    const h = await health(ctx());
+    expect(h.status).toBe(1);
+    expect(h.message).toMatch(/^connected to the collector .*; data for BTCUSDT, ETHUSDT/);
+  });
+
+  it('says in plain words what is wrong: bad token, no token, unreachable, not a collector, no URL, no data yet', async () => {
+    expect(await health(ctx({ token: 'nope' }))).toMatchObject({ status: 2, message: expect.stringMatching(/rejected the API token.*check "API token"/) });
+    expect(await health(ctx({ token: null }))).toMatchObject({ status: 2, message: expect.stringMatching(/needs an API token/) });
+    expect(await health(ctx({ url: deadUrl }))).toMatchObject({ status: 2, message: expect.stringContaining(`cannot reach the collector at ${deadUrl} (ECONNREFUSED)`) });
+    expect(await health(ctx({ jsonData: {} }))).toMatchObject({ status: 2, message: expect.stringMatching(/no collector URL/) });
+    expect(await health(ctx({ jsonData: { collectorUrl: 'collector:8080' } }))).toMatchObject({ status: 2, message: expect.stringMatching(/must start with http/) });
+    const empty = await startCollectorApi({ token: TOKEN });
+    try {
+      const h = await health(ctx({ url: empty.url }));
+      expect(h.status).toBe(2);
+      expect(h.message).toMatch(/no data yet: no ticks are stored/);
+    } finally {
+      await empty.close();
+    }
+  });
+});
+
+describe('CallResource', () => {
+  async function resource(path: string, method = 'GET') {
+    const stream = (plugin.clients.resource.CallResource as Function)({ pluginContext: ctx(), path, method, url: path, headers: {}, body: Buffer.alloc(0) });
+    const parts: { code: number; body: Buffer; headers: Record<string, { values: string[] }> }[] = [];
+    await new Promise<void>((resolve, reject) => {
+      stream.on('data', (d: (typeof parts)[number]) => parts.push(d));
+      stream.on('end', resolve);
+      stream.on('error', reject);
+    });
+    return { code: parts[0]!.code, type: parts[0]!.headers['Content-Type']?.values[0], body: JSON.parse(parts[0]!.body.toString()) };
+  }
+
+  it('lists symbols, pairs, timeframes and windows as {text, value} for editors and variables', async () => {
+    const symbols = await resource('symbols');
+    expect(symbols.code).toBe(200);
+    expect(symbols.type).toBe('application/json');
+    expect(symbols.body.map((s: { value: string }) => s.value).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    expect((await resource('pairs')).body).toEqual([{ text: 'ETHUSDT/BTCUSDT', value: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true }]);
+    expect((await resource('timeframes')).body).toEqual(['1s', '1m', '5m'].map((t) => ({ text: t, value: t })));
+    expect((await resource('windows')).body).toEqual([{ text: '30', value: '30' }]);
+    expect((await resource('defaults')).body).toMatchObject({ entryZ: 2, windows: [30] });
+  });
+
+  it('answers an unknown path 404 and a write 405', async () => {
+    expect(await resource('nothing')).toMatchObject({ code: 404, body: { error: expect.stringMatching(/no resource "nothing"/) } });
+    expect((await resource('symbols', 'POST')).code).toBe(405);
+  });
+});
+
+describe('CollectMetrics', () => {
+  it('returns the backend\'s own Prometheus metrics', async () => {
+    const r = await call<{ metrics: { prometheus: Buffer } }>(plugin.clients.diagnostics, 'CollectMetrics', { pluginContext: ctx() });
+    const text = r.metrics.prometheus.toString();
+    expect(text).toMatch(/^# HELP pairs_backend_queries_total/m);
+    expect(text).toMatch(/pairs_backend_queries_total\{query_type="analytics",outcome="ok"\} \d+/);
+    expect(text).toMatch(/pairs_backend_collector_requests_total\{endpoint="bars",outcome="200"\} \d+/);
+    expect(text).toMatch(/pairs_backend_process_resident_memory_bytes \d+/);
+  });
+});
