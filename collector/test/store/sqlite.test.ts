@@ -45,6 +45,7 @@ describe('SQLite store specifics', () => {
     expect(existsSync(path)).toBe(true);
     const db = new Database(path, { readonly: true });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('page_size', { simple: true })).toBe(8192);
     expect(db.prepare('SELECT max(version) FROM schema_version').pluck().get()).toBe(MIGRATIONS[MIGRATIONS.length - 1]!.version);
     db.close();
     // synchronous is a setting of each connection: the store reports its own.
