@@ -1,5 +1,5 @@
 /**
- * The real collector query API (collector/src/api createApi) on a real SQLite store in a temp
+ * The real collector query API (collector/src/api serveApi: REST and the /api/live push) on a real SQLite store in a temp
  * directory, on an OS-chosen loopback port, filled with a deterministic cointegrated pair:
  * BTCUSDT a random walk, ETHUSDT = 0.05·BTC + 3 + AR(1) noise, one trade per leg per second.
  * The backend under test calls it over HTTP exactly as it calls a deployed collector.
@@ -9,7 +9,7 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { createApi } from '../../../collector/src/api';
+import { serveApi } from '../../../collector/src/api/serve';
 import { parsePair, type Tick } from '../../../collector/src/domain';
 import { openSqliteStore } from '../../../collector/src/store/sqlite';
 import type { Store } from '../../../collector/src/store/store';
@@ -47,10 +47,8 @@ export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string }
   const dir = mkdtempSync(join(tmpdir(), 'pairs-backend-test-'));
   const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
   if (opts.ticks && opts.ticks.length > 0) await store.insertTicks(opts.ticks);
-  const app = createApi({ store, pairs: [parsePair('ETHUSDT/BTCUSDT')], windows: [30], token: opts.token ?? null });
-  const server = await new Promise<Server>((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
-  });
+  const served = await serveApi({ store, pairs: [parsePair('ETHUSDT/BTCUSDT')], windows: [30], token: opts.token ?? null }, '127.0.0.1', 0);
+  const server: Server = served.server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
@@ -62,7 +60,7 @@ export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string }
     },
     async close() {
       server.closeAllConnections();
-      await new Promise((r) => server.close(r));
+      await served.close();
       await store.close();
       rmSync(dir, { recursive: true, force: true });
     },

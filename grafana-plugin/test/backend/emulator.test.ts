@@ -1,0 +1,177 @@
+/**
+ * The Grafana emulator's HTTP endpoints (what the frontend calls) and Grafana Live through the
+ * Stream service, end to end: emulator -> built plugin executable -> real collector API
+ * (REST and its /api/live WebSocket push) on a real SQLite store.
+ */
+import WebSocket from 'ws';
+import type { AnalyticsResponse, BarsResponse, LiveUpdate } from '../../../collector/src/api/types';
+import { call, Emulator, startEmulator } from '../emulator';
+import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
+import { HOUR, PLUGIN_DIR, T0 } from './helpers';
+import { parseExact } from './exactJson';
+
+const TOKEN = 'emulator-token';
+let api: CollectorApi;
+let emu: Emulator;
+
+beforeAll(async () => {
+  api = await startCollectorApi({ ticks: pairTicks(T0, 7200), token: TOKEN });
+  emu = await startEmulator({ pluginDir: PLUGIN_DIR, dataSource: { uid: 'pairs', jsonData: { collectorUrl: api.url }, secureJsonData: { apiToken: TOKEN } } });
+}, 60_000);
+
+afterAll(async () => {
+  await emu?.stop();
+  await api?.close();
+});
+
+async function post(path: string, body: unknown) {
+  const r = await fetch(emu.url + path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: r.status, text: await r.text() };
+}
+
+describe('emulated Grafana HTTP API', () => {
+  it('POST /api/ds/query answers Grafana frame JSON with the collector\'s numbers', async () => {
+    // The request DataSourceWithBackend sends: the query model spread flat, from/to as strings.
+    const ds = { type: 'quant-pairs-datasource', uid: 'pairs' };
+    const r = await post('/api/ds/query?ds_type=quant-pairs-datasource', {
+      queries: [
+        { refId: 'A', datasource: ds, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '5m', intervalMs: 300000, maxDataPoints: 800 },
+        { refId: 'B', datasource: ds, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '5m', window: '10', intervalMs: 300000, maxDataPoints: 800 },
+      ],
+      from: String(T0),
+      to: String(T0 + 2 * HOUR),
+    });
+    expect(r.status).toBe(200);
+    const body = parseExact(r.text) as { results: Record<string, { status: bigint; frames: { schema: any; data: { values: unknown[][] } }[] }> };
+    const a = body.results.A!.frames[0]!;
+    expect(a.schema.refId).toBe('A');
+    expect(a.schema.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual(['time:time', 'open:number', 'high:number', 'low:number', 'close:number', 'volume:number', 'trades:number', 'vwap:number']);
+    const bars: BarsResponse = await api.get(`/api/bars?symbol=BTCUSDT&tf=5m&from=${T0}&to=${T0 + 2 * HOUR}`);
+    expect(a.data.values[0]).toEqual(bars.bars.map((b) => BigInt(b.start)));
+    const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
+    expect(a.data.values[4]!.map(num)).toEqual(bars.bars.map((b) => b.close));
+    const an: AnalyticsResponse = await api.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=5m&window=10&from=${T0}&to=${T0 + 2 * HOUR}&maxDataPoints=800`);
+    const b = body.results.B!.frames[0]!;
+    expect(b.data.values[5]!.map(num)).toEqual(an.series.zscore);
+    expect(b.schema.fields[5]).toMatchObject({ name: 'zscore', type: 'number', typeInfo: { frame: 'float64', nullable: true } });
+  });
+
+  it('POST /api/ds/query with a bad query: HTTP 400 and the error in that refId only', async () => {
+    const r = await post('/api/ds/query', {
+      queries: [
+        { refId: 'OK', queryType: 'bars', symbol: 'BTCUSDT', timeframe: '5m' },
+        { refId: 'BAD', queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: 'ten' },
+      ],
+      from: String(T0),
+      to: String(T0 + HOUR),
+    });
+    expect(r.status).toBe(400);
+    const body = JSON.parse(r.text);
+    expect(body.results.OK.status).toBe(200);
+    expect(body.results.OK.frames).toHaveLength(1);
+    expect(body.results.BAD).toMatchObject({ status: 400, errorSource: 'plugin', error: expect.stringContaining('window must be a whole number'), frames: [] });
+  });
+
+  it('GET /api/datasources/uid/:uid/health says OK, and hides nothing it should not', async () => {
+    const r = await fetch(`${emu.url}/api/datasources/uid/pairs/health`);
+    expect(r.status).toBe(200);
+    const body = await r.json();
+    expect(body.status).toBe('OK');
+    expect(body.message).toContain('connected to the collector');
+    const ds = await (await fetch(`${emu.url}/api/datasources/uid/pairs`)).json();
+    expect(ds.secureJsonFields).toEqual({ apiToken: true });
+    expect(JSON.stringify(ds)).not.toContain(TOKEN);
+  });
+
+  it('GET /api/datasources/uid/:uid/health with a wrong token: 400 and the reason', async () => {
+    emu.updateDataSource({ secureJsonData: { apiToken: 'wrong' } });
+    try {
+      const r = await fetch(`${emu.url}/api/datasources/uid/pairs/health`);
+      expect(r.status).toBe(400);
+      expect((await r.json()).message).toMatch(/rejected the API token/);
+    } finally {
+      emu.updateDataSource({ secureJsonData: { apiToken: TOKEN } });
+    }
+  });
+
+  it('GET /api/datasources/uid/:uid/resources/* reaches CallResource', async () => {
+    const r = await fetch(`${emu.url}/api/datasources/uid/pairs/resources/pairs`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('application/json');
+    expect(await r.json()).toEqual([{ text: 'ETHUSDT/BTCUSDT', value: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true }]);
+    expect((await fetch(`${emu.url}/api/datasources/uid/pairs/resources/nope`)).status).toBe(404);
+  });
+
+  it('GET /metrics/plugins/quant-pairs-datasource gives the backend\'s metrics', async () => {
+    const text = await (await fetch(`${emu.url}/metrics/plugins/quant-pairs-datasource`)).text();
+    expect(text).toContain('pairs_backend_queries_total');
+  });
+});
+
+describe('Grafana Live through the Stream service', () => {
+  it('refuses a channel path outside the grammar (NOT_FOUND) and read-only publishing', async () => {
+    await expect(emu.subscribe('pair/ETHUSDT/BTCUSDT/1m/100')).rejects.toMatchObject({ status: 1 });
+    await expect(emu.subscribe('ticks/btcusdt')).rejects.toMatchObject({ status: 1 });
+    await expect(emu.subscribe('pair/ETHUSDT-BTCUSDT/1m/1')).rejects.toMatchObject({ status: 1 });
+    const pub = await call<{ status: number }>(emu.grpc.stream, 'PublishStream', { pluginContext: emu.pluginContext(), path: 'ticks/BTCUSDT', data: Buffer.from('{}') });
+    expect(pub.status).toBe(2); // PERMISSION_DENIED
+  });
+
+  it('pushes the latest trade of a symbol and the latest analytics of a pair from the collector\'s live push', async () => {
+    // A direct client of the collector's push, to compare with what arrives through the plugin.
+    const direct = new WebSocket(api.url.replace('http', 'ws') + '/api/live', { headers: { authorization: `Bearer ${TOKEN}` } });
+    const updates: LiveUpdate[] = [];
+    direct.on('message', (m) => {
+      const msg = JSON.parse(String(m));
+      if (msg.type === 'update') updates.push(msg);
+    });
+    await new Promise((r) => direct.on('open', r));
+    direct.send(JSON.stringify({ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 30 }] }));
+    const ticksSub = await emu.subscribe('ticks/BTCUSDT');
+    const pairSub = await emu.subscribe('pair/ETHUSDT-BTCUSDT/1m/30');
+    try {
+      // Initial data: the schema of the channel (same columns as the matching query), no rows.
+      expect(ticksSub.packets[0]).toMatchObject({ schema: { fields: [{ name: 'time' }, { name: 'price' }, { name: 'qty' }] }, data: { values: [[], [], []] } });
+      expect((pairSub.packets[0] as any).schema.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'signal', 'correlation']);
+      // New trades arrive at the collector.
+      const now = Date.now();
+      await api.store.insertTicks([
+        { symbol: 'BTCUSDT', id: 900_001, ts: now, price: 61234.5, qty: 0.5, isBuyerMaker: false },
+        { symbol: 'ETHUSDT', id: 900_001, ts: now, price: 3070.25, qty: 1, isBuyerMaker: true },
+      ]);
+      const deadline = Date.now() + 8000;
+      while ((ticksSub.packets.length < 2 || pairSub.packets.length < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const hit = ticksSub.packets.slice(1).find((p: any) => p.data.values[1][0] === 61234.5) as any;
+      expect(hit).toBeDefined();
+      expect(hit.data.values[0]).toEqual([now]);
+      // Later packets carry data only; the first one after the initial data carries the schema.
+      expect((ticksSub.packets[1] as any).schema).toBeDefined();
+      // The row equals the point the collector pushes to a direct client for the same data: wait
+      // until both have an update after the insert and the data is quiet, then compare the last ones.
+      while (updates.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1200));
+      const p = pairSub.packets[pairSub.packets.length - 1] as any;
+      const same = updates[updates.length - 1]!;
+      expect(p.data.values).toHaveLength(8);
+      const pt = same!.analytics[0]!.point!;
+      const code = { LONG: 1, NEUTRAL: 0, SHORT: -1 };
+      expect(p.data.values.slice(1).map((v: unknown[]) => v[0])).toEqual([pt.beta, pt.alpha, pt.spread, (pt as { spreadMean?: number | null }).spreadMean ?? null, pt.zscore, pt.signal === null ? null : code[pt.signal], pt.correlation]);
+      expect(pt.zscore).not.toBeNull();
+    } finally {
+      direct.close();
+      ticksSub.close();
+      pairSub.close();
+    }
+  });
+
+  it('serves Live as Server-Sent Events at /api/live/ds/:uid/<path>', async () => {
+    const ac = new AbortController();
+    const r = await fetch(`${emu.url}/api/live/ds/pairs/ticks/ETHUSDT`, { signal: ac.signal });
+    expect(r.headers.get('content-type')).toBe('text/event-stream');
+    const reader = r.body!.getReader();
+    const { value } = await reader.read();
+    const first = JSON.parse(Buffer.from(value!).toString().replace(/^data: /, '').trim());
+    expect(first.schema.name).toBe('ETHUSDT');
+    ac.abort();
+  });
+});
