@@ -70,5 +70,7 @@ describe('DataSource', () => {
 
   it('offers the dashboard variables as $names', () => {
     expect(ds().variableNames()).toEqual(['$pair', '$tf', '$window']);
+    // Only variables whose current value fits the field: SOLUSDT/ETHUSDT is a pair, 5m is not.
+    expect(ds().variableNames((v) => v.includes('/'))).toEqual(['$pair']);
   });
 });

@@ -71,10 +71,17 @@ export class DataSource extends DataSourceWithBackend<PairsQuery, PairsDataSourc
     return interpolateQuery(migrateQuery(query), (text) => tpl.replace(text, scopedVars));
   }
 
-  /** Names of the dashboard's template variables, as `$name`, for the editors' selects. */
-  variableNames(): string[] {
+  /**
+   * Names of the dashboard's template variables, as `$name`, for the editors' lists; with
+   * `fits`, only those whose current value fits the field (a pair variable for the pair…).
+   */
+  variableNames(fits?: (value: string) => boolean): string[] {
     try {
-      return this.templateSrv.getVariables().map((v) => `$${v.name}`);
+      const tpl = this.templateSrv;
+      return tpl
+        .getVariables()
+        .map((v) => `$${v.name}`)
+        .filter((name) => !fits || fits(tpl.replace(name)));
     } catch {
       return [];
     }

@@ -5,7 +5,7 @@ import React, { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 
 import type { DataSource } from '../datasource';
 import { migrateQuery } from '../migrate';
-import { withQueryType } from '../query';
+import { splitPair, withQueryType } from '../query';
 import { TIMEFRAMES, isPairQuery, type PairsDataSourceOptions, type PairsQuery, type QueryType } from '../types';
 import { validateQuery } from '../validate';
 import { useResource } from './useResource';
@@ -27,7 +27,7 @@ function options(values: string[], variables: string[], current: string | undefi
   if (current && !all.includes(current)) {
     all.push(current);
   }
-  return all.map((v) => ({ value: v, label: v, description: v.startsWith('$') ? 'template variable' : undefined }));
+  return all.map((v) => ({ value: v, label: v }));
 }
 
 /** A text field edited locally and committed on blur, so typing does not run a query per key. */
@@ -46,7 +46,9 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
   const styles = useStyles2(getStyles);
   const query = useMemo(() => migrateQuery(saved), [saved]);
   const problems = useMemo(() => validateQuery(query), [query]);
-  const variables = useMemo(() => datasource.variableNames(), [datasource]);
+  const pairVariables = useMemo(() => datasource.variableNames((v) => splitPair(v) !== undefined), [datasource]);
+  const symbolVariables = useMemo(() => datasource.variableNames((v) => /^(?=.*[A-Za-z])[A-Za-z0-9]{2,30}$/.test(v)), [datasource]);
+  const timeframeVariables = useMemo(() => datasource.variableNames((v) => (TIMEFRAMES as readonly string[]).includes(v)), [datasource]);
   const pairQuery = isPairQuery(query);
   const pairs = useResource(datasource, 'pairs', pairQuery);
   const symbols = useResource(datasource, 'symbols', !pairQuery);
@@ -92,7 +94,7 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
     }
   };
 
-  const timeframes = [...TIMEFRAMES, ...variables.filter((v) => /tf|timeframe|interval/i.test(v))];
+  const timeframes = [...TIMEFRAMES, ...timeframeVariables];
   const timeframeField = (
     <InlineField label="Timeframe" labelWidth={LABEL_WIDTH} invalid={!!problems.timeframe} error={problems.timeframe}>
       <RadioButtonGroup
@@ -131,11 +133,11 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
             >
               <Combobox
                 id={`pairs-pair-${query.refId}`}
-                width={28}
+                width={24}
                 loading={pairs.loading}
                 createCustomValue
                 placeholder="ETHUSDT/BTCUSDT"
-                options={options(pairs.values, variables, q.pair as string)}
+                options={options(pairs.values, pairVariables, q.pair as string)}
                 value={(q.pair as string) || null}
                 onChange={(o) => commit(set('pair', o.value))}
               />
@@ -172,7 +174,7 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
                 loading={symbols.loading}
                 createCustomValue
                 placeholder="BTCUSDT"
-                options={options(symbols.values, variables, q.symbol as string)}
+                options={options(symbols.values, symbolVariables, q.symbol as string)}
                 value={(q.symbol as string) || null}
                 onChange={(o) => commit(set('symbol', o.value))}
               />

@@ -1,0 +1,169 @@
+/**
+ * The editors of the built dist/module.js in headless Chromium (Debian's /usr/bin/chromium via
+ * playwright-core), inside @grafana/ui's ThemeContext with Grafana's dark theme: a person's
+ * clicks go through a query (type, pair, timeframe, window, live) and the query model shown
+ * under the editor changes with each. Screenshots go to test-output/screenshots/ for a person
+ * to look at.
+ */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+import { HARNESS_DIR } from './globalSetup';
+import { optionalMissing, startServer, type TestServer } from './server';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+
+// The collector's /api/pairs and /api/symbols bodies (collector/src/api/types.ts), as the
+// backend's CallResource passes them on.
+const RESOURCES = {
+  pairs: {
+    pairs: [
+      { pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true, stored: true },
+      { pair: 'SOLUSDT/ETHUSDT', y: 'SOLUSDT', x: 'ETHUSDT', configured: true, stored: true },
+      { pair: 'BNBUSDT/BTCUSDT', y: 'BNBUSDT', x: 'BTCUSDT', configured: false, stored: true },
+    ],
+    timeframes: ['1s', '1m', '5m'],
+    windows: [100, 500],
+    entryZ: 2,
+    exitZ: null,
+  },
+  symbols: { symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT'].map((symbol) => ({ symbol, configured: true, ticks: 1, firstTs: 1, lastTs: 2 })) },
+};
+
+let server: TestServer;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+const pageErrors: string[] = [];
+const missing: string[] = [];
+
+beforeAll(async () => {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  server = await startServer({ harnessDir: HARNESS_DIR, distDir: path.join(ROOT, 'dist'), resources: RESOURCES });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pairs-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 960, height: 1000 },
+    deviceScaleFactor: 1,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => pageErrors.push(String(e.stack ?? e)));
+  page.on('response', (r) => {
+    const u = new URL(r.url());
+    if (r.status() >= 400 && !optionalMissing(u.pathname)) {
+      missing.push(`${r.status()} ${u.pathname}`);
+    }
+  });
+  page.on('console', (m) => {
+    // Failed requests are checked by URL above (fonts may be missing on purpose).
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) {
+      pageErrors.push(m.text());
+    }
+  });
+  await page.goto(server.url + '/');
+  await page.getByTestId('pairs-query-editor').waitFor({ timeout: 30000 });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) {
+    fs.rmSync(profile, { recursive: true, force: true });
+  }
+});
+
+async function model(p: Page): Promise<Record<string, unknown>> {
+  return JSON.parse((await p.getByTestId('query-json').textContent()) ?? '{}');
+}
+
+describe('editors from dist/module.js in Chromium', () => {
+  it('loads module.js through the AMD externals and renders both editors in the dark theme', async () => {
+    expect(server.requests).toContain('GET /public/plugins/quant-pairs-datasource/module.js');
+    // Grafana's dark theme paints the page with background.canvas (#111217 in @grafana/data 13).
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(17, 18, 23)');
+    await page.getByTestId('pairs-config-editor').waitFor();
+    // The new query is the data source's default query, as Grafana starts a panel.
+    expect(await model(page)).toEqual({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
+    await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-default.png') });
+  });
+
+  it('clicks through a query and sees the query model change', async () => {
+    await page.getByRole('radio', { name: 'Stats' }).click();
+    expect(await model(page)).toMatchObject({ queryType: 'stats', pair: 'ETHUSDT/BTCUSDT' });
+
+    // The pair list comes from the backend resource.
+    const pair = page.getByLabel('Pair');
+    await pair.click();
+    const option = page.getByRole('option', { name: /SOLUSDT\/ETHUSDT/ });
+    await option.waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'query-editor-pair-menu.png') });
+    await option.click();
+    expect(await model(page)).toMatchObject({ queryType: 'stats', pair: 'SOLUSDT/ETHUSDT' });
+    expect(server.requests).toContain('GET /api/datasources/uid/pairs/resources/pairs');
+
+    await page.getByRole('radio', { name: '5m', exact: true }).click();
+    expect(await model(page)).toMatchObject({ timeframe: '5m' });
+
+    const windowInput = page.getByLabel('Window');
+    await windowInput.fill('250');
+    await windowInput.blur();
+    expect(await model(page)).toMatchObject({ window: '250' });
+
+    await page.getByLabel('Live').click({ force: true });
+    expect(await model(page)).toEqual({
+      refId: 'A',
+      version: 1,
+      queryType: 'stats',
+      pair: 'SOLUSDT/ETHUSDT',
+      timeframe: '5m',
+      window: '250',
+      entryZ: 2,
+      live: true,
+    });
+    expect(Number(await page.getByTestId('runs').textContent())).toBeGreaterThanOrEqual(5);
+    await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-filled.png') });
+  });
+
+  it('shows an invalid window under the field and does not run it', async () => {
+    const runs = Number(await page.getByTestId('runs').textContent());
+    const windowInput = page.getByLabel('Window');
+    await windowInput.fill('1');
+    await windowInput.blur();
+    await page.getByText('the window must be a whole number of bars from 2 to 10000').waitFor();
+    expect(Number(await page.getByTestId('runs').textContent())).toBe(runs);
+    await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-invalid-window.png') });
+    await windowInput.fill('250');
+    await windowInput.blur();
+  });
+
+  it('switches to bars with the pair’s Y leg as the symbol', async () => {
+    await page.getByRole('radio', { name: 'Bars' }).click();
+    expect(await model(page)).toEqual({ refId: 'A', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '5m', live: true });
+    await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-bars.png') });
+  });
+
+  it('edits the settings: collector URL in jsonData, token as a secure field', async () => {
+    const url = page.getByLabel(/Collector URL/);
+    await url.fill('http://127.0.0.1:8080');
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await page.getByLabel(/API token/).fill('s3cret');
+    const options = JSON.parse((await page.getByTestId('options-json').textContent()) ?? '{}');
+    expect(options).toEqual({
+      jsonData: { collectorUrl: 'http://127.0.0.1:8080' },
+      secureJsonData: { apiToken: 's3cret' },
+      secureJsonFields: { apiToken: false },
+    });
+    await page.getByTestId('config-section').screenshot({ path: path.join(SHOTS, 'config-editor.png') });
+    await page.screenshot({ path: path.join(SHOTS, 'page.png'), fullPage: true });
+  });
+
+  it('had no errors in the page (a mutation of the frozen props would be one)', () => {
+    expect({ pageErrors, missing }).toEqual({ pageErrors: [], missing: [] });
+  });
+});
