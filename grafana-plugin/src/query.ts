@@ -91,7 +91,7 @@ const NOT_INTERPOLATED = new Set(['refId', 'key', 'queryType', 'datasource', 've
  * kept as they are; a numeric field saved as text (e.g. `entryZ: "$entry"`) is turned into a
  * number once interpolated, if it reads as one.
  */
-export function interpolateQuery(q: PairsQuery, replace: (text: string) => string): PairsQuery {
+export function interpolateQuery<Q extends PairsQuery>(q: Q, replace: (text: string) => string): Q {
   const out: Record<string, unknown> = {};
   let changed = false;
   for (const [k, v] of Object.entries(q)) {
@@ -113,7 +113,7 @@ export function interpolateQuery(q: PairsQuery, replace: (text: string) => strin
       out[k] = v;
     }
   }
-  return changed ? (out as unknown as PairsQuery) : q;
+  return changed ? (out as unknown as Q) : q;
 }
 
 /** Does the text contain a Grafana template variable (`$v`, `${v}`, `${v:fmt}` or `[[v]]`)? */
