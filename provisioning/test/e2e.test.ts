@@ -29,6 +29,7 @@ import { startFakeBinance, type FakeBinance } from '../../collector/test/fake-bi
 import { until } from '../../collector/test/ingest/until';
 import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
+import { resourceValues } from '../../grafana-plugin/src/resources';
 import type { PairsQuery } from '../../grafana-plugin/src/types';
 import { validateQuery } from '../../grafana-plugin/src/validate';
 import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
@@ -37,6 +38,7 @@ import { METRICS } from '../src/dashboards/ingestHealth';
 import { STAT_FIELDS } from '../src/dashboards/pairOverview';
 import { DATASOURCE_UID, DEFAULT_PAIRS } from '../src/settings';
 import { dashboards, expandEnv, readYaml, type DashboardJson } from './files';
+import { regexOptions } from './variables';
 
 const TOKEN = 'e2e-token';
 const PLUGIN_DIR = join(__dirname, '..', '..', 'grafana-plugin', 'dist');
@@ -141,16 +143,27 @@ async function dsQuery(query: Record<string, unknown>, fromMs: number, toMs: num
   return { http: r.status, result: body.results[String(query.refId)]! };
 }
 
-/** Grafana's interpolation of `$name` / `${name}` with the dashboard's current values. */
-function interpolator(dash: DashboardJson): (s: string) => string {
+/**
+ * The dashboard's variables as Grafana resolves them: `pair` is the given option of our data
+ * source's pairs list, y and x come from the same list through their regexes, the others are
+ * their current values.
+ */
+function variablesFor(dash: DashboardJson, pair: string, pairs: readonly string[]): Map<string, string> {
   const values = new Map<string, string>();
-  const replace = (s: string): string => s.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (m, a?: string, b?: string) => values.get(a ?? b ?? '') ?? m);
-  for (const v of dash.templating.list ?? []) {
-    // A custom variable's query is interpolated too (pair = ${y}/${x}); current is what it shows.
-    values.set(v.name, v.type === 'custom' && v.query.includes('$') ? replace(v.query) : (v.current?.value ?? ''));
+  for (const v of dash.templating.list as any[]) {
+    if (v.name === 'pair') values.set('pair', pair);
+    else if (v.type === 'query' && v.regex) {
+      const options = regexOptions(v.regex, { pair }, pairs);
+      expect({ variable: v.name, options: options.length }).toEqual({ variable: v.name, options: 1 });
+      values.set(v.name, options[0]!);
+    } else values.set(v.name, v.current?.value ?? '');
   }
-  return (s) => replace(s);
+  return values;
 }
+
+/** Grafana's replacement of `$name` / `${name}` / `${name:format}` (single values). */
+const replacer = (values: Map<string, string>) => (s: string) =>
+  s.replace(/\$\{(\w+)(?::\w+)?\}|\$(\w+)/g, (m, a?: string, b?: string) => values.get(a ?? b ?? '') ?? m);
 
 const rowsOf = (f: FrameJson) => f.data.values[0]?.length ?? 0;
 const numericFields = (f: FrameJson) => f.schema.fields.filter((x) => x.type === 'number');
@@ -162,12 +175,21 @@ const ourTargets = (dash: DashboardJson) => [
   ...(dash.annotations.list ?? []).filter((a) => a.datasource?.uid === DATASOURCE_UID).map((a) => ({ panel: { title: `annotation ${a.name}`, type: 'annotation', transformations: [] } as any, target: a.target! })),
 ];
 
-describe('pair overview through the emulator', () => {
-  const interpolate = interpolator(pairOverview);
+describe.each(DEFAULT_PAIRS)('pair overview through the emulator, pair %s', (pair) => {
   const cases = ourTargets(pairOverview).map(({ panel, target }) => [panel.title as string, panel, target] as const);
+  let interpolate: (s: string) => string;
 
-  it('interpolates to the first configured pair', () => {
-    expect(interpolate('$pair|$y|$x|$timeframe|$window')).toBe(`${DEFAULT_PAIRS[0]}|ETHUSDT|BTCUSDT|1m|100`);
+  beforeAll(async () => {
+    // The pairs list as the frontend's variable support gets it: CallResource, resourceValues.
+    const r = await fetch(`${emu.url}/api/datasources/uid/${DATASOURCE_UID}/resources/pairs`);
+    expect(r.status).toBe(200);
+    const pairs = resourceValues('pairs', await r.json());
+    expect(pairs).toEqual(expect.arrayContaining(DEFAULT_PAIRS));
+    interpolate = replacer(variablesFor(pairOverview, pair, pairs));
+  });
+
+  it('resolves the legs of the pair', () => {
+    expect(interpolate('$pair|$y|$x|$timeframe|$window')).toBe(`${pair}|${pair.replace('/', '|')}|1m|100`);
   });
 
   it.each(cases)('%s: the raw target needs Grafana to interpolate it, the interpolated one parses', (_title, _panel, target) => {

@@ -10,6 +10,7 @@ import { validateQuery } from '../../grafana-plugin/src/validate';
 import type { PairsQuery } from '../../grafana-plugin/src/types';
 import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { dashboards, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
+import { regexOptions } from './variables';
 
 const datasources = readYaml('datasources/datasources.yaml');
 const rules = readYaml('alerting/rules.yaml');
@@ -109,12 +110,20 @@ describe('pair overview', () => {
   const byType = (t: string) => dash.panels.filter((p) => p.type === t);
   const targetsOf = (p: Panel) => p.targets ?? [];
 
-  it('has the variables pair, timeframe and window, and pair is built from the legs', () => {
-    const names = dash.templating.list.map((v) => v.name);
-    expect(names).toEqual(expect.arrayContaining(['pair', 'timeframe', 'window', 'y', 'x']));
-    const pair = dash.templating.list.find((v) => v.name === 'pair')!;
-    expect(pair.query).toBe('${y}/${x}');
-    expect(dash.templating.list.find((v) => v.name === 'timeframe')!.query.split(',')).toEqual([...TIMEFRAMES]);
+  it('has the variables pair, timeframe and window; pair lists our data source pairs', () => {
+    const vars = dash.templating.list as any[];
+    expect(vars.map((v) => v.name)).toEqual(expect.arrayContaining(['pair', 'timeframe', 'window', 'y', 'x']));
+    const pair = vars.find((v) => v.name === 'pair');
+    expect(pair).toMatchObject({ type: 'query', datasource: { uid: DATASOURCE_UID }, query: { kind: 'pairs', version: QUERY_MODEL_VERSION } });
+    expect(vars.find((v) => v.name === 'timeframe').query.split(',')).toEqual([...TIMEFRAMES]);
+  });
+
+  it.each(DEFAULT_PAIRS)('y and x are the legs of the chosen pair %s (Grafana regex semantics)', (chosen) => {
+    const vars = dash.templating.list as any[];
+    const [y, x] = chosen.split('/');
+    const list = [...DEFAULT_PAIRS, 'ETHUSDT/SOLUSDT', `X${chosen}`];
+    expect(regexOptions(vars.find((v) => v.name === 'y').regex, { pair: chosen }, list)).toEqual([y]);
+    expect(regexOptions(vars.find((v) => v.name === 'x').regex, { pair: chosen }, list)).toEqual([x]);
   });
 
   it('streams live', () => {

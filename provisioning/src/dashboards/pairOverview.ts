@@ -11,9 +11,9 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, TIMEFRAMES } from '../../../grafana-plugin/src/types';
+import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, TIMEFRAMES, type PairsVariableQuery } from '../../../grafana-plugin/src/types';
 import { analytics, bars, signals, stats } from '../queries';
-import { PAIRS_DS, type GenerateOptions } from '../settings';
+import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 
 export const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
 
@@ -39,6 +39,25 @@ const SIGNAL_CODES = [
   ['0', 'NEUTRAL', 'text'],
   ['-1', 'SHORT', 'red'],
 ] as const;
+
+/**
+ * Regexes that pick a leg out of the pairs list: only the entry equal to $pair matches (the
+ * lookahead), and the capture group is the leg (Grafana uses the first group as the value).
+ */
+export const LEG_REGEX = {
+  y: '/^(?=${pair:regex}$)([A-Z0-9]+)\\//',
+  x: '/^(?=${pair:regex}$)[A-Z0-9]+\\/([A-Z0-9]+)$/',
+} as const;
+
+/** A variable listing our data source's pairs (frontend variable support, kind "pairs"). */
+function pairsVariable(name: string): dashboard.QueryVariableBuilder {
+  const query: PairsVariableQuery = { refId: `var-${name}`, version: MODEL_VERSION, kind: 'pairs' };
+  return new dashboard.QueryVariableBuilder(name)
+    .datasource({ ...PAIRS_DS })
+    .query(query as unknown as Record<string, unknown>)
+    .refresh(dashboard.VariableRefresh.OnDashboardLoad)
+    .sort(dashboard.VariableSort.Disabled);
+}
 
 /** Windows offered in the picker (the collector's defaults and common choices); any whole number >= 2 can be typed. */
 const WINDOWS = ['30', '60', DEFAULT_WINDOW, '200', '500'];
@@ -75,11 +94,8 @@ function statPanel(title: string, field: string, w: number, build: (p: stat.Pane
 }
 
 export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder {
-  const legs = opts.pairs.map((p) => p.split('/') as [string, string]);
-  const [y, x] = legs[0]!;
-  const unique = (xs: string[]) => [...new Set(xs)];
-  const ySymbols = unique([...legs.map((l) => l[0]), ...legs.map((l) => l[1])]);
-  const xSymbols = unique([...legs.map((l) => l[1]), ...legs.map((l) => l[0])]);
+  const first = opts.pairs[0]!;
+  const [y, x] = first.split('/') as [string, string];
   const z = DEFAULT_ENTRY_Z;
 
   return (
@@ -93,32 +109,17 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
       .refresh('')
       .liveNow(true)
       .timezone('utc')
-      // The pair is chosen leg by leg, so that the candlesticks of both legs can use them:
-      // Grafana has no variable that splits "ETHUSDT/BTCUSDT", but a custom variable's query
-      // is interpolated, so `pair` is built from `y` and `x`.
+      // The pair comes from our data source (the collector's configured and stored pairs);
+      // its legs, for the candlesticks, are the same list filtered to the chosen pair with a
+      // regex whose capture group is the leg (Grafana interpolates ${pair:regex} into it).
       .withVariable(
-        new dashboard.CustomVariableBuilder('y')
-          .label('Pair: y')
-          .description('The leg regressed on x. Pick from the configured symbols or type any stored one.')
-          .values(ySymbols.join(','))
-          .current({ text: y, value: y })
-          .allowCustomValue(true),
+        pairsVariable('pair')
+          .label('Pair (y/x)')
+          .description('y/x: the spread is y - (alpha + beta x); x is the hedge leg. Pairs the collector is configured with or has both legs of.')
+          .current({ text: first, value: first }),
       )
-      .withVariable(
-        new dashboard.CustomVariableBuilder('x')
-          .label('x (hedge leg)')
-          .description('The hedge leg: the spread is y - (alpha + beta x).')
-          .values(xSymbols.join(','))
-          .current({ text: x, value: x })
-          .allowCustomValue(true),
-      )
-      .withVariable(
-        new dashboard.CustomVariableBuilder('pair')
-          .label('Pair')
-          .hide(dashboard.VariableHide.HideVariable)
-          .values('${y}/${x}')
-          .current({ text: `${y}/${x}`, value: `${y}/${x}` }),
-      )
+      .withVariable(pairsVariable('y').label('y leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.y).current({ text: y, value: y }))
+      .withVariable(pairsVariable('x').label('x leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.x).current({ text: x, value: x }))
       .withVariable(
         new dashboard.CustomVariableBuilder('timeframe')
           .label('Timeframe')
