@@ -13,10 +13,14 @@ describe('generated files', () => {
     }
   });
 
-  it('PAIRS adds a rule and a picker entry per pair', () => {
-    const files = generate(optionsFromEnv({ PAIRS: 'ETHUSDT/BTCUSDT, bnbusdt/btcusdt' }));
-    expect(files.get('alerting/rules.yaml')).toContain('uid: z-bnbusdt-btcusdt');
-    expect(files.get('dashboards/json/pair-overview.json')).toContain('"query": "ETHUSDT,BNBUSDT,BTCUSDT"');
+  it('PAIRS gives a rule per pair; the first is the dashboard default', () => {
+    const files = generate(optionsFromEnv({ PAIRS: 'bnbusdt/btcusdt, ETHUSDT/BTCUSDT' }));
+    const rules = files.get('alerting/rules.yaml')!;
+    expect(rules).toContain('uid: z-bnbusdt-btcusdt');
+    expect(rules).toContain('uid: z-ethusdt-btcusdt');
+    const dash = JSON.parse(files.get('dashboards/json/pair-overview.json')!);
+    const current = Object.fromEntries(dash.templating.list.map((v: any) => [v.name, v.current.value]));
+    expect(current).toMatchObject({ pair: 'BNBUSDT/BTCUSDT', y: 'BNBUSDT', x: 'BTCUSDT' });
   });
 
   it('ALERT_Z changes the threshold of every rule', () => {
