@@ -23,9 +23,13 @@ describe('generated files', () => {
     expect(current).toMatchObject({ pair: 'BNBUSDT/BTCUSDT', y: 'BNBUSDT', x: 'BTCUSDT' });
   });
 
-  it('ALERT_Z changes the threshold of every rule', () => {
-    const rules = generate(optionsFromEnv({ ALERT_Z: '2.5' })).get('alerting/rules.yaml')!;
-    expect(rules.match(/- -2\.5\n\s+- 2\.5\n/g)).toHaveLength(2);
+  it('ALERT_Z changes the threshold of every rule, and the bands and signals of the dashboard', () => {
+    const files = generate(optionsFromEnv({ ALERT_Z: '2.5' }));
+    expect(files.get('alerting/rules.yaml')!.match(/- -2\.5\n\s+- 2\.5\n/g)).toHaveLength(2);
+    const dash = JSON.parse(files.get('dashboards/json/pair-overview.json')!);
+    const zPanel = dash.panels.find((p: any) => p.type === 'timeseries' && p.targets[0].fields?.includes('zscore'));
+    expect(zPanel.fieldConfig.defaults.thresholds.steps.map((s: any) => s.value)).toEqual([null, -2.5, 2.5]);
+    for (const p of dash.panels) for (const t of p.targets) if (t.pair) expect(t.entryZ).toBe(2.5);
   });
 
   it.each([

@@ -11,7 +11,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, TIMEFRAMES, type PairsVariableQuery } from '../../../grafana-plugin/src/types';
+import { DEFAULT_WINDOW, TIMEFRAMES, type PairsVariableQuery } from '../../../grafana-plugin/src/types';
 import { analytics, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 
@@ -74,14 +74,12 @@ const signalMappings = (): dashboard.ValueMapping[] => [
   },
 ];
 
-/** The pair's analytics in this dashboard's variables. */
-const pairQuery = { pair: '$pair', timeframe: '$timeframe', window: '$window', live: true } as const;
 
-function statPanel(title: string, field: string, w: number, build: (p: stat.PanelBuilder) => stat.PanelBuilder): stat.PanelBuilder {
+function statPanel(query: Parameters<typeof stats>[1], title: string, field: string, w: number, build: (p: stat.PanelBuilder) => stat.PanelBuilder): stat.PanelBuilder {
   const p = new stat.PanelBuilder()
     .title(title)
     .datasource({ ...PAIRS_DS })
-    .withTarget(stats('A', pairQuery))
+    .withTarget(stats('A', query))
     .withTransformation({ id: 'filterFieldsByName', options: { include: { names: ['time', field] } } })
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .colorMode(common.BigValueColorMode.Background)
@@ -96,7 +94,10 @@ function statPanel(title: string, field: string, w: number, build: (p: stat.Pane
 export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder {
   const first = opts.pairs[0]!;
   const [y, x] = first.split('/') as [string, string];
-  const z = DEFAULT_ENTRY_Z;
+  // One threshold for the bands, the signals the panels show, and the alert rules (ALERT_Z).
+  const z = opts.alertZ;
+  /** The pair's analytics in this dashboard's variables. */
+  const pairQuery = { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: z, live: true } as const;
 
   return (
     new dashboard.DashboardBuilder('Pair overview')
@@ -140,11 +141,11 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
           .datasource({ ...PAIRS_DS })
           .enable(true)
           .iconColor('orange')
-          .target(signals('Anno', { pair: '$pair', timeframe: '$timeframe', window: '$window' })),
+          .target(signals('Anno', { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: z })),
       )
       // Row 1: the latest statistics.
       .withPanel(
-        statPanel('z-score', STAT_FIELDS.zscore, 4, (p) =>
+        statPanel(pairQuery, 'z-score', STAT_FIELDS.zscore, 4, (p) =>
           p
             .description(`Latest z of the spread; |z| > ${z} is an entry signal.`)
             .decimals(2)
@@ -152,7 +153,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
         ),
       )
       .withPanel(
-        statPanel('Signal', STAT_FIELDS.signal, 4, (p) =>
+        statPanel(pairQuery, 'Signal', STAT_FIELDS.signal, 4, (p) =>
           p
             .description('LONG the spread when z < -entry, SHORT when z > entry.')
             .mappings(signalMappings())
@@ -160,12 +161,12 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
         ),
       )
       .withPanel(
-        statPanel('Hedge ratio β', STAT_FIELDS.beta, 3, (p) =>
+        statPanel(pairQuery, 'Hedge ratio β', STAT_FIELDS.beta, 3, (p) =>
           p.description('Rolling OLS slope of y on x: units of x per unit of y.').decimals(4).thresholds(th([[null, 'blue']])),
         ),
       )
       .withPanel(
-        statPanel('ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
+        statPanel(pairQuery, 'ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
           p
             .description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.')
             .decimals(3)
@@ -173,7 +174,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
         ),
       )
       .withPanel(
-        statPanel('Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
+        statPanel(pairQuery, 'Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
           p
             .description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.')
             .decimals(3)
@@ -181,7 +182,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
         ),
       )
       .withPanel(
-        statPanel('Half-life', STAT_FIELDS.halfLife, 3, (p) =>
+        statPanel(pairQuery, 'Half-life', STAT_FIELDS.halfLife, 3, (p) =>
           p
             .description('Half-life of mean reversion of the spread (bars x timeframe); empty when it does not revert. Green under 1 h, orange under 1 day.')
             .unit('s')
@@ -191,7 +192,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
         ),
       )
       .withPanel(
-        statPanel('Correlation', STAT_FIELDS.correlation, 4, (p) =>
+        statPanel(pairQuery, 'Correlation', STAT_FIELDS.correlation, 4, (p) =>
           p
             .description('Rolling correlation of y and x over the window.')
             .decimals(3)
