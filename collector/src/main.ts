@@ -16,7 +16,7 @@ import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from '.
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
 import { replayFiles } from './ingest/replay';
 import { log } from './log';
-import { openSqliteStore } from './store/sqlite';
+import { openStore as openConfiguredStore } from './store';
 import type { Store } from './store/store';
 import { TickWriter } from './store/tickWriter';
 
@@ -33,11 +33,7 @@ Example:
 
 /** Opens the configured store: PostgreSQL when DATABASE_URL is set, else SQLite at DB_PATH. */
 export async function openStore(config: Config): Promise<Store> {
-  if (config.databaseUrl) {
-    // ---- WIRING: PostgreSQL store (collector/src/store/postgres) goes here. ----
-    throw new ConfigError('DATABASE_URL', 'DATABASE_URL is set but the PostgreSQL store is not available in this build; unset it to use SQLite (DB_PATH)');
-  }
-  return openSqliteStore({ path: config.dbPath });
+  return openConfiguredStore({ databaseUrl: config.databaseUrl, dbPath: config.dbPath });
 }
 
 export interface Collector {

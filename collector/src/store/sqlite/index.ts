@@ -13,8 +13,9 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { TIMEFRAMES, TIMEFRAME_MS, tickProblem, type Bar, type Tick, type Timeframe } from '../../domain';
+import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../domain';
 import { log } from '../../log';
+import { BatchGrouper } from '../batch';
 import { DEFAULT_FINAL_GRACE_MS, accumulateBars, isFinal, retentionCut, toBar, type PartialBar } from '../bars';
 import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
@@ -192,7 +193,7 @@ class SqliteStore implements Store {
 
   private readonly insertTx: (ticks: readonly Tick[]) => InsertResult;
   private readonly multi: [number, Database.Statement][];
-  private readonly okSymbols = new Set<string>();
+  private readonly grouper = new BatchGrouper('sqlite');
 
   private remember(sid: number, symbol: string): void {
     this.sidBySymbol.set(symbol, sid);
@@ -224,27 +225,6 @@ class SqliteStore implements Store {
     return sid;
   }
 
-  /** Ticks are valid in almost every batch: check cheaply, and ask `tickProblem` only for the reason. */
-  private valid(t: Tick): boolean {
-    if (
-      this.okSymbols.has(t.symbol) &&
-      Number.isSafeInteger(t.id) &&
-      t.id >= 0 &&
-      t.ts > 0 &&
-      t.ts < Infinity &&
-      t.price > 0 &&
-      t.price < Infinity &&
-      t.qty >= 0 &&
-      t.qty < Infinity &&
-      typeof t.isBuyerMaker === 'boolean'
-    ) {
-      return true;
-    }
-    if (tickProblem(t) !== null || typeof t.isBuyerMaker !== 'boolean') return false;
-    this.okSymbols.add(t.symbol);
-    return true;
-  }
-
   /**
    * One batch, inside an IMMEDIATE transaction (so what it reads cannot change before it writes):
    * 1. validate and group by symbol;
@@ -257,27 +237,7 @@ class SqliteStore implements Store {
    * (an odd backfill) takes the plain path: INSERT OR IGNORE row by row.
    */
   private insertSync(ticks: readonly Tick[]): InsertResult {
-    let invalid = 0;
-    let firstBad: Tick | null = null;
-    const groups = new Map<string, Tick[]>();
-    let lastSymbol: string | null = null;
-    let group: Tick[] = [];
-    for (const t of ticks) {
-      if (!this.valid(t)) {
-        invalid++;
-        firstBad ??= t;
-        continue;
-      }
-      if (t.symbol !== lastSymbol) {
-        lastSymbol = t.symbol;
-        let g = groups.get(t.symbol);
-        if (!g) groups.set(t.symbol, (g = []));
-        group = g;
-      }
-      group.push(t);
-    }
-    if (firstBad) log.warn('store skipped invalid ticks', { invalid, reason: tickProblem(firstBad) ?? 'isBuyerMaker is not a boolean' });
-
+    const { groups, invalid } = this.grouper.group(ticks);
     const stored: Tick[] = [];
     let duplicates = 0;
     for (const [symbol, g] of groups) {

@@ -1,0 +1,499 @@
+/**
+ * The scale-out store: PostgreSQL through `pg` (a pool of connections). Several collectors,
+ * each ingesting its own share of the symbols, write to one database, and any number of API
+ * instances read from it; bars of a pair whose legs come from different collectors are in the
+ * same tables, so analytics work unchanged.
+ *
+ *   const store = await openPostgresStore({ url: process.env.DATABASE_URL! });
+ *
+ * One batch = one transaction: ticks go in as one `INSERT ... SELECT FROM unnest(arrays)
+ * ON CONFLICT (sid, id) DO NOTHING RETURNING` (one round trip, whatever the batch size; the
+ * RETURNING rows say exactly which ticks were new), then one upsert of every touched bar, then
+ * the per-symbol counters. Bars merge by the same exact rule as SQLite (../bars.ts), so two
+ * collectors writing the same symbol by mistake still produce correct bars. Rows are written
+ * in key order so concurrent batches do not deadlock; if the server still aborts one, the
+ * TickWriter retries it.
+ *
+ * Schema: ./migrations.ts. Every query is a named (server-side prepared) statement.
+ */
+import pg from 'pg';
+import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../domain';
+import { log } from '../../log';
+import { BatchGrouper, firstOfEachId } from '../batch';
+import { DEFAULT_FINAL_GRACE_MS, accumulateBars, isFinal, retentionCut, toBar, type PartialBar } from '../bars';
+import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import { MIGRATIONS } from './migrations';
+
+export interface PostgresStoreOptions extends CommonStoreOptions {
+  /** Connection string, e.g. postgres://user:pass@host:5432/quant (DATABASE_URL). */
+  url: string;
+  /** Connections in the pool. Default 4. */
+  poolSize?: number;
+}
+
+const MIN_TS = -8.64e15;
+const MAX_TS = 8.64e15;
+const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
+/** Key of the advisory lock that serialises migrations between collectors starting together. */
+const MIGRATION_LOCK = 720_653_101;
+
+/** bigint (int8) columns as JS numbers: trade ids, times and counts stay below 2^53. */
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** A PostgreSQL array literal of numbers or booleans: their shortest round-trip decimal text. */
+function arr(xs: readonly (number | boolean)[]): string {
+  return `{${xs.join(',')}}`;
+}
+
+const SQL = {
+  insertTicks: `
+    INSERT INTO ticks (sid, id, ts, price, qty, buyer_maker)
+    SELECT * FROM unnest($1::int4[], $2::int8[], $3::float8[], $4::float8[], $5::float8[], $6::bool[])
+    ON CONFLICT (sid, id) DO NOTHING
+    RETURNING sid, id`,
+  upsertBars: `
+    INSERT INTO bars AS b (sid, tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades)
+    SELECT * FROM unnest($1::int4[], $2::int4[], $3::int8[], $4::float8[], $5::float8[], $6::int8[], $7::float8[], $8::float8[],
+                         $9::float8[], $10::float8[], $11::int8[], $12::float8[], $13::float8[], $14::int8[])
+    ON CONFLICT (sid, tf, start) DO UPDATE SET
+      open    = CASE WHEN (EXCLUDED.open_ts, EXCLUDED.open_id) < (b.open_ts, b.open_id) THEN EXCLUDED.open ELSE b.open END,
+      open_ts = CASE WHEN (EXCLUDED.open_ts, EXCLUDED.open_id) < (b.open_ts, b.open_id) THEN EXCLUDED.open_ts ELSE b.open_ts END,
+      open_id = CASE WHEN (EXCLUDED.open_ts, EXCLUDED.open_id) < (b.open_ts, b.open_id) THEN EXCLUDED.open_id ELSE b.open_id END,
+      close    = CASE WHEN (EXCLUDED.close_ts, EXCLUDED.close_id) > (b.close_ts, b.close_id) THEN EXCLUDED.close ELSE b.close END,
+      close_ts = CASE WHEN (EXCLUDED.close_ts, EXCLUDED.close_id) > (b.close_ts, b.close_id) THEN EXCLUDED.close_ts ELSE b.close_ts END,
+      close_id = CASE WHEN (EXCLUDED.close_ts, EXCLUDED.close_id) > (b.close_ts, b.close_id) THEN EXCLUDED.close_id ELSE b.close_id END,
+      high = GREATEST(b.high, EXCLUDED.high),
+      low = LEAST(b.low, EXCLUDED.low),
+      volume = b.volume + EXCLUDED.volume,
+      quote_volume = b.quote_volume + EXCLUDED.quote_volume,
+      trades = b.trades + EXCLUDED.trades`,
+  bumpSymbols: `
+    UPDATE symbols s SET ticks = s.ticks + u.n,
+      first_ts = LEAST(s.first_ts, u.min_ts), last_ts = GREATEST(s.last_ts, u.max_ts), last_id = GREATEST(s.last_id, u.max_id)
+    FROM unnest($1::int4[], $2::int8[], $3::float8[], $4::float8[], $5::int8[]) AS u(sid, n, min_ts, max_ts, max_id)
+    WHERE s.sid = u.sid`,
+  addSymbols: 'INSERT INTO symbols (symbol) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (symbol) DO NOTHING',
+  sidsOf: 'SELECT sid, symbol FROM symbols WHERE symbol = ANY($1::text[])',
+  symbolRow: 'SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE symbol = $1',
+  symbolRows: 'SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE ticks > 0 ORDER BY symbol',
+  allSids: 'SELECT sid FROM symbols ORDER BY sid',
+  ticksFirst: 'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id LIMIT $4',
+  ticksAfter:
+    'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND (ts, id) > ($2, $3) AND ts < $4 ORDER BY ts, id LIMIT $5',
+  barsRange: `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades
+              FROM bars WHERE sid = $1 AND tf = $2 AND start >= $3 AND start < $4 ORDER BY start LIMIT $5`,
+  deleteTicks: 'DELETE FROM ticks WHERE sid = $1 AND ts < $2',
+  deleteBars: 'DELETE FROM bars WHERE sid = $1 AND start < $2',
+  deleteBarsRange: 'DELETE FROM bars WHERE sid = $1 AND start >= $2 AND start < $3',
+  refreshSymbol: `
+    UPDATE symbols SET ticks = GREATEST(ticks - $2, 0),
+      first_ts = (SELECT min(ts) FROM ticks WHERE sid = $1),
+      last_ts = (SELECT max(ts) FROM ticks WHERE sid = $1),
+      last_id = (SELECT max(id) FROM ticks WHERE sid = $1)
+    WHERE sid = $1`,
+  insertAlert: 'INSERT INTO alerts (received_at, status, payload) VALUES ($1, $2, $3::jsonb) RETURNING id',
+  alerts: 'SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT $1',
+  ping: 'SELECT current_setting($1) AS v',
+} as const;
+
+type Name = keyof typeof SQL;
+
+interface TickRow {
+  ts: number;
+  id: number;
+  price: number;
+  qty: number;
+  buyer_maker: boolean;
+}
+interface BarRow {
+  tf: number;
+  start: number;
+  open: number;
+  open_ts: number;
+  open_id: number;
+  high: number;
+  low: number;
+  close: number;
+  close_ts: number;
+  close_id: number;
+  volume: number;
+  quote_volume: number;
+  trades: number;
+}
+interface SymbolRow {
+  sid: number;
+  symbol: string;
+  ticks: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  last_id: number | null;
+}
+
+type Queryable = pg.Pool | pg.PoolClient;
+
+function q<R extends pg.QueryResultRow>(db: Queryable, name: Name, values: unknown[]): Promise<pg.QueryResult<R>> {
+  return db.query<R>({ name, text: SQL[name], values });
+}
+
+/** Applies the pending numbered migrations under an advisory lock; returns the schema version in force. */
+export async function migrate(pool: pg.Pool): Promise<number> {
+  const c = await pool.connect();
+  try {
+    await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    try {
+      await c.query('CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
+      const current = Number((await c.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')).rows[0]!.v ?? 0);
+      const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+      if (current > latest) {
+        throw new Error(`database schema version ${current} is newer than this collector knows (${latest}); upgrade the collector`);
+      }
+      for (const m of MIGRATIONS) {
+        if (m.version <= current) continue;
+        await c.query('BEGIN');
+        try {
+          await c.query(m.sql);
+          await c.query('INSERT INTO schema_version (version, name, applied_at) VALUES ($1, $2, $3)', [m.version, m.name, Date.now()]);
+          await c.query('COMMIT');
+        } catch (e) {
+          await c.query('ROLLBACK');
+          throw e;
+        }
+        log.info('store migrated', { engine: 'postgres', version: m.version, name: m.name });
+      }
+      return latest;
+    } finally {
+      await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+    }
+  } finally {
+    c.release();
+  }
+}
+
+/** The connection string without its password, for logs and health. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return 'postgres (unparsable DATABASE_URL)';
+  }
+}
+
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store & { readonly url: string }> {
+  const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 4, types, application_name: 'quant-pairs collector' });
+  // An idle connection dropped by the server emits here; the pool replaces it on next use.
+  pool.on('error', (e) => log.warn('postgres connection lost', { error: e }));
+  try {
+    const version = await migrate(pool);
+    const server = (await q<{ v: string }>(pool, 'ping', ['server_version'])).rows[0]!.v;
+    return new PostgresStore(pool, opts, version, server);
+  } catch (e) {
+    await pool.end();
+    throw new Error(`PostgreSQL store at ${redactUrl(opts.url)}: ${(e as Error).message}`);
+  }
+}
+
+class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  readonly url: string;
+  private readonly now: () => number;
+  private readonly graceMs: number;
+  private readonly chunk: number;
+  private readonly grouper = new BatchGrouper('postgres');
+  private readonly sidBySymbol = new Map<string, number>();
+  private closed = false;
+
+  constructor(
+    private readonly pool: pg.Pool,
+    opts: PostgresStoreOptions,
+    private readonly schemaVersion: number,
+    private readonly serverVersion: string,
+  ) {
+    this.url = redactUrl(opts.url);
+    this.now = opts.now ?? Date.now;
+    this.graceMs = opts.finalGraceMs ?? DEFAULT_FINAL_GRACE_MS;
+    this.chunk = opts.chunkSize ?? 8192;
+  }
+
+  private open(): void {
+    if (this.closed) throw new Error('the PostgreSQL store is closed');
+  }
+
+  /** sids of the given symbols, registering new ones (outside the batch transaction: a symbol row is harmless on its own). */
+  private async sids(symbols: readonly string[]): Promise<void> {
+    const missing = symbols.filter((s) => !this.sidBySymbol.has(s));
+    if (missing.length === 0) return;
+    await q(this.pool, 'addSymbols', [missing]);
+    for (const r of (await q<{ sid: number; symbol: string }>(this.pool, 'sidsOf', [missing])).rows) this.sidBySymbol.set(r.symbol, r.sid);
+  }
+
+  /** The sid of a symbol other processes may have added; undefined if unknown. */
+  private async knownSid(symbol: string): Promise<number | undefined> {
+    if (!this.sidBySymbol.has(symbol)) {
+      for (const r of (await q<{ sid: number; symbol: string }>(this.pool, 'sidsOf', [[symbol]])).rows) this.sidBySymbol.set(r.symbol, r.sid);
+    }
+    return this.sidBySymbol.get(symbol);
+  }
+
+  private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    const c = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await c.query('BEGIN');
+      const r = await work(c);
+      await c.query('COMMIT');
+      return r;
+    } catch (e) {
+      try {
+        await c.query('ROLLBACK');
+      } catch (e2) {
+        broken = e2 as Error; // the connection itself failed: do not return it to the pool
+      }
+      throw e;
+    } finally {
+      c.release(broken);
+    }
+  }
+
+  async insertTicks(ticks: readonly Tick[]): Promise<InsertResult> {
+    this.open();
+    if (ticks.length === 0) return { inserted: 0, duplicates: 0, invalid: 0 };
+    const { groups, invalid } = this.grouper.group(ticks);
+    if (groups.size === 0) return { inserted: 0, duplicates: 0, invalid };
+    await this.sids([...groups.keys()]);
+    // Repeats inside the batch are dropped here, so the database sees each (sid, id) once and
+    // RETURNING identifies the stored tick unambiguously. Rows go in (sid, id) order.
+    let duplicates = 0;
+    const bySid: [number, Tick[]][] = [];
+    for (const [symbol, g] of groups) {
+      const { unique, repeats } = firstOfEachId(g);
+      duplicates += repeats;
+      bySid.push([this.sidBySymbol.get(symbol)!, unique.sort((a, b) => a.id - b.id)]);
+    }
+    bySid.sort((a, b) => a[0] - b[0]);
+    const cols = { sid: [] as number[], id: [] as number[], ts: [] as number[], price: [] as number[], qty: [] as number[], bm: [] as boolean[] };
+    for (const [sid, g] of bySid) {
+      for (const t of g) {
+        cols.sid.push(sid);
+        cols.id.push(t.id);
+        cols.ts.push(t.ts);
+        cols.price.push(t.price);
+        cols.qty.push(t.qty);
+        cols.bm.push(t.isBuyerMaker);
+      }
+    }
+    const sent = cols.sid.length;
+    return this.tx(async (c) => {
+      const res = await q<{ sid: number; id: number }>(c, 'insertTicks', [arr(cols.sid), arr(cols.id), arr(cols.ts), arr(cols.price), arr(cols.qty), arr(cols.bm)]);
+      const newIds = new Map<number, Set<number>>();
+      for (const r of res.rows) {
+        let s = newIds.get(r.sid);
+        if (!s) newIds.set(r.sid, (s = new Set()));
+        s.add(r.id);
+      }
+      const stored: Tick[] = [];
+      const stats: (number | null)[][] = [[], [], [], [], []];
+      for (const [sid, g] of bySid) {
+        const ids = newIds.get(sid);
+        if (!ids) continue;
+        let minTs = Infinity;
+        let maxTs = -Infinity;
+        let maxId = -Infinity;
+        let n = 0;
+        for (const t of g) {
+          if (!ids.has(t.id)) continue;
+          stored.push(t);
+          n++;
+          if (t.ts < minTs) minTs = t.ts;
+          if (t.ts > maxTs) maxTs = t.ts;
+          if (t.id > maxId) maxId = t.id;
+        }
+        stats[0]!.push(sid);
+        stats[1]!.push(n);
+        stats[2]!.push(minTs);
+        stats[3]!.push(maxTs);
+        stats[4]!.push(maxId);
+      }
+      if (stored.length > 0) {
+        await this.upsertBars(c, accumulateBars(stored));
+        await q(c, 'bumpSymbols', stats.map((s) => arr(s as number[])));
+      }
+      return { inserted: stored.length, duplicates: duplicates + (sent - stored.length), invalid };
+    });
+  }
+
+  private async upsertBars(c: Queryable, partials: PartialBar[]): Promise<void> {
+    const rows = partials
+      .map((b) => [this.sidBySymbol.get(b.symbol)!, TIMEFRAME_MS[b.tf], b] as const)
+      .sort((x, y) => x[0] - y[0] || x[1] - y[1] || x[2].start - y[2].start);
+    const cols: number[][] = Array.from({ length: 14 }, () => []);
+    for (const [sid, tf, b] of rows) {
+      const v = [sid, tf, b.start, b.open, b.openTs, b.openId, b.high, b.low, b.close, b.closeTs, b.closeId, b.volume, b.quoteVolume, b.trades];
+      for (let i = 0; i < 14; i++) cols[i]!.push(v[i]!);
+    }
+    if (rows.length > 0) await q(c, 'upsertBars', cols.map(arr));
+  }
+
+  async lastTradeId(symbol: string): Promise<number | null> {
+    this.open();
+    return (await q<SymbolRow>(this.pool, 'symbolRow', [symbol])).rows[0]?.last_id ?? null;
+  }
+
+  private toTick(symbol: string, r: TickRow): Tick {
+    return { symbol, id: r.id, ts: r.ts, price: r.price, qty: r.qty, isBuyerMaker: r.buyer_maker };
+  }
+
+  async ticks(query: TickQuery): Promise<Tick[]> {
+    const out: Tick[] = [];
+    for await (const t of this.iterateTicks(query)) out.push(t);
+    return out;
+  }
+
+  async *iterateTicks(query: TickQuery): AsyncIterable<Tick> {
+    this.open();
+    const sid = await this.knownSid(query.symbol);
+    if (sid === undefined) return;
+    const from = query.from ?? MIN_TS;
+    const to = query.to ?? MAX_TS;
+    let left = query.limit ?? Infinity;
+    let rows = (await q<TickRow>(this.pool, 'ticksFirst', [sid, from, to, Math.min(left, this.chunk)])).rows;
+    while (rows.length > 0) {
+      for (const r of rows) yield this.toTick(query.symbol, r);
+      left -= rows.length;
+      if (left <= 0 || rows.length < this.chunk || this.closed) return;
+      const last = rows[rows.length - 1]!;
+      rows = (await q<TickRow>(this.pool, 'ticksAfter', [sid, last.ts, last.id, to, Math.min(left, this.chunk)])).rows;
+    }
+  }
+
+  async bars(query: BarQuery): Promise<Bar[]> {
+    const out: Bar[] = [];
+    for await (const b of this.iterateBars(query)) out.push(b);
+    return out;
+  }
+
+  async *iterateBars(query: BarQuery): AsyncIterable<Bar> {
+    this.open();
+    const sid = await this.knownSid(query.symbol);
+    if (sid === undefined) return;
+    const tfMs = TIMEFRAME_MS[query.tf];
+    let from = query.from ?? MIN_TS;
+    const to = query.to ?? MAX_TS;
+    let left = query.limit ?? Infinity;
+    for (;;) {
+      const rows = (await q<BarRow>(this.pool, 'barsRange', [sid, tfMs, from, to, Math.min(left, this.chunk)])).rows;
+      if (rows.length === 0) return;
+      // Finality is judged against the symbol's newest tick as of this chunk.
+      const lastTs = (await q<SymbolRow>(this.pool, 'symbolRow', [query.symbol])).rows[0]?.last_ts ?? null;
+      const now = this.now();
+      for (const r of rows) {
+        const p = this.toPartial(query.symbol, r);
+        yield toBar(p, isFinal(p.tf, p.start, lastTs, now, this.graceMs));
+      }
+      left -= rows.length;
+      if (left <= 0 || rows.length < this.chunk || this.closed) return;
+      from = rows[rows.length - 1]!.start + 1;
+    }
+  }
+
+  private toPartial(symbol: string, r: BarRow): PartialBar {
+    return {
+      symbol,
+      tf: TF_BY_MS.get(r.tf)!,
+      start: r.start,
+      open: r.open,
+      openTs: r.open_ts,
+      openId: r.open_id,
+      high: r.high,
+      low: r.low,
+      close: r.close,
+      closeTs: r.close_ts,
+      closeId: r.close_id,
+      volume: r.volume,
+      quoteVolume: r.quote_volume,
+      trades: r.trades,
+    };
+  }
+
+  async symbols(): Promise<SymbolSummary[]> {
+    this.open();
+    return (await q<SymbolRow>(this.pool, 'symbolRows', [])).rows.map((r) => ({
+      symbol: r.symbol,
+      ticks: r.ticks,
+      firstTs: r.first_ts,
+      lastTs: r.last_ts,
+      lastId: r.last_id,
+    }));
+  }
+
+  async deleteBefore(beforeMs: number): Promise<number> {
+    this.open();
+    const cut = retentionCut(beforeMs);
+    let deleted = 0;
+    for (const { sid } of (await q<{ sid: number }>(this.pool, 'allSids', [])).rows) {
+      // One transaction per symbol keeps each one short.
+      deleted += await this.tx(async (c) => {
+        const n = (await q(c, 'deleteTicks', [sid, cut])).rowCount ?? 0;
+        await q(c, 'deleteBars', [sid, cut]);
+        if (n > 0) await q(c, 'refreshSymbol', [sid, n]);
+        return n;
+      });
+    }
+    if (deleted > 0) log.info('retention deleted ticks', { engine: 'postgres', before: new Date(cut).toISOString(), ticks: deleted });
+    return deleted;
+  }
+
+  async rebuildBars(symbol: string, from: number, to: number): Promise<number> {
+    this.open();
+    const sid = await this.knownSid(symbol);
+    if (sid === undefined) return 0;
+    const a = retentionCut(from);
+    const b = -retentionCut(-to);
+    return this.tx(async (c) => {
+      await q(c, 'deleteBarsRange', [sid, a, b]);
+      // Chunks merge exactly (see ../bars.ts), so the range never sits in memory at once.
+      let read = 0;
+      let rows = (await q<TickRow>(c, 'ticksFirst', [sid, a, b, this.chunk])).rows;
+      while (rows.length > 0) {
+        read += rows.length;
+        await this.upsertBars(c, accumulateBars(rows.map((r) => this.toTick(symbol, r))));
+        if (rows.length < this.chunk) break;
+        const last = rows[rows.length - 1]!;
+        rows = (await q<TickRow>(c, 'ticksAfter', [sid, last.ts, last.id, b, this.chunk])).rows;
+      }
+      return read;
+    });
+  }
+
+  async insertAlert(receivedAt: number, status: string, payload: unknown): Promise<StoredAlert> {
+    this.open();
+    const r = await q<{ id: number }>(this.pool, 'insertAlert', [receivedAt, status, JSON.stringify(payload ?? null)]);
+    return { id: r.rows[0]!.id, receivedAt, status, payload: payload ?? null };
+  }
+
+  async alerts(limit: number): Promise<StoredAlert[]> {
+    this.open();
+    const rows = (await q<{ id: number; received_at: number; status: string; payload: unknown }>(this.pool, 'alerts', [Math.max(0, Math.floor(limit))])).rows;
+    return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, status: r.status, payload: r.payload }));
+  }
+
+  async health(): Promise<StoreHealth> {
+    if (this.closed) return { ok: false, kind: 'postgres', detail: 'closed' };
+    try {
+      await q(this.pool, 'ping', ['server_version']);
+      return { ok: true, kind: 'postgres', detail: `${this.url} (schema v${this.schemaVersion}, PostgreSQL ${this.serverVersion})` };
+    } catch (e) {
+      return { ok: false, kind: 'postgres', detail: `${this.url}: ${(e as Error).message}` };
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * A throw-away PostgreSQL server for tests and benchmarks: `initdb` a cluster in a temporary
+ * directory and start it with `pg_ctl` on a free 127.0.0.1 port (Debian's `postgresql`
+ * package, /usr/lib/postgresql/<version>/bin). PostgreSQL refuses to run as root, so when we
+ * are root (CI) the server runs as the `postgres` user through `runuser`.
+ *
+ *   const pg = await startPostgres();        // null when the binaries are not installed
+ *   // pg.url = 'postgres://postgres@127.0.0.1:PORT/postgres'
+ *   await pg.stop();
+ *
+ * Durability is switched off (fsync, synchronous_commit): the data dies with the test.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestPostgres {
+  url: string;
+  /** e.g. "PostgreSQL 15.14" */
+  version: string;
+  stop(): Promise<void>;
+}
+
+/** The newest installed server's bin directory, or null. */
+export function findPostgresBin(): string | null {
+  const root = '/usr/lib/postgresql';
+  if (!existsSync(root)) return null;
+  const versions = readdirSync(root)
+    .filter((v) => existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
+    .sort((a, b) => Number(b) - Number(a));
+  return versions.length ? join(root, versions[0]!, 'bin') : null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startPostgres(): Promise<TestPostgres | null> {
+  const bin = findPostgresBin();
+  if (!bin) return null;
+  const asRoot = userInfo().uid === 0;
+  const dir = mkdtempSync(join(tmpdir(), 'pg-test-'));
+  const data = join(dir, 'data');
+  const logFile = join(dir, 'server.log');
+  if (asRoot) {
+    const pw = execFileSync('id', ['-u', 'postgres']).toString().trim();
+    const gr = execFileSync('id', ['-g', 'postgres']).toString().trim();
+    chownSync(dir, Number(pw), Number(gr));
+  }
+  chmodSync(dir, 0o700);
+  const run = (cmd: string, args: string[]) => {
+    const [file, argv] = asRoot ? ['runuser', ['-u', 'postgres', '--', join(bin, cmd), ...args]] : [join(bin, cmd), args];
+    const r = spawnSync(file, argv, { encoding: 'utf8', cwd: dir });
+    if (r.status !== 0) {
+      const log = existsSync(logFile) ? readFileSync(logFile, 'utf8').slice(-2000) : '';
+      throw new Error(`${cmd} failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}\n${log}`);
+    }
+    return r.stdout;
+  };
+  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
+  let port = 0;
+  for (let attempt = 0; ; attempt++) {
+    port = await freePort();
+    const opts = [
+      `-p ${port}`,
+      `-k ${dir}`,
+      "-c listen_addresses='127.0.0.1'",
+      '-c fsync=off',
+      '-c synchronous_commit=off',
+      '-c full_page_writes=off',
+      '-c max_connections=60',
+      '-c shared_buffers=64MB',
+    ].join(' ');
+    try {
+      run('pg_ctl', ['-D', data, '-l', logFile, '-o', opts, '-w', '-t', '30', 'start']);
+      break;
+    } catch (e) {
+      if (attempt >= 2) throw e; // the port may have been taken between freePort and start
+    }
+  }
+  let stopped = false;
+  const stopSync = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  // If the test process dies before stop(), do not leave a server behind.
+  process.once('exit', stopSync);
+  const version = run('postgres', ['--version']).trim().replace(/^postgres \(PostgreSQL\) /, 'PostgreSQL ');
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    version,
+    async stop() {
+      process.removeListener('exit', stopSync);
+      stopSync();
+    },
+  };
+}
