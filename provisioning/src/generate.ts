@@ -44,8 +44,9 @@ export function generate(opts: GenerateOptions): Map<string, string> {
         {
           name: 'quant-pairs',
           orgId: 1,
+          // By title only: the alert rules (alerting/rules.yaml) name the same folder by title,
+          // and whichever provisioner runs first creates it; a uid here could make a second one.
           folder: FOLDER.title,
-          folderUid: FOLDER.uid,
           type: 'file',
           disableDeletion: true,
           allowUiUpdates: false,

@@ -17,8 +17,8 @@ export const PROMETHEUS_NAME = 'Collector metrics';
 export const PAIRS_DS = { type: PLUGIN_ID, uid: DATASOURCE_UID } as const;
 export const PROMETHEUS_DS = { type: 'prometheus', uid: PROMETHEUS_UID } as const;
 
-/** Folder (title and uid) that holds the dashboards and the alert rules. */
-export const FOLDER = { title: 'Quant Pairs', uid: 'quant-pairs' } as const;
+/** Folder that holds the dashboards and the alert rules (both provisioners find it by title). */
+export const FOLDER = { title: 'Quant Pairs' } as const;
 
 /** Where the collector is seen from inside the compose network. */
 export const COLLECTOR_URL_DEFAULT = 'http://collector:8080';

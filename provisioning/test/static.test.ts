@@ -48,6 +48,11 @@ describe('dashboard provider', () => {
     expect(p.options.path).toBe('/etc/grafana/provisioning/dashboards/json');
     expect(p.allowUiUpdates).toBe(false);
   });
+  it('puts the dashboards in the folder of the alert rules, by title', () => {
+    const p = provider.providers[0];
+    expect(p.folder).toBe(rules.groups[0].folder);
+    expect(p.folderUid).toBeUndefined();
+  });
 });
 
 const all = dashboards();
