@@ -8,6 +8,7 @@ import type { Pair, Timeframe } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
 import type { LiveSource } from './query/live-source';
+import { AlignedCache } from './query/aligned';
 import { CloseCache } from './query/closes';
 import { LatestPrices } from './query/prices';
 
@@ -61,11 +62,14 @@ export interface Ctx {
   /** Every configured symbol (legs of the pairs), in order. */
   symbols: readonly string[];
   closes: CloseCache | undefined;
+  /** Aligned pair series over the cached closes (set with `closes`). */
+  aligned: AlignedCache | undefined;
   prices: LatestPrices;
 }
 
 export function makeCtx(d: ApiDeps): Ctx {
   const now = d.now ?? Date.now;
+  const closes = (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 1_000_000, settleMs: 2_000, now }) : undefined;
   const symbols: string[] = [];
   for (const p of d.pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
   return {
@@ -82,7 +86,8 @@ export function makeCtx(d: ApiDeps): Ctx {
     startedAt: now(),
     symbols,
     prices: new LatestPrices(d.ingest),
-    closes: (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 1_000_000, settleMs: 2_000, now }) : undefined,
+    closes,
+    aligned: closes ? new AlignedCache(closes, 1_000_000) : undefined,
   };
 }
 

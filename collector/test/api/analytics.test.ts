@@ -197,3 +197,43 @@ describe('/api/stats computed from stored bars (a window the live engine does no
     }
   });
 });
+
+describe('AlignedCache (incremental alignment) against alignBars over every stored bar', () => {
+  it('stays equal through appends, late ticks and concurrent queries', async () => {
+    const { AlignedCache } = await import('../../src/api/query/aligned');
+    const { parsePair } = await import('../../src/domain');
+    let clock = T0;
+    const h = await startApi({ now: () => clock });
+    try {
+      const cache = new CloseCache(h.store, { maxBars: 1_000_000, settleMs: 300, now: () => clock });
+      const aligned = new AlignedCache(cache, 1_000_000);
+      const pair = parsePair('ETHUSDT/BTCUSDT');
+      const all = pairTicks();
+      let s = 9;
+      const rnd = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
+      let id = 50_000;
+      for (let round = 0; round < 12; round++) {
+        // the next ~33 seconds of trades arrive
+        const upto = T0 + (round + 1) * 33_000;
+        const batch = all.filter((t) => t.ts >= T0 + round * 33_000 && t.ts < upto);
+        for (const sym of ['ETHUSDT', 'BTCUSDT']) cache.invalidate(sym, Math.min(...batch.filter((t) => t.symbol === sym).map((t) => t.ts)));
+        await h.store.insertTicks(batch);
+        clock = upto + 5_000;
+        if (round % 3 === 2) {
+          // a late trade (backfill) into an earlier, final second of one leg
+          const sym = rnd() < 0.5 ? 'ETHUSDT' : 'BTCUSDT';
+          const ts = T0 + Math.floor(rnd() * round * 33) * 1000 + 999;
+          cache.invalidate(sym, ts);
+          await h.store.insertTicks([{ symbol: sym, id: id++, ts, price: sym === 'ETHUSDT' ? 3100 + round : 91_000 + round, qty: 1, isBuyerMaker: false }]);
+        }
+        const [a, b] = await Promise.all([aligned.get(pair, '1s', T0, Infinity), aligned.get(pair, '1s', T0 + 10_000, upto)]);
+        const ref = alignBars(await h.store.bars({ symbol: 'ETHUSDT', tf: '1s', from: T0 }), await h.store.bars({ symbol: 'BTCUSDT', tf: '1s', from: T0 }));
+        expect({ ts: a.ts, y: a.y, x: a.x }).toEqual(ref);
+        const k = ref.ts.map((t, i) => (t >= T0 + 10_000 && t < upto ? i : -1)).filter((i) => i >= 0);
+        expect({ ts: b.ts, y: b.y, x: b.x }).toEqual({ ts: k.map((i) => ref.ts[i]), y: k.map((i) => ref.y[i]), x: k.map((i) => ref.x[i]) });
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});

@@ -17,15 +17,21 @@
 import type { Bar, Timeframe } from '../../domain';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
 import type { Store } from '../../store/store';
+import { KeyedLock } from './keyed-lock';
 
 export interface CloseColumns {
+  /** Cached final bars with from <= start < min(to, hi). */
   start: Float64Array;
   close: Float64Array;
-  /** Bars still in progress after the cached part (0 or 1 per symbol normally). */
+  /** Every final bar with start < hi is in the cache (read-through: hi = from, nothing cached). */
+  hi: number;
+  /** The bars from max(from, hi) to `to`, read from the store (in progress, or not yet settled). */
   tail: { start: number; close: number; final: boolean }[];
 }
 
 interface Entry {
+  /** Bumped when an invalidation truncates the entry (a read in flight is then retried). */
+  gen: number;
   lo: number;
   hi: number;
   n: number;
@@ -44,18 +50,28 @@ export class CloseCache {
   private readonly entries = new Map<string, Entry>();
   /** symbol -> [earliest dirty ts, until when not to cache from it]. */
   private readonly dirty = new Map<string, { ts: number; until: number }>();
+  private readonly lock = new KeyedLock();
 
   constructor(
     private readonly store: Store,
     private readonly opts: CloseCacheOptions,
   ) {}
 
+  private readonly listeners: Array<(symbol: string, minTs: number) => void> = [];
+
+  /** Called on every invalidation (derived caches truncate themselves). */
+  onInvalidate(listener: (symbol: string, minTs: number) => void): void {
+    this.listeners.push(listener);
+  }
+
   /** Late or new ticks of `symbol` as early as `minTs` are about to be stored. */
   invalidate(symbol: string, minTs: number): void {
+    for (const l of this.listeners) l(symbol, minTs);
     for (const tf of TIMEFRAMES) {
       const e = this.entries.get(`${symbol}|${tf}`);
       const cut = bucketStart(minTs, tf);
       if (e && cut < e.hi) {
+        e.gen++;
         if (cut <= e.lo) this.entries.delete(`${symbol}|${tf}`);
         else {
           e.n = lowerBound(e.start, e.n, cut);
@@ -69,17 +85,28 @@ export class CloseCache {
   }
 
   /** Closes of the bars with from <= start < to: cached final bars, then the store's tail. */
-  async closes(symbol: string, tf: Timeframe, from: number, to: number): Promise<CloseColumns> {
+  closes(symbol: string, tf: Timeframe, from: number, to: number): Promise<CloseColumns> {
+    return this.lock.run(`${symbol}|${tf}`, () => this.read(symbol, tf, from, to));
+  }
+
+  private async read(symbol: string, tf: Timeframe, from: number, to: number): Promise<CloseColumns> {
     const key = `${symbol}|${tf}`;
-    let e = this.entries.get(key);
+    let e: Entry;
     let fresh: Bar[];
-    if (!e || from < e.lo) {
-      if ((this.opts.now() - from) / TIMEFRAME_MS[tf] > this.opts.maxBars) return readThrough(await this.store.bars({ symbol, tf, from, to }));
-      fresh = await this.store.bars({ symbol, tf, from });
-      e = { lo: from, hi: from, n: 0, start: new Float64Array(1024), close: new Float64Array(1024) };
-      this.entries.set(key, e);
-    } else {
-      fresh = await this.store.bars({ symbol, tf, from: e.hi });
+    for (;;) {
+      const cur = this.entries.get(key);
+      if (!cur || from < cur.lo) {
+        if ((this.opts.now() - from) / TIMEFRAME_MS[tf] > this.opts.maxBars) return readThrough(await this.store.bars({ symbol, tf, from, to }), from);
+        fresh = await this.store.bars({ symbol, tf, from });
+        e = { gen: 0, lo: from, hi: from, n: 0, start: new Float64Array(1024), close: new Float64Array(1024) };
+        this.entries.set(key, e);
+        break;
+      }
+      const gen = cur.gen;
+      fresh = await this.store.bars({ symbol, tf, from: cur.hi });
+      if (cur.gen !== gen || this.entries.get(key) !== cur) continue; // invalidated meanwhile: read again
+      e = cur;
+      break;
     }
     const k = this.append(symbol, tf, e, fresh);
     const i = lowerBound(e.start, e.n, from);
@@ -90,7 +117,7 @@ export class CloseCache {
       if (b.start >= from && b.start < to) tail.push({ start: b.start, close: b.close, final: b.final });
     }
     // subarray views would change under a later append; copy the (small or needed) range.
-    return { start: e.start.slice(i, j), close: e.close.slice(i, j), tail };
+    return { start: e.start.slice(i, j), close: e.close.slice(i, j), hi: e.hi, tail };
   }
 
   /** Caches the final, settled prefix of `bars` (which start at e.hi); returns its length. */
@@ -135,13 +162,8 @@ export class CloseCache {
   }
 }
 
-function readThrough(bars: Bar[]): CloseColumns {
-  const fin = bars.filter((b) => b.final);
-  return {
-    start: Float64Array.from(fin, (b) => b.start),
-    close: Float64Array.from(fin, (b) => b.close),
-    tail: bars.filter((b) => !b.final).map((b) => ({ start: b.start, close: b.close, final: b.final })),
-  };
+function readThrough(bars: Bar[], from: number): CloseColumns {
+  return { start: new Float64Array(0), close: new Float64Array(0), hi: from, tail: bars.map((b) => ({ start: b.start, close: b.close, final: b.final })) };
 }
 
 /** First index i in a[0..n) with a[i] >= v. */

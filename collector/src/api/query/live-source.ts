@@ -19,5 +19,4 @@ export interface LiveLatest {
 
 export interface LiveSource {
   latest(pairId: string, tf: Timeframe, window: number): LiveLatest | null | undefined;
-  onUpdate?(listener: (...args: never[]) => void): unknown;
 }

@@ -16,6 +16,7 @@ import type { AnalyticsPoint, Bar, Pair, Timeframe } from '../../domain';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import { HttpError, badParam } from '../http/errors';
+import type { AlignedSlice } from './aligned';
 
 export interface SeriesQuery {
   pair: Pair;
@@ -40,24 +41,14 @@ export interface SeriesResult {
   x: number[];
 }
 
-interface Leg {
-  bars: { start: number; close: number }[];
-  /** The newest bar is still in progress. */
-  lastInProgress: boolean;
-}
-
-/** Closes of one leg from the cache (when the process ingests) or straight from the store. */
-async function leg(ctx: Ctx, symbol: string, tf: Timeframe, from: number, to: number): Promise<Leg> {
-  if (!ctx.closes) {
-    const bars: Bar[] = await ctx.store.bars({ symbol, tf, from, to });
-    return { bars, lastInProgress: bars.length > 0 && !bars[bars.length - 1]!.final };
-  }
-  const c = await ctx.closes.closes(symbol, tf, from, to);
-  const bars = new Array<{ start: number; close: number }>(c.start.length + c.tail.length);
-  for (let i = 0; i < c.start.length; i++) bars[i] = { start: c.start[i]!, close: c.close[i]! };
-  for (let i = 0; i < c.tail.length; i++) bars[c.start.length + i] = c.tail[i]!;
-  const last = c.tail[c.tail.length - 1];
-  return { bars, lastInProgress: last !== undefined && !last.final };
+/** Aligned closes of the pair over [from, to): from the caches, or alignBars over stored bars. */
+async function aligned(ctx: Ctx, pair: Pair, tf: Timeframe, from: number, to: number): Promise<AlignedSlice> {
+  if (ctx.aligned) return ctx.aligned.get(pair, tf, from, to);
+  const [yb, xb]: Bar[][] = await Promise.all([ctx.store.bars({ symbol: pair.y, tf, from, to }), ctx.store.bars({ symbol: pair.x, tf, from, to })]);
+  const al = alignBars(yb, xb);
+  const last = al.ts[al.ts.length - 1];
+  const lastInProgress = last !== undefined && [yb, xb].some((bs) => bs.length > 0 && bs[bs.length - 1]!.start === last && !bs[bs.length - 1]!.final);
+  return { ...al, lastInProgress };
 }
 
 export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesResult> {
@@ -77,15 +68,13 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
   const firstStored = Math.max(...[q.pair.y, q.pair.x].map((s) => sym.find((r) => r.symbol === s)?.firstTs ?? Infinity));
   for (;;) {
     const start = Math.max(0, Math.floor((q.from - lookback * tfMs) / tfMs) * tfMs);
-    const [yl, xl] = await Promise.all([leg(ctx, q.pair.y, q.tf, start, q.to), leg(ctx, q.pair.x, q.tf, start, q.to)]);
-    const al = alignBars(yl.bars, xl.bars);
+    const al = await aligned(ctx, q.pair, q.tf, start, q.to);
     let first = 0;
     while (first < al.ts.length && al.ts[first]! < q.from) first++;
     const exhausted = start <= firstStored || start === 0 || lookback + inRange >= budget;
     if (first >= warm || exhausted) {
       const points = al.ts.length ? analyzeSeries({ ts: al.ts, x: al.x, y: al.y, window: q.window, ddof: q.ddof, entryZ, exitZ }) : [];
-      const last = al.ts[al.ts.length - 1];
-      const provisional = last !== undefined && [yl, xl].some((l) => l.lastInProgress && l.bars[l.bars.length - 1]!.start === last);
+      const provisional = al.lastInProgress;
       return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null, y: al.y.slice(first), x: al.x.slice(first) };
     }
     lookback = Math.min(lookback * 4, budget - inRange);
