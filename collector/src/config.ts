@@ -28,6 +28,8 @@ export interface Config {
   stream: StreamKind;
   /** Ticks and bars older than this many ms are deleted; null keeps everything. */
   retentionMs: number | null;
+  /** A WebSocket silent (no message, no ping) this long, in ms, is dropped and reopened. */
+  stallTimeoutMs: number;
   host: string;
   port: number;
   /** Bearer token required by the HTTP API; null means no authentication. */
@@ -59,6 +61,7 @@ export const SETTINGS: ReadonlyArray<{ name: string; def: string; help: string }
   { name: 'DB_PATH', def: './data/collector.db', help: 'SQLite database file' },
   { name: 'DATABASE_URL', def: '(unset)', help: 'PostgreSQL URL; when set, used instead of SQLite' },
   { name: 'RETENTION', def: '0', help: 'keep ticks and bars this long: 7d, 24h, 90m; 0 keeps forever' },
+  { name: 'STALL_TIMEOUT', def: '60s', help: 'reopen the WebSocket after this long without a message or ping (Binance pings every 20 s)' },
   { name: 'HOST', def: '127.0.0.1', help: 'HTTP API listen address' },
   { name: 'PORT', def: '8080', help: 'HTTP API port' },
   { name: 'API_TOKEN', def: '(unset)', help: 'bearer token the HTTP API requires; unset = open' },
@@ -166,6 +169,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
   const retentionMs = parseDuration(retentionText);
   if (retentionMs === undefined) fail('RETENTION', 'must be 0 (keep forever) or a duration such as 7d, 24h, 90m, 3600s');
 
+  const stallTimeoutMs = parseDuration(get('STALL_TIMEOUT') ?? '60s');
+  if (stallTimeoutMs === undefined || stallTimeoutMs === null || stallTimeoutMs < 100) fail('STALL_TIMEOUT', 'must be a duration of at least 100ms, such as 60s or 2m');
+
   const port = Number(get('PORT') ?? '8080');
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT', 'must be an integer from 0 to 65535');
 
@@ -198,6 +204,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
     databaseUrl,
     stream,
     retentionMs: retentionMs ?? null,
+    stallTimeoutMs: stallTimeoutMs!,
     host,
     port,
     apiToken: get('API_TOKEN') ?? null,

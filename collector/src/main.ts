@@ -72,6 +72,8 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
     stream: config.stream,
     sink: writer,
     lastTradeId: (s) => store.lastTradeId(s),
+    idGaps: store.idGaps ? (s, fromId) => store.idGaps!(s, fromId) : undefined,
+    connection: { stallTimeoutMs: config.stallTimeoutMs },
     ...ingest,
   });
   const stopRetention = config.retentionMs !== null ? startRetention(store, config.retentionMs) : () => undefined;

@@ -102,3 +102,11 @@ test('durations', () => {
   expect(parseDuration('1.5s')).toBe(1500);
   expect(parseDuration('7')).toBeUndefined();
 });
+
+test('STALL_TIMEOUT: the WebSocket watchdog, 60 s by default, a duration of at least 100 ms', () => {
+  expect(loadConfig({}, []).stallTimeoutMs).toBe(60_000);
+  expect(loadConfig({ STALL_TIMEOUT: '1500ms' }, []).stallTimeoutMs).toBe(1_500);
+  expect(loadConfig({}, ['--stall-timeout', '2m']).stallTimeoutMs).toBe(120_000);
+  expect(() => loadConfig({ STALL_TIMEOUT: '0' }, [])).toThrow(/STALL_TIMEOUT="0": must be a duration/);
+  expect(() => loadConfig({ STALL_TIMEOUT: '50ms' }, [])).toThrow(/STALL_TIMEOUT/);
+});

@@ -39,9 +39,18 @@ export interface IngestorOptions {
   sink: TickSink;
   /** Highest stored id of a symbol (Store.lastTradeId), so a restart backfills what it missed. */
   lastTradeId?: (symbol: string) => Promise<number | null>;
+  /**
+   * Holes in the stored ids of a symbol from an id up (Store.idGaps), so a restart also
+   * backfills a gap whose backfill a crash interrupted; looked at over the last
+   * RESUME_SCAN_IDS ids below the last stored one.
+   */
+  idGaps?: (symbol: string, fromId: number) => Promise<Array<[number, number]>>;
   connection?: Partial<Omit<ConnectionOptions, 'url' | 'onMessage' | 'onOpen'>>;
   rest?: Partial<Omit<RestClientOptions, 'baseUrl' | 'kind' | 'signal'>>;
 }
+
+/** How far below the last stored id a restart looks for holes to backfill (200 REST pages). */
+export const RESUME_SCAN_IDS = 200_000;
 
 /** The combined-stream URL for `symbols`: `${base}/stream?streams=btcusdt@trade/ethusdt@trade`. */
 export function combinedStreamUrl(base: string, symbols: readonly string[], stream: StreamKind): string {
@@ -98,6 +107,11 @@ export class Ingestor implements IngestSource {
         if (id !== null) {
           st.tracker.high = id;
           st.lastId = id;
+          if (this.opts.idGaps) {
+            const holes = await this.opts.idGaps(symbol, Math.max(0, id - RESUME_SCAN_IDS));
+            for (const [a, b] of holes) if (a <= b && b < id) st.tracker.gaps.push([a, b]);
+            if (holes.length) log.info('stored ids have holes; backfilling them', { symbol, holes: holes.length, ids: st.tracker.missing() });
+          }
         }
       }
     }

@@ -76,6 +76,13 @@ export interface Store {
   insertTicks(ticks: readonly Tick[]): Promise<InsertResult>;
   /** Highest stored trade id of a symbol, or null if none. */
   lastTradeId(symbol: string): Promise<number | null>;
+  /**
+   * Holes in the stored trade ids of `symbol` from `fromId` up to the highest stored id, as
+   * inclusive [first, last] ranges, ascending. A restart backfills them: a crash while a gap
+   * backfill was pending leaves the ticks above the hole stored and the hole itself unfilled,
+   * below `lastTradeId`, where the catch-up from the last id never looks.
+   */
+  idGaps?(symbol: string, fromId: number): Promise<Array<[number, number]>>;
   /** Ticks ordered by (ts, id). */
   ticks(q: TickQuery): Promise<Tick[]>;
   /** Streams ticks ordered by (ts, id) without holding the whole range in memory. */

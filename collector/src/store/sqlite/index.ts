@@ -353,6 +353,17 @@ class SqliteStore implements Store {
     return row?.last_id ?? null;
   }
 
+  async idGaps(symbol: string, fromId: number): Promise<Array<[number, number]>> {
+    this.open();
+    const row = this.st.symbolRow.get(symbol) as SymbolRow | undefined;
+    if (!row) return [];
+    // One pass over the (sid, id) index from fromId: each id whose successor is not id + 1.
+    const rows = this.db
+      .prepare('SELECT id, next FROM (SELECT id, lead(id) OVER (ORDER BY id) AS next FROM ticks WHERE sid = ? AND id >= ?) WHERE next > id + 1')
+      .all(row.sid, fromId) as Array<{ id: number; next: number }>;
+    return rows.map((r) => [r.id + 1, r.next - 1]);
+  }
+
   private toTick(symbol: string, r: TickRow): Tick {
     return { symbol, id: r.id, ts: r.ts, price: r.price, qty: r.qty, isBuyerMaker: r.buyer_maker === 1 };
   }
