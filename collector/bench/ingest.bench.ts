@@ -9,7 +9,10 @@
  * of 5,000 (what the TickWriter hands the store during a replay; live it flushes every 100 ms).
  * A second row writes 100 ticks per transaction, the size of a live 100 ms flush at a busy
  * ~1,000 ticks/s. The baseline is measured on a bounded sample (it is slow). Everything runs on
- * a temporary file on disk, never :memory:, in this same process and run.
+ * a temporary file on disk, never :memory:, in this same process and run. The PostgreSQL store
+ * replays the same ticks into a throw-away local server (initdb in a temp dir, fsync on) when
+ * Debian's postgresql is installed, or into BENCH_DATABASE_URL; its CPU column counts only the
+ * client (this process), the server's work is on the other core.
  *
  * `BENCH_TICKS=200000 npm run bench -- ingest` shortens the replay.
  */
@@ -19,7 +22,9 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Tick } from '../src/domain';
 import { log } from '../src/log';
+import { openPostgresStore } from '../src/store/postgres';
 import { openSqliteStore } from '../src/store/sqlite';
+import { startPostgres } from '../test/store/pgCluster';
 import type { Store } from '../src/store/store';
 
 log.configure({ level: 'warn' });
@@ -29,6 +34,7 @@ const BASELINE_N = 2_000;
 const BATCH = 5_000;
 const LIVE_BATCH = 100;
 const LIVE_N = Math.min(N, 200_000);
+const PG_N = Math.min(N, Number(process.env.BENCH_PG_TICKS ?? 1_000_000));
 
 /** Deterministic PRNG (mulberry32) so every run replays the same ticks. */
 function rng(seed: number): () => number {
@@ -96,6 +102,25 @@ function baseline(path: string, ticks: readonly Tick[]): number {
   return ticks.length / s;
 }
 
+/**
+ * The PostgreSQL store on a throw-away local server with its default durability (fsync on,
+ * synchronous_commit on), or on BENCH_DATABASE_URL (a database the benchmark may fill and
+ * whose tables it creates). Null when neither is there.
+ */
+async function postgres(ticks: readonly Tick[]): Promise<{ name: string; rate: Rate } | null> {
+  const given = process.env.BENCH_DATABASE_URL;
+  const server = given ? null : await startPostgres({ durable: true });
+  if (!given && !server) return null;
+  try {
+    const store = await openPostgresStore({ url: given ?? server!.url });
+    const rate = await timeInserts(store, ticks, BATCH);
+    await store.close();
+    return { name: given ? 'postgres store (BENCH_DATABASE_URL)' : `postgres store (local ${server!.version}, fsync on)`, rate };
+  } finally {
+    await server?.stop();
+  }
+}
+
 function fmt(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
@@ -118,15 +143,19 @@ async function main(): Promise<void> {
     const liveRate = await timeInserts(live, ticks.slice(0, LIVE_N), LIVE_BATCH);
     await live.close();
 
+    const pgRow = await postgres(ticks.slice(0, PG_N));
+
     const rows: [string, number, string, number][] = [
       [`baseline: 1 row/transaction, journal DELETE, sync FULL (${fmt(BASELINE_N)} ticks)`, base, '(waits on fsync)', 1],
       [`sqlite store, bars kept, ${fmt(BATCH)}/batch (${fmt(N)} ticks)`, replay.wall, fmt(replay.cpu), replay.wall / base],
       [`sqlite store, bars kept, ${LIVE_BATCH}/batch (${fmt(LIVE_N)} ticks)`, liveRate.wall, fmt(liveRate.cpu), liveRate.wall / base],
     ];
+    if (pgRow) rows.push([`${pgRow.name}, bars kept, ${fmt(BATCH)}/batch (${fmt(PG_N)} ticks)`, pgRow.rate.wall, `${fmt(pgRow.rate.cpu)} (client)`, pgRow.rate.wall / base]);
     console.log('');
-    console.log('| ingest into SQLite (temp file on disk) | ticks/s | ticks per CPU-s | vs baseline |');
+    console.log('| ingest (temp files on disk) | ticks/s | ticks per CPU-s | vs baseline |');
     console.log('| --- | ---: | ---: | ---: |');
     for (const [name, rate, cpu, ratio] of rows) console.log(`| ${name} | ${fmt(rate)} | ${cpu} | ${ratio.toFixed(1)}x |`);
+    if (!pgRow) console.log('| postgres store | skipped: no PostgreSQL server binaries (apt-get install postgresql) and no BENCH_DATABASE_URL | | |');
     const [load1] = loadavg();
     console.log(`\n(BTCUSDT 1s bars kept: ${fmt(bars1s)}; load average ${load1!.toFixed(1)} on ${cpus().length} cores during the run;`);
     console.log(' targets: >= 300,000 ticks/s and >= 100x baseline. "vs baseline" divides wall-clock rates.)');

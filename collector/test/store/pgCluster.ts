@@ -8,7 +8,7 @@
  *   // pg.url = 'postgres://postgres@127.0.0.1:PORT/postgres'
  *   await pg.stop();
  *
- * Durability is switched off (fsync, synchronous_commit): the data dies with the test.
+ * Durability is switched off (fsync, synchronous_commit) unless asked for: the data dies with the test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -44,7 +44,11 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<TestPostgres | null> {
+/**
+ * `durable: true` keeps PostgreSQL's default fsync / synchronous_commit (for benchmarks);
+ * tests leave it off.
+ */
+export async function startPostgres(opts: { durable?: boolean } = {}): Promise<TestPostgres | null> {
   const bin = findPostgresBin();
   if (!bin) return null;
   const asRoot = userInfo().uid === 0;
@@ -70,18 +74,16 @@ export async function startPostgres(): Promise<TestPostgres | null> {
   let port = 0;
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    const opts = [
+    const serverOpts = [
       `-p ${port}`,
       `-k ${dir}`,
       "-c listen_addresses='127.0.0.1'",
-      '-c fsync=off',
-      '-c synchronous_commit=off',
-      '-c full_page_writes=off',
+      ...(opts.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
       '-c max_connections=60',
       '-c shared_buffers=64MB',
     ].join(' ');
     try {
-      run('pg_ctl', ['-D', data, '-l', logFile, '-o', opts, '-w', '-t', '30', 'start']);
+      run('pg_ctl', ['-D', data, '-l', logFile, '-o', serverOpts, '-w', '-t', '30', 'start']);
       break;
     } catch (e) {
       if (attempt >= 2) throw e; // the port may have been taken between freePort and start
