@@ -29,7 +29,11 @@ const amd = {
   rootDir: __dirname,
   testEnvironment: 'node',
   testMatch: ['<rootDir>/test/amd/**/*.test.ts'],
-  transform: nodeTransform,
+  // The real @grafana packages in Node: their CommonJS builds require .css files (no-ops
+  // here, as the doc's Node loader registers them) and a few ESM-only dependencies.
+  moduleNameMapper: { '\\.(css|scss|sass)$': 'identity-obj-proxy' },
+  transform: { ...nodeTransform, '^.+\\.mjs$': nodeTransform['^.+\\.(t|j)sx?$'] },
+  transformIgnorePatterns: base.transformIgnorePatterns,
   globalSetup: '<rootDir>/test/buildOnce.ts',
 };
 

@@ -20,6 +20,28 @@ describe('signalEvents', () => {
     ]);
   });
 
+  it('reads the backend signals frame: coded signal with value mappings, title, comma-separated tags', () => {
+    // The shape of backend/src/query/frames.ts signalsFrame (signal LONG 1, NEUTRAL 0, SHORT -1).
+    const mappings = [{ type: 'value', options: { '1': { text: 'LONG' }, '0': { text: 'NEUTRAL' }, '-1': { text: 'SHORT' } } }];
+    const frame = createDataFrame({
+      fields: [
+        { name: 'time', type: FieldType.time, values: [10, 20] },
+        { name: 'title', type: FieldType.string, values: ['ETHUSDT/BTCUSDT SHORT', 'ETHUSDT/BTCUSDT NEUTRAL'] },
+        { name: 'text', type: FieldType.string, values: ['SHORT (z = 2.31)', 'NEUTRAL (z = 0.12)'] },
+        { name: 'tags', type: FieldType.string, values: ['ETHUSDT/BTCUSDT,SHORT', 'ETHUSDT/BTCUSDT,NEUTRAL'] },
+        { name: 'signal', type: FieldType.number, values: [-1, 0], config: { mappings: mappings as never } },
+        { name: 'zscore', type: FieldType.number, values: [2.31, 0.12] },
+      ],
+    });
+    expect(signalEvents([frame])).toEqual([
+      { time: 10, title: 'ETHUSDT/BTCUSDT SHORT', text: 'SHORT (z = 2.31)', tags: ['ETHUSDT/BTCUSDT', 'SHORT'], color: SIGNAL_COLORS.SHORT },
+      { time: 20, title: 'ETHUSDT/BTCUSDT NEUTRAL', text: 'NEUTRAL (z = 0.12)', tags: ['ETHUSDT/BTCUSDT', 'NEUTRAL'], color: SIGNAL_COLORS.NEUTRAL },
+    ]);
+    // Without mappings the code alone is read the same way.
+    const bare = createDataFrame({ fields: [{ name: 'time', type: FieldType.time, values: [1, 2] }, { name: 'signal', type: FieldType.number, values: [0, 1] }, { name: 'zscore', type: FieldType.number, values: [0, -2.2] }] });
+    expect(signalEvents([bare]).map((e) => e.text)).toEqual(['LONG (z = -2.20)']);
+  });
+
   it('writes the words itself when the frame has none, and finds fields case-insensitively', () => {
     const frame = createDataFrame({
       fields: [

@@ -3,7 +3,9 @@
  * frame where the signal differs from the bar before) becomes one event, "SHORT (z = 2.31)",
  * tagged with the signal and coloured like a trading screen (LONG green, SHORT red, NEUTRAL grey).
  * Fields are found by name, case-insensitively: time (else the first time field), signal,
- * zscore (or z), text, previous, pair (else the frame's `pair` label).
+ * zscore (or z), text, title, tags (comma-separated), previous, pair (else the frame's `pair`
+ * label). The signal may be a word or the backend's code (LONG 1, NEUTRAL 0, SHORT -1) with
+ * value mappings back to the words (backend/src/query/display.ts).
  */
 import { FieldType, type AnnotationEvent, type DataFrame, type Field } from '@grafana/data';
 
@@ -21,6 +23,33 @@ function byName(frame: DataFrame, ...names: string[]): Field | undefined {
     }
   }
   return undefined;
+}
+
+const SIGNAL_WORDS: Record<string, string> = { '1': 'LONG', '0': 'NEUTRAL', '-1': 'SHORT' };
+
+/** The signal of row i as a word: the value itself, its value mapping, or the backend's code. */
+function signalWord(field: Field, i: number): string | undefined {
+  const v = field.values[i];
+  if (typeof v === 'string') {
+    return v === '' ? undefined : v;
+  }
+  if (typeof v !== 'number' || !Number.isFinite(v)) {
+    return undefined;
+  }
+  for (const m of field.config?.mappings ?? []) {
+    if (m.type === 'value') {
+      const text = m.options[String(v)]?.text;
+      if (text) {
+        return text;
+      }
+    }
+  }
+  return SIGNAL_WORDS[String(v)];
+}
+
+function str(f: Field | undefined, i: number): string | undefined {
+  const v = f?.values[i];
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 function num(v: unknown): number | null {
@@ -42,6 +71,8 @@ export function signalEvents(frames: DataFrame[]): AnnotationEvent[] {
     }
     const z = byName(frame, 'zscore', 'z');
     const text = byName(frame, 'text');
+    const title = byName(frame, 'title');
+    const tags = byName(frame, 'tags');
     const previous = byName(frame, 'previous');
     const pairField = byName(frame, 'pair');
     const label = signal.labels?.pair ?? z?.labels?.pair;
@@ -50,9 +81,9 @@ export function signalEvents(frames: DataFrame[]): AnnotationEvent[] {
     const isEvents = Boolean(text || previous);
     let last: unknown = undefined;
     for (let i = 0; i < frame.length; i++) {
-      const s = signal.values[i];
+      const s = signalWord(signal, i);
       const t = num(time.values[i]);
-      if (typeof s !== 'string' || s === '' || t === null) {
+      if (s === undefined || t === null) {
         continue;
       }
       const changed = isEvents || (last !== undefined && s !== last);
@@ -62,12 +93,12 @@ export function signalEvents(frames: DataFrame[]): AnnotationEvent[] {
       }
       const zv = z ? num(z.values[i]) : null;
       const pair = (pairField?.values[i] as string | undefined) ?? label;
-      const words = typeof text?.values[i] === 'string' && text.values[i] !== '' ? (text.values[i] as string) : signalText(s, zv);
+      const tagText = str(tags, i);
       events.push({
         time: t,
-        title: pair ? `${pair}: ${s}` : s,
-        text: words,
-        tags: pair ? [s, pair] : [s],
+        title: str(title, i) ?? (pair ? `${pair}: ${s}` : s),
+        text: str(text, i) ?? signalText(s, zv),
+        tags: tagText ? tagText.split(',').map((x) => x.trim()).filter(Boolean) : pair ? [s, pair] : [s],
         color: SIGNAL_COLORS[s],
       });
     }

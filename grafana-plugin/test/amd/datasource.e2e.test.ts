@@ -1,0 +1,247 @@
+/**
+ * The built dist/module.js as Grafana runs it, end to end: loaded through AMD with the real
+ * @grafana/*, react and rxjs packages as its externals (loader.ts); its DataSource class
+ * (DataSourceWithBackend) talks to the Grafana emulator (test/emulator), which runs the built
+ * backend executable, which queries a real collector (collector/src/main.ts) fed over
+ * WebSocket by the fake Binance. Expected numbers are the collector API's own answers to the
+ * same questions, read directly with the API token.
+ */
+import type { AnnotationQuery, DataFrame, DataQueryRequest, DataQueryResponse, DataSourceApi, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
+import { mkdtempSync, rmSync } from 'fs';
+import type { AddressInfo } from 'net';
+import { tmpdir } from 'os';
+import path from 'path';
+import { firstValueFrom, from, lastValueFrom, type Observable } from 'rxjs';
+
+import { loadConfig } from '../../../collector/src/config';
+import { log } from '../../../collector/src/log';
+import { startCollector, type Collector } from '../../../collector/src/main';
+import { startFakeBinance, type FakeBinance } from '../../../collector/test/fake-binance';
+import { until } from '../../../collector/test/ingest/until';
+import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, StatsResponse, TicksResponse } from '../../../collector/src/api/types';
+import { startEmulator, type Emulator } from '../emulator';
+import type { TestTemplateSrv as TemplateSrvType } from '../../src/testing/grafana';
+import { installBrowserGlobals, loadAmdModule } from './loader';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TOKEN = 'amd-e2e-token';
+const PAIR = 'ETHUSDT/BTCUSDT';
+
+let dir: string;
+let fake: FakeBinance;
+let collector: Collector;
+let collectorUrl: string;
+let emu: Emulator;
+let removeGlobals: () => void;
+let deps: string[];
+// The plugin's DataSource as the loader hands it over: typed by what the tests call.
+let ds: Record<string, any>;
+let from0: number;
+let to0: number;
+
+async function api<T>(p: string): Promise<T> {
+  const r = await fetch(collectorUrl + p, { headers: { authorization: `Bearer ${TOKEN}` } });
+  if (!r.ok) {
+    throw new Error(`${p}: ${r.status} ${await r.text()}`);
+  }
+  return (await r.json()) as T;
+}
+
+beforeAll(async () => {
+  log.configure({ level: 'error' });
+  dir = mkdtempSync(path.join(tmpdir(), 'amd-e2e-'));
+  fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT'], rate: 0, pingIntervalMs: 100 });
+  const config = loadConfig({
+    PAIRS: PAIR,
+    BINANCE_WS_URL: fake.wsUrl,
+    BINANCE_REST_URL: fake.restUrl,
+    DB_PATH: path.join(dir, 'collector.db'),
+    HOST: '127.0.0.1',
+    PORT: '0',
+    API_TOKEN: TOKEN,
+    WINDOWS: '5',
+  });
+  collector = await startCollector(config, { connection: { stallTimeoutMs: 600, initialBackoffMs: 20, maxBackoffMs: 200 } });
+  collectorUrl = `http://127.0.0.1:${(collector.server!.address() as AddressInfo).port}`;
+  await until(() => collector.ingestor.status().wsState === 'open', 'the WebSocket to open');
+  // About 12 one-second bars of a cointegrated pair, then a quiet market so every answer is stable.
+  from0 = Date.now() - 1000;
+  fake.setRate(40);
+  await new Promise((r) => setTimeout(r, 12_000));
+  fake.setRate(0);
+  const want = fake.trades('BTCUSDT').length + fake.trades('ETHUSDT').length;
+  await until(async () => (await collector.store.symbols()).reduce((n, s) => n + s.ticks, 0) >= want, `all ${want} ticks stored`);
+  to0 = Date.now() + 1000;
+
+  emu = await startEmulator({ pluginDir: path.join(ROOT, 'dist'), dataSource: { uid: 'pairs', jsonData: { collectorUrl }, secureJsonData: { apiToken: TOKEN } } });
+
+  removeGlobals = installBrowserGlobals();
+  // Grafana's services, as the app sets them before it loads any plugin.
+  const runtime = require('@grafana/runtime');
+  runtime.setBackendSrv({
+    fetch: (req: { url: string; method?: string; data?: unknown; headers?: Record<string, string>; params?: Record<string, unknown> }) =>
+      from(
+        (async () => {
+          const url = new URL(req.url, emu.url);
+          for (const [k, v] of Object.entries(req.params ?? {})) {
+            url.searchParams.set(k, String(v));
+          }
+          const r = await fetch(url, {
+            method: req.method ?? 'GET',
+            headers: { 'content-type': 'application/json', ...(req.headers ?? {}) },
+            body: req.data === undefined ? undefined : JSON.stringify(req.data),
+          });
+          const text = await r.text();
+          const rsp = { data: text ? JSON.parse(text) : undefined, status: r.status, statusText: r.statusText, ok: r.ok, headers: r.headers, url: url.toString(), redirected: false, type: 'basic', config: req };
+          if (!r.ok) {
+            throw rsp;
+          }
+          return rsp;
+        })()
+      ),
+  });
+  // Required only now: @grafana/* touch window and document when they are first loaded.
+  const { TestTemplateSrv } = require('../../src/testing/grafana') as { TestTemplateSrv: typeof TemplateSrvType };
+  runtime.setTemplateSrv(new TestTemplateSrv({ pair: PAIR, tf: '1s', window: '5' }));
+
+  const loaded = loadAmdModule(path.join(ROOT, 'dist', 'module.js'), 'public/plugins/quant-pairs-datasource/module.js', (name) => require(name));
+  deps = loaded.deps;
+  const plugin = loaded.exports.plugin as { DataSourceClass: new (s: DataSourceInstanceSettings) => DataSourceApi };
+  const settings = {
+    id: 1,
+    uid: 'pairs',
+    type: 'quant-pairs-datasource',
+    name: 'Pairs',
+    access: 'proxy',
+    readOnly: false,
+    jsonData: { collectorUrl },
+    meta: { id: 'quant-pairs-datasource', name: 'Quant Pairs', type: 'datasource', backend: true, streaming: true, info: { version: 'test' } },
+  } as unknown as DataSourceInstanceSettings;
+  ds = new plugin.DataSourceClass(settings) as unknown as Record<string, any>;
+}, 120_000);
+
+afterAll(async () => {
+  removeGlobals?.();
+  await emu?.stop();
+  await collector?.stop();
+  await fake?.stop();
+  if (dir) {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  log.configure({ level: 'warn' });
+});
+
+function request(targets: Array<Record<string, unknown>>, scopedVars: ScopedVars = {}, maxDataPoints = 500): DataQueryRequest {
+  const { dateTime } = require('@grafana/data');
+  const range = { from: dateTime(from0), to: dateTime(to0), raw: { from: dateTime(from0), to: dateTime(to0) } };
+  return { requestId: 'Q1', interval: '1s', intervalMs: 1000, maxDataPoints, range, scopedVars, targets, timezone: 'utc', app: 'panel-editor', startTime: Date.now() } as unknown as DataQueryRequest;
+}
+
+/** What a panel does: filter the targets, then run the query. */
+async function run(targets: Array<Record<string, unknown>>, scopedVars: ScopedVars = {}): Promise<DataQueryResponse> {
+  const kept = targets.filter((t) => ds.filterQuery?.(t as never) ?? true);
+  return lastValueFrom(ds.query(request(kept, scopedVars)) as Observable<DataQueryResponse>);
+}
+
+const values = (frame: DataFrame, name: string): unknown[] => {
+  const f = frame.fields.find((x) => x.name === name);
+  if (!f) {
+    throw new Error(`no field ${name} in ${frame.fields.map((x) => x.name).join(', ')}`);
+  }
+  return Array.from(f.values);
+};
+
+describe('dist/module.js loaded as Grafana loads it', () => {
+  it('is an AMD module whose externals are only modules Grafana shares', () => {
+    expect(deps.sort()).toEqual(['@emotion/css', '@grafana/data', '@grafana/runtime', '@grafana/ui', 'module', 'react', 'rxjs']);
+    expect(ds.type).toBe('quant-pairs-datasource');
+  });
+
+  it('bars: the OHLC and volume the collector serves', async () => {
+    const rsp = await run([{ refId: 'A', version: 1, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1s' }]);
+    expect(rsp.errors ?? []).toEqual([]);
+    const bars = await api<BarsResponse>(`/api/bars?symbol=BTCUSDT&tf=1s&from=${from0}&to=${to0}`);
+    expect(bars.bars.length).toBeGreaterThanOrEqual(10);
+    const f = rsp.data[0] as DataFrame;
+    expect(values(f, 'time')).toEqual(bars.bars.map((b) => b.start));
+    expect(values(f, 'open')).toEqual(bars.bars.map((b) => b.open));
+    expect(values(f, 'close')).toEqual(bars.bars.map((b) => b.close));
+    expect(values(f, 'volume')).toEqual(bars.bars.map((b) => b.volume));
+  });
+
+  it('ticks: every trade the collector stored', async () => {
+    const rsp = await run([{ refId: 'T', version: 1, queryType: 'ticks', symbol: 'ETHUSDT', limit: 10000 }]);
+    const ticks = await api<TicksResponse>(`/api/ticks?symbol=ETHUSDT&from=${from0}&to=${to0}&limit=10000`);
+    expect(ticks.ticks.length).toBe(fake.expectedTicks('ETHUSDT').length);
+    expect(values(rsp.data[0], 'price')).toEqual(ticks.ticks.map((t) => t.price));
+  });
+
+  it('analytics with $pair, $tf and $window: β, spread and z as the collector computes them', async () => {
+    const rsp = await run([{ refId: 'B', pair: '$pair', tf: '$tf', window: '$window' }]); // an unversioned saved query
+    expect(rsp.errors ?? []).toEqual([]);
+    const an = await api<AnalyticsResponse>(`/api/analytics?pair=${PAIR}&tf=1s&window=5&from=${from0}&to=${to0}&maxDataPoints=500`);
+    const f = rsp.data[0] as DataFrame;
+    expect(values(f, 'time')).toEqual(an.series.ts);
+    expect(values(f, 'beta')).toEqual(an.series.beta);
+    expect(values(f, 'spread')).toEqual(an.series.spread);
+    expect(values(f, 'zscore')).toEqual(an.series.zscore);
+    expect(an.series.zscore.filter((z) => z !== null).length).toBeGreaterThan(3);
+  });
+
+  it('stats: the latest values of the pair', async () => {
+    const rsp = await run([{ refId: 'S', version: 1, queryType: 'stats', pair: PAIR, timeframe: '1s', window: '5' }]);
+    expect(rsp.errors ?? []).toEqual([]);
+    const st = await api<StatsResponse>(`/api/stats?pair=${PAIR}&tf=1s&window=5`);
+    const f = rsp.data[0] as DataFrame;
+    // The point shown is the bar in progress if there is one, else the last completed bar.
+    const point = st.provisional ?? st.committed;
+    expect(point).not.toBeNull();
+    expect(values(f, 'time')).toEqual([point!.ts]);
+    expect(values(f, 'beta')).toEqual([point!.beta]);
+    expect(values(f, 'zscore')).toEqual([point!.zscore]);
+    expect(values(f, 'yPrice')).toEqual([st.prices.y!.price]);
+    expect(values(f, 'correlation')).toEqual([st.correlation ?? point!.correlation]);
+  });
+
+  it('signals become annotations with the collector\'s words', async () => {
+    const target = { refId: 'Anno', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '5', entryZ: 0.5 };
+    const query = ds.annotations.prepareQuery({ target } as unknown as AnnotationQuery);
+    expect(query).toMatchObject({ queryType: 'signals' });
+    const rsp = await run([query]);
+    const events: Array<{ time: number; text: string }> = await firstValueFrom(ds.annotations.processEvents({ target } as unknown as AnnotationQuery, rsp.data));
+    const sig = await api<SignalsResponse>(`/api/signals?pair=${PAIR}&tf=1s&window=5&entryZ=0.5&from=${from0}&to=${to0}`);
+    expect(sig.events.length).toBeGreaterThan(0);
+    expect(events.map((e) => [e.time, e.text])).toEqual(sig.events.map((e) => [e.ts, e.text]));
+  });
+
+  it('variables list what the collector knows', async () => {
+    const pairs = await api<PairsResponse>('/api/pairs');
+    const list = async (kind: string) =>
+      Array.from((await firstValueFrom(ds.variables.query({ targets: [{ refId: 'V', version: 1, kind }] } as never) as Observable<DataQueryResponse>)).data[0].fields[0].values);
+    expect(await list('pairs')).toEqual(pairs.pairs.map((p) => p.pair));
+    expect(await list('timeframes')).toEqual(pairs.timeframes);
+    expect(await list('windows')).toEqual(pairs.windows.map(String));
+  });
+
+  it('an invalid query is not sent, and a valid one beside it still answers', async () => {
+    const rsp = await run([
+      { refId: 'BAD', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '1' },
+      { refId: 'OK', version: 1, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1s' },
+    ]);
+    expect(rsp.data.map((f: DataFrame) => f.refId)).toEqual(['OK']);
+  });
+
+  it('live: the frame names the Grafana Live channel the backend streams on', async () => {
+    const { config } = require('@grafana/runtime');
+    expect(config).toBeDefined();
+    const rsp = await run([{ refId: 'L', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '5', live: true }]);
+    expect(rsp.data[0].meta?.channel).toBe('ds/pairs/pair/ETHUSDT-BTCUSDT/1s/5');
+  });
+
+  it('Save & test shows the words of the backend\'s CheckHealth', async () => {
+    const health = await fetch(`${emu.url}/api/datasources/uid/pairs/health`).then((r) => r.json());
+    const result = await ds.testDatasource();
+    expect(result).toMatchObject({ status: 'success', message: health.message });
+    expect(result.message).toContain('connected to the collector');
+  });
+});
