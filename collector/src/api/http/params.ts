@@ -39,7 +39,8 @@ export type Parsed<S extends ParamSpec> = { [K in keyof S]: S[K] extends Param<i
 export function readQuery<S extends ParamSpec>(query: unknown, spec: S): Parsed<S> {
   const q = (query ?? {}) as Record<string, unknown>;
   for (const name of Object.keys(q)) {
-    if (!(name in spec)) {
+    if (!Object.hasOwn(spec, name)) {
+      // (not `name in spec`: that is true for __proto__, constructor, toString, ... too)
       throw badParam(name, `unknown parameter ${JSON.stringify(name)}; expected one of ${Object.keys(spec).join(', ')}`);
     }
   }
