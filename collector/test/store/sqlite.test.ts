@@ -63,6 +63,28 @@ describe('SQLite store specifics', () => {
     await expect(openSqliteStore({ path })).rejects.toThrow(/schema version 999 is newer/);
   });
 
+  test('retention over many 15-minute steps deletes exactly the ticks before the cut and keeps bars equal to the ticks', async () => {
+    const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const s = await openSqliteStore({ path: join(dir, 'collector.db'), now: () => T0 + 86_400_000 });
+    // One tick every 2 s for 2 hours, two symbols: 3,600 ticks each.
+    const ticks = ['BTCUSDT', 'ETHUSDT'].flatMap((symbol) =>
+      Array.from({ length: 3600 }, (_, i) => ({ symbol, id: i + 1, ts: T0 + i * 2000 + 7, price: 100 + (i % 13), qty: 1, isBuyerMaker: false })),
+    );
+    await s.insertTicks(ticks);
+    const cut = T0 + 95 * 60_000; // a 5-minute boundary: 95 min of ticks = 2,850 per symbol go
+    expect(await s.deleteBefore(cut + 60_000)).toBe(2 * 2850);
+    for (const symbol of ['BTCUSDT', 'ETHUSDT']) {
+      const kept = await s.ticks({ symbol });
+      expect(kept.length).toBe(750);
+      expect(kept[0]!.ts).toBe(cut + 7);
+      const bars = await s.bars({ symbol, tf: '5m' });
+      expect(bars[0]!.start).toBe(cut);
+      expect(bars.reduce((n, b) => n + b.trades, 0)).toBe(750);
+      expect((await s.symbols()).find((x) => x.symbol === symbol)).toMatchObject({ ticks: 750, firstTs: cut + 7 });
+    }
+    await s.close();
+  });
+
   test('works in memory', async () => {
     const s = await openSqliteStore({ path: ':memory:' });
     expect(await s.insertTicks([{ symbol: 'BTCUSDT', id: 1, ts: 1_700_000_000_000, price: 1, qty: 1, isBuyerMaker: false }])).toMatchObject({ inserted: 1 });

@@ -32,6 +32,8 @@ export interface SqliteStoreOptions extends CommonStoreOptions {
 
 /** Rows per multi-row INSERT, largest first (the last must be 1). */
 const MULTI_ROWS = [64, 8, 1];
+/** Data deleted per retention transaction (a multiple of the longest bar). */
+const RETENTION_STEP_MS = 15 * 60_000;
 const MIN_TS = -8.64e15;
 const MAX_TS = 8.64e15;
 const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
@@ -451,18 +453,29 @@ class SqliteStore implements Store {
     }));
   }
 
+  /**
+   * Deletes in steps of 15 minutes of data per symbol, each its own transaction, yielding to the
+   * event loop between steps: better-sqlite3 blocks while it works, and a live collector must keep
+   * flushing ticks and answering requests while a day of old ticks goes.
+   */
   async deleteBefore(beforeMs: number): Promise<number> {
     this.open();
     const cut = retentionCut(beforeMs);
     let deleted = 0;
     for (const r of this.st.symbolBySid.all() as { sid: number; symbol: string }[]) {
-      // One transaction per symbol keeps each pause of the writer short.
-      this.db.transaction(() => {
-        const n = this.st.deleteTicks.run(r.sid, cut).changes;
-        this.st.deleteBars.run(r.sid, cut);
-        if (n > 0) this.st.refreshSymbol.run({ sid: r.sid, n });
-        deleted += n;
-      })();
+      for (;;) {
+        if (this.closed) return deleted;
+        const first = (this.st.symbolRow.get(r.symbol) as SymbolRow | undefined)?.first_ts ?? null;
+        if (first === null || first >= cut) break;
+        const upTo = Math.min(cut, retentionCut(first) + RETENTION_STEP_MS);
+        this.db.transaction(() => {
+          const n = this.st.deleteTicks.run(r.sid, upTo).changes;
+          this.st.deleteBars.run(r.sid, upTo);
+          this.st.refreshSymbol.run({ sid: r.sid, n });
+          deleted += n;
+        })();
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'sqlite', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
