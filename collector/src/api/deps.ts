@@ -11,6 +11,7 @@ import type { LiveSource } from './query/live-source';
 import { AlignedCache } from './query/aligned';
 import { CloseCache } from './query/closes';
 import { LatestPrices } from './query/prices';
+import { RunCache } from './query/results';
 
 export interface ApiLimits {
   /** Largest page of ticks (`limit`). */
@@ -64,6 +65,8 @@ export interface Ctx {
   closes: CloseCache | undefined;
   /** Aligned pair series over the cached closes (set with `closes`). */
   aligned: AlignedCache | undefined;
+  /** Analytics runs continued over the aligned cache (set with `closes`). */
+  runs: RunCache | undefined;
   prices: LatestPrices;
 }
 
@@ -88,6 +91,7 @@ export function makeCtx(d: ApiDeps): Ctx {
     prices: new LatestPrices(d.ingest),
     closes,
     aligned: closes ? new AlignedCache(closes, 1_000_000) : undefined,
+    runs: closes ? new RunCache() : undefined,
   };
 }
 

@@ -237,3 +237,35 @@ describe('AlignedCache (incremental alignment) against alignBars over every stor
     }
   });
 });
+
+describe('RunCache (analytics runs continued over new bars) against analyzeSeries over every stored bar', () => {
+  it('stays within 1e-9 (same nulls and signals) through appends and a late tick', async () => {
+    let clock = T0;
+    const h = await startApi({ now: () => clock, closeCache: true });
+    try {
+      const ctx = h.app.locals.ctx;
+      const all = pairTicks();
+      for (let round = 0; round < 8; round++) {
+        const upto = T0 + (round + 1) * 50_000;
+        const batch = all.filter((t) => t.ts >= T0 + round * 50_000 && t.ts < upto);
+        if (round === 5) batch.push({ symbol: 'BTCUSDT', id: 90_000, ts: T0 + 123_999, price: 95_000, qty: 1, isBuyerMaker: false }); // late
+        for (const sym of ['ETHUSDT', 'BTCUSDT']) ctx.closes!.invalidate(sym, Math.min(...batch.filter((t) => t.symbol === sym).map((t) => t.ts)));
+        await h.store.insertTicks(batch);
+        clock = upto + 100;
+        const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=15&from=${T0}&to=${upto + 1000}`);
+        const want = await expected(h, 15);
+        expect(r.body.series.ts).toEqual(col(want, 'ts'));
+        expect(r.body.series.signal).toEqual(col(want, 'signal'));
+        for (const k of ['beta', 'zscore'] as const) {
+          const w = col(want, k) as (number | null)[];
+          r.body.series[k].forEach((v: number | null, i: number) => {
+            expect(v === null).toBe(w[i] === null);
+            if (v !== null) expect(Math.abs(v - w[i]!)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w[i]!)));
+          });
+        }
+      }
+    } finally {
+      await h.close();
+    }
+  });
+});

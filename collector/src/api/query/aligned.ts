@@ -25,9 +25,12 @@ export interface AlignedSlice {
   x: number[];
   /** The newest point comes from a bar still in progress. */
   lastInProgress: boolean;
+  /** Where the slice's cached part lives: entry points [i, j); the rest of the slice follows them. */
+  cached?: { entry: AlignedEntry; i: number; j: number };
 }
 
-interface Entry {
+/** One pair's cached aligned points; `base` counts points dropped from the front (absolute index = base + local). */
+export interface AlignedEntry {
   /** Bumped when an invalidation truncates the entry. */
   gen: number;
   pair: Pair;
@@ -39,7 +42,9 @@ interface Entry {
   ts: Float64Array;
   y: Float64Array;
   x: Float64Array;
+  base: number;
 }
+type Entry = AlignedEntry;
 
 type B = { start: number; close: number; final?: boolean };
 
@@ -84,7 +89,7 @@ export class AlignedCache {
     }
     const H = Math.max(since, Math.min(cy.hi, cx.hi));
     if (!e) {
-      e = { gen: 0, pair, tf, lo: from, H: from, n: 0, ts: new Float64Array(1024), y: new Float64Array(1024), x: new Float64Array(1024) };
+      e = { gen: 0, pair, tf, lo: from, H: from, n: 0, ts: new Float64Array(1024), y: new Float64Array(1024), x: new Float64Array(1024), base: 0 };
       this.entries.set(key, e);
     }
     // 1. bars in [since, H) of both legs are final and cached: align and cache them.
@@ -96,7 +101,7 @@ export class AlignedCache {
     const rest = this.alignFrom(e, e.n > 0 ? e.n - 1 : -1, barsFrom(cy, H), barsFrom(cx, H), Infinity);
     const i = lowerBound(e.ts, e.n, from);
     const j = lowerBound(e.ts, e.n, to);
-    const out: AlignedSlice = { ts: Array.from(e.ts.subarray(i, j)), y: Array.from(e.y.subarray(i, j)), x: Array.from(e.x.subarray(i, j)), lastInProgress: false };
+    const out: AlignedSlice = { ts: Array.from(e.ts.subarray(i, j)), y: Array.from(e.y.subarray(i, j)), x: Array.from(e.x.subarray(i, j)), lastInProgress: false, cached: { entry: e, i, j } };
     for (let k = 0; k < rest.ts.length; k++) {
       if (rest.ts[k]! < from || rest.ts[k]! >= to) continue;
       out.ts.push(rest.ts[k]!);
@@ -139,6 +144,7 @@ export class AlignedCache {
       const drop = e.n - this.maxPoints;
       for (const f of ['ts', 'y', 'x'] as const) e[f].copyWithin(0, drop, e.n);
       e.n -= drop;
+      e.base += drop;
       e.lo = e.ts[0]!;
     }
   }

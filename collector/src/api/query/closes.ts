@@ -122,10 +122,15 @@ export class CloseCache {
 
   /** Caches the final, settled prefix of `bars` (which start at e.hi); returns its length. */
   private append(symbol: string, tf: Timeframe, e: Entry, bars: Bar[]): number {
-    const limit = this.cacheLimit(symbol);
+    const limit = this.cacheLimit(symbol, tf);
     let k = 0;
     while (k < bars.length && bars[k]!.final && bars[k]!.start < limit) k++;
-    if (k === 0) return 0;
+    // Coverage reaches the first bar not cached (no bar exists between), but never past `limit`.
+    const reach = Math.min(limit, k < bars.length ? bars[k]!.start : Infinity);
+    if (k === 0) {
+      if (reach !== Infinity && reach > e.hi) e.hi = reach;
+      return 0;
+    }
     if (e.n + k > this.opts.maxBars) {
       // Drop the oldest bars to stay within the bound.
       const drop = Math.min(e.n, e.n + k - this.opts.maxBars);
@@ -146,19 +151,19 @@ export class CloseCache {
     const base = e.n;
     for (let m = 0; m < k && base + m < e.start.length; m++) (e.start[base + m] = bars[m]!.start), (e.close[base + m] = bars[m]!.close);
     e.n = Math.min(base + k, e.start.length);
-    e.hi = bars[k - 1]!.start + TIMEFRAME_MS[tf];
+    e.hi = Math.max(bars[k - 1]!.start + TIMEFRAME_MS[tf], reach === Infinity ? -Infinity : reach);
     return k;
   }
 
   /** Bars at or after this start must not be cached now (a late tick may still be flushing). */
-  private cacheLimit(symbol: string): number {
+  private cacheLimit(symbol: string, tf: Timeframe): number {
     const d = this.dirty.get(symbol);
     if (!d) return Infinity;
     if (d.until <= this.opts.now()) {
       this.dirty.delete(symbol);
       return Infinity;
     }
-    return bucketStart(d.ts, '1s') - TIMEFRAME_MS['5m'];
+    return bucketStart(d.ts, tf);
   }
 }
 

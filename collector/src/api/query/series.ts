@@ -11,12 +11,13 @@
  * pass over the whole history gives, except a hysteresis signal (exitZ), whose state can
  * depend on older history.
  */
-import { alignBars, analyzeSeries } from '../../analytics';
+import { PairEngine, alignBars, analyzeSeries } from '../../analytics';
 import type { AnalyticsPoint, Bar, Pair, Timeframe } from '../../domain';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import { HttpError, badParam } from '../http/errors';
 import type { AlignedSlice } from './aligned';
+import type { RunRule } from './results';
 
 export interface SeriesQuery {
   pair: Pair;
@@ -51,6 +52,30 @@ async function aligned(ctx: Ctx, pair: Pair, tf: Timeframe, from: number, to: nu
   return { ...al, lastInProgress };
 }
 
+/**
+ * The analytics points of an aligned slice: from the run cache for its cached part (the run's
+ * engine continues with `peek` for one newer point, a fresh engine warmed on the last cached
+ * points for several), else one analyzeSeries pass over the slice.
+ */
+function run(ctx: Ctx, al: AlignedSlice, rule: RunRule): AnalyticsPoint[] {
+  if (al.ts.length === 0) return [];
+  const c = al.cached;
+  const cached = c && ctx.runs ? ctx.runs.points(c.entry, c.i, c.j, rule) : null;
+  if (!c || !cached) return analyzeSeries({ ts: al.ts, x: al.x, y: al.y, ...rule });
+  const rest = al.ts.length - (c.j - c.i);
+  if (rest === 0) return cached.points;
+  if (rest === 1 && c.j === c.entry.n) {
+    const k = al.ts.length - 1;
+    return [...cached.points, cached.engine.peek(al.ts[k]!, al.x[k]!, al.y[k]!)];
+  }
+  const e = c.entry;
+  const engine = new PairEngine(rule);
+  for (let k = Math.max(0, c.j - 2 * rule.window); k < c.j; k++) engine.push(e.ts[k]!, e.x[k]!, e.y[k]!);
+  const tail: AnalyticsPoint[] = [];
+  for (let k = c.j - c.i; k < al.ts.length; k++) tail.push(engine.push(al.ts[k]!, al.x[k]!, al.y[k]!));
+  return cached.points.concat(tail);
+}
+
 export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesResult> {
   const tfMs = TIMEFRAME_MS[q.tf];
   const warm = 2 * (q.window - 1);
@@ -73,7 +98,7 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
     while (first < al.ts.length && al.ts[first]! < q.from) first++;
     const exhausted = start <= firstStored || start === 0 || lookback + inRange >= budget;
     if (first >= warm || exhausted) {
-      const points = al.ts.length ? analyzeSeries({ ts: al.ts, x: al.x, y: al.y, window: q.window, ddof: q.ddof, entryZ, exitZ }) : [];
+      const points = run(ctx, al, { window: q.window, ddof: q.ddof ?? 1, entryZ, exitZ });
       const provisional = al.lastInProgress;
       return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null, y: al.y.slice(first), x: al.x.slice(first) };
     }
