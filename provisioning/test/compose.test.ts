@@ -106,6 +106,16 @@ describe('image definitions', () => {
     expect(grafana).toMatch(/^USER 472$/m);
   });
 
+  it('the pinned Grafana satisfies the plugin\'s grafanaDependency, and the plugin id is ours', () => {
+    const plugin = JSON.parse(readFileSync(join(REPO, 'grafana-plugin/src/plugin.json'), 'utf8'));
+    expect(plugin.id).toBe(PLUGIN_ID);
+    expect(plugin.backend && plugin.alerting && plugin.streaming).toBe(true);
+    const pinned = /^ARG GRAFANA_IMAGE=grafana\/grafana:(\d+)\.(\d+)\.(\d+)$/m.exec(grafana)!.slice(1).map(Number);
+    const min = /^>=\s*(\d+)\.(\d+)\.(\d+)$/.exec(plugin.dependencies.grafanaDependency)!.slice(1).map(Number);
+    const cmp = pinned[0]! - min[0]! || pinned[1]! - min[1]! || pinned[2]! - min[2]!;
+    expect({ pinned: pinned.join('.'), min: min.join('.'), ok: cmp >= 0 }).toEqual({ pinned: pinned.join('.'), min: min.join('.'), ok: true });
+  });
+
   it('Node is added where the plugin launcher looks for it', () => {
     // grafana-plugin/backend/scripts/launcher.sh: Grafana starts the backend without PATH, and
     // the launcher tries fixed places; Alpine's nodejs package installs /usr/bin/node.
