@@ -8,6 +8,12 @@ import { openPostgresStore } from '../../src/store/postgres';
 import type { Store } from '../../src/store/store';
 import { describeStoreContract, expectBarsMatch } from './contract';
 import { startPostgres, type TestPostgres } from './pgCluster';
+import { alignBars, analyzeSeries } from '../../src/analytics';
+import { openSqliteStore } from '../../src/store/sqlite';
+import { startApi } from '../api/helpers';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { makeTicks, referenceBars, rng } from './reference';
 
 let server: TestPostgres | null = null;
@@ -102,6 +108,70 @@ describe('PostgreSQL store specifics', () => {
       expectBarsMatch(await reader.bars({ symbol, tf: '1m' }), referenceBars(sent, symbol, '1m'), `reader ${symbol} 1m`);
     }
     for (const s of [a, b, reader]) await s.close();
+  });
+
+  pgTest('an API with its own connection pool computes pair analytics from legs two other collectors wrote, as from one SQLite store', async () => {
+    const url = await freshDatabase();
+    const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const END = T0 + 600_000;
+    // Two cointegrated legs: BTC a random walk, ETH = 0.05 * BTC + noise, 2 ticks a second each.
+    const r = rng(33);
+    const btc = [];
+    const eth = [];
+    let p = 87_000;
+    for (let i = 0; i < 1200; i++) {
+      p += (r() - 0.5) * 40;
+      const ts = T0 + i * 500 + Math.floor(r() * 400);
+      btc.push({ symbol: 'BTCUSDT', id: 1 + i, ts, price: Math.round(p * 100) / 100, qty: 0.01, isBuyerMaker: false });
+      eth.push({ symbol: 'ETHUSDT', id: 1 + i, ts: ts + 37, price: Math.round((0.05 * p + (r() - 0.5) * 2) * 100) / 100, qty: 0.3, isBuyerMaker: true });
+    }
+    const collectorA = await openPostgresStore({ url });
+    const collectorB = await openPostgresStore({ url });
+    await Promise.all([collectorA.insertTicks(eth), collectorB.insertTicks(btc)]);
+    await Promise.all([collectorA.close(), collectorB.close()]);
+
+    // Expected: analyzeSeries over the aligned bars of a single SQLite store fed the same ticks.
+    const dir = mkdtempSync(join(tmpdir(), 'pg-vs-sqlite-'));
+    const lite = await openSqliteStore({ path: join(dir, 'db.sqlite') });
+    await lite.insertTicks([...eth, ...btc]);
+    const al = alignBars(await lite.bars({ symbol: 'ETHUSDT', tf: '1s' }), await lite.bars({ symbol: 'BTCUSDT', tf: '1s' }));
+    const want = analyzeSeries({ ts: al.ts, x: al.x, y: al.y, window: 20 });
+    await lite.close();
+    rmSync(dir, { recursive: true, force: true });
+
+    const api = await startApi({ store: await openPostgresStore({ url }), now: () => END + 86_400_000 });
+    try {
+      const res = await api.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}`);
+      expect(res.status).toBe(200);
+      expect(res.body.points).toBe(want.length);
+      expect(want.filter((x) => x.beta !== null).length).toBeGreaterThan(500);
+      for (const k of ['ts', 'beta', 'zscore', 'signal'] as const) {
+        const got = res.body.series[k] as (number | string | null)[];
+        want.forEach((w, i) => {
+          const v = w[k];
+          if (typeof v === 'number') expect(Math.abs((got[i] as number) - v)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(v)));
+          else expect(got[i]).toBe(v);
+        });
+      }
+    } finally {
+      await api.close();
+    }
+  });
+
+  pgTest('time-range queries are served by the (sid, ts, id) index in store order, without a sort', async () => {
+    const url = await freshDatabase();
+    await (await openPostgresStore({ url })).close();
+    const c = new pg.Client({ connectionString: url });
+    await c.connect();
+    await c.query('SET enable_seqscan = off'); // tiny tables: make the planner show the index it would use at scale
+    const plan = async (sql: string) => (await c.query(`EXPLAIN ${sql}`)).rows.map((r: { 'QUERY PLAN': string }) => r['QUERY PLAN']).join('\n');
+    const ticks = await plan('SELECT * FROM ticks WHERE sid = 1 AND (ts, id) > (0, 0) AND ts < 10 ORDER BY ts, id LIMIT 100');
+    expect(ticks).toMatch(/Index Scan using ticks_sid_ts_id/);
+    expect(ticks).not.toMatch(/Sort/);
+    const bars = await plan('SELECT * FROM bars WHERE sid = 1 AND tf = 1000 AND start >= 0 AND start < 10 ORDER BY start LIMIT 100');
+    expect(bars).toMatch(/Index Scan using bars_pkey/);
+    expect(bars).not.toMatch(/Sort/);
+    await c.end();
   });
 
   pgTest('a wrong DATABASE_URL fails with a message naming the server, without the password', async () => {
