@@ -84,17 +84,14 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
     const nobs = n - 1 - maxlag;
     const k = ntrend + 1 + maxlag;
     if (nobs <= k) return { error: `series too short (${n} points) for a lag search up to ${maxlag}` };
-    // columns [const, trend, level, lag 1..maxlag] so that each lag's model is a prefix
-    const fit = householderLs(design(series, nobs, maxlag, regression, false), response(series, nobs));
-    if (!fit.fullRank) return { error: 'singular ADF regression (collinear lags)' };
+    const fit = nestedLagFits(series, nobs, maxlag, regression);
+    if (!fit) return { error: 'singular ADF regression (collinear lags)' };
     const startlag = ntrend + 1;
     let bestlag = 0;
     if (autolag === 't-stat') {
       bestlag = maxlag;
       for (let lag = maxlag; lag >= 0; lag--) {
-        const j = startlag + lag;
-        const sigma = Math.sqrt(fit.ssr[j]! / (nobs - j));
-        const t = Math.abs(fit.z[j - 1]! / sigma);
+        const t = fit.absT[startlag + lag]!;
         icbest = t;
         bestlag = lag;
         if (t >= T_STOP) break;
@@ -118,11 +115,8 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
   const nobs = n - 1 - usedlag;
   const k = ntrend + 1 + usedlag;
   if (nobs <= k) return { error: `series too short (${n} points) for an ADF regression with ${usedlag} lags` };
-  // columns [const, trend, lag 1..usedlag, level]: the level last, so its t-value is z_k / σ
-  const fit = householderLs(design(series, nobs, usedlag, regression, true), response(series, nobs));
-  if (!fit.fullRank) return { error: 'singular ADF regression' };
-  const sigma = Math.sqrt(fit.ssr[k]! / (nobs - k));
-  const stat = (Math.sign(fit.rdiag[k - 1]!) * fit.z[k - 1]!) / sigma;
+  const stat = levelTValue(series, nobs, usedlag, regression);
+  if (stat === null) return { error: 'singular ADF regression' };
   if (!Number.isFinite(stat)) return { error: 'ADF statistic is undefined (perfect fit)' };
   return {
     stat,
@@ -133,6 +127,195 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
     icbest,
     maxlag,
   };
+}
+
+/** First differences d[t] = s[t+1] - s[t]. */
+function diffs(s: readonly number[]): Float64Array {
+  const d = new Float64Array(s.length - 1);
+  for (let t = 0; t + 1 < s.length; t++) d[t] = s[t + 1]! - s[t]!;
+  return d;
+}
+
+/**
+ * t-value of the lagged level in the final regression with `p` lags on the last `nobs` rows:
+ * normal equations with the level as the last column (t = w_last/σ) when accurate, else
+ * Householder QR with the level last (t = z_k·sign(R_kk)/σ). Null if singular.
+ */
+function levelTValue(s: readonly number[], nobs: number, p: number, regression: AdfRegression): number | null {
+  const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
+  const k = ntrend + 1 + p;
+  const ne = normalEquations(s, diffs(s), nobs, p, regression, true);
+  const fast = choleskyNested(ne);
+  if (fast) return fast.w[ne.m - 1]! / Math.sqrt(fast.ssr[ne.m]! / (nobs - k));
+  // columns [const, trend, lag 1..p, level]: the level last, so its t-value is z_k / σ
+  const fit = householderLs(design(s, nobs, p, regression, true), response(s, nobs));
+  if (!fit.fullRank) return null;
+  return (Math.sign(fit.rdiag[k - 1]!) * fit.z[k - 1]!) / Math.sqrt(fit.ssr[k]! / (nobs - k));
+}
+
+/**
+ * All the lag search's regressions at once: for j = total regressors (deterministic terms, level,
+ * lags) of each nested model on the common sample, its SSR and the |t| of its last column.
+ * Fast path: centred cross-products (the constant partialled out, Frisch-Waugh) and one Cholesky
+ * factorisation, whose forward-solved X'y gives every nested SSR = y'y - Σ_{i<j} w_i². It is used
+ * only while it is accurate to ~1e-10 (every Cholesky pivot keeps >= 1e-4 of its column's
+ * sum of squares and every SSR >= 1% of y'y); otherwise the backward-stable Householder QR.
+ * Null if the regressors are collinear.
+ */
+function nestedLagFits(s: readonly number[], nobs: number, maxlag: number, regression: AdfRegression): { ssr: Float64Array; absT: Float64Array } | null {
+  const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
+  const k = ntrend + 1 + maxlag;
+  const ssr = new Float64Array(k + 1);
+  const absT = new Float64Array(k + 1);
+  const fast = choleskyNested(normalEquations(s, diffs(s), nobs, maxlag, regression, false));
+  if (fast) {
+    const hasConst = ntrend > 0 ? 1 : 0;
+    for (let j = ntrend + 1; j <= k; j++) {
+      const e = j - hasConst; // explicit (non-constant) columns
+      ssr[j] = fast.ssr[e]!;
+      absT[j] = Math.abs(fast.w[e - 1]!) / Math.sqrt(fast.ssr[e]! / (nobs - j));
+    }
+    return { ssr, absT };
+  }
+  // columns [const, trend, level, lag 1..maxlag] so that each lag's model is a prefix
+  const fit = householderLs(design(s, nobs, maxlag, regression, false), response(s, nobs));
+  if (!fit.fullRank) return null;
+  for (let j = ntrend + 1; j <= k; j++) {
+    ssr[j] = fit.ssr[j]!;
+    absT[j] = Math.abs(fit.z[j - 1]!) / Math.sqrt(fit.ssr[j]! / (nobs - j));
+  }
+  return { ssr, absT };
+}
+
+/**
+ * Cross-products of the regressors of an ADF regression over its last `nobs` rows, in O(n·p)
+ * rather than O(n·p²): the lag columns are shifted copies of the differences d, so the raw
+ * products C(i,j) = Σ_r d[off+r-i]·d[off+r-j] satisfy C(i,j) = C(i-1,j-1) + d[off-i]·d[off-j]
+ * - d[off+nobs-i]·d[off+nobs-j]; only C(i,0) are summed directly. With a constant in the model
+ * everything is centred (the constant partialled out): the level and trend columns explicitly
+ * (two-pass), the lag columns by C - nobs·μ_i·μ_j (the differences' means are small against their
+ * spread, so this loses nothing). Column order: [trend], level, lag 1..p, or with `levelLast`
+ * [trend], lag 1..p, level. Returns G = XᵀX (m×m, row-major), g = Xᵀy, yy = yᵀy.
+ */
+function normalEquations(s: readonly number[], d: Float64Array, nobs: number, p: number, regression: AdfRegression, levelLast: boolean) {
+  const n = s.length;
+  const off = n - 1 - nobs;
+  const centre = regression !== 'n';
+  // lag sums and raw products C(i, 0), i = 0..p (lag 0 is the response)
+  const S = new Float64Array(p + 1);
+  const C = new Float64Array((p + 1) * (p + 1));
+  for (let i = 0; i <= p; i++) {
+    let sum = 0;
+    let prod = 0;
+    for (let r = 0; r < nobs; r++) {
+      const v = d[off + r - i]!;
+      sum += v;
+      prod += v * d[off + r]!;
+    }
+    S[i] = sum;
+    C[i * (p + 1)] = prod;
+  }
+  for (let j = 1; j <= p; j++) {
+    for (let i = j; i <= p; i++) {
+      C[i * (p + 1) + j] = C[(i - 1) * (p + 1) + j - 1]! + d[off - i]! * d[off - j]! - d[off + nobs - i]! * d[off + nobs - j]!;
+    }
+  }
+  const cc = (i: number, j: number): number => {
+    const raw = i >= j ? C[i * (p + 1) + j]! : C[j * (p + 1) + i]!;
+    return centre ? raw - (S[i]! * S[j]!) / nobs : raw;
+  };
+  // level column (centred when there is a constant) and its products with the lags
+  const level = new Float64Array(nobs);
+  let lm = 0;
+  if (centre) {
+    for (let r = 0; r < nobs; r++) lm += s[off + r]!;
+    lm /= nobs;
+    let corr = 0;
+    for (let r = 0; r < nobs; r++) corr += s[off + r]! - lm;
+    lm += corr / nobs;
+  }
+  for (let r = 0; r < nobs; r++) level[r] = s[off + r]! - lm;
+  const LD = new Float64Array(p + 1);
+  let LL = 0;
+  for (let r = 0; r < nobs; r++) LL += level[r]! * level[r]!;
+  for (let i = 0; i <= p; i++) {
+    let v = 0;
+    for (let r = 0; r < nobs; r++) v += level[r]! * d[off + r - i]!;
+    LD[i] = v;
+  }
+  const trend = regression === 'ct';
+  let TT = 0;
+  let TL = 0;
+  const TD = new Float64Array(p + 1);
+  if (trend) {
+    const tm = (nobs + 1) / 2;
+    for (let r = 0; r < nobs; r++) {
+      const t = r + 1 - tm;
+      TT += t * t;
+      TL += t * level[r]!;
+    }
+    for (let i = 0; i <= p; i++) {
+      let v = 0;
+      for (let r = 0; r < nobs; r++) v += (r + 1 - tm) * d[off + r - i]!;
+      TD[i] = v;
+    }
+  }
+  // assemble in the requested order; kinds: -2 trend, -1 level, i >= 1 lag i
+  const order: number[] = [];
+  if (trend) order.push(-2);
+  if (!levelLast) order.push(-1);
+  for (let i = 1; i <= p; i++) order.push(i);
+  if (levelLast) order.push(-1);
+  const m = order.length;
+  const G = new Float64Array(m * m);
+  const g = new Float64Array(m);
+  const prod = (a: number, b: number): number => {
+    if (a === -2 && b === -2) return TT;
+    if (a === -1 && b === -1) return LL;
+    if ((a === -2 && b === -1) || (a === -1 && b === -2)) return TL;
+    if (a === -2) return TD[b]!;
+    if (b === -2) return TD[a]!;
+    if (a === -1) return LD[b]!;
+    if (b === -1) return LD[a]!;
+    return cc(a, b);
+  };
+  for (let a = 0; a < m; a++) {
+    for (let b = 0; b <= a; b++) G[a * m + b] = prod(order[a]!, order[b]!);
+    g[a] = prod(order[a]!, 0);
+  }
+  return { G, g, yy: cc(0, 0), m };
+}
+
+/**
+ * Cholesky G = LLᵀ and w = L⁻¹g; SSR of the model with the first j columns = yy - Σ_{i<j} w_i².
+ * Null unless accurate to ~1e-10: every pivot keeps >= 1e-4 of its column's sum of squares and
+ * every SSR >= 1% of yy (otherwise the caller uses the Householder QR).
+ */
+function choleskyNested(ne: { G: Float64Array; g: Float64Array; yy: number; m: number }): { ssr: Float64Array; w: Float64Array } | null {
+  const { G, g, yy, m } = ne;
+  const w = new Float64Array(m);
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j <= i; j++) {
+      let v = G[i * m + j]!;
+      for (let q = 0; q < j; q++) v -= G[i * m + q]! * G[j * m + q]!;
+      if (i === j) {
+        if (!(v > 1e-4 * G[i * m + i]!)) return null; // case: (nearly) collinear column
+        G[i * m + i] = Math.sqrt(v);
+      } else G[i * m + j] = v / G[j * m + j]!;
+    }
+    let v = g[i]!;
+    for (let q = 0; q < i; q++) v -= G[i * m + q]! * w[q]!;
+    w[i] = v / G[i * m + i]!;
+  }
+  const ssr = new Float64Array(m + 1);
+  let acc = yy;
+  ssr[0] = yy;
+  for (let i = 0; i < m; i++) {
+    acc -= w[i]! * w[i]!;
+    if (!(acc >= 0.01 * yy)) return null; // case: a near-perfect fit: the subtraction would lose digits
+    ssr[i + 1] = acc;
+  }
+  return { ssr, w };
 }
 
 /** Gaussian log-likelihood of an OLS fit with residual sum of squares `ssr` over `nobs` rows. */

@@ -53,8 +53,8 @@ export function coint(y: readonly number[], x: readonly number[], opts: CointOpt
   if (!fit) return { error: 'degenerate: x is constant' };
   if (!(fit.tss > 0)) return { error: 'degenerate: y is constant' };
   if (1 - fit.ssr / fit.tss >= COLLINEAR_R2) return { error: 'y and x are (almost) perfectly collinear: the cointegration test is not reliable' };
-  const resid = new Array<number>(n);
-  for (let i = 0; i < n; i++) resid[i] = y[i]! - (fit.alpha + fit.beta * x[i]!);
+  const resid: number[] = [];
+  for (let i = 0; i < n; i++) resid.push(y[i]! - (fit.alpha + fit.beta * x[i]!));
   const adf = adfuller(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag });
   if ('error' in adf) return { error: `residual ADF: ${adf.error}` };
   return {

@@ -148,8 +148,12 @@ export class LiveAnalytics {
     }
   }
 
-  /** Subscribes to new points (committed and provisional); returns the unsubscribe function. */
-  onUpdate(listener: (u: LiveUpdate) => void): () => void {
+  /**
+   * Subscribes to new points (committed and provisional); returns the unsubscribe function.
+   * (Generic only so that it also fits the API's structural `LiveSource.onUpdate`, whose
+   * listener is typed `(...args: never[]) => void`.)
+   */
+  onUpdate<L extends (u: LiveUpdate) => void>(listener: L): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
