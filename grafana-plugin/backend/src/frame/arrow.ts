@@ -35,6 +35,7 @@ import {
   tableToIPC,
 } from 'apache-arrow';
 import { Field, FieldType, FieldValue, Frame, grafanaType } from './frame';
+import { writeIpcFile } from './ipc';
 
 const ARROW_MAGIC = 'ARROW1';
 const encoder = new TextEncoder();
@@ -183,13 +184,27 @@ function fieldMetadata(field: Field): Map<string, string> {
   return md;
 }
 
-/** Encodes a frame as one Arrow IPC file. Throws when a value does not fit its field. */
+/** Encodes a frame as one Arrow IPC file (ipc.ts). Throws when a value does not fit its field. */
 export function frameToArrow(frame: Frame): Uint8Array {
+  const n = frame.fields.length === 0 ? 0 : frame.fields[0]!.values.length;
+  const arrowFields: ArrowField[] = [];
+  for (const f of frame.fields) {
+    if (f.values.length !== n) throw new Error(`field ${JSON.stringify(f.name)} has ${f.values.length} values, the frame has ${n} rows`);
+    arrowFields.push(new ArrowField(f.name, arrowType(f.type), f.nullable === true, fieldMetadata(f)));
+  }
+  const md = new Map<string, string>();
+  if (frame.meta !== undefined) md.set('meta', JSON.stringify(frame.meta));
+  md.set('name', frame.name ?? '');
+  md.set('refId', frame.refId ?? '');
+  return writeIpcFile(new Schema(arrowFields, md), frame.fields, n);
+}
+
+/** The same file through apache-arrow's own writer (RecordBatchFileWriter): the reference for tests. */
+export function frameToArrowReference(frame: Frame): Uint8Array {
   const n = frame.fields.length === 0 ? 0 : frame.fields[0]!.values.length;
   const arrowFields: ArrowField[] = [];
   const children: Data[] = [];
   for (const f of frame.fields) {
-    if (f.values.length !== n) throw new Error(`field ${JSON.stringify(f.name)} has ${f.values.length} values, the frame has ${n} rows`);
     const type = arrowType(f.type);
     arrowFields.push(new ArrowField(f.name, type, f.nullable === true, fieldMetadata(f)));
     children.push(fieldData(f, type));
@@ -200,8 +215,7 @@ export function frameToArrow(frame: Frame): Uint8Array {
   md.set('refId', frame.refId ?? '');
   const schema = new Schema(arrowFields, md);
   const struct = makeData({ type: new Struct(arrowFields), length: n, nullCount: 0, children });
-  const batch = new RecordBatch(schema, struct);
-  return tableToIPC(new Table(schema, [batch]), 'file');
+  return tableToIPC(new Table(schema, [new RecordBatch(schema, struct)]), 'file');
 }
 
 function fieldTypeOf(f: ArrowField): FieldType {
