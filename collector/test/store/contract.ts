@@ -162,6 +162,8 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(await s.ticks({ symbol: 'ETHUSDT', from, to })).toEqual(want);
       expect(await s.ticks({ symbol: 'ETHUSDT', from, to, limit: 10 })).toEqual(want.slice(0, 10));
       expect(await s.ticks({ symbol: 'ETHUSDT', from: to, to: from })).toEqual([]);
+      expect(await s.ticks({ symbol: 'ETHUSDT', limit: 0 })).toEqual([]);
+      expect(await s.bars({ symbol: 'ETHUSDT', tf: '1m', limit: 0 })).toEqual([]);
       expect(await s.ticks({ symbol: 'XRPUSDT' })).toEqual([]);
       const bars = await s.bars({ symbol: 'BTCUSDT', tf: '1s' });
       const b0 = bars[3]!.start;

@@ -359,7 +359,7 @@ class PostgresStore implements Store {
     if (sid === undefined) return;
     const from = query.from ?? MIN_TS;
     const to = query.to ?? MAX_TS;
-    let left = query.limit ?? Infinity;
+    let left = Math.max(0, query.limit ?? Infinity);
     let rows = (await q<TickRow>(this.pool, 'ticksFirst', [sid, from, to, Math.min(left, this.chunk)])).rows;
     while (rows.length > 0) {
       for (const r of rows) yield this.toTick(query.symbol, r);
@@ -383,7 +383,7 @@ class PostgresStore implements Store {
     const tfMs = TIMEFRAME_MS[query.tf];
     let from = query.from ?? MIN_TS;
     const to = query.to ?? MAX_TS;
-    let left = query.limit ?? Infinity;
+    let left = Math.max(0, query.limit ?? Infinity);
     for (;;) {
       const rows = (await q<BarRow>(this.pool, 'barsRange', [sid, tfMs, from, to, Math.min(left, this.chunk)])).rows;
       if (rows.length === 0) return;

@@ -382,7 +382,7 @@ class SqliteStore implements Store {
     if (sid === undefined) return;
     const from = q.from ?? MIN_TS;
     const to = q.to ?? MAX_TS;
-    let left = q.limit ?? Infinity;
+    let left = Math.max(0, q.limit ?? Infinity);
     let rows = this.st.ticksFirst.all(sid, from, to, Math.min(left, this.chunk)) as TickRow[];
     while (rows.length > 0) {
       for (const r of rows) yield this.toTick(q.symbol, r);
@@ -406,7 +406,7 @@ class SqliteStore implements Store {
     const tfMs = TIMEFRAME_MS[q.tf];
     let from = q.from ?? MIN_TS;
     const to = q.to ?? MAX_TS;
-    let left = q.limit ?? Infinity;
+    let left = Math.max(0, q.limit ?? Infinity);
     for (;;) {
       const rows = this.st.barsRange.all(sid, tfMs, from, to, Math.min(left, this.chunk)) as BarRow[];
       if (rows.length === 0) return;
