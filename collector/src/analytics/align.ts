@@ -6,8 +6,8 @@
  * increasing order. Each leg's value there is its bar's close, or, when that leg had no trade in
  * the interval, the last close before it (forward fill: the price has not moved). Points start
  * only once both legs have a price; nothing is filled backwards and no interval without any
- * trade is invented. Bars must be sorted by start (they are, from the store); if a leg has two
- * bars with the same start, the later one wins.
+ * trade is invented. Bars must be sorted by start (they are, from the store; a RangeError says
+ * which leg is not); if a leg has two bars with the same start, the later one wins.
  *
  * @example
  * alignBars(
@@ -19,6 +19,11 @@ export function alignBars(
   y: readonly { start: number; close: number }[],
   x: readonly { start: number; close: number }[],
 ): { ts: number[]; y: number[]; x: number[] } {
+  for (const [name, leg] of [['y', y], ['x', x]] as const) {
+    for (let k = 1; k < leg.length; k++) {
+      if (!(leg[k]!.start >= leg[k - 1]!.start)) throw new RangeError(`alignBars: ${name} bars are not sorted by start (index ${k}: ${leg[k]!.start} after ${leg[k - 1]!.start})`);
+    }
+  }
   const ts: number[] = [];
   const ys: number[] = [];
   const xs: number[] = [];
