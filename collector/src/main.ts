@@ -10,7 +10,9 @@
  * Settings come from environment variables or the same-named flags (see config.ts). SIGINT /
  * SIGTERM stop the ingest, flush the tick writer and close the store; a second signal exits at once.
  */
+import { accessSync, constants, existsSync, statfsSync } from 'node:fs';
 import type { Server } from 'node:http';
+import { dirname, resolve } from 'node:path';
 import { serveApi } from './api/serve';
 import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from './config';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
@@ -19,6 +21,7 @@ import { log } from './log';
 import { openStore as openConfiguredStore } from './store';
 import type { Store } from './store/store';
 import { TickWriter } from './store/tickWriter';
+import { withWriteHealth } from './store/writeHealth';
 
 export const USAGE = `Usage:
   collector                  collect live trades from Binance into the store, serve the HTTP API
@@ -33,7 +36,33 @@ Example:
 
 /** Opens the configured store: PostgreSQL when DATABASE_URL is set, else SQLite at DB_PATH. */
 export async function openStore(config: Config): Promise<Store> {
-  return openConfiguredStore({ databaseUrl: config.databaseUrl, dbPath: config.dbPath });
+  try {
+    return await openConfiguredStore({ databaseUrl: config.databaseUrl, dbPath: config.dbPath });
+  } catch (e) {
+    if (config.databaseUrl || e instanceof ConfigError) throw e;
+    // better-sqlite3 says only "unable to open database file", and mkdir on a read-only file
+    // system says ENOENT: name the file and find out what is wrong with its directory.
+    throw new ConfigError('DB_PATH', `DB_PATH=${JSON.stringify(config.dbPath)}: cannot open the SQLite database: ${(e as Error).message}${whyNotWritable(dirname(resolve(config.dbPath)))}`);
+  }
+}
+
+/** ' (the file system of /x is read-only)' and the like, or '' when nothing is found. */
+function whyNotWritable(dir: string): string {
+  let d = dir;
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  try {
+    accessSync(d, constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    return code === 'EROFS' ? ` (the file system of ${d} is read-only)` : ` (${d} is not writable: ${code ?? (e as Error).message})`;
+  }
+  try {
+    const s = statfsSync(d);
+    if (s.bavail === 0) return ` (no space left on the file system of ${d})`;
+  } catch {
+    /* no statfs: nothing more to say */
+  }
+  return d === dir ? '' : ` (${dir} does not exist and could not be created)`;
 }
 
 export interface Collector {
@@ -63,7 +92,8 @@ function startRetention(store: Store, retentionMs: number): () => void {
 
 /** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
 export async function startCollector(config: Config, ingest: Partial<IngestorOptions> = {}): Promise<Collector> {
-  const store = await openStore(config);
+  // Failed writes (disk full, read-only directory) make /api/health degraded while the writer retries.
+  const store = withWriteHealth(await openStore(config));
   const writer = new TickWriter(store);
   const ingestor = new Ingestor({
     wsUrl: config.binanceWsUrl,
