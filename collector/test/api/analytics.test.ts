@@ -228,9 +228,9 @@ describe('AlignedCache (incremental alignment) against alignBars over every stor
         }
         const [a, b] = await Promise.all([aligned.get(pair, '1s', T0, Infinity), aligned.get(pair, '1s', T0 + 10_000, upto)]);
         const ref = alignBars(await h.store.bars({ symbol: 'ETHUSDT', tf: '1s', from: T0 }), await h.store.bars({ symbol: 'BTCUSDT', tf: '1s', from: T0 }));
-        expect({ ts: a.ts, y: a.y, x: a.x }).toEqual(ref);
+        expect({ ts: Array.from(a.ts), y: Array.from(a.y), x: Array.from(a.x) }).toEqual(ref);
         const k = ref.ts.map((t, i) => (t >= T0 + 10_000 && t < upto ? i : -1)).filter((i) => i >= 0);
-        expect({ ts: b.ts, y: b.y, x: b.x }).toEqual({ ts: k.map((i) => ref.ts[i]), y: k.map((i) => ref.y[i]), x: k.map((i) => ref.x[i]) });
+        expect({ ts: Array.from(b.ts), y: Array.from(b.y), x: Array.from(b.x) }).toEqual({ ts: k.map((i) => ref.ts[i]), y: k.map((i) => ref.y[i]), x: k.map((i) => ref.x[i]) });
       }
     } finally {
       await h.close();

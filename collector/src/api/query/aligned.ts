@@ -20,9 +20,9 @@ import { lowerBound, type CloseCache, type CloseColumns } from './closes';
 import { KeyedLock } from './keyed-lock';
 
 export interface AlignedSlice {
-  ts: number[];
-  y: number[];
-  x: number[];
+  ts: Float64Array;
+  y: Float64Array;
+  x: Float64Array;
   /** The newest point comes from a bar still in progress. */
   lastInProgress: boolean;
   /** Where the slice's cached part lives: entry points [i, j); the rest of the slice follows them. */
@@ -81,6 +81,13 @@ export class AlignedCache {
     let since: number;
     for (;;) {
       e = this.entries.get(key);
+      if (e && from < e.lo && e.n > 0) {
+        // Older bars wanted: if there are none before the entry, it only needs a lower `lo`.
+        const gen = e.gen;
+        const [oy, ox] = await Promise.all([this.closes.closes(pair.y, tf, from, e.lo), this.closes.closes(pair.x, tf, from, e.lo)]);
+        if (e.gen !== gen || this.entries.get(key) !== e) continue;
+        if (oy.start.length + oy.tail.length + ox.start.length + ox.tail.length === 0) e.lo = from;
+      }
       if (e && (from < e.lo || e.n === 0)) e = undefined;
       since = e ? e.H : from;
       const gen = e?.gen;
@@ -101,12 +108,19 @@ export class AlignedCache {
     const rest = this.alignFrom(e, e.n > 0 ? e.n - 1 : -1, barsFrom(cy, H), barsFrom(cx, H), Infinity);
     const i = lowerBound(e.ts, e.n, from);
     const j = lowerBound(e.ts, e.n, to);
-    const out: AlignedSlice = { ts: Array.from(e.ts.subarray(i, j)), y: Array.from(e.y.subarray(i, j)), x: Array.from(e.x.subarray(i, j)), lastInProgress: false, cached: { entry: e, i, j } };
-    for (let k = 0; k < rest.ts.length; k++) {
-      if (rest.ts[k]! < from || rest.ts[k]! >= to) continue;
-      out.ts.push(rest.ts[k]!);
-      out.y.push(rest.y[k]!);
-      out.x.push(rest.x[k]!);
+    let r0 = 0;
+    while (r0 < rest.ts.length && rest.ts[r0]! < from) r0++;
+    let r1 = r0;
+    while (r1 < rest.ts.length && rest.ts[r1]! < to) r1++;
+    const m = j - i + (r1 - r0);
+    const out: AlignedSlice = { ts: new Float64Array(m), y: new Float64Array(m), x: new Float64Array(m), lastInProgress: false, cached: { entry: e, i, j } };
+    out.ts.set(e.ts.subarray(i, j));
+    out.y.set(e.y.subarray(i, j));
+    out.x.set(e.x.subarray(i, j));
+    for (let k = r0; k < r1; k++) {
+      out.ts[j - i + k - r0] = rest.ts[k]!;
+      out.y[j - i + k - r0] = rest.y[k]!;
+      out.x[j - i + k - r0] = rest.x[k]!;
     }
     const lastTs = out.ts[out.ts.length - 1];
     out.lastInProgress = lastTs !== undefined && [...cy.tail, ...cx.tail].some((b) => b.start === lastTs && !b.final);

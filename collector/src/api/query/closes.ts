@@ -95,6 +95,17 @@ export class CloseCache {
     let fresh: Bar[];
     for (;;) {
       const cur = this.entries.get(key);
+      if (cur && from < cur.lo && (this.opts.now() - from) / TIMEFRAME_MS[tf] <= this.opts.maxBars) {
+        // Extend backwards: read only the older part and put it in front.
+        const gen = cur.gen;
+        const older = await this.store.bars({ symbol, tf, from, to: cur.lo });
+        if (cur.gen !== gen || this.entries.get(key) !== cur) continue;
+        if (older.every((b) => b.final)) {
+          prepend(cur, older);
+          cur.lo = from;
+          continue;
+        }
+      }
       if (!cur || from < cur.lo) {
         if ((this.opts.now() - from) / TIMEFRAME_MS[tf] > this.opts.maxBars) return readThrough(await this.store.bars({ symbol, tf, from, to }), from);
         fresh = await this.store.bars({ symbol, tf, from });
@@ -165,6 +176,19 @@ export class CloseCache {
     }
     return bucketStart(d.ts, tf);
   }
+}
+
+function prepend(e: Entry, bars: Bar[]): void {
+  if (bars.length === 0) return;
+  const cap = Math.max(1024, 2 * (e.n + bars.length));
+  const s = new Float64Array(cap);
+  const c = new Float64Array(cap);
+  for (let i = 0; i < bars.length; i++) (s[i] = bars[i]!.start), (c[i] = bars[i]!.close);
+  s.set(e.start.subarray(0, e.n), bars.length);
+  c.set(e.close.subarray(0, e.n), bars.length);
+  e.start = s;
+  e.close = c;
+  e.n += bars.length;
 }
 
 function readThrough(bars: Bar[], from: number): CloseColumns {

@@ -13,7 +13,10 @@
  */
 import { PairEngine, alignBars, analyzeSeries } from '../../analytics';
 import type { AnalyticsPoint, Bar, Pair, Timeframe } from '../../domain';
-import { TIMEFRAME_MS } from '../../domain/timeframe';
+import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
+
+/** Lookback starts are multiples of this many bars. */
+const GRID = 4096;
 import type { Ctx } from '../deps';
 import { HttpError, badParam } from '../http/errors';
 import type { AlignedSlice } from './aligned';
@@ -38,8 +41,8 @@ export interface SeriesResult {
   /** Signal of the last warm-up point before `from` (for change events), null if none. */
   signalBefore: AnalyticsPoint['signal'];
   /** The aligned closes of the points (y and x legs), same length as `points`. */
-  y: number[];
-  x: number[];
+  y: Float64Array;
+  x: Float64Array;
 }
 
 /** Aligned closes of the pair over [from, to): from the caches, or alignBars over stored bars. */
@@ -49,7 +52,13 @@ async function aligned(ctx: Ctx, pair: Pair, tf: Timeframe, from: number, to: nu
   const al = alignBars(yb, xb);
   const last = al.ts[al.ts.length - 1];
   const lastInProgress = last !== undefined && [yb, xb].some((bs) => bs.length > 0 && bs[bs.length - 1]!.start === last && !bs[bs.length - 1]!.final);
-  return { ...al, lastInProgress };
+  return { ts: new Float64Array(al.ts), y: new Float64Array(al.y), x: new Float64Array(al.x), lastInProgress };
+}
+
+function toArray(a: Float64Array): number[] {
+  const out = new Array<number>(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]!;
+  return out;
 }
 
 /**
@@ -61,7 +70,7 @@ function run(ctx: Ctx, al: AlignedSlice, rule: RunRule): AnalyticsPoint[] {
   if (al.ts.length === 0) return [];
   const c = al.cached;
   const cached = c && ctx.runs ? ctx.runs.points(c.entry, c.i, c.j, rule) : null;
-  if (!c || !cached) return analyzeSeries({ ts: al.ts, x: al.x, y: al.y, ...rule });
+  if (!c || !cached) return analyzeSeries({ ts: toArray(al.ts), x: toArray(al.x), y: toArray(al.y), ...rule });
   const rest = al.ts.length - (c.j - c.i);
   if (rest === 0) return cached.points;
   if (rest === 1 && c.j === c.entry.n) {
@@ -90,9 +99,14 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
 
   let lookback = warm + 16;
   const sym = await ctx.store.symbols();
-  const firstStored = Math.max(...[q.pair.y, q.pair.x].map((s) => sym.find((r) => r.symbol === s)?.firstTs ?? Infinity));
+  const firsts = [q.pair.y, q.pair.x].map((s) => sym.find((r) => r.symbol === s)?.firstTs ?? Infinity);
+  const firstStored = Math.max(...firsts);
+  // No bar is older than the first stored tick of either leg.
+  const floor = Number.isFinite(Math.min(...firsts)) ? bucketStart(Math.min(...firsts), q.tf) : 0;
   for (;;) {
-    const start = Math.max(0, Math.floor((q.from - lookback * tfMs) / tfMs) * tfMs);
+    // Rounded down to a coarse grid so that windows of similar size share one cached range.
+    const grid = GRID * tfMs;
+    const start = Math.max(0, floor, Math.floor((q.from - lookback * tfMs) / grid) * grid);
     const al = await aligned(ctx, q.pair, q.tf, start, q.to);
     let first = 0;
     while (first < al.ts.length && al.ts[first]! < q.from) first++;
@@ -100,7 +114,7 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
     if (first >= warm || exhausted) {
       const points = run(ctx, al, { window: q.window, ddof: q.ddof ?? 1, entryZ, exitZ });
       const provisional = al.lastInProgress;
-      return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null, y: al.y.slice(first), x: al.x.slice(first) };
+      return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null, y: al.y.subarray(first), x: al.x.subarray(first) };
     }
     lookback = Math.min(lookback * 4, budget - inRange);
   }

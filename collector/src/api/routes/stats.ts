@@ -88,7 +88,7 @@ export function mount(r: Router, ctx: Ctx): void {
       provisional: s.provisional ? point(s.points[s.points.length - 1]) : null,
       prices,
       adf: n ? adfDto(adfuller(spreads)) : null,
-      coint: n ? cointDto(coint(s.y.slice(0, n), s.x.slice(0, n))) : null,
+      coint: n ? cointDto(coint(Array.from(s.y.subarray(0, n)), Array.from(s.x.subarray(0, n)))) : null,
       halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
       correlation: committed?.correlation ?? null,
       updatedAt: prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
