@@ -60,7 +60,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await c?.stop();
-  await fake?.stop();
+  await fake?.stop().catch(() => undefined); // the last test stops it already
   rmSync(dir, { recursive: true, force: true });
   log.configure({ level: 'warn' });
 });
@@ -179,4 +179,14 @@ it('pushes live prices of the pair every 500 ms over the WebSocket', async () =>
     ws.close();
     fake.setRate(0);
   }
+});
+
+it('says degraded (still 200, with the reason) when the Binance connection is down', async () => {
+  await fake.stop();
+  await until(() => c.ingestor.status().wsState !== 'open', 'the connection to drop');
+  const r = await get('/api/health', {});
+  expect(r.status).toBe(200);
+  expect(r.body.status).toBe('degraded');
+  expect(r.body.problems).toContain(`websocket ${r.body.websocket}`);
+  expect(r.body.websocket).not.toBe('open');
 });

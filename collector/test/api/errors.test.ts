@@ -118,7 +118,10 @@ describe('GET /api/openapi.json', () => {
     const r = await h.get('/api/openapi.json', auth);
     expect(r.body.openapi).toBe('3.0.3');
     const paths = Object.keys(r.body.paths).sort();
-    expect(paths).toEqual(expect.arrayContaining(['/api/health', '/api/symbols', '/api/pairs', '/api/ticks', '/api/bars', '/export', '/api/alerts', '/metrics']));
+    expect(paths).toEqual(['/api/alerts', '/api/analytics', '/api/bars', '/api/health', '/api/openapi.json', '/api/pairs', '/api/signals', '/api/stats', '/api/symbols', '/api/ticks', '/export', '/metrics']);
+    expect(Object.keys(r.body.paths['/api/alerts']).sort()).toEqual(['get', 'post']);
+    expect(r.body.paths['/api/analytics'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['pair', 'tf', 'window', 'from', 'to', 'entryZ', 'exitZ', 'ddof', 'maxDataPoints']);
+    expect(r.body.paths['/api/analytics'].get.responses['413']).toBeDefined();
     const ticks = r.body.paths['/api/ticks'].get;
     expect(ticks.parameters.map((p: { name: string }) => p.name)).toEqual(['symbol', 'from', 'to', 'limit']);
     expect(ticks.parameters[3].schema).toEqual({ type: 'integer', minimum: 1, maximum: 10000, default: 1000 });
