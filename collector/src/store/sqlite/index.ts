@@ -104,7 +104,6 @@ class SqliteStore implements Store {
   private readonly settings: string;
   private closed = false;
   private readonly sidBySymbol = new Map<string, number>();
-  private readonly symbolBySid = new Map<number, string>();
   private readonly st;
 
   constructor(opts: SqliteStoreOptions) {
@@ -133,7 +132,7 @@ class SqliteStore implements Store {
       throw e;
     }
     this.st = {
-      symbolBySid: db.prepare('SELECT sid, symbol FROM symbols'),
+      allSymbols: db.prepare('SELECT sid, symbol FROM symbols'),
       addSymbol: db.prepare('INSERT INTO symbols (symbol) VALUES (?) ON CONFLICT (symbol) DO NOTHING'),
       sidOf: db.prepare('SELECT sid FROM symbols WHERE symbol = ?').pluck(),
       insertTick: db.prepare('INSERT OR IGNORE INTO ticks (sid, ts, id, price, qty, buyer_maker) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -184,7 +183,7 @@ class SqliteStore implements Store {
       alerts: db.prepare('SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT ?'),
       ping: db.prepare('SELECT 1'),
     };
-    for (const r of this.st.symbolBySid.all() as { sid: number; symbol: string }[]) this.remember(r.sid, r.symbol);
+    for (const r of this.st.allSymbols.all() as { sid: number; symbol: string }[]) this.remember(r.sid, r.symbol);
     const tx = db.transaction((ticks: readonly Tick[]) => this.insertSync(ticks));
     this.insertTx = (ticks) => tx.immediate(ticks);
     this.multi = MULTI_ROWS.map((rows) => [
@@ -199,7 +198,6 @@ class SqliteStore implements Store {
 
   private remember(sid: number, symbol: string): void {
     this.sidBySymbol.set(symbol, sid);
-    this.symbolBySid.set(sid, symbol);
   }
 
   private open(): void {
@@ -462,7 +460,7 @@ class SqliteStore implements Store {
     this.open();
     const cut = retentionCut(beforeMs);
     let deleted = 0;
-    for (const r of this.st.symbolBySid.all() as { sid: number; symbol: string }[]) {
+    for (const r of this.st.allSymbols.all() as { sid: number; symbol: string }[]) {
       for (;;) {
         if (this.closed) return deleted;
         const first = (this.st.symbolRow.get(r.symbol) as SymbolRow | undefined)?.first_ts ?? null;
