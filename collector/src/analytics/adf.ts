@@ -40,7 +40,9 @@ const T_STOP = 1.6448536269514722;
  * |t| >= 1.645, going down), then the chosen lag is refitted on the longer sample n-1-usedlag.
  * AIC = -2·llf + 2k, BIC = -2·llf + ln(nobs)·k, llf = -nobs/2·(ln 2π + ln(SSR/nobs) + 1),
  * k = regressors including the deterministic ones. p-value: MacKinnon (1994); critical values:
- * MacKinnon (2010) at nobs. Least squares by Householder QR (one factorisation for all lags).
+ * MacKinnon (2010) at nobs. Least squares: all the lag search's nested models from one set of
+ * centred normal equations (built in O(n·maxlag)) and one Cholesky factorisation, within
+ * guards that keep it accurate to ~1e-10, else Householder QR (see nestedLagFits).
  *
  * Returns `{ error }` (never NaN) when the series is shorter than 3, has a non-finite value, is
  * constant, is too short for the regression, or the regression is singular.

@@ -18,7 +18,7 @@ export interface CriticalValues {
  * Reference: MacKinnon, J.G. (1994), JBES 12, 167-176; coefficients from mackinnon.json.
  *
  * @example
- * mackinnonp(-2.8621, 'c', 1); // => ≈0.0500 (the 5% asymptotic critical value of the ADF test with constant)
+ * mackinnonp(-2.8621, 'c', 1); // => 0.04993… (-2.8621 is about the asymptotic 5% critical value with a constant)
  */
 export function mackinnonp(stat: number, regression: Regression, n: number): number {
   const i = n - 1;

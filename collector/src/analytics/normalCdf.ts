@@ -8,7 +8,7 @@
  *
  * @example
  * normalCdf(0);     // => 0.5
- * normalCdf(-1.96); // => 0.024997895148220435 (scipy.stats.norm.cdf(-1.96))
+ * normalCdf(-1.96); // => 0.0249978951482206 (scipy.stats.norm.cdf(-1.96) = 0.024997895148220435)
  */
 export function normalCdf(x: number): number {
   if (Number.isNaN(x)) return NaN;

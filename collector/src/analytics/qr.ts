@@ -8,9 +8,9 @@
  * Backward stable (unlike the normal equations, whose error grows with cond(X)²).
  *
  * @example
- * // y = 1 + 2x exactly: the 2-column model has SSR 0 and the 1-column model (const only) 20
+ * // y = 1 + 2x exactly: the 2-column model has SSR 0 and the 1-column model (const only) Σ(y-ȳ)² = 40
  * const f = householderLs([Float64Array.of(1, 1, 1, 1, 1), Float64Array.of(0, 1, 2, 3, 4)], Float64Array.of(1, 3, 5, 7, 9));
- * f.ssr[2]; f.ssr[1]; // => ≈0, 20
+ * f.ssr[2]; f.ssr[1]; // => ≈1e-30, 40
  */
 export interface NestedLs {
   /** Rows. */
