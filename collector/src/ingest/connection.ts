@@ -137,7 +137,9 @@ export class StreamConnection {
       this.lastActivity = Date.now();
     });
     ws.on('error', (err) => {
-      log.warn('ws error', { err });
+      // The first error of a streak is a warning; the retries that follow are only debug noise.
+      if (this.failures === 0) log.warn('ws error', { err, url: this.o.url.split('?')[0] });
+      else log.debug('ws error', { err, failures: this.failures });
     });
     ws.on('close', (code, reason) => {
       if (this.watchdog) clearInterval(this.watchdog);
