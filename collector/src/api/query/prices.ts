@@ -13,8 +13,12 @@ export class LatestPrices {
   /** Bumped on every change, so pollers can tell whether anything moved. */
   version = 0;
 
+  /** With an ingestor every new tick passes through `update`, so a price read from the store can be kept. */
+  private readonly keepStored: boolean;
+
   constructor(ingest: IngestSource | undefined) {
     ingest?.onTicks((ticks) => this.update(ticks));
+    this.keepStored = ingest !== undefined;
   }
 
   update(ticks: readonly Tick[]): void {
@@ -32,8 +36,13 @@ export class LatestPrices {
     if (p) return p;
     const s = (await store.symbols()).find((r) => r.symbol === symbol);
     if (!s || s.lastTs === null) return null;
-    const t = await store.ticks({ symbol, from: s.lastTs, limit: 1 });
-    return t[0] ? { price: t[0].price, ts: t[0].ts } : null;
+    // The last trade of the newest instant (ticks are ordered by time, then id).
+    const same = await store.ticks({ symbol, from: s.lastTs, to: s.lastTs + 0.0005 });
+    const t = same[same.length - 1];
+    if (!t) return null;
+    const p2 = { price: t.price, ts: t.ts };
+    if (this.keepStored && !this.last.has(symbol)) this.last.set(symbol, p2);
+    return this.last.get(symbol) ?? p2;
   }
 
   peek(symbol: string): PriceDto | null {
