@@ -1,17 +1,18 @@
-// Builds the backend into grafana-plugin/dist without touching anything else there (the
-// frontend's webpack output lives in the same directory):
+// Builds the backend into grafana-plugin/dist (or the directory after --dist) without touching
+// anything else there (the frontend's webpack output lives in the same directory):
 //   dist/backend/main.js          the bundled backend (esbuild, Node 20, CommonJS)
 //   dist/backend/proto/*.proto    the protocol files it loads at start
 //   dist/gpx_pairs_linux_amd64    launcher scripts Grafana executes (mode 0755)
 //   dist/gpx_pairs_linux_arm64
 import { build } from 'esbuild';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { dirname, join, resolve } from 'path';
 import { fileURLToPath } from 'url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const backend = join(here, '..');
-const dist = join(backend, '..', 'dist');
+const distArg = process.argv.indexOf('--dist');
+const dist = distArg > 0 ? resolve(process.argv[distArg + 1]) : join(backend, '..', 'dist');
 const out = join(dist, 'backend');
 const started = Date.now();
 

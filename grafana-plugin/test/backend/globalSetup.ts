@@ -1,9 +1,10 @@
 /**
- * Builds the backend once before the suites that run the executable, when dist/ is missing or
- * older than the sources (npm run build:backend; ~3 s).
+ * Builds the backend once before the suites that run the executable, when the build is missing
+ * or older than the sources: backend/scripts/build.mjs (what `npm run build:backend` runs) into
+ * PLUGIN_DIR, with src/plugin.json beside it as in a Grafana plugin directory (~3 s).
  */
 import { execFileSync } from 'child_process';
-import { existsSync, readdirSync, statSync } from 'fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'fs';
 import { join } from 'path';
 
 const ROOT = join(__dirname, '..', '..');
@@ -18,8 +19,11 @@ function newest(dir: string): number {
 }
 
 export default async function globalSetup(): Promise<void> {
-  const exe = join(ROOT, 'dist', 'backend', 'main.js');
-  const srcTime = Math.max(newest(join(ROOT, 'backend')), statSync(join(ROOT, 'src', 'types.ts')).mtimeMs);
+  const dir = join(ROOT, 'test-output', 'backend-plugin');
+  const exe = join(dir, 'backend', 'main.js');
+  const srcTime = Math.max(newest(join(ROOT, 'backend')), statSync(join(ROOT, 'src', 'types.ts')).mtimeMs, statSync(join(ROOT, 'src', 'plugin.json')).mtimeMs);
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(join(ROOT, 'src', 'plugin.json'), join(dir, 'plugin.json'));
   if (existsSync(exe) && statSync(exe).mtimeMs >= srcTime) return;
-  execFileSync(process.execPath, [join(ROOT, 'backend', 'scripts', 'build.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(ROOT, 'backend', 'scripts', 'build.mjs'), '--dist', dir], { stdio: 'inherit' });
 }

@@ -1,5 +1,5 @@
 /**
- * Conformance of the built executable (dist/gpx_pairs_linux_<arch>) with what Grafana and
+ * Conformance of the built executable (gpx_pairs_linux_<arch> as build:backend writes it) with what Grafana and
  * hashicorp/go-plugin expect of a plugin process (/work/shared/grafana/backend-protocol.md):
  * the cookie, one handshake line on stdout, hclog JSON on stderr, the health service,
  * start-up without PATH, and shutdown without leftovers.
@@ -37,6 +37,11 @@ function childrenOf(pid: number): number[] {
 }
 
 describe('the executables', () => {
+  it('are what plugin.json names: backend, alerting and streaming true, executable gpx_pairs', () => {
+    const pj = JSON.parse(readFileSync(join(PLUGIN_DIR, 'plugin.json'), 'utf8'));
+    expect(pj).toMatchObject({ id: 'quant-pairs-datasource', type: 'datasource', backend: true, alerting: true, streaming: true, executable: 'gpx_pairs' });
+  });
+
   it('exist for linux amd64 and arm64 with the execute bit, as #! scripts that need no PATH', () => {
     for (const arch of ['amd64', 'arm64']) {
       const exe = join(PLUGIN_DIR, `gpx_pairs_linux_${arch}`);

@@ -1,7 +1,12 @@
 import { join } from 'path';
 import { tableFromIPC } from 'apache-arrow';
 
-export const PLUGIN_DIR = join(__dirname, '..', '..', 'dist');
+/**
+ * The plugin directory the suites run: the backend built by `npm run build:backend` (the same
+ * script, `--dist`) plus src/plugin.json, in a directory of its own, so that a frontend build
+ * running at the same time (webpack cleans dist/) cannot pull the executable from under a test.
+ */
+export const PLUGIN_DIR = join(__dirname, '..', '..', 'test-output', 'backend-plugin');
 
 /** Decodes an Arrow file with apache-arrow directly (independent of our decoder). */
 export function arrowTable(bytes: Uint8Array) {
