@@ -45,6 +45,7 @@ export class StreamConnection {
   private readonly attempts: number[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
+  private ageTimer: NodeJS.Timeout | null = null;
   private closed: Promise<void> = Promise.resolve();
   private readonly o: Required<Omit<ConnectionOptions, 'onOpen'>> & Pick<ConnectionOptions, 'onOpen'>;
 
@@ -78,6 +79,12 @@ export class StreamConnection {
     }
     this.state = 'closed';
     this.connectedSince = null;
+  }
+
+  /** Connection attempts made within the last `attemptWindowMs`. */
+  attemptsInWindow(): number {
+    const since = Date.now() - this.o.attemptWindowMs;
+    return this.attempts.filter((t) => t > since).length;
   }
 
   /** Drops the current connection and opens a new one without back-off. */
@@ -122,7 +129,12 @@ export class StreamConnection {
       const reconnect = this.opened++ > 0;
       if (reconnect) this.reconnects++;
       log.info('ws connected', { url: this.o.url.split('?')[0], reconnect });
-      this.watchdog = setInterval(() => this.check(ws, openedAt.t), Math.max(50, Math.min(5_000, this.o.stallTimeoutMs / 4)));
+      this.watchdog = setInterval(() => this.check(ws), Math.max(50, Math.min(5_000, this.o.stallTimeoutMs / 4)));
+      this.ageTimer = setTimeout(() => {
+        log.info('ws connection reached its maximum age, reconnecting before Binance cuts it', { ageMs: Date.now() - openedAt.t });
+        this.nextImmediate = true;
+        ws.terminate();
+      }, this.o.maxConnectionMs);
       this.o.onOpen?.(reconnect);
     });
     ws.on('message', (data, isBinary) => {
@@ -143,7 +155,9 @@ export class StreamConnection {
     });
     ws.on('close', (code, reason) => {
       if (this.watchdog) clearInterval(this.watchdog);
+      if (this.ageTimer) clearTimeout(this.ageTimer);
       this.watchdog = null;
+      this.ageTimer = null;
       this.connectedSince = null;
       resolveClosed();
       if (this.ws === ws) this.ws = null;
@@ -161,14 +175,10 @@ export class StreamConnection {
     });
   }
 
-  private check(ws: WebSocket, openedAt: number): void {
+  private check(ws: WebSocket): void {
     const now = Date.now();
     if (now - this.lastActivity > this.o.stallTimeoutMs) {
       log.warn('ws stalled: no message or ping, reconnecting', { silentMs: now - this.lastActivity });
-      ws.terminate();
-    } else if (now - openedAt > this.o.maxConnectionMs) {
-      log.info('ws connection reached its maximum age, reconnecting before Binance cuts it', { ageMs: now - openedAt });
-      this.nextImmediate = true;
       ws.terminate();
     }
   }
