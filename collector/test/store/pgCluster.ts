@@ -20,6 +20,8 @@ export interface TestPostgres {
   url: string;
   /** e.g. "PostgreSQL 15.14" */
   version: string;
+  /** Stops the server (fast shutdown: clients are disconnected), waits `downMs`, starts it again. */
+  restart(downMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -72,9 +74,10 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
   };
   run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
   let port = 0;
+  let serverOpts = '';
   for (let attempt = 0; ; attempt++) {
     port = await freePort();
-    const serverOpts = [
+    serverOpts = [
       `-p ${port}`,
       `-k ${dir}`,
       "-c listen_addresses='127.0.0.1'",
@@ -105,6 +108,11 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     version,
+    async restart(downMs = 0) {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+      await new Promise((r) => setTimeout(r, downMs));
+      run('pg_ctl', ['-D', data, '-l', logFile, '-o', serverOpts, '-w', '-t', '30', 'start']);
+    },
     async stop() {
       process.removeListener('exit', stopSync);
       stopSync();

@@ -4,7 +4,9 @@
  * collectors, each with its share of the symbols, writing one database that readers query.
  */
 import pg from 'pg';
+import { log } from '../../src/log';
 import { openPostgresStore } from '../../src/store/postgres';
+import { TickWriter } from '../../src/store/tickWriter';
 import type { Store } from '../../src/store/store';
 import { describeStoreContract, expectBarsMatch } from './contract';
 import { startPostgres, type TestPostgres } from './pgCluster';
@@ -17,7 +19,6 @@ import { join } from 'node:path';
 import { makeTicks, referenceBars, rng } from './reference';
 
 let server: TestPostgres | null = null;
-let admin: pg.Client | null = null;
 let dbCount = 0;
 
 beforeAll(async () => {
@@ -27,19 +28,23 @@ beforeAll(async () => {
     console.warn('SKIPPED: PostgreSQL store tests - no PostgreSQL server binaries under /usr/lib/postgresql (apt-get install postgresql)');
     return;
   }
-  admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
 }, 120_000);
 
 afterAll(async () => {
-  await admin?.end();
   await server?.stop();
 });
 
 /** A new empty database on the test server; its URL. */
 async function freshDatabase(): Promise<string> {
   const name = `store_test_${process.pid}_${++dbCount}`;
-  await admin!.query(`CREATE DATABASE ${name}`);
+  // A short-lived connection each time: the restart test disconnects every client.
+  const admin = new pg.Client({ connectionString: server!.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
   return server!.url.replace(/\/postgres$/, `/${name}`);
 }
 
@@ -173,6 +178,31 @@ describe('PostgreSQL store specifics', () => {
     expect(bars).not.toMatch(/Sort/);
     await c.end();
   });
+
+  pgTest('a TickWriter rides out a server restart: the batch written while it is down is retried and stored once', async () => {
+    const url = await freshDatabase();
+    const lines: string[] = [];
+    log.configure({ sink: (l) => lines.push(l) });
+    const store = await openPostgresStore({ url });
+    const writer = new TickWriter(store, { flushMs: 10 });
+    const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+    const sent = makeTicks(rng(44), 'BTCUSDT', 600, T0, 1);
+    try {
+      expect(await writer.write(sent.slice(0, 200))).toMatchObject({ inserted: 200 });
+      const restarting = server!.restart(700);
+      await new Promise((r) => setTimeout(r, 200)); // the server is down now
+      const during = writer.write(sent.slice(200, 400));
+      await restarting;
+      expect(await during).toMatchObject({ inserted: 200, duplicates: 0 });
+      expect(await writer.write(sent.slice(300, 600))).toMatchObject({ inserted: 200, duplicates: 100 });
+      await writer.close();
+      expect(await store.ticks({ symbol: 'BTCUSDT' })).toEqual(sent);
+      expect(lines.some((l) => l.includes('tick batch write failed; retrying'))).toBe(true);
+    } finally {
+      log.configure({ sink: (l) => process.stderr.write(l + '\n') });
+      await store.close();
+    }
+  }, 60_000);
 
   pgTest('a wrong DATABASE_URL fails with a message naming the server, without the password', async () => {
     await expect(openPostgresStore({ url: 'postgres://u:secret@127.0.0.1:1/x' })).rejects.toThrow(/PostgreSQL store at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x: /);
