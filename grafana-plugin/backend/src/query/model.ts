@@ -5,7 +5,7 @@
  * strings (`window: "100"`) are accepted, and an uninterpolated `$variable` gets its own message.
  */
 import type { AnalyticsField, QueryType } from '../../../src/types';
-import { ANALYTICS_FIELDS, QUERY_TYPES } from '../../../src/types';
+import { ANALYTICS_FIELDS, DEFAULT_TICKS_LIMIT, QUERY_TYPES } from '../../../src/types';
 import type { ApiTimeframe } from '../../../../collector/src/api/types';
 
 export class QueryError extends Error {
@@ -54,8 +54,8 @@ export interface PairQ extends Common {
 }
 export type Query = TicksQ | BarsQ | PairQ;
 
-/** Default and largest number of ticks a ticks query returns. */
-export const DEFAULT_TICK_LIMIT = 10_000;
+/** Default (the frontend's DEFAULT_TICKS_LIMIT) and largest number of ticks a ticks query returns. */
+export const DEFAULT_TICK_LIMIT = DEFAULT_TICKS_LIMIT;
 export const MAX_TICK_LIMIT = 100_000;
 
 function text(model: Record<string, unknown>, key: string, label: string): string {
