@@ -107,10 +107,11 @@ export async function runCrashes(o: CrashesOptions): Promise<CrashesResult> {
     for (let k = 1; k <= o.kills; k++) {
       // Mid-ingest: 150..900 ms of live trading, sometimes with a gap opened just before the kill.
       await pause(150 + rand() * 750);
-      if (rand() < 0.5) {
-        // Half of these gaps meet a 429 first, so the kill lands while the backfill waits out
-        // Retry-After and live ticks beyond the gap are already committed.
-        const slow = rand() < 0.5;
+      if (k % 2 === 1) {
+        // Every other kill comes right after a gap opened; half of those gaps meet a 429 first,
+        // so the kill lands while the backfill waits out Retry-After and live ticks beyond the
+        // gap are already committed (the case that used to lose the hole).
+        const slow = k % 4 === 1;
         if (slow) fake.fail429(1, 2);
         const n = 20 + Math.floor(rand() * 400);
         fake.skipIds(symbols[Math.floor(rand() * symbols.length)]!, n);

@@ -214,7 +214,8 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
           );
           progress('disk', `read-only while running: degraded ${running.at(-1)!.degradedSeen}, recovered ${running.at(-1)!.recovered}`);
         } catch (e) {
-          skipped.push(`read-only remount while running: ${(e as Error).message.split('\n')[0]}`);
+          const why = String((e as { stderr?: Buffer }).stderr ?? '').trim() || (e as Error).message.split('\n')[0];
+          skipped.push(`read-only remount while running (mount -o remount,ro refused: ${why})`);
         }
       } else {
         const full = join(base.path, 'full');

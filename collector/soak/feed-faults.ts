@@ -27,6 +27,10 @@ export interface FeedFaultsOptions {
   /** STALL_TIMEOUT of the collector, ms. */
   stallTimeoutMs?: number;
   seed?: number;
+  /** More settings for the collector (e.g. API_TOKEN). */
+  env?: Record<string, string>;
+  /** Runs alongside the faults once the collector ingests (e.g. hostile requests); awaited before the end checks. */
+  during?: (c: CollectorProcess) => Promise<void>;
 }
 
 export interface FeedFaultsResult {
@@ -74,17 +78,22 @@ export async function runFeedFaults(o: FeedFaultsOptions): Promise<FeedFaultsRes
       BINANCE_REST_URL: fake.restUrl,
       DB_PATH: dbPath,
       STALL_TIMEOUT: `${stallMs}ms`,
+      ...o.env,
     });
     const proc = c;
     const connected = (): boolean => fake.stats.openConnections > 0;
     await until(connected, 'the collector to connect to the fake Binance');
     fake.setRate(o.rate ?? 40);
     await pause(300);
+    let alongsideDone = false;
+    const alongside = (o.during ? o.during(proc) : Promise.resolve()).finally(() => (alongsideDone = true));
+    alongside.catch(() => undefined);
 
     const served429 = (): number => fake.stats.restRequests.filter((r) => r.status === 429).length;
     let injected = 0;
     let last = '';
-    while (injected < o.faults) {
+    // At least o.faults, and on until the work alongside is done.
+    while (injected < o.faults || !alongsideDone) {
       if (proc.exit) throw new Error(`collector exited during the fault run: ${proc.output().slice(-1500)}`);
       // Connection faults need a live connection to hit; wait for the collector to be back.
       await until(connected, 'the collector to reconnect', 10_000 + stallMs * 3);
@@ -140,10 +149,11 @@ export async function runFeedFaults(o: FeedFaultsOptions): Promise<FeedFaultsRes
       }
       byKind[kind]++;
       injected++;
-      if (injected % 10 === 0) progress('feed faults', `${injected}/${o.faults} faults injected`);
+      if (injected % 20 === 0) progress('feed faults', `${injected} faults injected (at least ${o.faults})`);
       await pause(50 + rand() * 250);
     }
 
+    await alongside;
     // A quiet tail so that a gap at the very end is seen, then no more trades.
     await pause(Math.max(1000, stallMs * 2));
     fake.setRate(0);

@@ -1,0 +1,164 @@
+/**
+ * `npm run soak`: reliability and load figures for the collector, on 127.0.0.1 only, in a few
+ * minutes. It builds the collector (esbuild, as `npm run build` would with tsc), runs it as its
+ * own process against the fake Binance (test/fake-binance) and reports:
+ *
+ *   1. feed faults + bad input: >= 100 injected feed faults while >= 10,000 hostile API requests
+ *      hit the same collector; stored ticks must equal what the fake generated;
+ *   2. crashes: 20 x kill -9 mid-ingest and restart (integrity, bars, backfill);
+ *   3. load: autocannon against 20 symbols / 10 pairs live; throughput, p99, RSS;
+ *   4. disk trouble: read-only directory at start, disk full while ingesting.
+ *
+ *   npm run soak                    full run (about 4-5 minutes on a shared 2-core machine)
+ *   npm run soak -- --quick         a short run (about 1.5 minutes)
+ *   npm run soak -- --only=crash,disk --out=/tmp/report.json
+ *
+ * Prints the report on stdout and writes it as JSON (default collector/soak-output/report.json);
+ * progress goes to stderr. Exits 1 when a part fails its criteria.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { buildCollector, OUTPUT_DIR } from './collector-process';
+import { runCrashes, type CrashesResult } from './crashes';
+import { runDisk, type DiskResult } from './disk';
+import { runFeedFaults, type FeedFaultsResult } from './feed-faults';
+import { runHostile, type HostileResult } from './hostile';
+import { runLoad, type LoadResult } from './load';
+import { log } from '../src/log';
+import { formatReport } from './report';
+import { progress } from './util';
+
+export const PARTS = ['feed', 'crash', 'load', 'disk'] as const;
+export type Part = (typeof PARTS)[number];
+
+export interface SoakSettings {
+  faults: number;
+  kills: number;
+  hostileRequests: number;
+  loadSecondsPerEndpoint: number;
+  only: Part[];
+}
+
+export const FULL: SoakSettings = { faults: 100, kills: 20, hostileRequests: 10_000, loadSecondsPerEndpoint: 4, only: [...PARTS] };
+export const QUICK: SoakSettings = { faults: 20, kills: 3, hostileRequests: 1_000, loadSecondsPerEndpoint: 1, only: [...PARTS] };
+
+export interface SoakReport {
+  startedAt: string;
+  durationSec: number;
+  mode: 'full' | 'quick';
+  settings: SoakSettings;
+  machine: { node: string; cpus: number; loadAverage: number[] };
+  feedFaults?: FeedFaultsResult;
+  badInput?: HostileResult;
+  crashes?: CrashesResult;
+  load?: LoadResult;
+  disk?: DiskResult;
+  failures: string[];
+  ok: boolean;
+}
+
+export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): Promise<SoakReport> {
+  const t0 = Date.now();
+  const os = await import('node:os');
+  const report: SoakReport = {
+    startedAt: new Date(t0).toISOString(),
+    durationSec: 0,
+    mode,
+    settings,
+    machine: { node: process.version, cpus: os.cpus().length, loadAverage: os.loadavg().map((x) => Math.round(x * 10) / 10) },
+    failures: [],
+    ok: false,
+  };
+  progress('build', 'compiling the collector');
+  const mainJs = buildCollector();
+  const step = async <T extends { ok: boolean }>(name: string, run: () => Promise<T>, put: (r: T) => void): Promise<void> => {
+    progress(name, 'starting');
+    try {
+      const r = await run();
+      put(r);
+      if (!r.ok) report.failures.push(`${name}: criteria not met`);
+    } catch (e) {
+      report.failures.push(`${name}: ${(e as Error).message}`);
+    }
+  };
+  if (settings.only.includes('feed')) {
+    const token = 'soak-hostile-token';
+    let hostile: HostileResult | undefined;
+    await step(
+      'feed faults + bad input',
+      () =>
+        runFeedFaults({
+          mainJs,
+          faults: settings.faults,
+          env: { API_TOKEN: token },
+          during: async (c) => {
+            hostile = await runHostile({ collector: c, token, pair: 'ETHUSDT/BTCUSDT', symbol: 'ETHUSDT', requests: settings.hostileRequests });
+          },
+        }),
+      (r) => (report.feedFaults = r),
+    );
+    if (hostile) {
+      report.badInput = hostile;
+      if (!hostile.ok) report.failures.push('bad input: criteria not met');
+    } else report.failures.push('bad input: did not run');
+  }
+  if (settings.only.includes('crash')) await step('crashes', () => runCrashes({ mainJs, kills: settings.kills }), (r) => (report.crashes = r));
+  if (settings.only.includes('load')) await step('load', () => runLoad({ mainJs, secondsPerEndpoint: settings.loadSecondsPerEndpoint }), (r) => (report.load = r));
+  if (settings.only.includes('disk')) await step('disk', () => runDisk(mainJs), (r) => (report.disk = r));
+  report.durationSec = Math.round((Date.now() - t0) / 100) / 10;
+  report.ok = report.failures.length === 0;
+  return report;
+}
+
+export function parseArgs(argv: readonly string[]): { settings: SoakSettings; mode: 'full' | 'quick'; out: string } {
+  let mode: 'full' | 'quick' = 'full';
+  let out = join(OUTPUT_DIR, 'report.json');
+  let only: Part[] | null = null;
+  for (const a of argv) {
+    if (a === '--quick') mode = 'quick';
+    else if (a.startsWith('--out=')) out = a.slice(6);
+    else if (a.startsWith('--only=')) {
+      only = a
+        .slice(7)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) as Part[];
+      const bad = only.filter((p) => !PARTS.includes(p));
+      if (bad.length) throw new Error(`--only: unknown part ${bad.join(', ')}; parts are ${PARTS.join(', ')}`);
+    } else if (a === '--help' || a === '-h') throw new Error('help');
+    else throw new Error(`unknown argument ${a}`);
+  }
+  const settings = { ...(mode === 'quick' ? QUICK : FULL) };
+  if (only) settings.only = only;
+  return { settings, mode, out };
+}
+
+const HELP = `Usage: npm run soak [-- --quick] [-- --only=feed,crash,load,disk] [-- --out=FILE]
+  --quick     a short run (20 faults, 3 kills, 1,000 hostile requests, 1 s per load endpoint)
+  --only=...  run only these parts (feed includes the bad-input requests)
+  --out=FILE  where to write the JSON report (default collector/soak-output/report.json)`;
+
+if (require.main === module) {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    const help = (e as Error).message === 'help';
+    process.stderr.write(`${help ? '' : `soak: ${(e as Error).message}\n\n`}${HELP}\n`);
+    process.exit(help ? 0 : 2);
+  }
+  // The collector processes log JSON lines; the soak itself keeps its own process quiet.
+  log.configure({ level: 'error' });
+  runSoak(args.settings, args.mode).then(
+    (report) => {
+      mkdirSync(dirname(args.out), { recursive: true });
+      writeFileSync(args.out, JSON.stringify(report, null, 2) + '\n');
+      process.stdout.write(formatReport(report) + `\nJSON report: ${args.out}\n`);
+      process.exit(report.ok ? 0 : 1);
+    },
+    (e: unknown) => {
+      process.stderr.write(`soak: ${(e as Error).stack ?? String(e)}\n`);
+      process.exit(1);
+    },
+  );
+}
