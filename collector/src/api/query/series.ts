@@ -11,7 +11,7 @@
  * pass over the whole history gives, except a hysteresis signal (exitZ), whose state can
  * depend on older history.
  */
-import { PairEngine, alignBars, analyzeSeries } from '../../analytics';
+import { PairEngine, alignBars, analyzeSeries, signalRuleProblem } from '../../analytics';
 import type { AnalyticsPoint, Bar, Pair, Timeframe } from '../../domain';
 import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
 
@@ -95,7 +95,8 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
   }
   const entryZ = q.entryZ ?? ctx.entryZ;
   const exitZ = q.exitZ === undefined ? ctx.exitZ : q.exitZ;
-  if (exitZ !== null && !(exitZ < entryZ)) throw badParam('exitZ', `exitZ (${exitZ}) must be below entryZ (${entryZ})`);
+  const rule = signalRuleProblem(entryZ, exitZ);
+  if (rule) throw badParam(rule.startsWith('entryZ') ? 'entryZ' : 'exitZ', rule);
 
   let lookback = warm + 16;
   const sym = await ctx.store.symbols();
