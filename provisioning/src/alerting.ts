@@ -43,6 +43,15 @@ export interface ProvisionedRule {
   annotations: Record<string, string>;
   labels: Record<string, string>;
   isPaused: boolean;
+  /** The panel the rule belongs to: its state shows there as annotations. */
+  dashboardUid?: string;
+  panelId?: number;
+}
+
+/** A dashboard panel to link the rules to. */
+export interface PanelLink {
+  dashboardUid: string;
+  panelId: number;
 }
 export interface RulesFile {
   apiVersion: 1;
@@ -86,7 +95,7 @@ export function ruleQuery(pair: string, opts: GenerateOptions) {
   }).model();
 }
 
-export function zRule(pair: string, opts: GenerateOptions): ProvisionedRule {
+export function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): ProvisionedRule {
   const z = opts.alertZ;
   const reduce: ExprModel = {
     refId: 'B',
@@ -137,13 +146,13 @@ export function zRule(pair: string, opts: GenerateOptions): ProvisionedRule {
         `{{ if gt $values.B.Value 0.0 }}SHORT the spread (sell ${pair.split('/')[0]}, buy beta x ${pair.split('/')[1]})` +
         `{{ else }}LONG the spread (buy ${pair.split('/')[0]}, sell beta x ${pair.split('/')[1]}){{ end }}`,
       description: `The z-score of the spread of ${pair} left the band -${z}..${z}. Rule: last z outside (-${z}, ${z}), evaluated every ${EVAL_INTERVAL_SECONDS} s.`,
-      __dashboardUid__: 'quant-pairs-overview',
     },
     isPaused: false,
+    ...(link ? { dashboardUid: link.dashboardUid, panelId: link.panelId } : {}),
   };
 }
 
-export function rulesFile(opts: GenerateOptions): RulesFile {
+export function rulesFile(opts: GenerateOptions, link?: PanelLink): RulesFile {
   return {
     apiVersion: 1,
     groups: [
@@ -152,7 +161,7 @@ export function rulesFile(opts: GenerateOptions): RulesFile {
         name: RULE_GROUP,
         folder: FOLDER.title,
         interval: `${EVAL_INTERVAL_SECONDS}s`,
-        rules: opts.pairs.map((p) => zRule(p, opts)),
+        rules: opts.pairs.map((p) => zRule(p, opts, link)),
       },
     ],
   };

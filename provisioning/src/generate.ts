@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 import { contactPointsFile, policiesFile, rulesFile } from './alerting';
 import { ingestHealth } from './dashboards/ingestHealth';
-import { pairOverview } from './dashboards/pairOverview';
+import { pairOverview, Z_PANEL_TITLE } from './dashboards/pairOverview';
 import { datasourcesFile } from './datasources';
 import { FOLDER, OptionsError, optionsFromEnv, type GenerateOptions } from './settings';
 
@@ -28,7 +28,7 @@ const yaml = (doc: unknown) => HEADER + stringify(doc, { lineWidth: 0, aliasDupl
 const json = (doc: unknown) => JSON.stringify(doc, null, 2) + '\n';
 
 /** Numbers the panels 1..n in layout order: stable ids keep links and alert panel references working. */
-function withPanelIds<T extends { panels?: Array<{ id?: number }> }>(d: T): T {
+function withPanelIds<T extends { panels?: Array<{ id?: number; type?: string; title?: string }> }>(d: T): T {
   return { ...d, panels: (d.panels ?? []).map((p, i) => ({ id: i + 1, ...p })) };
 }
 
@@ -56,9 +56,13 @@ export function generate(opts: GenerateOptions): Map<string, string> {
       ],
     }),
   );
-  files.set('dashboards/json/pair-overview.json', json(withPanelIds(pairOverview(opts).build())));
+  const overview = withPanelIds(pairOverview(opts).build());
+  files.set('dashboards/json/pair-overview.json', json(overview));
   files.set('dashboards/json/ingest-health.json', json(withPanelIds(ingestHealth().build())));
-  files.set('alerting/rules.yaml', yaml(rulesFile(opts)));
+  // The rules belong to the z-score chart: Grafana shows their state changes on it.
+  const zPanel = (overview.panels ?? []).find((p) => p.type === 'timeseries' && p.title === Z_PANEL_TITLE);
+  if (!zPanel?.id) throw new Error(`the pair overview has no "${Z_PANEL_TITLE}" time series panel to link the alert rules to`);
+  files.set('alerting/rules.yaml', yaml(rulesFile(opts, { dashboardUid: overview.uid!, panelId: zPanel.id })));
   files.set('alerting/contact-points.yaml', yaml(contactPointsFile()));
   files.set('alerting/policies.yaml', yaml(policiesFile()));
   return files;

@@ -199,6 +199,16 @@ describe('alert rules', () => {
     expect(c.model.conditions).toEqual([{ evaluator: { type: 'outside_range', params: [-opts.alertZ, opts.alertZ] } }]);
   });
 
+  it('link to the z-score chart of the pair overview', () => {
+    const overview = all.find((d) => d.json.uid === 'quant-pairs-overview')!.json;
+    for (const r of group.rules) {
+      expect(r.dashboardUid).toBe(overview.uid);
+      const panel = overview.panels.find((p) => p.id === r.panelId)!;
+      expect(panel.type).toBe('timeseries');
+      expect(panel.targets![0]!.fields).toEqual(['zscore']);
+    }
+  });
+
   it('labels carry pair, timeframe, direction; the summary states z and the signal', () => {
     for (const r of group.rules) {
       expect(Object.keys(r.labels)).toEqual(expect.arrayContaining(['pair', 'timeframe', 'direction']));

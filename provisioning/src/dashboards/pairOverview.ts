@@ -16,6 +16,8 @@ import { analytics, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 
 export const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
+/** The z-score chart, which the alert rules link to. */
+export const Z_PANEL_TITLE = 'z-score';
 
 /**
  * Field names of the `stats` frame the stat panels pick (grafana-plugin/backend/src/query/frames.ts
@@ -223,7 +225,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
       )
       .withPanel(
         new timeseries.PanelBuilder()
-          .title('z-score')
+          .title(Z_PANEL_TITLE)
           .description(`Shaded beyond ±${z}: SHORT the spread above +${z}, LONG below -${z}.`)
           .datasource({ ...PAIRS_DS })
           .withTarget(analytics('A', { ...pairQuery, fields: ['zscore'] }))
