@@ -21,7 +21,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { alignBars } from '../src/analytics';
@@ -146,6 +146,8 @@ async function parent(): Promise<void> {
   const ready = await new Promise<{ api: string; noCache: string; storeOnly: string; t0: number; end: number }>((resolve) => child.on('message', (m: any) => m.ready && resolve(m.ready)));
   const { api, noCache, storeOnly, t0, end } = ready;
   const rows: string[][] = [];
+  // Figures depend on what else runs: say how busy the machine was.
+  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} at start`);
   try {
     // 1. small queries
     const stats = `/api/stats?pair=${PAIR}&tf=1s&window=60`;
@@ -213,6 +215,7 @@ async function parent(): Promise<void> {
       { path: 'ours: ingest -> in-memory prices / live engine (200 ticks)', 'p50 ms': ms(q(ours, 50)), 'p99 ms': ms(q(ours, 99)) },
       { path: 'baseline: visible once stored (TickWriter flush, 50 ticks)', 'p50 ms': ms(q(flushed, 50)), 'p99 ms': ms(q(flushed, 99)), ratio: `${(q(flushed, 99) / q(ours, 99)).toFixed(1)}x slower p99` },
     ]);
+    console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} at the end`);
   } finally {
     child.send({ cmd: 'stop' });
     await new Promise((r) => child.once('exit', r));

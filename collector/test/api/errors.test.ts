@@ -134,3 +134,36 @@ describe('GET /api/openapi.json', () => {
     expect(r.body.paths['/api/health'].get.security).toEqual([]);
   });
 });
+
+describe('hostile parameters never give a 5xx', () => {
+  it('answers 600 random requests built from nasty values with 2xx / 4xx only', async () => {
+    const nasty = ['', ' ', '-1', '0', '1', '2', '1e309', 'NaN', 'Infinity', '-0', '0x10', '1.5', '99999999999999999999', '2025-13-01', '2025-01-01T25:00:00Z',
+      'BTCUSDT', 'ETHUSDT/BTCUSDT', 'btcusdt', '../../etc/passwd', "'; DROP TABLE ticks;--", '%00', '\u0000', '🙂', 'a'.repeat(5000), '1m', '5m', '1s', 'csv', '__proto__', '[]', '{}'];
+    const endpoints: Record<string, string[]> = {
+      '/api/ticks': ['symbol', 'from', 'to', 'limit'],
+      '/api/bars': ['symbol', 'tf', 'from', 'to', 'limit'],
+      '/api/analytics': ['pair', 'tf', 'window', 'from', 'to', 'maxDataPoints', 'entryZ', 'exitZ', 'ddof'],
+      '/api/stats': ['pair', 'tf', 'window', 'entryZ', 'exitZ'],
+      '/api/signals': ['pair', 'tf', 'window', 'from', 'to'],
+      '/export': ['symbol', 'pair', 'tf', 'window', 'from', 'to', 'format'],
+      '/api/alerts': ['limit'],
+    };
+    let seed = 12345;
+    const rnd = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    const statuses = new Map<number, number>();
+    for (let i = 0; i < 600; i++) {
+      const paths = Object.keys(endpoints);
+      const path = paths[rnd(paths.length)]!;
+      const names = endpoints[path]!;
+      const qs = new URLSearchParams();
+      for (const n of names) if (rnd(3) > 0) qs.append(n, nasty[rnd(nasty.length)]!);
+      if (rnd(10) === 0) qs.append(names[rnd(names.length)]!, '1');
+      const r = await fetch(`${h.url}${path}?${qs}`, { headers: auth });
+      await r.arrayBuffer();
+      statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
+      if (r.status >= 500) throw new Error(`${path}?${qs} -> ${r.status}`);
+    }
+    expect([...statuses.keys()].every((s) => s < 500)).toBe(true);
+    expect(statuses.get(400)).toBeGreaterThan(100);
+  });
+});
