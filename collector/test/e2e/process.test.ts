@@ -1,0 +1,47 @@
+/**
+ * `collector` as a real process (src/main.ts through tsx) against the fake Binance: SIGTERM right
+ * after the last tick arrived must flush the tick writer, so the database holds every trade the
+ * fake generated, and the process exits 0.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSqliteStore } from '../../src/store/sqlite';
+import { startFakeBinance } from '../fake-binance';
+import { until } from '../ingest/until';
+
+test('SIGTERM flushes every received tick and exits 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'proc-'));
+  const fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT'], rate: 0 });
+  const db = join(dir, 'c.db');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, '../../src/main.ts'), '--pairs=ETHUSDT/BTCUSDT', `--db-path=${db}`, '--port=0'], {
+    env: { ...process.env, BINANCE_WS_URL: fake.wsUrl, BINANCE_REST_URL: fake.restUrl, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+  try {
+    await until(() => fake.stats.openConnections === 1, 'the collector to connect', 45_000);
+    await until(() => /"api listening"/.test(stderr), 'the API to listen');
+    const api = /"api listening","url":"([^"]+)"/.exec(stderr)![1]!;
+    fake.generate(300);
+    const last = fake.trades('BTCUSDT').at(-1)!.time;
+    // The API reports what the ingest has seen: wait until it saw the last trade of both symbols.
+    await until(async () => {
+      const h = (await (await fetch(`${api}/api/health`)).json()) as { symbols: Array<{ lastTickTs: number | null }> };
+      return h.symbols.length === 2 && h.symbols.every((s) => s.lastTickTs === last);
+    }, 'the last tick to arrive');
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('"msg":"collector stopped"');
+    const store = await openSqliteStore({ path: db });
+    for (const s of ['BTCUSDT', 'ETHUSDT']) expect(await store.ticks({ symbol: s, limit: 10_000 })).toEqual(fake.expectedTicks(s));
+    await store.close();
+  } finally {
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
