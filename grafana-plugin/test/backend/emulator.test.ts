@@ -36,7 +36,7 @@ describe('emulated Grafana HTTP API', () => {
     const r = await post('/api/ds/query?ds_type=quant-pairs-datasource', {
       queries: [
         { refId: 'A', datasource: ds, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '5m', intervalMs: 300000, maxDataPoints: 800 },
-        { refId: 'B', datasource: ds, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '5m', window: '10', intervalMs: 300000, maxDataPoints: 800 },
+        { refId: 'B', datasource: ds, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '5m', window: '10', intervalMs: 300000, maxDataPoints: 800, live: true },
       ],
       from: String(T0),
       to: String(T0 + 2 * HOUR),
@@ -54,6 +54,9 @@ describe('emulated Grafana HTTP API', () => {
     const b = body.results.B!.frames[0]!;
     expect(b.data.values[5]!.map(num)).toEqual(an.series.zscore);
     expect(b.schema.fields[5]).toMatchObject({ name: 'zscore', type: 'number', typeInfo: { frame: 'float64', nullable: true } });
+    // live: true -> meta.channel, which DataSourceWithBackend subscribes to (grammar in backend/README.md).
+    expect(b.schema.meta.channel).toBe('ds/pairs/pair/ETHUSDT-BTCUSDT/5m/10');
+    expect(a.schema.meta.channel).toBeUndefined();
   });
 
   it('POST /api/ds/query with a bad query: HTTP 400 and the error in that refId only', async () => {

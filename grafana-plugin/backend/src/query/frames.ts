@@ -88,7 +88,7 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
   return {
     name: `${q.symbol} ${q.tf}`,
     refId: q.refId,
-    meta: meta({ executedQueryString: `bars ${q.symbol} ${q.tf}`, preferredVisualisationType: 'candlestick' as never, ...(channel ? { channel } : {}) }, notices),
+    meta: meta({ executedQueryString: `bars ${q.symbol} ${q.tf}`, ...(channel ? { channel } : {}) }, notices),
     fields: [
       timeField(cols.start, TIMEFRAME_SECONDS[q.tf] * 1000),
       price('open'),
