@@ -13,6 +13,7 @@ test('defaults (the values issue 2 names)', () => {
     databaseUrl: null,
     stream: 'trade',
     retentionMs: null,
+    stallTimeoutMs: 60_000,
     host: '127.0.0.1',
     port: 8080,
     apiToken: null,
@@ -76,6 +77,8 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ BINANCE_REST_URL: 'not a url' }, 'BINANCE_REST_URL', /not a URL/],
   [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /debug, info/],
+  [{ STALL_TIMEOUT: '10ms' }, 'STALL_TIMEOUT', /at least 100ms/],
+  [{ STALL_TIMEOUT: '0' }, 'STALL_TIMEOUT', /at least 100ms/],
 ];
 test.each(bad)('%j fails naming %s', (env, variable, why) => {
   let err: unknown;
