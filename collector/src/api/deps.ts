@@ -22,7 +22,7 @@ export interface ApiLimits {
   maxAnalyticsBars: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { maxTicks: 10_000, maxBars: 100_000, maxAnalyticsBars: 2_000_000 };
+export const DEFAULT_LIMITS: ApiLimits = { maxTicks: 10_000, maxBars: 100_000, maxAnalyticsBars: 700_000 };
 
 export interface ApiDeps {
   store: Store;
@@ -72,7 +72,7 @@ export interface Ctx {
 
 export function makeCtx(d: ApiDeps): Ctx {
   const now = d.now ?? Date.now;
-  const closes = (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 1_000_000, settleMs: 2_000, now }) : undefined;
+  const closes = (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 800_000, settleMs: 2_000, now }) : undefined;
   const symbols: string[] = [];
   for (const p of d.pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
   return {
@@ -90,7 +90,7 @@ export function makeCtx(d: ApiDeps): Ctx {
     symbols,
     prices: new LatestPrices(d.ingest),
     closes,
-    aligned: closes ? new AlignedCache(closes, 1_000_000) : undefined,
+    aligned: closes ? new AlignedCache(closes, 800_000) : undefined,
     runs: closes ? new RunCache() : undefined,
   };
 }

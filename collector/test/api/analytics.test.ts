@@ -125,7 +125,7 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
     expect(r.body).toEqual({ error: 'unknown pair DOGEUSDT/BTCUSDT: no data for DOGEUSDT', param: 'pair' });
     const big = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=0&to=${END}`);
     expect(big.status).toBe(413);
-    expect(big.body.error).toMatch(/range too large: .* exceed 2000000; narrow from\/to or use a longer tf/);
+    expect(big.body.error).toMatch(/range too large: .* exceed 700000; narrow from\/to or use a longer tf/);
     const w = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=1`);
     expect(w.body).toEqual({ error: expect.stringMatching(/window="1" is invalid: expected a whole number from 2 to 10000/), param: 'window' });
   });

@@ -92,29 +92,29 @@ export class CloseCache {
   private async read(symbol: string, tf: Timeframe, from: number, to: number): Promise<CloseColumns> {
     const key = `${symbol}|${tf}`;
     let e: Entry;
-    let fresh: Bar[];
+    let fresh: Cols;
     for (;;) {
       const cur = this.entries.get(key);
       if (cur && from < cur.lo && (this.opts.now() - from) / TIMEFRAME_MS[tf] <= this.opts.maxBars) {
         // Extend backwards: read only the older part and put it in front.
         const gen = cur.gen;
-        const older = await this.store.bars({ symbol, tf, from, to: cur.lo });
+        const older = await readCols(this.store.iterateBars({ symbol, tf, from, to: cur.lo }));
         if (cur.gen !== gen || this.entries.get(key) !== cur) continue;
-        if (older.every((b) => b.final)) {
+        if (older.final.subarray(0, older.n).every((f) => f === 1)) {
           prepend(cur, older);
           cur.lo = from;
           continue;
         }
       }
       if (!cur || from < cur.lo) {
-        if ((this.opts.now() - from) / TIMEFRAME_MS[tf] > this.opts.maxBars) return readThrough(await this.store.bars({ symbol, tf, from, to }), from);
-        fresh = await this.store.bars({ symbol, tf, from });
+        if ((this.opts.now() - from) / TIMEFRAME_MS[tf] > this.opts.maxBars) return readThrough(await readCols(this.store.iterateBars({ symbol, tf, from, to })), from);
+        fresh = await readCols(this.store.iterateBars({ symbol, tf, from }));
         e = { gen: 0, lo: from, hi: from, n: 0, start: new Float64Array(1024), close: new Float64Array(1024) };
         this.entries.set(key, e);
         break;
       }
       const gen = cur.gen;
-      fresh = await this.store.bars({ symbol, tf, from: cur.hi });
+      fresh = await readCols(this.store.iterateBars({ symbol, tf, from: cur.hi }));
       if (cur.gen !== gen || this.entries.get(key) !== cur) continue; // invalidated meanwhile: read again
       e = cur;
       break;
@@ -123,21 +123,20 @@ export class CloseCache {
     const i = lowerBound(e.start, e.n, from);
     const j = lowerBound(e.start, e.n, to);
     const tail: CloseColumns['tail'] = [];
-    for (let m = k; m < fresh.length; m++) {
-      const b = fresh[m]!;
-      if (b.start >= from && b.start < to) tail.push({ start: b.start, close: b.close, final: b.final });
+    for (let m = k; m < fresh.n; m++) {
+      if (fresh.start[m]! >= from && fresh.start[m]! < to) tail.push({ start: fresh.start[m]!, close: fresh.close[m]!, final: fresh.final[m] === 1 });
     }
     // subarray views would change under a later append; copy the (small or needed) range.
     return { start: e.start.slice(i, j), close: e.close.slice(i, j), hi: e.hi, tail };
   }
 
   /** Caches the final, settled prefix of `bars` (which start at e.hi); returns its length. */
-  private append(symbol: string, tf: Timeframe, e: Entry, bars: Bar[]): number {
+  private append(symbol: string, tf: Timeframe, e: Entry, bars: Cols): number {
     const limit = this.cacheLimit(symbol, tf);
     let k = 0;
-    while (k < bars.length && bars[k]!.final && bars[k]!.start < limit) k++;
+    while (k < bars.n && bars.final[k] === 1 && bars.start[k]! < limit) k++;
     // Coverage reaches the first bar not cached (no bar exists between), but never past `limit`.
-    const reach = Math.min(limit, k < bars.length ? bars[k]!.start : Infinity);
+    const reach = Math.min(limit, k < bars.n ? bars.start[k]! : Infinity);
     if (k === 0) {
       if (reach !== Infinity && reach > e.hi) e.hi = reach;
       return 0;
@@ -148,10 +147,10 @@ export class CloseCache {
       e.start.copyWithin(0, drop, e.n);
       e.close.copyWithin(0, drop, e.n);
       e.n -= drop;
-      e.lo = e.n ? e.start[0]! : bars[0]!.start;
+      e.lo = e.n ? e.start[0]! : bars.start[0]!;
     }
     if (e.n + k > e.start.length) {
-      const cap = Math.min(this.opts.maxBars, Math.max(2 * e.start.length, e.n + k));
+      const cap = Math.max(2 * e.start.length, e.n + k);
       const s = new Float64Array(cap);
       const c = new Float64Array(cap);
       s.set(e.start.subarray(0, e.n));
@@ -159,10 +158,16 @@ export class CloseCache {
       e.start = s;
       e.close = c;
     }
-    const base = e.n;
-    for (let m = 0; m < k && base + m < e.start.length; m++) (e.start[base + m] = bars[m]!.start), (e.close[base + m] = bars[m]!.close);
-    e.n = Math.min(base + k, e.start.length);
-    e.hi = Math.max(bars[k - 1]!.start + TIMEFRAME_MS[tf], reach === Infinity ? -Infinity : reach);
+    const m = Math.min(k, this.opts.maxBars - e.n);
+    e.start.set(bars.start.subarray(0, m), e.n);
+    e.close.set(bars.close.subarray(0, m), e.n);
+    e.n += m;
+    if (m < k) {
+      // Bound reached: the rest goes to the caller's tail.
+      e.hi = bars.start[m]!;
+      return m;
+    }
+    e.hi = Math.max(bars.start[k - 1]! + TIMEFRAME_MS[tf], reach === Infinity ? -Infinity : reach);
     return k;
   }
 
@@ -178,21 +183,52 @@ export class CloseCache {
   }
 }
 
-function prepend(e: Entry, bars: Bar[]): void {
-  if (bars.length === 0) return;
-  const cap = Math.max(1024, 2 * (e.n + bars.length));
-  const s = new Float64Array(cap);
-  const c = new Float64Array(cap);
-  for (let i = 0; i < bars.length; i++) (s[i] = bars[i]!.start), (c[i] = bars[i]!.close);
-  s.set(e.start.subarray(0, e.n), bars.length);
-  c.set(e.close.subarray(0, e.n), bars.length);
-  e.start = s;
-  e.close = c;
-  e.n += bars.length;
+/** Bars as compact columns (17 bytes a bar instead of a Bar object). */
+interface Cols {
+  n: number;
+  start: Float64Array;
+  close: Float64Array;
+  final: Uint8Array;
 }
 
-function readThrough(bars: Bar[], from: number): CloseColumns {
-  return { start: new Float64Array(0), close: new Float64Array(0), hi: from, tail: bars.map((b) => ({ start: b.start, close: b.close, final: b.final })) };
+/** Reads a bar stream into columns, growing them as needed. */
+async function readCols(bars: AsyncIterable<Bar>): Promise<Cols> {
+  let c: Cols = { n: 0, start: new Float64Array(256), close: new Float64Array(256), final: new Uint8Array(256) };
+  for await (const b of bars) {
+    if (c.n === c.start.length) {
+      const cap = c.n * 2;
+      const g: Cols = { n: c.n, start: new Float64Array(cap), close: new Float64Array(cap), final: new Uint8Array(cap) };
+      g.start.set(c.start);
+      g.close.set(c.close);
+      g.final.set(c.final);
+      c = g;
+    }
+    c.start[c.n] = b.start;
+    c.close[c.n] = b.close;
+    c.final[c.n] = b.final ? 1 : 0;
+    c.n++;
+  }
+  return c;
+}
+
+function prepend(e: Entry, bars: Cols): void {
+  if (bars.n === 0) return;
+  const cap = Math.max(1024, 2 * (e.n + bars.n));
+  const s = new Float64Array(cap);
+  const c = new Float64Array(cap);
+  s.set(bars.start.subarray(0, bars.n));
+  c.set(bars.close.subarray(0, bars.n));
+  s.set(e.start.subarray(0, e.n), bars.n);
+  c.set(e.close.subarray(0, e.n), bars.n);
+  e.start = s;
+  e.close = c;
+  e.n += bars.n;
+}
+
+function readThrough(bars: Cols, from: number): CloseColumns {
+  const tail: CloseColumns['tail'] = [];
+  for (let i = 0; i < bars.n; i++) tail.push({ start: bars.start[i]!, close: bars.close[i]!, final: bars.final[i] === 1 });
+  return { start: new Float64Array(0), close: new Float64Array(0), hi: from, tail };
 }
 
 /** First index i in a[0..n) with a[i] >= v. */
