@@ -20,8 +20,9 @@ export interface TestPostgres {
   url: string;
   /** e.g. "PostgreSQL 15.14" */
   version: string;
-  /** Stops the server (fast shutdown: clients are disconnected), waits `downMs`, starts it again. */
-  restart(downMs?: number): Promise<void>;
+  /** Stops the server (fast shutdown: clients are disconnected) until `resume`. */
+  pause(): void;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -108,9 +109,10 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     version,
-    async restart(downMs = 0) {
+    pause() {
       run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
-      await new Promise((r) => setTimeout(r, downMs));
+    },
+    resume() {
       run('pg_ctl', ['-D', data, '-l', logFile, '-o', serverOpts, '-w', '-t', '30', 'start']);
     },
     async stop() {

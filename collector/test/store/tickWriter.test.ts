@@ -68,8 +68,11 @@ describe('TickWriter (on a real SQLite store)', () => {
     other.exec('BEGIN EXCLUSIVE');
     const w = new TickWriter(store, { flushMs: 10 });
     const p = w.write([tick(1), tick(2), tick(3)]);
-    await new Promise((r) => setTimeout(r, 250));
-    expect(lines.some((l) => l.includes('tick batch write failed; retrying'))).toBe(true);
+    for (let waited = 0; !lines.some((l) => l.includes('tick batch write failed; retrying')); waited += 20) {
+      if (waited > 20_000) throw new Error('the locked write was never retried');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await store.ticks({ symbol: 'BTCUSDT' })).toEqual([]); // still locked out: nothing written yet
     other.exec('COMMIT');
     other.close();
     expect(await p).toEqual({ inserted: 3, duplicates: 0, invalid: 0 });
