@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
+import * as grpc from '@grpc/grpc-js';
 import { call, HANDSHAKE_RE, HandshakeError, startPlugin } from '../emulator';
 import { PLUGIN_DIR } from './helpers';
 
@@ -70,7 +71,16 @@ describe('handshake', () => {
       const health = await call<{ status: number }>(p.clients.health, 'Check', { service: 'plugin' });
       expect(health.status).toBe(1); // SERVING
       await expect(call(p.clients.health, 'Check', { service: 'nope' })).rejects.toMatchObject({ code: 5 }); // NOT_FOUND
-      // A service we do not serve is UNIMPLEMENTED (grpc code 12), which Grafana maps to "not implemented".
+      // A service we do not serve (newer Grafana versions also try AdmissionControl) answers
+      // UNIMPLEMENTED (grpc code 12), which Grafana maps to "not implemented".
+      const id = (b: Buffer) => b;
+      const Unserved = grpc.makeGenericClientConstructor(
+        { Validate: { path: '/pluginv2.AdmissionControl/ValidateAdmission', requestStream: false, responseStream: false, requestSerialize: id, requestDeserialize: id, responseSerialize: id, responseDeserialize: id } },
+        'AdmissionControl',
+      );
+      const unserved = new Unserved(p.address, grpc.credentials.createInsecure());
+      await expect(call(unserved as never, 'Validate', Buffer.alloc(0))).rejects.toMatchObject({ code: 12 });
+      unserved.close();
       const started = p.logs.find((l) => l['@message'] === 'plugin started');
       expect(started).toBeDefined();
       expect(started!['@level']).toBe('info');

@@ -134,7 +134,7 @@ export async function startPlugin(opts: StartPluginOptions): Promise<PluginProce
     PLUGIN_MAX_PORT: '25000',
     GF_VERSION: opts.grafanaVersion ?? '12.3.0',
     GF_EDITION: 'Open Source',
-    GF_PLUGIN_APP_CLIENT_ID: '',
+    GF_APP_URL: 'http://localhost:3000/',
   };
   for (const [k, v] of Object.entries(opts.pluginSettings ?? {})) env[`GF_PLUGIN_${k.toUpperCase()}`] = v;
   for (const [k, v] of Object.entries(opts.env ?? {})) {
