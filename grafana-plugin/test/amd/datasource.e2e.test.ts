@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import path from 'path';
-import { firstValueFrom, from, lastValueFrom, type Observable } from 'rxjs';
+import { firstValueFrom, from, lastValueFrom, Observable } from 'rxjs';
 
 import { loadConfig } from '../../../collector/src/config';
 import { log } from '../../../collector/src/log';
@@ -36,6 +36,8 @@ let removeGlobals: () => void;
 let deps: string[];
 // The plugin's DataSource as the loader hands it over: typed by what the tests call.
 let ds: Record<string, any>;
+/** Channels the DataSource subscribed to through Grafana Live (`scope/stream/path`; stream = data source uid). */
+const liveChannels: string[] = [];
 let from0: number;
 let to0: number;
 
@@ -102,6 +104,38 @@ beforeAll(async () => {
   });
   // Required only now: @grafana/* touch window and document when they are first loaded.
   const { TestTemplateSrv } = require('../../src/testing/grafana') as { TestTemplateSrv: typeof TemplateSrvType };
+  // Grafana Live: what the app's live service does for a `ds/<uid>/<path>` channel, with the
+  // emulator's subscription (SubscribeStream + one RunStream) in place of Centrifuge: each
+  // packet is pushed into a StreamingDataFrame that starts from the query's own frame.
+  runtime.setGrafanaLiveSrv({
+    getDataStream: (opts: { addr: { scope: string; stream: string; path: string }; buffer?: object; frame?: object }) =>
+      new Observable<DataQueryResponse>((subscriber) => {
+        const { StreamingDataFrame, LoadingState } = require('@grafana/data');
+        const key = `${opts.addr.scope}/${opts.addr.stream}/${opts.addr.path}`;
+        liveChannels.push(key);
+        let frame = opts.frame ? StreamingDataFrame.fromDataFrameJSON(opts.frame, opts.buffer) : undefined;
+        let live: { close(): void } | undefined;
+        let closed = false;
+        emu
+          .subscribe(opts.addr.path, (packet) => {
+            if (frame) {
+              frame.push(packet);
+            } else {
+              frame = StreamingDataFrame.fromDataFrameJSON(packet, opts.buffer);
+            }
+            subscriber.next({ key, state: LoadingState.Streaming, data: [frame] });
+          })
+          .then(
+            (sub) => (closed ? sub.close() : (live = sub)),
+            (e) => subscriber.error(e)
+          );
+        return () => {
+          closed = true;
+          live?.close();
+        };
+      }),
+    getConnectionState: () => from([true]),
+  });
   runtime.setTemplateSrv(new TestTemplateSrv({ pair: PAIR, tf: '1s', window: '5' }));
 
   const loaded = loadAmdModule(path.join(ROOT, 'dist', 'module.js'), 'public/plugins/quant-pairs-datasource/module.js', (name) => require(name));
@@ -231,17 +265,46 @@ describe('dist/module.js loaded as Grafana loads it', () => {
     expect(rsp.data.map((f: DataFrame) => f.refId)).toEqual(['OK']);
   });
 
-  it('live: the frame names the Grafana Live channel the backend streams on', async () => {
-    const { config } = require('@grafana/runtime');
-    expect(config).toBeDefined();
-    const rsp = await run([{ refId: 'L', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '5', live: true }]);
-    expect(rsp.data[0].meta?.channel).toBe('ds/pairs/pair/ETHUSDT-BTCUSDT/1s/5');
-  });
-
   it('Save & test shows the words of the backend\'s CheckHealth', async () => {
     const health = await fetch(`${emu.url}/api/datasources/uid/pairs/health`).then((r) => r.json());
     const result = await ds.testDatasource();
     expect(result).toMatchObject({ status: 'success', message: health.message });
     expect(result.message).toContain('connected to the collector');
+  });
+
+  // Last: it makes the fake Binance trade again, which changes "latest" answers.
+  it('live: the panel subscribes to the backend\'s channel and its prices, spread and z move', async () => {
+    const target = { refId: 'L', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '5', live: true };
+    // The streaming frame is one object updated in place: keep each update's latest z as it was.
+    const updates: DataFrame[] = [];
+    const zSeen: Array<number | null> = [];
+    const sub = (ds.query(request([target])) as Observable<DataQueryResponse>).subscribe((rsp) => {
+      const f = rsp.data[0] as DataFrame;
+      updates.push(f);
+      zSeen.push((values(f, 'zscore') as Array<number | null>).at(-1) ?? null);
+    });
+    try {
+      fake.setRate(40);
+      await until(() => updates.length >= 5, 'five live updates', 15_000);
+      fake.setRate(0);
+      // DataSourceWithBackend saw meta.channel on the backend's frame and subscribed to it.
+      expect(liveChannels).toEqual(['ds/pairs/pair/ETHUSDT-BTCUSDT/1s/5']);
+      const first = updates[0];
+      const last = updates[updates.length - 1];
+      // The stream appends to the history the query returned: the rows up to to0 are the
+      // query's, later rows came through Live while the fake traded.
+      const times = values(last, 'time') as number[];
+      expect(times.slice(0, 3)).toEqual((values(first, 'time') as number[]).slice(0, 3));
+      const fresh = times.map((t, i) => (t > to0 ? i : -1)).filter((i) => i >= 0);
+      expect(fresh.length).toBeGreaterThan(0);
+      const z = values(last, 'zscore') as Array<number | null>;
+      const spread = values(last, 'spread') as Array<number | null>;
+      expect(fresh.every((i) => typeof spread[i] === 'number')).toBe(true);
+      // z moves: the pushed rows do not all carry one value.
+      expect(new Set(zSeen).size).toBeGreaterThan(1);
+      expect(z.at(-1)).not.toBeNull();
+    } finally {
+      sub.unsubscribe();
+    }
   });
 });

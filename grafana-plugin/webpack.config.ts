@@ -1,0 +1,18 @@
+/**
+ * The create-plugin webpack configuration, extended the documented way (.config/README.md,
+ * "Extend the webpack config") with one change: dist/ is shared with the TypeScript backend
+ * (`npm run build:backend` writes dist/backend/ and the gpx_pairs_linux_* launchers), so a
+ * frontend build must not clean those away. The scaffold keeps only Go executables.
+ */
+import type { Configuration } from 'webpack';
+
+import grafanaConfig, { type Env } from './.config/webpack/webpack.config.ts';
+
+const KEEP_BACKEND = /^backend([\\/]|$)|_(amd64|arm(64)?)(\.exe)?$|go_plugin_build_manifest/;
+
+const config = async (env: Env): Promise<Configuration> => {
+  const base = await grafanaConfig(env);
+  return { ...base, output: { ...base.output, clean: { keep: KEEP_BACKEND } } };
+};
+
+export default config;
