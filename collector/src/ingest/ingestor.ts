@@ -216,11 +216,12 @@ export class Ingestor implements IngestSource {
     if (this.worker || this.stopped) return;
     this.worker = this.backfill()
       .catch((e: unknown) => {
-        if (!this.stopped) log.error('backfill failed; will retry on the next gap', { err: e as Error });
+        // Counted in status().rejected['backfill-failed']; logged once, then retried every 5 s.
+        if (!this.stopped) this.once.warn('backfill-failed', 'gap backfill failed; retrying', { err: e as Error });
       })
       .finally(() => {
         this.worker = null;
-        if (!this.stopped && !this.isComplete()) setTimeout(() => this.kick(), 1_000).unref();
+        if (!this.stopped && !this.isComplete()) setTimeout(() => this.kick(), 5_000).unref();
       });
   }
 

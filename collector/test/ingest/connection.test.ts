@@ -85,3 +85,16 @@ test('RestClient waits for the next minute when the reported weight would pass i
     await fake.stop();
   }
 });
+
+test('RestClient gives up on a persistent 4xx after 5 attempts, saying what the server said', async () => {
+  const fake = await startFakeBinance({ symbols: ['BTCUSDT'] });
+  const waits: number[] = [];
+  const rest = new RestClient({ baseUrl: fake.restUrl, kind: 'aggTrade', sleep: async (ms) => void waits.push(ms) });
+  try {
+    await expect(rest.page('NOPEUSDT', 1)).rejects.toThrow(/binance REST 400 .*Invalid symbol/);
+    expect(waits).toEqual([500, 1000, 2000, 4000]); // 250·2^n back-off between the attempts
+    expect(fake.stats.restRequests).toHaveLength(5);
+  } finally {
+    await fake.stop();
+  }
+});
