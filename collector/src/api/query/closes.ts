@@ -184,7 +184,7 @@ export class CloseCache {
 }
 
 /** Bars as compact columns (17 bytes a bar instead of a Bar object). */
-interface Cols {
+export interface Cols {
   n: number;
   start: Float64Array;
   close: Float64Array;
@@ -192,7 +192,7 @@ interface Cols {
 }
 
 /** Reads a bar stream into columns, growing them as needed. */
-async function readCols(bars: AsyncIterable<Bar>): Promise<Cols> {
+export async function readCols(bars: AsyncIterable<Bar>): Promise<Cols> {
   let c: Cols = { n: 0, start: new Float64Array(256), close: new Float64Array(256), final: new Uint8Array(256) };
   for await (const b of bars) {
     if (c.n === c.start.length) {

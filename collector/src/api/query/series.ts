@@ -12,7 +12,7 @@
  * depend on older history.
  */
 import { PairEngine, alignBars, analyzeSeries, signalRuleProblem } from '../../analytics';
-import type { AnalyticsPoint, Bar, Pair, Timeframe } from '../../domain';
+import type { AnalyticsPoint, Pair, Timeframe } from '../../domain';
 import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
 
 /** Lookback starts are multiples of this many bars. */
@@ -20,6 +20,7 @@ const GRID = 4096;
 import type { Ctx } from '../deps';
 import { HttpError, badParam } from '../http/errors';
 import type { AlignedSlice } from './aligned';
+import { readCols, type Cols } from './closes';
 import type { RunRule } from './results';
 
 export interface SeriesQuery {
@@ -48,10 +49,12 @@ export interface SeriesResult {
 /** Aligned closes of the pair over [from, to): from the caches, or alignBars over stored bars. */
 async function aligned(ctx: Ctx, pair: Pair, tf: Timeframe, from: number, to: number): Promise<AlignedSlice> {
   if (ctx.aligned) return ctx.aligned.get(pair, tf, from, to);
-  const [yb, xb]: Bar[][] = await Promise.all([ctx.store.bars({ symbol: pair.y, tf, from, to }), ctx.store.bars({ symbol: pair.x, tf, from, to })]);
-  const al = alignBars(yb, xb);
+  // Columns, then light {start, close} objects: a long range never holds full Bar objects.
+  const [yc, xc] = await Promise.all([readCols(ctx.store.iterateBars({ symbol: pair.y, tf, from, to })), readCols(ctx.store.iterateBars({ symbol: pair.x, tf, from, to }))]);
+  const light = (c: Cols) => Array.from({ length: c.n }, (_, i) => ({ start: c.start[i]!, close: c.close[i]! }));
+  const al = alignBars(light(yc), light(xc));
   const last = al.ts[al.ts.length - 1];
-  const lastInProgress = last !== undefined && [yb, xb].some((bs) => bs.length > 0 && bs[bs.length - 1]!.start === last && !bs[bs.length - 1]!.final);
+  const lastInProgress = last !== undefined && [yc, xc].some((c) => c.n > 0 && c.start[c.n - 1] === last && c.final[c.n - 1] === 0);
   return { ts: new Float64Array(al.ts), y: new Float64Array(al.y), x: new Float64Array(al.x), lastInProgress };
 }
 
