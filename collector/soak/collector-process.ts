@@ -117,8 +117,8 @@ export class CollectorProcess {
   }
 
   /** Spawns the collector; resolves when its API listens (or rejects with its output if it exits first). */
-  static async start(mainJs: string, env: Record<string, string>, timeoutMs = 20_000): Promise<CollectorProcess> {
-    const p = CollectorProcess.spawn(mainJs, env);
+  static async start(mainJs: string, env: Record<string, string>, timeoutMs = 20_000, nodeArgs: string[] = []): Promise<CollectorProcess> {
+    const p = CollectorProcess.spawn(mainJs, env, { nodeArgs });
     const t0 = Date.now();
     while (!p.url) {
       if (p.exit) throw new Error(`collector exited (${p.exit.code ?? p.exit.signal}) before listening: ${p.output().slice(-1500)}`);
@@ -132,9 +132,9 @@ export class CollectorProcess {
   }
 
   /** Spawns without waiting (for runs that are expected to fail at start). */
-  static spawn(mainJs: string, env: Record<string, string>, opts: { wrapper?: string[] } = {}): CollectorProcess {
+  static spawn(mainJs: string, env: Record<string, string>, opts: { wrapper?: string[]; nodeArgs?: string[] } = {}): CollectorProcess {
     const fullEnv: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env };
-    const argv = [...(opts.wrapper ?? []), process.execPath, mainJs];
+    const argv = [...(opts.wrapper ?? []), process.execPath, ...(opts.nodeArgs ?? []), mainJs];
     const child = spawn(argv[0]!, argv.slice(1), { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'], cwd: COLLECTOR_DIR });
     return new CollectorProcess(child, fullEnv);
   }

@@ -46,6 +46,8 @@ export interface HostileResult {
   rssStartMb: number;
   rssEndMb: number;
   rssMaxMb: number;
+  /** RSS after every 1,000 requests: flat means it levels off rather than climbing with the count. */
+  rssSamplesMb: number[];
   aliveAtEnd: boolean;
   ok: boolean;
 }
@@ -252,6 +254,7 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
   for (const r of list.slice(0, 200)) await send(r).catch(() => undefined);
   const rssStartMb = o.collector.rssMb() ?? 0;
   let rssMaxMb = rssStartMb;
+  const rssSamplesMb: number[] = [];
   const t0 = Date.now();
   let next = 0;
   let done = 0;
@@ -278,10 +281,11 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
         continue;
       }
       done++;
-      if (done % 2000 === 0) {
+      if (done % 1000 === 0) {
         const rss = o.collector.rssMb() ?? 0;
         rssMaxMb = Math.max(rssMaxMb, rss);
-        progress('bad input', `${done}/${list.length} requests, collector RSS ${rss.toFixed(0)} MB`);
+        rssSamplesMb.push(Math.round(rss));
+        if (done % 2000 === 0) progress('bad input', `${done}/${list.length} requests, collector RSS ${rss.toFixed(0)} MB`);
       }
       byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
       if (a.status === 0) {
@@ -335,6 +339,7 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
     rssStartMb: Math.round(rssStartMb),
     rssEndMb: Math.round(rssEndMb),
     rssMaxMb: Math.round(rssMaxMb),
+    rssSamplesMb,
     aliveAtEnd,
     ok: false,
   };
