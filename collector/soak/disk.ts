@@ -183,7 +183,8 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
     else {
       chmodSync(base.path, 0o755);
       chmodSync(ro, 0o555);
-      wrapper = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
+      // root ignores permissions: run the collector as nobody (a non-root user needs nothing).
+      if (process.getuid?.() === 0) wrapper = ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'];
     }
     const env = { PAIRS: 'ETHUSDT/BTCUSDT', BINANCE_WS_URL: 'ws://127.0.0.1:9', BINANCE_REST_URL: 'http://127.0.0.1:9' };
     startFailures.push(await startFailure(mainJs, 'read-only directory, database file in it', { ...env, DB_PATH: join(ro, 'collector.db') }, wrapper));
@@ -223,8 +224,9 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
         running.push(
           await runningFailure(mainJs, full, {
             name: 'file-size limit (prlimit --fsize 1 MB, SIGXFSZ ignored) while ingesting, lifted to recover',
-            break: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=1048576']),
-            mend: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=unlimited']),
+            // soft:hard: only the soft limit moves, so lifting it needs no privilege.
+            break: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=1048576:unlimited']),
+            mend: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=unlimited:unlimited']),
           }, fake, symbols),
         );
         skipped.push('read-only remount while running: needs mount permission');
