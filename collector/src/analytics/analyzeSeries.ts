@@ -1,5 +1,5 @@
 import type { AnalyticsPoint } from '../domain';
-import { PairEngine, engineOptionsProblem } from './engine';
+import { PairEngine, engineOptionsProblem, type SeriesColumns } from './engine';
 
 export interface SeriesInput {
   /** Timestamps of the aligned points (epoch ms), one per point. */
@@ -31,6 +31,39 @@ export function analyzeSeries(input: SeriesInput): AnalyticsPoint[] {
   // push, not new Array(n): a pre-sized array of 100k elements is a slow dictionary in V8
   const out: AnalyticsPoint[] = [];
   for (let i = 0; i < x.length; i++) out.push(engine.push(ts[i]!, x[i]!, y[i]!));
+  return out;
+}
+
+/**
+ * The same computation as `analyzeSeries`, into typed columns (NaN marks undefined): no object
+ * per point, so a 100k-point pass costs the kernel and not the garbage collector. For bulk
+ * consumers (Arrow frames, CSV, the benchmark); `columnsToPoints` converts to the null form.
+ *
+ * @example
+ * const c = analyzeColumns({ ts: [0, 1, 2], x: [1, 2, 3], y: [2, 4, 6], window: 3 });
+ * c.beta; // => Float64Array [NaN, NaN, 2]
+ */
+export function analyzeColumns(input: SeriesInput): SeriesColumns {
+  const problem = seriesInputProblem(input);
+  if (problem) throw new RangeError(problem);
+  const { ts, x, y } = input;
+  const n = x.length;
+  const engine = new PairEngine({ window: input.window, ddof: input.ddof, entryZ: input.entryZ, exitZ: input.exitZ });
+  const cols: SeriesColumns = {
+    n, ts: new Float64Array(n), beta: new Float64Array(n), alpha: new Float64Array(n), spread: new Float64Array(n),
+    zscore: new Float64Array(n), correlation: new Float64Array(n), signal: [],
+  };
+  for (let i = 0; i < n; i++) engine.pushInto(cols, i, ts[i]!, x[i]!, y[i]!);
+  return cols;
+}
+
+/** AnalyticsPoints (null where a column has NaN) from columns. */
+export function columnsToPoints(c: SeriesColumns): AnalyticsPoint[] {
+  const v = (a: Float64Array, i: number): number | null => (a[i] === a[i] ? a[i]! : null);
+  const out: AnalyticsPoint[] = [];
+  for (let i = 0; i < c.n; i++) {
+    out.push({ ts: c.ts[i]!, beta: v(c.beta, i), alpha: v(c.alpha, i), spread: v(c.spread, i), zscore: v(c.zscore, i), signal: c.signal[i] ?? null, correlation: v(c.correlation, i) });
+  }
   return out;
 }
 

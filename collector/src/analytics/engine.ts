@@ -49,6 +49,12 @@ export class PairEngine {
   private runS = 0;
   private signal: Signal | null = null;
   private lastPoint: AnalyticsPoint | null = null;
+  private lastTs = NaN;
+  private oBeta = NaN;
+  private oAlpha = NaN;
+  private oSpread = NaN;
+  private oZ = NaN;
+  private oCorr = NaN;
 
   constructor(opts: EngineOptions) {
     const problem = engineOptionsProblem(opts);
@@ -63,24 +69,51 @@ export class PairEngine {
 
   /** The last committed point, or null before the first push. */
   get last(): AnalyticsPoint | null {
+    if (this.lastPoint === null && this.count > 0) this.lastPoint = this.makePoint();
     return this.lastPoint;
   }
 
   /** Adds one aligned point and returns its analytics. Throws a RangeError (state untouched) on a non-finite price. */
   push(ts: number, x: number, y: number): AnalyticsPoint {
     if (!Number.isFinite(x) || !Number.isFinite(y)) throw new RangeError(`x and y must be finite numbers, got x=${x} y=${y} at ts=${ts}`);
+    this.step(ts, x, y);
+    const point = this.makePoint();
+    this.lastPoint = point;
+    return point;
+  }
+
+  /**
+   * As `push`, but writes the point into row `i` of typed columns (NaN marks undefined there, as
+   * typed arrays cannot hold null) instead of allocating an object: the batch fast path.
+   */
+  pushInto(cols: SeriesColumns, i: number, ts: number, x: number, y: number): void {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) throw new RangeError(`x and y must be finite numbers, got x=${x} y=${y} at ts=${ts}`);
+    this.step(ts, x, y);
+    this.lastPoint = null;
+    cols.ts[i] = ts;
+    cols.beta[i] = this.oBeta;
+    cols.alpha[i] = this.oAlpha;
+    cols.spread[i] = this.oSpread;
+    cols.zscore[i] = this.oZ;
+    cols.correlation[i] = this.oCorr;
+    cols.signal[i] = this.signal;
+  }
+
+  /** One update; the results are left in the o* fields (NaN = undefined, never leaves the class as NaN). */
+  private step(ts: number, x: number, y: number): void {
     const w = this.window;
     this.count++;
+    this.lastTs = ts;
     this.xy.push(x, y);
     this.runX = x === this.lastX ? this.runX + 1 : 1;
     this.runY = y === this.lastY ? this.runY + 1 : 1;
     this.lastX = x;
     this.lastY = y;
 
-    let beta: number | null = null;
-    let alpha: number | null = null;
-    let spread: number | null = null;
-    let correlation: number | null = null;
+    let beta = NaN;
+    let alpha = NaN;
+    let spread = NaN;
+    let correlation = NaN;
     const m = this.xy;
     if (m.n === w && this.runX < w) {
       if (this.runY >= w) {
@@ -97,8 +130,9 @@ export class PairEngine {
       }
     }
 
-    let zscore: number | null = null;
-    if (spread === null) {
+    let zscore = NaN;
+    if (spread !== spread) {
+      // case: no spread (warm-up, x constant) -> the z window restarts
       this.sp.reset();
       this.runS = 0;
       this.lastS = NaN;
@@ -111,10 +145,20 @@ export class PairEngine {
         zscore = (spread - s.mean) / Math.sqrt(s.m2 / (w - this.ddof));
       }
     }
-    this.signal = nextSignal(this.signal, zscore, this.entryZ, this.exitZ);
-    const point: AnalyticsPoint = { ts, beta, alpha, spread, zscore, signal: this.signal, correlation };
-    this.lastPoint = point;
-    return point;
+    this.signal = nextSignal(this.signal, zscore === zscore ? zscore : null, this.entryZ, this.exitZ);
+    this.oBeta = beta;
+    this.oAlpha = alpha;
+    this.oSpread = spread;
+    this.oZ = zscore;
+    this.oCorr = correlation;
+  }
+
+  private makePoint(): AnalyticsPoint {
+    const n = orNull;
+    return {
+      ts: this.lastTs, beta: n(this.oBeta), alpha: n(this.oAlpha), spread: n(this.oSpread),
+      zscore: n(this.oZ), signal: this.signal, correlation: n(this.oCorr),
+    };
   }
 
   /** The point `push(ts, x, y)` would return, without changing the engine (for the bar in progress). */
@@ -132,6 +176,7 @@ export class PairEngine {
       count: this.count, xy: this.xy.save(), sp: this.sp.save(),
       lastX: this.lastX, lastY: this.lastY, lastS: this.lastS,
       runX: this.runX, runY: this.runY, runS: this.runS, signal: this.signal, lastPoint: this.lastPoint,
+      out: [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oZ, this.oCorr],
     };
   }
 
@@ -147,7 +192,13 @@ export class PairEngine {
     this.runS = s.runS;
     this.signal = s.signal;
     this.lastPoint = s.lastPoint;
+    [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oZ, this.oCorr] = s.out as [number, number, number, number, number, number];
   }
+}
+
+/** NaN (the internal mark of an undefined value) -> null. */
+function orNull(v: number): number | null {
+  return v === v ? v : null;
 }
 
 /** A spread whose std is below this fraction of the price level |ȳ| is rounding noise (z null). */
@@ -183,4 +234,20 @@ interface EngineState {
   runS: number;
   signal: Signal | null;
   lastPoint: AnalyticsPoint | null;
+  out: number[];
+}
+
+/**
+ * The batch output in columns (what `analyzeColumns` returns): one row per point, NaN where the
+ * value is undefined (typed arrays cannot hold null; `columnsToPoints` gives the null form).
+ */
+export interface SeriesColumns {
+  n: number;
+  ts: Float64Array;
+  beta: Float64Array;
+  alpha: Float64Array;
+  spread: Float64Array;
+  zscore: Float64Array;
+  correlation: Float64Array;
+  signal: (Signal | null)[];
 }

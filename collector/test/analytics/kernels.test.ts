@@ -2,7 +2,7 @@
  * Every O(1) kernel against its slow, obvious reference (test/analytics/slow.ts), over many
  * window sizes and over series with repeated values, constant stretches and gaps.
  */
-import { MovingCoMoments, MovingMoments, PairEngine, analyzeSeries } from '../../src/analytics';
+import { MovingCoMoments, MovingMoments, PairEngine, analyzeColumns, analyzeSeries, columnsToPoints } from '../../src/analytics';
 import { awkwardPair, gaussian, mean, rng, slowAnalyze, slowCorr } from './slow';
 
 const WINDOWS = [2, 3, 5, 17, 64, 200];
@@ -169,5 +169,21 @@ describe('input checks', () => {
     expect(() => analyzeSeries({ ts: [0, 1], x: [1, NaN], y: [1, 2], window: 2 })).toThrow(/x\[1\] is not a finite number/);
     expect(() => analyzeSeries({ ts: [0, 1], x: [1, 2], y: [1, 2], window: 1 })).toThrow(/window must be an integer >= 2/);
     expect(() => analyzeSeries({ ts: [0, 1], x: [1, 2], y: [1, 2], window: 2, exitZ: 3 })).toThrow(/exitZ/);
+  });
+});
+
+describe('analyzeColumns', () => {
+  it.each([5, 40])('gives exactly the points of analyzeSeries (NaN only where they have null), window %i', (w) => {
+    const { x, y } = awkwardPair(1200, 77 + w);
+    const ts = x.map((_, i) => 1_764_000_000_000 + i * 60_000);
+    const pts = analyzeSeries({ ts, x, y, window: w, exitZ: 0.5 });
+    const cols = analyzeColumns({ ts, x, y, window: w, exitZ: 0.5 });
+    expect(columnsToPoints(cols)).toEqual(pts);
+    expect(pts.some((p) => p.zscore !== null) && pts.some((p) => p.beta === null && p.ts > ts[w]!)).toBe(true);
+    // the engine's `last` after the column path is the last point too
+    const e = new PairEngine({ window: w, exitZ: 0.5 });
+    const c2 = analyzeColumns({ ts: [ts[0]!], x: [x[0]!], y: [y[0]!], window: w });
+    for (let i = 0; i < x.length; i++) e.pushInto(c2, 0, ts[i]!, x[i]!, y[i]!);
+    expect(e.last).toEqual(pts[pts.length - 1]);
   });
 });
