@@ -144,7 +144,9 @@ export async function runReplay(config: Config, files: readonly string[]): Promi
   }
   const store = await openStore(config);
   try {
-    const results = await replayFiles(files, { insert: (t) => store.insertTicks(t) });
+    // `npm start -- replay FILE` runs in collector/: resolve names against where npm was invoked.
+    const base = process.env.INIT_CWD ?? process.cwd();
+    const results = await replayFiles(files.map((f) => resolve(base, f)), { insert: (t) => store.insertTicks(t) });
     for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
     return 0;
   } catch (e) {
