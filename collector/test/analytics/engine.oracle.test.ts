@@ -28,7 +28,7 @@ describe.each(cases.map((c) => [c.id, c] as const))('oracle case %s', (_id, c) =
       expectClose(p.alpha, o.alpha[t]!, 1e-9 * maxAbsY(t), `alpha[${t}]`);
       expectClose(p.spread, o.spread[t]!, 1e-9 * maxAbsY(t), `spread[${t}]`);
       expectClose(p.zscore, o.z_ddof1[t]!, 1e-7, `z_ddof1[${t}]`);
-      expect([t, p.signal]).toEqual([t, o.signal[t]]);
+      if (p.signal !== o.signal[t]) throw new Error(`signal[${t}]: expected ${o.signal[t]}, got ${p.signal}`);
     }
     const firstBeta = pts.findIndex((p) => p.beta !== null);
     const firstZ = pts.findIndex((p) => p.zscore !== null);
@@ -40,7 +40,7 @@ describe.each(cases.map((c) => [c.id, c] as const))('oracle case %s', (_id, c) =
     const pts = analyzeSeries({ ts, x, y, window, ddof: 0 });
     for (let t = 0; t < o.n; t++) {
       expectClose(pts[t]!.zscore, o.z_ddof0[t]!, 1e-7, `z_ddof0[${t}]`);
-      expect([t, pts[t]!.signal]).toEqual([t, o.signal_ddof0[t]]);
+      if (pts[t]!.signal !== o.signal_ddof0[t]) throw new Error(`signal_ddof0[${t}]: expected ${o.signal_ddof0[t]}, got ${pts[t]!.signal}`);
     }
   });
 });
