@@ -4,12 +4,13 @@
  * fromId/limit, weight headers, 429 with Retry-After, the 5 messages/s limit and pong timeouts.
  * Its generated pair is cointegrated: y - b·x has a bounded spread while x wanders.
  */
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
 import { until } from '../ingest/until';
 import { startFakeBinance, type FakeBinance } from '.';
 
-const samples = readFileSync('/work/shared/binance/samples.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const samples = readFileSync(join(__dirname, '../../../../shared/binance/samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const shape = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v]));
 
 let fake: FakeBinance;

@@ -4,10 +4,11 @@
  * strings as a user sees them, the ids and times as written (µs in the CSV, 1764075600148123 µs
  * = 1764075600148.123 ms).
  */
+import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { archiveFileInfo, parseArchiveLine, parseStreamMessage, toEpochMs, historicalTradeToTick, aggTradeToTick } from '../../src/ingest/parse';
 
-const SHARED = '/work/shared/binance';
+const SHARED = join(__dirname, '../../../../shared/binance');
 const samples = readFileSync(`${SHARED}/samples.jsonl`, 'utf8').trim().split('\n');
 const csv = readFileSync(`${SHARED}/aggTrades-sample.csv`, 'utf8').trim().split('\n');
 

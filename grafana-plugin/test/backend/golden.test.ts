@@ -3,13 +3,14 @@
  * grafana-plugin-sdk-go writes for all_types.golden.json (both from /work/shared/grafana,
  * produced by the SDK's own golden test). Numbers are compared exactly (parseExact).
  */
+import { join } from 'node:path';
 import { readFileSync } from 'fs';
 import { tableFromIPC, Type } from 'apache-arrow';
 import { arrowToFrame, frameToArrow } from '../../backend/src/frame/arrow';
 import { frameToJSON } from '../../backend/src/frame/json';
 import { parseExact } from './exactJson';
 
-const DIR = '/work/shared/grafana/testdata';
+const DIR = join(__dirname, '../../../../shared/grafana/testdata');
 const goldenArrow = readFileSync(`${DIR}/all_types.golden.arrow`);
 const goldenJson = parseExact(readFileSync(`${DIR}/all_types.golden.json`, 'utf8'));
 
