@@ -272,6 +272,19 @@ describe('dist/module.js loaded as Grafana loads it', () => {
     expect(result.message).toContain('connected to the collector');
   });
 
+  it('Save & test with a wrong token fails with the backend\'s explanation', async () => {
+    emu.updateDataSource({ secureJsonData: { apiToken: 'not-the-token' } });
+    try {
+      const health = await fetch(`${emu.url}/api/datasources/uid/pairs/health`).then((r) => r.json());
+      expect(health.status).toBe('ERROR');
+      // DataSourceWithBackend.testDatasource rejects with the message Grafana shows under the button.
+      await expect(ds.testDatasource()).rejects.toMatchObject({ status: 'error', message: health.message });
+      expect(health.message).toMatch(/token/i);
+    } finally {
+      emu.updateDataSource({ secureJsonData: { apiToken: TOKEN } });
+    }
+  });
+
   // Last: it makes the fake Binance trade again, which changes "latest" answers.
   it('live: the panel subscribes to the backend\'s channel and its prices, spread and z move', async () => {
     const target = { refId: 'L', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '5', live: true };

@@ -6,33 +6,26 @@
  * to look at.
  */
 import fs from 'fs';
+import type { AddressInfo } from 'net';
 import os from 'os';
 import path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
+import { loadConfig } from '../../../collector/src/config';
+import { log } from '../../../collector/src/log';
+import { startCollector, type Collector } from '../../../collector/src/main';
+import { startFakeBinance, type FakeBinance } from '../../../collector/test/fake-binance';
+import { startEmulator, type Emulator } from '../emulator';
 import { HARNESS_DIR } from './globalSetup';
 import { optionalMissing, startServer, type TestServer } from './server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
 
-// The collector's /api/pairs and /api/symbols bodies (collector/src/api/types.ts), as the
-// backend's CallResource passes them on.
-const RESOURCES = {
-  pairs: {
-    pairs: [
-      { pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true, stored: true },
-      { pair: 'SOLUSDT/ETHUSDT', y: 'SOLUSDT', x: 'ETHUSDT', configured: true, stored: true },
-      { pair: 'BNBUSDT/BTCUSDT', y: 'BNBUSDT', x: 'BTCUSDT', configured: false, stored: true },
-    ],
-    timeframes: ['1s', '1m', '5m'],
-    windows: [100, 500],
-    entryZ: 2,
-    exitZ: null,
-  },
-  symbols: { symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT'].map((symbol) => ({ symbol, configured: true, ticks: 1, firstTs: 1, lastTs: 2 })) },
-};
-
+const TOKEN = 'browser-token';
+let fake: FakeBinance;
+let collector: Collector;
+let emu: Emulator;
 let server: TestServer;
 let context: BrowserContext;
 let page: Page;
@@ -42,9 +35,26 @@ const missing: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(SHOTS, { recursive: true });
-  server = await startServer({ harnessDir: HARNESS_DIR, distDir: path.join(ROOT, 'dist'), resources: RESOURCES });
-  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pairs-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
+  // The lists in the editor come from the real chain: page -> emulated Grafana -> backend
+  // executable (CallResource) -> collector API (its configured pairs; no trades needed).
+  log.configure({ level: 'error' });
+  profile = fs.mkdtempSync(path.join(os.tmpdir(), 'pairs-browser-'));
+  fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0 });
+  collector = await startCollector(
+    loadConfig({
+      PAIRS: 'ETHUSDT/BTCUSDT,SOLUSDT/ETHUSDT',
+      BINANCE_WS_URL: fake.wsUrl,
+      BINANCE_REST_URL: fake.restUrl,
+      DB_PATH: path.join(profile, 'collector.db'),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      API_TOKEN: TOKEN,
+    })
+  );
+  const collectorUrl = `http://127.0.0.1:${(collector.server!.address() as AddressInfo).port}`;
+  emu = await startEmulator({ pluginDir: path.join(ROOT, 'dist'), dataSource: { uid: 'pairs', jsonData: { collectorUrl }, secureJsonData: { apiToken: TOKEN } } });
+  server = await startServer({ harnessDir: HARNESS_DIR, distDir: path.join(ROOT, 'dist'), api: emu.url });
+  context = await chromium.launchPersistentContext(path.join(profile, 'chromium'), {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
@@ -72,6 +82,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await server?.close();
+  await emu?.stop();
+  await collector?.stop();
+  await fake?.stop();
+  log.configure({ level: 'warn' });
   if (profile) {
     fs.rmSync(profile, { recursive: true, force: true });
   }
@@ -91,18 +105,20 @@ describe('editors from dist/module.js in Chromium', () => {
     // The new query is the data source's default query, as Grafana starts a panel.
     expect(await model(page)).toEqual({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-default.png') });
+    // A saved data source: the token shows as configured, with Reset.
+    await page.getByTestId('config-section').screenshot({ path: path.join(SHOTS, 'config-editor-saved.png') });
   });
 
   it('clicks through a query and sees the query model change', async () => {
     await page.getByRole('radio', { name: 'Stats' }).click();
     expect(await model(page)).toMatchObject({ queryType: 'stats', pair: 'ETHUSDT/BTCUSDT' });
 
-    // The pair list comes from the backend resource.
+    // The pair list comes from the backend's CallResource, i.e. the collector's configured pairs.
     const pair = page.getByLabel('Pair');
     await pair.click();
     const option = page.getByRole('option', { name: /SOLUSDT\/ETHUSDT/ });
     await option.waitFor();
-    await page.screenshot({ path: path.join(SHOTS, 'query-editor-pair-menu.png') });
+    await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-pair-menu.png') });
     await option.click();
     expect(await model(page)).toMatchObject({ queryType: 'stats', pair: 'SOLUSDT/ETHUSDT' });
     expect(server.requests).toContain('GET /api/datasources/uid/pairs/resources/pairs');

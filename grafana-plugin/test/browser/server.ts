@@ -1,8 +1,7 @@
 /**
  * The loopback web server of the browser test: the test page, its host bundle, the built
- * plugin (dist/) under Grafana's plugin path, and the backend resources the editors call,
- * answered by `resources` (the browser test passes the collector-shaped lists; the AMD test
- * uses the real backend behind the emulator).
+ * plugin (dist/) under Grafana's plugin path, and Grafana's HTTP API (`/api/...`), passed on
+ * to the Grafana emulator (`api`), which runs the real backend against a real collector.
  */
 import fs from 'fs';
 import http from 'http';
@@ -45,7 +44,23 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startServer(opts: { harnessDir: string; distDir: string; resources: Record<string, unknown> }): Promise<TestServer> {
+async function proxy(req: http.IncomingMessage, res: http.ServerResponse, upstream: string): Promise<void> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) {
+    chunks.push(c as Buffer);
+  }
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers)) {
+    if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) {
+      headers[k] = v;
+    }
+  }
+  const r = await fetch(upstream + (req.url ?? '/'), { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined });
+  res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
+  res.end(Buffer.from(await r.arrayBuffer()));
+}
+
+export async function startServer(opts: { harnessDir: string; distDir: string; api: string }): Promise<TestServer> {
   const requests: string[] = [];
   const sendFile = (res: http.ServerResponse, file: string) => {
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -70,13 +85,8 @@ export async function startServer(opts: { harnessDir: string; distDir: string; r
       sendFile(res, path.join(opts.harnessDir, safe(u.pathname.slice('/harness/'.length))));
     } else if (u.pathname.startsWith('/public/plugins/quant-pairs-datasource/')) {
       sendFile(res, path.join(opts.distDir, safe(u.pathname.slice('/public/plugins/quant-pairs-datasource/'.length))));
-    } else if (u.pathname.startsWith('/api/datasources/uid/pairs/resources/')) {
-      const name = u.pathname.slice('/api/datasources/uid/pairs/resources/'.length);
-      if (name in opts.resources) {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(opts.resources[name]));
-      } else {
-        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ message: `no resource ${name}` }));
-      }
+    } else if (u.pathname.startsWith('/api/')) {
+      proxy(req, res, opts.api).catch((e) => res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ message: String(e) })));
     } else {
       res.writeHead(404).end('not found');
     }
