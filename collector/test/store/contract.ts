@@ -137,6 +137,18 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(await s.ticks({ symbol: 'BTCUSDT' })).toEqual([good]);
     });
 
+    test('idGaps lists the holes in the stored ids from an id up to the last one (restart backfill)', async () => {
+      const s = await open();
+      // ids 1..3, 7, 9..10 of BTCUSDT: holes [4, 6] and [8, 8]; ETHUSDT contiguous.
+      await s.insertTicks([1, 2, 3, 7, 9, 10].map((id) => tick('BTCUSDT', id, T0 + id, 100)));
+      await s.insertTicks([1, 2, 3].map((id) => tick('ETHUSDT', id, T0 + id, 5)));
+      expect(await s.idGaps!('BTCUSDT', 0)).toEqual([[4, 6], [8, 8]]);
+      expect(await s.idGaps!('BTCUSDT', 7)).toEqual([[8, 8]]);
+      expect(await s.idGaps!('BTCUSDT', 10)).toEqual([]);
+      expect(await s.idGaps!('ETHUSDT', 0)).toEqual([]);
+      expect(await s.idGaps!('SOLUSDT', 0)).toEqual([]);
+    });
+
     test('orders ticks by (ts, id) and keeps times and prices exactly', async () => {
       const s = await open();
       // Inserted in reverse: same millisecond for ids 7 and 8, a µs-precision time for id 9.

@@ -73,25 +73,30 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
     }
     return r.stdout;
   };
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
   let port = 0;
   let serverOpts = '';
-  for (let attempt = 0; ; attempt++) {
-    port = await freePort();
-    serverOpts = [
-      `-p ${port}`,
-      `-k ${dir}`,
-      "-c listen_addresses='127.0.0.1'",
-      ...(opts.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
-      '-c max_connections=60',
-      '-c shared_buffers=64MB',
-    ].join(' ');
-    try {
-      run('pg_ctl', ['-D', data, '-l', logFile, '-o', serverOpts, '-w', '-t', '30', 'start']);
-      break;
-    } catch (e) {
-      if (attempt >= 2) throw e; // the port may have been taken between freePort and start
+  try {
+    run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
+    for (let attempt = 0; ; attempt++) {
+      port = await freePort();
+      serverOpts = [
+        `-p ${port}`,
+        `-k ${dir}`,
+        "-c listen_addresses='127.0.0.1'",
+        ...(opts.durable ? [] : ['-c fsync=off', '-c synchronous_commit=off', '-c full_page_writes=off']),
+        '-c max_connections=60',
+        '-c shared_buffers=64MB',
+      ].join(' ');
+      try {
+        run('pg_ctl', ['-D', data, '-l', logFile, '-o', serverOpts, '-w', '-t', '30', 'start']);
+        break;
+      } catch (e) {
+        if (attempt >= 2) throw e; // the port may have been taken between freePort and start
+      }
     }
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
   }
   let stopped = false;
   const stopSync = () => {
