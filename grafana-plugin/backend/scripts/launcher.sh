@@ -31,4 +31,7 @@ if [ -z "$NODE" ]; then
   echo "  Install Node.js in the Grafana image (Alpine: apk add nodejs) or set [plugin.quant-pairs-datasource] node_path in grafana.ini." >&2
   exit 127
 fi
+# The backend leaves when this parent (Grafana) is gone, even if that happens before it started.
+PAIRS_PARENT_PID=$PPID
+export PAIRS_PARENT_PID
 exec "$NODE" "$DIR/backend/main.js" "$@"

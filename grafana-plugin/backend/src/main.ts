@@ -25,6 +25,9 @@ function refuse(message: string): never {
   process.exit(1);
 }
 
+/** The process that started us: the launcher passes Grafana's pid; else our parent now. */
+const PARENT = Number(process.env.PAIRS_PARENT_PID) > 0 ? Number(process.env.PAIRS_PARENT_PID) : process.ppid;
+
 async function main(): Promise<void> {
   if (process.env[COOKIE_KEY] !== COOKIE_VALUE) {
     refuse(
@@ -72,10 +75,12 @@ async function main(): Promise<void> {
   } catch {
     /* no stdin */
   }
-  // If Grafana dies without a signal (SIGKILL), we are re-parented: leave then.
-  const parent = process.ppid;
+  // If Grafana dies without a signal (SIGKILL), we are re-parented: leave then (also when that
+  // happened while we were starting).
+  const orphaned = (): boolean => process.ppid !== PARENT;
+  if (orphaned()) void shutdown('parent process exited');
   setInterval(() => {
-    if (process.ppid !== parent) void shutdown('parent process exited');
+    if (orphaned()) void shutdown('parent process exited');
   }, 1000).unref();
   process.on('uncaughtException', (e) => log.error('uncaught exception', { error: e.stack ?? String(e) }));
   process.on('unhandledRejection', (e) => log.error('unhandled rejection', { error: e instanceof Error ? (e.stack ?? e.message) : String(e) }));
