@@ -16,6 +16,7 @@ import { dirname, resolve } from 'node:path';
 import { serveApi } from './api/serve';
 import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from './config';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
+import { LiveAnalytics } from './live';
 import { replayFiles } from './ingest/replay';
 import { log } from './log';
 import { openStore as openConfiguredStore } from './store';
@@ -109,12 +110,14 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   const stopRetention = config.retentionMs !== null ? startRetention(store, config.retentionMs) : () => undefined;
 
   // ---- WIRING: live analytics (collector/src/live) ----
-  // Subscribe with ingestor.onTicks((ticks, source) => ...): called as soon as ticks are parsed,
-  // before the writer flushes them; source is 'live' | 'backfill'.
+  // Warmed from the stored bars, then fed every parsed batch before the writer flushes it.
+  const live = new LiveAnalytics({ pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ });
+  await live.warmUp(store);
+  ingestor.onTicks((ticks) => live.onTicks(ticks));
 
   // ---- WIRING: HTTP API (collector/src/api): REST, CSV export, /metrics, WebSocket push at /api/live ----
   const api = await serveApi(
-    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken, ingest: ingestor },
+    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken, ingest: ingestor, live },
     config.host,
     config.port,
   );

@@ -49,7 +49,7 @@ beforeAll(async () => {
     HOST: '127.0.0.1',
     PORT: '0',
     API_TOKEN: TOKEN,
-    WINDOWS: '20',
+    WINDOWS: '3',
   });
   c = await startCollector(config, { connection: { stallTimeoutMs: 600, initialBackoffMs: 20, maxBackoffMs: 200 } });
   url = `http://127.0.0.1:${(c.server!.address() as AddressInfo).port}`;
@@ -85,7 +85,7 @@ it('serves symbols, pairs, ticks, bars and CSV equal to what the fake sent', asy
   const sym = await get('/api/symbols');
   const btc = fake.expectedTicks('BTCUSDT');
   expect(sym.body.symbols.find((s: any) => s.symbol === 'BTCUSDT')).toMatchObject({ configured: true, ticks: btc.length, firstTs: btc[0]!.ts });
-  expect((await get('/api/pairs')).body.windows).toEqual([20]);
+  expect((await get('/api/pairs')).body.windows).toEqual([3]);
 
   const from = btc[0]!.ts;
   const ticks = await get(`/api/ticks?symbol=BTCUSDT&from=${from}&limit=10000`);
@@ -102,7 +102,7 @@ it('serves symbols, pairs, ticks, bars and CSV equal to what the fake sent', asy
 
 it('serves analytics, signals and stats of the pair; a tick shows in /api/stats at once', async () => {
   fake.setRate(40);
-  await pause(2500);
+  await pause(3500);
   const a = await get('/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=3&maxDataPoints=500');
   expect(a.status).toBe(200);
   expect(a.body.series.ts.length).toBeGreaterThan(3);
@@ -110,8 +110,21 @@ it('serves analytics, signals and stats of the pair; a tick shows in /api/stats 
   const s = await get('/api/signals?pair=ETHUSDT/BTCUSDT&tf=1s&window=3');
   expect(Array.isArray(s.body.events)).toBe(true);
 
-  const live = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=20');
+  const live = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=3');
   expect(live.status).toBe(200);
+  expect(live.body.source).toBe('live');
+  // The live engine's committed point equals /api/analytics from the stored bars at that time
+  // (same alignment rule, same start: the first stored bar).
+  const at = live.body.committed.ts;
+  const series = await get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=3&from=${at}&to=${at + 1}`);
+  expect(series.body.series.ts).toEqual([at]);
+  expect(live.body.committed.zscore).not.toBeNull();
+  for (const k of ['beta', 'spread', 'zscore'] as const) {
+    const a = series.body.series[k][0];
+    const b = live.body.committed[k];
+    expect(a === null).toBe(b === null);
+    if (a !== null) expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+  }
   const computed = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=7');
   expect(computed.body.source).toBe('computed');
 
@@ -120,12 +133,13 @@ it('serves analytics, signals and stats of the pair; a tick shows in /api/stats 
   await pause(100);
   fake.generate(1);
   const last = fake.expectedTicks('BTCUSDT').pop()!;
-  await until(async () => (await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=20')).body.prices.x.ts === last.ts, 'the new tick in /api/stats', 2000);
-  const after = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=20');
+  await until(async () => (await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=3')).body.prices.x.ts === last.ts, 'the new tick in /api/stats', 2000);
+  const after = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=3');
   expect(after.body.prices.x).toEqual({ price: last.price, ts: last.ts });
 });
 
 it('counts reconnects, rejected messages and ingested ticks in /metrics and health', async () => {
+  fake.setRate(0);
   fake.sendMalformed();
   fake.dropConnections();
   await until(() => c.ingestor.status().reconnects >= 1 && c.ingestor.status().wsState === 'open' && c.ingestor.isComplete(), 'reconnect and backfill');
@@ -167,14 +181,14 @@ it('pushes live prices of the pair every 500 ms over the WebSocket', async () =>
   const ws = await LiveClient.connect(url.replace('http', 'ws') + '/api/live', auth);
   try {
     fake.setRate(20);
-    ws.send({ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 20 }] });
+    ws.send({ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 3 }] });
     await ws.next((m) => m.type === 'subscribed');
     const u1 = await ws.next((m) => m.type === 'update', 3000);
     const u2 = await ws.next((m) => m.type === 'update' && m.ts > u1.ts, 3000);
     expect(u2.ts - u1.ts).toBeGreaterThanOrEqual(450);
     const sent = new Set(fake.expectedTicks('ETHUSDT').map((t) => `${t.ts}:${t.price}`));
     expect(sent.has(`${u2.prices.ETHUSDT.ts}:${u2.prices.ETHUSDT.price}`)).toBe(true);
-    expect(u2.analytics[0]).toMatchObject({ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 20 });
+    expect(u2.analytics[0]).toMatchObject({ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 3 });
   } finally {
     ws.close();
     fake.setRate(0);
