@@ -97,6 +97,7 @@ const SQL = {
   insertAlert: 'INSERT INTO alerts (received_at, status, payload) VALUES ($1, $2, $3::jsonb) RETURNING id',
   alerts: 'SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT $1',
   ping: 'SELECT current_setting($1) AS v',
+  idGaps: 'SELECT id, next FROM (SELECT id, lead(id) OVER (ORDER BY id) AS next FROM ticks WHERE sid = $1 AND id >= $2) g WHERE next > id + 1 ORDER BY id',
 } as const;
 
 type Name = keyof typeof SQL;
@@ -141,6 +142,11 @@ function q<R extends pg.QueryResultRow>(db: Queryable, name: Name, values: unkno
 /** Applies the pending numbered migrations under an advisory lock; returns the schema version in force. */
 export async function migrate(pool: pg.Pool): Promise<number> {
   const c = await pool.connect();
+  let broken: Error | undefined;
+  const onError = (e: Error) => {
+    broken = e; // the failing query rejects too; this only keeps the event from being unhandled
+  };
+  c.on('error', onError);
   try {
     await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -165,10 +171,11 @@ export async function migrate(pool: pg.Pool): Promise<number> {
       }
       return latest;
     } finally {
-      await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      if (!broken) await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   } finally {
-    c.release();
+    c.removeListener('error', onError);
+    c.release(broken);
   }
 }
 
@@ -242,6 +249,12 @@ class PostgresStore implements Store {
   private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
     const c = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: without ours, a connection that dies
+    // mid-transaction (server restart) would emit an unhandled 'error' and end the process.
+    const onError = (e: Error) => {
+      broken = e;
+    };
+    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const r = await work(c);
@@ -255,6 +268,7 @@ class PostgresStore implements Store {
       }
       throw e;
     } finally {
+      c.removeListener('error', onError);
       c.release(broken);
     }
   }
@@ -341,6 +355,14 @@ class PostgresStore implements Store {
   async lastTradeId(symbol: string): Promise<number | null> {
     this.open();
     return (await q<SymbolRow>(this.pool, 'symbolRow', [symbol])).rows[0]?.last_id ?? null;
+  }
+
+  async idGaps(symbol: string, fromId: number): Promise<Array<[number, number]>> {
+    this.open();
+    const row = (await q<SymbolRow>(this.pool, 'symbolRow', [symbol])).rows[0];
+    if (!row) return [];
+    const r = await q<{ id: number | string; next: number | string }>(this.pool, 'idGaps', [row.sid, fromId]);
+    return r.rows.map((g) => [Number(g.id) + 1, Number(g.next) - 1]);
   }
 
   private toTick(symbol: string, r: TickRow): Tick {
