@@ -80,13 +80,14 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
     maxlag = opts.maxlag;
   }
 
+  const d = diffs(series);
   let usedlag = maxlag;
   let icbest: number | null = null;
   if (autolag !== null) {
     const nobs = n - 1 - maxlag;
     const k = ntrend + 1 + maxlag;
     if (nobs <= k) return { error: `series too short (${n} points) for a lag search up to ${maxlag}` };
-    const fit = nestedLagFits(series, nobs, maxlag, regression);
+    const fit = nestedLagFits(series, d, nobs, maxlag, regression);
     if (!fit) return { error: 'singular ADF regression (collinear lags)' };
     const startlag = ntrend + 1;
     let bestlag = 0;
@@ -117,7 +118,7 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
   const nobs = n - 1 - usedlag;
   const k = ntrend + 1 + usedlag;
   if (nobs <= k) return { error: `series too short (${n} points) for an ADF regression with ${usedlag} lags` };
-  const stat = levelTValue(series, nobs, usedlag, regression);
+  const stat = levelTValue(series, d, nobs, usedlag, regression);
   if (stat === null) return { error: 'singular ADF regression' };
   if (!Number.isFinite(stat)) return { error: 'ADF statistic is undefined (perfect fit)' };
   return {
@@ -143,10 +144,10 @@ function diffs(s: readonly number[]): Float64Array {
  * normal equations with the level as the last column (t = w_last/σ) when accurate, else
  * Householder QR with the level last (t = z_k·sign(R_kk)/σ). Null if singular.
  */
-function levelTValue(s: readonly number[], nobs: number, p: number, regression: AdfRegression): number | null {
+function levelTValue(s: readonly number[], d: Float64Array, nobs: number, p: number, regression: AdfRegression): number | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + p;
-  const ne = normalEquations(s, diffs(s), nobs, p, regression, true);
+  const ne = normalEquations(s, d, nobs, p, regression, true);
   const fast = choleskyNested(ne);
   if (fast) return fast.w[ne.m - 1]! / Math.sqrt(fast.ssr[ne.m]! / (nobs - k));
   // columns [const, trend, lag 1..p, level]: the level last, so its t-value is z_k / σ
@@ -164,12 +165,12 @@ function levelTValue(s: readonly number[], nobs: number, p: number, regression: 
  * sum of squares and every SSR >= 1% of y'y); otherwise the backward-stable Householder QR.
  * Null if the regressors are collinear.
  */
-function nestedLagFits(s: readonly number[], nobs: number, maxlag: number, regression: AdfRegression): { ssr: Float64Array; absT: Float64Array } | null {
+function nestedLagFits(s: readonly number[], d: Float64Array, nobs: number, maxlag: number, regression: AdfRegression): { ssr: Float64Array; absT: Float64Array } | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + maxlag;
   const ssr = new Float64Array(k + 1);
   const absT = new Float64Array(k + 1);
-  const fast = choleskyNested(normalEquations(s, diffs(s), nobs, maxlag, regression, false));
+  const fast = choleskyNested(normalEquations(s, d, nobs, maxlag, regression, false));
   if (fast) {
     const hasConst = ntrend > 0 ? 1 : 0;
     for (let j = ntrend + 1; j <= k; j++) {
