@@ -172,6 +172,13 @@ async function parent(): Promise<void> {
   try {
     // 1. small queries
     const stats = `/api/stats?pair=${PAIR}&tf=1s&window=60`;
+    const small = [
+      ['/api/stats (live engine)', stats],
+      ['/api/health', '/api/health'],
+      ['/api/bars 60 x 1s', `/api/bars?symbol=BTCUSDT&tf=1s&from=${end - 60_000}&to=${end}`],
+      ['baseline: /api/stats recomputed from bars', `${stats}&entryZ=2`],
+    ] as const;
+    for (const [, path] of small) await cannon(api + path, 1); // JIT warm-up of every route before any figure
     for (const [name, path] of [
       ['/api/stats (live engine)', stats],
       ['/api/health', '/api/health'],
