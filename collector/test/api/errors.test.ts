@@ -167,3 +167,24 @@ describe('hostile parameters never give a 5xx', () => {
     expect(statuses.get(400)).toBeGreaterThan(100);
   });
 });
+
+describe('the one error handler', () => {
+  it('answers an internal failure with a 500 that hides the details and logs them with the request', async () => {
+    const { log } = await import('../../src/log');
+    const lines: Array<Record<string, unknown>> = [];
+    const h2 = await startApi();
+    log.configure({ level: 'error', sink: (l) => void lines.push(JSON.parse(l)) });
+    try {
+      await h2.store.close(); // the database goes away under the API
+      const r = await h2.get('/api/ticks?symbol=BTCUSDT&from=2025-01-01');
+      expect(r.status).toBe(500);
+      expect(r.body).toEqual({ error: 'internal error; the collector log has the details' });
+      const line = lines.find((l) => l.msg === 'request failed');
+      expect(line).toMatchObject({ level: 'error', method: 'GET', path: '/api/ticks', query: { symbol: 'BTCUSDT', from: '2025-01-01' } });
+      expect(String(line!.error)).not.toBe('');
+    } finally {
+      log.configure({ level: 'warn', sink: (l) => void process.stderr.write(l + '\n') });
+      await h2.close(); // closing the store again is a no-op
+    }
+  });
+});
