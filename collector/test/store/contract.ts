@@ -124,6 +124,23 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(await s.insertTicks([])).toEqual({ inserted: 0, duplicates: 0, invalid: 0 });
     });
 
+    test('idGaps lists the holes in the stored trade ids from an id up', async () => {
+      const s = await open();
+      expect(typeof s.idGaps).toBe('function');
+      // ids 1-10, 14-20 and 25 stored, inserted out of order: holes 11-13 and 21-24.
+      const ids = [...Array.from({ length: 10 }, (_, i) => 1 + i), ...Array.from({ length: 7 }, (_, i) => 14 + i), 25];
+      await s.insertTicks(ids.reverse().map((id) => tick('BTCUSDT', id, T0 + id, 100)));
+      await s.insertTicks([tick('ETHUSDT', 1, T0, 5), tick('ETHUSDT', 3, T0, 5)]);
+      expect(await s.idGaps!('BTCUSDT', 0)).toEqual([
+        [11, 13],
+        [21, 24],
+      ]);
+      expect(await s.idGaps!('BTCUSDT', 15)).toEqual([[21, 24]]);
+      expect(await s.idGaps!('BTCUSDT', 25)).toEqual([]);
+      expect(await s.idGaps!('ETHUSDT', 0)).toEqual([[2, 2]]);
+      expect(await s.idGaps!('XRPUSDT', 0)).toEqual([]);
+    });
+
     test('counts and skips invalid ticks, storing the rest of the batch', async () => {
       const s = await open();
       const good = tick('BTCUSDT', 1, T0, 100);

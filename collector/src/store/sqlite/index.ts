@@ -182,6 +182,9 @@ class SqliteStore implements Store {
       insertAlert: db.prepare('INSERT INTO alerts (received_at, status, payload) VALUES (?, ?, ?)'),
       alerts: db.prepare('SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT ?'),
       ping: db.prepare('SELECT 1'),
+      idGaps: db.prepare(
+        'SELECT id, next FROM (SELECT id, lead(id) OVER (ORDER BY id) AS next FROM ticks WHERE sid = ? AND id >= ?) WHERE next > id + 1 ORDER BY id',
+      ),
     };
     for (const r of this.st.allSymbols.all() as { sid: number; symbol: string }[]) this.remember(r.sid, r.symbol);
     const tx = db.transaction((ticks: readonly Tick[]) => this.insertSync(ticks));
@@ -358,9 +361,7 @@ class SqliteStore implements Store {
     const row = this.st.symbolRow.get(symbol) as SymbolRow | undefined;
     if (!row) return [];
     // One pass over the (sid, id) index from fromId: each id whose successor is not id + 1.
-    const rows = this.db
-      .prepare('SELECT id, next FROM (SELECT id, lead(id) OVER (ORDER BY id) AS next FROM ticks WHERE sid = ? AND id >= ?) WHERE next > id + 1')
-      .all(row.sid, fromId) as Array<{ id: number; next: number }>;
+    const rows = this.st.idGaps.all(row.sid, fromId) as Array<{ id: number; next: number }>;
     return rows.map((r) => [r.id + 1, r.next - 1]);
   }
 
