@@ -17,9 +17,12 @@ const analytics: AnalyticsQuery = deepFreeze({
 });
 
 describe('withQueryType', () => {
-  it('keeps pair, timeframe, window and thresholds between pair query types', () => {
-    expect(withQueryType(analytics, 'stats')).toEqual({ ...analytics, queryType: 'stats' });
-    expect(withQueryType(analytics, 'signals')).toEqual({ ...analytics, queryType: 'signals' });
+  it('keeps pair, timeframe, window and thresholds between pair query types; live only where it streams', () => {
+    const { live: _live, ...notLive } = analytics;
+    expect(withQueryType(analytics, 'stats')).toEqual({ ...notLive, queryType: 'stats' });
+    expect(withQueryType(analytics, 'signals')).toEqual({ ...notLive, queryType: 'signals' });
+    const signals = deepFreeze({ ...notLive, queryType: 'signals' as const });
+    expect(withQueryType(signals, 'analytics')).toEqual(notLive);
   });
 
   it('turns a pair into its Y leg for symbol queries and drops pair-only fields', () => {

@@ -10,12 +10,13 @@ import {
   QUERY_MODEL_VERSION,
   type PairsQuery,
   type QueryType,
+  supportsLive,
 } from './types';
 
 /** Fields that every query type has. */
 type Common = Pick<PairsQuery, 'refId' | 'hide' | 'key' | 'datasource' | 'live' | 'queryType'>;
 
-function commonOf(q: PairsQuery): Omit<Common, 'queryType'> {
+function commonOf(q: PairsQuery, type: QueryType): Omit<Common, 'queryType'> {
   const c: Omit<Common, 'queryType'> = { refId: q.refId };
   if (q.hide !== undefined) {
     c.hide = q.hide;
@@ -26,7 +27,7 @@ function commonOf(q: PairsQuery): Omit<Common, 'queryType'> {
   if (q.datasource !== undefined) {
     c.datasource = q.datasource;
   }
-  if (q.live !== undefined) {
+  if (q.live !== undefined && supportsLive(type)) {
     c.live = q.live;
   }
   return c;
@@ -41,7 +42,7 @@ export function splitPair(pair: string): { y: string; x: string } | undefined {
 /**
  * The query as `type`: the symbol becomes the pair's Y leg (and back), the timeframe, window
  * and thresholds are kept when the new type has them, and what the new type lacks is taken
- * from the defaults.
+ * from the defaults. `live` is kept only for types the backend streams.
  *
  * @example
  * withQueryType({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT',
@@ -52,7 +53,7 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
   if (q.queryType === type) {
     return q;
   }
-  const common = { ...commonOf(q), version: QUERY_MODEL_VERSION };
+  const common = { ...commonOf(q, type), version: QUERY_MODEL_VERSION };
   const old = q as unknown as Partial<Record<string, unknown>>;
   const timeframe = typeof old.timeframe === 'string' ? old.timeframe : DEFAULT_QUERY.timeframe!;
   const pair = typeof old.pair === 'string' ? old.pair : undefined;
@@ -66,8 +67,12 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
     case 'stats':
     case 'signals': {
       if (typeof old.pair === 'string') {
-        // Between pair query types everything carries over.
-        return { ...q, queryType: type } as PairsQuery;
+        // Between pair query types everything carries over, except live where it does not stream.
+        const next = { ...q, queryType: type } as PairsQuery;
+        if (!supportsLive(type)) {
+          delete next.live;
+        }
+        return next;
       }
       const base = {
         ...common,

@@ -118,6 +118,13 @@ export function isPairQuery(q: PairsQuery): q is PairQuery {
   return (PAIR_QUERY_TYPES as readonly string[]).includes(q.queryType);
 }
 
+/** Query types the backend streams through Grafana Live (backend/src/stream/channel.ts). */
+export const LIVE_QUERY_TYPES = ['analytics', 'bars', 'ticks'] as const;
+
+export function supportsLive(type: QueryType): boolean {
+  return (LIVE_QUERY_TYPES as readonly string[]).includes(type);
+}
+
 /** Default number of ticks a ticks query asks for. */
 export const DEFAULT_TICKS_LIMIT = 1000;
 /** The collector accepts windows of 2..10000 bars (collector/src/api/types.ts AnalyticsParams). */

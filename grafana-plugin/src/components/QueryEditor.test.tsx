@@ -82,6 +82,11 @@ describe('QueryEditor', () => {
     expect(lastQuery(onChange)).toEqual(analytics);
   });
 
+  it('offers live only for query types the backend streams', () => {
+    setup({ ...analytics, queryType: 'stats' });
+    expect(screen.getByLabelText('Live')).toBeDisabled();
+  });
+
   it('upgrades an unversioned saved query once, visibly to Grafana', async () => {
     const { onChange } = setup({ refId: 'A', pair: 'ETHUSDT/BTCUSDT', tf: '5m', window: 60 });
     await waitFor(() => expect(onChange).toHaveBeenCalledTimes(1));

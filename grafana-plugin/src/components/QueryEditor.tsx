@@ -6,7 +6,7 @@ import React, { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 import type { DataSource } from '../datasource';
 import { migrateQuery } from '../migrate';
 import { splitPair, withQueryType } from '../query';
-import { TIMEFRAMES, isPairQuery, type PairsDataSourceOptions, type PairsQuery, type QueryType } from '../types';
+import { TIMEFRAMES, isPairQuery, supportsLive, type PairsDataSourceOptions, type PairsQuery, type QueryType } from '../types';
 import { validateQuery } from '../validate';
 import { useResource } from './useResource';
 
@@ -111,10 +111,19 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
         <InlineField label="Query" labelWidth={LABEL_WIDTH} tooltip={QUERY_TYPE_OPTIONS.find((o) => o.value === query.queryType)?.description}>
           <RadioButtonGroup options={QUERY_TYPE_OPTIONS} value={query.queryType} onChange={(t) => commit(withQueryType(query, t))} />
         </InlineField>
-        <InlineField label="Live" tooltip="Stream updates through Grafana Live every 500 ms">
+        <InlineField
+          label="Live"
+          disabled={!supportsLive(query.queryType)}
+          tooltip={
+            supportsLive(query.queryType)
+              ? 'Stream updates through Grafana Live every 500 ms'
+              : 'Live updates exist for analytics, bars and ticks; stats and signals refresh with the dashboard'
+          }
+        >
           <InlineSwitch
             aria-label="Live"
-            value={!!query.live}
+            disabled={!supportsLive(query.queryType)}
+            value={!!query.live && supportsLive(query.queryType)}
             onChange={(e) => commit(set('live', e.currentTarget.checked ? true : undefined))}
           />
         </InlineField>

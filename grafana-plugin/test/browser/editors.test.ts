@@ -131,18 +131,21 @@ describe('editors from dist/module.js in Chromium', () => {
     await windowInput.blur();
     expect(await model(page)).toMatchObject({ window: '250' });
 
+    // Stats do not stream; analytics do: back to analytics, then live.
+    expect(await page.getByLabel('Live').isDisabled()).toBe(true);
+    await page.getByRole('radio', { name: 'Analytics' }).click();
     await page.getByLabel('Live').click({ force: true });
     expect(await model(page)).toEqual({
       refId: 'A',
       version: 1,
-      queryType: 'stats',
+      queryType: 'analytics',
       pair: 'SOLUSDT/ETHUSDT',
       timeframe: '5m',
       window: '250',
       entryZ: 2,
       live: true,
     });
-    expect(Number(await page.getByTestId('runs').textContent())).toBeGreaterThanOrEqual(5);
+    expect(Number(await page.getByTestId('runs').textContent())).toBeGreaterThanOrEqual(6);
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-filled.png') });
   });
 
