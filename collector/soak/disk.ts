@@ -120,7 +120,7 @@ interface Trouble {
 }
 
 /** Ingests, breaks the disk, checks health says so, mends it, checks nothing was lost. */
-async function runningFailure(mainJs: string, dir: string, t: Trouble, fake: FakeBinance, symbols: string[], wrapper?: string[]): Promise<RunningFailure> {
+async function runningFailure(mainJs: string, dir: string, t: Trouble, fake: FakeBinance, symbols: string[]): Promise<RunningFailure> {
   const dbPath = join(dir, 'collector.db');
   const c = await CollectorProcess.start(mainJs, {
     PAIRS: symbols.slice(1).map((y) => `${y}/${symbols[0]}`).join(','),
@@ -129,7 +129,6 @@ async function runningFailure(mainJs: string, dir: string, t: Trouble, fake: Fak
     BINANCE_REST_URL: fake.restUrl,
     DB_PATH: dbPath,
   }, 20_000);
-  void wrapper;
   const health = async (): Promise<{ status: number; detail: string }> => {
     const r = await c.get('/api/health').catch((e: Error) => ({ status: 0, body: { database: { detail: e.message } } }));
     const b = r.body as { status?: string; database?: { detail?: string } };

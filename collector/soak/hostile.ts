@@ -48,7 +48,11 @@ export interface HostileResult {
   rssMaxMb: number;
   /** RSS after every 1,000 requests: flat means it levels off rather than climbing with the count. */
   rssSamplesMb: number[];
+  /** V8 heap in use after every 1,000 requests (the collector's own /metrics), MB. */
+  heapSamplesMb: number[];
   aliveAtEnd: boolean;
+  /** See flat(): heap in use without an upward trend, RSS levelling off. */
+  memoryFlat: boolean;
   ok: boolean;
 }
 
@@ -225,6 +229,23 @@ function sendRaw(url: string, raw: Buffer): Promise<{ status: number; body: stri
   });
 }
 
+/**
+ * Memory is flat when the V8 heap in use does not trend up (mean of the last third of the
+ * samples within 10 MB of the first third's) and RSS levels off (it grows less than 25 MB over
+ * the second half of the run). RSS alone climbs for a while after start even without a leak:
+ * V8 grows its heap capacity under a high allocation rate (1 MB bodies, deep JSON) and the
+ * allocator keeps freed pages; a leak shows as a heap that keeps growing and RSS that never
+ * levels off.
+ */
+export function flat(rss: readonly number[], heap: readonly number[]): boolean {
+  if (rss.length < 3) return true;
+  const third = Math.max(1, Math.floor(heap.length / 3));
+  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const heapOk = heap.some((h) => h < 0) || mean(heap.slice(-third)) - mean(heap.slice(0, third)) < 10;
+  const rssOk = rss[rss.length - 1]! - rss[Math.floor((rss.length - 1) / 2)]! < 25;
+  return heapOk && rssOk;
+}
+
 export interface HostileOptions {
   collector: CollectorProcess;
   token: string;
@@ -255,6 +276,12 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
   const rssStartMb = o.collector.rssMb() ?? 0;
   let rssMaxMb = rssStartMb;
   const rssSamplesMb: number[] = [];
+  const heapSamplesMb: number[] = [];
+  const heapUsedMb = async (): Promise<number> => {
+    const r = await o.collector.get('/metrics', { authorization: `Bearer ${o.token}` }).catch(() => ({ body: '' }));
+    const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(String(r.body));
+    return m ? Math.round(Number(m[1]) / 1048576) : -1;
+  };
   const t0 = Date.now();
   let next = 0;
   let done = 0;
@@ -285,6 +312,7 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
         const rss = o.collector.rssMb() ?? 0;
         rssMaxMb = Math.max(rssMaxMb, rss);
         rssSamplesMb.push(Math.round(rss));
+        heapSamplesMb.push(await heapUsedMb());
         if (done % 2000 === 0) progress('bad input', `${done}/${list.length} requests, collector RSS ${rss.toFixed(0)} MB`);
       }
       byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
@@ -340,9 +368,12 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
     rssEndMb: Math.round(rssEndMb),
     rssMaxMb: Math.round(rssMaxMb),
     rssSamplesMb,
+    heapSamplesMb,
     aliveAtEnd,
+    memoryFlat: false,
     ok: false,
   };
-  result.ok = fivexx === 0 && accepted === 0 && unclear === 0 && networkErrors === 0 && aliveAtEnd && fourxx === list.length && rssEndMb - rssStartMb < 50;
+  result.ok = fivexx === 0 && accepted === 0 && unclear === 0 && networkErrors === 0 && aliveAtEnd && fourxx === list.length && flat(rssSamplesMb, heapSamplesMb);
+  result.memoryFlat = flat(rssSamplesMb, heapSamplesMb);
   return result;
 }

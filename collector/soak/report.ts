@@ -26,7 +26,7 @@ export function formatReport(r: SoakReport): string {
     L.push(`  answers: 4xx ${h.fourxx}, 5xx ${h.fivexx}, accepted (2xx/3xx) ${h.accepted}, 4xx without a JSON message ${h.unclear}, network errors ${h.networkErrors}; by status ${kv(h.byStatus)}`);
     L.push(`  of the 4xx, ${h.parserRejections} came from Node's HTTP parser (raw socket requests) with no body by design`);
     L.push(`  categories: ${kv(h.byCategory)}`);
-    L.push(`  collector RSS: start ${h.rssStartMb} MB, end ${h.rssEndMb} MB, max ${h.rssMaxMb} MB; after each 1,000: ${h.rssSamplesMb.join(', ')} MB; alive at end ${h.aliveAtEnd}`);
+    L.push(`  collector RSS: start ${h.rssStartMb} MB, end ${h.rssEndMb} MB, max ${h.rssMaxMb} MB; after each 1,000: ${h.rssSamplesMb.join(', ')} MB (V8 heap in use: ${h.heapSamplesMb.join(', ')} MB); flat ${h.memoryFlat}; alive at end ${h.aliveAtEnd}`);
     for (const e of h.examples.slice(0, 5)) L.push(`  e.g. ${e}`);
   }
   const c = r.crashes;

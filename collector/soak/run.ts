@@ -153,6 +153,8 @@ if (require.main === module) {
     process.stderr.write(`${help ? '' : `soak: ${(e as Error).message}\n\n`}${HELP}\n`);
     process.exit(help ? 0 : 2);
   }
+  // Ctrl-C: exit through process.exit so that the disk part's 'exit' hook unmounts its tmpfs.
+  process.once('SIGINT', () => process.exit(130));
   // The collector processes log JSON lines; the soak itself keeps its own process quiet.
   log.configure({ level: 'error' });
   runSoak(args.settings, args.mode).then(
