@@ -179,12 +179,7 @@ async function parent(): Promise<void> {
       ['baseline: /api/stats without the live engine (series + ADF/EG per request)', `${stats}&entryZ=2`],
     ] as const;
     for (const [, path] of small) await cannon(api + path, 1); // JIT warm-up of every route before any figure
-    for (const [name, path] of [
-      ['/api/stats (live engine)', stats],
-      ['/api/health', '/api/health'],
-      ['/api/bars 60 x 1s', `/api/bars?symbol=BTCUSDT&tf=1s&from=${end - 60_000}&to=${end}`],
-      ['baseline: /api/stats without the live engine (series + ADF/EG per request)', `${stats}&entryZ=2`],
-    ] as const) {
+    for (const [name, path] of small) {
       await cannon(api + path, 1); // warm-up
       const r = await cannon(api + path, 4);
       rows.push([name, r.rps.toFixed(0), ms(r.p50), ms(r.p99), String(r.bad), r.cpuUs.toFixed(0), (1e6 / r.cpuUs).toFixed(0)]);
