@@ -114,7 +114,7 @@ describe('editors from dist/module.js in Chromium', () => {
     expect(await model(page)).toMatchObject({ queryType: 'stats', pair: 'ETHUSDT/BTCUSDT' });
 
     // The pair list comes from the backend's CallResource, i.e. the collector's configured pairs.
-    const pair = page.getByLabel('Pair');
+    const pair = page.getByRole('combobox', { name: 'Pair' });
     await pair.click();
     const option = page.getByRole('option', { name: /SOLUSDT\/ETHUSDT/ });
     await option.waitFor();
@@ -126,7 +126,7 @@ describe('editors from dist/module.js in Chromium', () => {
     await page.getByRole('radio', { name: '5m', exact: true }).click();
     expect(await model(page)).toMatchObject({ timeframe: '5m' });
 
-    const windowInput = page.getByLabel('Window');
+    const windowInput = page.getByRole('textbox', { name: 'Window', exact: true });
     await windowInput.fill('250');
     await windowInput.blur();
     expect(await model(page)).toMatchObject({ window: '250' });
@@ -151,7 +151,7 @@ describe('editors from dist/module.js in Chromium', () => {
 
   it('shows an invalid window under the field and does not run it', async () => {
     const runs = Number(await page.getByTestId('runs').textContent());
-    const windowInput = page.getByLabel('Window');
+    const windowInput = page.getByRole('textbox', { name: 'Window', exact: true });
     await windowInput.fill('1');
     await windowInput.blur();
     await page.getByText('the window must be a whole number of bars from 2 to 10000').waitFor();
@@ -165,6 +165,15 @@ describe('editors from dist/module.js in Chromium', () => {
     await page.getByRole('radio', { name: 'Bars' }).click();
     expect(await model(page)).toEqual({ refId: 'A', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '5m', live: true });
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-bars.png') });
+  });
+
+  it('renders the variable editor of the DataSource and picks a list', async () => {
+    await page.getByTestId('variable-section').getByRole('radio', { name: 'Windows' }).click();
+    expect(JSON.parse((await page.getByTestId('variable-json').textContent()) ?? '{}')).toEqual({ refId: 'V', version: 1, kind: 'windows' });
+    // Move the pointer away so the option's tooltip does not cover the picture.
+    await page.mouse.move(900, 5);
+    await page.getByRole('tooltip').waitFor({ state: 'detached' }).catch(() => undefined);
+    await page.getByTestId('variable-section').screenshot({ path: path.join(SHOTS, 'variable-editor.png') });
   });
 
   it('edits the settings: collector URL in jsonData, token as a secure field', async () => {

@@ -152,6 +152,8 @@ function App({ plugin }: { plugin: AnyPlugin }) {
   const [query, setQuery] = useState(() => deepFreeze({ refId: 'A', ...ds.getDefaultQuery(CoreApp.PanelEditor) }));
   const [runs, setRuns] = useState(0);
   const [options, setOptions] = useState(() => deepFreeze(initialOptions));
+  const [variableQuery, setVariableQuery] = useState(() => deepFreeze({ refId: 'V', version: 1, kind: 'pairs' }));
+  const VariableEditor = (ds.variables as { editor?: React.ComponentType<any> } | undefined)?.editor;
   const QueryEditor = plugin.components.QueryEditor!;
   const ConfigEditor = plugin.components.ConfigEditor!;
   return (
@@ -171,6 +173,12 @@ function App({ plugin }: { plugin: AnyPlugin }) {
             queries run: <span data-testid="runs">{runs}</span>
           </div>
         </Section>
+        {VariableEditor && (
+          <Section title="Variable query" id="variable-section">
+            <VariableEditor query={variableQuery} datasource={ds} onChange={(q: unknown) => setVariableQuery(deepFreeze(q) as typeof variableQuery)} onRunQuery={() => {}} />
+            <pre data-testid="variable-json" style={{ marginTop: 12 }}>{JSON.stringify(variableQuery)}</pre>
+          </Section>
+        )}
         <Section title="Data source settings" id="config-section">
           <ConfigEditor options={options} onOptionsChange={(o: DataSourceSettings) => setOptions(deepFreeze(o))} />
           <pre data-testid="options-json" style={{ marginTop: 12 }}>
