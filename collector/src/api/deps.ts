@@ -72,7 +72,7 @@ export interface Ctx {
 
 export function makeCtx(d: ApiDeps): Ctx {
   const now = d.now ?? Date.now;
-  const closes = (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 800_000, settleMs: 2_000, now }) : undefined;
+  const closes = (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 800_000, settleMs: 5_000, now }) : undefined;
   const symbols: string[] = [];
   for (const p of d.pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
   return {

@@ -159,6 +159,34 @@ describe('CloseCache', () => {
   });
 });
 
+describe('CloseCache under a continuous tick flow', () => {
+  it('keeps caching bars older than the settle time (the uncached tail stays a few seconds)', async () => {
+    let clock = T0;
+    const h = await startApi({ now: () => clock });
+    try {
+      const cache = new CloseCache(h.store, { maxBars: 1_000_000, settleMs: 5000, now: () => clock });
+      let id = 1;
+      for (let sec = 0; sec < 120; sec++) {
+        // 4 batches a second, each reported before it is stored (as the ingestor does)
+        for (let q = 0; q < 4; q++) {
+          clock = T0 + sec * 1000 + q * 250 + 10;
+          const t = { symbol: 'BTCUSDT', id: id++, ts: clock - 5, price: 90_000 + id, qty: 1, isBuyerMaker: false };
+          cache.invalidate('BTCUSDT', t.ts);
+          await h.store.insertTicks([t]);
+        }
+        await cache.closes('BTCUSDT', '1s', T0, Infinity);
+      }
+      const c = await cache.closes('BTCUSDT', '1s', T0, Infinity);
+      // Bars up to about settle (5 s) + one bar before the clock are cached; the rest is the tail.
+      expect(c.start.length).toBeGreaterThanOrEqual(120 - 7);
+      expect(c.tail.length).toBeLessThanOrEqual(7);
+      expect(c.start.length + c.tail.length).toBe(120);
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe('/api/stats computed from stored bars (a window the live engine does not run)', () => {
   it('gives the last committed and provisional points, ADF, Engle-Granger and half-life of the last STATS_SAMPLE points', async () => {
     const { adfuller, coint, halfLife } = await import('../../src/analytics');

@@ -48,8 +48,12 @@ export interface CloseCacheOptions {
 
 export class CloseCache {
   private readonly entries = new Map<string, Entry>();
-  /** symbol -> [earliest dirty ts, until when not to cache from it]. */
-  private readonly dirty = new Map<string, { ts: number; until: number }>();
+  /**
+   * symbol -> the batches reported in the last settleMs: [earliest tick ts, until when not to
+   * cache from it], oldest first. Each batch expires on its own, so that with ticks flowing
+   * continuously the uncacheable part stays the last few seconds instead of growing.
+   */
+  private readonly dirty = new Map<string, Array<{ ts: number; until: number }>>();
   private readonly lock = new KeyedLock();
 
   constructor(
@@ -79,9 +83,9 @@ export class CloseCache {
         }
       }
     }
-    const d = this.dirty.get(symbol);
-    const until = this.opts.now() + this.opts.settleMs;
-    this.dirty.set(symbol, { ts: d && d.until > this.opts.now() ? Math.min(d.ts, minTs) : minTs, until });
+    const list = this.dirty.get(symbol) ?? [];
+    list.push({ ts: minTs, until: this.opts.now() + this.opts.settleMs });
+    this.dirty.set(symbol, list);
   }
 
   /** Closes of the bars with from <= start < to: cached final bars, then the store's tail. */
@@ -173,13 +177,19 @@ export class CloseCache {
 
   /** Bars at or after this start must not be cached now (a late tick may still be flushing). */
   private cacheLimit(symbol: string, tf: Timeframe): number {
-    const d = this.dirty.get(symbol);
-    if (!d) return Infinity;
-    if (d.until <= this.opts.now()) {
+    const list = this.dirty.get(symbol);
+    if (!list) return Infinity;
+    const now = this.opts.now();
+    let k = 0;
+    while (k < list.length && list[k]!.until <= now) k++;
+    if (k > 0) list.splice(0, k);
+    if (list.length === 0) {
       this.dirty.delete(symbol);
       return Infinity;
     }
-    return bucketStart(d.ts, tf);
+    let min = Infinity;
+    for (const d of list) if (d.ts < min) min = d.ts;
+    return bucketStart(min, tf);
   }
 }
 
