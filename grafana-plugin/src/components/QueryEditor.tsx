@@ -31,10 +31,10 @@ function options(values: string[], variables: string[], current: string | undefi
 }
 
 /** A text field edited locally and committed on blur, so typing does not run a query per key. */
-function useDraft(value: string): [string, (e: ChangeEvent<HTMLInputElement>) => void, (v: string) => void] {
+function useDraft(value: string): [string, (e: ChangeEvent<HTMLInputElement>) => void] {
   const [draft, setDraft] = useState(value);
   useEffect(() => setDraft(value), [value]);
-  return [draft, (e) => setDraft(e.currentTarget.value), setDraft];
+  return [draft, (e) => setDraft(e.currentTarget.value)];
 }
 
 function numberOrUndefined(text: string): number | undefined {
@@ -67,9 +67,9 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
   const [limitDraft, onLimitDraft] = useDraft(typeof q.limit === 'number' ? String(q.limit) : '');
 
   /** Send the new query to Grafana, and run it if it is valid. */
-  const commit = (next: PairsQuery, run = true) => {
+  const commit = (next: PairsQuery) => {
     onChange(next);
-    if (run && Object.keys(validateQuery(next)).length === 0) {
+    if (Object.keys(validateQuery(next)).length === 0) {
       onRunQuery();
     }
   };
