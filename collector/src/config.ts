@@ -54,7 +54,7 @@ export class ConfigError extends Error {
 /** Every setting: environment name, default, and a one-line description for `--help`. */
 export const SETTINGS: ReadonlyArray<{ name: string; def: string; help: string }> = [
   { name: 'PAIRS', def: 'ETHUSDT/BTCUSDT,SOLUSDT/BTCUSDT', help: 'pairs y/x, comma-separated; x is the hedge leg' },
-  { name: 'SYMBOLS', def: '(all symbols of PAIRS)', help: 'subset of the pair symbols this collector ingests (scale-out)' },
+  { name: 'SYMBOLS', def: '(all symbols of PAIRS)', help: 'subset of the pair symbols this collector ingests (scale-out); none = API replica that ingests nothing' },
   { name: 'STREAM', def: 'trade', help: 'Binance stream: trade | aggTrade' },
   { name: 'BINANCE_WS_URL', def: 'wss://data-stream.binance.vision', help: 'Binance WebSocket base URL' },
   { name: 'BINANCE_REST_URL', def: 'https://api.binance.com', help: 'Binance REST base URL (gap backfill)' },
@@ -138,7 +138,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
 
   let ingestSymbols = symbols;
   const symText = get('SYMBOLS');
-  if (symText !== undefined) {
+  if (symText !== undefined && symText.trim().toLowerCase() === 'none') {
+    // An API replica: serves what other collectors store in the shared database, ingests nothing.
+    ingestSymbols = [];
+  } else if (symText !== undefined) {
     ingestSymbols = [];
     for (const raw of symText.split(',')) {
       const s = raw.trim().toUpperCase();

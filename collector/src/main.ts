@@ -139,6 +139,28 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   return { config, store, writer, ingestor, server, stop };
 }
 
+/**
+ * An API replica (`SYMBOLS=none`, scale-out): no ingest, no writer; the HTTP API serves what the
+ * collectors write to the shared database, computing analytics from the stored bars.
+ */
+export async function startApiReplica(config: Config): Promise<{ store: Store; server: Server; stop: () => Promise<void> }> {
+  const store = await openStore(config);
+  const api = await serveApi(
+    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken },
+    config.host,
+    config.port,
+  );
+  log.info('API replica started (SYMBOLS=none: ingests nothing)', { store: store.kind, pairs: config.pairs.map((p) => p.id) });
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      await api.close();
+      await store.close();
+      log.info('API replica stopped');
+    })());
+  return { store, server: api.server, stop };
+}
+
 /** `collector replay FILE...`: stores every file, prints a summary per file as JSON on stdout. */
 export async function runReplay(config: Config, files: readonly string[]): Promise<number> {
   if (files.length === 0) {
@@ -204,7 +226,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     process.stderr.write(`collector: unknown command ${JSON.stringify(positionals.join(' '))}\n\n${USAGE}\n`);
     return 2;
   }
-  const c = await startCollector(config);
+  const c = config.ingestSymbols.length === 0 ? await startApiReplica(config) : await startCollector(config);
   stopOnSignals(c.stop);
   return new Promise<number>(() => undefined); // runs until a signal
 }

@@ -24,6 +24,12 @@ test('defaults (the values issue 2 names)', () => {
   });
 });
 
+test('SYMBOLS=none makes an API replica that ingests nothing (scale-out)', () => {
+  const c = loadConfig({ PAIRS: 'ETHUSDT/BTCUSDT', SYMBOLS: 'none', DATABASE_URL: 'postgres://u@db/pairs' });
+  expect(c.symbols).toEqual(['ETHUSDT', 'BTCUSDT']);
+  expect(c.ingestSymbols).toEqual([]);
+});
+
 test('environment values', () => {
   const c = loadConfig({
     PAIRS: 'ethusdt/btcusdt, bnbusdt/btcusdt',
