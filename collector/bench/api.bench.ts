@@ -9,7 +9,7 @@
  *    /api/stats recomputed per request from stored bars (entryZ given, so the live engine's
  *    numbers do not apply), i.e. what an API without a live engine does.
  * 2. /api/analytics over 24 h of 1s bars (86,400 points) for window 777, which the engine is
- *    not configured with: sequential latency, thinned to maxDataPoints=1000 (what Grafana asks)
+ *    not configured with, while the fake trades 20 times a second: sequential latency, thinned to maxDataPoints=1000 (what Grafana asks)
  *    and unthinned. Baselines: the same API with the close cache off (bars re-read from the
  *    store each time), and a naive per-window recompute (O(n·w) loops) of the same series.
  * 3. Tick -> visible in /api/stats: the fake sends one trade over the WebSocket; the parent
@@ -72,7 +72,9 @@ async function server(): Promise<void> {
   await ingestor.start();
   while (ingestor.status().wsState !== 'open') await new Promise((r) => setTimeout(r, 20));
   process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'cpu') {
+    if (m.cmd === 'rate') {
+      fake.setRate((m as unknown as { rate: number }).rate);
+    } else if (m.cmd === 'cpu') {
       const u = process.cpuUsage();
       process.send!({ cpu: u.user + u.system });
     } else if (m.cmd === 'tick') {
@@ -190,11 +192,14 @@ async function parent(): Promise<void> {
 
     // 2. 24 h analytics, window 777
     const base = `/api/analytics?pair=${PAIR}&tf=1s&window=777&from=${t0}&to=${end}`;
+    // Queried while the fake trades 20 times a second per symbol: the caches keep up with live data.
+    child.send({ cmd: 'rate', rate: 20 });
     const cpu: number[] = [];
     const cold = (await timed(api + base + '&maxDataPoints=1000', 1, cpu))[0]!;
     const thin = await timed(api + base + '&maxDataPoints=1000', 30, cpu);
     const full = await timed(api + base, 10, cpu);
     const uncached = await timed(noCache + base + '&maxDataPoints=1000', 5, cpu);
+    child.send({ cmd: 'rate', rate: 0 });
     const bars = (await (await fetch(`${api}/api/bars?symbol=BTCUSDT&tf=1s&from=${t0}&to=${end}`)).json()) as { bars: { start: number; close: number }[] };
     const barsY = (await (await fetch(`${api}/api/bars?symbol=ETHUSDT&tf=1s&from=${t0}&to=${end}`)).json()) as { bars: { start: number; close: number }[] };
     const al = alignBars(barsY.bars, bars.bars);
