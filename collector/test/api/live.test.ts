@@ -120,3 +120,20 @@ it('pushes a 1m bar when it completes, once', async () => {
     c.close();
   }
 });
+
+it('unsubscribes: the ack lists what is left and updates stop carrying it', async () => {
+  const c = await LiveClient.connect(wsUrl(), auth);
+  try {
+    c.send({ type: 'subscribe', symbols: ['BTCUSDT', 'ETHUSDT'] });
+    await c.next((m) => m.type === 'subscribed');
+    await c.next((m) => m.type === 'update' && m.prices.BTCUSDT && m.prices.ETHUSDT);
+    c.send({ type: 'unsubscribe', symbols: ['ETHUSDT'] });
+    expect(await c.next((m) => m.type === 'subscribed')).toEqual({ type: 'subscribed', symbols: ['BTCUSDT'], pairs: [] });
+    const since = c.messages.length;
+    await h.store.insertTicks([{ symbol: 'BTCUSDT', id: 30_000, ts: NOW + 300, price: 96_000, qty: 1, isBuyerMaker: false }]);
+    const u = await c.next((m) => m.type === 'update' && m.prices.BTCUSDT?.price === 96_000, 5000, since);
+    expect(Object.keys(u.prices)).toEqual(['BTCUSDT']);
+  } finally {
+    c.close();
+  }
+});
