@@ -17,10 +17,22 @@
  * Schema: ./migrations.ts. Every query is a named (server-side prepared) statement.
  */
 import pg from 'pg';
-import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../domain';
+import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId } from '../batch';
-import { DEFAULT_FINAL_GRACE_MS, accumulateBars, isFinal, retentionCut, toBar, type PartialBar } from '../bars';
+import { accumulateBars, retentionCut, type PartialBar } from '../bars';
+import {
+  collect,
+  pageBars,
+  pageTicks,
+  pendingMigrations,
+  readPaging,
+  symbolSummary,
+  type BarPageOptions,
+  type BarRow,
+  type SymbolRow,
+  type TickRow,
+} from '../rows';
 import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
@@ -31,9 +43,6 @@ export interface PostgresStoreOptions extends CommonStoreOptions {
   poolSize?: number;
 }
 
-const MIN_TS = -8.64e15;
-const MAX_TS = 8.64e15;
-const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
 /** Key of the advisory lock that serialises migrations between collectors starting together. */
 const MIGRATION_LOCK = 720_653_101;
 
@@ -102,37 +111,6 @@ const SQL = {
 
 type Name = keyof typeof SQL;
 
-interface TickRow {
-  ts: number;
-  id: number;
-  price: number;
-  qty: number;
-  buyer_maker: boolean;
-}
-interface BarRow {
-  tf: number;
-  start: number;
-  open: number;
-  open_ts: number;
-  open_id: number;
-  high: number;
-  low: number;
-  close: number;
-  close_ts: number;
-  close_id: number;
-  volume: number;
-  quote_volume: number;
-  trades: number;
-}
-interface SymbolRow {
-  sid: number;
-  symbol: string;
-  ticks: number;
-  first_ts: number | null;
-  last_ts: number | null;
-  last_id: number | null;
-}
-
 type Queryable = pg.Pool | pg.PoolClient;
 
 function q<R extends pg.QueryResultRow>(db: Queryable, name: Name, values: unknown[]): Promise<pg.QueryResult<R>> {
@@ -152,12 +130,8 @@ export async function migrate(pool: pg.Pool): Promise<number> {
     try {
       await c.query('CREATE TABLE IF NOT EXISTS schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at bigint NOT NULL)');
       const current = Number((await c.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_version')).rows[0]!.v ?? 0);
-      const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-      if (current > latest) {
-        throw new Error(`database schema version ${current} is newer than this collector knows (${latest}); upgrade the collector`);
-      }
-      for (const m of MIGRATIONS) {
-        if (m.version <= current) continue;
+      const { pending, latest } = pendingMigrations(MIGRATIONS, current);
+      for (const m of pending) {
         await c.query('BEGIN');
         try {
           await c.query(m.sql);
@@ -207,9 +181,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
 class PostgresStore implements Store {
   readonly kind = 'postgres' as const;
   readonly url: string;
-  private readonly now: () => number;
-  private readonly graceMs: number;
-  private readonly chunk: number;
+  private readonly paging: BarPageOptions;
   private readonly grouper = new BatchGrouper('postgres');
   private readonly sidBySymbol = new Map<string, number>();
   private closed = false;
@@ -221,9 +193,7 @@ class PostgresStore implements Store {
     private readonly serverVersion: string,
   ) {
     this.url = redactUrl(opts.url);
-    this.now = opts.now ?? Date.now;
-    this.graceMs = opts.finalGraceMs ?? DEFAULT_FINAL_GRACE_MS;
-    this.chunk = opts.chunkSize ?? 8192;
+    this.paging = readPaging(opts, () => this.closed);
   }
 
   private open(): void {
@@ -365,37 +335,29 @@ class PostgresStore implements Store {
     return r.rows.map((g) => [Number(g.id) + 1, Number(g.next) - 1]);
   }
 
-  private toTick(symbol: string, r: TickRow): Tick {
+  private toTick(symbol: string, r: TickRow<boolean>): Tick {
     return { symbol, id: r.id, ts: r.ts, price: r.price, qty: r.qty, isBuyerMaker: r.buyer_maker };
   }
 
   async ticks(query: TickQuery): Promise<Tick[]> {
-    const out: Tick[] = [];
-    for await (const t of this.iterateTicks(query)) out.push(t);
-    return out;
+    return collect(this.iterateTicks(query));
   }
 
   async *iterateTicks(query: TickQuery): AsyncIterable<Tick> {
     this.open();
     const sid = await this.knownSid(query.symbol);
     if (sid === undefined) return;
-    const from = query.from ?? MIN_TS;
-    const to = query.to ?? MAX_TS;
-    let left = Math.max(0, query.limit ?? Infinity);
-    let rows = (await q<TickRow>(this.pool, 'ticksFirst', [sid, from, to, Math.min(left, this.chunk)])).rows;
-    while (rows.length > 0) {
-      for (const r of rows) yield this.toTick(query.symbol, r);
-      left -= rows.length;
-      if (left <= 0 || rows.length < this.chunk || this.closed) return;
-      const last = rows[rows.length - 1]!;
-      rows = (await q<TickRow>(this.pool, 'ticksAfter', [sid, last.ts, last.id, to, Math.min(left, this.chunk)])).rows;
-    }
+    yield* pageTicks(
+      query,
+      this.paging,
+      async (from, to, limit) => (await q<TickRow<boolean>>(this.pool, 'ticksFirst', [sid, from, to, limit])).rows,
+      async (ts, id, to, limit) => (await q<TickRow<boolean>>(this.pool, 'ticksAfter', [sid, ts, id, to, limit])).rows,
+      (r) => this.toTick(query.symbol, r),
+    );
   }
 
   async bars(query: BarQuery): Promise<Bar[]> {
-    const out: Bar[] = [];
-    for await (const b of this.iterateBars(query)) out.push(b);
-    return out;
+    return collect(this.iterateBars(query));
   }
 
   async *iterateBars(query: BarQuery): AsyncIterable<Bar> {
@@ -403,53 +365,17 @@ class PostgresStore implements Store {
     const sid = await this.knownSid(query.symbol);
     if (sid === undefined) return;
     const tfMs = TIMEFRAME_MS[query.tf];
-    let from = query.from ?? MIN_TS;
-    const to = query.to ?? MAX_TS;
-    let left = Math.max(0, query.limit ?? Infinity);
-    for (;;) {
-      const rows = (await q<BarRow>(this.pool, 'barsRange', [sid, tfMs, from, to, Math.min(left, this.chunk)])).rows;
-      if (rows.length === 0) return;
-      // Finality is judged against the symbol's newest tick as of this chunk.
-      const lastTs = (await q<SymbolRow>(this.pool, 'symbolRow', [query.symbol])).rows[0]?.last_ts ?? null;
-      const now = this.now();
-      for (const r of rows) {
-        const p = this.toPartial(query.symbol, r);
-        yield toBar(p, isFinal(p.tf, p.start, lastTs, now, this.graceMs));
-      }
-      left -= rows.length;
-      if (left <= 0 || rows.length < this.chunk || this.closed) return;
-      from = rows[rows.length - 1]!.start + 1;
-    }
-  }
-
-  private toPartial(symbol: string, r: BarRow): PartialBar {
-    return {
-      symbol,
-      tf: TF_BY_MS.get(r.tf)!,
-      start: r.start,
-      open: r.open,
-      openTs: r.open_ts,
-      openId: r.open_id,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-      closeTs: r.close_ts,
-      closeId: r.close_id,
-      volume: r.volume,
-      quoteVolume: r.quote_volume,
-      trades: r.trades,
-    };
+    yield* pageBars(
+      query,
+      this.paging,
+      async (from, to, limit) => (await q<BarRow>(this.pool, 'barsRange', [sid, tfMs, from, to, limit])).rows,
+      async () => (await q<SymbolRow>(this.pool, 'symbolRow', [query.symbol])).rows[0]?.last_ts ?? null,
+    );
   }
 
   async symbols(): Promise<SymbolSummary[]> {
     this.open();
-    return (await q<SymbolRow>(this.pool, 'symbolRows', [])).rows.map((r) => ({
-      symbol: r.symbol,
-      ticks: r.ticks,
-      firstTs: r.first_ts,
-      lastTs: r.last_ts,
-      lastId: r.last_id,
-    }));
+    return (await q<SymbolRow>(this.pool, 'symbolRows', [])).rows.map(symbolSummary);
   }
 
   async deleteBefore(beforeMs: number): Promise<number> {
@@ -479,13 +405,13 @@ class PostgresStore implements Store {
       await q(c, 'deleteBarsRange', [sid, a, b]);
       // Chunks merge exactly (see ../bars.ts), so the range never sits in memory at once.
       let read = 0;
-      let rows = (await q<TickRow>(c, 'ticksFirst', [sid, a, b, this.chunk])).rows;
+      let rows = (await q<TickRow<boolean>>(c, 'ticksFirst', [sid, a, b, this.paging.chunk])).rows;
       while (rows.length > 0) {
         read += rows.length;
         await this.upsertBars(c, accumulateBars(rows.map((r) => this.toTick(symbol, r))));
-        if (rows.length < this.chunk) break;
+        if (rows.length < this.paging.chunk) break;
         const last = rows[rows.length - 1]!;
-        rows = (await q<TickRow>(c, 'ticksAfter', [sid, last.ts, last.id, b, this.chunk])).rows;
+        rows = (await q<TickRow<boolean>>(c, 'ticksAfter', [sid, last.ts, last.id, b, this.paging.chunk])).rows;
       }
       return read;
     });

@@ -15,11 +15,7 @@
  *   their tick so late ticks merge exactly (../bars.ts).
  * - `alerts`: webhook payloads as jsonb.
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../rows';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -13,10 +13,22 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../domain';
+import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper } from '../batch';
-import { DEFAULT_FINAL_GRACE_MS, accumulateBars, isFinal, retentionCut, toBar, type PartialBar } from '../bars';
+import { accumulateBars, retentionCut, type PartialBar } from '../bars';
+import {
+  collect,
+  pageBars,
+  pageTicks,
+  pendingMigrations,
+  readPaging,
+  symbolSummary,
+  type BarPageOptions,
+  type BarRow,
+  type SymbolRow,
+  type TickRow,
+} from '../rows';
 import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
@@ -34,52 +46,14 @@ export interface SqliteStoreOptions extends CommonStoreOptions {
 const MULTI_ROWS = [64, 8, 1];
 /** Data deleted per retention transaction (a multiple of the longest bar). */
 const RETENTION_STEP_MS = 15 * 60_000;
-const MIN_TS = -8.64e15;
-const MAX_TS = 8.64e15;
-const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
-
-interface TickRow {
-  ts: number;
-  id: number;
-  price: number;
-  qty: number;
-  buyer_maker: number;
-}
-interface BarRow {
-  tf: number;
-  start: number;
-  open: number;
-  open_ts: number;
-  open_id: number;
-  high: number;
-  low: number;
-  close: number;
-  close_ts: number;
-  close_id: number;
-  volume: number;
-  quote_volume: number;
-  trades: number;
-}
-interface SymbolRow {
-  sid: number;
-  symbol: string;
-  ticks: number;
-  first_ts: number | null;
-  last_ts: number | null;
-  last_id: number | null;
-}
 
 /** Applies the pending numbered migrations; returns the schema version now in force. */
 export function migrate(db: Database.Database): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const current = (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
-  const latest = MIGRATIONS[MIGRATIONS.length - 1]!.version;
-  if (current > latest) {
-    throw new Error(`database schema version ${current} is newer than this collector knows (${latest}); upgrade the collector`);
-  }
+  const { pending, latest } = pendingMigrations(MIGRATIONS, current);
   const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const m of MIGRATIONS) {
-    if (m.version <= current) continue;
+  for (const m of pending) {
     db.transaction(() => {
       db.exec(m.sql);
       record.run(m.version, m.name, Date.now());
@@ -97,9 +71,7 @@ class SqliteStore implements Store {
   readonly kind = 'sqlite' as const;
   readonly path: string;
   private readonly db: Database.Database;
-  private readonly now: () => number;
-  private readonly graceMs: number;
-  private readonly chunk: number;
+  private readonly paging: BarPageOptions;
   private readonly schemaVersion: number;
   private readonly settings: string;
   private closed = false;
@@ -108,9 +80,7 @@ class SqliteStore implements Store {
 
   constructor(opts: SqliteStoreOptions) {
     this.path = opts.path;
-    this.now = opts.now ?? Date.now;
-    this.graceMs = opts.finalGraceMs ?? DEFAULT_FINAL_GRACE_MS;
-    this.chunk = opts.chunkSize ?? 8192;
+    this.paging = readPaging(opts, () => this.closed);
     const memory = opts.path === ':memory:' || opts.path === '';
     if (!memory) mkdirSync(dirname(opts.path), { recursive: true });
     const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 2000 });
@@ -365,37 +335,29 @@ class SqliteStore implements Store {
     return rows.map((r) => [r.id + 1, r.next - 1]);
   }
 
-  private toTick(symbol: string, r: TickRow): Tick {
+  private toTick(symbol: string, r: TickRow<number>): Tick {
     return { symbol, id: r.id, ts: r.ts, price: r.price, qty: r.qty, isBuyerMaker: r.buyer_maker === 1 };
   }
 
   async ticks(q: TickQuery): Promise<Tick[]> {
-    const out: Tick[] = [];
-    for await (const t of this.iterateTicks(q)) out.push(t);
-    return out;
+    return collect(this.iterateTicks(q));
   }
 
   async *iterateTicks(q: TickQuery): AsyncIterable<Tick> {
     this.open();
     const sid = this.knownSid(q.symbol);
     if (sid === undefined) return;
-    const from = q.from ?? MIN_TS;
-    const to = q.to ?? MAX_TS;
-    let left = Math.max(0, q.limit ?? Infinity);
-    let rows = this.st.ticksFirst.all(sid, from, to, Math.min(left, this.chunk)) as TickRow[];
-    while (rows.length > 0) {
-      for (const r of rows) yield this.toTick(q.symbol, r);
-      left -= rows.length;
-      if (left <= 0 || rows.length < this.chunk || this.closed) return;
-      const last = rows[rows.length - 1]!;
-      rows = this.st.ticksAfter.all(sid, last.ts, last.ts, last.id, to, Math.min(left, this.chunk)) as TickRow[];
-    }
+    yield* pageTicks(
+      q,
+      this.paging,
+      (from, to, limit) => this.st.ticksFirst.all(sid, from, to, limit) as TickRow<number>[],
+      (ts, id, to, limit) => this.st.ticksAfter.all(sid, ts, ts, id, to, limit) as TickRow<number>[],
+      (r) => this.toTick(q.symbol, r),
+    );
   }
 
   async bars(q: BarQuery): Promise<Bar[]> {
-    const out: Bar[] = [];
-    for await (const b of this.iterateBars(q)) out.push(b);
-    return out;
+    return collect(this.iterateBars(q));
   }
 
   async *iterateBars(q: BarQuery): AsyncIterable<Bar> {
@@ -403,53 +365,17 @@ class SqliteStore implements Store {
     const sid = this.knownSid(q.symbol);
     if (sid === undefined) return;
     const tfMs = TIMEFRAME_MS[q.tf];
-    let from = q.from ?? MIN_TS;
-    const to = q.to ?? MAX_TS;
-    let left = Math.max(0, q.limit ?? Infinity);
-    for (;;) {
-      const rows = this.st.barsRange.all(sid, tfMs, from, to, Math.min(left, this.chunk)) as BarRow[];
-      if (rows.length === 0) return;
-      // Finality is judged against the symbol's newest tick as of this chunk.
-      const lastTs = (this.st.symbolRow.get(q.symbol) as SymbolRow | undefined)?.last_ts ?? null;
-      const now = this.now();
-      for (const r of rows) {
-        const p = this.toPartial(q.symbol, r);
-        yield toBar(p, isFinal(p.tf, p.start, lastTs, now, this.graceMs));
-      }
-      left -= rows.length;
-      if (left <= 0 || rows.length < this.chunk || this.closed) return;
-      from = rows[rows.length - 1]!.start + 1;
-    }
-  }
-
-  private toPartial(symbol: string, r: BarRow): PartialBar {
-    return {
-      symbol,
-      tf: TF_BY_MS.get(r.tf)!,
-      start: r.start,
-      open: r.open,
-      openTs: r.open_ts,
-      openId: r.open_id,
-      high: r.high,
-      low: r.low,
-      close: r.close,
-      closeTs: r.close_ts,
-      closeId: r.close_id,
-      volume: r.volume,
-      quoteVolume: r.quote_volume,
-      trades: r.trades,
-    };
+    yield* pageBars(
+      q,
+      this.paging,
+      (from, to, limit) => this.st.barsRange.all(sid, tfMs, from, to, limit) as BarRow[],
+      () => (this.st.symbolRow.get(q.symbol) as SymbolRow | undefined)?.last_ts ?? null,
+    );
   }
 
   async symbols(): Promise<SymbolSummary[]> {
     this.open();
-    return (this.st.symbolRows.all() as SymbolRow[]).map((r) => ({
-      symbol: r.symbol,
-      ticks: r.ticks,
-      firstTs: r.first_ts,
-      lastTs: r.last_ts,
-      lastId: r.last_id,
-    }));
+    return (this.st.symbolRows.all() as SymbolRow[]).map(symbolSummary);
   }
 
   /**
@@ -490,13 +416,13 @@ class SqliteStore implements Store {
     this.db.transaction(() => {
       this.st.deleteBarsRange.run(sid, a, b);
       // Chunks merge exactly (see ../bars.ts), so the range never sits in memory at once.
-      let rows = this.st.ticksFirst.all(sid, a, b, this.chunk) as TickRow[];
+      let rows = this.st.ticksFirst.all(sid, a, b, this.paging.chunk) as TickRow<number>[];
       while (rows.length > 0) {
         read += rows.length;
         this.upsertBars(accumulateBars(rows.map((r) => this.toTick(symbol, r))));
-        if (rows.length < this.chunk) break;
+        if (rows.length < this.paging.chunk) break;
         const last = rows[rows.length - 1]!;
-        rows = this.st.ticksAfter.all(sid, last.ts, last.ts, last.id, b, this.chunk) as TickRow[];
+        rows = this.st.ticksAfter.all(sid, last.ts, last.ts, last.id, b, this.paging.chunk) as TickRow<number>[];
       }
     })();
     return read;

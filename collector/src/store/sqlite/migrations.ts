@@ -12,11 +12,7 @@
  * - `bars` is clustered by (sid, tf, start); tf is the length in ms (1000, 60000, 300000).
  *   open/close carry the (ts, id) of their tick so late ticks merge exactly (see ../bars.ts).
  */
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
+import type { Migration } from '../rows';
 
 export const MIGRATIONS: readonly Migration[] = [
   {

@@ -1,0 +1,186 @@
+/**
+ * The read side every store engine shares: the row shapes of the `symbols`, `ticks` and `bars`
+ * tables (the same columns in SQLite and PostgreSQL), their mapping to domain values, the
+ * keyset-paged reads of ticks and bars, and the migration version check. Each engine supplies
+ * only its SQL (how a page is fetched); what is done with the rows is written once here, so the
+ * engines cannot drift apart on bar finality, paging limits or the summary of a symbol.
+ *
+ * @example
+ *   // in an engine's iterateBars:
+ *   yield* pageBars(query, { chunk: 8192, now: Date.now, graceMs: 2000, isClosed: () => false },
+ *     (from, to, limit) => fetchBarRows(sid, TIMEFRAME_MS[query.tf], from, to, limit),
+ *     () => fetchSymbolRow(query.symbol)?.last_ts ?? null);
+ *   // rows [{ tf: 60000, start: 0, ... }] -> Bar { tf: '1m', start: 0, ..., final }
+ */
+import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
+import { DEFAULT_FINAL_GRACE_MS, isFinal, toBar, type PartialBar } from './bars';
+import type { BarQuery, CommonStoreOptions, SymbolSummary, TickQuery } from './store';
+
+/** Bounds of an open-ended time range (ms; ±8.64e15 is the range of a JS Date). */
+export const MIN_TS = -8.64e15;
+export const MAX_TS = 8.64e15;
+
+/** A bar row's tf column (its length in ms) back to the timeframe. */
+export const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
+
+/** A row of `ticks` as read; `buyer_maker` is a boolean in PostgreSQL and 0/1 in SQLite. */
+export interface TickRow<BuyerMaker> {
+  ts: number;
+  id: number;
+  price: number;
+  qty: number;
+  buyer_maker: BuyerMaker;
+}
+
+/** A row of `bars` as read. */
+export interface BarRow {
+  tf: number;
+  start: number;
+  open: number;
+  open_ts: number;
+  open_id: number;
+  high: number;
+  low: number;
+  close: number;
+  close_ts: number;
+  close_id: number;
+  volume: number;
+  quote_volume: number;
+  trades: number;
+}
+
+/** A row of `symbols` as read. */
+export interface SymbolRow {
+  sid: number;
+  symbol: string;
+  ticks: number;
+  first_ts: number | null;
+  last_ts: number | null;
+  last_id: number | null;
+}
+
+export function barRowToPartial(symbol: string, r: BarRow): PartialBar {
+  return {
+    symbol,
+    tf: TF_BY_MS.get(r.tf)!,
+    start: r.start,
+    open: r.open,
+    openTs: r.open_ts,
+    openId: r.open_id,
+    high: r.high,
+    low: r.low,
+    close: r.close,
+    closeTs: r.close_ts,
+    closeId: r.close_id,
+    volume: r.volume,
+    quoteVolume: r.quote_volume,
+    trades: r.trades,
+  };
+}
+
+export function symbolSummary(r: SymbolRow): SymbolSummary {
+  return { symbol: r.symbol, ticks: r.ticks, firstTs: r.first_ts, lastTs: r.last_ts, lastId: r.last_id };
+}
+
+/** All values of an async iterable, in order. */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** What a paged read needs besides its SQL. */
+export interface PageOptions {
+  /** Rows per query. */
+  chunk: number;
+  /** True once the store is closed: the read stops after the page in hand. */
+  isClosed: () => boolean;
+}
+
+/** What a paged read of bars needs besides its SQL. */
+export interface BarPageOptions extends PageOptions {
+  /** Clock for bar finality, epoch ms. */
+  now: () => number;
+  /** See CommonStoreOptions.finalGraceMs. */
+  graceMs: number;
+}
+
+/** The paging settings of a store opened with `opts` (defaults: Date.now, 2 s grace, 8192 rows). */
+export function readPaging(opts: CommonStoreOptions, isClosed: () => boolean): BarPageOptions {
+  return { chunk: opts.chunkSize ?? 8192, now: opts.now ?? Date.now, graceMs: opts.finalGraceMs ?? DEFAULT_FINAL_GRACE_MS, isClosed };
+}
+
+type Rows<R> = R[] | Promise<R[]>;
+
+/**
+ * The ticks of `query`'s time range in (ts, id) order, `chunk` at a time: the first page by time,
+ * each next one after the (ts, id) of the last row read (keyset paging, so a page costs the same
+ * however deep it is), until `query.limit` rows, a short page or the store closes.
+ */
+export async function* pageTicks<R extends { ts: number; id: number }>(
+  query: TickQuery,
+  opts: PageOptions,
+  first: (from: number, to: number, limit: number) => Rows<R>,
+  after: (lastTs: number, lastId: number, to: number, limit: number) => Rows<R>,
+  toTick: (r: R) => Tick,
+): AsyncIterable<Tick> {
+  const to = query.to ?? MAX_TS;
+  let left = Math.max(0, query.limit ?? Infinity);
+  let rows = await first(query.from ?? MIN_TS, to, Math.min(left, opts.chunk));
+  while (rows.length > 0) {
+    for (const r of rows) yield toTick(r);
+    left -= rows.length;
+    if (left <= 0 || rows.length < opts.chunk || opts.isClosed()) return;
+    const last = rows[rows.length - 1]!;
+    rows = await after(last.ts, last.id, to, Math.min(left, opts.chunk));
+  }
+}
+
+/**
+ * The bars of `query` in start order, `chunk` at a time, each page fetched from the start after
+ * the last one read. Finality is judged against the symbol's newest tick as of each page
+ * (`lastTickTs`) and the clock.
+ */
+export async function* pageBars(
+  query: BarQuery,
+  opts: BarPageOptions,
+  page: (from: number, to: number, limit: number) => Rows<BarRow>,
+  lastTickTs: () => number | null | Promise<number | null>,
+): AsyncIterable<Bar> {
+  let from = query.from ?? MIN_TS;
+  const to = query.to ?? MAX_TS;
+  let left = Math.max(0, query.limit ?? Infinity);
+  for (;;) {
+    const rows = await page(from, to, Math.min(left, opts.chunk));
+    if (rows.length === 0) return;
+    const lastTs = await lastTickTs();
+    const now = opts.now();
+    for (const r of rows) {
+      const p = barRowToPartial(query.symbol, r);
+      yield toBar(p, isFinal(p.tf, p.start, lastTs, now, opts.graceMs));
+    }
+    left -= rows.length;
+    if (left <= 0 || rows.length < opts.chunk || opts.isClosed()) return;
+    from = rows[rows.length - 1]!.start + 1;
+  }
+}
+
+/** One numbered schema migration; each engine lists its own SQL. */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * The migrations still to apply over schema version `current`, and the version in force after
+ * them. A database newer than this collector is refused: its schema may mean something this
+ * code does not know.
+ */
+export function pendingMigrations(migrations: readonly Migration[], current: number): { pending: Migration[]; latest: number } {
+  const latest = migrations[migrations.length - 1]!.version;
+  if (current > latest) {
+    throw new Error(`database schema version ${current} is newer than this collector knows (${latest}); upgrade the collector`);
+  }
+  return { pending: migrations.filter((m) => m.version > current), latest };
+}
