@@ -23,21 +23,11 @@ import { join } from 'node:path';
 import { PairEngine, adfuller, analyzeColumns, analyzeSeries } from '../src/analytics';
 import { householderLs } from '../src/analytics/qr';
 import type { AnalyticsPoint } from '../src/domain';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { normal, rng } from '../test/support/rng';
 
 function pair(n: number, seed: number): { x: number[]; y: number[] } {
   const r = rng(seed);
-  const g = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const g = () => normal(r);
   const x: number[] = [];
   const y: number[] = [];
   let px = 87_000;

@@ -25,6 +25,7 @@ import { log } from '../src/log';
 import { openPostgresStore } from '../src/store/postgres';
 import { openSqliteStore } from '../src/store/sqlite';
 import { startPostgres } from '../test/store/pgCluster';
+import { normal, rng } from '../test/support/rng';
 import type { Store } from '../src/store/store';
 
 log.configure({ level: 'warn' });
@@ -36,21 +37,9 @@ const LIVE_BATCH = 100;
 const LIVE_N = Math.min(N, 200_000);
 const PG_N = Math.min(N, Number(process.env.BENCH_PG_TICKS ?? 1_000_000));
 
-/** Deterministic PRNG (mulberry32) so every run replays the same ticks. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function syntheticTicks(n: number): Tick[] {
   const r = rng(42);
-  const gauss = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
+  const gauss = () => normal(r);
   const syms = [
     { symbol: 'BTCUSDT', rate: 40, price: 87_000, tick: 0.01, lot: 0.00001, qtyMu: Math.log(0.01), id: 5_400_000_000 },
     { symbol: 'ETHUSDT', rate: 25, price: 3_100, tick: 0.01, lot: 0.0001, qtyMu: Math.log(0.3), id: 2_900_000_000 },

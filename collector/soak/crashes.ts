@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { TIMEFRAMES } from '../src/domain';
 import { openSqliteStore } from '../src/store/sqlite';
 import { startFakeBinance, type FakeBinance } from '../test/fake-binance';
-import { rng } from '../test/fake-binance/generator';
+import { rng } from '../test/support/rng';
 import { referenceBars } from '../test/store/reference';
 import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, compareBars, integrityCheck, type BarCheck, type StoreCheck } from './db';

@@ -8,7 +8,7 @@
  */
 import { join } from 'node:path';
 import { startFakeBinance } from '../test/fake-binance';
-import { rng } from '../test/fake-binance/generator';
+import { rng } from '../test/support/rng';
 import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, type StoreCheck } from './db';
 import { pause, progress, tempDir, until, waitFor } from './util';

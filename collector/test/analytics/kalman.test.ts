@@ -4,7 +4,7 @@
  * arrays, every product spelled out), over a long noisy series.
  */
 import { KalmanHedge, kalmanSeries } from '../../src/analytics';
-import { gaussian, rng } from './slow';
+import { gaussian, rng } from '../support/rng';
 
 type M = number[][];
 const mul = (a: M, b: M): M => a.map((row) => b[0]!.map((_, j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));
@@ -83,6 +83,8 @@ describe('KalmanHedge', () => {
     const pts = kalmanSeries({ ts: [0, 1, 2, 3], x: [1, 2, 3, 4], y: [2, 4, 6, 8], warmup: 3 });
     expect(pts.map((p) => p.zscore === null)).toEqual([true, true, true, false]);
     expect(pts.map((p) => p.signal === null)).toEqual([true, true, true, false]);
+    // z = e/√Q is measured from 0, the innovation's model mean (kalman.ts doc): spreadMean 0, null with z
+    expect(pts.map((p) => p.spreadMean)).toEqual([null, null, null, 0]);
     expect(() => new KalmanHedge({ delta: 0 })).toThrow(/delta/);
     expect(() => new KalmanHedge({ ve: -1 })).toThrow(/ve/);
   });

@@ -3,6 +3,7 @@
  * recomputed from scratch with a centred two-pass, straight from the definitions.
  */
 import type { AnalyticsPoint, Signal } from '../../src/domain';
+import { gaussian, rng } from '../support/rng';
 
 export function mean(v: readonly number[]): number {
   let s = 0;
@@ -82,23 +83,6 @@ export function slowAnalyze(x: readonly number[], y: readonly number[], w: numbe
     out.push({ ts: t, beta, alpha, spread, zscore, signal, correlation });
   }
   return out;
-}
-
-/** Deterministic PRNG (mulberry32) so that failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function gaussian(r: () => number): number {
-  const u = Math.max(r(), 1e-300);
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r());
 }
 
 /**

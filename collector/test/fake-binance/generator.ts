@@ -10,6 +10,8 @@
  * Prices are rounded to the cent, quantities to 1e-5, and written as Binance does, with
  * 8 decimals (`"87012.34000000"`).
  */
+import { normal, rng } from '../support/rng';
+
 export interface GeneratedTrade {
   id: number;
   price: string;
@@ -23,18 +25,6 @@ export interface GeneratedTrade {
 }
 
 const BASE: Record<string, number> = { BTCUSDT: 87_000, ETHUSDT: 2_930, SOLUSDT: 140, BNBUSDT: 850, XRPUSDT: 2.2 };
-
-/** mulberry32: a small, fast, seeded PRNG with uniform output in [0, 1). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class CointegratedGenerator {
   private readonly rand: () => number;
@@ -64,18 +54,12 @@ export class CointegratedGenerator {
 
   private readonly sigma: number;
 
-  private normal(): number {
-    const u = 1 - this.rand();
-    const v = this.rand();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-
   /** Advances the prices one step and returns one trade per symbol at time `time`. */
   step(time: number, kind: 'trade' | 'aggTrade'): Array<{ symbol: string; trade: GeneratedTrade }> {
-    this.x *= Math.exp(this.sigma * this.normal());
+    this.x *= Math.exp(this.sigma * normal(this.rand));
     const prices = new Map<string, number>([[this.symbols[0]!, this.x]]);
     for (const leg of this.legs) {
-      leg.u = 0.98 * leg.u + leg.s * this.normal();
+      leg.u = 0.98 * leg.u + leg.s * normal(this.rand);
       prices.set(leg.symbol, Math.max(0.01, leg.b * this.x + leg.u));
     }
     return this.symbols.map((symbol) => {

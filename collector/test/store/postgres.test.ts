@@ -16,7 +16,8 @@ import { startApi } from '../api/helpers';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { makeTicks, referenceBars, rng } from './reference';
+import { makeTicks, referenceBars } from './reference';
+import { rng } from '../support/rng';
 
 let server: TestPostgres | null = null;
 let dbCount = 0;

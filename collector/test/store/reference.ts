@@ -63,18 +63,6 @@ export function referenceTicks(ticks: readonly Tick[], symbol: string): Tick[] {
   return out.sort((a, b) => a.ts - b.ts || a.id - b.id);
 }
 
-/** Deterministic PRNG (mulberry32): the same seed gives the same test data on every run. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * `n` ticks of `symbol` with contiguous ids from `firstId`, times rising by 0-400 ms from
  * `t0` (several ticks share a millisecond), prices on a 0.01 grid, some zero quantities.
