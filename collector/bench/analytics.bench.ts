@@ -90,6 +90,7 @@ function naiveRolling(x: readonly number[], y: readonly number[], w: number): An
     }
     spread.push(s);
     let z: number | null = null;
+    let sm: number | null = null;
     if (s !== null && t >= 2 * w - 2) {
       let m = 0;
       let ok = true;
@@ -99,12 +100,13 @@ function naiveRolling(x: readonly number[], y: readonly number[], w: number): An
       }
       if (ok) {
         m /= w;
+        sm = m;
         let v = 0;
         for (let i = t - w + 1; i <= t; i++) v += (spread[i]! - m) ** 2;
         z = (s - m) / Math.sqrt(v / (w - 1));
       }
     }
-    out.push({ ts: t, beta, alpha, spread: s, zscore: z, signal: z === null ? null : z > 2 ? 'SHORT' : z < -2 ? 'LONG' : 'NEUTRAL', correlation: null });
+    out.push({ ts: t, beta, alpha, spread: s, spreadMean: sm, zscore: z, signal: z === null ? null : z > 2 ? 'SHORT' : z < -2 ? 'LONG' : 'NEUTRAL', correlation: null });
   }
   return out;
 }

@@ -6,18 +6,21 @@ import { nextSignal, signalRuleProblem } from './signal';
 /**
  * Streaming rolling-OLS pairs engine: for each new aligned point (x = hedge leg, y) it returns,
  * in O(1) amortised time, the trailing-window OLS of y on [1, x] (beta, alpha), the spread
- * y - (alpha + beta·x), the z-score of the spread over the trailing `window` spreads, the
- * signal and the rolling correlation of x and y.
+ * y - (alpha + beta·x), the mean of the trailing `window` spreads (spreadMean, the level z is
+ * measured from), the z-score of the spread over them, the signal and the rolling correlation
+ * of x and y.
  *
  * Definitions (../shared/oracle/README.md, which statsmodels/pandas/numpy values are checked against):
  *   beta[t] = Sxy/Sxx over x[t-w+1..t], y[t-w+1..t]; alpha[t] = ȳ - beta·x̄
  *   spread[t] = y[t] - (alpha[t] + beta[t]·x[t])
- *   z[t] = (spread[t] - mean(S)) / std(S, ddof), S = spread[t-w+1..t]
+ *   spreadMean[t] = mean(S), S = spread[t-w+1..t]
+ *   z[t] = (spread[t] - spreadMean[t]) / std(S, ddof)
  *   correlation[t] = Sxy / sqrt(Sxx·Syy) over the same window as the OLS
  * Null (never NaN) where undefined: t < w-1; x constant in the window (beta, alpha, spread,
  * correlation); y constant (correlation; beta is then exactly 0 and the spread exactly 0, so z
- * is null); any null spread in S or S constant (z, signal). So the first beta is at t = w-1
- * and the first z at t = 2w-2.
+ * is null); any null spread in S (spreadMean, z, signal); S constant (z, signal; spreadMean
+ * is then that constant). So the first beta is at t = w-1 and the first spreadMean and z at
+ * t = 2w-2.
  * Constancy is detected exactly (a run of w identical values), not by a tolerance on Sxx.
  * z is also null when the spread window is rounding noise: std(S) <= 1e-9·|ȳ| (y exactly
  * linear in x, e.g. one leg quoted from the other); real spreads are far above that (the
@@ -30,7 +33,7 @@ import { nextSignal, signalRuleProblem } from './signal';
  * @example
  * const e = new PairEngine({ window: 3 });
  * e.push(0, 1, 2); e.push(1, 2, 4);
- * e.push(2, 3, 6);  // => { ts: 2, beta: 2, alpha: 0, spread: 0, zscore: null, signal: null, correlation: 1 }
+ * e.push(2, 3, 6);  // => { ts: 2, beta: 2, alpha: 0, spread: 0, spreadMean: null, zscore: null, signal: null, correlation: 1 }
  */
 export class PairEngine {
   readonly window: number;
@@ -53,6 +56,7 @@ export class PairEngine {
   private oBeta = NaN;
   private oAlpha = NaN;
   private oSpread = NaN;
+  private oMean = NaN;
   private oZ = NaN;
   private oCorr = NaN;
 
@@ -94,6 +98,7 @@ export class PairEngine {
     cols.beta[i] = this.oBeta;
     cols.alpha[i] = this.oAlpha;
     cols.spread[i] = this.oSpread;
+    cols.spreadMean[i] = this.oMean;
     cols.zscore[i] = this.oZ;
     cols.correlation[i] = this.oCorr;
     cols.signal[i] = this.signal;
@@ -130,6 +135,7 @@ export class PairEngine {
       }
     }
 
+    let spreadMean = NaN;
     let zscore = NaN;
     if (spread !== spread) {
       // case: no spread (warm-up, x constant) -> the z window restarts
@@ -141,6 +147,7 @@ export class PairEngine {
       this.runS = spread === this.lastS ? this.runS + 1 : 1;
       this.lastS = spread;
       const s = this.sp;
+      if (s.n === w) spreadMean = s.mean;
       if (s.n === w && this.runS < w && s.m2 > 0 && s.m2 > w * (NOISE_FLOOR * m.meanY) ** 2) {
         zscore = (spread - s.mean) / Math.sqrt(s.m2 / (w - this.ddof));
       }
@@ -149,6 +156,7 @@ export class PairEngine {
     this.oBeta = beta;
     this.oAlpha = alpha;
     this.oSpread = spread;
+    this.oMean = spreadMean;
     this.oZ = zscore;
     this.oCorr = correlation;
   }
@@ -157,7 +165,7 @@ export class PairEngine {
     const n = orNull;
     return {
       ts: this.lastTs, beta: n(this.oBeta), alpha: n(this.oAlpha), spread: n(this.oSpread),
-      zscore: n(this.oZ), signal: this.signal, correlation: n(this.oCorr),
+      spreadMean: n(this.oMean), zscore: n(this.oZ), signal: this.signal, correlation: n(this.oCorr),
     };
   }
 
@@ -176,7 +184,7 @@ export class PairEngine {
       count: this.count, xy: this.xy.save(), sp: this.sp.save(),
       lastX: this.lastX, lastY: this.lastY, lastS: this.lastS,
       runX: this.runX, runY: this.runY, runS: this.runS, signal: this.signal, lastPoint: this.lastPoint,
-      out: [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oZ, this.oCorr],
+      out: [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oMean, this.oZ, this.oCorr],
     };
   }
 
@@ -192,7 +200,7 @@ export class PairEngine {
     this.runS = s.runS;
     this.signal = s.signal;
     this.lastPoint = s.lastPoint;
-    [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oZ, this.oCorr] = s.out as [number, number, number, number, number, number];
+    [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oMean, this.oZ, this.oCorr] = s.out as [number, number, number, number, number, number, number];
   }
 }
 
@@ -247,6 +255,7 @@ export interface SeriesColumns {
   beta: Float64Array;
   alpha: Float64Array;
   spread: Float64Array;
+  spreadMean: Float64Array;
   zscore: Float64Array;
   correlation: Float64Array;
   signal: (Signal | null)[];

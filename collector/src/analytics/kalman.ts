@@ -28,7 +28,9 @@ export interface KalmanPoint extends AnalyticsPoint {
  * ŷ = h·θ, Q = h·R·hᵀ + Ve, innovation e = y - ŷ, K = R·hᵀ/Q, θ += K·e, P = R - K·h·R.
  * The point's beta, alpha are the prior estimate the prediction used (no look-ahead), so
  * spread = y - (alpha + beta·x) is the innovation e, and zscore = e/√Q its normalised value
- * (null during `warmup`). No correlation (null).
+ * (null during `warmup`). spreadMean, the level z is measured from, is 0 wherever z is defined:
+ * under the model the innovation's mean is exactly 0 (no rolling mean is estimated, so none is
+ * reported), null during `warmup` like z. No correlation (null).
  * Reference: Chan, E. (2013), Algorithmic Trading, ch. 3, "Kalman filter as dynamic linear
  * regression" (delta 1e-4, Ve 1e-3, zero initial state and covariance).
  *
@@ -90,7 +92,7 @@ export class KalmanHedge {
     const zscore = this.count > this.warmup ? e / Math.sqrt(q) : null;
     this.signal = nextSignal(this.signal, zscore, this.entryZ, this.exitZ);
     return {
-      ts, beta, alpha, spread: e, zscore, signal: this.signal, correlation: null,
+      ts, beta, alpha, spread: e, spreadMean: zscore === null ? null : 0, zscore, signal: this.signal, correlation: null,
       betaPosterior: this.beta, alphaPosterior: this.alpha, q,
     };
   }

@@ -155,7 +155,7 @@ export interface AnalyticsSeries {
   beta: (number | null)[];
   alpha: (number | null)[];
   spread: (number | null)[];
-  /** Rolling mean of the spread over the window, the level z is measured from (null until the engine provides it). */
+  /** Rolling mean of the spread over the window, the level z is measured from (null where those spreads are not all defined; see AnalyticsPoint). */
   spreadMean: (number | null)[];
   zscore: (number | null)[];
   signal: (ApiSignal | null)[];

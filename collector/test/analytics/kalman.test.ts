@@ -83,6 +83,8 @@ describe('KalmanHedge', () => {
     const pts = kalmanSeries({ ts: [0, 1, 2, 3], x: [1, 2, 3, 4], y: [2, 4, 6, 8], warmup: 3 });
     expect(pts.map((p) => p.zscore === null)).toEqual([true, true, true, false]);
     expect(pts.map((p) => p.signal === null)).toEqual([true, true, true, false]);
+    // z = e/√Q is measured from 0, the innovation's model mean (kalman.ts doc): spreadMean 0, null with z
+    expect(pts.map((p) => p.spreadMean)).toEqual([null, null, null, 0]);
     expect(() => new KalmanHedge({ delta: 0 })).toThrow(/delta/);
     expect(() => new KalmanHedge({ ve: -1 })).toThrow(/ve/);
   });

@@ -72,15 +72,22 @@ describe('PairEngine vs the slow per-window pipeline', () => {
     const fast = analyzeSeries({ ts: x.map((_, i) => i), x, y, window: w, ddof });
     const slow = slowAnalyze(x, y, w, ddof);
     let zs = 0;
+    let means = 0;
     for (let t = 0; t < x.length; t++) {
       const f = fast[t]!;
       const s = slow[t]!;
       const ctx = `t=${t} w=${w}`;
-      expect([ctx, f.beta === null, f.spread === null, f.zscore === null, f.correlation === null]).toEqual([ctx, s.beta === null, s.spread === null, s.zscore === null, s.correlation === null]);
+      expect([ctx, f.beta === null, f.spread === null, f.spreadMean === null, f.zscore === null, f.correlation === null]).toEqual([ctx, s.beta === null, s.spread === null, s.spreadMean === null, s.zscore === null, s.correlation === null]);
       if (s.beta !== null && !relClose(f.beta!, s.beta, 1e-9, 1e-12)) throw new Error(`beta ${ctx}: ${f.beta} vs ${s.beta}`);
       const ymax = Math.max(...y.slice(Math.max(0, t - w + 1), t + 1));
       if (s.alpha !== null && Math.abs(f.alpha! - s.alpha) > 1e-9 * ymax) throw new Error(`alpha ${ctx}`);
       if (s.spread !== null && Math.abs(f.spread! - s.spread) > 1e-9 * ymax) throw new Error(`spread ${ctx}`);
+      if (s.spreadMean !== null) {
+        // a mean of w spreads, each within 1e-9·max|y| of its window: scale over the 2w-1 points they span
+        means++;
+        const ymax2 = Math.max(...y.slice(Math.max(0, t - 2 * w + 2), t + 1));
+        if (Math.abs(f.spreadMean! - s.spreadMean) > 1e-9 * ymax2) throw new Error(`spreadMean ${ctx}: ${f.spreadMean} vs ${s.spreadMean}`);
+      }
       if (s.correlation !== null && Math.abs(f.correlation! - s.correlation) > 1e-9) throw new Error(`corr ${ctx}: ${f.correlation} vs ${s.correlation}`);
       if (s.zscore !== null) {
         zs++;
@@ -92,13 +99,17 @@ describe('PairEngine vs the slow per-window pipeline', () => {
     // spread is 0 up to rounding and z must be null throughout
     if (w === 2) expect(zs).toBe(0);
     else expect(zs).toBeGreaterThan(50);
+    // spreadMean stays defined where z is null because the window is constant or rounding noise
+    // (the exactly linear stretches of awkwardPair, 97 points, hold such a window when 2w-1 <= 97)
+    if (2 * w - 1 <= 97) expect(means).toBeGreaterThan(zs);
+    else expect(means).toBeGreaterThanOrEqual(zs);
   });
 
   it('gives nulls, not NaN, on a frozen (halted) stretch and recovers after it', () => {
     const { x, y } = awkwardPair(400, 5);
     const pts = analyzeSeries({ ts: x.map((_, i) => i), x, y, window: 20 });
     const halt = pts.slice(97 + 20, 194); // phase 1: both legs frozen for >= w points
-    expect(halt.every((p) => p.beta === null && p.spread === null && p.zscore === null && p.correlation === null)).toBe(true);
+    expect(halt.every((p) => p.beta === null && p.spread === null && p.spreadMean === null && p.zscore === null && p.correlation === null)).toBe(true);
     expect(pts.some((p, i) => i > 194 && p.zscore !== null)).toBe(true);
     for (const p of pts) for (const v of Object.values(p)) expect(Number.isNaN(v)).toBe(false);
   });

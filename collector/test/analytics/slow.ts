@@ -70,17 +70,19 @@ export function slowAnalyze(x: readonly number[], y: readonly number[], w: numbe
       }
     }
     spreads.push(spread);
+    let spreadMean: number | null = null;
     let zscore: number | null = null;
     if (t >= w - 1) {
       const s = spreads.slice(t - w + 1, t + 1);
       if (s.every((v) => v !== null)) {
         const sv = s as number[];
+        spreadMean = mean(sv);
         const ybar = mean(y.slice(t - w + 1, t + 1));
         if (Math.max(...sv) !== Math.min(...sv) && slowStd(sv, 0) > 1e-9 * Math.abs(ybar)) zscore = (spread! - mean(sv)) / slowStd(sv, ddof);
       }
     }
     const signal: Signal | null = zscore === null ? null : zscore > entry ? 'SHORT' : zscore < -entry ? 'LONG' : 'NEUTRAL';
-    out.push({ ts: t, beta, alpha, spread, zscore, signal, correlation });
+    out.push({ ts: t, beta, alpha, spread, spreadMean, zscore, signal, correlation });
   }
   return out;
 }

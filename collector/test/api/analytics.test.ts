@@ -49,8 +49,9 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
     const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}`);
     expect(r.status).toBe(200);
     expect(r.body).toMatchObject({ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 20, from: T0, to: END, points: want.length, thinned: false, provisional: true });
-    for (const k of ['ts', 'beta', 'alpha', 'spread', 'zscore', 'signal', 'correlation'] as const) expect(r.body.series[k]).toEqual(col(want, k));
+    for (const k of ['ts', 'beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'signal', 'correlation'] as const) expect(r.body.series[k]).toEqual(col(want, k));
     expect(want.filter((p) => p.zscore !== null).length).toBeGreaterThan(300);
+    expect(r.body.series.spreadMean.filter((v: number | null) => typeof v === 'number').length).toBeGreaterThan(300);
   });
 
   it('computes any window with warm-up before from: a mid-range query equals the full pass', async () => {
@@ -66,6 +67,7 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
       expect(r.body.series.ts).toEqual(col(want, 'ts'));
       close(r.body.series.zscore, col(want, 'zscore') as (number | null)[]);
       close(r.body.series.beta, col(want, 'beta') as (number | null)[]);
+      close(r.body.series.spreadMean, col(want, 'spreadMean') as (number | null)[]);
       expect(r.body.series.zscore[0]).not.toBeNull(); // warmed up at the first point
     }
   });
@@ -115,8 +117,8 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
     const rows = parseCsv(r.text);
     expect(rows[0]).toEqual(['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation']);
     const num = (s: string) => (s === '' ? null : Number(s));
-    const back = rows.slice(1).map((c) => ({ ts: Number(c[1]), beta: num(c[5]!), alpha: num(c[6]!), spread: num(c[7]!), zscore: num(c[9]!), signal: c[10] === '' ? null : c[10], correlation: num(c[11]!) }));
-    expect(back).toEqual(want.map((p) => ({ ts: p.ts, beta: p.beta, alpha: p.alpha, spread: p.spread, zscore: p.zscore, signal: p.signal, correlation: p.correlation })));
+    const back = rows.slice(1).map((c) => ({ ts: Number(c[1]), beta: num(c[5]!), alpha: num(c[6]!), spread: num(c[7]!), spreadMean: num(c[8]!), zscore: num(c[9]!), signal: c[10] === '' ? null : c[10], correlation: num(c[11]!) }));
+    expect(back).toEqual(want.map((p) => ({ ts: p.ts, beta: p.beta, alpha: p.alpha, spread: p.spread, spreadMean: p.spreadMean, zscore: p.zscore, signal: p.signal, correlation: p.correlation })));
   });
 
   it('refuses unknown pairs (404) and oversize ranges (413)', async () => {

@@ -137,6 +137,8 @@ describe('QueryData against the real collector API', () => {
     for (const k of ['beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'correlation'] as const) expect(colNullable(c, k)).toEqual(an.series[k]);
     expect(colNullable(c, 'signal')).toEqual(an.series.signal.map((s) => (s === null ? null : SIGNAL[s]!)));
     expect(an.series.zscore.some((z) => z === null)).toBe(true); // warm-up: nulls really travel as nulls
+    // the rolling mean of the spread travels as numbers (not the all-null column of an engine without it)
+    expect(colNullable(c, 'spreadMean').filter((v) => typeof v === 'number' && Number.isFinite(v)).length).toBeGreaterThan(60);
 
     // D: latest stats.
     const st: StatsResponse = await api.get(`/api/stats?pair=ETHUSDT/BTCUSDT&tf=1m&window=30`);
