@@ -15,7 +15,7 @@ import { startFakeBinance, type FakeBinance } from '../test/fake-binance';
 import { rng } from '../test/support/rng';
 import { referenceBars } from '../test/store/reference';
 import { CollectorProcess } from './collector-process';
-import { caughtUp, checkStore, compareBars, integrityCheck, type BarCheck, type StoreCheck } from './db';
+import { caughtUp, checkStore, compareBars, fakeFeedEnv, integrityCheck, storeCheckClean, type BarCheck, type StoreCheck } from './db';
 import { pause, progress, tempDir, until, waitFor } from './util';
 
 export interface CrashesOptions {
@@ -74,14 +74,7 @@ export async function runCrashes(o: CrashesOptions): Promise<CrashesResult> {
   const dir = tempDir('crash');
   const dbPath = join(dir.path, 'collector.db');
   const fake = await startFakeBinance({ symbols, stream, rate: 0, pingIntervalMs: 500, seed: o.seed ?? 11 });
-  const env = {
-    PAIRS: symbols.slice(1).map((y) => `${y}/${symbols[0]}`).join(','),
-    STREAM: stream,
-    BINANCE_WS_URL: fake.wsUrl,
-    BINANCE_REST_URL: fake.restUrl,
-    DB_PATH: dbPath,
-    STALL_TIMEOUT: '2s',
-  };
+  const env = { ...fakeFeedEnv(fake, symbols, dbPath), STALL_TIMEOUT: '2s' };
   const t0 = Date.now();
   const bars: BarCheck = { bars: 0, mismatches: 0, examples: [] };
   const integrityFailures: string[] = [];
@@ -182,11 +175,7 @@ export async function runCrashes(o: CrashesOptions): Promise<CrashesResult> {
       bars.mismatches === 0 &&
       missingAfterRestart === 0 &&
       restartsNotCaughtUp === 0 &&
-      final.ticks.lost === 0 &&
-      final.ticks.duplicated === 0 &&
-      final.ticks.unexpected === 0 &&
-      final.ticks.altered === 0 &&
-      final.bars.mismatches === 0;
+      storeCheckClean(final);
     return result;
   } finally {
     if (c && !c.exit) await c.kill9();

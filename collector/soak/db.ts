@@ -80,6 +80,23 @@ export interface StoreCheck {
   bars: BarCheck;
 }
 
+/** True if the store holds exactly the fake's trades (none lost, repeated, unexpected or altered) and every bar matches the reference. */
+export function storeCheckClean(check: StoreCheck): boolean {
+  const t = check.ticks;
+  return t.lost === 0 && t.duplicated === 0 && t.unexpected === 0 && t.altered === 0 && check.bars.mismatches === 0;
+}
+
+/** The environment that points a collector at `fake`, ingesting pairs of every symbol against the first (the hedge leg) into `dbPath`. */
+export function fakeFeedEnv(fake: FakeBinance, symbols: readonly string[], dbPath: string): Record<string, string> {
+  return {
+    PAIRS: symbols.slice(1).map((y) => `${y}/${symbols[0]}`).join(','),
+    STREAM: fake.stream,
+    BINANCE_WS_URL: fake.wsUrl,
+    BINANCE_REST_URL: fake.restUrl,
+    DB_PATH: dbPath,
+  };
+}
+
 /** Opens the (closed) database, compares ticks with the fake's ground truth and bars with the reference. */
 export async function checkStore(path: string, fake: FakeBinance, symbols: readonly string[]): Promise<StoreCheck> {
   const store = await openSqliteStore({ path });

@@ -19,7 +19,7 @@ import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startFakeBinance, type FakeBinance } from '../test/fake-binance';
 import { CollectorProcess } from './collector-process';
-import { caughtUp, checkStore, storedCounts, type StoreCheck } from './db';
+import { caughtUp, checkStore, fakeFeedEnv, storedCounts, type StoreCheck } from './db';
 import { pause, progress, tempDir, waitFor } from './util';
 
 export type DiskMethod = 'tmpfs' | 'setpriv+prlimit';
@@ -122,13 +122,7 @@ interface Trouble {
 /** Ingests, breaks the disk, checks health says so, mends it, checks nothing was lost. */
 async function runningFailure(mainJs: string, dir: string, t: Trouble, fake: FakeBinance, symbols: string[]): Promise<RunningFailure> {
   const dbPath = join(dir, 'collector.db');
-  const c = await CollectorProcess.start(mainJs, {
-    PAIRS: symbols.slice(1).map((y) => `${y}/${symbols[0]}`).join(','),
-    STREAM: fake.stream,
-    BINANCE_WS_URL: fake.wsUrl,
-    BINANCE_REST_URL: fake.restUrl,
-    DB_PATH: dbPath,
-  }, 20_000);
+  const c = await CollectorProcess.start(mainJs, fakeFeedEnv(fake, symbols, dbPath), 20_000);
   const health = async (): Promise<{ status: number; detail: string }> => {
     const r = await c.get('/api/health').catch((e: Error) => ({ status: 0, body: { database: { detail: e.message } } }));
     const b = r.body as { status?: string; database?: { detail?: string } };

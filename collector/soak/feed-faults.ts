@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startFakeBinance } from '../test/fake-binance';
 import { rng } from '../test/support/rng';
 import { CollectorProcess } from './collector-process';
-import { caughtUp, checkStore, type StoreCheck } from './db';
+import { caughtUp, checkStore, fakeFeedEnv, storeCheckClean, type StoreCheck } from './db';
 import { pause, progress, tempDir, until, waitFor } from './util';
 
 export type FaultKind = 'disconnect' | 'serverShutdown' | 'stall' | 'malformed' | 'idGap' | 'rest429';
@@ -72,11 +72,7 @@ export async function runFeedFaults(o: FeedFaultsOptions): Promise<FeedFaultsRes
   let c: CollectorProcess | null = null;
   try {
     c = await CollectorProcess.start(o.mainJs, {
-      PAIRS: symbols.slice(1).map((y) => `${y}/${symbols[0]}`).join(','),
-      STREAM: stream,
-      BINANCE_WS_URL: fake.wsUrl,
-      BINANCE_REST_URL: fake.restUrl,
-      DB_PATH: dbPath,
+      ...fakeFeedEnv(fake, symbols, dbPath),
       STALL_TIMEOUT: `${stallMs}ms`,
       ...o.env,
     });
@@ -187,11 +183,7 @@ export async function runFeedFaults(o: FeedFaultsOptions): Promise<FeedFaultsRes
       crashes === 0 &&
       exit.code === 0 &&
       injected >= o.faults &&
-      check.ticks.lost === 0 &&
-      check.ticks.duplicated === 0 &&
-      check.ticks.unexpected === 0 &&
-      check.ticks.altered === 0 &&
-      check.bars.mismatches === 0;
+      storeCheckClean(check);
     return result;
   } finally {
     if (c && !c.exit) await c.kill9();
