@@ -61,11 +61,13 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
   if (n < 3) return { error: `series too short: ${n} points, the ADF test needs at least 3` };
   let lo = Infinity;
   let hi = -Infinity;
+  const s = new Float64Array(n); // one typed copy: the kernels below read only this
   for (let i = 0; i < n; i++) {
     const v = series[i]!;
     if (typeof v !== 'number' || !Number.isFinite(v)) return { error: `series[${i}] is not a finite number` };
     if (v < lo) lo = v;
     if (v > hi) hi = v;
+    s[i] = v;
   }
   if (lo === hi) return { error: 'series is constant: the ADF test is undefined' };
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
@@ -80,14 +82,14 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
     maxlag = opts.maxlag;
   }
 
-  const d = diffs(series);
+  const d = diffs(s);
   let usedlag = maxlag;
   let icbest: number | null = null;
   if (autolag !== null) {
     const nobs = n - 1 - maxlag;
     const k = ntrend + 1 + maxlag;
     if (nobs <= k) return { error: `series too short (${n} points) for a lag search up to ${maxlag}` };
-    const fit = nestedLagFits(series, d, nobs, maxlag, regression);
+    const fit = nestedLagFits(s, d, nobs, maxlag, regression);
     if (!fit) return { error: 'singular ADF regression (collinear lags)' };
     const startlag = ntrend + 1;
     let bestlag = 0;
@@ -118,7 +120,7 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
   const nobs = n - 1 - usedlag;
   const k = ntrend + 1 + usedlag;
   if (nobs <= k) return { error: `series too short (${n} points) for an ADF regression with ${usedlag} lags` };
-  const stat = levelTValue(series, d, nobs, usedlag, regression);
+  const stat = levelTValue(s, d, nobs, usedlag, regression);
   if (stat === null) return { error: 'singular ADF regression' };
   if (!Number.isFinite(stat)) return { error: 'ADF statistic is undefined (perfect fit)' };
   return {
@@ -133,7 +135,7 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
 }
 
 /** First differences d[t] = s[t+1] - s[t]. */
-function diffs(s: readonly number[]): Float64Array {
+function diffs(s: Float64Array): Float64Array {
   const d = new Float64Array(s.length - 1);
   for (let t = 0; t + 1 < s.length; t++) d[t] = s[t + 1]! - s[t]!;
   return d;
@@ -144,7 +146,7 @@ function diffs(s: readonly number[]): Float64Array {
  * normal equations with the level as the last column (t = w_last/σ) when accurate, else
  * Householder QR with the level last (t = z_k·sign(R_kk)/σ). Null if singular.
  */
-function levelTValue(s: readonly number[], d: Float64Array, nobs: number, p: number, regression: AdfRegression): number | null {
+function levelTValue(s: Float64Array, d: Float64Array, nobs: number, p: number, regression: AdfRegression): number | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + p;
   const ne = normalEquations(s, d, nobs, p, regression, true);
@@ -165,7 +167,7 @@ function levelTValue(s: readonly number[], d: Float64Array, nobs: number, p: num
  * sum of squares and every SSR >= 1% of y'y); otherwise the backward-stable Householder QR.
  * Null if the regressors are collinear.
  */
-function nestedLagFits(s: readonly number[], d: Float64Array, nobs: number, maxlag: number, regression: AdfRegression): { ssr: Float64Array; absT: Float64Array } | null {
+function nestedLagFits(s: Float64Array, d: Float64Array, nobs: number, maxlag: number, regression: AdfRegression): { ssr: Float64Array; absT: Float64Array } | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + maxlag;
   const ssr = new Float64Array(k + 1);
@@ -190,45 +192,32 @@ function nestedLagFits(s: readonly number[], d: Float64Array, nobs: number, maxl
   return { ssr, absT };
 }
 
+/** Normal equations of one ADF regression: G = XᵀX (m×m, row-major, lower triangle), g = Xᵀy, yy = yᵀy. */
+interface NormalEq {
+  G: Float64Array;
+  g: Float64Array;
+  yy: number;
+  m: number;
+}
+
 /**
  * Cross-products of the regressors of an ADF regression over its last `nobs` rows, in O(n·p)
  * rather than O(n·p²): the lag columns are shifted copies of the differences d, so the raw
  * products C(i,j) = Σ_r d[off+r-i]·d[off+r-j] satisfy C(i,j) = C(i-1,j-1) + d[off-i]·d[off-j]
- * - d[off+nobs-i]·d[off+nobs-j]; only C(i,0) are summed directly. With a constant in the model
+ * - d[off+nobs-i]·d[off+nobs-j]; only C(i,0) are summed directly, in one pass per lag that also
+ * sums the lag and its products with the level (and trend). With a constant in the model
  * everything is centred (the constant partialled out): the level and trend columns explicitly
  * (two-pass), the lag columns by C - nobs·μ_i·μ_j (the differences' means are small against their
  * spread, so this loses nothing). Column order: [trend], level, lag 1..p, or with `levelLast`
- * [trend], lag 1..p, level. Returns G = XᵀX (m×m, row-major), g = Xᵀy, yy = yᵀy.
+ * [trend], lag 1..p, level.
  */
-function normalEquations(s: readonly number[], d: Float64Array, nobs: number, p: number, regression: AdfRegression, levelLast: boolean) {
+function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: number, regression: AdfRegression, levelLast: boolean): NormalEq {
   const n = s.length;
   const off = n - 1 - nobs;
   const centre = regression !== 'n';
-  // lag sums and raw products C(i, 0), i = 0..p (lag 0 is the response)
-  const S = new Float64Array(p + 1);
-  const C = new Float64Array((p + 1) * (p + 1));
-  for (let i = 0; i <= p; i++) {
-    let sum = 0;
-    let prod = 0;
-    for (let r = 0; r < nobs; r++) {
-      const v = d[off + r - i]!;
-      sum += v;
-      prod += v * d[off + r]!;
-    }
-    S[i] = sum;
-    C[i * (p + 1)] = prod;
-  }
-  for (let j = 1; j <= p; j++) {
-    for (let i = j; i <= p; i++) {
-      C[i * (p + 1) + j] = C[(i - 1) * (p + 1) + j - 1]! + d[off - i]! * d[off - j]! - d[off + nobs - i]! * d[off + nobs - j]!;
-    }
-  }
-  const cc = (i: number, j: number): number => {
-    const raw = i >= j ? C[i * (p + 1) + j]! : C[j * (p + 1) + i]!;
-    return centre ? raw - (S[i]! * S[j]!) / nobs : raw;
-  };
-  // level column (centred when there is a constant) and its products with the lags
-  const level = new Float64Array(nobs);
+  const trend = regression === 'ct';
+  const p1 = p + 1;
+  // level mean (two-pass, corrected) when there is a constant
   let lm = 0;
   if (centre) {
     for (let r = 0; r < nobs; r++) lm += s[off + r]!;
@@ -237,56 +226,91 @@ function normalEquations(s: readonly number[], d: Float64Array, nobs: number, p:
     for (let r = 0; r < nobs; r++) corr += s[off + r]! - lm;
     lm += corr / nobs;
   }
-  for (let r = 0; r < nobs; r++) level[r] = s[off + r]! - lm;
-  const LD = new Float64Array(p + 1);
+  const tm = (nobs + 1) / 2;
   let LL = 0;
-  for (let r = 0; r < nobs; r++) LL += level[r]! * level[r]!;
-  for (let i = 0; i <= p; i++) {
-    let v = 0;
-    for (let r = 0; r < nobs; r++) v += level[r]! * d[off + r - i]!;
-    LD[i] = v;
-  }
-  const trend = regression === 'ct';
   let TT = 0;
   let TL = 0;
-  const TD = new Float64Array(p + 1);
+  for (let r = 0; r < nobs; r++) {
+    const l = s[off + r]! - lm;
+    LL += l * l;
+  }
   if (trend) {
-    const tm = (nobs + 1) / 2;
     for (let r = 0; r < nobs; r++) {
       const t = r + 1 - tm;
       TT += t * t;
-      TL += t * level[r]!;
-    }
-    for (let i = 0; i <= p; i++) {
-      let v = 0;
-      for (let r = 0; r < nobs; r++) v += (r + 1 - tm) * d[off + r - i]!;
-      TD[i] = v;
+      TL += t * (s[off + r]! - lm);
     }
   }
-  // assemble in the requested order; kinds: -2 trend, -1 level, i >= 1 lag i
-  const order: number[] = [];
-  if (trend) order.push(-2);
-  if (!levelLast) order.push(-1);
-  for (let i = 1; i <= p; i++) order.push(i);
-  if (levelLast) order.push(-1);
-  const m = order.length;
+  // per lag i = 0..p (lag 0 is the response), one pass: Σ d_i, Σ d_i·d_0, Σ level·d_i [, Σ trend·d_i]
+  const S = new Float64Array(p1);
+  const C = new Float64Array(p1 * p1);
+  const LD = new Float64Array(p1);
+  const TD = trend ? new Float64Array(p1) : LD;
+  for (let i = 0; i <= p; i++) {
+    const base = off - i;
+    let sum = 0;
+    let prod = 0;
+    let lv = 0;
+    if (trend) {
+      let tv = 0;
+      for (let r = 0; r < nobs; r++) {
+        const v = d[base + r]!;
+        sum += v;
+        prod += v * d[off + r]!;
+        lv += (s[off + r]! - lm) * v;
+        tv += (r + 1 - tm) * v;
+      }
+      TD[i] = tv;
+    } else {
+      for (let r = 0; r < nobs; r++) {
+        const v = d[base + r]!;
+        sum += v;
+        prod += v * d[off + r]!;
+        lv += (s[off + r]! - lm) * v;
+      }
+    }
+    S[i] = sum;
+    C[i * p1] = prod;
+    LD[i] = lv;
+  }
+  for (let j = 1; j <= p; j++) {
+    const dj = d[off - j]!;
+    const ej = d[off + nobs - j]!;
+    for (let i = j; i <= p; i++) {
+      C[i * p1 + j] = C[(i - 1) * p1 + j - 1]! + d[off - i]! * dj - d[off + nobs - i]! * ej;
+    }
+  }
+  if (centre) {
+    for (let i = 0; i <= p; i++) {
+      const si = S[i]! / nobs;
+      for (let j = 0; j <= i; j++) C[i * p1 + j] = C[i * p1 + j]! - si * S[j]!;
+    }
+  }
+  // assemble: [trend], level, lag 1..p  or  [trend], lag 1..p, level
+  const m = (trend ? 1 : 0) + 1 + p;
   const G = new Float64Array(m * m);
   const g = new Float64Array(m);
-  const prod = (a: number, b: number): number => {
-    if (a === -2 && b === -2) return TT;
-    if (a === -1 && b === -1) return LL;
-    if ((a === -2 && b === -1) || (a === -1 && b === -2)) return TL;
-    if (a === -2) return TD[b]!;
-    if (b === -2) return TD[a]!;
-    if (a === -1) return LD[b]!;
-    if (b === -1) return LD[a]!;
-    return cc(a, b);
-  };
-  for (let a = 0; a < m; a++) {
-    for (let b = 0; b <= a; b++) G[a * m + b] = prod(order[a]!, order[b]!);
-    g[a] = prod(order[a]!, 0);
+  const lag0 = (trend ? 1 : 0) + (levelLast ? 0 : 1); // column of lag 1
+  const lev = levelLast ? m - 1 : trend ? 1 : 0; // column of the level
+  for (let a = 1; a <= p; a++) {
+    const ca = lag0 + a - 1;
+    for (let b = 1; b <= a; b++) G[ca * m + lag0 + b - 1] = C[a * p1 + b]!;
+    g[ca] = C[a * p1]!;
   }
-  return { G, g, yy: cc(0, 0), m };
+  if (levelLast) {
+    for (let b = 1; b <= p; b++) G[lev * m + lag0 + b - 1] = LD[b]!;
+  } else {
+    for (let a = 1; a <= p; a++) G[(lag0 + a - 1) * m + lev] = LD[a]!;
+  }
+  G[lev * m + lev] = LL;
+  g[lev] = LD[0]!;
+  if (trend) {
+    G[0] = TT;
+    G[lev * m] = TL;
+    for (let a = 1; a <= p; a++) G[(lag0 + a - 1) * m] = TD[a]!;
+    g[0] = TD[0]!;
+  }
+  return { G, g, yy: C[0]!, m };
 }
 
 /**
@@ -327,7 +351,7 @@ export function llf(ssr: number, nobs: number): number {
 }
 
 /** Δs_t for the last `nobs` differences. */
-function response(s: readonly number[], nobs: number): Float64Array {
+function response(s: Float64Array, nobs: number): Float64Array {
   const n = s.length;
   const y = new Float64Array(nobs);
   const off = n - 1 - nobs; // first difference index used
@@ -339,7 +363,7 @@ function response(s: readonly number[], nobs: number): Float64Array {
  * Regressors for rows r = 0..nobs-1 (difference index t = off + r, off = n-1-nobs):
  * const 1, trend r+1, level s_t, lag i = Δs_{t-i} = s_{t-i+1} - s_{t-i}.
  */
-function design(s: readonly number[], nobs: number, lags: number, regression: AdfRegression, levelLast: boolean): Float64Array[] {
+function design(s: Float64Array, nobs: number, lags: number, regression: AdfRegression, levelLast: boolean): Float64Array[] {
   const n = s.length;
   const off = n - 1 - nobs;
   const det: Float64Array[] = [];
