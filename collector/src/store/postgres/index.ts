@@ -21,18 +21,7 @@ import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
-import {
-  collect,
-  pageBars,
-  pageTicks,
-  pendingMigrations,
-  readPaging,
-  symbolSummary,
-  type BarPageOptions,
-  type BarRow,
-  type SymbolRow,
-  type TickRow,
-} from '../rows';
+import { collect, pageBars, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
 import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 

@@ -15,20 +15,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
-import { BatchGrouper } from '../batch';
+import { BatchGrouper, firstOfEachId } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
-import {
-  collect,
-  pageBars,
-  pageTicks,
-  pendingMigrations,
-  readPaging,
-  symbolSummary,
-  type BarPageOptions,
-  type BarRow,
-  type SymbolRow,
-  type TickRow,
-} from '../rows';
+import { collect, pageBars, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
 import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
@@ -221,33 +210,18 @@ class SqliteStore implements Store {
         if (t.id < minId) minId = t.id;
         if (t.id > maxId) maxId = t.id;
       }
-      const fresh: Tick[] = [];
+      let fresh: Tick[];
       if (maxId - minId < 8 * g.length + 1024) {
         const existing = this.st.idsInRange.all(sid, minId, maxId) as number[];
         const have = existing.length > 0 ? new Set(existing) : null;
-        // Ids seen so far in this batch: rising ids cannot repeat, so the set is built only on the first id that does not rise.
-        let maxSeen = -1;
-        let seen: Set<number> | null = null;
-        for (const t of g) {
-          if (have?.has(t.id)) {
-            duplicates++;
-          } else if (t.id > maxSeen) {
-            maxSeen = t.id;
-            fresh.push(t);
-            seen?.add(t.id);
-          } else {
-            seen ??= new Set(fresh.map((f) => f.id));
-            if (seen.has(t.id)) {
-              duplicates++;
-            } else {
-              seen.add(t.id);
-              fresh.push(t);
-            }
-          }
-        }
+        const notStored = have ? g.filter((t) => !have.has(t.id)) : g;
+        const { unique, repeats } = firstOfEachId(notStored);
+        duplicates += g.length - notStored.length + repeats;
+        fresh = unique;
         const n = this.insertMany(sid, fresh);
         if (n !== fresh.length) throw new Error(`store invariant broken: ${fresh.length - n} ticks of ${symbol} were already stored`);
       } else {
+        fresh = [];
         for (const t of g) {
           if (this.st.insertTick.run(sid, t.ts, t.id, t.price, t.qty, t.isBuyerMaker ? 1 : 0).changes === 0) duplicates++;
           else fresh.push(t);
