@@ -1,19 +1,10 @@
 /**
  * Slow, obvious references the store tests compare the fast stores against.
  */
-import { TIMEFRAME_MS, type Tick, type Timeframe } from '../../src/domain';
+import { TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../src/domain';
 
-export interface RefBar {
-  start: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  quoteVolume: number;
-  trades: number;
-  vwap: number | null;
-}
+/** A bar's values as the reference computes them: the domain Bar without its identity and finality. */
+export type RefBar = Omit<Bar, 'symbol' | 'tf' | 'final'>;
 
 /**
  * The bars of one symbol and timeframe, straight from the definition: put every tick in the
