@@ -241,44 +241,48 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
       TL += t * (s[off + r]! - lm);
     }
   }
-  // per lag i = 0..p (lag 0 is the response), one pass: Σ d_i, Σ d_i·d_0, Σ level·d_i [, Σ trend·d_i]
+  // lag 0 (the response) directly: Σ d_0, Σ level·d_0 [, Σ trend·d_0]; then every lag i >= 1 from
+  // lag i-1 by the shift identities below, so the only O(nobs) pass per lag is the product C(i,0)
   const S = new Float64Array(p1);
   const C = new Float64Array(p1 * p1);
   const LD = new Float64Array(p1);
-  const TD = trend ? new Float64Array(p1) : LD;
-  for (let i = 0; i <= p; i++) {
-    const base = off - i;
+  const TD = new Float64Array(trend ? p1 : 0);
+  {
     let sum = 0;
-    let prod = 0;
     let lv = 0;
-    if (trend) {
-      let tv = 0;
-      for (let r = 0; r < nobs; r++) {
-        const v = d[base + r]!;
-        sum += v;
-        prod += v * d[off + r]!;
-        lv += (s[off + r]! - lm) * v;
-        tv += (r + 1 - tm) * v;
-      }
-      TD[i] = tv;
-    } else {
-      for (let r = 0; r < nobs; r++) {
-        const v = d[base + r]!;
-        sum += v;
-        prod += v * d[off + r]!;
-        lv += (s[off + r]! - lm) * v;
-      }
+    let tv = 0;
+    for (let r = 0; r < nobs; r++) {
+      const v = d[off + r]!;
+      sum += v;
+      lv += (s[off + r]! - lm) * v;
     }
-    S[i] = sum;
-    C[i * p1] = prod;
-    LD[i] = lv;
+    if (trend) for (let r = 0; r < nobs; r++) tv += (r + 1 - tm) * d[off + r]!;
+    S[0] = sum;
+    LD[0] = lv;
+    if (trend) TD[0] = tv;
   }
+  for (let i = 0; i <= p; i++) C[i * p1] = dot(d, off - i, off, nobs);
   for (let j = 1; j <= p; j++) {
     const dj = d[off - j]!;
     const ej = d[off + nobs - j]!;
     for (let i = j; i <= p; i++) {
       C[i * p1 + j] = C[(i - 1) * p1 + j - 1]! + d[off - i]! * dj - d[off + nobs - i]! * ej;
     }
+  }
+  // lag i is lag i-1 shifted by one row: Σ d_i = Σ d_{i-1} + d[off-i] - d[off+nobs-i]; the level
+  // L[r] = s[off+r] - lm satisfies L[r] = L[r-1] + d[off+r-1], so Σ L·d_i = Σ L·d_{i-1}
+  // + L[-1]·d[off-i] - L[nobs-1]·d[off+nobs-i] + C(i,1) (raw); the trend T[r] = T[r-1] + 1 likewise
+  // with Σ d_i in place of C(i,1)
+  const lFirst = s[off - 1]! - lm; // L[-1]; off >= p >= 1 whenever there is a lag
+  const lLast = s[off + nobs - 1]! - lm; // L[nobs-1]
+  const tFirst = -tm; // T[-1]
+  const tLast = nobs - tm; // T[nobs-1]
+  for (let i = 1; i <= p; i++) {
+    const a = d[off - i]!;
+    const b = d[off + nobs - i]!;
+    S[i] = S[i - 1]! + a - b;
+    LD[i] = LD[i - 1]! + lFirst * a - lLast * b + C[i * p1 + 1]!;
+    if (trend) TD[i] = TD[i - 1]! + tFirst * a - tLast * b + S[i]!;
   }
   if (centre) {
     for (let i = 0; i <= p; i++) {
@@ -311,6 +315,26 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
     g[0] = TD[0]!;
   }
   return { G, g, yy: C[0]!, m };
+}
+
+/**
+ * Σ_{r<len} a[i0+r]·a[j0+r] with four interleaved partial sums (which lets the CPU overlap the
+ * additions; the pairwise combination is, if anything, slightly more accurate than one running sum).
+ */
+function dot(a: Float64Array, i0: number, j0: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let r = 0;
+  for (; r + 3 < len; r += 4) {
+    s0 += a[i0 + r]! * a[j0 + r]!;
+    s1 += a[i0 + r + 1]! * a[j0 + r + 1]!;
+    s2 += a[i0 + r + 2]! * a[j0 + r + 2]!;
+    s3 += a[i0 + r + 3]! * a[j0 + r + 3]!;
+  }
+  for (; r < len; r++) s0 += a[i0 + r]! * a[j0 + r]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 /**
