@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTicks, referenceBars } from './reference';
 import { rng } from '../support/rng';
+import { until } from '../ingest/until';
 
 let server: TestPostgres | null = null;
 let dbCount = 0;
@@ -47,14 +48,6 @@ async function freshDatabase(): Promise<string> {
     await admin.end();
   }
   return server!.url.replace(/\/postgres$/, `/${name}`);
-}
-
-/** Resolves once `cond` holds (checked every 20 ms); fails after 20 s. */
-async function until(cond: () => boolean): Promise<void> {
-  for (let waited = 0; !cond(); waited += 20) {
-    if (waited > 20_000) throw new Error('condition not met within 20 s');
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** `test`, or a skipped test when there is no server (the reason is printed once above). */
@@ -200,7 +193,7 @@ describe('PostgreSQL store specifics', () => {
       expect(await writer.write(sent.slice(0, 200))).toMatchObject({ inserted: 200 });
       server!.pause();
       const during = writer.write(sent.slice(200, 400));
-      await until(() => lines.some((l) => l.includes('tick batch write failed; retrying')));
+      await until(() => lines.some((l) => l.includes('tick batch write failed; retrying')), 'the writer to log a failed batch');
       server!.resume();
       expect(await during).toMatchObject({ inserted: 200, duplicates: 0 });
       expect(await writer.write(sent.slice(300, 600))).toMatchObject({ inserted: 200, duplicates: 100 });
