@@ -64,6 +64,19 @@ export class BatchGrouper {
   }
 }
 
+/** The time range and the highest id of a non-empty run of one symbol's stored ticks: what a batch adds to the symbol's counters. */
+export function tickSpan(ticks: readonly Tick[]): { minTs: number; maxTs: number; maxId: number } {
+  let minTs = Infinity;
+  let maxTs = -Infinity;
+  let maxId = -Infinity;
+  for (const t of ticks) {
+    if (t.ts < minTs) minTs = t.ts;
+    if (t.ts > maxTs) maxTs = t.ts;
+    if (t.id > maxId) maxId = t.id;
+  }
+  return { minTs, maxTs, maxId };
+}
+
 /**
  * The ticks of one symbol's group with repeated ids removed (the first copy is kept), and how
  * many were removed. Rising ids cannot repeat, so a set is built only on the first id that

@@ -19,7 +19,7 @@
 import pg from 'pg';
 import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
-import { BatchGrouper, firstOfEachId } from '../batch';
+import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import { collect, pageBars, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
 import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
@@ -273,20 +273,11 @@ class PostgresStore implements Store {
       for (const [sid, g] of bySid) {
         const ids = newIds.get(sid);
         if (!ids) continue;
-        let minTs = Infinity;
-        let maxTs = -Infinity;
-        let maxId = -Infinity;
-        let n = 0;
-        for (const t of g) {
-          if (!ids.has(t.id)) continue;
-          stored.push(t);
-          n++;
-          if (t.ts < minTs) minTs = t.ts;
-          if (t.ts > maxTs) maxTs = t.ts;
-          if (t.id > maxId) maxId = t.id;
-        }
+        const fresh = g.filter((t) => ids.has(t.id));
+        for (const t of fresh) stored.push(t);
+        const { minTs, maxTs, maxId } = tickSpan(fresh);
         stats[0]!.push(sid);
-        stats[1]!.push(n);
+        stats[1]!.push(fresh.length);
         stats[2]!.push(minTs);
         stats[3]!.push(maxTs);
         stats[4]!.push(maxId);

@@ -15,7 +15,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
-import { BatchGrouper, firstOfEachId } from '../batch';
+import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import { collect, pageBars, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
 import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
@@ -228,15 +228,8 @@ class SqliteStore implements Store {
         }
       }
       if (fresh.length === 0) continue;
-      let minTs = Infinity;
-      let maxTs = -Infinity;
-      let maxFresh = -Infinity;
-      for (const t of fresh) {
-        if (t.ts < minTs) minTs = t.ts;
-        if (t.ts > maxTs) maxTs = t.ts;
-        if (t.id > maxFresh) maxFresh = t.id;
-        stored.push(t);
-      }
+      for (const t of fresh) stored.push(t);
+      const { minTs, maxTs, maxId: maxFresh } = tickSpan(fresh);
       this.st.bumpSymbol.run(fresh.length, minTs, minTs, maxTs, maxTs, maxFresh, maxFresh, sid);
     }
     this.upsertBars(accumulateBars(stored));
