@@ -19,6 +19,28 @@ export interface StoreHarness {
   dispose(): Promise<void>;
 }
 
+/**
+ * The harness of an engine whose stores live at a location (a file path, a database URL):
+ * `open` opens a store at a fresh location, `reopen` opens the closed store's location again.
+ */
+export function harnessAt<L>(
+  fresh: () => L | Promise<L>,
+  openAt: (where: L, opts?: CommonStoreOptions) => Promise<Store>,
+  dispose: () => Promise<void> = async () => {},
+): StoreHarness {
+  const where = new Map<Store, L>();
+  const openRemembered = async (at: L, opts?: CommonStoreOptions): Promise<Store> => {
+    const s = await openAt(at, opts);
+    where.set(s, at);
+    return s;
+  };
+  return {
+    open: async (opts) => openRemembered(await fresh(), opts),
+    reopen: (closed, opts) => openRemembered(where.get(closed)!, opts),
+    dispose,
+  };
+}
+
 /** 2026-01-05T10:00:00Z, on a 5-minute boundary. */
 const T0 = Date.UTC(2026, 0, 5, 10, 0, 0);
 /** A clock far after the test data, so every bar is final unless a test says otherwise. */

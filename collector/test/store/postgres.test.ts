@@ -8,7 +8,7 @@ import { log } from '../../src/log';
 import { openPostgresStore } from '../../src/store/postgres';
 import { TickWriter } from '../../src/store/tickWriter';
 import type { Store } from '../../src/store/store';
-import { describeStoreContract, expectBarsMatch } from './contract';
+import { describeStoreContract, expectBarsMatch, harnessAt } from './contract';
 import { startPostgres, type TestPostgres } from './pgCluster';
 import { alignBars, analyzeSeries } from '../../src/analytics';
 import { openSqliteStore } from '../../src/store/sqlite';
@@ -57,25 +57,18 @@ const pgTest = (name: string, fn: () => Promise<void>, timeout?: number) =>
     await fn();
   }, timeout);
 
-describeStoreContract('postgres', async () => {
-  const urls = new Map<Store, string>();
-  return {
-    async open(opts) {
-      if (!server) throw new Error('no PostgreSQL server (see the SKIPPED message above)');
-      const url = await freshDatabase();
-      const s = await openPostgresStore({ url, ...opts });
-      urls.set(s, url);
-      return s;
-    },
-    async reopen(closed, opts) {
-      const url = urls.get(closed)!;
-      const s = await openPostgresStore({ url, ...opts });
-      urls.set(s, url);
-      return s;
-    },
-    async dispose() {},
-  };
-}, () => server !== null);
+describeStoreContract(
+  'postgres',
+  async () =>
+    harnessAt(
+      () => {
+        if (!server) throw new Error('no PostgreSQL server (see the SKIPPED message above)');
+        return freshDatabase();
+      },
+      (url, opts) => openPostgresStore({ url, ...opts }),
+    ),
+  () => server !== null,
+);
 
 describe('PostgreSQL store specifics', () => {
   pgTest('several collectors start at once on an empty database: the schema is migrated exactly once', async () => {

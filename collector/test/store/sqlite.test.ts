@@ -4,31 +4,17 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { openSqliteStore } from '../../src/store/sqlite';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations';
-import type { Store } from '../../src/store/store';
-import { describeStoreContract } from './contract';
+import { describeStoreContract, harnessAt } from './contract';
 
 /** Real SQLite files in a temporary directory, one per test. */
 describeStoreContract('sqlite', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-contract-'));
-  const paths = new Map<Store, string>();
   let n = 0;
-  return {
-    async open(opts) {
-      const path = join(dir, `db-${++n}`, 'collector.db');
-      const s = await openSqliteStore({ path, ...opts });
-      paths.set(s, path);
-      return s;
-    },
-    async reopen(closed, opts) {
-      const path = paths.get(closed)!;
-      const s = await openSqliteStore({ path, ...opts });
-      paths.set(s, path);
-      return s;
-    },
-    async dispose() {
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return harnessAt(
+    () => join(dir, `db-${++n}`, 'collector.db'),
+    (path, opts) => openSqliteStore({ path, ...opts }),
+    async () => rmSync(dir, { recursive: true, force: true }),
+  );
 });
 
 describe('SQLite store specifics', () => {
