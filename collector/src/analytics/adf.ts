@@ -61,13 +61,16 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
   if (n < 3) return { error: `series too short: ${n} points, the ADF test needs at least 3` };
   let lo = Infinity;
   let hi = -Infinity;
-  const s = new Float64Array(n); // one typed copy: the kernels below read only this
+  // one typed copy of the series and its differences d[t] = s[t+1] - s[t]: the kernels read only these
+  const s = scratchExact(0, n);
+  const d = scratchExact(1, n - 1);
   for (let i = 0; i < n; i++) {
     const v = series[i]!;
     if (typeof v !== 'number' || !Number.isFinite(v)) return { error: `series[${i}] is not a finite number` };
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     s[i] = v;
+    if (i > 0) d[i - 1] = v - s[i - 1]!;
   }
   if (lo === hi) return { error: 'series is constant: the ADF test is undefined' };
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
@@ -82,7 +85,6 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
     maxlag = opts.maxlag;
   }
 
-  const d = diffs(s);
   let usedlag = maxlag;
   let icbest: number | null = null;
   if (autolag !== null) {
@@ -134,11 +136,26 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
   };
 }
 
-/** First differences d[t] = s[t+1] - s[t]. */
-function diffs(s: Float64Array): Float64Array {
-  const d = new Float64Array(s.length - 1);
-  for (let t = 0; t + 1 < s.length; t++) d[t] = s[t + 1]! - s[t]!;
-  return d;
+/**
+ * Scratch arrays reused from call to call, so that a call allocates (almost) nothing: typed arrays
+ * over 64 bytes each get an off-heap buffer, and allocating a dozen of them cost a quarter of a
+ * call. Safe because adfuller runs to completion without re-entering itself and no scratch array
+ * escapes it (results are copied out as numbers). Every element a call reads, it has written.
+ */
+const scratch: Float64Array[] = [];
+
+/** Scratch array `slot` of length exactly `len` (for arrays whose `.length` is used). */
+function scratchExact(slot: number, len: number): Float64Array {
+  let a = scratch[slot];
+  if (a === undefined || a.length !== len) scratch[slot] = a = new Float64Array(len);
+  return a;
+}
+
+/** Scratch array `slot` of length at least `len` (for arrays indexed by explicit sizes only). */
+function scratchMin(slot: number, len: number): Float64Array {
+  let a = scratch[slot];
+  if (a === undefined || a.length < len) scratch[slot] = a = new Float64Array(Math.max(len, 2 * (a?.length ?? 0)));
+  return a;
 }
 
 /**
@@ -170,8 +187,8 @@ function levelTValue(s: Float64Array, d: Float64Array, nobs: number, p: number, 
 function nestedLagFits(s: Float64Array, d: Float64Array, nobs: number, maxlag: number, regression: AdfRegression): { ssr: Float64Array; absT: Float64Array } | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + maxlag;
-  const ssr = new Float64Array(k + 1);
-  const absT = new Float64Array(k + 1);
+  const ssr = scratchMin(2, k + 1);
+  const absT = scratchMin(3, k + 1);
   const fast = choleskyNested(normalEquations(s, d, nobs, maxlag, regression, false));
   if (fast) {
     const hasConst = ntrend > 0 ? 1 : 0;
@@ -243,10 +260,10 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
   }
   // lag 0 (the response) directly: Σ d_0, Σ level·d_0 [, Σ trend·d_0]; then every lag i >= 1 from
   // lag i-1 by the shift identities below, so the only O(nobs) pass per lag is the product C(i,0)
-  const S = new Float64Array(p1);
-  const C = new Float64Array(p1 * p1);
-  const LD = new Float64Array(p1);
-  const TD = new Float64Array(trend ? p1 : 0);
+  const S = scratchMin(4, p1);
+  const C = scratchMin(5, p1 * p1);
+  const LD = scratchMin(6, p1);
+  const TD = scratchMin(7, p1);
   {
     let sum = 0;
     let lv = 0;
@@ -292,8 +309,8 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
   }
   // assemble: [trend], level, lag 1..p  or  [trend], lag 1..p, level
   const m = (trend ? 1 : 0) + 1 + p;
-  const G = new Float64Array(m * m);
-  const g = new Float64Array(m);
+  const G = scratchMin(8, m * m);
+  const g = scratchMin(9, m);
   const lag0 = (trend ? 1 : 0) + (levelLast ? 0 : 1); // column of lag 1
   const lev = levelLast ? m - 1 : trend ? 1 : 0; // column of the level
   for (let a = 1; a <= p; a++) {
@@ -344,7 +361,7 @@ function dot(a: Float64Array, i0: number, j0: number, len: number): number {
  */
 function choleskyNested(ne: { G: Float64Array; g: Float64Array; yy: number; m: number }): { ssr: Float64Array; w: Float64Array } | null {
   const { G, g, yy, m } = ne;
-  const w = new Float64Array(m);
+  const w = scratchMin(10, m);
   for (let i = 0; i < m; i++) {
     for (let j = 0; j <= i; j++) {
       let v = G[i * m + j]!;
@@ -358,7 +375,7 @@ function choleskyNested(ne: { G: Float64Array; g: Float64Array; yy: number; m: n
     for (let q = 0; q < i; q++) v -= G[i * m + q]! * w[q]!;
     w[i] = v / G[i * m + i]!;
   }
-  const ssr = new Float64Array(m + 1);
+  const ssr = scratchMin(11, m + 1);
   let acc = yy;
   ssr[0] = yy;
   for (let i = 0; i < m; i++) {
