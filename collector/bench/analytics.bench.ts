@@ -1,7 +1,7 @@
 /**
  * Analytics speed, three implementations side by side in the same run:
- *   ours     - the O(1) streaming PairEngine / analyzeSeries, and adfuller (one Householder QR
- *              for all nested lag models);
+ *   ours     - the O(1) streaming PairEngine / analyzeSeries, and adfuller (every nested lag
+ *              model from one set of normal equations and one Cholesky factorisation);
  *   naive TS - the obvious implementation: every window recomputed from scratch (centred
  *              two-pass OLS of the window, then mean/std of the window's spreads), and an ADF
  *              that fits each lag's regression separately;
@@ -13,6 +13,10 @@
  * pass with w = 500, both into typed columns (`analyzeColumns`, NaN for undefined as pandas'
  * float columns: the like-for-like comparison) and into AnalyticsPoint objects (`analyzeSeries`,
  * where most of the time is the garbage collector's, 6 heap numbers per point). Everything is reported as ratios against the baselines measured here.
+ * ADF is timed the same way on both sides, steady state: after a warm-up, the median over batches
+ * of the per-call time of a batch of calls (ours 1,000 or 250 calls a batch, statsmodels 20 or 5).
+ * The python child runs without OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (this machine sets them for
+ * old OpenBLAS builds; they pin current numpy to a slower kernel): its OpenBLAS core is printed.
  * Data: a cointegrated BTC/ETH-like pair (random walk around 87,000 on a 0.01 tick, ETH ≈
  * 0.035·BTC + 40 + AR(1) noise), generated deterministically.
  */
@@ -42,6 +46,24 @@ function pair(n: number, seed: number): { x: number[]; y: number[] } {
 }
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+/**
+ * Steady-state time of one call of f, in ms: `warm` calls first (so the JIT has optimised it),
+ * then the median over `batches` batches of `calls` calls each of the batch time / calls.
+ */
+function perCall(f: () => unknown, calls: number, batches: number, warm: number): number {
+  let sink = 0;
+  for (let i = 0; i < warm; i++) if (f() !== undefined) sink++;
+  const t: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const s = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) if (f() !== undefined) sink++;
+    t.push(Number(process.hrtime.bigint() - s) / 1e6 / calls);
+  }
+  if (sink < 0) console.log(sink);
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)]!;
+}
 
 /** Median wall time of `reps` runs of f, in ms (after one warm-up run; each from a collected heap). */
 function time(f: () => unknown, reps: number): number {
@@ -171,6 +193,14 @@ from statsmodels.regression.rolling import RollingOLS
 from statsmodels.tools import add_constant
 warnings.simplefilter("ignore")
 d = json.load(open(sys.argv[1]))
+def per_call(f, calls, batches, warm):
+    for _ in range(warm): f()
+    t = []
+    for _ in range(batches):
+        s = time.perf_counter()
+        for _ in range(calls): f()
+        t.append((time.perf_counter() - s) * 1000 / calls)
+    t.sort(); return t[len(t) // 2]
 def med(f, reps):
     f(); t = []
     for _ in range(reps):
@@ -178,7 +208,9 @@ def med(f, reps):
     t.sort(); return t[len(t) // 2]
 out = {}
 for key in ("adf500", "adf2000"):
-    s = np.asarray(d[key]); out[key] = med(lambda: adfuller(s, regression="c", autolag="AIC"), 15 if key == "adf500" else 7)
+    s = np.asarray(d[key])
+    calls = 20 if key == "adf500" else 5
+    out[key] = per_call(lambda: adfuller(s, regression="c", autolag="AIC"), calls, 15, 2 * calls)
     out[key + "_stat"] = float(adfuller(s, regression="c", autolag="AIC")[0])
 x = pd.Series(d["x"]); y = pd.Series(d["y"]); w = d["w"]
 def rolling():
@@ -187,6 +219,12 @@ def rolling():
     return (spread - spread.rolling(w).mean()) / spread.rolling(w).std()
 out["pass100k"] = med(rolling, 3)
 z = rolling(); out["z_last"] = float(z.iloc[-1])
+try:  # which OpenBLAS kernel numpy runs (no threadpoolctl here)
+    import ctypes
+    lib = ctypes.CDLL("libopenblas.so.0"); lib.openblas_get_corename.restype = ctypes.c_char_p
+    out["blas"] = "OpenBLAS " + lib.openblas_get_corename().decode()
+except Exception:
+    out["blas"] = "unknown"
 print(json.dumps(out))
 `;
 
@@ -231,10 +269,10 @@ function main(): void {
   // ADF(c, AIC)
   const s500 = analyzeSeries({ ts: ts.slice(0, 1500), x: big.x.slice(0, 1500), y: big.y.slice(0, 1500), window: 100 }).slice(-500).map((p) => p.spread!);
   const s2000 = analyzeSeries({ ts: ts.slice(0, 3000), x: big.x.slice(0, 3000), y: big.y.slice(0, 3000), window: 100 }).slice(-2000).map((p) => p.spread!);
-  const adf500 = time(() => adfuller(s500), 201);
-  const adf2000 = time(() => adfuller(s2000), 51);
-  const nAdf500 = time(() => naiveAdf(s500), 51);
-  const nAdf2000 = time(() => naiveAdf(s2000), 21);
+  const adf500 = perCall(() => adfuller(s500), 1000, 15, 5000);
+  const adf2000 = perCall(() => adfuller(s2000), 250, 15, 1000);
+  const nAdf500 = perCall(() => naiveAdf(s500), 20, 11, 40);
+  const nAdf2000 = perCall(() => naiveAdf(s2000), 5, 11, 10);
   const ours500 = adfuller(s500);
   if ('error' in ours500 || Math.abs(naiveAdf(s500) - ours500.stat) > 1e-8) throw new Error('naive ADF disagrees with ours');
 
@@ -254,10 +292,16 @@ function main(): void {
       const script = join(dir, 'bench.py');
       writeFileSync(data, JSON.stringify({ adf500: s500, adf2000: s2000, x: big.x, y: big.y, w: W }));
       writeFileSync(script, PY_SCRIPT);
-      const r = spawnSync(PY, [script, data], { encoding: 'utf8', maxBuffer: 1 << 24 });
+      // unset together, for this child only (see the header)
+      const env = { ...process.env };
+      delete env.OPENBLAS_CORETYPE;
+      delete env.OPENBLAS_L2_SIZE;
+      const r = spawnSync(PY, [script, data], { encoding: 'utf8', maxBuffer: 1 << 24, env });
       if (r.status === 0) {
-        py = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number>;
-        console.log(`statsmodels/pandas ${ver}`);
+        const res = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
+        console.log(`statsmodels/pandas ${ver}, numpy on ${String(res.blas)}`);
+        delete res.blas;
+        py = res as Record<string, number>;
         // same numbers, or the comparison means nothing
         const ourZ = ourPts[ourPts.length - 1]!.zscore!;
         console.log(`check: ADF stat n=500 ours ${(ours500 as { stat: number }).stat.toFixed(9)} vs statsmodels ${py.adf500_stat!.toFixed(9)}; last z ours ${ourZ.toFixed(9)} vs pandas ${py.z_last!.toFixed(9)}`);
