@@ -41,7 +41,8 @@ export const docs: RouteDoc[] = [
   ...stats.docs,
 ];
 
-interface SeriesArgs {
+/** The parameters of a series query (/api/analytics, /api/signals, /export?pair=). */
+export interface SeriesArgs {
   pair: Pair;
   tf: Timeframe;
   window: number;

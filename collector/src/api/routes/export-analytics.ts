@@ -1,20 +1,10 @@
 /** The analytics branch of GET /export (pair + tf + window): one CSV row per aligned point. */
 import type { Response } from 'express';
-import type { Pair, Timeframe } from '../../domain';
 import type { Ctx } from '../deps';
 import { iso, streamCsv } from '../export/csv';
-import { runSeries } from './analytics';
+import { runSeries, type SeriesArgs } from './analytics';
 
-export interface AnalyticsExport {
-  pair: Pair;
-  tf: Timeframe;
-  window: number;
-  from: number | undefined;
-  to: number | undefined;
-  entryZ: number | undefined;
-  exitZ: number | undefined;
-  ddof: '0' | '1' | undefined;
-}
+export type AnalyticsExport = SeriesArgs;
 
 export const ANALYTICS_CSV_HEADER = ['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation'];
 
