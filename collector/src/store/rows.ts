@@ -14,7 +14,7 @@
  */
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 import { DEFAULT_FINAL_GRACE_MS, isFinal, toBar, type PartialBar } from './bars';
-import type { BarQuery, CommonStoreOptions, SymbolSummary, TickQuery } from './store';
+import type { BarCloses, BarQuery, CommonStoreOptions, SymbolSummary, TickQuery } from './store';
 
 /** Bounds of an open-ended time range (ms; ±8.64e15 is the range of a JS Date). */
 export const MIN_TS = -8.64e15;
@@ -162,6 +162,49 @@ export async function* pageBars(
     left -= rows.length;
     if (left <= 0 || rows.length < opts.chunk || opts.isClosed()) return;
     from = rows[rows.length - 1]!.start + 1;
+  }
+}
+
+/**
+ * The same bars as `pageBars`, as columns: each page is rows of [start, close] (array rows, no
+ * object per row), finality judged per page exactly as `pageBars` does.
+ */
+export async function pageCloses(
+  query: BarQuery,
+  opts: BarPageOptions,
+  page: (from: number, to: number, limit: number) => Rows<readonly [number, number]>,
+  lastTickTs: () => number | null | Promise<number | null>,
+): Promise<BarCloses> {
+  const tfMs = TIMEFRAME_MS[query.tf];
+  let out: BarCloses = { n: 0, start: new Float64Array(256), close: new Float64Array(256), final: new Uint8Array(256) };
+  let from = query.from ?? MIN_TS;
+  const to = query.to ?? MAX_TS;
+  let left = Math.max(0, query.limit ?? Infinity);
+  for (;;) {
+    const rows = await page(from, to, Math.min(left, opts.chunk));
+    if (rows.length === 0) return out;
+    const lastTs = await lastTickTs();
+    const now = opts.now();
+    if (out.n + rows.length > out.start.length) {
+      const cap = Math.max(2 * out.start.length, out.n + rows.length);
+      const g: BarCloses = { n: out.n, start: new Float64Array(cap), close: new Float64Array(cap), final: new Uint8Array(cap) };
+      g.start.set(out.start.subarray(0, out.n));
+      g.close.set(out.close.subarray(0, out.n));
+      g.final.set(out.final.subarray(0, out.n));
+      out = g;
+    }
+    for (const r of rows) {
+      const start = r[0];
+      out.start[out.n] = start;
+      out.close[out.n] = r[1];
+      // isFinal (bars.ts) inlined: the bar's end is reached by the symbol's stream or the clock.
+      const end = start + tfMs;
+      out.final[out.n] = (lastTs !== null && lastTs >= end) || now >= end + opts.graceMs ? 1 : 0;
+      out.n++;
+    }
+    left -= rows.length;
+    if (left <= 0 || rows.length < opts.chunk || opts.isClosed()) return out;
+    from = rows[rows.length - 1]![0] + 1;
   }
 }
 

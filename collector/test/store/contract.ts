@@ -382,6 +382,45 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(await collect(s.iterateBars({ symbol: 'BTCUSDT', tf: '1s', limit: 9 }))).toEqual(bars.slice(0, 9));
     });
 
+    test('barCloses gives the start, close and final of exactly the bars bars() gives, across chunks', async () => {
+      // Expected values: bars() of the same store and query (itself checked against the tick
+      // references above). The clock sits inside the data, so both final and in-progress bars occur.
+      const sent = makeTicks(rng(8), 'BTCUSDT', 300, T0, 1);
+      const mid = sent[150]!.ts;
+      let now = mid;
+      const s = await open({ chunkSize: 7, now: () => now, finalGraceMs: 2_000 });
+      await s.insertTicks(sent.filter((t) => t.ts <= mid));
+      await s.insertTicks([tick('ETHUSDT', 1, T0 + 10, 5)]);
+      if (!s.barCloses) throw new Error(`${name} has no barCloses`);
+      const last = mid;
+      const queries = TIMEFRAMES.flatMap((tf) => [
+        { symbol: 'BTCUSDT', tf },
+        { symbol: 'BTCUSDT', tf, from: T0 + 5_000, to: last - 3_000 },
+        { symbol: 'BTCUSDT', tf, from: T0 + 2_500, limit: 9 },
+        { symbol: 'BTCUSDT', tf, from: last + 1, to: last + 1 },
+        { symbol: 'XRPUSDT', tf },
+      ]);
+      let finals = 0;
+      let inProgress = 0;
+      // Clocks: at the newest tick; past the last 1s bar's end but within its grace; past everything.
+      for (const clock of [mid, mid + 1_500, mid + 400_000]) {
+        now = clock;
+        for (const q of queries) {
+          const bars = await s.bars(q);
+          const got = await s.barCloses(q);
+          const cols = Array.from({ length: got.n }, (_, i) => [got.start[i], got.close[i], got.final[i] === 1]);
+          expect({ clock, q, cols }).toEqual({ clock, q, cols: bars.map((b) => [b.start, b.close, b.final]) });
+          for (const b of bars) b.final ? finals++ : inProgress++;
+        }
+      }
+      expect(finals).toBeGreaterThan(20);
+      expect(inProgress).toBeGreaterThan(0);
+      // Written after a read: the next read sees it (nothing cached in the store).
+      await s.insertTicks([tick('BTCUSDT', 10_000, last + 1, 77)]);
+      const after = await s.barCloses({ symbol: 'BTCUSDT', tf: '1s', from: last - 999 });
+      expect(after.close[after.n - 1]).toBe(77);
+    });
+
     test('rebuildBars recomputes bars from the stored ticks', async () => {
       const s = await open();
       const sent = makeTicks(rng(4), 'ETHUSDT', 600, T0 + 100, 1);

@@ -16,7 +16,7 @@
  */
 import type { Bar, Timeframe } from '../../domain';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
-import type { Store } from '../../store/store';
+import type { BarQuery, Store } from '../../store/store';
 import { KeyedLock } from './keyed-lock';
 
 export interface CloseColumns {
@@ -102,7 +102,7 @@ export class CloseCache {
       if (cur && from < cur.lo && (this.opts.now() - from) / TIMEFRAME_MS[tf] <= this.opts.maxBars) {
         // Extend backwards: read only the older part and put it in front.
         const gen = cur.gen;
-        const older = await readCols(this.store.iterateBars({ symbol, tf, from, to: cur.lo }));
+        const older = await readCloses(this.store, { symbol, tf, from, to: cur.lo });
         if (cur.gen !== gen || this.entries.get(key) !== cur) continue;
         if (older.final.subarray(0, older.n).every((f) => f === 1)) {
           prepend(cur, older);
@@ -111,14 +111,14 @@ export class CloseCache {
         }
       }
       if (!cur || from < cur.lo) {
-        if ((this.opts.now() - from) / TIMEFRAME_MS[tf] > this.opts.maxBars) return readThrough(await readCols(this.store.iterateBars({ symbol, tf, from, to })), from);
-        fresh = await readCols(this.store.iterateBars({ symbol, tf, from }));
+        if ((this.opts.now() - from) / TIMEFRAME_MS[tf] > this.opts.maxBars) return readThrough(await readCloses(this.store, { symbol, tf, from, to }), from);
+        fresh = await readCloses(this.store, { symbol, tf, from });
         e = { gen: 0, lo: from, hi: from, n: 0, start: new Float64Array(1024), close: new Float64Array(1024) };
         this.entries.set(key, e);
         break;
       }
       const gen = cur.gen;
-      fresh = await readCols(this.store.iterateBars({ symbol, tf, from: cur.hi }));
+      fresh = await readCloses(this.store, { symbol, tf, from: cur.hi });
       if (cur.gen !== gen || this.entries.get(key) !== cur) continue; // invalidated meanwhile: read again
       e = cur;
       break;
@@ -199,6 +199,14 @@ export interface Cols {
   start: Float64Array;
   close: Float64Array;
   final: Uint8Array;
+}
+
+/**
+ * The bars of `q` as columns: the store's `barCloses` when it has one (array rows, no Bar object
+ * per row: the cold read of a day of 1s bars was mostly building those objects), else its bars.
+ */
+export function readCloses(store: Store, q: BarQuery): Promise<Cols> {
+  return store.barCloses ? store.barCloses(q) : readCols(store.iterateBars(q));
 }
 
 /** Reads a bar stream into columns, growing them as needed. */

@@ -20,7 +20,7 @@ const GRID = 4096;
 import type { Ctx } from '../deps';
 import { HttpError, badParam } from '../http/errors';
 import type { AlignedSlice } from './aligned';
-import { readCols, type Cols } from './closes';
+import { readCloses, type Cols } from './closes';
 import type { RunRule } from './results';
 
 export interface SeriesQuery {
@@ -50,7 +50,7 @@ export interface SeriesResult {
 async function aligned(ctx: Ctx, pair: Pair, tf: Timeframe, from: number, to: number): Promise<AlignedSlice> {
   if (ctx.aligned) return ctx.aligned.get(pair, tf, from, to);
   // Columns, then light {start, close} objects: a long range never holds full Bar objects.
-  const [yc, xc] = await Promise.all([readCols(ctx.store.iterateBars({ symbol: pair.y, tf, from, to })), readCols(ctx.store.iterateBars({ symbol: pair.x, tf, from, to }))]);
+  const [yc, xc] = await Promise.all([readCloses(ctx.store, { symbol: pair.y, tf, from, to }), readCloses(ctx.store, { symbol: pair.x, tf, from, to })]);
   const light = (c: Cols) => Array.from({ length: c.n }, (_, i) => ({ start: c.start[i]!, close: c.close[i]! }));
   const al = alignBars(light(yc), light(xc));
   const last = al.ts[al.ts.length - 1];

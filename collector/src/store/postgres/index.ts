@@ -21,8 +21,8 @@ import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
-import { collect, pageBars, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
-import type { BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import { collect, pageBars, pageCloses, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
+import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
 export interface PostgresStoreOptions extends CommonStoreOptions {
@@ -101,6 +101,8 @@ const SQL = {
 type Name = keyof typeof SQL;
 
 type Queryable = pg.Pool | pg.PoolClient;
+
+const CLOSES_RANGE_SQL = 'SELECT start, close FROM bars WHERE sid = $1 AND tf = $2 AND start >= $3 AND start < $4 ORDER BY start LIMIT $5';
 
 function q<R extends pg.QueryResultRow>(db: Queryable, name: Name, values: unknown[]): Promise<pg.QueryResult<R>> {
   return db.query<R>({ name, text: SQL[name], values });
@@ -349,6 +351,21 @@ class PostgresStore implements Store {
       query,
       this.paging,
       async (from, to, limit) => (await q<BarRow>(this.pool, 'barsRange', [sid, tfMs, from, to, limit])).rows,
+      async () => (await q<SymbolRow>(this.pool, 'symbolRow', [query.symbol])).rows[0]?.last_ts ?? null,
+    );
+  }
+
+  async barCloses(query: BarQuery): Promise<BarCloses> {
+    this.open();
+    const sid = await this.knownSid(query.symbol);
+    if (sid === undefined) return { n: 0, start: new Float64Array(0), close: new Float64Array(0), final: new Uint8Array(0) };
+    const tfMs = TIMEFRAME_MS[query.tf];
+    return pageCloses(
+      query,
+      this.paging,
+      // rowMode 'array': rows as [start, close] instead of an object per row.
+      async (from, to, limit) =>
+        (await this.pool.query<[number, number]>({ name: 'closesRange', text: CLOSES_RANGE_SQL, values: [sid, tfMs, from, to, limit], rowMode: 'array' })).rows,
       async () => (await q<SymbolRow>(this.pool, 'symbolRow', [query.symbol])).rows[0]?.last_ts ?? null,
     );
   }
