@@ -22,6 +22,7 @@ import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, S
 import { startEmulator, type Emulator } from '../emulator';
 import type { TestTemplateSrv as TemplateSrvType } from '../../src/testing/grafana';
 import { installBrowserGlobals, loadAmdModule } from './loader';
+import { fetchBackendSrv } from '../support/fetchBackendSrv';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TOKEN = 'amd-e2e-token';
@@ -80,28 +81,7 @@ beforeAll(async () => {
   removeGlobals = installBrowserGlobals();
   // Grafana's services, as the app sets them before it loads any plugin.
   const runtime = require('@grafana/runtime');
-  runtime.setBackendSrv({
-    fetch: (req: { url: string; method?: string; data?: unknown; headers?: Record<string, string>; params?: Record<string, unknown> }) =>
-      from(
-        (async () => {
-          const url = new URL(req.url, emu.url);
-          for (const [k, v] of Object.entries(req.params ?? {})) {
-            url.searchParams.set(k, String(v));
-          }
-          const r = await fetch(url, {
-            method: req.method ?? 'GET',
-            headers: { 'content-type': 'application/json', ...(req.headers ?? {}) },
-            body: req.data === undefined ? undefined : JSON.stringify(req.data),
-          });
-          const text = await r.text();
-          const rsp = { data: text ? JSON.parse(text) : undefined, status: r.status, statusText: r.statusText, ok: r.ok, headers: r.headers, url: url.toString(), redirected: false, type: 'basic', config: req };
-          if (!r.ok) {
-            throw rsp;
-          }
-          return rsp;
-        })()
-      ),
-  });
+  runtime.setBackendSrv(fetchBackendSrv(emu.url));
   // Required only now: @grafana/* touch window and document when they are first loaded.
   const { TestTemplateSrv } = require('../../src/testing/grafana') as { TestTemplateSrv: typeof TemplateSrvType };
   // Grafana Live: what the app's live service does for a `ds/<uid>/<path>` channel, with the

@@ -19,6 +19,7 @@ function inputsHash(): string {
     path.join(ROOT, '..', 'package-lock.json'),
     path.join(__dirname, 'harness', 'entry.tsx'),
     path.join(__dirname, 'harness', 'webpack.config.js'),
+    path.join(__dirname, '..', 'support', 'fetchBackendSrv.ts'),
   ];
   for (const f of files) {
     h.update(f).update(fs.readFileSync(f));

@@ -11,7 +11,7 @@ import * as emotionCss from '@emotion/css';
 import * as grafanaData from '@grafana/data';
 import { CoreApp, createTheme, type DataSourceInstanceSettings, type DataSourcePlugin, type DataSourceSettings, type ScopedVars } from '@grafana/data';
 import * as grafanaRuntime from '@grafana/runtime';
-import { setBackendSrv, setTemplateSrv, type BackendSrv, type BackendSrvRequest } from '@grafana/runtime';
+import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import * as grafanaUi from '@grafana/ui';
 import { GlobalStyles, PortalContainer, ThemeContext } from '@grafana/ui';
 import * as React from 'react';
@@ -20,6 +20,8 @@ import * as ReactDOM from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import * as jsxRuntime from 'react/jsx-runtime';
 import * as rxjs from 'rxjs';
+
+import { fetchBackendSrv } from '../../support/fetchBackendSrv';
 
 const EXTERNALS: Record<string, unknown> = {
   '@emotion/css': emotionCss,
@@ -78,29 +80,7 @@ setTemplateSrv({
 });
 
 /** Grafana's HTTP layer, backed by the browser's fetch against the test's loopback server. */
-setBackendSrv({
-  fetch: (req: BackendSrvRequest) =>
-    rxjs.from(
-      (async () => {
-        const url = new URL(req.url, window.location.origin);
-        for (const [k, v] of Object.entries(req.params ?? {})) {
-          url.searchParams.set(k, String(v));
-        }
-        const res = await fetch(url, {
-          method: req.method ?? 'GET',
-          headers: { 'content-type': 'application/json', ...(req.headers ?? {}) },
-          body: req.data === undefined ? undefined : JSON.stringify(req.data),
-        });
-        const text = await res.text();
-        const data = text ? JSON.parse(text) : undefined;
-        const rsp = { data, status: res.status, statusText: res.statusText, ok: res.ok, headers: res.headers, url: res.url, redirected: false, type: res.type, config: req };
-        if (!res.ok) {
-          throw rsp;
-        }
-        return rsp;
-      })()
-    ),
-} as unknown as BackendSrv);
+setBackendSrv(fetchBackendSrv(window.location.origin));
 
 const theme = createTheme({ colors: { mode: 'dark' } });
 
