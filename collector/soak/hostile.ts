@@ -60,7 +60,7 @@ const INJECTIONS = [
   "BTCUSDT' OR '1'='1",
   'BTCUSDT;DROP TABLE ticks;--',
   '"; DELETE FROM bars; --',
-  '../../../../etc/passwd',
+  '../../../../etc/passwd', // outside-repo-ok: a path-traversal attack string sent to the API, never read
   '<script>alert(1)</script>',
   '${jndi:ldap://127.0.0.1/x}',
   '{{7*7}}',

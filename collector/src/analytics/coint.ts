@@ -32,7 +32,7 @@ const COLLINEAR_R2 = 1 - 100 * Math.sqrt(2.220446049250313e-16);
  * MacKinnon (1994) with the constant tables for N = 2 series, and the critical values from
  * MacKinnon (2010), N = 2, at nobs = n - 1 (statsmodels: "to match egranger in Stata").
  * This is the right test of "is this pair cointegrated"; the ADF of a rolling spread is biased
- * towards stationarity (../shared/oracle/README.md, caveats).
+ * towards stationarity (test/fixtures/oracle/README.md, caveats).
  * Returns `{ error }` for unequal lengths, non-finite values, a constant series, an (almost)
  * perfect fit (statsmodels returns stat -inf, p 0 there, with a CollinearityWarning), or a series
  * too short for the residual ADF.

@@ -10,7 +10,7 @@ import { nextSignal, signalRuleProblem } from './signal';
  * measured from), the z-score of the spread over them, the signal and the rolling correlation
  * of x and y.
  *
- * Definitions (../shared/oracle/README.md, which statsmodels/pandas/numpy values are checked against):
+ * Definitions (test/fixtures/oracle/README.md, which statsmodels/pandas/numpy values are checked against):
  *   beta[t] = Sxy/Sxx over x[t-w+1..t], y[t-w+1..t]; alpha[t] = ȳ - beta·x̄
  *   spread[t] = y[t] - (alpha[t] + beta[t]·x[t])
  *   spreadMean[t] = mean(S), S = spread[t-w+1..t]

@@ -7,7 +7,7 @@
  * Reference: Welford (1962), "Note on a method for calculating corrected sums of squares and
  * products", Technometrics 4(3); the sliding form as in Finch (2009), "Incremental calculation
  * of weighted mean and variance". Naive sliding raw sums (Σx, Σx², add new / subtract old) lose
- * up to 5e-7 relative on the slope of realistic price windows (../shared/oracle/README.md);
+ * up to 5e-7 relative on the slope of realistic price windows (test/fixtures/oracle/README.md);
  * the centred updates below stay within ~1e-14.
  *
  * Derivation (window full, the oldest point (xo, yo) leaves as (xn, yn) enters, dx = xn - xo,

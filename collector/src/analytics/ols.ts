@@ -1,7 +1,7 @@
 /**
  * Simple linear regression y = alpha + beta·x by the centred two-pass closed form
  * beta = Σ(x-x̄)(y-ȳ)/Σ(x-x̄)², alpha = ȳ - beta·x̄ (with a second-pass mean correction), which is
- * within a few ulps of the exact answer (../shared/oracle/README.md: ≤ 5e-15 relative), unlike
+ * within a few ulps of the exact answer (test/fixtures/oracle/README.md: ≤ 5e-15 relative), unlike
  * the uncentred (nΣxy - ΣxΣy)/(nΣx² - (Σx)²) (up to 1.9e-8). Also returns the residual and total
  * sums of squares. Null when x is constant (no unique fit) or fewer than 2 points.
  * Reference: any regression text, e.g. Wasserman, All of Statistics, 13.1.

@@ -1,5 +1,5 @@
 /**
- * Parsing of Binance market-data messages (see ../shared/binance/FORMATS.md) into `Tick`s.
+ * Parsing of Binance market-data messages (see test/fixtures/binance/FORMATS.md) into `Tick`s.
  *
  * Nothing here throws on bad input: every function returns either a tick or a rejection whose
  * `kind` names the problem, so the caller can count it (per kind) and go on.

@@ -1,6 +1,6 @@
 /**
- * Rolling OLS, spread, z-score and signals against every case of the shared oracle
- * (values from numpy/pandas, see ../shared/oracle/README.md), with its tolerances:
+ * Rolling OLS, spread, z-score and signals against every case of the oracle
+ * (values from numpy/pandas, see test/fixtures/oracle/README.md), with its tolerances:
  * beta rel 1e-9; alpha and spread abs 1e-9·max|y in window|; z abs 1e-7; nulls and signals exact.
  * The oracle has no spread mean: it is derived here from the oracle's spread column (its exact
  * sum over each window, as Python's math.fsum, divided by w).

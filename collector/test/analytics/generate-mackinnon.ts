@@ -1,5 +1,5 @@
 /**
- * Generates src/analytics/tables/mackinnonTables.ts from ../shared/oracle/mackinnon.json (the
+ * Generates src/analytics/tables/mackinnonTables.ts from test/fixtures/oracle/mackinnon.json (the
  * MacKinnon 1994 / 2010 coefficients as statsmodels 0.13.5 tabulates them), so that no
  * coefficient is typed in by hand. The file has bare `Infinity` tokens (JSON5-style), which are
  * read here as numbers. Run: `npx tsx test/analytics/generate-mackinnon.ts [path/to/mackinnon.json]`.
@@ -17,7 +17,7 @@ export function readMackinnonJson(path: string): { source: string; tables: Recor
 }
 
 if (require.main === module) {
-  const src = process.argv[2] ?? join(__dirname, '../../../../shared/oracle/mackinnon.json');
+  const src = process.argv[2] ?? join(__dirname, '../fixtures/oracle/mackinnon.json');
   const out = join(__dirname, '../../src/analytics/tables/mackinnonTables.ts');
   const { source, tables } = readMackinnonJson(src);
   const body = JSON.stringify(tables, (_k, v: unknown) => (v === Infinity ? '__INF__' : v === -Infinity ? '-__INF__' : v), 1)

@@ -5,7 +5,7 @@ import { readMackinnonJson } from './generate-mackinnon';
 import { ORACLE_DIR } from './oracle';
 
 describe('generated MacKinnon tables', () => {
-  it('equal ../shared/oracle/mackinnon.json (regenerate with test/analytics/generate-mackinnon.ts)', () => {
+  it('equal test/fixtures/oracle/mackinnon.json (regenerate with test/analytics/generate-mackinnon.ts)', () => {
     const { tables } = readMackinnonJson(join(ORACLE_DIR, 'mackinnon.json'));
     expect(JSON.parse(JSON.stringify(MACKINNON_TABLES, (_k, v) => (v === Infinity ? 'inf' : v)))).toEqual(
       JSON.parse(JSON.stringify(tables, (_k, v) => (v === Infinity ? 'inf' : v))),

@@ -1,11 +1,11 @@
 /**
- * Loads the shared reference values (../shared/oracle/cases.json: statsmodels 0.13.5, pandas
+ * Loads the reference values (test/fixtures/oracle/cases.json: statsmodels 0.13.5, pandas
  * 1.5.3, numpy 1.24.2; see its README for how each value was produced and the tolerances).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const ORACLE_DIR = process.env.ORACLE_DIR ?? join(__dirname, '../../../../shared/oracle');
+export const ORACLE_DIR = join(__dirname, '../fixtures/oracle');
 
 export type Nullable = number | null;
 export interface AdfRecord {

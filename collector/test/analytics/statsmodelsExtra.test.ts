@@ -2,7 +2,7 @@
  * ADF and coint settings the shared oracle does not cover (autolag BIC and t-stat, regression
  * 'n', 'ct' with a fixed lag, a user maxlag with AIC, coint with BIC / t-stat), against values
  * computed by statsmodels 0.13.5 (Debian python3-statsmodels) with
- * fixtures/make_statsmodels_extra.py; the series are stored in the fixture. Tolerances as the
+ * test/fixtures/statsmodels-extra/make_statsmodels_extra.py; the series are stored in the fixture. Tolerances as the
  * oracle README's.
  */
 import { readFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ interface Fixture {
   coint_y: number[];
 }
 
-const fx = JSON.parse(readFileSync(join(__dirname, 'fixtures/statsmodels-extra.json'), 'utf8')) as Fixture;
+const fx = JSON.parse(readFileSync(join(__dirname, '../fixtures/statsmodels-extra/statsmodels-extra.json'), 'utf8')) as Fixture;
 
 describe(`ADF against statsmodels ${fx.statsmodels}`, () => {
   it.each(fx.adf.map((r) => [`${r.series} ${JSON.stringify(r.settings)}`, r] as const))('%s', (_name, r) => {

@@ -1,6 +1,6 @@
 /**
  * ADF (three settings), Engle-Granger coint and half-life against every case of the shared
- * oracle (statsmodels 0.13.5 values; see ../shared/oracle/README.md for the settings and the
+ * oracle (statsmodels 0.13.5 values; see test/fixtures/oracle/README.md for the settings and the
  * tolerances used here: stat abs 1e-6, p-value abs 1e-4, critical values abs 1e-6, usedlag
  * and nobs exact, icbest abs 1e-6, half-life and b rel 1e-6). Where the oracle has an error
  * record, ours must be an error too.

@@ -1,5 +1,5 @@
 /**
- * The fake Binance speaks Binance's documented formats (../shared/binance/FORMATS.md): the
+ * The fake Binance speaks Binance's documented formats (test/fixtures/binance/FORMATS.md): the
  * same keys and value types as the samples in samples.jsonl, the subscribe protocol, REST with
  * fromId/limit, weight headers, 429 with Retry-After, the 5 messages/s limit and pong timeouts.
  * Its generated pair is cointegrated: y - b·x has a bounded spread while x wanders.
@@ -10,7 +10,7 @@ import WebSocket from 'ws';
 import { until } from '../ingest/until';
 import { startFakeBinance, type FakeBinance } from '.';
 
-const samples = readFileSync(join(__dirname, '../../../../shared/binance/samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const samples = readFileSync(join(__dirname, '../fixtures/binance/samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
 const shape = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v]));
 
 let fake: FakeBinance;

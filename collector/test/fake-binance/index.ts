@@ -1,6 +1,6 @@
 /**
  * Our loopback Binance: a real WebSocket + HTTP server on 127.0.0.1 that speaks Binance's spot
- * market-data formats (../shared/binance/FORMATS.md), for tests, the demo and soak tests.
+ * market-data formats (test/fixtures/binance/FORMATS.md), for tests, the demo and soak tests.
  *
  *   const fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT'], rate: 50, stream: 'trade' });
  *   // point the collector at fake.wsUrl / fake.restUrl

@@ -1,5 +1,5 @@
 /**
- * Parser tests on Binance's documented samples (../shared/binance/samples.jsonl and
+ * Parser tests on Binance's documented samples (test/fixtures/binance/samples.jsonl and
  * aggTrades-sample.csv). Expected values are read off the sample lines by hand: the decimal
  * strings as a user sees them, the ids and times as written (µs in the CSV, 1764075600148123 µs
  * = 1764075600148.123 ms).
@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { archiveFileInfo, parseArchiveLine, parseStreamMessage, toEpochMs, historicalTradeToTick, aggTradeToTick } from '../../src/ingest/parse';
 
-const SHARED = join(__dirname, '../../../../shared/binance');
-const samples = readFileSync(`${SHARED}/samples.jsonl`, 'utf8').trim().split('\n');
-const csv = readFileSync(`${SHARED}/aggTrades-sample.csv`, 'utf8').trim().split('\n');
+const SAMPLES = join(__dirname, '../fixtures/binance');
+const samples = readFileSync(`${SAMPLES}/samples.jsonl`, 'utf8').trim().split('\n');
+const csv = readFileSync(`${SAMPLES}/aggTrades-sample.csv`, 'utf8').trim().split('\n');
 
 describe('parseStreamMessage on samples.jsonl', () => {
   test('trade event (line 1): strings to numbers, trade time and id kept', () => {

@@ -1,7 +1,7 @@
 /**
- * The Arrow codec against the Go SDK: testdata/all_types.golden.arrow is the frame
- * grafana-plugin-sdk-go writes for all_types.golden.json (both from /work/shared/grafana,
- * produced by the SDK's own golden test). Numbers are compared exactly (parseExact).
+ * The Arrow codec against the Go SDK: test/fixtures/sdk-golden/all_types.golden.arrow is the
+ * frame grafana-plugin-sdk-go writes for all_types.golden.json (both from the SDK's
+ * data/testdata, produced by its own golden test; see the fixture's README). Numbers are compared exactly (parseExact).
  */
 import { join } from 'node:path';
 import { readFileSync } from 'fs';
@@ -10,7 +10,7 @@ import { arrowToFrame, frameToArrow } from '../../backend/src/frame/arrow';
 import { frameToJSON } from '../../backend/src/frame/json';
 import { parseExact } from './exactJson';
 
-const DIR = join(__dirname, '../../../../shared/grafana/testdata');
+const DIR = join(__dirname, '../fixtures/sdk-golden');
 const goldenArrow = readFileSync(`${DIR}/all_types.golden.arrow`);
 const goldenJson = parseExact(readFileSync(`${DIR}/all_types.golden.json`, 'utf8'));
 
