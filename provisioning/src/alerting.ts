@@ -14,8 +14,15 @@ import { DATASOURCE_UID, FOLDER, type GenerateOptions } from './settings';
 
 export const EXPR_UID = '__expr__';
 export const RULE_GROUP = 'z-score';
-/** How often the rule group is evaluated, seconds. */
-export const EVAL_INTERVAL_SECONDS = 15;
+/**
+ * Grafana's alert scheduler ticks every 10 s (its base interval) and refuses a rule group whose
+ * interval is not a positive multiple of it: "interval (15s) should be non-zero and divided
+ * exactly by scheduler interval: 10" (grafana/grafana pkg/services/ngalert/models/alert_rule.go
+ * `ValidateRuleGroupInterval`); a provisioning error there stops Grafana at start-up.
+ */
+export const SCHEDULER_TICK_SECONDS = 10;
+/** How often the rule group is evaluated, seconds: one scheduler tick, the fastest Grafana allows. */
+export const EVAL_INTERVAL_SECONDS = SCHEDULER_TICK_SECONDS;
 export const WEBHOOK_RECEIVER = 'collector-webhook';
 export const EMAIL_RECEIVER = 'trading-desk-email';
 
@@ -153,6 +160,9 @@ export function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): Pr
 }
 
 export function rulesFile(opts: GenerateOptions, link?: PanelLink): RulesFile {
+  if (EVAL_INTERVAL_SECONDS <= 0 || EVAL_INTERVAL_SECONDS % SCHEDULER_TICK_SECONDS !== 0) {
+    throw new Error(`the rule group interval ${EVAL_INTERVAL_SECONDS}s must be a positive multiple of Grafana's ${SCHEDULER_TICK_SECONDS} s scheduler tick`);
+  }
   return {
     apiVersion: 1,
     groups: [

@@ -45,3 +45,22 @@ export function expandEnv(text: string, env: Record<string, string>, bracedOnly 
   const re = bracedOnly ? /\$\{(\w+)\}/g : /\$\$|\$\{(\w+)\}|\$(\w+)/g;
   return text.replace(re, (m, braced?: string, bare?: string) => (m === '$$' ? '$' : (env[braced ?? bare ?? ''] ?? '')));
 }
+
+/** Every YAML document under alerting/ (Grafana reads them all), parsed. */
+export function alertingFiles(): Array<{ file: string; doc: any }> {
+  const dir = join(PROVISIONING, 'alerting');
+  return readdirSync(dir)
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((file) => ({ file, doc: parse(readFileSync(join(dir, file), 'utf8')) }));
+}
+
+/**
+ * Seconds of a Grafana duration string as rule groups take it (Prometheus' model.ParseDuration:
+ * units y w d h m s ms, largest first, e.g. `1m30s`).
+ */
+export function durationSeconds(text: string): number {
+  const m = /^(?:(\d+)y)?(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?(?:(\d+)ms)?$/.exec(text);
+  if (!m || text === '') throw new Error(`${JSON.stringify(text)} is not a duration such as 10s or 1m`);
+  const unit = [365 * 86400, 7 * 86400, 86400, 3600, 60, 1, 0.001];
+  return m.slice(1).reduce((sum, v, i) => sum + (v ? Number(v) * unit[i]! : 0), 0);
+}

@@ -9,7 +9,7 @@ import { migrateQuery } from '../../grafana-plugin/src/migrate';
 import { validateQuery } from '../../grafana-plugin/src/validate';
 import type { PairsQuery } from '../../grafana-plugin/src/types';
 import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
-import { dashboards, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
+import { alertingFiles, dashboards, durationSeconds, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
 import { regexOptions } from './variables';
 
 const datasources = readYaml('datasources/datasources.yaml');
@@ -171,8 +171,27 @@ describe('alert rules', () => {
   const group = rules.groups[0];
   const opts = optionsFromEnv({});
 
+  // Grafana's alert scheduler ticks every 10 s and refuses (at start-up, for provisioned files)
+  // a group interval that is not a positive multiple of it: "interval (15s) should be non-zero
+  // and divided exactly by scheduler interval: 10" (grafana/grafana
+  // pkg/services/ngalert/models/alert_rule.go ValidateRuleGroupInterval).
+  it.each(alertingFiles().flatMap(({ file, doc }) => (doc.groups ?? []).map((g: any) => [file, g.name, g.interval] as const)))(
+    '%s group %s: interval %s is a positive multiple of the 10 s scheduler tick',
+    (_file, _name, interval) => {
+      const s = durationSeconds(interval);
+      expect({ interval, seconds: s, ok: s > 0 && s % 10 === 0 }).toEqual({ interval, seconds: s, ok: true });
+    },
+  );
+
+  it('the interval check refuses what Grafana refuses', () => {
+    const ok = (d: string) => durationSeconds(d) > 0 && durationSeconds(d) % 10 === 0;
+    expect(['10s', '1m', '1m30s', '2h'].map(ok)).toEqual([true, true, true, true]);
+    expect(['15s', '0s', '5s', '1m5s'].map(ok)).toEqual([false, false, false, false]);
+    expect(() => durationSeconds('fast')).toThrow(/not a duration/);
+  });
+
   it('evaluate every 10 to 30 seconds', () => {
-    const s = Number(/^(\d+)s$/.exec(group.interval)![1]);
+    const s = durationSeconds(group.interval);
     expect(s).toBeGreaterThanOrEqual(10);
     expect(s).toBeLessThanOrEqual(30);
   });
