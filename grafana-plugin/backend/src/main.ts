@@ -8,10 +8,9 @@
  * 2. bind the gRPC server on 127.0.0.1 (in PLUGIN_MIN_PORT..PLUGIN_MAX_PORT when given);
  * 3. print exactly one line on stdout, `1|2|tcp|127.0.0.1:<port>|grpc`, and nothing else ever;
  * 4. log on stderr as hclog JSON lines;
- * 5. exit cleanly on SIGTERM, SIGINT, a GRPCController Shutdown, when stdin (a pipe from the
- *    parent) closes, or when the parent process goes away.
+ * 5. exit cleanly on SIGTERM, SIGINT, a GRPCController Shutdown, or when the parent process
+ *    goes away; never because stdin reached EOF (it is Grafana's own stdin, not a line to us).
  */
-import { fstatSync } from 'fs';
 import { log } from './hclog';
 import { startBackend } from './server';
 
@@ -63,18 +62,10 @@ async function main(): Promise<void> {
 
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
-  // stdin: go-plugin hands the child Grafana's own stdin, which in a container is often
-  // /dev/null (EOF at once). Only the end of a pipe (or socket pair) means the parent is gone.
-  try {
-    const st = fstatSync(0);
-    if (st.isFIFO() || st.isSocket()) {
-      process.stdin.on('end', () => void shutdown('stdin closed'));
-      process.stdin.on('error', () => void shutdown('stdin error'));
-      process.stdin.resume();
-    }
-  } catch {
-    /* no stdin */
-  }
+  // stdin is left alone: go-plugin hands the child Grafana's own stdin (a terminal, /dev/null,
+  // or a pipe that may reach EOF at any time), and Go plugins never read it. Leaving on its EOF
+  // made a Grafana started with a pipe on stdin restart us in a loop; the parent watch below is
+  // what notices a Grafana that died without stopping us.
   // If Grafana dies without a signal (SIGKILL), we are re-parented: leave then (also when that
   // happened while we were starting).
   const orphaned = (): boolean => process.ppid !== PARENT;

@@ -4,13 +4,15 @@
  * the cookie, one handshake line on stdout, hclog JSON on stderr, the health service,
  * start-up without PATH, and shutdown without leftovers.
  */
-import { execFileSync, spawnSync } from 'child_process';
+import { execFileSync, spawn, spawnSync } from 'child_process';
 import { chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import * as grpc from '@grpc/grpc-js';
-import { call, HANDSHAKE_RE, HandshakeError, startPlugin } from '../emulator';
+import { call, connectClients, HANDSHAKE_RE, HandshakeError, startPlugin } from '../emulator';
 import { PLUGIN_DIR } from './helpers';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function alive(pid: number): boolean {
   try {
@@ -158,12 +160,37 @@ describe('shutdown', () => {
     expect(p.logs.some((l) => l['@message'] === 'shutting down' && l.reason === sig)).toBe(true);
   });
 
-  it('exits 0 when its stdin pipe from Grafana closes', async () => {
-    const p = await startPlugin({ pluginDir: PLUGIN_DIR });
-    p.child.stdin!.end();
-    const r = await p.exited;
-    expect(r.code).toBe(0);
-    expect(p.logs.some((l) => l.reason === 'stdin closed')).toBe(true);
+  it('keeps serving when its stdin reaches EOF (go-plugin hands the child Grafana\'s stdin; Go plugins never read it), and still leaves when its parent dies', async () => {
+    // A shell parent (standing in for Grafana) starts the plugin with the shell's own stdin, a
+    // pipe from this test, passed on through fd 3 (a background job's fd 0 is /dev/null).
+    const exe = join(PLUGIN_DIR, 'gpx_pairs_linux_amd64');
+    const dir = mkdtempSync(join(tmpdir(), 'stdin-eof-'));
+    const out = join(dir, 'stdout');
+    const parent = spawn('/bin/sh', ['-c', `exec 3<&0; grafana_plugin_type=datasource "${exe}" <&3 3<&- >"${out}" 2>/dev/null & echo $!; wait`], { stdio: ['pipe', 'pipe', 'ignore'] });
+    try {
+      const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
+      expect(pid).toBeGreaterThan(0);
+      const deadline = Date.now() + 30_000;
+      while (!/\|grpc\n/.test(existsSync(out) ? readFileSync(out, 'utf8') : '') && Date.now() < deadline) await sleep(100);
+      const address = HANDSHAKE_RE.exec(readFileSync(out, 'utf8').trim())![1]!;
+      parent.stdin!.end(); // EOF on the plugin's stdin
+      // The old backend left within a few ms of EOF; give it a second and a half to do so.
+      await sleep(1500);
+      expect(alive(pid)).toBe(true);
+      const clients = connectClients(address);
+      try {
+        expect((await call<{ status: number }>(clients.health, 'Check', { service: 'plugin' })).status).toBe(1);
+      } finally {
+        for (const c of Object.values(clients)) c.close();
+      }
+      parent.kill('SIGKILL'); // the parent dies without a signal to the child
+      const gone = Date.now() + 15_000; // start-up under load, then at most 1 s
+      while (alive(pid) && Date.now() < gone) await sleep(200);
+      expect(alive(pid)).toBe(false);
+    } finally {
+      parent.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('exits when Grafana asks through GRPCController.Shutdown', async () => {
