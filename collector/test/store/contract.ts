@@ -88,15 +88,10 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 /**
- * Registers the contract's tests. `available` is asked when each test runs: an engine whose
- * server is missing (PostgreSQL run by hand without it) passes () => false after printing why,
- * and every test then returns at once.
+ * Registers the contract's tests. An engine whose server may be missing registers them inside a
+ * block that jest skips there (test/store/pgCluster.ts describePostgres), never as passing no-ops.
  */
-export function describeStoreContract(name: string, makeHarness: () => Promise<StoreHarness>, available: () => boolean = () => true): void {
-  const test = (title: string, fn: () => Promise<void>, timeout?: number) =>
-    global.test(title, async () => {
-      if (available()) await fn();
-    }, timeout);
+export function describeStoreContract(name: string, makeHarness: () => Promise<StoreHarness>): void {
   describe(`Store contract: ${name}`, () => {
     let harness: StoreHarness;
     const opened: Store[] = [];
@@ -112,7 +107,7 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
     };
 
     beforeAll(async () => {
-      if (available()) harness = await makeHarness();
+      harness = await makeHarness();
     });
     afterEach(async () => {
       for (const s of opened.splice(0)) await s.close();

@@ -8,6 +8,9 @@
  *   // pg.url = 'postgres://postgres@127.0.0.1:PORT/postgres'
  *   await pg.stop();
  *
+ * Tests register through `describePostgres`: without the binaries they are reported as skipped
+ * (with the reason), and where PostgreSQL is required (CI) a missing server fails the run.
+ *
  * Durability is switched off (fsync, synchronous_commit) unless asked for: the data dies with the test.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -34,6 +37,34 @@ export function findPostgresBin(): string | null {
     .filter((v) => existsSync(join(root, v, 'bin', 'initdb')) && existsSync(join(root, v, 'bin', 'pg_ctl')))
     .sort((a, b) => Number(b) - Number(a));
   return versions.length ? join(root, versions[0]!, 'bin') : null;
+}
+
+const MISSING = 'no PostgreSQL server binaries under /usr/lib/postgresql/*/bin (Debian: apt-get install postgresql)';
+
+/**
+ * Why the PostgreSQL tests cannot run here, or null when they can. A missing server is a reason
+ * to skip on a developer's machine only: with CI=true or REQUIRE_POSTGRES=1 (.ci/run sets it,
+ * after installing postgresql) it throws instead, so a CI run can never pass by skipping them.
+ */
+export function postgresSkipReason(env: NodeJS.ProcessEnv = process.env, bin: string | null = findPostgresBin()): string | null {
+  if (bin) return null;
+  const required = env.REQUIRE_POSTGRES === '1' ? 'REQUIRE_POSTGRES=1' : env.CI === 'true' || env.CI === '1' ? `CI=${env.CI}` : null;
+  if (required) throw new Error(`the PostgreSQL tests are required here (${required}) but there are ${MISSING}`);
+  return MISSING;
+}
+
+/**
+ * `describe` for tests that need the throw-away server: jest's `describe.skip` (the tests count
+ * as skipped, and the title says why) when `postgresSkipReason()` gives a reason.
+ */
+export function describePostgres(title: string, body: () => void): void {
+  const reason = postgresSkipReason();
+  if (reason === null) {
+    describe(title, body);
+  } else {
+    process.stderr.write(`SKIPPED: ${title}: ${reason}\n`);
+    describe.skip(`${title} [skipped: ${reason}]`, body);
+  }
 }
 
 function freePort(): Promise<number> {
