@@ -8,6 +8,7 @@
  *   loadConfig({ PORT: 'eighty' }, [])
  *   // ConfigError: PORT="eighty": must be an integer from 0 to 65535
  */
+import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import { parsePair, type Pair } from './domain';
 import type { StreamKind } from './ingest/types';
 
@@ -181,11 +182,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
   const windows: number[] = [];
   for (const w of (get('WINDOWS') ?? '30,100').split(',')) {
     const n = Number(w.trim());
-    if (!Number.isInteger(n) || n < 3 || n > 100_000) fail('WINDOWS', `${JSON.stringify(w.trim())} is not a whole number of bars from 3 to 100000`);
+    // The API's bounds: every configured window can also be queried (GET /api/analytics?window=).
+    if (!Number.isInteger(n) || n < MIN_WINDOW || n > MAX_WINDOW) fail('WINDOWS', `${JSON.stringify(w.trim())} is not a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}`);
     if (!windows.includes(n)) windows.push(n);
   }
 
-  const entryZ = Number(get('ENTRY_Z') ?? '2');
+  const entryZ = Number(get('ENTRY_Z') ?? String(DEFAULT_ENTRY_Z));
   if (!Number.isFinite(entryZ) || entryZ <= 0) fail('ENTRY_Z', 'must be a number above 0');
   const exitText = get('EXIT_Z');
   const exitZ = exitText === undefined ? null : Number(exitText);

@@ -1,4 +1,7 @@
 /** Configuration: defaults from issue 2, flags overriding env, and errors naming the variable. */
+import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
+import { analyticsParams } from '../src/api/routes/analytics';
+import { readQuery } from '../src/api/http/params';
 import { ConfigError, loadConfig, parseArgv, parseDuration } from '../src/config';
 
 test('defaults (the values issue 2 names)', () => {
@@ -76,7 +79,8 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ PORT: 'eighty' }, 'PORT', /0 to 65535/],
   [{ PORT: '70000' }, 'PORT', /0 to 65535/],
   [{ WINDOWS: '30,x' }, 'WINDOWS', /"x" is not a whole number/],
-  [{ WINDOWS: '1' }, 'WINDOWS', /from 3/],
+  [{ WINDOWS: '1' }, 'WINDOWS', /from 2 to 10000/],
+  [{ WINDOWS: '20000' }, 'WINDOWS', /"20000" is not a whole number of bars from 2 to 10000/],
   [{ ENTRY_Z: '-1' }, 'ENTRY_Z', /above 0/],
   [{ EXIT_Z: '3' }, 'EXIT_Z', /ENTRY_Z=2/],
   [{ BINANCE_WS_URL: 'http://x' }, 'BINANCE_WS_URL', /ws:\/\/ or wss:\/\//],
@@ -118,4 +122,19 @@ test('STALL_TIMEOUT: the WebSocket watchdog, 60 s by default, a duration of at l
   expect(loadConfig({}, ['--stall-timeout', '2m']).stallTimeoutMs).toBe(120_000);
   expect(() => loadConfig({ STALL_TIMEOUT: '0' }, [])).toThrow(/STALL_TIMEOUT="0": must be a duration/);
   expect(() => loadConfig({ STALL_TIMEOUT: '50ms' }, [])).toThrow(/STALL_TIMEOUT/);
+});
+
+test('WINDOWS takes exactly the windows the API takes: one bound, in @quant-pairs/contract', () => {
+  // Before, WINDOWS allowed 3..100000 and the API 2..10000: WINDOWS=20000 started a live engine
+  // whose window GET /api/analytics (and the editor) refused.
+  const api = (w: number) => () => readQuery({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: String(w) }, analyticsParams).window;
+  const config = (w: number) => () => loadConfig({ WINDOWS: String(w) }).windows;
+  for (const w of [MIN_WINDOW, MAX_WINDOW]) {
+    expect(config(w)()).toEqual([w]);
+    expect(api(w)()).toBe(w);
+  }
+  for (const w of [MIN_WINDOW - 1, MAX_WINDOW + 1, 20_000]) {
+    expect(config(w)).toThrow(ConfigError);
+    expect(api(w)).toThrow(/expected a whole number from 2 to 10000/);
+  }
 });

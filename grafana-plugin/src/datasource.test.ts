@@ -4,7 +4,7 @@ import { lastValueFrom } from 'rxjs';
 import { DataSource } from './datasource';
 import { deepFreeze } from './testing/deepFreeze';
 import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from './testing/grafana';
-import type { PairsQuery, PairsVariableQuery } from './types';
+import type { PairsQuery, PairsVariableQuery } from '@quant-pairs/contract';
 
 const tpl = new TestTemplateSrv({ pair: 'SOLUSDT/ETHUSDT', tf: '5m', window: '250' });
 

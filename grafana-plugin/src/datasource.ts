@@ -16,18 +16,18 @@ import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafan
 import { of } from 'rxjs';
 
 import { signalEvents } from './annotations';
-import { migrateQuery } from './migrate';
-import { interpolateQuery, withQueryType } from './query';
-import { resourceValues } from './resources';
 import {
   DEFAULT_QUERY,
   PAIR_QUERY_TYPES,
   RESOURCE_PATHS,
+  isValid,
+  migrateQuery,
   type PairsDataSourceOptions,
   type PairsQuery,
   type ResourceKind,
-} from './types';
-import { isValid } from './validate';
+} from '@quant-pairs/contract';
+import { interpolateQuery, withQueryType } from './query';
+import { resourceValues } from './resources';
 import { PairsVariableSupport } from './variables';
 
 export class DataSource extends DataSourceWithBackend<PairsQuery, PairsDataSourceOptions> {

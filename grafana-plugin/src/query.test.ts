@@ -1,7 +1,8 @@
-import { hasVariable, interpolateQuery, splitPair, withQueryType } from './query';
+import { hasVariable, splitPair } from '@quant-pairs/contract';
+import { interpolateQuery, withQueryType } from './query';
 import { deepFreeze } from './testing/deepFreeze';
 import { TestTemplateSrv } from './testing/grafana';
-import { DEFAULT_ENTRY_Z, DEFAULT_TICKS_LIMIT, DEFAULT_WINDOW, type AnalyticsQuery, type BarsQuery, type PairsQuery } from './types';
+import { DEFAULT_ENTRY_Z, DEFAULT_TICKS_LIMIT, DEFAULT_WINDOW, type AnalyticsQuery, type BarsQuery, type PairsQuery } from '@quant-pairs/contract';
 
 const analytics: AnalyticsQuery = deepFreeze({
   refId: 'A',

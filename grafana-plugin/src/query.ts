@@ -10,8 +10,9 @@ import {
   QUERY_MODEL_VERSION,
   type PairsQuery,
   type QueryType,
+  splitPair,
   supportsLive,
-} from './types';
+} from '@quant-pairs/contract';
 
 /** Fields that every query type has. */
 type Common = Pick<PairsQuery, 'refId' | 'hide' | 'key' | 'datasource' | 'live' | 'queryType'>;
@@ -31,12 +32,6 @@ function commonOf(q: PairsQuery, type: QueryType): Omit<Common, 'queryType'> {
     c.live = q.live;
   }
   return c;
-}
-
-/** The legs of `Y/X`, or undefined when the text is not a pair. */
-export function splitPair(pair: string): { y: string; x: string } | undefined {
-  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(pair.trim());
-  return m ? { y: m[1], x: m[2] } : undefined;
 }
 
 /**
@@ -119,9 +114,4 @@ export function interpolateQuery<Q extends PairsQuery>(q: Q, replace: (text: str
     }
   }
   return changed ? (out as unknown as Q) : q;
-}
-
-/** Does the text contain a Grafana template variable (`$v`, `${v}`, `${v:fmt}` or `[[v]]`)? */
-export function hasVariable(text: string): boolean {
-  return /\$\w+|\$\{[^}]+\}|\[\[[^\]]+\]\]/.test(text);
 }

@@ -4,7 +4,7 @@
  * (`{ symbols: [{ symbol }] }`, `{ pairs: [{ pair }], timeframes, windows }`) or answer a
  * plain array; both read the same here, so neither side has to change in step.
  */
-import { DEFAULT_VARIABLE_QUERY, RESOURCE_PATHS, type PairsVariableQuery, type ResourceKind } from './types';
+import { DEFAULT_VARIABLE_QUERY, RESOURCE_PATHS, type PairsVariableQuery, type ResourceKind } from '@quant-pairs/contract';
 
 /** The list a saved variable query asks for (pairs when it says nothing usable). */
 export function variableKind(q: Partial<PairsVariableQuery> | string | undefined): ResourceKind {

@@ -9,7 +9,7 @@ import { from, map, type Observable } from 'rxjs';
 import type { DataSource } from './datasource';
 import { VariableQueryEditor } from './components/VariableQueryEditor';
 import { variableKind } from './resources';
-import type { PairsVariableQuery } from './types';
+import type { PairsVariableQuery } from '@quant-pairs/contract';
 
 export class PairsVariableSupport extends CustomVariableSupport<DataSource, PairsVariableQuery> {
   constructor(private readonly ds: DataSource) {

@@ -1,6 +1,6 @@
 /**
  * globalSetup of the amd and browser projects: make sure dist/module.js is the build of the
- * current sources. `npm test` builds before jest, so this is a no-op there; running one project
+ * current sources (src/ and the built @quant-pairs/contract). `npm test` builds before jest, so this is a no-op there; running one project
  * alone after an edit rebuilds once instead of testing a stale bundle.
  */
 import { execFileSync } from 'child_process';
@@ -27,7 +27,9 @@ export function frontendIsStale(): boolean {
   if (!fs.existsSync(out)) {
     return true;
   }
-  return newestMtime(path.join(ROOT, 'src')) > fs.statSync(out).mtimeMs;
+  // The bundle holds the built @quant-pairs/contract too.
+  const contract = path.dirname(require.resolve('@quant-pairs/contract'));
+  return Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(contract)) > fs.statSync(out).mtimeMs;
 }
 
 export default async function buildOnce(): Promise<void> {

@@ -4,7 +4,7 @@
  * (encrypted by Grafana, never sent to a browser); and a Prometheus that scrapes the
  * collector's /metrics for the ingest-health dashboard.
  */
-import type { PairsDataSourceOptions, PairsSecureJsonData } from '../../grafana-plugin/src/types';
+import type { PairsDataSourceOptions, PairsSecureJsonData } from '@quant-pairs/contract';
 import { DATASOURCE_NAME, DATASOURCE_UID, PLUGIN_ID, PROMETHEUS_NAME, PROMETHEUS_UID } from './settings';
 
 export interface DatasourcesFile {

@@ -4,7 +4,7 @@
  * the plugin does not know, or a missing one, fails type-checking here.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import type { AnalyticsQuery, BarsQuery, PairsQuery, SignalsQuery, StatsQuery } from '../../grafana-plugin/src/types';
+import type { AnalyticsQuery, BarsQuery, PairsQuery, SignalsQuery, StatsQuery } from '@quant-pairs/contract';
 import { MODEL_VERSION, PAIRS_DS } from './settings';
 
 type Without<Q> = Omit<Q, 'refId' | 'version' | 'queryType' | 'datasource'>;

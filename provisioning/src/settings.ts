@@ -4,7 +4,7 @@
  * reads PAIRS, ALERT_TIMEFRAME, ALERT_WINDOW and ALERT_Z from the environment (the same
  * PAIRS syntax as the collector's), so adding a pair is one command; see ../README.md.
  */
-import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, QUERY_MODEL_VERSION, TIMEFRAMES } from '../../grafana-plugin/src/types';
+import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, MAX_WINDOW, MIN_WINDOW, QUERY_MODEL_VERSION, TIMEFRAMES, parsePair, type Timeframe } from '@quant-pairs/contract';
 
 export const PLUGIN_ID = 'quant-pairs-datasource';
 /** Fixed uid of our data source: dashboards and alert rules refer to it. */
@@ -29,7 +29,7 @@ export interface GenerateOptions {
   /** `Y/X` pairs, as the collector's PAIRS. */
   pairs: string[];
   /** Timeframe and window the alert rules evaluate z on. */
-  alertTimeframe: (typeof TIMEFRAMES)[number];
+  alertTimeframe: Timeframe;
   alertWindow: string;
   /** Alert when |z| > alertZ. */
   alertZ: number;
@@ -48,17 +48,18 @@ export function optionsFromEnv(env: Record<string, string | undefined>): Generat
     .filter((p) => p !== '');
   if (pairs.length === 0) throw new OptionsError('PAIRS: give at least one pair, e.g. ETHUSDT/BTCUSDT');
   for (const p of pairs) {
-    const legs = p.split('/');
-    if (legs.length !== 2 || !legs.every((s) => /^[A-Z0-9]{2,20}$/.test(s)) || legs[0] === legs[1]) {
-      throw new OptionsError(`PAIRS: ${JSON.stringify(p)} must look like ETHUSDT/BTCUSDT (y/x, two different symbols)`);
+    try {
+      parsePair(p);
+    } catch (e) {
+      throw new OptionsError(`PAIRS: ${(e as Error).message}`);
     }
   }
   if (new Set(pairs).size !== pairs.length) throw new OptionsError(`PAIRS: ${pairs.join(',')} lists a pair twice`);
   const tf = env.ALERT_TIMEFRAME ?? '1m';
   if (!(TIMEFRAMES as readonly string[]).includes(tf)) throw new OptionsError(`ALERT_TIMEFRAME: ${JSON.stringify(tf)} must be one of ${TIMEFRAMES.join(', ')}`);
   const window = env.ALERT_WINDOW ?? DEFAULT_WINDOW;
-  if (!/^\d+$/.test(window) || Number(window) < 2 || Number(window) > 10000) {
-    throw new OptionsError(`ALERT_WINDOW: ${JSON.stringify(window)} must be a whole number of bars from 2 to 10000`);
+  if (!/^\d+$/.test(window) || Number(window) < MIN_WINDOW || Number(window) > MAX_WINDOW) {
+    throw new OptionsError(`ALERT_WINDOW: ${JSON.stringify(window)} must be a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}`);
   }
   const z = env.ALERT_Z === undefined ? DEFAULT_ENTRY_Z : Number(env.ALERT_Z);
   if (!Number.isFinite(z) || z <= 0) throw new OptionsError(`ALERT_Z: ${JSON.stringify(env.ALERT_Z)} must be a positive number`);

@@ -33,8 +33,8 @@ describe('generated files', () => {
   });
 
   it.each([
-    [{ PAIRS: 'ETHUSDT' }, /PAIRS: "ETHUSDT" must look like/],
-    [{ PAIRS: 'BTCUSDT/BTCUSDT' }, /PAIRS: .* two different symbols/],
+    [{ PAIRS: 'ETHUSDT' }, /PAIRS: pair "ETHUSDT" must look like/],
+    [{ PAIRS: 'BTCUSDT/BTCUSDT' }, /PAIRS: .* the two legs must differ/],
     [{ PAIRS: 'A/B,A/B' }, /PAIRS/],
     [{ PAIRS: ' , ' }, /PAIRS: give at least one pair/],
     [{ ALERT_TIMEFRAME: '1h' }, /ALERT_TIMEFRAME: "1h" must be one of 1s, 1m, 5m/],

@@ -4,10 +4,7 @@
  * Expected values come from Grafana's provisioning contracts (../../shared/grafana/contracts.md)
  * and from the plugin's query model (grafana-plugin/src/types.ts).
  */
-import { ANALYTICS_FIELDS, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES } from '../../grafana-plugin/src/types';
-import { migrateQuery } from '../../grafana-plugin/src/migrate';
-import { validateQuery } from '../../grafana-plugin/src/validate';
-import type { PairsQuery } from '../../grafana-plugin/src/types';
+import { ANALYTICS_FIELDS, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES, migrateQuery, validateQuery, type PairsQuery } from '@quant-pairs/contract';
 import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { alertingFiles, dashboards, durationSeconds, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
 import { regexOptions } from './variables';

@@ -1,22 +1,6 @@
 /**
- * A traded pair `Y/X`: y is regressed on x, so x (the second symbol) is the hedge leg.
- * `ETHUSDT/BTCUSDT` means spread = ETH - (alpha + beta * BTC).
+ * A traded pair `Y/X`: y is regressed on x, so x (the second symbol) is the hedge leg. The
+ * API's contract defines it (and the symbol pattern), so the collector parses pairs exactly
+ * as the data source and provisioning do.
  */
-export interface Pair {
-  y: string;
-  x: string;
-  /** Canonical id, `${y}/${x}`. */
-  id: string;
-}
-
-/** Parses `ETHUSDT/BTCUSDT` (case-insensitive); throws an Error saying what is wrong. */
-export function parsePair(text: string): Pair {
-  const parts = text.trim().toUpperCase().split('/');
-  if (parts.length !== 2) throw new Error(`pair ${JSON.stringify(text)} must look like ETHUSDT/BTCUSDT (y/x)`);
-  const [y, x] = parts as [string, string];
-  for (const s of [y, x]) {
-    if (!/^[A-Z0-9]{2,20}$/.test(s)) throw new Error(`pair ${JSON.stringify(text)}: ${JSON.stringify(s)} is not a Binance symbol`);
-  }
-  if (y === x) throw new Error(`pair ${JSON.stringify(text)}: the two legs must differ`);
-  return { y, x, id: `${y}/${x}` };
-}
+export { parsePair, type Pair } from '@quant-pairs/contract';

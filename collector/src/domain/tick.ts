@@ -11,6 +11,8 @@
  * - `price` and `qty` arrive as decimal strings and are parsed with `Number()`: the shortest
  *   round-trip decimal of the double is what a user saw (`"87012.34000000"` -> 87012.34).
  */
+import { isSymbol } from '@quant-pairs/contract';
+
 export interface Tick {
   symbol: string;
   id: number;
@@ -23,7 +25,7 @@ export interface Tick {
 
 /** Validates the invariants a stored tick must satisfy; returns the reason it is invalid, or null. */
 export function tickProblem(t: Tick): string | null {
-  if (!/^[A-Z0-9]{2,20}$/.test(t.symbol)) return `symbol ${JSON.stringify(t.symbol)} is not an upper-case Binance symbol`;
+  if (!isSymbol(t.symbol)) return `symbol ${JSON.stringify(t.symbol)} is not an upper-case Binance symbol`;
   if (!Number.isSafeInteger(t.id) || t.id < 0) return `id ${t.id} is not a non-negative integer`;
   if (!Number.isFinite(t.ts) || t.ts <= 0) return `ts ${t.ts} is not a positive epoch-ms time`;
   if (!Number.isFinite(t.price) || t.price <= 0) return `price ${t.price} is not a positive finite number`;

@@ -12,6 +12,7 @@
  * since 2025. A value above 1e14 is µs and becomes fractional ms (`ts = µs / 1000`), so
  * `Math.round(ts * 1000)` gives back the exact µs count (doubles are exact far beyond that).
  */
+import { SYMBOL_PATTERN } from '@quant-pairs/contract';
 import { tickProblem, type Tick } from '../domain';
 import type { StreamKind } from './types';
 
@@ -124,9 +125,11 @@ export function parseArchiveLine(line: string, kind: StreamKind, symbol: string)
   return finish({ symbol, id: integerId(c[0]), ts: toEpochMs(tsCol), price: decimal(c[1]), qty: decimal(c[2]), isBuyerMaker: b === 'true' }, `csv-${kind}`);
 }
 
+const ARCHIVE_FILE = new RegExp(`(?:^|[\\\\/])(${SYMBOL_PATTERN})-(aggTrades|trades)-[^\\\\/]*$`, 'i');
+
 /** Guesses kind and symbol from a Binance archive file name such as `BTCUSDT-aggTrades-2025-11-24.zip`. */
 export function archiveFileInfo(fileName: string): { symbol: string; kind: StreamKind } | null {
-  const m = /(?:^|[\\/])([A-Z0-9]{2,20})-(aggTrades|trades)-[^\\/]*$/i.exec(fileName);
+  const m = ARCHIVE_FILE.exec(fileName);
   if (!m) return null;
   return { symbol: m[1]!.toUpperCase(), kind: m[2]!.toLowerCase() === 'aggtrades' ? 'aggTrade' : 'trade' };
 }

@@ -15,7 +15,7 @@
  *
  *   cd grafana-plugin && npx tsx backend/bench/queryData.bench.ts [points]
  */
-import type { AnalyticsResponse, ApiSignal } from '../../../collector/src/api/types';
+import type { AnalyticsResponse, ApiSignal } from '@quant-pairs/contract';
 import { frameToArrow, frameToArrowReference } from '../src/frame/arrow';
 import { frameToJSON } from '../src/frame/json';
 import { analyticsFrame } from '../src/query/frames';

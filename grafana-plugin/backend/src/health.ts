@@ -3,7 +3,7 @@
  * in plain words what is wrong. Order: settings -> /api/health (reachable? is it the collector?)
  * -> /api/symbols (needs the token when the collector has one) -> is there any data yet?
  */
-import type { HealthResponse, SymbolsResponse } from '../../../collector/src/api/types';
+import type { HealthResponse, SymbolsResponse } from '@quant-pairs/contract';
 import { CollectorClient, CollectorError } from './collector/client';
 import { metrics } from './metrics';
 import { CheckHealthRequest, CheckHealthResponse, HealthStatus } from './protocol';

@@ -11,7 +11,7 @@ import { CollectorClient, CollectorError } from './collector/client';
 import { collectorStatus } from './queryData';
 import { metrics } from './metrics';
 import type { CallResourceRequest, CallResourceResponse } from './protocol';
-import { TIMEFRAMES } from './query/model';
+import { TIMEFRAMES } from '@quant-pairs/contract';
 import { readSettings, SettingsError } from './settings';
 
 function json(code: number, body: unknown): CallResourceResponse {

@@ -3,7 +3,7 @@
  * `jsonData.collectorUrl` (else the data source URL), `jsonData.timeoutSeconds`, and the
  * secret `decryptedSecureJsonData.apiToken`, which never leaves the backend.
  */
-import type { PairsDataSourceOptions, PairsSecureJsonData } from '../../src/types';
+import type { PairsDataSourceOptions, PairsSecureJsonData } from '@quant-pairs/contract';
 import type { PluginContext } from './protocol';
 
 export interface Settings {

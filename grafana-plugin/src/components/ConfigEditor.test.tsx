@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import React from 'react';
 
 import { deepFreeze } from '../testing/deepFreeze';
-import type { PairsDataSourceOptions, PairsSecureJsonData } from '../types';
+import type { PairsDataSourceOptions, PairsSecureJsonData } from '@quant-pairs/contract';
 import { ConfigEditor, collectorUrlProblem } from './ConfigEditor';
 
 type Options = DataSourceSettings<PairsDataSourceOptions, PairsSecureJsonData>;

@@ -2,7 +2,7 @@ import type { DataSourcePluginOptionsEditorProps } from '@grafana/data';
 import { Field, FieldSet, Input, SecretInput } from '@grafana/ui';
 import React, { useState, type ChangeEvent } from 'react';
 
-import type { PairsDataSourceOptions, PairsSecureJsonData } from '../types';
+import type { PairsDataSourceOptions, PairsSecureJsonData } from '@quant-pairs/contract';
 
 type Props = DataSourcePluginOptionsEditorProps<PairsDataSourceOptions, PairsSecureJsonData>;
 

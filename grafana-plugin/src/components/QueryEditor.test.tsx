@@ -5,7 +5,7 @@ import React from 'react';
 import { DataSource } from '../datasource';
 import { deepFreeze } from '../testing/deepFreeze';
 import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from '../testing/grafana';
-import type { PairsQuery } from '../types';
+import type { PairsQuery } from '@quant-pairs/contract';
 import { QueryEditor } from './QueryEditor';
 
 const analytics: PairsQuery = {
@@ -59,7 +59,7 @@ describe('QueryEditor', () => {
     expect(onRunQuery).not.toHaveBeenCalled();
     // Grafana passes the new query back in; the editor explains what is wrong.
     rerender(<QueryEditor {...props} query={deepFreeze(bad)} />);
-    expect(await screen.findByText('the window must be a whole number of bars from 2 to 10000')).toBeInTheDocument();
+    expect(await screen.findByText('the window must be a whole number of bars from 2 to 10000, got "1"')).toBeInTheDocument();
   });
 
   it('sets and clears thresholds as numbers', async () => {

@@ -3,11 +3,25 @@ import type { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/
 import { Combobox, InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, useStyles2, type ComboboxOption } from '@grafana/ui';
 import React, { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 
+import {
+  DEFAULT_ENTRY_Z,
+  MAX_TICKS_LIMIT,
+  MAX_WINDOW,
+  MIN_WINDOW,
+  TIMEFRAMES,
+  isPairQuery,
+  isSymbol,
+  migrateQuery,
+  splitPair,
+  supportsLive,
+  validateQuery,
+  type PairsDataSourceOptions,
+  type PairsQuery,
+  type QueryType,
+} from '@quant-pairs/contract';
+
 import type { DataSource } from '../datasource';
-import { migrateQuery } from '../migrate';
-import { splitPair, withQueryType } from '../query';
-import { TIMEFRAMES, isPairQuery, supportsLive, type PairsDataSourceOptions, type PairsQuery, type QueryType } from '../types';
-import { validateQuery } from '../validate';
+import { withQueryType } from '../query';
 import { useResource } from './useResource';
 
 type Props = QueryEditorProps<DataSource, PairsQuery, PairsDataSourceOptions>;
@@ -47,7 +61,8 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
   const query = useMemo(() => migrateQuery(saved), [saved]);
   const problems = useMemo(() => validateQuery(query), [query]);
   const pairVariables = useMemo(() => datasource.variableNames((v) => splitPair(v) !== undefined), [datasource]);
-  const symbolVariables = useMemo(() => datasource.variableNames((v) => /^(?=.*[A-Za-z])[A-Za-z0-9]{2,30}$/.test(v)), [datasource]);
+  // A variable whose value is a symbol (with a letter: a window variable's "100" is not one).
+  const symbolVariables = useMemo(() => datasource.variableNames((v) => isSymbol(v.toUpperCase()) && /[A-Za-z]/.test(v)), [datasource]);
   const timeframeVariables = useMemo(() => datasource.variableNames((v) => (TIMEFRAMES as readonly string[]).includes(v)), [datasource]);
   const pairQuery = isPairQuery(query);
   const pairs = useResource(datasource, 'pairs', pairQuery);
@@ -152,7 +167,7 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
               />
             </InlineField>
             {timeframeField}
-            <InlineField label="Window" tooltip="Rolling window, in bars (2 to 10000)" invalid={!!problems.window} error={problems.window}>
+            <InlineField label="Window" tooltip={`Rolling window, in bars (${MIN_WINDOW} to ${MAX_WINDOW})`} invalid={!!problems.window} error={problems.window}>
               <Input
                 aria-label="Window"
                 width={10}
@@ -164,7 +179,7 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
             </InlineField>
           </InlineFieldRow>
           <InlineFieldRow>
-            <InlineField label="Entry |z|" labelWidth={LABEL_WIDTH} tooltip="|z| above which the signal is LONG or SHORT (default 2)" invalid={!!problems.entryZ} error={problems.entryZ}>
+            <InlineField label="Entry |z|" labelWidth={LABEL_WIDTH} tooltip={`|z| above which the signal is LONG or SHORT (default ${DEFAULT_ENTRY_Z})`} invalid={!!problems.entryZ} error={problems.entryZ}>
               <Input aria-label="Entry z" type="number" step="0.1" width={10} value={entryDraft} placeholder="2" onChange={onEntryDraft} onBlur={() => commitNumber('entryZ', entryDraft)} />
             </InlineField>
             <InlineField label="Exit |z|" tooltip="Optional: back to NEUTRAL only when |z| falls below this" invalid={!!problems.exitZ} error={problems.exitZ}>
@@ -191,7 +206,7 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
             {query.queryType === 'bars' ? (
               timeframeField
             ) : (
-              <InlineField label="Limit" tooltip="At most this many trades, newest kept (1 to 10000)" invalid={!!problems.limit} error={problems.limit}>
+              <InlineField label="Limit" tooltip={`At most this many trades, newest kept (1 to ${MAX_TICKS_LIMIT})`} invalid={!!problems.limit} error={problems.limit}>
                 <Input aria-label="Limit" type="number" width={10} value={limitDraft} placeholder="1000" onChange={onLimitDraft} onBlur={() => commitNumber('limit', limitDraft)} />
               </InlineField>
             )}

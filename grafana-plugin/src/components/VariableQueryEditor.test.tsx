@@ -5,7 +5,7 @@ import React from 'react';
 import { DataSource } from '../datasource';
 import { deepFreeze } from '../testing/deepFreeze';
 import { TestTemplateSrv, instanceSettings } from '../testing/grafana';
-import type { PairsVariableQuery } from '../types';
+import type { PairsVariableQuery } from '@quant-pairs/contract';
 import { VariableQueryEditor } from './VariableQueryEditor';
 
 describe('VariableQueryEditor', () => {

@@ -3,7 +3,7 @@ import { InlineField, RadioButtonGroup } from '@grafana/ui';
 import React from 'react';
 
 import type { DataSource } from '../datasource';
-import { QUERY_MODEL_VERSION, type PairsDataSourceOptions, type PairsQuery, type PairsVariableQuery, type ResourceKind } from '../types';
+import { QUERY_MODEL_VERSION, type PairsDataSourceOptions, type PairsQuery, type PairsVariableQuery, type ResourceKind } from '@quant-pairs/contract';
 import { variableKind } from '../resources';
 
 type Props = QueryEditorProps<DataSource, PairsQuery, PairsDataSourceOptions, PairsVariableQuery>;

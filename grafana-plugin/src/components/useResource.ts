@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 
 import type { DataSource } from '../datasource';
-import type { ResourceKind } from '../types';
+import type { ResourceKind } from '@quant-pairs/contract';
 
 export interface ResourceState {
   values: string[];

@@ -8,7 +8,7 @@ import type { DataSourceInstanceSettings, ScopedVars, TypedVariableModel } from 
 import { setBackendSrv, type BackendSrv, type BackendSrvRequest, type FetchResponse, type TemplateSrv } from '@grafana/runtime';
 import { Observable, of, throwError } from 'rxjs';
 
-import type { PairsDataSourceOptions } from '../types';
+import type { PairsDataSourceOptions } from '@quant-pairs/contract';
 
 /**
  * Grafana's interpolation rules for single values: `$name`, `${name}`, `${name:raw}` and

@@ -18,7 +18,7 @@ import { log } from '../../../collector/src/log';
 import { startCollector, type Collector } from '../../../collector/src/main';
 import { startFakeBinance, type FakeBinance } from '../../../collector/test/fake-binance';
 import { until } from '../../../collector/test/ingest/until';
-import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, StatsResponse, TicksResponse } from '../../../collector/src/api/types';
+import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
 import { startEmulator, type Emulator } from '../emulator';
 import type { TestTemplateSrv as TemplateSrvType } from '../../src/testing/grafana';
 import { installBrowserGlobals, loadAmdModule } from './loader';

@@ -2,7 +2,7 @@
  * The Grafana Live channel path grammar (backend/src/stream/channel.ts, documented in
  * backend/README.md) and the rows each collector push message gives a channel.
  */
-import type { LiveBar, LiveUpdate } from '../../../collector/src/api/types';
+import type { LiveBar, LiveUpdate } from '@quant-pairs/contract';
 import { barsPath, pairPath, parseChannelPath, ticksPath } from '../../backend/src/stream/channel';
 import { channelFrame, rowsFor } from '../../backend/src/stream/streams';
 

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, SymbolsResponse, TicksResponse } from '../../../collector/src/api/types';
+import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, SymbolsResponse, TicksResponse } from '@quant-pairs/contract';
 import { loadConfig } from '../../../collector/src/config';
 import { startCollector, type Collector } from '../../../collector/src/main';
 import { FakeBinance, startFakeBinance } from '../../../collector/test/fake-binance';

@@ -4,7 +4,7 @@
  * (REST and its /api/live WebSocket push) on a real SQLite store.
  */
 import WebSocket from 'ws';
-import type { AnalyticsResponse, BarsResponse, LiveUpdate } from '../../../collector/src/api/types';
+import type { AnalyticsResponse, BarsResponse, LiveUpdate } from '@quant-pairs/contract';
 import { call, Emulator, startEmulator } from '../emulator';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
 import { HOUR, PLUGIN_DIR, T0 } from './helpers';

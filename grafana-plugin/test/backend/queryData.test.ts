@@ -9,7 +9,7 @@
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import { DataType, Type } from 'apache-arrow';
-import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, TicksResponse } from '../../../collector/src/api/types';
+import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
 import { arrowTable, HOUR, PLUGIN_DIR, T0 } from './helpers';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
@@ -255,9 +255,9 @@ describe('QueryData against the real collector API', () => {
       expect(r.error).toMatch(text);
     };
     expectErr('W', 400, 'plugin', /window must be a whole number of bars from 2 to 10000, got "1"/);
-    expectErr('P', 400, 'plugin', /pair "ETHUSDT" must look like ETHUSDT\/BTCUSDT/);
+    expectErr('P', 400, 'plugin', /"ETHUSDT" is not a pair; write it as Y\/X/);
     expectErr('V', 400, 'plugin', /template variable/);
-    expectErr('TF', 400, 'plugin', /timeframe "2h" is not one of 1s, 1m, 5m/);
+    expectErr('TF', 400, 'plugin', /"2h" is not a timeframe; use one of 1s, 1m, 5m/);
     expectErr('QT', 400, 'plugin', /query type "candles"/);
     expectErr('U', 404, 'downstream', /DOGEUSDT/);
     expectErr('J', 400, 'plugin', /not a JSON object/);

@@ -154,7 +154,7 @@ describe('editors from dist/module.js in Chromium', () => {
     const windowInput = page.getByRole('textbox', { name: 'Window', exact: true });
     await windowInput.fill('1');
     await windowInput.blur();
-    await page.getByText('the window must be a whole number of bars from 2 to 10000').waitFor();
+    await page.getByText('the window must be a whole number of bars from 2 to 10000, got "1"').waitFor();
     expect(Number(await page.getByTestId('runs').textContent())).toBe(runs);
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-invalid-window.png') });
     await windowInput.fill('250');

@@ -11,7 +11,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DEFAULT_WINDOW, TIMEFRAMES, type PairsVariableQuery } from '../../../grafana-plugin/src/types';
+import { DEFAULT_WINDOW, SYMBOL_PATTERN, TIMEFRAMES, type PairsVariableQuery } from '@quant-pairs/contract';
 import { analytics, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 
@@ -47,8 +47,8 @@ const SIGNAL_CODES = [
  * lookahead), and the capture group is the leg (Grafana uses the first group as the value).
  */
 export const LEG_REGEX = {
-  y: '/^(?=${pair:regex}$)([A-Z0-9]+)\\//',
-  x: '/^(?=${pair:regex}$)[A-Z0-9]+\\/([A-Z0-9]+)$/',
+  y: `/^(?=\${pair:regex}$)(${SYMBOL_PATTERN})\\//`,
+  x: `/^(?=\${pair:regex}$)${SYMBOL_PATTERN}\\/(${SYMBOL_PATTERN})$/`,
 } as const;
 
 /** A variable listing our data source's pairs (frontend variable support, kind "pairs"). */

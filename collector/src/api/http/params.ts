@@ -4,8 +4,7 @@
  * bad value is a 400 naming the parameter and what was expected; an unknown or repeated
  * parameter is a 400 too, so that a typo never silently falls back to a default.
  */
-import { parsePair, type Pair } from '../../domain/pair';
-import { TIMEFRAMES, type Timeframe } from '../../domain/timeframe';
+import { MAX_DATA_POINTS, MAX_WINDOW, MAX_Z_THRESHOLD, MIN_WINDOW, SYMBOL_REQUEST_PATTERN, TIMEFRAMES, isSymbol, parsePair, type Pair, type Timeframe } from '@quant-pairs/contract';
 import { badParam } from './errors';
 
 export type JsonSchema = Record<string, unknown>;
@@ -130,16 +129,16 @@ export function oneOf<T extends string>(values: readonly T[]): Kind<T> {
 export const timeframe: Kind<Timeframe> = oneOf(TIMEFRAMES);
 
 export const symbol: Kind<string> = {
-  schema: { type: 'string', pattern: '^[A-Za-z0-9]{2,20}$', example: 'BTCUSDT' },
+  schema: { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN}$`, example: 'BTCUSDT' },
   parse(raw) {
     const s = raw.trim().toUpperCase();
-    if (!/^[A-Z0-9]{2,20}$/.test(s)) throw new Error('expected a Binance symbol such as BTCUSDT');
+    if (!isSymbol(s)) throw new Error('expected a Binance symbol such as BTCUSDT');
     return s;
   },
 };
 
 export const pair: Kind<Pair> = {
-  schema: { type: 'string', pattern: '^[A-Za-z0-9]{2,20}/[A-Za-z0-9]{2,20}$', example: 'ETHUSDT/BTCUSDT' },
+  schema: { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN}/${SYMBOL_REQUEST_PATTERN}$`, example: 'ETHUSDT/BTCUSDT' },
   parse: parsePair,
 };
 
@@ -149,13 +148,13 @@ export const P = {
   symbol: req(symbol, 'Binance symbol, e.g. BTCUSDT'),
   pair: req(pair, 'pair Y/X, e.g. ETHUSDT/BTCUSDT (X is the hedge leg)'),
   tf: req(timeframe, 'bar timeframe: 1s, 1m or 5m'),
-  window: req(int(2, 10_000), 'rolling window in bars (any whole number 2..10000)'),
+  window: req(int(MIN_WINDOW, MAX_WINDOW), `rolling window in bars (any whole number ${MIN_WINDOW}..${MAX_WINDOW})`),
   from: opt(time, 'start, inclusive: epoch ms or ISO-8601'),
   to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default now)'),
-  entryZ: opt(num(0, 100), '|z| above which the signal is LONG / SHORT (default ENTRY_Z)'),
-  exitZ: opt(num(0, 100), 'hysteresis: back to NEUTRAL only when |z| < exitZ (default EXIT_Z)'),
+  entryZ: opt(num(0, MAX_Z_THRESHOLD), '|z| above which the signal is LONG / SHORT (default ENTRY_Z)'),
+  exitZ: opt(num(0, MAX_Z_THRESHOLD), 'hysteresis: back to NEUTRAL only when |z| < exitZ (default EXIT_Z)'),
   ddof: opt(oneOf(['0', '1'] as const), 'z-score standard deviation: 1 = sample (pandas, default), 0 = population'),
-  maxDataPoints: opt(int(1, 1_000_000), 'thin to at most this many points, keeping each bucket\'s z extremes'),
+  maxDataPoints: opt(int(1, MAX_DATA_POINTS), 'thin to at most this many points, keeping each bucket\'s z extremes'),
 };
 
 /** Checks from < to once both are known; returns the pair. */

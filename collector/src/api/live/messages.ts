@@ -1,7 +1,8 @@
 /**
- * Validation of live-push client messages (`LiveSubscribe` in api/types.ts). A bad message is
+ * Validation of live-push client messages (`LiveSubscribe` in @quant-pairs/contract). A bad message is
  * answered with `{"type":"error","error","param"}` and changes nothing.
  */
+import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import type { Pair, Timeframe } from '../../domain';
 import { int, pair as pairKind, symbol as symbolKind, timeframe } from '../http/params';
 
@@ -27,7 +28,7 @@ export class MessageError extends Error {
   }
 }
 
-const windowKind = int(2, 10_000);
+const windowKind = int(MIN_WINDOW, MAX_WINDOW);
 export const MAX_SUBSCRIPTIONS = 100;
 
 function field<T>(param: string, raw: unknown, parse: (s: string) => T, what: string): T {
@@ -61,7 +62,7 @@ export function parseMessage(text: string): ParsedMessage {
     const e = p as Record<string, unknown>;
     const pair = field(`pairs[${i}].pair`, e.pair, pairKind.parse, 'a pair such as "ETHUSDT/BTCUSDT"');
     const tf = field(`pairs[${i}].tf`, e.tf, timeframe.parse, 'one of 1s, 1m, 5m');
-    const window = field(`pairs[${i}].window`, e.window, windowKind.parse, 'a whole number 2..10000');
+    const window = field(`pairs[${i}].window`, e.window, windowKind.parse, `a whole number ${MIN_WINDOW}..${MAX_WINDOW}`);
     out.pairs.push({ pair, tf, window, key: `${pair.id}|${tf}|${window}` });
   });
   return out;

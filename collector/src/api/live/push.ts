@@ -24,11 +24,10 @@ import { log } from '../../log';
 import { barDto } from '../routes/market';
 import { assertPair, assertSymbol } from '../query/known';
 import { computeSeries } from '../query/series';
-import type { LatestPoint, LiveServerMessage, LiveUpdate } from '../types';
+import { LIVE_BAR_TIMEFRAMES, type LatestPoint, type LiveServerMessage, type LiveUpdate } from '@quant-pairs/contract';
 import { MAX_SUBSCRIPTIONS, MessageError, parseMessage, type PairSub } from './messages';
 
 export const LIVE_PATH = '/api/live';
-const BAR_TFS: Timeframe[] = ['1m', '5m'];
 const MAX_BUFFERED = 1 << 20;
 
 interface Conn {
@@ -88,7 +87,7 @@ export function attachLive(server: Server, app: Api, opts: { intervalMs?: number
         if (c.symbols.size + c.pairs.size + m.symbols.length + m.pairs.length > MAX_SUBSCRIPTIONS) throw new MessageError(`at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`, 'message');
         for (const s of m.symbols) c.symbols.add(s);
         for (const p of m.pairs) c.pairs.set(p.key, p);
-        for (const s of symbolsOf(c)) for (const tf of BAR_TFS) if (!barCursor.has(`${s}|${tf}`)) barCursor.set(`${s}|${tf}`, await lastFinalStart(s, tf));
+        for (const s of symbolsOf(c)) for (const tf of LIVE_BAR_TIMEFRAMES) if (!barCursor.has(`${s}|${tf}`)) barCursor.set(`${s}|${tf}`, await lastFinalStart(s, tf));
       } else {
         for (const s of m.symbols) c.symbols.delete(s);
         for (const p of m.pairs) c.pairs.delete(p.key);
@@ -162,7 +161,7 @@ export function attachLive(server: Server, app: Api, opts: { intervalMs?: number
     const wanted = new Set<string>();
     for (const c of conns) for (const s of symbolsOf(c)) wanted.add(s);
     for (const s of wanted) {
-      for (const tf of BAR_TFS) {
+      for (const tf of LIVE_BAR_TIMEFRAMES) {
         const key = `${s}|${tf}`;
         const cursor = barCursor.get(key);
         if (cursor === undefined) continue;

@@ -6,7 +6,7 @@
 import type { Tick } from '../../domain';
 import type { IngestSource } from '../../ingest/types';
 import type { Store } from '../../store/store';
-import type { PriceDto } from '../types';
+import type { PriceDto } from '@quant-pairs/contract';
 
 export class LatestPrices {
   private readonly last = new Map<string, PriceDto>();

@@ -8,9 +8,9 @@ import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
 import type { RouteDoc } from '../http/openapi';
 import { int, opt, readQuery } from '../http/params';
-import type { AlertDto, AlertsResponse } from '../types';
+import { ALERTS_LIST_DEFAULT, ALERTS_LIST_MAX, type AlertDto, type AlertsResponse } from '@quant-pairs/contract';
 
-export const listParams = { limit: opt(int(1, 1000), 'how many, newest first', 100) };
+export const listParams = { limit: opt(int(1, ALERTS_LIST_MAX), 'how many, newest first', ALERTS_LIST_DEFAULT) };
 
 export const docs: RouteDoc[] = [
   { method: 'post', path: '/api/alerts', summary: "store a Grafana alerting webhook notification (JSON, at most 1 MB)", response: 'AlertDto', body: 'Grafana webhook payload', errors: [413] },

@@ -12,7 +12,7 @@ import { P, opt, range, readQuery, time } from '../http/params';
 import { assertPair } from '../query/known';
 import { computeSeries, type SeriesResult } from '../query/series';
 import { thinIndices } from '../query/thin';
-import type { AnalyticsResponse, AnalyticsSeries, SignalEvent, SignalsResponse } from '../types';
+import type { AnalyticsResponse, AnalyticsSeries, SignalEvent, SignalsResponse } from '@quant-pairs/contract';
 import * as stats from './stats';
 
 const seriesParams = {

@@ -5,6 +5,7 @@
  * Content-Disposition. Without from/to the whole stored history is exported.
  */
 import type { Request, Response, Router } from 'express';
+import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
 import type { RouteDoc } from '../http/openapi';
@@ -18,7 +19,7 @@ export const exportParams = {
   symbol: opt(symbol, 'ticks (or bars with tf) of this symbol; give symbol or pair'),
   pair: opt(pair, 'analytics of this pair Y/X (needs tf and window); give symbol or pair'),
   tf: opt(timeframe, 'bars of this timeframe (with symbol) or the analytics timeframe (with pair)'),
-  window: opt(int(2, 10_000), 'analytics window in bars (with pair)'),
+  window: opt(int(MIN_WINDOW, MAX_WINDOW), 'analytics window in bars (with pair)'),
   from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default: everything stored; analytics: 1000 bars before to)'),
   to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end; analytics: now)'),
   entryZ: P.entryZ,
@@ -55,7 +56,7 @@ export function mount(r: Router, ctx: Ctx): void {
     if (q.pair && q.symbol) throw badParam('pair', 'give either symbol (ticks or bars) or pair (analytics), not both');
     if (q.pair) {
       if (!q.tf) throw badParam('tf', 'tf is required with pair: 1s, 1m or 5m');
-      if (q.window === undefined) throw badParam('window', 'window is required with pair: a whole number 2..10000');
+      if (q.window === undefined) throw badParam('window', `window is required with pair: a whole number ${MIN_WINDOW}..${MAX_WINDOW}`);
       await exportAnalytics(ctx, res, { pair: q.pair, tf: q.tf, window: q.window, from: q.from, to: q.to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof }, stamp);
       return;
     }

@@ -10,7 +10,7 @@ import type { Ctx } from '../deps';
 import type { RouteDoc } from '../http/openapi';
 import { P, int, opt, range, readQuery, time } from '../http/params';
 import { assertSymbol } from '../query/known';
-import type { BarDto, BarsResponse, TickDto, TicksResponse } from '../types';
+import { BARS_PAGE_MAX, TICKS_PAGE_DEFAULT, TICKS_PAGE_MAX, type BarDto, type BarsResponse, type TickDto, type TicksResponse } from '@quant-pairs/contract';
 
 /** Upper bound used when `to` is not given: the end of year 9999. */
 export const OPEN_END = 253_402_300_800_000;
@@ -20,14 +20,14 @@ export const ticksParams = {
   symbol: P.symbol,
   from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1 h before now)'),
   to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
-  limit: opt(int(1, 10_000), 'page size', 1000),
+  limit: opt(int(1, TICKS_PAGE_MAX), 'page size', TICKS_PAGE_DEFAULT),
 };
 export const barsParams = {
   symbol: P.symbol,
   tf: P.tf,
   from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1000 bars before now)'),
   to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
-  limit: opt(int(1, 100_000), 'page size', 100_000),
+  limit: opt(int(1, BARS_PAGE_MAX), 'page size', BARS_PAGE_MAX),
 };
 
 export const docs: RouteDoc[] = [

@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { TIMEFRAMES } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import type { RouteDoc } from '../http/openapi';
-import type { HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolInfo, SymbolsResponse } from '../types';
+import type { HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolInfo, SymbolsResponse } from '@quant-pairs/contract';
 import { storedSymbols } from '../query/known';
 
 export const docs: RouteDoc[] = [

@@ -14,7 +14,7 @@ import type { RouteDoc } from '../http/openapi';
 import { P, readQuery } from '../http/params';
 import { assertPair } from '../query/known';
 import { computeSeries } from '../query/series';
-import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, StatsResponse } from '../types';
+import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, StatsResponse } from '@quant-pairs/contract';
 
 export const statsParams = { pair: P.pair, tf: P.tf, window: P.window, entryZ: P.entryZ, exitZ: P.exitZ };
 

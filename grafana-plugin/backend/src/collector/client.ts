@@ -1,5 +1,5 @@
 /**
- * HTTP client of the collector's query API (collector/src/api/types.ts describes every
+ * HTTP client of the collector's query API (@quant-pairs/contract describes every
  * endpoint). It turns each way a call can fail into a `CollectorError` whose `kind` and
  * `message` say in plain words what happened, so that QueryData, CheckHealth and CallResource
  * can report it without guessing.
@@ -18,7 +18,7 @@ import type {
   SymbolsResponse,
   TicksParams,
   TicksResponse,
-} from '../../../../collector/src/api/types';
+} from '@quant-pairs/contract';
 import type { Settings } from '../settings';
 import { metrics } from '../metrics';
 

@@ -3,7 +3,7 @@
  * symbol's quote asset, z-score thresholds at ±entryZ, the signal as a state field with
  * coloured value mappings, p-values with a 5 % threshold.
  */
-import type { ApiSignal } from '../../../../collector/src/api/types';
+import type { ApiSignal } from '@quant-pairs/contract';
 import type { FieldConfig } from '../frame/frame';
 
 const QUOTES: [string, string][] = [

@@ -8,25 +8,25 @@
  * Shapes are "wide" time series (one time field, numeric fields; meta.type timeseries-wide)
  * so that alert rules can use them; the signals frame is an annotation/event table.
  */
-import type {
-  AnalyticsResponse,
-  ApiSignal,
-  BarDto,
-  LatestPoint,
-  Maybe,
-  SignalEvent,
-  StatsResponse,
-  TickDto,
-} from '../../../../collector/src/api/types';
-import type { AnalyticsField } from '../../../src/types';
-import { ANALYTICS_FIELDS } from '../../../src/types';
+import {
+  ANALYTICS_FIELDS,
+  DEFAULT_ENTRY_Z,
+  TIMEFRAME_MS,
+  type AnalyticsField,
+  type AnalyticsResponse,
+  type ApiSignal,
+  type BarDto,
+  type LatestPoint,
+  type Maybe,
+  type SignalEvent,
+  type StatsResponse,
+  type TickDto,
+} from '@quant-pairs/contract';
 import type { Field, Frame, FrameMeta, Notice } from '../frame/frame';
 import { SIGNAL_CODE, plainConfig, priceConfig, pvalueConfig, quantityConfig, signalConfig, zscoreConfig } from './display';
 import type { BarsQ, PairQ, TicksQ } from './model';
-import { TIMEFRAME_SECONDS } from './model';
 
 const WIDE: FrameMeta = { type: 'timeseries-wide', typeVersion: [0, 1] };
-const DEFAULT_ENTRY_Z = 2;
 
 function meta(extra: Partial<FrameMeta>, notices: Notice[]): FrameMeta {
   const m: FrameMeta = { ...WIDE, ...extra };
@@ -90,7 +90,7 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
     refId: q.refId,
     meta: meta({ executedQueryString: `bars ${q.symbol} ${q.tf}`, ...(channel ? { channel } : {}) }, notices),
     fields: [
-      timeField(cols.start, TIMEFRAME_SECONDS[q.tf] * 1000),
+      timeField(cols.start, TIMEFRAME_MS[q.tf]),
       price('open'),
       price('high'),
       price('low'),
@@ -131,7 +131,7 @@ export function analyticsField(q: PairQ, name: AnalyticsField, values: readonly 
 
 export function analyticsFrame(q: PairQ, res: Pick<AnalyticsResponse, 'series' | 'points' | 'thinned'> & { provisional?: boolean }, notices: Notice[], channel?: string): Frame {
   const s = res.series as Omit<AnalyticsResponse['series'], 'spreadMean'> & { spreadMean?: (number | null)[] };
-  const fields: Field[] = [timeField(s.ts, TIMEFRAME_SECONDS[q.tf] * 1000)];
+  const fields: Field[] = [timeField(s.ts, TIMEFRAME_MS[q.tf])];
   // All columns by default, in the order of ANALYTICS_FIELDS: the pair channel of Grafana Live
   // sends the same columns, so a live panel keeps its history when packets arrive.
   const wanted = q.fields ?? ANALYTICS_FIELDS;
@@ -166,7 +166,7 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
   const coint = maybe(res.coint, 'Engle-Granger', notices);
   const hl = maybe(res.halfLife, 'half-life', notices);
   const ts = point?.ts ?? res.updatedAt;
-  const tfSec = TIMEFRAME_SECONDS[q.tf];
+  const tfSec = TIMEFRAME_MS[q.tf] / 1000;
   const one = (v: number | null | undefined): (number | null)[] => (ts === null ? [] : [v ?? null]);
   const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({ name, type: 'float64', nullable: true, labels: { pair: q.pair, tf: q.tf, window: String(q.window) }, values: one(v), config });
   const fields: Field[] = [

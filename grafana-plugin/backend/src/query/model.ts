@@ -1,12 +1,21 @@
 /**
- * Reads a DataQuery's JSON (the panel's or the alert rule's saved query model, types.ts
+ * Reads a DataQuery's JSON (the panel's or the alert rule's saved query model, the contract's
  * `PairsQuery`) into a validated query, or throws a `QueryError` saying which parameter is
- * wrong and why. Alert rules send the raw saved model (no frontend ran), so numbers written as
- * strings (`window: "100"`) are accepted, and an uninterpolated `$variable` gets its own message.
+ * wrong and why. An alert rule sends the saved JSON as it is (no frontend ran), so it goes
+ * through the same `migrateQuery` as in the editor (an old `{symbol}` is a ticks query in both)
+ * and the same rules (`resolveQuery`), which also read numbers written as text
+ * (`window: "100"`) and reject an uninterpolated `$variable`.
  */
-import type { AnalyticsField, QueryType } from '../../../src/types';
-import { ANALYTICS_FIELDS, DEFAULT_TICKS_LIMIT, QUERY_TYPES } from '../../../src/types';
-import type { ApiTimeframe } from '../../../../collector/src/api/types';
+import {
+  DEFAULT_TICKS_LIMIT,
+  migrateQuery,
+  resolveQuery,
+  type AnalyticsField,
+  type PairQueryType,
+  type ProblemField,
+  type SavedQuery,
+  type Timeframe,
+} from '@quant-pairs/contract';
 
 export class QueryError extends Error {
   constructor(
@@ -17,9 +26,6 @@ export class QueryError extends Error {
     super(message);
   }
 }
-
-export const TIMEFRAMES: readonly ApiTimeframe[] = ['1s', '1m', '5m'];
-export const TIMEFRAME_SECONDS: Record<ApiTimeframe, number> = { '1s': 1, '1m': 60, '5m': 300 };
 
 interface Common {
   refId: string;
@@ -39,70 +45,20 @@ export interface TicksQ extends Common {
 export interface BarsQ extends Common {
   queryType: 'bars';
   symbol: string;
-  tf: ApiTimeframe;
+  tf: Timeframe;
 }
 export interface PairQ extends Common {
-  queryType: 'analytics' | 'stats' | 'signals';
+  queryType: PairQueryType;
   pair: string;
   y: string;
   x: string;
-  tf: ApiTimeframe;
+  tf: Timeframe;
   window: number;
   entryZ: number | undefined;
   exitZ: number | undefined;
   fields: AnalyticsField[] | undefined;
 }
 export type Query = TicksQ | BarsQ | PairQ;
-
-/** Default (the frontend's DEFAULT_TICKS_LIMIT) and largest number of ticks a ticks query returns. */
-export const DEFAULT_TICK_LIMIT = DEFAULT_TICKS_LIMIT;
-export const MAX_TICK_LIMIT = 100_000;
-
-function text(model: Record<string, unknown>, key: string, label: string): string {
-  const v = model[key];
-  if (v === undefined || v === null || (typeof v === 'string' && v.trim() === '')) throw new QueryError(`${label} is missing`, key);
-  if (typeof v !== 'string') throw new QueryError(`${label} must be text, got ${JSON.stringify(v)}`, key);
-  const s = v.trim();
-  if (s.includes('$')) {
-    throw new QueryError(`${label} ${JSON.stringify(s)} still holds a template variable; alert rules and API calls need a literal value`, key);
-  }
-  return s;
-}
-
-function symbolOf(model: Record<string, unknown>): string {
-  const s = text(model, 'symbol', 'symbol').toUpperCase();
-  if (!/^[A-Z0-9]{2,20}$/.test(s)) throw new QueryError(`symbol ${JSON.stringify(s)} is not a Binance symbol such as BTCUSDT`, 'symbol');
-  return s;
-}
-
-function timeframeOf(model: Record<string, unknown>): ApiTimeframe {
-  const raw = model.timeframe ?? model.tf;
-  const tf = text({ timeframe: raw }, 'timeframe', 'timeframe');
-  if (!(TIMEFRAMES as readonly string[]).includes(tf)) {
-    throw new QueryError(`timeframe ${JSON.stringify(tf)} is not one of ${TIMEFRAMES.join(', ')}`, 'timeframe');
-  }
-  return tf as ApiTimeframe;
-}
-
-function optNumber(model: Record<string, unknown>, key: string, label: string, ok: (n: number) => boolean, rule: string): number | undefined {
-  const v = model[key];
-  if (v === undefined || v === null || v === '') return undefined;
-  if (typeof v === 'string' && v.includes('$')) throw new QueryError(`${label} ${JSON.stringify(v)} still holds a template variable`, key);
-  const n = typeof v === 'number' ? v : typeof v === 'string' ? Number(v.trim()) : NaN;
-  if (!Number.isFinite(n) || !ok(n)) throw new QueryError(`${label} must be ${rule}, got ${JSON.stringify(v)}`, key);
-  return n;
-}
-
-function pairOf(model: Record<string, unknown>): { pair: string; y: string; x: string } {
-  const raw = text(model, 'pair', 'pair').toUpperCase();
-  const parts = raw.split(/[/\-]/);
-  if (parts.length !== 2 || parts.some((p) => !/^[A-Z0-9]{2,20}$/.test(p))) {
-    throw new QueryError(`pair ${JSON.stringify(raw)} must look like ETHUSDT/BTCUSDT (y/x)`, 'pair');
-  }
-  const [y, x] = parts as [string, string];
-  if (y === x) throw new QueryError(`pair ${JSON.stringify(raw)}: the two legs must differ`, 'pair');
-  return { pair: `${y}/${x}`, y, x };
-}
 
 export interface RawQuery {
   refId: string;
@@ -112,6 +68,9 @@ export interface RawQuery {
   intervalMS?: number;
   timeRange?: { fromEpochMS: number; toEpochMS: number } | null;
 }
+
+/** The fields in the order their problems are reported (the first one is the error). */
+const FIELD_ORDER: readonly ProblemField[] = ['queryType', 'symbol', 'pair', 'timeframe', 'window', 'limit', 'entryZ', 'exitZ', 'fields'];
 
 /** Validates one DataQuery. Throws QueryError. */
 export function parseQuery(q: RawQuery): Query {
@@ -123,9 +82,12 @@ export function parseQuery(q: RawQuery): Query {
   } catch {
     throw new QueryError('the query is not a JSON object');
   }
-  const queryType = (typeof model.queryType === 'string' && model.queryType) || q.queryType || 'analytics';
-  if (!(QUERY_TYPES as readonly string[]).includes(queryType)) {
-    throw new QueryError(`query type ${JSON.stringify(queryType)} is not one of ${QUERY_TYPES.join(', ')}`, 'queryType');
+  // Grafana also sends the query type beside the JSON; the JSON's own wins.
+  if ((model.queryType === undefined || model.queryType === '') && q.queryType) model = { ...model, queryType: q.queryType };
+  const r = resolveQuery(migrateQuery({ ...model, refId: q.refId } as SavedQuery));
+  if (r.problems) {
+    const field = FIELD_ORDER.find((f) => r.problems[f] !== undefined)!;
+    throw new QueryError(`${field}: ${r.problems[field]}`, field);
   }
   const from = Number(q.timeRange?.fromEpochMS ?? 0);
   const to = Number(q.timeRange?.toEpochMS ?? 0);
@@ -138,31 +100,13 @@ export function parseQuery(q: RawQuery): Query {
     maxDataPoints: Number(q.maxDataPoints) > 0 ? Number(q.maxDataPoints) : 0,
     intervalMs: Number(q.intervalMS) > 0 ? Number(q.intervalMS) : 0,
   };
-  switch (queryType as QueryType) {
-    case 'ticks': {
-      const limit = optNumber(model, 'limit', 'limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_TICK_LIMIT, `a whole number from 1 to ${MAX_TICK_LIMIT}`);
-      return { ...common, queryType: 'ticks', symbol: symbolOf(model), limit: limit ?? DEFAULT_TICK_LIMIT };
-    }
+  const v = r.query;
+  switch (v.queryType) {
+    case 'ticks':
+      return { ...common, queryType: 'ticks', symbol: v.symbol, limit: v.limit ?? DEFAULT_TICKS_LIMIT };
     case 'bars':
-      return { ...common, queryType: 'bars', symbol: symbolOf(model), tf: timeframeOf(model) };
-    default: {
-      const { pair, y, x } = pairOf(model);
-      const tf = timeframeOf(model);
-      const window = optNumber(model, 'window', 'window', (n) => Number.isInteger(n) && n >= 2 && n <= 10_000, 'a whole number of bars from 2 to 10000');
-      if (window === undefined) throw new QueryError('window is missing', 'window');
-      const entryZ = optNumber(model, 'entryZ', 'entryZ', (n) => n > 0, 'a positive number');
-      const exitZ = optNumber(model, 'exitZ', 'exitZ', (n) => n >= 0, 'zero or a positive number');
-      if (entryZ !== undefined && exitZ !== undefined && exitZ >= entryZ) {
-        throw new QueryError(`exitZ (${exitZ}) must be below entryZ (${entryZ})`, 'exitZ');
-      }
-      let fields: AnalyticsField[] | undefined;
-      if (model.fields !== undefined && model.fields !== null) {
-        if (!Array.isArray(model.fields) || model.fields.some((f) => !(ANALYTICS_FIELDS as readonly unknown[]).includes(f))) {
-          throw new QueryError(`fields must be a list of ${ANALYTICS_FIELDS.join(', ')}, got ${JSON.stringify(model.fields)}`, 'fields');
-        }
-        fields = model.fields.length > 0 ? (model.fields as AnalyticsField[]) : undefined;
-      }
-      return { ...common, queryType: queryType as PairQ['queryType'], pair, y, x, tf, window, entryZ, exitZ, fields };
-    }
+      return { ...common, queryType: 'bars', symbol: v.symbol, tf: v.timeframe };
+    default:
+      return { ...common, queryType: v.queryType, pair: v.pair.id, y: v.pair.y, x: v.pair.x, tf: v.timeframe, window: v.window, entryZ: v.entryZ, exitZ: v.exitZ, fields: v.fields };
   }
 }

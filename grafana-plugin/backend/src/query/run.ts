@@ -3,16 +3,16 @@
  * `next` while more of the range is left; we follow it up to a bound and say so in a notice
  * when the bound cuts the answer.
  */
-import type { BarDto, TickDto } from '../../../../collector/src/api/types';
+import { TICKS_PAGE_MAX, type BarDto, type TickDto } from '@quant-pairs/contract';
 import type { CollectorClient } from '../collector/client';
 import type { Frame, Notice } from '../frame/frame';
 import { barsPath, channelId, pairPath, ticksPath } from '../stream/channel';
 import { analyticsFrame, barsFrame, signalsFrame, statsFrame, ticksFrame } from './frames';
 import type { BarsQ, PairQ, Query, TicksQ } from './model';
 
-/** Most ticks read from the collector for one query (pages of 10,000). */
+/** Most ticks read from the collector for one query (in pages of TICKS_PAGE_MAX). */
 export const MAX_TICKS_SCANNED = 500_000;
-/** Most bars read for one query (pages of 100,000). */
+/** Most bars read for one query (in pages of BARS_PAGE_MAX). */
 export const MAX_BARS = 500_000;
 
 async function runTicks(q: TicksQ, client: CollectorClient, uid: string, signal?: AbortSignal): Promise<Frame> {
@@ -22,7 +22,7 @@ async function runTicks(q: TicksQ, client: CollectorClient, uid: string, signal?
   let from: number = q.from;
   let scanned = 0;
   for (;;) {
-    const page = await client.ticks({ symbol: q.symbol, from, to: q.to, limit: 10_000 }, signal);
+    const page = await client.ticks({ symbol: q.symbol, from, to: q.to, limit: TICKS_PAGE_MAX }, signal);
     scanned += page.ticks.length;
     kept = kept.length === 0 ? page.ticks : kept.concat(page.ticks);
     if (kept.length > q.limit) kept = kept.slice(kept.length - q.limit);

@@ -8,34 +8,36 @@
  *                                                       (provisional, moves with every tick)
  *                                                       and both legs' prices
  *   bars    = "bars/" SYMBOL "/" TF2                    each completed bar of the symbol
- *   SYMBOL, Y, X = [A-Z0-9]{2,20}   (upper case, Binance spelling)
- *   TF      = "1s" | "1m" | "5m"     TF2 = "1m" | "5m"
- *   WINDOW  = integer 2..10000 (bars)
+ *   SYMBOL, Y, X = SYMBOL_PATTERN   (upper case, Binance spelling)
+ *   TF      = TIMEFRAMES ("1s" | "1m" | "5m")     TF2 = LIVE_BAR_TIMEFRAMES ("1m" | "5m")
+ *   WINDOW  = integer MIN_WINDOW..MAX_WINDOW (2..10000 bars)
  *
  * Examples: `ds/pairs/pair/ETHUSDT-BTCUSDT/1m/100`, `ds/pairs/ticks/BTCUSDT`, `ds/pairs/bars/ETHUSDT/5m`.
  * A pair uses `-` between the legs because `/` separates path segments.
  */
-import type { ApiTimeframe } from '../../../../collector/src/api/types';
+import { LIVE_BAR_TIMEFRAMES, MAX_WINDOW, MIN_WINDOW, SYMBOL_PATTERN, TIMEFRAMES, type LiveBarTimeframe, type Timeframe } from '@quant-pairs/contract';
 
 export type Channel =
   | { kind: 'ticks'; symbol: string }
-  | { kind: 'pair'; y: string; x: string; pair: string; tf: ApiTimeframe; window: number }
-  | { kind: 'bars'; symbol: string; tf: '1m' | '5m' };
+  | { kind: 'pair'; y: string; x: string; pair: string; tf: Timeframe; window: number }
+  | { kind: 'bars'; symbol: string; tf: LiveBarTimeframe };
 
-const SYMBOL = '([A-Z0-9]{2,20})';
+const SYMBOL = `(${SYMBOL_PATTERN})`;
+const TF = `(${TIMEFRAMES.join('|')})`;
+const BAR_TF = `(${LIVE_BAR_TIMEFRAMES.join('|')})`;
 
 export function parseChannelPath(path: string): Channel | { error: string } {
   let m = new RegExp(`^ticks/${SYMBOL}$`).exec(path);
   if (m) return { kind: 'ticks', symbol: m[1]! };
-  m = new RegExp(`^pair/${SYMBOL}-${SYMBOL}/(1s|1m|5m)/(\\d{1,5})$`).exec(path);
+  m = new RegExp(`^pair/${SYMBOL}-${SYMBOL}/${TF}/(\\d{1,9})$`).exec(path);
   if (m) {
     const window = Number(m[4]);
-    if (window < 2 || window > 10_000) return { error: `window ${window} must be from 2 to 10000 bars` };
+    if (window < MIN_WINDOW || window > MAX_WINDOW) return { error: `window ${window} must be from ${MIN_WINDOW} to ${MAX_WINDOW} bars` };
     if (m[1] === m[2]) return { error: 'the two legs of a pair must differ' };
-    return { kind: 'pair', y: m[1]!, x: m[2]!, pair: `${m[1]}/${m[2]}`, tf: m[3] as ApiTimeframe, window };
+    return { kind: 'pair', y: m[1]!, x: m[2]!, pair: `${m[1]}/${m[2]}`, tf: m[3] as Timeframe, window };
   }
-  m = new RegExp(`^bars/${SYMBOL}/(1m|5m)$`).exec(path);
-  if (m) return { kind: 'bars', symbol: m[1]!, tf: m[2] as '1m' | '5m' };
+  m = new RegExp(`^bars/${SYMBOL}/${BAR_TF}$`).exec(path);
+  if (m) return { kind: 'bars', symbol: m[1]!, tf: m[2] as LiveBarTimeframe };
   return { error: `unknown channel path ${JSON.stringify(path)}; expected ticks/<SYMBOL>, pair/<Y>-<X>/<tf>/<window> or bars/<SYMBOL>/<1m|5m>` };
 }
 

@@ -14,7 +14,7 @@
  * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s).
  */
 import WebSocket from 'ws';
-import type { LiveServerMessage, LiveSubscribe } from '../../../../collector/src/api/types';
+import type { LiveServerMessage, LiveSubscribe } from '@quant-pairs/contract';
 import type { Frame } from '../frame/frame';
 import { frameToJSON } from '../frame/json';
 import { log } from '../hclog';

@@ -11,6 +11,10 @@
  * `{ pair, tf: '1m', window: 60 }`: no `queryType`, `tf` for `timeframe`, numeric `window`,
  * thresholds as strings.
  *
+ * The frontend (DataSource, editors) and the backend (QueryData, alert rules, which send the
+ * saved JSON as it is) both run this one function, so a saved query means the same in a panel
+ * and in an alert rule.
+ *
  * Pure and never mutates its argument (editors pass frozen props).
  *
  * @example
@@ -18,13 +22,7 @@
  * // => { refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT',
  * //      timeframe: '5m', window: '60' }
  */
-import {
-  DEFAULT_WINDOW,
-  QUERY_MODEL_VERSION,
-  QUERY_TYPES,
-  type PairsQuery,
-  type QueryType,
-} from './types';
+import { DEFAULT_WINDOW, QUERY_MODEL_VERSION, type PairsQuery } from './model';
 
 /** A query as stored: any version, possibly hand-written. */
 export type SavedQuery = { refId: string; version?: unknown; queryType?: unknown; [key: string]: unknown };
@@ -38,7 +36,11 @@ function toNumberOrKeep(v: unknown): unknown {
   return v;
 }
 
-/** v0 -> v1: infer `queryType`, `tf` -> `timeframe`, `window` as text, thresholds as numbers. */
+/**
+ * v0 -> v1: infer a missing `queryType`, `tf` -> `timeframe`, `window` as text, thresholds as
+ * numbers. A `queryType` that is given is kept, even an unknown one: validation then names it,
+ * instead of the query silently becoming another type.
+ */
 const v0ToV1: Step = (old) => {
   const q: Record<string, unknown> = { ...old };
   if ('tf' in q) {
@@ -48,7 +50,7 @@ const v0ToV1: Step = (old) => {
     delete q.tf;
   }
   let type = q.queryType;
-  if (typeof type !== 'string' || !(QUERY_TYPES as readonly string[]).includes(type)) {
+  if (type === undefined || type === null || type === '') {
     // A hand-written query says what it wants by its fields.
     if (typeof q.pair === 'string') {
       type = 'analytics';
@@ -58,7 +60,7 @@ const v0ToV1: Step = (old) => {
       type = 'analytics';
     }
   }
-  q.queryType = type as QueryType;
+  q.queryType = type;
   if (typeof q.window === 'number') {
     q.window = String(q.window);
   }
@@ -98,7 +100,7 @@ export function migrateQuery(saved: SavedQuery | PairsQuery): PairsQuery {
   }
   let q = { ...(saved as Record<string, unknown>) };
   while (version < QUERY_MODEL_VERSION && version < MIGRATIONS.length) {
-    q = MIGRATIONS[version](q);
+    q = MIGRATIONS[version]!(q);
     version += 1;
   }
   return q as unknown as PairsQuery;

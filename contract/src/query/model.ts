@@ -1,20 +1,20 @@
 /**
- * The query model of the quant-pairs data source, shared by the frontend (editors, DataSource)
- * and the TypeScript backend (QueryData, alert rules). A discriminated union on `queryType`,
- * with a `version` so that saved queries can be upgraded by `migrate.ts`.
+ * The query model of the quant-pairs data source, shared by the frontend (editors, DataSource),
+ * the TypeScript backend (QueryData, alert rules) and provisioning (generated dashboards and
+ * alert rules). A discriminated union on `queryType`, with a `version` so that saved queries
+ * are upgraded by the one `migrateQuery` (migrate.ts) both the frontend and the backend run.
  *
  * Text fields may hold template variables (`$pair`, `$tf`, `$window`); the frontend
  * interpolates them before a query reaches the backend. `window` is a string for that reason
  * and must be a whole number of points (>= 2) after interpolation.
  */
 import type { DataQuery, DataSourceJsonData } from '@grafana/schema';
+import { DEFAULT_ENTRY_Z } from '../constants';
 
 export const QUERY_MODEL_VERSION = 1;
 
 export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
-
-export const TIMEFRAMES = ['1s', '1m', '5m'] as const;
 
 interface QueryBase extends DataQuery {
   version: number;
@@ -81,8 +81,8 @@ export interface SignalsQuery extends PairQueryBase {
 
 export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery;
 
+/** The window of a new pair query, as the model writes it (text, so that it can hold `$window`). */
 export const DEFAULT_WINDOW = '100';
-export const DEFAULT_ENTRY_Z = 2;
 
 export const DEFAULT_QUERY: Partial<AnalyticsQuery> = {
   version: QUERY_MODEL_VERSION,
@@ -106,9 +106,6 @@ export interface PairsSecureJsonData {
   apiToken?: string;
 }
 
-// ---------------------------------------------------------------- additions for the frontend
-// (additive: nothing above changes shape; the backend may import these too)
-
 /** Query types that name a pair (`Y/X`), a timeframe and a window. */
 export const PAIR_QUERY_TYPES = ['analytics', 'stats', 'signals'] as const;
 export type PairQueryType = (typeof PAIR_QUERY_TYPES)[number];
@@ -125,13 +122,12 @@ export function supportsLive(type: QueryType): boolean {
   return (LIVE_QUERY_TYPES as readonly string[]).includes(type);
 }
 
-/** Default number of ticks a ticks query asks for. */
-export const DEFAULT_TICKS_LIMIT = 1000;
-/** The collector accepts windows of 2..10000 bars (collector/src/api/types.ts AnalyticsParams). */
-export const MIN_WINDOW = 2;
-export const MAX_WINDOW = 10000;
-/** The collector pages ticks at 1..10000 (TicksParams.limit). */
-export const MAX_TICKS_LIMIT = 10000;
+/**
+ * Default and largest number of ticks a ticks query returns (the newest of its time range).
+ * Larger than the API's page (TICKS_PAGE_MAX): the backend pages through the range.
+ */
+export const DEFAULT_TICKS_LIMIT = 1_000;
+export const MAX_TICKS_LIMIT = 100_000;
 
 /**
  * Resource paths the backend serves through CallResource

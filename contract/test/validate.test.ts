@@ -1,6 +1,5 @@
-import { deepFreeze } from './testing/deepFreeze';
-import type { PairsQuery } from './types';
-import { isValid, validateQuery } from './validate';
+import { isValid, resolveQuery, validateQuery, type PairsQuery } from '../src';
+import { deepFreeze } from './deepFreeze';
 
 const ok: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
 
@@ -15,7 +14,7 @@ describe('validateQuery', () => {
     expect(validateQuery({ ...ok, pair: 'ETHUSDT/ETHUSDT' }).pair).toMatch(/must differ/);
     expect(validateQuery({ ...ok, pair: '' }).pair).toBe('choose a pair');
     expect(validateQuery({ ...ok, timeframe: '2m' }).timeframe).toMatch(/"2m" is not a timeframe; use one of 1s, 1m, 5m/);
-    // The collector accepts windows of 2..10000 bars (collector/src/api/types.ts).
+    // The collector accepts windows of MIN_WINDOW..MAX_WINDOW = 2..10000 bars (constants.ts).
     expect(validateQuery({ ...ok, window: '1' }).window).toMatch(/from 2 to 10000/);
     expect(validateQuery({ ...ok, window: '10001' }).window).toMatch(/from 2 to 10000/);
     expect(validateQuery({ ...ok, window: '2.5' }).window).toMatch(/whole number/);
@@ -30,11 +29,28 @@ describe('validateQuery', () => {
   it('checks symbols of bars and ticks', () => {
     expect(validateQuery({ refId: 'A', version: 1, queryType: 'bars', symbol: 'btc usdt', timeframe: '1m' }).symbol).toMatch(/not a Binance symbol/);
     expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: '' }).symbol).toBe('choose a symbol');
-    expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 0 }).limit).toMatch(/1 to 10000/);
+    // A ticks query pages through the API, so its limit goes past one page (MAX_TICKS_LIMIT 100000).
+    expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 0 }).limit).toMatch(/1 to 100000, got 0/);
     expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 500 })).toEqual({});
   });
 
   it('rejects an unknown query type', () => {
     expect(validateQuery({ ...ok, queryType: 'nope' } as unknown as PairsQuery).queryType).toMatch(/unknown query type "nope"/);
+  });
+});
+
+describe('resolveQuery (where the query runs: the backend, alert rules)', () => {
+  it('gives the values ready for the API: numbers from text, upper-case symbols, the pair split', () => {
+    const saved = { ...ok, pair: 'ethusdt/btcusdt', window: '30', entryZ: '2.5', exitZ: 0.5 } as unknown as PairsQuery;
+    expect(resolveQuery(saved)).toEqual({
+      query: { queryType: 'analytics', pair: { y: 'ETHUSDT', x: 'BTCUSDT', id: 'ETHUSDT/BTCUSDT' }, timeframe: '1m', window: 30, entryZ: 2.5, exitZ: 0.5, fields: undefined },
+    });
+    expect(resolveQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'btcusdt' })).toEqual({ query: { queryType: 'ticks', symbol: 'BTCUSDT', limit: undefined } });
+  });
+
+  it('rejects template variables, which the editor accepts', () => {
+    const q = { ...ok, pair: '$pair' };
+    expect(validateQuery(q)).toEqual({});
+    expect(resolveQuery(q).problems?.pair).toMatch(/still holds a template variable/);
   });
 });

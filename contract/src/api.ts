@@ -1,8 +1,7 @@
 /**
  * The query API of the collector, described once: every request parameter and response body
- * as TypeScript types. The Grafana plugin (frontend and backend) imports this file, so it has
- * no runtime imports and no imports from the rest of the collector; `GET /api/openapi.json`
- * serves the same description as OpenAPI 3 (built from the route parameter definitions).
+ * as TypeScript types. The collector answers with these types, the Grafana data source's
+ * backend reads them; `GET /api/openapi.json` describes the same endpoints as OpenAPI 3.
  *
  * Conventions
  * - Times in requests: epoch milliseconds (`1735689600000`, fractions allowed) or ISO-8601
@@ -14,8 +13,9 @@
  *   parameter is to blame.
  * - With `API_TOKEN` set, every endpoint except `/api/health` needs `Authorization: Bearer <token>`.
  */
+import type { Timeframe } from './constants';
 
-export type ApiTimeframe = '1s' | '1m' | '5m';
+export type ApiTimeframe = Timeframe;
 export type ApiSignal = 'LONG' | 'SHORT' | 'NEUTRAL';
 
 export interface ApiError {
@@ -85,7 +85,7 @@ export interface TicksParams {
   symbol: string;
   from?: number | string;
   to?: number | string;
-  /** Page size, 1..10000, default 1000. */
+  /** Page size, 1..TICKS_PAGE_MAX (10000), default TICKS_PAGE_DEFAULT (1000). */
   limit?: number;
 }
 export interface TickDto {
@@ -112,7 +112,7 @@ export interface BarsParams {
   tf: ApiTimeframe;
   from?: number | string;
   to?: number | string;
-  /** Page size, 1..100000, default 100000. */
+  /** Page size, 1..BARS_PAGE_MAX (100000), default BARS_PAGE_MAX. */
   limit?: number;
 }
 export interface BarDto {
@@ -139,7 +139,7 @@ export interface BarsResponse extends Page {
 export interface AnalyticsParams {
   pair: string;
   tf: ApiTimeframe;
-  /** Rolling window in bars, 2..10000; any value works, not only the configured ones. */
+  /** Rolling window in bars, MIN_WINDOW..MAX_WINDOW (2..10000); any value works, not only the configured ones. */
   window: number;
   from?: number | string;
   to?: number | string;

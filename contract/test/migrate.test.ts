@@ -1,6 +1,5 @@
-import { migrateQuery, queryVersion } from './migrate';
-import { deepFreeze } from './testing/deepFreeze';
-import { DEFAULT_WINDOW, QUERY_MODEL_VERSION, type PairsQuery } from './types';
+import { DEFAULT_WINDOW, QUERY_MODEL_VERSION, migrateQuery, queryVersion, type PairsQuery } from '../src';
+import { deepFreeze } from './deepFreeze';
 
 describe('migrateQuery', () => {
   it('has one step per version up to the current one', () => {
@@ -61,6 +60,10 @@ describe('migrateQuery', () => {
   it('returns a current query as the very same object', () => {
     const q: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' });
     expect(migrateQuery(q)).toBe(q);
+  });
+
+  it('keeps a queryType it does not know, so that validation names it instead of the query becoming another type', () => {
+    expect(migrateQuery(deepFreeze({ refId: 'A', queryType: 'candles', symbol: 'BTCUSDT' })).queryType).toBe('candles');
   });
 
   it('leaves a query from a newer plugin version alone', () => {

@@ -1,0 +1,60 @@
+/**
+ * The numbers and names of the query API, stated once. The collector's validation, its
+ * configuration, the Grafana data source (editor, backend, live channels) and provisioning
+ * all read them from here, so a bound cannot differ between the place that accepts a value
+ * and the place that sends it.
+ */
+
+/**
+ * A Binance symbol as the API and the data source spell it: 2 to 20 upper-case letters or
+ * digits (`BTCUSDT`, `1000SHIBUSDT`). Requests may use lower case; it is upper-cased first.
+ * `SYMBOL_PATTERN` is the bare pattern, for building larger expressions (pairs, channel paths).
+ */
+const SYMBOL_LENGTH = '{2,20}';
+export const SYMBOL_PATTERN = `[A-Z0-9]${SYMBOL_LENGTH}`;
+/** A symbol as a request may write it, in either case (the API upper-cases it). */
+export const SYMBOL_REQUEST_PATTERN = `[A-Za-z0-9]${SYMBOL_LENGTH}`;
+const SYMBOL_RE = new RegExp(`^${SYMBOL_PATTERN}$`);
+
+/** True when `text` is an upper-case Binance symbol. @example isSymbol('BTCUSDT'); // => true */
+export function isSymbol(text: string): boolean {
+  return SYMBOL_RE.test(text);
+}
+
+/** Bar timeframes the collector keeps. Raw ticks are not a timeframe. */
+export const TIMEFRAMES = ['1s', '1m', '5m'] as const;
+export type Timeframe = (typeof TIMEFRAMES)[number];
+
+/** Length of each timeframe in milliseconds. */
+export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = { '1s': 1_000, '1m': 60_000, '5m': 300_000 };
+
+/** Timeframes whose completed bars the live push sends (a 1 s bar completes too often to push). */
+export const LIVE_BAR_TIMEFRAMES = ['1m', '5m'] as const satisfies readonly Timeframe[];
+export type LiveBarTimeframe = (typeof LIVE_BAR_TIMEFRAMES)[number];
+
+export function isTimeframe(value: unknown): value is Timeframe {
+  return typeof value === 'string' && (TIMEFRAMES as readonly string[]).includes(value);
+}
+
+/**
+ * Rolling windows, in bars: every window a query may ask for and every window the live engine
+ * may be configured with (`WINDOWS`). 2 is the fewest points an OLS line goes through.
+ */
+export const MIN_WINDOW = 2;
+export const MAX_WINDOW = 10_000;
+
+/** |z| above which the signal is LONG / SHORT, when neither the query nor ENTRY_Z says. */
+export const DEFAULT_ENTRY_Z = 2;
+/** Largest |z| threshold a request may give (entryZ, exitZ). */
+export const MAX_Z_THRESHOLD = 100;
+
+/** GET /api/ticks page size: default and largest. */
+export const TICKS_PAGE_DEFAULT = 1_000;
+export const TICKS_PAGE_MAX = 10_000;
+/** GET /api/bars page size: default and largest. */
+export const BARS_PAGE_MAX = 100_000;
+/** GET /api/alerts: default and largest number of notifications. */
+export const ALERTS_LIST_DEFAULT = 100;
+export const ALERTS_LIST_MAX = 1_000;
+/** Largest `maxDataPoints` of GET /api/analytics. */
+export const MAX_DATA_POINTS = 1_000_000;

@@ -1,0 +1,167 @@
+/**
+ * What is wrong with a query, field by field, in words; and the query's values once nothing is.
+ *
+ * One set of rules for every place a query is checked: the editor shows the problems under
+ * the fields (and DataSource.filterQuery does not send a query that has any), the backend
+ * answers them as the refId's error (an alert rule sends the saved JSON as it is). The bounds
+ * are the API's (constants.ts), so whatever passes here the collector accepts.
+ *
+ * Template variables (`$pair`, `${tf}`, `[[window]]`) are accepted in the editor, where
+ * Grafana replaces them before the query runs; where the query runs they are a problem.
+ */
+import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, TIMEFRAMES, isSymbol, type Timeframe } from '../constants';
+import type { Pair } from '../pair';
+import { ANALYTICS_FIELDS, MAX_TICKS_LIMIT, PAIR_QUERY_TYPES, QUERY_TYPES, type AnalyticsField, type PairQueryType, type PairsQuery } from './model';
+
+export type ProblemField = 'symbol' | 'pair' | 'timeframe' | 'window' | 'entryZ' | 'exitZ' | 'limit' | 'queryType' | 'fields';
+export type Problems = Partial<Record<ProblemField, string>>;
+
+export interface CheckOptions {
+  /** May a text field hold a template variable? true in the editor (the default), false where the query runs. */
+  variables?: boolean;
+}
+
+/** Does the text contain a Grafana template variable (`$v`, `${v}`, `${v:fmt}` or `[[v]]`)? */
+export function hasVariable(text: string): boolean {
+  return /\$\w+|\$\{[^}]+\}|\[\[[^\]]+\]\]/.test(text);
+}
+
+/** The legs of `Y/X` as written, or undefined when the text is not two parts around one `/`. */
+export function splitPair(pair: string): { y: string; x: string } | undefined {
+  const m = /^([^/\s]+)\/([^/\s]+)$/.exec(pair.trim());
+  return m ? { y: m[1]!, x: m[2]! } : undefined;
+}
+
+/** The values of a query with no problems, ready for the collector's API. */
+export type ResolvedQuery =
+  | { queryType: 'ticks'; symbol: string; limit: number | undefined }
+  | { queryType: 'bars'; symbol: string; timeframe: Timeframe }
+  | {
+      queryType: PairQueryType;
+      pair: Pair;
+      timeframe: Timeframe;
+      window: number;
+      entryZ: number | undefined;
+      exitZ: number | undefined;
+      fields: AnalyticsField[] | undefined;
+    };
+
+/** A number as the model may hold it: a number, or text that reads as one (`"2.5"`). */
+function numeric(v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  if (typeof v === 'string' && v.trim() !== '') return Number(v.trim());
+  return undefined;
+}
+
+const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+
+/** Runs the checks; `set` records the first problem of a field. */
+function check(q: PairsQuery, variables: boolean): { problems: Problems; query?: ResolvedQuery } {
+  const problems: Problems = {};
+  const model = q as unknown as Record<string, unknown>;
+  const problem = (field: ProblemField, text: string): undefined => {
+    problems[field] ??= text;
+    return undefined;
+  };
+  /** The trimmed text of a field, undefined when absent, a variable or not text. */
+  const text = (field: ProblemField, missing: string): string | undefined => {
+    const v = model[field];
+    if (!present(v) || (typeof v === 'string' && v.trim() === '')) return problem(field, missing);
+    const s = String(v).trim();
+    if (hasVariable(s)) return variables ? undefined : problem(field, `${JSON.stringify(s)} still holds a template variable; alert rules and API calls need a literal value`);
+    return s;
+  };
+  const symbolOf = (raw: string | undefined, field: 'symbol' | 'pair'): string | undefined => {
+    if (raw === undefined) return undefined;
+    const s = raw.toUpperCase();
+    return isSymbol(s) ? s : problem(field, `"${raw}" is not a Binance symbol such as BTCUSDT`);
+  };
+  const timeframeOf = (): Timeframe | undefined => {
+    const tf = text('timeframe', 'choose a timeframe');
+    if (tf === undefined) return undefined;
+    if ((TIMEFRAMES as readonly string[]).includes(tf)) return tf as Timeframe;
+    return problem('timeframe', `"${tf}" is not a timeframe; use one of ${TIMEFRAMES.join(', ')}`);
+  };
+  const optNumber = (field: 'entryZ' | 'exitZ' | 'limit', ok: (n: number) => boolean, rule: string): number | undefined => {
+    const v = model[field];
+    if (!present(v)) return undefined;
+    if (typeof v === 'string' && hasVariable(v)) {
+      return variables ? undefined : problem(field, `${JSON.stringify(v)} still holds a template variable; alert rules and API calls need a literal value`);
+    }
+    const n = numeric(v);
+    return n !== undefined && Number.isFinite(n) && ok(n) ? n : problem(field, `${rule}, got ${JSON.stringify(v)}`);
+  };
+
+  const type = q.queryType as string;
+  if (type === 'ticks') {
+    const symbol = symbolOf(text('symbol', 'choose a symbol'), 'symbol');
+    const limit = optNumber('limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_TICKS_LIMIT, `the limit must be a whole number from 1 to ${MAX_TICKS_LIMIT}`);
+    return { problems, query: symbol === undefined ? undefined : { queryType: 'ticks', symbol, limit } };
+  }
+  if (type === 'bars') {
+    const symbol = symbolOf(text('symbol', 'choose a symbol'), 'symbol');
+    const timeframe = timeframeOf();
+    return { problems, query: symbol === undefined || timeframe === undefined ? undefined : { queryType: 'bars', symbol, timeframe } };
+  }
+  if (!(PAIR_QUERY_TYPES as readonly string[]).includes(type)) {
+    problem('queryType', `unknown query type ${JSON.stringify(type)}; use one of ${QUERY_TYPES.join(', ')}`);
+    return { problems };
+  }
+  let pair: Pair | undefined;
+  const pairText = text('pair', 'choose a pair');
+  if (pairText !== undefined) {
+    const legs = splitPair(pairText);
+    if (!legs) problem('pair', `"${pairText}" is not a pair; write it as Y/X, e.g. ETHUSDT/BTCUSDT`);
+    else {
+      const y = symbolOf(legs.y, 'pair');
+      const x = y === undefined ? undefined : symbolOf(legs.x, 'pair');
+      if (y !== undefined && x !== undefined) pair = y === x ? problem('pair', 'the two legs of a pair must differ') : { y, x, id: `${y}/${x}` };
+    }
+  }
+  const timeframe = timeframeOf();
+  let window: number | undefined;
+  const w = text('window', 'enter a window (number of bars)');
+  if (w !== undefined) {
+    const n = Number(w);
+    if (/^\d+$/.test(w) && n >= MIN_WINDOW && n <= MAX_WINDOW) window = n;
+    else problem('window', `the window must be a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}, got ${JSON.stringify(w)}`);
+  }
+  const entryZ = optNumber('entryZ', (n) => n > 0, 'the entry threshold |z| must be a number above 0');
+  const exitZ = optNumber('exitZ', (n) => n >= 0, 'the exit threshold |z| must be a number, 0 or more');
+  if (exitZ !== undefined && exitZ >= (entryZ ?? DEFAULT_ENTRY_Z)) {
+    problem('exitZ', `the exit threshold (${exitZ}) must be below the entry threshold (${entryZ ?? DEFAULT_ENTRY_Z})`);
+  }
+  let fields: AnalyticsField[] | undefined;
+  const f = model.fields;
+  if (f !== undefined && f !== null) {
+    if (!Array.isArray(f) || f.some((x) => !(ANALYTICS_FIELDS as readonly unknown[]).includes(x))) {
+      problem('fields', `fields must be a list of ${ANALYTICS_FIELDS.join(', ')}, got ${JSON.stringify(f)}`);
+    } else if (f.length > 0) fields = f as AnalyticsField[];
+  }
+  if (pair === undefined || timeframe === undefined || window === undefined || Object.keys(problems).length > 0) return { problems };
+  return { problems, query: { queryType: type as PairQueryType, pair, timeframe, window, entryZ, exitZ, fields } };
+}
+
+/**
+ * The problems of a query, by field; empty when there are none.
+ * @example
+ * validateQuery({ refId: 'A', version: 1, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '2h' });
+ * // => { timeframe: '"2h" is not a timeframe; use one of 1s, 1m, 5m' }
+ */
+export function validateQuery(q: PairsQuery, opts: CheckOptions = {}): Problems {
+  return check(q, opts.variables ?? true).problems;
+}
+
+export function isValid(q: PairsQuery): boolean {
+  return Object.keys(validateQuery(q)).length === 0;
+}
+
+/**
+ * The values of a query that is to run now (no template variables left), or its problems.
+ * Numbers written as text (`window: "100"`, `entryZ: "2.5"`) are read as numbers, symbols are
+ * upper-cased.
+ */
+export function resolveQuery(q: PairsQuery): { query: ResolvedQuery; problems?: undefined } | { query?: undefined; problems: Problems } {
+  const r = check(q, false);
+  return r.query && Object.keys(r.problems).length === 0 ? { query: r.query } : { problems: r.problems };
+}
