@@ -1,6 +1,6 @@
 /**
  * Typed queries of our data source for the foundation SDK's builders. A target is a
- * `PairsQuery` from the plugin's own query model (grafana-plugin/src/types.ts), so a field
+ * `PairsQuery` from the plugin's own query model (@quant-pairs/contract), so a field
  * the plugin does not know, or a missing one, fails type-checking here.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';

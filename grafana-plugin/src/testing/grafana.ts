@@ -72,7 +72,7 @@ export function instanceSettings(jsonData: PairsDataSourceOptions = {}): DataSou
   };
 }
 
-/** The collector's /api/pairs body (collector/src/api/types.ts PairsResponse), as the backend passes it on. */
+/** The collector's /api/pairs body (@quant-pairs/contract PairsResponse), as the backend passes it on. */
 export const PAIRS_BODY = {
   pairs: [
     { pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true, stored: true },
