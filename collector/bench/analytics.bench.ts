@@ -27,7 +27,7 @@ import { join } from 'node:path';
 import { PairEngine, adfuller, analyzeColumns, analyzeSeries } from '../src/analytics';
 import { householderLs } from '../src/analytics/qr';
 import type { AnalyticsPoint } from '../src/domain';
-import { normal, rng } from '../test/support/rng';
+import { normal, rng } from '../src/fake-binance/rng';
 
 function pair(n: number, seed: number): { x: number[]; y: number[] } {
   const r = rng(seed);

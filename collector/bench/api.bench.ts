@@ -32,7 +32,7 @@ import { LiveAnalytics } from '../src/live';
 import { log } from '../src/log';
 import { openSqliteStore } from '../src/store/sqlite';
 import { TickWriter } from '../src/store/tickWriter';
-import { startFakeBinance } from '../test/fake-binance';
+import { startFakeBinance } from '../src/fake-binance';
 
 log.configure({ level: 'warn' });
 const DAY = 86_400;

@@ -25,7 +25,7 @@ import { log } from '../src/log';
 import { openPostgresStore } from '../src/store/postgres';
 import { openSqliteStore } from '../src/store/sqlite';
 import { startPostgres } from '../test/store/pgCluster';
-import { normal, rng } from '../test/support/rng';
+import { normal, rng } from '../src/fake-binance/rng';
 import type { Store } from '../src/store/store';
 
 log.configure({ level: 'warn' });

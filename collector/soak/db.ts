@@ -8,7 +8,7 @@
 import Database from 'better-sqlite3';
 import { TIMEFRAMES, type Bar, type Tick } from '../src/domain';
 import { openSqliteStore } from '../src/store/sqlite';
-import type { FakeBinance } from '../test/fake-binance';
+import type { FakeBinance } from '../src/fake-binance';
 import { referenceBars, type RefBar } from '../test/store/reference';
 
 /** `PRAGMA integrity_check` ('ok' when sound), on a connection of its own. */

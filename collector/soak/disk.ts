@@ -17,7 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { startFakeBinance, type FakeBinance } from '../test/fake-binance';
+import { startFakeBinance, type FakeBinance } from '../src/fake-binance';
 import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, fakeFeedEnv, storedCounts, type StoreCheck } from './db';
 import { pause, progress, tempDir, waitFor } from './util';

@@ -7,8 +7,8 @@
  * 0 duplicated, 0 altered, every bar equal to the reference, and the process never crashed.
  */
 import { join } from 'node:path';
-import { startFakeBinance } from '../test/fake-binance';
-import { rng } from '../test/support/rng';
+import { startFakeBinance } from '../src/fake-binance';
+import { rng } from '../src/fake-binance/rng';
 import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, fakeFeedEnv, storeCheckClean, type StoreCheck } from './db';
 import { pause, progress, tempDir, until, waitFor } from './util';

@@ -10,7 +10,7 @@
  * collector's resident memory is sampled throughout.
  */
 import { connect } from 'node:net';
-import { rng } from '../test/support/rng';
+import { rng } from '../src/fake-binance/rng';
 import type { CollectorProcess } from './collector-process';
 import { progress } from './util';
 

@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { startFakeBinance } from '../test/fake-binance';
+import { startFakeBinance } from '../src/fake-binance';
 import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, type StoreCheck } from './db';
 import { pairsOf, pause, progress, round, symbolNames, tempDir, until, waitFor } from './util';

@@ -1,7 +1,7 @@
 /**
  * `npm run soak`: reliability and load figures for the collector, on 127.0.0.1 only, in a few
  * minutes. It builds the collector (esbuild, as `npm run build` would with tsc), runs it as its
- * own process against the fake Binance (test/fake-binance) and reports:
+ * own process against the fake Binance (src/fake-binance) and reports:
  *
  *   1. feed faults + bad input: >= 100 injected feed faults while >= 10,000 hostile API requests
  *      hit the same collector; stored ticks must equal what the fake generated;

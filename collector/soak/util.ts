@@ -31,7 +31,7 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Symbols for the fake Binance: the first is the hedge leg (see test/fake-binance/generator.ts). */
+/** Symbols for the fake Binance: the first is the hedge leg (see src/fake-binance/generator.ts). */
 export function symbolNames(n: number): string[] {
   const known = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'];
   const extra = ['ADA', 'DOGE', 'TRX', 'LINK', 'AVAX', 'DOT', 'LTC', 'BCH', 'ATOM', 'UNI', 'XLM', 'ETC', 'FIL', 'APT', 'ARB', 'OP', 'NEAR', 'SUI', 'ICP', 'AAVE'];

@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the whole collector against our fake Binance on 127.0.0.1, no internet needed.
  *
- * The fake (collector/test/fake-binance) trades the configured symbols as a cointegrated set:
+ * The fake (src/fake-binance) trades the configured symbols as a cointegrated set:
  * the hedge leg (BTCUSDT) is a random walk and every other symbol is b·BTC plus mean-reverting
  * noise, so spreads, z-scores and signals move as they would on a real pair. Bars appear within
  * seconds; the rolling statistics fill in after WINDOWS bars.
@@ -11,22 +11,10 @@
  *   DEMO_RATE=20     trades per second per symbol
  *   DEMO_FAULTS=1    drop the connection and skip ids now and then, to watch reconnect + backfill
  */
-import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { startFakeBinance } from './fake-binance';
 import { log } from './log';
 import { startCollector, stopOnSignals } from './main';
-
-/** What the demo uses of test/fake-binance (loaded at run time: it lives outside src/). */
-interface FakeBinanceLike {
-  wsUrl: string;
-  restUrl: string;
-  dropConnections(): number;
-  skipIds(symbol: string, n: number): void;
-  stop(): Promise<void>;
-}
-interface FakeModule {
-  startFakeBinance(opts: { symbols: string[]; stream: string; rate: number; startIds: Record<string, number>; historyLimit: number }): Promise<FakeBinanceLike>;
-}
 
 async function demo(): Promise<void> {
   const env: Record<string, string | undefined> = { ...process.env, DB_PATH: process.env.DB_PATH ?? './data/demo.db' };
@@ -39,8 +27,6 @@ async function demo(): Promise<void> {
   const symbols = [...new Set([...base.pairs.map((p) => p.x), ...base.symbols])];
   // Ids grow with the wall clock, so a second demo run continues above the ids already stored.
   const startIds = Object.fromEntries(symbols.map((s, i) => [s, Math.floor((Date.now() - 1.7e12) * 10) + i]));
-  const fakePath = join(__dirname, '..', 'test', 'fake-binance', 'index');
-  const { startFakeBinance } = (await import(fakePath)) as FakeModule;
   const fake = await startFakeBinance({ symbols, stream: base.stream, rate, startIds, historyLimit: 200_000 });
 
   const config = { ...base, binanceWsUrl: fake.wsUrl, binanceRestUrl: fake.restUrl };

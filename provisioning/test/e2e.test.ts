@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../collector/src/config';
 import { log } from '../../collector/src/log';
 import { startCollector, type Collector } from '../../collector/src/main';
-import { startFakeBinance, type FakeBinance } from '../../collector/test/fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../collector/src/fake-binance';
 import { until } from '../../collector/test/ingest/until';
 import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
 import { interpolateQuery } from '../../grafana-plugin/src/query';

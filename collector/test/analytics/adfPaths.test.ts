@@ -5,7 +5,7 @@
  * by AIC over the common sample and refitted, exactly as the statsmodels algorithm reads.
  */
 import { adfuller } from '../../src/analytics';
-import { gaussian, rng } from '../support/rng';
+import { gaussian, rng } from '../../src/fake-binance/rng';
 
 /** OLS by modified Gram-Schmidt: SSR and the t-value of column `tCol`. */
 function mgsOls(cols: number[][], y: number[], tCol: number): { ssr: number; t: number } {

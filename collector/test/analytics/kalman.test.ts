@@ -4,7 +4,7 @@
  * arrays, every product spelled out), over a long noisy series.
  */
 import { KalmanHedge, kalmanSeries } from '../../src/analytics';
-import { gaussian, rng } from '../support/rng';
+import { gaussian, rng } from '../../src/fake-binance/rng';
 
 type M = number[][];
 const mul = (a: M, b: M): M => a.map((row) => b[0]!.map((_, j) => row.reduce((s, v, k) => s + v * b[k]![j]!, 0)));

@@ -4,7 +4,7 @@
  */
 import { MovingCoMoments, MovingMoments, PairEngine, analyzeColumns, analyzeSeries, columnsToPoints } from '../../src/analytics';
 import { awkwardPair, mean, slowAnalyze, slowCorr } from './slow';
-import { gaussian, rng } from '../support/rng';
+import { gaussian, rng } from '../../src/fake-binance/rng';
 
 const WINDOWS = [2, 3, 5, 17, 64, 200];
 

@@ -3,7 +3,7 @@
  * recomputed from scratch with a centred two-pass, straight from the definitions.
  */
 import type { AnalyticsPoint, Signal } from '../../src/domain';
-import { gaussian, rng } from '../support/rng';
+import { gaussian, rng } from '../../src/fake-binance/rng';
 
 export function mean(v: readonly number[]): number {
   let s = 0;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
-import { startFakeBinance, type FakeBinance } from '../fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { pause, until } from '../ingest/until';
 import { parseCsv } from './helpers';
 import { LiveClient } from './wsclient';

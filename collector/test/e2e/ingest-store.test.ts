@@ -14,7 +14,7 @@ import type { StreamKind } from '../../src/ingest/types';
 import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
 import { openSqliteStore } from '../../src/store/sqlite';
-import { startFakeBinance, type FakeBinance } from '../fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { pause, until } from '../ingest/until';
 import { expectBarsMatch } from '../store/contract';
 import { referenceBars } from '../store/reference';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite';
-import { startFakeBinance } from '../fake-binance';
+import { startFakeBinance } from '../../src/fake-binance';
 import { until } from '../ingest/until';
 
 test('SIGTERM flushes every received tick and exits 0', async () => {

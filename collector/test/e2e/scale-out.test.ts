@@ -13,7 +13,7 @@ import { alignBars, analyzeSeries } from '../../src/analytics';
 import { log } from '../../src/log';
 import { startApiReplica, startCollector, type Collector } from '../../src/main';
 import { openPostgresStore } from '../../src/store/postgres';
-import { startFakeBinance, type FakeBinance } from '../fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { describePostgres, startPostgres, type TestPostgres } from '../store/pgCluster';
 import { pause, until } from '../ingest/until';
 

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { StreamConnection } from '../../src/ingest/connection';
 import { RestClient } from '../../src/ingest/rest';
 import { log } from '../../src/log';
-import { startFakeBinance } from '../fake-binance';
+import { startFakeBinance } from '../../src/fake-binance';
 import { pause, until } from './until';
 
 beforeAll(() => log.configure({ level: 'error' }));

@@ -1,6 +1,6 @@
 /** IdTracker against a slow reference: a plain Set of every id seen, gaps = missing ids below the max. */
 import { IdTracker } from '../../src/ingest/gaps';
-import { rng } from '../support/rng';
+import { rng } from '../../src/fake-binance/rng';
 
 test('worked example from the doc comment', () => {
   const t = new IdTracker(10);

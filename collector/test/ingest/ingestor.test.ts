@@ -9,7 +9,7 @@ import type { Tick } from '../../src/domain';
 import { Ingestor } from '../../src/ingest/ingestor';
 import { log } from '../../src/log';
 import type { StreamKind, TickSource } from '../../src/ingest/types';
-import { startFakeBinance, type FakeBinance } from '../fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { pause, until } from './until';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];

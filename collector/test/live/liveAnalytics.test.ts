@@ -7,7 +7,7 @@ import { adfuller, alignBars, analyzeSeries, coint, halfLife } from '../../src/a
 import { TIMEFRAME_MS, bucketStart, parsePair, type AnalyticsPoint, type Tick, type Timeframe } from '../../src/domain';
 import { LiveAnalytics, type LiveUpdate } from '../../src/live';
 import { openSqliteStore } from '../../src/store/sqlite';
-import { gaussian, rng } from '../support/rng';
+import { gaussian, rng } from '../../src/fake-binance/rng';
 
 const PAIR = parsePair('ETHUSDT/BTCUSDT');
 const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);

@@ -14,7 +14,7 @@ import { log } from '../../src/log';
 import { openSqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { TickWriter } from '../../src/store/tickWriter';
-import { startFakeBinance, type FakeBinance } from '../fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { pause, until } from '../ingest/until';
 
 let dir: string;

@@ -8,7 +8,7 @@
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick } from '../../src/domain';
 import type { CommonStoreOptions, Store } from '../../src/store/store';
 import { makeTicks, referenceBars, referenceTicks, shuffle, type RefBar } from './reference';
-import { rng } from '../support/rng';
+import { rng } from '../../src/fake-binance/rng';
 
 export interface StoreHarness {
   /** A store on a new, empty database. */

@@ -17,7 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTicks, referenceBars } from './reference';
-import { rng } from '../support/rng';
+import { rng } from '../../src/fake-binance/rng';
 import { until } from '../ingest/until';
 
 let server: TestPostgres;

@@ -16,7 +16,7 @@ import { firstValueFrom, from, lastValueFrom, Observable } from 'rxjs';
 import { loadConfig } from '../../../collector/src/config';
 import { log } from '../../../collector/src/log';
 import { startCollector, type Collector } from '../../../collector/src/main';
-import { startFakeBinance, type FakeBinance } from '../../../collector/test/fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
 import { until } from '../../../collector/test/ingest/until';
 import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
 import { startEmulator, type Emulator } from '../emulator';

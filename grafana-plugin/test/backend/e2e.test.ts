@@ -1,5 +1,5 @@
 /**
- * End to end, as in production: the fake Binance (collector/test/fake-binance) streams a
+ * End to end, as in production: the fake Binance (collector/src/fake-binance) streams a
  * cointegrated ETHUSDT/BTCUSDT pair over WebSocket -> the real collector (its composition
  * root collector/src/main.ts startCollector: ingest, SQLite store, HTTP API with a token) ->
  * the built plugin executable, started and called by the Grafana emulator over HTTP
@@ -13,7 +13,7 @@ import { join } from 'path';
 import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, SymbolsResponse, TicksResponse } from '@quant-pairs/contract';
 import { loadConfig } from '../../../collector/src/config';
 import { startCollector, type Collector } from '../../../collector/src/main';
-import { FakeBinance, startFakeBinance } from '../../../collector/test/fake-binance';
+import { FakeBinance, startFakeBinance } from '../../../collector/src/fake-binance';
 import { Emulator, startEmulator } from '../emulator';
 import { PLUGIN_DIR } from './helpers';
 

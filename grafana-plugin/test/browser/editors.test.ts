@@ -14,7 +14,7 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig } from '../../../collector/src/config';
 import { log } from '../../../collector/src/log';
 import { startCollector, type Collector } from '../../../collector/src/main';
-import { startFakeBinance, type FakeBinance } from '../../../collector/test/fake-binance';
+import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
 import { startEmulator, type Emulator } from '../emulator';
 import { HARNESS_DIR } from './globalSetup';
 import { optionalMissing, startServer, type TestServer } from './server';

@@ -23,7 +23,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { Tick } from '../../src/domain';
+import type { Tick } from '../domain';
 import { CointegratedGenerator, type GeneratedTrade } from './generator';
 
 export type FakeStreamKind = 'trade' | 'aggTrade';

@@ -10,7 +10,7 @@
  * Prices are rounded to the cent, quantities to 1e-5, and written as Binance does, with
  * 8 decimals (`"87012.34000000"`).
  */
-import { normal, rng } from '../support/rng';
+import { normal, rng } from './rng';
 
 export interface GeneratedTrade {
   id: number;
