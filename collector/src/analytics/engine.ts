@@ -22,10 +22,22 @@ import { nextSignal, signalRuleProblem } from './signal';
  * is then that constant). So the first beta is at t = w-1 and the first spreadMean and z at
  * t = 2w-2.
  * Constancy is detected exactly (a run of w identical values), not by a tolerance on Sxx.
- * z is also null when the spread window is rounding noise: std(S) <= 1e-9·|ȳ| (y exactly
- * linear in x, e.g. one leg quoted from the other); real spreads are far above that (the
- * smallest ratio in the oracle's cases is 5.6e-4), and a z of rounding noise would be a made-up
- * number.
+ * z is also null when the spread window is rounding noise (y exactly linear in x, e.g. one leg
+ * quoted from the other): a z of rounding noise would be a made-up number. The floor is the
+ * rounding the spread computation can have, not a fraction of the price level:
+ *   spread = fl(y - fl(α + fl(β·x))); each operation is off by at most u = ε/2 of its result,
+ *   so (to first order) |error| <= u·(|β·x| + |α + β·x| + |spread|) <= 1.5·ε·M, with
+ *   M = |y| + |α| + |β·x| (as |α + β·x| <= |α| + |β·x| and |spread| <= |y| + |α + β·x|).
+ * α and β carry the moving sums' rounding as well (see MovingCoMoments), which moves the
+ * spreads of an exact fit by δα + δβ·x. The std of w errors is at most their root mean square,
+ * so z is null when M2 = Σ(s - s̄)² <= w·(NOISE_MARGIN·ε·M̂)², where M̂ is a running maximum
+ * of M that halves every w points (M̂ = max(M, M̂·2^(-1/w))): within 2x of the largest M of the
+ * window's spreads, so a level that fell within the window still counts its older, larger
+ * rounding (a ring of every point's M cost 20-30% of the engine's speed; this is two operations).
+ * Measured (test/analytics/kernels.test.ts' awkwardPair, windows 2..200, levels spliced 100x
+ * apart): exact-fit windows have std(S) <= 0.9·ε·M̂, real ones >= 1e7·ε·M̂; a pair at a level
+ * of 1e9 with a spread sd of 0.07 >= 1e5·ε·M̂. NOISE_MARGIN = 1024 sits ~1000x above the noise
+ * and ~100x below that pair. (The floor was 1e-9·|ȳ|: it nulled every z of that pair.)
  *
  * Kernels: MovingCoMoments (x, y) and MovingMoments (spread), Welford-style centred sliding
  * updates with an exact re-centring every w points.
@@ -50,6 +62,9 @@ export class PairEngine {
   private runX = 0;
   private runY = 0;
   private runS = 0;
+  /** Running maximum of the spreads' magnitude M, halving every `window` points (see the class doc). */
+  private scaleS = 0;
+  private readonly scaleDecay: number;
   private signal: Signal | null = null;
   private lastPoint: AnalyticsPoint | null = null;
   private lastTs = NaN;
@@ -69,6 +84,7 @@ export class PairEngine {
     this.exitZ = opts.exitZ ?? null;
     this.xy = new MovingCoMoments(this.window);
     this.sp = new MovingMoments(this.window);
+    this.scaleDecay = 0.5 ** (1 / this.window);
   }
 
   /** The last committed point, or null before the first push. */
@@ -119,6 +135,7 @@ export class PairEngine {
     let alpha = NaN;
     let spread = NaN;
     let correlation = NaN;
+    let scale = 0;
     const m = this.xy;
     if (m.n === w && this.runX < w) {
       if (this.runY >= w) {
@@ -133,6 +150,7 @@ export class PairEngine {
         const c = m.sxy / Math.sqrt(m.sxx * m.syy);
         correlation = c > 1 ? 1 : c < -1 ? -1 : c;
       }
+      scale = Math.abs(y) + Math.abs(alpha) + Math.abs(beta * x);
     }
 
     let spreadMean = NaN;
@@ -142,13 +160,16 @@ export class PairEngine {
       this.sp.reset();
       this.runS = 0;
       this.lastS = NaN;
+      this.scaleS = 0;
     } else {
       this.sp.push(spread);
       this.runS = spread === this.lastS ? this.runS + 1 : 1;
       this.lastS = spread;
+      const decayed = this.scaleS * this.scaleDecay;
+      this.scaleS = scale > decayed ? scale : decayed;
       const s = this.sp;
       if (s.n === w) spreadMean = s.mean;
-      if (s.n === w && this.runS < w && s.m2 > 0 && s.m2 > w * (NOISE_FLOOR * m.meanY) ** 2) {
+      if (s.n === w && this.runS < w && s.m2 > 0 && s.m2 > w * (NOISE_ROUNDING * this.scaleS) ** 2) {
         zscore = (spread - s.mean) / Math.sqrt(s.m2 / (w - this.ddof));
       }
     }
@@ -183,7 +204,7 @@ export class PairEngine {
     return {
       count: this.count, xy: this.xy.save(), sp: this.sp.save(),
       lastX: this.lastX, lastY: this.lastY, lastS: this.lastS,
-      runX: this.runX, runY: this.runY, runS: this.runS, signal: this.signal, lastPoint: this.lastPoint,
+      runX: this.runX, runY: this.runY, runS: this.runS, scaleS: this.scaleS, signal: this.signal, lastPoint: this.lastPoint,
       out: [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oMean, this.oZ, this.oCorr],
     };
   }
@@ -198,6 +219,7 @@ export class PairEngine {
     this.runX = s.runX;
     this.runY = s.runY;
     this.runS = s.runS;
+    this.scaleS = s.scaleS;
     this.signal = s.signal;
     this.lastPoint = s.lastPoint;
     [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oMean, this.oZ, this.oCorr] = s.out as [number, number, number, number, number, number, number];
@@ -209,8 +231,12 @@ function orNull(v: number): number | null {
   return v === v ? v : null;
 }
 
-/** A spread whose std is below this fraction of the price level |ȳ| is rounding noise (z null). */
-export const NOISE_FLOOR = 1e-9;
+/**
+ * A spread window whose std is within NOISE_MARGIN times the rounding error of its spreads,
+ * ε·(|y| + |α| + |β·x|), is rounding noise: z null. See the class doc.
+ */
+export const NOISE_MARGIN = 1024;
+const NOISE_ROUNDING = NOISE_MARGIN * Number.EPSILON;
 
 export interface EngineOptions {
   /** Trailing window of the OLS and of the z-score, >= 2 points. */
@@ -240,6 +266,7 @@ interface EngineState {
   runX: number;
   runY: number;
   runS: number;
+  scaleS: number;
   signal: Signal | null;
   lastPoint: AnalyticsPoint | null;
   out: number[];

@@ -1,5 +1,5 @@
 /** Pure analytics (no I/O): rolling OLS pairs engine, z-score, signals, ADF, Engle-Granger, half-life, Kalman hedge. */
-export { PairEngine, engineOptionsProblem, NOISE_FLOOR, type EngineOptions, type SeriesColumns } from './engine';
+export { PairEngine, engineOptionsProblem, NOISE_MARGIN, type EngineOptions, type SeriesColumns } from './engine';
 export { analyzeSeries, analyzeColumns, columnsToPoints, seriesInputProblem, type SeriesInput } from './analyzeSeries';
 export { alignBars } from './align';
 export { nextSignal, signalRuleProblem } from './signal';

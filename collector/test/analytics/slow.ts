@@ -2,6 +2,7 @@
  * Slow, obvious references for the O(1) kernels (as bottleneck's `slow/move.py`): every window
  * recomputed from scratch with a centred two-pass, straight from the definitions.
  */
+import { NOISE_MARGIN } from '../../src/analytics';
 import type { AnalyticsPoint, Signal } from '../../src/domain';
 import { gaussian, rng } from '../../src/fake-binance/rng';
 
@@ -52,11 +53,14 @@ export function slowCorr(x: readonly number[], y: readonly number[]): number | n
 export function slowAnalyze(x: readonly number[], y: readonly number[], w: number, ddof: 0 | 1 = 1, entry = 2): AnalyticsPoint[] {
   const out: AnalyticsPoint[] = [];
   const spreads: (number | null)[] = [];
+  // magnitude of each spread's terms, |y| + |α| + |β·x| (engine.ts' rounding floor)
+  const scales: number[] = [];
   for (let t = 0; t < x.length; t++) {
     let beta: number | null = null;
     let alpha: number | null = null;
     let spread: number | null = null;
     let correlation: number | null = null;
+    let scale = 0;
     if (t >= w - 1) {
       const xs = x.slice(t - w + 1, t + 1);
       const ys = y.slice(t - w + 1, t + 1);
@@ -66,10 +70,12 @@ export function slowAnalyze(x: readonly number[], y: readonly number[], w: numbe
         beta = yConst ? 0 : fit.beta;
         alpha = yConst ? y[t]! : fit.alpha;
         spread = yConst ? 0 : y[t]! - (alpha + beta * x[t]!);
+        scale = Math.abs(y[t]!) + Math.abs(alpha) + Math.abs(beta * x[t]!);
         correlation = slowCorr(xs, ys);
       }
     }
     spreads.push(spread);
+    scales.push(scale);
     let spreadMean: number | null = null;
     let zscore: number | null = null;
     if (t >= w - 1) {
@@ -77,8 +83,13 @@ export function slowAnalyze(x: readonly number[], y: readonly number[], w: numbe
       if (s.every((v) => v !== null)) {
         const sv = s as number[];
         spreadMean = mean(sv);
-        const ybar = mean(y.slice(t - w + 1, t + 1));
-        if (Math.max(...sv) !== Math.min(...sv) && slowStd(sv, 0) > 1e-9 * Math.abs(ybar)) zscore = (spread! - mean(sv)) / slowStd(sv, ddof);
+        // rounding noise (engine.ts): std(S) within NOISE_MARGIN of the spreads' rounding error
+        // ε·M̂, M̂ the largest scale of the run of defined spreads, each halved every w points since
+        let run = t;
+        while (run > 0 && spreads[run - 1] !== null) run--;
+        let maxScale = 0;
+        for (let i = run; i <= t; i++) maxScale = Math.max(maxScale, scales[i]! * 0.5 ** ((t - i) / w));
+        if (Math.max(...sv) !== Math.min(...sv) && slowStd(sv, 0) > NOISE_MARGIN * Number.EPSILON * maxScale) zscore = (spread! - mean(sv)) / slowStd(sv, ddof);
       }
     }
     const signal: Signal | null = zscore === null ? null : zscore > entry ? 'SHORT' : zscore < -entry ? 'LONG' : 'NEUTRAL';
