@@ -1,4 +1,5 @@
 import type { AnalyticsPoint, Signal } from '../domain';
+import { describeValue } from '../json';
 import { PairEngine, engineOptionsProblem, type SeriesColumns } from './engine';
 
 export interface SeriesInput {
@@ -77,9 +78,9 @@ export function seriesInputProblem(input: SeriesInput): string | null {
     return `ts, x and y must have the same length, got ${ts.length}, ${x.length} and ${y.length}`;
   }
   for (let i = 0; i < x.length; i++) {
-    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) return `x[${i}] is not a finite number: ${JSON.stringify(x[i])}`;
-    if (typeof y[i] !== 'number' || !Number.isFinite(y[i])) return `y[${i}] is not a finite number: ${JSON.stringify(y[i])}`;
-    if (typeof ts[i] !== 'number' || !Number.isFinite(ts[i])) return `ts[${i}] is not a finite number: ${JSON.stringify(ts[i])}`;
+    if (typeof x[i] !== 'number' || !Number.isFinite(x[i])) return `x[${i}] is not a finite number: ${describeValue(x[i])}`;
+    if (typeof y[i] !== 'number' || !Number.isFinite(y[i])) return `y[${i}] is not a finite number: ${describeValue(y[i])}`;
+    if (typeof ts[i] !== 'number' || !Number.isFinite(ts[i])) return `ts[${i}] is not a finite number: ${describeValue(ts[i])}`;
   }
   return engineOptionsProblem(input);
 }

@@ -14,6 +14,7 @@
  * stderr and exit code 2.
  */
 import { readFileSync } from 'node:fs';
+import { describeValue, parseJson } from '../json';
 import { adfuller, analyzeSeries, coint, halfLife, seriesInputProblem, type AdfOptions } from '../analytics';
 
 export interface CliResult {
@@ -101,7 +102,7 @@ export function parseInput(text: string, windowFlag: number | undefined): { x: n
   if (trimmed.startsWith('{')) {
     let doc: unknown;
     try {
-      doc = JSON.parse(trimmed);
+      doc = parseJson(trimmed);
     } catch (e) {
       throw new UsageError(`FILE is not valid JSON: ${(e as Error).message}`);
     }
@@ -111,7 +112,7 @@ export function parseInput(text: string, windowFlag: number | undefined): { x: n
     }
     const window = windowFlag ?? o.window;
     if (typeof window !== 'number' || !Number.isInteger(window) || window < 2) {
-      throw new UsageError(`"window" must be an integer >= 2, got ${JSON.stringify(window)}`);
+      throw new UsageError(`"window" must be an integer >= 2, got ${describeValue(window)}`);
     }
     return { x: o.x as number[], y: o.y as number[], window };
   }

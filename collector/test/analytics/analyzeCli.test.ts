@@ -102,6 +102,11 @@ describe('analyze: input formats and bad input', () => {
   it.each([
     [['x'], '{"x":[1,2,3],"y":[1,2],"window":2}', /same length, got 3, 3 and 2/],
     [['x'], '{"x":[1,"a",3],"y":[1,2,3],"window":2}', /x\[1\] is not a finite number: "a"/],
+    // beyond a double's range: named as written (JSON.parse gives Infinity, which JSON.stringify prints as null)
+    [['x'], '{"x":[1,1e999,3],"y":[1,2,3],"window":2}', /x\[1\] is not a finite number: 1e999\n/],
+    [['x'], '{"x":[1,2,3],"y":[1,2,-2E+400],"window":2}', /y\[2\] is not a finite number: -2E\+400\n/],
+    [['x'], '{"x":[1,2,3],"y":[1,2,3],"window":1e999}', /"window" must be an integer >= 2, got 1e999\n/],
+    [['x', '--window', '2'], '1,2\n3,1e999\n', /CSV line 2: not a number: 3,1e999/],
     [['x'], '{"x":[1,2,3],"y":[1,2,3],"window":1}', /"window" must be an integer >= 2, got 1/],
     [['x'], '{"x":[1,2,3],"y":[1,2,3]', /not valid JSON/],
     [['x'], '1,2\n3\n', /CSV needs --window|line 2 must have 2 columns/],

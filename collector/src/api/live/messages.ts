@@ -4,6 +4,7 @@
  */
 import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import type { Pair, Timeframe } from '../../domain';
+import { describeValue, parseJson } from '../../json';
 import { int, pair as pairKind, symbol as symbolKind, timeframe } from '../http/params';
 
 export interface PairSub {
@@ -32,18 +33,18 @@ const windowKind = int(MIN_WINDOW, MAX_WINDOW);
 export const MAX_SUBSCRIPTIONS = 100;
 
 function field<T>(param: string, raw: unknown, parse: (s: string) => T, what: string): T {
-  if (typeof raw !== 'string' && typeof raw !== 'number') throw new MessageError(`${param} must be ${what}`, param);
+  if (typeof raw !== 'string' && typeof raw !== 'number') throw new MessageError(`${param} must be ${what}, got ${describeValue(raw)}`, param);
   try {
     return parse(String(raw));
   } catch (e) {
-    throw new MessageError(`${param}=${JSON.stringify(raw)} is invalid: ${(e as Error).message}`, param);
+    throw new MessageError(`${param}=${describeValue(raw)} is invalid: ${(e as Error).message}`, param);
   }
 }
 
 export function parseMessage(text: string): ParsedMessage {
   let m: unknown;
   try {
-    m = JSON.parse(text);
+    m = parseJson(text);
   } catch {
     throw new MessageError('message is not valid JSON; send {"type":"subscribe","symbols":[...],"pairs":[{"pair","tf","window"}]}', 'message');
   }
