@@ -13,13 +13,13 @@
  */
 import { ConfigError, loadConfig } from './config';
 import { startFakeBinance } from './fake-binance';
-import { log } from './log';
+import { configSecrets, log } from './log';
 import { startCollector, stopOnSignals } from './main';
 
 async function demo(): Promise<void> {
   const env: Record<string, string | undefined> = { ...process.env, DB_PATH: process.env.DB_PATH ?? './data/demo.db' };
   const base = loadConfig(env, process.argv.slice(2));
-  log.configure({ level: base.logLevel });
+  log.configure({ level: base.logLevel, secrets: configSecrets(base) });
   const rate = Number(env.DEMO_RATE ?? '20');
   if (!Number.isFinite(rate) || rate <= 0 || rate > 5000) throw new ConfigError('DEMO_RATE', `DEMO_RATE=${JSON.stringify(env.DEMO_RATE)}: must be a number of trades per second from 0 to 5000`);
 

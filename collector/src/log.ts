@@ -1,41 +1,105 @@
 /**
- * Structured logging: one JSON object per line on stderr, quiet by default.
+ * Logging, on pino: one JSON object per line on stderr, or pino-pretty's coloured lines when
+ * stderr is a terminal (LOG_PRETTY=1 forces them, LOG_PRETTY=0 forbids them).
  * `LOG_LEVEL` = debug | info | warn | error | silent (default info; tests run with warn).
  *
  *   log.info('ws connected', { url, streams: 4 })
  *   // {"level":"info","time":"2026-11-26T05:14:29.123Z","msg":"ws connected","url":"...","streams":4}
+ *
+ * An Error in any field is logged with its type, message and stack (pino's err serializer).
+ * Secrets never reach the output: the password of any `scheme://user:password@host` URL, the
+ * values of fields named token / apiToken / password / authorization / databaseUrl, and every
+ * value registered with `log.configure({ secrets })` (the API token) are written `[redacted]`,
+ * wherever they appear in a line (message, field, error message or stack).
  */
-export type Level = 'debug' | 'info' | 'warn' | 'error';
-const ORDER: Record<Level | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+import pino, { type Logger } from 'pino';
+import pretty from 'pino-pretty';
 
-function threshold(): number {
-  const env = (process.env.LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'warn' : 'info')).toLowerCase();
-  return ORDER[env as Level] ?? ORDER.info;
+export type Level = 'debug' | 'info' | 'warn' | 'error';
+type Fields = Record<string, unknown>;
+
+const REDACTED = '[redacted]';
+const SECRET_KEYS = ['token', 'apiToken', 'password', 'authorization', 'databaseUrl'];
+/** `postgres://user:secret@host` -> `postgres://user:[redacted]@host` */
+const URL_PASSWORD = /([a-z][a-z0-9+.-]*:\/\/[^:/?#\s@"]*:)[^@/?#\s"]*@/gi;
+
+let secrets: string[] = [];
+let sink: (line: string) => void = defaultSink();
+
+/** Where the lines go: stderr as JSON, or through pino-pretty on a terminal. */
+function defaultSink(): (line: string) => void {
+  const flag = process.env.LOG_PRETTY;
+  const usePretty = flag === undefined || flag === '' ? process.stderr.isTTY === true : flag !== '0' && flag.toLowerCase() !== 'false';
+  if (!usePretty) return (line) => void process.stderr.write(line + '\n');
+  const stream = pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l' });
+  return (line) => void stream.write(line + '\n');
 }
 
-let min = threshold();
-let sink: (line: string) => void = (line) => process.stderr.write(line + '\n');
+/** Replaces every secret in a serialized line (as JSON-escaped text: that is how it appears there). */
+function scrub(line: string): string {
+  let out = line.replace(URL_PASSWORD, `$1${REDACTED}@`);
+  for (const s of secrets) out = out.split(s).join(REDACTED);
+  return out;
+}
 
-function emit(level: Level, msg: string, fields?: Record<string, unknown>): void {
-  if (ORDER[level] < min) return;
-  const rec: Record<string, unknown> = { level, time: new Date().toISOString(), msg };
-  if (fields) {
-    for (const [k, v] of Object.entries(fields)) rec[k] = v instanceof Error ? v.message : v;
-  }
-  sink(JSON.stringify(rec));
+const logger: Logger = pino(
+  {
+    level: initialLevel(),
+    base: null,
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    // emit() serializes every Error itself, whatever its field's name
+    serializers: { err: (v: unknown) => v },
+    redact: { paths: SECRET_KEYS.flatMap((k) => [k, `*.${k}`]), censor: REDACTED },
+  },
+  { write: (s: string) => sink(scrub(s.endsWith('\n') ? s.slice(0, -1) : s)) },
+);
+
+/** LOG_LEVEL as read before the configuration is (a bad value is reported by loadConfig, not here). */
+function initialLevel(): Level | 'silent' {
+  const env = process.env.LOG_LEVEL?.toLowerCase();
+  if (env === 'debug' || env === 'info' || env === 'warn' || env === 'error' || env === 'silent') return env;
+  return process.env.JEST_WORKER_ID ? 'warn' : 'info';
+}
+
+function emit(level: Level, msg: string, fields?: Fields): void {
+  if (!logger.isLevelEnabled(level)) return;
+  if (!fields) return logger[level](msg);
+  const rec: Fields = {};
+  for (const [k, v] of Object.entries(fields)) rec[k] = v instanceof Error ? pino.stdSerializers.err(v) : v;
+  logger[level](rec, msg);
 }
 
 export const log = {
-  debug: (msg: string, fields?: Record<string, unknown>) => emit('debug', msg, fields),
-  info: (msg: string, fields?: Record<string, unknown>) => emit('info', msg, fields),
-  warn: (msg: string, fields?: Record<string, unknown>) => emit('warn', msg, fields),
-  error: (msg: string, fields?: Record<string, unknown>) => emit('error', msg, fields),
-  /** For tests: capture lines instead of writing them, and/or change the level. */
-  configure(opts: { level?: Level | 'silent'; sink?: (line: string) => void }): void {
-    if (opts.level) min = ORDER[opts.level];
+  debug: (msg: string, fields?: Fields) => emit('debug', msg, fields),
+  info: (msg: string, fields?: Fields) => emit('info', msg, fields),
+  warn: (msg: string, fields?: Fields) => emit('warn', msg, fields),
+  error: (msg: string, fields?: Fields) => emit('error', msg, fields),
+  /**
+   * Sets the level, registers secret values to redact (empty and unset ones are ignored), or,
+   * for tests, captures lines (without their newline) instead of writing them.
+   */
+  configure(opts: { level?: Level | 'silent'; sink?: (line: string) => void; secrets?: ReadonlyArray<string | null | undefined> }): void {
+    if (opts.level) logger.level = opts.level;
     if (opts.sink) sink = opts.sink;
+    if (opts.secrets) secrets = opts.secrets.filter((s): s is string => typeof s === 'string' && s !== '').map((s) => JSON.stringify(s).slice(1, -1));
   },
 };
+
+/** The secrets of a configuration: the API token and the password of the database URL. */
+export function configSecrets(config: { apiToken: string | null; databaseUrl: string | null }): string[] {
+  const out: string[] = [];
+  if (config.apiToken) out.push(config.apiToken);
+  if (config.databaseUrl) {
+    try {
+      const pw = decodeURIComponent(new URL(config.databaseUrl).password);
+      if (pw) out.push(pw, encodeURIComponent(pw));
+    } catch {
+      /* not a URL: loadConfig rejects it before anything logs */
+    }
+  }
+  return out;
+}
 
 /**
  * Logs a message once per `kind` and counts every occurrence, for noisy conditions such as

@@ -18,7 +18,7 @@ import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from '.
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
 import { LiveAnalytics } from './live';
 import { replayFiles } from './ingest/replay';
-import { log } from './log';
+import { configSecrets, log } from './log';
 import { openStore as openConfiguredStore } from './store';
 import type { Store } from './store/store';
 import { TickWriter } from './store/tickWriter';
@@ -219,7 +219,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     process.stderr.write(`collector: ${(e as Error).message}\n`);
     return 2;
   }
-  log.configure({ level: config.logLevel });
+  log.configure({ level: config.logLevel, secrets: configSecrets(config) });
   const [command = 'run', ...rest] = positionals;
   if (command === 'replay') return runReplay(config, rest);
   if (command !== 'run' || rest.length > 0) {

@@ -56,6 +56,6 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
     res.status(bp.status).json({ error: message, param: 'body' });
     return;
   }
-  log.error('request failed', { ...requestContext(req), error: err, stack: err instanceof Error ? err.stack : undefined });
+  log.error('request failed', { ...requestContext(req), error: err });
   res.status(500).json({ error: 'internal error; the collector log has the details' });
 };
