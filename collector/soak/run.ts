@@ -25,6 +25,7 @@ import { runFeedFaults, type FeedFaultsResult } from './feed-faults';
 import { runHostile, type HostileResult } from './hostile';
 import { runLoad, type LoadResult } from './load';
 import { log } from '../src/log';
+import { parseCommandLine } from '../src/cli/commandLine';
 import { formatReport } from './report';
 import { progress } from './util';
 
@@ -117,29 +118,24 @@ export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): P
 }
 
 export function parseArgs(argv: readonly string[]): { settings: SoakSettings; mode: 'full' | 'quick'; out: string } {
-  let mode: 'full' | 'quick' = 'full';
-  let out = join(OUTPUT_DIR, 'report.json');
-  let only: Part[] | null = null;
-  for (const a of argv) {
-    if (a === '--quick') mode = 'quick';
-    else if (a.startsWith('--out=')) out = a.slice(6);
-    else if (a.startsWith('--only=')) {
-      only = a
-        .slice(7)
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean) as Part[];
-      const bad = only.filter((p) => !PARTS.includes(p));
-      if (bad.length) throw new Error(`--only: unknown part ${bad.join(', ')}; parts are ${PARTS.join(', ')}`);
-    } else if (a === '--help' || a === '-h') throw new Error('help');
-    else throw new Error(`unknown argument ${a}`);
-  }
+  const { values, positionals } = parseCommandLine(argv, { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) throw new Error('help');
+  if (positionals.length) throw new Error(`unknown argument ${positionals[0]}`);
+  const mode = values.quick ? 'quick' : 'full';
   const settings = { ...(mode === 'quick' ? QUICK : FULL) };
-  if (only) settings.only = only;
-  return { settings, mode, out };
+  if (typeof values.only === 'string') {
+    const only = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean) as Part[];
+    const bad = only.filter((p) => !PARTS.includes(p));
+    if (bad.length) throw new Error(`--only: unknown part ${bad.join(', ')}; parts are ${PARTS.join(', ')}`);
+    settings.only = only;
+  }
+  return { settings, mode, out: typeof values.out === 'string' ? values.out : join(OUTPUT_DIR, 'report.json') };
 }
 
-const HELP = `Usage: npm run soak [-- --quick] [-- --only=feed,crash,load,disk] [-- --out=FILE]
+const HELP = `Usage: npm run soak [-- --quick] [-- --only feed,crash,load,disk] [-- --out FILE]
   --quick     a short run (20 faults, 3 kills, 1,000 hostile requests, 1 s per load endpoint)
   --only=...  run only these parts (feed includes the bad-input requests)
   --out=FILE  where to write the JSON report (default collector/soak-output/report.json)`;

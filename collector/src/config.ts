@@ -1,14 +1,20 @@
 /**
  * Configuration from environment variables and the same settings as CLI flags.
  *
- * Every setting has one name: `PAIRS` in the environment is `--pairs` on the command line
- * (`--pairs=ETHUSDT/BTCUSDT` or `--pairs ETHUSDT/BTCUSDT`); a flag wins over the variable.
+ * Every setting is described once, in SETTINGS: its name, default, one line of help and a zod
+ * schema that turns the text into its value. `PAIRS` in the environment is `--pairs` on the
+ * command line (`--pairs=ETHUSDT/BTCUSDT` or `--pairs ETHUSDT/BTCUSDT`, read with
+ * node:util.parseArgs); a flag wins over the variable; `--help` is generated from the same table.
  * A bad value throws a `ConfigError` naming the variable, so start-up stops with a clear message:
  *
  *   loadConfig({ PORT: 'eighty' }, [])
  *   // ConfigError: PORT="eighty": must be an integer from 0 to 65535
+ *
+ * The values of secret settings (API_TOKEN, the password of DATABASE_URL) never appear in a message.
  */
 import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
+import { z } from 'zod';
+import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
 import { parsePair, type Pair } from './domain';
 import type { StreamKind } from './ingest/types';
 
@@ -40,6 +46,8 @@ export interface Config {
   entryZ: number;
   exitZ: number | null;
   logLevel: LogLevel;
+  /** Human-readable log lines (pino-pretty); null: when stderr is a terminal. */
+  logPretty: boolean | null;
 }
 
 export class ConfigError extends Error {
@@ -52,26 +60,132 @@ export class ConfigError extends Error {
   }
 }
 
-/** Every setting: environment name, default, and a one-line description for `--help`. */
-export const SETTINGS: ReadonlyArray<{ name: string; def: string; help: string }> = [
-  { name: 'PAIRS', def: 'ETHUSDT/BTCUSDT,SOLUSDT/BTCUSDT', help: 'pairs y/x, comma-separated; x is the hedge leg' },
-  { name: 'SYMBOLS', def: '(all symbols of PAIRS)', help: 'subset of the pair symbols this collector ingests (scale-out); none = API replica that ingests nothing' },
-  { name: 'STREAM', def: 'trade', help: 'Binance stream: trade | aggTrade' },
-  { name: 'BINANCE_WS_URL', def: 'wss://data-stream.binance.vision', help: 'Binance WebSocket base URL' },
-  { name: 'BINANCE_REST_URL', def: 'https://api.binance.com', help: 'Binance REST base URL (gap backfill)' },
-  { name: 'DB_PATH', def: './data/collector.db', help: 'SQLite database file' },
-  { name: 'DATABASE_URL', def: '(unset)', help: 'PostgreSQL URL; when set, used instead of SQLite' },
-  { name: 'RETENTION', def: '0', help: 'keep ticks and bars this long: 7d, 24h, 90m; 0 keeps forever' },
-  { name: 'STALL_TIMEOUT', def: '60s', help: 'reopen the WebSocket after this long without a message or ping (Binance pings every 20 s)' },
-  { name: 'HOST', def: '127.0.0.1', help: 'HTTP API listen address' },
-  { name: 'PORT', def: '8080', help: 'HTTP API port' },
-  { name: 'API_TOKEN', def: '(unset)', help: 'bearer token the HTTP API requires; unset = open' },
-  { name: 'WINDOWS', def: '30,100', help: 'rolling analytics windows in bars, comma-separated' },
-  { name: 'ENTRY_Z', def: '2', help: 'signal entry threshold |z|' },
-  { name: 'EXIT_Z', def: '(unset)', help: 'signal exit threshold |z|, below ENTRY_Z' },
-  { name: 'LOG_LEVEL', def: 'info', help: 'debug | info | warn | error | silent' },
-];
-const KNOWN = new Set(SETTINGS.map((s) => s.name));
+// ---- value schemas: text (trimmed, never empty) -> value, or an issue saying what is expected ----
+
+/** A schema from the setting's text, failing with `why` when `parse` returns undefined or throws. */
+function textTo<T>(parse: (text: string) => T | undefined, why: string | ((text: string) => string)): z.ZodType<T, string> {
+  return z.string().transform((text, ctx) => {
+    let v: T | undefined;
+    let reason: string | undefined;
+    try {
+      v = parse(text);
+    } catch (e) {
+      reason = (e as Error).message;
+    }
+    if (v === undefined) {
+      ctx.addIssue({ code: 'custom', message: reason ?? (typeof why === 'string' ? why : why(text)) });
+      return z.NEVER;
+    }
+    return v;
+  });
+}
+
+const integer = (min: number, max: number) => textTo((t) => (/^[+-]?\d+$/.test(t) && Number(t) >= min && Number(t) <= max ? Number(t) : undefined), `must be an integer from ${min} to ${max}`);
+
+export const number = (ok: (n: number) => boolean, why: string) => textTo((t) => (t !== '' && ok(Number(t)) ? Number(t) : undefined), why);
+
+/** A URL of one of `protocols`, without trailing slashes. */
+const url = (protocols: string[]) =>
+  textTo(
+    (t) => {
+      let u: URL;
+      try {
+        u = new URL(t);
+      } catch {
+        throw new Error('is not a URL');
+      }
+      if (!protocols.includes(u.protocol)) throw new Error(`must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+      return t.replace(/\/+$/, '');
+    },
+    'is not a URL',
+  );
+
+/** `PAIRS`: pairs y/x, comma-separated, each once. */
+const pairList = textTo((t) => {
+  const pairs: Pair[] = [];
+  for (const part of t.split(',')) {
+    const p = parsePair(part);
+    if (pairs.some((q) => q.id === p.id)) throw new Error(`${p.id} is listed twice`);
+    pairs.push(p);
+  }
+  return pairs;
+}, 'must be pairs such as ETHUSDT/BTCUSDT');
+
+/** `SYMBOLS`: `none`, or upper-cased symbols (checked against PAIRS in `crossCheck`). */
+const symbolList = textTo((t) => (t.toLowerCase() === 'none' ? ('none' as const) : t.split(',').map((s) => s.trim().toUpperCase())), '');
+
+const windowList = textTo(
+  (t) => {
+    const windows: number[] = [];
+    for (const raw of t.split(',')) {
+      const n = Number(raw.trim());
+      if (raw.trim() === '' || !Number.isInteger(n) || n < MIN_WINDOW || n > MAX_WINDOW) throw new Error(`${JSON.stringify(raw.trim())} is not a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}`);
+      if (!windows.includes(n)) windows.push(n);
+    }
+    return windows;
+  },
+  'must be whole numbers of bars',
+);
+
+/** A duration of at least `minMs`, such as 60s or 2m. */
+const duration = (minMs: number, why: string) => textTo((t) => { const ms = parseDuration(t); return typeof ms === 'number' && ms >= minMs ? ms : undefined; }, why);
+
+/** A duration, or 0 for forever. */
+const durationOrForever = (why: string) => textTo((t) => { const ms = parseDuration(t); return ms === null ? ('forever' as const) : ms; }, why);
+
+const oneOf = <T extends string>(values: readonly T[], why: string) => textTo((t) => values.find((v) => v.toLowerCase() === t.toLowerCase()), why);
+
+export const flag = textTo((t) => (/^(1|true|yes|on)$/i.test(t) ? true : /^(0|false|no|off)$/i.test(t) ? false : undefined), 'must be 1 or 0');
+
+// ---- the settings ----
+
+export interface Setting<T = unknown> {
+  help: string;
+  /** The default, as it would be written; none: the setting is unset unless given. */
+  def?: string;
+  /** What --help shows as the default when `def` is absent. */
+  shown?: string;
+  /** The value is never repeated in a message. */
+  secret?: boolean;
+  schema: z.ZodType<T, string>;
+}
+export type SettingTable = Record<string, Setting>;
+export function setting<T>(s: Setting<T> & { def: string }): Setting<T> & { def: string };
+export function setting<T>(s: Setting<T>): Setting<T>;
+export function setting<T>(s: Setting<T>): Setting<T> {
+  return s;
+}
+
+/** Every collector setting: environment name, default, help and the schema of its value. */
+export const SETTINGS = {
+  PAIRS: setting({ def: 'ETHUSDT/BTCUSDT,SOLUSDT/BTCUSDT', help: 'pairs y/x, comma-separated; x is the hedge leg', schema: pairList }),
+  SYMBOLS: setting({ shown: '(all symbols of PAIRS)', help: 'subset of the pair symbols this collector ingests (scale-out); none = API replica that ingests nothing', schema: symbolList }),
+  STREAM: setting({ def: 'trade', help: 'Binance stream: trade | aggTrade', schema: oneOf<StreamKind>(['trade', 'aggTrade'], 'must be trade or aggTrade') }),
+  BINANCE_WS_URL: setting({ def: 'wss://data-stream.binance.vision', help: 'Binance WebSocket base URL', schema: url(['ws:', 'wss:']) }),
+  BINANCE_REST_URL: setting({ def: 'https://api.binance.com', help: 'Binance REST base URL (gap backfill)', schema: url(['http:', 'https:']) }),
+  DB_PATH: setting({ def: './data/collector.db', help: 'SQLite database file', schema: z.string() }),
+  DATABASE_URL: setting({ shown: '(unset)', secret: true, help: 'PostgreSQL URL; when set, used instead of SQLite', schema: url(['postgres:', 'postgresql:']) }),
+  RETENTION: setting({ def: '0', help: 'keep ticks and bars this long: 7d, 24h, 90m; 0 keeps forever', schema: durationOrForever('must be 0 (keep forever) or a duration such as 7d, 24h, 90m, 3600s') }),
+  STALL_TIMEOUT: setting({ def: '60s', help: 'reopen the WebSocket after this long without a message or ping (Binance pings every 20 s)', schema: duration(100, 'must be a duration of at least 100ms, such as 60s or 2m') }),
+  HOST: setting({ def: '127.0.0.1', help: 'HTTP API listen address', schema: textTo((t) => (/\s/.test(t) ? undefined : t), 'must be a host name or address') }),
+  PORT: setting({ def: '8080', help: 'HTTP API port', schema: integer(0, 65535) }),
+  API_TOKEN: setting({ shown: '(unset)', secret: true, help: 'bearer token the HTTP API requires; unset = open', schema: z.string() }),
+  WINDOWS: setting({ def: '30,100', help: `rolling analytics windows in bars (${MIN_WINDOW}..${MAX_WINDOW}), comma-separated`, schema: windowList }),
+  ENTRY_Z: setting({ def: String(DEFAULT_ENTRY_Z), help: 'signal entry threshold |z|', schema: number((n) => Number.isFinite(n) && n > 0, 'must be a number above 0') }),
+  EXIT_Z: setting({ shown: '(unset)', help: 'signal exit threshold |z|, below ENTRY_Z', schema: number((n) => Number.isFinite(n) && n >= 0, 'must be a number from 0 up to (not including) ENTRY_Z') }),
+  LOG_LEVEL: setting({ def: 'info', help: 'debug | info | warn | error | silent', schema: oneOf<LogLevel>(['debug', 'info', 'warn', 'error', 'silent'], 'must be debug, info, warn, error or silent') }),
+  LOG_PRETTY: setting({ shown: '(1 when stderr is a terminal)', help: '1: human-readable log lines; 0: one JSON object per line', schema: flag }),
+} satisfies SettingTable;
+
+/** The value of each setting: its schema's output, or undefined for an unset setting without a default. */
+export type SettingValues<S extends SettingTable> = {
+  [K in keyof S]: S[K] extends Setting<infer T> ? (S[K] extends { def: string } ? T : T | undefined) : never;
+};
+
+// ---- the command line ----
+
+/** `DB_PATH` -> `db-path` (the flag's name without its dashes). */
+const flagName = (variable: string): string => variable.toLowerCase().replace(/_/g, '-');
 
 /** `--db-path` -> `DB_PATH`. */
 export function flagToVariable(flag: string): string {
@@ -79,144 +193,112 @@ export function flagToVariable(flag: string): string {
 }
 
 /**
- * Splits the command line into positionals and settings. `--name=value` and `--name value`
- * are settings; `--help`/`-h` is reported as `help`. Unknown flags throw.
+ * Splits the command line into positionals and settings (node:util.parseArgs): `--name=value`
+ * and `--name value` are settings; `--help`/`-h` is reported as `help`. Unknown flags and flags
+ * without a value throw a ConfigError.
  */
-export function parseArgv(argv: readonly string[]): { positionals: string[]; settings: Record<string, string>; help: boolean } {
-  const positionals: string[] = [];
-  const settings: Record<string, string> = {};
-  let help = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--help' || a === '-h') {
-      help = true;
-      continue;
-    }
-    if (!a.startsWith('--')) {
-      positionals.push(a);
-      continue;
-    }
-    const eq = a.indexOf('=');
-    const name = flagToVariable(eq >= 0 ? a.slice(0, eq) : a);
-    if (!KNOWN.has(name)) throw new ConfigError(name, `unknown option ${a.split('=')[0]} (see --help)`);
-    let value: string | undefined;
-    if (eq >= 0) value = a.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new ConfigError(name, `option ${a} needs a value`);
-      i++;
-    }
-    settings[name] = value;
+export function parseArgv(argv: readonly string[], table: SettingTable = SETTINGS): { positionals: string[]; settings: Record<string, string>; help: boolean } {
+  const options: Options = { help: { type: 'boolean', short: 'h' } };
+  for (const name of Object.keys(table)) options[flagName(name)] = { type: 'string' };
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv, options);
+  } catch (e) {
+    if (!(e instanceof CommandLineError)) throw e;
+    const variable = flagToVariable(e.option.replace(/^-+/, ''));
+    throw new ConfigError(variable, e.message.startsWith('unknown option') ? `${e.message} (see --help)` : e.message);
   }
-  return { positionals, settings, help };
+  const settings: Record<string, string> = {};
+  for (const [k, v] of Object.entries(parsed.values)) if (k !== 'help' && typeof v === 'string') settings[flagToVariable(k)] = v;
+  return { positionals: parsed.positionals, settings, help: parsed.values.help === true };
+}
+
+// ---- reading and checking ----
+
+/** Each setting's text: the flag, else the variable, trimmed; blank counts as unset. */
+function settingTexts(table: SettingTable, env: Readonly<Record<string, string | undefined>>, flags: Record<string, string>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const name of Object.keys(table)) {
+    const v = (flags[name] ?? env[name])?.trim();
+    out[name] = v === undefined || v === '' ? undefined : v;
+  }
+  return out;
+}
+
+/** `NAME="value"` for a message; a secret is not repeated (a URL keeps all but its password). */
+function shownValue(name: string, s: Setting, text: string | undefined): string {
+  if (!s.secret || text === undefined) return `${name}=${JSON.stringify(text)}`;
+  const withoutPassword = text.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1[redacted]@');
+  return withoutPassword === text && !/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? `${name}=[redacted]` : `${name}=${JSON.stringify(withoutPassword)}`;
+}
+
+/** Parses every setting of `table` with its schema; the first bad one throws a ConfigError naming it. */
+export function readSettings<S extends SettingTable>(table: S, env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): SettingValues<S> {
+  const texts = settingTexts(table, env, parseArgv(argv, table).settings);
+  const values: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(table)) {
+    const text = texts[name] ?? s.def;
+    if (text === undefined) continue;
+    const r = s.schema.safeParse(text);
+    if (!r.success) throw new ConfigError(name, `${shownValue(name, s, texts[name] ?? s.def)}: ${r.error.issues[0]?.message ?? 'invalid'}`);
+    values[name] = r.data;
+  }
+  return values as SettingValues<S>;
+}
+
+/** The symbols of the pairs, in order of first appearance. */
+function pairSymbols(pairs: readonly Pair[]): string[] {
+  const symbols: string[] = [];
+  for (const p of pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
+  return symbols;
+}
+
+/** SYMBOLS against PAIRS: all by default, none for an API replica, else a subset of them. */
+function ingestSymbolsOf(symbols: readonly string[], chosen: string[] | 'none' | undefined): string[] {
+  if (chosen === undefined) return [...symbols];
+  // An API replica: serves what other collectors store in the shared database, ingests nothing.
+  if (chosen === 'none') return [];
+  const out: string[] = [];
+  for (const s of chosen) {
+    if (!symbols.includes(s)) throw new ConfigError('SYMBOLS', `SYMBOLS=${JSON.stringify(chosen.join(','))}: ${JSON.stringify(s)} is not a symbol of PAIRS (${symbols.join(', ')})`);
+    if (!out.includes(s)) out.push(s);
+  }
+  return out;
+}
+
+function checkExitZ(entryZ: number, exitZ: number | undefined): number | null {
+  if (exitZ === undefined) return null;
+  if (exitZ >= entryZ) throw new ConfigError('EXIT_Z', `EXIT_Z=${JSON.stringify(String(exitZ))}: must be a number from 0 up to (not including) ENTRY_Z=${entryZ}`);
+  return exitZ;
 }
 
 /** Reads the configuration from `env` overridden by the flags in `argv`; positionals are ignored. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): Config {
-  const { settings } = parseArgv(argv);
-  const get = (name: string): string | undefined => {
-    const v = settings[name] ?? env[name];
-    return v === undefined || v.trim() === '' ? undefined : v.trim();
-  };
-  const fail = (name: string, why: string): never => {
-    throw new ConfigError(name, `${name}=${JSON.stringify(get(name))}: ${why}`);
-  };
+  return configFrom(readSettings(SETTINGS, env, argv));
+}
 
-  const pairsText = get('PAIRS') ?? 'ETHUSDT/BTCUSDT,SOLUSDT/BTCUSDT';
-  const pairs: Pair[] = [];
-  for (const part of pairsText.split(',')) {
-    try {
-      const p = parsePair(part);
-      if (pairs.some((q) => q.id === p.id)) fail('PAIRS', `${p.id} is listed twice`);
-      pairs.push(p);
-    } catch (e) {
-      if (e instanceof ConfigError) throw e;
-      fail('PAIRS', (e as Error).message);
-    }
-  }
-  const symbols: string[] = [];
-  for (const p of pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
-
-  let ingestSymbols = symbols;
-  const symText = get('SYMBOLS');
-  if (symText !== undefined && symText.trim().toLowerCase() === 'none') {
-    // An API replica: serves what other collectors store in the shared database, ingests nothing.
-    ingestSymbols = [];
-  } else if (symText !== undefined) {
-    ingestSymbols = [];
-    for (const raw of symText.split(',')) {
-      const s = raw.trim().toUpperCase();
-      if (!symbols.includes(s)) fail('SYMBOLS', `${JSON.stringify(raw.trim())} is not a symbol of PAIRS (${symbols.join(', ')})`);
-      if (!ingestSymbols.includes(s)) ingestSymbols.push(s);
-    }
-  }
-
-  const url = (name: string, def: string, protocols: string[]): string => {
-    const v = get(name) ?? def;
-    let u: URL;
-    try {
-      u = new URL(v);
-    } catch {
-      return fail(name, 'is not a URL');
-    }
-    if (!protocols.includes(u.protocol)) fail(name, `must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
-    return v.replace(/\/+$/, '');
-  };
-  const binanceWsUrl = url('BINANCE_WS_URL', 'wss://data-stream.binance.vision', ['ws:', 'wss:']);
-  const binanceRestUrl = url('BINANCE_REST_URL', 'https://api.binance.com', ['http:', 'https:']);
-  const databaseUrl = get('DATABASE_URL') === undefined ? null : url('DATABASE_URL', '', ['postgres:', 'postgresql:']);
-
-  const streamText = get('STREAM') ?? 'trade';
-  const stream = streamText.toLowerCase() === 'trade' ? 'trade' : streamText.toLowerCase() === 'aggtrade' ? 'aggTrade' : fail('STREAM', 'must be trade or aggTrade');
-
-  const retentionText = get('RETENTION') ?? '0';
-  const retentionMs = parseDuration(retentionText);
-  if (retentionMs === undefined) fail('RETENTION', 'must be 0 (keep forever) or a duration such as 7d, 24h, 90m, 3600s');
-
-  const stallTimeoutMs = parseDuration(get('STALL_TIMEOUT') ?? '60s');
-  if (stallTimeoutMs === undefined || stallTimeoutMs === null || stallTimeoutMs < 100) fail('STALL_TIMEOUT', 'must be a duration of at least 100ms, such as 60s or 2m');
-
-  const port = Number(get('PORT') ?? '8080');
-  if (!Number.isInteger(port) || port < 0 || port > 65535) fail('PORT', 'must be an integer from 0 to 65535');
-
-  const windows: number[] = [];
-  for (const w of (get('WINDOWS') ?? '30,100').split(',')) {
-    const n = Number(w.trim());
-    // The API's bounds: every configured window can also be queried (GET /api/analytics?window=).
-    if (!Number.isInteger(n) || n < MIN_WINDOW || n > MAX_WINDOW) fail('WINDOWS', `${JSON.stringify(w.trim())} is not a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}`);
-    if (!windows.includes(n)) windows.push(n);
-  }
-
-  const entryZ = Number(get('ENTRY_Z') ?? String(DEFAULT_ENTRY_Z));
-  if (!Number.isFinite(entryZ) || entryZ <= 0) fail('ENTRY_Z', 'must be a number above 0');
-  const exitText = get('EXIT_Z');
-  const exitZ = exitText === undefined ? null : Number(exitText);
-  if (exitZ !== null && (!Number.isFinite(exitZ) || exitZ < 0 || exitZ >= entryZ)) fail('EXIT_Z', `must be a number from 0 up to (not including) ENTRY_Z=${entryZ}`);
-
-  const logLevel = (get('LOG_LEVEL') ?? 'info').toLowerCase();
-  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) fail('LOG_LEVEL', 'must be debug, info, warn, error or silent');
-
-  const host = get('HOST') ?? '127.0.0.1';
-  if (/\s/.test(host)) fail('HOST', 'must be a host name or address');
-
+/** The Config of parsed settings (the cross-setting rules: SYMBOLS within PAIRS, EXIT_Z below ENTRY_Z). */
+export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
+  const symbols = pairSymbols(v.PAIRS);
   return {
-    pairs,
+    pairs: v.PAIRS,
     symbols,
-    ingestSymbols,
-    binanceWsUrl,
-    binanceRestUrl,
-    dbPath: get('DB_PATH') ?? './data/collector.db',
-    databaseUrl,
-    stream,
-    retentionMs: retentionMs ?? null,
-    stallTimeoutMs: stallTimeoutMs!,
-    host,
-    port,
-    apiToken: get('API_TOKEN') ?? null,
-    windows,
-    entryZ,
-    exitZ,
-    logLevel: logLevel as LogLevel,
+    ingestSymbols: ingestSymbolsOf(symbols, v.SYMBOLS),
+    binanceWsUrl: v.BINANCE_WS_URL,
+    binanceRestUrl: v.BINANCE_REST_URL,
+    dbPath: v.DB_PATH,
+    databaseUrl: v.DATABASE_URL ?? null,
+    stream: v.STREAM,
+    retentionMs: v.RETENTION === 'forever' ? null : v.RETENTION,
+    stallTimeoutMs: v.STALL_TIMEOUT,
+    host: v.HOST,
+    port: v.PORT,
+    apiToken: v.API_TOKEN ?? null,
+    windows: v.WINDOWS,
+    entryZ: v.ENTRY_Z,
+    exitZ: checkExitZ(v.ENTRY_Z, v.EXIT_Z),
+    logLevel: v.LOG_LEVEL,
+    logPretty: v.LOG_PRETTY ?? null,
   };
 }
 
@@ -231,7 +313,9 @@ export function parseDuration(text: string): number | null | undefined {
   return ms > 0 && Number.isFinite(ms) ? Math.round(ms) : undefined;
 }
 
-/** The `--help` text of the settings. */
-export function settingsHelp(): string {
-  return SETTINGS.map((s) => `  --${s.name.toLowerCase().replace(/_/g, '-').padEnd(17)} ${s.name.padEnd(17)} ${s.help} (default ${s.def})`).join('\n');
+/** The `--help` text of the settings of `table`: flag, variable, help and default, one line each. */
+export function settingsHelp(table: SettingTable = SETTINGS): string {
+  return Object.entries(table)
+    .map(([name, s]) => `  --${flagName(name).padEnd(17)} ${name.padEnd(17)} ${s.help} (default ${s.def ?? s.shown ?? '(unset)'})`)
+    .join('\n');
 }

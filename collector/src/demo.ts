@@ -7,21 +7,32 @@
  * seconds; the rolling statistics fill in after WINDOWS bars.
  *
  * Honours every collector setting (DB_PATH, HOST, PORT, PAIRS, STREAM, ...); DB_PATH defaults to
- * ./data/demo.db so demo data never mixes with live data. Extra settings:
+ * ./data/demo.db so demo data never mixes with live data. Extra settings (`--help` lists all):
  *   DEMO_RATE=20     trades per second per symbol
  *   DEMO_FAULTS=1    drop the connection and skip ids now and then, to watch reconnect + backfill
  */
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, SETTINGS, configFrom, flag, number, readSettings, setting, settingsHelp } from './config';
 import { startFakeBinance } from './fake-binance';
 import { configSecrets, log } from './log';
 import { startCollector, stopOnSignals } from './main';
 
-async function demo(): Promise<void> {
-  const env: Record<string, string | undefined> = { ...process.env, DB_PATH: process.env.DB_PATH ?? './data/demo.db' };
-  const base = loadConfig(env, process.argv.slice(2));
-  log.configure({ level: base.logLevel, secrets: configSecrets(base) });
-  const rate = Number(env.DEMO_RATE ?? '20');
-  if (!Number.isFinite(rate) || rate <= 0 || rate > 5000) throw new ConfigError('DEMO_RATE', `DEMO_RATE=${JSON.stringify(env.DEMO_RATE)}: must be a number of trades per second from 0 to 5000`);
+/** The collector's settings, DB_PATH's default apart, and the demo's own. */
+export const DEMO_SETTINGS = {
+  ...SETTINGS,
+  DB_PATH: { ...SETTINGS.DB_PATH, def: './data/demo.db' },
+  DEMO_RATE: setting({ def: '20', help: 'trades per second per symbol of the fake Binance', schema: number((n) => Number.isFinite(n) && n > 0 && n <= 5000, 'must be a number of trades per second above 0, at most 5000') }),
+  DEMO_FAULTS: setting({ def: '0', help: '1: drop the connection and skip ids now and then, to watch reconnect + backfill', schema: flag }),
+};
+
+async function demo(argv: readonly string[]): Promise<void> {
+  if (argv.includes('--help') || argv.includes('-h')) {
+    process.stdout.write(`Usage: npm run demo [-- --setting value ...]\n\nSettings (environment variable, or the flag of the same name; a flag wins):\n${settingsHelp(DEMO_SETTINGS)}\n`);
+    return;
+  }
+  const settings = readSettings(DEMO_SETTINGS, process.env, argv);
+  const base = configFrom(settings);
+  log.configure({ level: base.logLevel, pretty: base.logPretty, secrets: configSecrets(base) });
+  const rate = settings.DEMO_RATE;
 
   // Hedge legs first: the fake's first symbol is the random walk the others follow.
   const symbols = [...new Set([...base.pairs.map((p) => p.x), ...base.symbols])];
@@ -51,7 +62,7 @@ async function demo(): Promise<void> {
       log.info('demo status', { ws: st.wsState, reconnects: st.reconnects, gapsBackfilled: st.gapsBackfilled, ticks: Object.fromEntries(Object.entries(st.symbols).map(([s, v]) => [s, v.ticks])) });
     }, 15_000),
   );
-  if (env.DEMO_FAULTS === '1') {
+  if (settings.DEMO_FAULTS) {
     timers.push(
       setInterval(() => {
         fake.skipIds(symbols[1] ?? symbols[0]!, 25);
@@ -67,7 +78,9 @@ async function demo(): Promise<void> {
   });
 }
 
-demo().catch((e: unknown) => {
-  process.stderr.write(`demo: ${e instanceof ConfigError ? e.message : ((e as Error).stack ?? String(e))}\n`);
-  process.exit(e instanceof ConfigError ? 2 : 1);
-});
+if (require.main === module) {
+  demo(process.argv.slice(2)).catch((e: unknown) => {
+    process.stderr.write(`demo: ${e instanceof ConfigError ? e.message : ((e as Error).stack ?? String(e))}\n`);
+    process.exit(e instanceof ConfigError ? 2 : 1);
+  });
+}

@@ -27,12 +27,17 @@ let secrets: string[] = [];
 let sink: (line: string) => void = defaultSink();
 
 /** Where the lines go: stderr as JSON, or through pino-pretty on a terminal. */
-function defaultSink(): (line: string) => void {
-  const flag = process.env.LOG_PRETTY;
-  const usePretty = flag === undefined || flag === '' ? process.stderr.isTTY === true : flag !== '0' && flag.toLowerCase() !== 'false';
-  if (!usePretty) return (line) => void process.stderr.write(line + '\n');
+function defaultSink(human: boolean | null = prettyFromEnv()): (line: string) => void {
+  if (!(human ?? process.stderr.isTTY === true)) return (line) => void process.stderr.write(line + '\n');
   const stream = pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, translateTime: 'SYS:HH:MM:ss.l' });
   return (line) => void stream.write(line + '\n');
+}
+
+/** LOG_PRETTY as read before the configuration is: 1 / 0, or null (decide by the terminal). */
+function prettyFromEnv(): boolean | null {
+  const flag = process.env.LOG_PRETTY?.trim().toLowerCase();
+  if (flag === undefined || flag === '') return null;
+  return !/^(0|false|no|off)$/.test(flag);
 }
 
 /** Replaces every secret in a serialized line (as JSON-escaped text: that is how it appears there). */
@@ -76,11 +81,12 @@ export const log = {
   warn: (msg: string, fields?: Fields) => emit('warn', msg, fields),
   error: (msg: string, fields?: Fields) => emit('error', msg, fields),
   /**
-   * Sets the level, registers secret values to redact (empty and unset ones are ignored), or,
+   * Sets the level, pretty or JSON lines on stderr (null: pretty on a terminal), registers secret values to redact (empty and unset ones are ignored), or,
    * for tests, captures lines (without their newline) instead of writing them.
    */
-  configure(opts: { level?: Level | 'silent'; sink?: (line: string) => void; secrets?: ReadonlyArray<string | null | undefined> }): void {
+  configure(opts: { level?: Level | 'silent'; pretty?: boolean | null; sink?: (line: string) => void; secrets?: ReadonlyArray<string | null | undefined> }): void {
     if (opts.level) logger.level = opts.level;
+    if (opts.pretty !== undefined) sink = defaultSink(opts.pretty);
     if (opts.sink) sink = opts.sink;
     if (opts.secrets) secrets = opts.secrets.filter((s): s is string => typeof s === 'string' && s !== '').map((s) => JSON.stringify(s).slice(1, -1));
   },

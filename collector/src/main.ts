@@ -219,7 +219,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     process.stderr.write(`collector: ${(e as Error).message}\n`);
     return 2;
   }
-  log.configure({ level: config.logLevel, secrets: configSecrets(config) });
+  log.configure({ level: config.logLevel, pretty: config.logPretty, secrets: configSecrets(config) });
   const [command = 'run', ...rest] = positionals;
   if (command === 'replay') return runReplay(config, rest);
   if (command !== 'run' || rest.length > 0) {

@@ -2,7 +2,9 @@
 import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import { analyticsParams } from '../src/api/routes/analytics';
 import { readQuery } from '../src/api/http/params';
-import { ConfigError, loadConfig, parseArgv, parseDuration } from '../src/config';
+import { ConfigError, SETTINGS, configFrom, loadConfig, parseArgv, parseDuration, readSettings, settingsHelp, type Setting } from '../src/config';
+import { DEMO_SETTINGS } from '../src/demo';
+import { USAGE } from '../src/main';
 
 test('defaults (the values issue 2 names)', () => {
   const c = loadConfig({}, []);
@@ -137,4 +139,48 @@ test('WINDOWS takes exactly the windows the API takes: one bound, in @quant-pair
     expect(config(w)).toThrow(ConfigError);
     expect(api(w)).toThrow(/expected a whole number from 2 to 10000/);
   }
+});
+
+describe('one table of settings (SETTINGS): parsing, defaults and --help from the same place', () => {
+  it('--help lists every setting with its flag, variable and default', () => {
+    const help = settingsHelp();
+    for (const [name, s] of Object.entries(SETTINGS) as Array<[string, Setting]>) {
+      const line = help.split('\n').find((l) => l.includes(` ${name} `));
+      expect([name, line]).toEqual([name, expect.stringContaining(`--${name.toLowerCase().replace(/_/g, '-')}`)]);
+      expect(line).toContain(`(default ${s.def ?? s.shown})`);
+    }
+    expect(USAGE).toContain(help);
+  });
+
+  it('each default, read back through its own schema, is the value loadConfig gives', () => {
+    const c = loadConfig({}, []);
+    expect(c.port).toBe(Number(SETTINGS.PORT.def));
+    expect(c.windows.join(',')).toBe(SETTINGS.WINDOWS.def);
+    expect(c.entryZ).toBe(Number(SETTINGS.ENTRY_Z.def));
+  });
+
+  it('never repeats a secret in a message: the password of DATABASE_URL', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/pairs' })).toThrow('DATABASE_URL="mysql://app:[redacted]@db/pairs": must be a postgres:// or postgresql:// URL');
+    expect(() => loadConfig({ DATABASE_URL: 'hunter2 is not a url' })).toThrow(/^DATABASE_URL=\[redacted\]: is not a URL$/);
+  });
+
+  it('LOG_PRETTY: 1 / 0 (and true/false, on/off), unset = decided by the terminal', () => {
+    expect(loadConfig({}).logPretty).toBeNull();
+    expect(loadConfig({ LOG_PRETTY: '1' }).logPretty).toBe(true);
+    expect(loadConfig({ LOG_PRETTY: 'off' }, []).logPretty).toBe(false);
+    expect(loadConfig({ LOG_PRETTY: '1' }, ['--log-pretty=0']).logPretty).toBe(false);
+    expect(() => loadConfig({ LOG_PRETTY: 'maybe' })).toThrow('LOG_PRETTY="maybe": must be 1 or 0');
+  });
+
+  it('a flag written without its value, or with a value starting with -, says so (node:util.parseArgs)', () => {
+    expect(() => loadConfig({}, ['--port', '--pairs', 'ETHUSDT/BTCUSDT'])).toThrow('option --port needs a value (one starting with - is written --port=-1)');
+    expect(() => loadConfig({}, ['--entry-z=-1'])).toThrow('ENTRY_Z="-1": must be a number above 0');
+  });
+
+  it('the demo: the same settings plus its own, DB_PATH defaulting to ./data/demo.db', () => {
+    const v = readSettings(DEMO_SETTINGS, { DEMO_RATE: '50' }, ['--demo-faults=1', '--port=0']);
+    expect([v.DB_PATH, v.DEMO_RATE, v.DEMO_FAULTS, configFrom(v).port]).toEqual(['./data/demo.db', 50, true, 0]);
+    expect(() => readSettings(DEMO_SETTINGS, { DEMO_RATE: '9000' })).toThrow(/^DEMO_RATE="9000": must be a number of trades per second above 0, at most 5000$/);
+    expect(settingsHelp(DEMO_SETTINGS)).toMatch(/--demo-rate\s+DEMO_RATE .*\(default 20\)/);
+  });
 });

@@ -15,6 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describeValue, parseJson } from '../json';
+import { CommandLineError, parseCommandLine } from './commandLine';
 import { adfuller, analyzeSeries, coint, halfLife, seriesInputProblem, type AdfOptions } from '../analytics';
 
 export interface CliResult {
@@ -40,60 +41,58 @@ interface Args {
   exitZ?: number;
 }
 
-function parseArgs(argv: readonly string[]): Args {
-  const a: Args = { file: '', regression: 'c', autolag: 'AIC', ddof: 1 };
-  const files: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (!arg.startsWith('--') || arg === '-') {
-      files.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) throw new UsageError(`--${name} needs a value`);
-    const num = (what: string, integer: boolean, min: number): number => {
-      const v = Number(value);
-      if (value.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min) {
-        throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min} (${what}), got ${JSON.stringify(value)}`);
-      }
-      return v;
-    };
-    switch (name) {
-      case 'regression':
-        if (value !== 'c' && value !== 'ct' && value !== 'n') throw new UsageError(`--regression must be c, ct or n, got ${JSON.stringify(value)}`);
-        a.regression = value;
-        break;
-      case 'autolag':
-        if (value === 'none') a.autolag = null;
-        else if (value === 'AIC' || value === 'BIC' || value === 't-stat') a.autolag = value;
-        else if (value.toLowerCase() === 'aic' || value.toLowerCase() === 'bic') a.autolag = value.toUpperCase() as 'AIC' | 'BIC';
-        else throw new UsageError(`--autolag must be AIC, BIC, t-stat or none, got ${JSON.stringify(value)}`);
-        break;
-      case 'maxlag':
-        a.maxlag = num('largest ADF lag', true, 0);
-        break;
-      case 'ddof':
-        if (value !== '0' && value !== '1') throw new UsageError(`--ddof must be 0 or 1, got ${JSON.stringify(value)}`);
-        a.ddof = value === '0' ? 0 : 1;
-        break;
-      case 'window':
-        a.window = num('rolling window in points', true, 2);
-        break;
-      case 'entry-z':
-        a.entryZ = num('signal entry threshold', false, 0);
-        break;
-      case 'exit-z':
-        a.exitZ = num('signal exit band', false, 0);
-        break;
-      default:
-        throw new UsageError(`unknown option --${name}`);
-    }
+const OPTIONS = {
+  regression: { type: 'string' },
+  autolag: { type: 'string' },
+  maxlag: { type: 'string' },
+  ddof: { type: 'string' },
+  window: { type: 'string' },
+  'entry-z': { type: 'string' },
+  'exit-z': { type: 'string' },
+} as const;
+
+/** `--name` as a number of at least `min`; `what` says what it is. */
+function numberOption(name: string, value: string, what: string, integer: boolean, min: number): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || (integer && !Number.isInteger(v)) || v < min) {
+    throw new UsageError(`--${name} must be ${integer ? 'an integer' : 'a number'} >= ${min} (${what}), got ${JSON.stringify(value)}`);
   }
+  return v;
+}
+
+function regressionOption(value: string): Args['regression'] {
+  if (value !== 'c' && value !== 'ct' && value !== 'n') throw new UsageError(`--regression must be c, ct or n, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function autolagOption(value: string): Args['autolag'] {
+  if (value === 'none') return null;
+  if (value === 'AIC' || value === 'BIC' || value === 't-stat') return value;
+  if (value.toLowerCase() === 'aic' || value.toLowerCase() === 'bic') return value.toUpperCase() as 'AIC' | 'BIC';
+  throw new UsageError(`--autolag must be AIC, BIC, t-stat or none, got ${JSON.stringify(value)}`);
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv, OPTIONS);
+  } catch (e) {
+    throw e instanceof CommandLineError ? new UsageError(e.message) : e;
+  }
+  const v = parsed.values as Partial<Record<keyof typeof OPTIONS, string>>;
+  const files = parsed.positionals;
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'FILE is missing' : `one FILE expected, got ${files.length}: ${files.join(' ')}`);
-  a.file = files[0]!;
-  return a;
+  if (v.ddof !== undefined && v.ddof !== '0' && v.ddof !== '1') throw new UsageError(`--ddof must be 0 or 1, got ${JSON.stringify(v.ddof)}`);
+  return {
+    file: files[0]!,
+    regression: v.regression === undefined ? 'c' : regressionOption(v.regression),
+    autolag: v.autolag === undefined ? 'AIC' : autolagOption(v.autolag),
+    maxlag: v.maxlag === undefined ? undefined : numberOption('maxlag', v.maxlag, 'largest ADF lag', true, 0),
+    ddof: v.ddof === '0' ? 0 : 1,
+    window: v.window === undefined ? undefined : numberOption('window', v.window, 'rolling window in points', true, 2),
+    entryZ: v['entry-z'] === undefined ? undefined : numberOption('entry-z', v['entry-z'], 'signal entry threshold', false, 0),
+    exitZ: v['exit-z'] === undefined ? undefined : numberOption('exit-z', v['exit-z'], 'signal exit band', false, 0),
+  };
 }
 
 /** Reads `{"x","y","window"}` JSON or a two-column CSV. Throws UsageError saying what is wrong. */

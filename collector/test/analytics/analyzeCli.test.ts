@@ -112,7 +112,10 @@ describe('analyze: input formats and bad input', () => {
     [['x'], '1,2\n3\n', /CSV needs --window|line 2 must have 2 columns/],
     [['x', '--window', '2'], '1,2\n3,oops\n', /CSV line 2: not a number/],
     [['x', '--regression', 'q'], '{"x":[1,2,3],"y":[1,2,3],"window":2}', /--regression must be c, ct or n/],
-    [['x', '--maxlag', '-1'], '{"x":[1,2,3],"y":[1,2,3],"window":2}', /--maxlag must be an integer >= 0/],
+    [['x', '--maxlag=-1'], '{"x":[1,2,3],"y":[1,2,3],"window":2}', /--maxlag must be an integer >= 0/],
+    // node:util.parseArgs reads `--maxlag -1` as an option without its value, and says how to write it
+    [['x', '--maxlag', '-1'], '{"x":[1,2,3],"y":[1,2,3],"window":2}', /option --maxlag needs a value \(one starting with - is written --maxlag=-1\)/],
+    [['x', '--window'], '{"x":[1,2,3],"y":[1,2,3],"window":2}', /option --window needs a value/],
     [['x', '--bogus', '1'], '{"x":[1,2,3],"y":[1,2,3],"window":2}', /unknown option --bogus/],
     [[], '', /FILE is missing/],
   ])('%j with %j -> exit 2 and says why', (args, text, msg) => {

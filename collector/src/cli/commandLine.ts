@@ -1,0 +1,40 @@
+/**
+ * node:util.parseArgs with its errors in our words, for every command line (collector, demo,
+ * analyze, soak): strict (an unknown option is an error), positionals allowed.
+ *
+ *   parseCommandLine(['f.csv', '--window', '30'], { window: { type: 'string' } })
+ *   // => { values: { window: '30' }, positionals: ['f.csv'] }
+ *   parseCommandLine(['--windw=3'], { window: { type: 'string' } })
+ *   // throws CommandLineError('--windw', 'unknown option --windw')
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export class CommandLineError extends Error {
+  constructor(
+    /** The option as written, e.g. `--port`. */
+    readonly option: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'CommandLineError';
+  }
+}
+
+export function parseCommandLine(argv: readonly string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });
+    return { values: r.values as Record<string, string | boolean | undefined>, positionals: r.positionals };
+  } catch (e) {
+    const err = e as Error & { code?: string };
+    const option = /'(-[^' ]+)/.exec(err.message)?.[1] ?? '';
+    if (err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new CommandLineError(option, `unknown option ${option}`);
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && /ambiguous/.test(err.message)) {
+      throw new CommandLineError(option, `option ${option} needs a value (one starting with - is written ${option}=-1)`);
+    }
+    if (err.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new CommandLineError(option, `option ${option} needs a value`);
+    if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new CommandLineError(option, err.message);
+    throw e;
+  }
+}
