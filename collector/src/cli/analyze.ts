@@ -14,6 +14,7 @@
  * stderr and exit code 2.
  */
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describeValue, parseJson } from '../json';
 import { CommandLineError, parseCommandLine } from './commandLine';
 import { adfuller, analyzeSeries, coint, halfLife, seriesInputProblem, type AdfOptions } from '../analytics';
@@ -190,7 +191,9 @@ export function runAnalyze(argv: readonly string[], read: (file: string) => stri
 }
 
 if (require.main === module) {
-  const r = runAnalyze(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : file, 'utf8'));
+  // `npm run analyze -- FILE` runs in the package's folder: resolve FILE against where npm was invoked.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const r = runAnalyze(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : resolve(base, file), 'utf8'));
   if (r.stderr) process.stderr.write(r.stderr);
   process.stdout.write(r.stdout, () => process.exit(r.code));
 }
