@@ -14,6 +14,7 @@ import { startCollector, type Collector } from '../../src/main';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { pause, until } from '../ingest/until';
 import { parseCsv } from './helpers';
+import { expectAcrossPaths } from '../support/acrossPaths';
 import { LiveClient } from './wsclient';
 
 const TOKEN = 'e2e-token';
@@ -114,16 +115,15 @@ it('serves analytics, signals and stats of the pair; a tick shows in /api/stats 
   expect(live.status).toBe(200);
   expect(live.body.source).toBe('live');
   // The live engine's committed point equals /api/analytics from the stored bars at that time
-  // (same alignment rule, same start: the first stored bar).
+  // (same alignment rule, same start: the first stored bar), within the tolerances across
+  // computation paths (test/support/acrossPaths.ts): the two run their sums separately.
   const at = live.body.committed.ts;
   const series = await get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=3&from=${at}&to=${at + 1}`);
   expect(series.body.series.ts).toEqual([at]);
   expect(live.body.committed.zscore).not.toBeNull();
-  for (const k of ['beta', 'spread', 'zscore'] as const) {
-    const a = series.body.series[k][0];
-    const b = live.body.committed[k];
-    expect(a === null).toBe(b === null);
-    if (a !== null) expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(b)));
+  const yScale = Math.max(...fake.expectedTicks('ETHUSDT').map((t) => t.price));
+  for (const [k, q] of [['beta', 'beta'], ['spread', 'level'], ['zscore', 'z']] as const) {
+    expectAcrossPaths([series.body.series[k][0]], [live.body.committed[k]], q, `committed ${k}`, yScale);
   }
   const computed = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=7');
   expect(computed.body.source).toBe('computed');

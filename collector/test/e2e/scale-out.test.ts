@@ -16,6 +16,7 @@ import { openPostgresStore } from '../../src/store/postgres';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { describePostgres, startPostgres, type TestPostgres } from '../store/pgCluster';
 import { pause, until } from '../ingest/until';
+import { acrossPathsTolerance } from '../support/acrossPaths';
 
 let pg: TestPostgres;
 // Skipped (with the reason) where the server binaries are missing; a failure where they are
@@ -81,12 +82,13 @@ describePostgres('scale-out on one PostgreSQL', () => {
       expect(res.status).toBe(200);
       expect(want.filter((w) => w.beta !== null).length).toBeGreaterThan(0);
       const got = res.body.series as { ts: number[]; beta: (number | null)[] };
-      // The replica's series is the same computation over the same bars: same timestamps, same betas.
+      // The replica's series is the same computation over the same bars: same timestamps, betas
+      // within the tolerance across computation paths (test/support/acrossPaths.ts).
       const byTs = new Map(got.ts.map((t, i) => [t, got.beta[i]]));
       let compared = 0;
       for (const w of want) {
         if (!byTs.has(w.ts) || w.beta === null) continue;
-        expect(Math.abs((byTs.get(w.ts) as number) - w.beta)).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(w.beta)));
+        expect(Math.abs((byTs.get(w.ts) as number) - w.beta)).toBeLessThanOrEqual(acrossPathsTolerance('beta', w.beta));
         compared++;
       }
       expect(compared).toBeGreaterThan(0);

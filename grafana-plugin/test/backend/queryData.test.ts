@@ -129,7 +129,9 @@ describe('QueryData against the real collector API', () => {
     for (const k of ['open', 'high', 'low', 'close', 'volume', 'trades'] as const) expect(col(b, k)).toEqual(bars.bars.map((x) => x[k]));
     expect(colNullable(b, 'vwap')).toEqual(bars.bars.map((x) => x.vwap));
 
-    // C: the analytics series (maxDataPoints passed through).
+    // C: the analytics series (maxDataPoints passed through). Equal exactly, not within the
+    // tolerance across paths: the stored bars are settled and long past, so both requests are
+    // served by one path (the same cached run), and the frame must carry its doubles unchanged.
     const an: AnalyticsResponse = await api.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1m&window=30&from=${FROM}&to=${TO}&maxDataPoints=1000`);
     const c = arrowTable(res.C!.frames[0]!);
     expect(an.series.ts.length).toBeGreaterThan(60);
