@@ -192,7 +192,7 @@ describe('QueryData against the real collector API', () => {
       expect(f.type.typeId).toBe(Type.Float);
       expect(f.nullable).toBe(true);
       expect(f.metadata.get('tstype')).toBe('number');
-      expect(JSON.parse(f.metadata.get('labels')!)).toEqual({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: '30' });
+      expect(JSON.parse(f.metadata.get('labels')!)).toEqual({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: '30', field: f.name });
     }
     const cfg = (name: string) => JSON.parse(t.schema.fields.find((f) => f.name === name)!.metadata.get('config')!);
     // z-score thresholds at ±entryZ, drawn as dashed lines; signal as a state field with mappings.
@@ -213,6 +213,31 @@ describe('QueryData against the real collector API', () => {
     }
     for (const f of [...t.schema.fields, ...s.schema.fields]) expect([Type.Dictionary, Type.Utf8View, Type.BinaryView, Type.LargeUtf8]).not.toContain(f.type.typeId);
     expect(s.batches.length).toBe(1);
+  });
+
+  // Grafana's expression engine (alert rules, server-side expressions) turns each numeric field of
+  // a wide frame into one series identified by its labels alone, and the evaluation fails with
+  // "frame cannot uniquely be identified by its labels" when two share them (grafana/grafana
+  // pkg/expr/converter.go WideToMany, pkg/services/ngalert/eval/eval.go). So a rule on any query
+  // the editor builds, the default analytics one (all columns) included, needs distinct labels.
+  it('labels every numeric field so that each is a distinct series (a rule on any query type evaluates)', async () => {
+    const pair = { pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' };
+    const res = await queryData([
+      q('T', { queryType: 'ticks', symbol: 'BTCUSDT', limit: 10 }),
+      q('B', { queryType: 'bars', symbol: 'ETHUSDT', timeframe: '1m' }),
+      q('A', { queryType: 'analytics', ...pair }),
+      q('F', { queryType: 'analytics', ...pair, fields: ['zscore', 'beta'] }),
+      q('S', { queryType: 'stats', ...pair }),
+      q('G', { queryType: 'signals', ...pair, entryZ: 1.5 }),
+    ]);
+    for (const [refId, r] of Object.entries(res)) {
+      expect({ refId, error: r.error }).toEqual({ refId, error: '' });
+      const t = arrowTable(r.frames[0]!);
+      const numeric = t.schema.fields.filter((f) => f.metadata.get('tstype') === 'number');
+      expect(numeric.length).toBeGreaterThan(0);
+      const ids = numeric.map((f) => JSON.stringify(Object.entries(JSON.parse(f.metadata.get('labels') ?? '{}') as Record<string, string>).sort()));
+      expect({ refId, unique: new Set(ids).size }).toEqual({ refId, unique: numeric.length });
+    }
   });
 
   it('answers an empty range with an empty frame that still has the full schema', async () => {

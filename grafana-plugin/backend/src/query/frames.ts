@@ -7,6 +7,12 @@
  *
  * Shapes are "wide" time series (one time field, numeric fields; meta.type timeseries-wide)
  * so that alert rules can use them; the signals frame is an annotation/event table.
+ *
+ * Labels: Grafana's expression engine makes each numeric field of a wide frame one series
+ * identified by its labels alone and refuses two with the same labels ("frame cannot uniquely
+ * be identified by its labels", grafana/grafana pkg/expr/converter.go, pkg/services/ngalert/eval).
+ * So every numeric field carries what it is about (symbol, or pair/tf/window) plus `field`, its
+ * own name: an alert rule on any query, all columns included, gets one instance per column.
  */
 import {
   ANALYTICS_FIELDS,
@@ -34,6 +40,11 @@ function meta(extra: Partial<FrameMeta>, notices: Notice[]): FrameMeta {
   return m;
 }
 
+/** A numeric field's labels: the frame's subject plus the field's own name. */
+function labelsOf(subject: Record<string, string>, field: string): Record<string, string> {
+  return { ...subject, field };
+}
+
 function timeField(values: readonly number[], intervalMs?: number): Field {
   return { name: 'time', type: 'time', values, config: intervalMs ? { interval: intervalMs } : {} };
 }
@@ -56,8 +67,8 @@ export function ticksFrame(q: TicksQ, ticks: readonly TickDto[], notices: Notice
     meta: meta({ executedQueryString: `ticks ${q.symbol} limit ${q.limit}`, ...(channel ? { channel } : {}) }, notices),
     fields: [
       timeField(ts),
-      { name: 'price', type: 'float64', labels, values: price, config: { ...priceConfig(q.symbol, `${q.symbol} price`), custom: { drawStyle: 'line', showPoints: 'auto' } } },
-      { name: 'qty', type: 'float64', labels, values: qty, config: { ...quantityConfig(q.symbol, `${q.symbol} quantity`), custom: { drawStyle: 'points', axisPlacement: 'right' } } },
+      { name: 'price', type: 'float64', labels: labelsOf(labels, 'price'), values: price, config: { ...priceConfig(q.symbol, `${q.symbol} price`), custom: { drawStyle: 'line', showPoints: 'auto' } } },
+      { name: 'qty', type: 'float64', labels: labelsOf(labels, 'qty'), values: qty, config: { ...quantityConfig(q.symbol, `${q.symbol} quantity`), custom: { drawStyle: 'points', axisPlacement: 'right' } } },
     ],
   };
 }
@@ -81,7 +92,7 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
     name,
     type: 'float64',
     nullable: name === 'vwap',
-    labels,
+    labels: labelsOf(labels, name),
     values: cols[name],
     config: priceConfig(q.symbol, `${q.symbol} ${name}`),
   });
@@ -95,8 +106,8 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
       price('high'),
       price('low'),
       price('close'),
-      { name: 'volume', type: 'float64', labels, values: cols.volume, config: quantityConfig(q.symbol, `${q.symbol} volume`) },
-      { name: 'trades', type: 'float64', labels, values: cols.trades, config: plainConfig(`${q.symbol} trades`, 0) },
+      { name: 'volume', type: 'float64', labels: labelsOf(labels, 'volume'), values: cols.volume, config: quantityConfig(q.symbol, `${q.symbol} volume`) },
+      { name: 'trades', type: 'float64', labels: labelsOf(labels, 'trades'), values: cols.trades, config: plainConfig(`${q.symbol} trades`, 0) },
       price('vwap'),
     ],
   };
@@ -112,9 +123,13 @@ function signalCodes(values: readonly (ApiSignal | null)[]): (number | null)[] {
   return out;
 }
 
+function pairLabels(q: PairQ): Record<string, string> {
+  return { pair: q.pair, tf: q.tf, window: String(q.window) };
+}
+
 /** The analytics columns, each with its display config; `values` come from the caller. */
 export function analyticsField(q: PairQ, name: AnalyticsField, values: readonly (number | null)[]): Field {
-  const labels = { pair: q.pair, tf: q.tf, window: String(q.window) };
+  const labels = labelsOf(pairLabels(q), name);
   const label = `${q.pair} ${name === 'zscore' ? 'z-score' : name}`;
   const entryZ = q.entryZ ?? DEFAULT_ENTRY_Z;
   const configs: Record<AnalyticsField, Field['config']> = {
@@ -168,7 +183,7 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
   const ts = point?.ts ?? res.updatedAt;
   const tfSec = TIMEFRAME_MS[q.tf] / 1000;
   const one = (v: number | null | undefined): (number | null)[] => (ts === null ? [] : [v ?? null]);
-  const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({ name, type: 'float64', nullable: true, labels: { pair: q.pair, tf: q.tf, window: String(q.window) }, values: one(v), config });
+  const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({ name, type: 'float64', nullable: true, labels: labelsOf(pairLabels(q), name), values: one(v), config });
   const fields: Field[] = [
     { name: 'time', type: 'time', values: ts === null ? [] : [ts], config: {} },
     num('yPrice', res.prices.y?.price, priceConfig(q.y, `${q.y} price`)),
