@@ -4,15 +4,19 @@
  */
 import type { LiveBar, LiveUpdate } from '@quant-pairs/contract';
 import { barsPath, pairPath, parseChannelPath, ticksPath } from '../../backend/src/stream/channel';
+import { analyticsFrame } from '../../backend/src/query/frames';
 import { channelFrame, rowsFor } from '../../backend/src/stream/streams';
 
 describe('channel paths', () => {
   it('reads the three kinds, and builds the same paths back', () => {
     expect(parseChannelPath('ticks/BTCUSDT')).toEqual({ kind: 'ticks', symbol: 'BTCUSDT' });
-    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100')).toEqual({ kind: 'pair', y: 'ETHUSDT', x: 'BTCUSDT', pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 100 });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100')).toEqual({ kind: 'pair', y: 'ETHUSDT', x: 'BTCUSDT', pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 100, fields: undefined });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/zscore')).toMatchObject({ kind: 'pair', window: 100, fields: ['zscore'] });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/spreadMean.spread')).toMatchObject({ fields: ['spreadMean', 'spread'] });
     expect(parseChannelPath('bars/SOLUSDT/5m')).toEqual({ kind: 'bars', symbol: 'SOLUSDT', tf: '5m' });
     expect(ticksPath('BTCUSDT')).toBe('ticks/BTCUSDT');
     expect(pairPath('ETHUSDT', 'BTCUSDT', '1s', 30)).toBe('pair/ETHUSDT-BTCUSDT/1s/30');
+    expect(pairPath('ETHUSDT', 'BTCUSDT', '1s', 30, ['spread', 'spreadMean'])).toBe('pair/ETHUSDT-BTCUSDT/1s/30/spread.spreadMean');
     expect(barsPath('ETHUSDT', '1m')).toBe('bars/ETHUSDT/1m');
   });
 
@@ -23,6 +27,9 @@ describe('channel paths', () => {
     ['pair/ETHUSDT-BTCUSDT/1m/1', /window 1 must be from 2 to 10000/],
     ['pair/ETHUSDT-ETHUSDT/1m/30', /legs of a pair must differ/],
     ['bars/BTCUSDT/1s', /unknown channel path/],
+    ['pair/ETHUSDT-BTCUSDT/1m/100/price', /unknown field "price"/],
+    ['pair/ETHUSDT-BTCUSDT/1m/100/zscore.zscore', /lists "zscore" twice/],
+    ['pair/ETHUSDT-BTCUSDT/1m/100/', /unknown channel path/],
     ['', /unknown channel path/],
   ])('refuses %j', (path, why) => {
     const r = parseChannelPath(path);
@@ -51,6 +58,22 @@ describe('rows for a channel', () => {
     expect(channelFrame(ch).fields.map((f) => f.name)).toEqual(['time', 'beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'signal', 'correlation']);
     expect(rows).toEqual([[1_700_000_000_500], [0.05], [3], [-1.5], [null], [-2.1], [1], [0.9]]);
     expect(rowsFor(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30') as never, update, { lastTs: -Infinity })).toBeNull(); // another window
+  });
+
+  // Grafana's StreamingDataFrame takes the schema of the stream: a z-score panel whose stream
+  // carried all eight columns drew beta, alpha, spread... after the first packet. A channel with a
+  // field subset carries time + exactly those fields, in the query's order.
+  it('pair with a field subset: time + exactly those columns, as the query frame has them', () => {
+    const ch = parseChannelPath(pairPath('ETHUSDT', 'BTCUSDT', '1m', 100, ['zscore'])) as Exclude<ReturnType<typeof parseChannelPath>, { error: string }>;
+    expect(channelFrame(ch).fields.map((f) => f.name)).toEqual(['time', 'zscore']);
+    expect(rowsFor(ch, update, { lastTs: -Infinity })).toEqual([[1_700_000_000_500], [-2.1]]);
+    const two = parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/signal.beta') as typeof ch;
+    expect(rowsFor(two, update, { lastTs: -Infinity })).toEqual([[1_700_000_000_500], [1], [0.05]]);
+    // Same names, types and labels as the frame of the query that names this channel.
+    const q = { refId: 'A', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0, queryType: 'analytics' as const, pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', tf: '1m' as const, window: 100, entryZ: undefined, exitZ: undefined, fields: ['signal', 'beta'] as ('signal' | 'beta')[] };
+    const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
+    const shape = (f: { fields: Array<{ name: string; type: string; labels?: Record<string, string> }> }) => f.fields.map(({ name, type, labels }) => ({ name, type, labels }));
+    expect(shape(channelFrame(two))).toEqual(shape(analyticsFrame(q, { points: 0, thinned: false, series: empty }, [])));
   });
 
   it('bars: each completed bar of the symbol and timeframe', () => {

@@ -71,7 +71,7 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
       return runBars(q, client, uid, signal);
     case 'analytics': {
       const res = await client.analytics({ ...pairParams(q), from: q.from, to: q.to, maxDataPoints: q.maxDataPoints || undefined }, signal);
-      return analyticsFrame(q, res, [], q.live ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window)) : undefined);
+      return analyticsFrame(q, res, [], q.live ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window, q.fields)) : undefined);
     }
     case 'stats':
       return statsFrame(q, await client.stats(pairParams(q), signal), []);

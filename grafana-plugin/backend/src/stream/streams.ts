@@ -6,15 +6,16 @@
  * changed) as a StreamPacket: the first packet carries schema and data, later ones data only.
  *
  * Rows: `ticks/<S>` -> [time of the trade, price, qty = null]; `pair/...` -> [server time of
- * the update, beta, alpha, spread, spreadMean, zscore, signal code, correlation], the same
- * columns as an analytics query so a live panel keeps its history; `bars/<S>/<tf>` -> each
+ * the update, beta, alpha, spread, spreadMean, zscore, signal code, correlation], or time + the
+ * channel's field subset: the same columns as the analytics query that named the channel, so a
+ * live panel keeps its schema and history; `bars/<S>/<tf>` -> each
  * completed bar, the columns of a bars query.
  *
  * When the collector cannot be reached or drops the connection, RunStream ends with
  * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s).
  */
 import WebSocket from 'ws';
-import type { LiveServerMessage, LiveSubscribe } from '@quant-pairs/contract';
+import { ANALYTICS_FIELDS, type AnalyticsField, type LiveServerMessage, type LiveSubscribe } from '@quant-pairs/contract';
 import type { Frame } from '../frame/frame';
 import { frameToJSON } from '../frame/json';
 import { log } from '../hclog';
@@ -38,7 +39,7 @@ export function channelFrame(ch: Channel): Frame {
     case 'bars':
       return barsFrame({ ...base, queryType: 'bars', symbol: ch.symbol, tf: ch.tf } as BarsQ, [], []);
     case 'pair': {
-      const q: PairQ = { ...base, queryType: 'analytics', pair: ch.pair, y: ch.y, x: ch.x, tf: ch.tf, window: ch.window, entryZ: undefined, exitZ: undefined, fields: undefined };
+      const q: PairQ = { ...base, queryType: 'analytics', pair: ch.pair, y: ch.y, x: ch.x, tf: ch.tf, window: ch.window, entryZ: undefined, exitZ: undefined, fields: ch.fields };
       const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
       return analyticsFrame(q, { points: 0, thinned: false, series: empty }, []);
     }
@@ -84,8 +85,16 @@ export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: nu
     const t = msg.ts;
     if (t <= state.lastTs) return null;
     state.lastTs = t;
-    const sig = pt.signal === null ? null : SIGNAL_CODE[pt.signal];
-    return [[t], [pt.beta], [pt.alpha], [pt.spread], [pt.spreadMean ?? null], [pt.zscore], [sig], [pt.correlation]];
+    const value: Record<AnalyticsField, number | null> = {
+      beta: pt.beta,
+      alpha: pt.alpha,
+      spread: pt.spread,
+      spreadMean: pt.spreadMean ?? null,
+      zscore: pt.zscore,
+      signal: pt.signal === null ? null : SIGNAL_CODE[pt.signal],
+      correlation: pt.correlation,
+    };
+    return [[t], ...(ch.fields ?? ANALYTICS_FIELDS).map((f) => [value[f]])];
   }
   if (ch.kind === 'bars' && msg.type === 'bar' && msg.symbol === ch.symbol && msg.tf === ch.tf) {
     const b = msg.bar;
