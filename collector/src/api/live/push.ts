@@ -25,7 +25,7 @@ import { barDto } from '../routes/market';
 import { assertPair, assertSymbol } from '../query/known';
 import { computeSeries } from '../query/series';
 import { LIVE_BAR_TIMEFRAMES, type LatestPoint, type LiveServerMessage, type LiveUpdate } from '@quant-pairs/contract';
-import { MAX_SUBSCRIPTIONS, MessageError, parseMessage, type PairSub } from './messages';
+import { MAX_SUBSCRIPTIONS, MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
 
 export const LIVE_PATH = '/api/live';
 const MAX_BUFFERED = 1 << 20;
@@ -44,14 +44,31 @@ export interface LivePush {
   close(): Promise<void>;
 }
 
-export function attachLive(server: Server, app: Api, opts: { intervalMs?: number; token?: string | null } = {}): LivePush {
-  const ctx: Ctx = app.locals.ctx;
-  const check = opts.token ? tokenChecker(opts.token) : null;
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const conns = new Set<Conn>();
-  const barCursor = new Map<string, number>();
+type PointOf = { point: LatestPoint | null; provisional: boolean };
 
-  const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+/** Wires the push to `server`: the upgrade gate, the update timer and the keep-alive pings. */
+export function attachLive(server: Server, app: Api, opts: { intervalMs?: number; token?: string | null } = {}): LivePush {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const hub = new LiveHub(app.locals.ctx);
+  const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => hub.open(ws)));
+  server.on('upgrade', onUpgrade);
+  const timer = setInterval(() => void hub.tick(), opts.intervalMs ?? 500);
+  const pinger = setInterval(() => hub.ping(), 30_000);
+  return {
+    clients: () => hub.conns.size,
+    async close() {
+      clearInterval(timer);
+      clearInterval(pinger);
+      server.off('upgrade', onUpgrade);
+      hub.terminateAll();
+      await new Promise<void>((r) => wss.close(() => r()));
+    },
+  };
+}
+
+/** The HTTP upgrade handler: 404 off LIVE_PATH, 401 without the token, else `accept`. */
+function upgradeGate(check: ((header: string | undefined) => boolean) | null, accept: (req: IncomingMessage, socket: Duplex, head: Buffer) => void) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== LIVE_PATH) {
       socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"no WebSocket endpoint here; use ${LIVE_PATH}"}`);
@@ -61,37 +78,65 @@ export function attachLive(server: Server, app: Api, opts: { intervalMs?: number
       socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"missing or invalid bearer token"}');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => open(ws));
+    accept(req, socket, head);
   };
-  server.on('upgrade', onUpgrade);
+}
 
-  const send = (c: Conn, m: LiveServerMessage): void => {
-    if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(m));
-  };
+function send(c: Conn, m: LiveServerMessage): void {
+  if (c.ws.readyState === c.ws.OPEN) c.ws.send(JSON.stringify(m));
+}
 
-  function open(ws: WebSocket): void {
+/** Every symbol a connection follows: its own and both legs of each of its pairs. */
+function symbolsOf(c: Conn): Set<string> {
+  const s = new Set(c.symbols);
+  for (const p of c.pairs.values()) s.add(p.pair.y).add(p.pair.x);
+  return s;
+}
+
+/** The start of the last final bar of `symbol` / `tf` (or a few bars back): where bar pushes begin. */
+async function lastFinalStart(ctx: Ctx, symbol: string, tf: Timeframe): Promise<number> {
+  const from = ctx.now() - 3 * TIMEFRAME_MS[tf];
+  const bars = await ctx.store.bars({ symbol, tf, from });
+  const fin = bars.filter((b) => b.final);
+  return fin.length ? fin[fin.length - 1]!.start : from;
+}
+
+/** The latest analytics point of a subscription: the live engine's, else computed from the last bars. */
+async function analyticsPoint(ctx: Ctx, p: PairSub): Promise<PointOf> {
+  const live = ctx.live?.latest(p.pair.id, p.tf, p.window);
+  if (live) return live.provisional ? { point: live.provisional, provisional: true } : { point: live.committed, provisional: false };
+  const tfMs = TIMEFRAME_MS[p.tf];
+  const to = ctx.now() + tfMs;
+  const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from: to - 2 * tfMs, to });
+  const last = s.points[s.points.length - 1];
+  return { point: last ?? null, provisional: s.provisional };
+}
+
+/** The connections, their subscriptions and the bar cursors; answers messages and pushes updates and bars. */
+class LiveHub {
+  readonly conns = new Set<Conn>();
+  private readonly barCursor = new Map<string, number>();
+  private running = false;
+
+  constructor(private readonly ctx: Ctx) {}
+
+  open(ws: WebSocket): void {
     const c: Conn = { ws, symbols: new Set(), pairs: new Map(), lastSent: '', alive: true };
-    conns.add(c);
+    this.conns.add(c);
     ws.on('pong', () => (c.alive = true));
-    ws.on('message', (data) => void onMessage(c, String(data)));
-    ws.on('close', () => conns.delete(c));
-    ws.on('error', () => conns.delete(c));
+    ws.on('message', (data) => void this.onMessage(c, String(data)));
+    ws.on('close', () => this.conns.delete(c));
+    ws.on('error', () => this.conns.delete(c));
   }
 
-  async function onMessage(c: Conn, text: string): Promise<void> {
+  /** A subscribe / unsubscribe message: applied whole and answered with the connection's set, or an error changing nothing. */
+  private async onMessage(c: Conn, text: string): Promise<void> {
     try {
       const m = parseMessage(text);
-      for (const s of m.symbols) await assertSymbol(ctx, s, 'symbols');
-      for (const p of m.pairs) await assertPair(ctx, p.pair);
-      if (m.type === 'subscribe') {
-        if (c.symbols.size + c.pairs.size + m.symbols.length + m.pairs.length > MAX_SUBSCRIPTIONS) throw new MessageError(`at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`, 'message');
-        for (const s of m.symbols) c.symbols.add(s);
-        for (const p of m.pairs) c.pairs.set(p.key, p);
-        for (const s of symbolsOf(c)) for (const tf of LIVE_BAR_TIMEFRAMES) if (!barCursor.has(`${s}|${tf}`)) barCursor.set(`${s}|${tf}`, await lastFinalStart(s, tf));
-      } else {
-        for (const s of m.symbols) c.symbols.delete(s);
-        for (const p of m.pairs) c.pairs.delete(p.key);
-      }
+      for (const s of m.symbols) await assertSymbol(this.ctx, s, 'symbols');
+      for (const p of m.pairs) await assertPair(this.ctx, p.pair);
+      if (m.type === 'subscribe') await this.subscribe(c, m);
+      else this.unsubscribe(c, m);
       c.lastSent = '';
       send(c, { type: 'subscribed', symbols: [...c.symbols], pairs: [...c.pairs.values()].map((p) => ({ pair: p.pair.id, tf: p.tf, window: p.window })) });
     } catch (e) {
@@ -101,94 +146,78 @@ export function attachLive(server: Server, app: Api, opts: { intervalMs?: number
     }
   }
 
-  const symbolsOf = (c: Conn): Set<string> => {
-    const s = new Set(c.symbols);
-    for (const p of c.pairs.values()) s.add(p.pair.y).add(p.pair.x);
-    return s;
-  };
-
-  async function lastFinalStart(symbol: string, tf: Timeframe): Promise<number> {
-    const from = ctx.now() - 3 * TIMEFRAME_MS[tf];
-    const bars = await ctx.store.bars({ symbol, tf, from });
-    const fin = bars.filter((b) => b.final);
-    return fin.length ? fin[fin.length - 1]!.start : from;
+  private async subscribe(c: Conn, m: ParsedMessage): Promise<void> {
+    if (c.symbols.size + c.pairs.size + m.symbols.length + m.pairs.length > MAX_SUBSCRIPTIONS) throw new MessageError(`at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`, 'message');
+    for (const s of m.symbols) c.symbols.add(s);
+    for (const p of m.pairs) c.pairs.set(p.key, p);
+    for (const s of symbolsOf(c)) for (const tf of LIVE_BAR_TIMEFRAMES) if (!this.barCursor.has(`${s}|${tf}`)) this.barCursor.set(`${s}|${tf}`, await lastFinalStart(this.ctx, s, tf));
   }
 
-  async function analyticsPoint(p: PairSub): Promise<{ point: LatestPoint | null; provisional: boolean }> {
-    const live = ctx.live?.latest(p.pair.id, p.tf, p.window);
-    if (live) return live.provisional ? { point: live.provisional, provisional: true } : { point: live.committed, provisional: false };
-    const tfMs = TIMEFRAME_MS[p.tf];
-    const to = ctx.now() + tfMs;
-    const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from: to - 2 * tfMs, to });
-    const last = s.points[s.points.length - 1];
-    return { point: last ?? null, provisional: s.provisional };
+  private unsubscribe(c: Conn, m: ParsedMessage): void {
+    for (const s of m.symbols) c.symbols.delete(s);
+    for (const p of m.pairs) c.pairs.delete(p.key);
   }
 
-  let running = false;
-  async function tick(): Promise<void> {
-    if (running || conns.size === 0) return;
-    running = true;
+  /** One push round: an update to every connection whose numbers changed, then completed bars. */
+  async tick(): Promise<void> {
+    if (this.running || this.conns.size === 0) return;
+    this.running = true;
     try {
-      const memo = new Map<string, Promise<{ point: LatestPoint | null; provisional: boolean }>>();
-      for (const c of conns) {
-        if (c.ws.bufferedAmount > MAX_BUFFERED) continue;
-        const prices: LiveUpdate['prices'] = {};
-        for (const s of symbolsOf(c)) {
-          const p = await ctx.prices.get(s, ctx.store);
-          if (p) prices[s] = p;
-        }
-        const analytics: LiveUpdate['analytics'] = [];
-        for (const p of c.pairs.values()) {
-          if (!memo.has(p.key)) memo.set(p.key, analyticsPoint(p));
-          const a = await memo.get(p.key)!;
-          analytics.push({ pair: p.pair.id, tf: p.tf, window: p.window, point: a.point, provisional: a.provisional });
-        }
-        const body = JSON.stringify({ prices, analytics });
-        if (body === c.lastSent || (Object.keys(prices).length === 0 && analytics.length === 0)) continue;
-        c.lastSent = body;
-        send(c, { type: 'update', ts: ctx.now(), prices, analytics });
-      }
-      await pushBars();
+      const memo = new Map<string, Promise<PointOf>>();
+      for (const c of this.conns) if (c.ws.bufferedAmount <= MAX_BUFFERED) await this.update(c, memo);
+      await this.pushBars();
     } catch (e) {
       log.warn('live push failed', { error: e as Error });
     } finally {
-      running = false;
+      this.running = false;
     }
   }
 
+  /** Sends `c` its prices and analytics points unless nothing changed since its last update. */
+  private async update(c: Conn, memo: Map<string, Promise<PointOf>>): Promise<void> {
+    const prices: LiveUpdate['prices'] = {};
+    for (const s of symbolsOf(c)) {
+      const p = await this.ctx.prices.get(s, this.ctx.store);
+      if (p) prices[s] = p;
+    }
+    const analytics: LiveUpdate['analytics'] = [];
+    for (const p of c.pairs.values()) {
+      if (!memo.has(p.key)) memo.set(p.key, analyticsPoint(this.ctx, p));
+      const a = await memo.get(p.key)!;
+      analytics.push({ pair: p.pair.id, tf: p.tf, window: p.window, point: a.point, provisional: a.provisional });
+    }
+    const body = JSON.stringify({ prices, analytics });
+    if (body === c.lastSent || (Object.keys(prices).length === 0 && analytics.length === 0)) return;
+    c.lastSent = body;
+    send(c, { type: 'update', ts: this.ctx.now(), prices, analytics });
+  }
+
   /** Pushes 1m / 5m bars that completed since the last push to the subscribers of their symbol. */
-  async function pushBars(): Promise<void> {
+  private async pushBars(): Promise<void> {
     const wanted = new Set<string>();
-    for (const c of conns) for (const s of symbolsOf(c)) wanted.add(s);
+    for (const c of this.conns) for (const s of symbolsOf(c)) wanted.add(s);
     for (const s of wanted) {
       for (const tf of LIVE_BAR_TIMEFRAMES) {
         const key = `${s}|${tf}`;
-        const cursor = barCursor.get(key);
+        const cursor = this.barCursor.get(key);
         if (cursor === undefined) continue;
-        const done = (await ctx.store.bars({ symbol: s, tf, from: cursor + 1 })).filter((b) => b.final);
+        const done = (await this.ctx.store.bars({ symbol: s, tf, from: cursor + 1 })).filter((b) => b.final);
         if (!done.length) continue;
-        barCursor.set(key, done[done.length - 1]!.start);
-        for (const c of conns) if (symbolsOf(c).has(s)) for (const b of done) send(c, { type: 'bar', symbol: s, tf, bar: barDto(b) });
+        this.barCursor.set(key, done[done.length - 1]!.start);
+        for (const c of this.conns) if (symbolsOf(c).has(s)) for (const b of done) send(c, { type: 'bar', symbol: s, tf, bar: barDto(b) });
       }
     }
   }
 
-  const timer = setInterval(() => void tick(), opts.intervalMs ?? 500);
-  const pinger = setInterval(() => {
-    for (const c of conns) {
+  /** Keep-alive: a connection that did not answer the last ping is dropped, the others pinged. */
+  ping(): void {
+    for (const c of this.conns) {
       if (!c.alive) c.ws.terminate();
       else (c.alive = false), c.ws.ping();
     }
-  }, 30_000);
+  }
 
-  return {
-    clients: () => conns.size,
-    async close() {
-      clearInterval(timer);
-      clearInterval(pinger);
-      server.off('upgrade', onUpgrade);
-      for (const c of conns) c.ws.terminate();
-      await new Promise<void>((r) => wss.close(() => r()));
-    },
-  };
+  terminateAll(): void {
+    for (const c of this.conns) c.ws.terminate();
+  }
 }
