@@ -1,6 +1,6 @@
 /** Configuration: defaults from issue 2, flags overriding env, and errors naming the variable. */
 import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
-import { analyticsParams } from '../src/api/routes/analytics';
+import { analyticsRequest } from '@quant-pairs/contract/requests';
 import { readQuery } from '../src/api/http/params';
 import { ConfigError, SETTINGS, configFrom, loadConfig, parseArgv, parseDuration, readSettings, settingsHelp, type Setting } from '../src/config';
 import { DEMO_SETTINGS } from '../src/demo';
@@ -129,7 +129,7 @@ test('STALL_TIMEOUT: the WebSocket watchdog, 60 s by default, a duration of at l
 test('WINDOWS takes exactly the windows the API takes: one bound, in @quant-pairs/contract', () => {
   // Before, WINDOWS allowed 3..100000 and the API 2..10000: WINDOWS=20000 started a live engine
   // whose window GET /api/analytics (and the editor) refused.
-  const api = (w: number) => () => readQuery({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: String(w) }, analyticsParams).window;
+  const api = (w: number) => () => readQuery({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: String(w) }, analyticsRequest).window;
   const config = (w: number) => () => loadConfig({ WINDOWS: String(w) }).windows;
   for (const w of [MIN_WINDOW, MAX_WINDOW]) {
     expect(config(w)()).toEqual([w]);

@@ -14,6 +14,7 @@
  * - With `API_TOKEN` set, every endpoint except `/api/health` needs `Authorization: Bearer <token>`.
  */
 import type { Timeframe } from './constants';
+import type { RequestParams, analyticsRequest, barsRequest, signalsRequest, statsRequest, ticksRequest } from './requests/schemas';
 
 export type ApiTimeframe = Timeframe;
 export type ApiSignal = 'LONG' | 'SHORT' | 'NEUTRAL';
@@ -81,13 +82,8 @@ export interface PairsResponse {
 }
 
 // ---------------------------------------------------------------- /api/ticks
-export interface TicksParams {
-  symbol: string;
-  from?: number | string;
-  to?: number | string;
-  /** Page size, 1..TICKS_PAGE_MAX (10000), default TICKS_PAGE_DEFAULT (1000). */
-  limit?: number;
-}
+/** Query of GET /api/ticks (requests/schemas.ts `ticksRequest`). */
+export type TicksParams = RequestParams<typeof ticksRequest>;
 export interface TickDto {
   id: number;
   ts: number;
@@ -107,14 +103,8 @@ export interface TicksResponse extends Page {
 }
 
 // ---------------------------------------------------------------- /api/bars
-export interface BarsParams {
-  symbol: string;
-  tf: ApiTimeframe;
-  from?: number | string;
-  to?: number | string;
-  /** Page size, 1..BARS_PAGE_MAX (100000), default BARS_PAGE_MAX. */
-  limit?: number;
-}
+/** Query of GET /api/bars. */
+export type BarsParams = RequestParams<typeof barsRequest>;
 export interface BarDto {
   /** Interval start, epoch ms. */
   start: number;
@@ -136,19 +126,10 @@ export interface BarsResponse extends Page {
 }
 
 // ---------------------------------------------------------------- /api/analytics
-export interface AnalyticsParams {
-  pair: string;
-  tf: ApiTimeframe;
-  /** Rolling window in bars, MIN_WINDOW..MAX_WINDOW (2..10000); any value works, not only the configured ones. */
-  window: number;
-  from?: number | string;
-  to?: number | string;
-  /** Thin to at most this many points, keeping each bucket's z minimum and maximum. */
-  maxDataPoints?: number;
-  entryZ?: number;
-  exitZ?: number;
-  ddof?: 0 | 1;
-}
+/** Query of GET /api/analytics. */
+export type AnalyticsParams = RequestParams<typeof analyticsRequest>;
+/** Query of GET /api/signals. */
+export type SignalsParams = RequestParams<typeof signalsRequest>;
 /** Column-major series (one array per field, same length), like a Grafana data frame. */
 export interface AnalyticsSeries {
   ts: number[];
@@ -177,13 +158,8 @@ export interface AnalyticsResponse {
 }
 
 // ---------------------------------------------------------------- /api/stats
-export interface StatsParams {
-  pair: string;
-  tf: ApiTimeframe;
-  window: number;
-  entryZ?: number;
-  exitZ?: number;
-}
+/** Query of GET /api/stats. */
+export type StatsParams = RequestParams<typeof statsRequest>;
 export type Crit = { '1%': number; '5%': number; '10%': number };
 export type Maybe<T> = T | { error: string } | null;
 export interface AdfDto {

@@ -8,7 +8,7 @@ import { makeCtx, type ApiDeps, type Ctx } from './deps';
 import { requireToken } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
 import { createMetrics, type Metrics } from './http/metrics';
-import { openApiDocument, type RouteDoc } from './http/openapi';
+import { ROUTES, openApiDocument } from '@quant-pairs/contract/requests';
 import * as alerts from './routes/alerts';
 import * as analytics from './routes/analytics';
 import * as exportRoute from './routes/export';
@@ -16,12 +16,6 @@ import * as market from './routes/market';
 import * as meta from './routes/meta';
 
 const GROUPS = [meta, market, analytics, exportRoute, alerts];
-
-export const ROUTES: RouteDoc[] = [
-  ...GROUPS.flatMap((g) => g.docs),
-  { method: 'get', path: '/api/openapi.json', summary: 'this document', response: 'OpenAPI 3 document' },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', response: 'Prometheus text', produces: 'text/plain' },
-];
 
 export interface Api extends Express {
   locals: Express['locals'] & { ctx: Ctx; metrics: Metrics };
@@ -48,7 +42,7 @@ export function createApi(deps: ApiDeps): Api {
   app.use(requireToken(deps.token ?? undefined, ROUTES.filter((r) => r.open).map((r) => r.path)));
   const router = express.Router();
   for (const g of GROUPS) g.mount(router, ctx);
-  const doc = openApiDocument(ROUTES, ctx.version);
+  const doc = openApiDocument(ctx.version);
   router.get('/api/openapi.json', (_req, res) => {
     res.json(doc);
   });

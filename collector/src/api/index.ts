@@ -1,5 +1,5 @@
 /** The query API: `createApi(deps)` gives the express app, `attachLive(server, app)` the WebSocket push. */
-export { createApi, ROUTES, type Api } from './app';
+export { createApi, type Api } from './app';
 export type { ApiDeps, ApiLimits } from './deps';
 export type { LiveSource, LiveLatest } from './query/live-source';
 export { attachLive, LIVE_PATH, type LivePush } from './live/push';

@@ -8,7 +8,7 @@ import type { DataSourceInstanceSettings, ScopedVars, TypedVariableModel } from 
 import { setBackendSrv, type BackendSrv, type BackendSrvRequest, type FetchResponse, type TemplateSrv } from '@grafana/runtime';
 import { Observable, of, throwError } from 'rxjs';
 
-import type { PairsDataSourceOptions } from '@quant-pairs/contract';
+import { TIMEFRAMES, type PairsDataSourceOptions, type PairsResponse, type SymbolsResponse } from '@quant-pairs/contract';
 
 /**
  * Grafana's interpolation rules for single values: `$name`, `${name}`, `${name:raw}` and
@@ -73,19 +73,19 @@ export function instanceSettings(jsonData: PairsDataSourceOptions = {}): DataSou
 }
 
 /** The collector's /api/pairs body (@quant-pairs/contract PairsResponse), as the backend passes it on. */
-export const PAIRS_BODY = {
+export const PAIRS_BODY: PairsResponse = {
   pairs: [
     { pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true, stored: true },
     { pair: 'SOLUSDT/ETHUSDT', y: 'SOLUSDT', x: 'ETHUSDT', configured: true, stored: true },
   ],
-  timeframes: ['1s', '1m', '5m'],
+  timeframes: [...TIMEFRAMES],
   windows: [100, 500],
   entryZ: 2,
   exitZ: null,
 };
 
 /** The collector's /api/symbols body (SymbolsResponse). */
-export const SYMBOLS_BODY = {
+export const SYMBOLS_BODY: SymbolsResponse = {
   symbols: [
     { symbol: 'BTCUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2 },
     { symbol: 'ETHUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2 },
@@ -98,7 +98,7 @@ export function resourceRoutes(uid = 'pairs'): Routes {
   return {
     [r('pairs')]: PAIRS_BODY,
     [r('symbols')]: SYMBOLS_BODY,
-    [r('timeframes')]: ['1s', '1m', '5m'],
+    [r('timeframes')]: [...TIMEFRAMES],
     [r('windows')]: [100, 500],
   };
 }

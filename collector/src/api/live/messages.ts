@@ -3,9 +3,9 @@
  * answered with `{"type":"error","error","param"}` and changes nothing.
  */
 import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
+import { liveKinds, type Kind } from '@quant-pairs/contract/requests';
 import type { Pair, Timeframe } from '../../domain';
 import { describeValue, parseJson } from '../../json';
-import { int, pair as pairKind, symbol as symbolKind, timeframe } from '../http/params';
 
 export interface PairSub {
   pair: Pair;
@@ -29,16 +29,14 @@ export class MessageError extends Error {
   }
 }
 
-const windowKind = int(MIN_WINDOW, MAX_WINDOW);
 export const MAX_SUBSCRIPTIONS = 100;
 
-function field<T>(param: string, raw: unknown, parse: (s: string) => T, what: string): T {
+/** One value of the message, read as the query parameter of the same kind would be. */
+function field<T>(param: string, raw: unknown, kind: Kind<T>, what: string): T {
   if (typeof raw !== 'string' && typeof raw !== 'number') throw new MessageError(`${param} must be ${what}, got ${describeValue(raw)}`, param);
-  try {
-    return parse(String(raw));
-  } catch (e) {
-    throw new MessageError(`${param}=${describeValue(raw)} is invalid: ${(e as Error).message}`, param);
-  }
+  const r = kind.safeParse(String(raw));
+  if (!r.success) throw new MessageError(`${param}=${describeValue(raw)} is invalid: ${r.error.issues[0]!.message}`, param);
+  return r.data;
 }
 
 export function parseMessage(text: string): ParsedMessage {
@@ -57,13 +55,13 @@ export function parseMessage(text: string): ParsedMessage {
   if (!Array.isArray(pairs)) throw new MessageError('pairs must be an array of {"pair","tf","window"}', 'pairs');
   if (symbols.length + pairs.length > MAX_SUBSCRIPTIONS) throw new MessageError(`at most ${MAX_SUBSCRIPTIONS} subscriptions per message`, 'message');
   const out: ParsedMessage = { type: o.type, symbols: [], pairs: [] };
-  symbols.forEach((s, i) => out.symbols.push(field(`symbols[${i}]`, s, symbolKind.parse, 'a symbol such as "BTCUSDT"')));
+  symbols.forEach((s, i) => out.symbols.push(field(`symbols[${i}]`, s, liveKinds.symbol, 'a symbol such as "BTCUSDT"')));
   pairs.forEach((p, i) => {
     if (typeof p !== 'object' || p === null) throw new MessageError(`pairs[${i}] must be {"pair","tf","window"}`, `pairs[${i}]`);
     const e = p as Record<string, unknown>;
-    const pair = field(`pairs[${i}].pair`, e.pair, pairKind.parse, 'a pair such as "ETHUSDT/BTCUSDT"');
-    const tf = field(`pairs[${i}].tf`, e.tf, timeframe.parse, 'one of 1s, 1m, 5m');
-    const window = field(`pairs[${i}].window`, e.window, windowKind.parse, `a whole number ${MIN_WINDOW}..${MAX_WINDOW}`);
+    const pair = field(`pairs[${i}].pair`, e.pair, liveKinds.pair, 'a pair such as "ETHUSDT/BTCUSDT"');
+    const tf = field(`pairs[${i}].tf`, e.tf, liveKinds.timeframe, 'one of 1s, 1m, 5m');
+    const window = field(`pairs[${i}].window`, e.window, liveKinds.window, `a whole number ${MIN_WINDOW}..${MAX_WINDOW}`);
     out.pairs.push({ pair, tf, window, key: `${pair.id}|${tf}|${window}` });
   });
   return out;

@@ -6,16 +6,9 @@
 import express, { type Router } from 'express';
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
-import type { RouteDoc } from '../http/openapi';
-import { int, opt, readQuery } from '../http/params';
-import { ALERTS_LIST_DEFAULT, ALERTS_LIST_MAX, type AlertDto, type AlertsResponse } from '@quant-pairs/contract';
-
-export const listParams = { limit: opt(int(1, ALERTS_LIST_MAX), 'how many, newest first', ALERTS_LIST_DEFAULT) };
-
-export const docs: RouteDoc[] = [
-  { method: 'post', path: '/api/alerts', summary: "store a Grafana alerting webhook notification (JSON, at most 1 MB)", response: 'AlertDto', body: 'Grafana webhook payload', errors: [413] },
-  { method: 'get', path: '/api/alerts', summary: 'stored alert notifications, newest first', params: listParams, response: 'AlertsResponse' },
-];
+import type { AlertDto, AlertsResponse } from '@quant-pairs/contract';
+import { alertsRequest } from '@quant-pairs/contract/requests';
+import { readQuery } from '../http/params';
 
 export function mount(r: Router, ctx: Ctx): void {
   r.post('/api/alerts', express.json({ limit: '1mb', type: () => true, strict: true }), async (req, res) => {
@@ -34,7 +27,7 @@ export function mount(r: Router, ctx: Ctx): void {
   });
 
   r.get('/api/alerts', async (req, res) => {
-    const q = readQuery(req.query, listParams);
+    const q = readQuery(req.query, alertsRequest);
     const body: AlertsResponse = { alerts: (await ctx.store.alerts(q.limit)).map((a) => ({ id: a.id, receivedAt: a.receivedAt, status: a.status, payload: a.payload })) };
     res.json(body);
   });

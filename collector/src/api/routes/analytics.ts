@@ -4,54 +4,19 @@
  * events) and GET /api/stats (latest values; routes/stats.ts).
  */
 import type { Router } from 'express';
-import type { AnalyticsPoint, Pair } from '../../domain';
-import { TIMEFRAME_MS, type Timeframe } from '../../domain/timeframe';
+import type { AnalyticsPoint } from '../../domain';
+import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
-import type { RouteDoc } from '../http/openapi';
-import { P, opt, range, readQuery, time } from '../http/params';
+import { analyticsRequest, signalsRequest, type RequestArgs } from '@quant-pairs/contract/requests';
+import { range, readQuery } from '../http/params';
 import { assertPair } from '../query/known';
 import { computeSeries, type SeriesResult } from '../query/series';
 import { thinIndices } from '../query/thin';
 import type { AnalyticsResponse, AnalyticsSeries, SignalEvent, SignalsResponse } from '@quant-pairs/contract';
 import * as stats from './stats';
 
-const seriesParams = {
-  pair: P.pair,
-  tf: P.tf,
-  window: P.window,
-  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1000 bars before now)'),
-  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default now, the bar in progress included)'),
-  entryZ: P.entryZ,
-  exitZ: P.exitZ,
-  ddof: P.ddof,
-};
-export const analyticsParams = { ...seriesParams, maxDataPoints: P.maxDataPoints };
-export const signalsParams = seriesParams;
-
-export const docs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/api/analytics',
-    summary: 'beta, alpha, spread, spreadMean, z, signal, correlation of a pair for any window, computed from stored bars with warm-up; thinned to maxDataPoints keeping z extremes',
-    params: analyticsParams,
-    response: 'AnalyticsResponse',
-    errors: [404, 413],
-  },
-  { method: 'get', path: '/api/signals', summary: 'signal changes (LONG / SHORT / NEUTRAL) as events, for annotations', params: signalsParams, response: 'SignalsResponse', errors: [404, 413] },
-  ...stats.docs,
-];
-
 /** The parameters of a series query (/api/analytics, /api/signals, /export?pair=). */
-export interface SeriesArgs {
-  pair: Pair;
-  tf: Timeframe;
-  window: number;
-  from: number | undefined;
-  to: number | undefined;
-  entryZ: number | undefined;
-  exitZ: number | undefined;
-  ddof: '0' | '1' | undefined;
-}
+export type SeriesArgs = RequestArgs<typeof signalsRequest>;
 
 /** Validates and runs a series query: the shared part of /api/analytics, /api/signals and /export. */
 export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult & { from: number; to: number }> {
@@ -97,7 +62,7 @@ export function signalEvents(points: readonly AnalyticsPoint[], before: Analytic
 
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/api/analytics', async (req, res) => {
-    const q = readQuery(req.query, analyticsParams);
+    const q = readQuery(req.query, analyticsRequest);
     const s = await runSeries(ctx, q);
     const z = s.points.map((p) => p.zscore);
     const idx = q.maxDataPoints !== undefined && s.points.length > q.maxDataPoints ? thinIndices(z, q.maxDataPoints) : null;
@@ -116,7 +81,7 @@ export function mount(r: Router, ctx: Ctx): void {
   });
 
   r.get('/api/signals', async (req, res) => {
-    const q = readQuery(req.query, signalsParams);
+    const q = readQuery(req.query, signalsRequest);
     const s = await runSeries(ctx, q);
     const body: SignalsResponse = { pair: q.pair.id, tf: q.tf, window: q.window, from: s.from, to: s.to, events: signalEvents(s.points, s.signalBefore) };
     res.json(body);

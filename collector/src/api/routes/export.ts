@@ -6,39 +6,14 @@
  */
 import type { Request, Response, Router } from 'express';
 import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
+import { exportRequest } from '@quant-pairs/contract/requests';
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
-import type { RouteDoc } from '../http/openapi';
-import { P, int, oneOf, opt, pair, range, readQuery, symbol, time, timeframe } from '../http/params';
+import { range, readQuery } from '../http/params';
 import { assertSymbol } from '../query/known';
 import { OPEN_END } from './market';
 import { iso, streamCsv } from '../export/csv';
 import { exportAnalytics } from './export-analytics';
-
-export const exportParams = {
-  symbol: opt(symbol, 'ticks (or bars with tf) of this symbol; give symbol or pair'),
-  pair: opt(pair, 'analytics of this pair Y/X (needs tf and window); give symbol or pair'),
-  tf: opt(timeframe, 'bars of this timeframe (with symbol) or the analytics timeframe (with pair)'),
-  window: opt(int(MIN_WINDOW, MAX_WINDOW), 'analytics window in bars (with pair)'),
-  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default: everything stored; analytics: 1000 bars before to)'),
-  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end; analytics: now)'),
-  entryZ: P.entryZ,
-  exitZ: P.exitZ,
-  ddof: P.ddof,
-  format: opt(oneOf(['csv'] as const), 'file format', 'csv'),
-};
-
-export const docs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/export',
-    summary: 'CSV (RFC 4180) of ticks (symbol), bars (symbol + tf) or analytics (pair + tf + window), streamed',
-    params: exportParams,
-    response: 'text/csv with a header row',
-    produces: 'text/csv',
-    errors: [404, 413],
-  },
-];
 
 const stamp = (ms: number): string => (ms >= OPEN_END ? 'end' : iso(ms).replace(/[-:]/g, '').replace(/\.\d+/, ''));
 
@@ -50,7 +25,7 @@ export function csvHeaders(res: Response, name: string): void {
 
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/export', async (req: Request, res: Response) => {
-    const q = readQuery(req.query, exportParams);
+    const q = readQuery(req.query, exportRequest);
     const to = q.to ?? OPEN_END;
     const { from } = range(q.from ?? 0, to);
     if (q.pair && q.symbol) throw badParam('pair', 'give either symbol (ticks or bars) or pair (analytics), not both');

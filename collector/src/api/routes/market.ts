@@ -7,33 +7,14 @@ import type { Router } from 'express';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Bar, Tick } from '../../domain';
 import type { Ctx } from '../deps';
-import type { RouteDoc } from '../http/openapi';
-import { P, int, opt, range, readQuery, time } from '../http/params';
+import { barsRequest, ticksRequest } from '@quant-pairs/contract/requests';
+import { range, readQuery } from '../http/params';
 import { assertSymbol } from '../query/known';
-import { BARS_PAGE_MAX, TICKS_PAGE_DEFAULT, TICKS_PAGE_MAX, type BarDto, type BarsResponse, type TickDto, type TicksResponse } from '@quant-pairs/contract';
+import type { BarDto, BarsResponse, TickDto, TicksResponse } from '@quant-pairs/contract';
 
 /** Upper bound used when `to` is not given: the end of year 9999. */
 export const OPEN_END = 253_402_300_800_000;
 const HOUR = 3_600_000;
-
-export const ticksParams = {
-  symbol: P.symbol,
-  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1 h before now)'),
-  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
-  limit: opt(int(1, TICKS_PAGE_MAX), 'page size', TICKS_PAGE_DEFAULT),
-};
-export const barsParams = {
-  symbol: P.symbol,
-  tf: P.tf,
-  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1000 bars before now)'),
-  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
-  limit: opt(int(1, BARS_PAGE_MAX), 'page size', BARS_PAGE_MAX),
-};
-
-export const docs: RouteDoc[] = [
-  { method: 'get', path: '/api/ticks', summary: 'raw ticks of a symbol, oldest first, paged', params: ticksParams, response: 'TicksResponse', errors: [404] },
-  { method: 'get', path: '/api/bars', summary: 'OHLCV bars of a symbol; the bar in progress has final=false', params: barsParams, response: 'BarsResponse', errors: [404] },
-];
 
 export const tickDto = (t: Tick): TickDto => ({ id: t.id, ts: t.ts, price: t.price, qty: t.qty, isBuyerMaker: t.isBuyerMaker });
 export const barDto = (b: Bar): BarDto => ({
@@ -65,7 +46,7 @@ export async function tickPage(ctx: Ctx, symbol: string, from: number, to: numbe
 
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/api/ticks', async (req, res) => {
-    const q = readQuery(req.query, ticksParams);
+    const q = readQuery(req.query, ticksRequest);
     const to = q.to ?? OPEN_END;
     const { from } = range(q.from ?? Math.min(ctx.now() - HOUR, to - 1), to);
     await assertSymbol(ctx, q.symbol);
@@ -75,7 +56,7 @@ export function mount(r: Router, ctx: Ctx): void {
   });
 
   r.get('/api/bars', async (req, res) => {
-    const q = readQuery(req.query, barsParams);
+    const q = readQuery(req.query, barsRequest);
     const to = q.to ?? OPEN_END;
     const tfMs = TIMEFRAME_MS[q.tf];
     const { from } = range(q.from ?? Math.min(ctx.now() - 1000 * tfMs, to - 1), to);

@@ -2,15 +2,8 @@
 import type { Router } from 'express';
 import { TIMEFRAMES } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
-import type { RouteDoc } from '../http/openapi';
 import type { HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolInfo, SymbolsResponse } from '@quant-pairs/contract';
 import { storedSymbols } from '../query/known';
-
-export const docs: RouteDoc[] = [
-  { method: 'get', path: '/api/health', summary: 'ok or degraded, with ingest and database state (no token needed)', response: 'HealthResponse', open: true },
-  { method: 'get', path: '/api/symbols', summary: 'configured and stored symbols (Grafana template variable)', response: 'SymbolsResponse' },
-  { method: 'get', path: '/api/pairs', summary: 'configured and stored pairs, timeframes, windows, thresholds', response: 'PairsResponse' },
-];
 
 /** A tick older than this (seconds) makes the health degraded. */
 const STALE_SEC = 60;

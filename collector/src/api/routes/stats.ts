@@ -10,27 +10,14 @@ import type { AnalyticsPoint } from '../../domain';
 import { DEFAULT_STATS_SAMPLE } from '../../live';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
-import type { RouteDoc } from '../http/openapi';
-import { P, readQuery } from '../http/params';
+import { statsRequest } from '@quant-pairs/contract/requests';
+import { readQuery } from '../http/params';
 import { assertPair } from '../query/known';
 import { computeSeries } from '../query/series';
 import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, StatsResponse } from '@quant-pairs/contract';
 
-export const statsParams = { pair: P.pair, tf: P.tf, window: P.window, entryZ: P.entryZ, exitZ: P.exitZ };
-
 /** Aligned points the computed statistics use: the live engine's sample (5 windows, 200..5000). */
 export const STATS_SAMPLE = DEFAULT_STATS_SAMPLE;
-
-export const docs: RouteDoc[] = [
-  {
-    method: 'get',
-    path: '/api/stats',
-    summary: 'latest beta, z, signal, ADF, Engle-Granger, half-life, correlation and leg prices of a pair',
-    params: statsParams,
-    response: 'StatsResponse',
-    errors: [404],
-  },
-];
 
 const point = (p: AnalyticsPoint | null | undefined): LatestPoint | null =>
   p ? { ts: p.ts, beta: p.beta, alpha: p.alpha, spread: p.spread, zscore: p.zscore, signal: p.signal, correlation: p.correlation } : null;
@@ -50,7 +37,7 @@ export const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>
 
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/api/stats', async (req, res) => {
-    const q = readQuery(req.query, statsParams);
+    const q = readQuery(req.query, statsRequest);
     await assertPair(ctx, q.pair);
     const prices = { y: await ctx.prices.get(q.pair.y, ctx.store), x: await ctx.prices.get(q.pair.x, ctx.store) };
     const sameRule = q.entryZ === undefined && q.exitZ === undefined;

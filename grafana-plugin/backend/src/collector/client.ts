@@ -12,6 +12,7 @@ import type {
   BarsResponse,
   HealthResponse,
   PairsResponse,
+  SignalsParams,
   SignalsResponse,
   StatsParams,
   StatsResponse,
@@ -124,7 +125,7 @@ export class CollectorClient {
   stats(p: StatsParams, signal?: AbortSignal): Promise<StatsResponse> {
     return this.get('/api/stats', { ...p }, signal);
   }
-  signals(p: AnalyticsParams, signal?: AbortSignal): Promise<SignalsResponse> {
+  signals(p: SignalsParams, signal?: AbortSignal): Promise<SignalsResponse> {
     return this.get('/api/signals', { ...p }, signal);
   }
 }

@@ -1,0 +1,9 @@
+/**
+ * `@quant-pairs/contract/requests`: the request schemas of the query API (zod), the parameter
+ * kinds they are made of, and the OpenAPI document built from them. A separate entry point, so
+ * that only what validates requests (the collector) loads zod; the Grafana frontend's bundle
+ * does not carry it.
+ */
+export * from './schemas';
+export { int, num, oneOf, pair, symbol, time, timeframe, type JsonSchema, type Kind } from './kinds';
+export { ROUTES, openApiDocument, type Route } from './openapi';

@@ -1,0 +1,103 @@
+/**
+ * The kinds of query parameter the API takes, as zod schemas over the parameter's text: each
+ * one validates (with the message a 400 answer shows), gives the parsed type, and carries
+ * its OpenAPI schema (`openapi` metadata), which describes what the text means, e.g.
+ * `{"type":"integer","minimum":2,"maximum":10000}` for a window sent as "100".
+ */
+import { z } from 'zod';
+import { SYMBOL_REQUEST_PATTERN, TIMEFRAMES, isSymbol } from '../constants';
+import { parsePair } from '../pair';
+
+/** An OpenAPI 3.0 schema object. */
+export type JsonSchema = Record<string, unknown>;
+
+/** A query parameter: text in, `T` out. */
+export type Kind<T> = z.ZodType<T, string>;
+
+/** The OpenAPI schema of a kind, read by openapi.ts. */
+export const withDoc = <S extends z.ZodType>(schema: S, openapi: JsonSchema): S => schema.meta({ openapi });
+
+/** Runs `parse` on the text; the message of what it throws is the issue. */
+function parsed<T>(parse: (raw: string) => T): z.ZodType<T, string> {
+  return z.string().transform((raw, ctx) => {
+    try {
+      return parse(raw);
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: e instanceof Error ? e.message : String(e) });
+      return z.NEVER;
+    }
+  });
+}
+
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+/** Latest accepted time (end of year 9999), so that arithmetic on times stays exact. */
+const MAX_TIME = 253_402_300_799_999;
+
+/**
+ * Epoch milliseconds (fractions allowed) or ISO-8601; a date-time without an offset is UTC.
+ * @throws {Error} saying what was expected when `raw` is neither, or is outside 1970 .. 9999
+ * @example
+ * parseTime('2025-01-01T00:00:00Z'); // => 1735689600000
+ * parseTime('1735689600000.5');      // => 1735689600000.5
+ */
+export function parseTime(raw: string): number {
+  const s = raw.trim();
+  let ms: number;
+  if (/^\d+(\.\d+)?$/.test(s)) ms = Number(s);
+  else {
+    const m = ISO.exec(s);
+    if (!m) throw new Error('expected epoch milliseconds (1735689600000) or ISO-8601 (2025-01-01T00:00:00Z)');
+    const zone = m[8] ?? 'Z';
+    const base = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}`;
+    ms = Date.parse(base + (zone.toUpperCase() === 'Z' ? 'Z' : zone.length === 5 ? zone.slice(0, 3) + ':' + zone.slice(3) : zone));
+    if (Number.isNaN(ms) || new Date(Date.parse(base + 'Z')).toISOString().slice(0, 19) !== base) {
+      throw new Error('not a real calendar date-time');
+    }
+    if (m[7]) ms += Number('0.' + m[7]) * 1000;
+  }
+  if (!Number.isFinite(ms) || ms < 0 || ms > MAX_TIME) throw new Error('time out of range (1970 .. 9999)');
+  return ms;
+}
+
+export const time: Kind<number> = withDoc(parsed(parseTime), { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', format: 'date-time' }] });
+
+/** A whole number from `min` to `max`. */
+export function int(min: number, max: number): Kind<number> {
+  const rule = `expected a whole number from ${min} to ${max}`;
+  const schema = z
+    .string()
+    .regex(/^\s*-?\d+\s*$/, rule)
+    .transform(Number)
+    .pipe(z.number({ error: rule }).min(min, rule).max(max, rule));
+  return withDoc(schema, { type: 'integer', minimum: min, maximum: max });
+}
+
+/** A decimal number (exponent allowed) from `min` to `max`. */
+export function num(min: number, max: number): Kind<number> {
+  const rule = `expected a number from ${min} to ${max}`;
+  const schema = z
+    .string()
+    .regex(/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i, rule)
+    .transform(Number)
+    .pipe(z.number({ error: rule }).min(min, rule).max(max, rule));
+  return withDoc(schema, { type: 'number', minimum: min, maximum: max });
+}
+
+/** One of `values`, as written. */
+export function oneOf<const T extends readonly [string, ...string[]]>(values: T): Kind<T[number]> {
+  return withDoc(z.enum(values, { error: () => `expected one of ${values.join(', ')}` }), { type: 'string', enum: [...values] });
+}
+
+export const timeframe = oneOf(TIMEFRAMES);
+
+/** A Binance symbol in either case; upper-cased. */
+export const symbol: Kind<string> = withDoc(
+  z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .refine(isSymbol, 'expected a Binance symbol such as BTCUSDT'),
+  { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN}$`, example: 'BTCUSDT' },
+);
+
+/** A pair `Y/X` in either case. */
+export const pair = withDoc(parsed(parsePair), { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN}/${SYMBOL_REQUEST_PATTERN}$`, example: 'ETHUSDT/BTCUSDT' });
