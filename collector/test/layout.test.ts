@@ -9,7 +9,9 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 const SRC = resolve(__dirname, '..', 'src');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Relative module specifiers of import / export-from / import() / require() in `text`. */
@@ -21,7 +23,12 @@ function relativeSpecifiers(text: string): string[] {
 
 describe('collector/src imports nothing outside src/', () => {
   it('finds the relative imports it checks (a broken pattern would pass on nothing)', () => {
-    expect(relativeSpecifiers(`import { a } from './a';\nexport { b } from "../b";\nconst c = await import('../../test/c');\nimport './side';`)).toEqual(['./a', '../b', '../../test/c', './side']);
+    expect(relativeSpecifiers(`import { a } from './a';\nexport { b } from "../b";\nconst c = await import('../../test/c');\nimport './side';`)).toEqual([
+      './a',
+      '../b',
+      '../../test/c',
+      './side',
+    ]);
     expect(sources(SRC).length).toBeGreaterThan(50);
   });
 

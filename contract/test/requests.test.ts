@@ -12,7 +12,10 @@ describe('request schemas', () => {
 
   it('say what was expected, with the bounds of constants.ts', () => {
     const issue = (q: Record<string, string>) => analyticsRequest.safeParse({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: '30', ...q }).error?.issues[0];
-    expect(issue({ window: String(MAX_WINDOW + 1) })).toMatchObject({ path: ['window'], message: `expected a whole number from ${MIN_WINDOW} to ${MAX_WINDOW}` });
+    expect(issue({ window: String(MAX_WINDOW + 1) })).toMatchObject({
+      path: ['window'],
+      message: `expected a whole number from ${MIN_WINDOW} to ${MAX_WINDOW}`,
+    });
     expect(issue({ window: '1e3' })?.message).toBe('expected a whole number from 2 to 10000');
     expect(issue({ entryZ: '1e400' })?.message).toBe('expected a number from 0 to 100');
     expect(issue({ tf: '2h' })?.message).toBe('expected one of 1s, 1m, 5m');

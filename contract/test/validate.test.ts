@@ -43,9 +43,19 @@ describe('resolveQuery (where the query runs: the backend, alert rules)', () => 
   it('gives the values ready for the API: numbers from text, upper-case symbols, the pair split', () => {
     const saved = { ...ok, pair: 'ethusdt/btcusdt', window: '30', entryZ: '2.5', exitZ: 0.5 } as unknown as PairsQuery;
     expect(resolveQuery(saved)).toEqual({
-      query: { queryType: 'analytics', pair: { y: 'ETHUSDT', x: 'BTCUSDT', id: 'ETHUSDT/BTCUSDT' }, timeframe: '1m', window: 30, entryZ: 2.5, exitZ: 0.5, fields: undefined },
+      query: {
+        queryType: 'analytics',
+        pair: { y: 'ETHUSDT', x: 'BTCUSDT', id: 'ETHUSDT/BTCUSDT' },
+        timeframe: '1m',
+        window: 30,
+        entryZ: 2.5,
+        exitZ: 0.5,
+        fields: undefined,
+      },
     });
-    expect(resolveQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'btcusdt' })).toEqual({ query: { queryType: 'ticks', symbol: 'BTCUSDT', limit: undefined } });
+    expect(resolveQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'btcusdt' })).toEqual({
+      query: { queryType: 'ticks', symbol: 'BTCUSDT', limit: undefined },
+    });
   });
 
   it('rejects template variables, which the editor accepts', () => {

@@ -68,7 +68,8 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
     const v = model[field];
     if (!present(v) || (typeof v === 'string' && v.trim() === '')) return problem(field, missing);
     const s = String(v).trim();
-    if (hasVariable(s)) return variables ? undefined : problem(field, `${JSON.stringify(s)} still holds a template variable; alert rules and API calls need a literal value`);
+    if (hasVariable(s))
+      return variables ? undefined : problem(field, `${JSON.stringify(s)} still holds a template variable; alert rules and API calls need a literal value`);
     return s;
   };
   const symbolOf = (raw: string | undefined, field: 'symbol' | 'pair'): string | undefined => {
@@ -95,7 +96,11 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
   const type = q.queryType as string;
   if (type === 'ticks') {
     const symbol = symbolOf(text('symbol', 'choose a symbol'), 'symbol');
-    const limit = optNumber('limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_TICKS_LIMIT, `the limit must be a whole number from 1 to ${MAX_TICKS_LIMIT}`);
+    const limit = optNumber(
+      'limit',
+      (n) => Number.isInteger(n) && n >= 1 && n <= MAX_TICKS_LIMIT,
+      `the limit must be a whole number from 1 to ${MAX_TICKS_LIMIT}`,
+    );
     return { problems, query: symbol === undefined ? undefined : { queryType: 'ticks', symbol, limit } };
   }
   if (type === 'bars') {

@@ -59,7 +59,12 @@ export function parseTime(raw: string): number {
   return ms;
 }
 
-export const time: Kind<number> = withDoc(parsed(parseTime), { oneOf: [{ type: 'number', minimum: 0 }, { type: 'string', format: 'date-time' }] });
+export const time: Kind<number> = withDoc(parsed(parseTime), {
+  oneOf: [
+    { type: 'number', minimum: 0 },
+    { type: 'string', format: 'date-time' },
+  ],
+});
 
 /** A whole number from `min` to `max`. */
 export function int(min: number, max: number): Kind<number> {
@@ -100,4 +105,8 @@ export const symbol: Kind<string> = withDoc(
 );
 
 /** A pair `Y/X` in either case. */
-export const pair = withDoc(parsed(parsePair), { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN}/${SYMBOL_REQUEST_PATTERN}$`, example: 'ETHUSDT/BTCUSDT' });
+export const pair = withDoc(parsed(parsePair), {
+  type: 'string',
+  pattern: `^${SYMBOL_REQUEST_PATTERN}/${SYMBOL_REQUEST_PATTERN}$`,
+  example: 'ETHUSDT/BTCUSDT',
+});

@@ -6,7 +6,17 @@
  */
 import { z } from 'zod';
 import type { JsonSchema } from './kinds';
-import { alertsRequest, analyticsRequest, barsRequest, describeParam, exportRequest, signalsRequest, statsRequest, ticksRequest, type RequestSchema } from './schemas';
+import {
+  alertsRequest,
+  analyticsRequest,
+  barsRequest,
+  describeParam,
+  exportRequest,
+  signalsRequest,
+  statsRequest,
+  ticksRequest,
+  type RequestSchema,
+} from './schemas';
 
 export interface Route {
   method: 'get' | 'post';
@@ -31,16 +41,31 @@ export const ROUTES: readonly Route[] = [
   { method: 'get', path: '/api/symbols', summary: 'configured and stored symbols (Grafana template variable)', response: 'SymbolsResponse' },
   { method: 'get', path: '/api/pairs', summary: 'configured and stored pairs, timeframes, windows, thresholds', response: 'PairsResponse' },
   { method: 'get', path: '/api/ticks', summary: 'raw ticks of a symbol, oldest first, paged', query: ticksRequest, response: 'TicksResponse', errors: [404] },
-  { method: 'get', path: '/api/bars', summary: 'OHLCV bars of a symbol; the bar in progress has final=false', query: barsRequest, response: 'BarsResponse', errors: [404] },
+  {
+    method: 'get',
+    path: '/api/bars',
+    summary: 'OHLCV bars of a symbol; the bar in progress has final=false',
+    query: barsRequest,
+    response: 'BarsResponse',
+    errors: [404],
+  },
   {
     method: 'get',
     path: '/api/analytics',
-    summary: 'beta, alpha, spread, spreadMean, z, signal, correlation of a pair for any window, computed from stored bars with warm-up; thinned to maxDataPoints keeping z extremes',
+    summary:
+      'beta, alpha, spread, spreadMean, z, signal, correlation of a pair for any window, computed from stored bars with warm-up; thinned to maxDataPoints keeping z extremes',
     query: analyticsRequest,
     response: 'AnalyticsResponse',
     errors: [404, 413],
   },
-  { method: 'get', path: '/api/signals', summary: 'signal changes (LONG / SHORT / NEUTRAL) as events, for annotations', query: signalsRequest, response: 'SignalsResponse', errors: [404, 413] },
+  {
+    method: 'get',
+    path: '/api/signals',
+    summary: 'signal changes (LONG / SHORT / NEUTRAL) as events, for annotations',
+    query: signalsRequest,
+    response: 'SignalsResponse',
+    errors: [404, 413],
+  },
   {
     method: 'get',
     path: '/api/stats',
@@ -58,7 +83,14 @@ export const ROUTES: readonly Route[] = [
     produces: 'text/csv',
     errors: [404, 413],
   },
-  { method: 'post', path: '/api/alerts', summary: 'store a Grafana alerting webhook notification (JSON, at most 1 MB)', response: 'AlertDto', body: 'Grafana webhook payload', errors: [413] },
+  {
+    method: 'post',
+    path: '/api/alerts',
+    summary: 'store a Grafana alerting webhook notification (JSON, at most 1 MB)',
+    response: 'AlertDto',
+    body: 'Grafana webhook payload',
+    errors: [413],
+  },
   { method: 'get', path: '/api/alerts', summary: 'stored alert notifications, newest first', query: alertsRequest, response: 'AlertsResponse' },
   { method: 'get', path: '/api/openapi.json', summary: 'this document', response: 'OpenAPI 3 document' },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics (text exposition format)', response: 'Prometheus text', produces: 'text/plain' },
