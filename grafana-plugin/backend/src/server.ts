@@ -72,11 +72,26 @@ async function bind(server: grpc.Server, host: string, port: number): Promise<nu
   });
 }
 
+type Call = grpc.ServerWritableStream<unknown, unknown>;
+/** A running RunStream call, with the function that ends it (set by `addStreamService`). */
+type StreamCall = Call & { __stop?: () => void };
+
+/** Starts the gRPC server on `host` (a port of PLUGIN_MIN_PORT..PLUGIN_MAX_PORT when given, else any free one). */
 export async function startBackend(opts: StartOptions = {}): Promise<Backend> {
   const root = loadProtos();
   const server = new grpc.Server({ 'grpc.max_receive_message_length': -1, 'grpc.max_send_message_length': -1 });
-  const active = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+  const streams = new Set<StreamCall>();
+  const stdio = new Set<Call>();
+  addDataServices(server, root);
+  addStreamService(server, root, streams);
+  addHealthService(server, root);
+  addGoPluginServices(server, root, stdio, opts.onShutdownRequest);
+  const port = await bindPort(server, opts.host ?? '127.0.0.1', opts.minPort, opts.maxPort);
+  return { server, port, stop: (graceMs) => stopServer(server, streams, stdio, graceMs) };
+}
 
+/** pluginv2 Data (QueryData), Diagnostics (CheckHealth, CollectMetrics) and Resource (CallResource). */
+function addDataServices(server: grpc.Server, root: grpc.GrpcObject): void {
   server.addService(svc(root, 'pluginv2.Data'), {
     QueryData: unary<QueryDataRequest, unknown>('QueryData', (req, call) => {
       const ac = new AbortController();
@@ -102,32 +117,43 @@ export async function startBackend(opts: StartOptions = {}): Promise<Backend> {
       );
     },
   });
+}
+
+/** pluginv2 Stream: Subscribe, Publish (refused: read-only channels) and RunStream, whose calls are kept in `active`. */
+function addStreamService(server: grpc.Server, root: grpc.GrpcObject, active: Set<StreamCall>): void {
   server.addService(svc(root, 'pluginv2.Stream'), {
     SubscribeStream: unary<StreamRequest, unknown>('SubscribeStream', (req) => subscribeStream(req)),
     PublishStream: unary<StreamRequest, unknown>('PublishStream', () => ({ status: 2, data: Buffer.from('{"error":"these channels are read-only"}') })),
-    RunStream: (call: grpc.ServerWritableStream<StreamRequest, unknown>) => {
-      active.add(call);
-      log.info('stream started', { path: call.request.path });
-      const cancelCbs: (() => void)[] = [];
-      const cancel = (): void => {
-        for (const cb of cancelCbs.splice(0)) cb();
-      };
-      call.on('cancelled', cancel);
-      (call as unknown as { __stop?: () => void }).__stop = cancel;
-      runStream(call.request, { write: (p) => call.write(p), onCancel: (cb) => cancelCbs.push(cb) }).then(
-        () => {
-          active.delete(call);
-          log.info('stream stopped', { path: call.request.path });
-          if (!call.cancelled) call.end();
-        },
-        (e: Error) => {
-          active.delete(call);
-          log.warn('stream failed; Grafana restarts it', { path: call.request.path, error: e.message });
-          if (!call.cancelled) call.destroy(Object.assign(new Error(e.message), { code: grpc.status.UNAVAILABLE }));
-        },
-      );
-    },
+    RunStream: (call: grpc.ServerWritableStream<StreamRequest, unknown>) => runStreamCall(call, active),
   });
+}
+
+function runStreamCall(call: grpc.ServerWritableStream<StreamRequest, unknown>, active: Set<StreamCall>): void {
+  const tracked = call as unknown as StreamCall;
+  active.add(tracked);
+  log.info('stream started', { path: call.request.path });
+  const cancelCbs: (() => void)[] = [];
+  const cancel = (): void => {
+    for (const cb of cancelCbs.splice(0)) cb();
+  };
+  call.on('cancelled', cancel);
+  tracked.__stop = cancel;
+  runStream(call.request, { write: (p) => call.write(p), onCancel: (cb) => cancelCbs.push(cb) }).then(
+    () => {
+      active.delete(tracked);
+      log.info('stream stopped', { path: call.request.path });
+      if (!call.cancelled) call.end();
+    },
+    (e: Error) => {
+      active.delete(tracked);
+      log.warn('stream failed; Grafana restarts it', { path: call.request.path, error: e.message });
+      if (!call.cancelled) call.destroy(Object.assign(new Error(e.message), { code: grpc.status.UNAVAILABLE }));
+    },
+  );
+}
+
+/** grpc.health.v1: service "" and "plugin" are SERVING (what go-plugin checks). */
+function addHealthService(server: grpc.Server, root: grpc.GrpcObject): void {
   server.addService(svc(root, 'grpc.health.v1.Health'), {
     Check: (call: grpc.ServerUnaryCall<{ service: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       const s = call.request.service;
@@ -138,55 +164,55 @@ export async function startBackend(opts: StartOptions = {}): Promise<Backend> {
       call.write({ status: call.request.service === '' || call.request.service === 'plugin' ? 1 : 3 });
     },
   });
-  const stdio = new Set<grpc.ServerWritableStream<unknown, unknown>>();
+}
+
+/** go-plugin's GRPCController (Shutdown) and GRPCStdio (held open in `stdio` until shutdown). */
+function addGoPluginServices(server: grpc.Server, root: grpc.GrpcObject, stdio: Set<Call>, onShutdownRequest: (() => void) | undefined): void {
   server.addService(svc(root, 'plugin.GRPCController'), {
     Shutdown: (_call: unknown, cb: grpc.sendUnaryData<unknown>) => {
       cb(null, {});
       log.info('shutdown requested by Grafana');
-      setImmediate(() => opts.onShutdownRequest?.());
+      setImmediate(() => onShutdownRequest?.());
     },
   });
   server.addService(svc(root, 'plugin.GRPCStdio'), {
     // We never write to stdout/stderr through this channel (logs go to stderr directly); the
     // stream stays open until shutdown so that go-plugin does not log a warning.
-    StreamStdio: (call: grpc.ServerWritableStream<unknown, unknown>) => {
+    StreamStdio: (call: Call) => {
       stdio.add(call);
       call.on('cancelled', () => stdio.delete(call));
     },
   });
+}
 
-  const host = opts.host ?? '127.0.0.1';
-  let port = 0;
-  const { minPort, maxPort } = opts;
-  if (minPort && maxPort && minPort > 0 && maxPort >= minPort) {
-    const span = maxPort - minPort + 1;
-    const start = Math.floor(Math.random() * span);
-    let lastErr: unknown;
-    for (let k = 0; k < Math.min(span, 64) && port === 0; k++) {
-      try {
-        port = await bind(server, host, minPort + ((start + k) % span));
-      } catch (e) {
-        lastErr = e;
-      }
+/** Binds a port of minPort..maxPort (random start, up to 64 tries) when both are given, else any free port. */
+async function bindPort(server: grpc.Server, host: string, minPort: number | undefined, maxPort: number | undefined): Promise<number> {
+  if (!(minPort && maxPort && minPort > 0 && maxPort >= minPort)) return bind(server, host, 0);
+  const span = maxPort - minPort + 1;
+  const start = Math.floor(Math.random() * span);
+  let lastErr: unknown;
+  for (let k = 0; k < Math.min(span, 64); k++) {
+    try {
+      return await bind(server, host, minPort + ((start + k) % span));
+    } catch (e) {
+      lastErr = e;
     }
-    if (port === 0) throw new Error(`no free port in PLUGIN_MIN_PORT..PLUGIN_MAX_PORT (${minPort}..${maxPort}): ${String(lastErr)}`);
-  } else {
-    port = await bind(server, host, 0);
   }
+  throw new Error(`no free port in PLUGIN_MIN_PORT..PLUGIN_MAX_PORT (${minPort}..${maxPort}): ${String(lastErr)}`);
+}
 
-  const stop = async (graceMs = 1500): Promise<void> => {
-    for (const call of [...active]) (call as unknown as { __stop?: () => void }).__stop?.();
-    for (const call of stdio) call.end();
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        server.forceShutdown();
-        resolve();
-      }, graceMs);
-      server.tryShutdown(() => {
-        clearTimeout(timer);
-        resolve();
-      });
+/** Graceful stop: ends the streams and stdio, waits up to `graceMs` for calls in flight, then forces. */
+async function stopServer(server: grpc.Server, streams: Set<StreamCall>, stdio: Set<Call>, graceMs = 1500): Promise<void> {
+  for (const call of [...streams]) call.__stop?.();
+  for (const call of stdio) call.end();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      server.forceShutdown();
+      resolve();
+    }, graceMs);
+    server.tryShutdown(() => {
+      clearTimeout(timer);
+      resolve();
     });
-  };
-  return { server, port, stop };
+  });
 }
