@@ -48,6 +48,9 @@ export const DEFAULT_ENTRY_Z = 2;
 /** Largest |z| threshold a request may give (entryZ, exitZ). */
 export const MAX_Z_THRESHOLD = 100;
 
+/** Bars a bars, analytics or signals request covers when it gives no `from`. */
+export const DEFAULT_RANGE_BARS = 1_000;
+
 /** GET /api/ticks page size: default and largest. */
 export const TICKS_PAGE_DEFAULT = 1_000;
 export const TICKS_PAGE_MAX = 10_000;

@@ -1,4 +1,4 @@
-import { isValid, resolveQuery, validateQuery, type PairsQuery } from '../src';
+import { hasVariable, isValid, resolveQuery, splitPair, validateQuery, type PairsQuery } from '../src';
 import { deepFreeze } from './deepFreeze';
 
 const ok: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
@@ -62,5 +62,19 @@ describe('resolveQuery (where the query runs: the backend, alert rules)', () => 
     const q = { ...ok, pair: '$pair' };
     expect(validateQuery(q)).toEqual({});
     expect(resolveQuery(q).problems?.pair).toMatch(/still holds a template variable/);
+  });
+});
+
+describe('pair and template-variable helpers', () => {
+  it('splits Y/X pairs', () => {
+    expect(splitPair('ETHUSDT/BTCUSDT')).toEqual({ y: 'ETHUSDT', x: 'BTCUSDT' });
+    expect(splitPair('ETHUSDT')).toBeUndefined();
+    expect(splitPair('A/B/C')).toBeUndefined();
+  });
+  it('recognises Grafana variable syntaxes', () => {
+    for (const t of ['$pair', '${pair}', '${pair:raw}', '[[pair]]', 'x$tf']) {
+      expect(hasVariable(t)).toBe(true);
+    }
+    expect(hasVariable('ETHUSDT/BTCUSDT')).toBe(false);
   });
 });

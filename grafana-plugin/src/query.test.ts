@@ -1,4 +1,3 @@
-import { hasVariable, splitPair } from '@quant-pairs/contract';
 import { interpolateQuery, withQueryType } from './query';
 import { deepFreeze } from './testing/deepFreeze';
 import { TestTemplateSrv } from './testing/grafana';
@@ -93,19 +92,5 @@ describe('interpolateQuery', () => {
     const odd = deepFreeze({ ...analytics, refId: '$pair' });
     expect(interpolateQuery(odd, (t) => tpl.replace(t)).refId).toBe('$pair');
     expect(interpolateQuery(analytics, (t) => tpl.replace(t))).toBe(analytics);
-  });
-});
-
-describe('helpers', () => {
-  it('splits Y/X pairs', () => {
-    expect(splitPair('ETHUSDT/BTCUSDT')).toEqual({ y: 'ETHUSDT', x: 'BTCUSDT' });
-    expect(splitPair('ETHUSDT')).toBeUndefined();
-    expect(splitPair('A/B/C')).toBeUndefined();
-  });
-  it('recognises Grafana variable syntaxes', () => {
-    for (const t of ['$pair', '${pair}', '${pair:raw}', '[[pair]]', 'x$tf']) {
-      expect(hasVariable(t)).toBe(true);
-    }
-    expect(hasVariable('ETHUSDT/BTCUSDT')).toBe(false);
   });
 });

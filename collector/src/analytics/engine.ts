@@ -1,3 +1,4 @@
+import { DEFAULT_ENTRY_Z } from '@quant-pairs/contract';
 import type { AnalyticsPoint, Signal } from '../domain';
 import { MovingCoMoments, type CoMomentsState } from './movingCoMoments';
 import { MovingMoments, type MomentsState } from './movingMoments';
@@ -80,7 +81,7 @@ export class PairEngine {
     if (problem) throw new RangeError(problem);
     this.window = opts.window;
     this.ddof = opts.ddof ?? 1;
-    this.entryZ = opts.entryZ ?? 2;
+    this.entryZ = opts.entryZ ?? DEFAULT_ENTRY_Z;
     this.exitZ = opts.exitZ ?? null;
     this.xy = new MovingCoMoments(this.window);
     this.sp = new MovingMoments(this.window);
@@ -253,7 +254,7 @@ export interface EngineOptions {
 export function engineOptionsProblem(opts: EngineOptions): string | null {
   if (!Number.isInteger(opts.window) || opts.window < 2) return `window must be an integer >= 2, got ${opts.window}`;
   if (opts.ddof !== undefined && opts.ddof !== 0 && opts.ddof !== 1) return `ddof must be 0 or 1, got ${String(opts.ddof)}`;
-  return signalRuleProblem(opts.entryZ ?? 2, opts.exitZ ?? null);
+  return signalRuleProblem(opts.entryZ ?? DEFAULT_ENTRY_Z, opts.exitZ ?? null);
 }
 
 interface EngineState {

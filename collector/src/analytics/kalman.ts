@@ -1,3 +1,4 @@
+import { DEFAULT_ENTRY_Z } from '@quant-pairs/contract';
 import type { AnalyticsPoint, Signal } from '../domain';
 import { nextSignal, signalRuleProblem } from './signal';
 
@@ -60,12 +61,12 @@ export class KalmanHedge {
     if (!(ve > 0) || !Number.isFinite(ve)) throw new RangeError(`ve (observation noise) must be a positive number, got ${ve}`);
     const warmup = opts.warmup ?? 30;
     if (!Number.isInteger(warmup) || warmup < 0) throw new RangeError(`warmup must be a non-negative integer, got ${warmup}`);
-    const problem = signalRuleProblem(opts.entryZ ?? 2, opts.exitZ ?? null);
+    const problem = signalRuleProblem(opts.entryZ ?? DEFAULT_ENTRY_Z, opts.exitZ ?? null);
     if (problem) throw new RangeError(problem);
     this.vw = delta / (1 - delta);
     this.ve = ve;
     this.warmup = warmup;
-    this.entryZ = opts.entryZ ?? 2;
+    this.entryZ = opts.entryZ ?? DEFAULT_ENTRY_Z;
     this.exitZ = opts.exitZ ?? null;
   }
 

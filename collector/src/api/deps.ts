@@ -4,6 +4,7 @@
  * health and metrics say `unknown`, and without live analytics every statistic is computed
  * from stored bars.
  */
+import { DEFAULT_ENTRY_Z } from '@quant-pairs/contract';
 import type { Pair, Timeframe } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
@@ -79,7 +80,7 @@ export function makeCtx(d: ApiDeps): Ctx {
     store: d.store,
     pairs: d.pairs,
     windows: d.windows ?? [],
-    entryZ: d.entryZ ?? 2,
+    entryZ: d.entryZ ?? DEFAULT_ENTRY_Z,
     exitZ: d.exitZ ?? null,
     ingest: d.ingest,
     live: d.live,

@@ -7,6 +7,7 @@ import type { Router } from 'express';
 import type { AnalyticsPoint } from '../../domain';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
+import { DEFAULT_RANGE_BARS } from '@quant-pairs/contract';
 import { analyticsRequest, signalsRequest, type RequestArgs } from '@quant-pairs/contract/requests';
 import { range, readQuery } from '../http/params';
 import { assertPair } from '../query/known';
@@ -22,7 +23,7 @@ export type SeriesArgs = RequestArgs<typeof signalsRequest>;
 export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult & { from: number; to: number }> {
   const tfMs = TIMEFRAME_MS[q.tf];
   const to = q.to ?? ctx.now() + tfMs;
-  const { from } = range(q.from ?? Math.min(to - 1000 * tfMs, to - 1), to);
+  const { from } = range(q.from ?? Math.min(to - DEFAULT_RANGE_BARS * tfMs, to - 1), to);
   await assertPair(ctx, q.pair);
   const r = await computeSeries(ctx, { pair: q.pair, tf: q.tf, window: q.window, from, to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof === undefined ? undefined : q.ddof === '0' ? 0 : 1 });
   return { ...r, from, to };

@@ -10,7 +10,7 @@ import type { Ctx } from '../deps';
 import { barsRequest, ticksRequest } from '@quant-pairs/contract/requests';
 import { range, readQuery } from '../http/params';
 import { assertSymbol } from '../query/known';
-import type { BarDto, BarsResponse, TickDto, TicksResponse } from '@quant-pairs/contract';
+import { DEFAULT_RANGE_BARS, type BarDto, type BarsResponse, type TickDto, type TicksResponse } from '@quant-pairs/contract';
 
 /** Upper bound used when `to` is not given: the end of year 9999. */
 export const OPEN_END = 253_402_300_800_000;
@@ -59,7 +59,7 @@ export function mount(r: Router, ctx: Ctx): void {
     const q = readQuery(req.query, barsRequest);
     const to = q.to ?? OPEN_END;
     const tfMs = TIMEFRAME_MS[q.tf];
-    const { from } = range(q.from ?? Math.min(ctx.now() - 1000 * tfMs, to - 1), to);
+    const { from } = range(q.from ?? Math.min(ctx.now() - DEFAULT_RANGE_BARS * tfMs, to - 1), to);
     await assertSymbol(ctx, q.symbol);
     const rows = await ctx.store.bars({ symbol: q.symbol, tf: q.tf, from, to, limit: q.limit + 1 });
     const next = rows.length > q.limit ? rows[q.limit]!.start : null;
