@@ -145,11 +145,17 @@ function naiveSeries(x: number[], y: number[], w: number): number {
   let zs = 0;
   for (let t = w - 1; t < n; t++) {
     let mx = 0, my = 0;
-    for (let i = t - w + 1; i <= t; i++) (mx += x[i]!), (my += y[i]!);
+    for (let i = t - w + 1; i <= t; i++) {
+      mx += x[i]!;
+      my += y[i]!;
+    }
     mx /= w;
     my /= w;
     let sxy = 0, sxx = 0;
-    for (let i = t - w + 1; i <= t; i++) (sxy += (x[i]! - mx) * (y[i]! - my)), (sxx += (x[i]! - mx) ** 2);
+    for (let i = t - w + 1; i <= t; i++) {
+      sxy += (x[i]! - mx) * (y[i]! - my);
+      sxx += (x[i]! - mx) ** 2;
+    }
     const beta = sxy / sxx;
     spread[t] = y[t]! - (my - beta * mx + beta * x[t]!);
     if (t >= 2 * w - 2) {

@@ -31,7 +31,6 @@ function sources(dir: string): string[] {
 /** Compiles collector/src to CommonJS under `outDir`; returns the path of main.js. */
 export function buildCollector(outDir = join(OUTPUT_DIR, 'build')): string {
   // esbuild comes with tsx (a dev dependency of the workspace root).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const esbuild = require('esbuild') as typeof import('esbuild');
   const src = join(COLLECTOR_DIR, 'src');
   esbuild.buildSync({
@@ -123,7 +122,7 @@ export class CollectorProcess {
     while (!p.url) {
       if (p.exit) throw new Error(`collector exited (${p.exit.code ?? p.exit.signal}) before listening: ${p.output().slice(-1500)}`);
       if (Date.now() - t0 > timeoutMs) {
-        p.kill9();
+        await p.kill9();
         throw new Error(`collector did not start listening within ${timeoutMs} ms: ${p.output().slice(-1500)}`);
       }
       await new Promise((r) => setTimeout(r, 20));

@@ -12,7 +12,6 @@ interface GrafanaString {
   escapeRegex(value: string): string;
   stringToJsRegex(str: string): RegExp;
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const grafanaString = require(join(REPO, 'node_modules/@grafana/data/dist/cjs/text/string.cjs')) as GrafanaString;
 
 /** The options a query variable with `regex` offers for the list `values`, given the other variables. */

@@ -101,7 +101,8 @@ test('on a TTY the progress is a redrawn bar ending at 100%', async () => {
   const store = await openSqliteStore({ path: ':memory:' });
   await replayFile(csv, { insert: (t) => store.insertTicks(t), progressStream: tty });
   await store.close();
-  expect(out).toMatch(/\r\x1b\[2KETHUSDT-trades-2024-01\.csv \[#{24}\] 100%  500 ticks .*\n$/);
+  // ESC [2K is the terminal's "erase line" sequence, written before each redraw of the bar.
+  expect(out.replaceAll('\u001b[2K', '<erase line>')).toMatch(/\r<erase line>ETHUSDT-trades-2024-01\.csv \[#{24}\] 100% {2}500 ticks .*\n$/);
 });
 
 test('malformed lines are counted per kind and skipped; a header row is skipped', async () => {

@@ -405,7 +405,10 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
           const got = await s.barCloses(q);
           const cols = Array.from({ length: got.n }, (_, i) => [got.start[i], got.close[i], got.final[i] === 1]);
           expect({ clock, q, cols }).toEqual({ clock, q, cols: bars.map((b) => [b.start, b.close, b.final]) });
-          for (const b of bars) b.final ? finals++ : inProgress++;
+          for (const b of bars) {
+            if (b.final) finals++;
+            else inProgress++;
+          }
         }
       }
       expect(finals).toBeGreaterThan(20);

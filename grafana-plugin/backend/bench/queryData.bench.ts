@@ -15,6 +15,7 @@
  *
  *   cd grafana-plugin && npx tsx backend/bench/queryData.bench.ts [points]
  */
+import { cpus, loadavg } from 'os';
 import type { AnalyticsResponse, ApiSignal } from '@quant-pairs/contract';
 import { frameToArrow, frameToArrowReference } from '../src/frame/arrow';
 import { frameToJSON } from '../src/frame/json';
@@ -90,4 +91,4 @@ const line = (name: string, r: { ms: number; cpu: number; size: number }) =>
 console.log(`QueryData, ${N.toLocaleString('en')} analytics points x 8 fields (best of two block medians)`);
 cases.forEach((c, i) => console.log(line(c.name, [arrow, ref, json, raw][i]!)));
 console.log(`Arrow is ${(json.ms / arrow.ms).toFixed(1)}x faster than frame JSON, ${(ref.ms / arrow.ms).toFixed(1)}x faster than apache-arrow's writer, ${(raw.ms / arrow.ms).toFixed(1)}x faster than JSON.stringify`);
-console.log(`target <= 30 ms per ${N.toLocaleString('en')} points: wall ${arrow.ms <= 30 ? 'met' : 'MISSED'} (${arrow.ms.toFixed(1)} ms), CPU ${arrow.cpu <= 30 ? 'met' : 'MISSED'} (${arrow.cpu.toFixed(1)} ms); load average ${require('os').loadavg()[0].toFixed(1)} on ${require('os').cpus().length} cores)`);
+console.log(`target <= 30 ms per ${N.toLocaleString('en')} points: wall ${arrow.ms <= 30 ? 'met' : 'MISSED'} (${arrow.ms.toFixed(1)} ms), CPU ${arrow.cpu <= 30 ? 'met' : 'MISSED'} (${arrow.cpu.toFixed(1)} ms); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);

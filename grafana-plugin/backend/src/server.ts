@@ -132,7 +132,7 @@ function runStreamCall(call: grpc.ServerWritableStream<StreamRequest, unknown>, 
   const tracked = call as unknown as StreamCall;
   active.add(tracked);
   log.info('stream started', { path: call.request.path });
-  const cancelCbs: (() => void)[] = [];
+  const cancelCbs: Array<() => void> = [];
   const cancel = (): void => {
     for (const cb of cancelCbs.splice(0)) cb();
   };

@@ -18,12 +18,20 @@ function messageOf(e: unknown): string {
 /** One list from the backend's resources, loaded once per data source and kind. */
 export function useResource(datasource: DataSource, kind: ResourceKind, enabled = true): ResourceState {
   const [state, setState] = useState<ResourceState>({ values: [], loading: enabled });
+  // A new request shows as loading in the same render (state adjusted during render, as React
+  // documents, rather than set from the effect one render late); the last list stays meanwhile.
+  const [request, setRequest] = useState({ datasource, kind, enabled });
+  if (request.datasource !== datasource || request.kind !== kind || request.enabled !== enabled) {
+    setRequest({ datasource, kind, enabled });
+    if (enabled) {
+      setState((s) => ({ ...s, loading: true, error: undefined }));
+    }
+  }
   useEffect(() => {
     if (!enabled) {
       return;
     }
     let alive = true;
-    setState((s) => ({ ...s, loading: true, error: undefined }));
     datasource.listResource(kind).then(
       (values) => alive && setState({ values, loading: false }),
       (e) => alive && setState({ values: [], loading: false, error: messageOf(e) })

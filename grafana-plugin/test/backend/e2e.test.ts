@@ -35,7 +35,7 @@ async function api<T>(path: string): Promise<T> {
   return (await r.json()) as T;
 }
 
-async function dsQuery(queries: Record<string, unknown>[]) {
+async function dsQuery(queries: Array<Record<string, unknown>>) {
   const ds = { type: 'quant-pairs-datasource', uid: 'pairs' };
   const r = await fetch(`${emu.url}/api/ds/query?ds_type=quant-pairs-datasource`, {
     method: 'POST',
@@ -43,11 +43,11 @@ async function dsQuery(queries: Record<string, unknown>[]) {
     body: JSON.stringify({ queries: queries.map((q) => ({ datasource: ds, intervalMs: 1000, maxDataPoints: 1000, ...q })), from: String(from), to: String(to) }),
   });
   const body = await r.json();
-  return { status: r.status, results: body.results as Record<string, { status: number; error?: string; frames: { schema: any; data: { values: any[][]; nanos?: (number[] | null)[] } }[] }> };
+  return { status: r.status, results: body.results as Record<string, { status: number; error?: string; frames: Array<{ schema: any; data: { values: any[][]; nanos?: Array<number[] | null> } }> }> };
 }
 
 /** A frame's column by field name; time columns back in epoch ms (with the sub-ms nanos). */
-function column(frame: { schema: any; data: { values: any[][]; nanos?: (number[] | null)[] } }, name: string): any[] {
+function column(frame: { schema: any; data: { values: any[][]; nanos?: Array<number[] | null> } }, name: string): any[] {
   const i = frame.schema.fields.findIndex((f: { name: string }) => f.name === name);
   if (i < 0) throw new Error(`no field ${name}`);
   const nanos = frame.data.nanos?.[i];

@@ -42,7 +42,7 @@ describe('emulated Grafana HTTP API', () => {
       to: String(T0 + 2 * HOUR),
     });
     expect(r.status).toBe(200);
-    const body = parseExact(r.text) as { results: Record<string, { status: bigint; frames: { schema: any; data: { values: unknown[][] } }[] }> };
+    const body = parseExact(r.text) as { results: Record<string, { status: bigint; frames: Array<{ schema: any; data: { values: unknown[][] } }> }> };
     const a = body.results.A!.frames[0]!;
     expect(a.schema.refId).toBe('A');
     expect(a.schema.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual(['time:time', 'open:number', 'high:number', 'low:number', 'close:number', 'volume:number', 'trades:number', 'vwap:number']);

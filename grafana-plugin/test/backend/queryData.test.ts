@@ -8,6 +8,7 @@
  */
 import { createServer } from 'http';
 import type { AddressInfo } from 'net';
+import type { ClientReadableStream } from '@grpc/grpc-js';
 import { DataType, Type } from 'apache-arrow';
 import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
@@ -51,7 +52,7 @@ function q(refId: string, model: Record<string, unknown>, range: [number, number
   return { refId, maxDataPoints, intervalMS: 60_000, timeRange: { fromEpochMS: range[0], toEpochMS: range[1] }, json: Buffer.from(JSON.stringify({ refId, ...model })), queryType: String(model.queryType ?? '') };
 }
 
-async function queryData(queries: ReturnType<typeof q>[], context = ctx()): Promise<Record<string, DR>> {
+async function queryData(queries: Array<ReturnType<typeof q>>, context = ctx()): Promise<Record<string, DR>> {
   const r = await call<{ responses: Record<string, DR> }>(plugin.clients.data, 'QueryData', { pluginContext: context, headers: {}, queries });
   return r.responses;
 }
@@ -63,7 +64,7 @@ function col(t: ReturnType<typeof arrowTable>, name: string): unknown[] {
 }
 
 /** Values with nulls (toArray of a float column with nulls gives 0 at the null slots). */
-function colNullable(t: ReturnType<typeof arrowTable>, name: string): (number | null)[] {
+function colNullable(t: ReturnType<typeof arrowTable>, name: string): Array<number | null> {
   const i = t.schema.fields.findIndex((f) => f.name === name);
   const v = t.getChildAt(i)!;
   return Array.from({ length: v.length }, (_, k) => (v.isValid(k) ? (v.get(k) as number) : null));
@@ -356,8 +357,9 @@ describe('CheckHealth', () => {
 
 describe('CallResource', () => {
   async function resource(path: string, method = 'GET') {
-    const stream = (plugin.clients.resource.CallResource as Function)({ pluginContext: ctx(), path, method, url: path, headers: {}, body: Buffer.alloc(0) });
-    const parts: { code: number; body: Buffer; headers: Record<string, { values: string[] }> }[] = [];
+    type Part = { code: number; body: Buffer; headers: Record<string, { values: string[] }> };
+    const stream = plugin.clients.resource.CallResource!({ pluginContext: ctx(), path, method, url: path, headers: {}, body: Buffer.alloc(0) }) as ClientReadableStream<Part>;
+    const parts: Part[] = [];
     await new Promise<void>((resolve, reject) => {
       stream.on('data', (d: (typeof parts)[number]) => parts.push(d));
       stream.on('end', resolve);

@@ -35,7 +35,6 @@ async function buildHarness(): Promise<void> {
   }
   process.stderr.write('\n[grafana-plugin] building the browser test page bundle (once per dependency change)\n');
   fs.rmSync(HARNESS_DIR, { recursive: true, force: true });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const config = require('./harness/webpack.config.js')(HARNESS_DIR);
   await new Promise<void>((resolve, reject) =>
     webpack(config, (err, stats) => {

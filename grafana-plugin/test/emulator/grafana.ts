@@ -85,7 +85,7 @@ function send(res: ServerResponse, code: number, body: unknown, type = 'applicat
 }
 
 /** Grafana's `/api/ds/query` body -> QueryDataRequest queries (pkg/api/dtos, pkg/services/query). */
-export function toDataQueries(body: { queries?: Record<string, unknown>[]; from?: string | number; to?: string | number }): Record<string, unknown>[] {
+export function toDataQueries(body: { queries?: Array<Record<string, unknown>>; from?: string | number; to?: string | number }): Array<Record<string, unknown>> {
   const parseTime = (v: unknown, fallback: number): number => {
     if (v === undefined || v === null || v === '') return fallback;
     if (typeof v === 'number') return v;
@@ -154,7 +154,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
     if (sub.data.length > 0) listener(JSON.parse(sub.data.toString()));
     let ch = channels.get(path);
     if (!ch) {
-      const stream = (plugin.clients.stream.RunStream as Function)({ pluginContext: pluginContext(), path }) as grpc.ClientReadableStream<{ data: Buffer }>;
+      const stream = plugin.clients.stream.RunStream!({ pluginContext: pluginContext(), path }) as grpc.ClientReadableStream<{ data: Buffer }>;
       const entry = { listeners: new Set<(p: unknown) => void>(), stream };
       stream.on('data', (pkt: { data: Buffer }) => {
         const json = JSON.parse(pkt.data.toString()) as unknown;
@@ -228,8 +228,8 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         const headers: Record<string, { values: string[] }> = {};
         for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = { values: Array.isArray(v) ? v : [v] };
         const body = await readBody(req);
-        const stream = (plugin.clients.resource.CallResource as Function)({ pluginContext: pluginContext(), path, method: req.method, url: path + url.search, headers, body }) as grpc.ClientReadableStream<{ code: number; headers: Record<string, { values: string[] }>; body: Buffer }>;
-        const parts: { code: number; headers: Record<string, { values: string[] }>; body: Buffer }[] = [];
+        const stream = plugin.clients.resource.CallResource!({ pluginContext: pluginContext(), path, method: req.method, url: path + url.search, headers, body }) as grpc.ClientReadableStream<{ code: number; headers: Record<string, { values: string[] }>; body: Buffer }>;
+        const parts: Array<{ code: number; headers: Record<string, { values: string[] }>; body: Buffer }> = [];
         await new Promise<void>((resolve, reject) => {
           stream.on('data', (d: (typeof parts)[number]) => parts.push(d));
           stream.on('end', () => resolve());

@@ -20,13 +20,16 @@ export interface LogLine {
   [k: string]: unknown;
 }
 
+/** A client of a service loaded from its .proto file: its methods by name, untyped. */
+export type GrpcClient = grpc.Client & Record<string, (...args: unknown[]) => unknown>;
+
 export interface PluginClients {
-  data: grpc.Client & Record<string, Function>;
-  diagnostics: grpc.Client & Record<string, Function>;
-  resource: grpc.Client & Record<string, Function>;
-  stream: grpc.Client & Record<string, Function>;
-  health: grpc.Client & Record<string, Function>;
-  controller: grpc.Client & Record<string, Function>;
+  data: GrpcClient;
+  diagnostics: GrpcClient;
+  resource: GrpcClient;
+  stream: GrpcClient;
+  health: GrpcClient;
+  controller: GrpcClient;
 }
 
 export interface StartPluginOptions {
@@ -91,7 +94,7 @@ function ctor(path: string): grpc.ServiceClientConstructor {
 export function connectClients(address: string): PluginClients {
   const creds = grpc.credentials.createInsecure();
   const opts = { 'grpc.max_receive_message_length': -1 };
-  const make = (p: string) => new (ctor(p))(address, creds, opts) as unknown as grpc.Client & Record<string, Function>;
+  const make = (p: string) => new (ctor(p))(address, creds, opts) as unknown as GrpcClient;
   return {
     data: make('pluginv2.Data'),
     diagnostics: make('pluginv2.Diagnostics'),
@@ -103,7 +106,7 @@ export function connectClients(address: string): PluginClients {
 }
 
 /** Calls a unary RPC and resolves with its answer. */
-export function call<T>(client: grpc.Client & Record<string, Function>, method: string, req: unknown, deadlineMs = 30_000): Promise<T> {
+export function call<T>(client: GrpcClient, method: string, req: unknown, deadlineMs = 30_000): Promise<T> {
   return new Promise((resolve, reject) => {
     client[method]!(req, { deadline: Date.now() + deadlineMs }, (err: grpc.ServiceError | null, res: T) => (err ? reject(err) : resolve(res)));
   });

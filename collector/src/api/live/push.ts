@@ -213,7 +213,10 @@ class LiveHub {
   ping(): void {
     for (const c of this.conns) {
       if (!c.alive) c.ws.terminate();
-      else (c.alive = false), c.ws.ping();
+      else {
+        c.alive = false;
+        c.ws.ping();
+      }
     }
   }
 

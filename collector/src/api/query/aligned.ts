@@ -63,7 +63,10 @@ export class AlignedCache {
         if (cut >= e.H) continue;
         e.gen++;
         if (cut <= e.lo) this.entries.delete(k);
-        else (e.n = lowerBound(e.ts, e.n, cut)), (e.H = cut);
+        else {
+          e.n = lowerBound(e.ts, e.n, cut);
+          e.H = cut;
+        }
       }
     });
   }

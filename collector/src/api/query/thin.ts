@@ -39,7 +39,10 @@ function argExtreme(z: readonly (number | null)[], lo: number, hi: number, key: 
   for (let i = lo; i < hi; i++) {
     const v = z[i];
     if (v === null || v === undefined) continue;
-    if (key(v) > bestKey) (bestKey = key(v)), (best = i);
+    if (key(v) > bestKey) {
+      bestKey = key(v);
+      best = i;
+    }
   }
   return best;
 }

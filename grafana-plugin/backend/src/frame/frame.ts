@@ -42,7 +42,7 @@ export interface FieldConfig {
   min?: number | null;
   max?: number | null;
   interval?: number;
-  thresholds?: { mode: 'absolute' | 'percentage'; steps: { value: number | null; color: string }[] };
+  thresholds?: { mode: 'absolute' | 'percentage'; steps: Array<{ value: number | null; color: string }> };
   mappings?: unknown[];
   color?: { mode: string; fixedColor?: string };
   custom?: Record<string, unknown>;

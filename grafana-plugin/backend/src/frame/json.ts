@@ -63,8 +63,8 @@ function schemaJson(frame: Frame): Record<string, unknown> {
 
 function dataJson(frame: Frame): string {
   const values: string[] = [];
-  const entities: (Entities | null)[] = [];
-  const nanos: (number[] | null)[] = [];
+  const entities: Array<Entities | null> = [];
+  const nanos: Array<number[] | null> = [];
   let anyEntity = false;
   let anyNanos = false;
   for (const f of frame.fields) {

@@ -6,7 +6,7 @@
 import type { ApiSignal } from '@quant-pairs/contract';
 import type { FieldConfig } from '../frame/frame';
 
-const QUOTES: [string, string][] = [
+const QUOTES: Array<[string, string]> = [
   ['FDUSD', 'currencyUSD'],
   ['USDT', 'currencyUSD'],
   ['USDC', 'currencyUSD'],

@@ -113,7 +113,7 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
   };
 }
 
-function signalCodes(values: readonly (ApiSignal | null)[]): (number | null)[] {
+function signalCodes(values: ReadonlyArray<ApiSignal | null>): Array<number | null> {
   const out = new Array<number | null>(values.length);
   for (let i = 0; i < values.length; i++) {
     const s = values[i];
@@ -128,7 +128,7 @@ function pairLabels(q: PairQ): Record<string, string> {
 }
 
 /** The analytics columns, each with its display config; `values` come from the caller. */
-export function analyticsField(q: PairQ, name: AnalyticsField, values: readonly (number | null)[]): Field {
+export function analyticsField(q: PairQ, name: AnalyticsField, values: ReadonlyArray<number | null>): Field {
   const labels = labelsOf(pairLabels(q), name);
   const label = `${q.pair} ${name === 'zscore' ? 'z-score' : name}`;
   const entryZ = q.entryZ ?? DEFAULT_ENTRY_Z;
@@ -145,13 +145,13 @@ export function analyticsField(q: PairQ, name: AnalyticsField, values: readonly 
 }
 
 export function analyticsFrame(q: PairQ, res: Pick<AnalyticsResponse, 'series' | 'points' | 'thinned'> & { provisional?: boolean }, notices: Notice[], channel?: string): Frame {
-  const s = res.series as Omit<AnalyticsResponse['series'], 'spreadMean'> & { spreadMean?: (number | null)[] };
+  const s = res.series as Omit<AnalyticsResponse['series'], 'spreadMean'> & { spreadMean?: Array<number | null> };
   const fields: Field[] = [timeField(s.ts, TIMEFRAME_MS[q.tf])];
   // All columns by default, in the order of ANALYTICS_FIELDS: the pair channel of Grafana Live
   // sends the same columns, so a live panel keeps its history when packets arrive.
   const wanted = q.fields ?? ANALYTICS_FIELDS;
   for (const name of wanted) {
-    let values: readonly (number | null)[];
+    let values: ReadonlyArray<number | null>;
     if (name === 'signal') values = signalCodes(s.signal);
     else if (name === 'spreadMean') values = s.spreadMean ?? new Array<null>(s.ts.length).fill(null);
     else values = s[name];
@@ -182,7 +182,7 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
   const hl = maybe(res.halfLife, 'half-life', notices);
   const ts = point?.ts ?? res.updatedAt;
   const tfSec = TIMEFRAME_MS[q.tf] / 1000;
-  const one = (v: number | null | undefined): (number | null)[] => (ts === null ? [] : [v ?? null]);
+  const one = (v: number | null | undefined): Array<number | null> => (ts === null ? [] : [v ?? null]);
   const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({ name, type: 'float64', nullable: true, labels: labelsOf(pairLabels(q), name), values: one(v), config });
   const fields: Field[] = [
     { name: 'time', type: 'time', values: ts === null ? [] : [ts], config: {} },
