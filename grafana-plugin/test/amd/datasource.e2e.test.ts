@@ -201,9 +201,9 @@ describe('dist/module.js loaded as Grafana loads it', () => {
     // (derived in collector/test/support/acrossPaths.ts); the exact transport is checked on settled
     // bars in test/backend/queryData.test.ts.
     const yScale = Math.max(...fake.expectedTicks('ETHUSDT').map((t) => t.price));
-    expectAcrossPaths(values(f, 'beta') as (number | null)[], an.series.beta, 'beta', 'beta');
-    expectAcrossPaths(values(f, 'spread') as (number | null)[], an.series.spread, 'level', 'spread', yScale);
-    expectAcrossPaths(values(f, 'zscore') as (number | null)[], an.series.zscore, 'z', 'zscore');
+    expectAcrossPaths(values(f, 'beta') as Array<number | null>, an.series.beta, 'beta', 'beta');
+    expectAcrossPaths(values(f, 'spread') as Array<number | null>, an.series.spread, 'level', 'spread', yScale);
+    expectAcrossPaths(values(f, 'zscore') as Array<number | null>, an.series.zscore, 'z', 'zscore');
     expect(an.series.zscore.filter((z) => z !== null).length).toBeGreaterThan(3);
   });
 

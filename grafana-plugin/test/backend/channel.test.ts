@@ -70,7 +70,7 @@ describe('rows for a channel', () => {
     const two = parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/signal.beta') as typeof ch;
     expect(rowsFor(two, update, { lastTs: -Infinity })).toEqual([[1_700_000_000_500], [1], [0.05]]);
     // Same names, types and labels as the frame of the query that names this channel.
-    const q = { refId: 'A', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0, queryType: 'analytics' as const, pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', tf: '1m' as const, window: 100, entryZ: undefined, exitZ: undefined, fields: ['signal', 'beta'] as ('signal' | 'beta')[] };
+    const q = { refId: 'A', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0, queryType: 'analytics' as const, pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', tf: '1m' as const, window: 100, entryZ: undefined, exitZ: undefined, fields: ['signal', 'beta'] as Array<'signal' | 'beta'> };
     const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
     const shape = (f: { fields: Array<{ name: string; type: string; labels?: Record<string, string> }> }) => f.fields.map(({ name, type, labels }) => ({ name, type, labels }));
     expect(shape(channelFrame(two))).toEqual(shape(analyticsFrame(q, { points: 0, thinned: false, series: empty }, [])));

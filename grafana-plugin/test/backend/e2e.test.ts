@@ -121,7 +121,7 @@ describe('fake Binance -> collector -> plugin backend -> Grafana emulator', () =
     // the frame carries the collector's doubles exactly is queryData.test.ts's check (settled bars).
     const yScale = Math.max(...fake.expectedTicks('ETHUSDT').map((t) => t.price));
     const kinds = { beta: 'beta', alpha: 'level', spread: 'level', spreadMean: 'level', zscore: 'z', correlation: 'correlation' } as const;
-    for (const [k, q] of Object.entries(kinds) as [keyof typeof kinds, Quantity][]) expectAcrossPaths(column(af, k), an.series[k], q, `analytics ${k}`, yScale);
+    for (const [k, q] of Object.entries(kinds) as Array<[keyof typeof kinds, Quantity]>) expectAcrossPaths(column(af, k), an.series[k], q, `analytics ${k}`, yScale);
     expect(column(af, 'signal')).toEqual(an.series.signal.map((s) => (s === null ? null : SIGNAL[s])));
 
     const st = await api<StatsResponse>('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=5');
