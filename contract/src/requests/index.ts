@@ -5,5 +5,5 @@
  * does not carry it.
  */
 export * from './schemas';
-export { int, num, oneOf, pair, symbol, time, timeframe, type JsonSchema, type Kind } from './kinds';
+export type { Kind } from './kinds';
 export { ROUTES, openApiDocument, type Route } from './openapi';
