@@ -105,16 +105,20 @@ export interface TicksResponse extends Page {
 // ---------------------------------------------------------------- /api/bars
 /** Query of GET /api/bars. */
 export type BarsParams = RequestParams<typeof barsRequest>;
+/** An OHLCV bar over [start, start + length of its timeframe). */
 export interface BarDto {
-  /** Interval start, epoch ms. */
+  /** Interval start, epoch ms, aligned to the timeframe (UTC, from the Unix epoch). */
   start: number;
   open: number;
   high: number;
   low: number;
   close: number;
+  /** Base-asset volume Σ qty. */
   volume: number;
+  /** Quote volume Σ price·qty. */
   quoteVolume: number;
   trades: number;
+  /** Σ price·qty / Σ qty; null when the volume is 0. */
   vwap: number | null;
   /** false for the bar still in progress. */
   final: boolean;

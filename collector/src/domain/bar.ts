@@ -1,23 +1,13 @@
+import type { BarDto } from '@quant-pairs/contract';
 import type { Timeframe } from './timeframe';
 
 /**
- * An OHLCV bar of one symbol over one interval [start, start + length of tf).
+ * An OHLCV bar of one symbol over one interval [start, start + length of tf): the API's
+ * `BarDto` (its fields are described there) with the symbol and timeframe it belongs to.
  * `final` is false for the bar still in progress (its interval has not completed yet).
  * `vwap` = Σ price·qty / Σ qty (null when the volume is 0).
  */
-export interface Bar {
+export interface Bar extends BarDto {
   symbol: string;
   tf: Timeframe;
-  /** Interval start, epoch ms, aligned to the timeframe. */
-  start: number;
-  open: number;
-  high: number;
-  low: number;
-  close: number;
-  volume: number;
-  /** Quote volume Σ price·qty. */
-  quoteVolume: number;
-  trades: number;
-  vwap: number | null;
-  final: boolean;
 }
