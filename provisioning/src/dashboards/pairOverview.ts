@@ -6,6 +6,7 @@
  * Grafana Live (`live: true`), and the dashboard is in live-now mode.
  */
 import * as candlestick from '@grafana/grafana-foundation-sdk/candlestick';
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
@@ -93,209 +94,209 @@ function statPanel(query: Parameters<typeof stats>[1], title: string, field: str
   return build(p);
 }
 
+type Panel = cog.Builder<dashboard.Panel>;
+/** The pair's analytics in this dashboard's variables, with the entry threshold. */
+type PairQuery = Parameters<typeof stats>[1];
+
 export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder {
-  const first = opts.pairs[0]!;
-  const [y, x] = first.split('/') as [string, string];
   // One threshold for the bands, the signals the panels show, and the alert rules (ALERT_Z).
   const z = opts.alertZ;
-  /** The pair's analytics in this dashboard's variables. */
   const pairQuery = { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: z, live: true } as const;
+  const b = new dashboard.DashboardBuilder('Pair overview')
+    .uid(PAIR_OVERVIEW_UID)
+    .description('Hedge ratio, spread, z-score, cointegration and signals of one pair, live.')
+    .tags(['pairs', 'quant'])
+    .editable()
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .time({ from: 'now-6h', to: 'now' })
+    .refresh('')
+    .liveNow(true)
+    .timezone('utc');
+  for (const v of variables(opts.pairs[0]!)) b.withVariable(v);
+  b.annotation(signalAnnotations(z));
+  const rows = [statPanels(pairQuery, z), legPanels(), spreadAndZPanels(pairQuery, z), betaAndCorrelationPanels(pairQuery), [signalTimeline(pairQuery)]];
+  for (const p of rows.flat()) b.withPanel(p);
+  return b;
+}
 
-  return (
-    new dashboard.DashboardBuilder('Pair overview')
-      .uid(PAIR_OVERVIEW_UID)
-      .description('Hedge ratio, spread, z-score, cointegration and signals of one pair, live.')
-      .tags(['pairs', 'quant'])
-      .editable()
-      .tooltip(dashboard.DashboardCursorSync.Crosshair)
-      .time({ from: 'now-6h', to: 'now' })
-      .refresh('')
-      .liveNow(true)
-      .timezone('utc')
-      // The pair comes from our data source (the collector's configured and stored pairs);
-      // its legs, for the candlesticks, are the same list filtered to the chosen pair with a
-      // regex whose capture group is the leg (Grafana interpolates ${pair:regex} into it).
-      .withVariable(
-        pairsVariable('pair')
-          .label('Pair (y/x)')
-          .description('y/x: the spread is y - (alpha + beta x); x is the hedge leg. Pairs the collector is configured with or has both legs of.')
-          .current({ text: first, value: first }),
-      )
-      .withVariable(pairsVariable('y').label('y leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.y).current({ text: y, value: y }))
-      .withVariable(pairsVariable('x').label('x leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.x).current({ text: x, value: x }))
-      .withVariable(
-        new dashboard.CustomVariableBuilder('timeframe')
-          .label('Timeframe')
-          .values(TIMEFRAMES.join(','))
-          .current({ text: '1m', value: '1m' }),
-      )
-      .withVariable(
-        new dashboard.CustomVariableBuilder('window')
-          .label('Window (bars)')
-          .description('Rolling window in bars for beta, spread and z; any whole number >= 2.')
-          .values(WINDOWS.join(','))
-          .current({ text: DEFAULT_WINDOW, value: DEFAULT_WINDOW })
-          .allowCustomValue(true),
-      )
-      .annotation(
-        new dashboard.AnnotationQueryBuilder()
-          .name('Signals')
-          .datasource({ ...PAIRS_DS })
-          .enable(true)
-          .iconColor('orange')
-          .target(signals('Anno', { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: z })),
-      )
-      // Row 1: the latest statistics.
-      .withPanel(
-        statPanel(pairQuery, 'z-score', STAT_FIELDS.zscore, 4, (p) =>
-          p
-            .description(`Latest z of the spread; |z| > ${z} is an entry signal.`)
-            .decimals(2)
-            .thresholds(th([[null, 'red'], [-z, 'orange'], [-1, 'green'], [1, 'orange'], [z, 'red']])),
-        ),
-      )
-      .withPanel(
-        statPanel(pairQuery, 'Signal', STAT_FIELDS.signal, 4, (p) =>
-          p
-            .description('LONG the spread when z < -entry, SHORT when z > entry.')
-            .mappings(signalMappings())
-            .thresholds(th([[null, 'text']])),
-        ),
-      )
-      .withPanel(
-        statPanel(pairQuery, 'Hedge ratio β', STAT_FIELDS.beta, 3, (p) =>
-          p.description('Rolling OLS slope of y on x: units of x per unit of y.').decimals(4).thresholds(th([[null, 'blue']])),
-        ),
-      )
-      .withPanel(
-        statPanel(pairQuery, 'ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
-          p
-            .description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.')
-            .decimals(3)
-            .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
-        ),
-      )
-      .withPanel(
-        statPanel(pairQuery, 'Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
-          p
-            .description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.')
-            .decimals(3)
-            .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
-        ),
-      )
-      .withPanel(
-        statPanel(pairQuery, 'Half-life', STAT_FIELDS.halfLife, 3, (p) =>
-          p
-            .description('Half-life of mean reversion of the spread (bars x timeframe); empty when it does not revert. Green under 1 h, orange under 1 day.')
-            .unit('s')
-            .decimals(1)
-            .noValue('not reverting')
-            .thresholds(th([[null, 'green'], [3600, 'orange'], [86400, 'red']])),
-        ),
-      )
-      .withPanel(
-        statPanel(pairQuery, 'Correlation', STAT_FIELDS.correlation, 4, (p) =>
-          p
-            .description('Rolling correlation of y and x over the window.')
-            .decimals(3)
-            .min(-1)
-            .max(1)
-            .thresholds(th([[null, 'red'], [0.5, 'orange'], [0.8, 'green']])),
-        ),
-      )
-      // Row 2: the two legs.
-      .withPanel(candles('$y', 'y leg: $y'))
-      .withPanel(candles('$x', 'x leg (hedge): $x'))
-      // Row 3: spread and z.
-      .withPanel(
-        new timeseries.PanelBuilder()
-          .title('Spread and its rolling mean')
-          .description('spread = y - (alpha + beta x) with the rolling OLS fit; the mean is over the same window.')
-          .datasource({ ...PAIRS_DS })
-          .withTarget(analytics('A', { ...pairQuery, fields: ['spread', 'spreadMean'] }))
-          .lineWidth(1)
-          .showPoints(common.VisibilityMode.Never)
-          .spanNulls(false)
-          .overrideByName('spreadMean', [
-            { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
-            { id: 'color', value: { mode: 'fixed', fixedColor: 'orange' } },
-          ])
-          .height(8)
-          .span(12),
-      )
-      .withPanel(
-        new timeseries.PanelBuilder()
-          .title(Z_PANEL_TITLE)
-          .description(`Shaded beyond ±${z}: SHORT the spread above +${z}, LONG below -${z}.`)
-          .datasource({ ...PAIRS_DS })
-          .withTarget(analytics('A', { ...pairQuery, fields: ['zscore'] }))
-          .decimals(2)
-          .lineWidth(1)
-          .showPoints(common.VisibilityMode.Never)
-          .axisSoftMin(-3)
-          .axisSoftMax(3)
-          .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Fixed).fixedColor('text'))
-          .thresholds(th([[null, 'red'], [-z, 'transparent'], [z, 'red']]))
-          .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea))
-          .height(8)
-          .span(12),
-      )
-      // Row 4: hedge ratio and correlation.
-      .withPanel(
-        new timeseries.PanelBuilder()
-          .title('Hedge ratio β')
-          .description('Rolling OLS slope of y on x.')
-          .datasource({ ...PAIRS_DS })
-          .withTarget(analytics('A', { ...pairQuery, fields: ['beta'] }))
-          .decimals(4)
-          .lineWidth(1)
-          .showPoints(common.VisibilityMode.Never)
-          .height(7)
-          .span(12),
-      )
-      .withPanel(
-        new timeseries.PanelBuilder()
-          .title('Rolling correlation')
-          .datasource({ ...PAIRS_DS })
-          .withTarget(analytics('A', { ...pairQuery, fields: ['correlation'] }))
-          .decimals(3)
-          .min(-1)
-          .max(1)
-          .lineWidth(1)
-          .showPoints(common.VisibilityMode.Never)
-          .height(7)
-          .span(12),
-      )
-      // Row 5: signal timeline.
-      .withPanel(
-        new statetimeline.PanelBuilder()
-          .title('Signal')
-          .description('LONG / SHORT / NEUTRAL over time.')
-          .datasource({ ...PAIRS_DS })
-          .withTarget(analytics('A', { ...pairQuery, fields: ['signal'] }))
-          .mappings(signalMappings())
-          .thresholds(th([[null, 'text']]))
-          .showValue(common.VisibilityMode.Auto)
-          .mergeValues(true)
-          .rowHeight(0.8)
-          .height(5)
-          .span(24),
-      )
-  );
+/**
+ * pair, its legs y and x (for the candlesticks), timeframe and window. The pair comes from our
+ * data source (the collector's configured and stored pairs); its legs are the same list
+ * filtered to the chosen pair with a regex whose capture group is the leg (Grafana
+ * interpolates ${pair:regex} into it).
+ */
+function variables(first: string): Array<cog.Builder<dashboard.VariableModel>> {
+  const [y, x] = first.split('/') as [string, string];
+  return [
+    pairsVariable('pair')
+      .label('Pair (y/x)')
+      .description('y/x: the spread is y - (alpha + beta x); x is the hedge leg. Pairs the collector is configured with or has both legs of.')
+      .current({ text: first, value: first }),
+    pairsVariable('y').label('y leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.y).current({ text: y, value: y }),
+    pairsVariable('x').label('x leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.x).current({ text: x, value: x }),
+    new dashboard.CustomVariableBuilder('timeframe').label('Timeframe').values(TIMEFRAMES.join(',')).current({ text: '1m', value: '1m' }),
+    new dashboard.CustomVariableBuilder('window')
+      .label('Window (bars)')
+      .description('Rolling window in bars for beta, spread and z; any whole number >= 2.')
+      .values(WINDOWS.join(','))
+      .current({ text: DEFAULT_WINDOW, value: DEFAULT_WINDOW })
+      .allowCustomValue(true),
+  ];
+}
 
-  function candles(symbol: string, title: string): candlestick.PanelBuilder {
-    return new candlestick.PanelBuilder()
-      .title(title)
-      .description(`OHLC of ${symbol} in $timeframe bars, with volume.`)
+function signalAnnotations(z: number): dashboard.AnnotationQueryBuilder {
+  return new dashboard.AnnotationQueryBuilder()
+    .name('Signals')
+    .datasource({ ...PAIRS_DS })
+    .enable(true)
+    .iconColor('orange')
+    .target(signals('Anno', { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: z }));
+}
+
+/** Row 1: the latest statistics. */
+function statPanels(pairQuery: PairQuery, z: number): Panel[] {
+  return [
+    statPanel(pairQuery, 'z-score', STAT_FIELDS.zscore, 4, (p) =>
+      p
+        .description(`Latest z of the spread; |z| > ${z} is an entry signal.`)
+        .decimals(2)
+        .thresholds(th([[null, 'red'], [-z, 'orange'], [-1, 'green'], [1, 'orange'], [z, 'red']])),
+    ),
+    statPanel(pairQuery, 'Signal', STAT_FIELDS.signal, 4, (p) =>
+      p
+        .description('LONG the spread when z < -entry, SHORT when z > entry.')
+        .mappings(signalMappings())
+        .thresholds(th([[null, 'text']])),
+    ),
+    statPanel(pairQuery, 'Hedge ratio β', STAT_FIELDS.beta, 3, (p) =>
+      p.description('Rolling OLS slope of y on x: units of x per unit of y.').decimals(4).thresholds(th([[null, 'blue']])),
+    ),
+    statPanel(pairQuery, 'ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
+      p
+        .description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.')
+        .decimals(3)
+        .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
+    ),
+    statPanel(pairQuery, 'Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
+      p
+        .description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.')
+        .decimals(3)
+        .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
+    ),
+    statPanel(pairQuery, 'Half-life', STAT_FIELDS.halfLife, 3, (p) =>
+      p
+        .description('Half-life of mean reversion of the spread (bars x timeframe); empty when it does not revert. Green under 1 h, orange under 1 day.')
+        .unit('s')
+        .decimals(1)
+        .noValue('not reverting')
+        .thresholds(th([[null, 'green'], [3600, 'orange'], [86400, 'red']])),
+    ),
+    statPanel(pairQuery, 'Correlation', STAT_FIELDS.correlation, 4, (p) =>
+      p
+        .description('Rolling correlation of y and x over the window.')
+        .decimals(3)
+        .min(-1)
+        .max(1)
+        .thresholds(th([[null, 'red'], [0.5, 'orange'], [0.8, 'green']])),
+    ),
+  ];
+}
+
+/** Row 2: the two legs as candlesticks. */
+function legPanels(): Panel[] {
+  return [candles('$y', 'y leg: $y'), candles('$x', 'x leg (hedge): $x')];
+}
+
+function candles(symbol: string, title: string): candlestick.PanelBuilder {
+  return new candlestick.PanelBuilder()
+    .title(title)
+    .description(`OHLC of ${symbol} in $timeframe bars, with volume.`)
+    .datasource({ ...PAIRS_DS })
+    .withTarget(bars('A', { symbol, timeframe: '$timeframe', live: true }))
+    .mode(candlestick.VizDisplayMode.CandlesVolume)
+    .candleStyle(candlestick.CandleStyle.Candles)
+    .colorStrategy(candlestick.ColorStrategy.OpenClose)
+    .colors(new candlestick.CandlestickColorsBuilder().up('green').down('red').flat('gray'))
+    .fields(new candlestick.CandlestickFieldMapBuilder().open('open').high('high').low('low').close('close').volume('volume'))
+    .includeAllFields(false)
+    .height(9)
+    .span(12);
+}
+
+/** Row 3: the spread with its rolling mean, and z against the ±z bands. */
+function spreadAndZPanels(pairQuery: PairQuery, z: number): Panel[] {
+  return [
+    new timeseries.PanelBuilder()
+      .title('Spread and its rolling mean')
+      .description('spread = y - (alpha + beta x) with the rolling OLS fit; the mean is over the same window.')
       .datasource({ ...PAIRS_DS })
-      .withTarget(bars('A', { symbol, timeframe: '$timeframe', live: true }))
-      .mode(candlestick.VizDisplayMode.CandlesVolume)
-      .candleStyle(candlestick.CandleStyle.Candles)
-      .colorStrategy(candlestick.ColorStrategy.OpenClose)
-      .colors(new candlestick.CandlestickColorsBuilder().up('green').down('red').flat('gray'))
-      .fields(new candlestick.CandlestickFieldMapBuilder().open('open').high('high').low('low').close('close').volume('volume'))
-      .includeAllFields(false)
-      .height(9)
-      .span(12);
-  }
+      .withTarget(analytics('A', { ...pairQuery, fields: ['spread', 'spreadMean'] }))
+      .lineWidth(1)
+      .showPoints(common.VisibilityMode.Never)
+      .spanNulls(false)
+      .overrideByName('spreadMean', [
+        { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+        { id: 'color', value: { mode: 'fixed', fixedColor: 'orange' } },
+      ])
+      .height(8)
+      .span(12),
+    new timeseries.PanelBuilder()
+      .title(Z_PANEL_TITLE)
+      .description(`Shaded beyond ±${z}: SHORT the spread above +${z}, LONG below -${z}.`)
+      .datasource({ ...PAIRS_DS })
+      .withTarget(analytics('A', { ...pairQuery, fields: ['zscore'] }))
+      .decimals(2)
+      .lineWidth(1)
+      .showPoints(common.VisibilityMode.Never)
+      .axisSoftMin(-3)
+      .axisSoftMax(3)
+      .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Fixed).fixedColor('text'))
+      .thresholds(th([[null, 'red'], [-z, 'transparent'], [z, 'red']]))
+      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea))
+      .height(8)
+      .span(12),
+  ];
+}
+
+/** Row 4: hedge ratio and correlation over time. */
+function betaAndCorrelationPanels(pairQuery: PairQuery): Panel[] {
+  return [
+    new timeseries.PanelBuilder()
+      .title('Hedge ratio β')
+      .description('Rolling OLS slope of y on x.')
+      .datasource({ ...PAIRS_DS })
+      .withTarget(analytics('A', { ...pairQuery, fields: ['beta'] }))
+      .decimals(4)
+      .lineWidth(1)
+      .showPoints(common.VisibilityMode.Never)
+      .height(7)
+      .span(12),
+    new timeseries.PanelBuilder()
+      .title('Rolling correlation')
+      .datasource({ ...PAIRS_DS })
+      .withTarget(analytics('A', { ...pairQuery, fields: ['correlation'] }))
+      .decimals(3)
+      .min(-1)
+      .max(1)
+      .lineWidth(1)
+      .showPoints(common.VisibilityMode.Never)
+      .height(7)
+      .span(12),
+  ];
+}
+
+/** Row 5: the signal as a state timeline. */
+function signalTimeline(pairQuery: PairQuery): Panel {
+  return new statetimeline.PanelBuilder()
+    .title('Signal')
+    .description('LONG / SHORT / NEUTRAL over time.')
+    .datasource({ ...PAIRS_DS })
+    .withTarget(analytics('A', { ...pairQuery, fields: ['signal'] }))
+    .mappings(signalMappings())
+    .thresholds(th([[null, 'text']]))
+    .showValue(common.VisibilityMode.Auto)
+    .mergeValues(true)
+    .rowHeight(0.8)
+    .height(5)
+    .span(24);
 }
