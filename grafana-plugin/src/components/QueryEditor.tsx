@@ -15,9 +15,12 @@ import {
   splitPair,
   supportsLive,
   validateQuery,
+  type BarsQuery,
+  type PairQuery,
   type PairsDataSourceOptions,
   type PairsQuery,
   type QueryType,
+  type TicksQuery,
 } from '@quant-pairs/contract';
 
 import type { DataSource } from '../datasource';
@@ -62,17 +65,41 @@ function numberOrUndefined(text: string): number | undefined {
   return t === '' ? undefined : Number(t);
 }
 
+/** The keys of `T` that may be absent: the ones a setter may clear. */
+type OptionalKeys<T> = { [K in keyof T]-?: undefined extends T[K] ? K : never }[keyof T];
+
+/** `q` with `key` set to `value`. */
+function withField<Q extends PairsQuery, K extends keyof Q>(q: Q, key: K, value: Q[K]): Q {
+  return { ...q, [key]: value };
+}
+
+/** `q` with the optional `key` set to `value`, or removed when `value` is undefined. */
+function withOptional<Q extends PairsQuery, K extends OptionalKeys<Q>>(q: Q, key: K, value: Q[K]): Q {
+  const next = { ...q };
+  if (value === undefined) {
+    delete (next as Partial<Q>)[key];
+  } else {
+    next[key] = value;
+  }
+  return next;
+}
+
+/** The number typed in a field: undefined when blank, NaN when not a number (validation names it). */
+function changedNumber(current: number | undefined, text: string): { changed: boolean; value: number | undefined } {
+  const n = numberOrUndefined(text);
+  return { changed: current !== n && !(Number.isNaN(n) && Number.isNaN(current)), value: n };
+}
+
+type Styles = ReturnType<typeof getStyles>;
+type Problems = ReturnType<typeof validateQuery>;
+/** Sends the new query to Grafana, and runs it if it is valid. */
+type Commit = (next: PairsQuery) => void;
+
 export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: Props) {
   const styles = useStyles2(getStyles);
   const query = useMemo(() => migrateQuery(saved), [saved]);
   const problems = useMemo(() => validateQuery(query), [query]);
-  const pairVariables = useMemo(() => datasource.variableNames((v) => splitPair(v) !== undefined), [datasource]);
-  // A variable whose value is a symbol (with a letter: a window variable's "100" is not one).
-  const symbolVariables = useMemo(() => datasource.variableNames((v) => isSymbol(v.toUpperCase()) && /[A-Za-z]/.test(v)), [datasource]);
   const timeframeVariables = useMemo(() => datasource.variableNames((v) => (TIMEFRAMES as readonly string[]).includes(v)), [datasource]);
-  const pairQuery = isPairQuery(query);
-  const pairs = useResource(datasource, 'pairs', pairQuery);
-  const symbols = useResource(datasource, 'symbols', !pairQuery);
 
   // A saved query from an older model is upgraded once, visibly to Grafana.
   useEffect(() => {
@@ -81,146 +108,154 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
     }
   }, [query, saved, onChange]);
 
-  const q = query as Partial<Record<string, unknown>> & PairsQuery;
-  const [windowDraft, onWindowDraft] = useDraft(typeof q.window === 'string' ? q.window : '');
-  const [entryDraft, onEntryDraft] = useDraft(typeof q.entryZ === 'number' ? String(q.entryZ) : '');
-  const [exitDraft, onExitDraft] = useDraft(typeof q.exitZ === 'number' ? String(q.exitZ) : '');
-  const [limitDraft, onLimitDraft] = useDraft(typeof q.limit === 'number' ? String(q.limit) : '');
-
-  /** Send the new query to Grafana, and run it if it is valid. */
-  const commit = (next: PairsQuery) => {
+  const commit: Commit = (next) => {
     onChange(next);
     if (Object.keys(validateQuery(next)).length === 0) {
       onRunQuery();
     }
   };
-  const set = (field: string, value: unknown) => {
-    const next = { ...query } as Record<string, unknown>;
-    if (value === undefined) {
-      delete next[field];
-    } else {
-      next[field] = value;
-    }
-    return next as unknown as PairsQuery;
-  };
-  const commitText = (field: string, text: string) => {
-    if ((q[field] ?? '') !== text) {
-      commit(set(field, text));
-    }
-  };
-  const commitNumber = (field: string, text: string) => {
-    const n = numberOrUndefined(text);
-    if (q[field] !== n && !(Number.isNaN(n) && Number.isNaN(q[field]))) {
-      commit(set(field, n));
-    }
-  };
-
   const timeframes = [...TIMEFRAMES, ...timeframeVariables];
-  const timeframeField = (
-    <InlineField label="Timeframe" labelWidth={LABEL_WIDTH} invalid={!!problems.timeframe} error={problems.timeframe}>
-      <RadioButtonGroup
-        options={timeframes.map((t) => ({ value: t, label: t }))}
-        value={typeof q.timeframe === 'string' ? q.timeframe : undefined}
-        onChange={(v) => commit(set('timeframe', v))}
-      />
-    </InlineField>
-  );
 
   return (
     <div className={styles.editor} data-testid="pairs-query-editor">
-      <InlineFieldRow>
-        <InlineField label="Query" labelWidth={LABEL_WIDTH} tooltip={QUERY_TYPE_OPTIONS.find((o) => o.value === query.queryType)?.description}>
-          <RadioButtonGroup options={QUERY_TYPE_OPTIONS} value={query.queryType} onChange={(t) => commit(withQueryType(query, t))} />
-        </InlineField>
-        <InlineField
-          label="Live"
-          disabled={!supportsLive(query.queryType)}
-          tooltip={
-            supportsLive(query.queryType)
-              ? 'Stream updates through Grafana Live every 500 ms'
-              : 'Live updates exist for analytics, bars and ticks; stats and signals refresh with the dashboard'
-          }
-        >
-          <InlineSwitch
-            aria-label="Live"
-            disabled={!supportsLive(query.queryType)}
-            value={!!query.live && supportsLive(query.queryType)}
-            onChange={(e) => commit(set('live', e.currentTarget.checked ? true : undefined))}
-          />
-        </InlineField>
-      </InlineFieldRow>
-
-      {pairQuery ? (
-        <>
-          <InlineFieldRow>
-            <InlineField
-              label="Pair"
-              htmlFor={`pairs-pair-${query.refId}`}
-              labelWidth={LABEL_WIDTH}
-              tooltip="Y/X: Y is regressed on X, the hedge leg"
-              invalid={!!problems.pair}
-              error={problems.pair}
-            >
-              <Combobox
-                id={`pairs-pair-${query.refId}`}
-                width={24}
-                loading={pairs.loading}
-                createCustomValue
-                placeholder="ETHUSDT/BTCUSDT"
-                options={options(pairs.values, pairVariables, q.pair as string)}
-                value={(q.pair as string) || null}
-                onChange={(o) => commit(set('pair', o.value))}
-              />
-            </InlineField>
-            {timeframeField}
-            <InlineField label="Window" tooltip={`Rolling window, in bars (${MIN_WINDOW} to ${MAX_WINDOW})`} invalid={!!problems.window} error={problems.window}>
-              <Input
-                aria-label="Window"
-                width={10}
-                value={windowDraft}
-                placeholder="100"
-                onChange={onWindowDraft}
-                onBlur={() => commitText('window', windowDraft.trim())}
-              />
-            </InlineField>
-          </InlineFieldRow>
-          <InlineFieldRow>
-            <InlineField label="Entry |z|" labelWidth={LABEL_WIDTH} tooltip={`|z| above which the signal is LONG or SHORT (default ${DEFAULT_ENTRY_Z})`} invalid={!!problems.entryZ} error={problems.entryZ}>
-              <Input aria-label="Entry z" type="number" step="0.1" width={10} value={entryDraft} placeholder="2" onChange={onEntryDraft} onBlur={() => commitNumber('entryZ', entryDraft)} />
-            </InlineField>
-            <InlineField label="Exit |z|" tooltip="Optional: back to NEUTRAL only when |z| falls below this" invalid={!!problems.exitZ} error={problems.exitZ}>
-              <Input aria-label="Exit z" type="number" step="0.1" width={10} value={exitDraft} placeholder="none" onChange={onExitDraft} onBlur={() => commitNumber('exitZ', exitDraft)} />
-            </InlineField>
-          </InlineFieldRow>
-          {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
-        </>
+      <QueryTypeRow query={query} commit={commit} />
+      {isPairQuery(query) ? (
+        <PairFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
       ) : (
-        <>
-          <InlineFieldRow>
-            <InlineField label="Symbol" htmlFor={`pairs-symbol-${query.refId}`} labelWidth={LABEL_WIDTH} invalid={!!problems.symbol} error={problems.symbol}>
-              <Combobox
-                id={`pairs-symbol-${query.refId}`}
-                width={28}
-                loading={symbols.loading}
-                createCustomValue
-                placeholder="BTCUSDT"
-                options={options(symbols.values, symbolVariables, q.symbol as string)}
-                value={(q.symbol as string) || null}
-                onChange={(o) => commit(set('symbol', o.value))}
-              />
-            </InlineField>
-            {query.queryType === 'bars' ? (
-              timeframeField
-            ) : (
-              <InlineField label="Limit" tooltip={`At most this many trades, newest kept (1 to ${MAX_TICKS_LIMIT})`} invalid={!!problems.limit} error={problems.limit}>
-                <Input aria-label="Limit" type="number" width={10} value={limitDraft} placeholder="1000" onChange={onLimitDraft} onBlur={() => commitNumber('limit', limitDraft)} />
-              </InlineField>
-            )}
-          </InlineFieldRow>
-          {symbols.error && <div className={styles.note}>Could not load the symbols: {symbols.error}. You can still type one.</div>}
-        </>
+        <SymbolFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
       )}
     </div>
+  );
+}
+
+/** The query type and the Live switch. */
+function QueryTypeRow({ query, commit }: { query: PairsQuery; commit: Commit }) {
+  const live = supportsLive(query.queryType);
+  return (
+    <InlineFieldRow>
+      <InlineField label="Query" labelWidth={LABEL_WIDTH} tooltip={QUERY_TYPE_OPTIONS.find((o) => o.value === query.queryType)?.description}>
+        <RadioButtonGroup options={QUERY_TYPE_OPTIONS} value={query.queryType} onChange={(t) => commit(withQueryType(query, t))} />
+      </InlineField>
+      <InlineField
+        label="Live"
+        disabled={!live}
+        tooltip={live ? 'Stream updates through Grafana Live every 500 ms' : 'Live updates exist for analytics, bars and ticks; stats and signals refresh with the dashboard'}
+      >
+        <InlineSwitch aria-label="Live" disabled={!live} value={!!query.live && live} onChange={(e) => commit(withOptional(query, 'live', e.currentTarget.checked ? true : undefined))} />
+      </InlineField>
+    </InlineFieldRow>
+  );
+}
+
+function TimeframeField<Q extends PairQuery | BarsQuery>({ query, problems, commit, timeframes }: { query: Q; problems: Problems; commit: Commit; timeframes: string[] }) {
+  return (
+    <InlineField label="Timeframe" labelWidth={LABEL_WIDTH} invalid={!!problems.timeframe} error={problems.timeframe}>
+      <RadioButtonGroup
+        options={timeframes.map((t) => ({ value: t, label: t }))}
+        value={typeof query.timeframe === 'string' ? query.timeframe : undefined}
+        onChange={(v) => commit(withField<PairQuery | BarsQuery, 'timeframe'>(query, 'timeframe', v))}
+      />
+    </InlineField>
+  );
+}
+
+interface FieldsProps<Q> {
+  query: Q;
+  problems: Problems;
+  commit: Commit;
+  datasource: DataSource;
+  timeframes: string[];
+  styles: Styles;
+}
+
+/** Pair, timeframe, window and the signal thresholds of analytics / stats / signals queries. */
+function PairFields({ query, problems, commit, datasource, timeframes, styles }: FieldsProps<PairQuery>) {
+  const pairVariables = useMemo(() => datasource.variableNames((v) => splitPair(v) !== undefined), [datasource]);
+  const pairs = useResource(datasource, 'pairs', true);
+  const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
+  const [entryDraft, onEntryDraft] = useDraft(typeof query.entryZ === 'number' ? String(query.entryZ) : '');
+  const [exitDraft, onExitDraft] = useDraft(typeof query.exitZ === 'number' ? String(query.exitZ) : '');
+  const commitWindow = (text: string) => {
+    if ((query.window ?? '') !== text) {
+      commit(withField(query, 'window', text));
+    }
+  };
+  const commitZ = (key: 'entryZ' | 'exitZ', text: string) => {
+    const { changed, value } = changedNumber(query[key], text);
+    if (changed) {
+      commit(withOptional(query, key, value));
+    }
+  };
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField label="Pair" htmlFor={`pairs-pair-${query.refId}`} labelWidth={LABEL_WIDTH} tooltip="Y/X: Y is regressed on X, the hedge leg" invalid={!!problems.pair} error={problems.pair}>
+          <Combobox
+            id={`pairs-pair-${query.refId}`}
+            width={24}
+            loading={pairs.loading}
+            createCustomValue
+            placeholder="ETHUSDT/BTCUSDT"
+            options={options(pairs.values, pairVariables, query.pair)}
+            value={query.pair || null}
+            onChange={(o) => commit(withField(query, 'pair', o.value))}
+          />
+        </InlineField>
+        <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
+        <InlineField label="Window" tooltip={`Rolling window, in bars (${MIN_WINDOW} to ${MAX_WINDOW})`} invalid={!!problems.window} error={problems.window}>
+          <Input aria-label="Window" width={10} value={windowDraft} placeholder="100" onChange={onWindowDraft} onBlur={() => commitWindow(windowDraft.trim())} />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField label="Entry |z|" labelWidth={LABEL_WIDTH} tooltip={`|z| above which the signal is LONG or SHORT (default ${DEFAULT_ENTRY_Z})`} invalid={!!problems.entryZ} error={problems.entryZ}>
+          <Input aria-label="Entry z" type="number" step="0.1" width={10} value={entryDraft} placeholder="2" onChange={onEntryDraft} onBlur={() => commitZ('entryZ', entryDraft)} />
+        </InlineField>
+        <InlineField label="Exit |z|" tooltip="Optional: back to NEUTRAL only when |z| falls below this" invalid={!!problems.exitZ} error={problems.exitZ}>
+          <Input aria-label="Exit z" type="number" step="0.1" width={10} value={exitDraft} placeholder="none" onChange={onExitDraft} onBlur={() => commitZ('exitZ', exitDraft)} />
+        </InlineField>
+      </InlineFieldRow>
+      {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
+    </>
+  );
+}
+
+/** Symbol, and the timeframe of a bars query or the limit of a ticks query. */
+function SymbolFields({ query, problems, commit, datasource, timeframes, styles }: FieldsProps<TicksQuery | BarsQuery>) {
+  // A variable whose value is a symbol (with a letter: a window variable's "100" is not one).
+  const symbolVariables = useMemo(() => datasource.variableNames((v) => isSymbol(v.toUpperCase()) && /[A-Za-z]/.test(v)), [datasource]);
+  const symbols = useResource(datasource, 'symbols', true);
+  const [limitDraft, onLimitDraft] = useDraft(query.queryType === 'ticks' && typeof query.limit === 'number' ? String(query.limit) : '');
+  const commitLimit = (q: TicksQuery, text: string) => {
+    const { changed, value } = changedNumber(q.limit, text);
+    if (changed) {
+      commit(withOptional(q, 'limit', value));
+    }
+  };
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField label="Symbol" htmlFor={`pairs-symbol-${query.refId}`} labelWidth={LABEL_WIDTH} invalid={!!problems.symbol} error={problems.symbol}>
+          <Combobox
+            id={`pairs-symbol-${query.refId}`}
+            width={28}
+            loading={symbols.loading}
+            createCustomValue
+            placeholder="BTCUSDT"
+            options={options(symbols.values, symbolVariables, query.symbol)}
+            value={query.symbol || null}
+            onChange={(o) => commit(withField<TicksQuery | BarsQuery, 'symbol'>(query, 'symbol', o.value))}
+          />
+        </InlineField>
+        {query.queryType === 'bars' ? (
+          <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
+        ) : (
+          <InlineField label="Limit" tooltip={`At most this many trades, newest kept (1 to ${MAX_TICKS_LIMIT})`} invalid={!!problems.limit} error={problems.limit}>
+            <Input aria-label="Limit" type="number" width={10} value={limitDraft} placeholder="1000" onChange={onLimitDraft} onBlur={() => commitLimit(query, limitDraft)} />
+          </InlineField>
+        )}
+      </InlineFieldRow>
+      {symbols.error && <div className={styles.note}>Could not load the symbols: {symbols.error}. You can still type one.</div>}
+    </>
   );
 }
 
