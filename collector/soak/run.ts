@@ -105,20 +105,40 @@ export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): P
     } else report.failures.push('bad input: did not run');
   };
   const crash = async (): Promise<void> => {
-    if (settings.only.includes('crash')) await step('crashes', () => runCrashes({ mainJs, kills: settings.kills }), (r) => (report.crashes = r));
+    if (settings.only.includes('crash'))
+      await step(
+        'crashes',
+        () => runCrashes({ mainJs, kills: settings.kills }),
+        (r) => (report.crashes = r),
+      );
   };
   // One after the other: on a busy 2-core machine running them side by side saved no time.
   await feed();
   await crash();
-  if (settings.only.includes('load')) await step('load', () => runLoad({ mainJs, secondsPerEndpoint: settings.loadSecondsPerEndpoint }), (r) => (report.load = r));
-  if (settings.only.includes('disk')) await step('disk', () => runDisk(mainJs), (r) => (report.disk = r));
+  if (settings.only.includes('load'))
+    await step(
+      'load',
+      () => runLoad({ mainJs, secondsPerEndpoint: settings.loadSecondsPerEndpoint }),
+      (r) => (report.load = r),
+    );
+  if (settings.only.includes('disk'))
+    await step(
+      'disk',
+      () => runDisk(mainJs),
+      (r) => (report.disk = r),
+    );
   report.durationSec = Math.round((Date.now() - t0) / 100) / 10;
   report.ok = report.failures.length === 0;
   return report;
 }
 
 export function parseArgs(argv: readonly string[]): { settings: SoakSettings; mode: 'full' | 'quick'; out: string } {
-  const { values, positionals } = parseCommandLine(argv, { quick: { type: 'boolean' }, out: { type: 'string' }, only: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  const { values, positionals } = parseCommandLine(argv, {
+    quick: { type: 'boolean' },
+    out: { type: 'string' },
+    only: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (values.help) throw new Error('help');
   if (positionals.length) throw new Error(`unknown argument ${positionals[0]}`);
   const mode = values.quick ? 'quick' : 'full';

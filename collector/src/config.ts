@@ -80,25 +80,23 @@ function textTo<T>(parse: (text: string) => T | undefined, why: string | ((text:
   });
 }
 
-const integer = (min: number, max: number) => textTo((t) => (/^[+-]?\d+$/.test(t) && Number(t) >= min && Number(t) <= max ? Number(t) : undefined), `must be an integer from ${min} to ${max}`);
+const integer = (min: number, max: number) =>
+  textTo((t) => (/^[+-]?\d+$/.test(t) && Number(t) >= min && Number(t) <= max ? Number(t) : undefined), `must be an integer from ${min} to ${max}`);
 
 export const number = (ok: (n: number) => boolean, why: string) => textTo((t) => (t !== '' && ok(Number(t)) ? Number(t) : undefined), why);
 
 /** A URL of one of `protocols`, without trailing slashes. */
 const url = (protocols: string[]) =>
-  textTo(
-    (t) => {
-      let u: URL;
-      try {
-        u = new URL(t);
-      } catch {
-        throw new Error('is not a URL');
-      }
-      if (!protocols.includes(u.protocol)) throw new Error(`must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
-      return t.replace(/\/+$/, '');
-    },
-    'is not a URL',
-  );
+  textTo((t) => {
+    let u: URL;
+    try {
+      u = new URL(t);
+    } catch {
+      throw new Error('is not a URL');
+    }
+    if (!protocols.includes(u.protocol)) throw new Error(`must be a ${protocols.map((p) => p.replace(':', '://')).join(' or ')} URL`);
+    return t.replace(/\/+$/, '');
+  }, 'is not a URL');
 
 /** `PAIRS`: pairs y/x, comma-separated, each once. */
 const pairList = textTo((t) => {
@@ -114,24 +112,30 @@ const pairList = textTo((t) => {
 /** `SYMBOLS`: `none`, or upper-cased symbols (checked against PAIRS in `crossCheck`). */
 const symbolList = textTo((t) => (t.toLowerCase() === 'none' ? ('none' as const) : t.split(',').map((s) => s.trim().toUpperCase())), '');
 
-const windowList = textTo(
-  (t) => {
-    const windows: number[] = [];
-    for (const raw of t.split(',')) {
-      const n = Number(raw.trim());
-      if (raw.trim() === '' || !Number.isInteger(n) || n < MIN_WINDOW || n > MAX_WINDOW) throw new Error(`${JSON.stringify(raw.trim())} is not a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}`);
-      if (!windows.includes(n)) windows.push(n);
-    }
-    return windows;
-  },
-  'must be whole numbers of bars',
-);
+const windowList = textTo((t) => {
+  const windows: number[] = [];
+  for (const raw of t.split(',')) {
+    const n = Number(raw.trim());
+    if (raw.trim() === '' || !Number.isInteger(n) || n < MIN_WINDOW || n > MAX_WINDOW)
+      throw new Error(`${JSON.stringify(raw.trim())} is not a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}`);
+    if (!windows.includes(n)) windows.push(n);
+  }
+  return windows;
+}, 'must be whole numbers of bars');
 
 /** A duration of at least `minMs`, such as 60s or 2m. */
-const duration = (minMs: number, why: string) => textTo((t) => { const ms = parseDuration(t); return typeof ms === 'number' && ms >= minMs ? ms : undefined; }, why);
+const duration = (minMs: number, why: string) =>
+  textTo((t) => {
+    const ms = parseDuration(t);
+    return typeof ms === 'number' && ms >= minMs ? ms : undefined;
+  }, why);
 
 /** A duration, or 0 for forever. */
-const durationOrForever = (why: string) => textTo((t) => { const ms = parseDuration(t); return ms === null ? ('forever' as const) : ms; }, why);
+const durationOrForever = (why: string) =>
+  textTo((t) => {
+    const ms = parseDuration(t);
+    return ms === null ? ('forever' as const) : ms;
+  }, why);
 
 const oneOf = <T extends string>(values: readonly T[], why: string) => textTo((t) => values.find((v) => v.toLowerCase() === t.toLowerCase()), why);
 
@@ -159,21 +163,50 @@ export function setting<T>(s: Setting<T>): Setting<T> {
 /** Every collector setting: environment name, default, help and the schema of its value. */
 export const SETTINGS = {
   PAIRS: setting({ def: 'ETHUSDT/BTCUSDT,SOLUSDT/BTCUSDT', help: 'pairs y/x, comma-separated; x is the hedge leg', schema: pairList }),
-  SYMBOLS: setting({ shown: '(all symbols of PAIRS)', help: 'subset of the pair symbols this collector ingests (scale-out); none = API replica that ingests nothing', schema: symbolList }),
+  SYMBOLS: setting({
+    shown: '(all symbols of PAIRS)',
+    help: 'subset of the pair symbols this collector ingests (scale-out); none = API replica that ingests nothing',
+    schema: symbolList,
+  }),
   STREAM: setting({ def: 'trade', help: 'Binance stream: trade | aggTrade', schema: oneOf<StreamKind>(['trade', 'aggTrade'], 'must be trade or aggTrade') }),
   BINANCE_WS_URL: setting({ def: 'wss://data-stream.binance.vision', help: 'Binance WebSocket base URL', schema: url(['ws:', 'wss:']) }),
   BINANCE_REST_URL: setting({ def: 'https://api.binance.com', help: 'Binance REST base URL (gap backfill)', schema: url(['http:', 'https:']) }),
   DB_PATH: setting({ def: './data/collector.db', help: 'SQLite database file', schema: z.string() }),
-  DATABASE_URL: setting({ shown: '(unset)', secret: true, help: 'PostgreSQL URL; when set, used instead of SQLite', schema: url(['postgres:', 'postgresql:']) }),
-  RETENTION: setting({ def: '0', help: 'keep ticks and bars this long: 7d, 24h, 90m; 0 keeps forever', schema: durationOrForever('must be 0 (keep forever) or a duration such as 7d, 24h, 90m, 3600s') }),
-  STALL_TIMEOUT: setting({ def: '60s', help: 'reopen the WebSocket after this long without a message or ping (Binance pings every 20 s)', schema: duration(100, 'must be a duration of at least 100ms, such as 60s or 2m') }),
+  DATABASE_URL: setting({
+    shown: '(unset)',
+    secret: true,
+    help: 'PostgreSQL URL; when set, used instead of SQLite',
+    schema: url(['postgres:', 'postgresql:']),
+  }),
+  RETENTION: setting({
+    def: '0',
+    help: 'keep ticks and bars this long: 7d, 24h, 90m; 0 keeps forever',
+    schema: durationOrForever('must be 0 (keep forever) or a duration such as 7d, 24h, 90m, 3600s'),
+  }),
+  STALL_TIMEOUT: setting({
+    def: '60s',
+    help: 'reopen the WebSocket after this long without a message or ping (Binance pings every 20 s)',
+    schema: duration(100, 'must be a duration of at least 100ms, such as 60s or 2m'),
+  }),
   HOST: setting({ def: '127.0.0.1', help: 'HTTP API listen address', schema: textTo((t) => (/\s/.test(t) ? undefined : t), 'must be a host name or address') }),
   PORT: setting({ def: '8080', help: 'HTTP API port', schema: integer(0, 65535) }),
   API_TOKEN: setting({ shown: '(unset)', secret: true, help: 'bearer token the HTTP API requires; unset = open', schema: z.string() }),
   WINDOWS: setting({ def: '30,100', help: `rolling analytics windows in bars (${MIN_WINDOW}..${MAX_WINDOW}), comma-separated`, schema: windowList }),
-  ENTRY_Z: setting({ def: String(DEFAULT_ENTRY_Z), help: 'signal entry threshold |z|', schema: number((n) => Number.isFinite(n) && n > 0, 'must be a number above 0') }),
-  EXIT_Z: setting({ shown: '(unset)', help: 'signal exit threshold |z|, below ENTRY_Z', schema: number((n) => Number.isFinite(n) && n >= 0, 'must be a number from 0 up to (not including) ENTRY_Z') }),
-  LOG_LEVEL: setting({ def: 'info', help: 'debug | info | warn | error | silent', schema: oneOf<LogLevel>(['debug', 'info', 'warn', 'error', 'silent'], 'must be debug, info, warn, error or silent') }),
+  ENTRY_Z: setting({
+    def: String(DEFAULT_ENTRY_Z),
+    help: 'signal entry threshold |z|',
+    schema: number((n) => Number.isFinite(n) && n > 0, 'must be a number above 0'),
+  }),
+  EXIT_Z: setting({
+    shown: '(unset)',
+    help: 'signal exit threshold |z|, below ENTRY_Z',
+    schema: number((n) => Number.isFinite(n) && n >= 0, 'must be a number from 0 up to (not including) ENTRY_Z'),
+  }),
+  LOG_LEVEL: setting({
+    def: 'info',
+    help: 'debug | info | warn | error | silent',
+    schema: oneOf<LogLevel>(['debug', 'info', 'warn', 'error', 'silent'], 'must be debug, info, warn, error or silent'),
+  }),
   LOG_PRETTY: setting({ shown: '(1 when stderr is a terminal)', help: '1: human-readable log lines; 0: one JSON object per line', schema: flag }),
 } satisfies SettingTable;
 
@@ -216,7 +249,11 @@ export function parseArgv(argv: readonly string[], table: SettingTable = SETTING
 // ---- reading and checking ----
 
 /** Each setting's text: the flag, else the variable, trimmed; blank counts as unset. */
-function settingTexts(table: SettingTable, env: Readonly<Record<string, string | undefined>>, flags: Record<string, string>): Record<string, string | undefined> {
+function settingTexts(
+  table: SettingTable,
+  env: Readonly<Record<string, string | undefined>>,
+  flags: Record<string, string>,
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const name of Object.keys(table)) {
     const v = (flags[name] ?? env[name])?.trim();
@@ -233,7 +270,11 @@ function shownValue(name: string, s: Setting, text: string | undefined): string 
 }
 
 /** Parses every setting of `table` with its schema; the first bad one throws a ConfigError naming it. */
-export function readSettings<S extends SettingTable>(table: S, env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): SettingValues<S> {
+export function readSettings<S extends SettingTable>(
+  table: S,
+  env: Readonly<Record<string, string | undefined>>,
+  argv: readonly string[] = [],
+): SettingValues<S> {
   const texts = settingTexts(table, env, parseArgv(argv, table).settings);
   const values: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(table)) {
@@ -260,7 +301,8 @@ function ingestSymbolsOf(symbols: readonly string[], chosen: string[] | 'none' |
   if (chosen === 'none') return [];
   const out: string[] = [];
   for (const s of chosen) {
-    if (!symbols.includes(s)) throw new ConfigError('SYMBOLS', `SYMBOLS=${JSON.stringify(chosen.join(','))}: ${JSON.stringify(s)} is not a symbol of PAIRS (${symbols.join(', ')})`);
+    if (!symbols.includes(s))
+      throw new ConfigError('SYMBOLS', `SYMBOLS=${JSON.stringify(chosen.join(','))}: ${JSON.stringify(s)} is not a symbol of PAIRS (${symbols.join(', ')})`);
     if (!out.includes(s)) out.push(s);
   }
   return out;
@@ -268,7 +310,8 @@ function ingestSymbolsOf(symbols: readonly string[], chosen: string[] | 'none' |
 
 function checkExitZ(entryZ: number, exitZ: number | undefined): number | null {
   if (exitZ === undefined) return null;
-  if (exitZ >= entryZ) throw new ConfigError('EXIT_Z', `EXIT_Z=${JSON.stringify(String(exitZ))}: must be a number from 0 up to (not including) ENTRY_Z=${entryZ}`);
+  if (exitZ >= entryZ)
+    throw new ConfigError('EXIT_Z', `EXIT_Z=${JSON.stringify(String(exitZ))}: must be a number from 0 up to (not including) ENTRY_Z=${entryZ}`);
   return exitZ;
 }
 

@@ -20,13 +20,19 @@ import { startCollector, stopOnSignals } from './main';
 export const DEMO_SETTINGS = {
   ...SETTINGS,
   DB_PATH: { ...SETTINGS.DB_PATH, def: './data/demo.db' },
-  DEMO_RATE: setting({ def: '20', help: 'trades per second per symbol of the fake Binance', schema: number((n) => Number.isFinite(n) && n > 0 && n <= 5000, 'must be a number of trades per second above 0, at most 5000') }),
+  DEMO_RATE: setting({
+    def: '20',
+    help: 'trades per second per symbol of the fake Binance',
+    schema: number((n) => Number.isFinite(n) && n > 0 && n <= 5000, 'must be a number of trades per second above 0, at most 5000'),
+  }),
   DEMO_FAULTS: setting({ def: '0', help: '1: drop the connection and skip ids now and then, to watch reconnect + backfill', schema: flag }),
 };
 
 async function demo(argv: readonly string[]): Promise<void> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`Usage: npm run demo [-- --setting value ...]\n\nSettings (environment variable, or the flag of the same name; a flag wins):\n${settingsHelp(DEMO_SETTINGS)}\n`);
+    process.stdout.write(
+      `Usage: npm run demo [-- --setting value ...]\n\nSettings (environment variable, or the flag of the same name; a flag wins):\n${settingsHelp(DEMO_SETTINGS)}\n`,
+    );
     return;
   }
   const settings = readSettings(DEMO_SETTINGS, process.env, argv);
@@ -59,7 +65,12 @@ async function demo(argv: readonly string[]): Promise<void> {
   timers.push(
     setInterval(() => {
       const st = c.ingestor.status();
-      log.info('demo status', { ws: st.wsState, reconnects: st.reconnects, gapsBackfilled: st.gapsBackfilled, ticks: Object.fromEntries(Object.entries(st.symbols).map(([s, v]) => [s, v.ticks])) });
+      log.info('demo status', {
+        ws: st.wsState,
+        reconnects: st.reconnects,
+        gapsBackfilled: st.gapsBackfilled,
+        ticks: Object.fromEntries(Object.entries(st.symbols).map(([s, v]) => [s, v.ticks])),
+      });
     }, 15_000),
   );
   if (settings.DEMO_FAULTS) {

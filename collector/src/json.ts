@@ -31,9 +31,7 @@ export function parseJson(text: string): unknown {
     return `"\\u0000${tok}"`;
   });
   if (!overflow) return JSON.parse(text);
-  return JSON.parse(marked, (_key, value: unknown) =>
-    typeof value === 'string' && value.charCodeAt(0) === 0 ? new NumberTooLarge(value.slice(1)) : value,
-  );
+  return JSON.parse(marked, (_key, value: unknown) => (typeof value === 'string' && value.charCodeAt(0) === 0 ? new NumberTooLarge(value.slice(1)) : value));
 }
 
 /** A value for an error message: as written for a `NumberTooLarge`, `NaN` / `Infinity` for such numbers, else JSON. */

@@ -84,7 +84,12 @@ export const log = {
    * Sets the level, pretty or JSON lines on stderr (null: pretty on a terminal), registers secret values to redact (empty and unset ones are ignored), or,
    * for tests, captures lines (without their newline) instead of writing them.
    */
-  configure(opts: { level?: Level | 'silent'; pretty?: boolean | null; sink?: (line: string) => void; secrets?: ReadonlyArray<string | null | undefined> }): void {
+  configure(opts: {
+    level?: Level | 'silent';
+    pretty?: boolean | null;
+    sink?: (line: string) => void;
+    secrets?: ReadonlyArray<string | null | undefined>;
+  }): void {
     if (opts.level) logger.level = opts.level;
     if (opts.pretty !== undefined) sink = defaultSink(opts.pretty);
     if (opts.sink) sink = opts.sink;

@@ -43,7 +43,10 @@ export async function openStore(config: Config): Promise<Store> {
     if (config.databaseUrl || e instanceof ConfigError) throw e;
     // better-sqlite3 says only "unable to open database file", and mkdir on a read-only file
     // system says ENOENT: name the file and find out what is wrong with its directory.
-    throw new ConfigError('DB_PATH', `DB_PATH=${JSON.stringify(config.dbPath)}: cannot open the SQLite database: ${(e as Error).message}${whyNotWritable(dirname(resolve(config.dbPath)))}`);
+    throw new ConfigError(
+      'DB_PATH',
+      `DB_PATH=${JSON.stringify(config.dbPath)}: cannot open the SQLite database: ${(e as Error).message}${whyNotWritable(dirname(resolve(config.dbPath)))}`,
+    );
   }
 }
 
@@ -171,7 +174,10 @@ export async function runReplay(config: Config, files: readonly string[]): Promi
   try {
     // `npm start -- replay FILE` runs in collector/: resolve names against where npm was invoked.
     const base = process.env.INIT_CWD ?? process.cwd();
-    const results = await replayFiles(files.map((f) => resolve(base, f)), { insert: (t) => store.insertTicks(t) });
+    const results = await replayFiles(
+      files.map((f) => resolve(base, f)),
+      { insert: (t) => store.insertTicks(t) },
+    );
     for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
     return 0;
   } catch (e) {

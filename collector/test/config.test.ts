@@ -160,7 +160,9 @@ describe('one table of settings (SETTINGS): parsing, defaults and --help from th
   });
 
   it('never repeats a secret in a message: the password of DATABASE_URL', () => {
-    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/pairs' })).toThrow('DATABASE_URL="mysql://app:[redacted]@db/pairs": must be a postgres:// or postgresql:// URL');
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://app:hunter2@db/pairs' })).toThrow(
+      'DATABASE_URL="mysql://app:[redacted]@db/pairs": must be a postgres:// or postgresql:// URL',
+    );
     expect(() => loadConfig({ DATABASE_URL: 'hunter2 is not a url' })).toThrow(/^DATABASE_URL=\[redacted\]: is not a URL$/);
   });
 

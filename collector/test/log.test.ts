@@ -17,7 +17,9 @@ const parsed = (): Array<Record<string, unknown>> => lines.map((l) => JSON.parse
 
 it('writes one JSON object per line: level name, ISO time, message, fields', () => {
   log.info('ws connected', { url: 'wss://x', streams: 4 });
-  expect(parsed()).toEqual([{ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), msg: 'ws connected', url: 'wss://x', streams: 4 }]);
+  expect(parsed()).toEqual([
+    { level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/), msg: 'ws connected', url: 'wss://x', streams: 4 },
+  ]);
 });
 
 it('keeps an error’s type, message and stack, under whatever field name', () => {
@@ -75,7 +77,11 @@ describe('secrets', () => {
 describe('output format (a child process, as the collector runs)', () => {
   const script = "require('./src/log').log.info('hello', { a: 1 })";
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '..'), env: { ...process.env, JEST_WORKER_ID: '', LOG_LEVEL: 'info', ...env }, encoding: 'utf8' });
+    spawnSync(process.execPath, ['--import', 'tsx', '-e', script], {
+      cwd: join(__dirname, '..'),
+      env: { ...process.env, JEST_WORKER_ID: '', LOG_LEVEL: 'info', ...env },
+      encoding: 'utf8',
+    });
 
   it('is JSON when stderr is not a terminal, pretty with LOG_PRETTY=1', () => {
     const json = run({ LOG_PRETTY: '' });

@@ -51,8 +51,14 @@ export function analyzeColumns(input: SeriesInput): SeriesColumns {
   const n = x.length;
   const engine = new PairEngine({ window: input.window, ddof: input.ddof, entryZ: input.entryZ, exitZ: input.exitZ });
   const cols: SeriesColumns = {
-    n, ts: new Float64Array(n), beta: new Float64Array(n), alpha: new Float64Array(n), spread: new Float64Array(n),
-    spreadMean: new Float64Array(n), zscore: new Float64Array(n), correlation: new Float64Array(n),
+    n,
+    ts: new Float64Array(n),
+    beta: new Float64Array(n),
+    alpha: new Float64Array(n),
+    spread: new Float64Array(n),
+    spreadMean: new Float64Array(n),
+    zscore: new Float64Array(n),
+    correlation: new Float64Array(n),
     // filled up front: a packed array of the final length, not one grown element by element (2x faster pass)
     signal: new Array<Signal | null>(n).fill(null),
   };
@@ -65,7 +71,16 @@ export function columnsToPoints(c: SeriesColumns): AnalyticsPoint[] {
   const v = (a: Float64Array, i: number): number | null => (a[i] === a[i] ? a[i]! : null);
   const out: AnalyticsPoint[] = [];
   for (let i = 0; i < c.n; i++) {
-    out.push({ ts: c.ts[i]!, beta: v(c.beta, i), alpha: v(c.alpha, i), spread: v(c.spread, i), spreadMean: v(c.spreadMean, i), zscore: v(c.zscore, i), signal: c.signal[i] ?? null, correlation: v(c.correlation, i) });
+    out.push({
+      ts: c.ts[i]!,
+      beta: v(c.beta, i),
+      alpha: v(c.alpha, i),
+      spread: v(c.spread, i),
+      spreadMean: v(c.spreadMean, i),
+      zscore: v(c.zscore, i),
+      signal: c.signal[i] ?? null,
+      correlation: v(c.correlation, i),
+    });
   }
   return out;
 }

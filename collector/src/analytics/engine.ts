@@ -186,8 +186,14 @@ export class PairEngine {
   private makePoint(): AnalyticsPoint {
     const n = orNull;
     return {
-      ts: this.lastTs, beta: n(this.oBeta), alpha: n(this.oAlpha), spread: n(this.oSpread),
-      spreadMean: n(this.oMean), zscore: n(this.oZ), signal: this.signal, correlation: n(this.oCorr),
+      ts: this.lastTs,
+      beta: n(this.oBeta),
+      alpha: n(this.oAlpha),
+      spread: n(this.oSpread),
+      spreadMean: n(this.oMean),
+      zscore: n(this.oZ),
+      signal: this.signal,
+      correlation: n(this.oCorr),
     };
   }
 
@@ -203,9 +209,18 @@ export class PairEngine {
 
   private save(): EngineState {
     return {
-      count: this.count, xy: this.xy.save(), sp: this.sp.save(),
-      lastX: this.lastX, lastY: this.lastY, lastS: this.lastS,
-      runX: this.runX, runY: this.runY, runS: this.runS, scaleS: this.scaleS, signal: this.signal, lastPoint: this.lastPoint,
+      count: this.count,
+      xy: this.xy.save(),
+      sp: this.sp.save(),
+      lastX: this.lastX,
+      lastY: this.lastY,
+      lastS: this.lastS,
+      runX: this.runX,
+      runY: this.runY,
+      runS: this.runS,
+      scaleS: this.scaleS,
+      signal: this.signal,
+      lastPoint: this.lastPoint,
       out: [this.lastTs, this.oBeta, this.oAlpha, this.oSpread, this.oMean, this.oZ, this.oCorr],
     };
   }

@@ -156,7 +156,15 @@ export function runAnalyze(argv: readonly string[], read: (file: string) => stri
       throw new UsageError(`cannot read ${args.file}: ${(e as Error).message}`);
     }
     input = parseInput(text, args.window);
-    const problem = seriesInputProblem({ ts: input.x.map((_, i) => i), x: input.x, y: input.y, window: input.window, ddof: args.ddof, entryZ: args.entryZ, exitZ: args.exitZ });
+    const problem = seriesInputProblem({
+      ts: input.x.map((_, i) => i),
+      x: input.x,
+      y: input.y,
+      window: input.window,
+      ddof: args.ddof,
+      entryZ: args.entryZ,
+      exitZ: args.exitZ,
+    });
     if (problem) throw new UsageError(problem);
   } catch (e) {
     if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `analyze: ${e.message}\n${USAGE}\n` };
@@ -174,7 +182,10 @@ export function runAnalyze(argv: readonly string[], read: (file: string) => stri
   };
   const seg = segment();
   const adfRaw = Array.isArray(seg) ? adfuller(seg, { regression: args.regression, autolag: args.autolag, maxlag: args.maxlag }) : seg;
-  const adf = 'error' in adfRaw ? adfRaw : { stat: adfRaw.stat, pvalue: adfRaw.pvalue, usedlag: adfRaw.usedlag, nobs: adfRaw.nobs, crit: adfRaw.crit, icbest: adfRaw.icbest };
+  const adf =
+    'error' in adfRaw
+      ? adfRaw
+      : { stat: adfRaw.stat, pvalue: adfRaw.pvalue, usedlag: adfRaw.usedlag, nobs: adfRaw.nobs, crit: adfRaw.crit, icbest: adfRaw.icbest };
   const c = coint(y, x);
   const hlRaw = Array.isArray(seg) ? halfLife(seg) : seg;
   const out = {

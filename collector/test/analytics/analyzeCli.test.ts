@@ -20,8 +20,13 @@ const read = (f: string) => {
 };
 
 interface Out {
-  beta: (number | null)[]; alpha: (number | null)[]; spread: (number | null)[]; zscore: (number | null)[]; signal: (string | null)[];
-  adf: AdfRecord | { error: string }; coint: { stat: number; pvalue: number; crit: AdfRecord['crit'] } | { error: string };
+  beta: (number | null)[];
+  alpha: (number | null)[];
+  spread: (number | null)[];
+  zscore: (number | null)[];
+  signal: (string | null)[];
+  adf: AdfRecord | { error: string };
+  coint: { stat: number; pvalue: number; crit: AdfRecord['crit'] } | { error: string };
   halfLife: { b: number; halfLife: number | null } | { error: string };
 }
 

@@ -46,7 +46,10 @@ describe('z noise floor', () => {
   it('keeps the z-scores of a real spread (sd 0.07) at a price level of 1e9', () => {
     const { x, y } = bigLevelPair(0.07, 98);
     const pts = analyzeSeries({ ts: x.map((_, i) => i), x, y, window: W });
-    const want = pandasRollingZ(pts.map((p) => p.spread), W);
+    const want = pandasRollingZ(
+      pts.map((p) => p.spread),
+      W,
+    );
     const slow = slowAnalyze(x, y, W);
     let defined = 0;
     for (let t = 0; t < N; t++) {

@@ -59,7 +59,11 @@ it('answers bad subscribe messages with an error naming the field, and keeps the
       [{ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '2m', window: 5 }] }, 'pairs[0].tf', /expected one of 1s, 1m, 5m/],
       [{ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 1 }] }, 'pairs[0].window', /2 to 10000/],
       // a number beyond a double's range is named as written, not as JSON.parse's Infinity (printed null)
-      ['{"type":"subscribe","pairs":[{"pair":"ETHUSDT/BTCUSDT","tf":"1m","window":1e999}]}', 'pairs[0].window', /^pairs\[0\]\.window must be a whole number 2\.\.10000, got 1e999$/],
+      [
+        '{"type":"subscribe","pairs":[{"pair":"ETHUSDT/BTCUSDT","tf":"1m","window":1e999}]}',
+        'pairs[0].window',
+        /^pairs\[0\]\.window must be a whole number 2\.\.10000, got 1e999$/,
+      ],
       [{ type: 'subscribe', pairs: [{ pair: 'DOGEUSDT/BTCUSDT', tf: '1m', window: 5 }] }, 'pair', /unknown pair/],
     ];
     for (const [msg, param, re] of cases) {

@@ -26,7 +26,11 @@ test('SIGTERM flushes every received tick and exits 0', async () => {
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
   try {
     await until(() => fake.stats.openConnections === 1, 'the collector to connect', 45_000);
-    const logged = (): Array<Record<string, unknown>> => stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const logged = (): Array<Record<string, unknown>> =>
+      stderr
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     await until(() => logged().some((l) => l.msg === 'api listening'), 'the API to listen');
     const api = logged().find((l) => l.msg === 'api listening')!.url as string;
     fake.generate(300);

@@ -26,7 +26,10 @@ export function protoDir(): string {
 export const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
 
 export function loadProtos(dir = protoDir()): grpc.GrpcObject {
-  const def = protoLoader.loadSync(['pluginv2.proto', 'health.proto', 'controller.proto'].map((f) => join(dir, f)), { ...LOADER_OPTIONS, includeDirs: [dir] });
+  const def = protoLoader.loadSync(
+    ['pluginv2.proto', 'health.proto', 'controller.proto'].map((f) => join(dir, f)),
+    { ...LOADER_OPTIONS, includeDirs: [dir] },
+  );
   return grpc.loadPackageDefinition(def);
 }
 

@@ -139,15 +139,34 @@ function QueryTypeRow({ query, commit }: { query: PairsQuery; commit: Commit }) 
       <InlineField
         label="Live"
         disabled={!live}
-        tooltip={live ? 'Stream updates through Grafana Live every 500 ms' : 'Live updates exist for analytics, bars and ticks; stats and signals refresh with the dashboard'}
+        tooltip={
+          live
+            ? 'Stream updates through Grafana Live every 500 ms'
+            : 'Live updates exist for analytics, bars and ticks; stats and signals refresh with the dashboard'
+        }
       >
-        <InlineSwitch aria-label="Live" disabled={!live} value={!!query.live && live} onChange={(e) => commit(withOptional(query, 'live', e.currentTarget.checked ? true : undefined))} />
+        <InlineSwitch
+          aria-label="Live"
+          disabled={!live}
+          value={!!query.live && live}
+          onChange={(e) => commit(withOptional(query, 'live', e.currentTarget.checked ? true : undefined))}
+        />
       </InlineField>
     </InlineFieldRow>
   );
 }
 
-function TimeframeField<Q extends PairQuery | BarsQuery>({ query, problems, commit, timeframes }: { query: Q; problems: Problems; commit: Commit; timeframes: string[] }) {
+function TimeframeField<Q extends PairQuery | BarsQuery>({
+  query,
+  problems,
+  commit,
+  timeframes,
+}: {
+  query: Q;
+  problems: Problems;
+  commit: Commit;
+  timeframes: string[];
+}) {
   return (
     <InlineField label="Timeframe" labelWidth={LABEL_WIDTH} invalid={!!problems.timeframe} error={problems.timeframe}>
       <RadioButtonGroup
@@ -189,7 +208,14 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
   return (
     <>
       <InlineFieldRow>
-        <InlineField label="Pair" htmlFor={`pairs-pair-${query.refId}`} labelWidth={LABEL_WIDTH} tooltip="Y/X: Y is regressed on X, the hedge leg" invalid={!!problems.pair} error={problems.pair}>
+        <InlineField
+          label="Pair"
+          htmlFor={`pairs-pair-${query.refId}`}
+          labelWidth={LABEL_WIDTH}
+          tooltip="Y/X: Y is regressed on X, the hedge leg"
+          invalid={!!problems.pair}
+          error={problems.pair}
+        >
           <Combobox
             id={`pairs-pair-${query.refId}`}
             width={24}
@@ -203,15 +229,46 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
         </InlineField>
         <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
         <InlineField label="Window" tooltip={`Rolling window, in bars (${MIN_WINDOW} to ${MAX_WINDOW})`} invalid={!!problems.window} error={problems.window}>
-          <Input aria-label="Window" width={10} value={windowDraft} placeholder="100" onChange={onWindowDraft} onBlur={() => commitWindow(windowDraft.trim())} />
+          <Input
+            aria-label="Window"
+            width={10}
+            value={windowDraft}
+            placeholder="100"
+            onChange={onWindowDraft}
+            onBlur={() => commitWindow(windowDraft.trim())}
+          />
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField label="Entry |z|" labelWidth={LABEL_WIDTH} tooltip={`|z| above which the signal is LONG or SHORT (default ${DEFAULT_ENTRY_Z})`} invalid={!!problems.entryZ} error={problems.entryZ}>
-          <Input aria-label="Entry z" type="number" step="0.1" width={10} value={entryDraft} placeholder="2" onChange={onEntryDraft} onBlur={() => commitZ('entryZ', entryDraft)} />
+        <InlineField
+          label="Entry |z|"
+          labelWidth={LABEL_WIDTH}
+          tooltip={`|z| above which the signal is LONG or SHORT (default ${DEFAULT_ENTRY_Z})`}
+          invalid={!!problems.entryZ}
+          error={problems.entryZ}
+        >
+          <Input
+            aria-label="Entry z"
+            type="number"
+            step="0.1"
+            width={10}
+            value={entryDraft}
+            placeholder="2"
+            onChange={onEntryDraft}
+            onBlur={() => commitZ('entryZ', entryDraft)}
+          />
         </InlineField>
         <InlineField label="Exit |z|" tooltip="Optional: back to NEUTRAL only when |z| falls below this" invalid={!!problems.exitZ} error={problems.exitZ}>
-          <Input aria-label="Exit z" type="number" step="0.1" width={10} value={exitDraft} placeholder="none" onChange={onExitDraft} onBlur={() => commitZ('exitZ', exitDraft)} />
+          <Input
+            aria-label="Exit z"
+            type="number"
+            step="0.1"
+            width={10}
+            value={exitDraft}
+            placeholder="none"
+            onChange={onExitDraft}
+            onBlur={() => commitZ('exitZ', exitDraft)}
+          />
         </InlineField>
       </InlineFieldRow>
       {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
@@ -249,8 +306,21 @@ function SymbolFields({ query, problems, commit, datasource, timeframes, styles 
         {query.queryType === 'bars' ? (
           <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
         ) : (
-          <InlineField label="Limit" tooltip={`At most this many trades, newest kept (1 to ${MAX_TICKS_LIMIT})`} invalid={!!problems.limit} error={problems.limit}>
-            <Input aria-label="Limit" type="number" width={10} value={limitDraft} placeholder="1000" onChange={onLimitDraft} onBlur={() => commitLimit(query, limitDraft)} />
+          <InlineField
+            label="Limit"
+            tooltip={`At most this many trades, newest kept (1 to ${MAX_TICKS_LIMIT})`}
+            invalid={!!problems.limit}
+            error={problems.limit}
+          >
+            <Input
+              aria-label="Limit"
+              type="number"
+              width={10}
+              value={limitDraft}
+              placeholder="1000"
+              onChange={onLimitDraft}
+              onBlur={() => commitLimit(query, limitDraft)}
+            />
           </InlineField>
         )}
       </InlineFieldRow>

@@ -66,9 +66,7 @@ function pairsVariable(name: string): dashboard.QueryVariableBuilder {
 const WINDOWS = ['30', '60', DEFAULT_WINDOW, '200', '500'];
 
 const th = (steps: Array<[number | null, string]>) =>
-  new dashboard.ThresholdsConfigBuilder()
-    .mode(dashboard.ThresholdsMode.Absolute)
-    .steps(steps.map(([value, color]) => ({ value, color })));
+  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
 
 const signalMappings = (): dashboard.ValueMapping[] => [
   {
@@ -77,8 +75,13 @@ const signalMappings = (): dashboard.ValueMapping[] => [
   },
 ];
 
-
-function statPanel(query: Parameters<typeof stats>[1], title: string, field: string, w: number, build: (p: stat.PanelBuilder) => stat.PanelBuilder): stat.PanelBuilder {
+function statPanel(
+  query: Parameters<typeof stats>[1],
+  title: string,
+  field: string,
+  w: number,
+  build: (p: stat.PanelBuilder) => stat.PanelBuilder,
+): stat.PanelBuilder {
   const p = new stat.PanelBuilder()
     .title(title)
     .datasource({ ...PAIRS_DS })
@@ -160,7 +163,15 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
       p
         .description(`Latest z of the spread; |z| > ${z} is an entry signal.`)
         .decimals(2)
-        .thresholds(th([[null, 'red'], [-z, 'orange'], [-1, 'green'], [1, 'orange'], [z, 'red']])),
+        .thresholds(
+          th([
+            [null, 'red'],
+            [-z, 'orange'],
+            [-1, 'green'],
+            [1, 'orange'],
+            [z, 'red'],
+          ]),
+        ),
     ),
     statPanel(pairQuery, 'Signal', STAT_FIELDS.signal, 4, (p) =>
       p
@@ -169,19 +180,34 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
         .thresholds(th([[null, 'text']])),
     ),
     statPanel(pairQuery, 'Hedge ratio β', STAT_FIELDS.beta, 3, (p) =>
-      p.description('Rolling OLS slope of y on x: units of x per unit of y.').decimals(4).thresholds(th([[null, 'blue']])),
+      p
+        .description('Rolling OLS slope of y on x: units of x per unit of y.')
+        .decimals(4)
+        .thresholds(th([[null, 'blue']])),
     ),
     statPanel(pairQuery, 'ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
       p
         .description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.')
         .decimals(3)
-        .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
+        .thresholds(
+          th([
+            [null, 'green'],
+            [0.05, 'orange'],
+            [0.1, 'red'],
+          ]),
+        ),
     ),
     statPanel(pairQuery, 'Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
       p
         .description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.')
         .decimals(3)
-        .thresholds(th([[null, 'green'], [0.05, 'orange'], [0.1, 'red']])),
+        .thresholds(
+          th([
+            [null, 'green'],
+            [0.05, 'orange'],
+            [0.1, 'red'],
+          ]),
+        ),
     ),
     statPanel(pairQuery, 'Half-life', STAT_FIELDS.halfLife, 3, (p) =>
       p
@@ -189,7 +215,13 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
         .unit('s')
         .decimals(1)
         .noValue('not reverting')
-        .thresholds(th([[null, 'green'], [3600, 'orange'], [86400, 'red']])),
+        .thresholds(
+          th([
+            [null, 'green'],
+            [3600, 'orange'],
+            [86400, 'red'],
+          ]),
+        ),
     ),
     statPanel(pairQuery, 'Correlation', STAT_FIELDS.correlation, 4, (p) =>
       p
@@ -197,7 +229,13 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
         .decimals(3)
         .min(-1)
         .max(1)
-        .thresholds(th([[null, 'red'], [0.5, 'orange'], [0.8, 'green']])),
+        .thresholds(
+          th([
+            [null, 'red'],
+            [0.5, 'orange'],
+            [0.8, 'green'],
+          ]),
+        ),
     ),
   ];
 }
@@ -251,7 +289,13 @@ function spreadAndZPanels(pairQuery: PairQuery, z: number): Panel[] {
       .axisSoftMin(-3)
       .axisSoftMax(3)
       .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Fixed).fixedColor('text'))
-      .thresholds(th([[null, 'red'], [-z, 'transparent'], [z, 'red']]))
+      .thresholds(
+        th([
+          [null, 'red'],
+          [-z, 'transparent'],
+          [z, 'red'],
+        ]),
+      )
       .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea))
       .height(8)
       .span(12),

@@ -48,11 +48,7 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const bp = err as BodyParserError;
   if (bp && typeof bp.status === 'number' && bp.status >= 400 && bp.status < 500 && bp.expose) {
     const message =
-      bp.type === 'entity.too.large'
-        ? 'request body too large'
-        : bp.type === 'entity.parse.failed'
-          ? 'request body is not valid JSON'
-          : String(bp.message);
+      bp.type === 'entity.too.large' ? 'request body too large' : bp.type === 'entity.parse.failed' ? 'request body is not valid JSON' : String(bp.message);
     res.status(bp.status).json({ error: message, param: 'body' });
     return;
   }

@@ -50,7 +50,9 @@ type PointOf = { point: LatestPoint | null; provisional: boolean };
 export function attachLive(server: Server, app: Api, opts: { intervalMs?: number; token?: string | null } = {}): LivePush {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const hub = new LiveHub(app.locals.ctx);
-  const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, (req, socket, head) => wss.handleUpgrade(req, socket, head, (ws) => hub.open(ws)));
+  const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, (req, socket, head) =>
+    wss.handleUpgrade(req, socket, head, (ws) => hub.open(ws)),
+  );
   server.on('upgrade', onUpgrade);
   const timer = setInterval(() => void hub.tick(), opts.intervalMs ?? 500);
   const pinger = setInterval(() => hub.ping(), 30_000);
@@ -71,11 +73,15 @@ function upgradeGate(check: ((header: string | undefined) => boolean) | null, ac
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== LIVE_PATH) {
-      socket.end(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"no WebSocket endpoint here; use ${LIVE_PATH}"}`);
+      socket.end(
+        `HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"no WebSocket endpoint here; use ${LIVE_PATH}"}`,
+      );
       return;
     }
     if (check && !check(req.headers.authorization)) {
-      socket.end('HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"missing or invalid bearer token"}');
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"missing or invalid bearer token"}',
+      );
       return;
     }
     accept(req, socket, head);
@@ -142,15 +148,21 @@ class LiveHub {
     } catch (e) {
       const err = e as Error & { param?: string; status?: number };
       if (!(e instanceof MessageError) && err.status === undefined) log.warn('live message failed', { error: err });
-      send(c, { type: 'error', error: err.status === undefined && !(e instanceof MessageError) ? 'internal error' : err.message, param: err.param ?? 'message' });
+      send(c, {
+        type: 'error',
+        error: err.status === undefined && !(e instanceof MessageError) ? 'internal error' : err.message,
+        param: err.param ?? 'message',
+      });
     }
   }
 
   private async subscribe(c: Conn, m: ParsedMessage): Promise<void> {
-    if (c.symbols.size + c.pairs.size + m.symbols.length + m.pairs.length > MAX_SUBSCRIPTIONS) throw new MessageError(`at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`, 'message');
+    if (c.symbols.size + c.pairs.size + m.symbols.length + m.pairs.length > MAX_SUBSCRIPTIONS)
+      throw new MessageError(`at most ${MAX_SUBSCRIPTIONS} subscriptions per connection`, 'message');
     for (const s of m.symbols) c.symbols.add(s);
     for (const p of m.pairs) c.pairs.set(p.key, p);
-    for (const s of symbolsOf(c)) for (const tf of LIVE_BAR_TIMEFRAMES) if (!this.barCursor.has(`${s}|${tf}`)) this.barCursor.set(`${s}|${tf}`, await lastFinalStart(this.ctx, s, tf));
+    for (const s of symbolsOf(c))
+      for (const tf of LIVE_BAR_TIMEFRAMES) if (!this.barCursor.has(`${s}|${tf}`)) this.barCursor.set(`${s}|${tf}`, await lastFinalStart(this.ctx, s, tf));
   }
 
   private unsubscribe(c: Conn, m: ParsedMessage): void {
