@@ -36,24 +36,3 @@ export function bars(refId: string, q: Without<BarsQuery>): PairsTarget {
 }
 
 export type { PairsTarget };
-
-/** A PromQL target of the provisioned Prometheus data source. */
-export class PromTarget implements cog.Builder<cog.Dataquery> {
-  constructor(
-    private readonly refId: string,
-    private readonly expr: string,
-    private readonly legendFormat: string,
-    private readonly instant = false,
-  ) {}
-  build(): cog.Dataquery {
-    return {
-      refId: this.refId,
-      datasource: { type: 'prometheus', uid: 'quant-pairs-metrics' },
-      expr: this.expr,
-      legendFormat: this.legendFormat,
-      range: !this.instant,
-      instant: this.instant,
-      editorMode: 'code',
-    } as unknown as cog.Dataquery;
-  }
-}

@@ -20,9 +20,6 @@ export const PROMETHEUS_DS = { type: 'prometheus', uid: PROMETHEUS_UID } as cons
 /** Folder that holds the dashboards and the alert rules (both provisioners find it by title). */
 export const FOLDER = { title: 'Quant Pairs' } as const;
 
-/** Where the collector is seen from inside the compose network. */
-export const COLLECTOR_URL_DEFAULT = 'http://collector:8080';
-
 export const MODEL_VERSION = QUERY_MODEL_VERSION;
 
 export interface GenerateOptions {

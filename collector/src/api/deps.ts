@@ -15,15 +15,11 @@ import { LatestPrices } from './query/prices';
 import { RunCache } from './query/results';
 
 export interface ApiLimits {
-  /** Largest page of ticks (`limit`). */
-  maxTicks: number;
-  /** Largest page of bars. */
-  maxBars: number;
   /** Most aligned bars one analytics query may read (range plus warm-up). */
   maxAnalyticsBars: number;
 }
 
-export const DEFAULT_LIMITS: ApiLimits = { maxTicks: 10_000, maxBars: 100_000, maxAnalyticsBars: 700_000 };
+const DEFAULT_LIMITS: ApiLimits = { maxAnalyticsBars: 700_000 };
 
 export interface ApiDeps {
   store: Store;
