@@ -1,7 +1,7 @@
 import { interpolateQuery, withQueryType } from './query';
 import { deepFreeze } from './testing/deepFreeze';
 import { TestTemplateSrv } from './testing/grafana';
-import { DEFAULT_ENTRY_Z, DEFAULT_TICKS_LIMIT, DEFAULT_WINDOW, hasVariable, splitPair, type AnalyticsQuery, type BarsQuery, type PairsQuery } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, DEFAULT_TICKS_LIMIT, DEFAULT_WINDOW, type AnalyticsQuery, type BarsQuery, type PairsQuery } from '@quant-pairs/contract';
 
 const analytics: AnalyticsQuery = deepFreeze({
   refId: 'A',
