@@ -32,10 +32,6 @@ export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = { '1s': 1_000, 
 export const LIVE_BAR_TIMEFRAMES = ['1m', '5m'] as const satisfies readonly Timeframe[];
 export type LiveBarTimeframe = (typeof LIVE_BAR_TIMEFRAMES)[number];
 
-export function isTimeframe(value: unknown): value is Timeframe {
-  return typeof value === 'string' && (TIMEFRAMES as readonly string[]).includes(value);
-}
-
 /**
  * Rolling windows, in bars: every window a query may ask for and every window the live engine
  * may be configured with (`WINDOWS`). 2 is the fewest points an OLS line goes through.
