@@ -15,7 +15,7 @@ export type JsonSchema = Record<string, unknown>;
 export type Kind<T> = z.ZodType<T, string>;
 
 /** The OpenAPI schema of a kind, read by openapi.ts. */
-export const withDoc = <S extends z.ZodType>(schema: S, openapi: JsonSchema): S => schema.meta({ openapi });
+const withDoc = <S extends z.ZodType>(schema: S, openapi: JsonSchema): S => schema.meta({ openapi });
 
 /** Runs `parse` on the text; the message of what it throws is the issue. */
 function parsed<T>(parse: (raw: string) => T): z.ZodType<T, string> {
