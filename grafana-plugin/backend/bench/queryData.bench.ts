@@ -17,7 +17,8 @@
  */
 import { cpus, loadavg } from 'os';
 import type { AnalyticsResponse, ApiSignal } from '@quant-pairs/contract';
-import { frameToArrow, frameToArrowReference } from '../src/frame/arrow';
+import { frameToArrowReference } from '../../test/support/arrow';
+import { frameToArrow } from '../src/frame/arrow';
 import { frameToJSON } from '../src/frame/json';
 import { analyticsFrame } from '../src/query/frames';
 import type { PairQ } from '../src/query/model';

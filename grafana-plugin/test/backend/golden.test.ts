@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'fs';
 import { tableFromIPC, Type } from 'apache-arrow';
-import { arrowToFrame, frameToArrow } from '../../backend/src/frame/arrow';
+import { frameToArrow } from '../../backend/src/frame/arrow';
+import { arrowToFrame } from '../support/arrow';
 import { frameToJSON } from '../../backend/src/frame/json';
 import { parseExact } from './exactJson';
 

@@ -5,7 +5,8 @@
  * values. And the BigInt-free ms -> ns conversion against BigInt arithmetic.
  */
 import { tableFromIPC } from 'apache-arrow';
-import { frameToArrow, frameToArrowReference, toEpochNs } from '../../backend/src/frame/arrow';
+import { frameToArrow } from '../../backend/src/frame/arrow';
+import { frameToArrowReference, toEpochNs } from '../support/arrow';
 import type { Frame } from '../../backend/src/frame/frame';
 
 function readBack(bytes: Uint8Array) {

@@ -24,7 +24,7 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import type { AddressInfo } from 'net';
 import * as grpc from '@grpc/grpc-js';
-import { arrowToFrame } from '../../backend/src/frame/arrow';
+import { arrowToFrame } from '../support/arrow';
 import { frameToJSON } from '../../backend/src/frame/json';
 import { call, PluginProcess, startPlugin, StartPluginOptions } from './plugin';
 
