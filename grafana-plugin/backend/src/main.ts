@@ -57,11 +57,13 @@ async function main(): Promise<void> {
     maxPort: Number(process.env.PLUGIN_MAX_PORT) || undefined,
     onShutdownRequest: () => void shutdown('GRPCController.Shutdown'),
   });
+  // The handlers go in before the handshake line: Grafana (or a test) may signal as soon as it
+  // reads it, and a SIGTERM arriving before a handler exists kills the process by default.
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
   process.stdout.write(`${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|tcp|127.0.0.1:${backend.port}|grpc\n`);
   log.info('plugin started', { port: backend.port, pid: process.pid, grafanaVersion: process.env.GF_VERSION ?? '', node: process.version });
 
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
   // stdin is left alone: go-plugin hands the child Grafana's own stdin (a terminal, /dev/null,
   // or a pipe that may reach EOF at any time), and Go plugins never read it. Leaving on its EOF
   // made a Grafana started with a pipe on stdin restart us in a loop; the parent watch below is
