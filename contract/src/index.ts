@@ -9,6 +9,7 @@
  * - query/        the data source's query model, its versioned migration and its validation
  */
 export * from './constants';
+export * from './json';
 export * from './pair';
 export * from './api';
 export * from './query/model';

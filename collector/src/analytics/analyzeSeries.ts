@@ -1,5 +1,5 @@
+import { describeValue } from '@quant-pairs/contract';
 import type { AnalyticsPoint, Signal } from '../domain';
-import { describeValue } from '../json';
 import { PairEngine, engineOptionsProblem, type SeriesColumns } from './engine';
 
 export interface SeriesInput {

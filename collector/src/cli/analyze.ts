@@ -13,9 +13,9 @@
  * undefined for the input is `{"error": "..."}` in its place. Bad input or flags: a message on
  * stderr and exit code 2.
  */
+import { describeValue, parseJson } from '@quant-pairs/contract';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeValue, parseJson } from '../json';
 import { CommandLineError, parseCommandLine } from './commandLine';
 import { adfuller, analyzeSeries, coint, halfLife, seriesInputProblem, type AdfOptions } from '../analytics';
 

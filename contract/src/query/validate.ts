@@ -10,6 +10,7 @@
  * Grafana replaces them before the query runs; where the query runs they are a problem.
  */
 import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, TIMEFRAMES, isSymbol, type Timeframe } from '../constants';
+import { describeValue } from '../json';
 import type { Pair } from '../pair';
 import { ANALYTICS_FIELDS, MAX_TICKS_LIMIT, PAIR_QUERY_TYPES, QUERY_TYPES, type AnalyticsField, type PairQueryType, type PairsQuery } from './model';
 
@@ -90,7 +91,7 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
       return variables ? undefined : problem(field, `${JSON.stringify(v)} still holds a template variable; alert rules and API calls need a literal value`);
     }
     const n = numeric(v);
-    return n !== undefined && Number.isFinite(n) && ok(n) ? n : problem(field, `${rule}, got ${JSON.stringify(v)}`);
+    return n !== undefined && Number.isFinite(n) && ok(n) ? n : problem(field, `${rule}, got ${describeValue(v)}`);
   };
 
   const type = q.queryType as string;

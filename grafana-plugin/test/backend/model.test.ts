@@ -66,4 +66,11 @@ describe('parseQuery (backend) agrees with migrateQuery + validateQuery (editor)
     expect((err as QueryError).param).toBe('window');
     expect((err as QueryError).message).toBe(`window: ${problem}`);
   });
+
+  it('names a number too large for a double as written (1e999), not as the null JSON.stringify makes of Infinity', () => {
+    const text = '{"refId":"A","version":1,"queryType":"analytics","pair":"ETHUSDT/BTCUSDT","timeframe":"1m","window":"30","entryZ":1e999}';
+    expect(() => parseQuery({ refId: 'A', json: Buffer.from(text), timeRange: { fromEpochMS: 1_000, toEpochMS: 2_000 } })).toThrow(
+      'entryZ: the entry threshold |z| must be a number above 0, got 1e999',
+    );
+  });
 });

@@ -2,10 +2,9 @@
  * Validation of live-push client messages (`LiveSubscribe` in @quant-pairs/contract). A bad message is
  * answered with `{"type":"error","error","param"}` and changes nothing.
  */
-import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
+import { MAX_WINDOW, MIN_WINDOW, describeValue, parseJson } from '@quant-pairs/contract';
 import { liveKinds, type Kind } from '@quant-pairs/contract/requests';
 import type { Pair, Timeframe } from '../../domain';
-import { describeValue, parseJson } from '../../json';
 
 export interface PairSub {
   pair: Pair;

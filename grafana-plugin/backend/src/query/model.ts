@@ -9,6 +9,7 @@
 import {
   DEFAULT_TICKS_LIMIT,
   migrateQuery,
+  parseJson,
   resolveQuery,
   type AnalyticsField,
   type PairQueryType,
@@ -76,7 +77,8 @@ const FIELD_ORDER: readonly ProblemField[] = ['queryType', 'symbol', 'pair', 'ti
 export function parseQuery(q: RawQuery): Query {
   let model: Record<string, unknown>;
   try {
-    const parsed = JSON.parse(Buffer.from(q.json).toString('utf8') || '{}') as unknown;
+    // parseJson: a number too large for a double (1e999) is named as written in the problem, not as null
+    const parsed = parseJson(Buffer.from(q.json).toString('utf8') || '{}');
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
     model = parsed as Record<string, unknown>;
   } catch {
@@ -107,6 +109,17 @@ export function parseQuery(q: RawQuery): Query {
     case 'bars':
       return { ...common, queryType: 'bars', symbol: v.symbol, tf: v.timeframe };
     default:
-      return { ...common, queryType: v.queryType, pair: v.pair.id, y: v.pair.y, x: v.pair.x, tf: v.timeframe, window: v.window, entryZ: v.entryZ, exitZ: v.exitZ, fields: v.fields };
+      return {
+        ...common,
+        queryType: v.queryType,
+        pair: v.pair.id,
+        y: v.pair.y,
+        x: v.pair.x,
+        tf: v.timeframe,
+        window: v.window,
+        entryZ: v.entryZ,
+        exitZ: v.exitZ,
+        fields: v.fields,
+      };
   }
 }
