@@ -146,9 +146,22 @@ export class FakeBinance {
           continue;
         }
         const name = `${symbol.toLowerCase()}@${this.stream}`;
-        const data = this.stream === 'trade'
-          ? { e: 'trade', E: now + 1, s: symbol, t: trade.id, p: trade.price, q: trade.qty, T: trade.time, m: trade.isBuyerMaker, M: true }
-          : { e: 'aggTrade', E: now + 1, s: symbol, a: trade.id, p: trade.price, q: trade.qty, f: trade.firstId, l: trade.lastId, T: trade.time, m: trade.isBuyerMaker, M: true };
+        const data =
+          this.stream === 'trade'
+            ? { e: 'trade', E: now + 1, s: symbol, t: trade.id, p: trade.price, q: trade.qty, T: trade.time, m: trade.isBuyerMaker, M: true }
+            : {
+                e: 'aggTrade',
+                E: now + 1,
+                s: symbol,
+                a: trade.id,
+                p: trade.price,
+                q: trade.qty,
+                f: trade.firstId,
+                l: trade.lastId,
+                T: trade.time,
+                m: trade.isBuyerMaker,
+                M: true,
+              };
         const raw = JSON.stringify(data);
         const key = name.toLowerCase();
         const wrapped = `{"stream":"${name}","data":${raw}}`;
@@ -166,7 +179,14 @@ export class FakeBinance {
 
   /** Every trade generated for `symbol` (sent or skipped), as the collector should store it. */
   expectedTicks(symbol: string): Tick[] {
-    return (this.history.get(symbol.toUpperCase()) ?? []).map((t) => ({ symbol: symbol.toUpperCase(), id: t.id, ts: t.time, price: Number(t.price), qty: Number(t.qty), isBuyerMaker: t.isBuyerMaker }));
+    return (this.history.get(symbol.toUpperCase()) ?? []).map((t) => ({
+      symbol: symbol.toUpperCase(),
+      id: t.id,
+      ts: t.time,
+      price: Number(t.price),
+      qty: Number(t.qty),
+      isBuyerMaker: t.isBuyerMaker,
+    }));
   }
 
   /** The raw generated trades of `symbol`. */
@@ -195,7 +215,14 @@ export class FakeBinance {
   }
 
   /** Sends each frame as-is on every connection (default: a few kinds of garbage). */
-  sendMalformed(frames: string[] = ['{not json', '[1,2,3]', '{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":"x","p":"abc","q":"1","T":1,"m":true}}', '{"stream":"btcusdt@depth","data":{"e":"depthUpdate"}}']): void {
+  sendMalformed(
+    frames: string[] = [
+      '{not json',
+      '[1,2,3]',
+      '{"stream":"btcusdt@trade","data":{"e":"trade","s":"BTCUSDT","t":"x","p":"abc","q":"1","T":1,"m":true}}',
+      '{"stream":"btcusdt@depth","data":{"e":"depthUpdate"}}',
+    ],
+  ): void {
     for (const c of this.clients) for (const f of frames) this.send(c, f);
   }
 
@@ -321,30 +348,45 @@ export class FakeBinance {
 
     if (this.fail429Left > 0) {
       this.fail429Left--;
-      return reply(429, { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' }, { 'retry-after': String(this.retryAfterSec), 'x-mbx-used-weight-1m': String(this.useWeight(0)) });
+      return reply(
+        429,
+        { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
+        { 'retry-after': String(this.retryAfterSec), 'x-mbx-used-weight-1m': String(this.useWeight(0)) },
+      );
     }
     const used = String(this.useWeight(kind === 'aggTrade' ? 4 : 25));
     const symbol = (url.searchParams.get('symbol') ?? '').toUpperCase();
-    if (!symbol) return reply(400, { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." }, { 'x-mbx-used-weight-1m': used });
+    if (!symbol)
+      return reply(400, { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." }, { 'x-mbx-used-weight-1m': used });
     const h = this.history.get(symbol);
     if (!h) return reply(400, { code: -1121, msg: 'Invalid symbol.' }, { 'x-mbx-used-weight-1m': used });
     const limitText = url.searchParams.get('limit');
     const limit = Math.min(1000, limitText ? Number(limitText) : 500);
-    if (!Number.isInteger(limit) || limit < 1) return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'limit'." }, { 'x-mbx-used-weight-1m': used });
+    if (!Number.isInteger(limit) || limit < 1)
+      return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'limit'." }, { 'x-mbx-used-weight-1m': used });
     const rows = kind === this.stream ? h : [];
     const fromText = url.searchParams.get('fromId');
     let start: number;
     if (fromText === null) start = Math.max(0, rows.length - limit);
     else {
       const fromId = Number(fromText);
-      if (!Number.isInteger(fromId) || fromId < 0) return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'fromId'." }, { 'x-mbx-used-weight-1m': used });
+      if (!Number.isInteger(fromId) || fromId < 0)
+        return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'fromId'." }, { 'x-mbx-used-weight-1m': used });
       start = rows.length ? Math.max(0, fromId - rows[0]!.id) : 0;
     }
     const page = rows.slice(start, start + limit);
     const body =
       kind === 'aggTrade'
         ? page.map((t) => ({ a: t.id, p: t.price, q: t.qty, f: t.firstId, l: t.lastId, T: t.time, m: t.isBuyerMaker, M: true }))
-        : page.map((t) => ({ id: t.id, price: t.price, qty: t.qty, quoteQty: (Number(t.price) * Number(t.qty)).toFixed(8), time: t.time, isBuyerMaker: t.isBuyerMaker, isBestMatch: true }));
+        : page.map((t) => ({
+            id: t.id,
+            price: t.price,
+            qty: t.qty,
+            quoteQty: (Number(t.price) * Number(t.qty)).toFixed(8),
+            time: t.time,
+            isBuyerMaker: t.isBuyerMaker,
+            isBestMatch: true,
+          }));
     reply(200, body, { 'x-mbx-used-weight-1m': used });
   }
 
