@@ -247,14 +247,8 @@ export interface AlertsResponse {
 }
 
 // ---------------------------------------------------------------- live push (WebSocket /api/live)
-/** Client -> server. `subscribe` adds to, `unsubscribe` removes from the connection's set. */
-export interface LiveSubscribe {
-  type: 'subscribe' | 'unsubscribe';
-  /** Symbols whose latest price and completed 1m/5m bars are pushed. */
-  symbols?: string[];
-  /** Pairs whose latest analytics point is pushed; the legs' prices come with them. */
-  pairs?: { pair: string; tf: ApiTimeframe; window: number }[];
-}
+/** Client -> server: `subscribe` adds to, `unsubscribe` removes from the connection's set (requests/live.ts). */
+export type { LiveSubscribe } from './requests/live';
 /** Server -> client, every 500 ms while anything subscribed changed. */
 export interface LiveUpdate {
   type: 'update';

@@ -5,5 +5,5 @@
  * does not carry it.
  */
 export * from './schemas';
-export type { Kind } from './kinds';
+export { MAX_SUBSCRIPTIONS, liveSubscribeMessage } from './live';
 export { ROUTES, openApiDocument, type Route } from './openapi';

@@ -100,9 +100,6 @@ export const exportRequest = z.object({
 /** GET /api/alerts */
 export const alertsRequest = z.object({ limit: opt(int(1, ALERTS_LIST_MAX), 'how many, newest first', ALERTS_LIST_DEFAULT) });
 
-/** One pair subscription of the live push (`pairs[]` of a subscribe message). */
-export const liveKinds = { symbol, pair, timeframe, window: windowKind } as const;
-
 export type RequestSchema = z.ZodObject<Record<string, z.ZodType<unknown, string | undefined>>>;
 
 /** The validated arguments of a request, as the collector works with them. */

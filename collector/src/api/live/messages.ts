@@ -1,9 +1,10 @@
 /**
- * Validation of live-push client messages (`LiveSubscribe` in @quant-pairs/contract). A bad message is
- * answered with `{"type":"error","error","param"}` and changes nothing.
+ * Validation of live-push client messages: the contract's `liveSubscribeMessage` schema (whose
+ * input type is `LiveSubscribe`). A bad message is answered with `{"type":"error","error","param"}`
+ * and changes nothing; `param` is the path of the field at fault (`pairs[0].window`).
  */
-import { MAX_WINDOW, MIN_WINDOW, describeValue, parseJson } from '@quant-pairs/contract';
-import { liveKinds, type Kind } from '@quant-pairs/contract/requests';
+import { describeValue, parseJson } from '@quant-pairs/contract';
+import { liveSubscribeMessage } from '@quant-pairs/contract/requests';
 import type { Pair, Timeframe } from '../../domain';
 
 export interface PairSub {
@@ -28,14 +29,15 @@ export class MessageError extends Error {
   }
 }
 
-export const MAX_SUBSCRIPTIONS = 100;
+/** `['pairs', 0, 'window']` -> `pairs[0].window`. */
+const pathText = (path: readonly PropertyKey[]): string =>
+  path.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`)).join('');
 
-/** One value of the message, read as the query parameter of the same kind would be. */
-function field<T>(param: string, raw: unknown, kind: Kind<T>, what: string): T {
-  if (typeof raw !== 'string' && typeof raw !== 'number') throw new MessageError(`${param} must be ${what}, got ${describeValue(raw)}`, param);
-  const r = kind.safeParse(String(raw));
-  if (!r.success) throw new MessageError(`${param}=${describeValue(raw)} is invalid: ${r.error.issues[0]!.message}`, param);
-  return r.data;
+/** The value at `path` in what was sent. */
+function valueAt(m: unknown, path: readonly PropertyKey[]): unknown {
+  let v = m;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
 }
 
 export function parseMessage(text: string): ParsedMessage {
@@ -45,23 +47,18 @@ export function parseMessage(text: string): ParsedMessage {
   } catch {
     throw new MessageError('message is not valid JSON; send {"type":"subscribe","symbols":[...],"pairs":[{"pair","tf","window"}]}', 'message');
   }
-  if (typeof m !== 'object' || m === null || Array.isArray(m)) throw new MessageError('message must be a JSON object', 'message');
-  const o = m as Record<string, unknown>;
-  if (o.type !== 'subscribe' && o.type !== 'unsubscribe') throw new MessageError('type must be "subscribe" or "unsubscribe"', 'type');
-  const symbols = o.symbols ?? [];
-  const pairs = o.pairs ?? [];
-  if (!Array.isArray(symbols)) throw new MessageError('symbols must be an array of symbols such as "BTCUSDT"', 'symbols');
-  if (!Array.isArray(pairs)) throw new MessageError('pairs must be an array of {"pair","tf","window"}', 'pairs');
-  if (symbols.length + pairs.length > MAX_SUBSCRIPTIONS) throw new MessageError(`at most ${MAX_SUBSCRIPTIONS} subscriptions per message`, 'message');
-  const out: ParsedMessage = { type: o.type, symbols: [], pairs: [] };
-  symbols.forEach((s, i) => out.symbols.push(field(`symbols[${i}]`, s, liveKinds.symbol, 'a symbol such as "BTCUSDT"')));
-  pairs.forEach((p, i) => {
-    if (typeof p !== 'object' || p === null) throw new MessageError(`pairs[${i}] must be {"pair","tf","window"}`, `pairs[${i}]`);
-    const e = p as Record<string, unknown>;
-    const pair = field(`pairs[${i}].pair`, e.pair, liveKinds.pair, 'a pair such as "ETHUSDT/BTCUSDT"');
-    const tf = field(`pairs[${i}].tf`, e.tf, liveKinds.timeframe, 'one of 1s, 1m, 5m');
-    const window = field(`pairs[${i}].window`, e.window, liveKinds.window, `a whole number ${MIN_WINDOW}..${MAX_WINDOW}`);
-    out.pairs.push({ pair, tf, window, key: `${pair.id}|${tf}|${window}` });
-  });
-  return out;
+  const r = liveSubscribeMessage.safeParse(m);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    if (issue.path.length === 0) throw new MessageError(issue.message, 'message');
+    const param = pathText(issue.path);
+    // A value (symbols[i], pairs[i].pair|tf|window): either not a string or number, or not of its kind.
+    const isValue = (issue.path[0] === 'symbols' && issue.path.length === 2) || (issue.path[0] === 'pairs' && issue.path.length === 3);
+    const raw = describeValue(valueAt(m, issue.path));
+    if (!isValue) throw new MessageError(`${param} ${issue.message}`, param);
+    if (issue.code === 'invalid_union') throw new MessageError(`${param} ${issue.message}, got ${raw}`, param);
+    throw new MessageError(`${param}=${raw} is invalid: ${issue.message}`, param);
+  }
+  const { type, symbols, pairs } = r.data;
+  return { type, symbols, pairs: pairs.map(({ pair, tf, window }) => ({ pair, tf, window, key: `${pair.id}|${tf}|${window}` })) };
 }

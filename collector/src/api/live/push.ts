@@ -25,7 +25,8 @@ import { barDto } from '../routes/market';
 import { assertPair, assertSymbol } from '../query/known';
 import { computeSeries } from '../query/series';
 import { LIVE_BAR_TIMEFRAMES, type LatestPoint, type LiveServerMessage, type LiveUpdate } from '@quant-pairs/contract';
-import { MAX_SUBSCRIPTIONS, MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
+import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
+import { MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
 
 export const LIVE_PATH = '/api/live';
 const MAX_BUFFERED = 1 << 20;
