@@ -1,0 +1,935 @@
+package pluginhost
+
+// The plugin as Grafana drives it, through the SDK's gRPC clients: health, every provisioned
+// dashboard query (template variables resolved through the plugin) and annotation, every
+// provisioned alert rule and a rule on the editor's default query, Grafana Live, speed, and no
+// plugin process left behind. Expected numbers come from the collector API, called directly.
+// Run with `npm run e2e:grafana` (run.ts starts the collector and the fake Binance).
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/data"
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
+)
+
+// The plugin passes the collector's float64 values through, and Arrow float64 is exact: the
+// tolerance only guards the comparison (relative, absolute below 1).
+const tolerance = 1e-12
+
+// grafanaVersion is what GF_VERSION says (the compose file's Grafana).
+const grafanaVersion = "13.1.0"
+
+var (
+	fx      fixture
+	plug    *Plugin
+	figures []string
+)
+
+func TestMain(m *testing.M) {
+	var err error
+	fx, err = readFixture()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(2)
+	}
+	if os.Getenv("PAIRS_HOST_HELPER") == "1" {
+		helperHost()
+		return
+	}
+	plug, err = Start(Options{PluginDir: fx.pluginDir, GrafanaVersion: grafanaVersion, Settings: map[string]string{"node_path": fx.nodePath}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "starting the plugin:", err)
+		os.Exit(1)
+	}
+	code := m.Run()
+	plug.Kill()
+	fmt.Println("\nfigures (one run, this machine):")
+	for _, f := range figures {
+		fmt.Println("  " + f)
+	}
+	os.Exit(code)
+}
+
+// helperHost is a host process of its own (TestHostKilled kills it with SIGKILL).
+func helperHost() {
+	p, err := Start(Options{PluginDir: fx.pluginDir, GrafanaVersion: grafanaVersion, Settings: map[string]string{"node_path": fx.nodePath}})
+	if err != nil {
+		fmt.Println("error", err)
+		os.Exit(1)
+	}
+	fmt.Printf("pid %d\n", p.Pid)
+	select {}
+}
+
+func figure(format string, args ...any) {
+	figures = append(figures, fmt.Sprintf(format, args...))
+}
+
+// queryData is Grafana's /api/ds/query -> QueryData: the panel's query model with datasource,
+// intervalMs and maxDataPoints spread in (DataSourceWithBackend.query), converted with the SDK.
+func queryData(t testing.TB, ds backend.DataSourceInstanceSettings, headers map[string]string, from, to time.Time, maxDataPoints int64, models ...map[string]any) *backend.QueryDataResponse {
+	t.Helper()
+	interval := to.Sub(from) / time.Duration(maxDataPoints)
+	if interval < time.Second {
+		interval = time.Second
+	}
+	req := &backend.QueryDataRequest{PluginContext: backend.PluginContext{OrgID: 1, PluginID: PluginID, DataSourceInstanceSettings: &ds}, Headers: headers}
+	for _, m := range models {
+		model := map[string]any{}
+		for k, v := range m {
+			model[k] = v
+		}
+		if _, ok := model["intervalMs"]; !ok {
+			model["intervalMs"] = interval.Milliseconds()
+		}
+		if _, ok := model["maxDataPoints"]; !ok {
+			model["maxDataPoints"] = maxDataPoints
+		}
+		b, _ := json.Marshal(model)
+		qt, _ := model["queryType"].(string)
+		req.Queries = append(req.Queries, backend.DataQuery{RefID: model["refId"].(string), QueryType: qt, MaxDataPoints: maxDataPoints, Interval: interval, TimeRange: backend.TimeRange{From: from, To: to}, JSON: b})
+	}
+	proto := backend.ToProto().QueryDataRequest(req)
+	proto.PluginContext = pluginContext(ds)
+	res, err := plug.Data.QueryData(context.Background(), proto)
+	if err != nil {
+		t.Fatalf("QueryData: %v", err)
+	}
+	// The SDK's conversion, as Grafana's client_v2.go does: each frame through data.UnmarshalArrowFrames.
+	out, err := backend.FromProto().QueryDataResponse(res)
+	if err != nil {
+		t.Fatalf("decoding the Arrow frames: %v", err)
+	}
+	return out
+}
+
+func checkHealth(t *testing.T, ds backend.DataSourceInstanceSettings) *backend.CheckHealthResult {
+	t.Helper()
+	res, err := plug.Diagnostics.CheckHealth(context.Background(), &pluginv2.CheckHealthRequest{PluginContext: pluginContext(ds)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return backend.FromProto().CheckHealthResponse(res)
+}
+
+func TestCheckHealth(t *testing.T) {
+	ds := fx.dataSource(t)
+	ok := checkHealth(t, ds)
+	if ok.Status != backend.HealthStatusOk || !strings.Contains(ok.Message, "connected to the collector") || !strings.Contains(ok.Message, "data for BTCUSDT, ETHUSDT, SOLUSDT") {
+		t.Errorf("provisioned settings: %v %q", ok.Status, ok.Message)
+	}
+	bad := ds
+	bad.DecryptedSecureJSONData = map[string]string{"apiToken": "wrong"}
+	r := checkHealth(t, bad)
+	if r.Status != backend.HealthStatusError || !strings.Contains(r.Message, "the collector rejected the API token") || strings.Contains(r.Message, "wrong") {
+		t.Errorf("wrong token: %v %q", r.Status, r.Message)
+	}
+	l, _ := net.Listen("tcp", "127.0.0.1:0")
+	dead := "http://" + l.Addr().String()
+	l.Close()
+	badURL := ds
+	badURL.JSONData = json.RawMessage(fmt.Sprintf(`{"collectorUrl":%q}`, dead))
+	r = checkHealth(t, badURL)
+	if r.Status != backend.HealthStatusError || !strings.Contains(r.Message, "cannot reach the collector at "+dead) {
+		t.Errorf("wrong URL: %v %q", r.Status, r.Message)
+	}
+}
+
+// resolveVariables resolves a dashboard's variables as Grafana does: query variables of our data
+// source run their query through the plugin (CallResource, the frontend's variable support),
+// then the variable's regex (first capture group = value); the current value is kept when it is
+// among the options, else the first option; custom variables take their current value.
+func resolveVariables(t *testing.T, ds backend.DataSourceInstanceSettings, d dashboard) map[string]string {
+	t.Helper()
+	vars := map[string]string{}
+	for _, v := range d.Templating.List {
+		current := fmt.Sprint(v.Current.Value)
+		switch v.Type {
+		case "custom", "constant", "textbox":
+			vars[v.Name] = current
+		case "query":
+			if v.Datasource["uid"] != ds.UID {
+				t.Fatalf("variable %s uses another data source", v.Name)
+			}
+			kind := v.Query.(map[string]any)["kind"].(string)
+			var options []struct {
+				Value string `json:"value"`
+			}
+			if err := json.Unmarshal(callResource(t, ds, kind), &options); err != nil {
+				t.Fatal(err)
+			}
+			re, err := jsRegex(interpolate(v.Regex, vars))
+			if err != nil {
+				t.Fatalf("variable %s regex: %v", v.Name, err)
+			}
+			var values []string
+			for _, o := range options {
+				if v.Regex == "" {
+					values = append(values, o.Value)
+					continue
+				}
+				if m, _ := re.FindStringMatch(o.Value); m != nil {
+					if g := m.Groups(); len(g) > 1 {
+						values = append(values, g[1].String())
+					} else {
+						values = append(values, m.String())
+					}
+				}
+			}
+			if len(values) == 0 {
+				t.Fatalf("variable %s: no options", v.Name)
+			}
+			vars[v.Name] = values[0]
+			for _, x := range values {
+				if x == current {
+					vars[v.Name] = current
+				}
+			}
+		default:
+			t.Fatalf("variable %s of type %s", v.Name, v.Type)
+		}
+	}
+	return vars
+}
+
+func callResource(t *testing.T, ds backend.DataSourceInstanceSettings, path string) []byte {
+	t.Helper()
+	stream, err := plug.Resource.CallResource(context.Background(), &pluginv2.CallResourceRequest{PluginContext: pluginContext(ds), Path: path, Method: "GET", Url: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body []byte
+	for {
+		r, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Code != 0 && r.Code != 200 {
+			t.Fatalf("resource %s: %d %s", path, r.Code, r.Body)
+		}
+		body = append(body, r.Body...)
+	}
+	return body
+}
+
+type panelQuery struct {
+	where string
+	model map[string]any
+}
+
+// ourQueries: every target of our data source in every provisioned dashboard (and its
+// annotations), interpolated.
+func ourQueries(t *testing.T, ds backend.DataSourceInstanceSettings) (out []panelQuery, vars map[string]map[string]string) {
+	vars = map[string]map[string]string{}
+	for _, d := range fx.dashboards(t) {
+		var v map[string]string
+		for _, p := range d.Panels {
+			for _, tg := range p.Targets {
+				if dsOf(tg) != ds.UID {
+					continue
+				}
+				if v == nil {
+					v = resolveVariables(t, ds, d)
+					vars[d.UID] = v
+				}
+				out = append(out, panelQuery{fmt.Sprintf("%s panel %d %q %s", d.UID, p.ID, p.Title, tg["refId"]), interpolateModel(tg, v).(map[string]any)})
+			}
+		}
+		for _, a := range d.Annotations.List {
+			if a.Datasource["uid"] == ds.UID && a.Target != nil {
+				if v == nil {
+					v = resolveVariables(t, ds, d)
+					vars[d.UID] = v
+				}
+				out = append(out, panelQuery{fmt.Sprintf("%s annotation %q", d.UID, a.Name), interpolateModel(a.Target, v).(map[string]any)})
+			}
+		}
+	}
+	return out, vars
+}
+
+func dsOf(target map[string]any) string {
+	if d, ok := target["datasource"].(map[string]any); ok {
+		s, _ := d["uid"].(string)
+		return s
+	}
+	return ""
+}
+
+func TestDashboardsAnnotationsAndVariables(t *testing.T) {
+	ds := fx.dataSource(t)
+	queries, vars := ourQueries(t, ds)
+	if len(queries) < 10 {
+		t.Fatalf("only %d queries of our data source in the provisioned dashboards", len(queries))
+	}
+	// The pair picker lists the collector's pairs; y and x are that pair's legs.
+	ov := vars["quant-pairs-overview"]
+	if ov["pair"] != "ETHUSDT/BTCUSDT" || ov["y"] != "ETHUSDT" || ov["x"] != "BTCUSDT" || ov["timeframe"] != "1m" || ov["window"] != "100" {
+		t.Fatalf("pair overview variables: %v", ov)
+	}
+	now := time.Now()
+	from, _ := relative("now-6h", now)
+	compared := 0
+	for _, q := range queries {
+		res := queryData(t, ds, nil, from, now, 800, q.model)
+		r := res.Responses[q.model["refId"].(string)]
+		if r.Error != nil || len(r.Frames) == 0 {
+			t.Errorf("%s: error %v, %d frames", q.where, r.Error, len(r.Frames))
+			continue
+		}
+		if rows, _ := r.Frames[0].RowLen(); rows == 0 {
+			t.Errorf("%s: empty frame", q.where)
+		}
+		if ids, dup := seriesIdentities(r.Frames); dup != "" {
+			t.Errorf("%s: two numeric fields share the labels {%s} (%v)", q.where, dup, ids)
+		}
+		compared += compareWithCollector(t, q.where, q.model, r.Frames[0], from, now, 800)
+	}
+	figure("dashboards: %d queries of our data source (panels and annotations), %d values compared with the collector API (tolerance %g)", len(queries), compared, tolerance)
+}
+
+var signalCode = map[string]float64{"LONG": 1, "NEUTRAL": 0, "SHORT": -1}
+
+func ptr(f float64) *float64 { return &f }
+
+// compareWithCollector checks a frame against the collector API's answer to the same question;
+// it returns how many values it compared.
+func compareWithCollector(t *testing.T, where string, model map[string]any, fr *data.Frame, from, to time.Time, maxDataPoints int64) int {
+	t.Helper()
+	qt, _ := model["queryType"].(string)
+	p := url.Values{}
+	tf := fmt.Sprint(model["timeframe"])
+	window := fmt.Sprint(model["window"])
+	set := func(k, v string) { p.Set(k, v) }
+	rng := func() { set("from", fmt.Sprint(from.UnixMilli())); set("to", fmt.Sprint(to.UnixMilli())) }
+	field := func(name string) *data.Field {
+		f, _ := fr.FieldByName(name)
+		return f
+	}
+	n := 0
+	cmp := func(name string, got []*float64, want []*float64) {
+		if len(got) != len(want) {
+			t.Errorf("%s %s: %d values, the collector has %d", where, name, len(got), len(want))
+			return
+		}
+		for i := range got {
+			n++
+			if !near(got[i], want[i], tolerance) {
+				t.Errorf("%s %s[%d]: %v, the collector says %v", where, name, i, deref(got[i]), deref(want[i]))
+				return
+			}
+		}
+	}
+	switch qt {
+	case "analytics":
+		set("pair", fmt.Sprint(model["pair"]))
+		set("tf", tf)
+		set("window", window)
+		rng()
+		set("maxDataPoints", fmt.Sprint(maxDataPoints))
+		if z, ok := model["entryZ"]; ok {
+			set("entryZ", fmt.Sprint(z))
+		}
+		var a struct {
+			Series map[string][]any `json:"series"`
+		}
+		fx.get(t, "/api/analytics", p, &a)
+		for _, fl := range fr.Fields[1:] {
+			var want []*float64
+			for _, v := range a.Series[fl.Name] {
+				switch x := v.(type) {
+				case float64:
+					want = append(want, ptr(x))
+				case string:
+					want = append(want, ptr(signalCode[x]))
+				default:
+					want = append(want, nil)
+				}
+			}
+			cmp(fl.Name, floatsOf(fl), want)
+		}
+		ts := timesOf(fr.Fields[0])
+		for i, v := range a.Series["ts"] {
+			if i < len(ts) && int64(v.(float64)) != ts[i] {
+				t.Errorf("%s time[%d]: %d, the collector says %v", where, i, ts[i], v)
+				break
+			}
+		}
+	case "stats":
+		set("pair", fmt.Sprint(model["pair"]))
+		set("tf", tf)
+		set("window", window)
+		// The plugin passes the query's entryZ/exitZ on, as here: with them the collector computes
+		// from stored bars instead of answering from its live engine.
+		for _, k := range []string{"entryZ", "exitZ"} {
+			if v, ok := model[k]; ok {
+				set(k, fmt.Sprint(v))
+			}
+		}
+		var s struct {
+			Committed, Provisional map[string]any
+			Correlation           *float64
+			Adf, Coint            map[string]any
+			HalfLife              map[string]any `json:"halfLife"`
+		}
+		fx.get(t, "/api/stats", p, &s)
+		pt := s.Provisional
+		if pt == nil {
+			pt = s.Committed
+		}
+		num := func(m map[string]any, k string) *float64 {
+			if v, ok := m[k].(float64); ok {
+				return &v
+			}
+			return nil
+		}
+		corr := s.Correlation
+		if corr == nil {
+			corr = num(pt, "correlation")
+		}
+		var hl *float64
+		if h := num(s.HalfLife, "halfLife"); h != nil {
+			hl = ptr(*h * map[string]float64{"1s": 1, "1m": 60, "5m": 300}[tf])
+		}
+		want := map[string]*float64{"zscore": num(pt, "zscore"), "beta": num(pt, "beta"), "alpha": num(pt, "alpha"), "spread": num(pt, "spread"), "correlation": corr, "adfPValue": num(s.Adf, "pvalue"), "egPValue": num(s.Coint, "pvalue"), "halfLife": hl}
+		if sig, ok := pt["signal"].(string); ok {
+			want["signal"] = ptr(signalCode[sig])
+		}
+		for name, w := range want {
+			if f := field(name); f != nil {
+				cmp(name, floatsOf(f), []*float64{w})
+			}
+		}
+	case "bars":
+		set("symbol", fmt.Sprint(model["symbol"]))
+		set("tf", tf)
+		var bars []map[string]any
+		for next := from.UnixMilli(); ; {
+			set("from", fmt.Sprint(next))
+			set("to", fmt.Sprint(to.UnixMilli()))
+			var b struct {
+				Bars []map[string]any `json:"bars"`
+				Next *float64         `json:"next"`
+			}
+			fx.get(t, "/api/bars", p, &b)
+			bars = append(bars, b.Bars...)
+			if b.Next == nil || len(b.Bars) == 0 {
+				break
+			}
+			next = int64(*b.Next)
+		}
+		for _, name := range []string{"open", "high", "low", "close", "volume", "trades", "vwap"} {
+			var want []*float64
+			for _, b := range bars {
+				if v, ok := b[name].(float64); ok {
+					want = append(want, ptr(v))
+				} else {
+					want = append(want, nil)
+				}
+			}
+			if f := field(name); f != nil {
+				cmp(name, floatsOf(f), want)
+			}
+		}
+	case "signals":
+		set("pair", fmt.Sprint(model["pair"]))
+		set("tf", tf)
+		set("window", window)
+		rng()
+		if z, ok := model["entryZ"]; ok {
+			set("entryZ", fmt.Sprint(z))
+		}
+		var s struct {
+			Events []struct {
+				Ts     int64    `json:"ts"`
+				Signal string   `json:"signal"`
+				Zscore *float64 `json:"zscore"`
+				Text   string   `json:"text"`
+			} `json:"events"`
+		}
+		fx.get(t, "/api/signals", p, &s)
+		var ts []int64
+		var texts []string
+		var z []*float64
+		for _, e := range s.Events {
+			ts = append(ts, e.Ts)
+			texts = append(texts, e.Text)
+			z = append(z, e.Zscore)
+		}
+		got := timesOf(fr.Fields[0])
+		if fmt.Sprint(got) != fmt.Sprint(ts) {
+			t.Errorf("%s: event times %v, the collector says %v", where, got, ts)
+		}
+		if tx := field("text"); tx != nil {
+			for i := 0; i < tx.Len() && i < len(texts); i++ {
+				if tx.At(i).(string) != texts[i] {
+					t.Errorf("%s: text[%d] %q, the collector says %q", where, i, tx.At(i), texts[i])
+				}
+			}
+		}
+		cmp("zscore", floatsOf(field("zscore")), z)
+	default:
+		t.Errorf("%s: query type %q", where, qt)
+	}
+	return n
+}
+
+func deref(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+// evaluate is what an alert rule A -> B (reduce last, dropNN) -> C (threshold) computes for each
+// series of A (pkg/expr commands.go / threshold.go): the last non-null value and whether it fires.
+func evaluate(frames data.Frames, fires func(float64) bool) map[string][2]float64 {
+	out := map[string][2]float64{}
+	for _, fr := range frames {
+		for _, fl := range fr.Fields {
+			if !fl.Type().Numeric() {
+				continue
+			}
+			last := (*float64)(nil)
+			for _, v := range floatsOf(fl) {
+				if v != nil {
+					last = v
+				}
+			}
+			if last == nil {
+				continue
+			}
+			f := 0.0
+			if fires(*last) {
+				f = 1
+			}
+			out[fl.Labels.String()] = [2]float64{*last, f}
+		}
+	}
+	return out
+}
+
+func TestAlertRules(t *testing.T) {
+	ds := fx.dataSource(t)
+	doc := readYAML(t, fx.provDir+"/alerting/rules.yaml")
+	now := time.Now()
+	n := 0
+	for _, g := range doc["groups"].([]any) {
+		for _, r := range g.(map[string]any)["rules"].([]any) {
+			rule := r.(map[string]any)
+			uid := rule["uid"].(string)
+			var a, c map[string]any
+			for _, q := range rule["data"].([]any) {
+				qm := q.(map[string]any)
+				switch qm["refId"] {
+				case "A":
+					a = qm
+				case "C":
+					c = qm
+				}
+			}
+			if a["datasourceUid"] != ds.UID {
+				t.Fatalf("rule %s: A is not our data source", uid)
+			}
+			rt := a["relativeTimeRange"].(map[string]any)
+			from := now.Add(-time.Duration(rt["from"].(int)) * time.Second)
+			to := now.Add(-time.Duration(rt["to"].(int)) * time.Second)
+			model := a["model"].(map[string]any)
+			// pkg/services/ngalert/eval buildDatasourceHeaders; the raw saved model, no frontend.
+			headers := map[string]string{"FromAlert": "true", "X-Cache-Skip": "true", "X-Rule-Uid": uid, "X-Grafana-Org-Id": "1"}
+			res := queryData(t, ds, headers, from, to, int64(model["maxDataPoints"].(int)), model)
+			resp := res.Responses["A"]
+			if resp.Error != nil || len(resp.Frames) != 1 {
+				t.Fatalf("rule %s: %v, %d frames", uid, resp.Error, len(resp.Frames))
+			}
+			if ids, dup := seriesIdentities(resp.Frames); dup != "" || len(ids) != 1 {
+				t.Errorf("rule %s: series %v (duplicate %q); the z rule wants exactly one", uid, ids, dup)
+			}
+			params := c["model"].(map[string]any)["conditions"].([]any)[0].(map[string]any)["evaluator"].(map[string]any)["params"].([]any)
+			lo, hi := toFloat(params[0]), toFloat(params[1])
+			got := evaluate(resp.Frames, func(v float64) bool { return v < lo || v > hi })
+			// The collector's own last z over the same range.
+			var an struct {
+				Series struct {
+					Zscore []*float64 `json:"zscore"`
+				} `json:"series"`
+			}
+			fx.get(t, "/api/analytics", url.Values{"pair": {fmt.Sprint(model["pair"])}, "tf": {fmt.Sprint(model["timeframe"])}, "window": {fmt.Sprint(model["window"])}, "from": {fmt.Sprint(from.UnixMilli())}, "to": {fmt.Sprint(to.UnixMilli())}, "maxDataPoints": {fmt.Sprint(model["maxDataPoints"])}}, &an)
+			var want *float64
+			for _, z := range an.Series.Zscore {
+				if z != nil {
+					want = z
+				}
+			}
+			if want == nil {
+				t.Fatalf("rule %s: the collector has no z in the rule's range", uid)
+			}
+			for labels, v := range got {
+				fires := *want < lo || *want > hi
+				if !near(&v[0], want, tolerance) || (v[1] == 1) != fires {
+					t.Errorf("rule %s {%s}: B=%v C=%v, the collector's z=%v (fires %v)", uid, labels, v[0], v[1], *want, fires)
+				}
+				n++
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no alert rule evaluated")
+	}
+
+	// A user's rule on the editor's default query (all analytics columns): every column is one
+	// alert instance with its own labels, so the evaluation has no duplicate.
+	def := map[string]any{"refId": "A", "datasource": map[string]any{"type": PluginID, "uid": ds.UID}, "intervalMs": 1000, "maxDataPoints": 43200}
+	for k, v := range fx.defaultQuery {
+		def[k] = v
+	}
+	res := queryData(t, ds, map[string]string{"FromAlert": "true"}, now.Add(-10*time.Minute), now, 43200, def)
+	resp := res.Responses["A"]
+	if resp.Error != nil {
+		t.Fatalf("default query: %v", resp.Error)
+	}
+	ids, dup := seriesIdentities(resp.Frames)
+	if dup != "" || len(ids) != 7 {
+		t.Errorf("default query: series %v, duplicate {%s}; want 7 distinct", ids, dup)
+	}
+	if inst := evaluate(resp.Frames, func(v float64) bool { return v > 2 }); len(inst) != 7 {
+		t.Errorf("default query: %d alert instances, want 7 (one per column)", len(inst))
+	}
+	figure("alerting: %d provisioned rule instances evaluated like Grafana (A -> reduce last -> threshold) and equal to the collector's z; the default query gives 7 distinct series", n)
+}
+
+func toFloat(v any) float64 {
+	switch x := v.(type) {
+	case int:
+		return float64(x)
+	case float64:
+		return x
+	}
+	return 0
+}
+
+type packet struct {
+	at     time.Time
+	fields []string // schema field names, when the packet carries a schema
+	values [][]any
+}
+
+func parsePacket(b []byte, at time.Time) (packet, error) {
+	var raw struct {
+		Schema *struct {
+			Fields []struct {
+				Name string `json:"name"`
+			} `json:"fields"`
+		} `json:"schema"`
+		Data struct {
+			Values [][]any `json:"values"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return packet{}, err
+	}
+	p := packet{at: at, values: raw.Data.Values}
+	if raw.Schema != nil {
+		for _, f := range raw.Schema.Fields {
+			p.fields = append(p.fields, f.Name)
+		}
+		// A schema packet is a whole frame: the SDK reads it.
+		var fr data.Frame
+		if err := json.Unmarshal(b, &fr); err != nil {
+			return p, fmt.Errorf("the SDK cannot read the packet as a frame: %w", err)
+		}
+	}
+	return p, nil
+}
+
+func fieldNames(fr *data.Frame) []string {
+	var out []string
+	for _, f := range fr.Fields {
+		out = append(out, f.Name)
+	}
+	return out
+}
+
+func TestLive(t *testing.T) {
+	ds := fx.dataSource(t)
+	queries, _ := ourQueries(t, ds)
+	now := time.Now()
+	from, _ := relative("now-6h", now)
+	type channel struct {
+		where, path string
+		want        []string
+		mu          sync.Mutex
+		packets     []packet
+		err         error
+	}
+	var chans []*channel
+	seen := map[string]bool{}
+	for _, q := range queries {
+		if q.model["live"] != true {
+			continue
+		}
+		res := queryData(t, ds, nil, from, now, 800, q.model)
+		fr := res.Responses[q.model["refId"].(string)].Frames[0]
+		if fr.Meta == nil || fr.Meta.Channel == "" {
+			if q.model["queryType"] == "analytics" || q.model["queryType"] == "bars" {
+				t.Errorf("%s: live query without meta.channel", q.where)
+			}
+			continue
+		}
+		prefix := "ds/" + ds.UID + "/"
+		if !strings.HasPrefix(fr.Meta.Channel, prefix) {
+			t.Fatalf("%s: channel %q is not ds/<uid>/...", q.where, fr.Meta.Channel)
+		}
+		path := strings.TrimPrefix(fr.Meta.Channel, prefix)
+		want := fieldNames(fr)
+		// SubscribeStream: OK, and the initial data is the channel's schema = the query's fields.
+		sub, err := plug.Stream.SubscribeStream(context.Background(), &pluginv2.SubscribeStreamRequest{PluginContext: pluginContext(ds), Path: path})
+		if err != nil || sub.Status != pluginv2.SubscribeStreamResponse_OK {
+			t.Fatalf("%s: SubscribeStream %s: %v %v", q.where, path, err, sub)
+		}
+		init, err := parsePacket(sub.Data, time.Now())
+		if err != nil || strings.Join(init.fields, ",") != strings.Join(want, ",") {
+			t.Errorf("%s: initial data fields %v, the query frame has %v (%v)", q.where, init.fields, want, err)
+		}
+		if seen[path] {
+			continue
+		}
+		seen[path] = true
+		if strings.HasPrefix(path, "pair/") {
+			chans = append(chans, &channel{where: q.where, path: path, want: want})
+		}
+	}
+	if len(chans) < 4 {
+		t.Fatalf("only %d pair channels among the live panels", len(chans))
+	}
+	// Two panels asking for different fields never share a channel.
+	fieldSets := map[string]string{}
+	for _, c := range chans {
+		key := strings.Join(c.want, ",")
+		if other, ok := fieldSets[key]; ok {
+			t.Errorf("%s and %s share the fields %s on different channels", other, c.path, key)
+		}
+		fieldSets[key] = c.path
+	}
+	// One RunStream per channel, as Grafana's runstream manager starts them.
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for _, c := range chans {
+		wg.Add(1)
+		go func(c *channel) {
+			defer wg.Done()
+			s, err := plug.Stream.RunStream(ctx, &pluginv2.RunStreamRequest{PluginContext: pluginContext(ds), Path: c.path})
+			if err != nil {
+				c.err = err
+				return
+			}
+			for {
+				p, err := s.Recv()
+				if err != nil {
+					if ctx.Err() == nil {
+						c.err = err
+					}
+					return
+				}
+				pk, err := parsePacket(p.Data, time.Now())
+				c.mu.Lock()
+				if err != nil && c.err == nil {
+					c.err = err
+				}
+				c.packets = append(c.packets, pk)
+				c.mu.Unlock()
+			}
+		}(c)
+	}
+	// Latency: the fake sends one trade per symbol; the next packet of the z-score panel's
+	// channel. Sends are spread over the collector's 500 ms push period (a 37 ms step).
+	var z *channel
+	for _, c := range chans {
+		if strings.HasSuffix(c.path, "/zscore") {
+			z = c
+		}
+	}
+	if z == nil {
+		t.Fatal("no z-score channel")
+	}
+	time.Sleep(1500 * time.Millisecond) // RunStream connects to the collector's push
+	const samples = 60
+	var lat []float64
+	for i := 0; i < samples; i++ {
+		time.Sleep(time.Duration((i*37)%500) * time.Millisecond)
+		z.mu.Lock()
+		before := len(z.packets)
+		z.mu.Unlock()
+		sent := fx.tick(t)
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			z.mu.Lock()
+			var got *packet
+			for k := before; k < len(z.packets); k++ {
+				if z.packets[k].at.After(sent) {
+					got = &z.packets[k]
+					break
+				}
+			}
+			z.mu.Unlock()
+			if got != nil {
+				lat = append(lat, float64(got.at.Sub(sent).Microseconds())/1000)
+				break
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	if len(lat) < samples {
+		t.Errorf("only %d of %d trades reached the z-score stream", len(lat), samples)
+	}
+	// Then trades flow (20 per second per symbol, 4 s): a packet about every 500 ms.
+	z.mu.Lock()
+	flowFrom := len(z.packets)
+	z.mu.Unlock()
+	fx.post(t, "/rate/20")
+	time.Sleep(4 * time.Second)
+	fx.post(t, "/rate/0")
+	time.Sleep(700 * time.Millisecond)
+	cancel()
+	wg.Wait()
+	var flowGaps []float64
+	for k := flowFrom + 1; k < len(z.packets); k++ {
+		flowGaps = append(flowGaps, toFloat(z.packets[k].values[0][0])-toFloat(z.packets[k-1].values[0][0]))
+	}
+	if len(flowGaps) < 4 {
+		t.Errorf("%d packets in 4 s of trades", len(flowGaps)+1)
+	}
+	for _, c := range chans {
+		if c.err != nil {
+			t.Errorf("%s: RunStream %s: %v", c.where, c.path, c.err)
+		}
+		if len(c.packets) < samples/2 {
+			t.Errorf("%s: %d packets", c.path, len(c.packets))
+			continue
+		}
+		// First packet: schema + data with exactly the query's fields; then data only, one row of
+		// exactly as many columns.
+		if strings.Join(c.packets[0].fields, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%s: schema %v, the panel's query has %v", c.path, c.packets[0].fields, c.want)
+		}
+		var gaps []float64
+		for k, p := range c.packets {
+			if len(p.values) != len(c.want) {
+				t.Errorf("%s packet %d: %d columns, the query has %d (%v)", c.path, k, len(p.values), len(c.want), c.want)
+				break
+			}
+			if k > 0 {
+				// Row time = the collector's update time: pushes are >= 500 ms apart on its clock.
+				gap := toFloat(p.values[0][0]) - toFloat(c.packets[k-1].values[0][0])
+				gaps = append(gaps, gap)
+				if gap < 400 {
+					t.Errorf("%s packet %d: %v ms after the previous one; the push period is 500 ms", c.path, k, gap)
+				}
+			}
+		}
+		if c == z {
+			paths := make([]string, len(chans))
+			for i, ch := range chans {
+				paths[i] = ch.path
+			}
+			figure("live: %d pair channels %v, each packet exactly the panel's fields; z-score channel: %d packets; while trades flow one every %.0f ms (p50 of row-time gaps, min %.0f)", len(chans), paths, len(c.packets), percentile(flowGaps, 0.5), percentile(gaps, 0))
+		}
+	}
+	figure("live: trade sent by the fake feed -> RunStream packet received (z-score channel, %d samples): p50 %.0f ms, p99 %.0f ms, max %.0f ms (target p99 <= 700 ms)", len(lat), percentile(lat, 0.5), percentile(lat, 0.99), percentile(lat, 1))
+}
+
+func TestQueryDataSpeed(t *testing.T) {
+	// The 24 h / 1 s analytics query of a panel (800 points wide), through the host, next to the
+	// same question straight to the collector. Alternating, 15 each, after one warm-up.
+	ds := fx.dataSource(t)
+	to := time.Now()
+	from := to.Add(-24 * time.Hour)
+	model := map[string]any{"refId": "A", "datasource": map[string]any{"type": PluginID, "uid": ds.UID}, "queryType": "analytics", "pair": "ETHUSDT/BTCUSDT", "timeframe": "1s", "window": "100", "version": 1}
+	params := url.Values{"pair": {"ETHUSDT/BTCUSDT"}, "tf": {"1s"}, "window": {"100"}, "from": {fmt.Sprint(from.UnixMilli())}, "to": {fmt.Sprint(to.UnixMilli())}, "maxDataPoints": {"800"}}
+	var host, direct []float64
+	for i := 0; i < 16; i++ {
+		s := time.Now()
+		res := queryData(t, ds, nil, from, to, 800, model)
+		h := float64(time.Since(s).Microseconds()) / 1000
+		if r := res.Responses["A"]; r.Error != nil || len(r.Frames) != 1 {
+			t.Fatalf("24 h / 1 s analytics: %v", r.Error)
+		}
+		s = time.Now()
+		var a map[string]any
+		fx.get(t, "/api/analytics", params, &a)
+		d := float64(time.Since(s).Microseconds()) / 1000
+		if i > 0 {
+			host = append(host, h)
+			direct = append(direct, d)
+		}
+	}
+	figure("QueryData 24 h / 1 s analytics (800 points): through the plugin host p50 %.1f ms, straight to the collector p50 %.1f ms (ratio %.2f)", percentile(host, 0.5), percentile(direct, 0.5), percentile(host, 0.5)/percentile(direct, 0.5))
+}
+
+// go-plugin hands the plugin the host's stdin (client.go: cmd.Stdin = os.Stdin), as Grafana's;
+// run.ts gives the host a pipe it closed at once, so the plugin's stdin has been at EOF since it
+// started, and it must still be serving.
+func TestStdinAtEOF(t *testing.T) {
+	st, err := os.Stdin.Stat()
+	if err != nil || st.Mode()&os.ModeNamedPipe == 0 && st.Mode()&os.ModeSocket == 0 {
+		t.Skip("stdin is not a pipe here (run.ts gives one)")
+	}
+	if n, err := os.Stdin.Read(make([]byte, 1)); n != 0 || err != io.EOF {
+		t.Fatalf("stdin is not at EOF: %d %v", n, err)
+	}
+	if plug.Client.Exited() {
+		t.Fatal("the plugin exited")
+	}
+	if r := checkHealth(t, fx.dataSource(t)); r.Status != backend.HealthStatusOk {
+		t.Fatalf("health after a long stdin EOF: %v %q", r.Status, r.Message)
+	}
+}
+
+func TestHostKilledLeavesNoPlugin(t *testing.T) {
+	// A host of its own, killed with SIGKILL (no Kill(), no signal to the plugin): the plugin
+	// notices it was re-parented and leaves.
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "PAIRS_HOST_HELPER=1")
+	out, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	line, err := bufio.NewReader(out).ReadString('\n')
+	var pid int
+	if _, e := fmt.Sscanf(line, "pid %d", &pid); e != nil || err != nil {
+		cmd.Process.Kill()
+		t.Fatalf("helper host: %q %v", line, err)
+	}
+	if syscall.Kill(pid, 0) != nil {
+		t.Fatal("the plugin is not running")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	deadline := time.Now().Add(15 * time.Second) // start-up under load, then at most 1 s
+	for syscall.Kill(pid, 0) == nil && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond)
+	}
+	if syscall.Kill(pid, 0) == nil {
+		syscall.Kill(pid, syscall.SIGKILL)
+		t.Fatalf("plugin %d still running after its host was killed", pid)
+	}
+}

@@ -1,0 +1,175 @@
+/**
+ * `npm run e2e:grafana`: a Go plugin host (NOT a Grafana server) drives the built plugin.
+ *
+ * A Grafana server cannot be built here (the Go module proxy refuses github.com/grafana/grafana:
+ * 403 "This module version is not available", and it is AGPL), so host_test.go, in Go with the
+ * Apache-licensed plugin SDK and hashicorp/go-plugin, starts grafana-plugin/dist/gpx_pairs_linux_<arch>
+ * the way Grafana's pkg/plugins/backendplugin/grpcplugin does and calls it through the SDK's
+ * generated gRPC clients. This script is its fixture: the fake Binance (seeded, cointegrated
+ * BTC/ETH/SOL) feeding the real collector (ingest -> SQLite -> HTTP API, with a token) on
+ * loopback, ~4 h of history, and a control endpoint through which the Go test makes the fake
+ * send one trade (to time tick -> Live packet). Then it compiles the Go test (`go test -c`; the
+ * module cache is outside the repository) and runs the binary with its stdin a pipe closed at
+ * once: the plugin inherits it from the host as from Grafana, and must not stop at its EOF.
+ * Finally it checks that no plugin process is left.
+ *
+ * Usage: npm run e2e:grafana   (needs Go >= 1.26 and the Go module proxy; builds the plugin first)
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { DEFAULT_QUERY } from '@quant-pairs/contract';
+import { loadConfig } from '../../../collector/src/config';
+import { startFakeBinance } from '../../../collector/src/fake-binance';
+import { log } from '../../../collector/src/log';
+import { startCollector } from '../../../collector/src/main';
+
+const HOST_DIR = __dirname;
+const REPO = resolve(HOST_DIR, '..', '..', '..');
+const PLUGIN_DIR = join(REPO, 'grafana-plugin', 'dist');
+const PROVISIONING_DIR = join(REPO, 'provisioning');
+const TOKEN = 'host-e2e-token';
+const PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT'];
+/** z of the dashboards' default window (100 one-minute bars) needs 2w - 1 bars: 230 minutes of trades. */
+const HISTORY_MS = 230 * 60_000;
+const STEP_MS = 3_000;
+
+async function until(ok: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** pids of processes whose command line names our plugin directory's backend (from /proc). */
+function pluginProcesses(): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d) || Number(d) === process.pid) continue;
+    try {
+      const cmd = readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0');
+      if (cmd.some((a) => a.startsWith(PLUGIN_DIR + '/'))) out.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+async function main(): Promise<number> {
+  log.configure({ level: 'error' });
+  try {
+    execFileSync('go', ['version'], { stdio: 'ignore' });
+  } catch {
+    process.stderr.write('e2e:grafana needs Go (>= 1.26, as go.mod says) on PATH: the plugin host is a Go program (grafana-plugin/test/host).\n');
+    return 1;
+  }
+  const before = pluginProcesses();
+  if (before.length > 0) process.stderr.write(`note: plugin processes already running before the suite: ${before.join(', ')}\n`);
+
+  const dir = mkdtempSync(join(tmpdir(), 'plugin-host-'));
+  const fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, pingIntervalMs: 1_000 });
+  const collector = await startCollector(
+    loadConfig({ PAIRS: PAIRS.join(','), BINANCE_WS_URL: fake.wsUrl, BINANCE_REST_URL: fake.restUrl, DB_PATH: join(dir, 'collector.db'), HOST: '127.0.0.1', PORT: '0', API_TOKEN: TOKEN, LOG_LEVEL: 'error' }),
+  );
+  const control = createServer((req, res) => {
+    // POST /tick: one trade per symbol, now; answers the epoch ms just before it was sent.
+    if (req.method === 'POST' && req.url === '/tick') {
+      const sentAt = Date.now();
+      fake.generate(1);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ sentAt }));
+    } else if (req.method === 'POST' && req.url?.startsWith('/rate/')) {
+      fake.setRate(Number(req.url.slice('/rate/'.length)));
+      res.writeHead(204).end();
+    } else res.writeHead(404).end();
+  });
+  let status = 1;
+  try {
+    await until(() => collector.ingestor.status().wsState === 'open', 'the collector to connect to the fake Binance');
+    // History: one trade per symbol every 3 s for 230 minutes ending now, with the fake's clock
+    // set to each time (minute-aligned start: every run builds the same bars).
+    const now = Date.now();
+    const realNow = Date.now;
+    let n = 0;
+    try {
+      for (let t = Math.floor((now - HISTORY_MS) / 60_000) * 60_000; t <= now; t += STEP_MS, n++) {
+        Date.now = () => t;
+        fake.generate(1);
+      }
+    } finally {
+      Date.now = realNow;
+    }
+    const expected = n * fake.symbols.length;
+    await until(async () => (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0) >= expected, `${expected} ticks stored`, 120_000);
+    await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
+    const collectorUrl = `http://127.0.0.1:${(collector.server!.address() as AddressInfo).port}`;
+    const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+
+    process.stdout.write(`plugin host suite: collector ${collectorUrl}, ${expected} ticks of history; compiling the Go host (go test -c)\n`);
+    const bin = join(dir, 'host.test');
+    execFileSync('go', ['test', '-c', '-o', bin, '.'], { cwd: HOST_DIR, stdio: 'inherit' });
+    const child = spawn(bin, ['-test.v', '-test.count=1', '-test.timeout=10m'], {
+      cwd: HOST_DIR,
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: {
+        ...process.env,
+        PAIRS_PLUGIN_DIR: PLUGIN_DIR,
+        PAIRS_PROVISIONING_DIR: PROVISIONING_DIR,
+        COLLECTOR_URL: collectorUrl,
+        API_TOKEN: TOKEN,
+        FAKE_CONTROL_URL: controlUrl,
+        DEFAULT_QUERY_JSON: JSON.stringify(DEFAULT_QUERY),
+        NODE_PATH_FOR_PLUGIN: process.execPath,
+      },
+    });
+    child.stdin!.end(); // the host's stdin, and so the plugin's, is a pipe at EOF
+    let passed = 0;
+    let failed = 0;
+    let buf = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      process.stdout.write(d);
+      buf += d.toString();
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, nl).trim();
+        buf = buf.slice(nl + 1);
+        if (line.startsWith('--- PASS')) passed++;
+        else if (line.startsWith('--- FAIL')) failed++;
+      }
+    });
+    const code = await new Promise<number>((r) => child.on('close', (c) => r(c ?? 1)));
+    // Stopping the host leaves no plugin process behind (Kill: GRPCController, then SIGKILL).
+    let leftovers: number[] = [];
+    try {
+      await until(() => (leftovers = pluginProcesses().filter((p) => !before.includes(p))).length === 0, 'the plugin processes to exit', 10_000);
+    } catch {
+      /* reported below */
+    }
+    if (leftovers.length > 0) {
+      failed++;
+      process.stdout.write(`FAIL: plugin processes left after the host exited: ${leftovers.join(', ')}\n`);
+      for (const p of leftovers) process.kill(p, 'SIGKILL');
+    } else passed++;
+    if (code !== 0 && failed === 0) failed = 1;
+    process.stdout.write(`Go plugin host (not a Grafana server):\nTests:       ${failed > 0 ? `${failed} failed, ` : ''}${passed} passed, ${passed + failed} total\n`);
+    status = failed > 0 ? 1 : 0;
+  } finally {
+    control.close();
+    await collector.stop();
+    await fake.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return status;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: Error) => {
+    process.stderr.write(`e2e:grafana failed: ${e.stack ?? e.message}\n`);
+    process.exit(1);
+  },
+);
