@@ -27,7 +27,7 @@ import (
 
 type fixture struct {
 	pluginDir, provDir, collectorURL, token, controlURL, nodePath string
-	defaultQuery                                                 map[string]any
+	defaultQuery                                                  map[string]any
 }
 
 func readFixture() (fixture, error) {

@@ -386,9 +386,9 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 		}
 		var s struct {
 			Committed, Provisional map[string]any
-			Correlation           *float64
-			Adf, Coint            map[string]any
-			HalfLife              map[string]any `json:"halfLife"`
+			Correlation            *float64
+			Adf, Coint             map[string]any
+			HalfLife               map[string]any `json:"halfLife"`
 		}
 		fx.get(t, "/api/stats", p, &s)
 		pt := s.Provisional

@@ -74,7 +74,16 @@ async function main(): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'plugin-host-'));
   const fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, pingIntervalMs: 1_000 });
   const collector = await startCollector(
-    loadConfig({ PAIRS: PAIRS.join(','), BINANCE_WS_URL: fake.wsUrl, BINANCE_REST_URL: fake.restUrl, DB_PATH: join(dir, 'collector.db'), HOST: '127.0.0.1', PORT: '0', API_TOKEN: TOKEN, LOG_LEVEL: 'error' }),
+    loadConfig({
+      PAIRS: PAIRS.join(','),
+      BINANCE_WS_URL: fake.wsUrl,
+      BINANCE_REST_URL: fake.restUrl,
+      DB_PATH: join(dir, 'collector.db'),
+      HOST: '127.0.0.1',
+      PORT: '0',
+      API_TOKEN: TOKEN,
+      LOG_LEVEL: 'error',
+    }),
   );
   const control = createServer((req, res) => {
     // POST /tick: one trade per symbol, now; answers the epoch ms just before it was sent.
@@ -155,7 +164,9 @@ async function main(): Promise<number> {
       for (const p of leftovers) process.kill(p, 'SIGKILL');
     } else passed++;
     if (code !== 0 && failed === 0) failed = 1;
-    process.stdout.write(`Go plugin host (not a Grafana server):\nTests:       ${failed > 0 ? `${failed} failed, ` : ''}${passed} passed, ${passed + failed} total\n`);
+    process.stdout.write(
+      `Go plugin host (not a Grafana server):\nTests:       ${failed > 0 ? `${failed} failed, ` : ''}${passed} passed, ${passed + failed} total\n`,
+    );
     status = failed > 0 ? 1 : 0;
   } finally {
     control.close();
