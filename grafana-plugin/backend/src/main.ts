@@ -40,6 +40,7 @@ async function main(): Promise<void> {
     refuse(`Grafana offers plugin protocol versions ${versions.join(',')}, this plugin speaks ${APP_PROTOCOL_VERSION}.`);
   }
   let stopping = false;
+  let backend: Awaited<ReturnType<typeof startBackend>> | undefined;
   const shutdown = async (why: string, code = 0): Promise<void> => {
     if (stopping) return;
     stopping = true;
@@ -47,12 +48,16 @@ async function main(): Promise<void> {
     const hard = setTimeout(() => process.exit(code), 3000);
     hard.unref();
     try {
-      await backend.stop(1500);
+      await backend?.stop(1500);
     } finally {
       process.exit(code);
     }
   };
-  const backend = await startBackend({
+  // Before the handshake line: Grafana may stop us the moment it has read it, and a signal
+  // without a handler would kill us uncleanly (no shutdown, exit by signal).
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  backend = await startBackend({
     minPort: Number(process.env.PLUGIN_MIN_PORT) || undefined,
     maxPort: Number(process.env.PLUGIN_MAX_PORT) || undefined,
     onShutdownRequest: () => void shutdown('GRPCController.Shutdown'),
