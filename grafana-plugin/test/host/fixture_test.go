@@ -362,7 +362,7 @@ func seriesIdentities(frames data.Frames) (ids []string, duplicate string) {
 	return ids, duplicate
 }
 
-// near reports whether got equals want within tol (relative, absolute below 1).
+// near reports whether got equals want within tol (absolute).
 func near(got, want *float64, tol float64) bool {
 	if got == nil || want == nil {
 		return got == nil && want == nil
@@ -371,14 +371,7 @@ func near(got, want *float64, tol float64) bool {
 	if d < 0 {
 		d = -d
 	}
-	scale := *want
-	if scale < 0 {
-		scale = -scale
-	}
-	if scale < 1 {
-		scale = 1
-	}
-	return d <= tol*scale
+	return d <= tol
 }
 
 func percentile(xs []float64, p float64) float64 {
