@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 
 const COLLECTOR_DIR = join(__dirname, '..');
 export const OUTPUT_DIR = join(COLLECTOR_DIR, 'soak-output');
@@ -182,4 +182,3 @@ export class CollectorProcess {
   }
 }
 
-export const rel = (p: string): string => relative(process.cwd(), p);

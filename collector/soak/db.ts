@@ -22,7 +22,7 @@ export function integrityCheck(path: string): string {
   }
 }
 
-export interface TickComparison {
+interface TickComparison {
   /** Trades the fake generated (sent live, skipped, or sent while the collector was down). */
   expected: number;
   stored: number;
@@ -115,7 +115,7 @@ export async function checkStore(path: string, fake: FakeBinance, symbols: reado
   return { ticks, bars };
 }
 
-export function compareTicks(symbol: string, expected: readonly Tick[], stored: readonly Tick[], out: TickComparison): void {
+function compareTicks(symbol: string, expected: readonly Tick[], stored: readonly Tick[], out: TickComparison): void {
   out.expected += expected.length;
   out.stored += stored.length;
   const byId = new Map<number, Tick>();

@@ -22,9 +22,9 @@ import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, fakeFeedEnv, storedCounts, type StoreCheck } from './db';
 import { pause, progress, tempDir, waitFor } from './util';
 
-export type DiskMethod = 'tmpfs' | 'setpriv+prlimit';
+type DiskMethod = 'tmpfs' | 'setpriv+prlimit';
 
-export interface StartFailure {
+interface StartFailure {
   case: string;
   exitCode: number | null;
   signal: string | null;
@@ -35,7 +35,7 @@ export interface StartFailure {
   ms: number;
 }
 
-export interface RunningFailure {
+interface RunningFailure {
   case: string;
   /** /api/health answered 503 degraded while writes failed. */
   degradedSeen: boolean;

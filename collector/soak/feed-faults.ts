@@ -13,7 +13,7 @@ import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, fakeFeedEnv, storeCheckClean, type StoreCheck } from './db';
 import { pause, progress, tempDir, until, waitFor } from './util';
 
-export type FaultKind = 'disconnect' | 'serverShutdown' | 'stall' | 'malformed' | 'idGap' | 'rest429';
+type FaultKind = 'disconnect' | 'serverShutdown' | 'stall' | 'malformed' | 'idGap' | 'rest429';
 const KINDS: readonly FaultKind[] = ['disconnect', 'serverShutdown', 'stall', 'malformed', 'idGap', 'rest429'];
 
 export interface FeedFaultsOptions {

@@ -14,7 +14,7 @@ import { rng } from '../src/fake-binance/rng';
 import type { CollectorProcess } from './collector-process';
 import { progress } from './util';
 
-export interface HostileRequest {
+interface HostileRequest {
   category: string;
   method: string;
   path: string;
@@ -98,7 +98,7 @@ function qs(params: Record<string, string>): string {
  * The request list: `n` requests drawn (seeded) from the categories below, each invalid by
  * construction. `pair` is a configured pair y/x, `symbol` a configured symbol.
  */
-export function hostileRequests(n: number, token: string, pair: string, symbol: string, seed = 3): HostileRequest[] {
+function hostileRequests(n: number, token: string, pair: string, symbol: string, seed = 3): HostileRequest[] {
   const rand = rng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
   const auth = { authorization: `Bearer ${token}` };

@@ -14,7 +14,7 @@ import { CollectorProcess } from './collector-process';
 import { caughtUp, checkStore, type StoreCheck } from './db';
 import { pairsOf, pause, progress, round, symbolNames, tempDir, until, waitFor } from './util';
 
-export interface LoadFigures {
+interface LoadFigures {
   name: string;
   requestsPerSec: number;
   p50Ms: number;

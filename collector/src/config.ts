@@ -221,7 +221,7 @@ export type SettingValues<S extends SettingTable> = {
 const flagName = (variable: string): string => variable.toLowerCase().replace(/_/g, '-');
 
 /** `--db-path` -> `DB_PATH`. */
-export function flagToVariable(flag: string): string {
+function flagToVariable(flag: string): string {
   return flag.replace(/^--/, '').replace(/-/g, '_').toUpperCase();
 }
 

@@ -12,19 +12,19 @@ import type * as expr from '@grafana/grafana-foundation-sdk/expr';
 import { analytics } from './queries';
 import { DATASOURCE_UID, FOLDER, type GenerateOptions } from './settings';
 
-export const EXPR_UID = '__expr__';
-export const RULE_GROUP = 'z-score';
+const EXPR_UID = '__expr__';
+const RULE_GROUP = 'z-score';
 /**
  * Grafana's alert scheduler ticks every 10 s (its base interval) and refuses a rule group whose
  * interval is not a positive multiple of it: "interval (15s) should be non-zero and divided
  * exactly by scheduler interval: 10" (grafana/grafana pkg/services/ngalert/models/alert_rule.go
  * `ValidateRuleGroupInterval`); a provisioning error there stops Grafana at start-up.
  */
-export const SCHEDULER_TICK_SECONDS = 10;
+const SCHEDULER_TICK_SECONDS = 10;
 /** How often the rule group is evaluated, seconds: one scheduler tick, the fastest Grafana allows. */
-export const EVAL_INTERVAL_SECONDS = SCHEDULER_TICK_SECONDS;
-export const WEBHOOK_RECEIVER = 'collector-webhook';
-export const EMAIL_RECEIVER = 'trading-desk-email';
+const EVAL_INTERVAL_SECONDS = SCHEDULER_TICK_SECONDS;
+const WEBHOOK_RECEIVER = 'collector-webhook';
+const EMAIL_RECEIVER = 'trading-desk-email';
 
 /** Seconds of history each evaluation asks for: ten bars, enough for the last z. */
 const LOOKBACK_BARS = 10;
@@ -33,13 +33,13 @@ const TF_SECONDS = { '1s': 1, '1m': 60, '5m': 300 } as const;
 // ---- the file-provisioning format (rules_types.go, contact points, policies) ----
 type ExprModel = Omit<expr.TypeReduce, '_implementsDataqueryVariant'> | Omit<expr.TypeThreshold, '_implementsDataqueryVariant'>;
 
-export interface RuleQuery {
+interface RuleQuery {
   refId: string;
   relativeTimeRange?: { from: number; to: number };
   datasourceUid: string;
   model: Record<string, unknown>;
 }
-export interface ProvisionedRule {
+interface ProvisionedRule {
   uid: string;
   title: string;
   condition: string;
@@ -86,13 +86,13 @@ export interface PoliciesFile {
 }
 
 /** `ETHUSDT/BTCUSDT` -> `z-ethusdt-btcusdt` (rule uids: at most 40 of [A-Za-z0-9-_]). */
-export function ruleUid(pair: string): string {
+function ruleUid(pair: string): string {
   const uid = `z-${pair.toLowerCase().replace('/', '-')}`;
   return uid.length <= 40 ? uid : uid.slice(0, 40);
 }
 
 /** The data-source query of a pair's rule: the plugin's own query model, z alone. */
-export function ruleQuery(pair: string, opts: GenerateOptions) {
+function ruleQuery(pair: string, opts: GenerateOptions) {
   return analytics('A', {
     pair,
     timeframe: opts.alertTimeframe,
@@ -102,7 +102,7 @@ export function ruleQuery(pair: string, opts: GenerateOptions) {
   }).model();
 }
 
-export function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): ProvisionedRule {
+function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): ProvisionedRule {
   const z = opts.alertZ;
   const reduce: ExprModel = {
     refId: 'B',

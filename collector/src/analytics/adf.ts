@@ -387,7 +387,7 @@ function choleskyNested(ne: { G: Float64Array; g: Float64Array; yy: number; m: n
 }
 
 /** Gaussian log-likelihood of an OLS fit with residual sum of squares `ssr` over `nobs` rows. */
-export function llf(ssr: number, nobs: number): number {
+function llf(ssr: number, nobs: number): number {
   return (-nobs / 2) * (Math.log(2 * Math.PI) + Math.log(ssr / nobs) + 1);
 }
 

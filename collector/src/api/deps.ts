@@ -5,7 +5,7 @@
  * from stored bars.
  */
 import { DEFAULT_ENTRY_Z } from '@quant-pairs/contract';
-import type { Pair, Timeframe } from '../domain';
+import type { Pair } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
 import type { LiveSource } from './query/live-source';
@@ -14,7 +14,7 @@ import { CloseCache } from './query/closes';
 import { LatestPrices } from './query/prices';
 import { RunCache } from './query/results';
 
-export interface ApiLimits {
+interface ApiLimits {
   /** Most aligned bars one analytics query may read (range plus warm-up). */
   maxAnalyticsBars: number;
 }
@@ -92,4 +92,3 @@ export function makeCtx(d: ApiDeps): Ctx {
   };
 }
 
-export type { Timeframe };

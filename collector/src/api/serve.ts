@@ -20,7 +20,7 @@ export interface ServedApi {
 }
 
 /** The collector's version from its package.json (src/api or dist/api -> collector/package.json). */
-export function collectorVersion(): string {
+function collectorVersion(): string {
   try {
     return (JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
   } catch {

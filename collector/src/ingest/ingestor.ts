@@ -25,7 +25,7 @@ import { PAGE_LIMIT, RestClient, type RestClientOptions } from './rest';
 import type { IngestSource, IngestStatus, StreamKind, SymbolIngestStatus, TickSource, TicksListener } from './types';
 
 /** Where new ticks go to be stored: the store's batching writer (it flushes on its own). */
-export interface TickSink {
+interface TickSink {
   write(ticks: readonly Tick[]): void;
 }
 
@@ -50,10 +50,10 @@ export interface IngestorOptions {
 }
 
 /** How far below the last stored id a restart looks for holes to backfill (200 REST pages). */
-export const RESUME_SCAN_IDS = 200_000;
+const RESUME_SCAN_IDS = 200_000;
 
 /** The combined-stream URL for `symbols`: `${base}/stream?streams=btcusdt@trade/ethusdt@trade`. */
-export function combinedStreamUrl(base: string, symbols: readonly string[], stream: StreamKind): string {
+function combinedStreamUrl(base: string, symbols: readonly string[], stream: StreamKind): string {
   return `${base.replace(/\/+$/, '')}/stream?streams=${symbols.map((s) => `${s.toLowerCase()}@${stream}`).join('/')}`;
 }
 

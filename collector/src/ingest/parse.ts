@@ -52,7 +52,7 @@ function finish(tick: Tick, what: string): Tick | Rejection {
 }
 
 /** A `trade` event's `data` object. */
-export function tradeEventToTick(d: Record<string, unknown>): Tick | Rejection {
+function tradeEventToTick(d: Record<string, unknown>): Tick | Rejection {
   if (typeof d.m !== 'boolean') return reject('invalid-trade', `m ${JSON.stringify(d.m)} is not a boolean`);
   return finish({ symbol: String(d.s), id: integerId(d.t), ts: toEpochMs(d.T), price: decimal(d.p), qty: decimal(d.q), isBuyerMaker: d.m }, 'trade');
 }

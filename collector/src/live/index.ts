@@ -1,1 +1,1 @@
-export { LiveAnalytics, DEFAULT_STATS_SAMPLE, type LiveLatest, type LiveOptions, type LiveUpdate, type StatOrError } from './liveAnalytics';
+export { LiveAnalytics, DEFAULT_STATS_SAMPLE, type LiveUpdate } from './liveAnalytics';

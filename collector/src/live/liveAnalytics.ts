@@ -28,7 +28,7 @@ import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Pair, 
 import { OnceLogger } from '../log';
 import type { Store } from '../store/store';
 
-export type StatOrError<T> = T | { error: string } | null;
+type StatOrError<T> = T | { error: string } | null;
 
 export interface LiveLatest {
   /** The point to show: the provisional one of the interval in progress, else the last committed. */

@@ -55,7 +55,7 @@ function before(ts: number, id: number, ts2: number, id2: number): boolean {
 }
 
 /** Folds tick `t` into partial bar `b` (same interval) in place. */
-export function mergeTick(b: PartialBar, t: Tick): void {
+function mergeTick(b: PartialBar, t: Tick): void {
   if (before(t.ts, t.id, b.openTs, b.openId)) {
     b.open = t.price;
     b.openTs = t.ts;
@@ -74,7 +74,7 @@ export function mergeTick(b: PartialBar, t: Tick): void {
 }
 
 /** Folds partial bar `p` (same interval, disjoint ticks) into `b` in place: the rule the stores' upserts apply. */
-export function mergePartial(b: PartialBar, p: PartialBar): void {
+function mergePartial(b: PartialBar, p: PartialBar): void {
   if (before(p.openTs, p.openId, b.openTs, b.openId)) {
     b.open = p.open;
     b.openTs = p.openTs;

@@ -20,4 +20,3 @@ export function openStore(settings: StoreSettings): Promise<Store> {
 }
 
 export type { Store } from './store';
-export { TickWriter } from './tickWriter';

@@ -17,11 +17,11 @@ import { DEFAULT_FINAL_GRACE_MS, isFinal, toBar, type PartialBar } from './bars'
 import type { BarCloses, BarQuery, CommonStoreOptions, SymbolSummary, TickQuery } from './store';
 
 /** Bounds of an open-ended time range (ms; ±8.64e15 is the range of a JS Date). */
-export const MIN_TS = -8.64e15;
-export const MAX_TS = 8.64e15;
+const MIN_TS = -8.64e15;
+const MAX_TS = 8.64e15;
 
 /** A bar row's tf column (its length in ms) back to the timeframe. */
-export const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
+const TF_BY_MS = new Map<number, Timeframe>(TIMEFRAMES.map((tf) => [TIMEFRAME_MS[tf], tf]));
 
 /** A row of `ticks` as read; `buyer_maker` is a boolean in PostgreSQL and 0/1 in SQLite. */
 export interface TickRow<BuyerMaker> {
@@ -59,7 +59,7 @@ export interface SymbolRow {
   last_id: number | null;
 }
 
-export function barRowToPartial(symbol: string, r: BarRow): PartialBar {
+function barRowToPartial(symbol: string, r: BarRow): PartialBar {
   return {
     symbol,
     tf: TF_BY_MS.get(r.tf)!,

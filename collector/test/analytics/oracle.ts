@@ -7,7 +7,7 @@ import { join } from 'node:path';
 
 export const ORACLE_DIR = join(__dirname, '../fixtures/oracle');
 
-export type Nullable = number | null;
+type Nullable = number | null;
 export interface AdfRecord {
   stat: number; pvalue: number; usedlag: number; nobs: number;
   crit: Record<'1%' | '5%' | '10%', number>; icbest: number | null; maxlag: number;

@@ -13,7 +13,7 @@ export function mean(v: readonly number[]): number {
 }
 
 /** OLS of y on [1, x] by the centred closed form; null if x is constant. */
-export function slowOls(x: readonly number[], y: readonly number[]): { beta: number; alpha: number } | null {
+function slowOls(x: readonly number[], y: readonly number[]): { beta: number; alpha: number } | null {
   if (Math.max(...x) === Math.min(...x)) return null;
   const mx = mean(x);
   const my = mean(y);

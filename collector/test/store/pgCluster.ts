@@ -30,7 +30,7 @@ export interface TestPostgres {
 }
 
 /** The newest installed server's bin directory, or null. */
-export function findPostgresBin(): string | null {
+function findPostgresBin(): string | null {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return null;
   const versions = readdirSync(root)

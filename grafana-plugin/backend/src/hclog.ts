@@ -17,7 +17,7 @@ let min = initialLevel();
 let sink: (line: string) => void = (line) => process.stderr.write(line + '\n');
 
 /** hclog's timestamp layout: microseconds and a zone (`Z` for UTC). */
-export function hclogTime(d: Date): string {
+function hclogTime(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 

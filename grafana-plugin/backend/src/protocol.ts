@@ -3,7 +3,7 @@
  * (keepCase, int64 as Number, bytes as Buffer, enums as numbers). Field names and numbers are
  * in ../proto/pluginv2.proto.
  */
-export interface DataSourceInstanceSettings {
+interface DataSourceInstanceSettings {
   id?: number;
   name?: string;
   url?: string;
@@ -24,12 +24,12 @@ export interface PluginContext {
   userAgent?: string;
 }
 
-export interface TimeRange {
+interface TimeRange {
   fromEpochMS: number;
   toEpochMS: number;
 }
 
-export interface DataQuery {
+interface DataQuery {
   refId: string;
   maxDataPoints: number;
   intervalMS: number;
@@ -71,7 +71,7 @@ export interface CheckHealthResponse {
   jsonDetails?: Buffer;
 }
 
-export interface StringList {
+interface StringList {
   values: string[];
 }
 

@@ -17,7 +17,7 @@ import { parseQuery, QueryError } from './query/model';
 import { runQuery } from './query/run';
 import { readSettings, SettingsError } from './settings';
 
-export const MAX_PARALLEL = 8;
+const MAX_PARALLEL = 8;
 
 function errorResponse(error: string, status: number, errorSource: 'plugin' | 'downstream'): DataResponse {
   return { frames: [], error, status, errorSource };

@@ -18,7 +18,7 @@ function json(code: number, body: unknown): CallResourceResponse {
   return { code, headers: { 'Content-Type': { values: ['application/json'] } }, body: Buffer.from(JSON.stringify(body)) };
 }
 
-export const RESOURCE_PATHS = ['symbols', 'pairs', 'timeframes', 'windows', 'defaults'] as const;
+const RESOURCE_PATHS = ['symbols', 'pairs', 'timeframes', 'windows', 'defaults'] as const;
 
 export async function callResource(req: CallResourceRequest): Promise<CallResourceResponse> {
   const path = req.path.replace(/^\/+|\/+$/g, '').split('?')[0]!;

@@ -16,16 +16,16 @@ import { callResource } from './resources';
 import { runStream, subscribeStream } from './stream/streams';
 
 /** Where the .proto files are: beside the bundle (dist/backend/proto) or in the source tree. */
-export function protoDir(): string {
+function protoDir(): string {
   for (const dir of [join(__dirname, 'proto'), join(__dirname, '..', 'proto')]) {
     if (existsSync(join(dir, 'pluginv2.proto'))) return dir;
   }
   throw new Error(`pluginv2.proto not found near ${__dirname}`);
 }
 
-export const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
+const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
 
-export function loadProtos(dir = protoDir()): grpc.GrpcObject {
+function loadProtos(dir = protoDir()): grpc.GrpcObject {
   const def = protoLoader.loadSync(
     ['pluginv2.proto', 'health.proto', 'controller.proto'].map((f) => join(dir, f)),
     { ...LOADER_OPTIONS, includeDirs: [dir] },

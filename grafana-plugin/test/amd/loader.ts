@@ -12,7 +12,7 @@ import fs from 'fs';
 import { JSDOM } from 'jsdom';
 
 /** The modules Grafana provides to plugins (public/app/features/plugins/loader/sharedDependencies.ts). */
-export const SHARED = ['@emotion/css', '@emotion/react', '@grafana/data', '@grafana/runtime', '@grafana/ui', '@grafana/schema', 'react', 'react-dom', 'react/jsx-runtime', 'rxjs', 'lodash', 'moment', 'i18next'];
+const SHARED = ['@emotion/css', '@emotion/react', '@grafana/data', '@grafana/runtime', '@grafana/ui', '@grafana/schema', 'react', 'react-dom', 'react/jsx-runtime', 'rxjs', 'lodash', 'moment', 'i18next'];
 
 export interface AmdModule {
   deps: string[];

@@ -28,9 +28,9 @@ import { arrowToFrame } from '../support/arrow';
 import { frameToJSON } from '../../backend/src/frame/json';
 import { call, PluginProcess, startPlugin, StartPluginOptions } from './plugin';
 
-export const PLUGIN_ID = 'quant-pairs-datasource';
+const PLUGIN_ID = 'quant-pairs-datasource';
 
-export interface DataSourceConfig {
+interface DataSourceConfig {
   uid: string;
   name?: string;
   id?: number;
@@ -49,7 +49,7 @@ export interface EmulatorOptions extends Omit<StartPluginOptions, 'pluginDir'> {
   port?: number;
 }
 
-export interface LiveSubscription {
+interface LiveSubscription {
   packets: unknown[];
   close(): void;
 }
@@ -85,7 +85,7 @@ function send(res: ServerResponse, code: number, body: unknown, type = 'applicat
 }
 
 /** Grafana's `/api/ds/query` body -> QueryDataRequest queries (pkg/api/dtos, pkg/services/query). */
-export function toDataQueries(body: { queries?: Array<Record<string, unknown>>; from?: string | number; to?: string | number }): Array<Record<string, unknown>> {
+function toDataQueries(body: { queries?: Array<Record<string, unknown>>; from?: string | number; to?: string | number }): Array<Record<string, unknown>> {
   const parseTime = (v: unknown, fallback: number): number => {
     if (v === undefined || v === null || v === '') return fallback;
     if (typeof v === 'number') return v;

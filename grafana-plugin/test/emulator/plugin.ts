@@ -13,7 +13,7 @@ import * as protoLoader from '@grpc/proto-loader';
 
 const PROTO_DIR = join(__dirname, '..', '..', 'backend', 'proto');
 
-export interface LogLine {
+interface LogLine {
   '@level'?: string;
   '@message'?: string;
   '@timestamp'?: string;
@@ -68,13 +68,13 @@ export interface PluginProcess {
   stop(graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
-export function loadPluginJson(pluginDir: string): Record<string, unknown> | null {
+function loadPluginJson(pluginDir: string): Record<string, unknown> | null {
   const p = join(pluginDir, 'plugin.json');
   return existsSync(p) ? (JSON.parse(readFileSync(p, 'utf8')) as Record<string, unknown>) : null;
 }
 
 let packageCache: grpc.GrpcObject | null = null;
-export function grpcPackage(): grpc.GrpcObject {
+function grpcPackage(): grpc.GrpcObject {
   if (!packageCache) {
     const def = protoLoader.loadSync(
       ['pluginv2.proto', 'health.proto', 'controller.proto'].map((f) => join(PROTO_DIR, f)),

@@ -11,7 +11,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { PROMETHEUS_DS } from '../settings';
 
-export const INGEST_HEALTH_UID = 'quant-pairs-ingest';
+const INGEST_HEALTH_UID = 'quant-pairs-ingest';
 
 /** The collector's metric names (collector/src/api/http/metrics.ts). */
 export const METRICS = {

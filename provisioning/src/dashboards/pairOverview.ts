@@ -16,7 +16,7 @@ import { DEFAULT_WINDOW, SYMBOL_PATTERN, TIMEFRAMES, type PairsVariableQuery } f
 import { analytics, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 
-export const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
+const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
 /** The z-score chart, which the alert rules link to. */
 export const Z_PANEL_TITLE = 'z-score';
 
@@ -47,7 +47,7 @@ const SIGNAL_CODES = [
  * Regexes that pick a leg out of the pairs list: only the entry equal to $pair matches (the
  * lookahead), and the capture group is the leg (Grafana uses the first group as the value).
  */
-export const LEG_REGEX = {
+const LEG_REGEX = {
   y: `/^(?=\${pair:regex}$)(${SYMBOL_PATTERN})\\//`,
   x: `/^(?=\${pair:regex}$)${SYMBOL_PATTERN}\\/(${SYMBOL_PATTERN})$/`,
 } as const;

@@ -10,13 +10,13 @@ import type { Response } from 'express';
 
 export type Cell = string | number | boolean | null | undefined;
 
-export function csvField(v: Cell): string {
+function csvField(v: Cell): string {
   if (v === null || v === undefined) return '';
   const s = String(v);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export function csvRow(cells: readonly Cell[]): string {
+function csvRow(cells: readonly Cell[]): string {
   let line = '';
   for (let i = 0; i < cells.length; i++) line += (i ? ',' : '') + csvField(cells[i]);
   return line + '\r\n';

@@ -20,10 +20,9 @@ export class HttpError extends Error {
 /** 400: a parameter is missing or malformed; `message` says what was expected. */
 export const badParam = (param: string, message: string): HttpError => new HttpError(400, message, param);
 export const notFound = (message: string, param?: string): HttpError => new HttpError(404, message, param);
-export const tooLarge = (message: string, param?: string): HttpError => new HttpError(413, message, param);
 
 /** Fields of a request worth logging (never the Authorization header). */
-export function requestContext(req: Request): Record<string, unknown> {
+function requestContext(req: Request): Record<string, unknown> {
   return { method: req.method, path: req.path, query: req.query, ip: req.ip };
 }
 

@@ -28,7 +28,7 @@ import { LIVE_BAR_TIMEFRAMES, type LatestPoint, type LiveServerMessage, type Liv
 import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
 
-export const LIVE_PATH = '/api/live';
+const LIVE_PATH = '/api/live';
 const MAX_BUFFERED = 1 << 20;
 
 interface Conn {

@@ -210,7 +210,7 @@ export function readCloses(store: Store, q: BarQuery): Promise<Cols> {
 }
 
 /** Reads a bar stream into columns, growing them as needed. */
-export async function readCols(bars: AsyncIterable<Bar>): Promise<Cols> {
+async function readCols(bars: AsyncIterable<Bar>): Promise<Cols> {
   let c: Cols = { n: 0, start: new Float64Array(256), close: new Float64Array(256), final: new Uint8Array(256) };
   for await (const b of bars) {
     if (c.n === c.start.length) {

@@ -19,7 +19,7 @@ export async function assertSymbol(ctx: Ctx, symbol: string, param = 'symbol'): 
   throw notFound(`unknown symbol ${symbol}: it is neither configured (PAIRS) nor stored`, param);
 }
 
-export function isConfiguredPair(ctx: Ctx, pair: Pair): boolean {
+function isConfiguredPair(ctx: Ctx, pair: Pair): boolean {
   return ctx.pairs.some((p) => p.id === pair.id);
 }
 

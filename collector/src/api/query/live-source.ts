@@ -5,9 +5,9 @@
  */
 import type { AnalyticsPoint, Timeframe } from '../../domain';
 
-export type StatResult<T> = T | { error: string } | null;
+type StatResult<T> = T | { error: string } | null;
 
-export interface LiveLatest {
+interface LiveLatest {
   provisional: AnalyticsPoint | null;
   committed: AnalyticsPoint | null;
   adf: StatResult<unknown>;

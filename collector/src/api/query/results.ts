@@ -33,7 +33,7 @@ interface Run {
 }
 
 const MAX_RUNS = 8;
-export const MAX_POINTS = 200_000;
+const MAX_POINTS = 200_000;
 
 export class RunCache {
   private readonly runs = new Map<string, Run>();

@@ -6,7 +6,7 @@ import { runSeries, type SeriesArgs } from './analytics';
 
 export type AnalyticsExport = SeriesArgs;
 
-export const ANALYTICS_CSV_HEADER = ['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation'];
+const ANALYTICS_CSV_HEADER = ['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation'];
 
 export async function exportAnalytics(ctx: Ctx, res: Response, q: AnalyticsExport, stamp: (ms: number) => string): Promise<void> {
   const s = await runSeries(ctx, q);

@@ -31,9 +31,9 @@ function pick<T>(r: unknown, keys: (keyof T)[]): Maybe<T> {
   for (const k of keys) out[k as string] = o[k as string] ?? null;
   return out as T;
 }
-export const adfDto = (r: unknown): Maybe<AdfDto> => pick<AdfDto>(r, ['stat', 'pvalue', 'usedlag', 'nobs', 'crit']);
-export const cointDto = (r: unknown): Maybe<CointDto> => pick<CointDto>(r, ['stat', 'pvalue', 'crit']);
-export const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>(r, ['b', 'halfLife']);
+const adfDto = (r: unknown): Maybe<AdfDto> => pick<AdfDto>(r, ['stat', 'pvalue', 'usedlag', 'nobs', 'crit']);
+const cointDto = (r: unknown): Maybe<CointDto> => pick<CointDto>(r, ['stat', 'pvalue', 'crit']);
+const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>(r, ['b', 'halfLife']);
 
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/api/stats', async (req, res) => {

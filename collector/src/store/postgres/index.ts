@@ -109,7 +109,7 @@ function q<R extends pg.QueryResultRow>(db: Queryable, name: Name, values: unkno
 }
 
 /** Applies the pending numbered migrations under an advisory lock; returns the schema version in force. */
-export async function migrate(pool: pg.Pool): Promise<number> {
+async function migrate(pool: pg.Pool): Promise<number> {
   const c = await pool.connect();
   let broken: Error | undefined;
   const onError = (e: Error) => {
@@ -145,7 +145,7 @@ export async function migrate(pool: pg.Pool): Promise<number> {
 }
 
 /** The connection string without its password, for logs and health. */
-export function redactUrl(url: string): string {
+function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';

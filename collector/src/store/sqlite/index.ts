@@ -37,7 +37,7 @@ const MULTI_ROWS = [64, 8, 1];
 const RETENTION_STEP_MS = 15 * 60_000;
 
 /** Applies the pending numbered migrations; returns the schema version now in force. */
-export function migrate(db: Database.Database): number {
+function migrate(db: Database.Database): number {
   db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
   const current = (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
   const { pending, latest } = pendingMigrations(MIGRATIONS, current);

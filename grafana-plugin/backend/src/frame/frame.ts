@@ -112,6 +112,3 @@ export function goType(t: FieldType): string {
   }
 }
 
-export function rowCount(frame: Frame): number {
-  return frame.fields.length === 0 ? 0 : frame.fields[0]!.values.length;
-}

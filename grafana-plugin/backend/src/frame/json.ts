@@ -19,7 +19,7 @@ interface Entities {
 }
 
 /** Shortest decimal that parses back to the same float32 (Go's strconv.FormatFloat(v, 'g', -1, 32)). */
-export function float32Text(v: number): string {
+function float32Text(v: number): string {
   for (let p = 1; p <= 9; p++) {
     const s = v.toPrecision(p);
     if (Math.fround(Number(s)) === v) return String(Number(s));

@@ -20,7 +20,7 @@ const QUOTES: Array<[string, string]> = [
 ];
 
 /** Quote and base assets of a Binance symbol, e.g. BTCUSDT -> { base: BTC, quote: USDT }. */
-export function splitSymbol(symbol: string): { base: string; quote: string | null } {
+function splitSymbol(symbol: string): { base: string; quote: string | null } {
   for (const [q] of QUOTES.concat([['ETH', ''], ['BNB', '']])) {
     if (symbol.endsWith(q) && symbol.length > q.length) return { base: symbol.slice(0, -q.length), quote: q };
   }
@@ -28,7 +28,7 @@ export function splitSymbol(symbol: string): { base: string; quote: string | nul
 }
 
 /** Grafana unit of a price of `symbol` (in its quote asset). */
-export function priceUnit(symbol: string): string | undefined {
+function priceUnit(symbol: string): string | undefined {
   const { quote } = splitSymbol(symbol);
   if (quote === null) return undefined;
   const hit = QUOTES.find(([q]) => q === quote);

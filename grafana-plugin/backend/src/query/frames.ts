@@ -128,7 +128,7 @@ function pairLabels(q: PairQ): Record<string, string> {
 }
 
 /** The analytics columns, each with its display config; `values` come from the caller. */
-export function analyticsField(q: PairQ, name: AnalyticsField, values: ReadonlyArray<number | null>): Field {
+function analyticsField(q: PairQ, name: AnalyticsField, values: ReadonlyArray<number | null>): Field {
   const labels = labelsOf(pairLabels(q), name);
   const label = `${q.pair} ${name === 'zscore' ? 'z-score' : name}`;
   const entryZ = q.entryZ ?? DEFAULT_ENTRY_Z;

@@ -11,9 +11,9 @@ import { analyticsFrame, barsFrame, signalsFrame, statsFrame, ticksFrame } from 
 import type { BarsQ, PairQ, Query, TicksQ } from './model';
 
 /** Most ticks read from the collector for one query (in pages of TICKS_PAGE_MAX). */
-export const MAX_TICKS_SCANNED = 500_000;
+const MAX_TICKS_SCANNED = 500_000;
 /** Most bars read for one query (in pages of BARS_PAGE_MAX). */
-export const MAX_BARS = 500_000;
+const MAX_BARS = 500_000;
 
 async function runTicks(q: TicksQ, client: CollectorClient, uid: string, signal?: AbortSignal): Promise<Frame> {
   const notices: Notice[] = [];
