@@ -5,9 +5,12 @@
  * backend executable, which queries a real collector (collector/src/main.ts) fed over
  * WebSocket by the fake Binance. Expected numbers are the collector API's own answers to the
  * same questions, read directly with the API token.
+ * It runs once per Grafana version the plugin claims (jest.config.js): against the @grafana
+ * 13.1.1 packages it is built with (project amd), and against Grafana 11.5.0's packages with
+ * React 18.2.0 (project amd-grafana-11.5, test/compat).
  */
 import type { AnnotationQuery, DataFrame, DataQueryRequest, DataQueryResponse, DataSourceApi, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
 import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import path from 'path';
@@ -22,7 +25,7 @@ import { expectAcrossPaths } from '../../../collector/test/support/acrossPaths';
 import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
 import { startEmulator, type Emulator } from '../emulator';
 import type { TestTemplateSrv as TemplateSrvType } from '../../src/testing/grafana';
-import { installBrowserGlobals, loadAmdModule } from './loader';
+import { hostVersions, installBrowserGlobals, loadAmdModule } from './loader';
 import { fetchBackendSrv } from '../support/fetchBackendSrv';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -89,10 +92,12 @@ beforeAll(async () => {
   // emulator's subscription (SubscribeStream + one RunStream) in place of Centrifuge: each
   // packet is pushed into a StreamingDataFrame that starts from the query's own frame.
   runtime.setGrafanaLiveSrv({
-    getDataStream: (opts: { addr: { scope: string; stream: string; path: string }; buffer?: object; frame?: object }) =>
+    getDataStream: (opts: { addr: { scope: string; stream?: string; namespace?: string; path: string }; buffer?: object; frame?: object }) =>
       new Observable<DataQueryResponse>((subscriber) => {
-        const { StreamingDataFrame, LoadingState } = require('@grafana/data');
-        const key = `${opts.addr.scope}/${opts.addr.stream}/${opts.addr.path}`;
+        const { StreamingDataFrame, LoadingState, toLiveChannelId } = require('@grafana/data');
+        // The channel id as the app of this @grafana/data version writes it (11.4 names the
+        // address's middle part `namespace`, 12+ `stream`).
+        const key: string = toLiveChannelId(opts.addr);
         liveChannels.push(key);
         let frame = opts.frame ? StreamingDataFrame.fromDataFrameJSON(opts.frame, opts.buffer) : undefined;
         let live: { close(): void } | undefined;
@@ -167,6 +172,14 @@ const values = (frame: DataFrame, name: string): unknown[] => {
 };
 
 describe('dist/module.js loaded as Grafana loads it', () => {
+  it('runs against the @grafana packages and React of its project (13.1.1, or test/compat)', () => {
+    const compat = require('../compat') as { COMPAT_VERSIONS: string[]; expectedVersions(name?: string): Record<string, string> };
+    expect(hostVersions()).toEqual(compat.expectedVersions((globalThis as { grafanaCompat?: string }).grafanaCompat));
+    // and the oldest version the projects run against is the one plugin.json claims
+    const plugin = JSON.parse(readFileSync(path.join(ROOT, 'src', 'plugin.json'), 'utf8')) as { dependencies: { grafanaDependency: string } };
+    expect(plugin.dependencies.grafanaDependency).toBe(`>=${compat.expectedVersions(compat.COMPAT_VERSIONS[0])['@grafana/ui']}`);
+  });
+
   it('is an AMD module whose externals are only modules Grafana shares', () => {
     expect(deps.sort()).toEqual(['@emotion/css', '@grafana/data', '@grafana/runtime', '@grafana/ui', 'module', 'react', 'rxjs']);
     expect(ds.type).toBe('quant-pairs-datasource');

@@ -10,9 +10,35 @@
  */
 import fs from 'fs';
 import { JSDOM } from 'jsdom';
+import path from 'path';
 
 /** The modules Grafana provides to plugins (public/app/features/plugins/loader/sharedDependencies.ts). */
 const SHARED = ['@emotion/css', '@emotion/react', '@grafana/data', '@grafana/runtime', '@grafana/ui', '@grafana/schema', 'react', 'react-dom', 'react/jsx-runtime', 'rxjs', 'lodash', 'moment', 'i18next'];
+
+/**
+ * The versions of the shared modules this test process hands to the plugin, read from the
+ * package.json above what `require` resolves (jest's moduleNameMapper swaps in an older
+ * Grafana's packages in the amd-<version> projects).
+ */
+export function hostVersions(): Record<string, string> {
+  const version = (name: string): string => {
+    let dir = path.dirname(require.resolve(name));
+    for (;;) {
+      const file = path.join(dir, 'package.json');
+      if (fs.existsSync(file)) {
+        const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version: string };
+        if (pkg.name === name) {
+          return pkg.version;
+        }
+      }
+      if (path.dirname(dir) === dir) {
+        throw new Error(`no package.json of ${name} above ${require.resolve(name)}`);
+      }
+      dir = path.dirname(dir);
+    }
+  };
+  return Object.fromEntries(['@grafana/data', '@grafana/runtime', '@grafana/ui', 'react'].map((m) => [m, version(m)]));
+}
 
 export interface AmdModule {
   deps: string[];
@@ -75,7 +101,8 @@ export function installBrowserGlobals(): () => void {
   g.document = win.document;
   g.matchMedia = (query: string) => ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false });
   win.matchMedia = g.matchMedia;
-  const boot = { settings: { buildInfo: { version: '13.1.1', edition: 'Open Source' }, featureToggles: {} }, user: { timezone: 'utc' }, navTree: [] };
+  // The Grafana version the app reports is that of the @grafana packages it runs with.
+  const boot = { settings: { buildInfo: { version: hostVersions()['@grafana/data'], edition: 'Open Source' }, featureToggles: {} }, user: { timezone: 'utc' }, navTree: [] };
   g.grafanaBootData = boot;
   win.grafanaBootData = boot;
   added.push('window', 'document', 'matchMedia', 'grafanaBootData');

@@ -3,7 +3,9 @@
  * playwright-core), inside @grafana/ui's ThemeContext with Grafana's dark theme: a person's
  * clicks go through a query (type, pair, timeframe, window, live) and the query model shown
  * under the editor changes with each. Screenshots go to test-output/screenshots/ for a person
- * to look at.
+ * to look at. It runs once per Grafana version the plugin claims (jest.config.js): on the
+ * @grafana 13.1.1 packages it is built with (project browser), and on Grafana 11.5.0's with
+ * React 18.2.0 (project browser-grafana-11.5, test/compat; screenshots-grafana-11.5/).
  */
 import fs from 'fs';
 import type { AddressInfo } from 'net';
@@ -16,11 +18,14 @@ import { log } from '../../../collector/src/log';
 import { startCollector, type Collector } from '../../../collector/src/main';
 import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
 import { startEmulator, type Emulator } from '../emulator';
-import { HARNESS_DIR } from './globalSetup';
+import { harnessDir } from './globalSetup';
 import { optionalMissing, startServer, type TestServer } from './server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const SHOTS = path.join(ROOT, 'test-output', 'screenshots');
+/** The older Grafana whose shared modules the page runs on (jest.config.js browser-<version> projects), or undefined. */
+const COMPAT = (globalThis as { grafanaCompat?: string }).grafanaCompat;
+const { expectedVersions, nodeModules } = require('../compat') as { expectedVersions(name?: string): Record<string, string>; nodeModules(name: string): string };
+const SHOTS = path.join(ROOT, 'test-output', COMPAT ? `screenshots-${COMPAT}` : 'screenshots');
 
 const TOKEN = 'browser-token';
 let fake: FakeBinance;
@@ -53,7 +58,13 @@ beforeAll(async () => {
   );
   const collectorUrl = `http://127.0.0.1:${(collector.server!.address() as AddressInfo).port}`;
   emu = await startEmulator({ pluginDir: path.join(ROOT, 'dist'), dataSource: { uid: 'pairs', jsonData: { collectorUrl }, secureJsonData: { apiToken: TOKEN } } });
-  server = await startServer({ harnessDir: HARNESS_DIR, distDir: path.join(ROOT, 'dist'), api: emu.url });
+  server = await startServer({
+    harnessDir: harnessDir(COMPAT),
+    distDir: path.join(ROOT, 'dist'),
+    api: emu.url,
+    uiDir: COMPAT ? path.join(nodeModules(COMPAT), '@grafana', 'ui') : undefined,
+    grafanaVersion: expectedVersions(COMPAT)['@grafana/data'],
+  });
   context = await chromium.launchPersistentContext(path.join(profile, 'chromium'), {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -76,7 +87,13 @@ beforeAll(async () => {
     }
   });
   await page.goto(server.url + '/');
-  await page.getByTestId('pairs-query-editor').waitFor({ timeout: 30000 });
+  await page
+    .getByTestId('pairs-query-editor')
+    .waitFor({ timeout: 30000 })
+    .catch((e: Error) => {
+      // Say why the editor did not show: the page's own errors, not only the timeout.
+      throw new Error(`${e.message}\npage errors: ${JSON.stringify(pageErrors, null, 1)}\nfailed requests: ${JSON.stringify(missing)}`);
+    });
 });
 
 afterAll(async () => {
@@ -98,6 +115,8 @@ async function model(p: Page): Promise<Record<string, unknown>> {
 describe('editors from dist/module.js in Chromium', () => {
   it('loads module.js through the AMD externals and renders both editors in the dark theme', async () => {
     expect(server.requests).toContain('GET /public/plugins/quant-pairs-datasource/module.js');
+    // The page's @grafana packages and React are the ones this project runs against.
+    expect(await page.evaluate(() => (window as unknown as { Harness: { versions: Record<string, string> } }).Harness.versions)).toEqual(expectedVersions(COMPAT));
     // Grafana's dark theme paints the page with background.canvas (#111217 in @grafana/data 13).
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(17, 18, 23)');

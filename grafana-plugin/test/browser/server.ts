@@ -8,8 +8,11 @@ import http from 'http';
 import type { AddressInfo } from 'net';
 import path from 'path';
 
-/** Grafana serves @grafana/ui's icons from public/build/img/icons; they ship in @grafana/ui's dist/public. */
-const UI_PUBLIC = path.join(path.dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public');
+/**
+ * Grafana serves @grafana/ui's icons from public/build/img/icons (12 and later; public/img/icons
+ * before); they ship in @grafana/ui's dist/public. Default: the @grafana/ui the plugin builds with.
+ */
+const UI_DIR = path.dirname(require.resolve('@grafana/ui/package.json'));
 
 /**
  * Grafana's fonts (Inter, Roboto Mono) are not in any npm package here. Inter is served from
@@ -30,9 +33,9 @@ export function optionalMissing(urlPath: string): boolean {
 
 const TYPES: Record<string, string> = { '.otf': 'font/otf', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.css': 'text/css', '.html': 'text/html' };
 
-const PAGE = `<!doctype html>
+const page = (grafanaVersion: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>quant-pairs editors</title>
-<script>window.grafanaBootData = { settings: { buildInfo: { version: '13.1.1', edition: 'Open Source' }, featureToggles: {}, theme2: null }, user: { lightTheme: false, theme: 'dark', timezone: 'utc' }, navTree: [] };</script>
+<script>window.grafanaBootData = { settings: { buildInfo: { version: ${JSON.stringify(grafanaVersion)}, edition: 'Open Source' }, featureToggles: {}, theme2: null }, user: { lightTheme: false, theme: 'dark', timezone: 'utc' }, navTree: [] };</script>
 </head><body><div id="root"></div>
 <script src="/harness/harness.js"></script>
 <script>Harness.start('/public/plugins/quant-pairs-datasource/module.js').catch((e) => { document.body.dataset.error = String(e && e.stack || e); throw e; });</script>
@@ -60,8 +63,14 @@ async function proxy(req: http.IncomingMessage, res: http.ServerResponse, upstre
   res.end(Buffer.from(await r.arrayBuffer()));
 }
 
-export async function startServer(opts: { harnessDir: string; distDir: string; api: string }): Promise<TestServer> {
+/**
+ * `uiDir`: the @grafana/ui package whose icons the page gets (an older Grafana's in test/compat);
+ * `grafanaVersion`: what grafanaBootData reports.
+ */
+export async function startServer(opts: { harnessDir: string; distDir: string; api: string; uiDir?: string; grafanaVersion?: string }): Promise<TestServer> {
   const requests: string[] = [];
+  const uiPublic = path.join(opts.uiDir ?? UI_DIR, 'dist', 'public');
+  const html = page(opts.grafanaVersion ?? '13.1.1');
   const sendFile = (res: http.ServerResponse, file: string) => {
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
       res.writeHead(404).end('not found');
@@ -75,9 +84,9 @@ export async function startServer(opts: { harnessDir: string; distDir: string; a
     requests.push(`${req.method} ${u.pathname}`);
     const safe = (p: string) => path.normalize(p).replace(/^(\.\.[/\\])+/, '');
     if (u.pathname === '/') {
-      res.writeHead(200, { 'content-type': 'text/html' }).end(PAGE);
-    } else if (u.pathname.startsWith('/public/build/img/')) {
-      sendFile(res, path.join(UI_PUBLIC, 'img', safe(u.pathname.slice('/public/build/img/'.length))));
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html);
+    } else if (u.pathname.startsWith('/public/build/img/') || u.pathname.startsWith('/public/img/')) {
+      sendFile(res, path.join(uiPublic, 'img', safe(u.pathname.replace(/^\/public\/(build\/)?img\//, ''))));
     } else if (u.pathname.startsWith('/public/fonts/')) {
       const font = SYSTEM_FONTS[u.pathname.slice('/public/fonts/'.length)];
       sendFile(res, font ?? '/nonexistent');

@@ -23,6 +23,10 @@ import * as rxjs from 'rxjs';
 
 import { fetchBackendSrv } from '../../support/fetchBackendSrv';
 
+/** The versions of the shared modules this bundle holds (webpack DefinePlugin, from the folders it aliased). */
+declare const __HOST_VERSIONS__: Record<string, string>;
+export const versions = __HOST_VERSIONS__;
+
 const EXTERNALS: Record<string, unknown> = {
   '@emotion/css': emotionCss,
   '@grafana/data': grafanaData,
