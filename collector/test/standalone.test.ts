@@ -109,7 +109,16 @@ describe('the tests stand alone in a fresh clone', () => {
   it('no test, bench or soak file of any workspace names a path outside the repository', () => {
     const files = testFiles(ROOT);
     // every workspace's tests are seen (a broken pattern would make this check pass on nothing)
-    for (const ws of ['contract/test/', 'collector/test/', 'collector/bench/', 'collector/soak/', 'grafana-plugin/test/', 'grafana-plugin/backend/bench/', 'grafana-plugin/src/', 'provisioning/test/']) {
+    for (const ws of [
+      'contract/test/',
+      'collector/test/',
+      'collector/bench/',
+      'collector/soak/',
+      'grafana-plugin/test/',
+      'grafana-plugin/backend/bench/',
+      'grafana-plugin/src/',
+      'provisioning/test/',
+    ]) {
       expect(files.some((f) => relative(ROOT, f).split(sep).join('/').startsWith(ws))).toBe(true);
     }
     const found = files.flatMap((f) => outsideReferences(f, readFileSync(f, 'utf8')).map((x) => `${relative(ROOT, f)}:${x.line}: ${x.text} (${x.why})`));

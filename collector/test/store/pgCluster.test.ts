@@ -15,7 +15,9 @@ describe('postgresSkipReason', () => {
     expect(postgresSkipReason({ CI: 'false', REQUIRE_POSTGRES: '0' }, null)).not.toBeNull();
   });
   it('fails instead where they are required: REQUIRE_POSTGRES=1 (.ci/run) or CI=true', () => {
-    expect(() => postgresSkipReason({ REQUIRE_POSTGRES: '1' }, null)).toThrow(/required here \(REQUIRE_POSTGRES=1\) but there are no PostgreSQL server binaries/);
+    expect(() => postgresSkipReason({ REQUIRE_POSTGRES: '1' }, null)).toThrow(
+      /required here \(REQUIRE_POSTGRES=1\) but there are no PostgreSQL server binaries/,
+    );
     expect(() => postgresSkipReason({ CI: 'true' }, null)).toThrow(/required here \(CI=true\)/);
   });
 });

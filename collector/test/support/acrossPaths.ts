@@ -52,6 +52,7 @@ export function expectAcrossPaths(got: readonly (number | null)[], want: readonl
       continue;
     }
     const tol = acrossPathsTolerance(q, b, yScale);
-    if (!(Math.abs(a - b) <= tol)) throw new Error(`${what}[${i}]: expected ${b}, got ${a} (|diff| ${Math.abs(a - b)} > ${tol}, the ${q} tolerance across paths)`);
+    if (!(Math.abs(a - b) <= tol))
+      throw new Error(`${what}[${i}]: expected ${b}, got ${a} (|diff| ${Math.abs(a - b)} > ${tol}, the ${q} tolerance across paths)`);
   }
 }

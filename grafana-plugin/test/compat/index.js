@@ -20,7 +20,18 @@ const path = require('path');
 const COMPAT_VERSIONS = ['grafana-11.5'];
 
 /** The modules Grafana shares with plugins that a compat folder replaces (and their subpaths). */
-const REPLACED = ['@grafana/data', '@grafana/runtime', '@grafana/ui', '@grafana/schema', '@grafana/e2e-selectors', '@emotion/css', '@emotion/react', 'react', 'react-dom', 'rxjs'];
+const REPLACED = [
+  '@grafana/data',
+  '@grafana/runtime',
+  '@grafana/ui',
+  '@grafana/schema',
+  '@grafana/e2e-selectors',
+  '@emotion/css',
+  '@emotion/react',
+  'react',
+  'react-dom',
+  'rxjs',
+];
 
 function compatDir(name) {
   return path.join(__dirname, name);
@@ -30,11 +41,11 @@ function nodeModules(name) {
   return path.join(compatDir(name), 'node_modules');
 }
 
-const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** jest moduleNameMapper entries: each replaced module (and any subpath of it) from the folder. */
 function jestModuleNameMapper(name) {
-  return { [`^(${REPLACED.map(escape).join('|')})(/.*)?$`]: `${nodeModules(name)}/$1$2` };
+  return { [`^(${REPLACED.map(escapeRegExp).join('|')})(/.*)?$`]: `${nodeModules(name)}/$1$2` };
 }
 
 /** webpack resolve.alias: the same replacement for the Chromium page's bundle. */

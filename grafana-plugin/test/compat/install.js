@@ -10,13 +10,15 @@
  *   node grafana-plugin/test/compat/install.js grafana-11.4
  */
 const { execFileSync } = require('child_process');
-const crypto = require('crypto');
+const { createHash } = require('crypto');
 const fs = require('fs');
 const path = require('path');
 const { COMPAT_VERSIONS, compatDir, nodeModules } = require('./index');
 
 function lockHash(name) {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(compatDir(name), 'package-lock.json'))).digest('hex');
+  return createHash('sha256')
+    .update(fs.readFileSync(path.join(compatDir(name), 'package-lock.json')))
+    .digest('hex');
 }
 
 function install(name) {
@@ -25,9 +27,14 @@ function install(name) {
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash) {
     return false;
   }
-  process.stderr.write(`[grafana-plugin] installing the ${name} packages the harnesses also run against (npm ci in test/compat/${name}, once per lock change)\n`);
+  process.stderr.write(
+    `[grafana-plugin] installing the ${name} packages the harnesses also run against (npm ci in test/compat/${name}, once per lock change)\n`,
+  );
   // --ignore-scripts: the packages are loaded, never built; none needs an install script.
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], { cwd: compatDir(name), stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+    cwd: compatDir(name),
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   fs.writeFileSync(stamp, hash);
   return true;
 }
