@@ -7,8 +7,23 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { CommandLineError, parseCommandLine } from '../src/cli/commandLine';
 
-const filter = process.argv[2];
+const USAGE = 'usage: npm run bench [-- PART]   (PART: a part of a bench/*.bench.ts name, e.g. api, analytics, ingest)';
+let filter: string | undefined;
+try {
+  const { values, positionals } = parseCommandLine(process.argv.slice(2), { help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  if (positionals.length > 1) throw new CommandLineError('', `one PART at most, got ${positionals.join(' ')}`);
+  filter = positionals[0];
+} catch (e) {
+  if (!(e instanceof CommandLineError)) throw e;
+  console.error(`bench: ${e.message}\n${USAGE}`);
+  process.exit(2);
+}
 const dir = __dirname;
 const parts = readdirSync(dir)
   .filter((f) => f.endsWith('.bench.ts') && (!filter || f.includes(filter)))
