@@ -46,6 +46,8 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
   afterAll(() => h.close());
 
   it('equals analyzeSeries on the aligned stored bars', async () => {
+    // Exactly: the data starts after the warm-up floor, so the API's pass (cached run or not)
+    // and analyzeSeries start at the same first bar and do the same floating-point operations.
     const want = await expected(h, 20);
     const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}`);
     expect(r.status).toBe(200);

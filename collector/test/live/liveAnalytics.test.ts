@@ -83,7 +83,9 @@ describe('LiveAnalytics', () => {
       for (const w of [5, 20]) {
         const all = batch(ticks, tf, w);
         const got = committed.get(`${tf}/${w}`)!;
-        // every interval but the last (still open) is committed
+        // every interval but the last (still open) is committed. Equal exactly, not within the
+        // tolerance across paths (test/support/acrossPaths.ts): one path, the same PairEngine fed
+        // the same aligned points from the same first bar, so the same floating-point operations.
         expect(got).toEqual(all.slice(0, -1));
         // not vacuous: z is defined from point 2w-2 on (15 one-minute bars give none for w = 20)
         expect(got.filter((p) => p.zscore !== null).length).toBeGreaterThanOrEqual(tf === '1s' ? 500 : w === 5 ? 5 : 0);
