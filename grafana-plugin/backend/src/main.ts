@@ -62,10 +62,6 @@ async function main(): Promise<void> {
     maxPort: Number(process.env.PLUGIN_MAX_PORT) || undefined,
     onShutdownRequest: () => void shutdown('GRPCController.Shutdown'),
   });
-  // The handlers go in before the handshake line: Grafana (or a test) may signal as soon as it
-  // reads it, and a SIGTERM arriving before a handler exists kills the process by default.
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
   process.stdout.write(`${CORE_PROTOCOL_VERSION}|${APP_PROTOCOL_VERSION}|tcp|127.0.0.1:${backend.port}|grpc\n`);
   log.info('plugin started', { port: backend.port, pid: process.pid, grafanaVersion: process.env.GF_VERSION ?? '', node: process.version });
 
