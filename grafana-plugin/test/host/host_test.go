@@ -834,7 +834,9 @@ func TestLive(t *testing.T) {
 			z.mu.Lock()
 			var got *packet
 			for k := before; k < len(z.packets); k++ {
-				if z.packets[k].at.After(sent) {
+				// Received after the send, and pushed after it (row time = the collector's push time),
+				// so not a push of the previous period that was still on its way.
+				if pk := z.packets[k]; pk.at.After(sent) && len(pk.values) > 0 && len(pk.values[0]) > 0 && toFloat(pk.values[0][0]) >= float64(sent.UnixMilli()) {
 					got = &z.packets[k]
 					break
 				}
