@@ -9,6 +9,7 @@
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { contactPointsFile, policiesFile, rulesFile } from './alerting';
 import { ingestHealth } from './dashboards/ingestHealth';
@@ -68,18 +69,27 @@ export function generate(opts: GenerateOptions): Map<string, string> {
   return files;
 }
 
+const USAGE = 'usage: npm run generate -w provisioning [-- --check]   (--check: compare with the committed files, write nothing)';
+
 function main(argv: string[]): number {
   let opts: GenerateOptions;
+  let check: boolean;
   try {
+    // strict: a mistyped --check is an error, not a run that writes the files
+    const { values } = parseArgs({ args: argv, options: { check: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    if (values.help) {
+      process.stdout.write(USAGE + '\n');
+      return 0;
+    }
+    check = values.check === true;
     opts = optionsFromEnv(process.env);
   } catch (e) {
-    if (e instanceof OptionsError) {
-      process.stderr.write(`generate: ${e.message}\n`);
+    if (e instanceof OptionsError || (e as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`generate: ${(e as Error).message}\n${USAGE}\n`);
       return 2;
     }
     throw e;
   }
-  const check = argv.includes('--check');
   let differ = 0;
   for (const [rel, content] of generate(opts)) {
     const path = join(PROVISIONING_DIR, rel);
