@@ -97,6 +97,18 @@ export const exportRequest = z.object({
   format: opt(oneOf(['csv']), 'file format', 'csv'),
 });
 
+/**
+ * POST /api/alerts: Grafana's alerting webhook payload (contact point type `webhook`). Stored as
+ * sent; only what the collector reads is checked (`status`, and `alerts` being a list).
+ */
+export const alertWebhookBody = z.looseObject(
+  {
+    status: z.enum(['firing', 'resolved'], { error: 'expected "status": "firing" or "resolved" (Grafana webhook payload)' }),
+    alerts: z.array(z.unknown(), { error: 'expected "alerts" to be an array' }).optional(),
+  },
+  { error: 'expected a JSON object: the Grafana webhook payload' },
+);
+
 /** GET /api/alerts */
 export const alertsRequest = z.object({ limit: opt(int(1, ALERTS_LIST_MAX), 'how many, newest first', ALERTS_LIST_DEFAULT) });
 
