@@ -4,9 +4,14 @@
  * provisioning import it by name; nothing here imports from them.
  *
  * - constants.ts  symbol pattern, timeframes, window bounds, page sizes, default thresholds
+ * - json.ts       JSON input that names an out-of-range number as written (`1e999`)
  * - pair.ts       `Y/X` pairs
- * - api.ts        request and response bodies of every endpoint
+ * - api.ts        response bodies of every endpoint, and the parameters a client sends
  * - query/        the data source's query model, its versioned migration and its validation
+ *
+ * The request schemas (zod), which give the requests' types, their validation and the OpenAPI
+ * document, are the separate entry point `@quant-pairs/contract/requests` (requests/), so that
+ * the Grafana frontend's bundle does not carry zod.
  */
 export * from './constants';
 export * from './json';
