@@ -15,6 +15,10 @@ export class NumberTooLarge {
   toString(): string {
     return this.written;
   }
+  /** Stored or sent on as JSON, it is the text written (a string: no JSON number can hold it). */
+  toJSON(): string {
+    return this.written;
+  }
 }
 
 // A JSON string (skipped whole, so digits inside strings are never touched) or a number literal.

@@ -14,6 +14,8 @@ describe('parseJson', () => {
     expect([describeValue(doc.x[1]), describeValue(doc.x[2]), describeValue(doc.y)]).toEqual(['1e999', '-2E+400', '9'.repeat(400)]);
     // JSON.parse alone loses it: Infinity, which JSON.stringify prints as null
     expect(JSON.stringify(JSON.parse('[1e999]'))).toBe('[null]');
+    // passed on as JSON, it stays the text written
+    expect(JSON.stringify(doc.x)).toBe('[1,"1e999","-2E+400"]');
   });
 
   it('still rejects invalid JSON', () => {

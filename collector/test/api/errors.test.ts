@@ -107,6 +107,10 @@ describe('POST /api/alerts bodies', () => {
     expect(await post('{"status":"firing","alerts":5}')).toEqual({ status: 400, body: { param: 'alerts', error: 'expected "alerts" to be an array' } });
     expect(await post(JSON.stringify({ status: 'firing', big: 'x'.repeat(1_100_000) }))).toEqual({ status: 413, body: { error: 'request body too large', param: 'body' } });
   });
+  it('stores a number too large for a double as the text written, not as null', async () => {
+    const r = await post('{"status":"firing","alerts":[],"values":{"B":1e999,"C":2.5}}');
+    expect(r).toMatchObject({ status: 201, body: { payload: { values: { B: '1e999', C: 2.5 } } } });
+  });
 });
 
 describe('time parameters', () => {

@@ -1,18 +1,26 @@
 /**
  * POST /api/alerts: Grafana's alerting webhook (contact point type `webhook`). The payload
- * (`receiver`, `status` firing|resolved, `alerts[]`, ...) is stored as sent.
+ * (`receiver`, `status` firing|resolved, `alerts[]`, ...) is stored as sent (a number beyond a
+ * double's range, such as 1e999, as the text written).
  * GET /api/alerts: the stored notifications, newest first.
  */
 import express, { type Router } from 'express';
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
-import type { AlertDto, AlertsResponse } from '@quant-pairs/contract';
+import { parseJson, type AlertDto, type AlertsResponse } from '@quant-pairs/contract';
 import { alertWebhookBody, alertsRequest } from '@quant-pairs/contract/requests';
 import { readQuery } from '../http/params';
 
 export function mount(r: Router, ctx: Ctx): void {
-  r.post('/api/alerts', express.json({ limit: '1mb', type: () => true, strict: true }), async (req, res) => {
-    const body: unknown = req.body;
+  // Read as text and parsed with parseJson: a number too large for a double (1e999) is stored
+  // as the text written, where express.json's JSON.parse would store null.
+  r.post('/api/alerts', express.text({ limit: '1mb', type: () => true }), async (req, res) => {
+    let body: unknown;
+    try {
+      body = parseJson(typeof req.body === 'string' ? req.body : '');
+    } catch {
+      throw badParam('body', 'request body is not valid JSON');
+    }
     const parsed = alertWebhookBody.safeParse(body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
