@@ -205,6 +205,10 @@ export interface StatsResponse {
   adf: Maybe<AdfDto>;
   coint: Maybe<CointDto>;
   halfLife: Maybe<HalfLifeDto>;
+  /**
+   * Rolling correlation of the two legs' closes over the last `window` aligned points up to the
+   * latest point (`provisional`, else `committed`): that point's `correlation`, on both sources.
+   */
   correlation: number | null;
   /** Epoch ms of the last update of these values. */
   updatedAt: number | null;

@@ -13,7 +13,6 @@ interface LiveLatest {
   adf: StatResult<unknown>;
   coint: StatResult<unknown>;
   halfLife: StatResult<unknown>;
-  correlation: number | null;
   updatedAt: number | null;
 }
 

@@ -3,6 +3,11 @@
  * numbers (updated with every tick); for any other window, computed from the stored bars of
  * the last STATS_SAMPLE(window) aligned points: the same series as /api/analytics, ADF and
  * half-life on its defined spreads, Engle-Granger on its two legs.
+ *
+ * `correlation` is that of the latest point, the bar in progress if there is one, else the last
+ * committed bar (`latestCorrelation`), on both paths: the rolling correlation of the two legs'
+ * aligned closes over the last `window` points up to that bar (PairEngine's definition, pandas'
+ * `y.rolling(window).corr(x)` there). It is the point the plugin's stat row shows beta and z of.
  */
 import type { Router } from 'express';
 import { adfuller, coint, halfLife } from '../../analytics';
@@ -31,6 +36,11 @@ function pick<T>(r: unknown, keys: (keyof T)[]): Maybe<T> {
   for (const k of keys) out[k as string] = o[k as string] ?? null;
   return out as T;
 }
+/** The response's `correlation`: the latest point's (provisional, else committed), one rule for the live and the computed path. */
+function latestCorrelation(provisional: LatestPoint | null, committed: LatestPoint | null): number | null {
+  return (provisional ?? committed)?.correlation ?? null;
+}
+
 const adfDto = (r: unknown): Maybe<AdfDto> => pick<AdfDto>(r, ['stat', 'pvalue', 'usedlag', 'nobs', 'crit']);
 const cointDto = (r: unknown): Maybe<CointDto> => pick<CointDto>(r, ['stat', 'pvalue', 'crit']);
 const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>(r, ['b', 'halfLife']);
@@ -43,17 +53,19 @@ export function mount(r: Router, ctx: Ctx): void {
     const sameRule = q.entryZ === undefined && q.exitZ === undefined;
     const live = sameRule ? ctx.live?.latest(q.pair.id, q.tf, q.window) : undefined;
     if (live) {
+      const committed = point(live.committed);
+      const provisional = point(live.provisional);
       const body: StatsResponse = {
         pair: q.pair.id,
         tf: q.tf,
         window: q.window,
-        committed: point(live.committed),
-        provisional: point(live.provisional),
+        committed,
+        provisional,
         prices,
         adf: adfDto(live.adf),
         coint: cointDto(live.coint),
         halfLife: halfLifeDto(live.halfLife),
-        correlation: live.correlation,
+        correlation: latestCorrelation(provisional, committed),
         updatedAt: live.updatedAt,
         source: 'live',
       };
@@ -62,22 +74,31 @@ export function mount(r: Router, ctx: Ctx): void {
     }
     const tfMs = TIMEFRAME_MS[q.tf];
     const to = ctx.now() + tfMs;
-    const s = await computeSeries(ctx, { pair: q.pair, tf: q.tf, window: q.window, from: to - STATS_SAMPLE(q.window) * tfMs, to, entryZ: q.entryZ, exitZ: q.exitZ });
+    const s = await computeSeries(ctx, {
+      pair: q.pair,
+      tf: q.tf,
+      window: q.window,
+      from: to - STATS_SAMPLE(q.window) * tfMs,
+      to,
+      entryZ: q.entryZ,
+      exitZ: q.exitZ,
+    });
     const n = s.points.length - (s.provisional ? 1 : 0);
     const spreads: number[] = [];
     for (let i = 0; i < n; i++) if (s.points[i]!.spread !== null) spreads.push(s.points[i]!.spread!);
-    const committed = n > 0 ? s.points[n - 1]! : null;
+    const committed = point(n > 0 ? s.points[n - 1] : null);
+    const provisional = s.provisional ? point(s.points[s.points.length - 1]) : null;
     const body: StatsResponse = {
       pair: q.pair.id,
       tf: q.tf,
       window: q.window,
-      committed: point(committed),
-      provisional: s.provisional ? point(s.points[s.points.length - 1]) : null,
+      committed,
+      provisional,
       prices,
       adf: n ? adfDto(adfuller(spreads)) : null,
       coint: n ? cointDto(coint(Array.from(s.y.subarray(0, n)), Array.from(s.x.subarray(0, n)))) : null,
       halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
-      correlation: committed?.correlation ?? null,
+      correlation: latestCorrelation(provisional, committed),
       updatedAt: prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
       source: 'computed',
     };
