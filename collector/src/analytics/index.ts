@@ -12,3 +12,15 @@ export { mackinnonp, mackinnoncrit, type CriticalValues, type Regression } from 
 export { normalCdf } from './normalCdf';
 export { olsLine } from './ols';
 export { KalmanHedge, kalmanSeries, type KalmanOptions, type KalmanPoint } from './kalman';
+export {
+  backtest,
+  backtestSeries,
+  backtestInputProblem,
+  backtestOptionsProblem,
+  BACKTEST_DEFAULTS,
+  type BacktestOptions,
+  type BacktestResult,
+  type BacktestTrade,
+  type BacktestMetrics,
+  type BacktestSeriesInput,
+} from './backtest';

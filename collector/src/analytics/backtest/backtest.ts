@@ -1,0 +1,305 @@
+/**
+ * Two-leg backtest of the z-score signal: one definition of the position rules, fills, costs,
+ * equity and metrics, used by every caller (CLI today; API, sweep and live paper positions next).
+ *
+ * Rules (z_t, beta_t as `analyze` computes them: rolling OLS over W points, z over W spreads,
+ * ddof 1; NaN where undefined). At each bar t, deciding on data <= t only, one decision a bar:
+ * - flat: enter LONG spread if z_t < -entry, SHORT spread if z_t > entry, unless in a cooldown
+ *   (and only where beta_t and z_t are defined);
+ * - long: stop if `stop` is set and z_t <= -stop; else exit if z_t >= -exit; else time stop once
+ *   t - (entry decision bar) >= maxHold;
+ * - short: stop if z_t >= stop; else exit if z_t <= exit; else time stop likewise;
+ *   an undefined z_t triggers neither stop nor exit (the time stop still counts);
+ * - after a stop decided at bar t, no entry at bars t+1 .. t+cooldown.
+ * An exit and an entry never happen on the same bar (no flip): a new entry is decided at t+1 at
+ * the earliest. A decision at t fills at bar t+lag at that bar's close; decisions whose fill bar
+ * is past the end are not taken (the state machine stops at bar n-1-lag).
+ * Fill prices: buys at p*(1+s), sells at p*(1-s), s = slippageBps/1e4. Sizing at entry from the
+ * decision bar t: qy = notional / py_t for a LONG spread (-notional / py_t for SHORT),
+ * qx = -beta_t * qy, both frozen for the trade. Fees: feeBps/1e4 of each leg's traded notional
+ * |q| * fill price, on every fill. Equity E_t = notional + realised P&L + open legs marked at the
+ * bar-t closes, net of fees (cash accounting). Returns r_t = (E_t - E_{t-1}) / notional for
+ * t = 0..n-1 with E_{-1} = notional (so totalReturn = sum r = E_{n-1}/notional - 1); Sharpe =
+ * mean(r) / std(r, ddof 1) * sqrt(barsPerYear) (null when fewer than 2 returns or std 0); max
+ * drawdown = max_t (peak - E_t) / peak, peak = max(notional, E_0..E_t). A trade's pnl is both legs'
+ * q * (exit fill - entry fill) minus its fees; a position still open at the end is marked at the
+ * last closes, reported with reason "open" and not closed (no exit fee). trades, winRate (pnl > 0)
+ * and avgBars count every reported trade, the open one at its marked P&L; null when none.
+ *
+ * Worked example (entry 2, exit 0, lag 1, feeBps 10, slippage 0, notional 1000):
+ *   z = [NaN, -2.5, -1, 0.5], beta = [NaN, 2, 2, 2], y = [10, 10, 11, 12], x = [5, 5, 5, 5].
+ *   t=1: z < -2, decide LONG: qy = 1000/10 = 100, qx = -2*100 = -200; fills at t=2:
+ *        buy 100 y at 11, sell 200 x at 5: fees 0.001*(1100 + 1000) = 2.1; E_2 = 1000 - 2.1.
+ *   t=2: z = -1 < 0, hold. t=3 would exit (z >= 0) but its fill bar 4 is past the end: the trade
+ *        is open, marked at t=3: pnl = 100*(12-11) + (-200)*(5-5) - 2.1 = 97.9, E_3 = 1097.9.
+ *
+ * Reference: E. Gatev, W. Goetzmann, K. G. Rouwenhorst, "Pairs Trading: Performance of a
+ * Relative-Value Arbitrage Rule", Review of Financial Studies 19(3), 2006 (threshold entry,
+ * exit at the mean, one-bar execution lag); vectorbt's Portfolio.from_signals for the cash,
+ * fee and slippage accounting compared against in collector/test/reference.
+ */
+
+type BacktestSide = 'LONG' | 'SHORT';
+type BacktestExitReason = 'exit' | 'stop' | 'time' | 'open';
+
+export interface BacktestOptions {
+  /** |z| above which a flat book enters (default 2). */
+  entry: number;
+  /** Exit band: a LONG exits once z >= -exit, a SHORT once z <= exit (default 0, the mean). */
+  exit: number;
+  /** Stop-loss level of |z| beyond the entry (null: none, the default). */
+  stop: number | null;
+  /** Time stop after this many bars held (null: none, the default). */
+  maxHold: number | null;
+  /** Bars without entry after a stop (default 0). */
+  cooldown: number;
+  /** Bars from decision to fill (default 1). */
+  lag: number;
+  /** Fee in basis points of each leg's traded notional per fill (default 10). */
+  feeBps: number;
+  /** Slippage in basis points of the close, against the trade (default 0). */
+  slippageBps: number;
+  /** Capital, and the |y| notional of each trade (default 1000). */
+  notional: number;
+  /** Bars a year, for the annualised Sharpe (default 525600: 1-minute bars, 24/7 markets). */
+  barsPerYear: number;
+}
+
+export const BACKTEST_DEFAULTS: Readonly<BacktestOptions> = Object.freeze({
+  entry: 2,
+  exit: 0,
+  stop: null,
+  maxHold: null,
+  cooldown: 0,
+  lag: 1,
+  feeBps: 10,
+  slippageBps: 0,
+  notional: 1000,
+  barsPerYear: 525600,
+});
+
+/** Prices and signal columns, one entry per bar (NaN where z or beta is undefined). */
+export interface BacktestInput {
+  /** Hedge leg closes. */
+  x: ArrayLike<number>;
+  /** Regressand closes. */
+  y: ArrayLike<number>;
+  z: ArrayLike<number>;
+  beta: ArrayLike<number>;
+}
+
+export interface BacktestTrade {
+  /** Bar of the entry fill. */
+  entryIndex: number;
+  /** Bar of the exit fill; for an open trade, the last bar (where it is marked). */
+  exitIndex: number;
+  side: BacktestSide;
+  reason: BacktestExitReason;
+  beta: number;
+  qy: number;
+  qx: number;
+  pnl: number;
+  fees: number;
+  bars: number;
+}
+
+export interface BacktestMetrics {
+  totalReturn: number;
+  sharpe: number | null;
+  maxDrawdown: number;
+  trades: number;
+  winRate: number | null;
+  avgBars: number | null;
+  fees: number;
+}
+
+export interface BacktestResult {
+  trades: BacktestTrade[];
+  equity: number[];
+  metrics: BacktestMetrics;
+}
+
+const isCount = (v: unknown, min: number): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min;
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+/** Checks options; returns what is wrong (naming the parameter), or null. */
+export function backtestOptionsProblem(o: BacktestOptions): string | null {
+  if (!isNum(o.entry) || o.entry <= 0) return `entry must be a positive number, got ${String(o.entry)}`;
+  if (!isNum(o.exit) || o.exit >= o.entry) return `exit must be a number below entry (${o.entry}), got ${String(o.exit)}`;
+  if (o.stop !== null && (!isNum(o.stop) || o.stop <= o.entry)) return `stop must be a number above entry (${o.entry}), got ${String(o.stop)}`;
+  if (o.maxHold !== null && !isCount(o.maxHold, 1)) return `maxHold must be an integer >= 1, got ${String(o.maxHold)}`;
+  if (!isCount(o.cooldown, 0)) return `cooldown must be an integer >= 0, got ${String(o.cooldown)}`;
+  if (!isCount(o.lag, 0)) return `lag must be an integer >= 0, got ${String(o.lag)}`;
+  if (!isNum(o.feeBps) || o.feeBps < 0) return `feeBps must be a number >= 0, got ${String(o.feeBps)}`;
+  if (!isNum(o.slippageBps) || o.slippageBps < 0 || o.slippageBps >= 1e4) {
+    return `slippageBps must be a number in [0, 10000), got ${String(o.slippageBps)}`;
+  }
+  if (!isNum(o.notional) || o.notional <= 0) return `notional must be a positive number, got ${String(o.notional)}`;
+  if (!isNum(o.barsPerYear) || o.barsPerYear <= 0) return `barsPerYear must be a positive number, got ${String(o.barsPerYear)}`;
+  return null;
+}
+
+/** Checks the columns: equal lengths, positive finite prices. Returns what is wrong, or null. */
+export function backtestInputProblem(input: BacktestInput): string | null {
+  const { x, y, z, beta } = input;
+  const n = x.length;
+  if (y.length !== n || z.length !== n || beta.length !== n) {
+    return `x, y, z and beta must have the same length, got ${n}, ${y.length}, ${z.length} and ${beta.length}`;
+  }
+  for (let i = 0; i < n; i++) {
+    if (!(x[i]! > 0) || !Number.isFinite(x[i])) return `x[${i}] must be a positive finite price, got ${String(x[i])}`;
+    if (!(y[i]! > 0) || !Number.isFinite(y[i])) return `y[${i}] must be a positive finite price, got ${String(y[i])}`;
+  }
+  return null;
+}
+
+/**
+ * Runs the rules above over the columns. O(n) time. Throws a RangeError naming the problem for
+ * bad options or columns. Options not given take BACKTEST_DEFAULTS.
+ */
+export function backtest(input: BacktestInput, options: Partial<BacktestOptions> = {}): BacktestResult {
+  const o: BacktestOptions = { ...BACKTEST_DEFAULTS, ...options };
+  const problem = backtestOptionsProblem(o) ?? backtestInputProblem(input);
+  if (problem) throw new RangeError(problem);
+  const { x, y, z, beta } = input;
+  const n = x.length;
+  const s = o.slippageBps / 1e4;
+  const fee = o.feeBps / 1e4;
+  const stop = o.stop ?? Infinity;
+  const maxHold = o.maxHold ?? Infinity;
+
+  // Decisions, filled `lag` bars later: 1 open (with its sizes), 2 close (with its reason).
+  const action = new Int8Array(n);
+  const dQy = new Float64Array(n);
+  const dQx = new Float64Array(n);
+  const dBeta = new Float64Array(n);
+  const dReason: (BacktestExitReason | null)[] = new Array<BacktestExitReason | null>(n).fill(null);
+
+  // Decision state.
+  let pos = 0; // +1 long spread, -1 short, 0 flat
+  let since = 0; // entry decision bar
+  let noEntryUntil = -1; // last bar of a cooldown
+
+  // Fill state.
+  let cash = o.notional;
+  let qy = 0;
+  let qx = 0;
+  let open: BacktestTrade | null = null;
+  let entryCost = 0; // qy*fy + qx*fx at the entry fill
+  const trades: BacktestTrade[] = [];
+  const equity: number[] = [];
+  let feesTotal = 0;
+
+  const fill = (q: number, p: number): number => (q > 0 ? p * (1 + s) : p * (1 - s));
+
+  for (let t = 0; t < n; t++) {
+    if (t + o.lag < n) {
+      const zt = z[t]!;
+      if (pos === 0) {
+        const bt = beta[t]!;
+        if (t > noEntryUntil && zt === zt && bt === bt && (zt < -o.entry || zt > o.entry)) {
+          pos = zt < -o.entry ? 1 : -1;
+          since = t;
+          action[t] = 1;
+          dQy[t] = (pos * o.notional) / y[t]!;
+          dQx[t] = -bt * dQy[t]!;
+          dBeta[t] = bt;
+        }
+      } else {
+        const zs = pos * zt; // as if long: stop when zs <= -stop, exit when zs >= -exit
+        const reason: BacktestExitReason | null = zs <= -stop ? 'stop' : zs >= -o.exit ? 'exit' : t - since >= maxHold ? 'time' : null;
+        if (reason !== null) {
+          action[t] = 2;
+          dReason[t] = reason;
+          pos = 0;
+          if (reason === 'stop') noEntryUntil = t + o.cooldown;
+        }
+      }
+    }
+    const d = t - o.lag;
+    if (d >= 0 && action[d] !== 0) {
+      if (action[d] === 1) {
+        qy = dQy[d]!;
+        qx = dQx[d]!;
+        const fy = fill(qy, y[t]!);
+        const fx = fill(qx, x[t]!);
+        const f = fee * (Math.abs(qy) * fy + Math.abs(qx) * fx);
+        entryCost = qy * fy + qx * fx;
+        cash -= entryCost + f;
+        feesTotal += f;
+        open = { entryIndex: t, exitIndex: t, side: qy > 0 ? 'LONG' : 'SHORT', reason: 'open', beta: dBeta[d]!, qy, qx, pnl: 0, fees: f, bars: 0 };
+      } else if (open !== null) {
+        const fy = fill(-qy, y[t]!);
+        const fx = fill(-qx, x[t]!);
+        const f = fee * (Math.abs(qy) * fy + Math.abs(qx) * fx);
+        const exitValue = qy * fy + qx * fx;
+        cash += exitValue - f;
+        feesTotal += f;
+        open.fees += f;
+        open.exitIndex = t;
+        open.reason = dReason[d]!;
+        open.bars = t - open.entryIndex;
+        open.pnl = exitValue - entryCost - open.fees;
+        trades.push(open);
+        open = null;
+        qy = 0;
+        qx = 0;
+      }
+    }
+    equity.push(cash + qy * y[t]! + qx * x[t]!);
+  }
+  if (open !== null) {
+    const last = n - 1;
+    open.exitIndex = last;
+    open.bars = last - open.entryIndex;
+    open.pnl = qy * y[last]! + qx * x[last]! - entryCost - open.fees;
+    trades.push(open);
+  }
+  return { trades, equity, metrics: backtestMetrics(equity, trades, o.notional, o.barsPerYear, feesTotal) };
+}
+
+/** The metrics of an equity curve and its trades, as defined above. */
+function backtestMetrics(equity: readonly number[], trades: readonly BacktestTrade[], notional: number, barsPerYear: number, fees: number): BacktestMetrics {
+  const n = equity.length;
+  let sum = 0;
+  let prev = notional;
+  let peak = notional;
+  let maxDrawdown = 0;
+  for (let t = 0; t < n; t++) {
+    const e = equity[t]!;
+    sum += (e - prev) / notional;
+    prev = e;
+    if (e > peak) peak = e;
+    const dd = (peak - e) / peak;
+    if (dd > maxDrawdown) maxDrawdown = dd;
+  }
+  let sharpe: number | null = null;
+  if (n >= 2) {
+    const mean = sum / n;
+    let m2 = 0;
+    prev = notional;
+    for (let t = 0; t < n; t++) {
+      const d = (equity[t]! - prev) / notional - mean;
+      m2 += d * d;
+      prev = equity[t]!;
+    }
+    const sd = Math.sqrt(m2 / (n - 1));
+    if (sd > 0) sharpe = (mean / sd) * Math.sqrt(barsPerYear);
+  }
+  let wins = 0;
+  let bars = 0;
+  for (const tr of trades) {
+    if (tr.pnl > 0) wins++;
+    bars += tr.bars;
+  }
+  const k = trades.length;
+  return {
+    totalReturn: n === 0 ? 0 : equity[n - 1]! / notional - 1,
+    sharpe,
+    maxDrawdown,
+    trades: k,
+    winRate: k === 0 ? null : wins / k,
+    avgBars: k === 0 ? null : bars / k,
+    fees,
+  };
+}

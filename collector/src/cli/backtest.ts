@@ -1,0 +1,198 @@
+/**
+ * Offline backtest of the z-score signal on one pair of series (rules: src/analytics/backtest):
+ *
+ *   npm run --silent backtest -- FILE [--window W] [--entry Z] [--exit Z] [--stop Z] [--max-hold N]
+ *        [--cooldown N] [--lag N] [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N]
+ *
+ * FILE (or `-` for stdin) as `analyze` takes it: `{"x":[...],"y":[...],"window":W}` or a
+ * two-column x,y CSV (then --window W), plus optional timestamps (epoch ms): a `"ts"` array in the
+ * JSON, or a `ts` column named in the CSV header. With timestamps and no --bars-per-year, bars a
+ * year come from the median step (a year of 365.25 days over it). Prints one JSON object:
+ * {"trades": [{entryIndex, exitIndex, side, reason, beta, qy, qx, pnl, fees, bars}], "equity": [...],
+ * "metrics": {totalReturn, sharpe, maxDrawdown, trades, winRate, avgBars, fees}}.
+ * Bad input or flags: a message on stderr and exit code 2.
+ */
+import { describeValue, parseJson } from '@quant-pairs/contract';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CommandLineError, parseCommandLine } from './commandLine';
+import { parseInput, type CliResult } from './analyze';
+import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, backtestSeries, seriesInputProblem, type BacktestOptions } from '../analytics';
+
+const USAGE =
+  'usage: backtest FILE [--window W] [--entry Z] [--exit Z] [--stop Z] [--max-hold N] [--cooldown N] [--lag N]\n' +
+  '                     [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N]\n' +
+  '  FILE: {"x":[...],"y":[...],"window":W[,"ts":[...]]} or an x,y[,ts] CSV (then --window W); - reads stdin';
+
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+
+class UsageError extends Error {}
+
+const OPTIONS = {
+  window: { type: 'string' },
+  entry: { type: 'string' },
+  exit: { type: 'string' },
+  stop: { type: 'string' },
+  'max-hold': { type: 'string' },
+  cooldown: { type: 'string' },
+  lag: { type: 'string' },
+  'fee-bps': { type: 'string' },
+  'slippage-bps': { type: 'string' },
+  notional: { type: 'string' },
+  'bars-per-year': { type: 'string' },
+} as const;
+
+type Flag = keyof typeof OPTIONS;
+
+/** Flag name of each option, for messages in the words the user typed. */
+const FLAG_OF: Record<keyof BacktestOptions, Flag> = {
+  entry: 'entry',
+  exit: 'exit',
+  stop: 'stop',
+  maxHold: 'max-hold',
+  cooldown: 'cooldown',
+  lag: 'lag',
+  feeBps: 'fee-bps',
+  slippageBps: 'slippage-bps',
+  notional: 'notional',
+  barsPerYear: 'bars-per-year',
+};
+
+function numberFlag(flag: Flag, value: string): number {
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(value)}`);
+  return v;
+}
+
+/** Splits a `ts` column off a CSV whose header names it; the rest is the x,y CSV `analyze` reads. */
+function splitTs(text: string): { rest: string; ts?: number[] } {
+  const lines = text
+    .trim()
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== '');
+  const head = (lines[0] ?? '').split(/[,;\t]/).map((c) => c.trim().toLowerCase().replace(/^"|"$/g, ''));
+  const k = head.indexOf('ts');
+  if (k < 0) return { rest: text };
+  const ts: number[] = [];
+  const rest = lines.map((line, i) => {
+    const cells = line.split(/[,;\t]/);
+    if (i > 0) {
+      const v = Number(cells[k]?.trim() ?? '');
+      if (cells[k] === undefined || cells[k]!.trim() === '' || !Number.isFinite(v)) throw new UsageError(`CSV line ${i + 1}: ts is not a number: ${line}`);
+      ts.push(v);
+    }
+    return cells.filter((_, j) => j !== k).join(',');
+  });
+  return { rest: rest.join('\n'), ts };
+}
+
+interface Parsed {
+  x: number[];
+  y: number[];
+  window: number;
+  ts?: number[];
+  options: BacktestOptions;
+}
+
+function parse(argv: readonly string[], read: (file: string) => string): Parsed {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv, OPTIONS);
+  } catch (e) {
+    throw e instanceof CommandLineError ? new UsageError(e.message) : e;
+  }
+  const v = parsed.values as Partial<Record<Flag, string>>;
+  const files = parsed.positionals;
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'FILE is missing' : `one FILE expected, got ${files.length}: ${files.join(' ')}`);
+  const num = (flag: Flag): number | undefined => (v[flag] === undefined ? undefined : numberFlag(flag, v[flag]));
+  const windowFlag = num('window');
+  if (windowFlag !== undefined && (!Number.isInteger(windowFlag) || windowFlag < 2))
+    throw new UsageError(`--window must be an integer >= 2, got ${JSON.stringify(v.window)}`);
+
+  let text: string;
+  try {
+    text = read(files[0]!);
+  } catch (e) {
+    throw new UsageError(`cannot read ${files[0]}: ${(e as Error).message}`);
+  }
+  let ts: number[] | undefined;
+  let body = text;
+  if (text.trim().startsWith('{')) {
+    let doc: unknown;
+    try {
+      doc = parseJson(text.trim());
+    } catch (e) {
+      throw new UsageError(`FILE is not valid JSON: ${(e as Error).message}`);
+    }
+    const raw = (doc as Record<string, unknown>).ts;
+    if (raw !== undefined) {
+      if (!Array.isArray(raw)) throw new UsageError(`"ts" must be an array of numbers, got ${describeValue(raw)}`);
+      ts = raw as number[];
+    }
+  } else {
+    ({ rest: body, ts } = splitTs(text));
+  }
+  let series: { x: number[]; y: number[]; window: number };
+  try {
+    series = parseInput(body, windowFlag);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const problem = seriesInputProblem({ ts: ts ?? series.x.map((_, i) => i), x: series.x, y: series.y, window: series.window });
+  // prices must be positive (sizing divides by y): the same check the backtest makes
+  const prices = problem ?? backtestInputProblem({ x: series.x, y: series.y, z: series.x, beta: series.x });
+  if (prices) throw new UsageError(prices);
+  if (ts) {
+    for (let i = 1; i < ts.length; i++)
+      if (!(ts[i]! > ts[i - 1]!)) throw new UsageError(`ts must increase, got ts[${i - 1}] = ${ts[i - 1]} and ts[${i}] = ${ts[i]}`);
+  }
+
+  const options: BacktestOptions = {
+    entry: num('entry') ?? BACKTEST_DEFAULTS.entry,
+    exit: num('exit') ?? BACKTEST_DEFAULTS.exit,
+    stop: num('stop') ?? BACKTEST_DEFAULTS.stop,
+    maxHold: num('max-hold') ?? BACKTEST_DEFAULTS.maxHold,
+    cooldown: num('cooldown') ?? BACKTEST_DEFAULTS.cooldown,
+    lag: num('lag') ?? BACKTEST_DEFAULTS.lag,
+    feeBps: num('fee-bps') ?? BACKTEST_DEFAULTS.feeBps,
+    slippageBps: num('slippage-bps') ?? BACKTEST_DEFAULTS.slippageBps,
+    notional: num('notional') ?? BACKTEST_DEFAULTS.notional,
+    barsPerYear: num('bars-per-year') ?? (ts && ts.length >= 2 ? YEAR_MS / medianStep(ts) : BACKTEST_DEFAULTS.barsPerYear),
+  };
+  const bad = backtestOptionsProblem(options);
+  if (bad) {
+    // "maxHold must be ..." -> "--max-hold must be ...": the message names the flag typed
+    const key = bad.split(' ')[0] as keyof BacktestOptions;
+    throw new UsageError(`--${FLAG_OF[key]}${bad.slice(key.length)}`);
+  }
+  return { ...series, ts, options };
+}
+
+function medianStep(ts: readonly number[]): number {
+  const d = ts
+    .slice(1)
+    .map((t, i) => t - ts[i]!)
+    .sort((a, b) => a - b);
+  return d.length % 2 ? d[(d.length - 1) / 2]! : (d[d.length / 2 - 1]! + d[d.length / 2]!) / 2;
+}
+
+/** The whole command, without touching the process: argv -> output and exit code. */
+export function runBacktest(argv: readonly string[], read: (file: string) => string): CliResult {
+  let p: Parsed;
+  try {
+    p = parse(argv, read);
+  } catch (e) {
+    if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `backtest: ${e.message}\n${USAGE}\n` };
+    throw e;
+  }
+  const r = backtestSeries({ x: p.x, y: p.y, window: p.window, ts: p.ts }, p.options);
+  return { code: 0, stdout: JSON.stringify({ trades: r.trades, equity: r.equity, metrics: r.metrics }) + '\n', stderr: '' };
+}
+
+if (require.main === module) {
+  // `npm run backtest -- FILE` runs in the package's folder: resolve FILE against where npm was invoked.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const r = runBacktest(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : resolve(base, file), 'utf8'));
+  if (r.stderr) process.stderr.write(r.stderr);
+  process.stdout.write(r.stdout, () => process.exit(r.code));
+}
