@@ -1,6 +1,6 @@
 /**
- * globalSetup of the amd and browser projects: the packages of the project's compat Grafana
- * version when it has one (test/compat), and dist/module.js the build of the current sources (src/ and the built @quant-pairs/contract). `npm test` builds before jest, so this is a no-op there; running one project
+ * globalSetup of the amd and browser projects: the packages of the older Grafana versions whose
+ * projects the run includes (test/compat), and dist/module.js the build of the current sources (src/ and the built @quant-pairs/contract). `npm test` builds before jest, so this is a no-op there; running one project
  * alone after an edit rebuilds once instead of testing a stale bundle.
  */
 import { execFileSync } from 'child_process';
@@ -32,17 +32,30 @@ export function frontendIsStale(): boolean {
   return Math.max(newestMtime(path.join(ROOT, 'src')), newestMtime(contract)) > fs.statSync(out).mtimeMs;
 }
 
-/** The compat version a jest project runs against (jest.config.js `globals.grafanaCompat`), or undefined for the build's own. */
-export function compatName(projectConfig?: { globals?: Record<string, unknown> }): string | undefined {
-  const name = projectConfig?.globals?.grafanaCompat;
-  return typeof name === 'string' ? name : undefined;
+export interface RunSelection {
+  selectProjects?: string[];
+  ignoreProjects?: string[];
 }
 
-export default async function buildOnce(_globalConfig?: unknown, projectConfig?: { globals?: Record<string, unknown> }): Promise<void> {
-  const compat = compatName(projectConfig);
-  if (compat) {
-    (require('./compat/install') as { installAll(names: string[]): void }).installAll([compat]);
-  }
+/** Whether this jest run includes the project named `displayName` (--selectProjects / --ignoreProjects). */
+export function runsProject(globalConfig: RunSelection | undefined, displayName: string): boolean {
+  const selected = globalConfig?.selectProjects;
+  return (!selected || selected.includes(displayName)) && !globalConfig?.ignoreProjects?.includes(displayName);
+}
+
+/**
+ * The older Grafana versions (test/compat) whose `<kind>-<version>` projects this run includes.
+ * Jest runs a globalSetup file once per run, with the config of the first project that names it,
+ * not once per project: so a setup shared by the amd/browser projects and their compat twins
+ * decides from the run's selection, never from its projectConfig.
+ */
+export function compatVersionsInRun(globalConfig: RunSelection | undefined, kinds: string[]): string[] {
+  const { COMPAT_VERSIONS } = require('./compat') as { COMPAT_VERSIONS: string[] };
+  return COMPAT_VERSIONS.filter((v) => kinds.some((k) => runsProject(globalConfig, `${k}-${v}`)));
+}
+
+export default async function buildOnce(globalConfig?: RunSelection): Promise<void> {
+  (require('./compat/install') as { installAll(names: string[]): void }).installAll(compatVersionsInRun(globalConfig, ['amd', 'browser']));
   if (frontendIsStale()) {
     process.stderr.write('\n[grafana-plugin] dist/module.js is missing or older than src/: npm run build:frontend\n');
     execFileSync('npm', ['run', '--silent', 'build:frontend'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -9,7 +9,7 @@ import fs from 'fs';
 import path from 'path';
 import webpack from 'webpack';
 
-import buildOnce, { compatName } from '../buildOnce';
+import buildOnce, { compatVersionsInRun, runsProject, type RunSelection } from '../buildOnce';
 const compat = require('../compat') as { compatDir(name: string): string; webpackAlias(name: string): Record<string, string>; REPLACED: string[] };
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -84,7 +84,13 @@ async function buildHarness(compatVersion?: string): Promise<void> {
   fs.writeFileSync(stamp, hash);
 }
 
-export default async function globalSetup(globalConfig: unknown, projectConfig: { globals?: Record<string, unknown> }): Promise<void> {
-  await buildOnce(globalConfig, projectConfig);
-  await buildHarness(compatName(projectConfig));
+/** One call for every browser project of the run (jest runs this file once, see compatVersionsInRun). */
+export default async function globalSetup(globalConfig: RunSelection): Promise<void> {
+  await buildOnce(globalConfig);
+  if (runsProject(globalConfig, 'browser')) {
+    await buildHarness();
+  }
+  for (const v of compatVersionsInRun(globalConfig, ['browser'])) {
+    await buildHarness(v);
+  }
 }
