@@ -29,7 +29,9 @@ const frontend = {
   testMatch: ['<rootDir>/src/**/*.{spec,test}.{ts,tsx}'],
 };
 
-const nodeTransform = { '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true } }, module: { type: 'commonjs' } }] };
+const nodeTransform = {
+  '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript', tsx: true } }, module: { type: 'commonjs' } }],
+};
 
 const amd = {
   displayName: 'amd',

@@ -128,7 +128,16 @@ function naiveRolling(x: readonly number[], y: readonly number[], w: number): An
         z = (s - m) / Math.sqrt(v / (w - 1));
       }
     }
-    out.push({ ts: t, beta, alpha, spread: s, spreadMean: sm, zscore: z, signal: z === null ? null : z > 2 ? 'SHORT' : z < -2 ? 'LONG' : 'NEUTRAL', correlation: null });
+    out.push({
+      ts: t,
+      beta,
+      alpha,
+      spread: s,
+      spreadMean: sm,
+      zscore: z,
+      signal: z === null ? null : z > 2 ? 'SHORT' : z < -2 ? 'LONG' : 'NEUTRAL',
+      correlation: null,
+    });
   }
   return out;
 }
@@ -174,7 +183,10 @@ function havePython(): string | null {
   let r = probe();
   if (r.status === 0) return r.stdout.trim();
   console.log('statsmodels not found; trying apt-get install -y python3-statsmodels ...');
-  const apt = spawnSync('apt-get', ['install', '-y', '-qq', 'python3-statsmodels'], { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  const apt = spawnSync('apt-get', ['install', '-y', '-qq', 'python3-statsmodels'], {
+    encoding: 'utf8',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
   if (apt.status !== 0) {
     console.log(`skipping the statsmodels/pandas column: apt-get install failed (${(apt.stderr || apt.error?.message || '').trim().split('\n').pop()})`);
     return null;
@@ -260,15 +272,22 @@ function main(): void {
   const naiveTickNs = (time(() => naiveRolling(big.x.slice(0, naiveN), big.y.slice(0, naiveN), W), 3) * 1e6) / naiveN;
   const e = new PairEngine({ window: W });
   for (let i = 0; i < 2 * W; i++) e.push(i, long.x[i]!, long.y[i]!);
-  const peekNs = (time(() => {
-    let acc = 0;
-    for (let i = 0; i < 100_000; i++) acc += e.peek(i, long.x[i]!, long.y[i]!).spread ?? 0;
-    return acc;
-  }, 5) * 1e6) / 100_000;
+  const peekNs =
+    (time(() => {
+      let acc = 0;
+      for (let i = 0; i < 100_000; i++) acc += e.peek(i, long.x[i]!, long.y[i]!).spread ?? 0;
+      return acc;
+    }, 5) *
+      1e6) /
+    100_000;
 
   // ADF(c, AIC)
-  const s500 = analyzeSeries({ ts: ts.slice(0, 1500), x: big.x.slice(0, 1500), y: big.y.slice(0, 1500), window: 100 }).slice(-500).map((p) => p.spread!);
-  const s2000 = analyzeSeries({ ts: ts.slice(0, 3000), x: big.x.slice(0, 3000), y: big.y.slice(0, 3000), window: 100 }).slice(-2000).map((p) => p.spread!);
+  const s500 = analyzeSeries({ ts: ts.slice(0, 1500), x: big.x.slice(0, 1500), y: big.y.slice(0, 1500), window: 100 })
+    .slice(-500)
+    .map((p) => p.spread!);
+  const s2000 = analyzeSeries({ ts: ts.slice(0, 3000), x: big.x.slice(0, 3000), y: big.y.slice(0, 3000), window: 100 })
+    .slice(-2000)
+    .map((p) => p.spread!);
   const adf500 = perCall(() => adfuller(s500), 1000, 15, 5000);
   const adf2000 = perCall(() => adfuller(s2000), 250, 15, 1000);
   const nAdf500 = perCall(() => naiveAdf(s500), 20, 11, 40);
@@ -304,7 +323,9 @@ function main(): void {
         py = res as Record<string, number>;
         // same numbers, or the comparison means nothing
         const ourZ = ourPts[ourPts.length - 1]!.zscore!;
-        console.log(`check: ADF stat n=500 ours ${(ours500 as { stat: number }).stat.toFixed(9)} vs statsmodels ${py.adf500_stat!.toFixed(9)}; last z ours ${ourZ.toFixed(9)} vs pandas ${py.z_last!.toFixed(9)}`);
+        console.log(
+          `check: ADF stat n=500 ours ${(ours500 as { stat: number }).stat.toFixed(9)} vs statsmodels ${py.adf500_stat!.toFixed(9)}; last z ours ${ourZ.toFixed(9)} vs pandas ${py.z_last!.toFixed(9)}`,
+        );
       } else console.log(`skipping the statsmodels/pandas column: the python run failed: ${r.stderr.trim().split('\n').pop()}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -313,15 +334,35 @@ function main(): void {
 
   const rows = [
     ['', 'ours', 'naive TS (ratio)', 'statsmodels/pandas (ratio)', 'target'],
-    row('per-tick update, w=500', tickNs, naiveTickNs, py ? (py.pass100k! * 1e6) / big.x.length : null, 'ns', `<= 1000 ns: ${tickNs <= 1000 ? 'met' : 'MISSED'}`),
+    row(
+      'per-tick update, w=500',
+      tickNs,
+      naiveTickNs,
+      py ? (py.pass100k! * 1e6) / big.x.length : null,
+      'ns',
+      `<= 1000 ns: ${tickNs <= 1000 ? 'met' : 'MISSED'}`,
+    ),
     row('peek (bar in progress), w=500', peekNs, null, null, 'ns'),
     row('ADF(c, AIC) n=500', adf500, nAdf500, py?.adf500 ?? null, 'ms', py ? `>= 60x statsmodels: ${py.adf500! / adf500 >= 60 ? 'met' : 'MISSED'}` : ''),
     row('ADF(c, AIC) n=2000', adf2000, nAdf2000, py?.adf2000 ?? null, 'ms'),
-    row('100k rolling pass, w=500, columns', passCols, naivePass, py?.pass100k ?? null, 'ms', py ? `>= 130x pandas: ${py.pass100k! / passCols >= 130 ? 'met' : 'MISSED'}` : ''),
+    row(
+      '100k rolling pass, w=500, columns',
+      passCols,
+      naivePass,
+      py?.pass100k ?? null,
+      'ms',
+      py ? `>= 130x pandas: ${py.pass100k! / passCols >= 130 ? 'met' : 'MISSED'}` : '',
+    ),
     row('100k rolling pass, w=500, points', pass, naivePass, py?.pass100k ?? null, 'ms', '(AnalyticsPoint objects)'),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows) console.log(r.map((v, c) => v.padEnd(widths[c]!)).join('  ').trimEnd());
+  for (const r of rows)
+    console.log(
+      r
+        .map((v, c) => v.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    );
   console.log('(per-tick in the pandas column: its 100k rolling pass divided by 100k points, amortised)');
 }
 

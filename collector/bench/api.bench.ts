@@ -144,14 +144,16 @@ function naiveSeries(x: number[], y: number[], w: number): number {
   const spread = new Array<number>(n).fill(NaN);
   let zs = 0;
   for (let t = w - 1; t < n; t++) {
-    let mx = 0, my = 0;
+    let mx = 0,
+      my = 0;
     for (let i = t - w + 1; i <= t; i++) {
       mx += x[i]!;
       my += y[i]!;
     }
     mx /= w;
     my /= w;
-    let sxy = 0, sxx = 0;
+    let sxy = 0,
+      sxx = 0;
     for (let i = t - w + 1; i <= t; i++) {
       sxy += (x[i]! - mx) * (y[i]! - my);
       sxx += (x[i]! - mx) ** 2;
@@ -172,11 +174,17 @@ function naiveSeries(x: number[], y: number[], w: number): number {
 
 async function parent(): Promise<void> {
   child = fork(__filename, ['--server'], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const ready = await new Promise<{ api: string; noCache: string; storeOnly: string; t0: number; end: number }>((resolve) => child.on('message', (m: any) => m.ready && resolve(m.ready)));
+  const ready = await new Promise<{ api: string; noCache: string; storeOnly: string; t0: number; end: number }>((resolve) =>
+    child.on('message', (m: any) => m.ready && resolve(m.ready)),
+  );
   const { api, noCache, storeOnly, t0, end } = ready;
   const rows: string[][] = [];
   // Figures depend on what else runs: say how busy the machine was.
-  console.log(`machine: ${cpus().length} cores, load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} at start`);
+  console.log(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((v) => v.toFixed(1))
+      .join(' ')} at start`,
+  );
   try {
     // 1. small queries
     const stats = `/api/stats?pair=${PAIR}&tf=1s&window=60`;
@@ -194,7 +202,17 @@ async function parent(): Promise<void> {
     }
     console.log('\nsmall queries, 10 connections, 4 s each (target >= 2,000 req/s, p99 <= 20 ms)');
     console.log('server CPU µs/request is what a request costs the collector whatever else runs; 1e6 / it = req/s one free core would serve');
-    console.table(rows.map(([n, rps, p50, p99, bad, cpu, cap]) => ({ query: n, 'req/s': rps, 'p50 ms': p50, 'p99 ms': p99, 'errors/non-2xx': bad, 'server CPU µs/req': cpu, 'req/s per free core': cap })));
+    console.table(
+      rows.map(([n, rps, p50, p99, bad, cpu, cap]) => ({
+        query: n,
+        'req/s': rps,
+        'p50 ms': p50,
+        'p99 ms': p99,
+        'errors/non-2xx': bad,
+        'server CPU µs/req': cpu,
+        'req/s per free core': cap,
+      })),
+    );
 
     // 2. 24 h analytics, window 777
     const base = `/api/analytics?pair=${PAIR}&tf=1s&window=777&from=${t0}&to=${end}`;
@@ -223,9 +241,27 @@ async function parent(): Promise<void> {
     console.table([
       { run: 'ours, maxDataPoints=1000 (30 requests)', 'p50 ms': ms(p50), 'p99 ms': ms(q(thin, 99)), 'server CPU ms/req': ms(cpu[1]!), 'vs ours': '1.0x' },
       { run: 'ours, first request (cache cold)', 'p50 ms': ms(cold), 'p99 ms': '', 'server CPU ms/req': ms(cpu[0]!), 'vs ours': `${(cold / p50).toFixed(1)}x` },
-      { run: 'ours, unthinned 86,400 points (10)', 'p50 ms': ms(q(full, 50)), 'p99 ms': ms(q(full, 99)), 'server CPU ms/req': ms(cpu[2]!), 'vs ours': `${(q(full, 50) / p50).toFixed(1)}x` },
-      { run: 'baseline: close cache off, bars re-read (5)', 'p50 ms': ms(q(uncached, 50)), 'p99 ms': ms(q(uncached, 99)), 'server CPU ms/req': ms(cpu[3]!), 'vs ours': `${(q(uncached, 50) / p50).toFixed(1)}x` },
-      { run: 'baseline: naive O(n·w) recompute, compute only (2)', 'p50 ms': ms(q(naive, 50)), 'p99 ms': '', 'server CPU ms/req': `${ms(naiveCpu)} (in-process)`, 'vs ours': `${(q(naive, 50) / p50).toFixed(1)}x; CPU ${(naiveCpu / cpu[1]!).toFixed(0)}x` },
+      {
+        run: 'ours, unthinned 86,400 points (10)',
+        'p50 ms': ms(q(full, 50)),
+        'p99 ms': ms(q(full, 99)),
+        'server CPU ms/req': ms(cpu[2]!),
+        'vs ours': `${(q(full, 50) / p50).toFixed(1)}x`,
+      },
+      {
+        run: 'baseline: close cache off, bars re-read (5)',
+        'p50 ms': ms(q(uncached, 50)),
+        'p99 ms': ms(q(uncached, 99)),
+        'server CPU ms/req': ms(cpu[3]!),
+        'vs ours': `${(q(uncached, 50) / p50).toFixed(1)}x`,
+      },
+      {
+        run: 'baseline: naive O(n·w) recompute, compute only (2)',
+        'p50 ms': ms(q(naive, 50)),
+        'p99 ms': '',
+        'server CPU ms/req': `${ms(naiveCpu)} (in-process)`,
+        'vs ours': `${(q(naive, 50) / p50).toFixed(1)}x; CPU ${(naiveCpu / cpu[1]!).toFixed(0)}x`,
+      },
     ]);
 
     // 3. tick -> visible in /api/stats
@@ -252,9 +288,18 @@ async function parent(): Promise<void> {
     console.log('\ntick sent by the fake Binance -> visible in /api/stats (target p99 <= 20 ms)');
     console.table([
       { path: 'ours: ingest -> in-memory prices / live engine (200 ticks)', 'p50 ms': ms(q(ours, 50)), 'p99 ms': ms(q(ours, 99)) },
-      { path: 'baseline: visible once stored (TickWriter flush, 50 ticks)', 'p50 ms': ms(q(flushed, 50)), 'p99 ms': ms(q(flushed, 99)), ratio: `${(q(flushed, 99) / q(ours, 99)).toFixed(1)}x slower p99` },
+      {
+        path: 'baseline: visible once stored (TickWriter flush, 50 ticks)',
+        'p50 ms': ms(q(flushed, 50)),
+        'p99 ms': ms(q(flushed, 99)),
+        ratio: `${(q(flushed, 99) / q(ours, 99)).toFixed(1)}x slower p99`,
+      },
     ]);
-    console.log(`load average ${loadavg().map((v) => v.toFixed(1)).join(' ')} at the end`);
+    console.log(
+      `load average ${loadavg()
+        .map((v) => v.toFixed(1))
+        .join(' ')} at the end`,
+    );
   } finally {
     child.send({ cmd: 'stop' });
     await new Promise((r) => child.once('exit', r));

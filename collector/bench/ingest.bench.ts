@@ -139,7 +139,13 @@ async function main(): Promise<void> {
       [`sqlite store, bars kept, ${fmt(BATCH)}/batch (${fmt(N)} ticks)`, replay.wall, fmt(replay.cpu), replay.wall / base],
       [`sqlite store, bars kept, ${LIVE_BATCH}/batch (${fmt(LIVE_N)} ticks)`, liveRate.wall, fmt(liveRate.cpu), liveRate.wall / base],
     ];
-    if (pgRow) rows.push([`${pgRow.name}, bars kept, ${fmt(BATCH)}/batch (${fmt(PG_N)} ticks)`, pgRow.rate.wall, `${fmt(pgRow.rate.cpu)} (client)`, pgRow.rate.wall / base]);
+    if (pgRow)
+      rows.push([
+        `${pgRow.name}, bars kept, ${fmt(BATCH)}/batch (${fmt(PG_N)} ticks)`,
+        pgRow.rate.wall,
+        `${fmt(pgRow.rate.cpu)} (client)`,
+        pgRow.rate.wall / base,
+      ]);
     console.log('');
     console.log('| ingest (temp files on disk) | ticks/s | ticks per CPU-s | vs baseline |');
     console.log('| --- | ---: | ---: | ---: |');

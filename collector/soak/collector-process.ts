@@ -181,4 +181,3 @@ export class CollectorProcess {
     return { status: res.status, body };
   }
 }
-

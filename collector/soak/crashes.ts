@@ -58,7 +58,9 @@ function missingUpTo(path: string, fake: FakeBinance, upTo: Record<string, numbe
     let missing = 0;
     for (const [symbol, maxId] of Object.entries(upTo)) {
       const expected = fake.trades(symbol).filter((t) => t.id <= maxId).length;
-      const row = db.prepare('SELECT count(*) AS n FROM ticks WHERE sid = (SELECT sid FROM symbols WHERE symbol = ?) AND id <= ?').get(symbol, maxId) as { n: number };
+      const row = db.prepare('SELECT count(*) AS n FROM ticks WHERE sid = (SELECT sid FROM symbols WHERE symbol = ?) AND id <= ?').get(symbol, maxId) as {
+        n: number;
+      };
       missing += expected - row.n;
     }
     return missing;
@@ -170,12 +172,7 @@ export async function runCrashes(o: CrashesOptions): Promise<CrashesResult> {
       logged,
       ok: false,
     };
-    result.ok =
-      integrityOk === o.kills &&
-      bars.mismatches === 0 &&
-      missingAfterRestart === 0 &&
-      restartsNotCaughtUp === 0 &&
-      storeCheckClean(final);
+    result.ok = integrityOk === o.kills && bars.mismatches === 0 && missingAfterRestart === 0 && restartsNotCaughtUp === 0 && storeCheckClean(final);
     return result;
   } finally {
     if (c && !c.exit) await c.kill9();

@@ -89,7 +89,10 @@ export function storeCheckClean(check: StoreCheck): boolean {
 /** The environment that points a collector at `fake`, ingesting pairs of every symbol against the first (the hedge leg) into `dbPath`. */
 export function fakeFeedEnv(fake: FakeBinance, symbols: readonly string[], dbPath: string): Record<string, string> {
   return {
-    PAIRS: symbols.slice(1).map((y) => `${y}/${symbols[0]}`).join(','),
+    PAIRS: symbols
+      .slice(1)
+      .map((y) => `${y}/${symbols[0]}`)
+      .join(','),
     STREAM: fake.stream,
     BINANCE_WS_URL: fake.wsUrl,
     BINANCE_REST_URL: fake.restUrl,

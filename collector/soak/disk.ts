@@ -136,23 +136,33 @@ async function runningFailure(mainJs: string, dir: string, t: Trouble, fake: Fak
     // Keep trading so that writes are attempted (and, for a full disk, fill it).
     for (let i = 0; i < 10; i++) fake.generate(500);
     let seen = { status: 0, detail: '' };
-    const degradedSeen = await waitFor(async () => {
-      seen = await health();
-      return seen.status === 503;
-    }, 20_000, 200);
+    const degradedSeen = await waitFor(
+      async () => {
+        seen = await health();
+        return seen.status === 503;
+      },
+      20_000,
+      200,
+    );
     await pause(1_500); // a few more failed retries while trading goes on
     t.mend(c);
     fake.setRate(0);
     fake.generate(5);
-    const recovered = await waitFor(async () => {
-      const h = await health();
-      if (process.env.SOAK_DEBUG) progress('disk', `${h.status} ${h.detail} ${JSON.stringify(storedCounts(dbPath, symbols))}`);
-      return h.status === 200 && caughtUp(dbPath, fake, symbols);
-    }, 30_000, 500);
+    const recovered = await waitFor(
+      async () => {
+        const h = await health();
+        if (process.env.SOAK_DEBUG) progress('disk', `${h.status} ${h.detail} ${JSON.stringify(storedCounts(dbPath, symbols))}`);
+        return h.status === 200 && caughtUp(dbPath, fake, symbols);
+      },
+      30_000,
+      500,
+    );
     const failedWrites = c.logs.filter((l) => l.msg === 'tick batch write failed; retrying').length;
     const crashed = c.exit !== null;
     await c.stop();
-    const logged = [...new Set(c.logs.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => `${l.level}: ${l.msg}: ${String(l.error ?? l.err ?? '')}`))].slice(0, 10);
+    const logged = [
+      ...new Set(c.logs.filter((l) => l.level === 'warn' || l.level === 'error').map((l) => `${l.level}: ${l.msg}: ${String(l.error ?? l.err ?? '')}`)),
+    ].slice(0, 10);
     const check = crashed ? null : await checkStore(dbPath, fake, symbols);
     return { case: t.name, degradedSeen, healthStatus: seen.status, healthDetail: seen.detail.slice(0, 300), failedWrites, recovered, crashed, check, logged };
   } finally {
@@ -181,7 +191,9 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
     }
     const env = { PAIRS: 'ETHUSDT/BTCUSDT', BINANCE_WS_URL: 'ws://127.0.0.1:9', BINANCE_REST_URL: 'http://127.0.0.1:9' };
     startFailures.push(await startFailure(mainJs, 'read-only directory, database file in it', { ...env, DB_PATH: join(ro, 'collector.db') }, wrapper));
-    startFailures.push(await startFailure(mainJs, 'read-only directory, database in a subdirectory to create', { ...env, DB_PATH: join(ro, 'sub', 'collector.db') }, wrapper));
+    startFailures.push(
+      await startFailure(mainJs, 'read-only directory, database in a subdirectory to create', { ...env, DB_PATH: join(ro, 'sub', 'collector.db') }, wrapper),
+    );
     progress('disk', `read-only at start: exit codes ${startFailures.map((s) => s.exitCode ?? s.signal).join(', ')}`);
 
     // ---- 2. and 3. trouble while running
@@ -192,11 +204,17 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
         mkdirSync(full);
         mountTmpfs(full, 'size=2m');
         running.push(
-          await runningFailure(mainJs, full, {
-            name: 'disk full while ingesting (tmpfs of 2 MB, grown to 64 MB to recover)',
-            break: () => execFileSync('sh', ['-c', `cat /dev/zero > ${join(full, 'filler')} 2>/dev/null; true`]),
-            mend: () => remount(full, 'size=64m'),
-          }, fake, symbols),
+          await runningFailure(
+            mainJs,
+            full,
+            {
+              name: 'disk full while ingesting (tmpfs of 2 MB, grown to 64 MB to recover)',
+              break: () => execFileSync('sh', ['-c', `cat /dev/zero > ${join(full, 'filler')} 2>/dev/null; true`]),
+              mend: () => remount(full, 'size=64m'),
+            },
+            fake,
+            symbols,
+          ),
         );
         progress('disk', `disk full: degraded ${running.at(-1)!.degradedSeen}, recovered ${running.at(-1)!.recovered}`);
         const rw = join(base.path, 'rw');
@@ -204,7 +222,13 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
         mountTmpfs(rw, 'size=64m');
         try {
           running.push(
-            await runningFailure(mainJs, rw, { name: 'directory remounted read-only while ingesting, then read-write', break: () => remount(rw, 'ro'), mend: () => remount(rw, 'rw') }, fake, symbols),
+            await runningFailure(
+              mainJs,
+              rw,
+              { name: 'directory remounted read-only while ingesting, then read-write', break: () => remount(rw, 'ro'), mend: () => remount(rw, 'rw') },
+              fake,
+              symbols,
+            ),
           );
           progress('disk', `read-only while running: degraded ${running.at(-1)!.degradedSeen}, recovered ${running.at(-1)!.recovered}`);
         } catch (e) {
@@ -215,12 +239,18 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
         const full = join(base.path, 'full');
         mkdirSync(full);
         running.push(
-          await runningFailure(mainJs, full, {
-            name: 'file-size limit (prlimit --fsize 1 MB, SIGXFSZ ignored) while ingesting, lifted to recover',
-            // soft:hard: only the soft limit moves, so lifting it needs no privilege.
-            break: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=1048576:unlimited']),
-            mend: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=unlimited:unlimited']),
-          }, fake, symbols),
+          await runningFailure(
+            mainJs,
+            full,
+            {
+              name: 'file-size limit (prlimit --fsize 1 MB, SIGXFSZ ignored) while ingesting, lifted to recover',
+              // soft:hard: only the soft limit moves, so lifting it needs no privilege.
+              break: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=1048576:unlimited']),
+              mend: (c) => execFileSync('prlimit', ['--pid', String(c.pid), '--fsize=unlimited:unlimited']),
+            },
+            fake,
+            symbols,
+          ),
         );
         skipped.push('read-only remount while running: needs mount permission');
       }
@@ -234,6 +264,15 @@ export async function runDisk(mainJs: string): Promise<DiskResult> {
   const ok =
     startFailures.every((s) => s.clear) &&
     running.length > 0 &&
-    running.every((r) => r.degradedSeen && r.recovered && !r.crashed && r.check !== null && r.check.ticks.lost === 0 && r.check.ticks.duplicated === 0 && r.check.bars.mismatches === 0);
+    running.every(
+      (r) =>
+        r.degradedSeen &&
+        r.recovered &&
+        !r.crashed &&
+        r.check !== null &&
+        r.check.ticks.lost === 0 &&
+        r.check.ticks.duplicated === 0 &&
+        r.check.bars.mismatches === 0,
+    );
   return { method, startFailures, running, skipped, ok };
 }

@@ -114,7 +114,14 @@ export async function runFeedFaults(o: FeedFaultsOptions): Promise<FeedFaultsRes
         case 'malformed':
           fake.sendMalformed();
           malformedFrames += 4;
-          fake.sendMalformed(['', 'null', '{"stream":"ethusdt@aggTrade","data":{"e":"aggTrade","s":"ETHUSDT","a":-5,"p":"NaN","q":"-1","T":"soon"}}', '\u0000\u0001binary-ish', '{"e":"serverShutdown"', 'x'.repeat(70_000)]);
+          fake.sendMalformed([
+            '',
+            'null',
+            '{"stream":"ethusdt@aggTrade","data":{"e":"aggTrade","s":"ETHUSDT","a":-5,"p":"NaN","q":"-1","T":"soon"}}',
+            '\u0000\u0001binary-ish',
+            '{"e":"serverShutdown"',
+            'x'.repeat(70_000),
+          ]);
           malformedFrames += 6;
           break;
         case 'idGap': {
@@ -179,11 +186,7 @@ export async function runFeedFaults(o: FeedFaultsOptions): Promise<FeedFaultsRes
       healthAtEnd: String((health.body as { status?: string }).status),
       ok: false,
     };
-    result.ok =
-      crashes === 0 &&
-      exit.code === 0 &&
-      injected >= o.faults &&
-      storeCheckClean(check);
+    result.ok = crashes === 0 && exit.code === 0 && injected >= o.faults && storeCheckClean(check);
     return result;
   } finally {
     if (c && !c.exit) await c.kill9();

@@ -84,8 +84,40 @@ const INJECTIONS = [
   '{}',
   ' ',
 ];
-const NUMBERS_BAD = ['abc', '-1', '0', '1.5', '1e9', '99999999999999999999', 'NaN', 'Infinity', '-Infinity', '0x10', '1,000', '+-1', '١٢٣', ' 12 3 ', '--5', '5-', 'true'];
-const TIMES_BAD = ['yesterday', '2025-13-01', '2025-02-30T00:00:00Z', '2025-01-01T25:00:00Z', '-1', '1e20', '99999999999999999', '2025-01-01T00:00:00+99:99', 'Thu, 01 Jan 1970', '１７３５６８９６００００', '1735689600000ms', 'now', '10000-01-01'];
+const NUMBERS_BAD = [
+  'abc',
+  '-1',
+  '0',
+  '1.5',
+  '1e9',
+  '99999999999999999999',
+  'NaN',
+  'Infinity',
+  '-Infinity',
+  '0x10',
+  '1,000',
+  '+-1',
+  '١٢٣',
+  ' 12 3 ',
+  '--5',
+  '5-',
+  'true',
+];
+const TIMES_BAD = [
+  'yesterday',
+  '2025-13-01',
+  '2025-02-30T00:00:00Z',
+  '2025-01-01T25:00:00Z',
+  '-1',
+  '1e20',
+  '99999999999999999',
+  '2025-01-01T00:00:00+99:99',
+  'Thu, 01 Jan 1970',
+  '１７３５６８９６００００',
+  '1735689600000ms',
+  'now',
+  '10000-01-01',
+];
 const TF_BAD = ['2m', '1h', '1S', '1 s', '60s', 's1', '', '0s', '1m;', '5M'];
 
 function qs(params: Record<string, string>): string {
@@ -133,7 +165,12 @@ function hostileRequests(n: number, token: string, pair: string, symbol: string,
     () => get('injection', '/api/ticks', { symbol: pick(INJECTIONS) }),
     () => get('injection', '/api/bars', { symbol: pick(INJECTIONS), tf: '1m' }),
     () => get('injection', '/api/analytics', { pair: `${pick(INJECTIONS)}/${x}`, tf: '1m', window: '30' }),
-    () => get('injection', '/api/stats', { pair: pick([`${y}/${pick(INJECTIONS)}`, pick(INJECTIONS), `${y}/${y}`, `${y}/`, `/${x}`, `${y}//${x}`, `${y}/${x}/${y}`]), tf: '1m', window: '30' }),
+    () =>
+      get('injection', '/api/stats', {
+        pair: pick([`${y}/${pick(INJECTIONS)}`, pick(INJECTIONS), `${y}/${y}`, `${y}/`, `/${x}`, `${y}//${x}`, `${y}/${x}/${y}`]),
+        tf: '1m',
+        window: '30',
+      }),
     () => get('injection', '/api/bars', { symbol, tf: pick(INJECTIONS) }),
     () => get('injection', '/export', { symbol: pick(INJECTIONS) }),
     () => get('injection', '/api/ticks', { symbol, [pick(INJECTIONS)]: '1' }),
@@ -142,7 +179,12 @@ function hostileRequests(n: number, token: string, pair: string, symbol: string,
     () => get('unknown', '/api/analytics', { pair: `QQQUSDT/${x}`, tf: '1m', window: '30' }),
     () => get('unknown', '/api/ticks', { symbol, limt: '10' }),
     () => get('unknown', '/api/bars', { symbol, tf: '1m', timeframe: '1m' }),
-    () => ({ category: 'unknown', method: 'GET', path: pick(['/api/tick', '/api/../etc/passwd', '/api/ticks/', '/API/TICKS', '/export.csv', '/api/bars/BTCUSDT', '/.env', '/api/openapi.yaml', '/api']), headers: auth }),
+    () => ({
+      category: 'unknown',
+      method: 'GET',
+      path: pick(['/api/tick', '/api/../etc/passwd', '/api/ticks/', '/API/TICKS', '/export.csv', '/api/bars/BTCUSDT', '/.env', '/api/openapi.yaml', '/api']),
+      headers: auth,
+    }),
     // repeated parameters
     () => get('repeated', '/api/ticks', `symbol=${symbol}&symbol=${symbol}`),
     () => get('repeated', '/api/bars', `symbol=${symbol}&tf=1m&tf=5m`),
@@ -152,10 +194,32 @@ function hostileRequests(n: number, token: string, pair: string, symbol: string,
     // bad tokens
     () => ({ category: 'token', method: 'GET', path: `/api/ticks?symbol=${symbol}`, headers: {} }),
     () => ({ category: 'token', method: 'GET', path: `/api/symbols`, headers: { authorization: `Bearer ${token}x` } }),
-    () => ({ category: 'token', method: 'GET', path: `/api/pairs`, headers: { authorization: pick(['Bearer', 'Bearer ', `Basic ${Buffer.from(`u:${token}`).toString('base64')}`, token, `bearer${token}`, `Bearer ${token.slice(1)}`, `Bearer ${'x'.repeat(4000)}`, `Token ${token}`]) } }),
+    () => ({
+      category: 'token',
+      method: 'GET',
+      path: `/api/pairs`,
+      headers: {
+        authorization: pick([
+          'Bearer',
+          'Bearer ',
+          `Basic ${Buffer.from(`u:${token}`).toString('base64')}`,
+          token,
+          `bearer${token}`,
+          `Bearer ${token.slice(1)}`,
+          `Bearer ${'x'.repeat(4000)}`,
+          `Token ${token}`,
+        ]),
+      },
+    }),
     () => ({ category: 'token', method: 'GET', path: `/export?symbol=${symbol}`, headers: { authorization: `Bearer ${token.toUpperCase()}Z` } }),
     () => ({ category: 'token', method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${'é'.repeat(20)}` } }),
-    () => ({ category: 'token', method: 'POST', path: '/api/alerts', headers: { 'content-type': 'application/json' }, body: '{"status":"firing","alerts":[]}' }),
+    () => ({
+      category: 'token',
+      method: 'POST',
+      path: '/api/alerts',
+      headers: { 'content-type': 'application/json' },
+      body: '{"status":"firing","alerts":[]}',
+    }),
     // broken CSV export parameters
     () => get('csv', '/export', { symbol, pair }),
     () => get('csv', '/export', { pair }),
@@ -168,27 +232,115 @@ function hostileRequests(n: number, token: string, pair: string, symbol: string,
     () => get('csv', '/export', { symbol, from: pick(TIMES_BAD) }),
     () => get('csv', '/export', { pair: `${y}/${x}`, tf: '1m', window: '30', ddof: '3' }),
     // odd methods
-    () => ({ category: 'method', method: pick(['POST', 'PUT', 'DELETE', 'PATCH']), path: pick([`/api/ticks?symbol=${symbol}`, '/api/symbols', '/export', '/metrics', '/api/health', '/api/openapi.json']), headers: auth, body: pick(['', '{}', 'x']) }),
+    () => ({
+      category: 'method',
+      method: pick(['POST', 'PUT', 'DELETE', 'PATCH']),
+      path: pick([`/api/ticks?symbol=${symbol}`, '/api/symbols', '/export', '/metrics', '/api/health', '/api/openapi.json']),
+      headers: auth,
+      body: pick(['', '{}', 'x']),
+    }),
     () => ({ category: 'method', method: pick(['PUT', 'DELETE', 'PATCH']), path: '/api/alerts', headers: auth }),
-    () => rawReq('method', `${pick(['TRACE', 'CONNECT', 'PROPFIND'])} /api/ticks?symbol=${symbol} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`),
+    () =>
+      rawReq(
+        'method',
+        `${pick(['TRACE', 'CONNECT', 'PROPFIND'])} /api/ticks?symbol=${symbol} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nConnection: close\r\n\r\n`,
+      ),
     // odd encodings
-    () => get('encoding', '/api/ticks', pick(['symbol=%ZZ', 'symbol=%', 'symbol=BTC%', 'symbol=%C0%AF', 'symbol=%ED%A0%80', 'symbol=%FF%FE', 'symbol=BTC%00USDT', 'symbol=%E2%80%AE', '%=1', '&&&', '=', 'symbol'])),
+    () =>
+      get(
+        'encoding',
+        '/api/ticks',
+        pick([
+          'symbol=%ZZ',
+          'symbol=%',
+          'symbol=BTC%',
+          'symbol=%C0%AF',
+          'symbol=%ED%A0%80',
+          'symbol=%FF%FE',
+          'symbol=BTC%00USDT',
+          'symbol=%E2%80%AE',
+          '%=1',
+          '&&&',
+          '=',
+          'symbol',
+        ]),
+      ),
     () => get('encoding', '/api/bars', `symbol=${symbol}&tf=${pick(['%31%6D%20', '1%6d%00', '%F0%9F%9A%80'])}`),
-    () => ({ category: 'encoding', method: 'GET', path: pick(['/api/%ZZ', '/api/ti%63ks%', '/%C0%AE%C0%AE/', '/api/ticks%00', '/api/%E2%80%AE']), headers: auth }),
+    () => ({
+      category: 'encoding',
+      method: 'GET',
+      path: pick(['/api/%ZZ', '/api/ti%63ks%', '/%C0%AE%C0%AE/', '/api/ticks%00', '/api/%E2%80%AE']),
+      headers: auth,
+    }),
     () => get('encoding', '/api/ticks', `symbol=${symbol}&limit=${pick(['%31%30%30%30%30%30', '1%2E5', '%2D1'])}`),
     // broken JSON bodies for the alert webhook
-    () => ({ category: 'body', method: 'POST', path: '/api/alerts', headers: { ...auth, 'content-type': 'application/json' }, body: pick(['{"status":', '[]', '"firing"', 'null', '{"status":"maybe"}', '{"status":"firing","alerts":{}}', '{"status":1}', '{}', '{"status":"firing",}', 'NaN', '\u0000']) }),
-    () => ({ category: 'body', method: 'POST', path: '/api/alerts', headers: { ...auth, 'content-type': 'application/json; charset=utf-16' }, body: '{"status":"firing"}' }),
-    () => ({ category: 'body', method: 'POST', path: '/api/alerts', headers: { ...auth, 'content-type': 'application/json' }, body: '{"status":"firing","x":"' + 'y'.repeat(1_100_000) + '"}' }),
-    () => ({ category: 'body', method: 'POST', path: '/api/alerts', headers: { ...auth, 'content-type': 'application/json' }, body: '['.repeat(5_000) + ']'.repeat(5_000) }),
-    () => ({ category: 'body', method: 'POST', path: '/api/alerts', headers: { ...auth, 'content-type': 'application/json', 'content-encoding': pick(['gzip', 'br', 'x-unknown']) }, body: '{"status":"firing"}' }),
+    () => ({
+      category: 'body',
+      method: 'POST',
+      path: '/api/alerts',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: pick([
+        '{"status":',
+        '[]',
+        '"firing"',
+        'null',
+        '{"status":"maybe"}',
+        '{"status":"firing","alerts":{}}',
+        '{"status":1}',
+        '{}',
+        '{"status":"firing",}',
+        'NaN',
+        '\u0000',
+      ]),
+    }),
+    () => ({
+      category: 'body',
+      method: 'POST',
+      path: '/api/alerts',
+      headers: { ...auth, 'content-type': 'application/json; charset=utf-16' },
+      body: '{"status":"firing"}',
+    }),
+    () => ({
+      category: 'body',
+      method: 'POST',
+      path: '/api/alerts',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '{"status":"firing","x":"' + 'y'.repeat(1_100_000) + '"}',
+    }),
+    () => ({
+      category: 'body',
+      method: 'POST',
+      path: '/api/alerts',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: '['.repeat(5_000) + ']'.repeat(5_000),
+    }),
+    () => ({
+      category: 'body',
+      method: 'POST',
+      path: '/api/alerts',
+      headers: { ...auth, 'content-type': 'application/json', 'content-encoding': pick(['gzip', 'br', 'x-unknown']) },
+      body: '{"status":"firing"}',
+    }),
     // raw bytes on a socket: what fetch will not send
-    () => rawReq('raw', `GET /api/ticks?symbol=${symbol} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`),
+    () =>
+      rawReq(
+        'raw',
+        `GET /api/ticks?symbol=${symbol} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      ),
     () => rawReq('raw', `GET /api/ticks?symbol=${'A'.repeat(20_000)} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`),
     () => rawReq('raw', `GET /api/ticks?symbol=BTC\u00ffUSDT HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n\r\n`, 'latin1'),
     () => rawReq('raw', `GET /api/ticks HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Bad: a\u0000b\r\n\r\n`, 'latin1'),
     () => rawReq('raw', `BREW /api/ticks HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`),
-    () => rawReq('raw', `GET /api/ticks?symbol=${symbol} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n${'X-Filler: ' + 'z'.repeat(100) + '\r\n'}`.repeat(1) + 'X-Huge: ' + 'h'.repeat(20_000) + '\r\n\r\n'),
+    () =>
+      rawReq(
+        'raw',
+        `GET /api/ticks?symbol=${symbol} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n${'X-Filler: ' + 'z'.repeat(100) + '\r\n'}`.repeat(
+          1,
+        ) +
+          'X-Huge: ' +
+          'h'.repeat(20_000) +
+          '\r\n\r\n',
+      ),
   ];
   const out: HostileRequest[] = [];
   // Every maker at least once, then drawn at random.
@@ -288,7 +440,12 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
 
   async function send(r: HostileRequest): Promise<{ status: number; body: string; raw: boolean }> {
     if (r.raw) return { ...(await sendRaw(o.collector.url, r.raw)), raw: true };
-    const res = await fetch(o.collector.url + r.path, { method: r.method, headers: r.headers, body: r.body === undefined || r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body, redirect: 'manual' });
+    const res = await fetch(o.collector.url + r.path, {
+      method: r.method,
+      headers: r.headers,
+      body: r.body === undefined || r.method === 'GET' || r.method === 'HEAD' ? undefined : r.body,
+      redirect: 'manual',
+    });
     return { status: res.status, body: await res.text(), raw: false };
   }
 
@@ -373,7 +530,8 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
     memoryFlat: false,
     ok: false,
   };
-  result.ok = fivexx === 0 && accepted === 0 && unclear === 0 && networkErrors === 0 && aliveAtEnd && fourxx === list.length && flat(rssSamplesMb, heapSamplesMb);
+  result.ok =
+    fivexx === 0 && accepted === 0 && unclear === 0 && networkErrors === 0 && aliveAtEnd && fourxx === list.length && flat(rssSamplesMb, heapSamplesMb);
   result.memoryFlat = flat(rssSamplesMb, heapSamplesMb);
   return result;
 }

@@ -57,15 +57,36 @@ function cannon(name: string, url: string, paths: string[], headers: Record<stri
         total: r.requests.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts }));
     });`;
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', script, JSON.stringify({ url, paths, headers, connections, duration: durationSec })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-e', script, JSON.stringify({ url, paths, headers, connections, duration: durationSec })], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`autocannon ${name} failed: ${err.slice(0, 500)}`));
-      const r = JSON.parse(out.trim().split('\n').pop()!) as { rps: number; p50: number; p99: number; max: number; total: number; non2xx: number; errors: number; timeouts: number };
-      resolve({ name, requestsPerSec: Math.round(r.rps), p50Ms: r.p50, p99Ms: r.p99, maxMs: r.max, requests: r.total, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts });
+      const r = JSON.parse(out.trim().split('\n').pop()!) as {
+        rps: number;
+        p50: number;
+        p99: number;
+        max: number;
+        total: number;
+        non2xx: number;
+        errors: number;
+        timeouts: number;
+      };
+      resolve({
+        name,
+        requestsPerSec: Math.round(r.rps),
+        p50Ms: r.p50,
+        p99Ms: r.p99,
+        maxMs: r.max,
+        requests: r.total,
+        non2xx: r.non2xx,
+        errors: r.errors,
+        timeouts: r.timeouts,
+      });
     });
   });
 }
@@ -106,7 +127,14 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   let rssMaxMb = 0;
   const sampler = setInterval(() => (rssMaxMb = Math.max(rssMaxMb, c?.rssMb() ?? 0)), 250);
   try {
-    c = await CollectorProcess.start(o.mainJs, { PAIRS: pairs.join(','), STREAM: 'aggTrade', BINANCE_WS_URL: fake.wsUrl, BINANCE_REST_URL: fake.restUrl, DB_PATH: dbPath, API_TOKEN: token });
+    c = await CollectorProcess.start(o.mainJs, {
+      PAIRS: pairs.join(','),
+      STREAM: 'aggTrade',
+      BINANCE_WS_URL: fake.wsUrl,
+      BINANCE_REST_URL: fake.restUrl,
+      DB_PATH: dbPath,
+      API_TOKEN: token,
+    });
     const proc = c;
     await until(() => fake.stats.openConnections > 0, 'the collector to connect');
     fake.setRate(rate);

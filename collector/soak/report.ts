@@ -9,47 +9,73 @@ const kv = (o: Record<string, number>): string =>
 
 export function formatReport(r: SoakReport): string {
   const L: string[] = [];
-  L.push(`Soak report (${r.mode}), ${r.startedAt}, ${r.durationSec} s, node ${r.machine.node}, ${r.machine.cpus} CPUs, load average at start ${r.machine.loadAverage.join(' / ')}`);
+  L.push(
+    `Soak report (${r.mode}), ${r.startedAt}, ${r.durationSec} s, node ${r.machine.node}, ${r.machine.cpus} CPUs, load average at start ${r.machine.loadAverage.join(' / ')}`,
+  );
   const f = r.feedFaults;
   if (f) {
     const t = f.check.ticks;
     L.push('');
-    L.push(`[${yes(f.ok)}] Feed faults: ${f.faultsInjected} faults in ${Math.round(f.durationSec)} s (${kv(f.byKind)}), ${f.stream} stream, ${f.symbols} symbols`);
-    L.push(`  fake: ${f.connections} connections, ${f.restRequests} REST requests (${f.rest429Served} answered 429), ${f.malformedFrames} malformed frames, ${f.idsSkipped} ids skipped live`);
-    L.push(`  stored vs generated: ${t.stored} / ${t.expected} ticks; lost ${t.lost}, duplicated ${t.duplicated}, unexpected ${t.unexpected}, altered ${t.altered}; bars checked ${f.check.bars.bars}, mismatches ${f.check.bars.mismatches}`);
+    L.push(
+      `[${yes(f.ok)}] Feed faults: ${f.faultsInjected} faults in ${Math.round(f.durationSec)} s (${kv(f.byKind)}), ${f.stream} stream, ${f.symbols} symbols`,
+    );
+    L.push(
+      `  fake: ${f.connections} connections, ${f.restRequests} REST requests (${f.rest429Served} answered 429), ${f.malformedFrames} malformed frames, ${f.idsSkipped} ids skipped live`,
+    );
+    L.push(
+      `  stored vs generated: ${t.stored} / ${t.expected} ticks; lost ${t.lost}, duplicated ${t.duplicated}, unexpected ${t.unexpected}, altered ${t.altered}; bars checked ${f.check.bars.bars}, mismatches ${f.check.bars.mismatches}`,
+    );
     L.push(`  crashes ${f.crashes}, exit on SIGTERM ${f.exitCode}, error log lines ${f.errorLogLines}, health at end ${f.healthAtEnd}`);
   }
   const h = r.badInput;
   if (h) {
     L.push('');
     L.push(`[${yes(h.ok)}] Bad input: ${h.requests} hostile requests in ${Math.round(h.durationSec)} s (${h.requestsPerSec}/s) during the feed faults`);
-    L.push(`  answers: 4xx ${h.fourxx}, 5xx ${h.fivexx}, accepted (2xx/3xx) ${h.accepted}, 4xx without a JSON message ${h.unclear}, network errors ${h.networkErrors}; by status ${kv(h.byStatus)}`);
+    L.push(
+      `  answers: 4xx ${h.fourxx}, 5xx ${h.fivexx}, accepted (2xx/3xx) ${h.accepted}, 4xx without a JSON message ${h.unclear}, network errors ${h.networkErrors}; by status ${kv(h.byStatus)}`,
+    );
     L.push(`  of the 4xx, ${h.parserRejections} came from Node's HTTP parser (raw socket requests) with no body by design`);
     L.push(`  categories: ${kv(h.byCategory)}`);
-    L.push(`  collector RSS: start ${h.rssStartMb} MB, end ${h.rssEndMb} MB, max ${h.rssMaxMb} MB; after each 1,000: ${h.rssSamplesMb.join(', ')} MB (V8 heap in use: ${h.heapSamplesMb.join(', ')} MB); flat ${h.memoryFlat}; alive at end ${h.aliveAtEnd}`);
+    L.push(
+      `  collector RSS: start ${h.rssStartMb} MB, end ${h.rssEndMb} MB, max ${h.rssMaxMb} MB; after each 1,000: ${h.rssSamplesMb.join(', ')} MB (V8 heap in use: ${h.heapSamplesMb.join(', ')} MB); flat ${h.memoryFlat}; alive at end ${h.aliveAtEnd}`,
+    );
     for (const e of h.examples.slice(0, 5)) L.push(`  e.g. ${e}`);
   }
   const c = r.crashes;
   if (c) {
     const t = c.final.ticks;
     L.push('');
-    L.push(`[${yes(c.ok)}] Crashes: ${c.kills} x kill -9 mid-ingest (${c.killsDuringGap} right after opening an id gap) in ${Math.round(c.durationSec)} s; mean restart ${c.meanRestartMs} ms`);
+    L.push(
+      `[${yes(c.ok)}] Crashes: ${c.kills} x kill -9 mid-ingest (${c.killsDuringGap} right after opening an id gap) in ${Math.round(c.durationSec)} s; mean restart ${c.meanRestartMs} ms`,
+    );
     L.push(`  integrity_check ok ${c.integrityOk}/${c.kills}; bars vs reference after each kill: ${c.bars.bars} compared, ${c.bars.mismatches} mismatches`);
-    L.push(`  after each restart's backfill: missing ${c.missingAfterRestart}, restarts not caught up ${c.restartsNotCaughtUp}; ${c.refetchedAfterKill} trades fetched after kills; ${c.restartsWithHoles} restarts found holes and filled them`);
-    L.push(`  final: stored ${t.stored} / ${t.expected}; lost ${t.lost}, duplicated ${t.duplicated}, unexpected ${t.unexpected}, altered ${t.altered}; bar mismatches ${c.final.bars.mismatches}`);
+    L.push(
+      `  after each restart's backfill: missing ${c.missingAfterRestart}, restarts not caught up ${c.restartsNotCaughtUp}; ${c.refetchedAfterKill} trades fetched after kills; ${c.restartsWithHoles} restarts found holes and filled them`,
+    );
+    L.push(
+      `  final: stored ${t.stored} / ${t.expected}; lost ${t.lost}, duplicated ${t.duplicated}, unexpected ${t.unexpected}, altered ${t.altered}; bar mismatches ${c.final.bars.mismatches}`,
+    );
     for (const e of [...c.integrityFailures, ...c.bars.examples].slice(0, 5)) L.push(`  e.g. ${e}`);
   }
   const l = r.load;
   if (l) {
     L.push('');
-    L.push(`[${yes(l.ok)}] Load: ${l.symbols} symbols / ${l.pairs} pairs live at ${l.ticksPerSec} ticks/s, ${l.connections} connections (autocannon, own process)`);
-    L.push(`  ${'endpoint'.padEnd(46)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'x baseline'.padStart(10)}`);
+    L.push(
+      `[${yes(l.ok)}] Load: ${l.symbols} symbols / ${l.pairs} pairs live at ${l.ticksPerSec} ticks/s, ${l.connections} connections (autocannon, own process)`,
+    );
+    L.push(
+      `  ${'endpoint'.padEnd(46)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'non-2xx'.padStart(8)} ${'x baseline'.padStart(10)}`,
+    );
     for (const e of [...l.endpoints, l.mixed, l.baseline]) {
       const ratio = (e.requestsPerSec / Math.max(1, l.baseline.requestsPerSec)).toFixed(3);
-      L.push(`  ${e.name.padEnd(46)} ${String(e.requestsPerSec).padStart(7)} ${String(e.p50Ms).padStart(7)} ${String(e.p99Ms).padStart(7)} ${String(e.non2xx + e.errors).padStart(8)} ${ratio.padStart(10)}`);
+      L.push(
+        `  ${e.name.padEnd(46)} ${String(e.requestsPerSec).padStart(7)} ${String(e.p50Ms).padStart(7)} ${String(e.p99Ms).padStart(7)} ${String(e.non2xx + e.errors).padStart(8)} ${ratio.padStart(10)}`,
+      );
     }
     L.push(`  collector RSS: idle ${l.rssIdleMb} MB, max under load ${l.rssMaxMb} MB, after ${l.rssAfterMb} MB (target <= ${l.rssTargetMb} MB)`);
-    L.push(`  ticks during the load: stored ${l.check.ticks.stored} / ${l.check.ticks.expected}, lost ${l.check.ticks.lost}, duplicated ${l.check.ticks.duplicated}, bar mismatches ${l.check.bars.mismatches}`);
+    L.push(
+      `  ticks during the load: stored ${l.check.ticks.stored} / ${l.check.ticks.expected}, lost ${l.check.ticks.lost}, duplicated ${l.check.ticks.duplicated}, bar mismatches ${l.check.bars.mismatches}`,
+    );
   }
   const d = r.disk;
   if (d) {
@@ -58,7 +84,9 @@ export function formatReport(r: SoakReport): string {
     for (const s of d.startFailures) L.push(`  ${s.case}: exit ${s.exitCode ?? s.signal} after ${s.ms} ms, clear ${s.clear}: ${s.message}`);
     for (const x of d.running) {
       const t = x.check?.ticks;
-      L.push(`  ${x.case}: health ${x.healthStatus} (${x.healthDetail.slice(0, 140)}), ${x.failedWrites} failed writes retried, recovered ${x.recovered}, crashed ${x.crashed}`);
+      L.push(
+        `  ${x.case}: health ${x.healthStatus} (${x.healthDetail.slice(0, 140)}), ${x.failedWrites} failed writes retried, recovered ${x.recovered}, crashed ${x.crashed}`,
+      );
       if (t) L.push(`    stored ${t.stored} / ${t.expected}, lost ${t.lost}, duplicated ${t.duplicated}, bar mismatches ${x.check!.bars.mismatches}`);
     }
     for (const s of d.skipped) L.push(`  not run: ${s}`);

@@ -34,7 +34,28 @@ export function tempDir(prefix: string): { path: string; remove(): void } {
 /** Symbols for the fake Binance: the first is the hedge leg (see src/fake-binance/generator.ts). */
 export function symbolNames(n: number): string[] {
   const known = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'];
-  const extra = ['ADA', 'DOGE', 'TRX', 'LINK', 'AVAX', 'DOT', 'LTC', 'BCH', 'ATOM', 'UNI', 'XLM', 'ETC', 'FIL', 'APT', 'ARB', 'OP', 'NEAR', 'SUI', 'ICP', 'AAVE'];
+  const extra = [
+    'ADA',
+    'DOGE',
+    'TRX',
+    'LINK',
+    'AVAX',
+    'DOT',
+    'LTC',
+    'BCH',
+    'ATOM',
+    'UNI',
+    'XLM',
+    'ETC',
+    'FIL',
+    'APT',
+    'ARB',
+    'OP',
+    'NEAR',
+    'SUI',
+    'ICP',
+    'AAVE',
+  ];
   const out = known.slice(0, n);
   for (let i = 0; out.length < n; i++) out.push(`${extra[i]}USDT`);
   return out;

@@ -38,7 +38,13 @@ describe('signalEvents', () => {
       { time: 20, title: 'ETHUSDT/BTCUSDT NEUTRAL', text: 'NEUTRAL (z = 0.12)', tags: ['ETHUSDT/BTCUSDT', 'NEUTRAL'], color: SIGNAL_COLORS.NEUTRAL },
     ]);
     // Without mappings the code alone is read the same way.
-    const bare = createDataFrame({ fields: [{ name: 'time', type: FieldType.time, values: [1, 2] }, { name: 'signal', type: FieldType.number, values: [0, 1] }, { name: 'zscore', type: FieldType.number, values: [0, -2.2] }] });
+    const bare = createDataFrame({
+      fields: [
+        { name: 'time', type: FieldType.time, values: [1, 2] },
+        { name: 'signal', type: FieldType.number, values: [0, 1] },
+        { name: 'zscore', type: FieldType.number, values: [0, -2.2] },
+      ],
+    });
     expect(signalEvents([bare]).map((e) => e.text)).toEqual(['LONG (z = -2.20)']);
   });
 

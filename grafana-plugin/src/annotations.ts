@@ -98,7 +98,14 @@ export function signalEvents(frames: DataFrame[]): AnnotationEvent[] {
         time: t,
         title: str(title, i) ?? (pair ? `${pair}: ${s}` : s),
         text: str(text, i) ?? signalText(s, zv),
-        tags: tagText ? tagText.split(',').map((x) => x.trim()).filter(Boolean) : pair ? [s, pair] : [s],
+        tags: tagText
+          ? tagText
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+          : pair
+            ? [s, pair]
+            : [s],
         color: SIGNAL_COLORS[s],
       });
     }

@@ -5,13 +5,7 @@
  * with a frame whose `meta.channel` is `ds/<uid>/...`, and DataSourceWithBackend subscribes
  * to that Grafana Live channel and appends what the backend's stream pushes every 500 ms.
  */
-import {
-  CoreApp,
-  type AnnotationQuery,
-  type DataFrame,
-  type DataSourceInstanceSettings,
-  type ScopedVars,
-} from '@grafana/data';
+import { CoreApp, type AnnotationQuery, type DataFrame, type DataSourceInstanceSettings, type ScopedVars } from '@grafana/data';
 import { DataSourceWithBackend, getTemplateSrv, type TemplateSrv } from '@grafana/runtime';
 import { of } from 'rxjs';
 
@@ -33,7 +27,7 @@ import { PairsVariableSupport } from './variables';
 export class DataSource extends DataSourceWithBackend<PairsQuery, PairsDataSourceOptions> {
   constructor(
     instanceSettings: DataSourceInstanceSettings<PairsDataSourceOptions>,
-    private readonly templates?: TemplateSrv
+    private readonly templates?: TemplateSrv,
   ) {
     super(instanceSettings);
     this.variables = new PairsVariableSupport(this);

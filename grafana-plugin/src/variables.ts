@@ -29,7 +29,7 @@ export class PairsVariableSupport extends CustomVariableSupport<DataSource, Pair
             fields: [{ name: 'text', type: FieldType.string, values }],
           }),
         ],
-      }))
+      })),
     );
   }
 }

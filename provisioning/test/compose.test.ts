@@ -124,7 +124,7 @@ describe('image definitions', () => {
       expect(Number(args.NODE_MAJOR)).toBeGreaterThanOrEqual(min);
     });
 
-    it('picks the runtime on the Grafana base itself, and the image installs no package manager\'s nodejs', () => {
+    it("picks the runtime on the Grafana base itself, and the image installs no package manager's nodejs", () => {
       const base = byName.get('grafana-base')!;
       expect(base.from).toBe('${GRAFANA_IMAGE}');
       const picker = byName.get('node-runtime')!;
@@ -193,7 +193,10 @@ describe('pick-node.sh: the Node.js runtime that fits the Grafana base', () => {
   /** SRC with a musl and a glibc runtime; each bin/node given as a file to copy. */
   function src(musl: string, glibc: string): string {
     const s = join(dir, 'src');
-    for (const [libc, node] of [['musl', musl], ['glibc', glibc]] as const) {
+    for (const [libc, node] of [
+      ['musl', musl],
+      ['glibc', glibc],
+    ] as const) {
       mkdirSync(join(s, libc, 'bin'), { recursive: true });
       copyFileSync(node, join(s, libc, 'bin', 'node'));
       chmodSync(join(s, libc, 'bin', 'node'), 0o755);
@@ -209,7 +212,7 @@ describe('pick-node.sh: the Node.js runtime that fits the Grafana base', () => {
   }
   const run = (env: Record<string, string>) => spawnSync('/bin/sh', [script], { env: { PATH: '/usr/bin:/bin', NODE_MAJOR: '20', ...env }, encoding: 'utf8' });
 
-  it('on a glibc base (this machine\'s root), installs the glibc build and checks that it runs', () => {
+  it("on a glibc base (this machine's root), installs the glibc build and checks that it runs", () => {
     const major = process.versions.node.split('.')[0]!;
     const r = run({ SRC: src(stub('v20.0.0-musl-stand-in'), process.execPath), OUT: join(dir, 'out'), NODE_MAJOR: major, ROOT: '' });
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: `pick-node: glibc base image, Node.js ${process.version}\n` });

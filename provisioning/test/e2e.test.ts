@@ -100,10 +100,14 @@ beforeAll(async () => {
   for (let t = Math.floor((now - HISTORY_MS) / 60_000) * 60_000; t <= now; t += STEP_MS) times.push(t);
   generateAt(fake, times);
   const expected = times.length * fake.symbols.length;
-  await until(async () => {
-    const stored = await collector.store.symbols();
-    return stored.reduce((n, s) => n + s.ticks, 0) >= expected;
-  }, `${expected} ticks stored`, 60_000);
+  await until(
+    async () => {
+      const stored = await collector.store.symbols();
+      return stored.reduce((n, s) => n + s.ticks, 0) >= expected;
+    },
+    `${expected} ticks stored`,
+    60_000,
+  );
 
   // The collector's own HTTP API, as main.ts serves it (HOST 127.0.0.1, PORT 0 = any free port).
   if (!collector.server) throw new Error('startCollector did not start the HTTP API');
@@ -133,7 +137,12 @@ async function collectorGet<T = any>(path: string): Promise<T> {
   return (await r.json()) as T;
 }
 
-async function dsQuery(query: Record<string, unknown>, fromMs: number, toMs: number, headers: Record<string, string> = {}): Promise<{ http: number; result: QueryResult }> {
+async function dsQuery(
+  query: Record<string, unknown>,
+  fromMs: number,
+  toMs: number,
+  headers: Record<string, string> = {},
+): Promise<{ http: number; result: QueryResult }> {
   const r = await fetch(`${emu.url}/api/ds/query`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
@@ -171,7 +180,9 @@ const column = (f: FrameJson, name: string) => f.data.values[f.schema.fields.fin
 const pairOverview = dashboards().find((d) => d.json.uid === 'quant-pairs-overview')!.json;
 const ourTargets = (dash: DashboardJson) => [
   ...dash.panels.flatMap((p) => (p.targets ?? []).filter((t) => t.datasource?.uid === DATASOURCE_UID).map((t) => ({ panel: p, target: t }))),
-  ...(dash.annotations.list ?? []).filter((a) => a.datasource?.uid === DATASOURCE_UID).map((a) => ({ panel: { title: `annotation ${a.name}`, type: 'annotation', transformations: [] } as any, target: a.target! })),
+  ...(dash.annotations.list ?? [])
+    .filter((a) => a.datasource?.uid === DATASOURCE_UID)
+    .map((a) => ({ panel: { title: `annotation ${a.name}`, type: 'annotation', transformations: [] } as any, target: a.target! })),
 ];
 
 describe.each(DEFAULT_PAIRS)('pair overview through the emulator, pair %s', (pair) => {
@@ -227,7 +238,14 @@ describe('alert webhook into the collector', () => {
     const hook = readYaml('alerting/contact-points.yaml').contactPoints.find((c: any) => c.receivers[0].type === 'webhook').receivers[0].settings;
     const env = { COLLECTOR_URL: apiUrl, API_TOKEN: TOKEN };
     const z = 2.37;
-    const labels = { alertname: rule.title, grafana_folder: 'Quant Pairs', pair: rule.labels.pair, timeframe: rule.labels.timeframe, window: rule.labels.window, direction: 'SHORT' };
+    const labels = {
+      alertname: rule.title,
+      grafana_folder: 'Quant Pairs',
+      pair: rule.labels.pair,
+      timeframe: rule.labels.timeframe,
+      window: rule.labels.window,
+      direction: 'SHORT',
+    };
     const summary = `${rule.labels.pair} z = ${z.toFixed(2)} (1m bars, window 100): SHORT the spread (sell ETHUSDT, buy beta x BTCUSDT)`;
     // Grafana's webhook body (grafana/alerting receivers/webhook/v1 webhookMessage; contracts.md §4d).
     const payload = {

@@ -148,9 +148,7 @@ describe('pair overview', () => {
 
   it('has stat panels that colour by threshold for z, beta, ADF p, Engle-Granger p, half-life, correlation', () => {
     const stats = byType('stat');
-    expect(stats.map((p) => p.title)).toEqual(
-      expect.arrayContaining(['z-score', 'Hedge ratio β', 'ADF p', 'Engle-Granger p', 'Half-life', 'Correlation']),
-    );
+    expect(stats.map((p) => p.title)).toEqual(expect.arrayContaining(['z-score', 'Hedge ratio β', 'ADF p', 'Engle-Granger p', 'Half-life', 'Correlation']));
     for (const p of stats) {
       expect(p.options.colorMode).toBe('background');
       expect(targetsOf(p)[0]!.queryType).toBe('stats');

@@ -57,7 +57,8 @@ export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfR
   const autolag = opts.autolag === undefined ? 'AIC' : opts.autolag;
   const n = series.length;
   if (regression !== 'n' && regression !== 'c' && regression !== 'ct') return { error: `regression must be n, c or ct, got ${String(regression)}` };
-  if (autolag !== null && autolag !== 'AIC' && autolag !== 'BIC' && autolag !== 't-stat') return { error: `autolag must be AIC, BIC, t-stat or null, got ${String(autolag)}` };
+  if (autolag !== null && autolag !== 'AIC' && autolag !== 'BIC' && autolag !== 't-stat')
+    return { error: `autolag must be AIC, BIC, t-stat or null, got ${String(autolag)}` };
   if (n < 3) return { error: `series too short: ${n} points, the ADF test needs at least 3` };
   let lo = Infinity;
   let hi = -Infinity;
@@ -184,7 +185,13 @@ function levelTValue(s: Float64Array, d: Float64Array, nobs: number, p: number, 
  * sum of squares and every SSR >= 1% of y'y); otherwise the backward-stable Householder QR.
  * Null if the regressors are collinear.
  */
-function nestedLagFits(s: Float64Array, d: Float64Array, nobs: number, maxlag: number, regression: AdfRegression): { ssr: Float64Array; absT: Float64Array } | null {
+function nestedLagFits(
+  s: Float64Array,
+  d: Float64Array,
+  nobs: number,
+  maxlag: number,
+  regression: AdfRegression,
+): { ssr: Float64Array; absT: Float64Array } | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + maxlag;
   const ssr = scratchMin(2, k + 1);

@@ -19,9 +19,13 @@ export function alignBars(
   y: readonly { start: number; close: number }[],
   x: readonly { start: number; close: number }[],
 ): { ts: number[]; y: number[]; x: number[] } {
-  for (const [name, leg] of [['y', y], ['x', x]] as const) {
+  for (const [name, leg] of [
+    ['y', y],
+    ['x', x],
+  ] as const) {
     for (let k = 1; k < leg.length; k++) {
-      if (!(leg[k]!.start >= leg[k - 1]!.start)) throw new RangeError(`alignBars: ${name} bars are not sorted by start (index ${k}: ${leg[k]!.start} after ${leg[k - 1]!.start})`);
+      if (!(leg[k]!.start >= leg[k - 1]!.start))
+        throw new RangeError(`alignBars: ${name} bars are not sorted by start (index ${k}: ${leg[k]!.start} after ${leg[k - 1]!.start})`);
     }
   }
   const ts: number[] = [];

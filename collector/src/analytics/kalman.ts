@@ -93,8 +93,17 @@ export class KalmanHedge {
     const zscore = this.count > this.warmup ? e / Math.sqrt(q) : null;
     this.signal = nextSignal(this.signal, zscore, this.entryZ, this.exitZ);
     return {
-      ts, beta, alpha, spread: e, spreadMean: zscore === null ? null : 0, zscore, signal: this.signal, correlation: null,
-      betaPosterior: this.beta, alphaPosterior: this.alpha, q,
+      ts,
+      beta,
+      alpha,
+      spread: e,
+      spreadMean: zscore === null ? null : 0,
+      zscore,
+      signal: this.signal,
+      correlation: null,
+      betaPosterior: this.beta,
+      alphaPosterior: this.alpha,
+      q,
     };
   }
 }
@@ -102,7 +111,8 @@ export class KalmanHedge {
 /** Runs the Kalman hedge over aligned series (see KalmanHedge). */
 export function kalmanSeries(input: { ts: number[]; x: number[]; y: number[] } & KalmanOptions): KalmanPoint[] {
   const { ts, x, y } = input;
-  if (x.length !== y.length || ts.length !== x.length) throw new RangeError(`ts, x and y must have the same length, got ${ts.length}, ${x.length} and ${y.length}`);
+  if (x.length !== y.length || ts.length !== x.length)
+    throw new RangeError(`ts, x and y must have the same length, got ${ts.length}, ${x.length} and ${y.length}`);
   const k = new KalmanHedge(input);
   // push, not new Array(n): a pre-sized array of 100k elements is a slow dictionary in V8
   const out: KalmanPoint[] = [];

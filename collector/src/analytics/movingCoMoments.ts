@@ -181,8 +181,20 @@ export class MovingCoMoments {
   save(): CoMomentsState {
     const h = this.head;
     return {
-      n: this.n, mx: this.mx, my: this.my, kx: this.kx, ky: this.ky, sxx: this.sxx, syy: this.syy, sxy: this.sxy,
-      head: h, sinceExact: this.sinceExact, peakX: this.peakX, peakY: this.peakY, slotX: this.xs[h]!, slotY: this.ys[h]!,
+      n: this.n,
+      mx: this.mx,
+      my: this.my,
+      kx: this.kx,
+      ky: this.ky,
+      sxx: this.sxx,
+      syy: this.syy,
+      sxy: this.sxy,
+      head: h,
+      sinceExact: this.sinceExact,
+      peakX: this.peakX,
+      peakY: this.peakY,
+      slotX: this.xs[h]!,
+      slotY: this.ys[h]!,
     };
   }
 

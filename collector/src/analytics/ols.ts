@@ -9,10 +9,7 @@
  * @example
  * olsLine([1, 2, 3], [2, 4, 7]); // => { beta: 2.5, alpha: -0.6666…, ssr: 0.1666…, tss: 12.666…, n: 3 }
  */
-export function olsLine(
-  x: ArrayLike<number>,
-  y: ArrayLike<number>,
-): { beta: number; alpha: number; ssr: number; tss: number; n: number } | null {
+export function olsLine(x: ArrayLike<number>, y: ArrayLike<number>): { beta: number; alpha: number; ssr: number; tss: number; n: number } | null {
   const n = x.length;
   if (n < 2 || y.length !== n) return null;
   let sx = 0;

@@ -39,7 +39,12 @@ export function createApi(deps: ApiDeps): Api {
     });
   }
   app.use(metrics.timer);
-  app.use(requireToken(deps.token ?? undefined, ROUTES.filter((r) => r.open).map((r) => r.path)));
+  app.use(
+    requireToken(
+      deps.token ?? undefined,
+      ROUTES.filter((r) => r.open).map((r) => r.path),
+    ),
+  );
   const router = express.Router();
   for (const g of GROUPS) g.mount(router, ctx);
   const doc = openApiDocument(ctx.version);

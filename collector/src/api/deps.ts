@@ -91,4 +91,3 @@ export function makeCtx(d: ApiDeps): Ctx {
     runs: closes ? new RunCache() : undefined,
   };
 }
-

@@ -38,7 +38,9 @@ export async function serveApi(deps: ApiDeps, host: string, port: number, liveIn
   // Node drops a CONNECT request's socket without a word unless someone answers it: say no.
   server.on('connect', (_req, socket: import('node:stream').Duplex) => {
     const body = JSON.stringify({ error: 'CONNECT is not supported: this is the collector API, not a proxy' });
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
   const live = attachLive(server, app, { token: deps.token, intervalMs: liveIntervalMs });
   const addr = server.address();

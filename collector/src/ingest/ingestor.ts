@@ -82,7 +82,15 @@ export class Ingestor implements IngestSource {
   constructor(private readonly opts: IngestorOptions) {
     if (opts.symbols.length === 0) throw new Error('Ingestor needs at least one symbol');
     for (const s of opts.symbols) {
-      this.state.set(s.toUpperCase(), { tracker: new IdTracker(), catchUp: false, backfilling: false, ticks: 0, lastTickTs: null, lastReceivedAt: null, lastId: null });
+      this.state.set(s.toUpperCase(), {
+        tracker: new IdTracker(),
+        catchUp: false,
+        backfilling: false,
+        ticks: 0,
+        lastTickTs: null,
+        lastReceivedAt: null,
+        lastId: null,
+      });
     }
     this.conn = new StreamConnection({
       ...opts.connection,

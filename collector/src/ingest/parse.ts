@@ -60,7 +60,10 @@ function tradeEventToTick(d: Record<string, unknown>): Tick | Rejection {
 /** An `aggTrade` event's `data` object, or one element of REST `/api/v3/aggTrades` (with the symbol). */
 export function aggTradeToTick(d: Record<string, unknown>, symbol?: string): Tick | Rejection {
   if (typeof d.m !== 'boolean') return reject('invalid-aggTrade', `m ${JSON.stringify(d.m)} is not a boolean`);
-  return finish({ symbol: symbol ?? String(d.s), id: integerId(d.a), ts: toEpochMs(d.T), price: decimal(d.p), qty: decimal(d.q), isBuyerMaker: d.m }, 'aggTrade');
+  return finish(
+    { symbol: symbol ?? String(d.s), id: integerId(d.a), ts: toEpochMs(d.T), price: decimal(d.p), qty: decimal(d.q), isBuyerMaker: d.m },
+    'aggTrade',
+  );
 }
 
 /** One element of REST `/api/v3/historicalTrades`. */

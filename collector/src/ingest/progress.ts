@@ -55,7 +55,14 @@ export class Progress {
       const line = `${this.o.label} [${bar}] ${String(Math.round(frac * 100)).padStart(3)}%  ${ticks.toLocaleString('en-US')} ticks  ${formatRate(rate)} ticks/s${final ? `  ${secs.toFixed(1)}s` : `  ETA ${eta}s`}`;
       this.out.write(`\r\x1b[2K${line}${final ? '\n' : ''}`);
     } else {
-      log.info(final ? 'replay file done' : 'replay progress', { file: this.o.label, percent: Math.round(frac * 1000) / 10, ticks, ticksPerSec: rate, elapsedSec: Math.round(secs * 10) / 10, etaSec: final ? 0 : eta });
+      log.info(final ? 'replay file done' : 'replay progress', {
+        file: this.o.label,
+        percent: Math.round(frac * 1000) / 10,
+        ticks,
+        ticksPerSec: rate,
+        elapsedSec: Math.round(secs * 10) / 10,
+        etaSec: final ? 0 : eta,
+      });
     }
   }
 }

@@ -68,7 +68,14 @@ function openZip(file: string): Promise<Source> {
         found = true;
         zip.openReadStream(entry, (e, stream) => {
           if (e || !stream) return reject(new Error(`${file}: cannot read ${entry.fileName}: ${e?.message ?? 'unknown error'}`));
-          resolve({ stream, total: entry.uncompressedSize, close: () => { stream.destroy(); zip.close(); } });
+          resolve({
+            stream,
+            total: entry.uncompressedSize,
+            close: () => {
+              stream.destroy();
+              zip.close();
+            },
+          });
         });
       });
       zip.on('end', () => {

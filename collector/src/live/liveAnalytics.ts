@@ -20,10 +20,7 @@
  *   live.onUpdate((u) => push(u));
  *   live.latest('ETHUSDT/BTCUSDT', '1m', 30); // => { point, provisional, committed, adf, coint, halfLife, correlation, updatedAt }
  */
-import {
-  PairEngine, adfuller, alignBars, coint, engineOptionsProblem, halfLife,
-  type AdfResult, type CointResult,
-} from '../analytics';
+import { PairEngine, adfuller, alignBars, coint, engineOptionsProblem, halfLife, type AdfResult, type CointResult } from '../analytics';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Pair, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
 import type { Store } from '../store/store';
@@ -132,8 +129,17 @@ export class LiveAnalytics {
           const ws: WindowState = {
             window,
             engine: new PairEngine({ window, ddof: opts.ddof, entryZ: opts.entryZ, exitZ: opts.exitZ }),
-            xs: [], ys: [], spreads: [], sample: Math.max(3, sampleOf(window)), barsSinceStats: 0,
-            committed: null, provisional: null, adf: null, coint: null, halfLife: null, updatedAt: null,
+            xs: [],
+            ys: [],
+            spreads: [],
+            sample: Math.max(3, sampleOf(window)),
+            barsSinceStats: 0,
+            committed: null,
+            provisional: null,
+            adf: null,
+            coint: null,
+            halfLife: null,
+            updatedAt: null,
           };
           s.windows.push(ws);
           this.byKey.set(key(pair.id, tf, window), ws);
@@ -164,9 +170,14 @@ export class LiveAnalytics {
     if (!ws) return undefined;
     const point = ws.provisional ?? ws.committed;
     return {
-      point, provisional: ws.provisional, committed: ws.committed,
-      adf: ws.adf, coint: ws.coint, halfLife: ws.halfLife,
-      correlation: point?.correlation ?? null, updatedAt: ws.updatedAt,
+      point,
+      provisional: ws.provisional,
+      committed: ws.committed,
+      adf: ws.adf,
+      coint: ws.coint,
+      halfLife: ws.halfLife,
+      correlation: point?.correlation ?? null,
+      updatedAt: ws.updatedAt,
     };
   }
 
@@ -216,10 +227,7 @@ export class LiveAnalytics {
       let need = 0;
       for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
       const from = open - 2 * (need + 1) * tfMs;
-      const [yBars, xBars] = await Promise.all([
-        store.bars({ symbol: s.pair.y, tf: s.tf, from }),
-        store.bars({ symbol: s.pair.x, tf: s.tf, from }),
-      ]);
+      const [yBars, xBars] = await Promise.all([store.bars({ symbol: s.pair.y, tf: s.tf, from }), store.bars({ symbol: s.pair.x, tf: s.tf, from })]);
       const closedY = yBars.filter((b) => b.start < open);
       const closedX = xBars.filter((b) => b.start < open);
       const a = alignBars(closedY, closedX);
@@ -229,7 +237,10 @@ export class LiveAnalytics {
         if (a.ts.length > 0) this.computeStats(ws);
       }
       if (a.ts.length > 0) s.lastCommitted = a.ts[a.ts.length - 1]!;
-      for (const [sym, bars] of [[s.pair.y, yBars], [s.pair.x, xBars]] as const) {
+      for (const [sym, bars] of [
+        [s.pair.y, yBars],
+        [s.pair.x, xBars],
+      ] as const) {
         const b = bars[bars.length - 1];
         if (!b) continue;
         const known = this.price.get(sym);

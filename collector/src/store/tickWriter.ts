@@ -72,7 +72,8 @@ export class TickWriter {
     } else {
       b.ticks.push(ticks as Tick);
     }
-    if (b.ticks.length >= this.maxBatch) void this.cut(); // its result reaches the caller through b.promise
+    if (b.ticks.length >= this.maxBatch)
+      void this.cut(); // its result reaches the caller through b.promise
     else if (!this.timer) this.timer = setTimeout(() => void this.cut(), this.flushMs);
     return b.promise;
   }

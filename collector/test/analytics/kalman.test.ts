@@ -15,10 +15,22 @@ const scale = (a: M, s: number): M => a.map((row) => row.map((v) => v * s));
 
 /** Chan's loop, literally (Algorithmic Trading, example 3.3), with matrices. */
 function slowKalman(x: number[], y: number[], delta = 1e-4, ve = 1e-3) {
-  const vw = scale([[1, 0], [0, 1]], delta / (1 - delta));
+  const vw = scale(
+    [
+      [1, 0],
+      [0, 1],
+    ],
+    delta / (1 - delta),
+  );
   let theta: M = [[0], [0]];
-  let P: M = [[0, 0], [0, 0]];
-  let R: M = [[0, 0], [0, 0]];
+  let P: M = [
+    [0, 0],
+    [0, 0],
+  ];
+  let R: M = [
+    [0, 0],
+    [0, 0],
+  ];
   const out: { e: number; q: number; beta: number; alpha: number }[] = [];
   for (let t = 0; t < x.length; t++) {
     if (t > 0) R = add(P, vw);

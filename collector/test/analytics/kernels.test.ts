@@ -67,7 +67,15 @@ describe('MovingMoments vs two-pass per window', () => {
 });
 
 describe('PairEngine vs the slow per-window pipeline', () => {
-  it.each(WINDOWS.flatMap((w) => [[w, 0], [w, 1]] as const))('window %i, ddof %i', (w, ddof) => {
+  it.each(
+    WINDOWS.flatMap(
+      (w) =>
+        [
+          [w, 0],
+          [w, 1],
+        ] as const,
+    ),
+  )('window %i, ddof %i', (w, ddof) => {
     const { x, y } = awkwardPair(1300, 100 + w);
     const fast = analyzeSeries({ ts: x.map((_, i) => i), x, y, window: w, ddof });
     const slow = slowAnalyze(x, y, w, ddof);
@@ -77,7 +85,14 @@ describe('PairEngine vs the slow per-window pipeline', () => {
       const f = fast[t]!;
       const s = slow[t]!;
       const ctx = `t=${t} w=${w}`;
-      expect([ctx, f.beta === null, f.spread === null, f.spreadMean === null, f.zscore === null, f.correlation === null]).toEqual([ctx, s.beta === null, s.spread === null, s.spreadMean === null, s.zscore === null, s.correlation === null]);
+      expect([ctx, f.beta === null, f.spread === null, f.spreadMean === null, f.zscore === null, f.correlation === null]).toEqual([
+        ctx,
+        s.beta === null,
+        s.spread === null,
+        s.spreadMean === null,
+        s.zscore === null,
+        s.correlation === null,
+      ]);
       if (s.beta !== null && !relClose(f.beta!, s.beta, 1e-9, 1e-12)) throw new Error(`beta ${ctx}: ${f.beta} vs ${s.beta}`);
       const ymax = Math.max(...y.slice(Math.max(0, t - w + 1), t + 1));
       if (s.alpha !== null && Math.abs(f.alpha! - s.alpha) > 1e-9 * ymax) throw new Error(`alpha ${ctx}`);
@@ -166,7 +181,8 @@ describe('signals with an exit band', () => {
     for (let t = 0; t < x.length; t++) {
       const z = plain[t]!.zscore;
       expect(hyst[t]!.zscore).toBe(z);
-      const want: string | null = z === null ? null : z > 2 ? 'SHORT' : z < -2 ? 'LONG' : held === 'LONG' && z <= -0.5 ? 'LONG' : held === 'SHORT' && z >= 0.5 ? 'SHORT' : 'NEUTRAL';
+      const want: string | null =
+        z === null ? null : z > 2 ? 'SHORT' : z < -2 ? 'LONG' : held === 'LONG' && z <= -0.5 ? 'LONG' : held === 'SHORT' && z >= 0.5 ? 'SHORT' : 'NEUTRAL';
       held = want;
       expect([t, hyst[t]!.signal]).toEqual([t, want]);
       if (want !== plain[t]!.signal) diffs++;

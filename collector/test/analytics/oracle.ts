@@ -9,8 +9,13 @@ export const ORACLE_DIR = join(__dirname, '../fixtures/oracle');
 
 type Nullable = number | null;
 export interface AdfRecord {
-  stat: number; pvalue: number; usedlag: number; nobs: number;
-  crit: Record<'1%' | '5%' | '10%', number>; icbest: number | null; maxlag: number;
+  stat: number;
+  pvalue: number;
+  usedlag: number;
+  nobs: number;
+  crit: Record<'1%' | '5%' | '10%', number>;
+  icbest: number | null;
+  maxlag: number;
 }
 export type Err = { error: string };
 export interface OracleCase {
@@ -21,9 +26,13 @@ export interface OracleCase {
     n: number;
     first_beta_index: number | null;
     first_z_index: number | null;
-    beta: Nullable[]; alpha: Nullable[]; spread: Nullable[];
-    z_ddof0: Nullable[]; z_ddof1: Nullable[];
-    signal: (string | null)[]; signal_ddof0: (string | null)[];
+    beta: Nullable[];
+    alpha: Nullable[];
+    spread: Nullable[];
+    z_ddof0: Nullable[];
+    z_ddof1: Nullable[];
+    signal: (string | null)[];
+    signal_ddof0: (string | null)[];
     adf: Record<'full_spread' | 'last_window', Record<'c_aic' | 'c_lag1' | 'ct_aic', AdfRecord | Err> | Err>;
     coint: Record<'full' | 'last_window', { stat: number; pvalue: number; crit: Record<'1%' | '5%' | '10%', number> } | Err>;
     half_life: Record<'full_spread' | 'last_window', { a: number; b: number; half_life: number | null } | Err>;

@@ -13,7 +13,16 @@ import { expectClose } from './oracle';
 interface Fixture {
   statsmodels: string;
   series: Record<string, number[]>;
-  adf: { series: string; settings: { regression: 'n' | 'c' | 'ct'; autolag: Autolag | null; maxlag?: number }; stat: number; pvalue: number; usedlag: number; nobs: number; crit: Record<'1%' | '5%' | '10%', number>; icbest: number | null }[];
+  adf: {
+    series: string;
+    settings: { regression: 'n' | 'c' | 'ct'; autolag: Autolag | null; maxlag?: number };
+    stat: number;
+    pvalue: number;
+    usedlag: number;
+    nobs: number;
+    crit: Record<'1%' | '5%' | '10%', number>;
+    icbest: number | null;
+  }[];
   coint: { autolag: 'aic' | 'bic' | 't-stat'; stat: number; pvalue: number; crit: [number, number, number] }[];
   coint_x: number[];
   coint_y: number[];

@@ -42,7 +42,10 @@ let compared = 0;
 describe.each(cases.map((c) => [c.id, c] as const))('oracle case %s', (_id, c) => {
   const { x, y, window: w } = c.inputs;
   const pts = analyzeSeries({ ts: x.map((_, i) => i), x, y, window: w });
-  const segs = segments(pts.map((p) => p.spread), w);
+  const segs = segments(
+    pts.map((p) => p.spread),
+    w,
+  );
 
   it('ADF c_aic, c_lag1 (maxlag 1, no autolag), ct_aic on spread[w-1:] and spread[-w:]', () => {
     for (const where of ['full_spread', 'last_window'] as const) {
@@ -64,7 +67,10 @@ describe.each(cases.map((c) => [c.id, c] as const))('oracle case %s', (_id, c) =
   it('Engle-Granger coint on the full series and the last window', () => {
     const full = coint(y, x);
     const last = y.length >= w ? coint(y.slice(-w), x.slice(-w)) : { error: 'series shorter than window' };
-    for (const [what, got, want] of [['full', full, c.outputs.coint.full], ['last_window', last, c.outputs.coint.last_window]] as const) {
+    for (const [what, got, want] of [
+      ['full', full, c.outputs.coint.full],
+      ['last_window', last, c.outputs.coint.last_window],
+    ] as const) {
       if (isErr(want)) {
         expect([what, isErr(got)]).toEqual([what, true]);
         continue;

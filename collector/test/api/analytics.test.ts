@@ -61,7 +61,11 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
     // The rolling kernels are incremental, so a pass that starts later differs from the full
     // pass only in the last bits: compared within the tolerances across computation paths
     // (derived in test/support/acrossPaths.ts).
-    const yScale = Math.max(...pairTicks().filter((t) => t.symbol === 'ETHUSDT').map((t) => t.price));
+    const yScale = Math.max(
+      ...pairTicks()
+        .filter((t) => t.symbol === 'ETHUSDT')
+        .map((t) => t.price),
+    );
     for (const window of [7, 33, 64]) {
       const want = (await expected(h, window)).filter((p) => p.ts >= T0 + 250_000);
       const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=${window}&from=${T0 + 250_000}&to=${END}`);
@@ -118,8 +122,28 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
     const rows = parseCsv(r.text);
     expect(rows[0]).toEqual(['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation']);
     const num = (s: string) => (s === '' ? null : Number(s));
-    const back = rows.slice(1).map((c) => ({ ts: Number(c[1]), beta: num(c[5]!), alpha: num(c[6]!), spread: num(c[7]!), spreadMean: num(c[8]!), zscore: num(c[9]!), signal: c[10] === '' ? null : c[10], correlation: num(c[11]!) }));
-    expect(back).toEqual(want.map((p) => ({ ts: p.ts, beta: p.beta, alpha: p.alpha, spread: p.spread, spreadMean: p.spreadMean, zscore: p.zscore, signal: p.signal, correlation: p.correlation })));
+    const back = rows.slice(1).map((c) => ({
+      ts: Number(c[1]),
+      beta: num(c[5]!),
+      alpha: num(c[6]!),
+      spread: num(c[7]!),
+      spreadMean: num(c[8]!),
+      zscore: num(c[9]!),
+      signal: c[10] === '' ? null : c[10],
+      correlation: num(c[11]!),
+    }));
+    expect(back).toEqual(
+      want.map((p) => ({
+        ts: p.ts,
+        beta: p.beta,
+        alpha: p.alpha,
+        spread: p.spread,
+        spreadMean: p.spreadMean,
+        zscore: p.zscore,
+        signal: p.signal,
+        correlation: p.correlation,
+      })),
+    );
   });
 
   it('refuses unknown pairs (404) and oversize ranges (413)', async () => {
@@ -211,16 +235,24 @@ describe('/api/stats computed from stored bars (a window the live engine does no
       expect(r.body.committed.ts).toBe(committed.ts);
       expectAcrossPaths([r.body.committed.zscore], [committed.zscore], 'z', 'committed z'); // the route's sample vs the full pass
       expect(r.body.provisional.ts).toBe(all[idx[last]!]!.ts);
-      const spreads = idx.slice(0, last).map((i) => all[i]!.spread!).filter((v) => v !== null);
+      const spreads = idx
+        .slice(0, last)
+        .map((i) => all[i]!.spread!)
+        .filter((v) => v !== null);
       const adf = adfuller(spreads) as { stat: number; pvalue: number; usedlag: number };
       expect(r.body.adf.stat).toBeCloseTo(adf.stat, 6);
       expect(r.body.adf.usedlag).toBe(adf.usedlag);
       expect(Object.keys(r.body.adf).sort()).toEqual(['crit', 'nobs', 'pvalue', 'stat', 'usedlag']);
-      const eg = coint(idx.slice(0, last).map((i) => al.y[i]!), idx.slice(0, last).map((i) => al.x[i]!)) as { stat: number };
+      const eg = coint(
+        idx.slice(0, last).map((i) => al.y[i]!),
+        idx.slice(0, last).map((i) => al.x[i]!),
+      ) as { stat: number };
       expect(r.body.coint.stat).toBeCloseTo(eg.stat, 9);
       const hl = halfLife(spreads) as { halfLife: number };
       expect(r.body.halfLife.halfLife).toBeCloseTo(hl.halfLife, 6);
-      const lastEth = pairTicks().filter((t) => t.symbol === 'ETHUSDT').pop()!;
+      const lastEth = pairTicks()
+        .filter((t) => t.symbol === 'ETHUSDT')
+        .pop()!;
       expect(r.body.prices.y).toEqual({ price: lastEth.price, ts: lastEth.ts });
       expect(r.body.updatedAt).toBe(Math.max(lastEth.ts, r.body.prices.x.ts));
     } finally {
@@ -261,7 +293,11 @@ describe('AlignedCache (incremental alignment) against alignBars over every stor
         const ref = alignBars(await h.store.bars({ symbol: 'ETHUSDT', tf: '1s', from: T0 }), await h.store.bars({ symbol: 'BTCUSDT', tf: '1s', from: T0 }));
         expect({ ts: Array.from(a.ts), y: Array.from(a.y), x: Array.from(a.x) }).toEqual(ref);
         const k = ref.ts.map((t, i) => (t >= T0 + 10_000 && t < upto ? i : -1)).filter((i) => i >= 0);
-        expect({ ts: Array.from(b.ts), y: Array.from(b.y), x: Array.from(b.x) }).toEqual({ ts: k.map((i) => ref.ts[i]), y: k.map((i) => ref.y[i]), x: k.map((i) => ref.x[i]) });
+        expect({ ts: Array.from(b.ts), y: Array.from(b.y), x: Array.from(b.x) }).toEqual({
+          ts: k.map((i) => ref.ts[i]),
+          y: k.map((i) => ref.y[i]),
+          x: k.map((i) => ref.x[i]),
+        });
       }
     } finally {
       await h.close();

@@ -26,7 +26,11 @@ describe('readCloses / CloseCache with and without Store.barCloses', () => {
       expect(h.store.barCloses).toBeDefined();
       const plain = withoutBarCloses(h.store);
       expect(plain.barCloses).toBeUndefined();
-      for (const q of [{ symbol: 'BTCUSDT', tf: '1s' as const }, { symbol: 'BTCUSDT', tf: '1s' as const, from: T0 + 50_000, to: T0 + 120_500 }, { symbol: 'BTCUSDT', tf: '1m' as const }]) {
+      for (const q of [
+        { symbol: 'BTCUSDT', tf: '1s' as const },
+        { symbol: 'BTCUSDT', tf: '1s' as const, from: T0 + 50_000, to: T0 + 120_500 },
+        { symbol: 'BTCUSDT', tf: '1m' as const },
+      ]) {
         const a = await readCloses(h.store, q);
         const b = await readCloses(plain, q);
         const bars = await h.store.bars(q);

@@ -93,7 +93,9 @@ it('serves symbols, pairs, ticks, bars and CSV equal to what the fake sent', asy
   expect(ticks.body.ticks).toEqual(btc.map(({ symbol: _s, ...t }) => t));
 
   const csv = parseCsv((await get(`/export?symbol=BTCUSDT&from=${new Date(from).toISOString()}`)).text);
-  expect(csv.slice(1).map((r) => ({ symbol: r[2], id: Number(r[3]), ts: Number(r[1]), price: Number(r[4]), qty: Number(r[5]), isBuyerMaker: r[6] === 'true' }))).toEqual(btc);
+  expect(
+    csv.slice(1).map((r) => ({ symbol: r[2], id: Number(r[3]), ts: Number(r[1]), price: Number(r[4]), qty: Number(r[5]), isBuyerMaker: r[6] === 'true' })),
+  ).toEqual(btc);
 
   const bars = await get(`/api/bars?symbol=ETHUSDT&tf=1s&from=${from - 1000}`);
   const eth = fake.expectedTicks('ETHUSDT');
@@ -122,7 +124,11 @@ it('serves analytics, signals and stats of the pair; a tick shows in /api/stats 
   expect(series.body.series.ts).toEqual([at]);
   expect(live.body.committed.zscore).not.toBeNull();
   const yScale = Math.max(...fake.expectedTicks('ETHUSDT').map((t) => t.price));
-  for (const [k, q] of [['beta', 'beta'], ['spread', 'level'], ['zscore', 'z']] as const) {
+  for (const [k, q] of [
+    ['beta', 'beta'],
+    ['spread', 'level'],
+    ['zscore', 'z'],
+  ] as const) {
     expectAcrossPaths([series.body.series[k][0]], [live.body.committed[k]], q, `committed ${k}`, yScale);
   }
   const computed = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=7');
@@ -164,9 +170,30 @@ it('counts reconnects, rejected messages and ingested ticks in /metrics and heal
 it('stores and lists Grafana webhook alerts', async () => {
   // A payload in the shape of Grafana's webhook notifier (grafana/alerting receivers/webhook).
   const payload = {
-    receiver: 'collector', status: 'firing', orgId: 1, version: '1', groupKey: '{}:{}', truncatedAlerts: 0, title: '[FIRING:1] z high', state: 'alerting', message: 'z = 2.4',
-    alerts: [{ status: 'firing', labels: { alertname: 'z high', pair: 'ETHUSDT/BTCUSDT' }, annotations: { summary: 'z = 2.4' }, startsAt: '2025-01-01T00:00:00Z', endsAt: '0001-01-01T00:00:00Z', values: { B: 2.4 }, fingerprint: 'abc' }],
-    groupLabels: {}, commonLabels: { alertname: 'z high' }, commonAnnotations: {}, externalURL: 'http://grafana:3000/',
+    receiver: 'collector',
+    status: 'firing',
+    orgId: 1,
+    version: '1',
+    groupKey: '{}:{}',
+    truncatedAlerts: 0,
+    title: '[FIRING:1] z high',
+    state: 'alerting',
+    message: 'z = 2.4',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'z high', pair: 'ETHUSDT/BTCUSDT' },
+        annotations: { summary: 'z = 2.4' },
+        startsAt: '2025-01-01T00:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+        values: { B: 2.4 },
+        fingerprint: 'abc',
+      },
+    ],
+    groupLabels: {},
+    commonLabels: { alertname: 'z high' },
+    commonAnnotations: {},
+    externalURL: 'http://grafana:3000/',
   };
   const r = await fetch(`${url}/api/alerts`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(payload) });
   expect(r.status).toBe(201);

@@ -98,14 +98,23 @@ describe('unknown names are 404', () => {
 
 describe('POST /api/alerts bodies', () => {
   const post = (body: string, type = 'application/json') =>
-    fetch(`${h.url}/api/alerts`, { method: 'POST', headers: { ...auth, 'content-type': type }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetch(`${h.url}/api/alerts`, { method: 'POST', headers: { ...auth, 'content-type': type }, body }).then(async (r) => ({
+      status: r.status,
+      body: await r.json(),
+    }));
   it('refuses broken JSON, a non-object, a missing status and an oversize body', async () => {
     expect(await post('{"status":')).toEqual({ status: 400, body: { error: 'request body is not valid JSON', param: 'body' } });
     // (the messages of @quant-pairs/contract/requests alertWebhookBody)
     expect(await post('[1,2]')).toEqual({ status: 400, body: { param: 'body', error: 'expected a JSON object: the Grafana webhook payload' } });
-    expect(await post('{"alerts":[]}')).toEqual({ status: 400, body: { param: 'status', error: 'expected "status": "firing" or "resolved" (Grafana webhook payload)' } });
+    expect(await post('{"alerts":[]}')).toEqual({
+      status: 400,
+      body: { param: 'status', error: 'expected "status": "firing" or "resolved" (Grafana webhook payload)' },
+    });
     expect(await post('{"status":"firing","alerts":5}')).toEqual({ status: 400, body: { param: 'alerts', error: 'expected "alerts" to be an array' } });
-    expect(await post(JSON.stringify({ status: 'firing', big: 'x'.repeat(1_100_000) }))).toEqual({ status: 413, body: { error: 'request body too large', param: 'body' } });
+    expect(await post(JSON.stringify({ status: 'firing', big: 'x'.repeat(1_100_000) }))).toEqual({
+      status: 413,
+      body: { error: 'request body too large', param: 'body' },
+    });
   });
   it('stores a number too large for a double as the text written, not as null', async () => {
     const r = await post('{"status":"firing","alerts":[],"values":{"B":1e999,"C":2.5}}');
@@ -131,9 +140,32 @@ describe('GET /api/openapi.json', () => {
     const r = await h.get('/api/openapi.json', auth);
     expect(r.body.openapi).toBe('3.0.3');
     const paths = Object.keys(r.body.paths).sort();
-    expect(paths).toEqual(['/api/alerts', '/api/analytics', '/api/bars', '/api/health', '/api/openapi.json', '/api/pairs', '/api/signals', '/api/stats', '/api/symbols', '/api/ticks', '/export', '/metrics']);
+    expect(paths).toEqual([
+      '/api/alerts',
+      '/api/analytics',
+      '/api/bars',
+      '/api/health',
+      '/api/openapi.json',
+      '/api/pairs',
+      '/api/signals',
+      '/api/stats',
+      '/api/symbols',
+      '/api/ticks',
+      '/export',
+      '/metrics',
+    ]);
     expect(Object.keys(r.body.paths['/api/alerts']).sort()).toEqual(['get', 'post']);
-    expect(r.body.paths['/api/analytics'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['pair', 'tf', 'window', 'from', 'to', 'entryZ', 'exitZ', 'ddof', 'maxDataPoints']);
+    expect(r.body.paths['/api/analytics'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'pair',
+      'tf',
+      'window',
+      'from',
+      'to',
+      'entryZ',
+      'exitZ',
+      'ddof',
+      'maxDataPoints',
+    ]);
     expect(r.body.paths['/api/analytics'].get.responses['413']).toBeDefined();
     const ticks = r.body.paths['/api/ticks'].get;
     expect(ticks.parameters.map((p: { name: string }) => p.name)).toEqual(['symbol', 'from', 'to', 'limit']);
@@ -150,8 +182,39 @@ describe('GET /api/openapi.json', () => {
 
 describe('hostile parameters never give a 5xx', () => {
   it('answers 600 random requests built from nasty values with 2xx / 4xx only', async () => {
-    const nasty = ['', ' ', '-1', '0', '1', '2', '1e309', 'NaN', 'Infinity', '-0', '0x10', '1.5', '99999999999999999999', '2025-13-01', '2025-01-01T25:00:00Z',
-      'BTCUSDT', 'ETHUSDT/BTCUSDT', 'btcusdt', '../../etc/passwd', "'; DROP TABLE ticks;--", '%00', '\u0000', '🙂', 'a'.repeat(5000), '1m', '5m', '1s', 'csv', '__proto__', '[]', '{}'];
+    const nasty = [
+      '',
+      ' ',
+      '-1',
+      '0',
+      '1',
+      '2',
+      '1e309',
+      'NaN',
+      'Infinity',
+      '-0',
+      '0x10',
+      '1.5',
+      '99999999999999999999',
+      '2025-13-01',
+      '2025-01-01T25:00:00Z',
+      'BTCUSDT',
+      'ETHUSDT/BTCUSDT',
+      'btcusdt',
+      '../../etc/passwd',
+      "'; DROP TABLE ticks;--",
+      '%00',
+      '\u0000',
+      '🙂',
+      'a'.repeat(5000),
+      '1m',
+      '5m',
+      '1s',
+      'csv',
+      '__proto__',
+      '[]',
+      '{}',
+    ];
     const endpoints: Record<string, string[]> = {
       '/api/ticks': ['symbol', 'from', 'to', 'limit'],
       '/api/bars': ['symbol', 'tf', 'from', 'to', 'limit'],

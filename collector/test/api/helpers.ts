@@ -93,7 +93,7 @@ export function parseCsv(text: string): string[][] {
 /** Deterministic ticks: `n` trades of `symbol` one every `stepMs` from `t0`, a random walk around `p0`. */
 export function makeTicks(symbol: string, n: number, t0: number, stepMs: number, p0: number, seed = 1): Tick[] {
   let s = seed;
-  const rnd = (): number => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648);
+  const rnd = (): number => (s = (s * 1103515245 + 12345) % 2147483648) / 2147483648;
   const out: Tick[] = [];
   let p = p0;
   for (let i = 0; i < n; i++) {

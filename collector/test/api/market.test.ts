@@ -96,7 +96,11 @@ describe('/api/symbols and /api/pairs', () => {
   });
   it('lists pairs, timeframes and windows', async () => {
     const r = await h.get('/api/pairs');
-    expect(r.body).toMatchObject({ pairs: [{ pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true, stored: true }], timeframes: ['1s', '1m', '5m'], windows: [30] });
+    expect(r.body).toMatchObject({
+      pairs: [{ pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true, stored: true }],
+      timeframes: ['1s', '1m', '5m'],
+      windows: [30],
+    });
   });
 });
 
@@ -108,7 +112,9 @@ describe('/export', () => {
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="BTCUSDT_ticks_20250101T000000Z_end.csv"');
     const rows = parseCsv(r.text);
     expect(rows[0]).toEqual(['time', 'time_ms', 'symbol', 'id', 'price', 'qty', 'is_buyer_maker']);
-    const back = rows.slice(1).map((c) => ({ symbol: c[2], id: Number(c[3]), ts: Number(c[1]), price: Number(c[4]), qty: Number(c[5]), isBuyerMaker: c[6] === 'true' }));
+    const back = rows
+      .slice(1)
+      .map((c) => ({ symbol: c[2], id: Number(c[3]), ts: Number(c[1]), price: Number(c[4]), qty: Number(c[5]), isBuyerMaker: c[6] === 'true' }));
     expect(back).toEqual(btc);
     expect(rows.slice(1).every((c) => new Date(c[0]!).getTime() === Number(c[1]))).toBe(true);
   });
@@ -119,8 +125,16 @@ describe('/export', () => {
     const api = await h.get(`/api/bars?symbol=ETHUSDT&tf=1s&from=${T0}&to=${T0 + 60_000}`);
     expect(rows[0]).toEqual(['time', 'time_ms', 'symbol', 'tf', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades', 'vwap', 'final']);
     const back = rows.slice(1).map((c) => ({
-      start: Number(c[1]), open: Number(c[4]), high: Number(c[5]), low: Number(c[6]), close: Number(c[7]), volume: Number(c[8]),
-      quoteVolume: Number(c[9]), trades: Number(c[10]), vwap: c[11] === '' ? null : Number(c[11]), final: c[12] === 'true',
+      start: Number(c[1]),
+      open: Number(c[4]),
+      high: Number(c[5]),
+      low: Number(c[6]),
+      close: Number(c[7]),
+      volume: Number(c[8]),
+      quoteVolume: Number(c[9]),
+      trades: Number(c[10]),
+      vwap: c[11] === '' ? null : Number(c[11]),
+      final: c[12] === 'true',
     }));
     expect(back).toEqual(api.body.bars);
     expect(r.headers.get('content-disposition')).toContain('ETHUSDT_1s_bars_20250101T000000Z_20250101T000100Z.csv');

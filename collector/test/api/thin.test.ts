@@ -5,7 +5,7 @@ describe('thinIndices', () => {
   it('keeps everything when it fits', () => {
     expect(thinIndices([1, 2, 3], 3)).toEqual([0, 1, 2]);
   });
-  it('keeps each bucket\'s min and max z plus the last point (the doc example)', () => {
+  it("keeps each bucket's min and max z plus the last point (the doc example)", () => {
     // buckets [0,5,-3,1] and [2,9,0,0]: min -3 @2, max 5 @1; max 9 @5, min 0 @6; then the last, 7
     expect(thinIndices([0, 5, -3, 1, 2, 9, 0, 0], 5)).toEqual([1, 2, 5, 6, 7]);
   });

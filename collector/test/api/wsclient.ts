@@ -30,7 +30,10 @@ export class LiveClient {
     const queued = this.messages.slice(since).find(pred);
     if (queued) return Promise.resolve(queued);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no matching live message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-3))}`)), timeoutMs);
+      const t = setTimeout(
+        () => reject(new Error(`no matching live message within ${timeoutMs} ms; got ${JSON.stringify(this.messages.slice(-3))}`)),
+        timeoutMs,
+      );
       this.waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
     });
   }

@@ -29,10 +29,14 @@ afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Waits until the collector has seen every symbol's last generated id and has no gap open. */
 async function settled(c: Collector, fake: FakeBinance): Promise<void> {
-  await until(() => {
-    const st = c.ingestor.status();
-    return c.ingestor.isComplete() && c.config.ingestSymbols.every((s) => st.symbols[s]!.lastId === fake.trades(s).at(-1)!.id);
-  }, 'the collector to have every generated id', 30_000);
+  await until(
+    () => {
+      const st = c.ingestor.status();
+      return c.ingestor.isComplete() && c.config.ingestSymbols.every((s) => st.symbols[s]!.lastId === fake.trades(s).at(-1)!.id);
+    },
+    'the collector to have every generated id',
+    30_000,
+  );
 }
 
 async function scenario(stream: StreamKind): Promise<void> {

@@ -49,15 +49,19 @@ describePostgres('scale-out on one PostgreSQL', () => {
       await pause(6000);
       fake.setRate(0);
       // Ground truth: what the fake generated; each collector must have stored its own symbol's trades.
-      await until(async () => {
-        const probe = await openPostgresStore({ url: pg!.url });
-        try {
-          const got = await probe.symbols();
-          return ['BTCUSDT', 'ETHUSDT'].every((s) => got.find((x) => x.symbol === s)?.ticks === fake.trades(s).length);
-        } finally {
-          await probe.close();
-        }
-      }, 'every generated trade stored', 30_000);
+      await until(
+        async () => {
+          const probe = await openPostgresStore({ url: pg!.url });
+          try {
+            const got = await probe.symbols();
+            return ['BTCUSDT', 'ETHUSDT'].every((s) => got.find((x) => x.symbol === s)?.ticks === fake.trades(s).length);
+          } finally {
+            await probe.close();
+          }
+        },
+        'every generated trade stored',
+        30_000,
+      );
 
       const url = `http://127.0.0.1:${(replica.server.address() as AddressInfo).port}`;
       const get = async (path: string) => {

@@ -10,7 +10,10 @@ import WebSocket from 'ws';
 import { until } from '../ingest/until';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 
-const samples = readFileSync(join(__dirname, '../fixtures/binance/samples.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const samples = readFileSync(join(__dirname, '../fixtures/binance/samples.jsonl'), 'utf8')
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as Record<string, unknown>);
 const shape = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, typeof v]));
 
 let fake: FakeBinance;

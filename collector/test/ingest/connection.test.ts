@@ -16,7 +16,13 @@ afterAll(() => log.configure({ level: 'warn' }));
 test('reopens proactively when the connection reaches maxConnectionMs, without back-off', async () => {
   const fake = await startFakeBinance({ symbols: ['BTCUSDT'], pingIntervalMs: 50 });
   const opened: boolean[] = [];
-  const conn = new StreamConnection({ url: `${fake.wsUrl}/stream?streams=btcusdt@trade`, onMessage: () => undefined, onOpen: (r) => opened.push(r), maxConnectionMs: 300, initialBackoffMs: 5_000 });
+  const conn = new StreamConnection({
+    url: `${fake.wsUrl}/stream?streams=btcusdt@trade`,
+    onMessage: () => undefined,
+    onOpen: (r) => opened.push(r),
+    maxConnectionMs: 300,
+    initialBackoffMs: 5_000,
+  });
   try {
     conn.start();
     // With a 5 s back-off, three connections within 2 s prove the age rule reconnects at once.
@@ -32,7 +38,12 @@ test('reopens proactively when the connection reaches maxConnectionMs, without b
 
 test('a stalled connection (no data, no pings) is dropped and reopened', async () => {
   const fake = await startFakeBinance({ symbols: ['BTCUSDT'], pingIntervalMs: 50 });
-  const conn = new StreamConnection({ url: `${fake.wsUrl}/stream?streams=btcusdt@trade`, onMessage: () => undefined, stallTimeoutMs: 300, initialBackoffMs: 10 });
+  const conn = new StreamConnection({
+    url: `${fake.wsUrl}/stream?streams=btcusdt@trade`,
+    onMessage: () => undefined,
+    stallTimeoutMs: 300,
+    initialBackoffMs: 10,
+  });
   try {
     conn.start();
     await until(() => conn.state === 'open', 'open');
@@ -53,7 +64,14 @@ test('connection attempts stay under maxAttempts per window while the server is 
   const port = (srv.address() as { port: number }).port;
   await new Promise<void>((r) => srv.close(() => r()));
 
-  const conn = new StreamConnection({ url: `ws://127.0.0.1:${port}/stream?streams=btcusdt@trade`, onMessage: () => undefined, initialBackoffMs: 1, maxBackoffMs: 5, maxAttempts: 4, attemptWindowMs: 1_500 });
+  const conn = new StreamConnection({
+    url: `ws://127.0.0.1:${port}/stream?streams=btcusdt@trade`,
+    onMessage: () => undefined,
+    initialBackoffMs: 1,
+    maxBackoffMs: 5,
+    maxAttempts: 4,
+    attemptWindowMs: 1_500,
+  });
   try {
     conn.start();
     await pause(1_000);

@@ -28,7 +28,8 @@ test('random arrivals agree with a Set-based reference', () => {
       max = Math.max(max, id);
       let missing = 0;
       for (let i = 100; i <= max; i++) if (!seen.has(i)) missing++;
-      if (t.missing() !== missing || t.high !== max) mismatches.push(`round ${round} step ${k}: missing ${t.missing()} != ${missing} or high ${t.high} != ${max}`);
+      if (t.missing() !== missing || t.high !== max)
+        mismatches.push(`round ${round} step ${k}: missing ${t.missing()} != ${missing} or high ${t.high} != ${max}`);
     }
   }
   expect(mismatches).toEqual([]);

@@ -56,7 +56,9 @@ describe('parseStreamMessage on samples.jsonl', () => {
   });
 
   test('a µs trade time (timeUnit=MICROSECOND) becomes fractional ms, exactly', () => {
-    const m = parseStreamMessage('{"stream":"ethusdt@trade","data":{"e":"trade","E":1764075600131456,"s":"ETHUSDT","t":1,"p":"2931.55","q":"0.41","T":1764075600129123,"m":false,"M":true}}');
+    const m = parseStreamMessage(
+      '{"stream":"ethusdt@trade","data":{"e":"trade","E":1764075600131456,"s":"ETHUSDT","t":1,"p":"2931.55","q":"0.41","T":1764075600129123,"m":false,"M":true}}',
+    );
     if (m.type !== 'tick') throw new Error(m.type);
     expect(m.tick.ts).toBe(1764075600129.123);
     expect(Math.round(m.tick.ts * 1000)).toBe(1764075600129123);
@@ -86,12 +88,27 @@ describe('malformed and unexpected messages are rejected with a kind, never thro
 describe('REST rows', () => {
   test('aggTrades row from FORMATS.md', () => {
     expect(aggTradeToTick({ a: 26129, p: '0.01633102', q: '4.70443515', f: 27781, l: 27781, T: 1498793709153, m: true, M: true }, 'BTCUSDT')).toEqual({
-      symbol: 'BTCUSDT', id: 26129, ts: 1498793709153, price: 0.01633102, qty: 4.70443515, isBuyerMaker: true,
+      symbol: 'BTCUSDT',
+      id: 26129,
+      ts: 1498793709153,
+      price: 0.01633102,
+      qty: 4.70443515,
+      isBuyerMaker: true,
     });
   });
   test('historicalTrades row from FORMATS.md', () => {
-    expect(historicalTradeToTick({ id: 28457, price: '4.00000100', qty: '12.00000000', quoteQty: '48.000012', time: 1499865549590, isBuyerMaker: true, isBestMatch: true }, 'BTCUSDT')).toEqual({
-      symbol: 'BTCUSDT', id: 28457, ts: 1499865549590, price: 4.000001, qty: 12, isBuyerMaker: true,
+    expect(
+      historicalTradeToTick(
+        { id: 28457, price: '4.00000100', qty: '12.00000000', quoteQty: '48.000012', time: 1499865549590, isBuyerMaker: true, isBestMatch: true },
+        'BTCUSDT',
+      ),
+    ).toEqual({
+      symbol: 'BTCUSDT',
+      id: 28457,
+      ts: 1499865549590,
+      price: 4.000001,
+      qty: 12,
+      isBuyerMaker: true,
     });
   });
 });
@@ -111,7 +128,12 @@ describe('archive CSV lines (aggTrades-sample.csv, µs timestamps)', () => {
   });
   test('a trades line in ms (before 2025)', () => {
     expect(parseArchiveLine('28457,4.00000100,12.00000000,48.00001200,1499865549590,True,True', 'trade', 'BTCUSDT')).toEqual({
-      symbol: 'BTCUSDT', id: 28457, ts: 1499865549590, price: 4.000001, qty: 12, isBuyerMaker: true,
+      symbol: 'BTCUSDT',
+      id: 28457,
+      ts: 1499865549590,
+      price: 4.000001,
+      qty: 12,
+      isBuyerMaker: true,
     });
   });
   test('wrong column count and bad booleans are rejected', () => {

@@ -109,7 +109,17 @@ test('malformed lines are counted per kind and skipped; a header row is skipped'
   const csv = join(dir, 'BTCUSDT-aggTrades-2025-11-25.csv');
   const good = aggLines(3);
   const [l0, l1, l2] = good.text.trim().split('\n');
-  writeFileSync(csv, ['agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker', l0, 'garbage', l1, '1,2,3', l2!.replace(/,(True|False),True$/, ',Maybe,True')].join('\n'));
+  writeFileSync(
+    csv,
+    [
+      'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker',
+      l0,
+      'garbage',
+      l1,
+      '1,2,3',
+      l2!.replace(/,(True|False),True$/, ',Maybe,True'),
+    ].join('\n'),
+  );
   const store = await openSqliteStore({ path: ':memory:' });
   const r = await replayFile(csv, { insert: (t) => store.insertTicks(t) });
   expect(await all(store, 'BTCUSDT')).toEqual(good.ticks.slice(0, 2));

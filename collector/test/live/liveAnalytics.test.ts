@@ -19,7 +19,7 @@ function tickStream(seconds: number, seed: number): Tick[] {
   let btc = 87000;
   let noise = 0;
   let id = 1;
-  for (let ms = 0; ms < seconds * 1000; ) {
+  for (let ms = 0; ms < seconds * 1000;) {
     ms += Math.floor(r() * 600) + 1;
     btc += gaussian(r) * 5;
     noise = 0.95 * noise + gaussian(r) * 0.3;
@@ -74,7 +74,7 @@ describe('LiveAnalytics', () => {
       committed.get(k)!.push(u.point);
     });
     // deliver in uneven batches, as ingest does
-    for (let i = 0; i < ticks.length; ) {
+    for (let i = 0; i < ticks.length;) {
       const n = 1 + (i % 17);
       live.onTicks(ticks.slice(i, i + n));
       i += n;
@@ -107,7 +107,10 @@ describe('LiveAnalytics', () => {
     const pts = batch(ticks, '1s', 20).slice(0, -1);
     const a = alignBars(closes(ticks, 'ETHUSDT', '1s'), closes(ticks, 'BTCUSDT', '1s'));
     const n = pts.length;
-    const spreads = pts.slice(n - 150).map((p) => p.spread).filter((v): v is number => v !== null);
+    const spreads = pts
+      .slice(n - 150)
+      .map((p) => p.spread)
+      .filter((v): v is number => v !== null);
     const l = live.latest(PAIR.id, '1s', 20)!;
     expect(l.adf).toEqual(adfuller(spreads, { regression: 'c', autolag: 'AIC' }));
     expect(l.halfLife).toEqual(halfLife(spreads));

@@ -74,7 +74,11 @@ test('a restart backfills the holes a crash left, and then stores exactly what t
     await ing.start();
     await until(() => ing.status().wsState === 'open', 'connection');
     fake.generate(30);
-    await until(async () => (await store.idGaps!('ETHUSDT', 0)).length === 0 && (await store.idGaps!('BTCUSDT', 0)).length === 0 && ing.isComplete(), 'holes backfilled', 15_000);
+    await until(
+      async () => (await store.idGaps!('ETHUSDT', 0)).length === 0 && (await store.idGaps!('BTCUSDT', 0)).length === 0 && ing.isComplete(),
+      'holes backfilled',
+      15_000,
+    );
     await pause(100);
   } finally {
     await ing.stop();

@@ -177,7 +177,10 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       // ids 1..3, 7, 9..10 of BTCUSDT: holes [4, 6] and [8, 8]; ETHUSDT contiguous.
       await s.insertTicks([1, 2, 3, 7, 9, 10].map((id) => tick('BTCUSDT', id, T0 + id, 100)));
       await s.insertTicks([1, 2, 3].map((id) => tick('ETHUSDT', id, T0 + id, 5)));
-      expect(await s.idGaps!('BTCUSDT', 0)).toEqual([[4, 6], [8, 8]]);
+      expect(await s.idGaps!('BTCUSDT', 0)).toEqual([
+        [4, 6],
+        [8, 8],
+      ]);
       expect(await s.idGaps!('BTCUSDT', 7)).toEqual([[8, 8]]);
       expect(await s.idGaps!('BTCUSDT', 10)).toEqual([]);
       expect(await s.idGaps!('ETHUSDT', 0)).toEqual([]);
@@ -224,9 +227,7 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       test(`bars equal the slow reference under late, shuffled and repeated ticks (seed ${seed})`, async () => {
         const s = await open();
         const r = rng(seed);
-        const sent = [...makeTicks(r, 'ETHUSDT', 1200, T0 + 1234, 1000), ...makeTicks(r, 'BTCUSDT', 1200, T0 + 77, 5_000_000_000)].sort(
-          (a, b) => a.ts - b.ts,
-        );
+        const sent = [...makeTicks(r, 'ETHUSDT', 1200, T0 + 1234, 1000), ...makeTicks(r, 'BTCUSDT', 1200, T0 + 77, 5_000_000_000)].sort((a, b) => a.ts - b.ts);
         // Arrival: a gap of 150 ticks held back and backfilled at the end; local reordering;
         // 100 ticks sent twice; batches of 1-300.
         const gapAt = Math.floor(r() * (sent.length - 200));
@@ -236,7 +237,7 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
         const arrival = [...live, ...Array.from({ length: 100 }, () => sent[Math.floor(r() * sent.length)]!), ...shuffle(r, gap)];
         let duplicates = 0;
         let inserted = 0;
-        for (let i = 0; i < arrival.length; ) {
+        for (let i = 0; i < arrival.length;) {
           const n = 1 + Math.floor(r() * 300);
           const res = await s.insertTicks(arrival.slice(i, i + n));
           inserted += res.inserted;

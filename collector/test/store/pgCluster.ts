@@ -141,7 +141,9 @@ export async function startPostgres(opts: { durable?: boolean } = {}): Promise<T
   };
   // If the test process dies before stop(), do not leave a server behind.
   process.once('exit', stopSync);
-  const version = run('postgres', ['--version']).trim().replace(/^postgres \(PostgreSQL\) /, 'PostgreSQL ');
+  const version = run('postgres', ['--version'])
+    .trim()
+    .replace(/^postgres \(PostgreSQL\) /, 'PostgreSQL ');
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     version,

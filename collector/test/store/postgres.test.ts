@@ -91,7 +91,10 @@ describePostgres('PostgreSQL (a throw-away server)', () => {
         ['ETHUSDT', 3000],
         ['SOLUSDT', 3000],
       ]);
-      for (const [symbol, sent] of [['ETHUSDT', eth], ['BTCUSDT', btc]] as const) {
+      for (const [symbol, sent] of [
+        ['ETHUSDT', eth],
+        ['BTCUSDT', btc],
+      ] as const) {
         expectBarsMatch(await reader.bars({ symbol, tf: '1s' }), referenceBars(sent, symbol, '1s'), `reader ${symbol} 1s`);
         expectBarsMatch(await reader.bars({ symbol, tf: '1m' }), referenceBars(sent, symbol, '1m'), `reader ${symbol} 1m`);
       }
@@ -137,8 +140,18 @@ describePostgres('PostgreSQL (a throw-away server)', () => {
         // compared within the tolerances across paths (test/support/acrossPaths.ts).
         expect(res.body.series.ts).toEqual(want.map((w) => w.ts));
         expect(res.body.series.signal).toEqual(want.map((w) => w.signal));
-        expectAcrossPaths(res.body.series.beta, want.map((w) => w.beta), 'beta', 'beta');
-        expectAcrossPaths(res.body.series.zscore, want.map((w) => w.zscore), 'z', 'zscore');
+        expectAcrossPaths(
+          res.body.series.beta,
+          want.map((w) => w.beta),
+          'beta',
+          'beta',
+        );
+        expectAcrossPaths(
+          res.body.series.zscore,
+          want.map((w) => w.zscore),
+          'z',
+          'zscore',
+        );
       } finally {
         await api.close();
       }
@@ -185,7 +198,9 @@ describePostgres('PostgreSQL (a throw-away server)', () => {
     }, 60_000);
 
     test('a wrong DATABASE_URL fails with a message naming the server, without the password', async () => {
-      await expect(openPostgresStore({ url: 'postgres://u:secret@127.0.0.1:1/x' })).rejects.toThrow(/PostgreSQL store at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x: /);
+      await expect(openPostgresStore({ url: 'postgres://u:secret@127.0.0.1:1/x' })).rejects.toThrow(
+        /PostgreSQL store at postgres:\/\/u:\*\*\*@127\.0\.0\.1:1\/x: /,
+      );
     });
   });
 });

@@ -82,7 +82,9 @@ describe('SQLite store specifics', () => {
     await (await openSqliteStore({ path })).close();
     const db = new Database(path, { readonly: true });
     const plan = (sql: string) => (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as { detail: string }[]).map((r) => r.detail).join(' | ');
-    expect(plan('SELECT * FROM ticks WHERE sid = 1 AND ts >= 0 AND ts < 10 ORDER BY ts, id')).toMatch(/SEARCH ticks USING PRIMARY KEY \(sid=\? AND ts>\? AND ts<\?\)/);
+    expect(plan('SELECT * FROM ticks WHERE sid = 1 AND ts >= 0 AND ts < 10 ORDER BY ts, id')).toMatch(
+      /SEARCH ticks USING PRIMARY KEY \(sid=\? AND ts>\? AND ts<\?\)/,
+    );
     expect(plan('SELECT id FROM ticks WHERE sid = 1 AND id >= 0 AND id <= 10')).toMatch(/USING COVERING INDEX ticks_sid_id/);
     expect(plan('SELECT * FROM bars WHERE sid = 1 AND tf = 1000 AND start >= 0 AND start < 10 ORDER BY start')).toMatch(/SEARCH bars USING PRIMARY KEY/);
     expect(plan('SELECT * FROM ticks WHERE sid = 1 AND ts >= 0 ORDER BY ts, id')).not.toMatch(/TEMP B-TREE/);

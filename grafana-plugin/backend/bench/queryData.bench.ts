@@ -42,10 +42,36 @@ function response(n: number): AnalyticsResponse {
     s.signal.push(warm ? null : ((z > 2 ? 'SHORT' : z < -2 ? 'LONG' : 'NEUTRAL') as ApiSignal));
     s.correlation.push(warm ? null : 0.9);
   }
-  return { pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 100, from: t0, to: t0 + n * 1000, points: n, thinned: false, provisional: false, series: s } as AnalyticsResponse;
+  return {
+    pair: 'ETHUSDT/BTCUSDT',
+    tf: '1s',
+    window: 100,
+    from: t0,
+    to: t0 + n * 1000,
+    points: n,
+    thinned: false,
+    provisional: false,
+    series: s,
+  } as AnalyticsResponse;
 }
 
-const q: PairQ = { refId: 'A', queryType: 'analytics', live: false, from: 0, to: 1, maxDataPoints: N, intervalMs: 1000, pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', tf: '1s', window: 100, entryZ: undefined, exitZ: undefined, fields: undefined };
+const q: PairQ = {
+  refId: 'A',
+  queryType: 'analytics',
+  live: false,
+  from: 0,
+  to: 1,
+  maxDataPoints: N,
+  intervalMs: 1000,
+  pair: 'ETHUSDT/BTCUSDT',
+  y: 'ETHUSDT',
+  x: 'BTCUSDT',
+  tf: '1s',
+  window: 100,
+  entryZ: undefined,
+  exitZ: undefined,
+  fields: undefined,
+};
 
 type Case = { name: string; fn: () => { length: number }; times: number[]; cpu: number[]; size: number };
 
@@ -81,15 +107,24 @@ const median = (c: Case) => ({ ms: Math.min(...c.times), cpu: Math.min(...c.cpu)
 const res = response(N);
 const cases: Case[] = [
   { name: 'response -> frame -> Arrow IPC file', fn: () => frameToArrow(analyticsFrame(q, res, [])), times: [], cpu: [], size: 0 },
-  { name: 'baseline: same with apache-arrow\'s writer', fn: () => frameToArrowReference(analyticsFrame(q, res, [])), times: [], cpu: [], size: 0 },
+  { name: "baseline: same with apache-arrow's writer", fn: () => frameToArrowReference(analyticsFrame(q, res, [])), times: [], cpu: [], size: 0 },
   { name: 'baseline: response -> frame -> frame JSON', fn: () => frameToJSON(analyticsFrame(q, res, [])), times: [], cpu: [], size: 0 },
   { name: 'baseline: JSON.stringify(collector response)', fn: () => JSON.stringify(res), times: [], cpu: [], size: 0 },
 ];
 run(cases);
-const [arrow, ref, json, raw] = cases.map(median) as [ReturnType<typeof median>, ReturnType<typeof median>, ReturnType<typeof median>, ReturnType<typeof median>];
+const [arrow, ref, json, raw] = cases.map(median) as [
+  ReturnType<typeof median>,
+  ReturnType<typeof median>,
+  ReturnType<typeof median>,
+  ReturnType<typeof median>,
+];
 const line = (name: string, r: { ms: number; cpu: number; size: number }) =>
   `${name.padEnd(44)} ${r.ms.toFixed(1).padStart(7)} ms wall ${r.cpu.toFixed(1).padStart(7)} ms CPU  ${(r.size / 1e6).toFixed(2).padStart(6)} MB`;
 console.log(`QueryData, ${N.toLocaleString('en')} analytics points x 8 fields (best of two block medians)`);
 cases.forEach((c, i) => console.log(line(c.name, [arrow, ref, json, raw][i]!)));
-console.log(`Arrow is ${(json.ms / arrow.ms).toFixed(1)}x faster than frame JSON, ${(ref.ms / arrow.ms).toFixed(1)}x faster than apache-arrow's writer, ${(raw.ms / arrow.ms).toFixed(1)}x faster than JSON.stringify`);
-console.log(`target <= 30 ms per ${N.toLocaleString('en')} points: wall ${arrow.ms <= 30 ? 'met' : 'MISSED'} (${arrow.ms.toFixed(1)} ms), CPU ${arrow.cpu <= 30 ? 'met' : 'MISSED'} (${arrow.cpu.toFixed(1)} ms); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`);
+console.log(
+  `Arrow is ${(json.ms / arrow.ms).toFixed(1)}x faster than frame JSON, ${(ref.ms / arrow.ms).toFixed(1)}x faster than apache-arrow's writer, ${(raw.ms / arrow.ms).toFixed(1)}x faster than JSON.stringify`,
+);
+console.log(
+  `target <= 30 ms per ${N.toLocaleString('en')} points: wall ${arrow.ms <= 30 ? 'met' : 'MISSED'} (${arrow.ms.toFixed(1)} ms), CPU ${arrow.cpu <= 30 ? 'met' : 'MISSED'} (${arrow.cpu.toFixed(1)} ms); load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores)`,
+);

@@ -37,11 +37,24 @@ export async function checkHealth(req: CheckHealthRequest): Promise<CheckHealthR
     return result(HealthStatus.ERROR, `checking the collector failed: ${(e as Error).message}`);
   }
   const withTicks = symbols.symbols.filter((s) => s.ticks > 0);
-  const details = { version: health.version, websocket: health.websocket, database: health.database, symbols: withTicks.map((s) => s.symbol), problems: health.problems };
+  const details = {
+    version: health.version,
+    websocket: health.websocket,
+    database: health.database,
+    symbols: withTicks.map((s) => s.symbol),
+    problems: health.problems,
+  };
   if (withTicks.length === 0) {
-    return result(HealthStatus.ERROR, `connected to the collector ${health.version} at ${client.baseUrl}, but it has no data yet: no ticks are stored (Binance connection: ${health.websocket})`, details);
+    return result(
+      HealthStatus.ERROR,
+      `connected to the collector ${health.version} at ${client.baseUrl}, but it has no data yet: no ticks are stored (Binance connection: ${health.websocket})`,
+      details,
+    );
   }
-  const names = withTicks.map((s) => s.symbol).sort().join(', ');
+  const names = withTicks
+    .map((s) => s.symbol)
+    .sort()
+    .join(', ');
   if (health.status !== 'ok') {
     return result(HealthStatus.OK, `connected to the collector ${health.version}; data for ${names}; degraded: ${health.problems.join('; ')}`, details);
   }

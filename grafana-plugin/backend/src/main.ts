@@ -32,7 +32,7 @@ async function main(): Promise<void> {
     refuse(
       'This is the backend of the Grafana data source plugin quant-pairs-datasource. It is started by ' +
         `Grafana, not by hand (the environment has no ${COOKIE_KEY}=${COOKIE_VALUE}). Install the plugin ` +
-        'in Grafana\'s plugin directory; see grafana-plugin/backend/README.md.',
+        "in Grafana's plugin directory; see grafana-plugin/backend/README.md.",
     );
   }
   const versions = (process.env.PLUGIN_PROTOCOL_VERSIONS ?? String(APP_PROTOCOL_VERSION)).split(',').map((v) => v.trim());

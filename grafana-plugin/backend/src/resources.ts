@@ -42,20 +42,32 @@ async function route(req: CallResourceRequest, path: string): Promise<CallResour
     switch (path) {
       case 'symbols': {
         const r = await client.symbols();
-        return json(200, r.symbols.map((s) => ({ text: s.symbol, value: s.symbol, configured: s.configured, ticks: s.ticks })));
+        return json(
+          200,
+          r.symbols.map((s) => ({ text: s.symbol, value: s.symbol, configured: s.configured, ticks: s.ticks })),
+        );
       }
       case 'pairs': {
         const r = await client.pairs();
-        return json(200, r.pairs.map((p) => ({ text: p.pair, value: p.pair, y: p.y, x: p.x, configured: p.configured })));
+        return json(
+          200,
+          r.pairs.map((p) => ({ text: p.pair, value: p.pair, y: p.y, x: p.x, configured: p.configured })),
+        );
       }
       case 'timeframes': {
         const r = await client.pairs();
         const tfs = r.timeframes && r.timeframes.length > 0 ? r.timeframes : TIMEFRAMES;
-        return json(200, tfs.map((t) => ({ text: t, value: t })));
+        return json(
+          200,
+          tfs.map((t) => ({ text: t, value: t })),
+        );
       }
       case 'windows': {
         const r = await client.pairs();
-        return json(200, r.windows.map((w) => ({ text: String(w), value: String(w) })));
+        return json(
+          200,
+          r.windows.map((w) => ({ text: String(w), value: String(w) })),
+        );
       }
       default: {
         const r = await client.pairs();

@@ -38,8 +38,7 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
       ? 'the timeout must be a number of seconds above 0'
       : undefined;
 
-  const onUrl = (e: ChangeEvent<HTMLInputElement>) =>
-    onOptionsChange({ ...options, jsonData: { ...jsonData, collectorUrl: e.currentTarget.value } });
+  const onUrl = (e: ChangeEvent<HTMLInputElement>) => onOptionsChange({ ...options, jsonData: { ...jsonData, collectorUrl: e.currentTarget.value } });
   const onTimeout = (e: ChangeEvent<HTMLInputElement>) => {
     const text = e.currentTarget.value.trim();
     const next = { ...jsonData };
@@ -77,7 +76,10 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onBlur={() => setTouched(true)}
         />
       </Field>
-      <Field label="API token" description="Sent by the backend as a Bearer token; leave empty if the collector has none. Stored encrypted, never sent to browsers.">
+      <Field
+        label="API token"
+        description="Sent by the backend as a Bearer token; leave empty if the collector has none. Stored encrypted, never sent to browsers."
+      >
         <SecretInput
           id="pairs-api-token"
           width={48}
@@ -88,15 +90,13 @@ export function ConfigEditor({ options, onOptionsChange }: Props) {
           onReset={onResetToken}
         />
       </Field>
-      <Field label="Timeout (seconds)" description="How long the backend waits for the collector (default 30)" invalid={!!timeoutProblem} error={timeoutProblem}>
-        <Input
-          id="pairs-timeout"
-          type="number"
-          width={12}
-          value={jsonData.timeoutSeconds ?? ''}
-          placeholder="30"
-          onChange={onTimeout}
-        />
+      <Field
+        label="Timeout (seconds)"
+        description="How long the backend waits for the collector (default 30)"
+        invalid={!!timeoutProblem}
+        error={timeoutProblem}
+      >
+        <Input id="pairs-timeout" type="number" width={12} value={jsonData.timeoutSeconds ?? ''} placeholder="30" onChange={onTimeout} />
       </Field>
     </FieldSet>
   );

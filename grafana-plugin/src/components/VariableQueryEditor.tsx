@@ -20,11 +20,7 @@ export function VariableQueryEditor({ query, onChange }: Props) {
   const kind = variableKind(query);
   return (
     <InlineField label="Values" labelWidth={12} tooltip={KINDS.find((k) => k.value === kind)?.description}>
-      <RadioButtonGroup
-        options={KINDS}
-        value={kind}
-        onChange={(k) => onChange({ ...query, version: QUERY_MODEL_VERSION, kind: k })}
-      />
+      <RadioButtonGroup options={KINDS} value={kind} onChange={(k) => onChange({ ...query, version: QUERY_MODEL_VERSION, kind: k })} />
     </InlineField>
   );
 }

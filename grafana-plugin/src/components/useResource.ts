@@ -34,7 +34,7 @@ export function useResource(datasource: DataSource, kind: ResourceKind, enabled 
     let alive = true;
     datasource.listResource(kind).then(
       (values) => alive && setState({ values, loading: false }),
-      (e) => alive && setState({ values: [], loading: false, error: messageOf(e) })
+      (e) => alive && setState({ values: [], loading: false, error: messageOf(e) }),
     );
     return () => {
       alive = false;

@@ -53,7 +53,17 @@ export function installBackendSrv(routes: Routes): BackendSrvRequest[] {
       return throwError(() => ({ status: 502, data: { message: route.message } }));
     }
     const data = typeof route === 'function' ? (route as (r: BackendSrvRequest) => unknown)(req) : route;
-    return of({ data, status: 200, statusText: 'OK', ok: true, headers: new Headers(), url: req.url, type: 'basic', redirected: false, config: req } as FetchResponse);
+    return of({
+      data,
+      status: 200,
+      statusText: 'OK',
+      ok: true,
+      headers: new Headers(),
+      url: req.url,
+      type: 'basic',
+      redirected: false,
+      config: req,
+    } as FetchResponse);
   };
   setBackendSrv({ fetch } as unknown as BackendSrv);
   return seen;

@@ -80,7 +80,10 @@ beforeAll(async () => {
   await until(async () => (await collector.store.symbols()).reduce((n, s) => n + s.ticks, 0) >= want, `all ${want} ticks stored`);
   to0 = Date.now() + 1000;
 
-  emu = await startEmulator({ pluginDir: path.join(ROOT, 'dist'), dataSource: { uid: 'pairs', jsonData: { collectorUrl }, secureJsonData: { apiToken: TOKEN } } });
+  emu = await startEmulator({
+    pluginDir: path.join(ROOT, 'dist'),
+    dataSource: { uid: 'pairs', jsonData: { collectorUrl }, secureJsonData: { apiToken: TOKEN } },
+  });
 
   removeGlobals = installBrowserGlobals();
   // Grafana's services, as the app sets them before it loads any plugin.
@@ -113,7 +116,7 @@ beforeAll(async () => {
           })
           .then(
             (sub) => (closed ? sub.close() : (live = sub)),
-            (e) => subscriber.error(e)
+            (e) => subscriber.error(e),
           );
         return () => {
           closed = true;
@@ -154,7 +157,18 @@ afterAll(async () => {
 function request(targets: Array<Record<string, unknown>>, scopedVars: ScopedVars = {}, maxDataPoints = 500): DataQueryRequest {
   const { dateTime } = require('@grafana/data');
   const range = { from: dateTime(from0), to: dateTime(to0), raw: { from: dateTime(from0), to: dateTime(to0) } };
-  return { requestId: 'Q1', interval: '1s', intervalMs: 1000, maxDataPoints, range, scopedVars, targets, timezone: 'utc', app: 'panel-editor', startTime: Date.now() } as unknown as DataQueryRequest;
+  return {
+    requestId: 'Q1',
+    interval: '1s',
+    intervalMs: 1000,
+    maxDataPoints,
+    range,
+    scopedVars,
+    targets,
+    timezone: 'utc',
+    app: 'panel-editor',
+    startTime: Date.now(),
+  } as unknown as DataQueryRequest;
 }
 
 /** What a panel does: filter the targets, then run the query. */
@@ -235,12 +249,14 @@ describe('dist/module.js loaded as Grafana loads it', () => {
     expect(values(f, 'correlation')).toEqual([st.correlation ?? point!.correlation]);
   });
 
-  it('signals become annotations with the collector\'s words', async () => {
+  it("signals become annotations with the collector's words", async () => {
     const target = { refId: 'Anno', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '5', entryZ: 0.5 };
     const query = ds.annotations.prepareQuery({ target } as unknown as AnnotationQuery);
     expect(query).toMatchObject({ queryType: 'signals' });
     const rsp = await run([query]);
-    const events: Array<{ time: number; text: string }> = await firstValueFrom(ds.annotations.processEvents({ target } as unknown as AnnotationQuery, rsp.data));
+    const events: Array<{ time: number; text: string }> = await firstValueFrom(
+      ds.annotations.processEvents({ target } as unknown as AnnotationQuery, rsp.data),
+    );
     const sig = await api<SignalsResponse>(`/api/signals?pair=${PAIR}&tf=1s&window=5&entryZ=0.5&from=${from0}&to=${to0}`);
     expect(sig.events.length).toBeGreaterThan(0);
     expect(events.map((e) => [e.time, e.text])).toEqual(sig.events.map((e) => [e.ts, e.text]));
@@ -249,7 +265,10 @@ describe('dist/module.js loaded as Grafana loads it', () => {
   it('variables list what the collector knows', async () => {
     const pairs = await api<PairsResponse>('/api/pairs');
     const list = async (kind: string) =>
-      Array.from((await firstValueFrom(ds.variables.query({ targets: [{ refId: 'V', version: 1, kind }] } as never) as Observable<DataQueryResponse>)).data[0].fields[0].values);
+      Array.from(
+        (await firstValueFrom(ds.variables.query({ targets: [{ refId: 'V', version: 1, kind }] } as never) as Observable<DataQueryResponse>)).data[0].fields[0]
+          .values,
+      );
     expect(await list('pairs')).toEqual(pairs.pairs.map((p) => p.pair));
     expect(await list('timeframes')).toEqual(pairs.timeframes);
     expect(await list('windows')).toEqual(pairs.windows.map(String));
@@ -263,14 +282,14 @@ describe('dist/module.js loaded as Grafana loads it', () => {
     expect(rsp.data.map((f: DataFrame) => f.refId)).toEqual(['OK']);
   });
 
-  it('Save & test shows the words of the backend\'s CheckHealth', async () => {
+  it("Save & test shows the words of the backend's CheckHealth", async () => {
     const health = await fetch(`${emu.url}/api/datasources/uid/pairs/health`).then((r) => r.json());
     const result = await ds.testDatasource();
     expect(result).toMatchObject({ status: 'success', message: health.message });
     expect(result.message).toContain('connected to the collector');
   });
 
-  it('Save & test with a wrong token fails with the backend\'s explanation', async () => {
+  it("Save & test with a wrong token fails with the backend's explanation", async () => {
     emu.updateDataSource({ secureJsonData: { apiToken: 'not-the-token' } });
     try {
       const health = await fetch(`${emu.url}/api/datasources/uid/pairs/health`).then((r) => r.json());
@@ -284,7 +303,7 @@ describe('dist/module.js loaded as Grafana loads it', () => {
   });
 
   // Last: it makes the fake Binance trade again, which changes "latest" answers.
-  it('live: the panel subscribes to the backend\'s channel and its prices, spread and z move', async () => {
+  it("live: the panel subscribes to the backend's channel and its prices, spread and z move", async () => {
     const target = { refId: 'L', version: 1, queryType: 'analytics', pair: PAIR, timeframe: '1s', window: '5', live: true };
     // The streaming frame is one object updated in place: keep each update's latest z as it was.
     const updates: DataFrame[] = [];

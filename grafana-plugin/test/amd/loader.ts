@@ -13,7 +13,21 @@ import { JSDOM } from 'jsdom';
 import path from 'path';
 
 /** The modules Grafana provides to plugins (public/app/features/plugins/loader/sharedDependencies.ts). */
-const SHARED = ['@emotion/css', '@emotion/react', '@grafana/data', '@grafana/runtime', '@grafana/ui', '@grafana/schema', 'react', 'react-dom', 'react/jsx-runtime', 'rxjs', 'lodash', 'moment', 'i18next'];
+const SHARED = [
+  '@emotion/css',
+  '@emotion/react',
+  '@grafana/data',
+  '@grafana/runtime',
+  '@grafana/ui',
+  '@grafana/schema',
+  'react',
+  'react-dom',
+  'react/jsx-runtime',
+  'rxjs',
+  'lodash',
+  'moment',
+  'i18next',
+];
 
 /**
  * The versions of the shared modules this test process hands to the plugin, read from the
@@ -99,10 +113,23 @@ export function installBrowserGlobals(): () => void {
   }
   g.window = win;
   g.document = win.document;
-  g.matchMedia = (query: string) => ({ matches: false, media: query, onchange: null, addListener() {}, removeListener() {}, addEventListener() {}, removeEventListener() {}, dispatchEvent: () => false });
+  g.matchMedia = (query: string) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addListener() {},
+    removeListener() {},
+    addEventListener() {},
+    removeEventListener() {},
+    dispatchEvent: () => false,
+  });
   win.matchMedia = g.matchMedia;
   // The Grafana version the app reports is that of the @grafana packages it runs with.
-  const boot = { settings: { buildInfo: { version: hostVersions()['@grafana/data'], edition: 'Open Source' }, featureToggles: {} }, user: { timezone: 'utc' }, navTree: [] };
+  const boot = {
+    settings: { buildInfo: { version: hostVersions()['@grafana/data'], edition: 'Open Source' }, featureToggles: {} },
+    user: { timezone: 'utc' },
+    navTree: [],
+  };
   g.grafanaBootData = boot;
   win.grafanaBootData = boot;
   added.push('window', 'document', 'matchMedia', 'grafanaBootData');

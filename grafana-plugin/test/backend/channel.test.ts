@@ -10,7 +10,15 @@ import { channelFrame, rowsFor } from '../../backend/src/stream/streams';
 describe('channel paths', () => {
   it('reads the three kinds, and builds the same paths back', () => {
     expect(parseChannelPath('ticks/BTCUSDT')).toEqual({ kind: 'ticks', symbol: 'BTCUSDT' });
-    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100')).toEqual({ kind: 'pair', y: 'ETHUSDT', x: 'BTCUSDT', pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 100, fields: undefined });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100')).toEqual({
+      kind: 'pair',
+      y: 'ETHUSDT',
+      x: 'BTCUSDT',
+      pair: 'ETHUSDT/BTCUSDT',
+      tf: '1m',
+      window: 100,
+      fields: undefined,
+    });
     expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/zscore')).toMatchObject({ kind: 'pair', window: 100, fields: ['zscore'] });
     expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/spreadMean.spread')).toMatchObject({ fields: ['spreadMean', 'spread'] });
     expect(parseChannelPath('bars/SOLUSDT/5m')).toEqual({ kind: 'bars', symbol: 'SOLUSDT', tf: '5m' });
@@ -42,7 +50,15 @@ describe('rows for a channel', () => {
     type: 'update',
     ts: 1_700_000_000_500,
     prices: { BTCUSDT: { price: 61000.5, ts: 1_700_000_000_400 } },
-    analytics: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 100, point: { ts: 1_699_999_980_000, beta: 0.05, alpha: 3, spread: -1.5, zscore: -2.1, signal: 'LONG', correlation: 0.9 }, provisional: true }],
+    analytics: [
+      {
+        pair: 'ETHUSDT/BTCUSDT',
+        tf: '1m',
+        window: 100,
+        point: { ts: 1_699_999_980_000, beta: 0.05, alpha: 3, spread: -1.5, zscore: -2.1, signal: 'LONG', correlation: 0.9 },
+        provisional: true,
+      },
+    ],
   };
 
   it('ticks: the latest price once per trade time', () => {
@@ -70,15 +86,37 @@ describe('rows for a channel', () => {
     const two = parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/signal.beta') as typeof ch;
     expect(rowsFor(two, update, { lastTs: -Infinity })).toEqual([[1_700_000_000_500], [1], [0.05]]);
     // Same names, types and labels as the frame of the query that names this channel.
-    const q = { refId: 'A', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0, queryType: 'analytics' as const, pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', tf: '1m' as const, window: 100, entryZ: undefined, exitZ: undefined, fields: ['signal', 'beta'] as Array<'signal' | 'beta'> };
+    const q = {
+      refId: 'A',
+      live: true,
+      from: 0,
+      to: 1,
+      maxDataPoints: 0,
+      intervalMs: 0,
+      queryType: 'analytics' as const,
+      pair: 'ETHUSDT/BTCUSDT',
+      y: 'ETHUSDT',
+      x: 'BTCUSDT',
+      tf: '1m' as const,
+      window: 100,
+      entryZ: undefined,
+      exitZ: undefined,
+      fields: ['signal', 'beta'] as Array<'signal' | 'beta'>,
+    };
     const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
-    const shape = (f: { fields: Array<{ name: string; type: string; labels?: Record<string, string> }> }) => f.fields.map(({ name, type, labels }) => ({ name, type, labels }));
+    const shape = (f: { fields: Array<{ name: string; type: string; labels?: Record<string, string> }> }) =>
+      f.fields.map(({ name, type, labels }) => ({ name, type, labels }));
     expect(shape(channelFrame(two))).toEqual(shape(analyticsFrame(q, { points: 0, thinned: false, series: empty }, [])));
   });
 
   it('bars: each completed bar of the symbol and timeframe', () => {
     const ch = parseChannelPath('bars/BTCUSDT/1m') as Exclude<ReturnType<typeof parseChannelPath>, { error: string }>;
-    const bar: LiveBar = { type: 'bar', symbol: 'BTCUSDT', tf: '1m', bar: { start: 1_700_000_040_000, open: 1, high: 3, low: 0.5, close: 2, volume: 10, quoteVolume: 20, trades: 7, vwap: 2, final: true } };
+    const bar: LiveBar = {
+      type: 'bar',
+      symbol: 'BTCUSDT',
+      tf: '1m',
+      bar: { start: 1_700_000_040_000, open: 1, high: 3, low: 0.5, close: 2, volume: 10, quoteVolume: 20, trades: 7, vwap: 2, final: true },
+    };
     expect(channelFrame(ch).fields.map((f) => f.name)).toEqual(['time', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap']);
     expect(rowsFor(ch, bar, { lastTs: -Infinity })).toEqual([[1_700_000_040_000], [1], [3], [0.5], [2], [10], [7], [2]]);
     expect(rowsFor(ch, { ...bar, tf: '5m' }, { lastTs: -Infinity })).toBeNull();

@@ -30,13 +30,23 @@ async function post(path: string, body: unknown) {
 }
 
 describe('emulated Grafana HTTP API', () => {
-  it('POST /api/ds/query answers Grafana frame JSON with the collector\'s numbers', async () => {
+  it("POST /api/ds/query answers Grafana frame JSON with the collector's numbers", async () => {
     // The request DataSourceWithBackend sends: the query model spread flat, from/to as strings.
     const ds = { type: 'quant-pairs-datasource', uid: 'pairs' };
     const r = await post('/api/ds/query?ds_type=quant-pairs-datasource', {
       queries: [
         { refId: 'A', datasource: ds, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '5m', intervalMs: 300000, maxDataPoints: 800 },
-        { refId: 'B', datasource: ds, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '5m', window: '10', intervalMs: 300000, maxDataPoints: 800, live: true },
+        {
+          refId: 'B',
+          datasource: ds,
+          queryType: 'analytics',
+          pair: 'ETHUSDT/BTCUSDT',
+          timeframe: '5m',
+          window: '10',
+          intervalMs: 300000,
+          maxDataPoints: 800,
+          live: true,
+        },
       ],
       from: String(T0),
       to: String(T0 + 2 * HOUR),
@@ -45,7 +55,16 @@ describe('emulated Grafana HTTP API', () => {
     const body = parseExact(r.text) as { results: Record<string, { status: bigint; frames: Array<{ schema: any; data: { values: unknown[][] } }> }> };
     const a = body.results.A!.frames[0]!;
     expect(a.schema.refId).toBe('A');
-    expect(a.schema.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual(['time:time', 'open:number', 'high:number', 'low:number', 'close:number', 'volume:number', 'trades:number', 'vwap:number']);
+    expect(a.schema.fields.map((f: { name: string; type: string }) => `${f.name}:${f.type}`)).toEqual([
+      'time:time',
+      'open:number',
+      'high:number',
+      'low:number',
+      'close:number',
+      'volume:number',
+      'trades:number',
+      'vwap:number',
+    ]);
     const bars: BarsResponse = await api.get(`/api/bars?symbol=BTCUSDT&tf=5m&from=${T0}&to=${T0 + 2 * HOUR}`);
     expect(a.data.values[0]).toEqual(bars.bars.map((b) => BigInt(b.start)));
     const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
@@ -105,7 +124,7 @@ describe('emulated Grafana HTTP API', () => {
     expect((await fetch(`${emu.url}/api/datasources/uid/pairs/resources/nope`)).status).toBe(404);
   });
 
-  it('GET /metrics/plugins/quant-pairs-datasource gives the backend\'s metrics', async () => {
+  it("GET /metrics/plugins/quant-pairs-datasource gives the backend's metrics", async () => {
     const text = await (await fetch(`${emu.url}/metrics/plugins/quant-pairs-datasource`)).text();
     expect(text).toContain('pairs_backend_queries_total');
   });
@@ -116,11 +135,15 @@ describe('Grafana Live through the Stream service', () => {
     await expect(emu.subscribe('pair/ETHUSDT/BTCUSDT/1m/100')).rejects.toMatchObject({ status: 1 });
     await expect(emu.subscribe('ticks/btcusdt')).rejects.toMatchObject({ status: 1 });
     await expect(emu.subscribe('pair/ETHUSDT-BTCUSDT/1m/1')).rejects.toMatchObject({ status: 1 });
-    const pub = await call<{ status: number }>(emu.grpc.stream, 'PublishStream', { pluginContext: emu.pluginContext(), path: 'ticks/BTCUSDT', data: Buffer.from('{}') });
+    const pub = await call<{ status: number }>(emu.grpc.stream, 'PublishStream', {
+      pluginContext: emu.pluginContext(),
+      path: 'ticks/BTCUSDT',
+      data: Buffer.from('{}'),
+    });
     expect(pub.status).toBe(2); // PERMISSION_DENIED
   });
 
-  it('pushes the latest trade of a symbol and the latest analytics of a pair from the collector\'s live push', async () => {
+  it("pushes the latest trade of a symbol and the latest analytics of a pair from the collector's live push", async () => {
     // A direct client of the collector's push, to compare with what arrives through the plugin.
     const direct = new WebSocket(api.url.replace('http', 'ws') + '/api/live', { headers: { authorization: `Bearer ${TOKEN}` } });
     const updates: LiveUpdate[] = [];
@@ -135,7 +158,16 @@ describe('Grafana Live through the Stream service', () => {
     try {
       // Initial data: the schema of the channel (same columns as the matching query), no rows.
       expect(ticksSub.packets[0]).toMatchObject({ schema: { fields: [{ name: 'time' }, { name: 'price' }, { name: 'qty' }] }, data: { values: [[], [], []] } });
-      expect((pairSub.packets[0] as any).schema.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'signal', 'correlation']);
+      expect((pairSub.packets[0] as any).schema.fields.map((f: { name: string }) => f.name)).toEqual([
+        'time',
+        'beta',
+        'alpha',
+        'spread',
+        'spreadMean',
+        'zscore',
+        'signal',
+        'correlation',
+      ]);
       // New trades arrive at the collector.
       const now = Date.now();
       await api.store.insertTicks([
@@ -153,7 +185,15 @@ describe('Grafana Live through the Stream service', () => {
       // two connections get their updates at their own moments, so match by value, not by time).
       const tuple = (pt: NonNullable<LiveUpdate['analytics'][number]['point']>) => {
         const code = { LONG: 1, NEUTRAL: 0, SHORT: -1 };
-        return JSON.stringify([pt.beta, pt.alpha, pt.spread, (pt as { spreadMean?: number | null }).spreadMean ?? null, pt.zscore, pt.signal === null ? null : code[pt.signal], pt.correlation]);
+        return JSON.stringify([
+          pt.beta,
+          pt.alpha,
+          pt.spread,
+          (pt as { spreadMean?: number | null }).spreadMean ?? null,
+          pt.zscore,
+          pt.signal === null ? null : code[pt.signal],
+          pt.correlation,
+        ]);
       };
       const pushed = () => new Set(updates.flatMap((u) => u.analytics.filter((a) => a.point !== null).map((a) => tuple(a.point!))));
       const rows = () => (pairSub.packets.slice(1) as any[]).map((pk) => JSON.stringify(pk.data.values.slice(1).map((v: unknown[]) => v[0])));
@@ -176,7 +216,12 @@ describe('Grafana Live through the Stream service', () => {
     expect(r.headers.get('content-type')).toBe('text/event-stream');
     const reader = r.body!.getReader();
     const { value } = await reader.read();
-    const first = JSON.parse(Buffer.from(value!).toString().replace(/^data: /, '').trim());
+    const first = JSON.parse(
+      Buffer.from(value!)
+        .toString()
+        .replace(/^data: /, '')
+        .trim(),
+    );
     expect(first.schema.name).toBe('ETHUSDT');
     ac.abort();
   });

@@ -77,7 +77,17 @@ describe('handshake', () => {
       // UNIMPLEMENTED (grpc code 12), which Grafana maps to "not implemented".
       const id = (b: Buffer) => b;
       const Unserved = grpc.makeGenericClientConstructor(
-        { Validate: { path: '/pluginv2.AdmissionControl/ValidateAdmission', requestStream: false, responseStream: false, requestSerialize: id, requestDeserialize: id, responseSerialize: id, responseDeserialize: id } },
+        {
+          Validate: {
+            path: '/pluginv2.AdmissionControl/ValidateAdmission',
+            requestStream: false,
+            responseStream: false,
+            requestSerialize: id,
+            requestDeserialize: id,
+            responseSerialize: id,
+            responseDeserialize: id,
+          },
+        },
         'AdmissionControl',
       );
       const unserved = new Unserved(p.address, grpc.credentials.createInsecure());
@@ -107,7 +117,11 @@ describe('handshake', () => {
   });
 
   it('refuses a Grafana that offers only another protocol version', () => {
-    const r = spawnSync(join(PLUGIN_DIR, 'gpx_pairs_linux_amd64'), [], { env: { grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '1' }, encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(join(PLUGIN_DIR, 'gpx_pairs_linux_amd64'), [], {
+      env: { grafana_plugin_type: 'datasource', PLUGIN_PROTOCOL_VERSIONS: '1' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('protocol versions 1');
@@ -127,7 +141,10 @@ describe('handshake', () => {
     // A copy of the launcher whose absolute fallbacks point nowhere (this machine has /usr/bin/node).
     const dir = mkdtempSync(join(tmpdir(), 'launcher-'));
     try {
-      const text = readFileSync(join(PLUGIN_DIR, 'gpx_pairs_linux_amd64'), 'utf8').replace(/ \/usr\/bin\/node \/usr\/local\/bin\/node \/opt\/node\/bin\/node \/opt\/nodejs\/bin\/node;/, ' /nonexistent/node;');
+      const text = readFileSync(join(PLUGIN_DIR, 'gpx_pairs_linux_amd64'), 'utf8').replace(
+        / \/usr\/bin\/node \/usr\/local\/bin\/node \/opt\/node\/bin\/node \/opt\/nodejs\/bin\/node;/,
+        ' /nonexistent/node;',
+      );
       expect(text).toContain('/nonexistent/node;');
       const exe = join(dir, 'gpx_pairs_linux_amd64');
       writeFileSync(exe, text);
@@ -160,13 +177,15 @@ describe('shutdown', () => {
     expect(p.logs.some((l) => l['@message'] === 'shutting down' && l.reason === sig)).toBe(true);
   });
 
-  it('keeps serving when its stdin reaches EOF (go-plugin hands the child Grafana\'s stdin; Go plugins never read it), and still leaves when its parent dies', async () => {
+  it("keeps serving when its stdin reaches EOF (go-plugin hands the child Grafana's stdin; Go plugins never read it), and still leaves when its parent dies", async () => {
     // A shell parent (standing in for Grafana) starts the plugin with the shell's own stdin, a
     // pipe from this test, passed on through fd 3 (a background job's fd 0 is /dev/null).
     const exe = join(PLUGIN_DIR, 'gpx_pairs_linux_amd64');
     const dir = mkdtempSync(join(tmpdir(), 'stdin-eof-'));
     const out = join(dir, 'stdout');
-    const parent = spawn('/bin/sh', ['-c', `exec 3<&0; grafana_plugin_type=datasource "${exe}" <&3 3<&- >"${out}" 2>/dev/null & echo $!; wait`], { stdio: ['pipe', 'pipe', 'ignore'] });
+    const parent = spawn('/bin/sh', ['-c', `exec 3<&0; grafana_plugin_type=datasource "${exe}" <&3 3<&- >"${out}" 2>/dev/null & echo $!; wait`], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    });
     try {
       const pid = await new Promise<number>((resolve) => parent.stdout!.once('data', (d: Buffer) => resolve(Number(String(d).trim()))));
       expect(pid).toBeGreaterThan(0);
@@ -203,7 +222,9 @@ describe('shutdown', () => {
   it('exits when its parent dies without a signal (no orphan)', () => {
     // A shell parent starts the plugin and is then SIGKILLed; the plugin notices it was re-parented.
     const exe = join(PLUGIN_DIR, 'gpx_pairs_linux_amd64');
-    const r = spawnSync('/bin/sh', ['-c', `grafana_plugin_type=datasource "${exe}" </dev/null >/dev/null 2>&1 & echo $!; sleep 1.5; kill -9 $$`], { encoding: 'utf8' });
+    const r = spawnSync('/bin/sh', ['-c', `grafana_plugin_type=datasource "${exe}" </dev/null >/dev/null 2>&1 & echo $!; sleep 1.5; kill -9 $$`], {
+      encoding: 'utf8',
+    });
     expect(r.signal).toBe('SIGKILL');
     const pid = Number(r.stdout.trim());
     expect(pid).toBeGreaterThan(0);

@@ -63,7 +63,7 @@ describe('direct Arrow IPC writer', () => {
     [5, true],
     [1000, true],
     [1000, false],
-  ])('%i rows (nulls: %s) read back like apache-arrow\'s own writer', (n, nulls) => {
+  ])("%i rows (nulls: %s) read back like apache-arrow's own writer", (n, nulls) => {
     const frame = sample(n, nulls);
     const ours = frameToArrow(frame);
     expect(Buffer.from(ours.subarray(0, 6)).toString()).toBe('ARROW1');
@@ -76,10 +76,19 @@ describe('direct Arrow IPC writer', () => {
   });
 
   it('refuses a null in a field that is not nullable, and a value of the wrong type', () => {
-    expect(() => frameToArrow({ fields: [{ name: 'v', type: 'float64', values: [1, null] }] })).toThrow(/field "v" row 1: null in a field that is not nullable/);
+    expect(() => frameToArrow({ fields: [{ name: 'v', type: 'float64', values: [1, null] }] })).toThrow(
+      /field "v" row 1: null in a field that is not nullable/,
+    );
     expect(() => frameToArrow({ fields: [{ name: 't', type: 'time', values: [null] }] })).toThrow(/not nullable/);
     expect(() => frameToArrow({ fields: [{ name: 's', type: 'string', values: [3] }] })).toThrow(/row 0: 3 is not a string/);
-    expect(() => frameToArrow({ fields: [{ name: 'v', type: 'float64', values: [1] }, { name: 'w', type: 'float64', values: [] }] })).toThrow(/has 0 values, the frame has 1 rows/);
+    expect(() =>
+      frameToArrow({
+        fields: [
+          { name: 'v', type: 'float64', values: [1] },
+          { name: 'w', type: 'float64', values: [] },
+        ],
+      }),
+    ).toThrow(/has 0 values, the frame has 1 rows/);
   });
 
   it('converts epoch ms to ns without BigInt exactly as BigInt arithmetic does', () => {

@@ -49,7 +49,14 @@ interface DR {
 }
 
 function q(refId: string, model: Record<string, unknown>, range: [number, number] = [FROM, TO], maxDataPoints = 1000) {
-  return { refId, maxDataPoints, intervalMS: 60_000, timeRange: { fromEpochMS: range[0], toEpochMS: range[1] }, json: Buffer.from(JSON.stringify({ refId, ...model })), queryType: String(model.queryType ?? '') };
+  return {
+    refId,
+    maxDataPoints,
+    intervalMS: 60_000,
+    timeRange: { fromEpochMS: range[0], toEpochMS: range[1] },
+    json: Buffer.from(JSON.stringify({ refId, ...model })),
+    queryType: String(model.queryType ?? ''),
+  };
 }
 
 async function queryData(queries: Array<ReturnType<typeof q>>, context = ctx()): Promise<Record<string, DR>> {
@@ -110,7 +117,7 @@ describe('QueryData against the real collector API', () => {
 
     // A: the newest 500 ticks of the range, as /api/ticks pages give them.
     let ticks: TicksResponse['ticks'] = [];
-    for (let from: number | null = FROM; from !== null; ) {
+    for (let from: number | null = FROM; from !== null;) {
       const page: TicksResponse = await api.get(`/api/ticks?symbol=BTCUSDT&from=${from}&to=${TO}&limit=10000`);
       ticks = ticks.concat(page.ticks);
       from = page.next;
@@ -197,7 +204,11 @@ describe('QueryData against the real collector API', () => {
     }
     const cfg = (name: string) => JSON.parse(t.schema.fields.find((f) => f.name === name)!.metadata.get('config')!);
     // z-score thresholds at ±entryZ, drawn as dashed lines; signal as a state field with mappings.
-    expect(cfg('zscore').thresholds.steps).toEqual([{ value: null, color: 'green' }, { value: -2.5, color: 'green' }, { value: 2.5, color: 'red' }]);
+    expect(cfg('zscore').thresholds.steps).toEqual([
+      { value: null, color: 'green' },
+      { value: -2.5, color: 'green' },
+      { value: 2.5, color: 'red' },
+    ]);
     expect(cfg('zscore').custom.thresholdsStyle).toEqual({ mode: 'dashed' });
     expect(cfg('signal').mappings[0].options).toMatchObject({ '1': { text: 'LONG' }, '0': { text: 'NEUTRAL' }, '-1': { text: 'SHORT' } });
     expect(cfg('spread').unit).toBe('currencyUSD');
@@ -212,7 +223,8 @@ describe('QueryData against the real collector API', () => {
       expect(f.type.typeId).toBe(Type.Utf8);
       expect(f.metadata.get('tstype')).toBe('string');
     }
-    for (const f of [...t.schema.fields, ...s.schema.fields]) expect([Type.Dictionary, Type.Utf8View, Type.BinaryView, Type.LargeUtf8]).not.toContain(f.type.typeId);
+    for (const f of [...t.schema.fields, ...s.schema.fields])
+      expect([Type.Dictionary, Type.Utf8View, Type.BinaryView, Type.LargeUtf8]).not.toContain(f.type.typeId);
     expect(s.batches.length).toBe(1);
   });
 
@@ -330,7 +342,8 @@ describe('QueryData against the real collector API', () => {
 });
 
 describe('CheckHealth', () => {
-  const health = (context: ReturnType<typeof ctx>) => call<{ status: number; message: string; jsonDetails: Buffer }>(plugin.clients.diagnostics, 'CheckHealth', { pluginContext: context });
+  const health = (context: ReturnType<typeof ctx>) =>
+    call<{ status: number; message: string; jsonDetails: Buffer }>(plugin.clients.diagnostics, 'CheckHealth', { pluginContext: context });
 
   it('is OK with the collector, its token and stored data', async () => {
     const h = await health(ctx());
@@ -341,9 +354,15 @@ describe('CheckHealth', () => {
   it('says in plain words what is wrong: bad token, no token, unreachable, not a collector, no URL, no data yet', async () => {
     expect(await health(ctx({ token: 'nope' }))).toMatchObject({ status: 2, message: expect.stringMatching(/rejected the API token.*check "API token"/) });
     expect(await health(ctx({ token: null }))).toMatchObject({ status: 2, message: expect.stringMatching(/needs an API token/) });
-    expect(await health(ctx({ url: deadUrl }))).toMatchObject({ status: 2, message: expect.stringContaining(`cannot reach the collector at ${deadUrl} (ECONNREFUSED)`) });
+    expect(await health(ctx({ url: deadUrl }))).toMatchObject({
+      status: 2,
+      message: expect.stringContaining(`cannot reach the collector at ${deadUrl} (ECONNREFUSED)`),
+    });
     expect(await health(ctx({ jsonData: {} }))).toMatchObject({ status: 2, message: expect.stringMatching(/no collector URL/) });
-    expect(await health(ctx({ jsonData: { collectorUrl: 'collector:8080' } }))).toMatchObject({ status: 2, message: expect.stringMatching(/must start with http/) });
+    expect(await health(ctx({ jsonData: { collectorUrl: 'collector:8080' } }))).toMatchObject({
+      status: 2,
+      message: expect.stringMatching(/must start with http/),
+    });
     const empty = await startCollectorApi({ token: TOKEN });
     try {
       const h = await health(ctx({ url: empty.url }));
@@ -358,7 +377,14 @@ describe('CheckHealth', () => {
 describe('CallResource', () => {
   async function resource(path: string, method = 'GET') {
     type Part = { code: number; body: Buffer; headers: Record<string, { values: string[] }> };
-    const stream = plugin.clients.resource.CallResource!({ pluginContext: ctx(), path, method, url: path, headers: {}, body: Buffer.alloc(0) }) as ClientReadableStream<Part>;
+    const stream = plugin.clients.resource.CallResource!({
+      pluginContext: ctx(),
+      path,
+      method,
+      url: path,
+      headers: {},
+      body: Buffer.alloc(0),
+    }) as ClientReadableStream<Part>;
     const parts: Part[] = [];
     await new Promise<void>((resolve, reject) => {
       stream.on('data', (d: (typeof parts)[number]) => parts.push(d));
@@ -386,7 +412,7 @@ describe('CallResource', () => {
 });
 
 describe('CollectMetrics', () => {
-  it('returns the backend\'s own Prometheus metrics', async () => {
+  it("returns the backend's own Prometheus metrics", async () => {
     const r = await call<{ metrics: { prometheus: Buffer } }>(plugin.clients.diagnostics, 'CollectMetrics', { pluginContext: ctx() });
     const text = r.metrics.prometheus.toString();
     expect(text).toMatch(/^# HELP pairs_backend_queries_total/m);

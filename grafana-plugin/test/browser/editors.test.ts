@@ -24,7 +24,10 @@ import { optionalMissing, startServer, type TestServer } from './server';
 const ROOT = path.resolve(__dirname, '..', '..');
 /** The older Grafana whose shared modules the page runs on (jest.config.js browser-<version> projects), or undefined. */
 const COMPAT = (globalThis as { grafanaCompat?: string }).grafanaCompat;
-const { expectedVersions, nodeModules } = require('../compat') as { expectedVersions(name?: string): Record<string, string>; nodeModules(name: string): string };
+const { expectedVersions, nodeModules } = require('../compat') as {
+  expectedVersions(name?: string): Record<string, string>;
+  nodeModules(name: string): string;
+};
 const SHOTS = path.join(ROOT, 'test-output', COMPAT ? `screenshots-${COMPAT}` : 'screenshots');
 
 const TOKEN = 'browser-token';
@@ -54,10 +57,13 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       PORT: '0',
       API_TOKEN: TOKEN,
-    })
+    }),
   );
   const collectorUrl = `http://127.0.0.1:${(collector.server!.address() as AddressInfo).port}`;
-  emu = await startEmulator({ pluginDir: path.join(ROOT, 'dist'), dataSource: { uid: 'pairs', jsonData: { collectorUrl }, secureJsonData: { apiToken: TOKEN } } });
+  emu = await startEmulator({
+    pluginDir: path.join(ROOT, 'dist'),
+    dataSource: { uid: 'pairs', jsonData: { collectorUrl }, secureJsonData: { apiToken: TOKEN } },
+  });
   server = await startServer({
     harnessDir: harnessDir(COMPAT),
     distDir: path.join(ROOT, 'dist'),
@@ -116,7 +122,9 @@ describe('editors from dist/module.js in Chromium', () => {
   it('loads module.js through the AMD externals and renders both editors in the dark theme', async () => {
     expect(server.requests).toContain('GET /public/plugins/quant-pairs-datasource/module.js');
     // The page's @grafana packages and React are the ones this project runs against.
-    expect(await page.evaluate(() => (window as unknown as { Harness: { versions: Record<string, string> } }).Harness.versions)).toEqual(expectedVersions(COMPAT));
+    expect(await page.evaluate(() => (window as unknown as { Harness: { versions: Record<string, string> } }).Harness.versions)).toEqual(
+      expectedVersions(COMPAT),
+    );
     // Grafana's dark theme paints the page with background.canvas (#111217 in @grafana/data 13).
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(bg).toBe('rgb(17, 18, 23)');
@@ -191,7 +199,10 @@ describe('editors from dist/module.js in Chromium', () => {
     expect(JSON.parse((await page.getByTestId('variable-json').textContent()) ?? '{}')).toEqual({ refId: 'V', version: 1, kind: 'windows' });
     // Move the pointer away so the option's tooltip does not cover the picture.
     await page.mouse.move(900, 5);
-    await page.getByRole('tooltip').waitFor({ state: 'detached' }).catch(() => undefined);
+    await page
+      .getByRole('tooltip')
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     await page.getByTestId('variable-section').screenshot({ path: path.join(SHOTS, 'variable-editor.png') });
   });
 

@@ -69,7 +69,9 @@ async function buildHarness(compatVersion?: string): Promise<void> {
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === hash && fs.existsSync(path.join(out, 'harness.js'))) {
     return;
   }
-  process.stderr.write(`\n[grafana-plugin] building the browser test page bundle${compatVersion ? ` against ${compatVersion}` : ''} (once per dependency change)\n`);
+  process.stderr.write(
+    `\n[grafana-plugin] building the browser test page bundle${compatVersion ? ` against ${compatVersion}` : ''} (once per dependency change)\n`,
+  );
   fs.rmSync(out, { recursive: true, force: true });
   const config = require('./harness/webpack.config.js')(out, hostModules(compatVersion));
   await new Promise<void>((resolve, reject) =>
@@ -79,7 +81,7 @@ async function buildHarness(compatVersion?: string): Promise<void> {
       } else {
         resolve();
       }
-    })
+    }),
   );
   fs.writeFileSync(stamp, hash);
 }

@@ -31,7 +31,16 @@ export function optionalMissing(urlPath: string): boolean {
   return urlPath.startsWith('/public/fonts/') || urlPath === '/favicon.ico';
 }
 
-const TYPES: Record<string, string> = { '.otf': 'font/otf', '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.ttf': 'font/ttf', '.woff2': 'font/woff2', '.css': 'text/css', '.html': 'text/html' };
+const TYPES: Record<string, string> = {
+  '.otf': 'font/otf',
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.ttf': 'font/ttf',
+  '.woff2': 'font/woff2',
+  '.css': 'text/css',
+  '.html': 'text/html',
+};
 
 const page = (grafanaVersion: string) => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>quant-pairs editors</title>

@@ -214,10 +214,21 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       const rest = m[2] ?? '';
       if (rest === '' && req.method === 'GET') {
         const secureJsonFields = Object.fromEntries(Object.keys(ds.secureJsonData ?? {}).map((k) => [k, true]));
-        return send(res, 200, { id: ds.id ?? 1, uid: ds.uid, name: ds.name ?? 'Pairs', type: PLUGIN_ID, access: 'proxy', url: ds.url ?? '', jsonData: ds.jsonData ?? {}, secureJsonFields });
+        return send(res, 200, {
+          id: ds.id ?? 1,
+          uid: ds.uid,
+          name: ds.name ?? 'Pairs',
+          type: PLUGIN_ID,
+          access: 'proxy',
+          url: ds.url ?? '',
+          jsonData: ds.jsonData ?? {},
+          secureJsonFields,
+        });
       }
       if (rest === '/health') {
-        const h = await call<{ status: number; message: string; jsonDetails: Buffer }>(plugin.clients.diagnostics, 'CheckHealth', { pluginContext: pluginContext() });
+        const h = await call<{ status: number; message: string; jsonDetails: Buffer }>(plugin.clients.diagnostics, 'CheckHealth', {
+          pluginContext: pluginContext(),
+        });
         const status = ['UNKNOWN', 'OK', 'ERROR'][h.status] ?? 'UNKNOWN';
         const payload: Record<string, unknown> = { status, message: h.message };
         if (h.jsonDetails.length > 0) payload.details = JSON.parse(h.jsonDetails.toString()) as unknown;
@@ -228,7 +239,14 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
         const headers: Record<string, { values: string[] }> = {};
         for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = { values: Array.isArray(v) ? v : [v] };
         const body = await readBody(req);
-        const stream = plugin.clients.resource.CallResource!({ pluginContext: pluginContext(), path, method: req.method, url: path + url.search, headers, body }) as grpc.ClientReadableStream<{ code: number; headers: Record<string, { values: string[] }>; body: Buffer }>;
+        const stream = plugin.clients.resource.CallResource!({
+          pluginContext: pluginContext(),
+          path,
+          method: req.method,
+          url: path + url.search,
+          headers,
+          body,
+        }) as grpc.ClientReadableStream<{ code: number; headers: Record<string, { values: string[] }>; body: Buffer }>;
         const parts: Array<{ code: number; headers: Record<string, { values: string[] }>; body: Buffer }> = [];
         await new Promise<void>((resolve, reject) => {
           stream.on('data', (d: (typeof parts)[number]) => parts.push(d));

@@ -168,7 +168,9 @@ export async function startPlugin(opts: StartPluginOptions): Promise<PluginProce
     }
   });
   // 'close', not 'exit': 'exit' may come before the last stderr lines (the shutdown log) are read.
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal })),
+  );
   const handshake = await new Promise<string>((resolve, reject) => {
     let outBuf = '';
     let got: string | null = null;

@@ -24,12 +24,22 @@ export function fetchBackendSrv(base: string): BackendSrv {
             body: req.data === undefined ? undefined : JSON.stringify(req.data),
           });
           const text = await res.text();
-          const rsp = { data: text ? JSON.parse(text) : undefined, status: res.status, statusText: res.statusText, ok: res.ok, headers: res.headers, url: url.toString(), redirected: false, type: 'basic', config: req };
+          const rsp = {
+            data: text ? JSON.parse(text) : undefined,
+            status: res.status,
+            statusText: res.statusText,
+            ok: res.ok,
+            headers: res.headers,
+            url: url.toString(),
+            redirected: false,
+            type: 'basic',
+            config: req,
+          };
           if (!res.ok) {
             throw rsp;
           }
           return rsp;
-        })()
+        })(),
       ),
   } as unknown as BackendSrv;
 }

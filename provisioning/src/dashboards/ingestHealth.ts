@@ -25,7 +25,11 @@ export const METRICS = {
 } as const;
 
 const prom = (refId: string, expr: string, legend: string, instant = false) => {
-  const q = new prometheus.DataqueryBuilder().refId(refId).expr(expr).legendFormat(legend).datasource({ ...PROMETHEUS_DS });
+  const q = new prometheus.DataqueryBuilder()
+    .refId(refId)
+    .expr(expr)
+    .legendFormat(legend)
+    .datasource({ ...PROMETHEUS_DS });
   return instant ? q.instant() : q.range();
 };
 
@@ -40,7 +44,13 @@ function series(title: string, description: string, w: number) {
     .lineWidth(1)
     .fillOpacity(10)
     .showPoints(common.VisibilityMode.Never)
-    .legend(new common.VizLegendOptionsBuilder().displayMode(common.LegendDisplayMode.Table).placement(common.LegendPlacement.Right).calcs(['lastNotNull', 'max']).showLegend(true))
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .displayMode(common.LegendDisplayMode.Table)
+        .placement(common.LegendPlacement.Right)
+        .calcs(['lastNotNull', 'max'])
+        .showLegend(true),
+    )
     .height(8)
     .span(w);
 }
@@ -73,14 +83,48 @@ export function ingestHealth(): dashboard.DashboardBuilder {
     .refresh('10s')
     .timezone('utc')
     .withPanel(
-      counterStat('Binance WebSocket', 'Up while the combined-stream connection is open.', `max(${m.websocketUp})`, [[null, 'red'], [1, 'green']], 4).mappings([
-        { type: dashboard.MappingType.ValueToText, options: { '0': { text: 'DOWN', index: 0 }, '1': { text: 'UP', index: 1 } } },
+      counterStat(
+        'Binance WebSocket',
+        'Up while the combined-stream connection is open.',
+        `max(${m.websocketUp})`,
+        [
+          [null, 'red'],
+          [1, 'green'],
+        ],
+        4,
+      ).mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'DOWN', index: 0 }, '1': { text: 'UP', index: 1 } } }]),
+    )
+    .withPanel(
+      counterStat('Reconnects (1 h)', 'WebSocket connections re-established in the last hour.', `sum(increase(${m.reconnects}[1h]))`, [
+        [null, 'green'],
+        [1, 'orange'],
+        [5, 'red'],
       ]),
     )
-    .withPanel(counterStat('Reconnects (1 h)', 'WebSocket connections re-established in the last hour.', `sum(increase(${m.reconnects}[1h]))`, [[null, 'green'], [1, 'orange'], [5, 'red']]))
-    .withPanel(counterStat('Gaps backfilled (1 h)', 'Gaps in trade ids closed through REST in the last hour: nothing was lost.', `sum(increase(${m.gapsBackfilled}[1h]))`, [[null, 'green'], [1, 'blue']]))
-    .withPanel(counterStat('Backfilled ticks (1 h)', 'Trades fetched through REST to close gaps in the last hour.', `sum(increase(${m.backfilledTicks}[1h]))`, [[null, 'green'], [1, 'blue']]))
-    .withPanel(counterStat('Rejected messages (1 h)', 'Malformed or unexpected messages counted and skipped in the last hour.', `sum(increase(${m.rejected}[1h]))`, [[null, 'green'], [1, 'orange'], [100, 'red']]))
+    .withPanel(
+      counterStat(
+        'Gaps backfilled (1 h)',
+        'Gaps in trade ids closed through REST in the last hour: nothing was lost.',
+        `sum(increase(${m.gapsBackfilled}[1h]))`,
+        [
+          [null, 'green'],
+          [1, 'blue'],
+        ],
+      ),
+    )
+    .withPanel(
+      counterStat('Backfilled ticks (1 h)', 'Trades fetched through REST to close gaps in the last hour.', `sum(increase(${m.backfilledTicks}[1h]))`, [
+        [null, 'green'],
+        [1, 'blue'],
+      ]),
+    )
+    .withPanel(
+      counterStat('Rejected messages (1 h)', 'Malformed or unexpected messages counted and skipped in the last hour.', `sum(increase(${m.rejected}[1h]))`, [
+        [null, 'green'],
+        [1, 'orange'],
+        [100, 'red'],
+      ]),
+    )
     .withPanel(
       series('Ticks per second', 'Trades ingested per second, per symbol (live and backfill).', 12)
         .withTarget(prom('A', `sum by (symbol) (rate(${m.ticks}[1m]))`, '{{symbol}}'))
@@ -91,7 +135,13 @@ export function ingestHealth(): dashboard.DashboardBuilder {
       series('Last tick age', 'Seconds since the newest trade of each symbol; a quiet market or a stalled feed shows here.', 12)
         .withTarget(prom('A', `max by (symbol) (${m.lastTickAge})`, '{{symbol}}'))
         .unit('s')
-        .thresholds(th([[null, 'green'], [10, 'orange'], [60, 'red']]))
+        .thresholds(
+          th([
+            [null, 'green'],
+            [10, 'orange'],
+            [60, 'red'],
+          ]),
+        )
         .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea)),
     )
     .withPanel(

@@ -30,7 +30,12 @@ export const iso = (ms: number): string => new Date(Math.floor(ms)).toISOString(
  * the socket's buffer is full, the loop waits for `drain`. Stops early (and ends the source
  * iterator, releasing its statement) when the client goes away.
  */
-export async function streamCsv<T>(res: Response, header: readonly string[], rows: AsyncIterable<T> | Iterable<T>, toCells: (row: T) => readonly Cell[]): Promise<number> {
+export async function streamCsv<T>(
+  res: Response,
+  header: readonly string[],
+  rows: AsyncIterable<T> | Iterable<T>,
+  toCells: (row: T) => readonly Cell[],
+): Promise<number> {
   let closed = false;
   const onClose = (): void => {
     closed = true;

@@ -76,7 +76,8 @@ export function createMetrics(ctx: Ctx): Metrics {
   const timer: RequestHandler = (req, res, next) => {
     const t0 = process.hrtime.bigint();
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path.startsWith('/export') ? '/export' : 'other');
+      const route =
+        (req.route as { path?: string } | undefined)?.path ?? (res.statusCode === 404 ? 'unmatched' : req.path.startsWith('/export') ? '/export' : 'other');
       latency.observe({ method: req.method, route, status: String(res.statusCode) }, Number(process.hrtime.bigint() - t0) / 1e9);
     });
     next();

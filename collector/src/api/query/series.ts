@@ -118,7 +118,13 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
     if (first >= warm || exhausted) {
       const points = run(ctx, al, { window: q.window, ddof: q.ddof ?? 1, entryZ, exitZ });
       const provisional = al.lastInProgress;
-      return { points: points.slice(first), provisional, signalBefore: first > 0 ? points[first - 1]!.signal : null, y: al.y.subarray(first), x: al.x.subarray(first) };
+      return {
+        points: points.slice(first),
+        provisional,
+        signalBefore: first > 0 ? points[first - 1]!.signal : null,
+        y: al.y.subarray(first),
+        x: al.x.subarray(first),
+      };
     }
     lookback = Math.min(lookback * 4, budget - inRange);
   }

@@ -25,14 +25,32 @@ export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult &
   const to = q.to ?? ctx.now() + tfMs;
   const { from } = range(q.from ?? Math.min(to - DEFAULT_RANGE_BARS * tfMs, to - 1), to);
   await assertPair(ctx, q.pair);
-  const r = await computeSeries(ctx, { pair: q.pair, tf: q.tf, window: q.window, from, to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof === undefined ? undefined : q.ddof === '0' ? 0 : 1 });
+  const r = await computeSeries(ctx, {
+    pair: q.pair,
+    tf: q.tf,
+    window: q.window,
+    from,
+    to,
+    entryZ: q.entryZ,
+    exitZ: q.exitZ,
+    ddof: q.ddof === undefined ? undefined : q.ddof === '0' ? 0 : 1,
+  });
   return { ...r, from, to };
 }
 
 /** Column-major series of the points at `idx`. */
 export function columns(points: readonly AnalyticsPoint[], idx: readonly number[] | null): AnalyticsSeries {
   const n = idx ? idx.length : points.length;
-  const s: AnalyticsSeries = { ts: new Array(n), beta: new Array(n), alpha: new Array(n), spread: new Array(n), spreadMean: new Array(n), zscore: new Array(n), signal: new Array(n), correlation: new Array(n) };
+  const s: AnalyticsSeries = {
+    ts: new Array(n),
+    beta: new Array(n),
+    alpha: new Array(n),
+    spread: new Array(n),
+    spreadMean: new Array(n),
+    zscore: new Array(n),
+    signal: new Array(n),
+    correlation: new Array(n),
+  };
   for (let k = 0; k < n; k++) {
     const p = points[idx ? idx[k]! : k]!;
     s.ts[k] = p.ts;

@@ -32,7 +32,12 @@ export function mount(r: Router, ctx: Ctx): void {
     if (q.pair) {
       if (!q.tf) throw badParam('tf', 'tf is required with pair: 1s, 1m or 5m');
       if (q.window === undefined) throw badParam('window', `window is required with pair: a whole number ${MIN_WINDOW}..${MAX_WINDOW}`);
-      await exportAnalytics(ctx, res, { pair: q.pair, tf: q.tf, window: q.window, from: q.from, to: q.to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof }, stamp);
+      await exportAnalytics(
+        ctx,
+        res,
+        { pair: q.pair, tf: q.tf, window: q.window, from: q.from, to: q.to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof },
+        stamp,
+      );
       return;
     }
     if (!q.symbol) throw badParam('symbol', 'symbol (ticks, or bars with tf) or pair (analytics) is required');

@@ -21,7 +21,19 @@ import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
-import { collect, pageBars, pageCloses, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
+import {
+  collect,
+  pageBars,
+  pageCloses,
+  pageTicks,
+  pendingMigrations,
+  readPaging,
+  symbolSummary,
+  type BarPageOptions,
+  type BarRow,
+  type SymbolRow,
+  type TickRow,
+} from '../rows';
 import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
@@ -79,8 +91,7 @@ const SQL = {
   symbolRows: 'SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE ticks > 0 ORDER BY symbol',
   allSids: 'SELECT sid FROM symbols ORDER BY sid',
   ticksFirst: 'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id LIMIT $4',
-  ticksAfter:
-    'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND (ts, id) > ($2, $3) AND ts < $4 ORDER BY ts, id LIMIT $5',
+  ticksAfter: 'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND (ts, id) > ($2, $3) AND ts < $4 ORDER BY ts, id LIMIT $5',
   barsRange: `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades
               FROM bars WHERE sid = $1 AND tf = $2 AND start >= $3 AND start < $4 ORDER BY start LIMIT $5`,
   deleteTicks: 'DELETE FROM ticks WHERE sid = $1 AND ts < $2',
@@ -263,7 +274,14 @@ class PostgresStore implements Store {
     }
     const sent = cols.sid.length;
     return this.tx(async (c) => {
-      const res = await q<{ sid: number; id: number }>(c, 'insertTicks', [arr(cols.sid), arr(cols.id), arr(cols.ts), arr(cols.price), arr(cols.qty), arr(cols.bm)]);
+      const res = await q<{ sid: number; id: number }>(c, 'insertTicks', [
+        arr(cols.sid),
+        arr(cols.id),
+        arr(cols.ts),
+        arr(cols.price),
+        arr(cols.qty),
+        arr(cols.bm),
+      ]);
       const newIds = new Map<number, Set<number>>();
       for (const r of res.rows) {
         let s = newIds.get(r.sid);
@@ -286,7 +304,11 @@ class PostgresStore implements Store {
       }
       if (stored.length > 0) {
         await this.upsertBars(c, accumulateBars(stored));
-        await q(c, 'bumpSymbols', stats.map((s) => arr(s as number[])));
+        await q(
+          c,
+          'bumpSymbols',
+          stats.map((s) => arr(s as number[])),
+        );
       }
       return { inserted: stored.length, duplicates: duplicates + (sent - stored.length), invalid };
     });

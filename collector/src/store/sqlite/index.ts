@@ -17,7 +17,19 @@ import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
-import { collect, pageBars, pageCloses, pageTicks, pendingMigrations, readPaging, symbolSummary, type BarPageOptions, type BarRow, type SymbolRow, type TickRow } from '../rows';
+import {
+  collect,
+  pageBars,
+  pageCloses,
+  pageTicks,
+  pendingMigrations,
+  readPaging,
+  symbolSummary,
+  type BarPageOptions,
+  type BarRow,
+  type SymbolRow,
+  type TickRow,
+} from '../rows';
 import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
@@ -140,9 +152,7 @@ class SqliteStore implements Store {
         WHERE sid = ?`),
       symbolRow: db.prepare('SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE symbol = ?'),
       symbolRows: db.prepare('SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE ticks > 0 ORDER BY symbol'),
-      ticksFirst: db.prepare(
-        'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?',
-      ),
+      ticksFirst: db.prepare('SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?'),
       ticksAfter: db.prepare(
         'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = ? AND ts >= ? AND (ts > ? OR id > ?) AND ts < ? ORDER BY ts, id LIMIT ?',
       ),

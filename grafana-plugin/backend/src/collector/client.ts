@@ -100,7 +100,11 @@ export class CollectorClient {
     try {
       return JSON.parse(text) as T;
     } catch {
-      throw new CollectorError('bad-response', `the collector at ${this.baseUrl} answered ${path} with something that is not JSON; is the URL that of the collector?`, res.status);
+      throw new CollectorError(
+        'bad-response',
+        `the collector at ${this.baseUrl} answered ${path} with something that is not JSON; is the URL that of the collector?`,
+        res.status,
+      );
     }
   }
 

@@ -14,21 +14,7 @@
  * `null` is allowed only in a field with `nullable: true`.
  */
 export type FieldType =
-  | 'time'
-  | 'float64'
-  | 'float32'
-  | 'int8'
-  | 'int16'
-  | 'int32'
-  | 'int64'
-  | 'uint8'
-  | 'uint16'
-  | 'uint32'
-  | 'uint64'
-  | 'bool'
-  | 'string'
-  | 'json'
-  | 'enum';
+  'time' | 'float64' | 'float32' | 'int8' | 'int16' | 'int32' | 'int64' | 'uint8' | 'uint16' | 'uint32' | 'uint64' | 'bool' | 'string' | 'json' | 'enum';
 
 export type FieldValue = number | bigint | string | boolean | null | unknown;
 
@@ -111,4 +97,3 @@ export function goType(t: FieldType): string {
       return t;
   }
 }
-

@@ -167,7 +167,9 @@ function writeBody(out: Uint8Array, at: number[], p: Plan): number {
     }
     return nulls;
   }
-  const Ctor = { f64: Float64Array, f32: Float32Array, i8: Int8Array, i16: Int16Array, i32: Int32Array, u8: Uint8Array, u16: Uint16Array, u32: Uint32Array }[kind];
+  const Ctor = { f64: Float64Array, f32: Float32Array, i8: Int8Array, i16: Int16Array, i32: Int32Array, u8: Uint8Array, u16: Uint16Array, u32: Uint32Array }[
+    kind
+  ];
   const arr = new Ctor(out.buffer as ArrayBuffer, base, n);
   if (!hasBitmap) {
     for (let i = 0; i < n; i++) {
@@ -215,7 +217,17 @@ export function writeIpcFile(schema: Schema, fields: readonly Field[], n: number
   // The record batch metadata has a fixed size whatever the null counts (FieldNode is a struct
   // of two int64), so it is encoded once to lay out the file, and again once the counts are known.
   const batchHeader = (counts: number[]) =>
-    Message.encode(Message.from(new RecordBatchHeader(n, counts.map((c) => new FieldNode(n, c)), regions, null), bodyLength));
+    Message.encode(
+      Message.from(
+        new RecordBatchHeader(
+          n,
+          counts.map((c) => new FieldNode(n, c)),
+          regions,
+          null,
+        ),
+        bodyLength,
+      ),
+    );
   const sizing = batchHeader(plans.map(() => 0));
   const s = framed(schemaMeta);
   const b = framed(sizing);
@@ -232,7 +244,13 @@ export function writeIpcFile(schema: Schema, fields: readonly Field[], n: number
   view.setUint32(8, 0xffffffff, true);
   view.setInt32(12, s.padded - 8, true);
   out.set(schemaMeta, 16);
-  const counts = plans.map((p, i) => writeBody(out, positions[i]!.map((x) => bodyStart + x), p));
+  const counts = plans.map((p, i) =>
+    writeBody(
+      out,
+      positions[i]!.map((x) => bodyStart + x),
+      p,
+    ),
+  );
   const batchMeta = batchHeader(counts);
   if (batchMeta.length !== sizing.length) throw new Error('record batch metadata changed size');
   view.setUint32(batchOffset, 0xffffffff, true);

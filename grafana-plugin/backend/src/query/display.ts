@@ -21,7 +21,10 @@ const QUOTES: Array<[string, string]> = [
 
 /** Quote and base assets of a Binance symbol, e.g. BTCUSDT -> { base: BTC, quote: USDT }. */
 function splitSymbol(symbol: string): { base: string; quote: string | null } {
-  for (const [q] of QUOTES.concat([['ETH', ''], ['BNB', '']])) {
+  for (const [q] of QUOTES.concat([
+    ['ETH', ''],
+    ['BNB', ''],
+  ])) {
     if (symbol.endsWith(q) && symbol.length > q.length) return { base: symbol.slice(0, -q.length), quote: q };
   }
   return { base: symbol, quote: null };
@@ -99,7 +102,13 @@ export function pvalueConfig(displayName: string, description: string): FieldCon
     min: 0,
     max: 1,
     color: { mode: 'thresholds' },
-    thresholds: { mode: 'absolute', steps: [{ value: null, color: 'green' }, { value: 0.05, color: 'orange' }] },
+    thresholds: {
+      mode: 'absolute',
+      steps: [
+        { value: null, color: 'green' },
+        { value: 0.05, color: 'orange' },
+      ],
+    },
   };
 }
 

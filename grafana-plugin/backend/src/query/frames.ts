@@ -67,15 +67,36 @@ export function ticksFrame(q: TicksQ, ticks: readonly TickDto[], notices: Notice
     meta: meta({ executedQueryString: `ticks ${q.symbol} limit ${q.limit}`, ...(channel ? { channel } : {}) }, notices),
     fields: [
       timeField(ts),
-      { name: 'price', type: 'float64', labels: labelsOf(labels, 'price'), values: price, config: { ...priceConfig(q.symbol, `${q.symbol} price`), custom: { drawStyle: 'line', showPoints: 'auto' } } },
-      { name: 'qty', type: 'float64', labels: labelsOf(labels, 'qty'), values: qty, config: { ...quantityConfig(q.symbol, `${q.symbol} quantity`), custom: { drawStyle: 'points', axisPlacement: 'right' } } },
+      {
+        name: 'price',
+        type: 'float64',
+        labels: labelsOf(labels, 'price'),
+        values: price,
+        config: { ...priceConfig(q.symbol, `${q.symbol} price`), custom: { drawStyle: 'line', showPoints: 'auto' } },
+      },
+      {
+        name: 'qty',
+        type: 'float64',
+        labels: labelsOf(labels, 'qty'),
+        values: qty,
+        config: { ...quantityConfig(q.symbol, `${q.symbol} quantity`), custom: { drawStyle: 'points', axisPlacement: 'right' } },
+      },
     ],
   };
 }
 
 export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], channel?: string): Frame {
   const n = bars.length;
-  const cols = { start: new Array<number>(n), open: new Array<number>(n), high: new Array<number>(n), low: new Array<number>(n), close: new Array<number>(n), volume: new Array<number>(n), trades: new Array<number>(n), vwap: new Array<number | null>(n) };
+  const cols = {
+    start: new Array<number>(n),
+    open: new Array<number>(n),
+    high: new Array<number>(n),
+    low: new Array<number>(n),
+    close: new Array<number>(n),
+    volume: new Array<number>(n),
+    trades: new Array<number>(n),
+    vwap: new Array<number | null>(n),
+  };
   for (let i = 0; i < n; i++) {
     const b = bars[i]!;
     cols.start[i] = b.start;
@@ -144,7 +165,12 @@ function analyticsField(q: PairQ, name: AnalyticsField, values: ReadonlyArray<nu
   return { name, type: 'float64', nullable: true, labels, values, config: configs[name] };
 }
 
-export function analyticsFrame(q: PairQ, res: Pick<AnalyticsResponse, 'series' | 'points' | 'thinned'> & { provisional?: boolean }, notices: Notice[], channel?: string): Frame {
+export function analyticsFrame(
+  q: PairQ,
+  res: Pick<AnalyticsResponse, 'series' | 'points' | 'thinned'> & { provisional?: boolean },
+  notices: Notice[],
+  channel?: string,
+): Frame {
   const s = res.series as Omit<AnalyticsResponse['series'], 'spreadMean'> & { spreadMean?: Array<number | null> };
   const fields: Field[] = [timeField(s.ts, TIMEFRAME_MS[q.tf])];
   // All columns by default, in the order of ANALYTICS_FIELDS: the pair channel of Grafana Live
@@ -157,11 +183,19 @@ export function analyticsFrame(q: PairQ, res: Pick<AnalyticsResponse, 'series' |
     else values = s[name];
     fields.push(analyticsField(q, name, values));
   }
-  if (res.thinned) notices.push({ severity: 'info', text: `${res.points} points thinned to ${s.ts.length} (max data points), keeping each bucket's z extremes` });
+  if (res.thinned)
+    notices.push({ severity: 'info', text: `${res.points} points thinned to ${s.ts.length} (max data points), keeping each bucket's z extremes` });
   return {
     name: `${q.pair} ${q.tf} w${q.window}`,
     refId: q.refId,
-    meta: meta({ executedQueryString: `analytics ${q.pair} tf=${q.tf} window=${q.window}`, custom: { points: res.points, thinned: res.thinned, provisional: res.provisional ?? false }, ...(channel ? { channel } : {}) }, notices),
+    meta: meta(
+      {
+        executedQueryString: `analytics ${q.pair} tf=${q.tf} window=${q.window}`,
+        custom: { points: res.points, thinned: res.thinned, provisional: res.provisional ?? false },
+        ...(channel ? { channel } : {}),
+      },
+      notices,
+    ),
     fields,
   };
 }
@@ -183,7 +217,14 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
   const ts = point?.ts ?? res.updatedAt;
   const tfSec = TIMEFRAME_MS[q.tf] / 1000;
   const one = (v: number | null | undefined): Array<number | null> => (ts === null ? [] : [v ?? null]);
-  const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({ name, type: 'float64', nullable: true, labels: labelsOf(pairLabels(q), name), values: one(v), config });
+  const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({
+    name,
+    type: 'float64',
+    nullable: true,
+    labels: labelsOf(pairLabels(q), name),
+    values: one(v),
+    config,
+  });
   const fields: Field[] = [
     { name: 'time', type: 'time', values: ts === null ? [] : [ts], config: {} },
     num('yPrice', res.prices.y?.price, priceConfig(q.y, `${q.y} price`)),
@@ -197,8 +238,19 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
     num('adfStat', adf?.stat, plainConfig(`${q.pair} ADF statistic`, 3, { description: 'Augmented Dickey-Fuller statistic of the spread' })),
     num('adfPValue', adf?.pvalue, pvalueConfig(`${q.pair} ADF p-value`, 'MacKinnon p-value of the ADF test; below 0.05 the spread is stationary at 5 %')),
     num('egStat', coint?.stat, plainConfig(`${q.pair} Engle-Granger statistic`, 3, { description: 'Engle-Granger cointegration statistic' })),
-    num('egPValue', coint?.pvalue, pvalueConfig(`${q.pair} Engle-Granger p-value`, 'MacKinnon p-value of the Engle-Granger test; below 0.05 the legs are cointegrated at 5 %')),
-    num('halfLife', hl?.halfLife === null || hl?.halfLife === undefined ? null : hl.halfLife * tfSec, plainConfig(`${q.pair} half-life`, 1, { unit: 's', description: `Half-life of mean reversion (${tfSec} s per bar); empty when the spread does not mean-revert` })),
+    num(
+      'egPValue',
+      coint?.pvalue,
+      pvalueConfig(`${q.pair} Engle-Granger p-value`, 'MacKinnon p-value of the Engle-Granger test; below 0.05 the legs are cointegrated at 5 %'),
+    ),
+    num(
+      'halfLife',
+      hl?.halfLife === null || hl?.halfLife === undefined ? null : hl.halfLife * tfSec,
+      plainConfig(`${q.pair} half-life`, 1, {
+        unit: 's',
+        description: `Half-life of mean reversion (${tfSec} s per bar); empty when the spread does not mean-revert`,
+      }),
+    ),
   ];
   return {
     name: `${q.pair} ${q.tf} w${q.window} stats`,
@@ -216,7 +268,14 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
 
 export function signalsFrame(q: PairQ, events: readonly SignalEvent[], notices: Notice[]): Frame {
   const n = events.length;
-  const cols = { ts: new Array<number>(n), title: new Array<string>(n), text: new Array<string>(n), tags: new Array<string>(n), signal: new Array<number>(n), zscore: new Array<number | null>(n) };
+  const cols = {
+    ts: new Array<number>(n),
+    title: new Array<string>(n),
+    text: new Array<string>(n),
+    tags: new Array<string>(n),
+    signal: new Array<number>(n),
+    zscore: new Array<number | null>(n),
+  };
   for (let i = 0; i < n; i++) {
     const e = events[i]!;
     cols.ts[i] = e.ts;

@@ -23,7 +23,17 @@
  * schema of the stream: a panel asking for z alone must get packets with time + z alone, and two
  * panels asking for different subsets must not share a channel (one RunStream per channel).
  */
-import { ANALYTICS_FIELDS, LIVE_BAR_TIMEFRAMES, MAX_WINDOW, MIN_WINDOW, SYMBOL_PATTERN, TIMEFRAMES, type AnalyticsField, type LiveBarTimeframe, type Timeframe } from '@quant-pairs/contract';
+import {
+  ANALYTICS_FIELDS,
+  LIVE_BAR_TIMEFRAMES,
+  MAX_WINDOW,
+  MIN_WINDOW,
+  SYMBOL_PATTERN,
+  TIMEFRAMES,
+  type AnalyticsField,
+  type LiveBarTimeframe,
+  type Timeframe,
+} from '@quant-pairs/contract';
 
 export type Channel =
   | { kind: 'ticks'; symbol: string }
@@ -46,7 +56,8 @@ export function parseChannelPath(path: string): Channel | { error: string } {
     if (m[5] !== undefined) {
       fields = [];
       for (const f of m[5].split('.')) {
-        if (!(ANALYTICS_FIELDS as readonly string[]).includes(f)) return { error: `unknown field ${JSON.stringify(f)} in channel path; fields are ${ANALYTICS_FIELDS.join(', ')}` };
+        if (!(ANALYTICS_FIELDS as readonly string[]).includes(f))
+          return { error: `unknown field ${JSON.stringify(f)} in channel path; fields are ${ANALYTICS_FIELDS.join(', ')}` };
         if (fields.includes(f as AnalyticsField)) return { error: `the channel path lists ${JSON.stringify(f)} twice` };
         fields.push(f as AnalyticsField);
       }

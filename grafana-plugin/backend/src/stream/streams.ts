@@ -39,7 +39,18 @@ export function channelFrame(ch: Channel): Frame {
     case 'bars':
       return barsFrame({ ...base, queryType: 'bars', symbol: ch.symbol, tf: ch.tf } as BarsQ, [], []);
     case 'pair': {
-      const q: PairQ = { ...base, queryType: 'analytics', pair: ch.pair, y: ch.y, x: ch.x, tf: ch.tf, window: ch.window, entryZ: undefined, exitZ: undefined, fields: ch.fields };
+      const q: PairQ = {
+        ...base,
+        queryType: 'analytics',
+        pair: ch.pair,
+        y: ch.y,
+        x: ch.x,
+        tf: ch.tf,
+        window: ch.window,
+        entryZ: undefined,
+        exitZ: undefined,
+        fields: ch.fields,
+      };
       const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
       return analyticsFrame(q, { points: 0, thinned: false, series: empty }, []);
     }

@@ -124,7 +124,10 @@ const initialOptions = {
 
 function Section({ title, id, children }: { title: string; id: string; children: React.ReactNode }) {
   return (
-    <section data-testid={id} style={{ padding: 16, background: theme.colors.background.primary, border: `1px solid ${theme.colors.border.weak}`, borderRadius: 4, width: 900 }}>
+    <section
+      data-testid={id}
+      style={{ padding: 16, background: theme.colors.background.primary, border: `1px solid ${theme.colors.border.weak}`, borderRadius: 4, width: 900 }}
+    >
       <h4 style={{ marginBottom: 12 }}>{title}</h4>
       {children}
     </section>
@@ -152,15 +155,24 @@ function App({ plugin }: { plugin: AnyPlugin }) {
             onChange={(q: unknown) => setQuery(deepFreeze(q) as typeof query)}
             onRunQuery={() => setRuns((r) => r + 1)}
           />
-          <pre data-testid="query-json" style={{ marginTop: 12 }}>{JSON.stringify(query, null, 2)}</pre>
+          <pre data-testid="query-json" style={{ marginTop: 12 }}>
+            {JSON.stringify(query, null, 2)}
+          </pre>
           <div>
             queries run: <span data-testid="runs">{runs}</span>
           </div>
         </Section>
         {VariableEditor && (
           <Section title="Variable query" id="variable-section">
-            <VariableEditor query={variableQuery} datasource={ds} onChange={(q: unknown) => setVariableQuery(deepFreeze(q) as typeof variableQuery)} onRunQuery={() => {}} />
-            <pre data-testid="variable-json" style={{ marginTop: 12 }}>{JSON.stringify(variableQuery)}</pre>
+            <VariableEditor
+              query={variableQuery}
+              datasource={ds}
+              onChange={(q: unknown) => setVariableQuery(deepFreeze(q) as typeof variableQuery)}
+              onRunQuery={() => {}}
+            />
+            <pre data-testid="variable-json" style={{ marginTop: 12 }}>
+              {JSON.stringify(variableQuery)}
+            </pre>
           </Section>
         )}
         <Section title="Data source settings" id="config-section">

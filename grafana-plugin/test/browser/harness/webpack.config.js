@@ -20,7 +20,9 @@ module.exports = (outDir, hostModules) => ({
   resolve: { extensions: ['.tsx', '.ts', '.mjs', '.js'], alias: hostModules },
   plugins: [
     new webpack.DefinePlugin({
-      __HOST_VERSIONS__: JSON.stringify(Object.fromEntries(['@grafana/data', '@grafana/runtime', '@grafana/ui', 'react'].map((m) => [m, version(hostModules[m] ?? hostModules[`${m}$`])]))),
+      __HOST_VERSIONS__: JSON.stringify(
+        Object.fromEntries(['@grafana/data', '@grafana/runtime', '@grafana/ui', 'react'].map((m) => [m, version(hostModules[m] ?? hostModules[`${m}$`])])),
+      ),
     }),
   ],
   module: {
