@@ -5,7 +5,8 @@
  * hand-worked cases for every rule; and a look-ahead test over the whole path from prices.
  */
 import { analyzeColumns, backtest, backtestSeries, type BacktestOptions, type BacktestResult, type BacktestTrade } from '../../src/analytics';
-import { gaussian, rng } from '../../src/fake-binance/rng';
+import { rng } from '../../src/fake-binance/rng';
+import { cointegratedPair } from './slow';
 
 const DEFAULTS: BacktestOptions = {
   entry: 2,
@@ -148,21 +149,6 @@ function slowBacktest(x: number[], y: number[], z: number[], beta: number[], opt
   };
 }
 
-/** A cointegrated pair: x a random walk, y = 1.5 x + AR(1) noise, with prices kept positive. */
-function pair(n: number, seed: number): { x: number[]; y: number[] } {
-  const r = rng(seed);
-  const x: number[] = [];
-  const y: number[] = [];
-  let px = 100;
-  let e = 0;
-  for (let t = 0; t < n; t++) {
-    px = Math.max(20, px + gaussian(r));
-    e = 0.9 * e + gaussian(r);
-    x.push(px);
-    y.push(1.5 * px + 10 + e);
-  }
-  return { x, y };
-}
 
 const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 
@@ -207,7 +193,7 @@ describe('backtest vs the slow reference on seeded random pairs', () => {
     [12, 5], // |z| <= (w-1)/sqrt(w) = 1.79 with ddof 1: only entry 1 trades
     [13, 100],
   ])('seed %i, window %i: every parameter set of the grid agrees', (seed, window) => {
-    const { x, y } = pair(600, seed);
+    const { x, y } = cointegratedPair(600, seed);
     const c = analyzeColumns({ ts: x.map((_, i) => i), x, y, window, ddof: 1 });
     const z = Array.from(c.zscore);
     const beta = Array.from(c.beta);
@@ -226,7 +212,7 @@ describe('backtest vs the slow reference on seeded random pairs', () => {
   });
 
   it('z with gaps (NaN) agrees too', () => {
-    const { x, y } = pair(400, 21);
+    const { x, y } = cointegratedPair(400, 21);
     const c = analyzeColumns({ ts: x.map((_, i) => i), x, y, window: 20, ddof: 1 });
     const z = Array.from(c.zscore, (v, i) => (i % 17 < 3 ? NaN : v));
     const beta = Array.from(c.beta);
@@ -396,7 +382,7 @@ describe('hand-worked rules', () => {
 
 describe('no look-ahead', () => {
   it('changing the prices after bar t changes no decision or fill at or before t (whole path from prices)', () => {
-    const { x, y } = pair(300, 31);
+    const { x, y } = cointegratedPair(300, 31);
     const opts = { stop: 3, maxHold: 20, cooldown: 3, lag: 2, slippageBps: 2 };
     const base = backtestSeries({ x, y, window: 20 }, opts);
     expect(base.trades.length).toBeGreaterThan(3);

@@ -9,25 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backtestSeries } from '../../src/analytics';
 import { runBacktest } from '../../src/cli/backtest';
-import { gaussian, rng } from '../../src/fake-binance/rng';
+import { cointegratedPair } from './slow';
 
-/** A cointegrated pair (seeded): x a random walk near 100, y = 1.5 x + 10 + AR(1) noise. */
-function pair(n: number, seed: number): { x: number[]; y: number[] } {
-  const r = rng(seed);
-  const x: number[] = [];
-  const y: number[] = [];
-  let px = 100;
-  let e = 0;
-  for (let t = 0; t < n; t++) {
-    px = Math.max(20, px + gaussian(r));
-    e = 0.9 * e + gaussian(r);
-    x.push(px);
-    y.push(1.5 * px + 10 + e);
-  }
-  return { x, y };
-}
 
-const { x, y } = pair(300, 5);
+const { x, y } = cointegratedPair(300, 5);
 const doc = JSON.stringify({ x, y, window: 20 });
 const files: Record<string, string> = { 'p.json': doc };
 const read = (f: string) => {

@@ -133,3 +133,19 @@ export function awkwardPair(n: number, seed: number): { x: number[]; y: number[]
   }
   return { x, y };
 }
+
+/** A cointegrated pair (seeded): x a random walk near 100 (kept >= 20), y = 1.5 x + 10 + AR(1) noise (phi 0.9). */
+export function cointegratedPair(n: number, seed: number): { x: number[]; y: number[] } {
+  const r = rng(seed);
+  const x: number[] = [];
+  const y: number[] = [];
+  let px = 100;
+  let e = 0;
+  for (let t = 0; t < n; t++) {
+    px = Math.max(20, px + gaussian(r));
+    e = 0.9 * e + gaussian(r);
+    x.push(px);
+    y.push(1.5 * px + 10 + e);
+  }
+  return { x, y };
+}

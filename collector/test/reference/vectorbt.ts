@@ -11,25 +11,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { backtestSeries, type BacktestOptions } from '../../src/analytics';
-import { gaussian, rng } from '../../src/fake-binance/rng';
+import { cointegratedPair } from '../analytics/slow';
 
 const python = process.env.VECTORBT_PYTHON ?? 'python3';
 const TOL = 1e-9;
 
-function pair(n: number, seed: number): { x: number[]; y: number[] } {
-  const r = rng(seed);
-  const x: number[] = [];
-  const y: number[] = [];
-  let px = 100;
-  let e = 0;
-  for (let t = 0; t < n; t++) {
-    px = Math.max(20, px + gaussian(r));
-    e = 0.9 * e + gaussian(r);
-    x.push(px);
-    y.push(1.5 * px + 10 + e);
-  }
-  return { x, y };
-}
 
 const cases: [string, number, number, Partial<BacktestOptions>][] = [
   ['defaults', 2000, 30, {}],
@@ -40,7 +26,7 @@ const cases: [string, number, number, Partial<BacktestOptions>][] = [
 
 let worst = 0;
 for (const [name, n, window, opts] of cases) {
-  const { x, y } = pair(n, 7 + n + window);
+  const { x, y } = cointegratedPair(n, 7 + n + window);
   const r = backtestSeries({ x, y, window }, opts);
   const o = { feeBps: 10, slippageBps: 0, ...opts };
   const input = JSON.stringify({ x, y, feeBps: o.feeBps, slippageBps: o.slippageBps, trades: r.trades });
