@@ -149,7 +149,6 @@ function slowBacktest(x: number[], y: number[], z: number[], beta: number[], opt
   };
 }
 
-
 const close = (a: number, b: number, rel = 1e-9) => Math.abs(a - b) <= rel * Math.max(1, Math.abs(b));
 
 function expectSame(fast: BacktestResult, slow: BacktestResult, what: string): void {

@@ -11,7 +11,6 @@ import { backtestSeries } from '../../src/analytics';
 import { runBacktest } from '../../src/cli/backtest';
 import { cointegratedPair } from './slow';
 
-
 const { x, y } = cointegratedPair(300, 5);
 const doc = JSON.stringify({ x, y, window: 20 });
 const files: Record<string, string> = { 'p.json': doc };

@@ -16,7 +16,6 @@ import { cointegratedPair } from '../analytics/slow';
 const python = process.env.VECTORBT_PYTHON ?? 'python3';
 const TOL = 1e-9;
 
-
 const cases: [string, number, number, Partial<BacktestOptions>][] = [
   ['defaults', 2000, 30, {}],
   ['fees 25 bps, slippage 5 bps', 2000, 30, { feeBps: 25, slippageBps: 5 }],
