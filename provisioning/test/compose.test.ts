@@ -17,14 +17,23 @@ if (!hasCompose) {
 }
 const describeCompose = hasCompose || process.env.CI ? describe : describe.skip;
 
+const COMPOSE_ARGS = ['-f', join(REPO, 'docker-compose.yml'), '--project-directory', REPO, 'config'];
+/** The one setting docker-compose.yml requires (the Grafana admin password); the tests' own value. */
+const REQUIRED = { GF_ADMIN_PASSWORD: 'test-only-password' };
+
 /** `docker-compose config` with a given environment (no .env of the user's leaks in). */
 function composeConfig(env: Record<string, string> = {}): any {
-  const out = execFileSync('docker-compose', ['-f', join(REPO, 'docker-compose.yml'), '--project-directory', REPO, 'config'], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+  const out = execFileSync('docker-compose', COMPOSE_ARGS, {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...REQUIRED, ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return parse(out);
+}
+
+/** The host addresses of a service's published ports ("ip:published:target" or the long form). */
+function hostIps(s: any): string[] {
+  return (s.ports ?? []).map((p: any) => (typeof p === 'string' ? (p.split(':').length === 3 ? p.split(':')[0] : '') : (p.host_ip ?? '')));
 }
 
 describeCompose('docker-compose config', () => {
@@ -68,7 +77,37 @@ describeCompose('docker-compose config', () => {
       expect(statSync(host).isDirectory()).toBe(true);
       expect(host).toBe(join(PROVISIONING, dir));
     }
-    expect(g.ports.map((p: any) => String(p.published ?? p.split?.(':')[0]))).toContain('3000');
+    expect(g.ports.map((p: any) => String(p.published ?? p.split?.(':')[1]))).toContain('3000');
+  });
+
+  describe('safe defaults (issue 17): loopback only, no anonymous viewers, no default password', () => {
+    it('every published port binds 127.0.0.1; Prometheus publishes none (compose network only)', () => {
+      const published = Object.entries<any>(svc).filter(([, s]) => (s.ports ?? []).length > 0);
+      expect(published.map(([name]) => name).sort()).toEqual(['collector', 'grafana']);
+      for (const [name, s] of published) expect({ name, ips: hostIps(s) }).toEqual({ name, ips: s.ports.map(() => '127.0.0.1') });
+      expect(svc.prometheus.ports).toBeUndefined();
+    });
+
+    it('Grafana on another interface only when GRAFANA_BIND asks for it; the collector stays on loopback', () => {
+      const s = composeConfig({ GRAFANA_BIND: '0.0.0.0', GRAFANA_PORT: '3100', COLLECTOR_PORT: '8181' }).services;
+      expect(s.grafana.ports.map(String)).toEqual(['0.0.0.0:3100:3000/tcp']);
+      expect(s.collector.ports.map(String)).toEqual(['127.0.0.1:8181:8080/tcp']);
+    });
+
+    it('anonymous access is off unless GF_AUTH_ANONYMOUS_ENABLED=true; the password comes from the environment', () => {
+      expect(svc.grafana.environment.GF_AUTH_ANONYMOUS_ENABLED).toBe('false');
+      expect(svc.grafana.environment.GF_SECURITY_ADMIN_PASSWORD).toBe(REQUIRED.GF_ADMIN_PASSWORD);
+      expect(composeConfig({ GF_AUTH_ANONYMOUS_ENABLED: 'true' }).services.grafana.environment.GF_AUTH_ANONYMOUS_ENABLED).toBe('true');
+    });
+
+    it('refuses to resolve without GF_ADMIN_PASSWORD (or with it empty), naming the variable', () => {
+      for (const env of [{}, { GF_ADMIN_PASSWORD: '' }]) {
+        const r = spawnSync('docker-compose', COMPOSE_ARGS, { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env }, encoding: 'utf8' });
+        expect(r.status).not.toBe(0);
+        expect(r.stderr).toContain('set GF_ADMIN_PASSWORD');
+        expect(r.stdout).not.toContain('GF_SECURITY_ADMIN_PASSWORD');
+      }
+    });
   });
 
   it('API_TOKEN reaches the collector, Grafana and Prometheus alike', () => {
