@@ -170,7 +170,11 @@ export const SETTINGS = {
   }),
   STREAM: setting({ def: 'trade', help: 'Binance stream: trade | aggTrade', schema: oneOf<StreamKind>(['trade', 'aggTrade'], 'must be trade or aggTrade') }),
   BINANCE_WS_URL: setting({ def: 'wss://data-stream.binance.vision', help: 'Binance WebSocket base URL', schema: url(['ws:', 'wss:']) }),
-  BINANCE_REST_URL: setting({ def: 'https://api.binance.com', help: 'Binance REST base URL (gap backfill)', schema: url(['http:', 'https:']) }),
+  BINANCE_REST_URL: setting({
+    def: 'https://data-api.binance.vision',
+    help: 'Binance REST base URL (gap backfill; the market-data-only host, served where api.binance.com answers 451)',
+    schema: url(['http:', 'https:']),
+  }),
   DB_PATH: setting({ def: './data/collector.db', help: 'SQLite database file', schema: z.string() }),
   DATABASE_URL: setting({
     shown: '(unset)',

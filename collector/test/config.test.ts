@@ -13,7 +13,7 @@ test('defaults (the values issue 2 names)', () => {
   expect(c.ingestSymbols).toEqual(c.symbols);
   expect(c).toMatchObject({
     binanceWsUrl: 'wss://data-stream.binance.vision',
-    binanceRestUrl: 'https://api.binance.com',
+    binanceRestUrl: 'https://data-api.binance.vision',
     dbPath: './data/collector.db',
     databaseUrl: null,
     stream: 'trade',

@@ -18,7 +18,9 @@
  * `Retry-After`; `/api/v3/ping`, `/api/v3/time`.
  *
  * Faults: drop every connection, `serverShutdown`, stall (no data, no pings), malformed frames,
- * skipped ids (not sent live, still served over REST).
+ * skipped ids (not sent live, still served over REST), a refused region (`refuseRegion`: every
+ * REST request and WebSocket handshake answered 451 or 403, as Binance's main hosts do in some
+ * regions).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -76,6 +78,8 @@ export class FakeBinance {
   private readonly skip = new Map<string, number>();
   private readonly clients = new Set<Client>();
   private fail429Left = 0;
+  /** HTTP status every request and handshake gets while the region is refused (0: served). */
+  private readonly refused: { status: number };
   private retryAfterSec = 1;
   private weight = { minute: 0, used: 0 };
   private rate: number;
@@ -88,7 +92,9 @@ export class FakeBinance {
     private readonly http: Server,
     private readonly wss: WebSocketServer,
     private readonly opts: FakeBinanceOptions,
+    refused: { status: number },
   ) {
+    this.refused = refused;
     const port = (http.address() as AddressInfo).port;
     this.wsUrl = `ws://127.0.0.1:${port}`;
     this.restUrl = `http://127.0.0.1:${port}`;
@@ -107,12 +113,17 @@ export class FakeBinance {
 
   static async start(opts: FakeBinanceOptions = {}): Promise<FakeBinance> {
     const http = createServer();
-    const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
+    const refused = { status: 0 };
+    const wss = new WebSocketServer({
+      server: http,
+      perMessageDeflate: false,
+      verifyClient: (_info, done) => (refused.status ? done(false, refused.status, 'Service unavailable from a restricted location') : done(true)),
+    });
     await new Promise<void>((resolve, reject) => {
       http.once('error', reject);
       http.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
     });
-    return new FakeBinance(http, wss, opts);
+    return new FakeBinance(http, wss, opts, refused);
   }
 
   /** Changes the generation rate (trades per second per symbol); 0 pauses. */
@@ -237,6 +248,11 @@ export class FakeBinance {
     this.retryAfterSec = retryAfterSec;
   }
 
+  /** From now on every REST request and WebSocket handshake is answered `status` (451 or 403); 0 serves again. */
+  refuseRegion(status: 451 | 403 | 0 = 451): void {
+    this.refused.status = status;
+  }
+
   async stop(): Promise<void> {
     if (this.genTimer) clearInterval(this.genTimer);
     clearInterval(this.pingTimer);
@@ -341,6 +357,11 @@ export class FakeBinance {
       res.end(JSON.stringify(body));
     };
     if (req.headers.upgrade) return;
+    if (this.refused.status)
+      return reply(this.refused.status, {
+        code: 0,
+        msg: "Service unavailable from a restricted location according to 'b. Eligibility' in https://www.binance.com/en/terms.",
+      });
     if (url.pathname === '/api/v3/ping') return reply(200, {});
     if (url.pathname === '/api/v3/time') return reply(200, { serverTime: Date.now() });
     const kind: FakeStreamKind | null = url.pathname === '/api/v3/aggTrades' ? 'aggTrade' : url.pathname === '/api/v3/historicalTrades' ? 'trade' : null;

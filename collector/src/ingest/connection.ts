@@ -12,9 +12,12 @@
  * - Limits: Binance allows 300 connection attempts per 5 minutes per IP; attempts are kept
  *   under `maxAttempts` per `attemptWindowMs` by waiting when needed. The collector sends no
  *   messages itself (the streams are in the URL), so the 5 incoming messages/s limit holds.
+ * - Refusal: a handshake answered 451 / 403 (Binance does not serve this region on that host) is
+ *   final: one error line naming BINANCE_WS_URL, no reconnect.
  */
 import WebSocket from 'ws';
 import { log } from '../log';
+import { isRegionRefusal, RegionRefusedError } from './rest';
 import type { IngestStatus } from './types';
 
 export interface ConnectionOptions {
@@ -149,6 +152,14 @@ export class StreamConnection {
       this.lastActivity = Date.now();
     });
     ws.on('error', (err) => {
+      // ws's own message for a handshake answered with another status than 101.
+      const status = Number(/^Unexpected server response: (\d+)$/.exec(err.message)?.[1]);
+      if (isRegionRefusal(status)) {
+        // Final: retrying cannot help; the close that follows does not reconnect.
+        this.stopped = true;
+        log.error(new RegionRefusedError('BINANCE_WS_URL', status, this.o.url.split('?')[0]!).message);
+        return;
+      }
       // The first error of a streak is a warning; the retries that follow are only debug noise.
       if (this.failures === 0) log.warn('ws error', { err, url: this.o.url.split('?')[0] });
       else log.debug('ws error', { err, failures: this.failures });

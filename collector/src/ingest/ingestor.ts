@@ -21,7 +21,7 @@ import { log, OnceLogger } from '../log';
 import { StreamConnection, type ConnectionOptions } from './connection';
 import { IdTracker } from './gaps';
 import { parseStreamMessage, type Rejection } from './parse';
-import { PAGE_LIMIT, RestClient, type RestClientOptions } from './rest';
+import { PAGE_LIMIT, RegionRefusedError, RestClient, type RestClientOptions } from './rest';
 import type { IngestSource, IngestStatus, StreamKind, SymbolIngestStatus, TickSource, TicksListener } from './types';
 
 /** Where new ticks go to be stored: the store's batching writer (it flushes on its own). */
@@ -32,7 +32,7 @@ interface TickSink {
 export interface IngestorOptions {
   /** Base URL, e.g. wss://data-stream.binance.vision */
   wsUrl: string;
-  /** Base URL, e.g. https://api.binance.com */
+  /** Base URL, e.g. https://data-api.binance.vision */
   restUrl: string;
   symbols: readonly string[];
   stream: StreamKind;
@@ -73,6 +73,8 @@ export class Ingestor implements IngestSource {
   private readonly state = new Map<string, SymbolState>();
   private readonly conn: StreamConnection;
   private readonly rest: RestClient;
+  /** Set when Binance refused the REST host (451 / 403): backfill stops for good. */
+  private restRefused: RegionRefusedError | null = null;
   private readonly abort = new AbortController();
   private gapsBackfilled = 0;
   private backfilledTicks = 0;
@@ -221,15 +223,21 @@ export class Ingestor implements IngestSource {
   }
 
   private kick(): void {
-    if (this.worker || this.stopped) return;
+    if (this.worker || this.stopped || this.restRefused) return;
     this.worker = this.backfill()
       .catch((e: unknown) => {
+        if (e instanceof RegionRefusedError) {
+          // Final: one error line naming the setting, and no more REST requests.
+          if (!this.restRefused) log.error(e.message);
+          this.restRefused = e;
+          return;
+        }
         // Counted in status().rejected['backfill-failed']; logged once, then retried every 5 s.
         if (!this.stopped) this.once.warn('backfill-failed', 'gap backfill failed; retrying', { err: e as Error });
       })
       .finally(() => {
         this.worker = null;
-        if (!this.stopped && !this.isComplete()) setTimeout(() => this.kick(), 5_000).unref();
+        if (!this.stopped && !this.restRefused && !this.isComplete()) setTimeout(() => this.kick(), 5_000).unref();
       });
   }
 

@@ -5,7 +5,8 @@
  * Rate limits (FORMATS.md): 6000 weight per minute per IP, reported in `X-MBX-USED-WEIGHT-1m`.
  * When the reported use would pass `weightBudget` with the next request, the client waits for
  * the next minute; on HTTP 429 it waits `Retry-After` seconds (ignoring it earns a 418 ban),
- * and on 418 it waits as long as told (at least a minute).
+ * and on 418 it waits as long as told (at least a minute). HTTP 451 / 403 (Binance refuses the
+ * caller's region on that host) is final: `RegionRefusedError` at once, no retry.
  */
 import type { Tick } from '../domain';
 import { log } from '../log';
@@ -32,6 +33,20 @@ export interface RestClientOptions {
   /** Abort to stop waiting and fetching (shutdown). */
   signal?: AbortSignal;
 }
+
+/** Binance refuses this host from here (HTTP 451 / 403): retrying cannot help, a setting must change. */
+export class RegionRefusedError extends Error {
+  constructor(setting: 'BINANCE_REST_URL' | 'BINANCE_WS_URL', status: number, baseUrl: string) {
+    super(
+      `Binance refused ${baseUrl} from this region (HTTP ${status}); set ${setting} to a host that serves it ` +
+        `(default ${setting === 'BINANCE_REST_URL' ? 'https://data-api.binance.vision' : 'wss://data-stream.binance.vision'})`,
+    );
+    this.name = 'RegionRefusedError';
+  }
+}
+
+/** Binance's answers for a region it does not serve (451 Unavailable For Legal Reasons; 403 on some hosts). */
+export const isRegionRefusal = (status: number): boolean => status === 451 || status === 403;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -93,6 +108,10 @@ export class RestClient {
         await res.body?.cancel();
         await this.wait(Math.max(ms, res.status === 418 ? 60_000 : 0), this.opts.signal);
         continue;
+      }
+      if (isRegionRefusal(res.status)) {
+        await res.body?.cancel();
+        throw new RegionRefusedError('BINANCE_REST_URL', res.status, this.opts.baseUrl);
       }
       const body = await res.text();
       if (!res.ok) {

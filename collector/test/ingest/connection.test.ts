@@ -5,7 +5,7 @@
  */
 import { createServer } from 'node:net';
 import { StreamConnection } from '../../src/ingest/connection';
-import { RestClient } from '../../src/ingest/rest';
+import { RegionRefusedError, RestClient } from '../../src/ingest/rest';
 import { log } from '../../src/log';
 import { startFakeBinance } from '../../src/fake-binance';
 import { pause, until } from './until';
@@ -113,6 +113,56 @@ test('RestClient gives up on a persistent 4xx after 5 attempts, saying what the 
     expect(waits).toEqual([500, 1000, 2000, 4000]); // 250·2^n back-off between the attempts
     expect(fake.stats.restRequests).toHaveLength(5);
   } finally {
+    await fake.stop();
+  }
+});
+
+// Binance answers 451 (403 on some hosts) to regions it does not serve on api.binance.com /
+// stream.binance.com (issue 14): a setting must change, so the client stops at the first answer.
+test.each([451, 403] as const)('RestClient stops at the first HTTP %i (region refused), naming BINANCE_REST_URL', async (status) => {
+  const fake = await startFakeBinance({ symbols: ['BTCUSDT'] });
+  fake.generate(5);
+  fake.refuseRegion(status);
+  const waits: number[] = [];
+  const rest = new RestClient({ baseUrl: fake.restUrl, kind: 'trade', sleep: async (ms) => void waits.push(ms) });
+  try {
+    const err: unknown = await rest.page('BTCUSDT', 1).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RegionRefusedError);
+    expect((err as Error).message).toBe(
+      `Binance refused ${fake.restUrl} from this region (HTTP ${status}); set BINANCE_REST_URL to a host that serves it (default https://data-api.binance.vision)`,
+    );
+    expect(fake.stats.restRequests.map((r) => r.status)).toEqual([status]); // one request, no retry
+    expect(waits).toEqual([]);
+    fake.refuseRegion(0);
+    expect((await rest.page('BTCUSDT', 1)).ticks).toHaveLength(5); // the same client, served again
+  } finally {
+    await fake.stop();
+  }
+});
+
+test('a WebSocket handshake answered 451 is not retried: one error line naming BINANCE_WS_URL', async () => {
+  const fake = await startFakeBinance({ symbols: ['BTCUSDT'] });
+  fake.refuseRegion(451);
+  const lines: string[] = [];
+  log.configure({ sink: (l) => void lines.push(l) });
+  const conn = new StreamConnection({ url: `${fake.wsUrl}/stream?streams=btcusdt@trade`, onMessage: () => undefined, initialBackoffMs: 1, maxBackoffMs: 5 });
+  try {
+    conn.start();
+    await until(() => conn.state === 'closed', 'the refused connection closed for good');
+    // With a back-off of at most 5 ms, a retrying connection would have made many attempts by now.
+    await pause(300);
+    expect(conn.attemptsInWindow()).toBe(1);
+    expect(conn.state).toBe('closed');
+    expect(fake.stats.connectionAttempts).toBe(0); // refused before the upgrade
+    expect(lines.map((l) => JSON.parse(l) as { level: string; msg: string })).toEqual([
+      expect.objectContaining({
+        level: 'error',
+        msg: `Binance refused ${fake.wsUrl}/stream from this region (HTTP 451); set BINANCE_WS_URL to a host that serves it (default wss://data-stream.binance.vision)`,
+      }),
+    ]);
+  } finally {
+    log.configure({ sink: (l) => void process.stderr.write(l + '\n') });
+    await conn.stop();
     await fake.stop();
   }
 });

@@ -110,3 +110,39 @@ async function scenario(stream: StreamKind): Promise<void> {
 
 test('trade stream: faults end with exactly the ticks the fake sent, none twice', () => scenario('trade'));
 test('aggTrade stream: faults end with exactly the ticks the fake sent, none twice', () => scenario('aggTrade'));
+
+test('a REST host that refuses the region (451) stops the backfill for good with one error line; live ticks go on', async () => {
+  logged.length = 0;
+  const fake = await startFakeBinance({ symbols: ['BTCUSDT'], rate: 0 });
+  const stored: Tick[] = [];
+  const ingestor = new Ingestor({
+    wsUrl: fake.wsUrl,
+    restUrl: fake.restUrl,
+    symbols: ['BTCUSDT'],
+    stream: 'trade',
+    sink: { write: (ticks) => void stored.push(...ticks) },
+  });
+  try {
+    await ingestor.start();
+    await until(() => ingestor.status().wsState === 'open', 'first connection');
+    fake.generate(3);
+    await until(() => stored.length === 3, 'first live ticks');
+    // The open connection keeps streaming; new REST requests (and handshakes) get 451.
+    fake.refuseRegion(451);
+    fake.skipIds('BTCUSDT', 2);
+    fake.generate(4); // ids 4-5 skipped: a gap only REST could fill
+    await until(() => logged.some((l) => l.level === 'error'), 'the refusal logged');
+    // The ingestor re-tries a failed backfill after 5 s; a refusal must not be re-tried.
+    await pause(5_500);
+    expect(fake.stats.restRequests.map((r) => r.status)).toEqual([451]);
+    expect(logged.filter((l) => l.level === 'error').map((l) => l.msg)).toEqual([
+      `Binance refused ${fake.restUrl} from this region (HTTP 451); set BINANCE_REST_URL to a host that serves it (default https://data-api.binance.vision)`,
+    ]);
+    fake.generate(1);
+    await until(() => stored.length === 3 + 2 + 1, 'live ticks after the refusal');
+    expect(ingestor.isComplete()).toBe(false); // the gap stays visible (ids 4-5)
+  } finally {
+    await ingestor.stop();
+    await fake.stop();
+  }
+}, 20_000);
