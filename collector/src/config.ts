@@ -16,6 +16,7 @@ import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
 import { parsePair, type Pair } from './domain';
+import { BINANCE_HOSTS } from './ingest/rest';
 import type { StreamKind } from './ingest/types';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -169,9 +170,9 @@ export const SETTINGS = {
     schema: symbolList,
   }),
   STREAM: setting({ def: 'trade', help: 'Binance stream: trade | aggTrade', schema: oneOf<StreamKind>(['trade', 'aggTrade'], 'must be trade or aggTrade') }),
-  BINANCE_WS_URL: setting({ def: 'wss://data-stream.binance.vision', help: 'Binance WebSocket base URL', schema: url(['ws:', 'wss:']) }),
+  BINANCE_WS_URL: setting({ def: BINANCE_HOSTS.BINANCE_WS_URL, help: 'Binance WebSocket base URL', schema: url(['ws:', 'wss:']) }),
   BINANCE_REST_URL: setting({
-    def: 'https://data-api.binance.vision',
+    def: BINANCE_HOSTS.BINANCE_REST_URL,
     help: 'Binance REST base URL (gap backfill; the market-data-only host, served where api.binance.com answers 451)',
     schema: url(['http:', 'https:']),
   }),

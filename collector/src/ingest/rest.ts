@@ -34,12 +34,18 @@ export interface RestClientOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * Binance's market-data-only hosts: they serve trades, aggTrades and klines without keys, also
+ * where the main hosts (api.binance.com, stream.binance.com) answer 451. The settings' defaults.
+ */
+export const BINANCE_HOSTS = { BINANCE_REST_URL: 'https://data-api.binance.vision', BINANCE_WS_URL: 'wss://data-stream.binance.vision' } as const;
+
 /** Binance refuses this host from here (HTTP 451 / 403): retrying cannot help, a setting must change. */
 export class RegionRefusedError extends Error {
   constructor(setting: 'BINANCE_REST_URL' | 'BINANCE_WS_URL', status: number, baseUrl: string) {
     super(
       `Binance refused ${baseUrl} from this region (HTTP ${status}); set ${setting} to a host that serves it ` +
-        `(default ${setting === 'BINANCE_REST_URL' ? 'https://data-api.binance.vision' : 'wss://data-stream.binance.vision'})`,
+        `(default ${BINANCE_HOSTS[setting]})`,
     );
     this.name = 'RegionRefusedError';
   }
