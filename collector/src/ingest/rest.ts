@@ -43,10 +43,7 @@ export const BINANCE_HOSTS = { BINANCE_REST_URL: 'https://data-api.binance.visio
 /** Binance refuses this host from here (HTTP 451 / 403): retrying cannot help, a setting must change. */
 export class RegionRefusedError extends Error {
   constructor(setting: 'BINANCE_REST_URL' | 'BINANCE_WS_URL', status: number, baseUrl: string) {
-    super(
-      `Binance refused ${baseUrl} from this region (HTTP ${status}); set ${setting} to a host that serves it ` +
-        `(default ${BINANCE_HOSTS[setting]})`,
-    );
+    super(`Binance refused ${baseUrl} from this region (HTTP ${status}); set ${setting} to a host that serves it ` + `(default ${BINANCE_HOSTS[setting]})`);
     this.name = 'RegionRefusedError';
   }
 }
