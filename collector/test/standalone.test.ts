@@ -7,11 +7,11 @@
  * What counts as naming a path (found in string literals and template pieces, so comments that
  * cite a source are fine):
  * - a relative path starting with `..` that, resolved from the file's folder, leaves the
- *   repository (`'../../../../shared/oracle'`);
+ *   repository;
  * - `join(__dirname, ...)` / `resolve(__dirname, ...)` whose literal arguments, applied in order,
- *   leave it (`join(__dirname, '..', '..', '..', '..', 'shared')`);
+ *   leave it (examples of both: fixtures/standalone/made-up-test.ts.txt);
  * - an absolute path under a location that belongs to a machine, not to the system:
- *   /home, /root, /work, /mnt, /srv, /media, /Users, /workspace (system paths such as /tmp,
+ *   MACHINE_ROOTS below (system paths such as the temp folder,
  *   /usr/lib/postgresql or /proc, and URL paths such as /api/health, are not files of ours).
  * A literal that only looks like a path (an attack string sent to the API) is allowed by an
  * `outside-repo-ok` comment on its line, saying why.
@@ -92,17 +92,10 @@ function testFiles(dir: string, acc: string[] = []): string[] {
 describe('the tests stand alone in a fresh clone', () => {
   it('finds what it must and nothing else (checked on made-up sources)', () => {
     const file = join(ROOT, 'collector', 'test', 'ingest', 'x.test.ts');
-    const src = [
-      "const a = readFileSync(join(__dirname, '../../../../shared/binance/samples.jsonl'));", // 1: literal leaves the repo
-      "const b = join(__dirname, '..', '..', '..', '..', 'shared');", // 2: join(__dirname, ...) leaves the repo
-      "const c = readFileSync('/work/shared/oracle/cases.json');", // 3: a machine path
-      'const d = `/home/me/data/${name}.json`;', // 4: a machine path in a template
-      "const e = join(__dirname, '../fixtures/binance/samples.jsonl');", // inside: collector/test/fixtures
-      "const f = get('/api/health'); const g = '/usr/lib/postgresql'; const h = join(tmpdir(), 'x');", // URL and system paths
-      "import { x } from '../../src/ingest/parse';", // inside
-      "const i = '../../../../etc/passwd'; // outside-repo-ok: an attack string sent to the API", // allowed, with a reason
-      '// a comment citing ../../../../shared/oracle/README.md is not a path a test reads',
-    ].join('\n');
+    // made-up-test.ts.txt, line by line: 1 a literal leaving the repo, 2 join(__dirname, ...) leaving it,
+    // 3 and 4 machine paths (string, template), then paths inside the repo, URL and system paths,
+    // one allowed with a reason, and a comment citing a path.
+    const src = readFileSync(join(__dirname, 'fixtures', 'standalone', 'made-up-test.ts.txt'), 'utf8');
     expect(outsideReferences(file, src).map((f) => f.line)).toEqual([1, 1, 2, 3, 4]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * The committed provisioning files, checked without Grafana: uids, the plugin's query model,
  * variables, layout, alert rule shape, and the environment variables the files expect.
- * Expected values come from Grafana's provisioning contracts (../../shared/grafana/contracts.md)
+ * Expected values come from Grafana's provisioning contracts (copied to test/fixtures/grafana-contracts.md)
  * and from the plugin's query model (@quant-pairs/contract).
  */
 import { ANALYTICS_FIELDS, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES, migrateQuery, validateQuery, type PairsQuery } from '@quant-pairs/contract';
