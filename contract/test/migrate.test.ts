@@ -9,7 +9,7 @@ describe('migrateQuery', () => {
     expect(q.version).toBe(QUERY_MODEL_VERSION);
   });
 
-  it('upgrades the hand-written examples of shared/grafana/contracts.md', () => {
+  it('upgrades the hand-written examples of provisioning/test/fixtures/grafana-contracts.md', () => {
     // contracts.md §1 and §4: { refId, symbol: 'BTCUSDT' } and { symbol, window: 60 }.
     expect(migrateQuery(deepFreeze({ refId: 'A', symbol: 'BTCUSDT' }))).toEqual({
       refId: 'A',

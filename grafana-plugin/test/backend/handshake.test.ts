@@ -1,6 +1,6 @@
 /**
  * Conformance of the built executable (gpx_pairs_linux_<arch> as build:backend writes it) with what Grafana and
- * hashicorp/go-plugin expect of a plugin process (/work/shared/grafana/backend-protocol.md):
+ * hashicorp/go-plugin expect of a plugin process (copied to test/fixtures/backend-protocol.md):
  * the cookie, one handshake line on stdout, hclog JSON on stderr, the health service,
  * start-up without PATH, and shutdown without leftovers.
  */

@@ -14,7 +14,7 @@ const raw = (model: Record<string, unknown>, envelopeType?: string): RawQuery =>
   timeRange: { fromEpochMS: 1_000, toEpochMS: 2_000 },
 });
 
-// The hand-written (version 0) queries of shared/grafana/contracts.md and the old editor.
+// The hand-written (version 0) queries of provisioning/test/fixtures/grafana-contracts.md and the old editor.
 const saved: SavedQuery[] = [
   { refId: 'A', symbol: 'BTCUSDT' },
   { refId: 'A', symbol: 'BTCUSDT', tf: '1m' },
