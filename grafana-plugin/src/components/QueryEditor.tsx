@@ -253,7 +253,7 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
             step="0.1"
             width={10}
             value={entryDraft}
-            placeholder="2"
+            placeholder={String(DEFAULT_ENTRY_Z)}
             onChange={onEntryDraft}
             onBlur={() => commitZ('entryZ', entryDraft)}
           />

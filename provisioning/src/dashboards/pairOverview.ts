@@ -68,6 +68,14 @@ const WINDOWS = ['30', '60', DEFAULT_WINDOW, '200', '500'];
 const th = (steps: Array<[number | null, string]>) =>
   new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
 
+/** p-value colours of the ADF and Engle-Granger stats: green below 0.05, orange to 0.1, red above. */
+const pValueThresholds = () =>
+  th([
+    [null, 'green'],
+    [0.05, 'orange'],
+    [0.1, 'red'],
+  ]);
+
 const signalMappings = (): dashboard.ValueMapping[] => [
   {
     type: dashboard.MappingType.ValueToText,
@@ -189,25 +197,13 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
       p
         .description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.')
         .decimals(3)
-        .thresholds(
-          th([
-            [null, 'green'],
-            [0.05, 'orange'],
-            [0.1, 'red'],
-          ]),
-        ),
+        .thresholds(pValueThresholds()),
     ),
     statPanel(pairQuery, 'Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
       p
         .description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.')
         .decimals(3)
-        .thresholds(
-          th([
-            [null, 'green'],
-            [0.05, 'orange'],
-            [0.1, 'red'],
-          ]),
-        ),
+        .thresholds(pValueThresholds()),
     ),
     statPanel(pairQuery, 'Half-life', STAT_FIELDS.halfLife, 3, (p) =>
       p
