@@ -194,16 +194,10 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
         .thresholds(th([[null, 'blue']])),
     ),
     statPanel(pairQuery, 'ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
-      p
-        .description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.')
-        .decimals(3)
-        .thresholds(pValueThresholds()),
+      p.description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.').decimals(3).thresholds(pValueThresholds()),
     ),
     statPanel(pairQuery, 'Engle-Granger p', STAT_FIELDS.egPValue, 3, (p) =>
-      p
-        .description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.')
-        .decimals(3)
-        .thresholds(pValueThresholds()),
+      p.description('Engle-Granger cointegration test of y and x: below 0.05 the pair is cointegrated.').decimals(3).thresholds(pValueThresholds()),
     ),
     statPanel(pairQuery, 'Half-life', STAT_FIELDS.halfLife, 3, (p) =>
       p
