@@ -36,7 +36,7 @@
  * Reference: E. Gatev, W. Goetzmann, K. G. Rouwenhorst, "Pairs Trading: Performance of a
  * Relative-Value Arbitrage Rule", Review of Financial Studies 19(3), 2006 (threshold entry,
  * exit at the mean, one-bar execution lag); vectorbt's Portfolio.from_signals for the cash,
- * fee and slippage accounting compared against in collector/test/reference.
+ * fee and slippage accounting compared against in collector/test/analytics/backtest.vectorbt.test.ts.
  */
 
 type BacktestSide = 'LONG' | 'SHORT';
