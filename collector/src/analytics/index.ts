@@ -11,7 +11,9 @@ export { halfLife } from './halfLife';
 export { mackinnonp, mackinnoncrit, type CriticalValues, type Regression } from './mackinnon';
 export { normalCdf } from './normalCdf';
 export { olsLine } from './ols';
-export { KalmanHedge, kalmanSeries, type KalmanOptions, type KalmanPoint } from './kalman';
+export { KalmanHedge, kalmanSeries, kalmanLogLikelihood, KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE, type KalmanOptions, type KalmanPoint } from './kalman';
+export { fitKalman, type KalmanFit, type KalmanFitOptions } from './kalmanFit';
+export { brentMinimize } from './brent';
 export {
   backtest,
   backtestSeries,

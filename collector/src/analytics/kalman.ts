@@ -55,8 +55,8 @@ export class KalmanHedge {
   private signal: Signal | null = null;
 
   constructor(opts: KalmanOptions = {}) {
-    const delta = opts.delta ?? 1e-4;
-    const ve = opts.ve ?? 1e-3;
+    const delta = opts.delta ?? KALMAN_DEFAULT_DELTA;
+    const ve = opts.ve ?? KALMAN_DEFAULT_VE;
     if (!(delta > 0 && delta < 1)) throw new RangeError(`delta must be in (0, 1), got ${delta}`);
     if (!(ve > 0) || !Number.isFinite(ve)) throw new RangeError(`ve (observation noise) must be a positive number, got ${ve}`);
     const warmup = opts.warmup ?? 30;
@@ -106,6 +106,93 @@ export class KalmanHedge {
       q,
     };
   }
+}
+
+/** Chan's default random-walk rate of the state (Vw = delta/(1-delta)·I). */
+export const KALMAN_DEFAULT_DELTA = 1e-4;
+/** Chan's default observation noise variance (assumes prices near 1: see kalmanFit.ts to tune it). */
+export const KALMAN_DEFAULT_VE = 1e-3;
+
+/** Sums over the innovations t >= burn of one filter pass (see filterSums). */
+export interface FilterSums {
+  /** Σ ln Q_t */
+  sumLogQ: number;
+  /** Σ e_t²/Q_t */
+  sumE2Q: number;
+  /** innovations summed (n - burn) */
+  nobs: number;
+}
+
+/**
+ * One pass of KalmanHedge's filter (the same recursions, start and first-point rule) with the
+ * state noise variance vw and observation noise ve given directly, keeping only what the
+ * Gaussian log-likelihood needs. Allocates nothing but the result: the tuner runs it ~70 times.
+ */
+export function filterSums(x: ArrayLike<number>, y: ArrayLike<number>, vw: number, ve: number, burn: number): FilterSums {
+  let beta = 0;
+  let alpha = 0;
+  let p00 = 0;
+  let p01 = 0;
+  let p11 = 0;
+  let sumLogQ = 0;
+  let sumE2Q = 0;
+  const n = x.length;
+  for (let t = 0; t < n; t++) {
+    const add = t === 0 ? 0 : vw;
+    const r00 = p00 + add;
+    const r01 = p01;
+    const r11 = p11 + add;
+    const xt = x[t]!;
+    const e = y[t]! - (alpha + beta * xt);
+    const rh0 = r00 * xt + r01;
+    const rh1 = r01 * xt + r11;
+    const q = xt * rh0 + rh1 + ve;
+    const k0 = rh0 / q;
+    const k1 = rh1 / q;
+    beta += k0 * e;
+    alpha += k1 * e;
+    p00 = r00 - k0 * rh0;
+    p01 = r01 - k0 * rh1;
+    p11 = r11 - k1 * rh1;
+    if (t >= burn) {
+      sumLogQ += Math.log(q);
+      sumE2Q += (e * e) / q;
+    }
+  }
+  return { sumLogQ, sumE2Q, nobs: Math.max(0, n - burn) };
+}
+
+const LOG_2PI = Math.log(2 * Math.PI);
+
+/**
+ * The Kalman hedge's log-likelihood: the innovations' Gaussian log-likelihood (prediction-error
+ * decomposition) ln L = -½ Σ_{t >= burn} (ln 2π + ln Q_t + e_t²/Q_t), with e_t, Q_t exactly as
+ * KalmanHedge computes them (zero initial state and covariance). `burn` innovations are left
+ * out, as statsmodels' `loglikelihood_burn`: the first two (burn = 2, what the tuner uses) are
+ * predictions from the zero start, e_0 = y_0 with Q_0 = Ve, whatever the data.
+ * Reference: Harvey, A. (1989), Forecasting, Structural Time Series Models and the Kalman
+ * Filter, §3.4 (prediction-error decomposition); Durbin & Koopman (2012), §7.2. Equal to
+ * statsmodels' MLEModel of the same model (test/analytics/kalmanStatsmodels.test.ts).
+ *
+ * @example
+ * // x = [2, 2], y = [3, 3], delta 1e-4, ve 1e-3, burn 0: Q_0 = 1e-3, e_0 = 3;
+ * // Q_1 = 5·vw + 1e-3 (vw = 1e-4/0.9999), e_1 = 3:
+ * kalmanLogLikelihood([2, 2], [3, 3]); // => { logLik: -0.5·(2 ln 2π + ln 1e-3 + 9/1e-3 + ln Q_1 + 9/Q_1) = -7495.03…, nobs: 2 }
+ */
+export function kalmanLogLikelihood(
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  opts: { delta?: number; ve?: number; burn?: number } = {},
+): { logLik: number; nobs: number } {
+  const delta = opts.delta ?? KALMAN_DEFAULT_DELTA;
+  const ve = opts.ve ?? KALMAN_DEFAULT_VE;
+  const burn = opts.burn ?? 0;
+  if (!(delta > 0 && delta < 1)) throw new RangeError(`delta must be in (0, 1), got ${delta}`);
+  if (!(ve > 0) || !Number.isFinite(ve)) throw new RangeError(`ve (observation noise) must be a positive number, got ${ve}`);
+  if (!Number.isInteger(burn) || burn < 0) throw new RangeError(`burn must be a non-negative integer, got ${burn}`);
+  if (x.length !== y.length) throw new RangeError(`x and y must have the same length, got ${x.length} and ${y.length}`);
+  const s = filterSums(x, y, delta / (1 - delta), ve, burn);
+  return { logLik: -0.5 * (s.nobs * LOG_2PI + s.sumLogQ + s.sumE2Q), nobs: s.nobs };
 }
 
 /** Runs the Kalman hedge over aligned series (see KalmanHedge). */
