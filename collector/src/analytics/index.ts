@@ -13,6 +13,8 @@ export { normalCdf } from './normalCdf';
 export { olsLine } from './ols';
 export { KalmanHedge, kalmanSeries, kalmanLogLikelihood, KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE, type KalmanOptions, type KalmanPoint } from './kalman';
 export { fitKalman, type KalmanFit, type KalmanFitOptions } from './kalmanFit';
+export { tunedKalmanSeries, KALMAN_REFIT_MS, type KalmanRefit, type TunedKalmanOptions } from './kalmanTuned';
+export { hedgedSeries, hedgeColumns, type HedgeChoice } from './hedge';
 export { brentMinimize } from './brent';
 export {
   backtest,

@@ -41,8 +41,8 @@ export interface KalmanPoint extends AnalyticsPoint {
  * k.push(1, 2, 3);  // R = Vw·I, vw = 1e-4/0.9999: Q = 5·vw + 1e-3, beta = 0 -> posterior beta = 2·vw·3/Q ≈ 0.4
  */
 export class KalmanHedge {
-  private readonly vw: number;
-  private readonly ve: number;
+  private vw: number;
+  private ve: number;
   private readonly warmup: number;
   private readonly entryZ: number;
   private readonly exitZ: number | null;
@@ -68,6 +68,17 @@ export class KalmanHedge {
     this.warmup = warmup;
     this.entryZ = opts.entryZ ?? DEFAULT_ENTRY_Z;
     this.exitZ = opts.exitZ ?? null;
+  }
+
+  /**
+   * New noise parameters from the next point on (a re-fit), keeping the state and covariance:
+   * the filter goes on from what it has learnt, as if the model had changed at this point.
+   */
+  retune(delta: number, ve: number): void {
+    if (!(delta > 0 && delta < 1)) throw new RangeError(`delta must be in (0, 1), got ${delta}`);
+    if (!(ve > 0) || !Number.isFinite(ve)) throw new RangeError(`ve (observation noise) must be a positive number, got ${ve}`);
+    this.vw = delta / (1 - delta);
+    this.ve = ve;
   }
 
   push(ts: number, x: number, y: number): KalmanPoint {

@@ -1,9 +1,10 @@
 /**
  * Backtest of the z-score signal (rules, fills, costs and metrics in `backtest.ts`), and the
- * one way callers get its z and beta: `backtestSeries` computes them with `analyzeColumns`, the
- * path `analyze` and the API use, so a backtest trades on the numbers users see.
+ * one way callers get its z and beta: `backtestSeries` computes them with `hedgeColumns` (rolling
+ * OLS through `analyzeColumns`, or the Kalman hedge), the path `analyze` and the API use, so a
+ * backtest trades on the numbers users see.
  */
-import { analyzeColumns } from '../analyzeSeries';
+import { hedgeColumns, type HedgeChoice } from '../hedge';
 import { backtest, type BacktestOptions, type BacktestResult } from './backtest';
 
 export {
@@ -26,17 +27,20 @@ export interface BacktestSeriesInput {
   window: number;
   /** Timestamps (epoch ms), one per bar; bar indexes when absent. */
   ts?: number[];
+  /** Where beta and z come from: rolling OLS over `window` (default) or the Kalman filter (hedge.ts). */
+  hedge?: HedgeChoice;
 }
 
 /**
- * z (ddof 1) and beta from `analyzeColumns` over the series, then `backtest` on them.
+ * z (ddof 1) and beta under the hedge choice (hedgeColumns; default rolling OLS) over the series, then `backtest` on them.
  * Throws a RangeError naming the problem for bad series, window or options.
  *
  * @example
  * backtestSeries({ x, y, window: 60 }, { entry: 2.5, stop: 4 }).metrics.sharpe;
+ * backtestSeries({ x, y, ts, window: 60, hedge: { hedge: 'kalman', tune: true } }).metrics.sharpe;
  */
 export function backtestSeries(input: BacktestSeriesInput, options: Partial<BacktestOptions> = {}): BacktestResult {
   const ts = input.ts ?? input.x.map((_, i) => i);
-  const c = analyzeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 });
+  const c = hedgeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 }, input.hedge ?? { hedge: 'ols' });
   return backtest({ x: input.x, y: input.y, z: c.zscore, beta: c.beta }, options);
 }
