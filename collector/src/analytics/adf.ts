@@ -1,4 +1,5 @@
 import { mackinnoncrit, mackinnonp, type CriticalValues } from './mackinnon';
+import { lagDots } from './lagDots';
 import { householderLs } from './qr';
 
 export type AdfRegression = 'n' | 'c' | 'ct';
@@ -52,7 +53,7 @@ const T_STOP = 1.6448536269514722;
  * // oracle case coint_s101_w30, adf.full_spread.c_aic (statsmodels 0.13.5):
  * // stat -9.997452597463617, pvalue 1.92e-17, usedlag 1, nobs 1069, icbest 5295.79, maxlag 22
  */
-export function adfuller(series: readonly number[], opts: AdfOptions = {}): AdfResult | { error: string } {
+export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}): AdfResult | { error: string } {
   const regression = opts.regression ?? 'c';
   const autolag = opts.autolag === undefined ? 'AIC' : opts.autolag;
   const n = series.length;
@@ -285,7 +286,9 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
     LD[0] = lv;
     if (trend) TD[0] = tv;
   }
-  for (let i = 0; i <= p; i++) C[i * p1] = dot(d, off - i, off, nobs);
+  const lagged = scratchMin(12, p1);
+  lagDots(d, off, off + nobs, 0, p1, lagged);
+  for (let i = 0; i <= p; i++) C[i * p1] = lagged[i]!;
   for (let j = 1; j <= p; j++) {
     const dj = d[off - j]!;
     const ej = d[off + nobs - j]!;
@@ -339,26 +342,6 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
     g[0] = TD[0]!;
   }
   return { G, g, yy: C[0]!, m };
-}
-
-/**
- * Σ_{r<len} a[i0+r]·a[j0+r] with four interleaved partial sums (which lets the CPU overlap the
- * additions; the pairwise combination is, if anything, slightly more accurate than one running sum).
- */
-function dot(a: Float64Array, i0: number, j0: number, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let r = 0;
-  for (; r + 3 < len; r += 4) {
-    s0 += a[i0 + r]! * a[j0 + r]!;
-    s1 += a[i0 + r + 1]! * a[j0 + r + 1]!;
-    s2 += a[i0 + r + 2]! * a[j0 + r + 2]!;
-    s3 += a[i0 + r + 3]! * a[j0 + r + 3]!;
-  }
-  for (; r < len; r++) s0 += a[i0 + r]! * a[j0 + r]!;
-  return s0 + s1 + (s2 + s3);
 }
 
 /**

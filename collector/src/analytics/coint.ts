@@ -51,18 +51,32 @@ export function coint(y: readonly number[], x: readonly number[], opts: CointOpt
   }
   const fit = olsLine(x, y);
   if (!fit) return { error: 'degenerate: x is constant' };
-  if (!(fit.tss > 0)) return { error: 'degenerate: y is constant' };
-  if (1 - fit.ssr / fit.tss >= COLLINEAR_R2) return { error: 'y and x are (almost) perfectly collinear: the cointegration test is not reliable' };
-  const resid: number[] = [];
-  for (let i = 0; i < n; i++) resid.push(y[i]! - (fit.alpha + fit.beta * x[i]!));
-  const adf = adfuller(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag });
-  if ('error' in adf) return { error: `residual ADF: ${adf.error}` };
+  const resid = new Float64Array(n);
+  for (let i = 0; i < n; i++) resid[i] = y[i]! - (fit.alpha + fit.beta * x[i]!);
+  const eg = cointResidualTest(resid, fit.ssr, fit.tss, opts);
+  if ('error' in eg) return eg;
   return {
-    stat: adf.stat,
-    pvalue: mackinnonp(adf.stat, 'c', 2),
-    crit: mackinnoncrit(2, 'c', n - 1),
-    usedlag: adf.usedlag,
+    ...eg,
     beta: fit.beta,
     alpha: fit.alpha,
   };
+}
+
+/**
+ * The Engle-Granger test's second step, shared by `coint` and the pair scanner: given the
+ * residuals of the cointegrating regression y = alpha + beta·x (and its SSR and y's total sum of
+ * squares, for statsmodels' collinearity rule), the residual ADF (regression 'n') and the N = 2
+ * MacKinnon p-value and critical values. `{ error }` as `coint`.
+ */
+export function cointResidualTest(
+  resid: ArrayLike<number>,
+  ssr: number,
+  tss: number,
+  opts: CointOptions = {},
+): Omit<CointResult, 'beta' | 'alpha'> | { error: string } {
+  if (!(tss > 0)) return { error: 'degenerate: y is constant' };
+  if (1 - ssr / tss >= COLLINEAR_R2) return { error: 'y and x are (almost) perfectly collinear: the cointegration test is not reliable' };
+  const adf = adfuller(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag });
+  if ('error' in adf) return { error: `residual ADF: ${adf.error}` };
+  return { stat: adf.stat, pvalue: mackinnonp(adf.stat, 'c', 2), crit: mackinnoncrit(2, 'c', resid.length - 1), usedlag: adf.usedlag };
 }

@@ -13,7 +13,7 @@ import { olsLine } from './ols';
  * // oracle coint_s101_w30, half_life.full_spread: a -0.00605, b -0.17019523835839234, halfLife 4.0726590664089874
  * halfLife([1, -1, 1, -1]); // => { a: 0, b: -2, halfLife: 0.34657… } (Δs = -2·s exactly)
  */
-export function halfLife(series: readonly number[]): { a: number; b: number; halfLife: number | null } | { error: string } {
+export function halfLife(series: ArrayLike<number>): { a: number; b: number; halfLife: number | null } | { error: string } {
   const n = series.length;
   if (n < 3) return { error: `need at least 3 points for the half-life, got ${n}` };
   for (let i = 0; i < n; i++) {

@@ -11,6 +11,7 @@ export { halfLife } from './halfLife';
 export { mackinnonp, mackinnoncrit, type CriticalValues, type Regression } from './mackinnon';
 export { normalCdf } from './normalCdf';
 export { olsLine } from './ols';
+export { scanSeries, scanInputProblem, SCAN_DEFAULTS, type ScanThresholds, type ScanPair, type ScanCoint, type ScanResult } from './scan';
 export { KalmanHedge, kalmanSeries, kalmanLogLikelihood, KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE, type KalmanOptions, type KalmanPoint } from './kalman';
 export { fitKalman, type KalmanFit, type KalmanFitOptions } from './kalmanFit';
 export { tunedKalmanSeries, KALMAN_REFIT_MS, type KalmanRefit, type TunedKalmanOptions } from './kalmanTuned';

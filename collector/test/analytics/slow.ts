@@ -149,3 +149,35 @@ export function cointegratedPair(n: number, seed: number): { x: number[]; y: num
   }
   return { x, y };
 }
+
+/**
+ * A seeded universe for the pair scanner: `k` price series of `n` points. Symbols come in
+ * groups of three around one common random walk (each leg = its own scale·walk + offset +
+ * its own AR(1) noise with coefficient 0.8, so pairs within a group are cointegrated), the rest
+ * of the symbols (k mod 3) are independent random walks.
+ */
+export function universe(k: number, n: number, seed: number): { symbols: string[]; series: number[][] } {
+  const r = rng(seed);
+  const symbols: string[] = [];
+  const series: number[][] = [];
+  let walk: number[] = [];
+  for (let s = 0; s < k; s++) {
+    const grouped = s < k - (k % 3);
+    if (!grouped || s % 3 === 0) {
+      walk = [];
+      let w = 100;
+      for (let t = 0; t < n; t++) walk.push((w += gaussian(r)));
+    }
+    const scale = 0.5 + r() * 2;
+    const noise = grouped ? 0.5 + r() : 0;
+    let e = 0;
+    const v: number[] = [];
+    for (let t = 0; t < n; t++) {
+      e = 0.8 * e + gaussian(r);
+      v.push(scale * walk[t]! + 20 * s + noise * e);
+    }
+    symbols.push(`S${s}USDT`);
+    series.push(v);
+  }
+  return { symbols, series };
+}

@@ -1,0 +1,101 @@
+/**
+ * Offline pair scan of a universe (rules: src/analytics/scan):
+ *
+ *   npm run --silent scan -- FILE [--fdr Q] [--min-half-life N] [--max-half-life N] [--max-hurst H] [--min-crossings N]
+ *
+ * FILE (or `-` for stdin) is `{"series": {"SYM": [numbers], ...}, "window": W}`: equal lengths,
+ * the trailing W points are scanned, symbols in the object's order (the first of a pair is the
+ * earlier one). Prints one JSON object: {"pairs": [{a, b, beta, alpha, coint: {stat, pvalue,
+ * usedlag}, cointReverse: {...}, pvalue, qvalue, halfLife, hurst, meanCrossings, correlation,
+ * selected}], "tested", "selected"}, pairs sorted by q-value, null where undefined.
+ * Bad input or flags: a message on stderr and exit code 2.
+ */
+import { describeValue, parseJson } from '@quant-pairs/contract';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { CommandLineError, parseCommandLine } from './commandLine';
+import type { CliResult } from './analyze';
+import { scanInputProblem, scanSeries, SCAN_DEFAULTS, type ScanThresholds } from '../analytics/scan';
+
+const USAGE =
+  'usage: scan FILE [--fdr Q] [--min-half-life N] [--max-half-life N] [--max-hurst H] [--min-crossings N]\n' +
+  '  FILE: {"series": {"SYM": [numbers], ...}, "window": W} (equal lengths; the trailing W points are scanned); - reads stdin';
+
+class UsageError extends Error {}
+
+const FLAGS: Record<keyof ScanThresholds, string> = {
+  fdr: 'fdr',
+  minHalfLife: 'min-half-life',
+  maxHalfLife: 'max-half-life',
+  maxHurst: 'max-hurst',
+  minCrossings: 'min-crossings',
+};
+
+function parse(argv: readonly string[], read: (file: string) => string): { symbols: string[]; series: number[][]; window: number; thresholds: ScanThresholds } {
+  let parsed: ReturnType<typeof parseCommandLine>;
+  try {
+    parsed = parseCommandLine(argv, Object.fromEntries(Object.values(FLAGS).map((f) => [f, { type: 'string' as const }])));
+  } catch (e) {
+    throw e instanceof CommandLineError ? new UsageError(e.message) : e;
+  }
+  const thresholds: ScanThresholds = { ...SCAN_DEFAULTS };
+  for (const [key, flag] of Object.entries(FLAGS) as [keyof ScanThresholds, string][]) {
+    const text = parsed.values[flag];
+    if (typeof text !== 'string') continue;
+    const v = Number(text);
+    if (text.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`--${flag} must be a number >= 0, got ${JSON.stringify(text)}`);
+    thresholds[key] = v;
+  }
+  if (thresholds.minHalfLife > thresholds.maxHalfLife)
+    throw new UsageError(`--min-half-life (${thresholds.minHalfLife}) must not be above --max-half-life (${thresholds.maxHalfLife})`);
+  const files = parsed.positionals;
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'FILE is missing' : `one FILE expected, got ${files.length}: ${files.join(' ')}`);
+  let text: string;
+  try {
+    text = read(files[0]!);
+  } catch (e) {
+    throw new UsageError(`cannot read ${files[0]}: ${(e as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = parseJson(text);
+  } catch (e) {
+    throw new UsageError(`FILE is not valid JSON: ${(e as Error).message}`);
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new UsageError(`FILE must be a JSON object {"series": {...}, "window": W}`);
+  const { series, window } = doc as Record<string, unknown>;
+  if (typeof series !== 'object' || series === null || Array.isArray(series))
+    throw new UsageError(`"series" must be an object of symbol -> array of numbers, got ${describeValue(series)}`);
+  const symbols = Object.keys(series);
+  const values: number[][] = [];
+  for (const s of symbols) {
+    const v = (series as Record<string, unknown>)[s];
+    if (!Array.isArray(v)) throw new UsageError(`"series"."${s}" must be an array of numbers, got ${describeValue(v)}`);
+    values.push(v as number[]);
+  }
+  if (typeof window !== 'number' || !Number.isInteger(window)) throw new UsageError(`"window" must be an integer, got ${describeValue(window)}`);
+  const problem = scanInputProblem(symbols, values, window);
+  if (problem) throw new UsageError(problem);
+  return { symbols, series: values, window, thresholds };
+}
+
+/** The whole command, without touching the process: argv -> output and exit code. */
+export function runScan(argv: readonly string[], read: (file: string) => string): CliResult {
+  let input: ReturnType<typeof parse>;
+  try {
+    input = parse(argv, read);
+  } catch (e) {
+    if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `scan: ${e.message}\n${USAGE}\n` };
+    throw e;
+  }
+  const r = scanSeries(input.symbols, input.series, input.window, input.thresholds);
+  return { code: 0, stdout: JSON.stringify(r) + '\n', stderr: '' };
+}
+
+if (require.main === module) {
+  // `npm run scan -- FILE` runs in the package's folder: resolve FILE against where npm was invoked.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const r = runScan(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : resolve(base, file), 'utf8'));
+  if (r.stderr) process.stderr.write(r.stderr);
+  process.stdout.write(r.stdout, () => process.exit(r.code));
+}
