@@ -20,6 +20,9 @@ export { brentMinimize } from './brent';
 export {
   backtest,
   backtestSeries,
+  backtestSweep,
+  sweepGridProblem,
+  PositionBook,
   backtestInputProblem,
   backtestOptionsProblem,
   BACKTEST_DEFAULTS,
@@ -28,4 +31,6 @@ export {
   type BacktestTrade,
   type BacktestMetrics,
   type BacktestSeriesInput,
+  type SweepGrid,
+  type SweepRow,
 } from './backtest';

@@ -39,8 +39,7 @@
  * fee and slippage accounting compared against in collector/test/analytics/backtest.vectorbt.test.ts.
  */
 
-type BacktestSide = 'LONG' | 'SHORT';
-type BacktestExitReason = 'exit' | 'stop' | 'time' | 'open';
+import { PositionBook, type BacktestTrade } from './book';
 
 export interface BacktestOptions {
   /** |z| above which a flat book enters (default 2). */
@@ -86,21 +85,6 @@ export interface BacktestInput {
   y: ArrayLike<number>;
   z: ArrayLike<number>;
   beta: ArrayLike<number>;
-}
-
-export interface BacktestTrade {
-  /** Bar of the entry fill. */
-  entryIndex: number;
-  /** Bar of the exit fill; for an open trade, the last bar (where it is marked). */
-  exitIndex: number;
-  side: BacktestSide;
-  reason: BacktestExitReason;
-  beta: number;
-  qy: number;
-  qx: number;
-  pnl: number;
-  fees: number;
-  bars: number;
 }
 
 export interface BacktestMetrics {
@@ -154,8 +138,8 @@ export function backtestInputProblem(input: BacktestInput): string | null {
 }
 
 /**
- * Runs the rules above over the columns. O(n) time. Throws a RangeError naming the problem for
- * bad options or columns. Options not given take BACKTEST_DEFAULTS.
+ * Runs the rules above over the columns (a PositionBook stepped bar by bar). O(n) time. Throws a
+ * RangeError naming the problem for bad options or columns. Options not given take BACKTEST_DEFAULTS.
  */
 export function backtest(input: BacktestInput, options: Partial<BacktestOptions> = {}): BacktestResult {
   const o: BacktestOptions = { ...BACKTEST_DEFAULTS, ...options };
@@ -163,104 +147,30 @@ export function backtest(input: BacktestInput, options: Partial<BacktestOptions>
   if (problem) throw new RangeError(problem);
   const { x, y, z, beta } = input;
   const n = x.length;
-  const s = o.slippageBps / 1e4;
-  const fee = o.feeBps / 1e4;
-  const stop = o.stop ?? Infinity;
-  const maxHold = o.maxHold ?? Infinity;
-
-  // Decisions, filled `lag` bars later: 1 open (with its sizes), 2 close (with its reason).
-  const action = new Int8Array(n);
-  const dQy = new Float64Array(n);
-  const dQx = new Float64Array(n);
-  const dBeta = new Float64Array(n);
-  const dReason: (BacktestExitReason | null)[] = new Array<BacktestExitReason | null>(n).fill(null);
-
-  // Decision state.
-  let pos = 0; // +1 long spread, -1 short, 0 flat
-  let since = 0; // entry decision bar
-  let noEntryUntil = -1; // last bar of a cooldown
-
-  // Fill state.
-  let cash = o.notional;
-  let qy = 0;
-  let qx = 0;
-  let open: BacktestTrade | null = null;
-  let entryCost = 0; // qy*fy + qx*fx at the entry fill
   const trades: BacktestTrade[] = [];
+  const book = new PositionBook(o, trades);
   const equity: number[] = [];
-  let feesTotal = 0;
-
-  const fill = (q: number, p: number): number => (q > 0 ? p * (1 + s) : p * (1 - s));
-
-  for (let t = 0; t < n; t++) {
-    if (t + o.lag < n) {
-      const zt = z[t]!;
-      if (pos === 0) {
-        const bt = beta[t]!;
-        if (t > noEntryUntil && zt === zt && bt === bt && (zt < -o.entry || zt > o.entry)) {
-          pos = zt < -o.entry ? 1 : -1;
-          since = t;
-          action[t] = 1;
-          dQy[t] = (pos * o.notional) / y[t]!;
-          dQx[t] = -bt * dQy[t]!;
-          dBeta[t] = bt;
-        }
-      } else {
-        const zs = pos * zt; // as if long: stop when zs <= -stop, exit when zs >= -exit
-        const reason: BacktestExitReason | null = zs <= -stop ? 'stop' : zs >= -o.exit ? 'exit' : t - since >= maxHold ? 'time' : null;
-        if (reason !== null) {
-          action[t] = 2;
-          dReason[t] = reason;
-          pos = 0;
-          if (reason === 'stop') noEntryUntil = t + o.cooldown;
-        }
-      }
-    }
-    const d = t - o.lag;
-    if (d >= 0 && action[d] !== 0) {
-      if (action[d] === 1) {
-        qy = dQy[d]!;
-        qx = dQx[d]!;
-        const fy = fill(qy, y[t]!);
-        const fx = fill(qx, x[t]!);
-        const f = fee * (Math.abs(qy) * fy + Math.abs(qx) * fx);
-        entryCost = qy * fy + qx * fx;
-        cash -= entryCost + f;
-        feesTotal += f;
-        open = { entryIndex: t, exitIndex: t, side: qy > 0 ? 'LONG' : 'SHORT', reason: 'open', beta: dBeta[d]!, qy, qx, pnl: 0, fees: f, bars: 0 };
-      } else if (open !== null) {
-        const fy = fill(-qy, y[t]!);
-        const fx = fill(-qx, x[t]!);
-        const f = fee * (Math.abs(qy) * fy + Math.abs(qx) * fx);
-        const exitValue = qy * fy + qx * fx;
-        cash += exitValue - f;
-        feesTotal += f;
-        open.fees += f;
-        open.exitIndex = t;
-        open.reason = dReason[d]!;
-        open.bars = t - open.entryIndex;
-        open.pnl = exitValue - entryCost - open.fees;
-        trades.push(open);
-        open = null;
-        qy = 0;
-        qx = 0;
-      }
-    }
-    equity.push(cash + qy * y[t]! + qx * x[t]!);
-  }
-  if (open !== null) {
-    const last = n - 1;
-    open.exitIndex = last;
-    open.bars = last - open.entryIndex;
-    open.pnl = qy * y[last]! + qx * x[last]! - entryCost - open.fees;
-    trades.push(open);
-  }
-  return { trades, equity, metrics: backtestMetrics(equity, trades, o.notional, o.barsPerYear, feesTotal) };
+  for (let t = 0; t < n; t++) equity.push(book.step(y[t]!, x[t]!, z[t]!, beta[t]!, t + o.lag < n));
+  const metrics = bookMetrics(book, equity, n, o, y[n - 1]!, x[n - 1]!);
+  const open = book.openTrade(n - 1, y[n - 1]!, x[n - 1]!);
+  if (open !== null) trades.push(open);
+  return { trades, equity, metrics };
 }
 
-/** The metrics of an equity curve and its trades, as defined above. */
-function backtestMetrics(equity: readonly number[], trades: readonly BacktestTrade[], notional: number, barsPerYear: number, fees: number): BacktestMetrics {
-  const n = equity.length;
+/**
+ * The metrics, as defined above, of a book stepped over n bars whose equity curve is `equity`
+ * (a held trade counts as the open trade marked at the last closes lastY, lastX).
+ */
+function bookMetrics(book: PositionBook, equity: ArrayLike<number>, n: number, o: BacktestOptions, lastY: number, lastX: number): BacktestMetrics {
+  let k = book.closed;
+  let wins = book.wins;
+  let bars = book.barsHeld;
+  if (book.entryIndex >= 0) {
+    k++;
+    if (book.unrealisedAt(lastY, lastX) > 0) wins++;
+    bars += n - 1 - book.entryIndex;
+  }
+  const { notional } = o;
   let sum = 0;
   let prev = notional;
   let peak = notional;
@@ -284,15 +194,8 @@ function backtestMetrics(equity: readonly number[], trades: readonly BacktestTra
       prev = equity[t]!;
     }
     const sd = Math.sqrt(m2 / (n - 1));
-    if (sd > 0) sharpe = (mean / sd) * Math.sqrt(barsPerYear);
+    if (sd > 0) sharpe = (mean / sd) * Math.sqrt(o.barsPerYear);
   }
-  let wins = 0;
-  let bars = 0;
-  for (const tr of trades) {
-    if (tr.pnl > 0) wins++;
-    bars += tr.bars;
-  }
-  const k = trades.length;
   return {
     totalReturn: n === 0 ? 0 : equity[n - 1]! / notional - 1,
     sharpe,
@@ -300,6 +203,6 @@ function backtestMetrics(equity: readonly number[], trades: readonly BacktestTra
     trades: k,
     winRate: k === 0 ? null : wins / k,
     avgBars: k === 0 ? null : bars / k,
-    fees,
+    fees: book.fees,
   };
 }

@@ -15,8 +15,8 @@ export {
   type BacktestMetrics,
   type BacktestOptions,
   type BacktestResult,
-  type BacktestTrade,
 } from './backtest';
+export { PositionBook, type BacktestTrade } from './book';
 
 export interface BacktestSeriesInput {
   /** Hedge leg closes (regressor). */
@@ -44,3 +44,4 @@ export function backtestSeries(input: BacktestSeriesInput, options: Partial<Back
   const c = hedgeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 }, input.hedge ?? { hedge: 'ols' });
   return backtest({ x: input.x, y: input.y, z: c.zscore, beta: c.beta }, options);
 }
+export { backtestSweep, sweepGridProblem, type SweepGrid, type SweepRow } from './sweep';

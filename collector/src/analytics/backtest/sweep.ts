@@ -1,0 +1,253 @@
+/**
+ * Parameter sweep of the backtest over grids of window x entry x exit, every other option fixed.
+ *
+ * The work is shared. Per window: z and beta once (`analyzeColumns`, as `backtestSeries` computes
+ * them), and "next bar where" tables (Int32Array, one backward pass each): the next bar a flat
+ * book would enter at (one table per entry), the next bar a LONG / SHORT would exit at (per exit)
+ * or stop at. Per (entry, exit), the same rules as PositionBook (book.ts), trade by trade: jump to
+ * the entry decision, read the exit decision off the tables (stop before exit before time, as
+ * the book orders them), fill both `lag` bars later with the book's arithmetic, and mark the
+ * equity bar by bar only while a position is held (flat bars have a return of exactly 0 and the
+ * same equity). So the rows are O(windows x (entries + 2 exits) x n) for the tables plus
+ * O(combinations x bars held).
+ *
+ * Equal to `backtestSeries({ x, y, window }, { ...options, entry, exit }).metrics` for every
+ * row (test/analytics/backtestSweep.test.ts): totalReturn, maxDrawdown, trades, winRate, avgBars
+ * and fees bit for bit (the same operations in the same order); the Sharpe ratio within 1e-12
+ * relative, its sum of squared deviations being accumulated in one pass here
+ * (sum r^2 - n mean^2, flat bars' zero returns counted, not visited) instead of two.
+ *
+ * A combination whose options are invalid on their own terms (an exit not below its entry, a
+ * stop not above it) is left out; when every combination is invalid, the first one's problem is
+ * thrown, so a bad fixed option (say feeBps -1) is a RangeError naming it.
+ *
+ * @example
+ * backtestSweep({ x, y }, { window: [30, 60], entry: [1.5, 2, 2.5], exit: [0, 0.5] }, { feeBps: 5 });
+ * // => 12 rows { window, entry, exit, metrics: { totalReturn, sharpe, ... } }
+ */
+import { analyzeColumns } from '../analyzeSeries';
+import { engineOptionsProblem } from '../engine';
+import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, type BacktestMetrics, type BacktestOptions } from './backtest';
+
+export interface SweepGrid {
+  window: readonly number[];
+  entry: readonly number[];
+  exit: readonly number[];
+}
+
+export interface SweepRow {
+  window: number;
+  entry: number;
+  exit: number;
+  metrics: BacktestMetrics;
+}
+
+/** What is wrong with a grid (empty or non-array axis, a bad window), naming the axis; or null. */
+export function sweepGridProblem(grid: SweepGrid): string | null {
+  for (const axis of ['window', 'entry', 'exit'] as const) {
+    const v = grid[axis];
+    if (!Array.isArray(v) || v.length === 0) return `${axis} must be a non-empty list of numbers`;
+  }
+  for (const w of grid.window) {
+    const p = engineOptionsProblem({ window: w });
+    if (p !== null) return p;
+  }
+  return null;
+}
+
+/**
+ * Every valid combination of the grid, in window, entry, exit order, over the series (x the
+ * hedge leg, y the regressand; ts optional, as in backtestSeries). Throws a RangeError naming
+ * the problem for bad series, grids, or when no combination is valid.
+ */
+export function backtestSweep(
+  input: { x: number[]; y: number[]; ts?: number[] },
+  grid: SweepGrid,
+  options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
+): SweepRow[] {
+  const gridProblem = sweepGridProblem(grid);
+  if (gridProblem) throw new RangeError(gridProblem);
+  const base: BacktestOptions = { ...BACKTEST_DEFAULTS, ...options };
+  const combos: BacktestOptions[] = [];
+  let firstProblem: string | null = null;
+  for (const entry of grid.entry)
+    for (const exit of grid.exit) {
+      const o = { ...base, entry, exit };
+      const p = backtestOptionsProblem(o);
+      if (p === null) combos.push(o);
+      else firstProblem ??= p;
+    }
+  if (combos.length === 0) throw new RangeError(firstProblem ?? 'no combination');
+  const n = input.x.length;
+  const ts = input.ts ?? input.x.map((_, i) => i);
+  const x = Float64Array.from(input.x);
+  const y = Float64Array.from(input.y);
+  const entries = [...new Set(combos.map((o) => o.entry))];
+  const exits = [...new Set(combos.map((o) => o.exit))];
+  const inputProblem = backtestInputProblem({ x, y, z: x, beta: x });
+  if (inputProblem) throw new RangeError(inputProblem);
+  // the tables' buffers, refilled for each window
+  const table = () => new Int32Array(n + 1).fill(n);
+  const enterAt = new Map(entries.map((e) => [e, table()]));
+  const longExitAt = new Map(exits.map((e) => [e, table()]));
+  const shortExitAt = new Map(exits.map((e) => [e, table()]));
+  const stop = base.stop;
+  const longStopAt = table(); // never, without a stop
+  const shortStopAt = table();
+  const rows: SweepRow[] = [];
+  for (const window of grid.window) {
+    const c = analyzeColumns({ ts, x: input.x, y: input.y, window, ddof: 1 });
+    const z = c.zscore;
+    const beta = c.beta;
+    for (const [e, next] of enterAt) nextEntry(next, z, beta, e);
+    for (const [e, next] of longExitAt) nextAtLeast(next, z, -e);
+    for (const [e, next] of shortExitAt) nextAtMost(next, z, e);
+    if (stop !== null) {
+      nextAtMost(longStopAt, z, -stop);
+      nextAtLeast(shortStopAt, z, stop);
+    }
+    for (const o of combos) {
+      const tables = {
+        enter: enterAt.get(o.entry)!,
+        longExit: longExitAt.get(o.exit)!,
+        shortExit: shortExitAt.get(o.exit)!,
+        longStop: longStopAt,
+        shortStop: shortStopAt,
+      };
+      rows.push({ window, entry: o.entry, exit: o.exit, metrics: sweepOne(x, y, z, beta, tables, o) });
+    }
+  }
+  return rows;
+}
+
+// "next bar where" tables, filled into next (length n + 1, next[n] = n): next[t] = the first bar
+// t' >= t where the condition holds, n if none. NaN satisfies none of them, as it triggers no decision in the book.
+
+function nextEntry(next: Int32Array, z: Float64Array, beta: Float64Array, entry: number): void {
+  const n = z.length;
+  for (let t = n - 1; t >= 0; t--) next[t] = beta[t] === beta[t] && (z[t]! < -entry || z[t]! > entry) ? t : next[t + 1]!;
+}
+
+function nextAtLeast(next: Int32Array, z: Float64Array, level: number): void {
+  const n = z.length;
+  for (let t = n - 1; t >= 0; t--) next[t] = z[t]! >= level ? t : next[t + 1]!;
+}
+
+function nextAtMost(next: Int32Array, z: Float64Array, level: number): void {
+  const n = z.length;
+  for (let t = n - 1; t >= 0; t--) next[t] = z[t]! <= level ? t : next[t + 1]!;
+}
+
+interface Tables {
+  enter: Int32Array;
+  longExit: Int32Array;
+  shortExit: Int32Array;
+  longStop: Int32Array;
+  shortStop: Int32Array;
+}
+
+/**
+ * One combination, trade by trade (see the header), with PositionBook's fill arithmetic. The
+ * metrics as bookMetrics defines them: the equity's sum of returns telescopes to
+ * (E_last - notional) / notional; the largest drawdown under a peak is at the lowest equity
+ * under it, so it is computed only at a new low (the same operands, the same number).
+ */
+function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float64Array, tb: Tables, o: BacktestOptions): BacktestMetrics {
+  const n = x.length;
+  const { notional, lag, entry, cooldown } = o;
+  const maxHold = o.maxHold ?? Infinity;
+  const fee = o.feeBps / 1e4;
+  const s = o.slippageBps / 1e4;
+  const decideUntil = n - lag; // decisions at t < n - lag can fill
+  let cash = notional;
+  let prev = notional;
+  let peak = notional;
+  let low = notional;
+  let maxDrawdown = 0;
+  let sumSq = 0; // of the equity changes
+  let fees = 0;
+  let k = 0;
+  let wins = 0;
+  let bars = 0;
+  let from = 0; // the earliest bar a flat book may decide an entry at
+  for (;;) {
+    const d = tb.enter[from]!;
+    if (d >= decideUntil) break;
+    const pos = z[d]! < -entry ? 1 : -1;
+    const qy = (pos * notional) / y[d]!;
+    const qx = -beta[d]! * qy;
+    // the exit decision: stop before exit before time, at bar d + 1 at the earliest
+    const us = pos > 0 ? tb.longStop[d + 1]! : tb.shortStop[d + 1]!;
+    const ue = pos > 0 ? tb.longExit[d + 1]! : tb.shortExit[d + 1]!;
+    const u = Math.min(us, ue, d + maxHold);
+    const closes = u < decideUntil;
+    // entry fill at f = d + lag
+    const f = d + lag;
+    const fy = qy > 0 ? y[f]! * (1 + s) : y[f]! * (1 - s);
+    const fx = qx > 0 ? x[f]! * (1 + s) : x[f]! * (1 - s);
+    const entryFees = fee * (Math.abs(qy) * fy + Math.abs(qx) * fx);
+    const entryCost = qy * fy + qx * fx;
+    cash -= entryCost + entryFees;
+    fees += entryFees;
+    // marks while held: bars f .. g-1, g the exit fill (or n when still open at the end)
+    const g = closes ? u + lag : n;
+    for (let t = f; t < g; t++) {
+      const e = cash + qy * y[t]! + qx * x[t]!;
+      const de = e - prev;
+      sumSq += de * de;
+      prev = e;
+      if (e > peak) {
+        peak = e;
+        low = e;
+      } else if (e < low) {
+        low = e;
+        const dd = (peak - e) / peak;
+        if (dd > maxDrawdown) maxDrawdown = dd;
+      }
+    }
+    k++;
+    if (!closes) {
+      // open at the end, marked at the last closes
+      if (qy * y[n - 1]! + qx * x[n - 1]! - entryCost - entryFees > 0) wins++;
+      bars += n - 1 - f;
+      break;
+    }
+    const ey = -qy > 0 ? y[g]! * (1 + s) : y[g]! * (1 - s);
+    const ex = -qx > 0 ? x[g]! * (1 + s) : x[g]! * (1 - s);
+    const exitFees = fee * (Math.abs(qy) * ey + Math.abs(qx) * ex);
+    const exitValue = qy * ey + qx * ex;
+    cash += exitValue - exitFees;
+    fees += exitFees;
+    if (exitValue - entryCost - (entryFees + exitFees) > 0) wins++;
+    bars += g - f;
+    // the exit fill bar's mark, flat again: the book's cash + 0*y + 0*x, and so every bar until the next fill
+    const de = cash - prev;
+    sumSq += de * de;
+    prev = cash;
+    if (cash > peak) {
+      peak = cash;
+      low = cash;
+    } else if (cash < low) {
+      low = cash;
+      const dd = (peak - cash) / peak;
+      if (dd > maxDrawdown) maxDrawdown = dd;
+    }
+    from = u === us ? u + cooldown + 1 : u + 1;
+  }
+  let sharpe: number | null = null;
+  if (n >= 2) {
+    const mean = (prev - notional) / notional / n;
+    const m2 = sumSq / (notional * notional) - n * mean * mean;
+    const sd = Math.sqrt(Math.max(0, m2) / (n - 1));
+    if (sd > 0) sharpe = (mean / sd) * Math.sqrt(o.barsPerYear);
+  }
+  return {
+    totalReturn: n === 0 ? 0 : prev / notional - 1,
+    sharpe,
+    maxDrawdown,
+    trades: k,
+    winRate: k === 0 ? null : wins / k,
+    avgBars: k === 0 ? null : bars / k,
+    fees,
+  };
+}
