@@ -6,12 +6,19 @@
  * cooldown one bar short in the sweep fails two of the cases.
  */
 import { backtestSeries, backtestSweep, type BacktestOptions, type SweepGrid } from '../../src/analytics';
+import type { HedgeChoice } from '../../src/analytics/hedge';
 import { cointegratedPair } from './slow';
 
 const SHARPE_TOL = 1e-12;
 
-function expectRowsMatch(x: number[], y: number[], grid: SweepGrid, opts: Partial<BacktestOptions>): { rows: number; trades: number; worst: number } {
-  const rows = backtestSweep({ x, y }, grid, opts);
+function expectRowsMatch(
+  x: number[],
+  y: number[],
+  grid: SweepGrid,
+  opts: Partial<BacktestOptions>,
+  hedge?: HedgeChoice,
+): { rows: number; trades: number; worst: number } {
+  const rows = backtestSweep({ x, y, hedge }, grid, opts);
   let trades = 0;
   let worst = 0;
   const expected: unknown[] = [];
@@ -20,7 +27,7 @@ function expectRowsMatch(x: number[], y: number[], grid: SweepGrid, opts: Partia
     for (const entry of grid.entry)
       for (const exit of grid.exit) {
         if (exit >= entry || (opts.stop != null && opts.stop <= entry)) continue; // not a valid combination: not run
-        const m = backtestSeries({ x, y, window }, { ...opts, entry, exit }).metrics;
+        const m = backtestSeries({ x, y, window, hedge }, { ...opts, entry, exit }).metrics;
         expected.push({ window, entry, exit, ...m, sharpe: m.sharpe === null });
         trades += m.trades;
         const row = rows[got.length];
@@ -55,6 +62,12 @@ describe('backtestSweep equals backtestSeries per combination', () => {
       y[i] = y[299]!;
     }
     expectRowsMatch(x, y, { window: [10, 30], entry: [1.5, 2], exit: [0, 0.5] }, { maxHold: 40, stop: 3.5 });
+  });
+
+  it('under the Kalman hedge (issue 18) too', () => {
+    const { x, y } = cointegratedPair(1000, 45);
+    const r = expectRowsMatch(x, y, { window: [30], entry: [1, 2], exit: [0, 0.5] }, { stop: 3 }, { hedge: 'kalman' });
+    expect(r.trades).toBeGreaterThan(10 * r.rows);
   });
 
   it('bad grids and options: RangeError naming the parameter', () => {

@@ -1,8 +1,8 @@
 /**
  * Parameter sweep of the backtest over grids of window x entry x exit, every other option fixed.
  *
- * The work is shared. Per window: z and beta once (`analyzeColumns`, as `backtestSeries` computes
- * them), and "next bar where" tables (Int32Array, one backward pass each): the next bar a flat
+ * The work is shared. Per window: z and beta once (`hedgeColumns` under the hedge choice, rolling
+ * OLS by default, as `backtestSeries` computes them), and "next bar where" tables (Int32Array, one backward pass each): the next bar a flat
  * book would enter at (one table per entry), the next bar a LONG / SHORT would exit at (per exit)
  * or stop at. Per (entry, exit), the same rules as PositionBook (book.ts), trade by trade: jump to
  * the entry decision, read the exit decision off the tables (stop before exit before time, as
@@ -25,8 +25,8 @@
  * backtestSweep({ x, y }, { window: [30, 60], entry: [1.5, 2, 2.5], exit: [0, 0.5] }, { feeBps: 5 });
  * // => 12 rows { window, entry, exit, metrics: { totalReturn, sharpe, ... } }
  */
-import { analyzeColumns } from '../analyzeSeries';
 import { engineOptionsProblem } from '../engine';
+import { hedgeColumns, type HedgeChoice } from '../hedge';
 import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, type BacktestMetrics, type BacktestOptions } from './backtest';
 
 export interface SweepGrid {
@@ -57,11 +57,11 @@ export function sweepGridProblem(grid: SweepGrid): string | null {
 
 /**
  * Every valid combination of the grid, in window, entry, exit order, over the series (x the
- * hedge leg, y the regressand; ts optional, as in backtestSeries). Throws a RangeError naming
+ * hedge leg, y the regressand; ts and hedge optional, as in backtestSeries). Throws a RangeError naming
  * the problem for bad series, grids, or when no combination is valid.
  */
 export function backtestSweep(
-  input: { x: number[]; y: number[]; ts?: number[] },
+  input: { x: number[]; y: number[]; ts?: number[]; hedge?: HedgeChoice },
   grid: SweepGrid,
   options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
 ): SweepRow[] {
@@ -96,7 +96,7 @@ export function backtestSweep(
   const shortStopAt = table();
   const rows: SweepRow[] = [];
   for (const window of grid.window) {
-    const c = analyzeColumns({ ts, x: input.x, y: input.y, window, ddof: 1 });
+    const c = hedgeColumns({ ts, x: input.x, y: input.y, window, ddof: 1 }, input.hedge ?? { hedge: 'ols' });
     const z = c.zscore;
     const beta = c.beta;
     for (const [e, next] of enterAt) nextEntry(next, z, beta, e);
