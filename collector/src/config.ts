@@ -15,7 +15,7 @@
 import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
-import { parsePair, type Pair } from './domain';
+import { TIMEFRAMES, parsePair, type Pair, type Timeframe } from './domain';
 import { BINANCE_HOSTS } from './ingest/rest';
 import type { StreamKind } from './ingest/types';
 
@@ -36,6 +36,10 @@ export interface Config {
   stream: StreamKind;
   /** Ticks and bars older than this many ms are deleted; null keeps everything. */
   retentionMs: number | null;
+  /** How far back each timeframe's bars are loaded from Binance klines at start-up, ms; null: no history. */
+  history: Partial<Record<Timeframe, number>> | null;
+  /** An outage longer than this (ms) has its older part filled from klines, not trades. */
+  outageKlinesAfterMs: number;
   /** A WebSocket silent (no message, no ping) this long, in ms, is dropped and reopened. */
   stallTimeoutMs: number;
   host: string;
@@ -138,6 +142,20 @@ const durationOrForever = (why: string) =>
     return ms === null ? ('forever' as const) : ms;
   }, why);
 
+/** `HISTORY`: `0` (none) or timeframe:duration pairs, e.g. 1s:2h,1m:3d,5m:14d. */
+const historyList = textTo((t) => {
+  if (t.trim() === '0') return 'off' as const;
+  const out: Partial<Record<Timeframe, number>> = {};
+  for (const part of t.split(',')) {
+    const [tf, d] = part.split(':').map((x) => x.trim());
+    if (!TIMEFRAMES.includes(tf as Timeframe)) throw new Error(`${JSON.stringify(part.trim())}: the timeframe must be one of ${TIMEFRAMES.join(', ')}`);
+    const ms = parseDuration(d ?? '');
+    if (typeof ms !== 'number') throw new Error(`${JSON.stringify(part.trim())}: the duration must be such as 2h, 3d, 90m`);
+    out[tf as Timeframe] = ms;
+  }
+  return out;
+}, 'must be 0 or timeframe:duration pairs such as 1m:3d,5m:14d');
+
 const oneOf = <T extends string>(values: readonly T[], why: string) => textTo((t) => values.find((v) => v.toLowerCase() === t.toLowerCase()), why);
 
 export const flag = textTo((t) => (/^(1|true|yes|on)$/i.test(t) ? true : /^(0|false|no|off)$/i.test(t) ? false : undefined), 'must be 1 or 0');
@@ -187,6 +205,16 @@ export const SETTINGS = {
     def: '0',
     help: 'keep ticks and bars this long: 7d, 24h, 90m; 0 keeps forever',
     schema: durationOrForever('must be 0 (keep forever) or a duration such as 7d, 24h, 90m, 3600s'),
+  }),
+  HISTORY: setting({
+    def: '1s:2h,1m:3d,5m:14d',
+    help: 'bar history loaded from Binance klines at start-up, per timeframe (at least what the windows need); 0 = none',
+    schema: historyList,
+  }),
+  OUTAGE_KLINES_AFTER: setting({
+    def: '10m',
+    help: 'an outage longer than this is repaired from klines except its last part (trades by id); shorter ones from trades only',
+    schema: duration(60_000, 'must be a duration of at least 1m, such as 10m or 1h'),
   }),
   STALL_TIMEOUT: setting({
     def: '60s',
@@ -338,6 +366,8 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     databaseUrl: v.DATABASE_URL ?? null,
     stream: v.STREAM,
     retentionMs: v.RETENTION === 'forever' ? null : v.RETENTION,
+    history: v.HISTORY === 'off' ? null : v.HISTORY,
+    outageKlinesAfterMs: v.OUTAGE_KLINES_AFTER,
     stallTimeoutMs: v.STALL_TIMEOUT,
     host: v.HOST,
     port: v.PORT,

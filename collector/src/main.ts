@@ -15,8 +15,10 @@ import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { serveApi } from './api/serve';
 import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from './config';
+import { historyClient, historySpans, loadHistory, type HistoryReport } from './ingest/history';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
-import { LiveAnalytics } from './live';
+import { RegionRefusedError } from './ingest/rest';
+import { LiveAnalytics, warmUpBars } from './live';
 import { replayFiles } from './ingest/replay';
 import { configSecrets, log } from './log';
 import { openStore as openConfiguredStore } from './store';
@@ -74,6 +76,8 @@ export interface Collector {
   store: Store;
   writer: TickWriter;
   ingestor: Ingestor;
+  /** What start-up history and outage repair from klines did (null when HISTORY=0 or Binance refused). */
+  history: HistoryReport | null;
   /** The HTTP server once the API is wired in, else null. */
   server: Server | null;
   /** Stops the ingest, flushes the writer, closes the API and the store. */
@@ -112,6 +116,22 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   });
   const stopRetention = config.retentionMs !== null ? startRetention(store, config.retentionMs) : () => undefined;
 
+  // ---- WIRING: history from klines (collector/src/ingest/history) ----
+  // Before the engines warm up: bars for every window at once, and a long outage repaired.
+  let history: HistoryReport | null = null;
+  try {
+    history = await loadHistory({
+      rest: historyClient(config.binanceRestUrl, config.stream),
+      store,
+      symbols: config.ingestSymbols,
+      history: historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0),
+      outageKlinesAfterMs: config.outageKlinesAfterMs,
+    });
+  } catch (e) {
+    if (!(e instanceof RegionRefusedError)) throw e;
+    log.error(e.message); // the ingest says it again for its own requests; the API still serves what is stored
+  }
+
   // ---- WIRING: live analytics (collector/src/live) ----
   // Warmed from the stored bars, then fed every parsed batch before the writer flushes it.
   const live = new LiveAnalytics({ pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ });
@@ -139,7 +159,7 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
       await store.close();
       log.info('collector stopped');
     })());
-  return { config, store, writer, ingestor, server, stop };
+  return { config, store, writer, ingestor, history, server, stop };
 }
 
 /**

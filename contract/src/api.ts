@@ -33,6 +33,18 @@ export interface HealthSymbol {
   /** Seconds since that tick, null if none. */
   lastTickAgeSec: number | null;
 }
+/** A stretch of stored bars that came from Binance klines, not from ticks. */
+export interface HealthKlineSpan {
+  symbol: string;
+  tf: Timeframe;
+  /** Bars with start in [from, to), epoch ms. */
+  from: number;
+  to: number;
+  /** `history`: loaded at start-up before the first tick; `outage`: the older part of a long outage. */
+  reason: 'history' | 'outage';
+  /** Bars stored from it (klines without trades make none). */
+  bars: number;
+}
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   /** Why the status is degraded; empty when ok. */
@@ -46,6 +58,8 @@ export interface HealthResponse {
   backfilledTicks: number;
   rejectedMessages: number;
   symbols: HealthSymbol[];
+  /** Which spans of bars came from klines (history, outage repair); empty when all came from ticks. */
+  klineSpans: HealthKlineSpan[];
   database: { ok: boolean; kind: string; detail: string };
 }
 

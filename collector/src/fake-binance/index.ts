@@ -14,8 +14,14 @@
  * every `pingIntervalMs`, and a client that does not pong within `pongTimeoutMs` is dropped.
  *
  * REST: `/api/v3/aggTrades` (weight 4) and `/api/v3/historicalTrades` (weight 25) with
- * `fromId` and `limit` (default 500, max 1000), `X-MBX-USED-WEIGHT-1m`, injectable 429 with
- * `Retry-After`; `/api/v3/ping`, `/api/v3/time`.
+ * `fromId` and `limit` (default 500, max 1000); `/api/v3/klines` (weight 2; intervals 1s, 1m,
+ * 5m; startTime / endTime / limit, default 500, max 1000) computed from the same trades
+ * (./klines.ts); `X-MBX-USED-WEIGHT-1m`; a weight budget per minute (`weightLimit`, Binance's
+ * 6000) past which requests get 429 with `Retry-After` until the next minute, and injectable
+ * 429s; `/api/v3/ping`, `/api/v3/time`.
+ *
+ * History: `past` generates trades before the server starts (e.g. 48 hours at one trade every
+ * 10 s, then the last hour at two a second), so REST (klines and trades) has hours to serve at once.
  *
  * Faults: drop every connection, `serverShutdown`, stall (no data, no pings), malformed frames,
  * skipped ids (not sent live, still served over REST), a refused region (`refuseRegion`: every
@@ -27,6 +33,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Tick } from '../domain';
 import { CointegratedGenerator, type GeneratedTrade } from './generator';
+import { KLINE_INTERVALS, klinesOf } from './klines';
 
 export type FakeStreamKind = 'trade' | 'aggTrade';
 
@@ -45,6 +52,13 @@ export interface FakeBinanceOptions {
   historyLimit?: number;
   /** Listen port; default 0 (chosen by the OS). */
   port?: number;
+  /**
+   * Trades generated before the server starts, oldest segment first: each segment lasts `ms`
+   * and has one trade per symbol every `everyMs`; the last segment ends at the start time.
+   */
+  past?: ReadonlyArray<{ ms: number; everyMs: number }>;
+  /** REST weight per minute before requests get 429 (Binance's 6000). */
+  weightLimit?: number;
 }
 
 export interface FakeStats {
@@ -56,6 +70,8 @@ export interface FakeStats {
   framesSent: number;
   /** Every REST request with its answer's status and the time it arrived (epoch ms). */
   restRequests: Array<{ path: string; query: string; status: number; at: number }>;
+  /** Requests answered 429 because the minute's weight budget (`weightLimit`) was spent. */
+  weightRefused: number;
 }
 
 interface Client {
@@ -68,7 +84,16 @@ interface Client {
 }
 
 export class FakeBinance {
-  readonly stats: FakeStats = { connectionAttempts: 0, openConnections: 0, pingsSent: 0, pongsReceived: 0, clientMessages: 0, framesSent: 0, restRequests: [] };
+  readonly stats: FakeStats = {
+    connectionAttempts: 0,
+    openConnections: 0,
+    pingsSent: 0,
+    pongsReceived: 0,
+    clientMessages: 0,
+    framesSent: 0,
+    restRequests: [],
+    weightRefused: 0,
+  };
   readonly wsUrl: string;
   readonly restUrl: string;
   readonly symbols: string[];
@@ -105,6 +130,7 @@ export class FakeBinance {
       this.history.set(s, []);
     }
     this.rate = opts.rate ?? 0;
+    this.generatePast(opts.past ?? []);
     wss.on('connection', (ws, req) => this.onConnection(ws, req));
     http.on('request', (req, res) => this.onRequest(req, res));
     this.pingTimer = setInterval(() => this.pingAll(), opts.pingIntervalMs ?? 20_000);
@@ -124,6 +150,17 @@ export class FakeBinance {
       http.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
     });
     return new FakeBinance(http, wss, opts, refused);
+  }
+
+  /** The trades of `past`, ending now (generated quietly: nobody is connected yet). */
+  private generatePast(past: ReadonlyArray<{ ms: number; everyMs: number }>): void {
+    const now = Date.now();
+    let t = now - past.reduce((a, p) => a + p.ms, 0);
+    for (const p of past) {
+      const end = t + p.ms;
+      for (; t < end; t += p.everyMs) for (const { symbol, trade } of this.gen.step(Math.floor(t), this.stream)) this.record(symbol, trade);
+      t = end;
+    }
   }
 
   /** Changes the generation rate (trades per second per symbol); 0 pauses. */
@@ -364,6 +401,7 @@ export class FakeBinance {
       });
     if (url.pathname === '/api/v3/ping') return reply(200, {});
     if (url.pathname === '/api/v3/time') return reply(200, { serverTime: Date.now() });
+    if (url.pathname === '/api/v3/klines') return this.klines(url, reply);
     const kind: FakeStreamKind | null = url.pathname === '/api/v3/aggTrades' ? 'aggTrade' : url.pathname === '/api/v3/historicalTrades' ? 'trade' : null;
     if (!kind) return reply(404, { code: -1, msg: 'Not found' });
 
@@ -375,6 +413,8 @@ export class FakeBinance {
         { 'retry-after': String(this.retryAfterSec), 'x-mbx-used-weight-1m': String(this.useWeight(0)) },
       );
     }
+    const budget = this.overBudget(kind === 'aggTrade' ? 4 : 25);
+    if (budget) return reply(429, budget.body, budget.headers);
     const used = String(this.useWeight(kind === 'aggTrade' ? 4 : 25));
     const symbol = (url.searchParams.get('symbol') ?? '').toUpperCase();
     if (!symbol)
@@ -409,6 +449,69 @@ export class FakeBinance {
             isBestMatch: true,
           }));
     reply(200, body, { 'x-mbx-used-weight-1m': used });
+  }
+
+  /** `GET /api/v3/klines` (weight 2), answered as Binance does (errors included). */
+  private klines(url: URL, reply: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+    if (this.fail429Left > 0) {
+      this.fail429Left--;
+      return reply(
+        429,
+        { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
+        { 'retry-after': String(this.retryAfterSec), 'x-mbx-used-weight-1m': String(this.useWeight(0)) },
+      );
+    }
+    const budget = this.overBudget(2);
+    if (budget) return reply(429, budget.body, budget.headers);
+    const headers = { 'x-mbx-used-weight-1m': String(this.useWeight(2)) };
+    const symbol = (url.searchParams.get('symbol') ?? '').toUpperCase();
+    if (!symbol) return reply(400, { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." }, headers);
+    const interval = url.searchParams.get('interval');
+    if (!interval) return reply(400, { code: -1102, msg: "Mandatory parameter 'interval' was not sent, was empty/null, or malformed." }, headers);
+    const len = KLINE_INTERVALS[interval];
+    if (!len) return reply(400, { code: -1120, msg: 'Invalid interval.' }, headers);
+    const h = this.history.get(symbol);
+    if (!h) return reply(400, { code: -1121, msg: 'Invalid symbol.' }, headers);
+    const num = (name: string): number | undefined | null => {
+      const text = url.searchParams.get(name);
+      if (text === null) return undefined;
+      return /^\d+$/.test(text) ? Number(text) : null;
+    };
+    const limit = num('limit');
+    const startTime = num('startTime');
+    const endTime = num('endTime');
+    for (const [name, v] of [
+      ['limit', limit],
+      ['startTime', startTime],
+      ['endTime', endTime],
+    ] as const)
+      if (v === null) return reply(400, { code: -1100, msg: `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.` }, headers);
+    if (startTime !== undefined && endTime !== undefined && startTime! > endTime!)
+      return reply(400, { code: -1023, msg: 'Start time is greater than end time.' }, headers);
+    const rows = klinesOf(
+      h,
+      len,
+      { startTime: startTime ?? undefined, endTime: endTime ?? undefined, limit: Math.min(1000, Math.max(1, limit ?? 500)) },
+      Date.now(),
+    );
+    reply(200, rows, headers);
+  }
+
+  /** A 429 answer when `w` more weight would pass `weightLimit` this minute, else null. */
+  private overBudget(w: number): { body: unknown; headers: Record<string, string> } | null {
+    const limit = this.opts.weightLimit ?? 6000;
+    const now = Date.now();
+    const minute = Math.floor(now / 60_000);
+    const used = minute === this.weight.minute ? this.weight.used : 0;
+    if (used + w <= limit) return null;
+    this.stats.weightRefused++;
+    return {
+      body: {
+        code: -1003,
+        msg: `Too much request weight used; current limit is ${limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
+      },
+      headers: { 'retry-after': String(Math.ceil(((minute + 1) * 60_000 - now) / 1000)), 'x-mbx-used-weight-1m': String(used) },
+    };
   }
 
   private useWeight(w: number): number {

@@ -1,6 +1,7 @@
 /**
- * Binance REST pages for gap backfill: `/api/v3/aggTrades` (weight 4) and
- * `/api/v3/historicalTrades` (weight 25), both by `fromId` with `limit` up to 1000.
+ * Binance REST: pages of trades for gap backfill, `/api/v3/aggTrades` (weight 4) and
+ * `/api/v3/historicalTrades` (weight 25), both by `fromId` (or the most recent) with `limit` up
+ * to 1000; and candles, `/api/v3/klines` (weight 2, up to 1000 a request) for history.
  *
  * Rate limits (FORMATS.md): 6000 weight per minute per IP, reported in `X-MBX-USED-WEIGHT-1m`.
  * When the reported use would pass `weightBudget` with the next request, the client waits for
@@ -10,11 +11,15 @@
  */
 import type { Tick } from '../domain';
 import { log } from '../log';
+import type { Bar, Timeframe } from '../domain';
+import { KLINE_INTERVAL, klineToBar } from './klines';
 import { aggTradeToTick, historicalTradeToTick, type Rejection } from './parse';
 import type { StreamKind } from './types';
 
 export const PAGE_LIMIT = 1000;
 const WEIGHT: Record<StreamKind, number> = { aggTrade: 4, trade: 25 };
+/** Request weight of `/api/v3/klines` (any limit up to 1000). */
+const KLINES_WEIGHT = 2;
 
 export interface RestPage {
   ticks: Tick[];
@@ -64,9 +69,22 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+/** One `/api/v3/klines` answer: the bars of the klines with trades, and how many klines came. */
+export interface KlinePage {
+  bars: Bar[];
+  /** Klines in the answer (with trades or not); fewer than the limit means the end was reached. */
+  received: number;
+  /** Open time of the last kline received, null when none. */
+  lastOpen: number | null;
+  rejected: Rejection[];
+}
+
 export class RestClient {
   /** 429/418 answers received. */
   rateLimited = 0;
+  /** Requests answered (any status), and the weight they cost by Binance's table. */
+  requests = 0;
+  weightSpent = 0;
   /** Last `X-MBX-USED-WEIGHT-1m` seen. */
   usedWeight = 0;
   private readonly budget: number;
@@ -77,14 +95,46 @@ export class RestClient {
     this.wait = opts.sleep ?? sleep;
   }
 
-  /** One page of trades of `symbol` with id >= fromId, retrying through rate limits and network errors. */
-  async page(symbol: string, fromId: number, limit = PAGE_LIMIT): Promise<RestPage> {
+  /** One page of trades of `symbol` with id >= fromId (the most recent ones when fromId is null), retrying through rate limits and network errors. */
+  async page(symbol: string, fromId: number | null, limit = PAGE_LIMIT): Promise<RestPage> {
     const path = this.opts.kind === 'aggTrade' ? '/api/v3/aggTrades' : '/api/v3/historicalTrades';
-    const url = `${this.opts.baseUrl}${path}?symbol=${encodeURIComponent(symbol)}&fromId=${fromId}&limit=${limit}`;
+    const from = fromId === null ? '' : `&fromId=${fromId}`;
+    const body = await this.get(`${path}?symbol=${encodeURIComponent(symbol)}${from}&limit=${limit}`, WEIGHT[this.opts.kind]);
+    return this.parse(body, symbol);
+  }
+
+  /** The klines of `tf` whose open time is in [startTime, endTime], at most `limit` (1000), as bars. */
+  async klines(symbol: string, tf: Timeframe, startTime: number, endTime: number, limit = PAGE_LIMIT): Promise<KlinePage> {
+    const q = `symbol=${encodeURIComponent(symbol)}&interval=${KLINE_INTERVAL[tf]}&startTime=${startTime}&endTime=${endTime}&limit=${limit}`;
+    const body = await this.get(`/api/v3/klines?${q}`, KLINES_WEIGHT);
+    let rows: unknown;
+    try {
+      rows = JSON.parse(body);
+    } catch {
+      return { bars: [], received: 0, lastOpen: null, rejected: [{ type: 'rejected', kind: 'rest-not-json', detail: body.slice(0, 200) }] };
+    }
+    if (!Array.isArray(rows))
+      return { bars: [], received: 0, lastOpen: null, rejected: [{ type: 'rejected', kind: 'rest-not-array', detail: body.slice(0, 200) }] };
+    const bars: Bar[] = [];
+    const rejected: Rejection[] = [];
+    let lastOpen: number | null = null;
+    for (const r of rows) {
+      const b = klineToBar(r, symbol, tf);
+      if (Array.isArray(r) && Number.isFinite(Number(r[0]))) lastOpen = Number(r[0]);
+      if (b === null) continue;
+      if ('type' in b) rejected.push(b);
+      else bars.push(b);
+    }
+    return { bars, received: rows.length, lastOpen, rejected };
+  }
+
+  /** GET `pathAndQuery`, costing `weight`: the body of the first 2xx answer, through rate limits, network errors and 5xx. */
+  private async get(pathAndQuery: string, weight: number): Promise<string> {
+    const url = `${this.opts.baseUrl}${pathAndQuery}`;
     let failures = 0;
     for (;;) {
       if (this.opts.signal?.aborted) throw new Error('backfill aborted');
-      if (this.usedWeight + WEIGHT[this.opts.kind] > this.budget) {
+      if (this.usedWeight + weight > this.budget) {
         const toNextMinute = 60_000 - (Date.now() % 60_000) + 250;
         log.warn('binance REST weight budget reached, waiting for the next minute', { usedWeight: this.usedWeight, waitMs: toNextMinute });
         await this.wait(toNextMinute, this.opts.signal);
@@ -101,6 +151,8 @@ export class RestClient {
         await this.wait(ms, this.opts.signal);
         continue;
       }
+      this.requests++;
+      this.weightSpent += weight;
       const used = Number(res.headers.get('x-mbx-used-weight-1m'));
       if (Number.isFinite(used) && res.headers.has('x-mbx-used-weight-1m')) this.usedWeight = used;
       if (res.status === 429 || res.status === 418) {
@@ -125,7 +177,7 @@ export class RestClient {
         await this.wait(ms, this.opts.signal);
         continue;
       }
-      return this.parse(body, symbol);
+      return body;
     }
   }
 

@@ -1,1 +1,1 @@
-export { LiveAnalytics, DEFAULT_STATS_SAMPLE, type LiveUpdate } from './liveAnalytics';
+export { LiveAnalytics, DEFAULT_STATS_SAMPLE, warmUpBars, type LiveUpdate } from './liveAnalytics';

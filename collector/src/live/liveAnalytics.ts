@@ -72,6 +72,16 @@ export interface LiveOptions {
 
 export const DEFAULT_STATS_SAMPLE = (window: number): number => Math.min(5000, Math.max(200, 5 * window));
 
+/**
+ * Closed bars the engines of `windows` need at warm-up for z (2·window - 1 points) and the
+ * statistics' sample: how much history start-up loads at least, per timeframe.
+ */
+export function warmUpBars(windows: readonly number[], statsSample: (window: number) => number = DEFAULT_STATS_SAMPLE): number {
+  let need = 0;
+  for (const w of windows) need = Math.max(need, 2 * w - 1, Math.max(3, statsSample(w)));
+  return need + 1;
+}
+
 interface WindowState {
   window: number;
   engine: PairEngine;

@@ -14,7 +14,7 @@
  */
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 import { DEFAULT_FINAL_GRACE_MS, isFinal, toBar, type PartialBar } from './bars';
-import type { BarCloses, BarQuery, CommonStoreOptions, SymbolSummary, TickQuery } from './store';
+import type { BarCloses, BarQuery, CommonStoreOptions, KlineSpan, SymbolSummary, TickQuery } from './store';
 
 /** Bounds of an open-ended time range (ms; ±8.64e15 is the range of a JS Date). */
 const MIN_TS = -8.64e15;
@@ -226,4 +226,60 @@ export function pendingMigrations(migrations: readonly Migration[], current: num
     throw new Error(`database schema version ${current} is newer than this collector knows (${latest}); upgrade the collector`);
   }
   return { pending: migrations.filter((m) => m.version > current), latest };
+}
+
+/** A row of `kline_spans` as read (with its symbol joined in). */
+export interface KlineSpanRow {
+  symbol: string;
+  tf: number;
+  from_ts: number;
+  to_ts: number;
+  first_id: number | null;
+  last_id: number | null;
+  reason: string;
+  bars: number;
+  loaded_at: number;
+}
+
+export function klineSpanOf(r: KlineSpanRow): KlineSpan {
+  return {
+    symbol: r.symbol,
+    tf: TF_BY_MS.get(Number(r.tf))!,
+    from: Number(r.from_ts),
+    to: Number(r.to_ts),
+    firstId: r.first_id === null ? null : Number(r.first_id),
+    lastId: r.last_id === null ? null : Number(r.last_id),
+    reason: r.reason === 'outage' ? 'outage' : 'history',
+    bars: Number(r.bars),
+    loadedAt: Number(r.loaded_at),
+  };
+}
+
+/**
+ * The columns of a bar made from a kline, in the bars table's order (sid and source apart):
+ * tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume,
+ * trades. A kline has no trade ids: its open is at the interval's start and its close at its
+ * last millisecond, with id -1 (no tick of the interval is ever merged into it: the kline spans
+ * are kept out of tick backfill).
+ */
+export function klineBarColumns(b: Bar): number[] {
+  const len = TIMEFRAME_MS[b.tf];
+  return [len, b.start, b.open, b.start, -1, b.high, b.low, b.close, b.start + len - 1, -1, b.volume, b.quoteVolume, b.trades];
+}
+
+/** Id ranges `gaps` (inclusive, ascending) without the ids of `covered` (inclusive ranges). */
+export function withoutCovered(gaps: ReadonlyArray<[number, number]>, covered: ReadonlyArray<[number, number]>): Array<[number, number]> {
+  let out: Array<[number, number]> = gaps.map(([a, b]) => [a, b]);
+  for (const [c0, c1] of covered) {
+    const next: Array<[number, number]> = [];
+    for (const [a, b] of out) {
+      if (c1 < a || c0 > b) next.push([a, b]);
+      else {
+        if (a < c0) next.push([a, c0 - 1]);
+        if (c1 < b) next.push([c1 + 1, b]);
+      }
+    }
+    out = next;
+  }
+  return out;
 }

@@ -47,6 +47,25 @@ export interface BarCloses {
   final: Uint8Array;
 }
 
+/**
+ * A stretch of bars of one symbol and timeframe that came from Binance klines, not from ticks:
+ * the history loaded at start-up, or the older part of a long outage. Bars [from, to).
+ */
+export interface KlineSpan {
+  symbol: string;
+  tf: Timeframe;
+  from: number;
+  to: number;
+  /** The trade ids the span stands for (an outage: never backfilled as ticks); null for history before the first tick. */
+  firstId: number | null;
+  lastId: number | null;
+  reason: 'history' | 'outage';
+  /** Bars stored from the span's klines (klines without trades make none). */
+  bars: number;
+  /** When it was loaded, epoch ms. */
+  loadedAt: number;
+}
+
 /** A notification Grafana's alerting sent to the collector's webhook (`POST /api/alerts`). */
 export interface StoredAlert {
   id: number;
@@ -92,9 +111,19 @@ export interface Store {
    * Holes in the stored trade ids of `symbol` from `fromId` up to the highest stored id, as
    * inclusive [first, last] ranges, ascending. A restart backfills them: a crash while a gap
    * backfill was pending leaves the ticks above the hole stored and the hole itself unfilled,
-   * below `lastTradeId`, where the catch-up from the last id never looks.
+   * below `lastTradeId`, where the catch-up from the last id never looks. Ids a kline span
+   * stands for (KlineSpan.firstId..lastId) are not holes.
    */
   idGaps?(symbol: string, fromId: number): Promise<Array<[number, number]>>;
+  /**
+   * Stores bars made from Binance klines (marked so: source = klines), each only where no bar of
+   * its (symbol, tf, start) exists yet, so ticks are never counted twice; returns how many were new.
+   */
+  insertKlineBars(bars: readonly Bar[]): Promise<number>;
+  /** Records a span of kline bars (after its bars are stored). */
+  addKlineSpan(span: KlineSpan): Promise<void>;
+  /** The kline spans, oldest first (of one symbol, or all). */
+  klineSpans(symbol?: string): Promise<KlineSpan[]>;
   /** Ticks ordered by (ts, id). */
   ticks(q: TickQuery): Promise<Tick[]>;
   /** Streams ticks ordered by (ts, id) without holding the whole range in memory. */
@@ -118,7 +147,8 @@ export interface Store {
   /**
    * Recomputes the bars of `symbol` from its stored ticks over [from, to) (widened to 5-minute
    * boundaries); returns the number of ticks read. Bars are already kept right on insert, late
-   * ticks included: this is a repair tool (and the canonical in-order float sums).
+   * ticks included: this is a repair tool (and the canonical in-order float sums). Bars from
+   * klines are kept (they have no ticks to be rebuilt from).
    */
   rebuildBars(symbol: string, from: number, to: number): Promise<number>;
   /** Stores one alert webhook payload; returns it with its id. */

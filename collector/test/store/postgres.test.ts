@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { log } from '../../src/log';
 import { openPostgresStore } from '../../src/store/postgres';
+import { MIGRATIONS } from '../../src/store/postgres/migrations';
 import { TickWriter } from '../../src/store/tickWriter';
 import type { Store } from '../../src/store/store';
 import { describeStoreContract, expectBarsMatch, harnessAt } from './contract';
@@ -64,7 +65,7 @@ describePostgres('PostgreSQL (a throw-away server)', () => {
       const stores = await Promise.all([1, 2, 3, 4].map(() => openPostgresStore({ url })));
       const c = new pg.Client({ connectionString: url });
       await c.connect();
-      expect((await c.query('SELECT version FROM schema_version')).rows).toEqual([{ version: 1 }]);
+      expect((await c.query('SELECT version FROM schema_version ORDER BY version')).rows).toEqual(MIGRATIONS.map((m) => ({ version: m.version })));
       await c.end();
       for (const s of stores) await s.close();
     });

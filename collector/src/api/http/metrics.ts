@@ -58,6 +58,33 @@ export function createMetrics(ctx: Ctx): Metrics {
     },
   });
   new Gauge({
+    name: 'collector_kline_bars',
+    help: 'stored bars that came from Binance klines, not ticks (history at start-up, the older part of a long outage), by symbol, timeframe and reason',
+    labelNames: ['symbol', 'tf', 'reason'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      const sums = new Map<string, { labels: Record<string, string>; bars: number }>();
+      for (const k of await ctx.store.klineSpans()) {
+        const key = `${k.symbol}|${k.tf}|${k.reason}`;
+        const e = sums.get(key) ?? { labels: { symbol: k.symbol, tf: k.tf, reason: k.reason }, bars: 0 };
+        e.bars += k.bars;
+        sums.set(key, e);
+      }
+      for (const e of sums.values()) this.set(e.labels, e.bars);
+    },
+  });
+  new Gauge({
+    name: 'collector_kline_span_seconds',
+    help: 'time covered by bars from Binance klines, by symbol, timeframe and reason (history | outage)',
+    labelNames: ['symbol', 'tf', 'reason'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const k of await ctx.store.klineSpans()) this.inc({ symbol: k.symbol, tf: k.tf, reason: k.reason }, (k.to - k.from) / 1000);
+    },
+  });
+  new Gauge({
     name: 'collector_websocket_up',
     help: '1 while the Binance WebSocket is open',
     registers: [registry],

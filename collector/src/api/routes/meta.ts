@@ -2,7 +2,7 @@
 import type { Router } from 'express';
 import { TIMEFRAMES } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
-import type { HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolInfo, SymbolsResponse } from '@quant-pairs/contract';
+import type { HealthKlineSpan, HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolInfo, SymbolsResponse } from '@quant-pairs/contract';
 import { storedSymbols } from '../query/known';
 
 /** A tick older than this (seconds) makes the health degraded. */
@@ -27,6 +27,12 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
     return { symbol, lastTickTs: s?.lastTickTs ?? null, lastTickAgeSec: age };
   });
   if (st && st.wsState !== 'open') problems.push(`websocket ${st.wsState}`);
+  let klineSpans: HealthKlineSpan[] = [];
+  try {
+    klineSpans = (await ctx.store.klineSpans()).map((k) => ({ symbol: k.symbol, tf: k.tf, from: k.from, to: k.to, reason: k.reason, bars: k.bars }));
+  } catch {
+    /* the database problem is reported above */
+  }
   return {
     status: problems.length ? 'degraded' : 'ok',
     problems,
@@ -38,6 +44,7 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
     backfilledTicks: st?.backfilledTicks ?? 0,
     rejectedMessages: st ? Object.values(st.rejected).reduce((a, b) => a + b, 0) : 0,
     symbols,
+    klineSpans,
     database,
   };
 }

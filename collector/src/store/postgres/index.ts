@@ -23,6 +23,9 @@ import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import {
   collect,
+  klineBarColumns,
+  klineSpanOf,
+  withoutCovered,
   pageBars,
   pageCloses,
   pageTicks,
@@ -31,10 +34,11 @@ import {
   symbolSummary,
   type BarPageOptions,
   type BarRow,
+  type KlineSpanRow,
   type SymbolRow,
   type TickRow,
 } from '../rows';
-import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, KlineSpan, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
 export interface PostgresStoreOptions extends CommonStoreOptions {
@@ -96,7 +100,20 @@ const SQL = {
               FROM bars WHERE sid = $1 AND tf = $2 AND start >= $3 AND start < $4 ORDER BY start LIMIT $5`,
   deleteTicks: 'DELETE FROM ticks WHERE sid = $1 AND ts < $2',
   deleteBars: 'DELETE FROM bars WHERE sid = $1 AND start < $2',
-  deleteBarsRange: 'DELETE FROM bars WHERE sid = $1 AND start >= $2 AND start < $3',
+  deleteBarsRange: 'DELETE FROM bars WHERE sid = $1 AND start >= $2 AND start < $3 AND source = 0',
+  insertKlineBars: `
+    INSERT INTO bars (sid, tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades, source)
+    SELECT *, 1 FROM unnest($1::int4[], $2::int4[], $3::int8[], $4::float8[], $5::float8[], $6::int8[], $7::float8[], $8::float8[],
+                            $9::float8[], $10::float8[], $11::int8[], $12::float8[], $13::float8[], $14::int8[])
+    ON CONFLICT (sid, tf, start) DO NOTHING`,
+  addKlineSpan: `
+    INSERT INTO kline_spans AS k (sid, tf, from_ts, to_ts, first_id, last_id, reason, bars, loaded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+    ON CONFLICT (sid, tf, from_ts) DO UPDATE SET to_ts = GREATEST(k.to_ts, EXCLUDED.to_ts), first_id = coalesce(k.first_id, EXCLUDED.first_id),
+      last_id = GREATEST(k.last_id, EXCLUDED.last_id), bars = k.bars + EXCLUDED.bars, loaded_at = EXCLUDED.loaded_at`,
+  klineSpans: `SELECT s.symbol, k.tf, k.from_ts, k.to_ts, k.first_id, k.last_id, k.reason, k.bars, k.loaded_at
+               FROM kline_spans k JOIN symbols s USING (sid) WHERE s.symbol = coalesce($1, s.symbol) ORDER BY k.from_ts, s.symbol, k.tf`,
+  deleteOldBars: 'DELETE FROM bars WHERE start < $1',
+  deleteOldSpans: 'DELETE FROM kline_spans WHERE to_ts <= $1',
   refreshSymbol: `
     UPDATE symbols SET ticks = GREATEST(ticks - $2, 0),
       first_ts = (SELECT min(ts) FROM ticks WHERE sid = $1),
@@ -326,6 +343,29 @@ class PostgresStore implements Store {
     if (rows.length > 0) await q(c, 'upsertBars', cols.map(arr));
   }
 
+  async insertKlineBars(bars: readonly Bar[]): Promise<number> {
+    this.open();
+    if (bars.length === 0) return 0;
+    await this.sids([...new Set(bars.map((b) => b.symbol))]);
+    const cols: number[][] = Array.from({ length: 14 }, () => []);
+    for (const b of bars) {
+      const v = [this.sidBySymbol.get(b.symbol)!, ...klineBarColumns(b)];
+      for (let i = 0; i < 14; i++) cols[i]!.push(v[i]!);
+    }
+    return (await q(this.pool, 'insertKlineBars', cols.map(arr))).rowCount ?? 0;
+  }
+
+  async addKlineSpan(k: KlineSpan): Promise<void> {
+    this.open();
+    await this.sids([k.symbol]);
+    await q(this.pool, 'addKlineSpan', [this.sidBySymbol.get(k.symbol)!, TIMEFRAME_MS[k.tf], k.from, k.to, k.firstId, k.lastId, k.reason, k.bars, k.loadedAt]);
+  }
+
+  async klineSpans(symbol?: string): Promise<KlineSpan[]> {
+    this.open();
+    return (await q<KlineSpanRow>(this.pool, 'klineSpans', [symbol ?? null])).rows.map(klineSpanOf);
+  }
+
   async lastTradeId(symbol: string): Promise<number | null> {
     this.open();
     return (await q<SymbolRow>(this.pool, 'symbolRow', [symbol])).rows[0]?.last_id ?? null;
@@ -336,7 +376,13 @@ class PostgresStore implements Store {
     const row = (await q<SymbolRow>(this.pool, 'symbolRow', [symbol])).rows[0];
     if (!row) return [];
     const r = await q<{ id: number | string; next: number | string }>(this.pool, 'idGaps', [row.sid, fromId]);
-    return r.rows.map((g) => [Number(g.id) + 1, Number(g.next) - 1]);
+    const covered = (await this.klineSpans(symbol)).flatMap((k) =>
+      k.firstId !== null && k.lastId !== null ? [[k.firstId, k.lastId] as [number, number]] : [],
+    );
+    return withoutCovered(
+      r.rows.map((g) => [Number(g.id) + 1, Number(g.next) - 1]),
+      covered,
+    );
   }
 
   private toTick(symbol: string, r: TickRow<boolean>): Tick {
@@ -410,6 +456,9 @@ class PostgresStore implements Store {
         return n;
       });
     }
+    // Bars from klines have no ticks: cut them (and their spans) too.
+    await q(this.pool, 'deleteOldBars', [cut]);
+    await q(this.pool, 'deleteOldSpans', [cut]);
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'postgres', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
   }

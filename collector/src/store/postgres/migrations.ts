@@ -14,6 +14,7 @@
  * - `bars`: PRIMARY KEY (sid, tf, start), tf the length in ms; open/close carry the (ts, id) of
  *   their tick so late ticks merge exactly (../bars.ts).
  * - `alerts`: webhook payloads as jsonb.
+ * - v2: `bars.source` (0 ticks, 1 Binance klines) and `kline_spans`, as in the SQLite store.
  */
 import type { Migration } from '../rows';
 
@@ -62,6 +63,25 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at bigint NOT NULL,
         status      text NOT NULL,
         payload     jsonb NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'bars from klines, kline spans',
+    sql: `
+      ALTER TABLE bars ADD COLUMN source smallint NOT NULL DEFAULT 0;
+      CREATE TABLE kline_spans (
+        sid       integer NOT NULL,
+        tf        integer NOT NULL,
+        from_ts   bigint NOT NULL,
+        to_ts     bigint NOT NULL,
+        first_id  bigint,
+        last_id   bigint,
+        reason    text NOT NULL,
+        bars      bigint NOT NULL,
+        loaded_at bigint NOT NULL,
+        PRIMARY KEY (sid, tf, from_ts)
       );
     `,
   },

@@ -19,6 +19,9 @@ import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import {
   collect,
+  klineBarColumns,
+  klineSpanOf,
+  withoutCovered,
   pageBars,
   pageCloses,
   pageTicks,
@@ -27,10 +30,11 @@ import {
   symbolSummary,
   type BarPageOptions,
   type BarRow,
+  type KlineSpanRow,
   type SymbolRow,
   type TickRow,
 } from '../rows';
-import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, KlineSpan, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
 import { MIGRATIONS } from './migrations';
 
 export interface SqliteStoreOptions extends CommonStoreOptions {
@@ -168,7 +172,19 @@ class SqliteStore implements Store {
       closesRange: db.prepare('SELECT start, close FROM bars WHERE sid = ? AND tf = ? AND start >= ? AND start < ? ORDER BY start LIMIT ?').raw(true),
       deleteTicks: db.prepare('DELETE FROM ticks WHERE sid = ? AND ts < ?'),
       deleteBars: db.prepare('DELETE FROM bars WHERE sid = ? AND start < ?'),
-      deleteBarsRange: db.prepare('DELETE FROM bars WHERE sid = ? AND start >= ? AND start < ?'),
+      deleteBarsRange: db.prepare('DELETE FROM bars WHERE sid = ? AND start >= ? AND start < ? AND source = 0'),
+      insertKlineBar: db.prepare(`
+        INSERT INTO bars (sid, tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades, source)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (sid, tf, start) DO NOTHING`),
+      addKlineSpan: db.prepare(`
+        INSERT INTO kline_spans (sid, tf, from_ts, to_ts, first_id, last_id, reason, bars, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (sid, tf, from_ts) DO UPDATE SET to_ts = max(to_ts, excluded.to_ts), first_id = coalesce(first_id, excluded.first_id),
+          last_id = max(coalesce(last_id, excluded.last_id), coalesce(excluded.last_id, last_id)), bars = bars + excluded.bars, loaded_at = excluded.loaded_at`),
+      klineSpans: db.prepare(
+        'SELECT s.symbol, k.tf, k.from_ts, k.to_ts, k.first_id, k.last_id, k.reason, k.bars, k.loaded_at FROM kline_spans k JOIN symbols s USING (sid) WHERE s.symbol = coalesce(?, s.symbol) ORDER BY k.from_ts, s.symbol, k.tf',
+      ),
+      deleteOldBars: db.prepare('DELETE FROM bars WHERE start < ?'),
+      deleteOldSpans: db.prepare('DELETE FROM kline_spans WHERE to_ts <= ?'),
       refreshSymbol: db.prepare(`
         UPDATE symbols SET ticks = max(ticks - @n, 0),
           first_ts = (SELECT min(ts) FROM ticks WHERE sid = @sid),
@@ -324,6 +340,25 @@ class SqliteStore implements Store {
     return this.insertTx(ticks);
   }
 
+  async insertKlineBars(bars: readonly Bar[]): Promise<number> {
+    this.open();
+    let n = 0;
+    this.db.transaction(() => {
+      for (const b of bars) n += this.st.insertKlineBar.run(this.sidFor(b.symbol), ...klineBarColumns(b)).changes;
+    })();
+    return n;
+  }
+
+  async addKlineSpan(k: KlineSpan): Promise<void> {
+    this.open();
+    this.st.addKlineSpan.run(this.sidFor(k.symbol), TIMEFRAME_MS[k.tf], k.from, k.to, k.firstId, k.lastId, k.reason, k.bars, k.loadedAt);
+  }
+
+  async klineSpans(symbol?: string): Promise<KlineSpan[]> {
+    this.open();
+    return (this.st.klineSpans.all(symbol ?? null) as KlineSpanRow[]).map(klineSpanOf);
+  }
+
   async lastTradeId(symbol: string): Promise<number | null> {
     this.open();
     const row = this.st.symbolRow.get(symbol) as SymbolRow | undefined;
@@ -336,7 +371,13 @@ class SqliteStore implements Store {
     if (!row) return [];
     // One pass over the (sid, id) index from fromId: each id whose successor is not id + 1.
     const rows = this.st.idGaps.all(row.sid, fromId) as Array<{ id: number; next: number }>;
-    return rows.map((r) => [r.id + 1, r.next - 1]);
+    const covered = (await this.klineSpans(symbol)).flatMap((k) =>
+      k.firstId !== null && k.lastId !== null ? [[k.firstId, k.lastId] as [number, number]] : [],
+    );
+    return withoutCovered(
+      rows.map((r) => [r.id + 1, r.next - 1]),
+      covered,
+    );
   }
 
   private toTick(symbol: string, r: TickRow<number>): Tick {
@@ -419,6 +460,9 @@ class SqliteStore implements Store {
         await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    // Bars from klines have no ticks, so the loop above (which follows the first tick) may not reach them.
+    this.st.deleteOldBars.run(cut);
+    this.st.deleteOldSpans.run(cut);
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'sqlite', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
   }

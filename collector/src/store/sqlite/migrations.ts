@@ -11,6 +11,9 @@
  *   one contiguous scan. UNIQUE (sid, id) rejects duplicates and serves `lastTradeId`.
  * - `bars` is clustered by (sid, tf, start); tf is the length in ms (1000, 60000, 300000).
  *   open/close carry the (ts, id) of their tick so late ticks merge exactly (see ../bars.ts).
+ * - v2: `bars.source` says where a bar came from (0 ticks, 1 Binance klines: history loaded at
+ *   start-up or the older part of a long outage); `kline_spans` lists those spans per symbol and
+ *   timeframe, with the trade ids a span stands for (so a restart does not backfill them again).
  */
 import type { Migration } from '../rows';
 
@@ -59,6 +62,25 @@ export const MIGRATIONS: readonly Migration[] = [
         received_at INTEGER NOT NULL,
         status      TEXT    NOT NULL,
         payload     TEXT    NOT NULL
+      );
+    `,
+  },
+  {
+    version: 2,
+    name: 'bars from klines, kline spans',
+    sql: `
+      ALTER TABLE bars ADD COLUMN source INTEGER NOT NULL DEFAULT 0;
+      CREATE TABLE kline_spans (
+        sid       INTEGER NOT NULL,
+        tf        INTEGER NOT NULL,
+        from_ts   INTEGER NOT NULL,
+        to_ts     INTEGER NOT NULL,
+        first_id  INTEGER,
+        last_id   INTEGER,
+        reason    TEXT    NOT NULL,
+        bars      INTEGER NOT NULL,
+        loaded_at INTEGER NOT NULL,
+        PRIMARY KEY (sid, tf, from_ts)
       );
     `,
   },

@@ -1,0 +1,268 @@
+/**
+ * Bar history from Binance klines: at start-up (so every window has numbers at once) and for the
+ * older part of a long outage (so a collector down for a day is whole in seconds, not hours of
+ * trade paging).
+ *
+ * The seam rule: klines fill only whole 5-minute intervals; everything else comes from ticks.
+ * 5 minutes is the longest timeframe, so an interval [a, a + 5m) is a whole number of bars of
+ * every timeframe, and no bar is ever made of klines and ticks at once (nothing counted twice,
+ * nothing missing):
+ *
+ * - Fresh start (no stored ticks): seam B = the start of the 5-minute interval of now. Bars
+ *   before B come from klines of each timeframe (as far back as HISTORY and the windows need);
+ *   the trades from B on are fetched by id (the most recent page, then pages further back until
+ *   a trade before B) and stored as ticks; the ingest's catch-up continues from the newest.
+ * - Restart after an outage longer than `outageKlinesAfterMs` (last stored tick at L): trades
+ *   from the last stored id up to B1 = the end of L's 5-minute interval (ticks), klines for
+ *   [B1, B2) with B2 = the 5-minute interval start of now - outageKlinesAfterMs, and trades
+ *   from B2 on (ticks). The span [B1, B2) is recorded with the trade ids it stands for, so the
+ *   ingest's restart scan (Store.idGaps) does not backfill them as ticks.
+ * - Any restart: history reaching back less far than wanted is extended before the earliest
+ *   stored bar (again on a 5-minute boundary).
+ *
+ * A kline without trades is no bar (./klines.ts). Requests go through RestClient: its weight
+ * budget per minute and 429 / Retry-After handling are the trade backfill's.
+ *
+ *   const report = await loadHistory({ rest, store, symbols: ['BTCUSDT'], history: { '1s': 7_200_000, '1m': 259_200_000, '5m': 1_209_600_000 }, outageKlinesAfterMs: 600_000 });
+ *   // { requests: 23, weight: 46, klineBars: 15552, ticks: 812, spans: [...], ms: 1840 }
+ */
+import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type Tick, type Timeframe } from '../domain';
+import { log } from '../log';
+import type { KlineSpan, Store } from '../store/store';
+import { PAGE_LIMIT, RestClient } from './rest';
+import type { StreamKind } from './types';
+
+/** What history needs of the store. */
+type HistoryStore = Pick<Store, 'insertTicks' | 'insertKlineBars' | 'addKlineSpan' | 'bars' | 'symbols'>;
+
+export interface HistoryOptions {
+  rest: RestClient;
+  store: HistoryStore;
+  symbols: readonly string[];
+  /** How far back each timeframe's bars should reach, ms (0: none). */
+  history: Readonly<Record<Timeframe, number>>;
+  /** An outage longer than this (ms) has its older part filled from klines. */
+  outageKlinesAfterMs: number;
+  /** Symbols loaded at once (default 4). */
+  concurrency?: number;
+  now?: () => number;
+}
+
+export interface HistoryReport {
+  /** REST requests made and the weight they cost (Binance's table). */
+  requests: number;
+  weight: number;
+  /** Bars stored from klines, ticks stored from REST. */
+  klineBars: number;
+  ticks: number;
+  spans: KlineSpan[];
+  /** Wall time, ms. */
+  ms: number;
+}
+
+const FIVE_MIN = TIMEFRAME_MS['5m'];
+const down5m = (t: number): number => bucketStart(t, '5m');
+
+/**
+ * Loads the klines of one symbol and timeframe whose open time is in [from, to) into the store
+ * (1000 a request, within the client's weight budget); returns the bars stored (new ones) and
+ * the requests made. The building block of start-up history, outage repair and a scan over many
+ * symbols.
+ */
+async function loadKlineBars(
+  rest: RestClient,
+  store: Pick<Store, 'insertKlineBars'>,
+  symbol: string,
+  tf: Timeframe,
+  from: number,
+  to: number,
+): Promise<{ bars: number; requests: number }> {
+  const len = TIMEFRAME_MS[tf];
+  let start = Math.ceil(from / len) * len;
+  let bars = 0;
+  let requests = 0;
+  while (start < to) {
+    const page = await rest.klines(symbol, tf, start, to - 1, PAGE_LIMIT);
+    requests++;
+    for (const r of page.rejected) log.warn('binance kline rejected', { symbol, tf, detail: r.detail });
+    const inRange = page.bars.filter((b) => b.start >= from && b.start < to);
+    if (inRange.length) bars += await store.insertKlineBars(inRange);
+    if (page.lastOpen === null || page.received < PAGE_LIMIT) break;
+    start = page.lastOpen + len;
+  }
+  log.debug('klines loaded', { symbol, tf, from: new Date(from).toISOString(), to: new Date(to).toISOString(), bars, requests });
+  return { bars, requests };
+}
+
+/**
+ * Loads the klines of [from, to) for many symbols and timeframes into the store, a few symbols
+ * at a time, through one RestClient (its weight budget and 429 handling); records each as a
+ * history span. For a scan over a universe of symbols:
+ *
+ *   const rest = new RestClient({ baseUrl: config.binanceRestUrl, kind: 'aggTrade' });
+ *   await loadKlineHistory({ rest, store, symbols, timeframes: ['5m'], from: Date.now() - 14 * 86_400_000, to: Date.now() });
+ */
+export async function loadKlineHistory(opts: {
+  rest: RestClient;
+  store: Pick<Store, 'insertKlineBars' | 'addKlineSpan'>;
+  symbols: readonly string[];
+  timeframes: readonly Timeframe[];
+  from: number;
+  to: number;
+  concurrency?: number;
+}): Promise<KlineSpan[]> {
+  const spans: KlineSpan[] = [];
+  await eachLimited(opts.symbols, opts.concurrency ?? 4, async (symbol) => {
+    for (const tf of opts.timeframes) {
+      const r = await loadKlineBars(opts.rest, opts.store, symbol, tf, opts.from, opts.to);
+      const span: KlineSpan = { symbol, tf, from: opts.from, to: opts.to, firstId: null, lastId: null, reason: 'history', bars: r.bars, loadedAt: Date.now() };
+      await opts.store.addKlineSpan(span);
+      spans.push(span);
+    }
+  });
+  return spans;
+}
+
+/** Runs `work` over `items`, at most `limit` at a time. */
+async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const runners = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  });
+  await Promise.all(runners);
+}
+
+/**
+ * The trades of `symbol` with time >= since, up to the newest REST serves: the most recent
+ * page, then pages further back by id until one holds a trade before `since`. Ascending by id.
+ */
+async function tradesSince(rest: RestClient, symbol: string, since: number): Promise<Tick[]> {
+  let all = (await rest.page(symbol, null, PAGE_LIMIT)).ticks.sort((a, b) => a.id - b.id);
+  while (all.length > 0 && all[0]!.ts >= since && all[0]!.id > 0) {
+    const lowest = all[0]!.id;
+    const fromId = Math.max(0, lowest - PAGE_LIMIT);
+    const older = (await rest.page(symbol, fromId, lowest - fromId)).ticks.filter((t) => t.id < lowest).sort((a, b) => a.id - b.id);
+    if (older.length === 0) break;
+    all = older.concat(all);
+  }
+  return all.filter((t) => t.ts >= since);
+}
+
+/**
+ * The trades of `symbol` from id `fromId` up to (not including) the first one at or after
+ * `until`, and that first id (null when REST has none that late).
+ */
+async function tradesUntil(rest: RestClient, symbol: string, fromId: number, until: number): Promise<{ ticks: Tick[]; firstAfter: number | null }> {
+  const ticks: Tick[] = [];
+  let id = fromId;
+  for (;;) {
+    const page = await rest.page(symbol, id, PAGE_LIMIT);
+    const got = page.ticks.filter((t) => t.id >= id).sort((a, b) => a.id - b.id);
+    for (const t of got) {
+      if (t.ts >= until) return { ticks, firstAfter: t.id };
+      ticks.push(t);
+    }
+    if (got.length === 0 || page.received < PAGE_LIMIT) return { ticks, firstAfter: null };
+    id = got[got.length - 1]!.id + 1;
+  }
+}
+
+/** Stores ticks in batches of 5000 (one transaction each); returns how many were new. */
+async function storeTicks(store: HistoryStore, ticks: readonly Tick[]): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < ticks.length; i += 5000) n += (await store.insertTicks(ticks.slice(i, i + 5000))).inserted;
+  return n;
+}
+
+/** Start-up history and long-outage repair for every symbol (see the module comment). */
+export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> {
+  const t0 = Date.now();
+  const now = opts.now ?? Date.now;
+  const before = { requests: opts.rest.requests, weight: opts.rest.weightSpent };
+  const report: HistoryReport = { requests: 0, weight: 0, klineBars: 0, ticks: 0, spans: [], ms: 0 };
+  const summaries = new Map((await opts.store.symbols()).map((s) => [s.symbol, s]));
+  const timeframes = TIMEFRAMES.filter((tf) => opts.history[tf] > 0);
+
+  const klines = async (
+    symbol: string,
+    tf: Timeframe,
+    from: number,
+    to: number,
+    span: Omit<KlineSpan, 'symbol' | 'tf' | 'from' | 'to' | 'bars' | 'loadedAt'>,
+  ) => {
+    if (from >= to) return;
+    const r = await loadKlineBars(opts.rest, opts.store, symbol, tf, from, to);
+    const k: KlineSpan = { symbol, tf, from, to, bars: r.bars, loadedAt: Date.now(), ...span };
+    await opts.store.addKlineSpan(k);
+    report.klineBars += r.bars;
+    report.spans.push(k);
+  };
+
+  await eachLimited(opts.symbols, opts.concurrency ?? 4, async (symbol) => {
+    const s = summaries.get(symbol);
+    const at = now();
+    if (!s || s.lastTs === null || s.firstTs === null) {
+      if (timeframes.length === 0) return; // HISTORY=0: a fresh start begins with the first live tick
+      // Fresh: klines before the seam, ticks from it.
+      const seam = down5m(at);
+      for (const tf of timeframes) await klines(symbol, tf, down5m(seam - opts.history[tf]), seam, { firstId: null, lastId: null, reason: 'history' });
+      const tail = await tradesSince(opts.rest, symbol, seam);
+      report.ticks += await storeTicks(opts.store, tail);
+      log.info('history loaded', { symbol, seam: new Date(seam).toISOString(), ticksSinceSeam: tail.length });
+      return;
+    }
+    // History reaching back less far than wanted: extend it before the earliest stored bar.
+    for (const tf of timeframes) {
+      const earliest = (await opts.store.bars({ symbol, tf, limit: 1 }))[0]?.start ?? Infinity;
+      const to = Math.min(down5m(earliest), down5m(s.firstTs));
+      await klines(symbol, tf, down5m(at - opts.history[tf]), to, { firstId: null, lastId: null, reason: 'history' });
+    }
+    // A long outage: its older part from klines.
+    const b1 = down5m(s.lastTs) + FIVE_MIN;
+    const b2 = down5m(at - opts.outageKlinesAfterMs);
+    if (at - s.lastTs <= opts.outageKlinesAfterMs || b2 <= b1 || s.lastId === null) return;
+    const head = await tradesUntil(opts.rest, symbol, s.lastId + 1, b1);
+    report.ticks += await storeTicks(opts.store, head.ticks);
+    if (head.firstAfter === null) return; // nothing traded since: no outage to repair
+    const tail = await tradesSince(opts.rest, symbol, b2);
+    // The ids the klines stand for: from the first trade at B1 to the last before B2.
+    const lastId = tail.length > 0 ? tail[0]!.id - 1 : null;
+    if (lastId === null || lastId < head.firstAfter) return;
+    for (const tf of TIMEFRAMES) await klines(symbol, tf, b1, b2, { firstId: head.firstAfter, lastId, reason: 'outage' });
+    report.ticks += await storeTicks(opts.store, tail);
+    log.info('outage repaired from klines', {
+      symbol,
+      klinesFrom: new Date(b1).toISOString(),
+      klinesTo: new Date(b2).toISOString(),
+      ids: lastId - head.firstAfter + 1,
+      ticks: head.ticks.length + tail.length,
+    });
+  });
+  report.requests = opts.rest.requests - before.requests;
+  report.weight = opts.rest.weightSpent - before.weight;
+  report.ms = Date.now() - t0;
+  log.info('history ready', {
+    symbols: opts.symbols.length,
+    requests: report.requests,
+    weight: report.weight,
+    klineBars: report.klineBars,
+    ticks: report.ticks,
+    ms: report.ms,
+  });
+  return report;
+}
+
+/**
+ * How far back each timeframe's history must reach: HISTORY, and at least what the live
+ * engines read at warm-up for the largest window (`barsNeeded` bars, see LiveAnalytics.warmUp).
+ */
+export function historySpans(history: Partial<Record<Timeframe, number>>, barsNeeded: number): Record<Timeframe, number> {
+  const out = {} as Record<Timeframe, number>;
+  for (const tf of TIMEFRAMES) out[tf] = Math.max(history[tf] ?? 0, barsNeeded * TIMEFRAME_MS[tf]);
+  return out;
+}
+
+/** A RestClient for history (the same host and limits as the trade backfill). */
+export function historyClient(baseUrl: string, kind: StreamKind, signal?: AbortSignal): RestClient {
+  return new RestClient({ baseUrl: baseUrl.replace(/\/+$/, ''), kind, signal });
+}

@@ -1,0 +1,295 @@
+/**
+ * History from klines against the fake Binance (which serves hours of past trades and the
+ * klines of those very trades):
+ * - the fake's /api/v3/klines speaks Binance's format, weights and limits, and each kline equals
+ *   the bar our bar builder makes of the same trades;
+ * - a fresh start stores kline bars before the seam and ticks after it, and every bar equals the
+ *   slow reference (test/store/reference.ts) of all the trades the fake made: the seam counts
+ *   nothing twice and misses nothing;
+ * - a 6-hour outage is repaired from trades + klines + trades, again equal to the reference, and
+ *   the ids the klines stand for are no hole for the ingest's restart scan;
+ * on SQLite and on PostgreSQL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type Timeframe } from '../../src/domain';
+import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
+import { historyClient, loadHistory, loadKlineHistory } from '../../src/ingest/history';
+import { klineToBar } from '../../src/ingest/klines';
+import { RestClient } from '../../src/ingest/rest';
+import { log } from '../../src/log';
+import { accumulateBars, toBar } from '../../src/store/bars';
+import { openPostgresStore } from '../../src/store/postgres';
+import { openSqliteStore } from '../../src/store/sqlite';
+import type { Store } from '../../src/store/store';
+import { expectBarsMatch } from '../store/contract';
+import { describePostgres, startPostgres, type TestPostgres } from '../store/pgCluster';
+import { referenceBars } from '../store/reference';
+
+const HOUR = 3_600_000;
+const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];
+
+let dir: string;
+let fake: FakeBinance | null = null;
+beforeAll(() => log.configure({ level: 'error' }));
+afterAll(() => log.configure({ level: 'warn' }));
+beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'history-'))));
+afterEach(async () => {
+  await fake?.stop();
+  fake = null;
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function getJson(url: string): Promise<{ status: number; headers: Headers; body: unknown }> {
+  const res = await fetch(url);
+  return { status: res.status, headers: res.headers, body: await res.json() };
+}
+
+describe('fake Binance /api/v3/klines', () => {
+  test("Binance's format: 12-field arrays, strings for prices and volumes, weight 2, limit default 500 and max 1000", async () => {
+    fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: 20 * HOUR, everyMs: 30_000 }] });
+    const r = await getJson(`${fake.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=1m`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-mbx-used-weight-1m')).toBe('2');
+    const rows = r.body as unknown[][];
+    expect(rows).toHaveLength(500); // the default limit
+    for (const k of rows) {
+      expect(k).toHaveLength(12);
+      expect(k.map((v) => typeof v)).toEqual([
+        'number',
+        'string',
+        'string',
+        'string',
+        'string',
+        'string',
+        'number',
+        'string',
+        'number',
+        'string',
+        'string',
+        'string',
+      ]);
+      expect(k[6]).toBe((k[0] as number) + 60_000 - 1);
+      expect(k[1]).toMatch(/^\d+\.\d{8}$/);
+    }
+    // the newest is the minute in progress, and they are consecutive
+    expect(rows.at(-1)![0]).toBe(bucketStart(Date.now(), '1m'));
+    expect(rows[1]![0]).toBe((rows[0]![0] as number) + 60_000);
+    const big = await getJson(`${fake.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=5000`);
+    expect((big.body as unknown[]).length).toBe(1000);
+    // startTime inside a minute: the first kline is the next whole minute; endTime bounds the open time
+    const t = bucketStart(Date.now() - 2 * HOUR, '1m');
+    const range = (await getJson(`${fake.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=5m&startTime=${t + 1}&endTime=${t + HOUR}`)).body as number[][];
+    expect(range[0]![0]).toBe(Math.ceil((t + 1) / 300_000) * 300_000);
+    expect(range.at(-1)![0]).toBeLessThanOrEqual(t + HOUR);
+    // Binance's errors
+    expect((await getJson(`${fake.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=7m`)).body).toEqual({ code: -1120, msg: 'Invalid interval.' });
+    expect((await getJson(`${fake.restUrl}/api/v3/klines?symbol=NOPE&interval=1m`)).body).toEqual({ code: -1121, msg: 'Invalid symbol.' });
+  });
+
+  test('each kline equals the bar our bar builder makes of the same trades (OHLC, volumes, trade count); quiet intervals are flat klines without trades', async () => {
+    fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: 2 * HOUR, everyMs: 1_700 }] });
+    const ticks = fake.expectedTicks('ETHUSDT');
+    for (const tf of TIMEFRAMES) {
+      const len = TIMEFRAME_MS[tf];
+      const from = bucketStart(ticks[0]!.ts, tf) + len; // a whole interval after the first trade
+      const rows = (await getJson(`${fake.restUrl}/api/v3/klines?symbol=ETHUSDT&interval=${tf}&startTime=${from}&limit=1000`)).body as unknown[][];
+      expect(rows.length).toBe(1000 * len < 2 * HOUR ? 1000 : Math.floor((bucketStart(Date.now(), tf) - from) / len) + 1);
+      const ours = new Map(
+        accumulateBars(ticks)
+          .filter((b) => b.tf === tf)
+          .map((b) => [b.start, toBar(b, true)]),
+      );
+      let quiet = 0;
+      for (const row of rows) {
+        const bar = klineToBar(row, 'ETHUSDT', tf);
+        if (bar === null) {
+          // no trade in it: flat at the previous close, as Binance serves it
+          quiet++;
+          expect(ours.has(row[0] as number)).toBe(false);
+          expect(new Set(row.slice(1, 5)).size).toBe(1);
+          continue;
+        }
+        if ('type' in bar) throw new Error(bar.detail);
+        expectBarsMatch([bar], [ours.get(bar.start)!], `${tf} kline at ${bar.start}`);
+      }
+      if (tf === '1s') expect(quiet).toBeGreaterThan(0);
+    }
+  });
+
+  test('past its weight budget a request gets 429 with Retry-After up to the next minute; the client honours Retry-After', async () => {
+    fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: HOUR, everyMs: 10_000 }], weightLimit: 6 });
+    const url = `${fake.restUrl}/api/v3/klines?symbol=BTCUSDT&interval=1m&limit=3`;
+    const answers = [];
+    for (let i = 0; i < 4; i++) answers.push(await getJson(url));
+    // 2 + 2 + 2 = the budget of 6 (unless the minute turned over in between, which resets it)
+    const refused = answers.filter((a) => a.status === 429);
+    expect(refused.length).toBeLessThanOrEqual(1);
+    for (const a of refused) {
+      expect(Number(a.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(Number(a.headers.get('retry-after'))).toBeLessThanOrEqual(60);
+      expect((a.body as { code: number }).code).toBe(-1003);
+    }
+    // the client: an injected 429 with Retry-After 3 -> it waits 3 s (its sleep, recorded) and retries
+    const waits: number[] = [];
+    await fake.stop();
+    fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: HOUR, everyMs: 10_000 }] });
+    const rest = new RestClient({ baseUrl: fake.restUrl, kind: 'trade', sleep: async (ms) => void waits.push(ms) });
+    fake.fail429(1, 3);
+    const page = await rest.klines('BTCUSDT', '1m', Date.now() - HOUR, Date.now());
+    expect(waits).toEqual([3000]);
+    expect(page.bars.length).toBeGreaterThan(50);
+    expect(rest.rateLimited).toBe(1);
+  });
+});
+
+/** Every bar of `symbol` / `tf` with start >= from equals the slow reference of all the fake's trades. */
+async function expectBarsEqualReference(store: Store, f: FakeBinance, symbol: string, tf: Timeframe, from: number, what: string): Promise<void> {
+  const want = referenceBars(f.expectedTicks(symbol), symbol, tf).filter((b) => b.start >= from);
+  const got = await store.bars({ symbol, tf, from });
+  expectBarsMatch(got, want, `${what}: ${symbol} ${tf}`);
+}
+
+async function freshStartScenario(store: Store): Promise<void> {
+  const f = (fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: 8 * HOUR, everyMs: 2_000 }] }));
+  const history = { '1s': HOUR / 2, '1m': 4 * HOUR, '5m': 7 * HOUR };
+  const rest = historyClient(f.restUrl, 'trade');
+  const report = await loadHistory({ rest, store, symbols: SYMBOLS, history, outageKlinesAfterMs: 600_000 });
+  const seam = bucketStart(Date.now(), '5m');
+  for (const symbol of SYMBOLS)
+    for (const tf of TIMEFRAMES) {
+      const from = bucketStart(seam - history[tf], '5m');
+      await expectBarsEqualReference(store, f, symbol, tf, from, 'fresh start');
+      expect((await store.bars({ symbol, tf, to: from })).length).toBe(0);
+    }
+  // ticks only from the seam on: the trades since the 5-minute boundary, none before
+  const ticks = await store.ticks({ symbol: 'BTCUSDT' });
+  expect(ticks[0]!.ts).toBeGreaterThanOrEqual(seam);
+  expect(ticks.length).toBe(f.expectedTicks('BTCUSDT').filter((t) => t.ts >= seam).length);
+  // spans say which bars came from klines; requests: 1000 klines each, plus the trades since the seam
+  const spans = await store.klineSpans();
+  expect(spans.map((s) => `${s.symbol} ${s.tf} ${s.reason} ${s.to === seam}`).sort()).toEqual(
+    SYMBOLS.flatMap((s) => TIMEFRAMES.map((tf) => `${s} ${tf} history true`)).sort(),
+  );
+  const klineRequests = SYMBOLS.length * TIMEFRAMES.reduce((n, tf) => n + Math.ceil(history[tf] / TIMEFRAME_MS[tf] / 1000), 0);
+  const tradeRequests = f.stats.restRequests.filter((r) => r.path !== '/api/v3/klines').length;
+  expect(f.stats.restRequests.filter((r) => r.path === '/api/v3/klines').length).toBeLessThanOrEqual(klineRequests + SYMBOLS.length * TIMEFRAMES.length);
+  expect(report.requests).toBe(f.stats.restRequests.length);
+  expect(report.weight).toBe(2 * (report.requests - tradeRequests) + 25 * tradeRequests);
+}
+
+async function outageScenario(store: Store): Promise<void> {
+  // 7 hours of trades; the collector stored the first hour, then was down for 6.
+  const f = (fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: 7 * HOUR, everyMs: 1_000 }] }));
+  const stop = Date.now() - 6 * HOUR;
+  for (const s of SYMBOLS) await store.insertTicks(f.expectedTicks(s).filter((t) => t.ts < stop));
+  const before = await store.symbols();
+  const report = await loadHistory({
+    rest: historyClient(f.restUrl, 'trade'),
+    store,
+    symbols: SYMBOLS,
+    history: { '1s': 0, '1m': 0, '5m': 0 },
+    outageKlinesAfterMs: 600_000,
+  });
+  const b1 = bucketStart(before[0]!.lastTs!, '5m') + 300_000;
+  const b2 = bucketStart(Date.now() - 600_000, '5m');
+  for (const symbol of SYMBOLS) {
+    for (const tf of TIMEFRAMES) await expectBarsEqualReference(store, f, symbol, tf, 0, '6-hour outage');
+    // the ticks: all but those of [B1, B2), which the klines stand for
+    const want = f.expectedTicks(symbol).filter((t) => t.ts < b1 || t.ts >= b2);
+    const got = await store.ticks({ symbol });
+    expect(got.length).toBe(want.length);
+    expect(got.map((t) => t.id)).toEqual(want.map((t) => t.id));
+    // the restart scan sees no hole: the span's ids are accounted for
+    expect(await store.idGaps!(symbol, 0)).toEqual([]);
+    const spans = await store.klineSpans(symbol);
+    expect(spans.map((s) => [s.tf, s.reason, s.from, s.to])).toEqual(TIMEFRAMES.map((tf) => [tf, 'outage', b1, b2]));
+    const skipped = f.expectedTicks(symbol).filter((t) => t.ts >= b1 && t.ts < b2);
+    expect([spans[0]!.firstId, spans[0]!.lastId]).toEqual([skipped[0]!.id, skipped.at(-1)!.id]);
+    // the repair tool rebuilds bars from ticks and keeps the kline bars (they have no ticks)
+    await store.rebuildBars(symbol, 0, Date.now() + HOUR);
+    for (const tf of TIMEFRAMES) await expectBarsEqualReference(store, f, symbol, tf, 0, 'after rebuildBars');
+  }
+  // Paging the gap's trades by id would cost 25 weight per 1000 trades (historicalTrades); the
+  // klines cost 2 per 1000 bars (here the 1s ones dominate: 6 hours = 22 requests per symbol).
+  const gapTrades = SYMBOLS.reduce((n, s) => n + f.expectedTicks(s).filter((t) => t.ts >= stop).length, 0);
+  expect(report.weight).toBeLessThan((25 * gapTrades) / 1000 / 5);
+}
+
+test('loadKlineHistory: klines of many symbols, a few at a time, one request per 1000 bars, each span recorded', async () => {
+  const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'];
+  const f = (fake = await startFakeBinance({ symbols, past: [{ ms: 20 * HOUR, everyMs: 7_000 }] }));
+  const store = await openSqliteStore({ path: join(dir, 'scan.db') });
+  try {
+    const to = bucketStart(Date.now(), '5m');
+    const from = to - 18 * HOUR;
+    const spans = await loadKlineHistory({ rest: historyClient(f.restUrl, 'aggTrade'), store, symbols, timeframes: ['1m', '5m'], from, to, concurrency: 2 });
+    expect(spans.map((s) => `${s.symbol} ${s.tf}`).sort()).toEqual(symbols.flatMap((s) => [`${s} 1m`, `${s} 5m`]).sort());
+    for (const symbol of symbols)
+      for (const tf of ['1m', '5m'] as const) {
+        const want = referenceBars(f.expectedTicks(symbol), symbol, tf).filter((b) => b.start >= from && b.start < to);
+        expectBarsMatch(await store.bars({ symbol, tf, from }), want, `${symbol} ${tf}`);
+      }
+    // 18 h of 1m = 1080 bars: 2 requests; of 5m = 216 bars: 1 request; per symbol
+    expect(f.stats.restRequests.length).toBe(symbols.length * 3);
+    expect((await store.klineSpans()).length).toBe(symbols.length * 2);
+  } finally {
+    await store.close();
+  }
+});
+
+describe('SQLite', () => {
+  test('a fresh start: kline bars before the seam, ticks after it, every bar equal to the reference', async () => {
+    const store = await openSqliteStore({ path: join(dir, 'h.db') });
+    try {
+      await freshStartScenario(store);
+    } finally {
+      await store.close();
+    }
+  });
+  test('a 6-hour outage repaired from trades + klines + trades: bars equal to the reference, no hole left', async () => {
+    const store = await openSqliteStore({ path: join(dir, 'o.db') });
+    try {
+      await outageScenario(store);
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describePostgres('PostgreSQL', () => {
+  let server: TestPostgres;
+  let n = 0;
+  beforeAll(async () => {
+    const started = await startPostgres();
+    if (!started) throw new Error('no PostgreSQL server binaries');
+    server = started;
+  }, 60_000);
+  afterAll(async () => server?.stop());
+  async function fresh(): Promise<Store> {
+    const name = `history_${process.pid}_${++n}`;
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name}`);
+    await admin.end();
+    return openPostgresStore({ url: server.url.replace(/\/postgres$/, `/${name}`) });
+  }
+  test('a fresh start, as on SQLite', async () => {
+    const store = await fresh();
+    try {
+      await freshStartScenario(store);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+  test('a 6-hour outage, as on SQLite', async () => {
+    const store = await fresh();
+    try {
+      await outageScenario(store);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
+});
