@@ -77,6 +77,22 @@ export function formatReport(r: SoakReport): string {
       `  ticks during the load: stored ${l.check.ticks.stored} / ${l.check.ticks.expected}, lost ${l.check.ticks.lost}, duplicated ${l.check.ticks.duplicated}, bar mismatches ${l.check.bars.mismatches}`,
     );
   }
+  const z = r.fuzz;
+  if (z) {
+    L.push('');
+    const a = z.api;
+    L.push(`[${yes(z.ok)}] Fuzz: ${Math.round(z.durationSec)} s against the collector process while feed faults ran (API_TOKEN set, a random token)`);
+    if (a) {
+      L.push(
+        `  schemathesis (OpenAPI document): ${a.operations.tested}/${a.operations.total} operations, ${a.testCases} test cases, ${a.requests} requests, seed ${a.seed}, ${a.maxExamples} examples per operation and phase; phases ${kv(Object.fromEntries(Object.entries(a.phases).map(([k, v]) => [k, v === 'success' ? 1 : 0])))} (1 = passed)`,
+      );
+      L.push(`  failures ${a.failures.length}, errors ${a.errors.length}, no answer slower than ${a.maxResponseSec} s checked on every request`);
+      for (const f of a.failures.slice(0, 5)) L.push(`  e.g. ${f.code} ${f.title}: ${f.operations.join(', ')}`);
+    } else L.push(`  schemathesis skipped: ${z.skipped}`);
+    L.push(
+      `  the token in: ${z.tokenInLogs} of ${z.logLines} collector log lines, /metrics ${z.tokenInMetrics ? 'YES' : 'no'}, ${z.tokenInErrorBodies} of ${z.errorBodies} error bodies; collector crashes ${z.crashes}`,
+    );
+  }
   const d = r.disk;
   if (d) {
     L.push('');

@@ -7,7 +7,9 @@
  *      hit the same collector; stored ticks must equal what the fake generated;
  *   2. crashes: 20 x kill -9 mid-ingest and restart (integrity, bars, backfill);
  *   3. load: autocannon against 20 symbols / 10 pairs live; throughput, p99, RSS;
- *   4. disk trouble: read-only directory at start, disk full while ingesting.
+ *   4. disk trouble: read-only directory at start, disk full while ingesting;
+ *   5. fuzz: schemathesis from the OpenAPI document against the collector process while feed
+ *      faults run, and the API token looked for in every log line, /metrics and error bodies.
  *
  *   npm run soak                    full run (3-6 minutes on a shared 2-core machine, by its load)
  *   npm run soak -- --quick         a short run (under 2 minutes)
@@ -22,14 +24,16 @@ import { buildCollector, OUTPUT_DIR } from './collector-process';
 import { runCrashes, type CrashesResult } from './crashes';
 import { runDisk, type DiskResult } from './disk';
 import { runFeedFaults, type FeedFaultsResult } from './feed-faults';
+import { runFuzz, type FuzzResult } from './fuzz';
 import { runHostile, type HostileResult } from './hostile';
 import { runLoad, type LoadResult } from './load';
 import { log } from '../src/log';
 import { parseCommandLine } from '../src/cli/commandLine';
 import { formatReport } from './report';
 import { progress } from './util';
+import { findPython } from '../test/support/python';
 
-export const PARTS = ['feed', 'crash', 'load', 'disk'] as const;
+export const PARTS = ['feed', 'crash', 'load', 'disk', 'fuzz'] as const;
 export type Part = (typeof PARTS)[number];
 
 export interface SoakSettings {
@@ -37,11 +41,13 @@ export interface SoakSettings {
   kills: number;
   hostileRequests: number;
   loadSecondsPerEndpoint: number;
+  /** schemathesis test cases per operation and phase. */
+  fuzzExamples: number;
   only: Part[];
 }
 
-export const FULL: SoakSettings = { faults: 100, kills: 20, hostileRequests: 10_000, loadSecondsPerEndpoint: 2, only: [...PARTS] };
-export const QUICK: SoakSettings = { faults: 20, kills: 3, hostileRequests: 1_000, loadSecondsPerEndpoint: 1, only: [...PARTS] };
+export const FULL: SoakSettings = { faults: 100, kills: 20, hostileRequests: 10_000, loadSecondsPerEndpoint: 2, fuzzExamples: 300, only: [...PARTS] };
+export const QUICK: SoakSettings = { faults: 20, kills: 3, hostileRequests: 1_000, loadSecondsPerEndpoint: 1, fuzzExamples: 30, only: [...PARTS] };
 
 export interface SoakReport {
   startedAt: string;
@@ -54,6 +60,7 @@ export interface SoakReport {
   crashes?: CrashesResult;
   load?: LoadResult;
   disk?: DiskResult;
+  fuzz?: FuzzResult;
   failures: string[];
   ok: boolean;
 }
@@ -127,6 +134,12 @@ export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): P
       () => runDisk(mainJs),
       (r) => (report.disk = r),
     );
+  if (settings.only.includes('fuzz'))
+    await step(
+      'fuzz',
+      () => runFuzz({ mainJs, python: findPython(), seed: 1, maxExamples: settings.fuzzExamples, faults: 10 }),
+      (r) => (report.fuzz = r),
+    );
   report.durationSec = Math.round((Date.now() - t0) / 100) / 10;
   report.ok = report.failures.length === 0;
   return report;
@@ -155,8 +168,8 @@ export function parseArgs(argv: readonly string[]): { settings: SoakSettings; mo
   return { settings, mode, out: typeof values.out === 'string' ? values.out : join(OUTPUT_DIR, 'report.json') };
 }
 
-const HELP = `Usage: npm run soak [-- --quick] [-- --only feed,crash,load,disk] [-- --out FILE]
-  --quick     a short run (20 faults, 3 kills, 1,000 hostile requests, 1 s per load endpoint)
+const HELP = `Usage: npm run soak [-- --quick] [-- --only feed,crash,load,disk,fuzz] [-- --out FILE]
+  --quick     a short run (20 faults, 3 kills, 1,000 hostile requests, 1 s per load endpoint, 30 fuzz examples)
   --only=...  run only these parts (feed includes the bad-input requests)
   --out=FILE  where to write the JSON report (default collector/soak-output/report.json)`;
 

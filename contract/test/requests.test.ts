@@ -22,6 +22,11 @@ describe('request schemas', () => {
     expect(issue({ pair: 'ETHUSDT' })?.message).toMatch(/must look like ETHUSDT\/BTCUSDT/);
     expect(issue({ from: '2025-02-30' })?.message).toBe('not a real calendar date-time');
     expect(parseTime('2025-01-01T01:00:00+01:00')).toBe(1735689600000);
+    // epoch ms with an exponent, as Python and JSON serialisers write large numbers (found by schemathesis)
+    expect(parseTime('1.7356896e+12')).toBe(1735689600000);
+    expect(parseTime('-0.0')).toBe(-0);
+    expect(() => parseTime('2.6e14')).toThrow('time out of range (1970 .. 9999)');
+    expect(() => parseTime('-1')).toThrow('time out of range (1970 .. 9999)');
   });
 
   it('give the OpenAPI parameters: required, default and schema from the same schema', () => {

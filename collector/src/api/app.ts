@@ -47,7 +47,7 @@ export function createApi(deps: ApiDeps): Api {
   );
   const router = express.Router();
   for (const g of GROUPS) g.mount(router, ctx);
-  const doc = openApiDocument(ctx.version);
+  const doc = openApiDocument(ctx.version, { auth: Boolean(deps.token) });
   router.get('/api/openapi.json', (_req, res) => {
     res.json(doc);
   });
@@ -56,6 +56,13 @@ export function createApi(deps: ApiDeps): Api {
     res.send(await metrics.registry.metrics());
   });
   app.use(router);
+  app.use((req, res, next) => {
+    // A documented path asked with another method: 405 with the methods it has (HEAD with GET).
+    const methods = ROUTES.filter((r) => r.path === req.path).flatMap((r) => (r.method === 'get' ? ['GET', 'HEAD'] : [r.method.toUpperCase()]));
+    if (methods.length === 0) return next();
+    res.setHeader('Allow', methods.join(', '));
+    next(new HttpError(405, `${req.method} is not allowed on ${req.path}; use ${methods.join(' or ')} (see /api/openapi.json)`));
+  });
   app.use((req, _res, next) => {
     next(new HttpError(404, `no endpoint ${req.method} ${req.path}; see /api/openapi.json`));
   });

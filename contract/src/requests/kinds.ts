@@ -32,6 +32,8 @@ function parsed<T>(parse: (raw: string) => T): z.ZodType<T, string> {
 const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 /** Latest accepted time (end of year 9999), so that arithmetic on times stays exact. */
 const MAX_TIME = 253_402_300_799_999;
+/** Epoch ms as a decimal number, exponent allowed (`1.7356896e12`, as JSON and Python write large numbers). */
+const EPOCH_MS = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
  * Epoch milliseconds (fractions allowed) or ISO-8601; a date-time without an offset is UTC.
@@ -43,7 +45,7 @@ const MAX_TIME = 253_402_300_799_999;
 export function parseTime(raw: string): number {
   const s = raw.trim();
   let ms: number;
-  if (/^\d+(\.\d+)?$/.test(s)) ms = Number(s);
+  if (EPOCH_MS.test(s)) ms = Number(s);
   else {
     const m = ISO.exec(s);
     if (!m) throw new Error('expected epoch milliseconds (1735689600000) or ISO-8601 (2025-01-01T00:00:00Z)');
@@ -61,7 +63,7 @@ export function parseTime(raw: string): number {
 
 export const time: Kind<number> = withDoc(parsed(parseTime), {
   oneOf: [
-    { type: 'number', minimum: 0 },
+    { type: 'number', minimum: 0, maximum: MAX_TIME },
     { type: 'string', format: 'date-time' },
   ],
 });

@@ -6,7 +6,9 @@
  */
 import { z } from 'zod';
 import type { JsonSchema } from './kinds';
+import { RESPONSE_SCHEMAS } from './responses';
 import {
+  alertWebhookBody,
   alertsRequest,
   analyticsRequest,
   barsRequest,
@@ -26,20 +28,56 @@ export interface Route {
   query?: RequestSchema;
   /** Name of the response type in api.ts. */
   response: string;
+  /** Status of the success response (default 200). */
+  status?: 200 | 201;
   /** Content type of the success response (default application/json). */
   produces?: string;
-  /** For POST: what the body is. */
-  body?: string;
+  /** For POST: what the body is, and its schema. */
+  body?: { name: string; schema: z.ZodType };
   /** Needs no token even when API_TOKEN is set. */
   open?: boolean;
   /** Error statuses this route can answer with, besides 400 for bad parameters (and 401 unless open). */
   errors?: number[];
+  /**
+   * OpenAPI links of the 200 answer: which operation a value of it feeds, e.g. a stored pair of
+   * /api/pairs into /api/stats (`{operation: path, parameters: {name: runtime expression}}`).
+   * A fuzzer follows them to chain requests (schemathesis' stateful phase).
+   */
+  links?: Record<string, { operation: string; parameters: Record<string, string> }>;
 }
 
+/** Links from a listing to the operations one of its `pairs` (or `symbols`) entries can be asked of. */
+const pairLinks = (paths: readonly string[]) =>
+  Object.fromEntries(
+    paths.map((path) => [path.slice(5), { operation: path, parameters: { pair: '$response.body#/pairs/0/pair', window: '$response.body#/windows/0' } }]),
+  );
+
 export const ROUTES: readonly Route[] = [
-  { method: 'get', path: '/api/health', summary: 'ok or degraded, with ingest and database state (no token needed)', response: 'HealthResponse', open: true },
-  { method: 'get', path: '/api/symbols', summary: 'configured and stored symbols (Grafana template variable)', response: 'SymbolsResponse' },
-  { method: 'get', path: '/api/pairs', summary: 'configured and stored pairs, timeframes, windows, thresholds', response: 'PairsResponse' },
+  {
+    method: 'get',
+    path: '/api/health',
+    summary: 'ok or degraded, with ingest and database state (no token needed)',
+    response: 'HealthResponse',
+    open: true,
+    errors: [503],
+  },
+  {
+    method: 'get',
+    path: '/api/symbols',
+    summary: 'configured and stored symbols (Grafana template variable)',
+    response: 'SymbolsResponse',
+    links: {
+      ticks: { operation: '/api/ticks', parameters: { symbol: '$response.body#/symbols/0/symbol' } },
+      bars: { operation: '/api/bars', parameters: { symbol: '$response.body#/symbols/0/symbol' } },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/pairs',
+    summary: 'configured and stored pairs, timeframes, windows, thresholds',
+    response: 'PairsResponse',
+    links: pairLinks(['/api/analytics', '/api/signals', '/api/stats']),
+  },
   { method: 'get', path: '/api/ticks', summary: 'raw ticks of a symbol, oldest first, paged', query: ticksRequest, response: 'TicksResponse', errors: [404] },
   {
     method: 'get',
@@ -88,7 +126,8 @@ export const ROUTES: readonly Route[] = [
     path: '/api/alerts',
     summary: 'store a Grafana alerting webhook notification (JSON, at most 1 MB)',
     response: 'AlertDto',
-    body: 'Grafana webhook payload',
+    status: 201,
+    body: { name: 'Grafana webhook payload', schema: alertWebhookBody },
     errors: [413],
   },
   { method: 'get', path: '/api/alerts', summary: 'stored alert notifications, newest first', query: alertsRequest, response: 'AlertsResponse' },
@@ -101,6 +140,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'missing or invalid bearer token (only when API_TOKEN is set)',
   404: 'unknown symbol or pair',
   413: 'range or body too large: narrow the range or page through it',
+  503: 'the database does not answer: the same body as 200, with database.ok false',
 };
 
 /** The parameter's OpenAPI schema: its kind's (`openapi` metadata), with the default when it has one. */
@@ -126,25 +166,56 @@ function parameters(query: RequestSchema | undefined): JsonSchema[] {
   }));
 }
 
-/** `/api/ticks` -> `getApiTicks`. */
-const operationId = (r: Route): string => `${r.method}${r.path.replace(/[^A-Za-z]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`;
+/** The JSON schema of a response type of api.ts (responses.ts), or any object for those without one (the OpenAPI document itself). */
+function responseSchema(name: string): JsonSchema {
+  const schema = (RESPONSE_SCHEMAS as Record<string, z.ZodType>)[name];
+  if (!schema) return { $ref: '#/components/schemas/Object' };
+  return jsonSchema(schema, 'output');
+}
 
-export function openApiDocument(version: string): Record<string, unknown> {
+/** zod -> an OpenAPI 3.0 schema object. */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const out = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
+  delete out.$schema;
+  return out;
+}
+
+/** `/api/ticks` -> `getApiTicks`. */
+const operationId = (r: Pick<Route, 'method' | 'path'>): string =>
+  `${r.method}${r.path.replace(/[^A-Za-z]+(.)?/g, (_, c: string | undefined) => (c ?? '').toUpperCase())}`;
+
+/** What the document says about authentication: as the collector is configured (API_TOKEN set or not). */
+export interface DocumentOptions {
+  /** The API requires a bearer token: the document declares it, and 401 on every route that needs it. */
+  auth: boolean;
+}
+
+export function openApiDocument(version: string, options: DocumentOptions = { auth: true }): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
+  const guarded = (r: Route): boolean => options.auth && !r.open;
   for (const r of ROUTES) {
     const responses: Record<string, unknown> = {
-      200: {
+      [r.status ?? 200]: {
         description: `\`${r.response}\` (@quant-pairs/contract)`,
-        content: { [r.produces ?? 'application/json']: { schema: r.produces === undefined ? { $ref: '#/components/schemas/Object' } : { type: 'string' } } },
+        content: { [r.produces ?? 'application/json']: { schema: r.produces === undefined ? responseSchema(r.response) : { type: 'string' } } },
       },
     };
-    const statuses = new Set([400, ...(r.errors ?? []), ...(r.open ? [] : [401])]);
+    if (r.links) {
+      (responses[r.status ?? 200] as Record<string, unknown>).links = Object.fromEntries(
+        Object.entries(r.links).map(([name, l]) => [name, { operationId: operationId({ method: 'get', path: l.operation }), parameters: l.parameters }]),
+      );
+    }
+    const statuses = new Set([400, ...(r.errors ?? []), ...(guarded(r) ? [401] : [])]);
     for (const s of [...statuses].sort()) {
-      responses[s] = { description: ERROR_TEXT[s] ?? 'error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      // 503 (health): the route's own body, saying what is down; every other error an Error
+      const schema = s === 503 ? responseSchema(r.response) : { $ref: '#/components/schemas/Error' };
+      responses[s] = { description: ERROR_TEXT[s] ?? 'error', content: { 'application/json': { schema } } };
     }
     const op: Record<string, unknown> = { summary: r.summary, operationId: operationId(r), parameters: parameters(r.query), responses };
-    if (r.body) op.requestBody = { required: true, description: `\`${r.body}\``, content: { 'application/json': { schema: { type: 'object' } } } };
-    if (r.open) op.security = [];
+    if (r.body) {
+      op.requestBody = { required: true, description: `\`${r.body.name}\``, content: { 'application/json': { schema: jsonSchema(r.body.schema, 'input') } } };
+    }
+    if (options.auth && r.open) op.security = [];
     (paths[r.path] ??= {})[r.method] = op;
   }
   return {
@@ -157,13 +228,13 @@ export function openApiDocument(version: string): Record<string, unknown> {
         'Live push: WebSocket at /api/live (see LiveSubscribe / LiveServerMessage in @quant-pairs/contract).',
     },
     components: {
-      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      ...(options.auth ? { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } } : {}),
       schemas: {
         Object: { type: 'object' },
-        Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, param: { type: 'string' } } },
+        Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' }, param: { type: 'string' } }, additionalProperties: false },
       },
     },
-    security: [{ bearer: [] }],
+    ...(options.auth ? { security: [{ bearer: [] }] } : {}),
     paths,
   };
 }

@@ -1,0 +1,140 @@
+/**
+ * Part 5, fuzz: tools and inputs nobody here wrote, against the collector process while the fake
+ * Binance feeds it (and injects feed faults):
+ *
+ * - the HTTP API fuzzed by schemathesis from its own OpenAPI document (soak/schemathesis.ts),
+ *   longer than `npm test` runs it: more examples per operation (one worker: with two,
+ *   Python 3.11's ast.parse, which hypothesis calls to describe filters, fails now and then with
+ *   "AST constructor recursion depth mismatch" in the fuzzer's own process, a race inside CPython);
+ * - secrets: with API_TOKEN set, the token appears in none of the collector's log lines, in no
+ *   /metrics answer and in no error body (the token is a random string, so a hit is a leak).
+ */
+import { randomBytes } from 'node:crypto';
+import type { CollectorProcess } from './collector-process';
+import { runFeedFaults } from './feed-faults';
+import { runSchemathesis, type SchemathesisResult } from './schemathesis';
+import { progress } from './util';
+
+export interface FuzzOptions {
+  mainJs: string;
+  /** Interpreter with schemathesis (test/support/python.ts findPython); null: the API fuzz cannot run. */
+  python: string | null;
+  seed: number;
+  /** schemathesis test cases per operation and phase. */
+  maxExamples: number;
+  /** Feed faults injected alongside (at least). */
+  faults: number;
+}
+
+export interface FuzzResult {
+  durationSec: number;
+  /** schemathesis' figures, null when it could not run (`skipped` says why). */
+  api: (Omit<SchemathesisResult, 'output'> & { requests: number; maxResponseSec: number; seed: number; maxExamples: number }) | null;
+  skipped: string | null;
+  /** Log lines of the collector read, and those holding the token (0 expected). */
+  logLines: number;
+  tokenInLogs: number;
+  tokenInMetrics: boolean;
+  /** Error bodies read (401s and 400s asked for on purpose), and those holding the token. */
+  errorBodies: number;
+  tokenInErrorBodies: number;
+  crashes: number;
+  ok: boolean;
+}
+
+const MAX_RESPONSE_SEC = 5;
+
+/**
+ * Error answers to requests that carry the token only where a client keeps it (the Authorization
+ * header): altered or misspelt tokens (401), and the right token with bad parameters, unknown
+ * paths and methods (400 / 404 / 405). None may repeat it.
+ */
+async function errorBodies(url: string, token: string): Promise<string[]> {
+  const auth = { authorization: `Bearer ${token}` };
+  const asks: [string, Record<string, string>, string?][] = [
+    ['/api/symbols', { authorization: `Bearer ${token}x` }],
+    ['/api/symbols', { authorization: `Bearer ${token.slice(1)}` }],
+    ['/api/symbols', { authorization: `Basic ${token}` }],
+    ['/api/symbols', { authorization: token }],
+    ['/export?symbol=BTCUSDT', { authorization: `Bearer  ${token} extra` }],
+    ['/api/ticks?symbol=nope!', auth],
+    ['/api/ticks?symbol=BTCUSDT&bogus=1', auth],
+    ['/api/nowhere', auth],
+    ['/api/ticks', auth, 'DELETE'],
+    ['/api/alerts', { ...auth, 'content-type': 'application/json' }, 'POST'],
+  ];
+  const out: string[] = [];
+  for (const [path, headers, method] of asks)
+    out.push(await (await fetch(url + path, { headers, method: method ?? 'GET', body: method === 'POST' ? '{"status":' : undefined })).text());
+  return out;
+}
+
+export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
+  const t0 = Date.now();
+  const token = randomBytes(18).toString('base64url');
+  let collector: CollectorProcess | null = null;
+  let api: FuzzResult['api'] = null;
+  let bodies: string[] = [];
+  let metrics = '';
+  const feed = await runFeedFaults({
+    mainJs: o.mainJs,
+    faults: o.faults,
+    env: { API_TOKEN: token },
+    during: async (c) => {
+      collector = c;
+      if (o.python) {
+        progress('fuzz', `schemathesis, ${o.maxExamples} examples per operation and phase, seed ${o.seed}`);
+        const before = await requestCount(c.url, token);
+        const r = await runSchemathesis({
+          python: o.python,
+          url: c.url,
+          token,
+          seed: o.seed,
+          maxExamples: o.maxExamples,
+          maxResponseSec: MAX_RESPONSE_SEC,
+          workers: 1,
+        });
+        const { output: _output, ...figures } = r;
+        api = { ...figures, requests: (await requestCount(c.url, token)) - before, maxResponseSec: MAX_RESPONSE_SEC, seed: o.seed, maxExamples: o.maxExamples };
+        if (r.failures.length || r.errors.length) process.stderr.write(r.output.slice(-8000));
+      }
+      bodies = await errorBodies(c.url, token);
+      metrics = await (await fetch(`${c.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+    },
+  });
+  const c = collector as CollectorProcess | null;
+  const lines = c ? [...c.logs.map((l) => JSON.stringify(l)), ...c.rawOutput] : [];
+  const result: FuzzResult = {
+    durationSec: Math.round((Date.now() - t0) / 100) / 10,
+    api,
+    skipped: o.python ? null : 'no Python with schemathesis (run `bash scripts/python-env.sh` or set QP_PYTHON)',
+    logLines: lines.length,
+    tokenInLogs: lines.filter((l) => l.includes(token)).length,
+    tokenInMetrics: metrics.includes(token),
+    errorBodies: bodies.length,
+    tokenInErrorBodies: bodies.filter((b) => b.includes(token)).length,
+    crashes: feed.crashes,
+    ok: false,
+  };
+  const a = result.api;
+  result.ok =
+    a !== null &&
+    a.exitCode === 0 &&
+    a.failures.length === 0 &&
+    a.errors.length === 0 &&
+    a.operations.tested === a.operations.total &&
+    result.logLines > 0 &&
+    result.tokenInLogs === 0 &&
+    !result.tokenInMetrics &&
+    result.tokenInErrorBodies === 0 &&
+    feed.ok;
+  return result;
+}
+
+/** Requests the collector has answered, from its own /metrics (http_request_duration_seconds_count summed). */
+async function requestCount(url: string, token: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
+  let n = 0;
+  for (const m of text.matchAll(/^http_request_duration_seconds_count\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
+  return n;
+}

@@ -1,0 +1,56 @@
+"""Schemathesis hooks for the collector API (loaded through SCHEMATHESIS_HOOKS by soak/schemathesis.ts).
+
+One check replaces schemathesis' positive_data_acceptance. A request that matches the OpenAPI
+document may still be refused when it breaks a rule that an OpenAPI 3.0 parameter schema cannot
+state: one parameter against another, the calendar, or what the store holds. Each such rule is
+listed below with the collector's message; a schema-valid request refused for any other reason,
+or with a body that is not {"error", "param"}, is a failure.
+"""
+import os
+import re
+
+import schemathesis
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
+
+# (status, what the error says, why the document cannot say it)
+RULES = [
+    (400, r"the two legs must differ", "pair Y/X with Y = X: a pattern cannot compare its two halves"),
+    (400, r"time out of range \(1970 \.\. 9999\)", "a date-time string before 1970: JSON Schema has no minimum for strings"),
+    (400, r"not a real calendar date-time", "a date-time the calendar lacks (leap second, Feb 30)"),
+    (400, r"must be before to", "from >= to: two parameters compared"),
+    (400, r"or pair \(analytics\) is required", "/export without symbol and pair: one of two parameters"),
+    (400, r"not both", "/export with symbol and pair: one of two parameters"),
+    (400, r"is required with pair", "/export with pair but no tf: a parameter required by another"),
+    (400, r"window is required", "/export with pair but no window: a parameter required by another"),
+    (400, r"pair exports only", "/export window without pair: a parameter allowed by another"),
+    (400, r"exitZ must be a number with 0 <= exitZ < entryZ", "exitZ against entryZ: two parameters compared"),
+    (400, r"entryZ must be a positive number", "entryZ = 0 (the schema's minimum is inclusive, as 0 <= exitZ needs)"),
+    (413, r"range too large", "from/to span more bars than one query reads: depends on tf and window"),
+    (404, r"", "unknown symbol or pair: depends on what the store holds"),
+]
+
+
+@schemathesis.check
+def refused_only_by_documented_rules(ctx, response, case):
+    """A schema-valid request is answered 2xx, or refused by one of RULES with {"error", "param"}."""
+    meta = case.meta
+    if meta is None or is_unexpected_http_status_case(case) or not meta.generation.mode.is_positive:
+        return None
+    status = response.status_code
+    if status < 400:
+        return None
+    token = os.environ.get("QP_FUZZ_TOKEN")
+    sent = response.request.headers.get("Authorization") if response.request is not None else None
+    if status == 401 and token and sent != f"Bearer {token}":
+        return None  # the token left out or altered on purpose (ignored_auth judges those answers)
+    try:
+        body = response.json()
+    except Exception:  # noqa: BLE001 - any unreadable body is the failure
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, str):
+        raise AssertionError(f"schema-valid request refused with {status} and a body without an error message: {response.text[:300]!r}")
+    for rule_status, pattern, _why in RULES:
+        if status == rule_status and re.search(pattern, error):
+            return None
+    raise AssertionError(f"schema-valid request refused with {status}: {error!r}; the OpenAPI document does not say why (make it exact or list the rule)")

@@ -1,0 +1,73 @@
+/**
+ * The query API fuzzed by schemathesis (PyPI; soak/schemathesis.ts says what it checks) from the
+ * collector's own OpenAPI document, over a real SQLite store holding 6 hours of two symbols'
+ * trades: every operation the document lists (whatever routes exist, none named here), the
+ * examples, coverage, fuzzing and stateful phases (the document's links chain /api/pairs and
+ * /api/symbols into the queries), with API_TOKEN set and without.
+ *
+ * Bounded: a fixed seed and 20 examples per operation and phase (about 1,500 requests, 15 s).
+ * `npm run soak` runs longer against the collector process. The response-time bound (10 s) is
+ * schemathesis' max_response_time check, far above the few ms these answers take, so that a
+ * loaded machine does not fail it while a hung request does.
+ */
+import type { AddressInfo } from 'node:net';
+import { runSchemathesis } from '../../soak/schemathesis';
+import { startApi, makeTicks, type Harness } from '../api/helpers';
+import { describePython } from '../support/python';
+
+const NOW = Date.UTC(2026, 10, 1, 12);
+const MAX_RESPONSE_SEC = 10;
+
+async function apiWithData(token: string | null): Promise<{ h: Harness; requests: () => number; serverErrors: () => number }> {
+  const h = await startApi({ now: () => NOW, token });
+  // 6 h of trades 7 s apart: 360 1m bars, enough for window 30 (z needs 59 bars) on 1m and 5m
+  const t0 = NOW - 6 * 3_600_000;
+  await h.store.insertTicks(makeTicks('BTCUSDT', 3_000, t0, 7_000, 60_000, 1));
+  await h.store.insertTicks(makeTicks('ETHUSDT', 3_000, t0 + 13, 7_000, 3_000, 2));
+  let requests = 0;
+  let serverErrors = 0;
+  h.server.on('request', (_req, res) => {
+    requests++;
+    res.on('finish', () => {
+      if (res.statusCode >= 500) serverErrors++;
+    });
+  });
+  return { h, requests: () => requests, serverErrors: () => serverErrors };
+}
+
+describePython('schemathesis from the OpenAPI document: no 5xx, every answer as documented', ['schemathesis'], (python) => {
+  it.each([
+    ['with API_TOKEN set', 'fuzz-token-7Qx'],
+    ['without a token', null],
+  ])(
+    '%s: every operation, all phases, no failure',
+    async (_title, token) => {
+      const { h, requests, serverErrors } = await apiWithData(token);
+      try {
+        const doc = (await h.get('/api/openapi.json', token ? { authorization: `Bearer ${token}` } : {})).body as { paths: Record<string, object> };
+        const operations = Object.values(doc.paths).reduce((n, p) => n + Object.keys(p).length, 0);
+        const r = await runSchemathesis({
+          python,
+          url: `http://127.0.0.1:${(h.server.address() as AddressInfo).port}`,
+          token: token ?? undefined,
+          seed: 17,
+          maxExamples: 20,
+          maxResponseSec: MAX_RESPONSE_SEC,
+        });
+        if (r.failures.length || r.errors.length || r.exitCode !== 0) process.stderr.write(r.output);
+        expect(r.failures).toEqual([]);
+        expect(r.errors).toEqual([]);
+        expect(r.exitCode).toBe(0);
+        expect(r.operations).toEqual({ total: operations, tested: operations });
+        expect(r.phases).toEqual({ examples: 'success', coverage: 'success', fuzzing: 'success', stateful: 'success' });
+        expect(serverErrors()).toBe(0);
+        // every test case is at least one request (checks such as ignored_auth add more)
+        expect(requests()).toBeGreaterThanOrEqual(r.testCases);
+        expect(r.testCases).toBeGreaterThan(500);
+      } finally {
+        await h.close();
+      }
+    },
+    180_000,
+  );
+});

@@ -1,0 +1,167 @@
+/**
+ * The response bodies of api.ts as zod schemas, for the OpenAPI document only: openapi.ts turns
+ * each into the JSON schema of its route's 200 answer, so a fuzzer (schemathesis, in the
+ * collector's tests) checks every answer against what api.ts promises. The interfaces in api.ts
+ * stay the types everyone imports; `Same<...>` below makes the compiler refuse a schema that
+ * differs from its interface in either direction, so the two cannot drift apart.
+ *
+ * Objects are strict (no property the interface lacks): the document says exactly what comes back.
+ */
+import { z } from 'zod';
+import type * as Api from '../api';
+import { TIMEFRAMES } from '../constants';
+
+const num = z.number();
+const nullableNum = num.nullable();
+const signal = z.enum(['LONG', 'SHORT', 'NEUTRAL']);
+const timeframe = z.enum(TIMEFRAMES);
+const obj = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape);
+
+const healthSymbol = obj({ symbol: z.string(), lastTickTs: nullableNum, lastTickAgeSec: nullableNum });
+const healthResponse = obj({
+  status: z.enum(['ok', 'degraded']),
+  problems: z.array(z.string()),
+  version: z.string(),
+  uptimeSec: num,
+  websocket: z.string(),
+  reconnects: num,
+  gapsBackfilled: num,
+  backfilledTicks: num,
+  rejectedMessages: num,
+  symbols: z.array(healthSymbol),
+  database: obj({ ok: z.boolean(), kind: z.string(), detail: z.string() }),
+});
+
+const symbolsResponse = obj({
+  symbols: z.array(obj({ symbol: z.string(), configured: z.boolean(), ticks: num, firstTs: nullableNum, lastTs: nullableNum })),
+});
+const pairsResponse = obj({
+  pairs: z.array(obj({ pair: z.string(), y: z.string(), x: z.string(), configured: z.boolean(), stored: z.boolean() })),
+  timeframes: z.array(timeframe),
+  windows: z.array(num),
+  entryZ: num,
+  exitZ: nullableNum,
+});
+
+const page = { from: num, to: num, next: nullableNum };
+const tick = obj({ id: num, ts: num, price: num, qty: num, isBuyerMaker: z.boolean() });
+const ticksResponse = obj({ ...page, symbol: z.string(), ticks: z.array(tick) });
+const bar = obj({
+  start: num,
+  open: num,
+  high: num,
+  low: num,
+  close: num,
+  volume: num,
+  quoteVolume: num,
+  trades: num,
+  vwap: nullableNum,
+  final: z.boolean(),
+});
+const barsResponse = obj({ ...page, symbol: z.string(), tf: timeframe, bars: z.array(bar) });
+
+const column = z.array(nullableNum);
+const analyticsResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  window: num,
+  from: num,
+  to: num,
+  points: num,
+  thinned: z.boolean(),
+  provisional: z.boolean(),
+  series: obj({
+    ts: z.array(num),
+    beta: column,
+    alpha: column,
+    spread: column,
+    spreadMean: column,
+    zscore: column,
+    signal: z.array(signal.nullable()),
+    correlation: column,
+  }),
+});
+
+const crit = obj({ '1%': num, '5%': num, '10%': num });
+/** `Maybe<T>`: the value, `{error}` when it could not be computed, or null. */
+const maybe = <T extends z.ZodType>(t: T) => z.union([t, obj({ error: z.string() })]).nullable();
+const latestPoint = obj({
+  ts: num,
+  beta: nullableNum,
+  alpha: nullableNum,
+  spread: nullableNum,
+  zscore: nullableNum,
+  signal: signal.nullable(),
+  correlation: nullableNum,
+});
+const price = obj({ price: num, ts: num });
+const statsResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  window: num,
+  committed: latestPoint.nullable(),
+  provisional: latestPoint.nullable(),
+  prices: obj({ y: price.nullable(), x: price.nullable() }),
+  adf: maybe(obj({ stat: num, pvalue: num, usedlag: num, nobs: num, crit })),
+  coint: maybe(obj({ stat: num, pvalue: num, crit })),
+  halfLife: maybe(obj({ b: num, halfLife: nullableNum })),
+  correlation: nullableNum,
+  updatedAt: nullableNum,
+  source: z.enum(['live', 'computed']),
+});
+
+const signalsResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  window: num,
+  from: num,
+  to: num,
+  events: z.array(obj({ ts: num, signal, previous: signal.nullable(), zscore: nullableNum, text: z.string() })),
+});
+
+const alertDto = obj({ id: num, receivedAt: num, status: z.string(), payload: z.unknown() });
+const alertsResponse = obj({ alerts: z.array(alertDto) });
+
+/** The response schemas by the name of their type in api.ts (Route.response). */
+export const RESPONSE_SCHEMAS = {
+  HealthResponse: healthResponse,
+  SymbolsResponse: symbolsResponse,
+  PairsResponse: pairsResponse,
+  TicksResponse: ticksResponse,
+  BarsResponse: barsResponse,
+  AnalyticsResponse: analyticsResponse,
+  StatsResponse: statsResponse,
+  SignalsResponse: signalsResponse,
+  AlertDto: alertDto,
+  AlertsResponse: alertsResponse,
+} satisfies Record<keyof Types, z.ZodType>;
+
+/** The interface of api.ts each schema describes. */
+interface Types {
+  HealthResponse: Api.HealthResponse;
+  SymbolsResponse: Api.SymbolsResponse;
+  PairsResponse: Api.PairsResponse;
+  TicksResponse: Api.TicksResponse;
+  BarsResponse: Api.BarsResponse;
+  AnalyticsResponse: Api.AnalyticsResponse;
+  StatsResponse: Api.StatsResponse;
+  SignalsResponse: Api.SignalsResponse;
+  AlertDto: Api.AlertDto;
+  AlertsResponse: Api.AlertsResponse;
+}
+/** true when A and B are the same type (each assignable to the other). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+/** Compiles only while every schema is exactly its interface in api.ts. */
+const agree: { [K in keyof Types]: Same<z.output<(typeof RESPONSE_SCHEMAS)[K]>, Types[K]> } = {
+  HealthResponse: true,
+  SymbolsResponse: true,
+  PairsResponse: true,
+  TicksResponse: true,
+  BarsResponse: true,
+  AnalyticsResponse: true,
+  StatsResponse: true,
+  SignalsResponse: true,
+  AlertDto: true,
+  AlertsResponse: true,
+};
+void agree;
