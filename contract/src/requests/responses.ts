@@ -29,6 +29,7 @@ const healthResponse = obj({
   backfilledTicks: num,
   rejectedMessages: num,
   symbols: z.array(healthSymbol),
+  klineSpans: z.array(obj({ symbol: z.string(), tf: timeframe, from: num, to: num, reason: z.enum(['history', 'outage']), bars: num })),
   database: obj({ ok: z.boolean(), kind: z.string(), detail: z.string() }),
 });
 
