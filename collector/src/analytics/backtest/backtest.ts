@@ -149,8 +149,10 @@ export function backtest(input: BacktestInput, options: Partial<BacktestOptions>
   const n = x.length;
   const trades: BacktestTrade[] = [];
   const book = new PositionBook(o, trades);
-  const equity: number[] = [];
-  for (let t = 0; t < n; t++) equity.push(book.step(y[t]!, x[t]!, z[t]!, beta[t]!, t + o.lag < n));
+  // filled up front: a packed array of doubles of the final length, not one grown element by element
+  const equity = new Array<number>(n).fill(0);
+  const decideUntil = n - o.lag; // decisions at t < n - lag can fill
+  for (let t = 0; t < n; t++) equity[t] = book.step(y[t]!, x[t]!, z[t]!, beta[t]!, t < decideUntil);
   const metrics = bookMetrics(book, equity, n, o, y[n - 1]!, x[n - 1]!);
   const open = book.openTrade(n - 1, y[n - 1]!, x[n - 1]!);
   if (open !== null) trades.push(open);

@@ -125,17 +125,30 @@ export function backtestSweep(
 
 function nextEntry(next: Int32Array, z: Float64Array, beta: Float64Array, entry: number): void {
   const n = z.length;
-  for (let t = n - 1; t >= 0; t--) next[t] = beta[t] === beta[t] && (z[t]! < -entry || z[t]! > entry) ? t : next[t + 1]!;
+  let at = n;
+  for (let t = n - 1; t >= 0; t--) {
+    const zt = z[t]!;
+    if (beta[t] === beta[t] && (zt < -entry || zt > entry)) at = t;
+    next[t] = at;
+  }
 }
 
 function nextAtLeast(next: Int32Array, z: Float64Array, level: number): void {
   const n = z.length;
-  for (let t = n - 1; t >= 0; t--) next[t] = z[t]! >= level ? t : next[t + 1]!;
+  let at = n;
+  for (let t = n - 1; t >= 0; t--) {
+    if (z[t]! >= level) at = t;
+    next[t] = at;
+  }
 }
 
 function nextAtMost(next: Int32Array, z: Float64Array, level: number): void {
   const n = z.length;
-  for (let t = n - 1; t >= 0; t--) next[t] = z[t]! <= level ? t : next[t + 1]!;
+  let at = n;
+  for (let t = n - 1; t >= 0; t--) {
+    if (z[t]! <= level) at = t;
+    next[t] = at;
+  }
 }
 
 interface Tables {

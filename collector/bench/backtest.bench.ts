@@ -1,0 +1,176 @@
+/**
+ * Backtest speed (issue 16), ours next to two baselines measured in the same run:
+ *   one backtest, 100k bars   - backtestSeries (z and beta from prices, then the PositionBook bar
+ *                                by bar), and backtest() alone on z/beta columns;
+ *   sweep, 1,000 combinations - backtestSweep over 10 windows x 10 entries x 10 exits, 100k bars;
+ *   naive TS                  - backtestSeries once per combination (no shared work);
+ *   vectorbt                  - Portfolio.from_signals on the same signals: each combination's fills
+ *                                (entries/exits on the fill bars, the frozen leg sizes), two columns a
+ *                                combination, 50 combinations a call (bench/backtest_vectorbt.py).
+ *                                vectorbt is given the decisions and only simulates the fills and
+ *                                the cash; ours decides too.
+ * The per-combination P&L of the three is compared (the same work, or the timing means nothing).
+ * Python: the .venv of python/requirements.txt (or QP_PYTHON); the vectorbt column is skipped
+ * with a message without it. Data: a BTC/ETH-like cointegrated pair, 1-minute bars.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyzeColumns, backtest, backtestSeries, backtestSweep, type SweepGrid } from '../src/analytics';
+import { normal, rng } from '../src/fake-binance/rng';
+import { findPython } from '../test/support/python';
+
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
+
+/**
+ * Median wall time of `reps` runs of f, in ms, after one warm-up run and one collection (not one
+ * before each run: on this 2-core machine a forced full collection before a 5 ms run made it 5-10x
+ * slower, the collector's concurrent threads competing for the other core).
+ */
+function time(f: () => unknown, reps: number): number {
+  f();
+  gc();
+  const t: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const s = process.hrtime.bigint();
+    f();
+    t.push(Number(process.hrtime.bigint() - s) / 1e6);
+  }
+  t.sort((a, b) => a - b);
+  return t[Math.floor(t.length / 2)]!;
+}
+
+function pair(n: number, seed: number): { x: number[]; y: number[] } {
+  const r = rng(seed);
+  const x: number[] = [];
+  const y: number[] = [];
+  let px = 87_000;
+  let e = 0;
+  for (let i = 0; i < n; i++) {
+    px += normal(r) * 15;
+    e = 0.9 * e + normal(r);
+    x.push(Math.round(px * 100) / 100);
+    y.push(Math.round((0.035 * px + 40 + e * 1.5) * 100) / 100);
+  }
+  return { x, y };
+}
+
+const N = 100_000;
+const GRID: SweepGrid = {
+  window: [20, 40, 60, 80, 100, 150, 200, 300, 400, 500],
+  entry: [1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 4],
+  exit: [-0.5, -0.25, 0, 0.1, 0.25, 0.5, 0.75, 1, 1.25, 1.4],
+};
+const OPTS = { feeBps: 10, slippageBps: 1 };
+
+function vectorbt(x: number[], y: number[], trades: number[], combos: number, reps: number): { ms: number; pnl: number[]; version: string } | null {
+  const python = findPython();
+  if (python === null) {
+    console.log('skipping the vectorbt column: no Python references (run `bash scripts/python-env.sh` or set QP_PYTHON)');
+    return null;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'bt-bench-'));
+  try {
+    writeFileSync(join(dir, 'x.f64'), Float64Array.from(x));
+    writeFileSync(join(dir, 'y.f64'), Float64Array.from(y));
+    writeFileSync(join(dir, 'trades.f64'), Float64Array.from(trades));
+    writeFileSync(join(dir, 'meta.json'), JSON.stringify({ combos, chunk: 50, reps, ...OPTS }));
+    const env = { ...process.env };
+    delete env.OPENBLAS_CORETYPE; // pinned for old OpenBLAS builds on this machine: slows current numpy
+    delete env.OPENBLAS_L2_SIZE;
+    const r = spawnSync(python, [join(__dirname, 'backtest_vectorbt.py'), dir], { encoding: 'utf8', env, maxBuffer: 1 << 28 });
+    if (r.status !== 0) {
+      console.log(`skipping the vectorbt column: the python run failed: ${r.stderr.trim().split('\n').pop()}`);
+      return null;
+    }
+    const out = JSON.parse(r.stdout) as { ms: number; pnl: number[]; vectorbt: string };
+    return { ms: out.ms, pnl: out.pnl, version: out.vectorbt };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Trades as rows (combination, entryIndex, exitIndex or -1 when open, qy, qx) for the vectorbt script. */
+function tradeRows(combo: number, trades: ReturnType<typeof backtest>['trades'], out: number[]): void {
+  for (const t of trades) out.push(combo, t.entryIndex, t.reason === 'open' ? -1 : t.exitIndex, t.qy, t.qx);
+}
+
+function main(): void {
+  console.log(`node ${process.version}, ${cpus().length} cpu (${cpus()[0]?.model ?? '?'}), load ${loadavg()[0]!.toFixed(2)}`);
+  const { x, y } = pair(N, 3);
+  const ts = x.map((_, i) => i);
+  const window = 100;
+
+  // one backtest
+  const oneSeries = time(() => backtestSeries({ x, y, window }, OPTS), 9);
+  const c = analyzeColumns({ ts, x, y, window, ddof: 1 });
+  const cols = { x, y, z: c.zscore, beta: c.beta };
+  const oneCols = time(() => backtest(cols, OPTS), 9);
+  const one = backtest(cols, OPTS);
+  const oneRows: number[] = [];
+  tradeRows(0, one.trades, oneRows);
+  const vOne = vectorbt(x, y, oneRows, 1, 9);
+
+  // the sweep
+  const combos = GRID.window.length * GRID.entry.length * GRID.exit.length;
+  const sweepMs = time(() => backtestSweep({ x, y }, GRID, OPTS), 3);
+  const rows = backtestSweep({ x, y }, GRID, OPTS);
+  // naive: one backtestSeries per combination, once (it takes a while); its trades feed vectorbt
+  gc();
+  const trades: number[] = [];
+  const naivePnl: number[] = [];
+  let k = 0;
+  const s = process.hrtime.bigint();
+  for (const w of GRID.window)
+    for (const entry of GRID.entry)
+      for (const exit of GRID.exit) {
+        const r = backtestSeries({ x, y, window: w }, { ...OPTS, entry, exit });
+        naivePnl.push(r.equity[N - 1]! - 1000);
+        tradeRows(k++, r.trades, trades);
+      }
+  const naiveMs = Number(process.hrtime.bigint() - s) / 1e6;
+  const vSweep = vectorbt(x, y, trades, combos, 1);
+
+  // the same work: P&L per combination, relative to the notional
+  let sweepVsNaive = 0;
+  let vbtVsOurs = 0;
+  rows.forEach((r, i) => {
+    sweepVsNaive = Math.max(sweepVsNaive, Math.abs(r.metrics.totalReturn * 1000 - naivePnl[i]!) / 1000);
+    if (vSweep) vbtVsOurs = Math.max(vbtVsOurs, Math.abs(vSweep.pnl[i]! - naivePnl[i]!) / 1000);
+  });
+  const tradesTotal = rows.reduce((a, r) => a + r.metrics.trades, 0);
+  console.log(
+    `check: ${combos} combinations, ${tradesTotal} trades; largest P&L difference / notional: sweep vs naive ${sweepVsNaive.toExponential(1)}` +
+      (vSweep ? `, vectorbt ${vSweep.version} vs ours ${vbtVsOurs.toExponential(1)}` : '') +
+      (vOne ? `; one backtest: vectorbt ${(Math.abs(vOne.pnl[0]! - (one.equity[N - 1]! - 1000)) / 1000).toExponential(1)}` : ''),
+  );
+
+  const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2));
+  const ratio = (v: number | undefined, o: number) => (v === undefined ? '-' : `${f(v)} ms (${(v / o).toFixed(1)}x)`);
+  const table = [
+    ['', 'ours', 'naive TS (ratio)', 'vectorbt from_signals (ratio)', 'target'],
+    ['one backtest, 100k bars (z/beta from prices)', `${f(oneSeries)} ms`, '', ratio(vOne?.ms, oneSeries), ''],
+    ['one backtest, 100k bars (on z/beta columns)', `${f(oneCols)} ms`, '', ratio(vOne?.ms, oneCols), ''],
+    [
+      `sweep, ${combos} combinations x 100k bars`,
+      `${f(sweepMs)} ms`,
+      ratio(naiveMs, sweepMs),
+      ratio(vSweep?.ms, sweepMs),
+      `<= 1000 ms and faster than vectorbt: ${sweepMs <= 1000 && (!vSweep || sweepMs < vSweep.ms) ? 'met' : 'MISSED'}`,
+    ],
+  ];
+  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
+  for (const r of table)
+    console.log(
+      r
+        .map((v, i) => v.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  console.log(
+    '(ours and vectorbt one backtest: medians of 9 runs; sweep: median of 3; naive and vectorbt sweep: single runs, vectorbt summed over its 20 calls)',
+  );
+}
+
+main();
