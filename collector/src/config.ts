@@ -13,6 +13,7 @@
  * The values of secret settings (API_TOKEN, the password of DATABASE_URL) never appear in a message.
  */
 import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
+import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
 import { TIMEFRAMES, parsePair, type Pair, type Timeframe } from './domain';
@@ -46,6 +47,10 @@ export interface Config {
   port: number;
   /** Bearer token required by the HTTP API; null means no authentication. */
   apiToken: string | null;
+  /** Most HTTP requests one client address may make per window (429 beyond); null: no limit. */
+  rateLimit: { limit: number; windowMs: number } | null;
+  /** Most Live WebSocket connections one client address may hold at once (429 beyond); null: no limit. */
+  liveConnections: number | null;
   /** Rolling analytics windows, in bars. */
   windows: number[];
   entryZ: number;
@@ -156,6 +161,15 @@ const historyList = textTo((t) => {
   return out;
 }, 'must be 0 or timeframe:duration pairs such as 1m:3d,5m:14d');
 
+/** `RATE_LIMIT`: `0` (none) or requests/duration, e.g. 6000/1m. */
+const rateLimitSpec = textTo((t) => {
+  if (t.trim() === '0') return 'off' as const;
+  const m = /^\s*(\d+)\s*\/\s*(\S+)\s*$/.exec(t);
+  const windowMs = m ? parseDuration(m[2]!) : undefined;
+  const limit = m ? Number(m[1]) : 0;
+  return typeof windowMs === 'number' && limit >= 1 && Number.isSafeInteger(limit) ? { limit, windowMs } : undefined;
+}, 'must be 0 (no limit) or requests/duration such as 6000/1m or 100/1s');
+
 const oneOf = <T extends string>(values: readonly T[], why: string) => textTo((t) => values.find((v) => v.toLowerCase() === t.toLowerCase()), why);
 
 export const flag = textTo((t) => (/^(1|true|yes|on)$/i.test(t) ? true : /^(0|false|no|off)$/i.test(t) ? false : undefined), 'must be 1 or 0');
@@ -224,6 +238,16 @@ export const SETTINGS = {
   HOST: setting({ def: '127.0.0.1', help: 'HTTP API listen address', schema: textTo((t) => (/\s/.test(t) ? undefined : t), 'must be a host name or address') }),
   PORT: setting({ def: '8080', help: 'HTTP API port', schema: integer(0, 65535) }),
   API_TOKEN: setting({ shown: '(unset)', secret: true, help: 'bearer token the HTTP API requires; unset = open', schema: z.string() }),
+  RATE_LIMIT: setting({
+    def: '6000/1m',
+    help: 'HTTP requests per client address per period, then 429 with Retry-After (a Grafana server is one client for all its users); 0 = no limit',
+    schema: rateLimitSpec,
+  }),
+  LIVE_CONNECTIONS: setting({
+    def: '200',
+    help: `Live WebSocket connections one client address may hold at once (each up to ${MAX_SUBSCRIPTIONS} subscriptions), then 429; 0 = no limit`,
+    schema: integer(0, 1_000_000),
+  }),
   WINDOWS: setting({ def: '30,100', help: `rolling analytics windows in bars (${MIN_WINDOW}..${MAX_WINDOW}), comma-separated`, schema: windowList }),
   ENTRY_Z: setting({
     def: String(DEFAULT_ENTRY_Z),
@@ -372,6 +396,8 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     host: v.HOST,
     port: v.PORT,
     apiToken: v.API_TOKEN ?? null,
+    rateLimit: v.RATE_LIMIT === 'off' ? null : v.RATE_LIMIT,
+    liveConnections: v.LIVE_CONNECTIONS === 0 ? null : v.LIVE_CONNECTIONS,
     windows: v.WINDOWS,
     entryZ: v.ENTRY_Z,
     exitZ: checkExitZ(v.ENTRY_Z, v.EXIT_Z),

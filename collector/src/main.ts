@@ -140,7 +140,17 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
 
   // ---- WIRING: HTTP API (collector/src/api): REST, CSV export, /metrics, WebSocket push at /api/live ----
   const api = await serveApi(
-    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken, ingest: ingestor, live },
+    {
+      store,
+      pairs: config.pairs,
+      windows: config.windows,
+      entryZ: config.entryZ,
+      exitZ: config.exitZ,
+      token: config.apiToken,
+      ingest: ingestor,
+      live,
+      ...limitsOf(config),
+    },
     config.host,
     config.port,
   );
@@ -162,6 +172,9 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   return { config, store, writer, ingestor, history, server, stop };
 }
 
+/** RATE_LIMIT and LIVE_CONNECTIONS for the API. */
+const limitsOf = (config: Config) => ({ rateLimit: config.rateLimit, liveConnections: config.liveConnections });
+
 /**
  * An API replica (`SYMBOLS=none`, scale-out): no ingest, no writer; the HTTP API serves what the
  * collectors write to the shared database, computing analytics from the stored bars.
@@ -169,7 +182,7 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
 export async function startApiReplica(config: Config): Promise<{ store: Store; server: Server; stop: () => Promise<void> }> {
   const store = await openStore(config);
   const api = await serveApi(
-    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken },
+    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken, ...limitsOf(config) },
     config.host,
     config.port,
   );

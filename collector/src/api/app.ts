@@ -8,6 +8,7 @@ import { makeCtx, type ApiDeps, type Ctx } from './deps';
 import { requireToken } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
 import { createMetrics, type Metrics } from './http/metrics';
+import { rateLimiter } from './http/rate-limit';
 import { ROUTES, openApiDocument } from '@quant-pairs/contract/requests';
 import * as alerts from './routes/alerts';
 import * as analytics from './routes/analytics';
@@ -39,6 +40,7 @@ export function createApi(deps: ApiDeps): Api {
     });
   }
   app.use(metrics.timer);
+  if (deps.rateLimit) app.use(rateLimiter(deps.rateLimit));
   app.use(
     requireToken(
       deps.token ?? undefined,
@@ -47,7 +49,7 @@ export function createApi(deps: ApiDeps): Api {
   );
   const router = express.Router();
   for (const g of GROUPS) g.mount(router, ctx);
-  const doc = openApiDocument(ctx.version, { auth: Boolean(deps.token) });
+  const doc = openApiDocument(ctx.version, { auth: Boolean(deps.token), rateLimited: Boolean(deps.rateLimit) });
   router.get('/api/openapi.json', (_req, res) => {
     res.json(doc);
   });

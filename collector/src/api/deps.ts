@@ -31,6 +31,10 @@ export interface ApiDeps {
   exitZ?: number | null;
   /** API_TOKEN; unset = open. */
   token?: string | null;
+  /** RATE_LIMIT: requests per client address per window, then 429; unset = no limit. */
+  rateLimit?: { limit: number; windowMs: number } | null;
+  /** LIVE_CONNECTIONS: Live WebSocket connections per client address, then 429; unset = no limit. */
+  liveConnections?: number | null;
   ingest?: IngestSource;
   live?: LiveSource;
   version?: string;

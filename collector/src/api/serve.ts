@@ -42,10 +42,15 @@ export async function serveApi(deps: ApiDeps, host: string, port: number, liveIn
       `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );
   });
-  const live = attachLive(server, app, { token: deps.token, intervalMs: liveIntervalMs });
+  const live = attachLive(server, app, { token: deps.token, intervalMs: liveIntervalMs, connectionsPerClient: deps.liveConnections });
   const addr = server.address();
   const url = typeof addr === 'object' && addr ? `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}` : String(addr);
-  log.info('api listening', { url, auth: deps.token ? 'bearer' : 'open' });
+  log.info('api listening', {
+    url,
+    auth: deps.token ? 'bearer' : 'open',
+    rateLimit: deps.rateLimit ? `${deps.rateLimit.limit} per ${deps.rateLimit.windowMs} ms per client` : 'off',
+    liveConnections: deps.liveConnections ?? 'no limit',
+  });
   return {
     app,
     server,

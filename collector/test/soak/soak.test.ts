@@ -32,14 +32,19 @@ const exact = { lost: 0, duplicated: 0, unexpected: 0, altered: 0 };
 test('20+ feed faults with 1,000 hostile requests alongside: exactly the generated ticks, every answer a clear 4xx', async () => {
   const token = 'jest-soak-token';
   let hostile: HostileResult | null = null;
+  let logs: string[] = [];
   const r = await runFeedFaults({
     mainJs,
     faults: 20,
-    env: { API_TOKEN: token },
+    env: { API_TOKEN: token, RATE_LIMIT: '0' }, // validation is exercised here, not the limiter
     during: async (c) => {
       hostile = await runHostile({ collector: c, token, pair: 'ETHUSDT/BTCUSDT', symbol: 'ETHUSDT', requests: 1_000, concurrency: 8 });
+      logs = [...c.logs.map((l) => JSON.stringify(l)), ...c.rawOutput];
     },
   });
+  // the token appears in none of the collector's log lines (its start-up settings included)
+  expect(logs.length).toBeGreaterThan(10);
+  expect(logs.filter((l) => l.includes(token))).toEqual([]);
   expect(r.faultsInjected).toBeGreaterThanOrEqual(20);
   expect(r.check.ticks).toMatchObject(exact);
   expect(r.check.ticks.stored).toBe(r.check.ticks.expected);

@@ -140,6 +140,7 @@ const ERROR_TEXT: Record<number, string> = {
   401: 'missing or invalid bearer token (only when API_TOKEN is set)',
   404: 'unknown symbol or pair',
   413: 'range or body too large: narrow the range or page through it',
+  429: 'too many requests from this client (RATE_LIMIT): `Retry-After` says when to try again',
   503: 'the database does not answer: the same body as 200, with database.ok false',
 };
 
@@ -188,6 +189,8 @@ const operationId = (r: Pick<Route, 'method' | 'path'>): string =>
 export interface DocumentOptions {
   /** The API requires a bearer token: the document declares it, and 401 on every route that needs it. */
   auth: boolean;
+  /** Requests are rate-limited per client (RATE_LIMIT): 429 on every route. */
+  rateLimited?: boolean;
 }
 
 export function openApiDocument(version: string, options: DocumentOptions = { auth: true }): Record<string, unknown> {
@@ -205,7 +208,7 @@ export function openApiDocument(version: string, options: DocumentOptions = { au
         Object.entries(r.links).map(([name, l]) => [name, { operationId: operationId({ method: 'get', path: l.operation }), parameters: l.parameters }]),
       );
     }
-    const statuses = new Set([400, ...(r.errors ?? []), ...(guarded(r) ? [401] : [])]);
+    const statuses = new Set([400, ...(r.errors ?? []), ...(guarded(r) ? [401] : []), ...(options.rateLimited ? [429] : [])]);
     for (const s of [...statuses].sort()) {
       // 503 (health): the route's own body, saying what is down; every other error an Error
       const schema = s === 503 ? responseSchema(r.response) : { $ref: '#/components/schemas/Error' };

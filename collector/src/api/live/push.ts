@@ -48,10 +48,14 @@ export interface LivePush {
 type PointOf = { point: LatestPoint | null; provisional: boolean };
 
 /** Wires the push to `server`: the upgrade gate, the update timer and the keep-alive pings. */
-export function attachLive(server: Server, app: Api, opts: { intervalMs?: number; token?: string | null } = {}): LivePush {
+export function attachLive(
+  server: Server,
+  app: Api,
+  opts: { intervalMs?: number; token?: string | null; connectionsPerClient?: number | null } = {},
+): LivePush {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const hub = new LiveHub(app.locals.ctx);
-  const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, (req, socket, head) =>
+  const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, opts.connectionsPerClient ?? null, (req, socket, head) =>
     wss.handleUpgrade(req, socket, head, (ws) => hub.open(ws)),
   );
   server.on('upgrade', onUpgrade);
@@ -69,8 +73,17 @@ export function attachLive(server: Server, app: Api, opts: { intervalMs?: number
   };
 }
 
-/** The HTTP upgrade handler: 404 off LIVE_PATH, 401 without the token, else `accept`. */
-function upgradeGate(check: ((header: string | undefined) => boolean) | null, accept: (req: IncomingMessage, socket: Duplex, head: Buffer) => void) {
+/**
+ * The HTTP upgrade handler: 404 off LIVE_PATH, 401 without the token, 429 when the client address
+ * already holds `perClient` connections (LIVE_CONNECTIONS; counted until each socket closes),
+ * else `accept`.
+ */
+function upgradeGate(
+  check: ((header: string | undefined) => boolean) | null,
+  perClient: number | null,
+  accept: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
+) {
+  const held = new Map<string, number>();
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
     const path = (req.url ?? '').split('?')[0];
     if (path !== LIVE_PATH) {
@@ -84,6 +97,23 @@ function upgradeGate(check: ((header: string | undefined) => boolean) | null, ac
         'HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Bearer\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n{"error":"missing or invalid bearer token"}',
       );
       return;
+    }
+    if (perClient !== null) {
+      const client = req.socket.remoteAddress ?? 'unknown';
+      const n = held.get(client) ?? 0;
+      if (n >= perClient) {
+        const body = JSON.stringify({ error: `too many live connections: this address holds ${n} (LIVE_CONNECTIONS=${perClient}); close one first` });
+        socket.end(
+          `HTTP/1.1 429 Too Many Requests\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        return;
+      }
+      held.set(client, n + 1);
+      socket.once('close', () => {
+        const left = (held.get(client) ?? 1) - 1;
+        if (left > 0) held.set(client, left);
+        else held.delete(client);
+      });
     }
     accept(req, socket, head);
   };

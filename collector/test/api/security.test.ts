@@ -1,0 +1,127 @@
+/**
+ * The API's locks (issue 17): with API_TOKEN set, every route of the contract's ROUTES (whatever
+ * routes exist, none listed here), the Live WebSocket and the CSV export refuse a request without
+ * the token or with a wrong one; RATE_LIMIT answers 429 with Retry-After past its limit;
+ * LIVE_CONNECTIONS refuses one connection more than it allows, with 429, until one closes.
+ */
+import { ROUTES } from '@quant-pairs/contract/requests';
+import { attachLive } from '../../src/api';
+import { loadConfig } from '../../src/config';
+import { startApi, type Harness } from './helpers';
+import { LiveClient } from './wsclient';
+
+const TOKEN = 'locks-token-5Zr';
+const wsUrl = (h: Harness) => h.url.replace('http', 'ws') + '/api/live';
+
+describe('with API_TOKEN set, nothing answers without it', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startApi({ token: TOKEN });
+  });
+  afterAll(() => h.close());
+
+  const guarded = ROUTES.filter((r) => !r.open);
+  it('guards every route but the open ones (health)', () => {
+    expect(guarded.length).toBeGreaterThanOrEqual(ROUTES.length - 1);
+    expect(ROUTES.filter((r) => r.open).map((r) => r.path)).toEqual(['/api/health']);
+  });
+
+  it.each(guarded.map((r) => [r.method.toUpperCase(), r.path] as const))('%s %s: 401 without the token and with a wrong one', async (method, path) => {
+    const body = method === 'POST' ? '{"status":"firing","alerts":[]}' : undefined;
+    for (const authorization of [undefined, `Bearer ${TOKEN}-`, `Bearer ${TOKEN.toUpperCase()}`, TOKEN, `Basic ${TOKEN}`]) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+      const r = await fetch(h.url + path, { method, headers, body });
+      expect([path, authorization, r.status]).toEqual([path, authorization, 401]);
+      expect(r.headers.get('www-authenticate')).toBe('Bearer');
+      const text = await r.text();
+      expect(text).not.toContain(TOKEN); // the error never repeats the token, right or wrong
+    }
+    const ok = await fetch(h.url + path, { method, headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body });
+    expect(ok.status).not.toBe(401);
+  });
+
+  it('the CSV export too, for ticks, bars and analytics', async () => {
+    for (const q of ['symbol=BTCUSDT', 'symbol=BTCUSDT&tf=1m', 'pair=ETHUSDT/BTCUSDT&tf=1m&window=30']) {
+      expect((await h.get(`/export?${q}`)).status).toBe(401);
+      expect((await h.get(`/export?${q}`, { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    }
+  });
+
+  it('the Live WebSocket too', async () => {
+    const live = attachLive(h.server, h.app, { token: TOKEN });
+    try {
+      await expect(LiveClient.connect(wsUrl(h))).rejects.toThrow('HTTP 401');
+      await expect(LiveClient.connect(wsUrl(h), { authorization: `Bearer ${TOKEN}x` })).rejects.toThrow('HTTP 401');
+      const c = await LiveClient.connect(wsUrl(h), { authorization: `Bearer ${TOKEN}` });
+      c.close();
+    } finally {
+      await live.close();
+    }
+  });
+});
+
+describe('RATE_LIMIT', () => {
+  it('answers the request past the limit 429 with Retry-After and says which setting', async () => {
+    const h = await startApi({ rateLimit: { limit: 5, windowMs: 60_000 } });
+    try {
+      for (let i = 0; i < 5; i++) expect((await h.get('/api/pairs')).status).toBe(200);
+      const r = await h.get('/api/pairs');
+      expect(r.status).toBe(429);
+      expect(r.body.error).toMatch(/^too many requests: more than 5 in 60 s from this address \(RATE_LIMIT\); retry after \d+ s$/);
+      const retry = Number(r.headers.get('retry-after'));
+      expect(retry).toBeGreaterThanOrEqual(1);
+      expect(retry).toBeLessThanOrEqual(60);
+      expect(r.headers.get('ratelimit-policy')).toMatch(/q=5; w=60/);
+      // the health check and wrong tokens count too: a token cannot be guessed faster
+      expect((await h.get('/api/health')).status).toBe(429);
+      // and the document says so, on every route
+      const limited = await startApi({ rateLimit: { limit: 100, windowMs: 1_000 } });
+      try {
+        const doc = (await limited.get('/api/openapi.json')).body as { paths: Record<string, Record<string, { responses: object }>> };
+        for (const ops of Object.values(doc.paths)) for (const op of Object.values(ops)) expect(Object.keys(op.responses)).toContain('429');
+      } finally {
+        await limited.close();
+      }
+    } finally {
+      await h.close();
+    }
+  });
+
+  it('is a setting with a default generous enough for a Grafana server (one client for all its users)', () => {
+    // 6000/1m = 100 requests/s on average: 20 dashboards x 20 panels refreshed every 5 s is 80/s
+    expect(loadConfig({}).rateLimit).toEqual({ limit: 6000, windowMs: 60_000 });
+    expect(loadConfig({ RATE_LIMIT: '100/1s' }).rateLimit).toEqual({ limit: 100, windowMs: 1_000 });
+    expect(loadConfig({ RATE_LIMIT: '0' }).rateLimit).toBeNull();
+    expect(() => loadConfig({ RATE_LIMIT: 'lots' })).toThrow('RATE_LIMIT="lots": must be 0 (no limit) or requests/duration such as 6000/1m or 100/1s');
+    expect(loadConfig({}).liveConnections).toBe(200);
+    expect(loadConfig({ LIVE_CONNECTIONS: '0' }).liveConnections).toBeNull();
+  });
+});
+
+describe('LIVE_CONNECTIONS', () => {
+  it('refuses the connection past the limit with 429 until one closes', async () => {
+    const h = await startApi({ token: TOKEN });
+    const live = attachLive(h.server, h.app, { token: TOKEN, connectionsPerClient: 2 });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    try {
+      const a = await LiveClient.connect(wsUrl(h), auth);
+      const b = await LiveClient.connect(wsUrl(h), auth);
+      await expect(LiveClient.connect(wsUrl(h), auth)).rejects.toThrow('HTTP 429');
+      // unauthenticated upgrades are refused before they count
+      await expect(LiveClient.connect(wsUrl(h))).rejects.toThrow('HTTP 401');
+      a.close();
+      // the server counts a connection until its socket closes: wait for it to see a's end
+      let c: LiveClient | null = null;
+      for (let i = 0; i < 200 && !c; i++) {
+        c = await LiveClient.connect(wsUrl(h), auth).catch(() => null);
+        if (!c) await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(c).not.toBeNull();
+      b.close();
+      c!.close();
+    } finally {
+      await live.close();
+      await h.close();
+    }
+  });
+});
