@@ -18,12 +18,22 @@ if (!hasCompose) {
 const describeCompose = hasCompose || process.env.CI ? describe : describe.skip;
 
 const COMPOSE_ARGS = ['-f', join(REPO, 'docker-compose.yml'), '--project-directory', REPO, 'config'];
+/** With the override that publishes the collector's API on the host (docker-compose.collector-port.yml). */
+const WITH_COLLECTOR_PORT = [
+  '-f',
+  join(REPO, 'docker-compose.yml'),
+  '-f',
+  join(REPO, 'docker-compose.collector-port.yml'),
+  '--project-directory',
+  REPO,
+  'config',
+];
 /** The one setting docker-compose.yml requires (the Grafana admin password); the tests' own value. */
 const REQUIRED = { GF_ADMIN_PASSWORD: 'test-only-password' };
 
 /** `docker-compose config` with a given environment (no .env of the user's leaks in). */
-function composeConfig(env: Record<string, string> = {}): any {
-  const out = execFileSync('docker-compose', COMPOSE_ARGS, {
+function composeConfig(env: Record<string, string> = {}, args: string[] = COMPOSE_ARGS): any {
+  const out = execFileSync('docker-compose', args, {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...REQUIRED, ...env },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -81,17 +91,34 @@ describeCompose('docker-compose config', () => {
   });
 
   describe('safe defaults (issue 17): loopback only, no anonymous viewers, no default password', () => {
-    it('every published port binds 127.0.0.1; Prometheus publishes none (compose network only)', () => {
+    it('only Grafana is published, on 127.0.0.1; the collector and Prometheus are on the compose network only', () => {
       const published = Object.entries<any>(svc).filter(([, s]) => (s.ports ?? []).length > 0);
-      expect(published.map(([name]) => name).sort()).toEqual(['collector', 'grafana']);
-      for (const [name, s] of published) expect({ name, ips: hostIps(s) }).toEqual({ name, ips: s.ports.map(() => '127.0.0.1') });
+      expect(published.map(([name]) => name)).toEqual(['grafana']);
+      expect(hostIps(svc.grafana)).toEqual(['127.0.0.1']);
+      expect(svc.collector.ports).toBeUndefined();
       expect(svc.prometheus.ports).toBeUndefined();
+      // reachable inside: the port the others use (COLLECTOR_URL http://collector:8080)
+      expect(svc.collector.expose.map(String)).toEqual(['8080']);
+      expect(svc.grafana.environment.COLLECTOR_URL).toBe('http://collector:8080');
     });
 
-    it('Grafana on another interface only when GRAFANA_BIND asks for it; the collector stays on loopback', () => {
-      const s = composeConfig({ GRAFANA_BIND: '0.0.0.0', GRAFANA_PORT: '3100', COLLECTOR_PORT: '8181' }).services;
+    it('Grafana on another interface only when GRAFANA_BIND asks for it; the collector unpublished whatever it says', () => {
+      const s = composeConfig({ GRAFANA_BIND: '0.0.0.0', GRAFANA_PORT: '3100', COLLECTOR_PORT: '8181', COLLECTOR_BIND: '0.0.0.0' }).services;
       expect(s.grafana.ports.map(String)).toEqual(['0.0.0.0:3100:3000/tcp']);
-      expect(s.collector.ports.map(String)).toEqual(['127.0.0.1:8181:8080/tcp']);
+      expect(s.collector.ports).toBeUndefined();
+    });
+
+    it('the collector on the host on purpose: docker-compose.collector-port.yml, loopback unless COLLECTOR_BIND says otherwise', () => {
+      expect(composeConfig({}, WITH_COLLECTOR_PORT).services.collector.ports.map(String)).toEqual(['127.0.0.1:8080:8080/tcp']);
+      const s = composeConfig({ COLLECTOR_PORT: '8181', COLLECTOR_BIND: '0.0.0.0' }, WITH_COLLECTOR_PORT).services;
+      expect(s.collector.ports.map(String)).toEqual(['0.0.0.0:8181:8080/tcp']);
+      expect(s.grafana.ports.map(String)).toEqual(['127.0.0.1:3000:3000/tcp']);
+    });
+
+    it("the collector's rate limits pass through; unset, empty reaches the collector, which reads it as its default", () => {
+      expect([svc.collector.environment.RATE_LIMIT, svc.collector.environment.LIVE_CONNECTIONS]).toEqual(['', '']);
+      const s = composeConfig({ RATE_LIMIT: '0', LIVE_CONNECTIONS: '10' }).services;
+      expect([s.collector.environment.RATE_LIMIT, s.collector.environment.LIVE_CONNECTIONS]).toEqual(['0', '10']);
     });
 
     it('anonymous access is off unless GF_AUTH_ANONYMOUS_ENABLED=true; the password comes from the environment', () => {
