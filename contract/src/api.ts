@@ -13,7 +13,7 @@
  *   parameter is to blame.
  * - With `API_TOKEN` set, every endpoint except `/api/health` needs `Authorization: Bearer <token>`.
  */
-import type { Timeframe } from './constants';
+import type { Hedge, HedgeChoice, Timeframe } from './constants';
 import type { RequestParams, analyticsRequest, barsRequest, signalsRequest, statsRequest, ticksRequest } from './requests/schemas';
 
 export type ApiTimeframe = Timeframe;
@@ -160,8 +160,30 @@ export interface AnalyticsSeries {
   signal: (ApiSignal | null)[];
   correlation: (number | null)[];
 }
+/** One period (UTC day) of the Kalman hedge: a fresh filter warmed on the day before, with these parameters. */
+export interface KalmanPeriodDto {
+  /** Start of the period (epoch ms). */
+  at: number;
+  /** First and last point of the previous period (warm-up, and the training span with tune); null when none. */
+  trainFrom: number | null;
+  trainTo: number | null;
+  /** Parameters in force (null: none, the period's points are null). */
+  delta: number | null;
+  ve: number | null;
+  /** tune: the maximum-likelihood fit on the previous period, or why there is none; null with fixed parameters. */
+  fit: { logLik: number; converged: boolean; nobs: number } | { error: string } | null;
+}
+/** How the response's beta and z were estimated (hedge=kalman): its periods, oldest first. */
+export interface KalmanReport {
+  tune: boolean;
+  periods: KalmanPeriodDto[];
+}
 export interface AnalyticsResponse {
   pair: string;
+  /** ols (rolling OLS over window) or kalman (see kalman). */
+  hedge?: Hedge;
+  /** hedge=kalman: the periods serving the response's points. */
+  kalman?: KalmanReport;
   tf: ApiTimeframe;
   window: number;
   from: number;
@@ -208,6 +230,9 @@ export interface LatestPoint {
 }
 export interface StatsResponse {
   pair: string;
+  hedge?: Hedge;
+  /** hedge=kalman: the periods serving the response's sample. */
+  kalman?: KalmanReport;
   tf: ApiTimeframe;
   window: number;
   /** Point of the last completed bar. */
@@ -277,6 +302,8 @@ export interface LiveUpdate {
     pair: string;
     tf: ApiTimeframe;
     window: number;
+    /** The subscription's hedge (absent: ols). */
+    hedge?: HedgeChoice;
     /** Provisional point of the bar in progress, or the last committed point. */
     point: LatestPoint | null;
     provisional: boolean;
@@ -292,7 +319,7 @@ export interface LiveBar {
 export interface LiveAck {
   type: 'subscribed';
   symbols: string[];
-  pairs: { pair: string; tf: ApiTimeframe; window: number }[];
+  pairs: { pair: string; tf: ApiTimeframe; window: number; hedge?: HedgeChoice }[];
 }
 export interface LiveErrorMsg extends ApiError {
   type: 'error';

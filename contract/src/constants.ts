@@ -57,3 +57,47 @@ export const ALERTS_LIST_DEFAULT = 100;
 export const ALERTS_LIST_MAX = 1_000;
 /** Largest `maxDataPoints` of GET /api/analytics. */
 export const MAX_DATA_POINTS = 1_000_000;
+
+/**
+ * How the hedge ratio is estimated: `ols`, the rolling OLS over the window (default), or
+ * `kalman`, the Kalman filter (Chan's dynamic linear regression), with fixed `delta` / `ve`
+ * (Chan's defaults below when absent) or `tune`d by maximum likelihood each UTC day on the day before.
+ */
+export const HEDGES = ['ols', 'kalman'] as const;
+export type Hedge = (typeof HEDGES)[number];
+/** Chan's Kalman defaults: state random-walk rate delta (noise delta/(1-delta)) and observation noise variance Ve (prices near 1). */
+export const KALMAN_DEFAULT_DELTA = 1e-4;
+export const KALMAN_DEFAULT_VE = 1e-3;
+/** Largest Ve a request may give. */
+export const KALMAN_MAX_VE = 1e12;
+
+/** A hedge choice as the analytics take it: rolling OLS, or Kalman with fixed or tuned noise. */
+export type HedgeChoice = { hedge: 'ols' } | { hedge: 'kalman'; delta?: number; ve?: number; tune?: boolean };
+
+/**
+ * The rule over a request's hedge parameters (each valid on its own): delta, ve and tune belong
+ * to hedge=kalman, and tune fits delta and ve, so it is not given with them. Returns the
+ * parameter to name in the 400 and why, or null and the choice.
+ * @example
+ * hedgeRule({ hedge: 'kalman', tune: true });     // => { choice: { hedge: 'kalman', tune: true } }
+ * hedgeRule({ delta: 1e-5 });                      // => { param: 'delta', message: 'delta applies to hedge=kalman only (hedge is ols)' }
+ */
+export function hedgeRule(args: {
+  hedge?: Hedge;
+  delta?: number;
+  ve?: number;
+  tune?: boolean;
+}): { choice: HedgeChoice; param?: undefined; message?: undefined } | { param: 'delta' | 've' | 'tune'; message: string; choice?: undefined } {
+  const hedge = args.hedge ?? 'ols';
+  if (hedge === 'ols') {
+    for (const p of ['delta', 've', 'tune'] as const) {
+      if (args[p] !== undefined) return { param: p, message: `${p} applies to hedge=kalman only (hedge is ols)` };
+    }
+    return { choice: { hedge } };
+  }
+  if (args.tune && (args.delta !== undefined || args.ve !== undefined)) {
+    return { param: 'tune', message: `tune=true fits delta and ve by maximum likelihood: give tune or ${args.delta !== undefined ? 'delta' : 've'}, not both` };
+  }
+  if (args.tune) return { choice: { hedge, tune: true } };
+  return { choice: { hedge, delta: args.delta ?? KALMAN_DEFAULT_DELTA, ve: args.ve ?? KALMAN_DEFAULT_VE } };
+}

@@ -1,6 +1,6 @@
 /** The request schemas: validation messages, parsed types, and the OpenAPI parameters drawn from them. */
-import { MAX_WINDOW, MIN_WINDOW } from '../src';
-import { analyticsRequest, openApiDocument, parseTime, ticksRequest } from '../src/requests';
+import { KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE, KALMAN_MAX_VE, MAX_WINDOW, MIN_WINDOW, hedgeRule } from '../src';
+import { analyticsRequest, exportRequest, openApiDocument, parseTime, statsRequest, ticksRequest } from '../src/requests';
 
 describe('request schemas', () => {
   it('parse the text of each parameter into its type', () => {
@@ -41,5 +41,38 @@ describe('request schemas', () => {
     expect(ticks[3]!.schema).toEqual({ type: 'integer', minimum: 1, maximum: 10000, default: 1000 });
     const window = doc.paths['/api/analytics']!.get!.parameters.find((p) => p.name === 'window');
     expect(window?.schema).toEqual({ type: 'integer', minimum: MIN_WINDOW, maximum: MAX_WINDOW });
+  });
+});
+
+describe('hedge parameters (issue 18)', () => {
+  const base = { pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: '30' };
+  it('parse hedge, delta, ve and tune, with the open bounds in the OpenAPI schema', () => {
+    expect(analyticsRequest.parse({ ...base, hedge: 'kalman', delta: '1e-5', ve: '0.25' })).toMatchObject({ hedge: 'kalman', delta: 1e-5, ve: 0.25 });
+    expect(statsRequest.parse({ ...base, hedge: 'kalman', tune: 'true' })).toMatchObject({ hedge: 'kalman', tune: true });
+    const issue = (q: Record<string, string>) => exportRequest.safeParse({ ...base, ...q }).error?.issues[0];
+    expect(issue({ hedge: 'tls' })).toMatchObject({ path: ['hedge'], message: 'expected one of ols, kalman' });
+    expect(issue({ delta: '1' })).toMatchObject({ path: ['delta'], message: 'expected a number greater than 0 and less than 1' });
+    expect(issue({ ve: '0' })).toMatchObject({ path: ['ve'], message: `expected a number greater than 0 and less than ${KALMAN_MAX_VE}` });
+    expect(issue({ tune: 'yes' })).toMatchObject({ path: ['tune'], message: 'expected true or false' });
+    const doc = openApiDocument('test') as { paths: Record<string, Record<string, { parameters: { name: string; schema: unknown }[] }>> };
+    for (const path of ['/api/analytics', '/api/signals', '/api/stats', '/export']) {
+      const names = doc.paths[path]!.get!.parameters.map((p) => p.name);
+      expect(names).toEqual(expect.arrayContaining(['hedge', 'delta', 've', 'tune']));
+    }
+    const delta = doc.paths['/api/analytics']!.get!.parameters.find((p) => p.name === 'delta');
+    expect(delta?.schema).toEqual({ type: 'number', minimum: 0, exclusiveMinimum: true, maximum: 1, exclusiveMaximum: true });
+  });
+
+  it('hedgeRule: delta / ve / tune need hedge=kalman, tune excludes delta / ve, defaults are Chan’s', () => {
+    expect(hedgeRule({})).toEqual({ choice: { hedge: 'ols' } });
+    expect(hedgeRule({ ve: 1 })).toEqual({ param: 've', message: 've applies to hedge=kalman only (hedge is ols)' });
+    expect(hedgeRule({ hedge: 'ols', tune: false })).toMatchObject({ param: 'tune' });
+    expect(hedgeRule({ hedge: 'kalman' })).toEqual({ choice: { hedge: 'kalman', delta: KALMAN_DEFAULT_DELTA, ve: KALMAN_DEFAULT_VE } });
+    expect(hedgeRule({ hedge: 'kalman', delta: 1e-6 })).toEqual({ choice: { hedge: 'kalman', delta: 1e-6, ve: KALMAN_DEFAULT_VE } });
+    expect(hedgeRule({ hedge: 'kalman', tune: true, delta: 1e-6 })).toEqual({
+      param: 'tune',
+      message: 'tune=true fits delta and ve by maximum likelihood: give tune or delta, not both',
+    });
+    expect(hedgeRule({ hedge: 'kalman', tune: false, ve: 2 })).toEqual({ choice: { hedge: 'kalman', delta: KALMAN_DEFAULT_DELTA, ve: 2 } });
   });
 });

@@ -12,10 +12,10 @@ export { mackinnonp, mackinnoncrit, type CriticalValues, type Regression } from 
 export { normalCdf } from './normalCdf';
 export { olsLine } from './ols';
 export { scanSeries, scanInputProblem, SCAN_DEFAULTS, type ScanThresholds, type ScanPair, type ScanCoint, type ScanResult } from './scan';
-export { KalmanHedge, kalmanSeries, kalmanLogLikelihood, KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE, type KalmanOptions, type KalmanPoint } from './kalman';
+export { KalmanHedge, kalmanSeries, kalmanLogLikelihood, type KalmanOptions, type KalmanPoint } from './kalman';
 export { fitKalman, type KalmanFit, type KalmanFitOptions } from './kalmanFit';
-export { tunedKalmanSeries, KALMAN_REFIT_MS, type KalmanRefit, type TunedKalmanOptions } from './kalmanTuned';
-export { hedgedSeries, hedgeColumns, type HedgeChoice } from './hedge';
+export { dailyKalmanSeries, KALMAN_PERIOD_MS, type KalmanPeriod, type DailyKalmanOptions } from './kalmanDaily';
+export { hedgedSeries, hedgeColumns, type KalmanPeriodOptions } from './hedge';
 export { brentMinimize } from './brent';
 export {
   backtest,

@@ -1,4 +1,4 @@
-import { DEFAULT_ENTRY_Z } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, KALMAN_DEFAULT_DELTA, KALMAN_DEFAULT_VE } from '@quant-pairs/contract';
 import type { AnalyticsPoint, Signal } from '../domain';
 import { nextSignal, signalRuleProblem } from './signal';
 
@@ -41,8 +41,10 @@ export interface KalmanPoint extends AnalyticsPoint {
  * k.push(1, 2, 3);  // R = Vw·I, vw = 1e-4/0.9999: Q = 5·vw + 1e-3, beta = 0 -> posterior beta = 2·vw·3/Q ≈ 0.4
  */
 export class KalmanHedge {
-  private vw: number;
-  private ve: number;
+  private readonly vw: number;
+  /** The parameters in force (defaults applied). */
+  readonly delta: number;
+  readonly ve: number;
   private readonly warmup: number;
   private readonly entryZ: number;
   private readonly exitZ: number | null;
@@ -64,21 +66,11 @@ export class KalmanHedge {
     const problem = signalRuleProblem(opts.entryZ ?? DEFAULT_ENTRY_Z, opts.exitZ ?? null);
     if (problem) throw new RangeError(problem);
     this.vw = delta / (1 - delta);
+    this.delta = delta;
     this.ve = ve;
     this.warmup = warmup;
     this.entryZ = opts.entryZ ?? DEFAULT_ENTRY_Z;
     this.exitZ = opts.exitZ ?? null;
-  }
-
-  /**
-   * New noise parameters from the next point on (a re-fit), keeping the state and covariance:
-   * the filter goes on from what it has learnt, as if the model had changed at this point.
-   */
-  retune(delta: number, ve: number): void {
-    if (!(delta > 0 && delta < 1)) throw new RangeError(`delta must be in (0, 1), got ${delta}`);
-    if (!(ve > 0) || !Number.isFinite(ve)) throw new RangeError(`ve (observation noise) must be a positive number, got ${ve}`);
-    this.vw = delta / (1 - delta);
-    this.ve = ve;
   }
 
   push(ts: number, x: number, y: number): KalmanPoint {
@@ -118,11 +110,6 @@ export class KalmanHedge {
     };
   }
 }
-
-/** Chan's default random-walk rate of the state (Vw = delta/(1-delta)·I). */
-export const KALMAN_DEFAULT_DELTA = 1e-4;
-/** Chan's default observation noise variance (assumes prices near 1: see kalmanFit.ts to tune it). */
-export const KALMAN_DEFAULT_VE = 1e-3;
 
 /** Sums over the innovations t >= burn of one filter pass (see filterSums). */
 export interface FilterSums {

@@ -165,6 +165,10 @@ describe('GET /api/openapi.json', () => {
       'entryZ',
       'exitZ',
       'ddof',
+      'hedge',
+      'delta',
+      've',
+      'tune',
       'maxDataPoints',
     ]);
     expect(r.body.paths['/api/analytics'].get.responses['413']).toBeDefined();

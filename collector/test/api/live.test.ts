@@ -65,6 +65,15 @@ it('answers bad subscribe messages with an error naming the field, and keeps the
         /^pairs\[0\]\.window must be a whole number 2\.\.10000, got 1e999$/,
       ],
       [{ type: 'subscribe', pairs: [{ pair: 'DOGEUSDT/BTCUSDT', tf: '1m', window: 5 }] }, 'pair', /unknown pair/],
+      // the hedge fields, as the query parameters of the same names (issue 18)
+      [{ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 5, hedge: 'tls' }] }, 'pairs[0].hedge', /expected one of ols, kalman/],
+      [
+        { type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 5, hedge: 'kalman', delta: 1 }] },
+        'pairs[0].delta',
+        /greater than 0 and less than 1/,
+      ],
+      [{ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 5, ve: 0.1 }] }, 'pairs[0].ve', /ve applies to hedge=kalman only/],
+      [{ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 5, hedge: 'kalman', tune: true, delta: 1e-5 }] }, 'pairs[0].tune', /not both/],
     ];
     for (const [msg, param, re] of cases) {
       const since = c.messages.length;
@@ -104,6 +113,38 @@ it('pushes the latest prices and the analytics point of each subscription', asyn
     await h.store.insertTicks([t]);
     const u2 = await c.next((m) => m.type === 'update' && m.prices.BTCUSDT.price === 95_000);
     expect(u2.prices.BTCUSDT).toEqual({ price: 95_000, ts: NOW + 200 });
+  } finally {
+    c.close();
+  }
+});
+
+it('pushes the Kalman hedge’s point to a hedge=kalman subscription, as /api/analytics computes it', async () => {
+  const c = await LiveClient.connect(wsUrl(), auth);
+  try {
+    const hedge = { hedge: 'kalman', delta: 1e-7, ve: 0.5 };
+    c.send({
+      type: 'subscribe',
+      pairs: [
+        { pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40, ...hedge },
+        { pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40 },
+      ],
+    });
+    const ack = await c.next((m) => m.type === 'subscribed');
+    expect(ack.pairs).toEqual([
+      { pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40, hedge },
+      { pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40 },
+    ]);
+    const u = await c.next((m) => m.type === 'update');
+    const a = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=40&from=${NOW - MIN}&hedge=kalman&delta=1e-7&ve=0.5`, auth);
+    const n = a.body.series.ts.length - 1;
+    expect(u.analytics[0]).toMatchObject({ hedge, provisional: a.body.provisional });
+    // the same computation (computeSeries) on the same bars: exactly equal
+    expect([u.analytics[0].point.ts, u.analytics[0].point.beta, u.analytics[0].point.zscore]).toEqual([
+      a.body.series.ts[n],
+      a.body.series.beta[n],
+      a.body.series.zscore[n],
+    ]);
+    expect(u.analytics[0].point.zscore).not.toBe(u.analytics[1].point.zscore);
   } finally {
     c.close();
   }

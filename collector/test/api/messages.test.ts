@@ -17,14 +17,14 @@ describe('parseMessage', () => {
     expect(m).toEqual({
       type: 'subscribe',
       symbols: ['BTCUSDT'],
-      pairs: [{ pair: { y: 'ETHUSDT', x: 'BTCUSDT', id: 'ETHUSDT/BTCUSDT' }, tf: '1m', window: 30, key: 'ETHUSDT/BTCUSDT|1m|30' }],
+      pairs: [{ pair: { y: 'ETHUSDT', x: 'BTCUSDT', id: 'ETHUSDT/BTCUSDT' }, tf: '1m', window: 30, hedge: { hedge: 'ols' }, key: 'ETHUSDT/BTCUSDT|1m|30' }],
     });
     expect(parseMessage('{"type":"unsubscribe"}')).toEqual({ type: 'unsubscribe', symbols: [], pairs: [] });
   });
 
   it.each([
     ['message', 'message must be a JSON object', '[1]'],
-    ['pairs[0]', 'pairs[0] must be {"pair","tf","window"}', '{"type":"subscribe","pairs":[[1]]}'],
+    ['pairs[0]', 'pairs[0] must be {"pair","tf","window"} (and optionally "hedge", "delta", "ve", "tune")', '{"type":"subscribe","pairs":[[1]]}'],
     ['pairs[0].pair', 'pairs[0].pair must be a pair such as "ETHUSDT/BTCUSDT", got undefined', '{"type":"subscribe","pairs":[{"tf":"1m","window":5}]}'],
     ['symbols[0]', 'symbols[0] must be a symbol such as "BTCUSDT", got true', '{"type":"subscribe","symbols":[true]}'],
     [

@@ -90,6 +90,23 @@ export function num(min: number, max: number): Kind<number> {
   return withDoc(schema, { type: 'number', minimum: min, maximum: max });
 }
 
+/** A decimal number (exponent allowed) strictly between `min` and `max`. */
+export function openNum(min: number, max: number): Kind<number> {
+  const rule = `expected a number greater than ${min} and less than ${max}`;
+  const schema = z
+    .string()
+    .regex(/^\s*[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i, rule)
+    .transform(Number)
+    .pipe(z.number({ error: rule }).gt(min, rule).lt(max, rule));
+  return withDoc(schema, { type: 'number', minimum: min, exclusiveMinimum: true, maximum: max, exclusiveMaximum: true });
+}
+
+/** true or false, as written. */
+export const bool: Kind<boolean> = withDoc(
+  z.enum(['true', 'false'], { error: () => 'expected true or false' }).transform((v) => v === 'true'),
+  { type: 'boolean' },
+);
+
 /** One of `values`, as written. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T): Kind<T[number]> {
   return withDoc(z.enum(values, { error: () => `expected one of ${values.join(', ')}` }), { type: 'string', enum: [...values] });

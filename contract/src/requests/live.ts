@@ -7,8 +7,8 @@
  * path in front (`pairs[0].window must be ...`), or, for a value of the wrong kind, the value too.
  */
 import { z } from 'zod';
-import { MAX_WINDOW, MIN_WINDOW } from '../constants';
-import { int, pair, symbol, timeframe, type Kind } from './kinds';
+import { HEDGES, KALMAN_MAX_VE, MAX_WINDOW, MIN_WINDOW } from '../constants';
+import { bool, int, oneOf, openNum, pair, symbol, timeframe, type Kind } from './kinds';
 
 /** Most symbols + pairs one message may name (and one connection may hold). */
 export const MAX_SUBSCRIPTIONS = 100;
@@ -20,7 +20,7 @@ const value = <T>(kind: Kind<T>, what: string) =>
     .transform(String)
     .pipe(kind);
 
-const PAIR_SHAPE = '{"pair","tf","window"}';
+const PAIR_SHAPE = '{"pair","tf","window"} (and optionally "hedge", "delta", "ve", "tune")';
 
 export const liveSubscribeMessage = z
   .object(
@@ -36,6 +36,11 @@ export const liveSubscribeMessage = z
               pair: value(pair, 'a pair such as "ETHUSDT/BTCUSDT"'),
               tf: value(timeframe, 'one of 1s, 1m, 5m'),
               window: value(int(MIN_WINDOW, MAX_WINDOW), `a whole number ${MIN_WINDOW}..${MAX_WINDOW}`),
+              // as the query parameters of the same names (hedgeRule checks them together)
+              hedge: value(oneOf(HEDGES), `one of ${HEDGES.join(', ')}`).optional(),
+              delta: value(openNum(0, 1), 'a number greater than 0 and less than 1').optional(),
+              ve: value(openNum(0, KALMAN_MAX_VE), `a number greater than 0 and less than ${KALMAN_MAX_VE}`).optional(),
+              tune: z.union([z.boolean(), z.string()], { error: 'must be true or false' }).transform(String).pipe(bool).optional(),
             },
             { error: `must be ${PAIR_SHAPE}` },
           ),

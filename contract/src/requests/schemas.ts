@@ -13,6 +13,10 @@ import {
   ALERTS_LIST_MAX,
   BARS_PAGE_MAX,
   DEFAULT_RANGE_BARS,
+  HEDGES,
+  KALMAN_DEFAULT_DELTA,
+  KALMAN_DEFAULT_VE,
+  KALMAN_MAX_VE,
   MAX_DATA_POINTS,
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
@@ -20,7 +24,7 @@ import {
   TICKS_PAGE_DEFAULT,
   TICKS_PAGE_MAX,
 } from '../constants';
-import { int, num, oneOf, pair, symbol, time, timeframe, type Kind } from './kinds';
+import { bool, int, num, oneOf, openNum, pair, symbol, time, timeframe, type Kind } from './kinds';
 
 export { parseTime } from './kinds';
 
@@ -44,7 +48,16 @@ const P = {
   entryZ: opt(threshold, '|z| above which the signal is LONG / SHORT (default ENTRY_Z)'),
   exitZ: opt(threshold, 'hysteresis: back to NEUTRAL only when |z| < exitZ (default EXIT_Z)'),
   ddof: opt(oneOf(['0', '1']), 'z-score standard deviation: 1 = sample (pandas, default), 0 = population'),
+  hedge: opt(oneOf(HEDGES), 'hedge ratio: ols = rolling OLS over window (default), kalman = Kalman filter (delta, ve or tune; z = normalised innovation)'),
+  delta: opt(openNum(0, 1), `hedge=kalman: random-walk rate of the hedge, state noise delta/(1-delta) (default ${KALMAN_DEFAULT_DELTA}, Chan)`),
+  ve: opt(
+    openNum(0, KALMAN_MAX_VE),
+    `hedge=kalman: observation noise variance, in squared price units (default ${KALMAN_DEFAULT_VE}, Chan: prices near 1; prefer tune)`,
+  ),
+  tune: opt(bool, 'hedge=kalman: fit delta and ve by maximum likelihood, each UTC day on the day before (never data after a point); not with delta / ve'),
 };
+/** The hedge parameters, in every request that computes analytics (hedgeRule checks them together). */
+const HEDGE = { hedge: P.hedge, delta: P.delta, ve: P.ve, tune: P.tune };
 
 /** GET /api/ticks */
 export const ticksRequest = z.object({
@@ -73,6 +86,7 @@ export const signalsRequest = z.object({
   entryZ: P.entryZ,
   exitZ: P.exitZ,
   ddof: P.ddof,
+  ...HEDGE,
 });
 
 /** GET /api/analytics */
@@ -81,7 +95,7 @@ export const analyticsRequest = signalsRequest.extend({
 });
 
 /** GET /api/stats */
-export const statsRequest = z.object({ pair: P.pair, tf: P.tf, window: P.window, entryZ: P.entryZ, exitZ: P.exitZ });
+export const statsRequest = z.object({ pair: P.pair, tf: P.tf, window: P.window, entryZ: P.entryZ, exitZ: P.exitZ, ...HEDGE });
 
 /** GET /export: ticks (symbol), bars (symbol + tf) or analytics (pair + tf + window). */
 export const exportRequest = z.object({
@@ -94,6 +108,7 @@ export const exportRequest = z.object({
   entryZ: P.entryZ,
   exitZ: P.exitZ,
   ddof: P.ddof,
+  ...HEDGE,
   format: opt(oneOf(['csv']), 'file format', 'csv'),
 });
 

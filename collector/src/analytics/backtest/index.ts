@@ -4,7 +4,8 @@
  * OLS through `analyzeColumns`, or the Kalman hedge), the path `analyze` and the API use, so a
  * backtest trades on the numbers users see.
  */
-import { hedgeColumns, type HedgeChoice } from '../hedge';
+import type { HedgeChoice } from '@quant-pairs/contract';
+import { hedgeColumns, type KalmanPeriodOptions } from '../hedge';
 import { backtest, type BacktestOptions, type BacktestResult } from './backtest';
 
 export {
@@ -29,6 +30,8 @@ export interface BacktestSeriesInput {
   ts?: number[];
   /** Where beta and z come from: rolling OLS over `window` (default) or the Kalman filter (hedge.ts). */
   hedge?: HedgeChoice;
+  /** Kalman: its periods (default UTC days of `ts`; with bar indexes for ts, give periodMs in bars). */
+  kalman?: KalmanPeriodOptions;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface BacktestSeriesInput {
  */
 export function backtestSeries(input: BacktestSeriesInput, options: Partial<BacktestOptions> = {}): BacktestResult {
   const ts = input.ts ?? input.x.map((_, i) => i);
-  const c = hedgeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 }, input.hedge ?? { hedge: 'ols' });
+  const c = hedgeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 }, input.hedge ?? { hedge: 'ols' }, input.kalman);
   return backtest({ x: input.x, y: input.y, z: c.zscore, beta: c.beta }, options);
 }
 export { backtestSweep, sweepGridProblem, type SweepGrid, type SweepRow } from './sweep';

@@ -5,6 +5,7 @@
  * so that a typo never silently falls back to a default.
  */
 import { describeParam, type RequestArgs, type RequestSchema } from '@quant-pairs/contract/requests';
+import { hedgeRule, type Hedge, type HedgeChoice } from '@quant-pairs/contract';
 import { badParam } from './errors';
 
 /** Validates `query` against `schema`; throws HttpError 400 for the first bad parameter. */
@@ -37,4 +38,11 @@ export function readQuery<S extends RequestSchema>(query: unknown, schema: S): R
 export function range(from: number, to: number): { from: number; to: number } {
   if (!(from < to)) throw badParam('from', `from (${from}) must be before to (${to})`);
   return { from, to };
+}
+
+/** The hedge choice of a request; a 400 naming delta, ve or tune when they do not go together (hedgeRule). */
+export function readHedge(q: { hedge?: Hedge; delta?: number; ve?: number; tune?: boolean }): HedgeChoice {
+  const r = hedgeRule(q);
+  if (r.param !== undefined) throw badParam(r.param, r.message);
+  return r.choice;
 }

@@ -3,7 +3,7 @@
  * input type is `LiveSubscribe`). A bad message is answered with `{"type":"error","error","param"}`
  * and changes nothing; `param` is the path of the field at fault (`pairs[0].window`).
  */
-import { describeValue, parseJson } from '@quant-pairs/contract';
+import { describeValue, hedgeRule, parseJson, type HedgeChoice } from '@quant-pairs/contract';
 import { liveSubscribeMessage } from '@quant-pairs/contract/requests';
 import type { Pair, Timeframe } from '../../domain';
 
@@ -11,6 +11,8 @@ export interface PairSub {
   pair: Pair;
   tf: Timeframe;
   window: number;
+  /** Rolling OLS (the default) or the Kalman hedge, as on /api/analytics. */
+  hedge: HedgeChoice;
   key: string;
 }
 
@@ -60,5 +62,15 @@ export function parseMessage(text: string): ParsedMessage {
     throw new MessageError(`${param}=${raw} is invalid: ${issue.message}`, param);
   }
   const { type, symbols, pairs } = r.data;
-  return { type, symbols, pairs: pairs.map(({ pair, tf, window }) => ({ pair, tf, window, key: `${pair.id}|${tf}|${window}` })) };
+  return {
+    type,
+    symbols,
+    pairs: pairs.map(({ pair, tf, window, ...h }, i) => {
+      const rule = hedgeRule(h);
+      if (rule.param !== undefined) throw new MessageError(`pairs[${i}].${rule.param}: ${rule.message}`, `pairs[${i}].${rule.param}`);
+      const hedge = rule.choice;
+      const key = `${pair.id}|${tf}|${window}`;
+      return { pair, tf, window, hedge, key: hedge.hedge === 'ols' ? key : `${key}|${JSON.stringify(hedge)}` };
+    }),
+  };
 }

@@ -140,14 +140,18 @@ async function lastFinalStart(ctx: Ctx, symbol: string, tf: Timeframe): Promise<
 
 /** The latest analytics point of a subscription: the live engine's, else computed from the last bars. */
 async function analyticsPoint(ctx: Ctx, p: PairSub): Promise<PointOf> {
-  const live = ctx.live?.latest(p.pair.id, p.tf, p.window);
+  const live = p.hedge.hedge === 'ols' ? ctx.live?.latest(p.pair.id, p.tf, p.window) : undefined;
   if (live) return live.provisional ? { point: live.provisional, provisional: true } : { point: live.committed, provisional: false };
   const tfMs = TIMEFRAME_MS[p.tf];
   const to = ctx.now() + tfMs;
-  const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from: to - 2 * tfMs, to });
+  // hedge=kalman: served as /api/analytics serves it (each UTC day warmed, and with tune fitted, on the day before)
+  const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from: to - 2 * tfMs, to, hedge: p.hedge });
   const last = s.points[s.points.length - 1];
   return { point: last ?? null, provisional: s.provisional };
 }
+
+/** The hedge of a subscription in what is sent back: absent for ols, so those messages stay as they were. */
+const hedgeOf = (p: PairSub) => (p.hedge.hedge === 'ols' ? {} : { hedge: p.hedge });
 
 /** The connections, their subscriptions and the bar cursors; answers messages and pushes updates and bars. */
 class LiveHub {
@@ -175,7 +179,11 @@ class LiveHub {
       if (m.type === 'subscribe') await this.subscribe(c, m);
       else this.unsubscribe(c, m);
       c.lastSent = '';
-      send(c, { type: 'subscribed', symbols: [...c.symbols], pairs: [...c.pairs.values()].map((p) => ({ pair: p.pair.id, tf: p.tf, window: p.window })) });
+      send(c, {
+        type: 'subscribed',
+        symbols: [...c.symbols],
+        pairs: [...c.pairs.values()].map((p) => ({ pair: p.pair.id, tf: p.tf, window: p.window, ...hedgeOf(p) })),
+      });
     } catch (e) {
       const err = e as Error & { param?: string; status?: number };
       if (!(e instanceof MessageError) && err.status === undefined) log.warn('live message failed', { error: err });
@@ -227,7 +235,7 @@ class LiveHub {
     for (const p of c.pairs.values()) {
       if (!memo.has(p.key)) memo.set(p.key, analyticsPoint(this.ctx, p));
       const a = await memo.get(p.key)!;
-      analytics.push({ pair: p.pair.id, tf: p.tf, window: p.window, point: a.point, provisional: a.provisional });
+      analytics.push({ pair: p.pair.id, tf: p.tf, window: p.window, ...hedgeOf(p), point: a.point, provisional: a.provisional });
     }
     const body = JSON.stringify({ prices, analytics });
     if (body === c.lastSent || (Object.keys(prices).length === 0 && analytics.length === 0)) return;

@@ -11,7 +11,8 @@
  * pass over the whole history gives, except a hysteresis signal (exitZ), whose state can
  * depend on older history.
  */
-import { PairEngine, alignBars, analyzeSeries, signalRuleProblem } from '../../analytics';
+import type { HedgeChoice, KalmanReport } from '@quant-pairs/contract';
+import { KALMAN_PERIOD_MS, PairEngine, alignBars, analyzeSeries, fitKalman, hedgedSeries, signalRuleProblem, type KalmanFit } from '../../analytics';
 import type { AnalyticsPoint, Pair, Timeframe } from '../../domain';
 import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
 
@@ -32,6 +33,8 @@ export interface SeriesQuery {
   ddof?: 0 | 1;
   entryZ?: number;
   exitZ?: number | null;
+  /** Rolling OLS over window (default) or the Kalman hedge. */
+  hedge?: HedgeChoice;
 }
 
 export interface SeriesResult {
@@ -44,6 +47,8 @@ export interface SeriesResult {
   /** The aligned closes of the points (y and x legs), same length as `points`. */
   y: Float64Array;
   x: Float64Array;
+  /** hedge=kalman: the periods (UTC days) serving the points. */
+  kalman?: KalmanReport;
 }
 
 /** Aligned closes of the pair over [from, to): from the caches, or alignBars over stored bars. */
@@ -89,6 +94,7 @@ function run(ctx: Ctx, al: AlignedSlice, rule: RunRule): AnalyticsPoint[] {
 }
 
 export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesResult> {
+  if (q.hedge?.hedge === 'kalman') return computeKalman(ctx, q, q.hedge);
   const tfMs = TIMEFRAME_MS[q.tf];
   const warm = 2 * (q.window - 1);
   const inRange = Math.ceil((q.to - q.from) / tfMs);
@@ -128,4 +134,77 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
     }
     lookback = Math.min(lookback * 4, budget - inRange);
   }
+}
+
+/** Fits by their training points (a day's fit is asked for by every query and push that day serves). */
+const FITS = new Map<string, KalmanFit | { error: string }>();
+const FITS_MAX = 512;
+function memoFit(fit: (x: Float64Array, y: Float64Array) => KalmanFit | { error: string }) {
+  return (x: Float64Array, y: Float64Array): KalmanFit | { error: string } => {
+    let sx = 0;
+    let sy = 0;
+    for (let i = 0; i < x.length; i++) {
+      sx += x[i]! * (1 + (i % 7));
+      sy += y[i]! * (1 + (i % 5));
+    }
+    const key = `${x.length}|${x[0]}|${y[0]}|${x[x.length - 1]}|${y[y.length - 1]}|${sx}|${sy}`;
+    let f = FITS.get(key);
+    if (!f) {
+      f = fit(x, y);
+      if (FITS.size >= FITS_MAX) FITS.delete(FITS.keys().next().value!);
+      FITS.set(key, f);
+    }
+    return f;
+  };
+}
+
+/**
+ * The Kalman hedge over [from, to): dailyKalmanSeries (through hedgedSeries) serves each UTC day
+ * with a filter warmed on the day before (and, with tune, parameters fitted on it), so the read
+ * starts at the day before from's day; every value is then the same whatever from is.
+ */
+async function computeKalman(ctx: Ctx, q: SeriesQuery, choice: Extract<HedgeChoice, { hedge: 'kalman' }>): Promise<SeriesResult> {
+  const tfMs = TIMEFRAME_MS[q.tf];
+  const entryZ = q.entryZ ?? ctx.entryZ;
+  const exitZ = q.exitZ === undefined ? ctx.exitZ : q.exitZ;
+  const rule = signalRuleProblem(entryZ, exitZ);
+  if (rule) throw badParam(rule.startsWith('entryZ') ? 'entryZ' : 'exitZ', rule);
+  const dayStart = Math.floor(q.from / KALMAN_PERIOD_MS) * KALMAN_PERIOD_MS;
+  const start = Math.max(0, dayStart - KALMAN_PERIOD_MS);
+  const bars = Math.ceil((q.to - start) / tfMs);
+  const budget = ctx.limits.maxAnalyticsBars;
+  if (bars > budget) {
+    throw new HttpError(
+      413,
+      `range too large: ${bars} ${q.tf} bars from the day before from (the Kalman hedge's warm-up) exceed ${budget}; narrow from/to or use a longer tf`,
+      'from',
+    );
+  }
+  const al = await aligned(ctx, q.pair, q.tf, start, q.to);
+  const { points, periods } = hedgedSeries({ ts: toArray(al.ts), x: toArray(al.x), y: toArray(al.y), window: q.window, entryZ, exitZ }, choice, {
+    fit: memoFit((x, y) => fitKalman(x, y)),
+  });
+  let first = 0;
+  while (first < points.length && points[first]!.ts < q.from) first++;
+  const report: KalmanReport = {
+    tune: choice.tune === true,
+    periods: (periods ?? [])
+      .filter((p) => p.at >= dayStart)
+      .map((p) => ({
+        at: p.at,
+        trainFrom: p.trainFrom,
+        trainTo: p.trainTo,
+        delta: p.delta,
+        ve: p.ve,
+        fit: p.fit === null ? null : 'error' in p.fit ? { error: p.fit.error } : { logLik: p.fit.logLik, converged: p.fit.converged, nobs: p.fit.nobs },
+      })),
+  };
+  return {
+    points: points.slice(first),
+    provisional: al.lastInProgress,
+    signalBefore: first > 0 ? points[first - 1]!.signal : null,
+    y: al.y.subarray(first),
+    x: al.x.subarray(first),
+    kalman: report,
+  };
 }

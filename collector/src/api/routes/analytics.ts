@@ -7,9 +7,9 @@ import type { Router } from 'express';
 import type { AnalyticsPoint } from '../../domain';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
-import { DEFAULT_RANGE_BARS } from '@quant-pairs/contract';
+import { DEFAULT_RANGE_BARS, type HedgeChoice } from '@quant-pairs/contract';
 import { analyticsRequest, signalsRequest, type RequestArgs } from '@quant-pairs/contract/requests';
-import { range, readQuery } from '../http/params';
+import { range, readHedge, readQuery } from '../http/params';
 import { assertPair } from '../query/known';
 import { computeSeries, type SeriesResult } from '../query/series';
 import { thinIndices } from '../query/thin';
@@ -20,7 +20,8 @@ import * as stats from './stats';
 export type SeriesArgs = RequestArgs<typeof signalsRequest>;
 
 /** Validates and runs a series query: the shared part of /api/analytics, /api/signals and /export. */
-export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult & { from: number; to: number }> {
+export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult & { from: number; to: number; hedge: HedgeChoice }> {
+  const hedge = readHedge(q);
   const tfMs = TIMEFRAME_MS[q.tf];
   const to = q.to ?? ctx.now() + tfMs;
   const { from } = range(q.from ?? Math.min(to - DEFAULT_RANGE_BARS * tfMs, to - 1), to);
@@ -34,8 +35,9 @@ export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult &
     entryZ: q.entryZ,
     exitZ: q.exitZ,
     ddof: q.ddof === undefined ? undefined : q.ddof === '0' ? 0 : 1,
+    hedge,
   });
-  return { ...r, from, to };
+  return { ...r, from, to, hedge };
 }
 
 /** Column-major series of the points at `idx`. */
@@ -87,6 +89,8 @@ export function mount(r: Router, ctx: Ctx): void {
     const idx = q.maxDataPoints !== undefined && s.points.length > q.maxDataPoints ? thinIndices(z, q.maxDataPoints) : null;
     const body: AnalyticsResponse = {
       pair: q.pair.id,
+      hedge: s.hedge.hedge,
+      ...(s.kalman ? { kalman: s.kalman } : {}),
       tf: q.tf,
       window: q.window,
       from: s.from,

@@ -6,12 +6,15 @@ import { runSeries, type SeriesArgs } from './analytics';
 
 export type AnalyticsExport = SeriesArgs;
 
-const ANALYTICS_CSV_HEADER = ['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation'];
+const ANALYTICS_CSV_HEADER = ['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation', 'hedge'];
 
 export async function exportAnalytics(ctx: Ctx, res: Response, q: AnalyticsExport, stamp: (ms: number) => string): Promise<void> {
   const s = await runSeries(ctx, q);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8; header=present');
-  res.setHeader('Content-Disposition', `attachment; filename="${q.pair.y}-${q.pair.x}_${q.tf}_w${q.window}_analytics_${stamp(s.from)}_${stamp(s.to)}.csv"`);
+  res.setHeader(
+    'Content-Disposition',
+    `attachment; filename="${q.pair.y}-${q.pair.x}_${q.tf}_${s.hedge.hedge === 'kalman' ? 'kalman' : `w${q.window}`}_analytics_${stamp(s.from)}_${stamp(s.to)}.csv"`,
+  );
   res.setHeader('Cache-Control', 'no-store');
   await streamCsv(res, ANALYTICS_CSV_HEADER, s.points, (p) => [
     iso(p.ts),
@@ -26,5 +29,6 @@ export async function exportAnalytics(ctx: Ctx, res: Response, q: AnalyticsExpor
     p.zscore,
     p.signal,
     p.correlation,
+    s.hedge.hedge,
   ]);
 }

@@ -35,13 +35,27 @@ export function mount(r: Router, ctx: Ctx): void {
       await exportAnalytics(
         ctx,
         res,
-        { pair: q.pair, tf: q.tf, window: q.window, from: q.from, to: q.to, entryZ: q.entryZ, exitZ: q.exitZ, ddof: q.ddof },
+        {
+          pair: q.pair,
+          tf: q.tf,
+          window: q.window,
+          from: q.from,
+          to: q.to,
+          entryZ: q.entryZ,
+          exitZ: q.exitZ,
+          ddof: q.ddof,
+          hedge: q.hedge,
+          delta: q.delta,
+          ve: q.ve,
+          tune: q.tune,
+        },
         stamp,
       );
       return;
     }
     if (!q.symbol) throw badParam('symbol', 'symbol (ticks, or bars with tf) or pair (analytics) is required');
     if (q.window !== undefined) throw badParam('window', 'window applies to pair exports only');
+    for (const p of ['hedge', 'delta', 've', 'tune'] as const) if (q[p] !== undefined) throw badParam(p, `${p} applies to pair exports only`);
     const sym = q.symbol;
     await assertSymbol(ctx, sym);
     if (!q.tf) {

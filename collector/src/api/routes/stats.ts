@@ -16,7 +16,7 @@ import { DEFAULT_STATS_SAMPLE } from '../../live';
 import { TIMEFRAME_MS } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import { statsRequest } from '@quant-pairs/contract/requests';
-import { readQuery } from '../http/params';
+import { readHedge, readQuery } from '../http/params';
 import { assertPair } from '../query/known';
 import { computeSeries } from '../query/series';
 import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, StatsResponse } from '@quant-pairs/contract';
@@ -48,15 +48,18 @@ const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>(r, ['b
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/api/stats', async (req, res) => {
     const q = readQuery(req.query, statsRequest);
+    const hedge = readHedge(q);
     await assertPair(ctx, q.pair);
     const prices = { y: await ctx.prices.get(q.pair.y, ctx.store), x: await ctx.prices.get(q.pair.x, ctx.store) };
-    const sameRule = q.entryZ === undefined && q.exitZ === undefined;
+    // the live engine keeps the rolling OLS with the configured thresholds
+    const sameRule = q.entryZ === undefined && q.exitZ === undefined && hedge.hedge === 'ols';
     const live = sameRule ? ctx.live?.latest(q.pair.id, q.tf, q.window) : undefined;
     if (live) {
       const committed = point(live.committed);
       const provisional = point(live.provisional);
       const body: StatsResponse = {
         pair: q.pair.id,
+        hedge: 'ols',
         tf: q.tf,
         window: q.window,
         committed,
@@ -82,6 +85,7 @@ export function mount(r: Router, ctx: Ctx): void {
       to,
       entryZ: q.entryZ,
       exitZ: q.exitZ,
+      hedge,
     });
     const n = s.points.length - (s.provisional ? 1 : 0);
     const spreads: number[] = [];
@@ -90,6 +94,8 @@ export function mount(r: Router, ctx: Ctx): void {
     const provisional = s.provisional ? point(s.points[s.points.length - 1]) : null;
     const body: StatsResponse = {
       pair: q.pair.id,
+      hedge: hedge.hedge,
+      ...(s.kalman ? { kalman: s.kalman } : {}),
       tf: q.tf,
       window: q.window,
       committed,
