@@ -25,6 +25,7 @@ RULES = [
     (400, r"pair exports only", "/export window without pair: a parameter allowed by another"),
     (400, r"exitZ must be a number with 0 <= exitZ < entryZ", "exitZ against entryZ: two parameters compared"),
     (400, r"entryZ must be a positive number", "entryZ = 0 (the schema's minimum is inclusive, as 0 <= exitZ needs)"),
+    (400, r"applies to hedge=kalman only", "delta / ve / tune without hedge=kalman: a parameter allowed by another (issue 18)"),
     (413, r"range too large", "from/to span more bars than one query reads: depends on tf and window"),
     (404, r"", "unknown symbol or pair: depends on what the store holds"),
     (429, r"\(RATE_LIMIT\)", "the client's request rate reached RATE_LIMIT: depends on time, not the request"),

@@ -181,7 +181,7 @@ export interface KalmanReport {
 export interface AnalyticsResponse {
   pair: string;
   /** ols (rolling OLS over window) or kalman (see kalman). */
-  hedge?: Hedge;
+  hedge: Hedge;
   /** hedge=kalman: the periods serving the response's points. */
   kalman?: KalmanReport;
   tf: ApiTimeframe;
@@ -230,7 +230,8 @@ export interface LatestPoint {
 }
 export interface StatsResponse {
   pair: string;
-  hedge?: Hedge;
+  /** ols (rolling OLS over window) or kalman (see kalman). */
+  hedge: Hedge;
   /** hedge=kalman: the periods serving the response's sample. */
   kalman?: KalmanReport;
   tf: ApiTimeframe;

@@ -26,6 +26,21 @@ describe('validateQuery', () => {
     expect(validateQuery({ ...ok, exitZ: 0.5 })).toEqual({});
   });
 
+  it('checks the hedge (issue 18): ols by default, kalman with delta / ve or tune, not both', () => {
+    const k = { ...ok, hedge: 'kalman' } as const;
+    expect(resolveQuery(ok).query).toMatchObject({ hedge: { hedge: 'ols' } });
+    expect(resolveQuery({ ...k, tune: true }).query).toMatchObject({ hedge: { hedge: 'kalman', tune: true } });
+    // numbers as text too; Chan's defaults fill what is absent
+    expect(resolveQuery({ ...k, delta: '1e-6' as unknown as number }).query).toMatchObject({ hedge: { hedge: 'kalman', delta: 1e-6, ve: 1e-3 } });
+    expect(validateQuery({ ...ok, hedge: 'tls' as 'ols' }).hedge).toMatch(/one of ols, kalman/);
+    expect(validateQuery({ ...k, delta: 1 }).delta).toMatch(/between 0 and 1/);
+    expect(validateQuery({ ...k, ve: 0 }).ve).toMatch(/above 0/);
+    expect(validateQuery({ ...k, tune: 'yes' as unknown as boolean }).tune).toMatch(/true or false/);
+    expect(validateQuery({ ...k, tune: true, ve: 2 }).tune).toMatch(/give tune or ve, not both/);
+    // kalman settings kept on a query switched back to ols are ignored, not sent
+    expect(resolveQuery({ ...ok, hedge: 'ols', tune: true, delta: 1e-6 }).query).toMatchObject({ hedge: { hedge: 'ols' } });
+  });
+
   it('checks symbols of bars and ticks', () => {
     expect(validateQuery({ refId: 'A', version: 1, queryType: 'bars', symbol: 'btc usdt', timeframe: '1m' }).symbol).toMatch(/not a Binance symbol/);
     expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: '' }).symbol).toBe('choose a symbol');
@@ -51,6 +66,7 @@ describe('resolveQuery (where the query runs: the backend, alert rules)', () => 
         entryZ: 2.5,
         exitZ: 0.5,
         fields: undefined,
+        hedge: { hedge: 'ols' },
       },
     });
     expect(resolveQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'btcusdt' })).toEqual({

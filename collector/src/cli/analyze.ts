@@ -3,6 +3,7 @@
  *
  *   npm run --silent analyze -- FILE [--regression c|ct|n] [--autolag AIC|BIC|t-stat|none]
  *                                    [--maxlag K] [--ddof 0|1] [--window W] [--entry-z Z] [--exit-z Z]
+ *                                    [--hedge ols|kalman [--delta D --ve V | --tune]]
  *
  * FILE (or `-` for stdin) is `{"x":[...],"y":[...],"window":W}` (the `inputs` of an oracle
  * case) or a two-column CSV of x and y (an optional header naming the columns `x` and `y`, in
@@ -12,12 +13,22 @@
  * series (stat, pvalue, crit) and halfLife on spread[w-1:] (b, halfLife). A statistic that is
  * undefined for the input is `{"error": "..."}` in its place. Bad input or flags: a message on
  * stderr and exit code 2.
+ *
+ * `--hedge kalman`: beta, alpha, spread and z from the Kalman filter (kalman.ts: z is the
+ * normalised innovation, null for its first 30 points) with `--delta` / `--ve` (Chan's 1e-4 /
+ * 1e-3 by default) or `--tune`: delta and Ve fitted by maximum likelihood on the whole FILE
+ * (in-sample, fitKalman), reported as "kalman": {delta, ve, logLik, converged, nobs}. ADF and
+ * the half-life then run on the spreads after those 30 points; `--window` is not needed.
  */
 import { describeValue, parseJson } from '@quant-pairs/contract';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CommandLineError, parseCommandLine } from './commandLine';
-import { adfuller, analyzeSeries, coint, halfLife, seriesInputProblem, type AdfOptions } from '../analytics';
+import { hedgeRule, type Hedge, type HedgeChoice } from '@quant-pairs/contract';
+import { adfuller, analyzeSeries, coint, fitKalman, halfLife, kalmanSeries, seriesInputProblem, type AdfOptions } from '../analytics';
+
+/** Points of the Kalman filter whose z is null (its default warm-up): where ADF and the half-life start. */
+const KALMAN_WARMUP = 30;
 
 export interface CliResult {
   code: number;
@@ -27,6 +38,7 @@ export interface CliResult {
 
 const USAGE =
   'usage: analyze FILE [--regression c|ct|n] [--autolag AIC|BIC|t-stat|none] [--maxlag K] [--ddof 0|1] [--window W] [--entry-z Z] [--exit-z Z]\n' +
+  '                    [--hedge ols|kalman [--delta D --ve V | --tune]]\n' +
   '  FILE: {"x":[...],"y":[...],"window":W} or a two-column x,y CSV (then --window W); - reads stdin';
 
 class UsageError extends Error {}
@@ -40,9 +52,14 @@ interface Args {
   window?: number;
   entryZ?: number;
   exitZ?: number;
+  hedge: HedgeChoice;
 }
 
 const OPTIONS = {
+  hedge: { type: 'string' },
+  delta: { type: 'string' },
+  ve: { type: 'string' },
+  tune: { type: 'boolean' },
   regression: { type: 'string' },
   autolag: { type: 'string' },
   maxlag: { type: 'string' },
@@ -80,11 +97,24 @@ function parseArgs(argv: readonly string[]): Args {
   } catch (e) {
     throw e instanceof CommandLineError ? new UsageError(e.message) : e;
   }
-  const v = parsed.values as Partial<Record<keyof typeof OPTIONS, string>>;
+  const v = parsed.values as Partial<Record<Exclude<keyof typeof OPTIONS, 'tune'>, string>> & { tune?: boolean };
   const files = parsed.positionals;
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'FILE is missing' : `one FILE expected, got ${files.length}: ${files.join(' ')}`);
   if (v.ddof !== undefined && v.ddof !== '0' && v.ddof !== '1') throw new UsageError(`--ddof must be 0 or 1, got ${JSON.stringify(v.ddof)}`);
+  if (v.hedge !== undefined && v.hedge !== 'ols' && v.hedge !== 'kalman') throw new UsageError(`--hedge must be ols or kalman, got ${JSON.stringify(v.hedge)}`);
+  const open01 = (name: 'delta' | 've', max: number) => {
+    const raw = v[name];
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (raw.trim() === '' || !(n > 0 && n < max))
+      throw new UsageError(`--${name} must be a number greater than 0 and less than ${max}, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const rule = hedgeRule({ hedge: v.hedge as Hedge | undefined, delta: open01('delta', 1), ve: open01('ve', Infinity), tune: v.tune });
+  if (rule.param !== undefined)
+    throw new UsageError(`--${rule.param}: ${rule.message.replace(/hedge=kalman/g, '--hedge kalman').replace('tune=true', '--tune')}`);
   return {
+    hedge: rule.choice,
     file: files[0]!,
     regression: v.regression === undefined ? 'c' : regressionOption(v.regression),
     autolag: v.autolag === undefined ? 'AIC' : autolagOption(v.autolag),
@@ -155,7 +185,7 @@ export function runAnalyze(argv: readonly string[], read: (file: string) => stri
     } catch (e) {
       throw new UsageError(`cannot read ${args.file}: ${(e as Error).message}`);
     }
-    input = parseInput(text, args.window);
+    input = parseInput(text, args.window ?? (args.hedge.hedge === 'kalman' ? KALMAN_WARMUP : undefined));
     const problem = seriesInputProblem({
       ts: input.x.map((_, i) => i),
       x: input.x,
@@ -170,12 +200,28 @@ export function runAnalyze(argv: readonly string[], read: (file: string) => stri
     if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `analyze: ${e.message}\n${USAGE}\n` };
     throw e;
   }
-  const { x, y, window: w } = input;
-  const pts = analyzeSeries({ ts: x.map((_, i) => i), x, y, window: w, ddof: args.ddof, entryZ: args.entryZ, exitZ: args.exitZ });
+  const { x, y } = input;
+  const ts = x.map((_, i) => i);
+  const rule = { entryZ: args.entryZ, exitZ: args.exitZ };
+  let kalman: Record<string, unknown> | undefined;
+  let pts;
+  let w = input.window;
+  if (args.hedge.hedge === 'kalman') {
+    w = KALMAN_WARMUP + 1; // spreads from index 30 on, as z
+    let { delta, ve } = args.hedge;
+    if (args.hedge.tune) {
+      const f = fitKalman(x, y);
+      if ('error' in f) return { code: 2, stdout: '', stderr: `analyze: --tune: ${f.error}\n${USAGE}\n` };
+      ({ delta, ve } = f);
+      kalman = { delta, ve, logLik: f.logLik, converged: f.converged, nobs: f.nobs, tune: true };
+    } else kalman = { delta, ve, tune: false };
+    pts = kalmanSeries({ ts, x, y, delta, ve, warmup: KALMAN_WARMUP, ...rule });
+  } else pts = analyzeSeries({ ts, x, y, window: w, ddof: args.ddof, ...rule });
   const spread = pts.map((p) => p.spread);
   const defined = spread.slice(w - 1);
   const segment = (): number[] | { error: string } => {
-    if (x.length < w) return { error: `no spread: the series (${x.length} points) is shorter than the window (${w})` };
+    if (x.length < w)
+      return { error: `no spread: the series (${x.length} points) is shorter than ${kalman ? `the Kalman warm-up (${w})` : `the window (${w})`}` };
     const i = defined.indexOf(null);
     if (i >= 0) return { error: `spread[${w - 1 + i}] is undefined (x constant in its window): spread[w-1:] has gaps` };
     return defined as number[];
@@ -189,6 +235,8 @@ export function runAnalyze(argv: readonly string[], read: (file: string) => stri
   const c = coint(y, x);
   const hlRaw = Array.isArray(seg) ? halfLife(seg) : seg;
   const out = {
+    hedge: args.hedge.hedge,
+    ...(kalman ? { kalman } : {}),
     beta: pts.map((p) => p.beta),
     alpha: pts.map((p) => p.alpha),
     spread,

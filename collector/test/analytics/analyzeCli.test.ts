@@ -7,7 +7,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fitKalman, kalmanSeries, type KalmanFit } from '../../src/analytics';
 import { runAnalyze } from '../../src/cli/analyze';
+import { driftingPair } from './driftingPair';
 import { expectClose, isErr, oracleCases, type AdfRecord } from './oracle';
 
 const dir = mkdtempSync(join(tmpdir(), 'analyze-'));
@@ -129,6 +131,39 @@ describe('analyze: input formats and bad input', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(msg);
     expect(r.stderr).toMatch(/usage: analyze FILE/);
+  });
+
+  it('--hedge kalman: the filter with --delta/--ve, or fitted on the file with --tune (issue 18)', () => {
+    const { x, y } = driftingPair(600, 9, 'btc');
+    const csv = 'x,y\n' + x.map((v, i) => `${v},${y[i]}`).join('\n');
+    const readCsv = () => csv;
+    const out = (args: string[]) => {
+      const r = runAnalyze(['f.csv', ...args], readCsv);
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout) as Out & { hedge: string; kalman?: Record<string, unknown> };
+    };
+    const ts = x.map((_, i) => i);
+    const fixed = out(['--hedge', 'kalman', '--delta', '1e-9', '--ve', '0.01']);
+    const want = kalmanSeries({ ts, x, y, delta: 1e-9, ve: 0.01 });
+    expect(fixed).toMatchObject({ hedge: 'kalman', kalman: { delta: 1e-9, ve: 0.01, tune: false } });
+    expect(fixed.zscore).toEqual(want.map((p) => p.zscore));
+    expect(fixed.beta).toEqual(want.map((p) => p.beta));
+    expect(isErr(fixed.adf)).toBe(false);
+    const f = fitKalman(x, y) as KalmanFit;
+    const tuned = out(['--hedge', 'kalman', '--tune']);
+    expect(tuned.kalman).toEqual({ delta: f.delta, ve: f.ve, logLik: f.logLik, converged: true, nobs: 598, tune: true });
+    expect(tuned.zscore).toEqual(kalmanSeries({ ts, x, y, delta: f.delta, ve: f.ve }).map((p) => p.zscore));
+    expect(out(['--window', '30']).hedge).toBe('ols');
+    for (const [args, msg] of [
+      [['--delta', '1e-5', '--window', '30'], /--delta: delta applies to --hedge kalman only/],
+      [['--hedge', 'kalman', '--tune', '--ve', '1'], /--tune: --tune fits delta and ve by maximum likelihood: give tune or ve, not both/],
+      [['--hedge', 'kalman', '--delta', '1'], /--delta must be a number greater than 0 and less than 1/],
+      [['--hedge', 'tls'], /--hedge must be ols or kalman/],
+    ] as [string[], RegExp][]) {
+      const r = runAnalyze(['f.csv', ...args], readCsv);
+      expect([args, r.code]).toEqual([args, 2]);
+      expect(r.stderr).toMatch(msg);
+    }
   });
 
   it('a missing file -> exit 2', () => {

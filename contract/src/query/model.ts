@@ -9,7 +9,7 @@
  * and must be a whole number of points (>= 2) after interpolation.
  */
 import type { DataQuery, DataSourceJsonData } from '@grafana/schema';
-import { DEFAULT_ENTRY_Z } from '../constants';
+import { DEFAULT_ENTRY_Z, type Hedge } from '../constants';
 
 export const QUERY_MODEL_VERSION = 1;
 
@@ -48,6 +48,14 @@ interface PairQueryBase extends QueryBase {
   entryZ?: number;
   /** Optional hysteresis: back to NEUTRAL only when |z| < exitZ. */
   exitZ?: number;
+  /** How beta (and so the spread and z) is estimated: rolling OLS over window (default) or the Kalman filter. */
+  hedge?: Hedge;
+  /** hedge kalman: the state's random-walk rate (default 1e-4, Chan). */
+  delta?: number;
+  /** hedge kalman: the observation noise variance (default 1e-3, Chan: prices near 1). */
+  ve?: number;
+  /** hedge kalman: fit delta and ve by maximum likelihood each UTC day on the day before. */
+  tune?: boolean;
 }
 
 /**

@@ -9,12 +9,24 @@
  * Template variables (`$pair`, `${tf}`, `[[window]]`) are accepted in the editor, where
  * Grafana replaces them before the query runs; where the query runs they are a problem.
  */
-import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, TIMEFRAMES, isSymbol, type Timeframe } from '../constants';
+import {
+  DEFAULT_ENTRY_Z,
+  HEDGES,
+  KALMAN_MAX_VE,
+  MAX_WINDOW,
+  MIN_WINDOW,
+  TIMEFRAMES,
+  hedgeRule,
+  isSymbol,
+  type HedgeChoice,
+  type Timeframe,
+} from '../constants';
 import { describeValue } from '../json';
 import type { Pair } from '../pair';
 import { ANALYTICS_FIELDS, MAX_TICKS_LIMIT, PAIR_QUERY_TYPES, QUERY_TYPES, type AnalyticsField, type PairQueryType, type PairsQuery } from './model';
 
-export type ProblemField = 'symbol' | 'pair' | 'timeframe' | 'window' | 'entryZ' | 'exitZ' | 'limit' | 'queryType' | 'fields';
+export type ProblemField =
+  'symbol' | 'pair' | 'timeframe' | 'window' | 'entryZ' | 'exitZ' | 'limit' | 'queryType' | 'fields' | 'hedge' | 'delta' | 've' | 'tune';
 export type Problems = Partial<Record<ProblemField, string>>;
 
 export interface CheckOptions {
@@ -45,6 +57,7 @@ export type ResolvedQuery =
       entryZ: number | undefined;
       exitZ: number | undefined;
       fields: AnalyticsField[] | undefined;
+      hedge: HedgeChoice;
     };
 
 /** A number as the model may hold it: a number, or text that reads as one (`"2.5"`). */
@@ -84,7 +97,7 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
     if ((TIMEFRAMES as readonly string[]).includes(tf)) return tf as Timeframe;
     return problem('timeframe', `"${tf}" is not a timeframe; use one of ${TIMEFRAMES.join(', ')}`);
   };
-  const optNumber = (field: 'entryZ' | 'exitZ' | 'limit', ok: (n: number) => boolean, rule: string): number | undefined => {
+  const optNumber = (field: 'entryZ' | 'exitZ' | 'limit' | 'delta' | 've', ok: (n: number) => boolean, rule: string): number | undefined => {
     const v = model[field];
     if (!present(v)) return undefined;
     if (typeof v === 'string' && hasVariable(v)) {
@@ -137,6 +150,19 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
   if (exitZ !== undefined && exitZ >= (entryZ ?? DEFAULT_ENTRY_Z)) {
     problem('exitZ', `the exit threshold (${exitZ}) must be below the entry threshold (${entryZ ?? DEFAULT_ENTRY_Z})`);
   }
+  let hedge: HedgeChoice | undefined;
+  const h = model.hedge;
+  if (present(h) && !(HEDGES as readonly unknown[]).includes(h)) problem('hedge', `the hedge must be one of ${HEDGES.join(', ')}, got ${describeValue(h)}`);
+  else {
+    const delta = optNumber('delta', (n) => n > 0 && n < 1, 'delta must be a number between 0 and 1 (exclusive)');
+    const ve = optNumber('ve', (n) => n > 0 && n < KALMAN_MAX_VE, 've must be a number above 0');
+    const t = model.tune;
+    if (present(t) && typeof t !== 'boolean') problem('tune', `tune must be true or false, got ${describeValue(t)}`);
+    // a query saved with kalman settings and then switched back to ols keeps them: they are ignored
+    const rule = h === 'kalman' ? hedgeRule({ hedge: 'kalman', delta, ve, tune: t === true }) : hedgeRule({});
+    if (rule.param !== undefined) problem(rule.param, rule.message);
+    else hedge = rule.choice;
+  }
   let fields: AnalyticsField[] | undefined;
   const f = model.fields;
   if (f !== undefined && f !== null) {
@@ -144,8 +170,8 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
       problem('fields', `fields must be a list of ${ANALYTICS_FIELDS.join(', ')}, got ${JSON.stringify(f)}`);
     } else if (f.length > 0) fields = f as AnalyticsField[];
   }
-  if (pair === undefined || timeframe === undefined || window === undefined || Object.keys(problems).length > 0) return { problems };
-  return { problems, query: { queryType: type as PairQueryType, pair, timeframe, window, entryZ, exitZ, fields } };
+  if (pair === undefined || timeframe === undefined || window === undefined || hedge === undefined || Object.keys(problems).length > 0) return { problems };
+  return { problems, query: { queryType: type as PairQueryType, pair, timeframe, window, entryZ, exitZ, fields, hedge } };
 }
 
 /**

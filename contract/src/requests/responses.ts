@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type * as Api from '../api';
-import { TIMEFRAMES } from '../constants';
+import { HEDGES, TIMEFRAMES } from '../constants';
 
 const num = z.number();
 const nullableNum = num.nullable();
@@ -62,8 +62,24 @@ const bar = obj({
 const barsResponse = obj({ ...page, symbol: z.string(), tf: timeframe, bars: z.array(bar) });
 
 const column = z.array(nullableNum);
+const hedge = z.enum(HEDGES);
+const kalmanReport = obj({
+  tune: z.boolean(),
+  periods: z.array(
+    obj({
+      at: num,
+      trainFrom: nullableNum,
+      trainTo: nullableNum,
+      delta: nullableNum,
+      ve: nullableNum,
+      fit: z.union([obj({ logLik: num, converged: z.boolean(), nobs: num }), obj({ error: z.string() })]).nullable(),
+    }),
+  ),
+});
 const analyticsResponse = obj({
   pair: z.string(),
+  hedge,
+  kalman: kalmanReport.optional(),
   tf: timeframe,
   window: num,
   from: num,
@@ -98,6 +114,8 @@ const latestPoint = obj({
 const price = obj({ price: num, ts: num });
 const statsResponse = obj({
   pair: z.string(),
+  hedge,
+  kalman: kalmanReport.optional(),
   tf: timeframe,
   window: num,
   committed: latestPoint.nullable(),

@@ -71,6 +71,7 @@ const q: PairQ = {
   entryZ: undefined,
   exitZ: undefined,
   fields: undefined,
+  hedge: { hedge: 'ols' },
 };
 
 type Case = { name: string; fn: () => { length: number }; times: number[]; cpu: number[]; size: number };

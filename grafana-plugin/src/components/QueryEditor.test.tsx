@@ -39,6 +39,29 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
+  it('chooses the hedge (issue 18): Kalman with delta / Ve or Tune, back to OLS drops the setting', async () => {
+    const { onChange, rerender, props } = setup(analytics);
+    expect(screen.queryByLabelText('Tune')).toBeNull();
+    await userEvent.click(screen.getByRole('radio', { name: 'Kalman' }));
+    const k = lastQuery(onChange);
+    expect(k).toEqual({ ...analytics, hedge: 'kalman' });
+    rerender(<QueryEditor {...props} query={k} />);
+    await userEvent.type(screen.getByLabelText('delta'), '1e-6');
+    await userEvent.tab();
+    const d = lastQuery(onChange);
+    expect(d).toEqual({ ...k, delta: 1e-6 });
+    rerender(<QueryEditor {...props} query={{ ...(d as typeof analytics & { queryType: 'analytics' }), ve: 2 }} />);
+    await userEvent.click(screen.getByLabelText('Tune'));
+    const t = lastQuery(onChange);
+    expect(t).toEqual({ ...d, ve: 2, tune: true });
+    // tune with delta / Ve set: the problem is shown under the field
+    rerender(<QueryEditor {...props} query={t} />);
+    expect(screen.getByText(/give tune or delta, not both/)).toBeInTheDocument();
+    expect(screen.queryByLabelText('delta')).toBeNull();
+    await userEvent.click(screen.getByRole('radio', { name: 'Rolling OLS' }));
+    expect(lastQuery(onChange)).toEqual({ ...d, ve: 2, tune: true, hedge: undefined });
+  });
+
   it('changes the timeframe, including to a $tf variable', async () => {
     const { onChange } = setup(analytics);
     await userEvent.click(screen.getByRole('radio', { name: '5m' }));

@@ -5,6 +5,8 @@ import React, { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 
 import {
   DEFAULT_ENTRY_Z,
+  KALMAN_DEFAULT_DELTA,
+  KALMAN_DEFAULT_VE,
   MAX_TICKS_LIMIT,
   MAX_WINDOW,
   MIN_WINDOW,
@@ -16,6 +18,7 @@ import {
   supportsLive,
   validateQuery,
   type BarsQuery,
+  type Hedge,
   type PairQuery,
   type PairsDataSourceOptions,
   type PairsQuery,
@@ -38,6 +41,11 @@ const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
 ];
 
 const LABEL_WIDTH = 12;
+
+const HEDGE_OPTIONS: Array<SelectableValue<Hedge>> = [
+  { value: 'ols', label: 'Rolling OLS', description: 'β from an OLS regression over the window; z from the window of spreads' },
+  { value: 'kalman', label: 'Kalman', description: 'β from a Kalman filter (random-walk hedge); z is the normalised prediction error' },
+];
 
 function options(values: string[], variables: string[], current: string | undefined): Array<ComboboxOption<string>> {
   const all = [...values, ...variables.filter((v) => !values.includes(v))];
@@ -194,12 +202,15 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
   const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
   const [entryDraft, onEntryDraft] = useDraft(typeof query.entryZ === 'number' ? String(query.entryZ) : '');
   const [exitDraft, onExitDraft] = useDraft(typeof query.exitZ === 'number' ? String(query.exitZ) : '');
+  const [deltaDraft, onDeltaDraft] = useDraft(typeof query.delta === 'number' ? String(query.delta) : '');
+  const [veDraft, onVeDraft] = useDraft(typeof query.ve === 'number' ? String(query.ve) : '');
+  const kalman = query.hedge === 'kalman';
   const commitWindow = (text: string) => {
     if ((query.window ?? '') !== text) {
       commit(withField(query, 'window', text));
     }
   };
-  const commitZ = (key: 'entryZ' | 'exitZ', text: string) => {
+  const commitZ = (key: 'entryZ' | 'exitZ' | 'delta' | 've', text: string) => {
     const { changed, value } = changedNumber(query[key], text);
     if (changed) {
       commit(withOptional(query, key, value));
@@ -270,6 +281,69 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
             onBlur={() => commitZ('exitZ', exitDraft)}
           />
         </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField
+          label="Hedge"
+          labelWidth={LABEL_WIDTH}
+          tooltip="How β is estimated: rolling OLS over the window, or a Kalman filter (the window is then not used)"
+          invalid={!!problems.hedge}
+          error={problems.hedge}
+        >
+          <RadioButtonGroup
+            options={HEDGE_OPTIONS}
+            value={query.hedge ?? 'ols'}
+            onChange={(h) => commit(h === 'ols' ? withOptional(query, 'hedge', undefined) : withField(query, 'hedge', h))}
+          />
+        </InlineField>
+        {kalman && (
+          <InlineField
+            label="Tune"
+            tooltip="Fit delta and Ve by maximum likelihood each UTC day on the day before (never data after a point)"
+            invalid={!!problems.tune}
+            error={problems.tune}
+          >
+            <InlineSwitch
+              aria-label="Tune"
+              value={query.tune === true}
+              onChange={(e) => commit(withOptional(query, 'tune', e.currentTarget.checked ? true : undefined))}
+            />
+          </InlineField>
+        )}
+        {kalman && query.tune !== true && (
+          <>
+            <InlineField
+              label="delta"
+              tooltip={`Random-walk rate of β (default ${KALMAN_DEFAULT_DELTA}, Chan)`}
+              invalid={!!problems.delta}
+              error={problems.delta}
+            >
+              <Input
+                aria-label="delta"
+                width={12}
+                value={deltaDraft}
+                placeholder={String(KALMAN_DEFAULT_DELTA)}
+                onChange={onDeltaDraft}
+                onBlur={() => commitZ('delta', deltaDraft)}
+              />
+            </InlineField>
+            <InlineField
+              label="Ve"
+              tooltip={`Observation noise variance, in squared price units (default ${KALMAN_DEFAULT_VE}: prices near 1; prefer Tune)`}
+              invalid={!!problems.ve}
+              error={problems.ve}
+            >
+              <Input
+                aria-label="Ve"
+                width={12}
+                value={veDraft}
+                placeholder={String(KALMAN_DEFAULT_VE)}
+                onChange={onVeDraft}
+                onBlur={() => commitZ('ve', veDraft)}
+              />
+            </InlineField>
+          </>
+        )}
       </InlineFieldRow>
       {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
     </>

@@ -102,6 +102,7 @@ describe('rows for a channel', () => {
       entryZ: undefined,
       exitZ: undefined,
       fields: ['signal', 'beta'] as Array<'signal' | 'beta'>,
+      hedge: { hedge: 'ols' as const },
     };
     const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
     const shape = (f: { fields: Array<{ name: string; type: string; labels?: Record<string, string> }> }) =>

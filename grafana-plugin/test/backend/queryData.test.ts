@@ -175,6 +175,37 @@ describe('QueryData against the real collector API', () => {
     expect(col(e, 'signal')).toEqual(sg.events.map((x) => SIGNAL[x.signal]));
   });
 
+  it('passes the Kalman hedge through (issue 18): its numbers, labelled hedge=kalman, named (Kalman); a conflicting setting is the refId’s error', async () => {
+    const pair = { pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' };
+    const res = await queryData([
+      q('K', { queryType: 'analytics', ...pair, hedge: 'kalman', delta: 1e-7, ve: 0.5, fields: ['beta', 'zscore'] }),
+      q('O', { queryType: 'analytics', ...pair, fields: ['beta', 'zscore'] }),
+      q('S', { queryType: 'stats', ...pair, hedge: 'kalman', delta: '1e-7', ve: '0.5' }),
+      q('X', { queryType: 'analytics', ...pair, hedge: 'kalman', tune: true, ve: 0.5 }),
+    ]);
+    const an: AnalyticsResponse = await api.get(
+      `/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1m&window=30&from=${FROM}&to=${TO}&maxDataPoints=1000&hedge=kalman&delta=1e-7&ve=0.5`,
+    );
+    expect(an.hedge).toBe('kalman');
+    const k = arrowTable(res.K!.frames[0]!);
+    expect(timesMs(k)).toEqual(an.series.ts);
+    expect(colNullable(k, 'beta')).toEqual(an.series.beta);
+    expect(colNullable(k, 'zscore')).toEqual(an.series.zscore);
+    const o = arrowTable(res.O!.frames[0]!);
+    expect(colNullable(o, 'zscore')).not.toEqual(an.series.zscore);
+    const meta = (t: ReturnType<typeof arrowTable>, name: string) =>
+      JSON.parse(t.schema.fields.find((f) => f.name === name)!.metadata.get('config') ?? '{}') as { displayNameFromDS?: string };
+    const labels = (t: ReturnType<typeof arrowTable>, name: string) =>
+      JSON.parse(t.schema.fields.find((f) => f.name === name)!.metadata.get('labels') ?? '{}') as Record<string, string>;
+    expect(meta(k, 'beta').displayNameFromDS).toBe('ETHUSDT/BTCUSDT β (Kalman)');
+    expect(labels(k, 'zscore')).toMatchObject({ hedge: 'kalman' });
+    expect(meta(o, 'beta').displayNameFromDS).toBe('ETHUSDT/BTCUSDT β');
+    const st: StatsResponse = await api.get(`/api/stats?pair=ETHUSDT/BTCUSDT&tf=1m&window=30&hedge=kalman&delta=1e-7&ve=0.5`);
+    expect(colNullable(arrowTable(res.S!.frames[0]!), 'zscore')).toEqual([(st.provisional ?? st.committed)!.zscore]);
+    expect(res.X!.status).toBe(400);
+    expect(res.X!.error).toMatch(/^tune: .*give tune or ve, not both/);
+  });
+
   it('writes Arrow files Grafana reads: magic, schema and field metadata, ns timestamps without zone, plain Utf8, nullability', async () => {
     const res = await queryData([
       q('Z', { queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30', entryZ: 2.5 }),

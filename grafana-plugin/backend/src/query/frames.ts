@@ -144,17 +144,29 @@ function signalCodes(values: ReadonlyArray<ApiSignal | null>): Array<number | nu
   return out;
 }
 
+/** Labels of a pair query's fields; a Kalman query's carry hedge=kalman (and no window, which it does not use). */
 function pairLabels(q: PairQ): Record<string, string> {
-  return { pair: q.pair, tf: q.tf, window: String(q.window) };
+  return q.hedge.hedge === 'kalman' ? { pair: q.pair, tf: q.tf, hedge: 'kalman' } : { pair: q.pair, tf: q.tf, window: String(q.window) };
+}
+
+/** How a Kalman query's hedge is described: its parameters, or that they are tuned. */
+function kalmanText(q: PairQ): string {
+  const h = q.hedge;
+  if (h.hedge !== 'kalman') return '';
+  return h.tune ? 'Kalman filter, delta and Ve fitted each UTC day on the day before' : `Kalman filter, delta ${h.delta}, Ve ${h.ve}`;
 }
 
 /** The analytics columns, each with its display config; `values` come from the caller. */
 function analyticsField(q: PairQ, name: AnalyticsField, values: ReadonlyArray<number | null>): Field {
   const labels = labelsOf(pairLabels(q), name);
-  const label = `${q.pair} ${name === 'zscore' ? 'z-score' : name}`;
+  const kalman = q.hedge.hedge === 'kalman';
+  const k = kalman ? ' (Kalman)' : '';
+  const label = `${q.pair} ${name === 'zscore' ? 'z-score' : name}${k}`;
   const entryZ = q.entryZ ?? DEFAULT_ENTRY_Z;
   const configs: Record<AnalyticsField, Field['config']> = {
-    beta: plainConfig(`${q.pair} β`, 4, { description: `Hedge ratio: ${q.y} = α + β·${q.x} (rolling OLS over ${q.window} bars)` }),
+    beta: plainConfig(`${q.pair} β${k}`, 4, {
+      description: `Hedge ratio: ${q.y} = α + β·${q.x} (${kalman ? kalmanText(q) : `rolling OLS over ${q.window} bars`})`,
+    }),
     alpha: { ...priceConfig(q.y, `${q.pair} α`), description: 'Intercept of the rolling OLS' },
     spread: { ...priceConfig(q.y, `${q.pair} spread`), description: `${q.y} − (α + β·${q.x})` },
     spreadMean: { ...priceConfig(q.y, `${q.pair} spread mean`), description: `Rolling mean of the spread over ${q.window} bars` },
@@ -186,11 +198,11 @@ export function analyticsFrame(
   if (res.thinned)
     notices.push({ severity: 'info', text: `${res.points} points thinned to ${s.ts.length} (max data points), keeping each bucket's z extremes` });
   return {
-    name: `${q.pair} ${q.tf} w${q.window}`,
+    name: `${q.pair} ${q.tf} ${q.hedge.hedge === 'kalman' ? 'kalman' : `w${q.window}`}`,
     refId: q.refId,
     meta: meta(
       {
-        executedQueryString: `analytics ${q.pair} tf=${q.tf} window=${q.window}`,
+        executedQueryString: `analytics ${q.pair} tf=${q.tf} ${q.hedge.hedge === 'kalman' ? `hedge=kalman (${kalmanText(q)})` : `window=${q.window}`}`,
         custom: { points: res.points, thinned: res.thinned, provisional: res.provisional ?? false },
         ...(channel ? { channel } : {}),
       },

@@ -12,6 +12,7 @@ import {
   parseJson,
   resolveQuery,
   type AnalyticsField,
+  type HedgeChoice,
   type PairQueryType,
   type ProblemField,
   type SavedQuery,
@@ -58,6 +59,8 @@ export interface PairQ extends Common {
   entryZ: number | undefined;
   exitZ: number | undefined;
   fields: AnalyticsField[] | undefined;
+  /** Rolling OLS over window, or the Kalman hedge (issue 18). */
+  hedge: HedgeChoice;
 }
 export type Query = TicksQ | BarsQ | PairQ;
 
@@ -71,7 +74,21 @@ export interface RawQuery {
 }
 
 /** The fields in the order their problems are reported (the first one is the error). */
-const FIELD_ORDER: readonly ProblemField[] = ['queryType', 'symbol', 'pair', 'timeframe', 'window', 'limit', 'entryZ', 'exitZ', 'fields'];
+const FIELD_ORDER: readonly ProblemField[] = [
+  'queryType',
+  'symbol',
+  'pair',
+  'timeframe',
+  'window',
+  'limit',
+  'entryZ',
+  'exitZ',
+  'fields',
+  'hedge',
+  'delta',
+  've',
+  'tune',
+];
 
 /** Validates one DataQuery. Throws QueryError. */
 export function parseQuery(q: RawQuery): Query {
@@ -120,6 +137,7 @@ export function parseQuery(q: RawQuery): Query {
         entryZ: v.entryZ,
         exitZ: v.exitZ,
         fields: v.fields,
+        hedge: v.hedge,
       };
   }
 }

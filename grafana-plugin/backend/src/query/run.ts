@@ -56,10 +56,31 @@ async function runBars(q: BarsQ, client: CollectorClient, uid: string, signal?: 
   return barsFrame(q, bars, notices, live);
 }
 
-function pairParams(q: PairQ): { pair: string; tf: PairQ['tf']; window: number; entryZ?: number; exitZ?: number } {
-  const p: { pair: string; tf: PairQ['tf']; window: number; entryZ?: number; exitZ?: number } = { pair: q.pair, tf: q.tf, window: q.window };
+type PairParams = {
+  pair: string;
+  tf: PairQ['tf'];
+  window: number;
+  entryZ?: number;
+  exitZ?: number;
+  hedge?: 'kalman';
+  delta?: number;
+  ve?: number;
+  tune?: 'true';
+};
+
+function pairParams(q: PairQ): PairParams {
+  const p: PairParams = { pair: q.pair, tf: q.tf, window: q.window };
   if (q.entryZ !== undefined) p.entryZ = q.entryZ;
   if (q.exitZ !== undefined) p.exitZ = q.exitZ;
+  // ols is the collector's default: not sent, so OLS requests stay as they were
+  if (q.hedge.hedge === 'kalman') {
+    p.hedge = 'kalman';
+    if (q.hedge.tune) p.tune = 'true';
+    else {
+      if (q.hedge.delta !== undefined) p.delta = q.hedge.delta;
+      if (q.hedge.ve !== undefined) p.ve = q.hedge.ve;
+    }
+  }
   return p;
 }
 
@@ -71,7 +92,11 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
       return runBars(q, client, uid, signal);
     case 'analytics': {
       const res = await client.analytics({ ...pairParams(q), from: q.from, to: q.to, maxDataPoints: q.maxDataPoints || undefined }, signal);
-      return analyticsFrame(q, res, [], q.live ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window, q.fields)) : undefined);
+      // the pair channel streams the rolling OLS; a Kalman query refreshes with the dashboard
+      const kalman = q.hedge.hedge === 'kalman';
+      const notices: Notice[] =
+        q.live && kalman ? [{ severity: 'info', text: 'live updates stream the rolling OLS hedge only; this Kalman query refreshes with the dashboard' }] : [];
+      return analyticsFrame(q, res, notices, q.live && !kalman ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window, q.fields)) : undefined);
     }
     case 'stats':
       return statsFrame(q, await client.stats(pairParams(q), signal), []);

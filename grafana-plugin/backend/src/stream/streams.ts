@@ -50,6 +50,7 @@ export function channelFrame(ch: Channel): Frame {
         entryZ: undefined,
         exitZ: undefined,
         fields: ch.fields,
+        hedge: { hedge: 'ols' },
       };
       const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
       return analyticsFrame(q, { points: 0, thinned: false, series: empty }, []);
