@@ -128,11 +128,25 @@ describe('pair overview', () => {
     expect(regexOptions(vars.find((v) => v.name === 'x').regex, { pair: chosen }, list)).toEqual([x]);
   });
 
-  it('streams live', () => {
+  it('streams live (the Kalman targets refresh: the pair channel streams the rolling OLS)', () => {
     expect(dash.liveNow).toBe(true);
     const ours = dash.panels.flatMap(targetsOf).filter((t) => t.queryType === 'analytics' || t.queryType === 'bars');
     expect(ours.length).toBeGreaterThan(0);
-    for (const t of ours) expect(t.live).toBe(true);
+    for (const t of ours) expect(t.live).toBe(t.hedge !== 'kalman');
+  });
+
+  it('compares the rolling OLS and the tuned Kalman hedge of the selected pair, β and z (issue 18)', () => {
+    const panels = dash.panels.filter((p: any) => /rolling OLS vs Kalman/.test(p.title));
+    expect(panels.map((p: any) => p.title)).toEqual(['Hedge ratio β: rolling OLS vs Kalman', 'z-score: rolling OLS vs Kalman']);
+    for (const p of panels) {
+      const [a, b] = p.targets;
+      const field = p.title.startsWith('z') ? 'zscore' : 'beta';
+      expect(a).toMatchObject({ queryType: 'analytics', pair: '$pair', timeframe: '$timeframe', window: '$window', fields: [field] });
+      expect(a.hedge).toBeUndefined();
+      expect(b).toMatchObject({ ...a, refId: 'B', hedge: 'kalman', tune: true, live: false });
+      // each target is a valid query of the plugin's model
+      expect(validateQuery(b)).toEqual({});
+    }
   });
 
   it('has candlesticks of both legs', () => {

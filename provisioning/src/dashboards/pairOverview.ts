@@ -125,7 +125,14 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
     .timezone('utc');
   for (const v of variables(opts.pairs[0]!)) b.withVariable(v);
   b.annotation(signalAnnotations(z));
-  const rows = [statPanels(pairQuery, z), legPanels(), spreadAndZPanels(pairQuery, z), betaAndCorrelationPanels(pairQuery), [signalTimeline(pairQuery)]];
+  const rows = [
+    statPanels(pairQuery, z),
+    legPanels(),
+    spreadAndZPanels(pairQuery, z),
+    betaAndCorrelationPanels(pairQuery),
+    olsVsKalmanPanels(pairQuery, z),
+    [signalTimeline(pairQuery)],
+  ];
   for (const p of rows.flat()) b.withPanel(p);
   return b;
 }
@@ -319,7 +326,53 @@ function betaAndCorrelationPanels(pairQuery: PairQuery): Panel[] {
   ];
 }
 
-/** Row 5: the signal as a state timeline. */
+/** The Kalman hedge of the selected pair, tuned (issue 18): the OLS panels' queries with hedge kalman, tune on. */
+export const KALMAN_TUNED = { hedge: 'kalman', tune: true } as const;
+
+/**
+ * Row 5: the rolling OLS and the Kalman hedge side by side, β and z, for the selected pair. The
+ * Kalman filter's delta and Ve are fitted each UTC day on the day before (so a pair with no
+ * stored day before shows no Kalman line yet); it refreshes with the dashboard rather than live.
+ */
+function olsVsKalmanPanels(pairQuery: PairQuery, z: number): Panel[] {
+  const kalman = { ...pairQuery, ...KALMAN_TUNED, live: false };
+  return [
+    new timeseries.PanelBuilder()
+      .title('Hedge ratio β: rolling OLS vs Kalman')
+      .description('A: rolling OLS over the window. B: Kalman filter (random-walk β), delta and Ve fitted by maximum likelihood each UTC day on the day before.')
+      .datasource({ ...PAIRS_DS })
+      .withTarget(analytics('A', { ...pairQuery, fields: ['beta'] }))
+      .withTarget(analytics('B', { ...kalman, fields: ['beta'] }))
+      .decimals(4)
+      .lineWidth(1)
+      .showPoints(common.VisibilityMode.Never)
+      .height(7)
+      .span(12),
+    new timeseries.PanelBuilder()
+      .title('z-score: rolling OLS vs Kalman')
+      .description(`A: z of the spread over the window. B: the Kalman prediction error over its standard deviation. Shaded beyond ±${z}.`)
+      .datasource({ ...PAIRS_DS })
+      .withTarget(analytics('A', { ...pairQuery, fields: ['zscore'] }))
+      .withTarget(analytics('B', { ...kalman, fields: ['zscore'] }))
+      .decimals(2)
+      .lineWidth(1)
+      .showPoints(common.VisibilityMode.Never)
+      .axisSoftMin(-3)
+      .axisSoftMax(3)
+      .thresholds(
+        th([
+          [null, 'red'],
+          [-z, 'transparent'],
+          [z, 'red'],
+        ]),
+      )
+      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea))
+      .height(7)
+      .span(12),
+  ];
+}
+
+/** Row 6: the signal as a state timeline. */
 function signalTimeline(pairQuery: PairQuery): Panel {
   return new statetimeline.PanelBuilder()
     .title('Signal')
