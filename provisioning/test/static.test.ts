@@ -136,16 +136,17 @@ describe('pair overview', () => {
   });
 
   it('compares the rolling OLS and the tuned Kalman hedge of the selected pair, β and z (issue 18)', () => {
-    const panels = dash.panels.filter((p: any) => /rolling OLS vs Kalman/.test(p.title));
-    expect(panels.map((p: any) => p.title)).toEqual(['Hedge ratio β: rolling OLS vs Kalman', 'z-score: rolling OLS vs Kalman']);
+    const panels = dash.panels.filter((p) => /rolling OLS vs Kalman/.test(String(p.title)));
+    expect(panels.map((p) => p.title)).toEqual(['Hedge ratio β: rolling OLS vs Kalman', 'z-score: rolling OLS vs Kalman']);
     for (const p of panels) {
-      const [a, b] = p.targets;
-      const field = p.title.startsWith('z') ? 'zscore' : 'beta';
+      const [a, b] = targetsOf(p);
+      if (!a || !b) throw new Error(`${String(p.title)}: two targets expected`);
+      const field = String(p.title).startsWith('z') ? 'zscore' : 'beta';
       expect(a).toMatchObject({ queryType: 'analytics', pair: '$pair', timeframe: '$timeframe', window: '$window', fields: [field] });
       expect(a.hedge).toBeUndefined();
       expect(b).toMatchObject({ ...a, refId: 'B', hedge: 'kalman', tune: true, live: false });
       // each target is a valid query of the plugin's model
-      expect(validateQuery(b)).toEqual({});
+      expect(validateQuery(b as unknown as PairsQuery)).toEqual({});
     }
   });
 

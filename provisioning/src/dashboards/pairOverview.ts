@@ -339,7 +339,9 @@ function olsVsKalmanPanels(pairQuery: PairQuery, z: number): Panel[] {
   return [
     new timeseries.PanelBuilder()
       .title('Hedge ratio β: rolling OLS vs Kalman')
-      .description('A: rolling OLS over the window. B: Kalman filter (random-walk β), delta and Ve fitted by maximum likelihood each UTC day on the day before.')
+      .description(
+        'A: rolling OLS over the window. B: Kalman filter (random-walk β), delta and Ve fitted by maximum likelihood each UTC day on the day before.',
+      )
       .datasource({ ...PAIRS_DS })
       .withTarget(analytics('A', { ...pairQuery, fields: ['beta'] }))
       .withTarget(analytics('B', { ...kalman, fields: ['beta'] }))
