@@ -3,8 +3,12 @@
  *
  * The fake (src/fake-binance) trades the configured symbols as a cointegrated set:
  * the hedge leg (BTCUSDT) is a random walk and every other symbol is b·BTC plus mean-reverting
- * noise, so spreads, z-scores and signals move as they would on a real pair. Bars appear within
- * seconds; the rolling statistics fill in after WINDOWS bars.
+ * noise, so spreads, z-scores and signals move as they would on a real pair. The fake starts with
+ * 46 hours of past trades (one every 15 s, the last 2 hours one a second), which the collector
+ * loads as kline history before its engines warm up: every panel and alert rule has numbers
+ * within seconds (5m bars for window 100 need 41.7 hours). A later run continues the same
+ * database: the fake's past then starts at the last stored trade, and the collector repairs
+ * that outage as it would a real one (from klines when it is longer than OUTAGE_KLINES_AFTER).
  *
  * Honours every collector setting (DB_PATH, HOST, PORT, PAIRS, STREAM, ...); DB_PATH defaults to
  * ./data/demo.db so demo data never mixes with live data. Extra settings (`--help` lists all):
@@ -14,7 +18,20 @@
 import { ConfigError, SETTINGS, configFrom, flag, number, readSettings, setting, settingsHelp } from './config';
 import { startFakeBinance } from './fake-binance';
 import { configSecrets, log } from './log';
-import { startCollector, stopOnSignals } from './main';
+import { openStore, startCollector, stopOnSignals } from './main';
+
+const HOUR = 3_600_000;
+/** How far back the fake's trades reach on a fresh database. */
+const DEMO_PAST_MS = 46 * HOUR;
+
+/** The fake's past: `ms` of trades ending now, one every 15 s, the last 2 hours one a second. */
+export function demoPast(ms: number): Array<{ ms: number; everyMs: number }> {
+  const dense = Math.min(ms, 2 * HOUR);
+  return [
+    { ms: ms - dense, everyMs: 15_000 },
+    { ms: dense, everyMs: 1_000 },
+  ];
+}
 
 /** The collector's settings, DB_PATH's default apart, and the demo's own. */
 export const DEMO_SETTINGS = {
@@ -44,7 +61,12 @@ async function demo(argv: readonly string[]): Promise<void> {
   const symbols = [...new Set([...base.pairs.map((p) => p.x), ...base.symbols])];
   // Ids grow with the wall clock, so a second demo run continues above the ids already stored.
   const startIds = Object.fromEntries(symbols.map((s, i) => [s, Math.floor((Date.now() - 1.7e12) * 10) + i]));
-  const fake = await startFakeBinance({ symbols, stream: base.stream, rate, startIds, historyLimit: 200_000 });
+  // The past begins where the database ends (a later run), else DEMO_PAST_MS ago.
+  const store = await openStore(base);
+  const stored = (await store.symbols()).filter((s) => symbols.includes(s.symbol) && s.lastTs !== null).map((s) => s.lastTs!);
+  await store.close();
+  const pastMs = Math.max(0, Math.min(DEMO_PAST_MS, stored.length ? Date.now() - Math.max(...stored) : DEMO_PAST_MS));
+  const fake = await startFakeBinance({ symbols, stream: base.stream, rate, startIds, historyLimit: 400_000, past: demoPast(pastMs) });
 
   const config = { ...base, binanceWsUrl: fake.wsUrl, binanceRestUrl: fake.restUrl };
   const c = await startCollector(config);

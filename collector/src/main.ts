@@ -28,7 +28,7 @@ import { withWriteHealth } from './store/writeHealth';
 
 export const USAGE = `Usage:
   collector                  collect live trades from Binance into the store, serve the HTTP API
-  collector replay FILE...   load Binance archive files (.zip or the .csv inside; trades or aggTrades)
+  collector replay FILE...   load Binance archive files (.zip or the .csv inside; trades, aggTrades, or 1s/1m/5m klines)
   collector --help
 
 Settings (environment variable, or the flag of the same name; a flag wins):
@@ -209,7 +209,7 @@ export async function runReplay(config: Config, files: readonly string[]): Promi
     const base = process.env.INIT_CWD ?? process.cwd();
     const results = await replayFiles(
       files.map((f) => resolve(base, f)),
-      { insert: (t) => store.insertTicks(t) },
+      { insert: (t) => store.insertTicks(t), insertKlineBars: (b) => store.insertKlineBars(b), addKlineSpan: (k) => store.addKlineSpan(k) },
     );
     for (const r of results) process.stdout.write(JSON.stringify(r) + '\n');
     return 0;

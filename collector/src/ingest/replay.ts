@@ -11,15 +11,21 @@
  * when the name says neither, the kind is taken from the column count (8 aggTrades, 7 trades)
  * and `symbol` must be given. A header row (futures files have one) is skipped; malformed lines
  * are counted per kind, logged once per kind, and skipped.
+ *
+ * Kline archives (`SYMBOL-1m-2025-11-24.zip`, intervals 1s, 1m, 5m: the collector's timeframes)
+ * are stored as bars from klines (Store.insertKlineBars: only where no bar exists yet, so ticks
+ * are never counted twice) and recorded as a history span; their times are µs from 2025 on, ms
+ * before (./klines.ts tells them apart).
  */
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
-import type { Tick } from '../domain';
+import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
-import type { InsertResult } from '../store/store';
+import type { InsertResult, KlineSpan } from '../store/store';
+import { klineToBar } from './klines';
 import { archiveFileInfo, parseArchiveLine } from './parse';
 import { Progress } from './progress';
 import type { StreamKind } from './types';
@@ -34,12 +40,18 @@ export interface ReplayOptions {
   progressStream?: NodeJS.WriteStream;
   /** Called with each stored batch (e.g. to feed live analytics with source 'replay'). */
   onBatch?: (ticks: readonly Tick[]) => void;
+  /** Stores bars of a kline archive (Store.insertKlineBars); without it kline files are refused. */
+  insertKlineBars?: (bars: readonly Bar[]) => Promise<number>;
+  /** Records the span a kline archive covered (Store.addKlineSpan). */
+  addKlineSpan?: (span: KlineSpan) => Promise<void>;
 }
 
 export interface ReplayResult {
   file: string;
   symbol: string;
-  kind: StreamKind;
+  /** What the file holds: trades, aggTrades, or klines of `tf`. */
+  kind: StreamKind | 'klines';
+  tf?: Timeframe;
   lines: number;
   inserted: number;
   duplicates: number;
@@ -87,9 +99,79 @@ function openZip(file: string): Promise<Source> {
   });
 }
 
+const KLINE_FILE = /(?:^|[\\/])([A-Z0-9]{2,20})-(\d+[smhdwM])-\d{4}-\d{2}(?:-\d{2})?\.(?:zip|csv)$/i;
+
+/** Symbol and interval of a kline archive file name such as `BTCUSDT-1m-2025-11-24.zip`, or null. */
+function klineFileInfo(fileName: string): { symbol: string; interval: string } | null {
+  const m = KLINE_FILE.exec(fileName);
+  return m ? { symbol: m[1]!.toUpperCase(), interval: m[2]! } : null;
+}
+
+/** Replays a kline archive (see the module comment). */
+async function replayKlines(file: string, symbol: string, interval: string, opts: ReplayOptions): Promise<ReplayResult> {
+  const tf = TIMEFRAMES.find((t) => t === interval);
+  if (!tf) throw new Error(`${file}: ${interval} klines are not a timeframe the collector keeps (${TIMEFRAMES.join(', ')})`);
+  if (!opts.insertKlineBars) throw new Error(`${file}: this command does not store klines`);
+  const src = /\.zip$/i.test(file) ? await openZip(file) : await openCsv(file);
+  const once = new OnceLogger();
+  const progress = new Progress({ label: basename(file), total: src.total, stream: opts.progressStream });
+  const result: ReplayResult = { file, symbol, kind: 'klines', tf, lines: 0, inserted: 0, duplicates: 0, rejected: {} };
+  let bytes = 0;
+  src.stream.on('data', (chunk: Buffer) => (bytes += chunk.length));
+  let batch: Bar[] = [];
+  let first = Infinity;
+  let last = -Infinity;
+  const store = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const n = await opts.insertKlineBars!(batch);
+    result.inserted += n;
+    result.duplicates += batch.length - n;
+    batch = [];
+    progress.update(bytes, result.inserted + result.duplicates);
+  };
+  try {
+    const rl = createInterface({ input: src.stream, crlfDelay: Infinity });
+    for await (const line of rl) {
+      result.lines++;
+      if (line.trim() === '') continue;
+      if (result.lines === 1 && !/^\d/.test(line)) continue; // a header row
+      const b = klineToBar(line.trim().split(','), symbol, tf);
+      if (b === null) continue; // a kline without trades is no bar
+      if ('type' in b) {
+        once.warn(b.kind, 'archive line rejected', { file, line: result.lines, detail: b.detail });
+        continue;
+      }
+      first = Math.min(first, b.start);
+      last = Math.max(last, b.start);
+      batch.push(b);
+      if (batch.length >= 5_000) await store();
+    }
+    await store();
+  } finally {
+    src.close();
+  }
+  if (first <= last && opts.addKlineSpan)
+    await opts.addKlineSpan({
+      symbol,
+      tf,
+      from: first,
+      to: last + TIMEFRAME_MS[tf],
+      firstId: null,
+      lastId: null,
+      reason: 'history',
+      bars: result.inserted,
+      loadedAt: Date.now(),
+    });
+  result.rejected = Object.fromEntries(once.counts);
+  progress.finish(src.total || bytes, result.inserted + result.duplicates);
+  return result;
+}
+
 /** Replays one archive file (zip or csv) into the store. */
 export async function replayFile(file: string, opts: ReplayOptions): Promise<ReplayResult> {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
+  const klines = klineFileInfo(basename(file));
+  if (klines) return replayKlines(file, (opts.symbol ?? klines.symbol).toUpperCase(), klines.interval, opts);
   const info = archiveFileInfo(basename(file));
   const symbol = (opts.symbol ?? info?.symbol)?.toUpperCase();
   if (!symbol) throw new Error(`${file}: cannot tell the symbol from the file name; name it like BTCUSDT-aggTrades-2025-11-24.zip`);

@@ -9,7 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HealthResponse, StatsResponse } from '@quant-pairs/contract';
+import type { AnalyticsResponse, HealthResponse, StatsResponse } from '@quant-pairs/contract';
 import { loadConfig } from '../../src/config';
 import { TIMEFRAMES, bucketStart } from '../../src/domain';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
@@ -67,6 +67,13 @@ test('numbers at once from kline history; after live trading every bar equals th
         expect([what, s.adf && 'pvalue' in s.adf ? typeof s.adf.pvalue : s.adf]).toEqual([what, 'number']);
         expect([what, s.coint && 'pvalue' in s.coint ? typeof s.coint.pvalue : s.coint]).toEqual([what, 'number']);
       }
+
+  // The stored-bars path too (what Grafana's panels and alert rules query): a range of the last
+  // 10 minutes warms up on the kline bars before it, though no tick is that old.
+  for (const tf of ['1m', '5m'] as const) {
+    const a = (await (await fetch(`${api}/api/analytics?pair=ETHUSDT/BTCUSDT&tf=${tf}&window=60&from=${Date.now() - 600_000}`)).json()) as AnalyticsResponse;
+    expect([tf, typeof a.series.zscore.filter((z) => z !== null).at(-1)]).toEqual([tf, 'number']);
+  }
 
   const health = (await (await fetch(`${api}/api/health`)).json()) as HealthResponse;
   expect(new Set(health.klineSpans.map((k) => `${k.symbol} ${k.tf} ${k.reason}`)).size).toBe(3 * 3);

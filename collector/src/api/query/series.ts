@@ -108,10 +108,10 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
   if (rule) throw badParam(rule.startsWith('entryZ') ? 'entryZ' : 'exitZ', rule);
 
   let lookback = warm + 16;
-  const sym = await ctx.store.symbols();
-  const firsts = [q.pair.y, q.pair.x].map((s) => sym.find((r) => r.symbol === s)?.firstTs ?? Infinity);
+  // The first stored bar of each leg (bars from klines reach further back than the first tick).
+  const firsts = await Promise.all([q.pair.y, q.pair.x].map(async (s) => (await ctx.store.bars({ symbol: s, tf: q.tf, limit: 1 }))[0]?.start ?? Infinity));
   const firstStored = Math.max(...firsts);
-  // No bar is older than the first stored tick of either leg.
+  // No bar is older than the first stored bar of either leg.
   const floor = Number.isFinite(Math.min(...firsts)) ? bucketStart(Math.min(...firsts), q.tf) : 0;
   for (;;) {
     // Rounded down to a coarse grid so that windows of similar size share one cached range.
