@@ -14,7 +14,16 @@
  * - With `API_TOKEN` set, every endpoint except `/api/health` needs `Authorization: Bearer <token>`.
  */
 import type { Hedge, HedgeChoice, Timeframe } from './constants';
-import type { RequestParams, analyticsRequest, barsRequest, signalsRequest, statsRequest, ticksRequest } from './requests/schemas';
+import type {
+  RequestParams,
+  analyticsRequest,
+  backtestRequest,
+  barsRequest,
+  signalsRequest,
+  statsRequest,
+  sweepRequest,
+  ticksRequest,
+} from './requests/schemas';
 
 export type ApiTimeframe = Timeframe;
 export type ApiSignal = 'LONG' | 'SHORT' | 'NEUTRAL';
@@ -141,6 +150,90 @@ export interface BarsResponse extends Page {
   symbol: string;
   tf: ApiTimeframe;
   bars: BarDto[];
+}
+
+// ---------------------------------------------------------------- /api/backtest
+/** Query of GET /api/backtest. */
+export type BacktestParams = RequestParams<typeof backtestRequest>;
+/** Query of GET /api/backtest/sweep. */
+export type SweepParams = RequestParams<typeof sweepRequest>;
+/** The rules and costs a backtest ran with (the request's, defaults filled in). */
+export interface BacktestSettings {
+  entry: number;
+  exit: number;
+  stop: number | null;
+  maxHold: number | null;
+  cooldown: number;
+  lag: number;
+  feeBps: number;
+  slippageBps: number;
+  notional: number;
+  /** Bars a year of the timeframe (365 days), for the annualised Sharpe ratio. */
+  barsPerYear: number;
+}
+export interface BacktestMetricsDto {
+  /** E_end / notional - 1. */
+  totalReturn: number;
+  /** mean / std (ddof 1) of the per-bar returns x sqrt(barsPerYear); null with fewer than 2 bars or no variation. */
+  sharpe: number | null;
+  /** Largest (peak - E) / peak. */
+  maxDrawdown: number;
+  /** Trades, the one open at the end included. */
+  trades: number;
+  /** Share of trades with pnl > 0; null without trades. */
+  winRate: number | null;
+  avgBars: number | null;
+  fees: number;
+}
+export interface BacktestTradeDto {
+  /** Bar times of the entry and exit fills (exit: the last bar for a trade still open). */
+  entryTs: number;
+  exitTs: number;
+  entryIndex: number;
+  exitIndex: number;
+  side: 'LONG' | 'SHORT';
+  reason: 'exit' | 'stop' | 'time' | 'open';
+  beta: number;
+  qy: number;
+  qx: number;
+  /** Both legs' P&L net of the trade's fees (an open trade marked at the last closes). */
+  pnl: number;
+  fees: number;
+  bars: number;
+}
+export interface BacktestResponse {
+  pair: string;
+  tf: ApiTimeframe;
+  window: number;
+  /** Where beta and z come from (the request's hedge). */
+  hedge: Hedge;
+  from: number;
+  to: number;
+  /** Bars backtested (final bars in the range, aligned). */
+  bars: number;
+  settings: BacktestSettings;
+  metrics: BacktestMetricsDto;
+  trades: BacktestTradeDto[];
+  /** Equity at each bar's close (thinned to maxDataPoints when asked). */
+  equity: { ts: number[]; equity: number[] };
+  thinned: boolean;
+}
+export interface SweepRowDto {
+  window: number;
+  entry: number;
+  exit: number;
+  metrics: BacktestMetricsDto;
+}
+export interface SweepResponse {
+  pair: string;
+  tf: ApiTimeframe;
+  hedge: Hedge;
+  from: number;
+  to: number;
+  bars: number;
+  settings: Omit<BacktestSettings, 'entry' | 'exit'>;
+  /** One row per valid combination, in window, entry, exit order. */
+  rows: SweepRowDto[];
 }
 
 // ---------------------------------------------------------------- /api/analytics

@@ -101,3 +101,32 @@ export function hedgeRule(args: {
   if (args.tune) return { choice: { hedge, tune: true } };
   return { choice: { hedge, delta: args.delta ?? KALMAN_DEFAULT_DELTA, ve: args.ve ?? KALMAN_DEFAULT_VE } };
 }
+
+/**
+ * The backtest's defaults (issue 16; rules in the collector's analytics/backtest): enter at
+ * |z| > 2, exit at the mean, no stop, no time stop, no cooldown, fills one bar after the decision,
+ * 10 bps fees on each leg's traded notional, no slippage, 1000 of capital and of each trade's y leg,
+ * and 525,600 bars a year (1-minute bars, markets open 24/7) for the annualised Sharpe ratio.
+ */
+export const BACKTEST_DEFAULTS = Object.freeze({
+  entry: DEFAULT_ENTRY_Z,
+  exit: 0,
+  stop: null as number | null,
+  maxHold: null as number | null,
+  cooldown: 0,
+  lag: 1,
+  feeBps: 10,
+  slippageBps: 0,
+  notional: 1000,
+  barsPerYear: 525_600,
+});
+/** Largest lag, cooldown and time stop (maxHold) in bars a backtest request may give. */
+export const BACKTEST_MAX_BARS = 1_000_000;
+/** Largest fee and slippage a backtest request may give, in basis points. */
+export const BACKTEST_MAX_BPS = 1_000;
+/** Largest capital / trade notional a backtest request may give. */
+export const BACKTEST_MAX_NOTIONAL = 1e12;
+/** GET /api/backtest/sweep: at most this many combinations (windows x entries x exits) ... */
+export const SWEEP_MAX_COMBINATIONS = 1_000;
+/** ... and this many windows (each is one analytics pass over the range). */
+export const SWEEP_MAX_WINDOWS = 20;

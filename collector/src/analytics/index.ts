@@ -21,6 +21,7 @@ export {
   backtest,
   backtestSeries,
   backtestSweep,
+  sweepColumns,
   sweepGridProblem,
   PositionBook,
   backtestInputProblem,

@@ -12,11 +12,12 @@ import { rateLimiter } from './http/rate-limit';
 import { ROUTES, openApiDocument } from '@quant-pairs/contract/requests';
 import * as alerts from './routes/alerts';
 import * as analytics from './routes/analytics';
+import * as backtestRoutes from './routes/backtest';
 import * as exportRoute from './routes/export';
 import * as market from './routes/market';
 import * as meta from './routes/meta';
 
-const GROUPS = [meta, market, analytics, exportRoute, alerts];
+const GROUPS = [meta, market, analytics, backtestRoutes, exportRoute, alerts];
 
 export interface Api extends Express {
   locals: Express['locals'] & { ctx: Ctx; metrics: Metrics };

@@ -107,6 +107,29 @@ export const bool: Kind<boolean> = withDoc(
   { type: 'boolean' },
 );
 
+const NUMBER = '[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?';
+
+/**
+ * A comma-separated list of 1 to `maxLength` numbers from `min` to `max` (whole numbers when
+ * `whole`), e.g. `1.5,2,2.5`; duplicates are dropped, the order kept.
+ */
+export function numList(min: number, max: number, maxLength: number, whole = false): Kind<number[]> {
+  const what = whole ? 'whole numbers' : 'numbers';
+  const rule = `expected a comma-separated list of 1 to ${maxLength} ${what} from ${min} to ${max}, e.g. ${whole ? '30,60,120' : '1.5,2,2.5'}`;
+  const schema = z.string().transform((raw, ctx) => {
+    const items = raw.split(',').map((s) => s.trim());
+    const values = items.map(Number);
+    const ok = (s: string, v: number) => new RegExp(`^${NUMBER}$`).test(s) && v >= min && v <= max && (!whole || Number.isInteger(v));
+    if (items.length > maxLength || items.some((s, i) => !ok(s, values[i]!))) {
+      ctx.addIssue({ code: 'custom', message: rule });
+      return z.NEVER;
+    }
+    return [...new Set(values)];
+  });
+  const item = `\\s*${NUMBER}\\s*`;
+  return withDoc(schema, { type: 'string', pattern: `^${item}(,${item}){0,${maxLength - 1}}$`, example: whole ? '30,60,120' : '1.5,2,2.5' });
+}
+
 /** One of `values`, as written. */
 export function oneOf<const T extends readonly [string, ...string[]]>(values: T): Kind<T[number]> {
   return withDoc(z.enum(values, { error: () => `expected one of ${values.join(', ')}` }), { type: 'string', enum: [...values] });

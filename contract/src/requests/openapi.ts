@@ -11,11 +11,13 @@ import {
   alertWebhookBody,
   alertsRequest,
   analyticsRequest,
+  backtestRequest,
   barsRequest,
   describeParam,
   exportRequest,
   signalsRequest,
   statsRequest,
+  sweepRequest,
   ticksRequest,
   type RequestSchema,
 } from './schemas';
@@ -76,7 +78,7 @@ export const ROUTES: readonly Route[] = [
     path: '/api/pairs',
     summary: 'configured and stored pairs, timeframes, windows, thresholds',
     response: 'PairsResponse',
-    links: pairLinks(['/api/analytics', '/api/signals', '/api/stats']),
+    links: pairLinks(['/api/analytics', '/api/signals', '/api/stats', '/api/backtest']),
   },
   { method: 'get', path: '/api/ticks', summary: 'raw ticks of a symbol, oldest first, paged', query: ticksRequest, response: 'TicksResponse', errors: [404] },
   {
@@ -111,6 +113,23 @@ export const ROUTES: readonly Route[] = [
     query: statsRequest,
     response: 'StatsResponse',
     errors: [404],
+  },
+  {
+    method: 'get',
+    path: '/api/backtest',
+    summary:
+      'two-leg backtest of the z signal over stored bars (entry, exit, stop, time stop, cooldown, lagged fills, fees, slippage): trades, equity curve, total return, Sharpe, drawdown',
+    query: backtestRequest,
+    response: 'BacktestResponse',
+    errors: [404, 413],
+  },
+  {
+    method: 'get',
+    path: '/api/backtest/sweep',
+    summary: 'the backtest metrics of every combination of window x entry x exit over stored bars (the other rules and costs fixed)',
+    query: sweepRequest,
+    response: 'SweepResponse',
+    errors: [404, 413],
   },
   {
     method: 'get',

@@ -141,6 +141,66 @@ const signalsResponse = obj({
 const alertDto = obj({ id: num, receivedAt: num, status: z.string(), payload: z.unknown() });
 const alertsResponse = obj({ alerts: z.array(alertDto) });
 
+const backtestSettings = obj({
+  entry: num,
+  exit: num,
+  stop: nullableNum,
+  maxHold: nullableNum,
+  cooldown: num,
+  lag: num,
+  feeBps: num,
+  slippageBps: num,
+  notional: num,
+  barsPerYear: num,
+});
+const backtestMetrics = obj({
+  totalReturn: num,
+  sharpe: nullableNum,
+  maxDrawdown: num,
+  trades: num,
+  winRate: nullableNum,
+  avgBars: nullableNum,
+  fees: num,
+});
+const backtestTrade = obj({
+  entryTs: num,
+  exitTs: num,
+  entryIndex: num,
+  exitIndex: num,
+  side: z.enum(['LONG', 'SHORT']),
+  reason: z.enum(['exit', 'stop', 'time', 'open']),
+  beta: num,
+  qy: num,
+  qx: num,
+  pnl: num,
+  fees: num,
+  bars: num,
+});
+const backtestResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  window: num,
+  hedge,
+  from: num,
+  to: num,
+  bars: num,
+  settings: backtestSettings,
+  metrics: backtestMetrics,
+  trades: z.array(backtestTrade),
+  equity: obj({ ts: z.array(num), equity: z.array(num) }),
+  thinned: z.boolean(),
+});
+const sweepResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  hedge,
+  from: num,
+  to: num,
+  bars: num,
+  settings: backtestSettings.omit({ entry: true, exit: true }),
+  rows: z.array(obj({ window: num, entry: num, exit: num, metrics: backtestMetrics })),
+});
+
 /** The response schemas by the name of their type in api.ts (Route.response). */
 export const RESPONSE_SCHEMAS = {
   HealthResponse: healthResponse,
@@ -151,6 +211,8 @@ export const RESPONSE_SCHEMAS = {
   AnalyticsResponse: analyticsResponse,
   StatsResponse: statsResponse,
   SignalsResponse: signalsResponse,
+  BacktestResponse: backtestResponse,
+  SweepResponse: sweepResponse,
   AlertDto: alertDto,
   AlertsResponse: alertsResponse,
 } satisfies Record<keyof Types, z.ZodType>;
@@ -165,6 +227,8 @@ interface Types {
   AnalyticsResponse: Api.AnalyticsResponse;
   StatsResponse: Api.StatsResponse;
   SignalsResponse: Api.SignalsResponse;
+  BacktestResponse: Api.BacktestResponse;
+  SweepResponse: Api.SweepResponse;
   AlertDto: Api.AlertDto;
   AlertsResponse: Api.AlertsResponse;
 }
@@ -180,6 +244,8 @@ const agree: { [K in keyof Types]: Same<z.output<(typeof RESPONSE_SCHEMAS)[K]>, 
   AnalyticsResponse: true,
   StatsResponse: true,
   SignalsResponse: true,
+  BacktestResponse: true,
+  SweepResponse: true,
   AlertDto: true,
   AlertsResponse: true,
 };

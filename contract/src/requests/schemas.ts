@@ -11,6 +11,10 @@ import { z } from 'zod';
 import {
   ALERTS_LIST_DEFAULT,
   ALERTS_LIST_MAX,
+  BACKTEST_DEFAULTS,
+  BACKTEST_MAX_BARS,
+  BACKTEST_MAX_BPS,
+  BACKTEST_MAX_NOTIONAL,
   BARS_PAGE_MAX,
   DEFAULT_RANGE_BARS,
   HEDGES,
@@ -21,10 +25,12 @@ import {
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
   MIN_WINDOW,
+  SWEEP_MAX_COMBINATIONS,
+  SWEEP_MAX_WINDOWS,
   TICKS_PAGE_DEFAULT,
   TICKS_PAGE_MAX,
 } from '../constants';
-import { bool, int, num, oneOf, openNum, pair, symbol, time, timeframe, type Kind } from './kinds';
+import { bool, int, num, numList, oneOf, openNum, pair, symbol, time, timeframe, type Kind } from './kinds';
 
 export { parseTime } from './kinds';
 
@@ -96,6 +102,53 @@ export const analyticsRequest = signalsRequest.extend({
 
 /** GET /api/stats */
 export const statsRequest = z.object({ pair: P.pair, tf: P.tf, window: P.window, entryZ: P.entryZ, exitZ: P.exitZ, ...HEDGE });
+
+const D = BACKTEST_DEFAULTS;
+/** The backtest's rules and costs other than entry and exit (issue 16), shared by the backtest and the sweep. */
+const backtestCosts = {
+  stop: opt(num(0, MAX_Z_THRESHOLD), 'stop-loss: a LONG stops once z <= -stop, a SHORT once z >= stop; above entry (default: none)'),
+  maxHold: opt(int(1, BACKTEST_MAX_BARS), 'time stop: exit after this many bars held (default: none)'),
+  cooldown: opt(int(0, BACKTEST_MAX_BARS), 'bars without entry after a stop', D.cooldown),
+  lag: opt(int(0, BACKTEST_MAX_BARS), "bars from a decision to its fill at that bar's closes", D.lag),
+  feeBps: opt(num(0, BACKTEST_MAX_BPS), "fee in basis points of each leg's traded notional, on every fill", D.feeBps),
+  slippageBps: opt(num(0, BACKTEST_MAX_BPS), 'slippage in basis points of the close, against the trade', D.slippageBps),
+  notional: opt(num(0, BACKTEST_MAX_NOTIONAL), "capital, and each trade's y-leg notional (above 0)", D.notional),
+};
+const backtestRange = {
+  from: opt(time, `start, inclusive: epoch ms or ISO-8601 (default ${DEFAULT_RANGE_BARS} bars before now)`),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default now; a bar in progress is not traded)'),
+};
+
+/** GET /api/backtest: the z signal's trades, equity and metrics over stored bars. */
+export const backtestRequest = z.object({
+  pair: P.pair,
+  tf: P.tf,
+  window: P.window,
+  ...backtestRange,
+  ...HEDGE,
+  entry: opt(num(0, MAX_Z_THRESHOLD), 'a flat book enters LONG spread when z < -entry, SHORT when z > entry (above 0)', D.entry),
+  exit: opt(num(-MAX_Z_THRESHOLD, MAX_Z_THRESHOLD), 'a LONG exits once z >= -exit, a SHORT once z <= exit; below entry', D.exit),
+  ...backtestCosts,
+  maxDataPoints: opt(int(1, MAX_DATA_POINTS), "thin the equity curve to at most this many points, keeping each bucket's extremes"),
+});
+
+/** GET /api/backtest/sweep: the backtest's metrics for every combination of window x entry x exit. */
+export const sweepRequest = z.object({
+  pair: P.pair,
+  tf: P.tf,
+  ...backtestRange,
+  ...HEDGE,
+  window: req(
+    numList(MIN_WINDOW, MAX_WINDOW, SWEEP_MAX_WINDOWS, true),
+    `rolling windows in bars, comma-separated (${MIN_WINDOW}..${MAX_WINDOW}, at most ${SWEEP_MAX_WINDOWS})`,
+  ),
+  entry: req(numList(0, MAX_Z_THRESHOLD, SWEEP_MAX_COMBINATIONS), 'entry levels |z|, comma-separated (above 0)'),
+  exit: req(
+    numList(-MAX_Z_THRESHOLD, MAX_Z_THRESHOLD, SWEEP_MAX_COMBINATIONS),
+    `exit levels, comma-separated; a combination whose exit is not below its entry is left out; at most ${SWEEP_MAX_COMBINATIONS} combinations in all`,
+  ),
+  ...backtestCosts,
+});
 
 /** GET /export: ticks (symbol), bars (symbol + tf) or analytics (pair + tf + window). */
 export const exportRequest = z.object({

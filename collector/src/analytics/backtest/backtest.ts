@@ -39,6 +39,7 @@
  * fee and slippage accounting compared against in collector/test/analytics/backtest.vectorbt.test.ts.
  */
 
+import { BACKTEST_DEFAULTS as CONTRACT_DEFAULTS } from '@quant-pairs/contract';
 import { PositionBook, type BacktestTrade } from './book';
 
 export interface BacktestOptions {
@@ -64,18 +65,8 @@ export interface BacktestOptions {
   barsPerYear: number;
 }
 
-export const BACKTEST_DEFAULTS: Readonly<BacktestOptions> = Object.freeze({
-  entry: 2,
-  exit: 0,
-  stop: null,
-  maxHold: null,
-  cooldown: 0,
-  lag: 1,
-  feeBps: 10,
-  slippageBps: 0,
-  notional: 1000,
-  barsPerYear: 525600,
-});
+/** The defaults, stated once in @quant-pairs/contract (the API's and the data source's too). */
+export const BACKTEST_DEFAULTS: Readonly<BacktestOptions> = CONTRACT_DEFAULTS;
 
 /** Prices and signal columns, one entry per bar (NaN where z or beta is undefined). */
 export interface BacktestInput {

@@ -47,4 +47,4 @@ export function backtestSeries(input: BacktestSeriesInput, options: Partial<Back
   const c = hedgeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 }, input.hedge ?? { hedge: 'ols' }, input.kalman);
   return backtest({ x: input.x, y: input.y, z: c.zscore, beta: c.beta }, options);
 }
-export { backtestSweep, sweepGridProblem, type SweepGrid, type SweepRow } from './sweep';
+export { backtestSweep, sweepColumns, sweepGridProblem, type SweepGrid, type SweepRow } from './sweep';

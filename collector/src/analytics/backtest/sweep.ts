@@ -57,8 +57,8 @@ export function sweepGridProblem(grid: SweepGrid): string | null {
 
 /**
  * Every valid combination of the grid, in window, entry, exit order, over the series (x the
- * hedge leg, y the regressand; ts and hedge optional, as in backtestSeries). Throws a RangeError naming
- * the problem for bad series, grids, or when no combination is valid.
+ * hedge leg, y the regressand; ts and hedge optional, as in backtestSeries). Throws a RangeError
+ * naming the problem for bad series, grids, or when no combination is valid.
  */
 export function backtestSweep(
   input: { x: number[]; y: number[]; ts?: number[]; hedge?: HedgeChoice },
@@ -67,6 +67,25 @@ export function backtestSweep(
 ): SweepRow[] {
   const gridProblem = sweepGridProblem(grid);
   if (gridProblem) throw new RangeError(gridProblem);
+  const ts = input.ts ?? input.x.map((_, i) => i);
+  const prices = { x: Float64Array.from(input.x), y: Float64Array.from(input.y) };
+  const inputProblem = backtestInputProblem({ ...prices, z: prices.x, beta: prices.x });
+  if (inputProblem) throw new RangeError(inputProblem);
+  return sweepColumns(prices, grid, (window) => hedgeColumns({ ts, x: input.x, y: input.y, window, ddof: 1 }, input.hedge ?? { hedge: 'ols' }), options);
+}
+
+/**
+ * The sweep over z and beta columns given per window by `columnsOf` (called once per window, in
+ * grid order): backtestSweep computes them from the prices, the API with the warm-up before its
+ * range that /api/backtest uses. Throws a RangeError for columns of the wrong length, bad prices
+ * or when no combination is valid.
+ */
+export function sweepColumns(
+  prices: { x: Float64Array; y: Float64Array },
+  grid: SweepGrid,
+  columnsOf: (window: number) => { zscore: Float64Array; beta: Float64Array },
+  options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
+): SweepRow[] {
   const base: BacktestOptions = { ...BACKTEST_DEFAULTS, ...options };
   const combos: BacktestOptions[] = [];
   let firstProblem: string | null = null;
@@ -78,14 +97,10 @@ export function backtestSweep(
       else firstProblem ??= p;
     }
   if (combos.length === 0) throw new RangeError(firstProblem ?? 'no combination');
-  const n = input.x.length;
-  const ts = input.ts ?? input.x.map((_, i) => i);
-  const x = Float64Array.from(input.x);
-  const y = Float64Array.from(input.y);
+  const { x, y } = prices;
+  const n = x.length;
   const entries = [...new Set(combos.map((o) => o.entry))];
   const exits = [...new Set(combos.map((o) => o.exit))];
-  const inputProblem = backtestInputProblem({ x, y, z: x, beta: x });
-  if (inputProblem) throw new RangeError(inputProblem);
   // the tables' buffers, refilled for each window
   const table = () => new Int32Array(n + 1).fill(n);
   const enterAt = new Map(entries.map((e) => [e, table()]));
@@ -96,9 +111,10 @@ export function backtestSweep(
   const shortStopAt = table();
   const rows: SweepRow[] = [];
   for (const window of grid.window) {
-    const c = hedgeColumns({ ts, x: input.x, y: input.y, window, ddof: 1 }, input.hedge ?? { hedge: 'ols' });
+    const c = columnsOf(window);
     const z = c.zscore;
     const beta = c.beta;
+    if (z.length !== n || beta.length !== n) throw new RangeError(`z and beta of window ${window} must have ${n} values, got ${z.length} and ${beta.length}`);
     for (const [e, next] of enterAt) nextEntry(next, z, beta, e);
     for (const [e, next] of longExitAt) nextAtLeast(next, z, -e);
     for (const [e, next] of shortExitAt) nextAtMost(next, z, e);

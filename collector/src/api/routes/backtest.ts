@@ -1,0 +1,120 @@
+/**
+ * GET /api/backtest (the z signal's trades, equity and metrics over stored bars) and
+ * GET /api/backtest/sweep (the metrics of every window x entry x exit). Both trade the series
+ * /api/analytics serves (runSeries: stored bars aligned, z and beta with warm-up before `from`,
+ * ddof 1), final bars only: a bar in progress is not traded. Rules and costs:
+ * src/analytics/backtest. Bars a year for the Sharpe ratio: 365 days of the timeframe.
+ */
+import type { Router } from 'express';
+import { SWEEP_MAX_COMBINATIONS, TIMEFRAME_MS, type BacktestResponse, type BacktestSettings, type SweepResponse, type Timeframe } from '@quant-pairs/contract';
+import { backtestRequest, sweepRequest, type RequestArgs } from '@quant-pairs/contract/requests';
+import { backtest, backtestOptionsProblem, sweepColumns, type BacktestOptions } from '../../analytics';
+import type { Ctx } from '../deps';
+import { badParam } from '../http/errors';
+import { readQuery } from '../http/params';
+import { thinIndices } from '../query/thin';
+import { runSeries } from './analytics';
+
+const YEAR_MS = 365 * 24 * 3600 * 1000;
+
+/** The options of a request, defaults filled in (by the schema) and barsPerYear from the timeframe. */
+function settings(q: Omit<RequestArgs<typeof backtestRequest>, 'pair' | 'window'>, tf: Timeframe): BacktestSettings {
+  return {
+    entry: q.entry,
+    exit: q.exit,
+    stop: q.stop ?? null,
+    maxHold: q.maxHold ?? null,
+    cooldown: q.cooldown,
+    lag: q.lag,
+    feeBps: q.feeBps,
+    slippageBps: q.slippageBps,
+    notional: q.notional,
+    barsPerYear: YEAR_MS / TIMEFRAME_MS[tf],
+  };
+}
+
+/** A problem of backtestOptionsProblem as a 400 naming its parameter (the message's first word). */
+function optionsError(problem: string) {
+  return badParam(problem.split(' ')[0]!, problem);
+}
+
+/** The series of a pair and window over the request's range, final bars only, as the backtest's columns. */
+async function columns(ctx: Ctx, q: Omit<RequestArgs<typeof backtestRequest>, 'window'>, window: number) {
+  const s = await runSeries(ctx, { pair: q.pair, tf: q.tf, window, from: q.from, to: q.to, hedge: q.hedge, delta: q.delta, ve: q.ve, tune: q.tune });
+  const n = s.provisional ? s.points.length - 1 : s.points.length;
+  const ts = new Float64Array(n);
+  const zscore = new Float64Array(n);
+  const beta = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = s.points[i]!;
+    ts[i] = p.ts;
+    zscore[i] = p.zscore ?? NaN;
+    beta[i] = p.beta ?? NaN;
+  }
+  return { from: s.from, to: s.to, hedge: s.hedge.hedge, ts, zscore, beta, x: s.x.subarray(0, n), y: s.y.subarray(0, n) };
+}
+
+export function mount(r: Router, ctx: Ctx): void {
+  r.get('/api/backtest', async (req, res) => {
+    const q = readQuery(req.query, backtestRequest);
+    const set = settings(q, q.tf);
+    const problem = backtestOptionsProblem(set);
+    if (problem) throw optionsError(problem);
+    const c = await columns(ctx, q, q.window);
+    const result = backtest({ x: c.x, y: c.y, z: c.zscore, beta: c.beta }, set as BacktestOptions);
+    const n = c.ts.length;
+    const idx = q.maxDataPoints !== undefined && n > q.maxDataPoints ? thinIndices(result.equity, q.maxDataPoints) : null;
+    const pick = <T>(v: ArrayLike<T>): T[] => (idx ? idx.map((i) => v[i]!) : Array.from(v));
+    const body: BacktestResponse = {
+      pair: q.pair.id,
+      tf: q.tf,
+      window: q.window,
+      hedge: c.hedge,
+      from: c.from,
+      to: c.to,
+      bars: n,
+      settings: set,
+      metrics: result.metrics,
+      trades: result.trades.map((t) => ({ entryTs: c.ts[t.entryIndex]!, exitTs: c.ts[t.exitIndex]!, ...t })),
+      equity: { ts: pick(c.ts), equity: pick(result.equity) },
+      thinned: idx !== null,
+    };
+    res.json(body);
+  });
+
+  r.get('/api/backtest/sweep', async (req, res) => {
+    const q = readQuery(req.query, sweepRequest);
+    const axes = { window: q.window.length, entry: q.entry.length, exit: q.exit.length };
+    const combos = axes.window * axes.entry * axes.exit;
+    if (combos > SWEEP_MAX_COMBINATIONS) {
+      const longest = (Object.keys(axes) as (keyof typeof axes)[]).reduce((a, b) => (axes[b] > axes[a] ? b : a));
+      throw badParam(
+        longest,
+        `the grid has ${axes.window} windows x ${axes.entry} entries x ${axes.exit} exits = ${combos} combinations; at most ${SWEEP_MAX_COMBINATIONS}: shorten a list`,
+      );
+    }
+    const set = settings({ ...q, entry: q.entry[0]!, exit: q.exit[0]!, maxDataPoints: undefined }, q.tf);
+    // the options fixed across the grid, on their own (stop against the entries is per combination)
+    const fixedProblem = backtestOptionsProblem({ ...set, entry: 1, exit: 0, stop: null });
+    if (fixedProblem) throw optionsError(fixedProblem);
+    const byWindow = new Map<number, Awaited<ReturnType<typeof columns>>>();
+    for (const w of q.window) byWindow.set(w, await columns(ctx, { ...q, entry: q.entry[0]!, exit: q.exit[0]!, maxDataPoints: undefined }, w));
+    // the same bars for every window; a bar completed between two windows' reads is left out
+    const n = Math.min(...[...byWindow.values()].map((c) => c.ts.length));
+    const first = byWindow.get(q.window[0]!)!;
+    const { entry: _e, exit: _x, ...fixed } = set;
+    let rows;
+    try {
+      const cols = (w: number) => {
+        const c = byWindow.get(w)!;
+        return { zscore: c.zscore.subarray(0, n), beta: c.beta.subarray(0, n) };
+      };
+      rows = sweepColumns({ x: first.x.subarray(0, n), y: first.y.subarray(0, n) }, { window: q.window, entry: q.entry, exit: q.exit }, cols, fixed);
+    } catch (e) {
+      if (e instanceof RangeError) throw optionsError(e.message);
+      throw e;
+    }
+    const body: SweepResponse = { pair: q.pair.id, tf: q.tf, hedge: first.hedge, from: first.from, to: first.to, bars: n, settings: fixed, rows };
+    res.json(body);
+  });
+}
