@@ -327,7 +327,7 @@ function betaAndCorrelationPanels(pairQuery: PairQuery): Panel[] {
 }
 
 /** The Kalman hedge of the selected pair, tuned (issue 18): the OLS panels' queries with hedge kalman, tune on. */
-export const KALMAN_TUNED = { hedge: 'kalman', tune: true } as const;
+const KALMAN_TUNED = { hedge: 'kalman', tune: true } as const;
 
 /**
  * Row 5: the rolling OLS and the Kalman hedge side by side, β and z, for the selected pair. The
