@@ -1,6 +1,7 @@
 /**
  * The fake Binance's `/api/v3/klines`: candles computed from the very trades it generated, in
- * Binance's format (FORMATS.md, "klines"): an array of 12-element arrays
+ * Binance's format (its spot REST API, "Kline/Candlestick data", GET /api/v3/klines; FORMATS.md
+ * covers trades only): an array of 12-element arrays
  *
  *   [openTime, "open", "high", "low", "close", "volume", closeTime, "quoteAssetVolume",
  *    numberOfTrades, "takerBuyBaseAssetVolume", "takerBuyQuoteAssetVolume", "0"]
