@@ -18,6 +18,8 @@ test('defaults (the values issue 2 names)', () => {
     databaseUrl: null,
     stream: 'trade',
     retentionMs: null,
+    history: { '1s': 2 * 3_600_000, '1m': 3 * 86_400_000, '5m': 14 * 86_400_000 },
+    outageKlinesAfterMs: 600_000,
     stallTimeoutMs: 60_000,
     host: '127.0.0.1',
     port: 8080,
@@ -27,6 +29,12 @@ test('defaults (the values issue 2 names)', () => {
     exitZ: null,
     logLevel: 'info',
   });
+});
+
+test('HISTORY: timeframe:duration pairs (the windows add their own minimum at start-up), or 0 for none', () => {
+  expect(loadConfig({ HISTORY: '1m:6h, 5m:2d' }, []).history).toEqual({ '1m': 6 * 3_600_000, '5m': 2 * 86_400_000 });
+  expect(loadConfig({ HISTORY: '0' }, []).history).toBeNull();
+  expect(loadConfig({}, ['--outage-klines-after', '1h']).outageKlinesAfterMs).toBe(3_600_000);
 });
 
 test('SYMBOLS=none makes an API replica that ingests nothing (scale-out)', () => {
@@ -90,6 +98,9 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ DATABASE_URL: 'mysql://x' }, 'DATABASE_URL', /postgres/],
   [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL', /debug, info/],
   [{ STALL_TIMEOUT: '10ms' }, 'STALL_TIMEOUT', /at least 100ms/],
+  [{ HISTORY: '1h:3d' }, 'HISTORY', /"1h:3d": the timeframe must be one of 1s, 1m, 5m/],
+  [{ HISTORY: '1m:3 days' }, 'HISTORY', /"1m:3 days": the duration must be such as 2h, 3d, 90m/],
+  [{ OUTAGE_KLINES_AFTER: '30s' }, 'OUTAGE_KLINES_AFTER', /at least 1m/],
   [{ STALL_TIMEOUT: '0' }, 'STALL_TIMEOUT', /at least 100ms/],
 ];
 test.each(bad)('%j fails naming %s', (env, variable, why) => {

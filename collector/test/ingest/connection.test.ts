@@ -140,9 +140,9 @@ test.each([451, 403] as const)('RestClient stops at the first HTTP %i (region re
   }
 });
 
-test('a WebSocket handshake answered 451 is not retried: one error line naming BINANCE_WS_URL', async () => {
+test.each([451, 403] as const)('a WebSocket handshake answered %i is not retried: one error line naming BINANCE_WS_URL', async (status) => {
   const fake = await startFakeBinance({ symbols: ['BTCUSDT'] });
-  fake.refuseRegion(451);
+  fake.refuseRegion(status);
   const lines: string[] = [];
   log.configure({ sink: (l) => void lines.push(l) });
   const conn = new StreamConnection({ url: `${fake.wsUrl}/stream?streams=btcusdt@trade`, onMessage: () => undefined, initialBackoffMs: 1, maxBackoffMs: 5 });
@@ -157,7 +157,7 @@ test('a WebSocket handshake answered 451 is not retried: one error line naming B
     expect(lines.map((l) => JSON.parse(l) as { level: string; msg: string })).toEqual([
       expect.objectContaining({
         level: 'error',
-        msg: `Binance refused ${fake.wsUrl}/stream from this region (HTTP 451); set BINANCE_WS_URL to a host that serves it (default wss://data-stream.binance.vision)`,
+        msg: `Binance refused ${fake.wsUrl}/stream from this region (HTTP ${status}); set BINANCE_WS_URL to a host that serves it (default wss://data-stream.binance.vision)`,
       }),
     ]);
   } finally {
