@@ -321,6 +321,29 @@ export interface LatestPoint {
   signal: ApiSignal | null;
   correlation: number | null;
 }
+/**
+ * The paper position a configured pair / timeframe / window keeps live (issue 16): the backtest's
+ * rules (BACKTEST_DEFAULTS, entry at the configured ENTRY_Z) stepped on each committed bar since
+ * the engine started (its warm-up bars included), fills `lag` bars after the decision.
+ */
+export interface PaperPositionDto {
+  side: 'LONG' | 'SHORT' | 'FLAT';
+  /** Bar time of the entry fill and the legs' fill prices; null when flat. */
+  entryTs: number | null;
+  entryY: number | null;
+  entryX: number | null;
+  /** Held quantities (y leg, x leg = -beta * qy), 0 when flat; the beta frozen at entry. */
+  qy: number;
+  qx: number;
+  beta: number | null;
+  /** The held trade's P&L marked at the last committed bar's closes, net of its entry fees; 0 when flat. */
+  unrealisedPnl: number;
+  /** notional + realised P&L + unrealisedPnl, net of every fee, at the last committed bar. */
+  equity: number;
+  /** Trades closed since the engine started. */
+  closedTrades: number;
+}
+
 export interface StatsResponse {
   pair: string;
   /** ols (rolling OLS over window) or kalman (see kalman). */
@@ -345,6 +368,8 @@ export interface StatsResponse {
   correlation: number | null;
   /** Epoch ms of the last update of these values. */
   updatedAt: number | null;
+  /** The live paper position (source live); null when computed. */
+  position: PaperPositionDto | null;
   /** `live` from the running engine (configured window), `computed` from stored bars. */
   source: 'live' | 'computed';
 }
@@ -401,6 +426,8 @@ export interface LiveUpdate {
     /** Provisional point of the bar in progress, or the last committed point. */
     point: LatestPoint | null;
     provisional: boolean;
+    /** The live paper position, for a window the live engine keeps (absent otherwise). */
+    position?: PaperPositionDto;
   }[];
 }
 /** Server -> client when a 1m or 5m bar of a subscribed symbol completes. */

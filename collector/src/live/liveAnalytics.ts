@@ -18,9 +18,27 @@
  *   await live.warmUp(store);
  *   ingestor.onTicks((ticks) => live.onTicks(ticks));
  *   live.onUpdate((u) => push(u));
- *   live.latest('ETHUSDT/BTCUSDT', '1m', 30); // => { point, provisional, committed, adf, coint, halfLife, correlation, updatedAt }
+ *   live.latest('ETHUSDT/BTCUSDT', '1m', 30); // => { point, provisional, committed, adf, coint, halfLife, correlation, updatedAt, position }
+ *
+ * Paper positions (issue 16): each pair / timeframe / window steps a PositionBook, the backtest's
+ * rules and fills (src/analytics/backtest, BACKTEST_DEFAULTS with entry at the configured entryZ),
+ * on every committed point, the warm-up's included: the same numbers as `backtest` over those
+ * points (test/live/paperPosition.test.ts).
  */
-import { PairEngine, adfuller, alignBars, coint, engineOptionsProblem, halfLife, type AdfResult, type CointResult } from '../analytics';
+import { DEFAULT_ENTRY_Z, type PaperPositionDto } from '@quant-pairs/contract';
+import {
+  BACKTEST_DEFAULTS,
+  PairEngine,
+  PositionBook,
+  adfuller,
+  alignBars,
+  coint,
+  engineOptionsProblem,
+  halfLife,
+  type AdfResult,
+  type BacktestOptions,
+  type CointResult,
+} from '../analytics';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Pair, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
 import type { Store } from '../store/store';
@@ -42,6 +60,8 @@ export interface LiveLatest {
   correlation: number | null;
   /** Clock time (epoch ms) of the last change, null before any. */
   updatedAt: number | null;
+  /** The paper position after the last committed point. */
+  position: PaperPositionDto;
 }
 
 export interface LiveUpdate {
@@ -97,6 +117,10 @@ interface WindowState {
   coint: StatOrError<CointResult>;
   halfLife: StatOrError<{ a: number; b: number; halfLife: number | null }>;
   updatedAt: number | null;
+  /** The paper position: the backtest's book stepped on each committed point; its entry fill's bar time and the last equity. */
+  book: PositionBook;
+  entryTs: number | null;
+  equity: number;
 }
 
 interface SeriesState {
@@ -131,6 +155,7 @@ export class LiveAnalytics {
     }
     this.statsEvery = statsEvery;
     this.now = opts.now ?? Date.now;
+    const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
     const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
     for (const pair of opts.pairs) {
       for (const tf of tfs) {
@@ -150,6 +175,9 @@ export class LiveAnalytics {
             coint: null,
             halfLife: null,
             updatedAt: null,
+            book: new PositionBook(paper),
+            entryTs: null,
+            equity: paper.notional,
           };
           s.windows.push(ws);
           this.byKey.set(key(pair.id, tf, window), ws);
@@ -188,6 +216,7 @@ export class LiveAnalytics {
       halfLife: ws.halfLife,
       correlation: point?.correlation ?? null,
       updatedAt: ws.updatedAt,
+      position: paperPosition(ws),
     };
   }
 
@@ -280,6 +309,9 @@ export class LiveAnalytics {
   private pushPoint(ws: WindowState, ts: number, x: number, y: number): AnalyticsPoint {
     const p = ws.engine.push(ts, x, y);
     ws.committed = p;
+    const book = ws.book;
+    ws.equity = book.step(y, x, p.zscore ?? NaN, p.beta ?? NaN, true);
+    ws.entryTs = book.entryIndex < 0 ? null : book.entryIndex === book.t - 1 ? ts : ws.entryTs;
     ws.xs.push(x);
     ws.ys.push(y);
     ws.spreads.push(p.spread);
@@ -325,6 +357,25 @@ export class LiveAnalytics {
       }
     }
   }
+}
+
+/** The paper position of a window after its last committed point. */
+function paperPosition(ws: WindowState): PaperPositionDto {
+  const b = ws.book;
+  const held = b.entryIndex >= 0;
+  const n = ws.xs.length;
+  return {
+    side: b.side > 0 ? 'LONG' : b.side < 0 ? 'SHORT' : 'FLAT',
+    entryTs: ws.entryTs,
+    entryY: held ? b.entryY : null,
+    entryX: held ? b.entryX : null,
+    qy: b.qy,
+    qx: b.qx,
+    beta: held ? b.entryBeta : null,
+    unrealisedPnl: held && n > 0 ? b.unrealisedAt(ws.ys[n - 1]!, ws.xs[n - 1]!) : 0,
+    equity: ws.equity,
+    closedTrades: b.closed,
+  };
 }
 
 function key(pairId: string, tf: Timeframe, window: number): string {

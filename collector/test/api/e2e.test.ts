@@ -116,6 +116,8 @@ it('serves analytics, signals and stats of the pair; a tick shows in /api/stats 
   const live = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=3');
   expect(live.status).toBe(200);
   expect(live.body.source).toBe('live');
+  // the live paper position of the configured window (issue 16)
+  expect(live.body.position).toMatchObject({ side: expect.stringMatching(/^(LONG|SHORT|FLAT)$/), equity: expect.any(Number) });
   // The live engine's committed point equals /api/analytics from the stored bars at that time
   // (same alignment rule, same start: the first stored bar), within the tolerances across
   // computation paths (test/support/acrossPaths.ts): the two run their sums separately.

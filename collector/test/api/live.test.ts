@@ -104,6 +104,8 @@ it('pushes the latest prices and the analytics point of each subscription', asyn
     expect(u.analytics).toHaveLength(1);
     expect(u.analytics[0]).toMatchObject({ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40, provisional: a.body.provisional });
     expect(u.analytics[0].point.ts).toBe(a.body.series.ts[n]);
+    // no live engine in this harness: the point is computed from bars, and there is no paper position
+    expect(u.analytics[0].position).toBeUndefined();
     // the live engine and a pass over the stored bars: two paths, within the z tolerance across paths
     expectAcrossPaths([u.analytics[0].point.zscore], [a.body.series.zscore[n]], 'z', 'live z');
 

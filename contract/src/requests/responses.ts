@@ -112,6 +112,18 @@ const latestPoint = obj({
   correlation: nullableNum,
 });
 const price = obj({ price: num, ts: num });
+const paperPosition = obj({
+  side: z.enum(['LONG', 'SHORT', 'FLAT']),
+  entryTs: nullableNum,
+  entryY: nullableNum,
+  entryX: nullableNum,
+  qy: num,
+  qx: num,
+  beta: nullableNum,
+  unrealisedPnl: num,
+  equity: num,
+  closedTrades: num,
+});
 const statsResponse = obj({
   pair: z.string(),
   hedge,
@@ -126,6 +138,7 @@ const statsResponse = obj({
   halfLife: maybe(obj({ b: num, halfLife: nullableNum })),
   correlation: nullableNum,
   updatedAt: nullableNum,
+  position: paperPosition.nullable(),
   source: z.enum(['live', 'computed']),
 });
 

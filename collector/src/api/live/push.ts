@@ -24,7 +24,7 @@ import { log } from '../../log';
 import { barDto } from '../routes/market';
 import { assertPair, assertSymbol } from '../query/known';
 import { computeSeries } from '../query/series';
-import { LIVE_BAR_TIMEFRAMES, type LatestPoint, type LiveServerMessage, type LiveUpdate } from '@quant-pairs/contract';
+import { LIVE_BAR_TIMEFRAMES, type LatestPoint, type LiveServerMessage, type LiveUpdate, type PaperPositionDto } from '@quant-pairs/contract';
 import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
 
@@ -45,7 +45,7 @@ export interface LivePush {
   close(): Promise<void>;
 }
 
-type PointOf = { point: LatestPoint | null; provisional: boolean };
+type PointOf = { point: LatestPoint | null; provisional: boolean; position?: PaperPositionDto };
 
 /** Wires the push to `server`: the upgrade gate, the update timer and the keep-alive pings. */
 export function attachLive(
@@ -141,7 +141,10 @@ async function lastFinalStart(ctx: Ctx, symbol: string, tf: Timeframe): Promise<
 /** The latest analytics point of a subscription: the live engine's, else computed from the last bars. */
 async function analyticsPoint(ctx: Ctx, p: PairSub): Promise<PointOf> {
   const live = p.hedge.hedge === 'ols' ? ctx.live?.latest(p.pair.id, p.tf, p.window) : undefined;
-  if (live) return live.provisional ? { point: live.provisional, provisional: true } : { point: live.committed, provisional: false };
+  if (live) {
+    const position = live.position;
+    return live.provisional ? { point: live.provisional, provisional: true, position } : { point: live.committed, provisional: false, position };
+  }
   const tfMs = TIMEFRAME_MS[p.tf];
   const to = ctx.now() + tfMs;
   // hedge=kalman: served as /api/analytics serves it (each UTC day warmed, and with tune fitted, on the day before)
@@ -235,7 +238,15 @@ class LiveHub {
     for (const p of c.pairs.values()) {
       if (!memo.has(p.key)) memo.set(p.key, analyticsPoint(this.ctx, p));
       const a = await memo.get(p.key)!;
-      analytics.push({ pair: p.pair.id, tf: p.tf, window: p.window, ...hedgeOf(p), point: a.point, provisional: a.provisional });
+      analytics.push({
+        pair: p.pair.id,
+        tf: p.tf,
+        window: p.window,
+        ...hedgeOf(p),
+        point: a.point,
+        provisional: a.provisional,
+        ...(a.position ? { position: a.position } : {}),
+      });
     }
     const body = JSON.stringify({ prices, analytics });
     if (body === c.lastSent || (Object.keys(prices).length === 0 && analytics.length === 0)) return;

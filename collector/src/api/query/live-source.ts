@@ -3,6 +3,7 @@
  * configured pair / timeframe / window. Declared here structurally so that the API depends
  * on what it uses, not on the engine's internals.
  */
+import type { PaperPositionDto } from '@quant-pairs/contract';
 import type { AnalyticsPoint, Timeframe } from '../../domain';
 
 type StatResult<T> = T | { error: string } | null;
@@ -14,6 +15,7 @@ interface LiveLatest {
   coint: StatResult<unknown>;
   halfLife: StatResult<unknown>;
   updatedAt: number | null;
+  position: PaperPositionDto;
 }
 
 export interface LiveSource {

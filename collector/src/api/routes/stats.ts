@@ -70,6 +70,7 @@ export function mount(r: Router, ctx: Ctx): void {
         halfLife: halfLifeDto(live.halfLife),
         correlation: latestCorrelation(provisional, committed),
         updatedAt: live.updatedAt,
+        position: live.position,
         source: 'live',
       };
       res.json(body);
@@ -106,6 +107,7 @@ export function mount(r: Router, ctx: Ctx): void {
       halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
       correlation: latestCorrelation(provisional, committed),
       updatedAt: prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
+      position: null,
       source: 'computed',
     };
     res.json(body);
