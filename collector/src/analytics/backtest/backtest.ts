@@ -1,6 +1,7 @@
 /**
  * Two-leg backtest of the z-score signal: one definition of the position rules, fills, costs,
- * equity and metrics, used by every caller (CLI today; API, sweep and live paper positions next).
+ * equity and metrics, used by every caller: the CLI, /api/backtest and the sweep (sweep.ts),
+ * and the live paper positions (through PositionBook, book.ts).
  *
  * Rules (z_t, beta_t as `analyze` computes them: rolling OLS over W points, z over W spreads,
  * ddof 1; NaN where undefined). At each bar t, deciding on data <= t only, one decision a bar:

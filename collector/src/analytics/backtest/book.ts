@@ -1,7 +1,8 @@
 /**
  * The position rules, fills and cash accounting of `backtest.ts` (see its doc for the rules), one
- * bar at a time: the one definition that the backtest, the parameter sweep and the live paper
- * positions all run. `step` takes bar t's close prices and its z and beta (NaN where undefined),
+ * bar at a time: the one implementation the backtest (CLI, /api/backtest) and the live paper
+ * positions (src/live) run; the sweep (sweep.ts) applies the same rules trade by trade for speed and
+ * is tested equal to it per combination. `step` takes bar t's close prices and its z and beta (NaN where undefined),
  * decides on them, fills the decision made `lag` bars earlier at this bar's closes, and returns
  * the equity marked at those closes. State is O(lag); nothing is allocated per bar (a trade
  * object per trade only when trades are recorded).
