@@ -128,11 +128,11 @@ describe('pair overview', () => {
     expect(regexOptions(vars.find((v) => v.name === 'x').regex, { pair: chosen }, list)).toEqual([x]);
   });
 
-  it('streams live (the Kalman targets refresh: the pair channel streams the rolling OLS)', () => {
+  it('streams live', () => {
     expect(dash.liveNow).toBe(true);
     const ours = dash.panels.flatMap(targetsOf).filter((t) => t.queryType === 'analytics' || t.queryType === 'bars');
     expect(ours.length).toBeGreaterThan(0);
-    for (const t of ours) expect(t.live).toBe(t.hedge !== 'kalman');
+    for (const t of ours) expect(t.live).toBe(true);
   });
 
   it('compares the rolling OLS and the tuned Kalman hedge of the selected pair, β and z (issue 18)', () => {
@@ -144,7 +144,7 @@ describe('pair overview', () => {
       const field = String(p.title).startsWith('z') ? 'zscore' : 'beta';
       expect(a).toMatchObject({ queryType: 'analytics', pair: '$pair', timeframe: '$timeframe', window: '$window', fields: [field] });
       expect(a.hedge).toBeUndefined();
-      expect(b).toMatchObject({ ...a, refId: 'B', hedge: 'kalman', tune: true, live: false });
+      expect(b).toMatchObject({ ...a, refId: 'B', hedge: 'kalman', tune: true, live: true });
       // each target is a valid query of the plugin's model
       expect(validateQuery(b as unknown as PairsQuery)).toEqual({});
     }

@@ -18,6 +18,7 @@ describe('channel paths', () => {
       tf: '1m',
       window: 100,
       fields: undefined,
+      hedge: { hedge: 'ols' },
     });
     expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/zscore')).toMatchObject({ kind: 'pair', window: 100, fields: ['zscore'] });
     expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/spreadMean.spread')).toMatchObject({ fields: ['spreadMean', 'spread'] });
@@ -28,7 +29,29 @@ describe('channel paths', () => {
     expect(barsPath('ETHUSDT', '1m')).toBe('bars/ETHUSDT/1m');
   });
 
+  it('reads and builds a Kalman pair channel (issue 18): tuned, or with delta and Ve', () => {
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30/kalman=tune/zscore')).toMatchObject({
+      window: 30,
+      fields: ['zscore'],
+      hedge: { hedge: 'kalman', tune: true },
+    });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30/kalman=1e-7_0.5')).toMatchObject({
+      fields: undefined,
+      hedge: { hedge: 'kalman', delta: 1e-7, ve: 0.5 },
+    });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30')).toMatchObject({ hedge: { hedge: 'ols' } });
+    for (const hedge of [{ hedge: 'kalman', tune: true }, { hedge: 'kalman', delta: 1e-7, ve: 0.5 }, { hedge: 'ols' }] as const) {
+      const path = pairPath('ETHUSDT', 'BTCUSDT', '5m', 60, ['beta', 'zscore'], hedge);
+      expect(parseChannelPath(path)).toMatchObject({ tf: '5m', window: 60, fields: ['beta', 'zscore'], hedge });
+    }
+    expect(pairPath('ETHUSDT', 'BTCUSDT', '1m', 30, undefined, { hedge: 'kalman', tune: true })).toBe('pair/ETHUSDT-BTCUSDT/1m/30/kalman=tune');
+    expect(pairPath('ETHUSDT', 'BTCUSDT', '1m', 30, undefined, { hedge: 'ols' })).toBe('pair/ETHUSDT-BTCUSDT/1m/30');
+  });
+
   it.each([
+    ['pair/ETHUSDT-BTCUSDT/1m/30/kalman=2_0.5', /delta must be between 0 and 1/],
+    ['pair/ETHUSDT-BTCUSDT/1m/30/kalman=1e-7_0', /Ve above 0/],
+    ['pair/ETHUSDT-BTCUSDT/1m/30/kalman=', /unknown channel path/],
     ['ticks/btcusdt', /unknown channel path/],
     ['pair/ETHUSDT/BTCUSDT/1m/100', /unknown channel path/],
     ['pair/ETHUSDT-BTCUSDT/2m/100', /unknown channel path/],
@@ -74,6 +97,18 @@ describe('rows for a channel', () => {
     expect(channelFrame(ch).fields.map((f) => f.name)).toEqual(['time', 'beta', 'alpha', 'spread', 'spreadMean', 'zscore', 'signal', 'correlation']);
     expect(rows).toEqual([[1_700_000_000_500], [0.05], [3], [-1.5], [null], [-2.1], [1], [0.9]]);
     expect(rowsFor(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30') as never, update, { lastTs: -Infinity })).toBeNull(); // another window
+    // a Kalman channel takes only the point of its own hedge, as the collector echoes it
+    const kalman = parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/100/kalman=tune/zscore') as typeof ch;
+    expect(rowsFor(kalman, update, { lastTs: -Infinity })).toBeNull();
+    const both: LiveUpdate = {
+      ...update,
+      analytics: [
+        ...update.analytics,
+        { ...update.analytics[0]!, hedge: { hedge: 'kalman', tune: true }, point: { ...update.analytics[0]!.point!, zscore: 0.7 } },
+      ],
+    };
+    expect(rowsFor(kalman, both, { lastTs: -Infinity })).toEqual([[1_700_000_000_500], [0.7]]);
+    expect(rowsFor(ch, both, { lastTs: -Infinity })![5]).toEqual([-2.1]);
   });
 
   // Grafana's StreamingDataFrame takes the schema of the stream: a z-score panel whose stream

@@ -210,6 +210,46 @@ describe('Grafana Live through the Stream service', () => {
     }
   });
 
+  it('streams a Kalman pair channel (issue 18): the collector’s points of that hedge, not the rolling OLS', async () => {
+    const hedge = { hedge: 'kalman', delta: 1e-7, ve: 0.5 };
+    const direct = new WebSocket(api.url.replace('http', 'ws') + '/api/live', { headers: { authorization: `Bearer ${TOKEN}` } });
+    const z = { kalman: new Set<string>(), ols: new Set<string>() };
+    direct.on('message', (m) => {
+      const msg = JSON.parse(String(m));
+      if (msg.type === 'update')
+        for (const a of msg.analytics as LiveUpdate['analytics']) if (a.point) z[a.hedge ? 'kalman' : 'ols'].add(JSON.stringify(a.point.zscore));
+    });
+    await new Promise((r) => direct.on('open', r));
+    direct.send(
+      JSON.stringify({
+        type: 'subscribe',
+        pairs: [
+          { pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 30, ...hedge },
+          { pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 30 },
+        ],
+      }),
+    );
+    const sub = await emu.subscribe('pair/ETHUSDT-BTCUSDT/1m/30/kalman=1e-7_0.5/zscore');
+    try {
+      expect((sub.packets[0] as any).schema.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'zscore']);
+      const now = Date.now();
+      await api.store.insertTicks([
+        { symbol: 'BTCUSDT', id: 900_101, ts: now, price: 61300.5, qty: 0.5, isBuyerMaker: false },
+        { symbol: 'ETHUSDT', id: 900_101, ts: now, price: 3071.25, qty: 1, isBuyerMaker: true },
+      ]);
+      const rows = () => (sub.packets.slice(1) as any[]).map((pk) => JSON.stringify(pk.data.values[1][0]));
+      const deadline = Date.now() + 8000;
+      while (!rows().some((r) => z.kalman.has(r)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      const last = rows()[rows().length - 1]!;
+      expect([...z.kalman]).toContain(last);
+      expect(JSON.parse(last)).not.toBeNull();
+      expect([...z.ols]).not.toContain(last);
+    } finally {
+      direct.close();
+      sub.close();
+    }
+  });
+
   it('serves Live as Server-Sent Events at /api/live/ds/:uid/<path>', async () => {
     const ac = new AbortController();
     const r = await fetch(`${emu.url}/api/live/ds/pairs/ticks/ETHUSDT`, { signal: ac.signal });

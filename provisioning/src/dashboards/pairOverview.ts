@@ -332,10 +332,10 @@ const KALMAN_TUNED = { hedge: 'kalman', tune: true } as const;
 /**
  * Row 5: the rolling OLS and the Kalman hedge side by side, β and z, for the selected pair. The
  * Kalman filter's delta and Ve are fitted each UTC day on the day before (so a pair with no
- * stored day before shows no Kalman line yet); it refreshes with the dashboard rather than live.
+ * stored day before shows no Kalman line yet). Both stream live (the Kalman one on its own pair channel).
  */
 function olsVsKalmanPanels(pairQuery: PairQuery, z: number): Panel[] {
-  const kalman = { ...pairQuery, ...KALMAN_TUNED, live: false };
+  const kalman = { ...pairQuery, ...KALMAN_TUNED };
   return [
     new timeseries.PanelBuilder()
       .title('Hedge ratio β: rolling OLS vs Kalman')

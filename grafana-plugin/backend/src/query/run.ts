@@ -92,11 +92,8 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
       return runBars(q, client, uid, signal);
     case 'analytics': {
       const res = await client.analytics({ ...pairParams(q), from: q.from, to: q.to, maxDataPoints: q.maxDataPoints || undefined }, signal);
-      // the pair channel streams the rolling OLS; a Kalman query refreshes with the dashboard
-      const kalman = q.hedge.hedge === 'kalman';
-      const notices: Notice[] =
-        q.live && kalman ? [{ severity: 'info', text: 'live updates stream the rolling OLS hedge only; this Kalman query refreshes with the dashboard' }] : [];
-      return analyticsFrame(q, res, notices, q.live && !kalman ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window, q.fields)) : undefined);
+      // a Kalman query streams on its own pair channel (the hedge is part of the path)
+      return analyticsFrame(q, res, [], q.live ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window, q.fields, q.hedge)) : undefined);
     }
     case 'stats':
       return statsFrame(q, await client.stats(pairParams(q), signal), []);

@@ -50,7 +50,7 @@ export function channelFrame(ch: Channel): Frame {
         entryZ: undefined,
         exitZ: undefined,
         fields: ch.fields,
-        hedge: { hedge: 'ols' },
+        hedge: ch.hedge,
       };
       const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
       return analyticsFrame(q, { points: 0, thinned: false, series: empty }, []);
@@ -78,7 +78,7 @@ function subscription(ch: Channel): LiveSubscribe {
     case 'bars':
       return { type: 'subscribe', symbols: [ch.symbol] };
     case 'pair':
-      return { type: 'subscribe', pairs: [{ pair: ch.pair, tf: ch.tf, window: ch.window }] };
+      return { type: 'subscribe', pairs: [{ pair: ch.pair, tf: ch.tf, window: ch.window, ...ch.hedge }] };
   }
 }
 
@@ -91,7 +91,9 @@ export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: nu
     return [[p.ts], [p.price], [null]];
   }
   if (ch.kind === 'pair' && msg.type === 'update') {
-    const a = msg.analytics.find((x) => x.pair === ch.pair && x.tf === ch.tf && x.window === ch.window);
+    // the collector echoes a Kalman subscription's hedge (none for ols)
+    const hedge = JSON.stringify(ch.hedge.hedge === 'ols' ? undefined : ch.hedge);
+    const a = msg.analytics.find((x) => x.pair === ch.pair && x.tf === ch.tf && x.window === ch.window && JSON.stringify(x.hedge) === hedge);
     if (!a || !a.point) return null;
     const pt = a.point as typeof a.point & { spreadMean?: number | null };
     const t = msg.ts;
