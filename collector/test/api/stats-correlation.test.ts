@@ -92,7 +92,11 @@ it('gives the same correlation from the live engine and from stored bars, equal 
   expect(fromLive.body.source).toBe('live');
   expect(fromBars.body.source).toBe('computed');
   // the live paper position (issue 16; equal to the backtest over the engine's points: test/live/paperPosition.test.ts)
-  expect(fromLive.body.position).toMatchObject({ side: expect.stringMatching(/^(LONG|SHORT|FLAT)$/), equity: expect.any(Number), closedTrades: expect.any(Number) });
+  expect(fromLive.body.position).toMatchObject({
+    side: expect.stringMatching(/^(LONG|SHORT|FLAT)$/),
+    equity: expect.any(Number),
+    closedTrades: expect.any(Number),
+  });
   expect(fromBars.body.position).toBeNull();
   // both describe the same bar in progress and the same last committed bar
   expect(fromLive.body.provisional.ts).toBe(END - 1000);
