@@ -8,7 +8,7 @@
  * stdout stays its own (analyze prints JSON there).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +32,10 @@ function ensure(workspace, output) {
   process.stderr.write(`building ${workspace} (dist is ${existsSync(out) ? 'older than src' : 'missing'}) ...\n`);
   const r = spawnSync('npm', ['run', '--silent', 'build'], { cwd: workspace, stdio: ['ignore', 2, 2] });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  // tsc leaves an output whose text did not change as it was (a change to types only, say): mark
+  // it built now, or every later command would find it older than src and build again, saying so
+  const now = new Date();
+  if (existsSync(out)) utimesSync(out, now, now);
 }
 
 const contract = join(collector, '..', 'contract');
