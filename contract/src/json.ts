@@ -38,9 +38,19 @@ export function parseJson(text: string): unknown {
   return JSON.parse(marked, (_key, value: unknown) => (typeof value === 'string' && value.charCodeAt(0) === 0 ? new NumberTooLarge(value.slice(1)) : value));
 }
 
-/** A value for an error message: as written for a `NumberTooLarge`, `NaN` / `Infinity` for such numbers, else JSON. */
+/**
+ * A value for an error message: as written for a `NumberTooLarge`, `NaN` / `Infinity` for such
+ * numbers, else JSON, at most 200 characters. A value too deeply nested to write (JSON.stringify
+ * overflows the stack; the Live fuzzer sent arrays 10,000 deep) is named by its kind.
+ */
 export function describeValue(v: unknown): string {
   if (v instanceof NumberTooLarge) return v.written;
   if (typeof v === 'number') return String(v);
-  return JSON.stringify(v) ?? String(v);
+  let text: string;
+  try {
+    text = JSON.stringify(v) ?? String(v);
+  } catch {
+    return Array.isArray(v) ? 'an array nested too deeply to show' : 'an object nested too deeply to show';
+  }
+  return text.length > 200 ? `${text.slice(0, 200)}...` : text;
 }

@@ -24,6 +24,11 @@ describe('parseJson', () => {
 });
 
 describe('describeValue', () => {
+  it('names a value too deep to write, and cuts a long one (found by the Live fuzzer: arrays 10,000 deep overflowed JSON.stringify)', () => {
+    const deep = JSON.parse('['.repeat(10_000) + ']'.repeat(10_000)) as unknown;
+    expect(describeValue(deep)).toBe('an array nested too deeply to show');
+    expect(describeValue('x'.repeat(500))).toBe(`"${'x'.repeat(199)}...`);
+  });
   it('shows numbers as JavaScript prints them and anything else as JSON', () => {
     expect([describeValue(Infinity), describeValue(NaN), describeValue(1.5), describeValue('a'), describeValue(null), describeValue(undefined)]).toEqual([
       'Infinity',

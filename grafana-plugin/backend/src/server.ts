@@ -13,6 +13,7 @@ import { registry } from './metrics';
 import type { CallResourceRequest, CheckHealthRequest, QueryDataRequest, StreamRequest } from './protocol';
 import { queryData } from './queryData';
 import { callResource } from './resources';
+import { shownPath } from './stream/channel';
 import { runStream, subscribeStream } from './stream/streams';
 
 /** Where the .proto files are: beside the bundle (dist/backend/proto) or in the source tree. */
@@ -40,6 +41,24 @@ function svc(root: grpc.GrpcObject, path: string): grpc.ServiceDefinition {
   return (o as Svc).service;
 }
 
+/**
+ * A status's details travel in an HTTP/2 trailer (grpc-message): one that echoes a huge input
+ * (a 10 MB service name) is too big to send, and the caller never gets an answer. Capped here.
+ */
+const MAX_DETAILS = 1_000;
+function statusDetails(text: string): string {
+  return text.length > MAX_DETAILS ? `${text.slice(0, MAX_DETAILS)}... (${text.length} characters)` : text;
+}
+
+/**
+ * Ends a server stream with an error status. (Not `call.destroy(err)`: grpc-js then resets the
+ * stream without a status, and the caller waits until it gives up; the fuzzer found RunStream and
+ * CallResource failures hanging that way.)
+ */
+function failStream(call: grpc.ServerWritableStream<unknown, unknown>, code: grpc.status, message: string): void {
+  call.emit('error', { code, details: statusDetails(message) });
+}
+
 function unary<Req, Res>(name: string, fn: (req: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res> | Res): grpc.handleUnaryCall<Req, Res> {
   return (call, cb) => {
     Promise.resolve()
@@ -48,7 +67,7 @@ function unary<Req, Res>(name: string, fn: (req: Req, call: grpc.ServerUnaryCall
         (res) => cb(null, res),
         (e: Error) => {
           log.error(`${name} failed`, { error: e.stack ?? String(e) });
-          cb({ code: grpc.status.INTERNAL, details: `${name}: ${e.message}` });
+          cb({ code: grpc.status.INTERNAL, details: statusDetails(`${name}: ${e.message}`) });
         },
       );
   };
@@ -115,7 +134,7 @@ function addDataServices(server: grpc.Server, root: grpc.GrpcObject): void {
         },
         (e: Error) => {
           log.error('CallResource failed', { error: e.stack ?? String(e) });
-          call.destroy(Object.assign(new Error(e.message), { code: grpc.status.INTERNAL }));
+          failStream(call, grpc.status.INTERNAL, e.message);
         },
       );
     },
@@ -134,7 +153,7 @@ function addStreamService(server: grpc.Server, root: grpc.GrpcObject, active: Se
 function runStreamCall(call: grpc.ServerWritableStream<StreamRequest, unknown>, active: Set<StreamCall>): void {
   const tracked = call as unknown as StreamCall;
   active.add(tracked);
-  log.info('stream started', { path: call.request.path });
+  log.info('stream started', { path: shownPath(call.request.path) });
   const cancelCbs: Array<() => void> = [];
   const cancel = (): void => {
     for (const cb of cancelCbs.splice(0)) cb();
@@ -144,13 +163,13 @@ function runStreamCall(call: grpc.ServerWritableStream<StreamRequest, unknown>, 
   runStream(call.request, { write: (p) => call.write(p), onCancel: (cb) => cancelCbs.push(cb) }).then(
     () => {
       active.delete(tracked);
-      log.info('stream stopped', { path: call.request.path });
+      log.info('stream stopped', { path: shownPath(call.request.path) });
       if (!call.cancelled) call.end();
     },
     (e: Error) => {
       active.delete(tracked);
-      log.warn('stream failed; Grafana restarts it', { path: call.request.path, error: e.message });
-      if (!call.cancelled) call.destroy(Object.assign(new Error(e.message), { code: grpc.status.UNAVAILABLE }));
+      log.warn('stream failed; Grafana restarts it', { path: shownPath(call.request.path), error: e.message });
+      if (!call.cancelled) failStream(call, grpc.status.UNAVAILABLE, e.message);
     },
   );
 }
@@ -161,7 +180,7 @@ function addHealthService(server: grpc.Server, root: grpc.GrpcObject): void {
     Check: (call: grpc.ServerUnaryCall<{ service: string }, unknown>, cb: grpc.sendUnaryData<unknown>) => {
       const s = call.request.service;
       if (s === '' || s === 'plugin') cb(null, { status: 1 });
-      else cb({ code: grpc.status.NOT_FOUND, details: `unknown service ${JSON.stringify(s)}` });
+      else cb({ code: grpc.status.NOT_FOUND, details: statusDetails(`unknown service ${JSON.stringify(s)}`) });
     },
     Watch: (call: grpc.ServerWritableStream<{ service: string }, unknown>) => {
       call.write({ status: call.request.service === '' || call.request.service === 'plugin' ? 1 : 3 });

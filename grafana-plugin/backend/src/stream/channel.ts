@@ -49,6 +49,11 @@ const SYMBOL = `(${SYMBOL_PATTERN})`;
 const TF = `(${TIMEFRAMES.join('|')})`;
 const BAR_TF = `(${LIVE_BAR_TIMEFRAMES.join('|')})`;
 
+/** A channel path as messages and logs show it: at most 200 characters (a fuzzed one was 10 MB). */
+export function shownPath(path: string): string {
+  return JSON.stringify(path.length > 200 ? `${path.slice(0, 200)}...` : path);
+}
+
 export function parseChannelPath(path: string): Channel | { error: string } {
   let m = new RegExp(`^ticks/${SYMBOL}$`).exec(path);
   if (m) return { kind: 'ticks', symbol: m[1]! };
@@ -80,7 +85,7 @@ export function parseChannelPath(path: string): Channel | { error: string } {
   }
   m = new RegExp(`^bars/${SYMBOL}/${BAR_TF}$`).exec(path);
   if (m) return { kind: 'bars', symbol: m[1]!, tf: m[2] as LiveBarTimeframe };
-  return { error: `unknown channel path ${JSON.stringify(path)}; expected ticks/<SYMBOL>, pair/<Y>-<X>/<tf>/<window> or bars/<SYMBOL>/<1m|5m>` };
+  return { error: `unknown channel path ${shownPath(path)}; expected ticks/<SYMBOL>, pair/<Y>-<X>/<tf>/<window> or bars/<SYMBOL>/<1m|5m>` };
 }
 
 export function ticksPath(symbol: string): string {

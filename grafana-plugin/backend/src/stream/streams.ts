@@ -25,7 +25,7 @@ import { analyticsFrame, barsFrame, ticksFrame } from '../query/frames';
 import type { BarsQ, PairQ, TicksQ } from '../query/model';
 import { readSettings, Settings, SettingsError } from '../settings';
 import { StreamRequest, StreamStatus, SubscribeStreamResponse } from '../protocol';
-import { Channel, parseChannelPath } from './channel';
+import { Channel, parseChannelPath, shownPath } from './channel';
 
 /** An empty frame with the channel's schema (what a query for the same thing would return). */
 export function channelFrame(ch: Channel): Frame {
@@ -61,7 +61,7 @@ export function channelFrame(ch: Channel): Frame {
 export function subscribeStream(req: StreamRequest): SubscribeStreamResponse {
   const ch = parseChannelPath(req.path);
   if ('error' in ch) {
-    log.warn('subscribe refused', { path: req.path, reason: ch.error });
+    log.warn('subscribe refused', { path: shownPath(req.path), reason: ch.error });
     return { status: StreamStatus.NOT_FOUND, data: Buffer.from(JSON.stringify({ error: ch.error })) };
   }
   try {
