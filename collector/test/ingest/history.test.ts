@@ -140,7 +140,7 @@ describe('fake Binance /api/v3/klines', () => {
     expect(fake!.stats.weightRefused).toBe(1);
     // the client: an injected 429 with Retry-After 3 -> it waits 3 s (its sleep, recorded) and retries
     const waits: number[] = [];
-    await fake.stop();
+    await fake!.stop();
     fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: HOUR, everyMs: 10_000 }] });
     const rest = new RestClient({ baseUrl: fake.restUrl, kind: 'trade', sleep: async (ms) => void waits.push(ms) });
     fake.fail429(1, 3);
