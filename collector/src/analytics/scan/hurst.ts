@@ -44,15 +44,17 @@ export function hurst(series: ArrayLike<number>, maxLag: number = HURST_MAX_LAG)
     P[i + 1] = P[i]! + s[i]!;
     Q[i + 1] = Q[i]! + s[i]! * s[i]!;
   }
-  // cross[τ-2] = Σ_{t < n-τ} s[t]·s[t+τ]: every lag over the later points u = t+τ >= last at once,
-  // then the few u in [τ, last) each lag has beyond those
-  const lags = last - 1;
-  const cross = scratch(3, lags);
-  lagDots(s, last, n, 2, lags, cross);
-  for (let tau = 2; tau < last; tau++) {
-    let head = 0;
-    for (let u = tau; u < last; u++) head += s[u - tau]! * s[u]!;
-    cross[tau - 2] = cross[tau - 2]! + head;
+  // cross[τ-2] = Σ_{t < n-τ} s[t]·s[t+τ], eight lags at a time over the later points u = t+τ from
+  // the block's largest lag on, then the few u each smaller lag of the block has before that
+  const cross = scratch(3, last - 1);
+  for (let k0 = 2; k0 <= last; k0 += 8) {
+    const top = Math.min(last, k0 + 7);
+    lagDots(s, top, n, k0, top - k0 + 1, cross, k0 - 2);
+    for (let tau = k0; tau < top; tau++) {
+      let head = 0;
+      for (let u = tau; u < top; u++) head += s[u - tau]! * s[u]!;
+      cross[tau - 2] = cross[tau - 2]! + head;
+    }
   }
   // least-squares slope of y = ln σ on x = ln τ, accumulated centred on the fly (Welford)
   let k = 0;
