@@ -19,6 +19,8 @@ import type {
   analyticsRequest,
   backtestRequest,
   barsRequest,
+  scanHistoryRequest,
+  scanRequest,
   signalsRequest,
   statsRequest,
   sweepRequest,
@@ -446,3 +448,62 @@ export interface LiveErrorMsg extends ApiError {
   type: 'error';
 }
 export type LiveServerMessage = LiveUpdate | LiveBar | LiveAck | LiveErrorMsg;
+
+// ---------------------------------------------------------------- /api/scan, /api/scan/history
+/** One direction's Engle-Granger test (statsmodels coint: constant, AIC lags, MacKinnon N = 2). */
+export interface ScanCointDto {
+  stat: number;
+  pvalue: number;
+  usedlag: number;
+}
+/** One pair {a, b} of a scan (collector/src/analytics/scan); null where undefined. */
+export interface ScanRow {
+  a: string;
+  b: string;
+  /** OLS a = alpha + beta·b over the window. */
+  beta: number | null;
+  alpha: number | null;
+  coint: ScanCointDto | null;
+  cointReverse: ScanCointDto | null;
+  /** The larger of the two p-values. */
+  pvalue: number | null;
+  /** Benjamini-Hochberg q-value over the scan's tested pairs. */
+  qvalue: number | null;
+  /** Of the spread, in bars. */
+  halfLife: number | null;
+  hurst: number | null;
+  meanCrossings: number | null;
+  correlation: number | null;
+  selected: boolean;
+}
+export interface ScanResponse {
+  tf: ApiTimeframe;
+  window: number;
+  /** Close of the last bar scanned (epoch ms): the scan used bars that ended by then only. */
+  ts: number;
+  /** The symbols scanned, in universe order. */
+  symbols: string[];
+  /** Pairs with a p-value (the m of the correction). */
+  tested: number;
+  selected: number;
+  /** Sorted by q-value, undefined last. */
+  pairs: ScanRow[];
+}
+export interface ScanHistoryPoint {
+  ts: number;
+  pvalue: number | null;
+  qvalue: number | null;
+  cointPvalue: number | null;
+  cointReversePvalue: number | null;
+  halfLife: number | null;
+  hurst: number | null;
+  selected: boolean;
+}
+export interface ScanHistoryResponse {
+  pair: string;
+  tf: ApiTimeframe;
+  window: number;
+  points: ScanHistoryPoint[];
+}
+export type ScanParams = RequestParams<typeof scanRequest>;
+export type ScanHistoryParams = RequestParams<typeof scanHistoryRequest>;

@@ -1,3 +1,4 @@
+import type { ScanHistoryPoint, ScanResponse } from '@quant-pairs/contract';
 import type { Bar, Tick, Timeframe } from '../domain';
 
 /** What one `insertTicks` call did. Duplicates by (symbol, id) are skipped, never stored twice. */
@@ -77,6 +78,21 @@ export interface StoredAlert {
   payload: unknown;
 }
 
+/** One stored scan of the universe (live/scanner.ts): the API's ScanResponse. */
+export type StoredScan = ScanResponse;
+
+/** A pair's numbers in the stored scans of one timeframe and window. */
+export interface ScanHistoryQuery {
+  a: string;
+  b: string;
+  tf: Timeframe;
+  window: number;
+  /** Scans at or after (epoch ms). */
+  from?: number;
+  /** Scans before (epoch ms). */
+  to?: number;
+}
+
 /** Options every store engine accepts (besides where its database is). */
 export interface CommonStoreOptions {
   /** Clock for bar finality, epoch ms. Default Date.now (tests pass a fixed one). */
@@ -140,7 +156,7 @@ export interface Store {
   /** Symbols with stored ticks. */
   symbols(): Promise<SymbolSummary[]>;
   /**
-   * Deletes ticks and bars older than `beforeMs`; returns the number of ticks deleted. The cut is
+   * Deletes ticks, bars and scans older than `beforeMs`; returns the number of ticks deleted. The cut is
    * rounded down to a 5-minute boundary so that every remaining bar still equals its stored ticks.
    */
   deleteBefore(beforeMs: number): Promise<number>;
@@ -151,6 +167,12 @@ export interface Store {
    * klines are kept (they have no ticks to be rebuilt from).
    */
   rebuildBars(symbol: string, from: number, to: number): Promise<number>;
+  /** Stores a scan (replacing one of the same tf, window and ts). */
+  insertScan(scan: StoredScan): Promise<void>;
+  /** The latest scan of `tf` and `window` at or before `at` (default: the latest), or null. */
+  scanAt(tf: Timeframe, window: number, at?: number): Promise<StoredScan | null>;
+  /** One pair's numbers in every stored scan of `tf` and `window` in [from, to), oldest first. */
+  scanHistory(q: ScanHistoryQuery): Promise<ScanHistoryPoint[]>;
   /** Stores one alert webhook payload; returns it with its id. */
   insertAlert(receivedAt: number, status: string, payload: unknown): Promise<StoredAlert>;
   /** The newest alerts first. */

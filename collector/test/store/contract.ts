@@ -6,7 +6,9 @@
  *   describeStoreContract('sqlite', async () => sqliteHarness());
  */
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick } from '../../src/domain';
-import type { CommonStoreOptions, Store } from '../../src/store/store';
+import { scanSeries } from '../../src/analytics';
+import type { CommonStoreOptions, Store, StoredScan } from '../../src/store/store';
+import { universe } from '../analytics/slow';
 import { makeTicks, referenceBars, referenceTicks, shuffle, type RefBar } from './reference';
 import { rng } from '../../src/fake-binance/rng';
 
@@ -443,6 +445,61 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
         [T0 + 1, 'resolved', { status: 'resolved', n: 1 }],
         [T0, 'firing', payloads[0]],
       ]);
+    });
+
+    test("stores scans: the latest at or before a time, sorted by q-value; a pair's history; replaced by a rescan of the same close; deleted by retention", async () => {
+      const s = await open();
+      const { symbols, series } = universe(5, 300, 3);
+      const make = (ts: number, window: number): StoredScan => {
+        const r = scanSeries(
+          symbols,
+          series.map((v) => v.slice(0, 200 + (ts - T0) / 300_000)),
+          window,
+        );
+        return { tf: '5m', window, ts, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
+      };
+      const scans = [make(T0, 150), make(T0 + 300_000, 150), make(T0 + 600_000, 150)];
+      for (const sc of scans) await s.insertScan(sc);
+      await s.insertScan(make(T0 + 300_000, 100)); // another window: its own series of scans
+      expect(await s.scanAt('5m', 150)).toEqual(scans[2]);
+      expect(await s.scanAt('5m', 150, T0 + 599_999)).toEqual(scans[1]);
+      expect(await s.scanAt('5m', 150, T0 - 1)).toBeNull();
+      expect(await s.scanAt('1m', 150)).toBeNull();
+      expect((await s.scanAt('5m', 100))!.ts).toBe(T0 + 300_000);
+      // nulls round-trip (a constant leg), the order is q-value then universe order
+      const flat: StoredScan = { ...scans[0]!, ts: T0 + 900_000, symbols: ['AUSDT', 'BUSDT'], tested: 0, selected: 0 };
+      flat.pairs = scanSeries(['AUSDT', 'BUSDT'], [new Array(50).fill(1), series[0]!.slice(0, 50)], 50).pairs;
+      await s.insertScan(flat);
+      expect(await s.scanAt('5m', 150)).toEqual(flat);
+      const [a, b] = [scans[0]!.pairs[3]!.a, scans[0]!.pairs[3]!.b];
+      const hist = await s.scanHistory({ a, b, tf: '5m', window: 150 });
+      expect(hist.map((h) => h.ts)).toEqual([T0, T0 + 300_000, T0 + 600_000]);
+      scans.forEach((sc, i) => {
+        const p = sc.pairs.find((x) => x.a === a && x.b === b)!;
+        expect(hist[i]).toEqual({
+          ts: sc.ts,
+          pvalue: p.pvalue,
+          qvalue: p.qvalue,
+          cointPvalue: p.coint!.pvalue,
+          cointReversePvalue: p.cointReverse!.pvalue,
+          halfLife: p.halfLife,
+          hurst: p.hurst,
+          selected: p.selected,
+        });
+      });
+      expect((await s.scanHistory({ a, b, tf: '5m', window: 150, from: T0 + 1, to: T0 + 600_000 })).map((h) => h.ts)).toEqual([T0 + 300_000]);
+      expect(await s.scanHistory({ a: b, b: a, tf: '5m', window: 150 })).toEqual([]);
+      // a rescan of the same close replaces the first, pairs and all
+      const again = { ...scans[1]!, selected: 99, pairs: scans[1]!.pairs.slice(0, 2) };
+      await s.insertScan(again);
+      expect(await s.scanAt('5m', 150, T0 + 300_000)).toEqual(again);
+      await s.deleteBefore(T0 + 600_000);
+      expect(await s.scanAt('5m', 150, T0 + 599_999)).toBeNull();
+      expect((await s.scanHistory({ a, b, tf: '5m', window: 150 })).map((h) => h.ts)).toEqual([T0 + 600_000]);
+      // a restart keeps them
+      await s.close();
+      const r = await reopen(s);
+      expect((await r.scanAt('5m', 150))!.ts).toBe(T0 + 900_000);
     });
 
     test('reports health, and refuses work once closed', async () => {

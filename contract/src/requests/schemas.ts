@@ -177,6 +177,22 @@ export const alertWebhookBody = z.looseObject(
   { error: 'expected a JSON object: the Grafana webhook payload' },
 );
 
+/** GET /api/scan: the stored scan of a universe at a bar close. */
+export const scanRequest = z.object({
+  tf: req(timeframe, 'timeframe of the scanned bars (the collector scans SCAN_TF)'),
+  window: req(windowKind, 'bars a scan covers (the collector scans SCAN_WINDOW)'),
+  at: opt(time, 'the latest scan at or before this time: epoch ms or ISO-8601 (default: the latest)'),
+});
+
+/** GET /api/scan/history: one pair's numbers in every stored scan. */
+export const scanHistoryRequest = z.object({
+  pair: req(pair, 'pair A/B of the scan, A first in universe order, e.g. ETHUSDT/BTCUSDT'),
+  tf: req(timeframe, 'timeframe of the scanned bars (the collector scans SCAN_TF)'),
+  window: req(windowKind, 'bars a scan covers (the collector scans SCAN_WINDOW)'),
+  from: opt(time, 'scans at or after: epoch ms or ISO-8601 (default: the first)'),
+  to: opt(time, 'scans before: epoch ms or ISO-8601 (default: no end)'),
+});
+
 /** GET /api/alerts */
 export const alertsRequest = z.object({ limit: opt(int(1, ALERTS_LIST_MAX), 'how many, newest first', ALERTS_LIST_DEFAULT) });
 

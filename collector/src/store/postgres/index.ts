@@ -17,7 +17,7 @@
  * Schema: ./migrations.ts. Every query is a named (server-side prepared) statement.
  */
 import pg from 'pg';
-import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
+import { TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
@@ -38,7 +38,22 @@ import {
   type SymbolRow,
   type TickRow,
 } from '../rows';
-import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, KlineSpan, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import type { ScanHistoryPoint } from '@quant-pairs/contract';
+import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_PAIR_COLUMNS, type ScanPairRow } from '../scans';
+import type {
+  BarCloses,
+  BarQuery,
+  CommonStoreOptions,
+  InsertResult,
+  KlineSpan,
+  ScanHistoryQuery,
+  Store,
+  StoredAlert,
+  StoredScan,
+  StoreHealth,
+  SymbolSummary,
+  TickQuery,
+} from '../store';
 import { MIGRATIONS } from './migrations';
 
 export interface PostgresStoreOptions extends CommonStoreOptions {
@@ -120,6 +135,21 @@ const SQL = {
       last_ts = (SELECT max(ts) FROM ticks WHERE sid = $1),
       last_id = (SELECT max(id) FROM ticks WHERE sid = $1)
     WHERE sid = $1`,
+  insertScan: `
+    INSERT INTO scans (tf, win, ts, symbols, tested, selected) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
+    ON CONFLICT (tf, win, ts) DO UPDATE SET symbols = excluded.symbols, tested = excluded.tested, selected = excluded.selected
+    RETURNING id`,
+  clearScanPairs: 'DELETE FROM scan_pairs WHERE scan_id = $1',
+  insertScanPairs: `
+    INSERT INTO scan_pairs (scan_id, ${SCAN_PAIR_COLUMNS.join(', ')})
+    SELECT $1, * FROM unnest($2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int4[], $9::float8[],
+      $10::float8[], $11::int4[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::int4[], $17::float8[], $18::bool[])`,
+  scanAt: 'SELECT id, ts, symbols, tested, selected FROM scans WHERE tf = $1 AND win = $2 AND ts <= $3 ORDER BY ts DESC LIMIT 1',
+  scanPairs: `SELECT ${SCAN_PAIR_COLUMNS.join(', ')} FROM scan_pairs WHERE scan_id = $1`,
+  scanHistory: `
+    SELECT s.ts, ${SCAN_PAIR_COLUMNS.map((c) => `p.${c}`).join(', ')} FROM scan_pairs p JOIN scans s ON s.id = p.scan_id
+    WHERE p.a = $1 AND p.b = $2 AND s.tf = $3 AND s.win = $4 AND s.ts >= $5 AND s.ts < $6 ORDER BY s.ts`,
+  deleteScans: 'DELETE FROM scans WHERE ts < $1',
   insertAlert: 'INSERT INTO alerts (received_at, status, payload) VALUES ($1, $2, $3::jsonb) RETURNING id',
   alerts: 'SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT $1',
   ping: 'SELECT current_setting($1) AS v',
@@ -459,6 +489,7 @@ class PostgresStore implements Store {
     // Bars from klines have no ticks: cut them (and their spans) too.
     await q(this.pool, 'deleteOldBars', [cut]);
     await q(this.pool, 'deleteOldSpans', [cut]);
+    await q(this.pool, 'deleteScans', [cut]); // their scan_pairs go with them (ON DELETE CASCADE)
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'postgres', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
   }
@@ -483,6 +514,45 @@ class PostgresStore implements Store {
       }
       return read;
     });
+  }
+
+  async insertScan(scan: StoredScan): Promise<void> {
+    this.open();
+    // one row of arrays: every pair in one statement, column by column
+    const columns: unknown[][] = SCAN_PAIR_COLUMNS.map(() => []);
+    for (const r of scan.pairs) scanPairValues(r).forEach((v, i) => columns[i]!.push(v));
+    const selected = SCAN_PAIR_COLUMNS.indexOf('selected');
+    columns[selected] = columns[selected]!.map((v) => v === 1);
+    await this.tx(async (c) => {
+      const id = (await q<{ id: number }>(c, 'insertScan', [scan.tf, scan.window, scan.ts, JSON.stringify(scan.symbols), scan.tested, scan.selected])).rows[0]!
+        .id;
+      await q(c, 'clearScanPairs', [id]);
+      await q(c, 'insertScanPairs', [id, ...columns]);
+    });
+  }
+
+  async scanAt(tf: Timeframe, window: number, at?: number): Promise<StoredScan | null> {
+    this.open();
+    const head = (
+      await q<{ id: number; ts: number; symbols: string[]; tested: number; selected: number }>(this.pool, 'scanAt', [tf, window, at ?? Number.MAX_SAFE_INTEGER])
+    ).rows[0];
+    if (!head) return null;
+    const rows = (await q<ScanPairRow>(this.pool, 'scanPairs', [head.id])).rows.map(scanRowOf);
+    const order = new Map(head.symbols.map((s, i) => [s, i]));
+    return { tf, window, ts: Number(head.ts), symbols: head.symbols, tested: head.tested, selected: head.selected, pairs: sortScanRows(rows, order) };
+  }
+
+  async scanHistory(h: ScanHistoryQuery): Promise<ScanHistoryPoint[]> {
+    this.open();
+    const rows = await q<ScanPairRow & { ts: number }>(this.pool, 'scanHistory', [
+      h.a,
+      h.b,
+      h.tf,
+      h.window,
+      h.from ?? -Number.MAX_SAFE_INTEGER,
+      h.to ?? Number.MAX_SAFE_INTEGER,
+    ]);
+    return rows.rows.map(historyPointOf);
   }
 
   async insertAlert(receivedAt: number, status: string, payload: unknown): Promise<StoredAlert> {

@@ -85,4 +85,42 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'scans (pair scanner, issue 15)',
+    sql: `
+      CREATE TABLE scans (
+        id       bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        tf       text NOT NULL,
+        win      integer NOT NULL,
+        ts       bigint NOT NULL,
+        symbols  jsonb NOT NULL,
+        tested   integer NOT NULL,
+        selected integer NOT NULL,
+        UNIQUE (tf, win, ts)
+      );
+      CREATE TABLE scan_pairs (
+        scan_id     bigint NOT NULL REFERENCES scans (id) ON DELETE CASCADE,
+        a           text NOT NULL,
+        b           text NOT NULL,
+        beta        double precision,
+        alpha       double precision,
+        stat        double precision,
+        p           double precision,
+        lag         integer,
+        rstat       double precision,
+        rp          double precision,
+        rlag        integer,
+        pvalue      double precision,
+        qvalue      double precision,
+        half_life   double precision,
+        hurst       double precision,
+        crossings   integer,
+        correlation double precision,
+        selected    boolean NOT NULL,
+        PRIMARY KEY (a, b, scan_id)
+      );
+      CREATE INDEX scan_pairs_scan ON scan_pairs (scan_id);
+    `,
+  },
 ];

@@ -13,7 +13,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { TIMEFRAME_MS, type Bar, type Tick } from '../../domain';
+import { TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
@@ -34,7 +34,22 @@ import {
   type SymbolRow,
   type TickRow,
 } from '../rows';
-import type { BarCloses, BarQuery, CommonStoreOptions, InsertResult, KlineSpan, Store, StoredAlert, StoreHealth, SymbolSummary, TickQuery } from '../store';
+import type { ScanHistoryPoint } from '@quant-pairs/contract';
+import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_PAIR_COLUMNS, type ScanPairRow } from '../scans';
+import type {
+  BarCloses,
+  BarQuery,
+  CommonStoreOptions,
+  InsertResult,
+  KlineSpan,
+  ScanHistoryQuery,
+  Store,
+  StoredAlert,
+  StoredScan,
+  StoreHealth,
+  SymbolSummary,
+  TickQuery,
+} from '../store';
 import { MIGRATIONS } from './migrations';
 
 export interface SqliteStoreOptions extends CommonStoreOptions {
@@ -191,6 +206,23 @@ class SqliteStore implements Store {
           last_ts = (SELECT max(ts) FROM ticks WHERE sid = @sid),
           last_id = (SELECT max(id) FROM ticks WHERE sid = @sid)
         WHERE sid = @sid`),
+      insertScan: db.prepare('INSERT INTO scans (tf, win, ts, symbols, tested, selected) VALUES (?, ?, ?, ?, ?, ?)'),
+      scanId: db.prepare('SELECT id FROM scans WHERE tf = ? AND win = ? AND ts = ?').pluck(),
+      deleteScanPairsOf: db.prepare('DELETE FROM scan_pairs WHERE scan_id = ?'),
+      deleteScan: db.prepare('DELETE FROM scans WHERE id = ?'),
+      deleteOldScanPairs: db.prepare('DELETE FROM scan_pairs WHERE scan_id IN (SELECT id FROM scans WHERE ts < ?)'),
+      insertScanPair: db.prepare(
+        `INSERT INTO scan_pairs (scan_id, ${SCAN_PAIR_COLUMNS.join(', ')}) VALUES (${Array(SCAN_PAIR_COLUMNS.length + 1)
+          .fill('?')
+          .join(', ')})`,
+      ),
+      scanAt: db.prepare('SELECT id, ts, symbols, tested, selected FROM scans WHERE tf = ? AND win = ? AND ts <= ? ORDER BY ts DESC LIMIT 1'),
+      scanPairs: db.prepare(`SELECT ${SCAN_PAIR_COLUMNS.join(', ')} FROM scan_pairs WHERE scan_id = ?`),
+      scanHistory: db.prepare(
+        `SELECT s.ts, ${SCAN_PAIR_COLUMNS.map((c) => `p.${c}`).join(', ')} FROM scan_pairs p JOIN scans s ON s.id = p.scan_id
+         WHERE p.a = ? AND p.b = ? AND s.tf = ? AND s.win = ? AND s.ts >= ? AND s.ts < ? ORDER BY s.ts`,
+      ),
+      deleteScans: db.prepare('DELETE FROM scans WHERE ts < ?'),
       insertAlert: db.prepare('INSERT INTO alerts (received_at, status, payload) VALUES (?, ?, ?)'),
       alerts: db.prepare('SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT ?'),
       ping: db.prepare('SELECT 1'),
@@ -463,6 +495,10 @@ class SqliteStore implements Store {
     // Bars from klines have no ticks, so the loop above (which follows the first tick) may not reach them.
     this.st.deleteOldBars.run(cut);
     this.st.deleteOldSpans.run(cut);
+    this.db.transaction(() => {
+      this.st.deleteOldScanPairs.run(cut);
+      this.st.deleteScans.run(cut);
+    })();
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'sqlite', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
   }
@@ -487,6 +523,45 @@ class SqliteStore implements Store {
       }
     })();
     return read;
+  }
+
+  async insertScan(scan: StoredScan): Promise<void> {
+    this.open();
+    this.db.transaction(() => {
+      const old = this.st.scanId.get(scan.tf, scan.window, scan.ts) as number | undefined;
+      if (old !== undefined) {
+        this.st.deleteScanPairsOf.run(old);
+        this.st.deleteScan.run(old);
+      }
+      const id = Number(this.st.insertScan.run(scan.tf, scan.window, scan.ts, JSON.stringify(scan.symbols), scan.tested, scan.selected).lastInsertRowid);
+      for (const r of scan.pairs) this.st.insertScanPair.run(id, ...scanPairValues(r));
+    })();
+  }
+
+  async scanAt(tf: Timeframe, window: number, at?: number): Promise<StoredScan | null> {
+    this.open();
+    const head = this.st.scanAt.get(tf, window, at ?? Number.MAX_SAFE_INTEGER) as
+      { id: number; ts: number; symbols: string; tested: number; selected: number } | undefined;
+    if (!head) return null;
+    const symbols = JSON.parse(head.symbols) as string[];
+    const rows = (this.st.scanPairs.all(head.id) as ScanPairRow[]).map(scanRowOf);
+    return {
+      tf,
+      window,
+      ts: head.ts,
+      symbols,
+      tested: head.tested,
+      selected: head.selected,
+      pairs: sortScanRows(rows, new Map(symbols.map((s, i) => [s, i]))),
+    };
+  }
+
+  async scanHistory(h: ScanHistoryQuery): Promise<ScanHistoryPoint[]> {
+    this.open();
+    const rows = this.st.scanHistory.all(h.a, h.b, h.tf, h.window, h.from ?? -Number.MAX_SAFE_INTEGER, h.to ?? Number.MAX_SAFE_INTEGER) as (ScanPairRow & {
+      ts: number;
+    })[];
+    return rows.map(historyPointOf);
   }
 
   async insertAlert(receivedAt: number, status: string, payload: unknown): Promise<StoredAlert> {

@@ -84,4 +84,42 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'scans (pair scanner, issue 15)',
+    sql: `
+      CREATE TABLE scans (
+        id       INTEGER PRIMARY KEY AUTOINCREMENT,
+        tf       TEXT    NOT NULL,
+        win      INTEGER NOT NULL,
+        ts       INTEGER NOT NULL,
+        symbols  TEXT    NOT NULL,
+        tested   INTEGER NOT NULL,
+        selected INTEGER NOT NULL,
+        UNIQUE (tf, win, ts)
+      );
+      CREATE TABLE scan_pairs (
+        scan_id     INTEGER NOT NULL,
+        a           TEXT    NOT NULL,
+        b           TEXT    NOT NULL,
+        beta        REAL,
+        alpha       REAL,
+        stat        REAL,
+        p           REAL,
+        lag         INTEGER,
+        rstat       REAL,
+        rp          REAL,
+        rlag        INTEGER,
+        pvalue      REAL,
+        qvalue      REAL,
+        half_life   REAL,
+        hurst       REAL,
+        crossings   INTEGER,
+        correlation REAL,
+        selected    INTEGER NOT NULL,
+        PRIMARY KEY (a, b, scan_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX scan_pairs_scan ON scan_pairs (scan_id);
+    `,
+  },
 ];
