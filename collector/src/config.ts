@@ -16,6 +16,7 @@ import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
+import { SCAN_DEFAULTS, type ScanThresholds } from './analytics/scan';
 import { TIMEFRAMES, parsePair, type Pair, type Timeframe } from './domain';
 import { BINANCE_HOSTS } from './ingest/rest';
 import type { StreamKind } from './ingest/types';
@@ -55,9 +56,19 @@ export interface Config {
   windows: number[];
   entryZ: number;
   exitZ: number | null;
+  /** The pair scanner (issue 15): universe (UNIVERSE; default the symbols of PAIRS), timeframe, window, selection thresholds. */
+  scan: ScanConfig;
   logLevel: LogLevel;
   /** Human-readable log lines (pino-pretty); null: when stderr is a terminal. */
   logPretty: boolean | null;
+}
+
+interface ScanConfig {
+  /** The symbols scanned, in order; `top` instead: the N USDT symbols of largest 24 h quote volume, looked up at start. */
+  universe: { symbols: string[] } | { top: number };
+  tf: Timeframe;
+  window: number;
+  thresholds: ScanThresholds;
 }
 
 export class ConfigError extends Error {
@@ -146,6 +157,24 @@ const durationOrForever = (why: string) =>
     const ms = parseDuration(t);
     return ms === null ? ('forever' as const) : ms;
   }, why);
+
+/** `UNIVERSE`: symbols, comma-separated, or top:N. */
+const universeList = textTo<ScanConfig['universe']>((t) => {
+  const top = /^top:(\d+)$/i.exec(t);
+  if (top) {
+    const n = Number(top[1]);
+    if (n < 2 || n > 1000) throw new Error(`top:${top[1]}: N must be from 2 to 1000`);
+    return { top: n };
+  }
+  const symbols: string[] = [];
+  for (const raw of t.split(',')) {
+    const sym = raw.trim().toUpperCase();
+    if (!/^[A-Z0-9]{2,20}$/.test(sym)) throw new Error(`${JSON.stringify(raw.trim())} is not a symbol such as BTCUSDT`);
+    if (!symbols.includes(sym)) symbols.push(sym);
+  }
+  if (symbols.length < 2) throw new Error('needs at least 2 symbols (or top:N)');
+  return { symbols };
+}, 'must be symbols such as BTCUSDT,ETHUSDT,SOLUSDT or top:N');
 
 /** `HISTORY`: `0` (none) or timeframe:duration pairs, e.g. 1s:2h,1m:3d,5m:14d. */
 const historyList = textTo((t) => {
@@ -258,6 +287,42 @@ export const SETTINGS = {
     shown: '(unset)',
     help: 'signal exit threshold |z|, below ENTRY_Z',
     schema: number((n) => Number.isFinite(n) && n >= 0, 'must be a number from 0 up to (not including) ENTRY_Z'),
+  }),
+  UNIVERSE: setting({
+    shown: '(the symbols of PAIRS)',
+    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start, then daily)',
+    schema: universeList,
+  }),
+  SCAN_TF: setting({
+    def: '5m',
+    help: 'timeframe of the pair scanner: a scan at each close',
+    schema: oneOf<Timeframe>(TIMEFRAMES, `must be one of ${TIMEFRAMES.join(', ')}`),
+  }),
+  SCAN_WINDOW: setting({ def: '1000', help: 'bars each scan covers (the trailing window)', schema: integer(20, MAX_WINDOW) }),
+  SCAN_FDR: setting({
+    def: String(SCAN_DEFAULTS.fdr),
+    help: 'scanner: largest Benjamini-Hochberg q-value selected (false discovery rate)',
+    schema: number((n) => n > 0 && n <= 1, 'must be a number above 0, at most 1'),
+  }),
+  SCAN_MIN_HL: setting({
+    def: String(SCAN_DEFAULTS.minHalfLife),
+    help: 'scanner: shortest half-life selected, in bars',
+    schema: number((n) => Number.isFinite(n) && n >= 0, 'must be a number >= 0'),
+  }),
+  SCAN_MAX_HL: setting({
+    def: String(SCAN_DEFAULTS.maxHalfLife),
+    help: 'scanner: longest half-life selected, in bars',
+    schema: number((n) => Number.isFinite(n) && n > 0, 'must be a number above 0'),
+  }),
+  SCAN_MAX_HURST: setting({
+    def: String(SCAN_DEFAULTS.maxHurst),
+    help: 'scanner: selected spreads have a Hurst exponent below this',
+    schema: number((n) => Number.isFinite(n) && n > 0, 'must be a number above 0'),
+  }),
+  SCAN_MIN_CROSSINGS: setting({
+    def: String(SCAN_DEFAULTS.minCrossings),
+    help: 'scanner: fewest mean crossings of the spread in the window',
+    schema: integer(0, 1_000_000),
   }),
   LOG_LEVEL: setting({
     def: 'info',
@@ -379,7 +444,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
 
 /** The Config of parsed settings (the cross-setting rules: SYMBOLS within PAIRS, EXIT_Z below ENTRY_Z). */
 export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
-  const symbols = pairSymbols(v.PAIRS);
+  const pairSyms = pairSymbols(v.PAIRS);
+  const universe = v.UNIVERSE ?? { symbols: pairSyms };
+  // the collector ingests the universe's symbols besides the pairs' (top:N is resolved at start)
+  const symbols = 'symbols' in universe ? [...pairSyms, ...universe.symbols.filter((s) => !pairSyms.includes(s))] : pairSyms;
+  if (v.SCAN_MIN_HL > v.SCAN_MAX_HL) throw new ConfigError('SCAN_MIN_HL', `SCAN_MIN_HL=${v.SCAN_MIN_HL} must not be above SCAN_MAX_HL=${v.SCAN_MAX_HL}`);
   return {
     pairs: v.PAIRS,
     symbols,
@@ -401,6 +470,12 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     windows: v.WINDOWS,
     entryZ: v.ENTRY_Z,
     exitZ: checkExitZ(v.ENTRY_Z, v.EXIT_Z),
+    scan: {
+      universe,
+      tf: v.SCAN_TF,
+      window: v.SCAN_WINDOW,
+      thresholds: { fdr: v.SCAN_FDR, minHalfLife: v.SCAN_MIN_HL, maxHalfLife: v.SCAN_MAX_HL, maxHurst: v.SCAN_MAX_HURST, minCrossings: v.SCAN_MIN_CROSSINGS },
+    },
     logLevel: v.LOG_LEVEL,
     logPretty: v.LOG_PRETTY ?? null,
   };

@@ -18,11 +18,12 @@ import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from '.
 import { historyClient, historySpans, loadHistory, type HistoryReport } from './ingest/history';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
 import { RegionRefusedError } from './ingest/rest';
-import { LiveAnalytics, warmUpBars } from './live';
+import { LiveAnalytics, LiveScanner, warmUpBars } from './live';
 import { replayFiles } from './ingest/replay';
 import { configSecrets, log } from './log';
 import { openStore as openConfiguredStore } from './store';
 import type { Store } from './store/store';
+import { TIMEFRAME_MS, type Timeframe } from './domain';
 import { TickWriter } from './store/tickWriter';
 import { withWriteHealth } from './store/writeHealth';
 
@@ -98,6 +99,13 @@ function startRetention(store: Store, retentionMs: number): () => void {
   return () => clearInterval(timer);
 }
 
+/** History spans with the scanner's window of SCAN_TF bars too (when HISTORY is on). */
+function withScanHistory(spans: Record<Timeframe, number>, config: Config): Record<Timeframe, number> {
+  if (config.history === null) return spans;
+  const tf = config.scan.tf;
+  return { ...spans, [tf]: Math.max(spans[tf], (config.scan.window + 1) * TIMEFRAME_MS[tf]) };
+}
+
 /** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
 export async function startCollector(config: Config, ingest: Partial<IngestorOptions> = {}): Promise<Collector> {
   // Failed writes (disk full, read-only directory) make /api/health degraded while the writer retries.
@@ -124,7 +132,7 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
       rest: historyClient(config.binanceRestUrl, config.stream),
       store,
       symbols: config.ingestSymbols,
-      history: historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0),
+      history: withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config),
       outageKlinesAfterMs: config.outageKlinesAfterMs,
     });
   } catch (e) {
@@ -137,6 +145,14 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   const live = new LiveAnalytics({ pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ });
   await live.warmUp(store);
   ingestor.onTicks((ticks) => live.onTicks(ticks));
+
+  // ---- WIRING: pair scanner (collector/src/live/scanner.ts): a scan of the universe at each SCAN_TF close, stored ----
+  const universe = 'symbols' in config.scan.universe ? config.scan.universe.symbols : config.ingestSymbols;
+  const scanner =
+    universe.length >= 2
+      ? new LiveScanner({ store, symbols: universe, tf: config.scan.tf, window: config.scan.window, thresholds: config.scan.thresholds })
+      : null;
+  scanner?.start();
 
   // ---- WIRING: HTTP API (collector/src/api): REST, CSV export, /metrics, WebSocket push at /api/live ----
   const api = await serveApi(
@@ -163,6 +179,7 @@ export async function startCollector(config: Config, ingest: Partial<IngestorOpt
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopRetention();
+      await scanner?.stop();
       await api.close();
       await ingestor.stop();
       await writer.close();

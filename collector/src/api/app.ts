@@ -16,8 +16,9 @@ import * as backtestRoutes from './routes/backtest';
 import * as exportRoute from './routes/export';
 import * as market from './routes/market';
 import * as meta from './routes/meta';
+import * as scan from './routes/scan';
 
-const GROUPS = [meta, market, analytics, backtestRoutes, exportRoute, alerts];
+const GROUPS = [meta, market, analytics, backtestRoutes, exportRoute, scan, alerts];
 
 export interface Api extends Express {
   locals: Express['locals'] & { ctx: Ctx; metrics: Metrics };

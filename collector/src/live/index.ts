@@ -1,1 +1,2 @@
 export { LiveAnalytics, DEFAULT_STATS_SAMPLE, warmUpBars, type LiveUpdate } from './liveAnalytics';
+export { LiveScanner } from './scanner';

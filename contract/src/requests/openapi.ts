@@ -194,13 +194,11 @@ function paramSchema(schema: z.ZodType): JsonSchema {
 }
 
 function parameters(query: RequestSchema | undefined): JsonSchema[] {
-  return Object.entries(query?.shape ?? {}).map(([name, schema]) => ({
-    name,
-    in: 'query',
-    required: !schema.safeParse(undefined).success,
-    description: describeParam(schema),
-    schema: paramSchema(schema),
-  }));
+  return Object.entries(query?.shape ?? {}).map(([name, schema]) => {
+    const required = !schema.safeParse(undefined).success;
+    // an empty optional parameter counts as absent (readQuery): OpenAPI 3.0 says so with allowEmptyValue
+    return { name, in: 'query', required, ...(required ? {} : { allowEmptyValue: true }), description: describeParam(schema), schema: paramSchema(schema) };
+  });
 }
 
 /** The JSON schema of a response type of api.ts (responses.ts), or any object for those without one (the OpenAPI document itself). */

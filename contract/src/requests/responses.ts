@@ -213,6 +213,49 @@ const sweepResponse = obj({
   settings: backtestSettings.omit({ entry: true, exit: true }),
   rows: z.array(obj({ window: num, entry: num, exit: num, metrics: backtestMetrics })),
 });
+const scanCoint = obj({ stat: num, pvalue: num, usedlag: num }).nullable();
+const scanResponse = obj({
+  tf: timeframe,
+  window: num,
+  ts: num,
+  symbols: z.array(z.string()),
+  tested: num,
+  selected: num,
+  pairs: z.array(
+    obj({
+      a: z.string(),
+      b: z.string(),
+      beta: nullableNum,
+      alpha: nullableNum,
+      coint: scanCoint,
+      cointReverse: scanCoint,
+      pvalue: nullableNum,
+      qvalue: nullableNum,
+      halfLife: nullableNum,
+      hurst: nullableNum,
+      meanCrossings: nullableNum,
+      correlation: nullableNum,
+      selected: z.boolean(),
+    }),
+  ),
+});
+const scanHistoryResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  window: num,
+  points: z.array(
+    obj({
+      ts: num,
+      pvalue: nullableNum,
+      qvalue: nullableNum,
+      cointPvalue: nullableNum,
+      cointReversePvalue: nullableNum,
+      halfLife: nullableNum,
+      hurst: nullableNum,
+      selected: z.boolean(),
+    }),
+  ),
+});
 
 /** The response schemas by the name of their type in api.ts (Route.response). */
 export const RESPONSE_SCHEMAS = {
@@ -226,6 +269,8 @@ export const RESPONSE_SCHEMAS = {
   SignalsResponse: signalsResponse,
   BacktestResponse: backtestResponse,
   SweepResponse: sweepResponse,
+  ScanResponse: scanResponse,
+  ScanHistoryResponse: scanHistoryResponse,
   AlertDto: alertDto,
   AlertsResponse: alertsResponse,
 } satisfies Record<keyof Types, z.ZodType>;
@@ -242,6 +287,8 @@ interface Types {
   SignalsResponse: Api.SignalsResponse;
   BacktestResponse: Api.BacktestResponse;
   SweepResponse: Api.SweepResponse;
+  ScanResponse: Api.ScanResponse;
+  ScanHistoryResponse: Api.ScanHistoryResponse;
   AlertDto: Api.AlertDto;
   AlertsResponse: Api.AlertsResponse;
 }
@@ -259,6 +306,8 @@ const agree: { [K in keyof Types]: Same<z.output<(typeof RESPONSE_SCHEMAS)[K]>, 
   SignalsResponse: true,
   BacktestResponse: true,
   SweepResponse: true,
+  ScanResponse: true,
+  ScanHistoryResponse: true,
   AlertDto: true,
   AlertsResponse: true,
 };
