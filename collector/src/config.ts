@@ -12,7 +12,7 @@
  *
  * The values of secret settings (API_TOKEN, the password of DATABASE_URL) never appear in a message.
  */
-import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, SCAN_DEFAULTS as SCAN } from '@quant-pairs/contract';
 import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
@@ -294,11 +294,11 @@ export const SETTINGS = {
     schema: universeList,
   }),
   SCAN_TF: setting({
-    def: '5m',
+    def: SCAN.tf,
     help: 'timeframe of the pair scanner: a scan at each close',
     schema: oneOf<Timeframe>(TIMEFRAMES, `must be one of ${TIMEFRAMES.join(', ')}`),
   }),
-  SCAN_WINDOW: setting({ def: '1000', help: 'bars each scan covers (the trailing window)', schema: integer(20, MAX_WINDOW) }),
+  SCAN_WINDOW: setting({ def: String(SCAN.window), help: 'bars each scan covers (the trailing window)', schema: integer(20, MAX_WINDOW) }),
   SCAN_FDR: setting({
     def: String(SCAN_DEFAULTS.fdr),
     help: 'scanner: largest Benjamini-Hochberg q-value selected (false discovery rate)',

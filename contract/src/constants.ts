@@ -130,3 +130,21 @@ export const BACKTEST_MAX_NOTIONAL = 1e12;
 export const SWEEP_MAX_COMBINATIONS = 1_000;
 /** ... and this many windows (each is one analytics pass over the range). */
 export const SWEEP_MAX_WINDOWS = 20;
+
+/**
+ * The pair scanner's defaults (collector SCAN_TF, SCAN_WINDOW and the selection thresholds
+ * SCAN_FDR, SCAN_MIN_HL, SCAN_MAX_HL (bars), SCAN_MAX_HURST, SCAN_MIN_CROSSINGS): the collector's
+ * settings, the plugin's scan query and the provisioned "Pair scanner" dashboard read them here.
+ */
+export const SCAN_DEFAULTS = {
+  tf: '5m',
+  window: 1000,
+  fdr: 0.05,
+  minHalfLife: 1,
+  maxHalfLife: 200,
+  maxHurst: 0.5,
+  minCrossings: 12,
+} as const satisfies { tf: Timeframe } & Record<string, unknown>;
+
+/** "Cointegration lost": the Engle-Granger p-value (the larger of both directions) of a traded pair over the scan window above this. */
+export const COINT_LOST_PVALUE = 0.1;

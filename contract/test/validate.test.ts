@@ -49,6 +49,32 @@ describe('validateQuery', () => {
     expect(validateQuery({ refId: 'A', version: 1, queryType: 'ticks', symbol: 'BTCUSDT', limit: 500 })).toEqual({});
   });
 
+  it('checks a scan query: timeframe and window required, pair, limit and scanFields optional', () => {
+    const scan: PairsQuery = { refId: 'A', version: 1, queryType: 'scan', timeframe: '5m', window: '1000' };
+    expect(validateQuery(scan)).toEqual({});
+    expect(resolveQuery(scan).query).toEqual({
+      queryType: 'scan',
+      timeframe: '5m',
+      window: 1000,
+      pair: undefined,
+      limit: undefined,
+      selectedOnly: false,
+      scanFields: undefined,
+    });
+    expect(resolveQuery({ ...scan, pair: 'btcusdt/solusdt', limit: 20, selectedOnly: true, scanFields: ['pvalue'] }).query).toMatchObject({
+      pair: { y: 'BTCUSDT', x: 'SOLUSDT', id: 'BTCUSDT/SOLUSDT' },
+      limit: 20,
+      selectedOnly: true,
+      scanFields: ['pvalue'],
+    });
+    expect(validateQuery({ ...scan, timeframe: '1h' }).timeframe).toMatch(/not a timeframe/);
+    expect(validateQuery({ ...scan, window: '' }).window).toMatch(/enter a window/);
+    expect(validateQuery({ ...scan, pair: 'ETHUSDT' }).pair).toMatch(/not a pair/);
+    expect(validateQuery({ ...scan, limit: 0 }).limit).toMatch(/1 to 100000, got 0/);
+    expect(validateQuery({ ...scan, scanFields: ['zscore'] } as unknown as PairsQuery).fields).toMatch(/scanFields must be a list of pvalue, qvalue/);
+    expect(resolveQuery({ ...scan, pair: '$scanpair' }).problems?.pair).toMatch(/template variable/);
+  });
+
   it('rejects an unknown query type', () => {
     expect(validateQuery({ ...ok, queryType: 'nope' } as unknown as PairsQuery).queryType).toMatch(/unknown query type "nope"/);
   });

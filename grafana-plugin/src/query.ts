@@ -7,6 +7,7 @@ import {
   DEFAULT_QUERY,
   DEFAULT_TICKS_LIMIT,
   DEFAULT_WINDOW,
+  SCAN_DEFAULTS,
   QUERY_MODEL_VERSION,
   type PairsQuery,
   type QueryType,
@@ -58,6 +59,9 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
       return { ...common, queryType: 'ticks', symbol: symbol ?? '', limit: DEFAULT_TICKS_LIMIT };
     case 'bars':
       return { ...common, queryType: 'bars', symbol: symbol ?? '', timeframe };
+    case 'scan':
+      // the scanner's own timeframe and window (SCAN_TF, SCAN_WINDOW), not the pair query's
+      return { ...common, queryType: 'scan', timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window) };
     case 'analytics':
     case 'stats':
     case 'signals': {

@@ -3,17 +3,22 @@
  * file-provisioning format (field names from grafana/grafana
  * pkg/services/provisioning/alerting/rules_types.go; see ../../shared/grafana/contracts.md §3-4).
  *
+ * Per pair, a "cointegration lost" rule too (cointRule: the scanner's p-value above 0.10 for
+ * three scans).
+ *
  * One rule per pair: A = our data source's analytics query asking for the z-score alone,
  * B = reduce A to its last non-null value, C = threshold "B outside (-z, +z)" (exclusive,
  * so |z| > z fires). The labels carry pair, timeframe, window and direction (SHORT when the
  * spread is above its mean, LONG below), the summary states z and the signal.
  */
 import type * as expr from '@grafana/grafana-foundation-sdk/expr';
-import { analytics } from './queries';
+import { COINT_LOST_PVALUE, SCAN_DEFAULTS } from '@quant-pairs/contract';
+import { analytics, scan } from './queries';
 import { DATASOURCE_UID, FOLDER, type GenerateOptions } from './settings';
 
 const EXPR_UID = '__expr__';
 const RULE_GROUP = 'z-score';
+const COINT_RULE_GROUP = 'cointegration';
 /**
  * Grafana's alert scheduler ticks every 10 s (its base interval) and refuses a rule group whose
  * interval is not a positive multiple of it: "interval (15s) should be non-zero and divided
@@ -159,9 +164,76 @@ function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): Provision
   };
 }
 
-export function rulesFile(opts: GenerateOptions, link?: PanelLink): RulesFile {
-  if (EVAL_INTERVAL_SECONDS <= 0 || EVAL_INTERVAL_SECONDS % SCHEDULER_TICK_SECONDS !== 0) {
-    throw new Error(`the rule group interval ${EVAL_INTERVAL_SECONDS}s must be a positive multiple of Grafana's ${SCHEDULER_TICK_SECONDS} s scheduler tick`);
+/** Evaluations of the "cointegration lost" rules: once a minute (a multiple of the 10 s tick). */
+const COINT_EVAL_SECONDS = 60;
+/** Scans above the threshold in a row before it fires: "several evaluations" of the scanner's closes. */
+const COINT_LOST_SCANS = 3;
+
+/** `ETHUSDT/BTCUSDT` -> `coint-ethusdt-btcusdt`. */
+function cointRuleUid(pair: string): string {
+  return `coint-${pair.toLowerCase().replace('/', '-')}`.slice(0, 40);
+}
+
+/**
+ * "Cointegration lost": A = the scan history of the pair (its Engle-Granger p-value over the scan
+ * window, the larger of both directions), B = its last value, C = B > COINT_LOST_PVALUE, pending
+ * for COINT_LOST_SCANS scans of SCAN_TF before it fires, so one noisy scan does not.
+ */
+function cointRule(pair: string, link?: PanelLink): ProvisionedRule {
+  const tfSec = TF_SECONDS[SCAN_DEFAULTS.tf];
+  const reduce: ExprModel = {
+    refId: 'B',
+    type: 'reduce',
+    expression: 'A',
+    reducer: 'last',
+    settings: { mode: 'dropNN' },
+    datasource: { type: EXPR_UID, uid: EXPR_UID },
+  };
+  const threshold: ExprModel = {
+    refId: 'C',
+    type: 'threshold',
+    expression: 'B',
+    conditions: [{ evaluator: { type: 'gt', params: [COINT_LOST_PVALUE] } }],
+    datasource: { type: EXPR_UID, uid: EXPR_UID },
+  };
+  return {
+    uid: cointRuleUid(pair),
+    title: `cointegration lost: ${pair}`,
+    condition: 'C',
+    data: [
+      {
+        refId: 'A',
+        // a few scans back: the last one is always in range
+        relativeTimeRange: { from: 3 * tfSec, to: 0 },
+        datasourceUid: DATASOURCE_UID,
+        model: {
+          ...scan('A', { timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window), pair, scanFields: ['pvalue'] }).model(),
+          intervalMs: 1000,
+          maxDataPoints: 1000,
+        },
+      },
+      { refId: 'B', datasourceUid: EXPR_UID, model: { ...reduce } },
+      { refId: 'C', datasourceUid: EXPR_UID, model: { ...threshold } },
+    ],
+    // no scan yet (warm-up, the pair not in the universe): not an alert
+    noDataState: 'OK',
+    execErrState: 'Error',
+    for: `${COINT_LOST_SCANS * tfSec}s`,
+    labels: { pair, timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window), kind: 'cointegration' },
+    annotations: {
+      summary: `${pair}: Engle-Granger p = {{ printf "%.3f" $values.B.Value }} over the last ${SCAN_DEFAULTS.window} ${SCAN_DEFAULTS.tf} bars: no longer cointegrated at ${COINT_LOST_PVALUE}`,
+      description: `The pair scanner's p-value of ${pair} (the larger of coint(A, B) and coint(B, A)) stayed above ${COINT_LOST_PVALUE} for ${COINT_LOST_SCANS} scans; its spread may no longer mean-revert.`,
+    },
+    isPaused: false,
+    ...(link ? { dashboardUid: link.dashboardUid, panelId: link.panelId } : {}),
+  };
+}
+
+export function rulesFile(opts: GenerateOptions, link?: PanelLink, cointLinks: Record<string, PanelLink> = {}): RulesFile {
+  for (const seconds of [EVAL_INTERVAL_SECONDS, COINT_EVAL_SECONDS]) {
+    if (seconds <= 0 || seconds % SCHEDULER_TICK_SECONDS !== 0) {
+      throw new Error(`the rule group interval ${seconds}s must be a positive multiple of Grafana's ${SCHEDULER_TICK_SECONDS} s scheduler tick`);
+    }
   }
   return {
     apiVersion: 1,
@@ -172,6 +244,13 @@ export function rulesFile(opts: GenerateOptions, link?: PanelLink): RulesFile {
         folder: FOLDER.title,
         interval: `${EVAL_INTERVAL_SECONDS}s`,
         rules: opts.pairs.map((p) => zRule(p, opts, link)),
+      },
+      {
+        orgId: 1,
+        name: COINT_RULE_GROUP,
+        folder: FOLDER.title,
+        interval: `${COINT_EVAL_SECONDS}s`,
+        rules: opts.pairs.map((p) => cointRule(p, cointLinks[p])),
       },
     ],
   };

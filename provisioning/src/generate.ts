@@ -11,7 +11,8 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
-import { contactPointsFile, policiesFile, rulesFile } from './alerting';
+import { contactPointsFile, policiesFile, rulesFile, type PanelLink } from './alerting';
+import { pairScanner } from './dashboards/pairScanner';
 import { ingestHealth } from './dashboards/ingestHealth';
 import { pairOverview, Z_PANEL_TITLE } from './dashboards/pairOverview';
 import { datasourcesFile } from './datasources';
@@ -63,7 +64,16 @@ export function generate(opts: GenerateOptions): Map<string, string> {
   // The rules belong to the z-score chart: Grafana shows their state changes on it.
   const zPanel = (overview.panels ?? []).find((p) => p.type === 'timeseries' && p.title === Z_PANEL_TITLE);
   if (!zPanel?.id) throw new Error(`the pair overview has no "${Z_PANEL_TITLE}" time series panel to link the alert rules to`);
-  files.set('alerting/rules.yaml', yaml(rulesFile(opts, { dashboardUid: overview.uid!, panelId: zPanel.id })));
+  const scanner = withPanelIds(pairScanner(opts).build());
+  files.set('dashboards/json/pair-scanner.json', json(scanner));
+  // each pair's "cointegration lost" rule belongs to its p-value history panel
+  const cointLinks: Record<string, PanelLink> = {};
+  for (const pair of opts.pairs) {
+    const panel = (scanner.panels ?? []).find((p) => p.title === `p-value history: ${pair}`);
+    if (!panel?.id) throw new Error(`the pair scanner has no p-value history panel of ${pair}`);
+    cointLinks[pair] = { dashboardUid: scanner.uid!, panelId: panel.id };
+  }
+  files.set('alerting/rules.yaml', yaml(rulesFile(opts, { dashboardUid: overview.uid!, panelId: zPanel.id }, cointLinks)));
   files.set('alerting/contact-points.yaml', yaml(contactPointsFile()));
   files.set('alerting/policies.yaml', yaml(policiesFile()));
   return files;

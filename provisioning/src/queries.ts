@@ -4,7 +4,7 @@
  * the plugin does not know, or a missing one, fails type-checking here.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import type { AnalyticsQuery, BarsQuery, PairsQuery, SignalsQuery, StatsQuery } from '@quant-pairs/contract';
+import type { AnalyticsQuery, BarsQuery, PairsQuery, ScanQuery, SignalsQuery, StatsQuery } from '@quant-pairs/contract';
 import { MODEL_VERSION, PAIRS_DS } from './settings';
 
 type Without<Q> = Omit<Q, 'refId' | 'version' | 'queryType' | 'datasource'>;
@@ -36,3 +36,6 @@ export function bars(refId: string, q: Without<BarsQuery>): PairsTarget {
 }
 
 export type { PairsTarget };
+export function scan(refId: string, q: Without<ScanQuery>): PairsTarget {
+  return new PairsTarget({ refId, version: MODEL_VERSION, queryType: 'scan', ...q });
+}

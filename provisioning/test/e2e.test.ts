@@ -31,10 +31,14 @@ import { until } from '../../collector/test/ingest/until';
 import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
 import { resourceValues } from '../../grafana-plugin/src/resources';
-import { validateQuery, type PairsQuery } from '@quant-pairs/contract';
+import { SCAN_DEFAULTS, TIMEFRAME_MS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
 import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
 import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
+import { scanSeries } from '../../collector/src/analytics';
+import type { StoredScan } from '../../collector/src/store/store';
+import { universe } from '../../collector/test/analytics/slow';
 import { METRICS } from '../src/dashboards/ingestHealth';
+import { PAIR_SCANNER_UID } from '../src/dashboards/pairScanner';
 import { STAT_FIELDS } from '../src/dashboards/pairOverview';
 import { DATASOURCE_UID, DEFAULT_PAIRS } from '../src/settings';
 import { dashboards, expandEnv, readYaml, type DashboardJson } from './files';
@@ -228,6 +232,66 @@ describe.each(DEFAULT_PAIRS)('pair overview through the emulator, pair %s', (pai
       const values = column(withRows[0]!, wanted);
       expect(values).toBeDefined();
       expect(typeof values[values.length - 1]).toBe('number');
+    }
+  });
+});
+
+describe('pair scanner through the emulator', () => {
+  const scanner = dashboards().find((d) => d.json.uid === PAIR_SCANNER_UID)!.json;
+  const cases = ourTargets(scanner).map(({ panel, target }) => [panel.title as string, panel, target] as const);
+  const symbols = ['ETHUSDT', 'BTCUSDT', 'SOLUSDT'];
+  let scans: StoredScan[];
+
+  beforeAll(async () => {
+    // three stored scans of the scanner's timeframe and window (the 4 h of e2e trades are far
+    // fewer than its 1,000 5m bars): what the collector's LiveScanner stores at each close
+    const { series } = universe(symbols.length, 1100, 15);
+    const tfMs = TIMEFRAME_MS[SCAN_DEFAULTS.tf];
+    const last = Math.floor(now / tfMs) * tfMs;
+    scans = [2, 1, 0].map((k) => {
+      const r = scanSeries(
+        symbols,
+        series.map((v) => v.slice(0, v.length - k * 10)),
+        SCAN_DEFAULTS.window,
+      );
+      return { tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window, ts: last - k * tfMs, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
+    });
+    for (const sc of scans) await collector.store.insertScan(sc);
+  });
+
+  it.each(cases)('%s: parses once interpolated and returns non-empty frames', async (_title, panel, target) => {
+    const interpolate = replacer(variablesFor(scanner, DEFAULT_PAIRS[0]!, DEFAULT_PAIRS));
+    const model: Record<string, any> = { ...interpolateQuery(target as PairsQuery, interpolate), intervalMs: 60_000, maxDataPoints: 800 };
+    expect(validateQuery(model as PairsQuery)).toEqual({});
+    const { http, result } = await dsQuery(model, now - 2 * 86_400_000, now + 1);
+    expect({ http, error: result.error }).toEqual({ http: 200, error: undefined });
+    const withRows = result.frames.filter((f) => rowsOf(f) > 0);
+    expect(withRows.length).toBe(1);
+    const names = withRows[0]!.schema.fields.map((x) => x.name);
+    if (panel.type === 'table') {
+      expect(names).toEqual(expect.arrayContaining(['pair', 'qvalue', 'pvalue', 'halfLife', 'hurst', 'selected']));
+      const want = scans[2]!.pairs.filter((p) => !model.selectedOnly || p.selected);
+      expect(column(withRows[0]!, 'qvalue')).toEqual(want.map((p) => p.qvalue));
+    } else {
+      // SOLUSDT/BTCUSDT is stored as BTCUSDT/SOLUSDT (universe order): the same pair's history
+      expect(names).toEqual(['time', 'pvalue', 'qvalue']);
+      expect(column(withRows[0]!, 'time')).toEqual(scans.map((sc) => sc.ts));
+    }
+  });
+
+  it('each "cointegration lost" rule query gives one p-value series, the last value the latest scan\'s', async () => {
+    const group = readYaml('alerting/rules.yaml').groups.find((g: { name: string }) => g.name === 'cointegration');
+    expect(group.rules.map((r: { title: string }) => r.title)).toEqual(DEFAULT_PAIRS.map((p) => `cointegration lost: ${p}`));
+    for (const rule of group.rules) {
+      const a = rule.data.find((d: { refId: string }) => d.refId === 'A');
+      const { http, result } = await dsQuery(a.model, now - a.relativeTimeRange.from * 1000, now + 1);
+      expect({ http, error: result.error }).toEqual({ http: 200, error: undefined });
+      const numeric = result.frames.flatMap((f) => f.schema.fields.filter((x) => x.type !== 'time'));
+      expect(numeric.map((f) => f.name)).toEqual(['pvalue']);
+      const values = column(result.frames[0]!, 'pvalue');
+      const [y, x] = String(rule.labels.pair).split('/');
+      const p = scans[2]!.pairs.find((r) => (r.a === y && r.b === x) || (r.a === x && r.b === y))!;
+      expect(values[values.length - 1]).toBe(p.pvalue);
     }
   });
 });

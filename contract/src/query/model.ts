@@ -13,7 +13,7 @@ import { DEFAULT_ENTRY_Z, type Hedge } from '../constants';
 
 export const QUERY_MODEL_VERSION = 1;
 
-export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals'] as const;
+export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals', 'scan'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 interface QueryBase extends DataQuery {
@@ -87,7 +87,32 @@ export interface SignalsQuery extends PairQueryBase {
   queryType: 'signals';
 }
 
-export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery;
+/**
+ * The pair scanner (collector /api/scan): the stored scan of the universe at the end of the time
+ * range as a table sorted by q-value; with `pair`, that pair's numbers in every scan of the
+ * range as time series (p-value, q-value, half-life, Hurst: what the "cointegration lost" rules
+ * and the p-value history panels read).
+ */
+export interface ScanQuery extends QueryBase {
+  queryType: 'scan';
+  /** The scanner's timeframe and window (SCAN_TF, SCAN_WINDOW). */
+  timeframe: string;
+  window: string;
+  /** `A/B` (either order): this pair's history instead of the table. */
+  pair?: string;
+  /** The table's first rows only (lowest q-values). */
+  limit?: number;
+  /** The table's selected pairs only. */
+  selectedOnly?: boolean;
+  /** History: only these columns besides time (an alert rule needs one: `['pvalue']`). */
+  scanFields?: ScanField[];
+}
+
+/** The numeric columns of a scan-history frame. */
+export const SCAN_FIELDS = ['pvalue', 'qvalue', 'cointPvalue', 'cointReversePvalue', 'halfLife', 'hurst', 'selected'] as const;
+export type ScanField = (typeof SCAN_FIELDS)[number];
+
+export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery | ScanQuery;
 
 /** The window of a new pair query, as the model writes it (text, so that it can hold `$window`). */
 export const DEFAULT_WINDOW = '100';
@@ -135,6 +160,8 @@ export function supportsLive(type: QueryType): boolean {
  * Larger than the API's page (TICKS_PAGE_MAX): the backend pages through the range.
  */
 export const DEFAULT_TICKS_LIMIT = 1_000;
+/** Most rows a scan table query asks for (4,950 pairs for 100 symbols). */
+export const MAX_SCAN_ROWS = 100_000;
 export const MAX_TICKS_LIMIT = 100_000;
 
 /**

@@ -23,7 +23,18 @@ import {
 } from '../constants';
 import { describeValue } from '../json';
 import type { Pair } from '../pair';
-import { ANALYTICS_FIELDS, MAX_TICKS_LIMIT, PAIR_QUERY_TYPES, QUERY_TYPES, type AnalyticsField, type PairQueryType, type PairsQuery } from './model';
+import {
+  ANALYTICS_FIELDS,
+  MAX_SCAN_ROWS,
+  MAX_TICKS_LIMIT,
+  PAIR_QUERY_TYPES,
+  QUERY_TYPES,
+  SCAN_FIELDS,
+  type AnalyticsField,
+  type PairQueryType,
+  type PairsQuery,
+  type ScanField,
+} from './model';
 
 export type ProblemField =
   'symbol' | 'pair' | 'timeframe' | 'window' | 'entryZ' | 'exitZ' | 'limit' | 'queryType' | 'fields' | 'hedge' | 'delta' | 've' | 'tune';
@@ -49,6 +60,15 @@ export function splitPair(pair: string): { y: string; x: string } | undefined {
 export type ResolvedQuery =
   | { queryType: 'ticks'; symbol: string; limit: number | undefined }
   | { queryType: 'bars'; symbol: string; timeframe: Timeframe }
+  | {
+      queryType: 'scan';
+      timeframe: Timeframe;
+      window: number;
+      pair: Pair | undefined;
+      limit: number | undefined;
+      selectedOnly: boolean;
+      scanFields: ScanField[] | undefined;
+    }
   | {
       queryType: PairQueryType;
       pair: Pair;
@@ -122,29 +142,45 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
     const timeframe = timeframeOf();
     return { problems, query: symbol === undefined || timeframe === undefined ? undefined : { queryType: 'bars', symbol, timeframe } };
   }
+  const pairOf = (): Pair | undefined => {
+    const pairText = text('pair', 'choose a pair');
+    if (pairText === undefined) return undefined;
+    const legs = splitPair(pairText);
+    if (!legs) return problem('pair', `"${pairText}" is not a pair; write it as Y/X, e.g. ETHUSDT/BTCUSDT`);
+    const y = symbolOf(legs.y, 'pair');
+    const x = y === undefined ? undefined : symbolOf(legs.x, 'pair');
+    if (y === undefined || x === undefined) return undefined;
+    return y === x ? problem('pair', 'the two legs of a pair must differ') : { y, x, id: `${y}/${x}` };
+  };
+  const windowOf = (): number | undefined => {
+    const w = text('window', 'enter a window (number of bars)');
+    if (w === undefined) return undefined;
+    const n = Number(w);
+    if (/^\d+$/.test(w) && n >= MIN_WINDOW && n <= MAX_WINDOW) return n;
+    return problem('window', `the window must be a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}, got ${JSON.stringify(w)}`);
+  };
+  if (type === 'scan') {
+    const timeframe = timeframeOf();
+    const window = windowOf();
+    const pair = present(model.pair) ? pairOf() : undefined;
+    const limit = optNumber('limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SCAN_ROWS, `the limit must be a whole number from 1 to ${MAX_SCAN_ROWS}`);
+    let scanFields: ScanField[] | undefined;
+    const f = model.scanFields;
+    if (f !== undefined && f !== null) {
+      if (!Array.isArray(f) || f.some((x) => !(SCAN_FIELDS as readonly unknown[]).includes(x))) {
+        problem('fields', `scanFields must be a list of ${SCAN_FIELDS.join(', ')}, got ${JSON.stringify(f)}`);
+      } else if (f.length > 0) scanFields = f as ScanField[];
+    }
+    if (timeframe === undefined || window === undefined || Object.keys(problems).length > 0) return { problems };
+    return { problems, query: { queryType: 'scan', timeframe, window, pair, limit, selectedOnly: model.selectedOnly === true, scanFields } };
+  }
   if (!(PAIR_QUERY_TYPES as readonly string[]).includes(type)) {
     problem('queryType', `unknown query type ${JSON.stringify(type)}; use one of ${QUERY_TYPES.join(', ')}`);
     return { problems };
   }
-  let pair: Pair | undefined;
-  const pairText = text('pair', 'choose a pair');
-  if (pairText !== undefined) {
-    const legs = splitPair(pairText);
-    if (!legs) problem('pair', `"${pairText}" is not a pair; write it as Y/X, e.g. ETHUSDT/BTCUSDT`);
-    else {
-      const y = symbolOf(legs.y, 'pair');
-      const x = y === undefined ? undefined : symbolOf(legs.x, 'pair');
-      if (y !== undefined && x !== undefined) pair = y === x ? problem('pair', 'the two legs of a pair must differ') : { y, x, id: `${y}/${x}` };
-    }
-  }
+  const pair = pairOf();
   const timeframe = timeframeOf();
-  let window: number | undefined;
-  const w = text('window', 'enter a window (number of bars)');
-  if (w !== undefined) {
-    const n = Number(w);
-    if (/^\d+$/.test(w) && n >= MIN_WINDOW && n <= MAX_WINDOW) window = n;
-    else problem('window', `the window must be a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}, got ${JSON.stringify(w)}`);
-  }
+  const window = windowOf();
   const entryZ = optNumber('entryZ', (n) => n > 0, 'the entry threshold |z| must be a number above 0');
   const exitZ = optNumber('exitZ', (n) => n >= 0, 'the exit threshold |z| must be a number, 0 or more');
   if (exitZ !== undefined && exitZ >= (entryZ ?? DEFAULT_ENTRY_Z)) {

@@ -7,9 +7,11 @@ import {
   DEFAULT_ENTRY_Z,
   KALMAN_DEFAULT_DELTA,
   KALMAN_DEFAULT_VE,
+  MAX_SCAN_ROWS,
   MAX_TICKS_LIMIT,
   MAX_WINDOW,
   MIN_WINDOW,
+  SCAN_DEFAULTS,
   TIMEFRAMES,
   isPairQuery,
   isSymbol,
@@ -23,6 +25,7 @@ import {
   type PairsDataSourceOptions,
   type PairsQuery,
   type QueryType,
+  type ScanQuery,
   type TicksQuery,
 } from '@quant-pairs/contract';
 
@@ -38,6 +41,11 @@ const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
   { value: 'signals', label: 'Signals', description: 'LONG / SHORT / NEUTRAL changes of a pair, with z' },
   { value: 'bars', label: 'Bars', description: 'OHLCV candles of one symbol' },
   { value: 'ticks', label: 'Ticks', description: 'Raw trades of one symbol' },
+  {
+    value: 'scan',
+    label: 'Scan',
+    description: 'Pair scanner: every pair of the universe by q-value (table), or with a pair its p-value history',
+  },
 ];
 
 const LABEL_WIDTH = 12;
@@ -127,7 +135,9 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
   return (
     <div className={styles.editor} data-testid="pairs-query-editor">
       <QueryTypeRow query={query} commit={commit} />
-      {isPairQuery(query) ? (
+      {query.queryType === 'scan' ? (
+        <ScanFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
+      ) : isPairQuery(query) ? (
         <PairFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
       ) : (
         <SymbolFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
@@ -164,7 +174,7 @@ function QueryTypeRow({ query, commit }: { query: PairsQuery; commit: Commit }) 
   );
 }
 
-function TimeframeField<Q extends PairQuery | BarsQuery>({
+function TimeframeField<Q extends PairQuery | BarsQuery | ScanQuery>({
   query,
   problems,
   commit,
@@ -180,7 +190,7 @@ function TimeframeField<Q extends PairQuery | BarsQuery>({
       <RadioButtonGroup
         options={timeframes.map((t) => ({ value: t, label: t }))}
         value={typeof query.timeframe === 'string' ? query.timeframe : undefined}
-        onChange={(v) => commit(withField<PairQuery | BarsQuery, 'timeframe'>(query, 'timeframe', v))}
+        onChange={(v) => commit(withField<PairQuery | BarsQuery | ScanQuery, 'timeframe'>(query, 'timeframe', v))}
       />
     </InlineField>
   );
@@ -346,6 +356,82 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
         )}
       </InlineFieldRow>
       {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
+    </>
+  );
+}
+
+/** The scanner's timeframe and window; an optional pair (its history instead of the table), the table's limit and selected-only switch. */
+function ScanFields({ query, problems, commit, timeframes, styles }: FieldsProps<ScanQuery>) {
+  const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
+  const [pairDraft, onPairDraft] = useDraft(query.pair ?? '');
+  const [limitDraft, onLimitDraft] = useDraft(typeof query.limit === 'number' ? String(query.limit) : '');
+  return (
+    <>
+      <InlineFieldRow>
+        <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
+        <InlineField
+          label="Window"
+          tooltip={`The scanner's window in bars (SCAN_WINDOW, default ${SCAN_DEFAULTS.window})`}
+          invalid={!!problems.window}
+          error={problems.window}
+        >
+          <Input
+            aria-label="Window"
+            width={10}
+            value={windowDraft}
+            placeholder={String(SCAN_DEFAULTS.window)}
+            onChange={onWindowDraft}
+            onBlur={() => windowDraft.trim() !== query.window && commit(withField(query, 'window', windowDraft.trim()))}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField
+          label="Pair"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Optional A/B: this pair's p-value, q-value, half-life and Hurst in every scan of the range, instead of the table"
+          invalid={!!problems.pair}
+          error={problems.pair}
+        >
+          <Input
+            aria-label="Pair"
+            width={24}
+            value={pairDraft}
+            placeholder="all pairs (table)"
+            onChange={onPairDraft}
+            onBlur={() => pairDraft.trim() !== (query.pair ?? '') && commit(withOptional(query, 'pair', pairDraft.trim() || undefined))}
+          />
+        </InlineField>
+        <InlineField
+          label="Limit"
+          tooltip={`The table's first rows (lowest q-values), 1 to ${MAX_SCAN_ROWS}`}
+          invalid={!!problems.limit}
+          error={problems.limit}
+        >
+          <Input
+            aria-label="Limit"
+            type="number"
+            width={10}
+            value={limitDraft}
+            placeholder="all"
+            onChange={onLimitDraft}
+            onBlur={() => {
+              const { changed, value } = changedNumber(query.limit, limitDraft);
+              if (changed) {
+                commit(withOptional(query, 'limit', value));
+              }
+            }}
+          />
+        </InlineField>
+        <InlineField label="Selected only" tooltip="Only the pairs the scanner selected (q-value, half-life, Hurst and crossings filters)">
+          <InlineSwitch
+            aria-label="Selected only"
+            value={!!query.selectedOnly}
+            onChange={(e) => commit(withOptional(query, 'selectedOnly', e.currentTarget.checked ? true : undefined))}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      {problems.fields && <div className={styles.note}>{problems.fields}</div>}
     </>
   );
 }

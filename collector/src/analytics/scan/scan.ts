@@ -1,3 +1,4 @@
+import { SCAN_DEFAULTS as SCAN } from '@quant-pairs/contract';
 import { cointResidualTest } from '../coint';
 import { halfLife } from '../halfLife';
 import { bhQValues } from './benjaminiHochberg';
@@ -17,7 +18,14 @@ export interface ScanThresholds {
   minCrossings: number;
 }
 
-export const SCAN_DEFAULTS: Readonly<ScanThresholds> = { fdr: 0.05, minHalfLife: 1, maxHalfLife: 200, maxHurst: 0.5, minCrossings: 12 };
+/** The contract's defaults (SCAN_FDR 0.05, SCAN_MIN_HL 1, SCAN_MAX_HL 200, SCAN_MAX_HURST 0.5, SCAN_MIN_CROSSINGS 12). */
+export const SCAN_DEFAULTS: Readonly<ScanThresholds> = {
+  fdr: SCAN.fdr,
+  minHalfLife: SCAN.minHalfLife,
+  maxHalfLife: SCAN.maxHalfLife,
+  maxHurst: SCAN.maxHurst,
+  minCrossings: SCAN.minCrossings,
+};
 
 /** One direction's Engle-Granger test. */
 export interface ScanCoint {

@@ -12,6 +12,10 @@ import type {
   BarsResponse,
   HealthResponse,
   PairsResponse,
+  ScanHistoryParams,
+  ScanHistoryResponse,
+  ScanParams,
+  ScanResponse,
   SignalsParams,
   SignalsResponse,
   StatsParams,
@@ -131,5 +135,11 @@ export class CollectorClient {
   }
   signals(p: SignalsParams, signal?: AbortSignal): Promise<SignalsResponse> {
     return this.get('/api/signals', { ...p }, signal);
+  }
+  scan(p: ScanParams, signal?: AbortSignal): Promise<ScanResponse> {
+    return this.get('/api/scan', { ...p }, signal);
+  }
+  scanHistory(p: ScanHistoryParams, signal?: AbortSignal): Promise<ScanHistoryResponse> {
+    return this.get('/api/scan/history', { ...p }, signal);
   }
 }

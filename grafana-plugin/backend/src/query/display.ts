@@ -3,7 +3,7 @@
  * symbol's quote asset, z-score thresholds at ±entryZ, the signal as a state field with
  * coloured value mappings, p-values with a 5 % threshold.
  */
-import type { ApiSignal } from '@quant-pairs/contract';
+import { COINT_LOST_PVALUE, SCAN_DEFAULTS, type ApiSignal } from '@quant-pairs/contract';
 import type { FieldConfig } from '../frame/frame';
 
 const QUOTES: Array<[string, string]> = [
@@ -114,4 +114,41 @@ export function pvalueConfig(displayName: string, description: string): FieldCon
 
 export function plainConfig(displayName: string, decimals: number, extra: FieldConfig = {}): FieldConfig {
   return { displayNameFromDS: displayName, decimals, ...extra };
+}
+
+/**
+ * A scan's p- or q-value: green up to the scanner's false discovery rate (SCAN_FDR), orange up to
+ * the "cointegration lost" threshold (COINT_LOST_PVALUE), red above.
+ */
+export function scanPvalueConfig(displayName: string, description: string): FieldConfig {
+  return {
+    ...pvalueConfig(displayName, description),
+    thresholds: {
+      mode: 'absolute',
+      steps: [
+        { value: null, color: 'green' },
+        { value: SCAN_DEFAULTS.fdr, color: 'orange' },
+        { value: COINT_LOST_PVALUE, color: 'red' },
+      ],
+    },
+  };
+}
+
+/** A half-life in seconds (`tfSec` a bar): green within the scanner's default bounds, orange outside. */
+export function halfLifeConfig(tfSec: number): FieldConfig {
+  return {
+    displayNameFromDS: 'Half-life',
+    description: `Half-life of mean reversion of the spread (${tfSec} s a bar); empty when it does not mean-revert`,
+    unit: 's',
+    decimals: 0,
+    color: { mode: 'thresholds' },
+    thresholds: {
+      mode: 'absolute',
+      steps: [
+        { value: null, color: 'orange' },
+        { value: SCAN_DEFAULTS.minHalfLife * tfSec, color: 'green' },
+        { value: SCAN_DEFAULTS.maxHalfLife * tfSec, color: 'orange' },
+      ],
+    },
+  };
 }

@@ -15,6 +15,7 @@ import {
   type HedgeChoice,
   type PairQueryType,
   type ProblemField,
+  type ScanField,
   type SavedQuery,
   type Timeframe,
 } from '@quant-pairs/contract';
@@ -62,7 +63,17 @@ export interface PairQ extends Common {
   /** Rolling OLS over window, or the Kalman hedge (issue 18). */
   hedge: HedgeChoice;
 }
-export type Query = TicksQ | BarsQ | PairQ;
+export interface ScanQ extends Common {
+  queryType: 'scan';
+  tf: Timeframe;
+  window: number;
+  /** History mode: the pair's legs (either order) and its id as written. */
+  pair: { y: string; x: string; id: string } | undefined;
+  limit: number | undefined;
+  selectedOnly: boolean;
+  scanFields: ScanField[] | undefined;
+}
+export type Query = TicksQ | BarsQ | PairQ | ScanQ;
 
 export interface RawQuery {
   refId: string;
@@ -125,6 +136,17 @@ export function parseQuery(q: RawQuery): Query {
       return { ...common, queryType: 'ticks', symbol: v.symbol, limit: v.limit ?? DEFAULT_TICKS_LIMIT };
     case 'bars':
       return { ...common, queryType: 'bars', symbol: v.symbol, tf: v.timeframe };
+    case 'scan':
+      return {
+        ...common,
+        queryType: 'scan',
+        tf: v.timeframe,
+        window: v.window,
+        pair: v.pair,
+        limit: v.limit,
+        selectedOnly: v.selectedOnly,
+        scanFields: v.scanFields,
+      };
     default:
       return {
         ...common,

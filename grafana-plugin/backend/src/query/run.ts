@@ -4,11 +4,11 @@
  * when the bound cuts the answer.
  */
 import { TICKS_PAGE_MAX, type BarDto, type TickDto } from '@quant-pairs/contract';
-import type { CollectorClient } from '../collector/client';
+import { CollectorError, type CollectorClient } from '../collector/client';
 import type { Frame, Notice } from '../frame/frame';
 import { barsPath, channelId, pairPath, ticksPath } from '../stream/channel';
-import { analyticsFrame, barsFrame, signalsFrame, statsFrame, ticksFrame } from './frames';
-import type { BarsQ, PairQ, Query, TicksQ } from './model';
+import { analyticsFrame, barsFrame, scanFrame, scanHistoryFrame, signalsFrame, statsFrame, ticksFrame } from './frames';
+import type { BarsQ, PairQ, Query, ScanQ, TicksQ } from './model';
 
 /** Most ticks read from the collector for one query (in pages of TICKS_PAGE_MAX). */
 const MAX_TICKS_SCANNED = 500_000;
@@ -84,6 +84,26 @@ function pairParams(q: PairQ): PairParams {
   return p;
 }
 
+/**
+ * The scan table: the latest stored scan at the end of the range; with a pair, its history over
+ * the range (the pair as stored is A/B in universe order: asked the other way round, the
+ * history of B/A is the same pair, since the p-value is the larger of both directions).
+ */
+async function runScan(q: ScanQ, client: CollectorClient, signal?: AbortSignal): Promise<Frame> {
+  if (q.pair === undefined) {
+    try {
+      return scanFrame(q, await client.scan({ tf: q.tf, window: q.window, at: q.to }, signal), []);
+    } catch (e) {
+      if (e instanceof CollectorError && e.kind === 'not-found') return scanFrame(q, null, [{ severity: 'info', text: e.message }]);
+      throw e;
+    }
+  }
+  const ask = (a: string, b: string) => client.scanHistory({ pair: `${a}/${b}`, tf: q.tf, window: q.window, from: q.from, to: q.to }, signal);
+  let res = await ask(q.pair.y, q.pair.x);
+  if (res.points.length === 0) res = await ask(q.pair.x, q.pair.y);
+  return scanHistoryFrame(q, res, []);
+}
+
 export async function runQuery(q: Query, client: CollectorClient, uid: string, signal?: AbortSignal): Promise<Frame> {
   switch (q.queryType) {
     case 'ticks':
@@ -101,5 +121,7 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
       const res = await client.signals({ ...pairParams(q), from: q.from, to: q.to }, signal);
       return signalsFrame(q, res.events, []);
     }
+    case 'scan':
+      return runScan(q, client, signal);
   }
 }

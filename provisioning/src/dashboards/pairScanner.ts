@@ -1,0 +1,93 @@
+/**
+ * The "Pair scanner" dashboard (issue 15): the latest scan of the universe as a table sorted by
+ * q-value (cells coloured by q-value, p-value and half-life: green within the scanner's
+ * selection bounds), the selected pairs, and the Engle-Granger p-value history of the traded
+ * pairs (the ones the "cointegration lost" rules watch) and of any pair typed in `scanpair`.
+ * Timeframe and window are the scanner's defaults (SCAN_TF, SCAN_WINDOW).
+ */
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as table from '@grafana/grafana-foundation-sdk/table';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { COINT_LOST_PVALUE, SCAN_DEFAULTS } from '@quant-pairs/contract';
+import { scan } from '../queries';
+import { PAIRS_DS, type GenerateOptions } from '../settings';
+
+export const PAIR_SCANNER_UID = 'quant-pairs-scanner';
+/** The scanner's timeframe and window as the queries write them. */
+const SCAN_QUERY = { timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window) } as const;
+
+const th = (steps: Array<[number | null, string]>) =>
+  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
+
+const colouredCell = [{ id: 'custom.cellOptions', value: { type: 'color-background', mode: 'basic' } }];
+
+function scanTable(title: string, description: string, selectedOnly: boolean, w: number): table.PanelBuilder {
+  return new table.PanelBuilder()
+    .title(title)
+    .description(description)
+    .datasource({ ...PAIRS_DS })
+    .withTarget(scan('A', { ...SCAN_QUERY, limit: 200, ...(selectedOnly ? { selectedOnly: true } : {}) }))
+    .overrideByName('qvalue', colouredCell)
+    .overrideByName('pvalue', colouredCell)
+    .overrideByName('halfLife', colouredCell)
+    .height(12)
+    .span(w);
+}
+
+function pvalueHistory(pair: string, w: number): timeseries.PanelBuilder {
+  return new timeseries.PanelBuilder()
+    .title(`p-value history: ${pair}`)
+    .description(
+      `Engle-Granger p-value of ${pair} (the larger of both directions) and its q-value in each scan; above ${COINT_LOST_PVALUE} the "cointegration lost" rule counts.`,
+    )
+    .datasource({ ...PAIRS_DS })
+    .withTarget(scan('A', { ...SCAN_QUERY, pair, scanFields: ['pvalue', 'qvalue'] }))
+    .min(0)
+    .max(1)
+    .decimals(4)
+    .lineWidth(1)
+    .showPoints(common.VisibilityMode.Auto)
+    .thresholds(
+      th([
+        [null, 'green'],
+        [SCAN_DEFAULTS.fdr, 'orange'],
+        [COINT_LOST_PVALUE, 'red'],
+      ]),
+    )
+    .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed))
+    .height(8)
+    .span(w);
+}
+
+export function pairScanner(opts: GenerateOptions): dashboard.DashboardBuilder {
+  const b = new dashboard.DashboardBuilder('Pair scanner')
+    .uid(PAIR_SCANNER_UID)
+    .description(
+      `Every pair of the universe: Engle-Granger both ways, Benjamini-Hochberg q-value, half-life, Hurst and mean crossings over the last ${SCAN_DEFAULTS.window} ${SCAN_DEFAULTS.tf} bars, scanned at each close.`,
+    )
+    .tags(['pairs', 'quant', 'scanner'])
+    .editable()
+    .time({ from: 'now-2d', to: 'now' })
+    .refresh('1m')
+    .timezone('utc');
+  b.withVariable(
+    new dashboard.TextBoxVariableBuilder('scanpair')
+      .label('Pair history')
+      .description('Any pair A/B of the universe: its p-value history below')
+      .defaultValue(opts.pairs[0]!)
+      .current({ text: opts.pairs[0]!, value: opts.pairs[0]! }),
+  );
+  b.withPanel(
+    scanTable(
+      'Pairs by q-value',
+      `The latest scan, lowest q-value first. Green: q <= ${SCAN_DEFAULTS.fdr} (SCAN_FDR), half-life within ${SCAN_DEFAULTS.minHalfLife}..${SCAN_DEFAULTS.maxHalfLife} bars.`,
+      false,
+      16,
+    ),
+  );
+  b.withPanel(scanTable('Selected pairs', 'Pairs passing every filter: q-value, half-life, Hurst < 0.5 and enough mean crossings.', true, 8));
+  for (const pair of opts.pairs) b.withPanel(pvalueHistory(pair, 12));
+  b.withPanel(pvalueHistory('$scanpair', 12));
+  return b;
+}
