@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeBinance } from '../src/fake-binance';
-import { buildCollector, CollectorProcess } from '../soak/collector-process';
+import { buildCollector, CollectorProcess, OUTPUT_DIR } from '../soak/collector-process';
 
 const SYMBOLS = 100;
 const LIVE_SECONDS = 150;
@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   const symbols = Array.from({ length: SYMBOLS }, (_, i) => (i === 0 ? 'BTCUSDT' : i === 1 ? 'ETHUSDT' : `C${String(i).padStart(3, '0')}USDT`));
   const fake = await startFakeBinance({ symbols, rate: RATE, past: [{ ms: 17 * 3_600_000, everyMs: 60_000 }], historyLimit: 20_000 });
   const dir = mkdtempSync(join(tmpdir(), 'bench-universe-'));
-  const main = buildCollector(join(dir, 'build'));
+  // built inside the collector folder, so that its node_modules resolve
+  const main = buildCollector(join(OUTPUT_DIR, 'bench-universe'));
   let c: CollectorProcess | null = null;
   try {
     const t0 = Date.now();
