@@ -6,12 +6,32 @@
  *   longer than `npm test` runs it: more examples per operation (one worker: with two,
  *   Python 3.11's ast.parse, which hypothesis calls to describe filters, fails now and then with
  *   "AST constructor recursion depth mismatch" in the fuzzer's own process, a race inside CPython);
+ * - the Live WebSocket fuzzed (soak/live-fuzz.ts): garbage frames, floods, slow readers, with
+ *   the collector's RSS sampled;
+ * - the Grafana plugin's backend, built and started as Grafana starts it, fuzzed over gRPC
+ *   (grafana-plugin/test/backend/grpcFuzz.ts) while it queries this collector;
  * - secrets: with API_TOKEN set, the token appears in none of the collector's log lines, in no
  *   /metrics answer and in no error body (the token is a random string, so a hit is a leak).
  */
 import { randomBytes } from 'node:crypto';
 import type { CollectorProcess } from './collector-process';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import { runFeedFaults } from './feed-faults';
+import { runLiveFuzz, type LiveFuzzResult } from './live-fuzz';
+
+/** What grafana-plugin/test/backend/grpcFuzz.ts reports (read as JSON from its CLI). */
+interface GrpcFuzzResult {
+  methods: string[];
+  calls: number;
+  answered: number;
+  byCode: Record<string, number>;
+  byMethod: Record<string, number>;
+  unanswered: string[];
+  rssMb: number[];
+  aliveAtEnd: boolean;
+  healthAtEnd: number | null;
+}
 import { runSchemathesis, type SchemathesisResult } from './schemathesis';
 import { progress } from './util';
 
@@ -24,6 +44,12 @@ export interface FuzzOptions {
   maxExamples: number;
   /** Feed faults injected alongside (at least). */
   faults: number;
+  /** Live fuzz: garbage frames beyond the crafted ones, flooded messages. */
+  liveGarbage: number;
+  liveFlood: number;
+  /** gRPC fuzz: rounds and mutations per method and round (bursts of 2,000 calls, 10 MB requests). */
+  grpcRounds: number;
+  grpcMutations: number;
 }
 
 export interface FuzzResult {
@@ -39,7 +65,27 @@ export interface FuzzResult {
   errorBodies: number;
   tokenInErrorBodies: number;
   crashes: number;
+  live: LiveFuzzResult | null;
+  grpc: GrpcFuzzResult | null;
   ok: boolean;
+}
+
+const GRPC_FUZZ_CLI = join(__dirname, '..', '..', 'grafana-plugin', 'test', 'backend', 'grpcFuzzCli.ts');
+
+/**
+ * The plugin built, started as Grafana starts it and fuzzed over gRPC while its data source points
+ * at the collector `url`: grafana-plugin/test/backend/grpcFuzzCli.ts in its own process (tsx),
+ * which prints the GrpcFuzzResult as JSON.
+ */
+function fuzzPlugin(url: string, token: string, o: FuzzOptions): Promise<GrpcFuzzResult> {
+  progress('fuzz', `gRPC: ${o.grpcRounds} rounds, ${o.grpcMutations} mutations per method, bursts of 2,000, 10 MB requests`);
+  const args = ['--import', 'tsx', GRPC_FUZZ_CLI, url, token, String(o.seed), String(o.grpcRounds), String(o.grpcMutations)];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { maxBuffer: 1 << 26 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`grpcFuzzCli failed: ${stderr.slice(-2000)}`));
+      else resolve(JSON.parse(stdout) as GrpcFuzzResult);
+    });
+  });
 }
 
 const MAX_RESPONSE_SEC = 5;
@@ -75,6 +121,8 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
   let collector: CollectorProcess | null = null;
   let api: FuzzResult['api'] = null;
   let bodies: string[] = [];
+  let live: LiveFuzzResult | null = null;
+  let grpc: GrpcFuzzResult | null = null;
   let metrics = '';
   const feed = await runFeedFaults({
     mainJs: o.mainJs,
@@ -98,6 +146,20 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
         api = { ...figures, requests: (await requestCount(c.url, token)) - before, maxResponseSec: MAX_RESPONSE_SEC, seed: o.seed, maxExamples: o.maxExamples };
         if (r.failures.length || r.errors.length) process.stderr.write(r.output.slice(-8000));
       }
+      progress('fuzz', 'Live WebSocket: garbage frames, floods, slow readers');
+      live = await runLiveFuzz({
+        url: c.url.replace('http', 'ws') + '/api/live',
+        token,
+        seed: o.seed,
+        garbage: o.liveGarbage,
+        floodMessages: o.liveFlood,
+        floodConnections: 250,
+        slowReaders: 10,
+        symbol: 'BTCUSDT',
+        pair: 'ETHUSDT/BTCUSDT',
+        rssMb: () => c.rssMb() ?? NaN,
+      });
+      grpc = await fuzzPlugin(c.url, token, o);
       bodies = await errorBodies(c.url, token);
       metrics = await (await fetch(`${c.url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
     },
@@ -114,8 +176,12 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     errorBodies: bodies.length,
     tokenInErrorBodies: bodies.filter((b) => b.includes(token)).length,
     crashes: feed.crashes,
+    live,
+    grpc,
     ok: false,
   };
+  const lv = result.live as LiveFuzzResult | null;
+  const g = result.grpc as GrpcFuzzResult | null;
   const a = result.api;
   result.ok =
     a !== null &&
@@ -127,6 +193,15 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     result.tokenInLogs === 0 &&
     !result.tokenInMetrics &&
     result.tokenInErrorBodies === 0 &&
+    lv !== null &&
+    lv.unanswered.length === 0 &&
+    lv.floodAnswers === lv.floodMessages &&
+    lv.servingAtEnd &&
+    g !== null &&
+    g.unanswered.length === 0 &&
+    g.answered === g.calls &&
+    g.aliveAtEnd &&
+    g.healthAtEnd === 1 &&
     feed.ok;
   return result;
 }

@@ -128,7 +128,7 @@ export async function runLiveFuzz(o: LiveFuzzOptions): Promise<LiveFuzzResult> {
     servingAtEnd: false,
     rssMb: [],
   };
-  const sample = () => o.rssMb && res.rssMb.push(o.rssMb());
+  const sample = () => o.rssMb && res.rssMb.push(Math.round(o.rssMb()));
   sample();
 
   // garbage, a fresh connection per frame (a close is an answer for that frame only)

@@ -89,6 +89,20 @@ export function formatReport(r: SoakReport): string {
       L.push(`  failures ${a.failures.length}, errors ${a.errors.length}, no answer slower than ${a.maxResponseSec} s checked on every request`);
       for (const f of a.failures.slice(0, 5)) L.push(`  e.g. ${f.code} ${f.title}: ${f.operations.join(', ')}`);
     } else L.push(`  schemathesis skipped: ${z.skipped}`);
+    const lv = z.live;
+    if (lv) {
+      L.push(
+        `  Live WebSocket: ${lv.answered}/${lv.frames} garbage frames answered (closes ${kv(lv.closedWith)}); ${lv.floodAnswers}/${lv.floodMessages} flooded messages answered; ${lv.floodAccepted} connections accepted, ${lv.floodRefused} refused 429; ${lv.slowReaders} slow readers; serving at end ${lv.servingAtEnd}; collector RSS ${lv.rssMb.join(', ')} MB`,
+      );
+      for (const u of lv.unanswered.slice(0, 3)) L.push(`  e.g. ${u}`);
+    }
+    const g = z.grpc;
+    if (g) {
+      L.push(
+        `  plugin gRPC: ${g.answered}/${g.calls} calls answered over ${g.methods.length} methods (codes ${kv(g.byCode)}; -1 = stream held open); alive ${g.aliveAtEnd}, health ${g.healthAtEnd}; plugin RSS after each round ${g.rssMb.join(', ')} MB`,
+      );
+      for (const u of g.unanswered.slice(0, 3)) L.push(`  e.g. ${u}`);
+    }
     L.push(
       `  the token in: ${z.tokenInLogs} of ${z.logLines} collector log lines, /metrics ${z.tokenInMetrics ? 'YES' : 'no'}, ${z.tokenInErrorBodies} of ${z.errorBodies} error bodies; collector crashes ${z.crashes}`,
     );

@@ -138,7 +138,18 @@ export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): P
   if (settings.only.includes('fuzz'))
     await step(
       'fuzz',
-      () => runFuzz({ mainJs, python: findPython(), seed: 1, maxExamples: settings.fuzzExamples, faults: 10 }),
+      () =>
+        runFuzz({
+          mainJs,
+          python: findPython(),
+          seed: 1,
+          maxExamples: settings.fuzzExamples,
+          faults: 10,
+          liveGarbage: settings.fuzzExamples * 10,
+          liveFlood: settings.fuzzExamples * 100,
+          grpcRounds: mode === 'quick' ? 2 : 5,
+          grpcMutations: settings.fuzzExamples,
+        }),
       (r) => (report.fuzz = r),
     );
   report.durationSec = Math.round((Date.now() - t0) / 100) / 10;

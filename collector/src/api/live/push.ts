@@ -175,6 +175,12 @@ class LiveHub {
 
   /** A subscribe / unsubscribe message: applied whole and answered with the connection's set, or an error changing nothing. */
   private async onMessage(c: Conn, text: string): Promise<void> {
+    // A client that sends but does not read: its answers would queue here without bound (the
+    // Live fuzzer's slow readers); it is dropped once a MAX_BUFFERED backlog waits for it.
+    if (c.ws.bufferedAmount > MAX_BUFFERED) {
+      c.ws.terminate();
+      return;
+    }
     try {
       const m = parseMessage(text);
       for (const s of m.symbols) await assertSymbol(this.ctx, s, 'symbols');
