@@ -290,7 +290,7 @@ export const SETTINGS = {
   }),
   UNIVERSE: setting({
     shown: '(the symbols of PAIRS)',
-    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start, then daily)',
+    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start)',
     schema: universeList,
   }),
   SCAN_TF: setting({

@@ -99,6 +99,23 @@ function startRetention(store: Store, retentionMs: number): () => void {
   return () => clearInterval(timer);
 }
 
+/**
+ * UNIVERSE=top:N resolved: the N USDT symbols of largest 24 h quote volume (one
+ * /api/v3/ticker/24hr), scanned and ingested beside the pairs' symbols (unless SYMBOLS names
+ * what this collector ingests). A list is returned as it is. Looked up at start; a restart
+ * picks up a new top N.
+ */
+async function resolveUniverse(config: Config): Promise<Config> {
+  const u = config.scan.universe;
+  if (!('top' in u)) return config;
+  const top = await historyClient(config.binanceRestUrl, config.stream).topUsdtSymbols(u.top);
+  if (top.length < 2) throw new ConfigError('UNIVERSE', `UNIVERSE=top:${u.top}: Binance listed ${top.length} USDT symbols with a 24 h volume`);
+  log.info('universe: the top USDT symbols by 24 h quote volume', { n: u.top, first: top.slice(0, 5) });
+  const symbols = [...config.symbols, ...top.filter((s) => !config.symbols.includes(s))];
+  const ingestsAll = config.ingestSymbols.length === config.symbols.length && config.ingestSymbols.every((s, i) => s === config.symbols[i]);
+  return { ...config, symbols, ingestSymbols: ingestsAll ? symbols : config.ingestSymbols, scan: { ...config.scan, universe: { symbols: top } } };
+}
+
 /** History spans with the scanner's window of SCAN_TF bars too (when HISTORY is on). */
 function withScanHistory(spans: Record<Timeframe, number>, config: Config): Record<Timeframe, number> {
   if (config.history === null) return spans;
@@ -107,7 +124,9 @@ function withScanHistory(spans: Record<Timeframe, number>, config: Config): Reco
 }
 
 /** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
-export async function startCollector(config: Config, ingest: Partial<IngestorOptions> = {}): Promise<Collector> {
+export async function startCollector(settings: Config, ingest: Partial<IngestorOptions> = {}): Promise<Collector> {
+  // ---- WIRING: the universe (UNIVERSE=top:N looked up on Binance now) ----
+  const config = await resolveUniverse(settings);
   // Failed writes (disk full, read-only directory) make /api/health degraded while the writer retries.
   const store = withWriteHealth(await openStore(config));
   const writer = new TickWriter(store);

@@ -18,7 +18,7 @@
  * 5m; startTime / endTime / limit, default 500, max 1000) computed from the same trades
  * (./klines.ts); `X-MBX-USED-WEIGHT-1m`; a weight budget per minute (`weightLimit`, Binance's
  * 6000) past which requests get 429 with `Retry-After` until the next minute, and injectable
- * 429s; `/api/v3/ping`, `/api/v3/time`.
+ * 429s; `/api/v3/ticker/24hr` (every symbol, weight 80); `/api/v3/ping`, `/api/v3/time`.
  *
  * History: `past` generates trades before the server starts (e.g. 48 hours at one trade every
  * 10 s, then the last hour at two a second), so REST (klines and trades) has hours to serve at once.
@@ -402,6 +402,7 @@ export class FakeBinance {
     if (url.pathname === '/api/v3/ping') return reply(200, {});
     if (url.pathname === '/api/v3/time') return reply(200, { serverTime: Date.now() });
     if (url.pathname === '/api/v3/klines') return this.klines(url, reply);
+    if (url.pathname === '/api/v3/ticker/24hr') return this.ticker24h(reply);
     const kind: FakeStreamKind | null = url.pathname === '/api/v3/aggTrades' ? 'aggTrade' : url.pathname === '/api/v3/historicalTrades' ? 'trade' : null;
     if (!kind) return reply(404, { code: -1, msg: 'Not found' });
 
@@ -449,6 +450,31 @@ export class FakeBinance {
             isBestMatch: true,
           }));
     reply(200, body, { 'x-mbx-used-weight-1m': used });
+  }
+
+  /**
+   * `GET /api/v3/ticker/24hr` for every symbol (weight 80): symbol, last price, volume and quote
+   * volume of its trades of the last 24 hours (the kept history), Binance's field names, decimals
+   * as strings.
+   */
+  private ticker24h(reply: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+    const budget = this.overBudget(80);
+    if (budget) return reply(429, budget.body, budget.headers);
+    const headers = { 'x-mbx-used-weight-1m': String(this.useWeight(80)) };
+    const since = Date.now() - 86_400_000;
+    const rows = [...this.history].map(([symbol, trades]) => {
+      let volume = 0;
+      let quoteVolume = 0;
+      let count = 0;
+      for (const t of trades) {
+        if (t.time < since) continue;
+        volume += Number(t.qty);
+        quoteVolume += Number(t.price) * Number(t.qty);
+        count++;
+      }
+      return { symbol, lastPrice: trades.at(-1)?.price ?? '0', volume: volume.toFixed(8), quoteVolume: quoteVolume.toFixed(8), count };
+    });
+    reply(200, rows, headers);
   }
 
   /** `GET /api/v3/klines` (weight 2), answered as Binance does (errors included). */

@@ -20,6 +20,8 @@ export const PAGE_LIMIT = 1000;
 const WEIGHT: Record<StreamKind, number> = { aggTrade: 4, trade: 25 };
 /** Request weight of `/api/v3/klines` (any limit up to 1000). */
 const KLINES_WEIGHT = 2;
+/** `GET /api/v3/ticker/24hr` without a symbol: every symbol, weight 80 (Binance's REST docs). */
+const TICKER_ALL_WEIGHT = 80;
 
 export interface RestPage {
   ticks: Tick[];
@@ -101,6 +103,11 @@ export class RestClient {
     const from = fromId === null ? '' : `&fromId=${fromId}`;
     const body = await this.get(`${path}?symbol=${encodeURIComponent(symbol)}${from}&limit=${limit}`, WEIGHT[this.opts.kind]);
     return this.parse(body, symbol);
+  }
+
+  /** The `n` USDT symbols of largest 24 h quote volume (UNIVERSE=top:N), from one `GET /api/v3/ticker/24hr`. */
+  async topUsdtSymbols(n: number): Promise<string[]> {
+    return topUsdtSymbols(await this.get('/api/v3/ticker/24hr', TICKER_ALL_WEIGHT), n);
   }
 
   /** The klines of `tf` whose open time is in [startTime, endTime], at most `limit` (1000), as bars. */
@@ -203,4 +210,34 @@ export class RestClient {
     }
     return { ticks, received: rows.length, rejected };
   }
+}
+
+/**
+ * The `n` symbols quoted in USDT with the largest `quoteVolume` in a `/api/v3/ticker/24hr` answer
+ * (an array of {symbol, quoteVolume, ...}; quoteVolume a decimal string), largest first, ties by
+ * symbol. Rows that are not such objects or whose volume is not a number are skipped. Throws when
+ * the body is not a JSON array (the caller stops with that message).
+ *
+ * @example
+ * topUsdtSymbols('[{"symbol":"ETHBTC","quoteVolume":"9e9"},{"symbol":"BTCUSDT","quoteVolume":"5e9"},{"symbol":"ETHUSDT","quoteVolume":"3e9"}]', 1);
+ * // => ['BTCUSDT'] (ETHBTC is not quoted in USDT)
+ */
+export function topUsdtSymbols(body: string, n: number): string[] {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(body);
+  } catch {
+    throw new Error(`/api/v3/ticker/24hr did not answer JSON: ${body.slice(0, 200)}`);
+  }
+  if (!Array.isArray(rows)) throw new Error(`/api/v3/ticker/24hr did not answer an array: ${body.slice(0, 200)}`);
+  const usdt: { symbol: string; volume: number }[] = [];
+  for (const r of rows) {
+    if (typeof r !== 'object' || r === null) continue;
+    const { symbol, quoteVolume } = r as { symbol?: unknown; quoteVolume?: unknown };
+    const volume = Number(quoteVolume);
+    if (typeof symbol !== 'string' || !/^[A-Z0-9]{1,16}USDT$/.test(symbol) || !Number.isFinite(volume)) continue;
+    usdt.push({ symbol, volume });
+  }
+  usdt.sort((a, b) => b.volume - a.volume || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
+  return usdt.slice(0, n).map((u) => u.symbol);
 }
