@@ -39,6 +39,11 @@ export interface LiveFuzzResult {
   unanswered: string[];
   floodMessages: number;
   floodAnswers: number;
+  /**
+   * The server closed the flooding connection: a client that sends faster than it reads is
+   * dropped once 1 MB of answers waits for it (the rest of its messages answered by the close).
+   */
+  floodClosedByServer: boolean;
   /** Connections refused with 429 (LIVE_CONNECTIONS) during the connection flood, and accepted. */
   floodRefused: number;
   floodAccepted: number;
@@ -122,6 +127,7 @@ export async function runLiveFuzz(o: LiveFuzzOptions): Promise<LiveFuzzResult> {
     unanswered: [],
     floodMessages: 0,
     floodAnswers: 0,
+    floodClosedByServer: false,
     floodRefused: 0,
     floodAccepted: 0,
     slowReaders: 0,
@@ -152,7 +158,10 @@ export async function runLiveFuzz(o: LiveFuzzOptions): Promise<LiveFuzzResult> {
         if (m.type === 'error' || m.type === 'subscribed') answers++;
         if (answers === o.floodMessages) resolve();
       });
-      ws.on('close', () => resolve());
+      ws.on('close', () => {
+        res.floodClosedByServer = true;
+        resolve();
+      });
     });
     for (let i = 0; i < o.floodMessages; i++) {
       const type = i % 2 ? 'unsubscribe' : 'subscribe';
@@ -163,6 +172,7 @@ export async function runLiveFuzz(o: LiveFuzzOptions): Promise<LiveFuzzResult> {
     clearTimeout(timer);
     res.floodMessages = o.floodMessages;
     res.floodAnswers = answers;
+    ws.removeAllListeners('close');
     ws.terminate();
   }
   sample();

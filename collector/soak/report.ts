@@ -92,7 +92,7 @@ export function formatReport(r: SoakReport): string {
     const lv = z.live;
     if (lv) {
       L.push(
-        `  Live WebSocket: ${lv.answered}/${lv.frames} garbage frames answered (closes ${kv(lv.closedWith)}); ${lv.floodAnswers}/${lv.floodMessages} flooded messages answered; ${lv.floodAccepted} connections accepted, ${lv.floodRefused} refused 429; ${lv.slowReaders} slow readers; serving at end ${lv.servingAtEnd}; collector RSS ${lv.rssMb.join(', ')} MB`,
+        `  Live WebSocket: ${lv.answered}/${lv.frames} garbage frames answered (closes ${kv(lv.closedWith)}); ${lv.floodAnswers}/${lv.floodMessages} flooded messages answered${lv.floodClosedByServer ? ' before the server dropped the flooding connection (1 MB of answers unread)' : ''}; ${lv.floodAccepted} connections accepted, ${lv.floodRefused} refused 429; ${lv.slowReaders} slow readers; serving at end ${lv.servingAtEnd}; collector RSS ${lv.rssMb.join(', ')} MB`,
       );
       for (const u of lv.unanswered.slice(0, 3)) L.push(`  e.g. ${u}`);
     }

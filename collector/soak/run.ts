@@ -147,8 +147,8 @@ export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): P
           faults: 10,
           liveGarbage: settings.fuzzExamples * 10,
           liveFlood: settings.fuzzExamples * 100,
-          grpcRounds: mode === 'quick' ? 2 : 5,
-          grpcMutations: settings.fuzzExamples,
+          grpcRounds: mode === 'quick' ? 2 : 3,
+          grpcMutations: mode === 'quick' ? 30 : 60,
         }),
       (r) => (report.fuzz = r),
     );

@@ -272,9 +272,8 @@ const STREAM_WAIT_MS = 500;
  */
 function noAnswer(code: number, details: string): boolean {
   if (code === grpc.status.DEADLINE_EXCEEDED) return true;
-  return (
-    code === grpc.status.UNAVAILABLE && /^(No connection established|Connection dropped|failed to connect|Call dropped)|ECONNRESET|ECONNREFUSED/i.test(details)
-  );
+  // grpc-js's own words start the details; the plugin's (e.g. "live push of ...: connect ECONNREFUSED") do not
+  return code === grpc.status.UNAVAILABLE && /^(No connection established|Connection dropped|failed to connect|Call dropped)/i.test(details);
 }
 
 type Outcome = { answered: boolean; code: number | null; what: string };
