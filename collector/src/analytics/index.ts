@@ -11,7 +11,7 @@ export { halfLife } from './halfLife';
 export { mackinnonp, mackinnoncrit, type CriticalValues, type Regression } from './mackinnon';
 export { normalCdf } from './normalCdf';
 export { olsLine } from './ols';
-export { scanSeries, scanInputProblem, SCAN_DEFAULTS, type ScanThresholds, type ScanPair, type ScanCoint, type ScanResult } from './scan';
+export { scanSeries, scanSteps, scanInputProblem, SCAN_DEFAULTS, type ScanThresholds, type ScanPair, type ScanCoint, type ScanResult } from './scan';
 export { KalmanHedge, kalmanSeries, kalmanLogLikelihood, type KalmanOptions, type KalmanPoint } from './kalman';
 export { fitKalman, type KalmanFit, type KalmanFitOptions } from './kalmanFit';
 export { dailyKalmanSeries, KALMAN_PERIOD_MS, type KalmanPeriod, type DailyKalmanOptions } from './kalmanDaily';

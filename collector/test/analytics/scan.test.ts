@@ -8,7 +8,7 @@
  */
 import { coint, halfLife, olsLine } from '../../src/analytics';
 import { lagDots } from '../../src/analytics/lagDots';
-import { bhQValues, hurst, meanCrossings, scanInputProblem, scanSeries, SCAN_DEFAULTS, type ScanPair } from '../../src/analytics/scan';
+import { bhQValues, hurst, meanCrossings, scanInputProblem, scanSeries, scanSteps, SCAN_DEFAULTS, type ScanPair } from '../../src/analytics/scan';
 import { gaussian, rng } from '../../src/fake-binance/rng';
 import { mean, slowCorr, universe } from './slow';
 
@@ -235,6 +235,19 @@ describe('scanSeries', () => {
     const selected = r.pairs.filter((p) => p.selected).map((p) => `${p.a}/${p.b}`);
     expect(selected.sort()).toEqual(['S0USDT/S1USDT', 'S0USDT/S2USDT', 'S1USDT/S2USDT', 'S3USDT/S4USDT', 'S3USDT/S5USDT', 'S4USDT/S5USDT']);
     for (const p of r.pairs) if (group(p.a) !== group(p.b)) expect(p.selected).toBe(false);
+  });
+
+  it('scanSteps yields after each pair and returns what scanSeries returns', () => {
+    const { symbols, series } = universe(6, 200, 16);
+    const steps = scanSteps(symbols, series, 150);
+    const counts: number[] = [];
+    let r = steps.next();
+    while (!r.done) {
+      counts.push(r.value);
+      r = steps.next();
+    }
+    expect(counts).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    expect(r.value).toEqual(scanSeries(symbols, series, 150));
   });
 
   it('sorts by q-value, undefined last, ties in universe order', () => {

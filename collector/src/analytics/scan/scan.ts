@@ -142,6 +142,24 @@ export function scanSeries(
   window: number,
   thresholds: ScanThresholds = SCAN_DEFAULTS,
 ): ScanResult {
+  const steps = scanSteps(symbols, series, window, thresholds);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/**
+ * `scanSeries` a pair at a time: yields the number of pairs done after each pair (their q-values
+ * need every p-value, so the result comes at the end), so that a caller on an event loop (the
+ * live scanner) can let other work run between pairs. The same computation as scanSeries.
+ */
+export function* scanSteps(
+  symbols: readonly string[],
+  series: readonly ArrayLike<number>[],
+  window: number,
+  thresholds: ScanThresholds = SCAN_DEFAULTS,
+): Generator<number, ScanResult, void> {
   const problem = scanInputProblem(symbols, series, window);
   if (problem) throw new RangeError(problem);
   const legs = series.map((s) => leg(s, window));
@@ -149,7 +167,10 @@ export function scanSeries(
   const pairs: ScanPair[] = [];
   const resid = new Float64Array(window);
   for (let i = 0; i < k; i++) {
-    for (let j = i + 1; j < k; j++) pairs.push(scanPair(symbols[i]!, symbols[j]!, legs[i]!, legs[j]!, resid));
+    for (let j = i + 1; j < k; j++) {
+      pairs.push(scanPair(symbols[i]!, symbols[j]!, legs[i]!, legs[j]!, resid));
+      yield pairs.length;
+    }
   }
   const tested = pairs.filter((p) => p.pvalue !== null);
   const q = bhQValues(tested.map((p) => p.pvalue!));
