@@ -75,6 +75,74 @@ describe('validateQuery', () => {
     expect(resolveQuery({ ...scan, pair: '$scanpair' }).problems?.pair).toMatch(/template variable/);
   });
 
+  it('checks a backtest query: BACKTEST_DEFAULTS filled in, bounds and cross rules as /api/backtest, bad values named', () => {
+    const bt: PairsQuery = { refId: 'A', version: 1, queryType: 'backtest', pair: 'ethusdt/btcusdt', timeframe: '1m', window: '60' };
+    expect(validateQuery(bt)).toEqual({});
+    // defaults: contract constants.ts BACKTEST_DEFAULTS (entry 2, exit 0, cooldown 0, lag 1, 10 bps, no slippage, 1000)
+    expect(resolveQuery(bt).query).toEqual({
+      queryType: 'backtest',
+      pair: { y: 'ETHUSDT', x: 'BTCUSDT', id: 'ETHUSDT/BTCUSDT' },
+      timeframe: '1m',
+      window: 60,
+      hedge: { hedge: 'ols' },
+      output: 'equity',
+      entry: 2,
+      exit: 0,
+      stop: undefined,
+      maxHold: undefined,
+      cooldown: 0,
+      lag: 1,
+      feeBps: 10,
+      slippageBps: 0,
+      notional: 1000,
+      sweep: undefined,
+    });
+    // numbers as text (interpolated variables) are read; exit may be negative (past the mean)
+    expect(resolveQuery({ ...bt, entryZ: '2.5', exitZ: '-0.5', stop: '3', maxHold: 40, feeBps: '0', output: 'trades' }).query).toMatchObject({
+      entry: 2.5,
+      exit: -0.5,
+      stop: 3,
+      maxHold: 40,
+      feeBps: 0,
+      output: 'trades',
+    });
+    expect(validateQuery({ ...bt, stop: 1.5 }).stop).toBe('the stop (1.5) must be above the entry threshold (2)');
+    expect(validateQuery({ ...bt, exitZ: 2 }).exitZ).toMatch(/must be below the entry threshold/);
+    expect(validateQuery({ ...bt, maxHold: 0 }).maxHold).toMatch(/time stop must be a whole number of bars from 1 to 1000000, got 0/);
+    expect(validateQuery({ ...bt, lag: 1.5 }).lag).toMatch(/lag must be a whole number/);
+    expect(validateQuery({ ...bt, cooldown: -1 }).cooldown).toMatch(/cooldown must be a whole number/);
+    expect(validateQuery({ ...bt, feeBps: 1001 }).feeBps).toMatch(/fee must be a number of basis points from 0 to 1000, got 1001/);
+    expect(validateQuery({ ...bt, slippageBps: 'x' }).slippageBps).toMatch(/slippage must be/);
+    expect(validateQuery({ ...bt, notional: 0 }).notional).toMatch(/notional must be a number above 0/);
+    expect(validateQuery({ ...bt, output: 'pnl' } as unknown as PairsQuery).output).toBe('the output must be one of equity, trades, metrics, sweep, got "pnl"');
+    // variables: fine in the editor, a problem where the query runs; an empty variable ($stop = '') is no stop
+    expect(validateQuery({ ...bt, entryZ: '$entry', stop: 3, feeBps: '$fee' })).toEqual({});
+    expect(resolveQuery({ ...bt, feeBps: '$fee' }).problems?.feeBps).toMatch(/template variable/);
+    expect(resolveQuery({ ...bt, stop: '' }).query).toMatchObject({ stop: undefined });
+  });
+
+  it('checks a backtest sweep: grids as lists or comma-separated text, each defaulting to the query value, sized as /api/backtest/sweep', () => {
+    const sw: PairsQuery = { refId: 'A', version: 1, queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '60', output: 'sweep' };
+    expect(resolveQuery(sw).query).toMatchObject({ sweep: { windows: [60], entries: [2], exits: [0] } });
+    expect(resolveQuery({ ...sw, sweepWindows: '30, 60', sweepEntries: '1, 1.5,2', sweepExits: '{0,0.5}' }).query).toMatchObject({
+      sweep: { windows: [30, 60], entries: [1, 1.5, 2], exits: [0, 0.5] },
+    });
+    // in a sweep the stop is per combination: not checked against the scalar entry
+    expect(validateQuery({ ...sw, stop: 1.5 })).toEqual({});
+    expect(validateQuery({ ...sw, sweepWindows: [1] }).sweepWindows).toMatch(/each window must be a whole number of bars from 2 to/);
+    expect(validateQuery({ ...sw, sweepEntries: '1,x' }).sweepEntries).toBe('each entry level must be a number above 0, at most 100, got "x"');
+    expect(validateQuery({ ...sw, sweepExits: [] }).sweepExits).toBe('sweepExits must list at least one number');
+    // contract constants: SWEEP_MAX_WINDOWS 20, SWEEP_MAX_COMBINATIONS 1000 (the collector's 400s)
+    expect(validateQuery({ ...sw, sweepWindows: Array.from({ length: 21 }, (_, i) => 10 + i) }).sweepWindows).toBe('at most 20 windows, got 21');
+    const entries = Array.from({ length: 50 }, (_, i) => 1 + i / 10);
+    const exits = Array.from({ length: 30 }, (_, i) => i / 100);
+    expect(validateQuery({ ...sw, sweepEntries: entries, sweepExits: exits }).sweepEntries).toBe(
+      'the grid has 1 windows x 50 entries x 30 exits = 1500 combinations; at most 1000: shorten a list',
+    );
+    expect(validateQuery({ ...sw, sweepEntries: [1], sweepExits: [1, 2] }).sweepExits).toMatch(/no exit level is below an entry level/);
+    expect(resolveQuery({ ...sw, sweepEntries: '$entries' }).problems?.sweepEntries).toMatch(/template variable/);
+  });
+
   it('rejects an unknown query type', () => {
     expect(validateQuery({ ...ok, queryType: 'nope' } as unknown as PairsQuery).queryType).toMatch(/unknown query type "nope"/);
   });

@@ -48,6 +48,33 @@ describe('signalEvents', () => {
     expect(signalEvents([bare]).map((e) => e.text)).toEqual(['LONG (z = -2.20)']);
   });
 
+  it("makes one region a trade of a backtest's trades frame: entry to exit fill, coloured by side, its P&L text", () => {
+    // The shape of backend/src/query/frames.ts tradesFrame; the second trade is still open at its last bar (timeEnd = time: a point).
+    const frame = createDataFrame({
+      fields: [
+        { name: 'time', type: FieldType.time, values: [1000, 5000] },
+        { name: 'timeEnd', type: FieldType.time, values: [3000, 5000] },
+        { name: 'title', type: FieldType.string, values: ['ETHUSDT/BTCUSDT LONG', 'ETHUSDT/BTCUSDT SHORT'] },
+        { name: 'text', type: FieldType.string, values: ['LONG exit: +1.25 (2 bars)', 'SHORT open: -0.50 (0 bars)'] },
+        { name: 'tags', type: FieldType.string, values: ['LONG,exit', 'SHORT,open'] },
+        { name: 'side', type: FieldType.string, values: ['LONG', 'SHORT'] },
+        { name: 'pnl', type: FieldType.number, values: [1.25, -0.5] },
+      ],
+    });
+    expect(signalEvents([frame])).toEqual([
+      {
+        time: 1000,
+        timeEnd: 3000,
+        isRegion: true,
+        title: 'ETHUSDT/BTCUSDT LONG',
+        text: 'LONG exit: +1.25 (2 bars)',
+        tags: ['LONG', 'exit'],
+        color: SIGNAL_COLORS.LONG,
+      },
+      { time: 5000, title: 'ETHUSDT/BTCUSDT SHORT', text: 'SHORT open: -0.50 (0 bars)', tags: ['SHORT', 'open'], color: SIGNAL_COLORS.SHORT },
+    ]);
+  });
+
   it('writes the words itself when the frame has none, and finds fields case-insensitively', () => {
     const frame = createDataFrame({
       fields: [

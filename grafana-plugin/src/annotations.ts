@@ -4,7 +4,8 @@
  * tagged with the signal and coloured like a trading screen (LONG green, SHORT red, NEUTRAL grey).
  * Fields are found by name, case-insensitively: time (else the first time field), signal,
  * zscore (or z), text, title, tags (comma-separated), previous, pair (else the frame's `pair`
- * label). The signal may be a word or the backend's code (LONG 1, NEUTRAL 0, SHORT -1) with
+ * label). A backtest's trades frame (side, time, timeEnd, text) gives one region a trade, from its
+ * entry fill to its exit fill, coloured by side, its P&L in the text. The signal may be a word or the backend's code (LONG 1, NEUTRAL 0, SHORT -1) with
  * value mappings back to the words (backend/src/query/display.ts).
  */
 import { FieldType, type AnnotationEvent, type DataFrame, type Field } from '@grafana/data';
@@ -65,7 +66,9 @@ export function signalEvents(frames: DataFrame[]): AnnotationEvent[] {
   const events: AnnotationEvent[] = [];
   for (const frame of frames) {
     const time = byName(frame, 'time', 'ts') ?? frame.fields.find((f) => f.type === FieldType.time);
-    const signal = byName(frame, 'signal');
+    // a backtest's trades: side in place of the signal, each trade a region to its exit fill
+    const signal = byName(frame, 'signal', 'side');
+    const timeEnd = byName(frame, 'timeend');
     if (!time || !signal) {
       continue;
     }
@@ -94,7 +97,9 @@ export function signalEvents(frames: DataFrame[]): AnnotationEvent[] {
       const zv = z ? num(z.values[i]) : null;
       const pair = (pairField?.values[i] as string | undefined) ?? label;
       const tagText = str(tags, i);
+      const end = timeEnd ? num(timeEnd.values[i]) : null;
       events.push({
+        ...(end !== null && end > t ? { timeEnd: end, isRegion: true } : {}),
         time: t,
         title: str(title, i) ?? (pair ? `${pair}: ${s}` : s),
         text: str(text, i) ?? signalText(s, zv),

@@ -59,6 +59,14 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
       return { ...common, queryType: 'ticks', symbol: symbol ?? '', limit: DEFAULT_TICKS_LIMIT };
     case 'bars':
       return { ...common, queryType: 'bars', symbol: symbol ?? '', timeframe };
+    case 'backtest':
+      return {
+        ...common,
+        queryType: 'backtest',
+        pair: pair ?? DEFAULT_QUERY.pair!,
+        timeframe,
+        window: typeof old.window === 'string' ? old.window : DEFAULT_WINDOW,
+      };
     case 'scan':
       // the scanner's own timeframe and window (SCAN_TF, SCAN_WINDOW), not the pair query's
       return { ...common, queryType: 'scan', timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window) };

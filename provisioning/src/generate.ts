@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
 import { contactPointsFile, policiesFile, rulesFile, type PanelLink } from './alerting';
+import { backtestDashboard } from './dashboards/backtest';
 import { pairScanner } from './dashboards/pairScanner';
 import { ingestHealth } from './dashboards/ingestHealth';
 import { pairOverview, Z_PANEL_TITLE } from './dashboards/pairOverview';
@@ -66,6 +67,7 @@ export function generate(opts: GenerateOptions): Map<string, string> {
   if (!zPanel?.id) throw new Error(`the pair overview has no "${Z_PANEL_TITLE}" time series panel to link the alert rules to`);
   const scanner = withPanelIds(pairScanner(opts).build());
   files.set('dashboards/json/pair-scanner.json', json(scanner));
+  files.set('dashboards/json/backtest.json', json(withPanelIds(backtestDashboard(opts).build())));
   // each pair's "cointegration lost" rule belongs to its p-value history panel
   const cointLinks: Record<string, PanelLink> = {};
   for (const pair of opts.pairs) {

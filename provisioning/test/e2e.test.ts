@@ -38,6 +38,7 @@ import { scanSeries } from '../../collector/src/analytics';
 import type { StoredScan } from '../../collector/src/store/store';
 import { universe } from '../../collector/test/analytics/slow';
 import { METRICS } from '../src/dashboards/ingestHealth';
+import { BACKTEST_UID, SWEEP_ENTRIES, SWEEP_WINDOWS } from '../src/dashboards/backtest';
 import { PAIR_SCANNER_UID } from '../src/dashboards/pairScanner';
 import { STAT_FIELDS } from '../src/dashboards/pairOverview';
 import { DATASOURCE_UID, DEFAULT_PAIRS } from '../src/settings';
@@ -294,6 +295,52 @@ describe('pair scanner through the emulator', () => {
       expect(values[values.length - 1]).toBe(p.pvalue);
     }
   });
+});
+
+describe('backtest through the emulator (issue 16)', () => {
+  const bt = dashboards().find((d) => d.json.uid === BACKTEST_UID)!.json;
+  const cases = ourTargets(bt).map(({ panel, target }) => [panel.title as string, panel, target] as const);
+
+  it.each(cases)(
+    '%s: parses once interpolated (defaults: entry 2, exit 0, no stop, fee 10) and returns the collector backtest',
+    async (_title, panel, target) => {
+      const interpolate = replacer(variablesFor(bt, DEFAULT_PAIRS[0]!, DEFAULT_PAIRS));
+      const model: Record<string, any> = { ...interpolateQuery(target as PairsQuery, interpolate), intervalMs: 60_000, maxDataPoints: 800 };
+      expect(JSON.stringify(model)).not.toContain('$');
+      expect(validateQuery(model as PairsQuery)).toEqual({});
+      const from = now - 6 * 3_600_000;
+      const { http, result } = await dsQuery(model, from, now + 1);
+      expect({ http, error: result.error }).toEqual({ http: 200, error: undefined });
+      expect(result.frames).toHaveLength(1);
+      const frame = result.frames[0]!;
+      const names = frame.schema.fields.map((x) => x.name);
+      // the same request straight to the collector (the variables' current values)
+      const q = `pair=${DEFAULT_PAIRS[0]}&tf=1m&from=${from}&to=${now + 1}&feeBps=10`;
+      if (model.output === 'sweep') {
+        const sw = await collectorGet(`/api/backtest/sweep?${q}&window=${SWEEP_WINDOWS.join(',')}&entry=${SWEEP_ENTRIES.join(',')}&exit=0`);
+        expect(sw.rows.length).toBe(SWEEP_WINDOWS.length * SWEEP_ENTRIES.length); // every entry is above exit 0
+        expect(column(frame, 'sharpe')).toEqual(sw.rows.map((r: { metrics: { sharpe: number | null } }) => r.metrics.sharpe));
+        if (panel.transformations?.[0]?.id === 'groupingToMatrix') {
+          // the pivot reads these fields by display name: Window, Entry, Sharpe
+          const shown = frame.schema.fields.map((f: any) => f.config?.displayNameFromDS);
+          expect(shown).toEqual(expect.arrayContaining(['Window', 'Entry', 'Sharpe']));
+        }
+        return;
+      }
+      const res = await collectorGet(`/api/backtest?${q}&window=100&entry=2&exit=0`);
+      if (model.output === 'metrics') {
+        const wanted: string = panel.transformations[0].options.include.names[0];
+        expect(column(frame, wanted)).toEqual([res.metrics[wanted]]);
+      } else if (model.output === 'trades') {
+        expect(names).toEqual(expect.arrayContaining(['time', 'timeEnd', 'title', 'text', 'tags', 'side', 'pnl']));
+        expect(column(frame, 'pnl')).toEqual(res.trades.map((t: { pnl: number }) => t.pnl));
+      } else {
+        expect(names).toEqual(['time', 'equity']);
+        expect(rowsOf(frame)).toBeGreaterThan(100); // 4 h of 1m bars, 199 bars of warm-up
+        expect(column(frame, 'equity').at(-1)).toBe(res.equity.equity.at(-1));
+      }
+    },
+  );
 });
 
 describe('alert webhook into the collector', () => {

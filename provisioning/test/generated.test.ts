@@ -6,7 +6,7 @@ import { readText } from './files';
 describe('generated files', () => {
   it('the committed files equal `npm run generate` with the default options', () => {
     const files = generate(optionsFromEnv({}));
-    expect(files.size).toBe(8); // data sources, dashboards provider, 3 dashboards, rules, contact points, policies
+    expect(files.size).toBe(9); // data sources, dashboards provider, 4 dashboards, rules, contact points, policies
     for (const [rel, content] of files) {
       // A difference here means: run `npm run generate -w provisioning` and commit.
       expect({ rel, content: readText(rel) }).toEqual({ rel, content });

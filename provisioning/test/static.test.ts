@@ -7,6 +7,7 @@
 import { ANALYTICS_FIELDS, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES, migrateQuery, validateQuery, type PairsQuery } from '@quant-pairs/contract';
 import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { alertingFiles, dashboards, durationSeconds, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
+import { BACKTEST_UID } from '../src/dashboards/backtest';
 import { regexOptions } from './variables';
 
 const datasources = readYaml('datasources/datasources.yaml');
@@ -174,6 +175,43 @@ describe('pair overview', () => {
     expect(byType('state-timeline')).toHaveLength(1);
     const a = dash.annotations.list.find((x) => x.datasource?.uid === DATASOURCE_UID)!;
     expect(a.target!.queryType).toBe('signals');
+  });
+});
+
+describe('backtest (issue 16)', () => {
+  const bt = all.find((d) => d.json.uid === BACKTEST_UID)!.json;
+  const targets = [...bt.panels.flatMap((p) => p.targets ?? []), ...(bt.annotations.list ?? []).map((a) => a.target!)] as any[];
+
+  it('has variables pair, timeframe, window, entry, exit, stop and fee, defaulting to BACKTEST_DEFAULTS', () => {
+    const vars = Object.fromEntries((bt.templating.list as any[]).map((v) => [v.name, v.current?.value]));
+    expect(vars).toEqual({ pair: DEFAULT_PAIRS[0], timeframe: '1m', window: '100', entry: '2', exit: '0', stop: '', fee: '10' });
+  });
+
+  it('feeds entry, exit, stop and fee to every backtest query', () => {
+    expect(targets.length).toBeGreaterThan(8);
+    for (const t of targets) {
+      expect(t).toMatchObject({ queryType: 'backtest', entryZ: '$entry', exitZ: '$exit', stop: '$stop', feeBps: '$fee' });
+    }
+  });
+
+  it('shows stat panels of the metrics, the equity curve, trades as annotations and table, and the sweep grid coloured by Sharpe', () => {
+    const outputs = (type: string) => bt.panels.filter((p) => p.type === type).map((p) => (p.targets![0] as any).output);
+    expect(outputs('stat')).toEqual(Array(6).fill('metrics'));
+    expect(bt.panels.filter((p) => p.type === 'stat').map((p) => (p as any).transformations[0].options.include.names[0])).toEqual([
+      'totalReturn',
+      'sharpe',
+      'maxDrawdown',
+      'trades',
+      'winRate',
+      'fees',
+    ]);
+    expect(outputs('timeseries')).toEqual(['equity']);
+    expect(outputs('table')).toEqual(['sweep', 'sweep', 'trades']);
+    expect((bt.annotations.list ?? []).map((a) => (a.target as any).output)).toEqual(['trades']);
+    const grid = bt.panels.find((p) => (p as any).transformations?.[0]?.id === 'groupingToMatrix') as any;
+    expect(grid.transformations[0].options).toMatchObject({ rowField: 'Window', columnField: 'Entry', valueField: 'Sharpe' });
+    expect(grid.fieldConfig.defaults.custom.cellOptions.type).toBe('color-background');
+    expect(grid.fieldConfig.defaults.thresholds.steps.map((s: { value: number | null }) => s.value)).toEqual([null, 0, 1]);
   });
 });
 

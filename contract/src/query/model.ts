@@ -13,7 +13,7 @@ import { DEFAULT_ENTRY_Z, type Hedge } from '../constants';
 
 export const QUERY_MODEL_VERSION = 1;
 
-export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals', 'scan'] as const;
+export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals', 'scan', 'backtest'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 interface QueryBase extends DataQuery {
@@ -112,7 +112,48 @@ export interface ScanQuery extends QueryBase {
 export const SCAN_FIELDS = ['pvalue', 'qvalue', 'cointPvalue', 'cointReversePvalue', 'halfLife', 'hurst', 'selected'] as const;
 export type ScanField = (typeof SCAN_FIELDS)[number];
 
-export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery | ScanQuery;
+/** What a backtest query returns: the equity curve, the trades, one row of metrics, or the sweep's grid. */
+export const BACKTEST_OUTPUTS = ['equity', 'trades', 'metrics', 'sweep'] as const;
+export type BacktestOutput = (typeof BACKTEST_OUTPUTS)[number];
+
+/** A number, or text that holds one or a template variable (`$stop`, `$fee`) the frontend replaces. */
+type NumberOrVariable = number | string;
+/** A sweep grid: numbers, or text with comma-separated numbers or a template variable. */
+type GridOrVariable = number[] | string;
+
+/**
+ * The z signal's two-leg backtest over the time range (collector /api/backtest and
+ * /api/backtest/sweep, issue 16): enter at |z| > entryZ, exit at exitZ (may be negative: past
+ * the mean), optional stop and time stop, costs. Absent fields take BACKTEST_DEFAULTS. Output
+ * `sweep` runs every window x entry x exit of the grids (each defaults to the query's own value).
+ */
+export interface BacktestQuery extends Omit<PairQueryBase, 'entryZ' | 'exitZ'> {
+  queryType: 'backtest';
+  /** Entry |z| (default BACKTEST_DEFAULTS.entry); a dashboard variable such as `$entry` too. */
+  entryZ?: NumberOrVariable;
+  /** Exit level, below entry (default BACKTEST_DEFAULTS.exit). */
+  exitZ?: NumberOrVariable;
+  /** Default equity. */
+  output?: BacktestOutput;
+  /** Stop-loss |z| (above entry): a LONG stops once z <= -stop, a SHORT once z >= stop. */
+  stop?: NumberOrVariable;
+  /** Time stop: exit after this many bars held. */
+  maxHold?: NumberOrVariable;
+  /** Bars without entry after a stop. */
+  cooldown?: NumberOrVariable;
+  /** Bars from a decision to its fill. */
+  lag?: NumberOrVariable;
+  feeBps?: NumberOrVariable;
+  slippageBps?: NumberOrVariable;
+  /** Capital, and each trade's y-leg notional. */
+  notional?: NumberOrVariable;
+  /** Output sweep: the windows, entry and exit levels of the grid. */
+  sweepWindows?: GridOrVariable;
+  sweepEntries?: GridOrVariable;
+  sweepExits?: GridOrVariable;
+}
+
+export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery | ScanQuery | BacktestQuery;
 
 /** The window of a new pair query, as the model writes it (text, so that it can hold `$window`). */
 export const DEFAULT_WINDOW = '100';

@@ -62,6 +62,33 @@ describe('QueryEditor', () => {
     expect(lastQuery(onChange)).toEqual({ ...d, ve: 2, tune: true, hedge: undefined });
   });
 
+  it('switches to a backtest (issue 16): keeps pair, timeframe and window; output, costs and sweep grids typed; bad values under the field', async () => {
+    const { onChange, onRunQuery, rerender, props } = setup(analytics);
+    await userEvent.click(screen.getByRole('radio', { name: 'Backtest' }));
+    const bt = lastQuery(onChange);
+    expect(bt).toEqual({ refId: 'A', version: 1, queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
+    rerender(<QueryEditor {...props} query={bt} />);
+    await userEvent.type(screen.getByLabelText('Fee bps'), '$fee');
+    await userEvent.tab();
+    const fee = lastQuery(onChange);
+    expect(fee).toEqual({ ...bt, feeBps: '$fee' });
+    rerender(<QueryEditor {...props} query={fee} />);
+    await userEvent.click(screen.getByRole('radio', { name: 'Sweep' }));
+    const sweep = lastQuery(onChange);
+    expect(sweep).toEqual({ ...fee, output: 'sweep' });
+    rerender(<QueryEditor {...props} query={sweep} />);
+    await userEvent.type(screen.getByLabelText('Entries'), '1.5, 2,2.5');
+    await userEvent.tab();
+    const grid = lastQuery(onChange);
+    expect(grid).toEqual({ ...sweep, sweepEntries: [1.5, 2, 2.5] });
+    // a stop below the entry: the contract's problem under the field, the query not run
+    const runs = onRunQuery.mock.calls.length;
+    rerender(<QueryEditor {...props} query={{ ...bt, stop: 1 } as PairsQuery} />);
+    expect(screen.getByText('the stop (1) must be above the entry threshold (2)')).toBeInTheDocument();
+    expect(onRunQuery).toHaveBeenCalledTimes(runs);
+  });
+
   it('changes the timeframe, including to a $tf variable', async () => {
     const { onChange } = setup(analytics);
     await userEvent.click(screen.getByRole('radio', { name: '5m' }));

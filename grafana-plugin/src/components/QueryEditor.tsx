@@ -4,6 +4,7 @@ import { Combobox, InlineField, InlineFieldRow, InlineSwitch, Input, RadioButton
 import React, { useEffect, useMemo, useState, type ChangeEvent } from 'react';
 
 import {
+  BACKTEST_DEFAULTS,
   DEFAULT_ENTRY_Z,
   KALMAN_DEFAULT_DELTA,
   KALMAN_DEFAULT_VE,
@@ -19,6 +20,8 @@ import {
   splitPair,
   supportsLive,
   validateQuery,
+  type BacktestOutput,
+  type BacktestQuery,
   type BarsQuery,
   type Hedge,
   type PairQuery,
@@ -46,6 +49,18 @@ const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
     label: 'Scan',
     description: 'Pair scanner: every pair of the universe by q-value (table), or with a pair its p-value history',
   },
+  {
+    value: 'backtest',
+    label: 'Backtest',
+    description: "What the z signal would have earned after costs over the time range: equity, trades, metrics, or a sweep's grid",
+  },
+];
+
+const OUTPUT_OPTIONS: Array<SelectableValue<BacktestOutput>> = [
+  { value: 'equity', label: 'Equity', description: 'Equity at each bar close: capital + realised P&L + open positions marked, net of fees' },
+  { value: 'trades', label: 'Trades', description: 'One row a trade (entry, exit, side, reason, P&L): a table, or annotations' },
+  { value: 'metrics', label: 'Metrics', description: 'Total return, Sharpe, max drawdown, trades, win rate, average bars, fees: for stat panels' },
+  { value: 'sweep', label: 'Sweep', description: 'The metrics of every window x entry x exit of the grids' },
 ];
 
 const LABEL_WIDTH = 12;
@@ -135,7 +150,9 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
   return (
     <div className={styles.editor} data-testid="pairs-query-editor">
       <QueryTypeRow query={query} commit={commit} />
-      {query.queryType === 'scan' ? (
+      {query.queryType === 'backtest' ? (
+        <BacktestFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
+      ) : query.queryType === 'scan' ? (
         <ScanFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
       ) : isPairQuery(query) ? (
         <PairFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
@@ -174,7 +191,7 @@ function QueryTypeRow({ query, commit }: { query: PairsQuery; commit: Commit }) 
   );
 }
 
-function TimeframeField<Q extends PairQuery | BarsQuery | ScanQuery>({
+function TimeframeField<Q extends PairQuery | BarsQuery | ScanQuery | BacktestQuery>({
   query,
   problems,
   commit,
@@ -190,7 +207,7 @@ function TimeframeField<Q extends PairQuery | BarsQuery | ScanQuery>({
       <RadioButtonGroup
         options={timeframes.map((t) => ({ value: t, label: t }))}
         value={typeof query.timeframe === 'string' ? query.timeframe : undefined}
-        onChange={(v) => commit(withField<PairQuery | BarsQuery | ScanQuery, 'timeframe'>(query, 'timeframe', v))}
+        onChange={(v) => commit(withField<PairQuery | BarsQuery | ScanQuery | BacktestQuery, 'timeframe'>(query, 'timeframe', v))}
       />
     </InlineField>
   );
@@ -355,6 +372,220 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
           </>
         )}
       </InlineFieldRow>
+      {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
+    </>
+  );
+}
+
+/** A backtest field that holds a number or a template variable (`$stop`), or a sweep grid (`1.5, 2, 2.5`). */
+type BacktestTextKey =
+  'entryZ' | 'exitZ' | 'stop' | 'maxHold' | 'cooldown' | 'lag' | 'feeBps' | 'slippageBps' | 'notional' | 'sweepWindows' | 'sweepEntries' | 'sweepExits';
+
+/** The text a backtest field shows: a number as written, a grid comma-separated. */
+function shownText(v: BacktestQuery[BacktestTextKey]): string {
+  if (v === undefined) {
+    return '';
+  }
+  return Array.isArray(v) ? v.join(', ') : String(v);
+}
+
+/** What a typed backtest field saves: nothing when blank, a number when it reads as one, a grid as numbers, else the text (a variable). */
+function savedValue(key: BacktestTextKey, text: string): BacktestQuery[BacktestTextKey] {
+  const t = text.trim();
+  if (t === '') {
+    return undefined;
+  }
+  if (key.startsWith('sweep')) {
+    const items = t.split(',').map((x) => x.trim());
+    return items.every((x) => x !== '' && Number.isFinite(Number(x))) ? items.map(Number) : t;
+  }
+  return Number.isFinite(Number(t)) ? Number(t) : t;
+}
+
+function BacktestInput({
+  query,
+  problems,
+  commit,
+  field,
+  label,
+  tooltip,
+  placeholder,
+  width = 10,
+  labelWidth,
+}: {
+  query: BacktestQuery;
+  problems: Problems;
+  commit: Commit;
+  field: BacktestTextKey;
+  label: string;
+  tooltip: string;
+  placeholder: string;
+  width?: number;
+  labelWidth?: number;
+}) {
+  const [draft, onDraft] = useDraft(shownText(query[field]));
+  return (
+    <InlineField label={label} labelWidth={labelWidth} tooltip={tooltip} invalid={!!problems[field]} error={problems[field]}>
+      <Input
+        aria-label={label}
+        width={width}
+        value={draft}
+        placeholder={placeholder}
+        onChange={onDraft}
+        onBlur={() => {
+          if (draft.trim() !== shownText(query[field])) {
+            commit(withOptional(query, field, savedValue(field, draft)));
+          }
+        }}
+      />
+    </InlineField>
+  );
+}
+
+/** Pair, timeframe, window, what to show, the backtest's rules and costs, and for a sweep its grids. */
+function BacktestFields({ query, problems, commit, datasource, timeframes, styles }: FieldsProps<BacktestQuery>) {
+  const pairVariables = useMemo(() => datasource.variableNames((v) => splitPair(v) !== undefined), [datasource]);
+  const pairs = useResource(datasource, 'pairs', true);
+  const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
+  const D = BACKTEST_DEFAULTS;
+  const output = query.output ?? 'equity';
+  const input = { query, problems, commit };
+  return (
+    <>
+      <InlineFieldRow>
+        <InlineField
+          label="Pair"
+          htmlFor={`pairs-pair-${query.refId}`}
+          labelWidth={LABEL_WIDTH}
+          tooltip="Y/X: long the spread buys Y and sells beta X"
+          invalid={!!problems.pair}
+          error={problems.pair}
+        >
+          <Combobox
+            id={`pairs-pair-${query.refId}`}
+            width={24}
+            loading={pairs.loading}
+            createCustomValue
+            placeholder="ETHUSDT/BTCUSDT"
+            options={options(pairs.values, pairVariables, query.pair)}
+            value={query.pair || null}
+            onChange={(o) => commit(withField(query, 'pair', o.value))}
+          />
+        </InlineField>
+        <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
+        <InlineField label="Window" tooltip={`Rolling window, in bars (${MIN_WINDOW} to ${MAX_WINDOW})`} invalid={!!problems.window} error={problems.window}>
+          <Input
+            aria-label="Window"
+            width={10}
+            value={windowDraft}
+            placeholder="100"
+            onChange={onWindowDraft}
+            onBlur={() => windowDraft.trim() !== query.window && commit(withField(query, 'window', windowDraft.trim()))}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <InlineField
+          label="Show"
+          labelWidth={LABEL_WIDTH}
+          tooltip={OUTPUT_OPTIONS.find((o) => o.value === output)?.description}
+          invalid={!!problems.output}
+          error={problems.output}
+        >
+          <RadioButtonGroup
+            options={OUTPUT_OPTIONS}
+            value={output}
+            onChange={(o) => commit(o === 'equity' ? withOptional(query, 'output', undefined) : withField(query, 'output', o))}
+          />
+        </InlineField>
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <BacktestInput
+          {...input}
+          field="entryZ"
+          label="Entry |z|"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Enter LONG the spread when z < -entry, SHORT when z > entry"
+          placeholder={String(D.entry)}
+        />
+        <BacktestInput
+          {...input}
+          field="exitZ"
+          label="Exit"
+          tooltip="A LONG exits once z >= -exit, a SHORT once z <= exit; below entry"
+          placeholder={String(D.exit)}
+        />
+        <BacktestInput
+          {...input}
+          field="stop"
+          label="Stop |z|"
+          tooltip="Stop-loss: a LONG stops once z <= -stop, a SHORT once z >= stop; above entry"
+          placeholder="none"
+        />
+        <BacktestInput {...input} field="maxHold" label="Max hold" tooltip="Time stop: exit after this many bars held" placeholder="none" />
+        <BacktestInput {...input} field="cooldown" label="Cooldown" tooltip="Bars without entry after a stop" placeholder={String(D.cooldown)} />
+      </InlineFieldRow>
+      <InlineFieldRow>
+        <BacktestInput
+          {...input}
+          field="lag"
+          label="Lag"
+          labelWidth={LABEL_WIDTH}
+          tooltip="Bars from a decision to its fill at that bar's closes"
+          placeholder={String(D.lag)}
+        />
+        <BacktestInput
+          {...input}
+          field="feeBps"
+          label="Fee bps"
+          tooltip="Fee in basis points of each leg's traded notional, on every fill"
+          placeholder={String(D.feeBps)}
+        />
+        <BacktestInput
+          {...input}
+          field="slippageBps"
+          label="Slippage bps"
+          tooltip="Basis points of the close, against the trade"
+          placeholder={String(D.slippageBps)}
+        />
+        <BacktestInput
+          {...input}
+          field="notional"
+          label="Notional"
+          tooltip="Capital, and each trade's y-leg notional"
+          placeholder={String(D.notional)}
+          width={12}
+        />
+      </InlineFieldRow>
+      {output === 'sweep' && (
+        <InlineFieldRow>
+          <BacktestInput
+            {...input}
+            field="sweepWindows"
+            label="Windows"
+            labelWidth={LABEL_WIDTH}
+            tooltip="Comma-separated windows of the grid (default: the window)"
+            placeholder="30, 60, 120"
+            width={20}
+          />
+          <BacktestInput
+            {...input}
+            field="sweepEntries"
+            label="Entries"
+            tooltip="Comma-separated entry levels (default: the entry)"
+            placeholder="1.5, 2, 2.5"
+            width={20}
+          />
+          <BacktestInput
+            {...input}
+            field="sweepExits"
+            label="Exits"
+            tooltip="Comma-separated exit levels (default: the exit)"
+            placeholder="0, 0.5"
+            width={16}
+          />
+        </InlineFieldRow>
+      )}
       {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
     </>
   );

@@ -10,7 +10,7 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { DataType, Type } from 'apache-arrow';
-import type { AnalyticsResponse, BarsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
+import type { AnalyticsResponse, BacktestResponse, BarsResponse, SignalsResponse, StatsResponse, SweepResponse, TicksResponse } from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
 import { arrowTable, HOUR, PLUGIN_DIR, T0 } from './helpers';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
@@ -204,6 +204,78 @@ describe('QueryData against the real collector API', () => {
     expect(colNullable(arrowTable(res.S!.frames[0]!), 'zscore')).toEqual([(st.provisional ?? st.committed)!.zscore]);
     expect(res.X!.status).toBe(400);
     expect(res.X!.error).toMatch(/^tune: .*give tune or ve, not both/);
+  });
+
+  it('runs the backtest (issue 16): equity, trades, metrics and sweep frames equal /api/backtest and /api/backtest/sweep; bad values named', async () => {
+    // entry 1.5, a stop, 5 bps fees, 2 bps slippage, lag 0 given as text (a dashboard variable interpolated): each reaches the collector
+    const bt = { pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30', entryZ: '1.5', exitZ: 0, stop: 4, feeBps: '5', slippageBps: 2, lag: '0' };
+    const res = await queryData([
+      q('EQ', { queryType: 'backtest', ...bt }, [FROM, TO], 50),
+      q('TR', { queryType: 'backtest', ...bt, output: 'trades' }),
+      q('ME', { queryType: 'backtest', ...bt, output: 'metrics' }),
+      q('SW', { queryType: 'backtest', ...bt, output: 'sweep', sweepWindows: [20, 30], sweepEntries: '1,1.5,2', sweepExits: [0, 1.5] }),
+      q('BAD', { queryType: 'backtest', ...bt, stop: 1 }),
+      q('BIG', {
+        queryType: 'backtest',
+        ...bt,
+        output: 'sweep',
+        sweepEntries: Array.from({ length: 30 }, (_, i) => 1 + i / 10),
+        sweepExits: Array.from({ length: 40 }, (_, i) => i / 100),
+      }),
+    ]);
+    const common = `pair=ETHUSDT/BTCUSDT&tf=1m&from=${FROM}&to=${TO}&stop=4&cooldown=0&lag=0&feeBps=5&slippageBps=2&notional=1000`;
+    const full: BacktestResponse = await api.get(`/api/backtest?${common}&window=30&entry=1.5&exit=0`);
+    expect(full.trades.length).toBeGreaterThan(2); // 120 bars of a mean-reverting spread at |z| > 1.5
+
+    // EQ: the equity curve thinned by the collector to the panel's maxDataPoints (50)
+    const thin: BacktestResponse = await api.get(`/api/backtest?${common}&window=30&entry=1.5&exit=0&maxDataPoints=50`);
+    expect(thin.thinned).toBe(true);
+    const eq = arrowTable(res.EQ!.frames[0]!);
+    expect(timesMs(eq)).toEqual(thin.equity.ts);
+    expect(col(eq, 'equity')).toEqual(thin.equity.equity);
+
+    // TR: one row a trade, entry fill at time, exit fill at timeEnd, P&L as the collector's
+    const tr = arrowTable(res.TR!.frames[0]!);
+    expect(timesMs(tr)).toEqual(full.trades.map((t) => t.entryTs));
+    const i = tr.schema.fields.findIndex((f) => f.name === 'timeEnd');
+    const ends = tr
+      .getChildAt(i)!
+      .data.flatMap((d) => Array.from(d.values as BigInt64Array))
+      .map((ns) => Number(ns / 1_000_000n));
+    expect(ends).toEqual(full.trades.map((t) => t.exitTs));
+    expect(col(tr, 'pnl')).toEqual(full.trades.map((t) => t.pnl));
+    expect(col(tr, 'side')).toEqual(full.trades.map((t) => t.side));
+    expect(col(tr, 'reason')).toEqual(full.trades.map((t) => t.reason));
+    const t0 = full.trades[0]!;
+    expect(col(tr, 'text')[0]).toBe(
+      `${t0.side} ${t0.reason}: ${t0.pnl >= 0 ? '+' : ''}${t0.pnl.toFixed(2)} (${t0.bars} bars, fees ${t0.fees.toFixed(2)}, beta ${t0.beta.toPrecision(4)})`,
+    );
+
+    // ME: one row of metrics
+    const me = arrowTable(res.ME!.frames[0]!);
+    expect(me.numRows).toBe(1);
+    for (const k of ['totalReturn', 'sharpe', 'maxDrawdown', 'trades', 'winRate', 'avgBars', 'fees'] as const)
+      expect(colNullable(me, k)).toEqual([full.metrics[k]]);
+
+    // SW: one row a valid combination (exit below entry, stop above it), metrics as /api/backtest/sweep's
+    const sw: SweepResponse = await api.get(`/api/backtest/sweep?${common}&window=20,30&entry=1,1.5,2&exit=0,1.5`);
+    const s = arrowTable(res.SW!.frames[0]!);
+    expect(s.numRows).toBe(sw.rows.length);
+    expect(sw.rows.length).toBe(2 * (3 + 1)); // per window: entries 1, 1.5, 2 at exit 0, and entry 2 at exit 1.5
+    expect(col(s, 'window')).toEqual(sw.rows.map((r) => r.window));
+    expect(col(s, 'entry')).toEqual(sw.rows.map((r) => r.entry));
+    expect(col(s, 'exit')).toEqual(sw.rows.map((r) => r.exit));
+    expect(colNullable(s, 'sharpe')).toEqual(sw.rows.map((r) => r.metrics.sharpe));
+    expect(colNullable(s, 'totalReturn')).toEqual(sw.rows.map((r) => r.metrics.totalReturn));
+    // the sweep's row of window 30, entry 1.5, exit 0 is the single backtest's metrics
+    const k = sw.rows.findIndex((r) => r.window === 30 && r.entry === 1.5 && r.exit === 0);
+    expect(colNullable(s, 'sharpe')[k]).toBe(full.metrics.sharpe);
+
+    // bad values: named by the contract before any call (the collector's rules: stop above entry, at most 1,000 combinations)
+    expect(res.BAD!.status).toBe(400);
+    expect(res.BAD!.error).toBe('stop: the stop (1) must be above the entry threshold (1.5)');
+    expect(res.BIG!.status).toBe(400);
+    expect(res.BIG!.error).toMatch(/^sweepExits: the grid has 1 windows x 30 entries x 40 exits = 1200 combinations; at most 1000/);
   });
 
   it('writes Arrow files Grafana reads: magic, schema and field metadata, ns timestamps without zone, plain Utf8, nullability', async () => {

@@ -53,7 +53,7 @@ const LEG_REGEX = {
 } as const;
 
 /** A variable listing our data source's pairs (frontend variable support, kind "pairs"). */
-function pairsVariable(name: string): dashboard.QueryVariableBuilder {
+export function pairsVariable(name: string): dashboard.QueryVariableBuilder {
   const query: PairsVariableQuery = { refId: `var-${name}`, version: MODEL_VERSION, kind: 'pairs' };
   return new dashboard.QueryVariableBuilder(name)
     .datasource({ ...PAIRS_DS })

@@ -8,6 +8,8 @@ import type {
   AnalyticsParams,
   AnalyticsResponse,
   ApiError,
+  BacktestParams,
+  BacktestResponse,
   BarsParams,
   BarsResponse,
   HealthResponse,
@@ -20,6 +22,8 @@ import type {
   SignalsResponse,
   StatsParams,
   StatsResponse,
+  SweepParams,
+  SweepResponse,
   SymbolsResponse,
   TicksParams,
   TicksResponse,
@@ -141,5 +145,12 @@ export class CollectorClient {
   }
   scanHistory(p: ScanHistoryParams, signal?: AbortSignal): Promise<ScanHistoryResponse> {
     return this.get('/api/scan/history', { ...p }, signal);
+  }
+  backtest(p: BacktestParams, signal?: AbortSignal): Promise<BacktestResponse> {
+    return this.get('/api/backtest', { ...p }, signal);
+  }
+  /** The grids go as comma-separated lists. */
+  sweep(p: SweepParams, signal?: AbortSignal): Promise<SweepResponse> {
+    return this.get('/api/backtest/sweep', { ...p }, signal);
   }
 }

@@ -152,3 +152,8 @@ export function halfLifeConfig(tfSec: number): FieldConfig {
     },
   };
 }
+
+/** Money of a backtest on `pair` (Y/X): in the y leg's quote asset, as its notional. */
+export function pnlConfig(pair: string, displayName: string, description: string): FieldConfig {
+  return { ...priceConfig(pair.split('/')[0]!, displayName), description, decimals: 2 };
+}

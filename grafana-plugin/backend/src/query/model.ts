@@ -15,6 +15,7 @@ import {
   type HedgeChoice,
   type PairQueryType,
   type ProblemField,
+  type ResolvedBacktest,
   type ScanField,
   type SavedQuery,
   type Timeframe,
@@ -73,7 +74,13 @@ export interface ScanQ extends Common {
   selectedOnly: boolean;
   scanFields: ScanField[] | undefined;
 }
-export type Query = TicksQ | BarsQ | PairQ | ScanQ;
+/** The backtest (issue 16): its settings as resolved (BACKTEST_DEFAULTS filled in). */
+export interface BacktestQ extends Common, Omit<ResolvedBacktest, 'queryType' | 'pair' | 'timeframe'> {
+  queryType: 'backtest';
+  pair: string;
+  tf: Timeframe;
+}
+export type Query = TicksQ | BarsQ | PairQ | ScanQ | BacktestQ;
 
 export interface RawQuery {
   refId: string;
@@ -99,6 +106,17 @@ const FIELD_ORDER: readonly ProblemField[] = [
   'delta',
   've',
   'tune',
+  'output',
+  'stop',
+  'maxHold',
+  'cooldown',
+  'lag',
+  'feeBps',
+  'slippageBps',
+  'notional',
+  'sweepWindows',
+  'sweepEntries',
+  'sweepExits',
 ];
 
 /** Validates one DataQuery. Throws QueryError. */
@@ -147,6 +165,10 @@ export function parseQuery(q: RawQuery): Query {
         selectedOnly: v.selectedOnly,
         scanFields: v.scanFields,
       };
+    case 'backtest': {
+      const { pair, timeframe, queryType: _t, ...settings } = v;
+      return { ...common, ...settings, queryType: 'backtest', pair: pair.id, tf: timeframe };
+    }
     default:
       return {
         ...common,

@@ -7,8 +7,20 @@ import { TICKS_PAGE_MAX, type BarDto, type TickDto } from '@quant-pairs/contract
 import { CollectorError, type CollectorClient } from '../collector/client';
 import type { Frame, Notice } from '../frame/frame';
 import { barsPath, channelId, pairPath, ticksPath } from '../stream/channel';
-import { analyticsFrame, barsFrame, scanFrame, scanHistoryFrame, signalsFrame, statsFrame, ticksFrame } from './frames';
-import type { BarsQ, PairQ, Query, ScanQ, TicksQ } from './model';
+import {
+  analyticsFrame,
+  backtestMetricsFrame,
+  barsFrame,
+  equityFrame,
+  scanFrame,
+  sweepFrame,
+  tradesFrame,
+  scanHistoryFrame,
+  signalsFrame,
+  statsFrame,
+  ticksFrame,
+} from './frames';
+import type { BacktestQ, BarsQ, PairQ, Query, ScanQ, TicksQ } from './model';
 
 /** Most ticks read from the collector for one query (in pages of TICKS_PAGE_MAX). */
 const MAX_TICKS_SCANNED = 500_000;
@@ -72,16 +84,59 @@ function pairParams(q: PairQ): PairParams {
   const p: PairParams = { pair: q.pair, tf: q.tf, window: q.window };
   if (q.entryZ !== undefined) p.entryZ = q.entryZ;
   if (q.exitZ !== undefined) p.exitZ = q.exitZ;
+  return withHedge(p, q.hedge);
+}
+
+type HedgeParams = Pick<PairParams, 'hedge' | 'delta' | 've' | 'tune'>;
+
+/** The request's parameters with the query's hedge. */
+function withHedge<P extends object>(p: P, hedge: PairQ['hedge']): P & HedgeParams {
+  const h: HedgeParams = {};
   // ols is the collector's default: not sent, so OLS requests stay as they were
-  if (q.hedge.hedge === 'kalman') {
-    p.hedge = 'kalman';
-    if (q.hedge.tune) p.tune = 'true';
+  if (hedge.hedge === 'kalman') {
+    h.hedge = 'kalman';
+    if (hedge.tune) h.tune = 'true';
     else {
-      if (q.hedge.delta !== undefined) p.delta = q.hedge.delta;
-      if (q.hedge.ve !== undefined) p.ve = q.hedge.ve;
+      if (hedge.delta !== undefined) h.delta = hedge.delta;
+      if (hedge.ve !== undefined) h.ve = hedge.ve;
     }
   }
-  return p;
+  return { ...p, ...h };
+}
+
+/**
+ * The backtest over the query's time range (collector /api/backtest; output sweep:
+ * /api/backtest/sweep with the grids as comma-separated lists). The equity curve is thinned by
+ * the collector to the panel's maxDataPoints.
+ */
+async function runBacktest(q: BacktestQ, client: CollectorClient, signal?: AbortSignal): Promise<Frame> {
+  const costs = {
+    pair: q.pair,
+    tf: q.tf,
+    from: q.from,
+    to: q.to,
+    cooldown: q.cooldown,
+    lag: q.lag,
+    feeBps: q.feeBps,
+    slippageBps: q.slippageBps,
+    notional: q.notional,
+    ...(q.stop !== undefined ? { stop: q.stop } : {}),
+    ...(q.maxHold !== undefined ? { maxHold: q.maxHold } : {}),
+  };
+  if (q.output === 'sweep') {
+    const g = q.sweep!;
+    const params = withHedge({ ...costs, window: g.windows.join(','), entry: g.entries.join(','), exit: g.exits.join(',') }, q.hedge);
+    // the contract types the grids as parsed lists; on the wire they are comma-separated text
+    return sweepFrame(q, await client.sweep(params as unknown as Parameters<CollectorClient['sweep']>[0], signal), []);
+  }
+  const params = withHedge(
+    { ...costs, window: q.window, entry: q.entry, exit: q.exit, ...(q.output === 'equity' && q.maxDataPoints > 0 ? { maxDataPoints: q.maxDataPoints } : {}) },
+    q.hedge,
+  );
+  const res = await client.backtest(params as Parameters<CollectorClient['backtest']>[0], signal);
+  if (q.output === 'trades') return tradesFrame(q, res, []);
+  if (q.output === 'metrics') return backtestMetricsFrame(q, res, []);
+  return equityFrame(q, res, []);
 }
 
 /**
@@ -123,5 +178,7 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
     }
     case 'scan':
       return runScan(q, client, signal);
+    case 'backtest':
+      return runBacktest(q, client, signal);
   }
 }
