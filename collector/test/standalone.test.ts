@@ -23,7 +23,7 @@ import ts from 'typescript';
 const ROOT = resolve(__dirname, '../..');
 /** Top-level folders of a machine's own files: a test that reads there reads outside the clone. */
 const MACHINE_ROOTS = new Set(['home', 'root', 'work', 'mnt', 'srv', 'media', 'Users', 'workspace']);
-const SKIP_DIRS = new Set(['node_modules', '.git', 'dist', 'coverage', 'soak-output', 'data', '.cache']);
+const SKIP_DIRS = new Set(['node_modules', '.venv', '.git', 'dist', 'coverage', 'soak-output', 'data', '.cache']);
 const CODE = /\.(?:[cm]?[jt]sx?)$/;
 /** Test code: anything in a test/bench/soak/e2e/testing folder, *.test.* / *.bench.* files, jest configuration. */
 const TEST_PATH = /(?:^|\/)(?:test|tests|__tests__|bench|soak|e2e|testing)\/|\.(?:test|spec|bench)\.[cm]?[jt]sx?$|(?:^|\/)jest[^/]*$/;

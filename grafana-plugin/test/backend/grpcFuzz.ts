@@ -244,7 +244,7 @@ function crafted(path: string, ctx: Record<string, unknown>, arrow: Buffer, big:
             headers: Object.fromEntries(Array.from({ length: 50_000 }, (_, i) => [`h${i}`, { values: ['v'] }])),
           },
         },
-        { name: 'path traversal', value: { pluginContext: ctx, path: '../../../../etc/passwd', method: 'GET', url: '/../../etc/passwd?x=%00' } },
+        { name: 'path traversal', value: { pluginContext: ctx, path: '../../../../etc/passwd', method: 'GET', url: '/../../etc/passwd?x=%00' } }, // outside-repo-ok: an attack string sent to the plugin, never a file read
         { name: 'truncated Arrow body', value: { pluginContext: ctx, path: 'symbols', method: 'POST', body: arrow.subarray(0, 100) } },
       ];
     case '/pluginv2.Stream/SubscribeStream':
