@@ -49,6 +49,12 @@ func tolerances(name string, want, yScale float64) float64 {
 		return 2e-7
 	case "correlation":
 		return 2e-9
+	case "equity", "pnl", "fees", "totalReturn", "sharpe", "maxDrawdown":
+		// the backtest's money is linear in the x leg's quantity, -beta x qy: beta's 2e-9 relative
+		if abs < 1 {
+			abs = 1
+		}
+		return 2e-9 * abs
 	}
 	if abs < 1 {
 		abs = 1
@@ -532,6 +538,84 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 			}
 		}
 		cmp("zscore", floatsOf(field("zscore")), z)
+	case "backtest":
+		// the same backtest (or sweep) asked of the collector: settings as the query gives them
+		set("pair", fmt.Sprint(model["pair"]))
+		set("tf", tf)
+		rng()
+		list := func(v any) string {
+			if xs, ok := v.([]any); ok {
+				parts := make([]string, len(xs))
+				for i, x := range xs {
+					parts[i] = fmt.Sprint(x)
+				}
+				return strings.Join(parts, ",")
+			}
+			return fmt.Sprint(v)
+		}
+		for _, k := range []string{"stop", "maxHold", "cooldown", "lag", "feeBps", "slippageBps", "notional"} {
+			if v, ok := model[k]; ok && fmt.Sprint(v) != "" {
+				set(k, fmt.Sprint(v))
+			}
+		}
+		if model["output"] == "sweep" {
+			set("window", list(model["sweepWindows"]))
+			set("entry", list(model["sweepEntries"]))
+			set("exit", list(model["sweepExits"]))
+			var sw struct {
+				Rows []struct {
+					Metrics map[string]*float64 `json:"metrics"`
+				} `json:"rows"`
+			}
+			fx.get(t, "/api/backtest/sweep", p, &sw)
+			for _, name := range []string{"sharpe", "totalReturn", "trades"} {
+				var want []*float64
+				for _, r := range sw.Rows {
+					want = append(want, r.Metrics[name])
+				}
+				cmp(name, floatsOf(field(name)), want)
+			}
+			break
+		}
+		set("window", window)
+		if v, ok := model["entryZ"]; ok {
+			set("entry", fmt.Sprint(v))
+		}
+		if v, ok := model["exitZ"]; ok {
+			set("exit", fmt.Sprint(v))
+		}
+		out, _ := model["output"].(string)
+		if out == "" || out == "equity" {
+			set("maxDataPoints", fmt.Sprint(maxDataPoints))
+		}
+		var b struct {
+			Metrics map[string]*float64 `json:"metrics"`
+			Trades  []struct {
+				Pnl float64 `json:"pnl"`
+			} `json:"trades"`
+			Equity struct {
+				Equity []float64 `json:"equity"`
+			} `json:"equity"`
+		}
+		fx.get(t, "/api/backtest", p, &b)
+		switch out {
+		case "metrics":
+			for _, fl := range fr.Fields {
+				cmp(fl.Name, floatsOf(fl), []*float64{b.Metrics[fl.Name]})
+			}
+		case "trades":
+			var want []*float64
+			for _, tr := range b.Trades {
+				want = append(want, ptr(tr.Pnl))
+			}
+			cmp("pnl", floatsOf(field("pnl")), want)
+		default:
+			var want []*float64
+			for _, e := range b.Equity.Equity {
+				want = append(want, ptr(e))
+			}
+			cmp("equity", floatsOf(field("equity")), want)
+		}
 	default:
 		t.Errorf("%s: query type %q", where, qt)
 	}
