@@ -11,7 +11,7 @@
  *   5. fuzz: schemathesis from the OpenAPI document against the collector process while feed
  *      faults run, and the API token looked for in every log line, /metrics and error bodies.
  *
- *   npm run soak                    full run (3-6 minutes on a shared 2-core machine, by its load)
+ *   npm run soak                    full run (3-6 minutes on a shared 2-core machine, by its load; the fuzz part 5-8 more)
  *   npm run soak -- --quick         a short run (under 2 minutes)
  *   npm run soak -- --only=crash,disk --out=/tmp/report.json
  *
