@@ -21,6 +21,7 @@ import { makeTicks, referenceBars } from './reference';
 import { rng } from '../../src/fake-binance/rng';
 import { expectAcrossPaths } from '../support/acrossPaths';
 import { until } from '../ingest/until';
+import { startRelay } from './pgRelay';
 
 let server: TestPostgres;
 let dbCount = 0;
@@ -195,6 +196,88 @@ describePostgres('PostgreSQL (a throw-away server)', () => {
       } finally {
         log.configure({ sink: (l) => process.stderr.write(l + '\n') });
         await store.close();
+      }
+    }, 60_000);
+
+    /** Ends the collector's connections to `url`'s database as a DBA or a restart would: FATAL 57P01. How many. */
+    async function endCollectorConnections(url: string): Promise<number> {
+      const admin = new pg.Client({ connectionString: server.url });
+      await admin.connect();
+      try {
+        const pids = await admin.query<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND application_name = 'quant-pairs collector'", [
+          new URL(url).pathname.slice(1),
+        ]);
+        for (const { pid } of pids.rows) await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+        return pids.rows.length;
+      } finally {
+        await admin.end();
+      }
+    }
+
+    // The server's goodbye can reach the driver in the same read as the last answer on a connection
+    // that the pool is handing out at that moment; the driver then emits 'error' on a client whose
+    // pool listener is already removed and whose new holder has not attached its own yet. Without a
+    // listener, Node throws it: the whole collector would die on a PostgreSQL restart. The relay
+    // (./pgRelay.ts) makes that one read happen every time.
+    test('the server ends a new connection in the read that makes it ready: no crash, the batch is retried and stored once', async () => {
+      const url = await freshDatabase();
+      const relay = await startRelay(server.url);
+      const lines: string[] = [];
+      log.configure({ sink: (l) => lines.push(l) });
+      const store = await openPostgresStore({ url: relay.via(url) });
+      const writer = new TickWriter(store, { flushMs: 10 });
+      const sent = makeTicks(rng(45), 'BTCUSDT', 300, Date.UTC(2026, 0, 5, 10, 0, 0), 1);
+      try {
+        expect(await writer.write(sent.slice(0, 100))).toMatchObject({ inserted: 100 });
+        // The pool's idle connection goes first (the pool's own listener sees that), so the next
+        // batch needs a new connection, whose start-up answer the relay holds.
+        expect(await endCollectorConnections(url)).toBe(1);
+        await until(() => lines.some((l) => l.includes('postgres connection lost')), 'the pool to drop its idle connection');
+        relay.hold = true;
+        const during = writer.write(sent.slice(100, 200));
+        void writer.flush();
+        await until(() => relay.heldReady(), 'the new connection to be ready, its answer held');
+        expect(await endCollectorConnections(url)).toBe(1);
+        relay.hold = false;
+        expect(await during).toMatchObject({ inserted: 100, duplicates: 0 });
+        expect(lines.some((l) => l.includes('tick batch write failed; retrying'))).toBe(true);
+        expect(await writer.write(sent.slice(150, 300))).toMatchObject({ inserted: 100, duplicates: 50 });
+        await writer.close();
+        expect(await store.ticks({ symbol: 'BTCUSDT' })).toEqual(sent);
+      } finally {
+        log.configure({ sink: (l) => process.stderr.write(l + '\n') });
+        await store.close();
+        await relay.close();
+      }
+    }, 60_000);
+
+    test('the server ends a connection in the read that answers its query while a batch waits for it: no crash, the batch is retried', async () => {
+      const url = await freshDatabase();
+      const relay = await startRelay(server.url);
+      const lines: string[] = [];
+      log.configure({ sink: (l) => lines.push(l) });
+      // One connection: the batch's transaction waits for the one the read holds.
+      const store = await openPostgresStore({ url: relay.via(url), poolSize: 1 });
+      const writer = new TickWriter(store, { flushMs: 10 });
+      const sent = makeTicks(rng(46), 'BTCUSDT', 200, Date.UTC(2026, 0, 5, 10, 0, 0), 1);
+      try {
+        expect(await writer.write(sent.slice(0, 100))).toMatchObject({ inserted: 100 });
+        relay.hold = true;
+        const reading = store.symbols();
+        const during = writer.write(sent.slice(100, 200));
+        void writer.flush(); // its transaction now waits for the pool's only connection
+        await until(() => relay.heldReady(), "the read's answer, held");
+        expect(await endCollectorConnections(url)).toBe(1);
+        relay.hold = false;
+        expect((await reading).map((s) => [s.symbol, s.ticks])).toEqual([['BTCUSDT', 100]]);
+        expect(await during).toMatchObject({ inserted: 100, duplicates: 0 });
+        expect(lines.some((l) => l.includes('tick batch write failed; retrying'))).toBe(true);
+        await writer.close();
+        expect(await store.ticks({ symbol: 'BTCUSDT' })).toEqual(sent);
+      } finally {
+        log.configure({ sink: (l) => process.stderr.write(l + '\n') });
+        await store.close();
+        await relay.close();
       }
     }, 60_000);
 

@@ -166,14 +166,35 @@ function q<R extends pg.QueryResultRow>(db: Queryable, name: Name, values: unkno
   return db.query<R>({ name, text: SQL[name], values });
 }
 
+/** Connections that reported an error; one never goes back to the pool as healthy. */
+const lost = new WeakSet<pg.ClientBase>();
+
+/**
+ * Gives every connection its own 'error' listener the moment it is made, for its whole life.
+ * A restart of PostgreSQL (or a DBA ending a backend) makes the driver emit 'error' on a client,
+ * and an 'error' without a listener ends the process. The pool's own listener is on idle clients
+ * only: it is removed when the pool hands a client out, before the one who asked for it can add
+ * theirs. When the server's FATAL 57P01 arrives in the same read as the answer that makes the
+ * client ready (a new connection's start-up, or the last query of a client the pool hands straight
+ * to a waiting caller), the driver emits it in that gap (known to node-postgres, issue 2762). The
+ * 'connect' event comes before the hand-out, so this listener closes the gap; the holder's next
+ * query then fails ("not queryable"), the transaction is abandoned and the caller retries.
+ */
+function watchConnections(pool: pg.Pool): void {
+  pool.on('connect', (client) =>
+    client.on('error', (e) => {
+      if (lost.has(client)) return; // its socket's own end after the server's message: said once
+      lost.add(client);
+      log.warn('postgres connection lost', { error: e });
+    }),
+  );
+  // The pool re-emits an idle client's error (logged above); without a listener it would throw.
+  pool.on('error', () => undefined);
+}
+
 /** Applies the pending numbered migrations under an advisory lock; returns the schema version in force. */
 async function migrate(pool: pg.Pool): Promise<number> {
   const c = await pool.connect();
-  let broken: Error | undefined;
-  const onError = (e: Error) => {
-    broken = e; // the failing query rejects too; this only keeps the event from being unhandled
-  };
-  c.on('error', onError);
   try {
     await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     try {
@@ -194,11 +215,11 @@ async function migrate(pool: pg.Pool): Promise<number> {
       }
       return latest;
     } finally {
-      if (!broken) await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
+      // A lost connection has lost its session's lock with it.
+      if (!lost.has(c)) await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]);
     }
   } finally {
-    c.removeListener('error', onError);
-    c.release(broken);
+    c.release(lost.has(c) ? new Error('connection lost') : undefined);
   }
 }
 
@@ -215,8 +236,7 @@ function redactUrl(url: string): string {
 
 export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store & { readonly url: string }> {
   const pool = new pg.Pool({ connectionString: opts.url, max: opts.poolSize ?? 4, types, application_name: 'quant-pairs collector' });
-  // An idle connection dropped by the server emits here; the pool replaces it on next use.
-  pool.on('error', (e) => log.warn('postgres connection lost', { error: e }));
+  watchConnections(pool);
   try {
     const version = await migrate(pool);
     const server = (await q<{ v: string }>(pool, 'ping', ['server_version'])).rows[0]!.v;
@@ -266,14 +286,9 @@ class PostgresStore implements Store {
   }
 
   private async tx<T>(work: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    // Its 'error' events go to the listener every connection has (watchConnections).
     const c = await this.pool.connect();
     let broken: Error | undefined;
-    // A checked-out client has no listener of the pool's: without ours, a connection that dies
-    // mid-transaction (server restart) would emit an unhandled 'error' and end the process.
-    const onError = (e: Error) => {
-      broken = e;
-    };
-    c.on('error', onError);
     try {
       await c.query('BEGIN');
       const r = await work(c);
@@ -287,8 +302,7 @@ class PostgresStore implements Store {
       }
       throw e;
     } finally {
-      c.removeListener('error', onError);
-      c.release(broken);
+      c.release(broken ?? (lost.has(c) ? new Error('connection lost') : undefined));
     }
   }
 
