@@ -196,13 +196,18 @@ async function outageScenario(store: Store): Promise<void> {
     rest: historyClient(f.restUrl, 'trade'),
     store,
     symbols: SYMBOLS,
-    history: { '1s': 0, '1m': 0, '5m': 0 },
+    // 1s bars wanted for the last 2 hours only: the outage's older 4 hours get no 1s klines
+    history: { '1s': 2 * HOUR, '1m': 0, '5m': 0 },
     outageKlinesAfterMs: 600_000,
   });
   const b1 = bucketStart(before[0]!.lastTs!, '5m') + 300_000;
   const b2 = bucketStart(Date.now() - 600_000, '5m');
+  const from1s = bucketStart(Date.now() - 2 * HOUR, '5m');
   for (const symbol of SYMBOLS) {
-    for (const tf of TIMEFRAMES) await expectBarsEqualReference(store, f, symbol, tf, 0, '6-hour outage');
+    for (const tf of ['1m', '5m'] as const) await expectBarsEqualReference(store, f, symbol, tf, 0, '6-hour outage');
+    // 1s: every bar but those of [B1, now - 2 h), which nothing configured reads
+    const want1s = referenceBars(f.expectedTicks(symbol), symbol, '1s').filter((b) => b.start < b1 || b.start >= from1s);
+    expectBarsMatch(await store.bars({ symbol, tf: '1s' }), want1s, `6-hour outage: ${symbol} 1s`);
     // the ticks: all but those of [B1, B2), which the klines stand for
     const want = f.expectedTicks(symbol).filter((t) => t.ts < b1 || t.ts >= b2);
     const got = await store.ticks({ symbol });
@@ -211,15 +216,22 @@ async function outageScenario(store: Store): Promise<void> {
     // the restart scan sees no hole: the span's ids are accounted for
     expect(await store.idGaps!(symbol, 0)).toEqual([]);
     const spans = await store.klineSpans(symbol);
-    expect(spans.map((s) => [s.tf, s.reason, s.from, s.to])).toEqual(TIMEFRAMES.map((tf) => [tf, 'outage', b1, b2]));
+    expect(spans.map((s) => [s.tf, s.reason, s.from, s.to]).sort()).toEqual(
+      [
+        ['1m', 'outage', b1, b2],
+        ['5m', 'outage', b1, b2],
+        ['1s', 'outage', from1s, b2],
+      ].sort(),
+    );
     const skipped = f.expectedTicks(symbol).filter((t) => t.ts >= b1 && t.ts < b2);
-    expect([spans[0]!.firstId, spans[0]!.lastId]).toEqual([skipped[0]!.id, skipped.at(-1)!.id]);
+    for (const s of spans) expect([s.tf, s.firstId, s.lastId]).toEqual(s.tf === '1s' ? ['1s', null, null] : [s.tf, skipped[0]!.id, skipped.at(-1)!.id]);
     // the repair tool rebuilds bars from ticks and keeps the kline bars (they have no ticks)
     await store.rebuildBars(symbol, 0, Date.now() + HOUR);
-    for (const tf of TIMEFRAMES) await expectBarsEqualReference(store, f, symbol, tf, 0, 'after rebuildBars');
+    for (const tf of ['1m', '5m'] as const) await expectBarsEqualReference(store, f, symbol, tf, 0, 'after rebuildBars');
+    expectBarsMatch(await store.bars({ symbol, tf: '1s' }), want1s, `after rebuildBars: ${symbol} 1s`);
   }
   // Paging the gap's trades by id would cost 25 weight per 1000 trades (historicalTrades); the
-  // klines cost 2 per 1000 bars (here the 1s ones dominate: 6 hours = 22 requests per symbol).
+  // klines cost 2 per 1000 bars (here the 1s ones dominate: 2 hours = 8 requests per symbol).
   const gapTrades = SYMBOLS.reduce((n, s) => n + f.expectedTicks(s).filter((t) => t.ts >= stop).length, 0);
   expect(report.weight).toBeLessThan((25 * gapTrades) / 1000 / 5);
 }
