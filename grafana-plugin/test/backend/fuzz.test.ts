@@ -1,13 +1,15 @@
 /**
  * The built backend fuzzed over gRPC (grpcFuzz.ts says how), while it serves a real collector
- * API with two hours of data: every served method, 2 rounds of mutated, random and crafted
+ * API with two hours of data: every served method, 3 rounds of mutated, random and crafted
  * requests (invalid UTF-8, unknown query JSON, 100,000-deep JSON, truncated Arrow, 20,000
  * queries, 50,000 headers, 10 MB requests) and a burst of 2,000 concurrent calls per round.
  *
  * Expected: every call answered with a status by the plugin, the process up and SERVING at
  * the end, nothing but hclog JSON on stderr, and memory flat: the resident size after the last
- * round within 64 MB of the one after the first (the first round pays for the warm-up; 64 MB is
- * room for V8's heap growth policy, while a leak of the 10 MB requests would add 80+ MB a round).
+ * round within 64 MB of the one after the second. The first two rounds pay for the warm-up: V8
+ * and grpc-js grow their heaps and buffers to the 10 MB requests (120 MB from round 1 to round 2
+ * in a CI run, then flat: 134, 171, 170 MB over the soak's rounds); 64 MB is room for V8's heap
+ * growth policy, while a leak of the 10 MB requests would add 80+ MB a round.
  */
 import { call, PluginProcess, startPlugin } from '../emulator';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
@@ -65,7 +67,7 @@ it('answers every fuzzed call with a status, stays up and serving, memory flat',
     arrow,
     seed: 11,
     mutations: 20,
-    rounds: 2,
+    rounds: 3,
     burst: 2_000,
     bigBytes: 10 << 20,
   });
@@ -75,9 +77,10 @@ it('answers every fuzzed call with a status, stays up and serving, memory flat',
   // every method of the .proto files but Shutdown (10 today): none left out silently
   expect(r.methods.length).toBeGreaterThanOrEqual(10);
   for (const m of r.methods) expect([m, r.byMethod[m]! > 2 * 20]).toEqual([m, true]);
-  expect(r.calls).toBeGreaterThan(2 * 2_000);
+  expect(r.calls).toBeGreaterThan(3 * 2_000);
   expect(r.aliveAtEnd).toBe(true);
   expect(r.healthAtEnd).toBe(1);
   expect(plugin.raw).toEqual([]); // no uncaught exception or stack trace outside hclog
-  expect(r.rssMb[r.rssMb.length - 1]! - r.rssMb[0]!).toBeLessThan(64);
+  expect(r.rssMb).toHaveLength(3);
+  expect(r.rssMb[2]! - r.rssMb[1]!).toBeLessThan(64);
 }, 600_000);
