@@ -319,6 +319,7 @@ func TestDashboardsAnnotationsAndVariables(t *testing.T) {
 	now := time.Now()
 	from, _ := relative("now-6h", now)
 	compared := 0
+	byType := map[string]int{}
 	for _, q := range queries {
 		res := queryData(t, ds, nil, from, now, 800, q.model)
 		r := res.Responses[q.model["refId"].(string)]
@@ -326,15 +327,18 @@ func TestDashboardsAnnotationsAndVariables(t *testing.T) {
 			t.Errorf("%s: error %v, %d frames", q.where, r.Error, len(r.Frames))
 			continue
 		}
-		if rows, _ := r.Frames[0].RowLen(); rows == 0 {
+		// (a scan table may rightly be empty, e.g. no pair selected: compareScan checks its rows)
+		if rows, _ := r.Frames[0].RowLen(); rows == 0 && q.model["queryType"] != "scan" {
 			t.Errorf("%s: empty frame", q.where)
 		}
 		if ids, dup := seriesIdentities(r.Frames); dup != "" {
 			t.Errorf("%s: two numeric fields share the labels {%s} (%v)", q.where, dup, ids)
 		}
-		compared += compareWithCollector(t, q.where, q.model, r.Frames[0], from, now, 800)
+		c := compareWithCollector(t, q.where, q.model, r.Frames[0], from, now, 800)
+		compared += c
+		byType[fmt.Sprint(q.model["queryType"])] += c
 	}
-	figure("dashboards: %d queries of our data source (panels and annotations), %d values equal to the collector API's (within the across-paths tolerances)", len(queries), compared)
+	figure("dashboards: %d queries of our data source (panels and annotations), %d values equal to the collector API's (within the across-paths tolerances; by query type %v)", len(queries), compared, byType)
 }
 
 var signalCode = map[string]float64{"LONG": 1, "NEUTRAL": 0, "SHORT": -1}
@@ -400,6 +404,7 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 		if z, ok := model["entryZ"]; ok {
 			set("entryZ", fmt.Sprint(z))
 		}
+		setHedge(p, model)
 		var a struct {
 			Series map[string][]any `json:"series"`
 		}
@@ -436,6 +441,7 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 				set(k, fmt.Sprint(v))
 			}
 		}
+		setHedge(p, model)
 		var s struct {
 			Committed, Provisional map[string]any
 			Correlation            *float64
@@ -509,6 +515,7 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 		if z, ok := model["entryZ"]; ok {
 			set("entryZ", fmt.Sprint(z))
 		}
+		setHedge(p, model)
 		var s struct {
 			Events []struct {
 				Ts     int64    `json:"ts"`
@@ -616,10 +623,164 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 			}
 			cmp("equity", floatsOf(field("equity")), want)
 		}
+	case "scan":
+		compareScan(t, where, model, fr, from, to, cmp)
 	default:
 		t.Errorf("%s: query type %q", where, qt)
 	}
 	return n
+}
+
+var scanTfSeconds = map[string]float64{"1s": 1, "1m": 60, "5m": 300}
+
+// scanHistory is the collector's /api/scan/history of the model's pair over [from, to], asked
+// as the plugin does: y/x, and x/y when the scanner stored the pair the other way round.
+func scanHistory(t testing.TB, model map[string]any, from, to time.Time) (pair string, points []map[string]any) {
+	t.Helper()
+	legs := strings.SplitN(fmt.Sprint(model["pair"]), "/", 2)
+	if len(legs) != 2 {
+		t.Errorf("scan query pair %q is not A/B", model["pair"])
+		return "", nil
+	}
+	for _, pr := range []string{legs[0] + "/" + legs[1], legs[1] + "/" + legs[0]} {
+		var h struct {
+			Pair   string           `json:"pair"`
+			Points []map[string]any `json:"points"`
+		}
+		fx.get(t, "/api/scan/history", url.Values{"pair": {pr}, "tf": {fmt.Sprint(model["timeframe"])}, "window": {fmt.Sprint(model["window"])}, "from": {fmt.Sprint(from.UnixMilli())}, "to": {fmt.Sprint(to.UnixMilli())}}, &h)
+		if len(h.Points) > 0 {
+			return h.Pair, h.Points
+		}
+	}
+	return "", nil
+}
+
+// compareScan: a scan table against /api/scan at the range's end (selectedOnly and limit applied
+// as the panel asks), a pair's scan history against /api/scan/history; half-life in seconds.
+// cmp counts the values it compares.
+func compareScan(t *testing.T, where string, model map[string]any, fr *data.Frame, from, to time.Time, cmp func(string, []*float64, []*float64)) {
+	tf := fmt.Sprint(model["timeframe"])
+	tfSec := scanTfSeconds[tf]
+	num := func(v any) *float64 {
+		if x, ok := v.(float64); ok {
+			return &x
+		}
+		return nil
+	}
+	field := func(name string) *data.Field {
+		f, _ := fr.FieldByName(name)
+		return f
+	}
+	if _, ok := model["pair"]; ok {
+		_, points := scanHistory(t, model, from, to)
+		if len(points) == 0 {
+			t.Errorf("%s: the collector has no scan of %v in the range", where, model["pair"])
+			return
+		}
+		var ts []int64
+		for _, p := range points {
+			ts = append(ts, int64(p["ts"].(float64)))
+		}
+		if got := timesOf(fr.Fields[0]); fmt.Sprint(got) != fmt.Sprint(ts) {
+			t.Errorf("%s: scan times %v, the collector says %v", where, got, ts)
+		}
+		for _, fl := range fr.Fields[1:] {
+			var want []*float64
+			for _, p := range points {
+				switch fl.Name {
+				case "halfLife":
+					if h := num(p["halfLife"]); h != nil {
+						want = append(want, ptr(*h*tfSec))
+					} else {
+						want = append(want, nil)
+					}
+				case "selected":
+					want = append(want, ptr(map[bool]float64{true: 1, false: 0}[p["selected"] == true]))
+				default:
+					want = append(want, num(p[fl.Name]))
+				}
+			}
+			cmp(fl.Name, floatsOf(fl), want)
+		}
+		return
+	}
+	var s struct {
+		Ts    int64            `json:"ts"`
+		Pairs []map[string]any `json:"pairs"`
+	}
+	fx.get(t, "/api/scan", url.Values{"tf": {tf}, "window": {fmt.Sprint(model["window"])}, "at": {fmt.Sprint(to.UnixMilli())}}, &s)
+	rows := s.Pairs
+	if model["selectedOnly"] == true {
+		var sel []map[string]any
+		for _, r := range rows {
+			if r["selected"] == true {
+				sel = append(sel, r)
+			}
+		}
+		rows = sel
+	}
+	if l, ok := model["limit"].(float64); ok && int(l) < len(rows) {
+		rows = rows[:int(l)]
+	}
+	if pf := field("pair"); pf == nil || pf.Len() != len(rows) {
+		t.Errorf("%s: scan table without a pair column or not %d rows (the collector's scan at %d)", where, len(rows), s.Ts)
+		return
+	} else {
+		for i, r := range rows {
+			if want := fmt.Sprintf("%v/%v", r["a"], r["b"]); pf.At(i).(string) != want {
+				t.Errorf("%s: pair[%d] %q, the collector says %q", where, i, pf.At(i), want)
+				break
+			}
+		}
+	}
+	stat := func(r map[string]any, k string) *float64 {
+		if c, ok := r[k].(map[string]any); ok {
+			return num(c["stat"])
+		}
+		return nil
+	}
+	for _, name := range []string{"qvalue", "pvalue", "halfLife", "hurst", "meanCrossings", "correlation", "beta", "egStat", "egReverseStat"} {
+		var want []*float64
+		for _, r := range rows {
+			switch name {
+			case "halfLife":
+				if h := num(r["halfLife"]); h != nil {
+					want = append(want, ptr(*h*tfSec))
+				} else {
+					want = append(want, nil)
+				}
+			case "egStat":
+				want = append(want, stat(r, "coint"))
+			case "egReverseStat":
+				want = append(want, stat(r, "cointReverse"))
+			default:
+				want = append(want, num(r[name]))
+			}
+		}
+		if f := field(name); f != nil {
+			cmp(name, floatsOf(f), want)
+		} else {
+			t.Errorf("%s: scan table without %s", where, name)
+		}
+	}
+}
+
+// setHedge asks the collector for the query's hedge as the plugin does (grafana-plugin/backend
+// query/run.ts withHedge): nothing for OLS, hedge=kalman with tune=true or its delta/ve.
+func setHedge(p url.Values, model map[string]any) {
+	if model["hedge"] != "kalman" {
+		return
+	}
+	p.Set("hedge", "kalman")
+	if model["tune"] == true {
+		p.Set("tune", "true")
+		return
+	}
+	for _, k := range []string{"delta", "ve"} {
+		if v, ok := model[k]; ok {
+			p.Set(k, fmt.Sprint(v))
+		}
+	}
 }
 
 func deref(f *float64) any {
@@ -662,6 +823,7 @@ func TestAlertRules(t *testing.T) {
 	doc := readYAML(t, fx.provDir+"/alerting/rules.yaml")
 	now := time.Now()
 	n := 0
+	kinds := map[string]int{}
 	for _, g := range doc["groups"].([]any) {
 		for _, r := range g.(map[string]any)["rules"].([]any) {
 			rule := r.(map[string]any)
@@ -677,48 +839,79 @@ func TestAlertRules(t *testing.T) {
 				}
 			}
 			if a["datasourceUid"] != ds.UID {
-				t.Fatalf("rule %s: A is not our data source", uid)
+				t.Errorf("rule %s: A is not our data source", uid)
+				continue
 			}
-			rt := a["relativeTimeRange"].(map[string]any)
-			from := now.Add(-time.Duration(rt["from"].(int)) * time.Second)
-			to := now.Add(-time.Duration(rt["to"].(int)) * time.Second)
-			model := a["model"].(map[string]any)
+			rt, _ := a["relativeTimeRange"].(map[string]any)
+			model, _ := a["model"].(map[string]any)
+			if rt == nil || model == nil {
+				t.Errorf("rule %s: A without relativeTimeRange or model", uid)
+				continue
+			}
+			from := now.Add(-time.Duration(toFloat(rt["from"])) * time.Second)
+			to := now.Add(-time.Duration(toFloat(rt["to"])) * time.Second)
 			// pkg/services/ngalert/eval buildDatasourceHeaders; the raw saved model, no frontend.
 			headers := map[string]string{"FromAlert": "true", "X-Cache-Skip": "true", "X-Rule-Uid": uid, "X-Grafana-Org-Id": "1"}
-			res := queryData(t, ds, headers, from, to, int64(model["maxDataPoints"].(int)), model)
+			res := queryData(t, ds, headers, from, to, int64(toFloat(model["maxDataPoints"])), model)
 			resp := res.Responses["A"]
 			if resp.Error != nil || len(resp.Frames) != 1 {
-				t.Fatalf("rule %s: %v, %d frames", uid, resp.Error, len(resp.Frames))
+				t.Errorf("rule %s: %v, %d frames (want one)", uid, resp.Error, len(resp.Frames))
+				continue
 			}
 			if ids, dup := seriesIdentities(resp.Frames); dup != "" || len(ids) != 1 {
-				t.Errorf("rule %s: series %v (duplicate %q); the z rule wants exactly one", uid, ids, dup)
+				t.Errorf("rule %s: series %v (duplicate %q); a rule wants exactly one", uid, ids, dup)
 			}
-			params := c["model"].(map[string]any)["conditions"].([]any)[0].(map[string]any)["evaluator"].(map[string]any)["params"].([]any)
-			lo, hi := toFloat(params[0]), toFloat(params[1])
-			got := evaluate(resp.Frames, func(v float64) bool { return v < lo || v > hi })
-			// The collector's own last z over the same range.
-			var an struct {
-				Series struct {
-					Zscore []*float64 `json:"zscore"`
-				} `json:"series"`
+			fires, err := thresholdOf(c)
+			if err != nil {
+				t.Errorf("rule %s: %v", uid, err)
+				continue
 			}
-			fx.get(t, "/api/analytics", url.Values{"pair": {fmt.Sprint(model["pair"])}, "tf": {fmt.Sprint(model["timeframe"])}, "window": {fmt.Sprint(model["window"])}, "from": {fmt.Sprint(from.UnixMilli())}, "to": {fmt.Sprint(to.UnixMilli())}, "maxDataPoints": {fmt.Sprint(model["maxDataPoints"])}}, &an)
+			got := evaluate(resp.Frames, fires)
+			// The collector's own last value over the same range: z, or the scanner's p-value.
 			var want *float64
-			for _, z := range an.Series.Zscore {
-				if z != nil {
-					want = z
+			name := "zscore"
+			switch model["queryType"] {
+			case "analytics":
+				var an struct {
+					Series struct {
+						Zscore []*float64 `json:"zscore"`
+					} `json:"series"`
 				}
+				p := url.Values{"pair": {fmt.Sprint(model["pair"])}, "tf": {fmt.Sprint(model["timeframe"])}, "window": {fmt.Sprint(model["window"])}, "from": {fmt.Sprint(from.UnixMilli())}, "to": {fmt.Sprint(to.UnixMilli())}, "maxDataPoints": {fmt.Sprint(model["maxDataPoints"])}}
+				setHedge(p, model)
+				fx.get(t, "/api/analytics", p, &an)
+				for _, z := range an.Series.Zscore {
+					if z != nil {
+						want = z
+					}
+				}
+			case "scan":
+				name = "pvalue"
+				_, points := scanHistory(t, model, from, to)
+				for _, pt := range points {
+					if v, ok := pt["pvalue"].(float64); ok {
+						want = ptr(v)
+					}
+				}
+			default:
+				t.Errorf("rule %s: query type %v", uid, model["queryType"])
+				continue
 			}
 			if want == nil {
-				t.Fatalf("rule %s: the collector has no z in the rule's range", uid)
+				t.Errorf("rule %s: the collector has no %s in the rule's range", uid, name)
+				continue
+			}
+			if len(got) != 1 {
+				t.Errorf("rule %s: %d alert instances (%v), the collector has a %s", uid, len(got), got, name)
 			}
 			for labels, v := range got {
-				fires := *want < lo || *want > hi
-				if !near(&v[0], want, tolerances("zscore", *want, 0)) || (v[1] == 1) != fires {
-					t.Errorf("rule %s {%s}: B=%v C=%v, the collector's z=%v (fires %v)", uid, labels, v[0], v[1], *want, fires)
+				f := fires(*want)
+				if !near(&v[0], want, tolerances(name, *want, 0)) || (v[1] == 1) != f {
+					t.Errorf("rule %s {%s}: B=%v C=%v, the collector's %s=%v (fires %v)", uid, labels, v[0], v[1], name, *want, f)
 				}
 				n++
 			}
+			kinds[fmt.Sprint(model["queryType"])]++
 		}
 	}
 	if n == 0 {
@@ -743,7 +936,38 @@ func TestAlertRules(t *testing.T) {
 	if inst := evaluate(resp.Frames, func(v float64) bool { return v > 2 }); len(inst) != 7 {
 		t.Errorf("default query: %d alert instances, want 7 (one per column)", len(inst))
 	}
-	figure("alerting: %d provisioned rule instances evaluated like Grafana (A -> reduce last -> threshold) and equal to the collector's z; the default query gives 7 distinct series", n)
+	figure("alerting: %d provisioned rule instances (rules by query type %v) evaluated like Grafana (A -> reduce last -> threshold) and equal to the collector's z or scan p-value; the default query gives 7 distinct series", n, kinds)
+}
+
+// thresholdOf is C's threshold (pkg/expr threshold.go): gt, lt, within_range, outside_range.
+func thresholdOf(c map[string]any) (func(float64) bool, error) {
+	m, _ := c["model"].(map[string]any)
+	conds, _ := m["conditions"].([]any)
+	if len(conds) == 0 {
+		return nil, fmt.Errorf("C has no conditions")
+	}
+	ev, _ := conds[0].(map[string]any)["evaluator"].(map[string]any)
+	params, _ := ev["params"].([]any)
+	typ := fmt.Sprint(ev["type"])
+	need := map[string]int{"gt": 1, "lt": 1, "within_range": 2, "outside_range": 2}[typ]
+	if need == 0 {
+		return nil, fmt.Errorf("C's evaluator type %q", typ)
+	}
+	if len(params) < need {
+		return nil, fmt.Errorf("C's %s evaluator has %d params, needs %d", typ, len(params), need)
+	}
+	a := toFloat(params[0])
+	switch typ {
+	case "gt":
+		return func(v float64) bool { return v > a }, nil
+	case "lt":
+		return func(v float64) bool { return v < a }, nil
+	}
+	lo, hi := a, toFloat(params[1])
+	if typ == "within_range" {
+		return func(v float64) bool { return v > lo && v < hi }, nil
+	}
+	return func(v float64) bool { return v < lo || v > hi }, nil
 }
 
 func toFloat(v any) float64 {
@@ -805,6 +1029,7 @@ func TestLive(t *testing.T) {
 	from, _ := relative("now-6h", now)
 	type channel struct {
 		where, path string
+		hedge       string // the query's hedge (OLS, or Kalman with its settings): part of the question
 		want        []string
 		mu          sync.Mutex
 		packets     []packet
@@ -848,18 +1073,21 @@ func TestLive(t *testing.T) {
 		}
 		seen[path] = true
 		if strings.HasPrefix(path, "pair/") {
-			chans = append(chans, &channel{where: q.where, path: path, want: want})
+			h := url.Values{}
+			setHedge(h, q.model)
+			chans = append(chans, &channel{where: q.where, path: path, want: want, hedge: h.Encode()})
 		}
 	}
 	if len(chans) < 4 {
 		t.Fatalf("only %d pair channels among the live panels", len(chans))
 	}
-	// Two panels asking for different fields never share a channel.
+	// Two panels asking the same question (fields and hedge) share a channel: the OLS and the
+	// Kalman panel of the same fields are two questions, on two channels.
 	fieldSets := map[string]string{}
 	for _, c := range chans {
-		key := strings.Join(c.want, ",")
+		key := strings.Join(c.want, ",") + " hedge " + c.hedge
 		if other, ok := fieldSets[key]; ok {
-			t.Errorf("%s and %s share the fields %s on different channels", other, c.path, key)
+			t.Errorf("%s and %s ask the same question (fields %s) on different channels", other, c.path, key)
 		}
 		fieldSets[key] = c.path
 	}

@@ -23,7 +23,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_QUERY } from '@quant-pairs/contract';
 import { loadConfig } from '../../../collector/src/config';
+import { TIMEFRAME_MS } from '../../../collector/src/domain';
 import { startFakeBinance } from '../../../collector/src/fake-binance';
+import { LiveScanner } from '../../../collector/src/live/scanner';
 import { log } from '../../../collector/src/log';
 import { startCollector } from '../../../collector/src/main';
 
@@ -36,6 +38,13 @@ const PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT'];
 /** z of the dashboards' default window (100 one-minute bars) needs 2w - 1 bars: 230 minutes of trades. */
 const HISTORY_MS = 230 * 60_000;
 const STEP_MS = 3_000;
+/**
+ * The provisioned scanner panels and "cointegration lost" rules ask for the scanner's defaults
+ * (SCAN_TF 5m over SCAN_WINDOW 1000 bars, about 83 h): before the dense history, one trade per
+ * symbol per SCAN_TF bar for that long, and the scans of the last SCAN_SCANS closes stored (the
+ * rules look 3 closes back), so every scan query has a stored scan to show.
+ */
+const SCAN_SCANS = 3;
 
 async function until(ok: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -103,9 +112,18 @@ async function main(): Promise<number> {
     // set to each time (minute-aligned start: every run builds the same bars).
     const now = Date.now();
     const realNow = Date.now;
+    const { tf: scanTf, window: scanWindow, thresholds, universe } = collector.config.scan;
+    const scanMs = TIMEFRAME_MS[scanTf];
+    const denseFrom = Math.floor((now - HISTORY_MS) / 60_000) * 60_000;
     let n = 0;
     try {
-      for (let t = Math.floor((now - HISTORY_MS) / 60_000) * 60_000; t <= now; t += STEP_MS, n++) {
+      // the scanner's window before the oldest scanned close, plus a bar to carry into its first grid point
+      const sparseFrom = Math.floor(now / scanMs) * scanMs - (scanWindow + SCAN_SCANS + 1) * scanMs;
+      for (let t = sparseFrom; t < denseFrom; t += scanMs, n++) {
+        Date.now = () => t;
+        fake.generate(1);
+      }
+      for (let t = denseFrom; t <= now; t += STEP_MS, n++) {
         Date.now = () => t;
         fake.generate(1);
       }
@@ -114,11 +132,27 @@ async function main(): Promise<number> {
     }
     const expected = n * fake.symbols.length;
     await until(async () => (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0) >= expected, `${expected} ticks stored`, 120_000);
+    // The scans of the last closes, as the collector's scanner stores them at each close (its own
+    // scan at start-up found no history yet).
+    const scanner = new LiveScanner({
+      store: collector.store,
+      symbols: 'symbols' in universe ? universe.symbols : fake.symbols,
+      tf: scanTf,
+      window: scanWindow,
+      thresholds,
+    });
+    const lastClose = Math.floor(now / scanMs) * scanMs;
+    for (let k = SCAN_SCANS - 1; k >= 0; k--) {
+      if (!(await scanner.scanAt(lastClose - k * scanMs)))
+        throw new Error(`no scan at ${new Date(lastClose - k * scanMs).toISOString()}: the history does not cover ${scanWindow} ${scanTf} bars`);
+    }
     await new Promise<void>((r) => control.listen(0, '127.0.0.1', r));
     const collectorUrl = `http://127.0.0.1:${(collector.server!.address() as AddressInfo).port}`;
     const controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
 
-    process.stdout.write(`plugin host suite: collector ${collectorUrl}, ${expected} ticks of history; compiling the Go host (go test -c)\n`);
+    process.stdout.write(
+      `plugin host suite: collector ${collectorUrl}, ${expected} ticks of history, ${SCAN_SCANS} ${scanTf} scans over ${scanWindow} bars stored; compiling the Go host (go test -c)\n`,
+    );
     const bin = join(dir, 'host.test');
     execFileSync('go', ['test', '-c', '-o', bin, '.'], { cwd: HOST_DIR, stdio: 'inherit' });
     const child = spawn(bin, ['-test.v', '-test.count=1', '-test.timeout=10m'], {
