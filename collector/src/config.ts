@@ -290,7 +290,7 @@ export const SETTINGS = {
   }),
   UNIVERSE: setting({
     shown: '(the symbols of PAIRS)',
-    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start)',
+    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start and daily)',
     schema: universeList,
   }),
   SCAN_TF: setting({
@@ -446,7 +446,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
 export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
   const pairSyms = pairSymbols(v.PAIRS);
   const universe = v.UNIVERSE ?? { symbols: pairSyms };
-  // the collector ingests the universe's symbols besides the pairs' (top:N is resolved at start)
+  // the collector ingests the universe's symbols besides the pairs' (top:N is resolved at start, then daily)
   const symbols = 'symbols' in universe ? [...pairSyms, ...universe.symbols.filter((s) => !pairSyms.includes(s))] : pairSyms;
   if (v.SCAN_MIN_HL > v.SCAN_MAX_HL) throw new ConfigError('SCAN_MIN_HL', `SCAN_MIN_HL=${v.SCAN_MIN_HL} must not be above SCAN_MAX_HL=${v.SCAN_MAX_HL}`);
   return {

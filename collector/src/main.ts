@@ -18,7 +18,7 @@ import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from '.
 import { historyClient, historySpans, loadHistory, type HistoryReport } from './ingest/history';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
 import { RegionRefusedError } from './ingest/rest';
-import { LiveAnalytics, LiveScanner, warmUpBars } from './live';
+import { LiveAnalytics, LiveScanner, UniverseRefresher, warmUpBars, type UniverseChange } from './live';
 import { replayFiles } from './ingest/replay';
 import { configSecrets, log } from './log';
 import { openStore as openConfiguredStore } from './store';
@@ -81,6 +81,10 @@ export interface Collector {
   history: HistoryReport | null;
   /** The HTTP server once the API is wired in, else null. */
   server: Server | null;
+  /** The pair scanner (null with fewer than 2 universe symbols). */
+  scanner: LiveScanner | null;
+  /** UNIVERSE=top:N's daily lookup (null for a listed universe). */
+  universe: UniverseRefresher | null;
   /** Stops the ingest, flushes the writer, closes the API and the store. */
   stop(): Promise<void>;
 }
@@ -102,8 +106,8 @@ function startRetention(store: Store, retentionMs: number): () => void {
 /**
  * UNIVERSE=top:N resolved: the N USDT symbols of largest 24 h quote volume (one
  * /api/v3/ticker/24hr), scanned and ingested beside the pairs' symbols (unless SYMBOLS names
- * what this collector ingests). A list is returned as it is. Looked up at start; a restart
- * picks up a new top N.
+ * what this collector ingests). A list is returned as it is. Looked up at start, then daily
+ * (UniverseRefresher, wired in startCollector).
  */
 async function resolveUniverse(config: Config): Promise<Config> {
   const u = config.scan.universe;
@@ -112,8 +116,18 @@ async function resolveUniverse(config: Config): Promise<Config> {
   if (top.length < 2) throw new ConfigError('UNIVERSE', `UNIVERSE=top:${u.top}: Binance listed ${top.length} USDT symbols with a 24 h volume`);
   log.info('universe: the top USDT symbols by 24 h quote volume', { n: u.top, first: top.slice(0, 5) });
   const symbols = [...config.symbols, ...top.filter((s) => !config.symbols.includes(s))];
-  const ingestsAll = config.ingestSymbols.length === config.symbols.length && config.ingestSymbols.every((s, i) => s === config.symbols[i]);
+  const ingestsAll = ingestsAllOf(config);
   return { ...config, symbols, ingestSymbols: ingestsAll ? symbols : config.ingestSymbols, scan: { ...config.scan, universe: { symbols: top } } };
+}
+
+/** True when the collector ingests every symbol it knows (SYMBOLS does not name a subset). */
+const ingestsAllOf = (config: Config): boolean =>
+  config.ingestSymbols.length === config.symbols.length && config.ingestSymbols.every((s, i) => s === config.symbols[i]);
+
+/** What startCollector takes besides the settings: test or demo tuning. */
+export interface CollectorTuning {
+  /** UNIVERSE=top:N: ms between lookups of the top N (default 24 h). */
+  universeRefreshMs?: number;
 }
 
 /** History spans with the scanner's window of SCAN_TF bars too (when HISTORY is on). */
@@ -124,8 +138,9 @@ function withScanHistory(spans: Record<Timeframe, number>, config: Config): Reco
 }
 
 /** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
-export async function startCollector(settings: Config, ingest: Partial<IngestorOptions> = {}): Promise<Collector> {
+export async function startCollector(settings: Config, ingest: Partial<IngestorOptions> = {}, tuning: CollectorTuning = {}): Promise<Collector> {
   // ---- WIRING: the universe (UNIVERSE=top:N looked up on Binance now) ----
+  const ingestsAll = ingestsAllOf(settings);
   const config = await resolveUniverse(settings);
   // Failed writes (disk full, read-only directory) make /api/health degraded while the writer retries.
   const store = withWriteHealth(await openStore(config));
@@ -146,14 +161,16 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   // ---- WIRING: history from klines (collector/src/ingest/history) ----
   // Before the engines warm up: bars for every window at once, and a long outage repaired.
   let history: HistoryReport | null = null;
-  try {
-    history = await loadHistory({
+  const historyOf = (symbols: readonly string[]): Promise<HistoryReport> =>
+    loadHistory({
       rest: historyClient(config.binanceRestUrl, config.stream),
       store,
-      symbols: config.ingestSymbols,
+      symbols,
       history: withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config),
       outageKlinesAfterMs: config.outageKlinesAfterMs,
     });
+  try {
+    history = await historyOf(config.ingestSymbols);
   } catch (e) {
     if (!(e instanceof RegionRefusedError)) throw e;
     log.error(e.message); // the ingest says it again for its own requests; the API still serves what is stored
@@ -166,12 +183,42 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   ingestor.onTicks((ticks) => live.onTicks(ticks));
 
   // ---- WIRING: pair scanner (collector/src/live/scanner.ts): a scan of the universe at each SCAN_TF close, stored ----
-  const universe = 'symbols' in config.scan.universe ? config.scan.universe.symbols : config.ingestSymbols;
+  const scanned = 'symbols' in config.scan.universe ? config.scan.universe.symbols : config.ingestSymbols;
   const scanner =
-    universe.length >= 2
-      ? new LiveScanner({ store, symbols: universe, tf: config.scan.tf, window: config.scan.window, thresholds: config.scan.thresholds })
+    scanned.length >= 2
+      ? new LiveScanner({ store, symbols: scanned, tf: config.scan.tf, window: config.scan.window, thresholds: config.scan.thresholds })
       : null;
   scanner?.start();
+
+  // ---- WIRING: UNIVERSE=top:N looked up again daily (collector/src/live/universe.ts) ----
+  // A changed top N: history for the new symbols first (klines before the 5-minute seam, trades
+  // since, as at start), then the combined stream re-opened with the pairs' symbols + the new
+  // top N (kept symbols caught up through REST from their last id), then the scanner's universe.
+  const u = settings.scan.universe;
+  const universe =
+    'top' in u && 'symbols' in config.scan.universe
+      ? new UniverseRefresher({
+          n: u.top,
+          top: config.scan.universe.symbols,
+          lookup: (n) => historyClient(config.binanceRestUrl, config.stream).topUsdtSymbols(n),
+          intervalMs: tuning.universeRefreshMs,
+          apply: async (change: UniverseChange) => {
+            if (ingestsAll) {
+              const symbols = [...settings.symbols, ...change.top.filter((s) => !settings.symbols.includes(s))];
+              const fresh = change.added.filter((s) => !settings.symbols.includes(s));
+              try {
+                if (fresh.length > 0) await historyOf(fresh);
+              } catch (e) {
+                if (!(e instanceof RegionRefusedError)) throw e;
+                log.error(e.message);
+              }
+              await ingestor.setSymbols(symbols);
+            }
+            scanner?.setSymbols(change.top);
+          },
+        })
+      : null;
+  universe?.start();
 
   // ---- WIRING: HTTP API (collector/src/api): REST, CSV export, /metrics, WebSocket push at /api/live ----
   const api = await serveApi(
@@ -198,6 +245,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopRetention();
+      await universe?.stop();
       await scanner?.stop();
       await api.close();
       await ingestor.stop();
@@ -205,7 +253,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       await store.close();
       log.info('collector stopped');
     })());
-  return { config, store, writer, ingestor, history, server, stop };
+  return { config, store, writer, ingestor, history, server, scanner, universe, stop };
 }
 
 /** RATE_LIMIT and LIVE_CONNECTIONS for the API. */

@@ -18,7 +18,7 @@
  * 5m; startTime / endTime / limit, default 500, max 1000) computed from the same trades
  * (./klines.ts); `X-MBX-USED-WEIGHT-1m`; a weight budget per minute (`weightLimit`, Binance's
  * 6000) past which requests get 429 with `Retry-After` until the next minute, and injectable
- * 429s; `/api/v3/ticker/24hr` (every symbol, weight 80); `/api/v3/ping`, `/api/v3/time`.
+ * 429s; `/api/v3/ticker/24hr` (every symbol, weight 80; `setQuoteVolume` re-ranks); `/api/v3/ping`, `/api/v3/time`.
  *
  * History: `past` generates trades before the server starts (e.g. 48 hours at one trade every
  * 10 s, then the last hour at two a second), so REST (klines and trades) has hours to serve at once.
@@ -101,6 +101,7 @@ export class FakeBinance {
   private readonly gen: CointegratedGenerator;
   private readonly history = new Map<string, GeneratedTrade[]>();
   private readonly skip = new Map<string, number>();
+  private readonly quoteVolumes = new Map<string, number>();
   private readonly clients = new Set<Client>();
   private fail429Left = 0;
   /** HTTP status every request and handshake gets while the region is refused (0: served). */
@@ -277,6 +278,15 @@ export class FakeBinance {
   /** The next `n` trades of `symbol` are not sent live (REST still serves them). */
   skipIds(symbol: string, n: number): void {
     this.skip.set(symbol.toUpperCase(), (this.skip.get(symbol.toUpperCase()) ?? 0) + n);
+  }
+
+  /**
+   * `/api/v3/ticker/24hr` answers `quoteVolume` for `symbol` instead of its trades' (null: its
+   * trades' again), so a test can change the top-N ranking.
+   */
+  setQuoteVolume(symbol: string, quoteVolume: number | null): void {
+    if (quoteVolume === null) this.quoteVolumes.delete(symbol.toUpperCase());
+    else this.quoteVolumes.set(symbol.toUpperCase(), quoteVolume);
   }
 
   /** The next `n` REST requests get HTTP 429 with `Retry-After: retryAfterSec`. */
@@ -472,6 +482,7 @@ export class FakeBinance {
         quoteVolume += Number(t.price) * Number(t.qty);
         count++;
       }
+      quoteVolume = this.quoteVolumes.get(symbol) ?? quoteVolume;
       return { symbol, lastPrice: trades.at(-1)?.price ?? '0', volume: volume.toFixed(8), quoteVolume: quoteVolume.toFixed(8), count };
     });
     reply(200, rows, headers);

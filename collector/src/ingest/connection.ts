@@ -90,6 +90,16 @@ export class StreamConnection {
     return this.attempts.filter((t) => t > since).length;
   }
 
+  /**
+   * Points the connection at `url` (another stream list): the open connection is dropped and the
+   * new one opened without back-off; the owner's `onOpen(true)` catches up what the switch missed.
+   */
+  setUrl(url: string): void {
+    if (url === this.o.url) return;
+    this.o.url = url;
+    this.reconnectNow('streams changed');
+  }
+
   /** Drops the current connection and opens a new one without back-off. */
   reconnectNow(reason: string): void {
     if (this.stopped) return;

@@ -65,6 +65,10 @@ interface SymbolState extends SymbolIngestStatus {
   backfilling: boolean;
 }
 
+function newSymbolState(): SymbolState {
+  return { tracker: new IdTracker(), catchUp: false, backfilling: false, ticks: 0, lastTickTs: null, lastReceivedAt: null, lastId: null };
+}
+
 export class Ingestor implements IngestSource {
   /** Ticks dropped because their id had been seen already (reconnect overlap, backfill overlap). */
   duplicatesDropped = 0;
@@ -83,17 +87,7 @@ export class Ingestor implements IngestSource {
 
   constructor(private readonly opts: IngestorOptions) {
     if (opts.symbols.length === 0) throw new Error('Ingestor needs at least one symbol');
-    for (const s of opts.symbols) {
-      this.state.set(s.toUpperCase(), {
-        tracker: new IdTracker(),
-        catchUp: false,
-        backfilling: false,
-        ticks: 0,
-        lastTickTs: null,
-        lastReceivedAt: null,
-        lastId: null,
-      });
-    }
+    for (const s of opts.symbols) this.state.set(s.toUpperCase(), newSymbolState());
     this.conn = new StreamConnection({
       ...opts.connection,
       url: combinedStreamUrl(opts.wsUrl, [...this.state.keys()], opts.stream),
@@ -126,6 +120,31 @@ export class Ingestor implements IngestSource {
       }
     }
     this.conn.start();
+  }
+
+  /**
+   * Changes the ingested symbols at run time (UNIVERSE=top:N refreshed): symbols no longer
+   * wanted are dropped, new ones start from their last stored id (so what history stored for
+   * them is continued, not repeated), and the combined stream is re-opened with the new list.
+   * The re-open is a reconnect: every kept symbol is caught up through REST from its last id,
+   * so no tick of a kept symbol is lost across the switch.
+   */
+  async setSymbols(symbols: readonly string[]): Promise<{ added: string[]; removed: string[] }> {
+    const want = [...new Set(symbols.map((s) => s.toUpperCase()))];
+    if (want.length === 0) throw new Error('Ingestor needs at least one symbol');
+    const removed = [...this.state.keys()].filter((s) => !want.includes(s));
+    const added = want.filter((s) => !this.state.has(s));
+    const fresh = new Map<string, SymbolState>();
+    for (const s of added) {
+      const st = newSymbolState();
+      const id = this.opts.lastTradeId ? await this.opts.lastTradeId(s) : null;
+      if (id !== null) st.tracker.high = st.lastId = id;
+      fresh.set(s, st);
+    }
+    for (const s of removed) this.state.delete(s);
+    for (const [s, st] of fresh) this.state.set(s, st);
+    this.conn.setUrl(combinedStreamUrl(this.opts.wsUrl, [...this.state.keys()], this.opts.stream));
+    return { added, removed };
   }
 
   /** Closes the connection and stops backfill; the sink still holds what it was given. */

@@ -44,12 +44,20 @@ export class LiveScanner {
   private readonly now: () => number;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
+  private symbols: string[];
 
   constructor(private readonly opts: LiveScannerOptions) {
     this.tfMs = TIMEFRAME_MS[opts.tf];
     this.settleMs = opts.settleMs ?? 3000;
     this.now = opts.now ?? Date.now;
+    this.symbols = [...opts.symbols];
     if (opts.symbols.length < 2) throw new RangeError(`the scanner needs at least 2 symbols, got ${opts.symbols.length}`);
+  }
+
+  /** The universe scanned from the next scan on (UNIVERSE=top:N refreshed), in order. */
+  setSymbols(symbols: readonly string[]): void {
+    if (symbols.length < 2) throw new RangeError(`the scanner needs at least 2 symbols, got ${symbols.length}`);
+    this.symbols = [...symbols];
   }
 
   /** Scans the last close unless it is stored already, then every close until `stop`. */
@@ -97,7 +105,7 @@ export class LiveScanner {
     const first = t - window * this.tfMs;
     const symbols: string[] = [];
     const series: Float64Array[] = [];
-    for (const symbol of this.opts.symbols) {
+    for (const symbol of this.symbols) {
       // from one window earlier: a price to carry into the first grid point if its bar had no trade
       const q = { symbol, tf: this.opts.tf, from: first - window * this.tfMs, to: t };
       const bars = store.barCloses ? await store.barCloses(q) : columns(await store.bars(q));

@@ -3,7 +3,10 @@
  * /api/v3/ticker/24hr, looked up at start. The pure pick (topUsdtSymbols) on hand-written
  * answers; the fake Binance's endpoint against the quote volumes of its own trades; and a
  * collector started with UNIVERSE=top:2 against the fake ingests and scans exactly those two
- * beside the pairs' symbols, on one combined-stream connection.
+ * beside the pairs' symbols, on one combined-stream connection. The daily refresh (interval
+ * shortened): when the fake's ranking changes, the collector ingests and scans the new top N,
+ * loads history for the symbol it did not have, drops the old ones, and loses no tick of the
+ * symbols it keeps across the re-opened stream.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +16,7 @@ import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { topUsdtSymbols } from '../../src/ingest/rest';
 import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
+import { pause, until } from '../ingest/until';
 
 const HOUR = 3_600_000;
 
@@ -90,4 +94,66 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     await new Promise((res) => setTimeout(res, 300));
     expect(f.stats.openConnections).toBe(1);
   }, 60_000);
+
+  it('refreshed: a changed top N is ingested and scanned, history loaded for the new symbol, no tick of a kept symbol lost', async () => {
+    const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'ADAUSDT'];
+    const f = (fake = await startFakeBinance({ symbols, rate: 0, past: [{ ms: 3 * HOUR, everyMs: 10_000 }] }));
+    // the ranking is set by hand: SOL and XRP first at start, ADA and BTC after the change
+    const rank = (top: Record<string, number>) => symbols.forEach((s) => f.setQuoteVolume(s, top[s] ?? 1));
+    rank({ SOLUSDT: 5e9, XRPUSDT: 4e9 });
+    const config = loadConfig({
+      PAIRS: 'ETHUSDT/BTCUSDT',
+      UNIVERSE: 'top:2',
+      BINANCE_WS_URL: f.wsUrl,
+      BINANCE_REST_URL: f.restUrl,
+      DB_PATH: join(dir, 'c.db'),
+      PORT: '0',
+      HISTORY: '1m:1h',
+      WINDOWS: '30',
+      SCAN_TF: '1m',
+      SCAN_WINDOW: '30',
+    });
+    // a lookup every 2 s instead of daily (80 weight each: 2,400 of the fake's 6,000 a minute)
+    c = await startCollector(config, { connection: { stallTimeoutMs: 5_000, initialBackoffMs: 20, maxBackoffMs: 200 } }, { universeRefreshMs: 2_000 });
+    const col = c;
+    expect(col.config.scan.universe).toEqual({ symbols: ['SOLUSDT', 'XRPUSDT'] });
+    expect(Object.keys(col.ingestor.status().symbols).sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT']);
+    await until(() => col.ingestor.status().wsState === 'open', 'the stream to open');
+    f.setRate(30);
+    await pause(500);
+
+    rank({ ADAUSDT: 9e9, BTCUSDT: 8e9 });
+    await until(() => col.universe!.stats.changes === 1, 'the refresh to apply the new top 2', 30_000);
+    expect(col.universe!.current()).toEqual(['ADAUSDT', 'BTCUSDT']);
+    // the pairs' symbols stay; SOL and XRP are no longer ingested, ADA is
+    expect(Object.keys(col.ingestor.status().symbols).sort()).toEqual(['ADAUSDT', 'BTCUSDT', 'ETHUSDT']);
+    await pause(500);
+    f.setRate(0);
+    const ingested = ['ETHUSDT', 'BTCUSDT', 'ADAUSDT'];
+    await until(
+      () => col.ingestor.isComplete() && ingested.every((s) => col.ingestor.status().symbols[s]!.lastId === f.trades(s).at(-1)!.id),
+      'every generated id of the ingested symbols',
+      30_000,
+    );
+    await col.writer.flush();
+    expect(f.stats.openConnections).toBe(1);
+    expect(col.ingestor.status().reconnects).toBeGreaterThanOrEqual(1);
+
+    // kept symbols: stored ids contiguous from the history seam to the fake's last id, across the
+    // re-opened stream (the reconnect's catch-up through REST fills what the switch missed)
+    for (const s of ['ETHUSDT', 'BTCUSDT', 'ADAUSDT']) {
+      const ids = (await col.store.ticks({ symbol: s, limit: 1_000_000 })).map((t) => t.id).sort((a, b) => a - b);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids.at(-1)).toBe(f.trades(s).at(-1)!.id);
+      expect(ids.filter((id, i) => id !== ids[0]! + i)).toEqual([]);
+    }
+    // ADA's 1m bars reach back the scan window (loaded from klines when it joined)
+    const t = Math.floor(Date.now() / 60_000) * 60_000;
+    const ada = await col.store.bars({ symbol: 'ADAUSDT', tf: '1m', from: t - 31 * 60_000, to: t });
+    expect(ada[0]!.start).toBeLessThanOrEqual(t - 30 * 60_000);
+    // the next scan covers the new top 2 only
+    const scan = await col.scanner!.scanAt(t);
+    expect(scan?.symbols).toEqual(['ADAUSDT', 'BTCUSDT']);
+    expect(scan?.pairs.map((p) => `${p.a}/${p.b}`)).toEqual(['ADAUSDT/BTCUSDT']);
+  }, 90_000);
 });

@@ -1,0 +1,60 @@
+/**
+ * UniverseRefresher's rules (UNIVERSE=top:N refreshed daily): a changed top N is applied with
+ * what was added and removed, an unchanged one or a failed lookup changes nothing (the top N in
+ * use stays), and a failed apply leaves the old top N in use so the next lookup tries again.
+ * The wiring against the fake Binance is in test/e2e/universe.test.ts.
+ */
+import { log } from '../../src/log';
+import { UniverseRefresher, type UniverseChange } from '../../src/live';
+
+beforeAll(() => log.configure({ level: 'error' }));
+afterAll(() => log.configure({ level: 'warn' }));
+
+function refresher(answers: Array<string[] | Error>, failApply = false) {
+  const applied: UniverseChange[] = [];
+  const r = new UniverseRefresher({
+    n: 3,
+    top: ['A', 'B', 'C'],
+    lookup: (n) => {
+      expect(n).toBe(3);
+      const a = answers.shift()!;
+      return a instanceof Error ? Promise.reject(a) : Promise.resolve(a);
+    },
+    apply: (change) => {
+      if (failApply) return Promise.reject(new Error('store down'));
+      applied.push(change);
+      return Promise.resolve();
+    },
+  });
+  return { r, applied };
+}
+
+test('a changed top N is applied with its added and removed symbols; the same set again is no change', async () => {
+  const { r, applied } = refresher([
+    ['B', 'D', 'A'],
+    ['A', 'B', 'D'],
+    ['B', 'D', 'A'],
+  ]);
+  expect(await r.refresh()).toEqual({ top: ['B', 'D', 'A'], added: ['D'], removed: ['C'] });
+  expect(r.current()).toEqual(['B', 'D', 'A']);
+  // a new order of the same symbols keeps the universe (and with it every pair's orientation)
+  expect(await r.refresh()).toBeNull();
+  expect(await r.refresh()).toBeNull();
+  expect(applied).toHaveLength(1);
+  expect(r.stats).toEqual({ lookups: 3, changes: 1, failures: 0 });
+});
+
+test('a failed lookup or an answer of fewer than 2 symbols keeps the top N in use', async () => {
+  const { r, applied } = refresher([new Error('HTTP 500'), ['A']]);
+  expect(await r.refresh()).toBeNull();
+  expect(await r.refresh()).toBeNull();
+  expect(r.current()).toEqual(['A', 'B', 'C']);
+  expect(applied).toEqual([]);
+  expect(r.stats).toEqual({ lookups: 2, changes: 0, failures: 2 });
+});
+
+test('a failed apply rejects and leaves the old top N in use, so the next lookup sees the change again', async () => {
+  const { r } = refresher([['A', 'B', 'D']], true);
+  await expect(r.refresh()).rejects.toThrow('store down');
+  expect(r.current()).toEqual(['A', 'B', 'C']);
+});
