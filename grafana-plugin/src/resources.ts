@@ -35,6 +35,7 @@ const ITEM_KEYS: Record<ResourceKind, readonly string[]> = {
   pairs: ['pair', 'value', 'text', 'name'],
   timeframes: ['timeframe', 'tf', 'value', 'text', 'name'],
   windows: ['window', 'value', 'text', 'name'],
+  topPairs: ['pair', 'value', 'text', 'name'],
 };
 
 /**

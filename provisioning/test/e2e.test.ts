@@ -31,7 +31,7 @@ import { until } from '../../collector/test/ingest/until';
 import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
 import { resourceValues } from '../../grafana-plugin/src/resources';
-import { SCAN_DEFAULTS, TIMEFRAME_MS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
+import { SCAN_DEFAULTS, TIMEFRAME_MS, TOP_PAIRS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
 import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
 import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
 import { scanSeries } from '../../collector/src/analytics';
@@ -258,11 +258,35 @@ describe('pair scanner through the emulator', () => {
       return { tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window, ts: last - k * tfMs, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
     });
     for (const sc of scans) await collector.store.insertScan(sc);
+    // $toppairs as the frontend's variable support gets it: CallResource topPairs, resourceValues
+    const r = await fetch(`${emu.url}/api/datasources/uid/${DATASOURCE_UID}/resources/topPairs`);
+    expect(r.status).toBe(200);
+    topPairs = resourceValues('topPairs', await r.json());
+  });
+  let topPairs: string[];
+
+  it("$toppairs lists the latest scan's pairs by q-value, at most TOP_PAIRS; All is its default (one repeated panel each)", () => {
+    // 3 symbols: 3 pairs, fewer than TOP_PAIRS (5), in the stored order (sorted by q-value)
+    expect(topPairs).toEqual(scans[2]!.pairs.slice(0, TOP_PAIRS).map((p) => `${p.a}/${p.b}`));
+    expect(topPairs).toHaveLength(3);
+    const v = (scanner.templating.list as any[]).find((x) => x.name === 'toppairs');
+    expect(v).toMatchObject({ type: 'query', multi: true, includeAll: true, current: { value: '$__all' }, query: { kind: 'topPairs' } });
+    const repeated = scanner.panels.filter((p: any) => p.repeat === 'toppairs');
+    expect(repeated).toHaveLength(1);
   });
 
   it.each(cases)('%s: parses once interpolated and returns non-empty frames', async (_title, panel, target) => {
-    const interpolate = replacer(variablesFor(scanner, DEFAULT_PAIRS[0]!, DEFAULT_PAIRS));
+    // a panel repeated over $toppairs: each repetition has one of the top pairs
+    for (const top of (panel as any).repeat === 'toppairs' ? topPairs : [null]) {
+      const vars = variablesFor(scanner, DEFAULT_PAIRS[0]!, DEFAULT_PAIRS);
+      if (top !== null) vars.set('toppairs', top);
+      await scannerPanel(panel, target, replacer(vars));
+    }
+  });
+
+  async function scannerPanel(panel: any, target: any, interpolate: (s: string) => string): Promise<void> {
     const model: Record<string, any> = { ...interpolateQuery(target as PairsQuery, interpolate), intervalMs: 60_000, maxDataPoints: 800 };
+    expect(JSON.stringify(model)).not.toContain('$');
     expect(validateQuery(model as PairsQuery)).toEqual({});
     const { http, result } = await dsQuery(model, now - 2 * 86_400_000, now + 1);
     expect({ http, error: result.error }).toEqual({ http: 200, error: undefined });
@@ -278,7 +302,7 @@ describe('pair scanner through the emulator', () => {
       expect(names).toEqual(['time', 'pvalue', 'qvalue']);
       expect(column(withRows[0]!, 'time')).toEqual(scans.map((sc) => sc.ts));
     }
-  });
+  }
 
   it('each "cointegration lost" rule query gives one p-value series, the last value the latest scan\'s', async () => {
     const group = readYaml('alerting/rules.yaml').groups.find((g: { name: string }) => g.name === 'cointegration');

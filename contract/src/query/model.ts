@@ -216,7 +216,10 @@ export const RESOURCE_PATHS = {
   pairs: 'pairs',
   timeframes: 'timeframes',
   windows: 'windows',
+  topPairs: 'topPairs',
 } as const;
+/** Pairs the `topPairs` resource lists: the latest scan's (SCAN_TF, SCAN_WINDOW) lowest q-values. */
+export const TOP_PAIRS = 5;
 export type ResourceKind = keyof typeof RESOURCE_PATHS;
 
 /** The model of a template-variable query (CustomVariableSupport): which list to offer. */

@@ -5,20 +5,22 @@
  *   GET timeframes  -> [{ text, value }]                            from /api/pairs (fixed list if absent)
  *   GET windows     -> [{ text, value }]                            configured windows of the engine
  *   GET defaults    -> { entryZ, exitZ, windows, timeframes }
+ *   GET topPairs    -> [{ text, value, qvalue }]                   the TOP_PAIRS lowest q-values of the latest
+ *                                                                   scan at SCAN_TF / SCAN_WINDOW (/api/scan); [] before the first scan
  * `{text, value}` is Grafana's MetricFindValue, so a variable can use the list as it is.
  */
 import { CollectorClient, CollectorError } from './collector/client';
 import { collectorStatus } from './queryData';
 import { metrics } from './metrics';
 import type { CallResourceRequest, CallResourceResponse } from './protocol';
-import { TIMEFRAMES } from '@quant-pairs/contract';
+import { SCAN_DEFAULTS, TIMEFRAMES, TOP_PAIRS } from '@quant-pairs/contract';
 import { readSettings, SettingsError } from './settings';
 
 function json(code: number, body: unknown): CallResourceResponse {
   return { code, headers: { 'Content-Type': { values: ['application/json'] } }, body: Buffer.from(JSON.stringify(body)) };
 }
 
-const RESOURCE_PATHS = ['symbols', 'pairs', 'timeframes', 'windows', 'defaults'] as const;
+const RESOURCE_PATHS = ['symbols', 'pairs', 'timeframes', 'windows', 'topPairs', 'defaults'] as const;
 
 export async function callResource(req: CallResourceRequest): Promise<CallResourceResponse> {
   const path = req.path.replace(/^\/+|\/+$/g, '').split('?')[0]!;
@@ -67,6 +69,19 @@ async function route(req: CallResourceRequest, path: string): Promise<CallResour
         return json(
           200,
           r.windows.map((w) => ({ text: String(w), value: String(w) })),
+        );
+      }
+      case 'topPairs': {
+        let r;
+        try {
+          r = await client.scan({ tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window });
+        } catch (e) {
+          if (e instanceof CollectorError && collectorStatus(e) === 404) return json(200, []); // no scan stored yet
+          throw e;
+        }
+        return json(
+          200,
+          r.pairs.slice(0, TOP_PAIRS).map((p) => ({ text: `${p.a}/${p.b}`, value: `${p.a}/${p.b}`, qvalue: p.qvalue })),
         );
       }
       default: {

@@ -13,6 +13,7 @@ const KINDS: Array<SelectableValue<ResourceKind>> = [
   { value: 'symbols', label: 'Symbols', description: 'Binance symbols with stored trades' },
   { value: 'timeframes', label: 'Timeframes', description: '1s, 1m, 5m, for $tf' },
   { value: 'windows', label: 'Windows', description: 'Windows the live engine maintains, for $window' },
+  { value: 'topPairs', label: 'Top pairs', description: "The latest scan's pairs of lowest q-value (SCAN_TF, SCAN_WINDOW)" },
 ];
 
 /** Which list a template variable of this data source offers. */

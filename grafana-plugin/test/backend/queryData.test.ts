@@ -10,7 +10,17 @@ import { createServer } from 'http';
 import type { AddressInfo } from 'net';
 import type { ClientReadableStream } from '@grpc/grpc-js';
 import { DataType, Type } from 'apache-arrow';
-import type { AnalyticsResponse, BacktestResponse, BarsResponse, SignalsResponse, StatsResponse, SweepResponse, TicksResponse } from '@quant-pairs/contract';
+import {
+  SCAN_DEFAULTS,
+  TOP_PAIRS,
+  type AnalyticsResponse,
+  type BacktestResponse,
+  type BarsResponse,
+  type SignalsResponse,
+  type StatsResponse,
+  type SweepResponse,
+  type TicksResponse,
+} from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
 import { arrowTable, HOUR, PLUGIN_DIR, T0 } from './helpers';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
@@ -506,6 +516,45 @@ describe('CallResource', () => {
     expect((await resource('timeframes')).body).toEqual(['1s', '1m', '5m'].map((t) => ({ text: t, value: t })));
     expect((await resource('windows')).body).toEqual([{ text: '30', value: '30' }]);
     expect((await resource('defaults')).body).toMatchObject({ entryZ: 2, windows: [30] });
+  });
+
+  it("topPairs: [] before the first scan, then the latest scan's TOP_PAIRS lowest q-values as {text, value, qvalue}", async () => {
+    // the collector answers /api/scan 404 while no scan is stored: the variable has no options yet, no error
+    expect(await resource('topPairs')).toMatchObject({ code: 200, body: [] });
+    const row = (a: string, b: string, qvalue: number | null) => ({
+      a,
+      b,
+      beta: 1,
+      alpha: 0,
+      coint: null,
+      cointReverse: null,
+      pvalue: qvalue,
+      qvalue,
+      halfLife: null,
+      hurst: null,
+      meanCrossings: 0,
+      correlation: null,
+      selected: false,
+    });
+    // 7 pairs stored in q-value order (as the scanner stores them); an older scan is not listed
+    const pairs = [
+      row('A', 'B', 0.001),
+      row('A', 'C', 0.002),
+      row('B', 'C', 0.01),
+      row('A', 'D', 0.02),
+      row('B', 'D', 0.03),
+      row('C', 'D', 0.5),
+      row('A', 'E', null),
+    ];
+    const base = { tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window, symbols: ['A', 'B', 'C', 'D', 'E'], tested: 6, selected: 0 };
+    await api.store.insertScan({ ...base, ts: T0, pairs: [row('D', 'E', 0)] });
+    await api.store.insertScan({ ...base, ts: T0 + 300_000, pairs });
+    // and a scan of another window is not the scanner's
+    await api.store.insertScan({ ...base, window: 500, ts: T0 + 600_000, pairs: [row('C', 'E', 0)] });
+    const r = await resource('topPairs');
+    expect(r.code).toBe(200);
+    expect(r.body).toEqual(pairs.slice(0, TOP_PAIRS).map((p) => ({ text: `${p.a}/${p.b}`, value: `${p.a}/${p.b}`, qvalue: p.qvalue })));
+    expect(TOP_PAIRS).toBe(5);
   });
 
   it('answers an unknown path 404 and a write 405', async () => {

@@ -2,16 +2,18 @@
  * The "Pair scanner" dashboard (issue 15): the latest scan of the universe as a table sorted by
  * q-value (cells coloured by q-value, p-value and half-life: green within the scanner's
  * selection bounds), the selected pairs, and the Engle-Granger p-value history of the traded
- * pairs (the ones the "cointegration lost" rules watch) and of any pair typed in `scanpair`.
+ * pairs (the ones the "cointegration lost" rules watch), of the latest scan's top pairs by
+ * q-value (`toppairs`, multi-value, all TOP_PAIRS by default: one repeated panel each) and of
+ * any pair typed in `scanpair`.
  * Timeframe and window are the scanner's defaults (SCAN_TF, SCAN_WINDOW).
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COINT_LOST_PVALUE, SCAN_DEFAULTS } from '@quant-pairs/contract';
+import { COINT_LOST_PVALUE, SCAN_DEFAULTS, TOP_PAIRS, type PairsVariableQuery } from '@quant-pairs/contract';
 import { scan } from '../queries';
-import { PAIRS_DS, type GenerateOptions } from '../settings';
+import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 
 export const PAIR_SCANNER_UID = 'quant-pairs-scanner';
 /** The scanner's timeframe and window as the queries write them. */
@@ -87,7 +89,21 @@ export function pairScanner(opts: GenerateOptions): dashboard.DashboardBuilder {
     ),
   );
   b.withPanel(scanTable('Selected pairs', 'Pairs passing every filter: q-value, half-life, Hurst < 0.5 and enough mean crossings.', true, 8));
+  const top: PairsVariableQuery = { refId: 'var-toppairs', version: MODEL_VERSION, kind: 'topPairs' };
+  b.withVariable(
+    new dashboard.QueryVariableBuilder('toppairs')
+      .label('Top pairs')
+      .description(`The latest scan's ${TOP_PAIRS} pairs of lowest q-value: one p-value history panel each`)
+      .datasource({ ...PAIRS_DS })
+      .query(top as unknown as Record<string, unknown>)
+      .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+      .sort(dashboard.VariableSort.Disabled)
+      .multi(true)
+      .includeAll(true)
+      .current({ text: 'All', value: '$__all' }),
+  );
   for (const pair of opts.pairs) b.withPanel(pvalueHistory(pair, 12));
+  b.withPanel(pvalueHistory('$toppairs', 12).repeat('toppairs').repeatDirection('h').maxPerRow(2));
   b.withPanel(pvalueHistory('$scanpair', 12));
   return b;
 }
