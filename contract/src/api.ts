@@ -159,18 +159,30 @@ export interface BarsResponse extends Page {
 export type BacktestParams = RequestParams<typeof backtestRequest>;
 /** Query of GET /api/backtest/sweep. */
 export type SweepParams = RequestParams<typeof sweepRequest>;
-/** The rules and costs a backtest ran with (the request's, defaults filled in). */
+/**
+ * The rules and costs of a backtest (the collector's analytics take them as BacktestOptions; an
+ * answer reports the request's, defaults filled in: BACKTEST_DEFAULTS).
+ */
 export interface BacktestSettings {
+  /** |z| above which a flat book enters (default 2). */
   entry: number;
+  /** Exit band: a LONG exits once z >= -exit, a SHORT once z <= exit (default 0, the mean). */
   exit: number;
+  /** Stop-loss level of |z| beyond the entry (null: none, the default). */
   stop: number | null;
+  /** Time stop after this many bars held (null: none, the default). */
   maxHold: number | null;
+  /** Bars without entry after a stop (default 0). */
   cooldown: number;
+  /** Bars from decision to fill (default 1). */
   lag: number;
+  /** Fee in basis points of each leg's traded notional per fill (default 10). */
   feeBps: number;
+  /** Slippage in basis points of the close, against the trade (default 0). */
   slippageBps: number;
+  /** Capital, and the |y| notional of each trade (default 1000). */
   notional: number;
-  /** Bars a year of the timeframe (365 days), for the annualised Sharpe ratio. */
+  /** Bars a year, for the annualised Sharpe (default 525600: 1-minute bars, 24/7 markets; the API: 365 days of the timeframe). */
   barsPerYear: number;
 }
 export interface BacktestMetricsDto {

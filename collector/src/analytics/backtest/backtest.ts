@@ -40,31 +40,11 @@
  * fee and slippage accounting compared against in collector/test/analytics/backtest.vectorbt.test.ts.
  */
 
-import { BACKTEST_DEFAULTS as CONTRACT_DEFAULTS } from '@quant-pairs/contract';
+import { BACKTEST_DEFAULTS as CONTRACT_DEFAULTS, type BacktestSettings } from '@quant-pairs/contract';
 import { PositionBook, type BacktestTrade } from './book';
 
-export interface BacktestOptions {
-  /** |z| above which a flat book enters (default 2). */
-  entry: number;
-  /** Exit band: a LONG exits once z >= -exit, a SHORT once z <= exit (default 0, the mean). */
-  exit: number;
-  /** Stop-loss level of |z| beyond the entry (null: none, the default). */
-  stop: number | null;
-  /** Time stop after this many bars held (null: none, the default). */
-  maxHold: number | null;
-  /** Bars without entry after a stop (default 0). */
-  cooldown: number;
-  /** Bars from decision to fill (default 1). */
-  lag: number;
-  /** Fee in basis points of each leg's traded notional per fill (default 10). */
-  feeBps: number;
-  /** Slippage in basis points of the close, against the trade (default 0). */
-  slippageBps: number;
-  /** Capital, and the |y| notional of each trade (default 1000). */
-  notional: number;
-  /** Bars a year, for the annualised Sharpe (default 525600: 1-minute bars, 24/7 markets). */
-  barsPerYear: number;
-}
+/** The rules and costs: one definition, in the contract (each field's meaning and default there). */
+export type BacktestOptions = BacktestSettings;
 
 /** The defaults, stated once in @quant-pairs/contract (the API's and the data source's too). */
 export const BACKTEST_DEFAULTS: Readonly<BacktestOptions> = CONTRACT_DEFAULTS;
