@@ -107,8 +107,11 @@ function ruleQuery(pair: string, opts: GenerateOptions) {
   }).model();
 }
 
-function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): ProvisionedRule {
-  const z = opts.alertZ;
+/**
+ * The server-side expressions every rule ends with: B = the last non-null value of query A,
+ * C = `evaluator` on B (the rule's condition).
+ */
+function lastThenThreshold(evaluator: NonNullable<expr.TypeThreshold['conditions']>[number]['evaluator']): RuleQuery[] {
   const reduce: ExprModel = {
     refId: 'B',
     type: 'reduce',
@@ -121,9 +124,17 @@ function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): Provision
     refId: 'C',
     type: 'threshold',
     expression: 'B',
-    conditions: [{ evaluator: { type: 'outside_range', params: [-z, z] } }],
+    conditions: [{ evaluator }],
     datasource: { type: EXPR_UID, uid: EXPR_UID },
   };
+  return [
+    { refId: 'B', datasourceUid: EXPR_UID, model: reduce },
+    { refId: 'C', datasourceUid: EXPR_UID, model: threshold },
+  ];
+}
+
+function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): ProvisionedRule {
+  const z = opts.alertZ;
   const zText = '{{ printf "%.2f" $values.B.Value }}';
   return {
     uid: ruleUid(pair),
@@ -136,8 +147,7 @@ function zRule(pair: string, opts: GenerateOptions, link?: PanelLink): Provision
         datasourceUid: DATASOURCE_UID,
         model: { ...ruleQuery(pair, opts), intervalMs: 1000, maxDataPoints: 43200 },
       },
-      { refId: 'B', datasourceUid: EXPR_UID, model: { ...reduce } },
-      { refId: 'C', datasourceUid: EXPR_UID, model: { ...threshold } },
+      ...lastThenThreshold({ type: 'outside_range', params: [-z, z] }),
     ],
     // Warm-up (fewer bars than the window) gives no z: that is not an alert.
     noDataState: 'OK',
@@ -181,21 +191,6 @@ function cointRuleUid(pair: string): string {
  */
 function cointRule(pair: string, link?: PanelLink): ProvisionedRule {
   const tfSec = TF_SECONDS[SCAN_DEFAULTS.tf];
-  const reduce: ExprModel = {
-    refId: 'B',
-    type: 'reduce',
-    expression: 'A',
-    reducer: 'last',
-    settings: { mode: 'dropNN' },
-    datasource: { type: EXPR_UID, uid: EXPR_UID },
-  };
-  const threshold: ExprModel = {
-    refId: 'C',
-    type: 'threshold',
-    expression: 'B',
-    conditions: [{ evaluator: { type: 'gt', params: [COINT_LOST_PVALUE] } }],
-    datasource: { type: EXPR_UID, uid: EXPR_UID },
-  };
   return {
     uid: cointRuleUid(pair),
     title: `cointegration lost: ${pair}`,
@@ -212,8 +207,7 @@ function cointRule(pair: string, link?: PanelLink): ProvisionedRule {
           maxDataPoints: 1000,
         },
       },
-      { refId: 'B', datasourceUid: EXPR_UID, model: { ...reduce } },
-      { refId: 'C', datasourceUid: EXPR_UID, model: { ...threshold } },
+      ...lastThenThreshold({ type: 'gt', params: [COINT_LOST_PVALUE] }),
     ],
     // no scan yet (warm-up, the pair not in the universe): not an alert
     noDataState: 'OK',
