@@ -12,7 +12,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScan } from '../../src/cli/scan';
-import type { ScanCoint, ScanResult } from '../../src/analytics/scan';
+import type { ScanPair, ScanResult } from '../../src/analytics/scan';
 import { describePython, runPythonJson } from '../support/python';
 import { expectClose } from './oracle';
 import { universe } from './slow';
@@ -29,20 +29,8 @@ function scan(text: string, args: string[] = []): ScanResult {
   return JSON.parse(r.stdout) as ScanResult;
 }
 
-interface RefRow {
-  a: string;
-  b: string;
-  beta: number | null;
-  alpha: number | null;
-  coint: ScanCoint | null;
-  cointReverse: ScanCoint | null;
-  pvalue: number | null;
-  qvalue: number | null;
-  halfLife: number | null;
-  hurst: number | null;
-  meanCrossings: number | null;
-  correlation: number | null;
-}
+/** A pair as the statsmodels reference prints it: the scan's row without the selection. */
+type RefRow = Omit<ScanPair, 'selected'>;
 
 // 3 universes, 21 to 28 pairs each (twice as many coint calls): a few seconds of statsmodels
 const CASES = [
