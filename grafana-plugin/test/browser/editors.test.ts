@@ -114,9 +114,33 @@ afterAll(async () => {
   }
 });
 
-async function model(p: Page): Promise<Record<string, unknown>> {
-  return JSON.parse((await p.getByTestId('query-json').textContent()) ?? '{}');
+/** The JSON a test id's element shows (the query model, the variable query, the options). */
+async function shown(p: Page, testId: string): Promise<Record<string, unknown>> {
+  return JSON.parse((await p.getByTestId(testId).textContent()) ?? '{}');
 }
+
+/**
+ * Runs `check` until it passes, for up to 10 s: a click's state change reaches the page a few
+ * frames later (React's update, the Combobox closing its menu), so a read right after the click
+ * can see the state before it under load. A change that never comes still fails, with the
+ * last assertion's message.
+ */
+async function eventually(p: Page, check: () => Promise<void>): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await check();
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+    }
+    await p.waitForTimeout(50);
+  }
+}
+
+/** Waits until the query model shown under the editor has every field of `want`. */
+const modelHas = (p: Page, want: Record<string, unknown>) => eventually(p, async () => expect(await shown(p, 'query-json')).toMatchObject(want));
+/** Waits until the query model shown under the editor is exactly `want`. */
+const modelIs = (p: Page, want: Record<string, unknown>) => eventually(p, async () => expect(await shown(p, 'query-json')).toEqual(want));
 
 describe('editors from dist/module.js in Chromium', () => {
   it('loads module.js through the AMD externals and renders both editors in the dark theme', async () => {
@@ -130,7 +154,7 @@ describe('editors from dist/module.js in Chromium', () => {
     expect(bg).toBe('rgb(17, 18, 23)');
     await page.getByTestId('pairs-config-editor').waitFor();
     // The new query is the data source's default query, as Grafana starts a panel.
-    expect(await model(page)).toEqual({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
+    await modelIs(page, { refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-default.png') });
     // A saved data source: the token shows as configured, with Reset.
     await page.getByTestId('config-section').screenshot({ path: path.join(SHOTS, 'config-editor-saved.png') });
@@ -138,7 +162,7 @@ describe('editors from dist/module.js in Chromium', () => {
 
   it('clicks through a query and sees the query model change', async () => {
     await page.getByRole('radio', { name: 'Stats' }).click();
-    expect(await model(page)).toMatchObject({ queryType: 'stats', pair: 'ETHUSDT/BTCUSDT' });
+    await modelHas(page, { queryType: 'stats', pair: 'ETHUSDT/BTCUSDT' });
 
     // The pair list comes from the backend's CallResource, i.e. the collector's configured pairs.
     const pair = page.getByRole('combobox', { name: 'Pair' });
@@ -147,22 +171,22 @@ describe('editors from dist/module.js in Chromium', () => {
     await option.waitFor();
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-pair-menu.png') });
     await option.click();
-    expect(await model(page)).toMatchObject({ queryType: 'stats', pair: 'SOLUSDT/ETHUSDT' });
+    await modelHas(page, { queryType: 'stats', pair: 'SOLUSDT/ETHUSDT' });
     expect(server.requests).toContain('GET /api/datasources/uid/pairs/resources/pairs');
 
     await page.getByRole('radio', { name: '5m', exact: true }).click();
-    expect(await model(page)).toMatchObject({ timeframe: '5m' });
+    await modelHas(page, { timeframe: '5m' });
 
     const windowInput = page.getByRole('textbox', { name: 'Window', exact: true });
     await windowInput.fill('250');
     await windowInput.blur();
-    expect(await model(page)).toMatchObject({ window: '250' });
+    await modelHas(page, { window: '250' });
 
     // Stats do not stream; analytics do: back to analytics, then live.
     expect(await page.getByLabel('Live').isDisabled()).toBe(true);
     await page.getByRole('radio', { name: 'Analytics' }).click();
     await page.getByLabel('Live').click({ force: true });
-    expect(await model(page)).toEqual({
+    await modelIs(page, {
       refId: 'A',
       version: 1,
       queryType: 'analytics',
@@ -172,7 +196,7 @@ describe('editors from dist/module.js in Chromium', () => {
       entryZ: 2,
       live: true,
     });
-    expect(Number(await page.getByTestId('runs').textContent())).toBeGreaterThanOrEqual(6);
+    await eventually(page, async () => expect(Number(await page.getByTestId('runs').textContent())).toBeGreaterThanOrEqual(6));
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-filled.png') });
   });
 
@@ -190,13 +214,13 @@ describe('editors from dist/module.js in Chromium', () => {
 
   it('switches to bars with the pair’s Y leg as the symbol', async () => {
     await page.getByRole('radio', { name: 'Bars' }).click();
-    expect(await model(page)).toEqual({ refId: 'A', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '5m', live: true });
+    await modelIs(page, { refId: 'A', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '5m', live: true });
     await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-bars.png') });
   });
 
   it('renders the variable editor of the DataSource and picks a list', async () => {
     await page.getByTestId('variable-section').getByRole('radio', { name: 'Windows' }).click();
-    expect(JSON.parse((await page.getByTestId('variable-json').textContent()) ?? '{}')).toEqual({ refId: 'V', version: 1, kind: 'windows' });
+    await eventually(page, async () => expect(await shown(page, 'variable-json')).toEqual({ refId: 'V', version: 1, kind: 'windows' }));
     // Move the pointer away so the option's tooltip does not cover the picture.
     await page.mouse.move(900, 5);
     await page
@@ -211,12 +235,13 @@ describe('editors from dist/module.js in Chromium', () => {
     await url.fill('http://127.0.0.1:8080');
     await page.getByRole('button', { name: 'Reset' }).click();
     await page.getByLabel(/API token/).fill('s3cret');
-    const options = JSON.parse((await page.getByTestId('options-json').textContent()) ?? '{}');
-    expect(options).toEqual({
-      jsonData: { collectorUrl: 'http://127.0.0.1:8080' },
-      secureJsonData: { apiToken: 's3cret' },
-      secureJsonFields: { apiToken: false },
-    });
+    await eventually(page, async () =>
+      expect(await shown(page, 'options-json')).toEqual({
+        jsonData: { collectorUrl: 'http://127.0.0.1:8080' },
+        secureJsonData: { apiToken: 's3cret' },
+        secureJsonFields: { apiToken: false },
+      }),
+    );
     await page.getByTestId('config-section').screenshot({ path: path.join(SHOTS, 'config-editor.png') });
     await page.screenshot({ path: path.join(SHOTS, 'page.png'), fullPage: true });
   });
