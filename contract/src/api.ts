@@ -75,14 +75,27 @@ export interface HealthResponse {
 }
 
 // ---------------------------------------------------------------- /api/symbols, /api/pairs
+/** The stored bars of a symbol in one timeframe (from ticks or Binance klines): [from, to), epoch ms. */
+export interface SymbolBarSpan {
+  tf: ApiTimeframe;
+  /** The first bar's start. */
+  from: number;
+  /** The last bar's end (its start + the timeframe). */
+  to: number;
+}
 export interface SymbolInfo {
   symbol: string;
-  /** Leg of a configured pair. */
+  /** Leg of a configured pair (or of the scanner's universe). */
   configured: boolean;
-  /** Stored ticks, first and last tick time (null when nothing is stored). */
+  /** Stored ticks, first and last tick time (null when no tick is stored). */
   ticks: number;
   firstTs: number | null;
   lastTs: number | null;
+  /**
+   * The timeframes with stored bars and the span each covers; a symbol loaded only from kline
+   * history (no tick yet) is listed with ticks 0 and its bars here. Empty when nothing is stored.
+   */
+  bars: SymbolBarSpan[];
 }
 export interface SymbolsResponse {
   symbols: SymbolInfo[];
@@ -92,9 +105,9 @@ export interface PairInfo {
   pair: string;
   y: string;
   x: string;
-  /** In `PAIRS` (live engine running), or only stored (both legs have ticks). */
+  /** In `PAIRS` (live engine running). */
   configured: boolean;
-  /** Both legs have stored ticks. */
+  /** Both legs have stored ticks or bars (bars from kline history count). */
   stored: boolean;
 }
 export interface PairsResponse {

@@ -14,7 +14,7 @@
  */
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 import { DEFAULT_FINAL_GRACE_MS, isFinal, toBar, type PartialBar } from './bars';
-import type { BarCloses, BarQuery, CommonStoreOptions, KlineSpan, SymbolSummary, TickQuery } from './store';
+import type { BarCloses, BarQuery, BarSpan, CommonStoreOptions, KlineSpan, SymbolSummary, TickQuery } from './store';
 
 /** Bounds of an open-ended time range (ms; ±8.64e15 is the range of a JS Date). */
 const MIN_TS = -8.64e15;
@@ -80,6 +80,38 @@ function barRowToPartial(symbol: string, r: BarRow): PartialBar {
 
 export function symbolSummary(r: SymbolRow): SymbolSummary {
   return { symbol: r.symbol, ticks: r.ticks, firstTs: r.first_ts, lastTs: r.last_ts, lastId: r.last_id };
+}
+
+/**
+ * The first and last bar start of every symbol and timeframe, the same SQL in both engines: two
+ * index lookups per (symbol, timeframe) on the bars' primary key (sid, tf, start), never a scan
+ * (`ORDER BY start LIMIT 1` rather than min/max, which SQLite would not answer from the index
+ * for both at once). Rows without bars have first = last = null.
+ */
+export const BAR_SPANS_SQL = `
+  SELECT s.symbol, t.tf,
+    (SELECT start FROM bars b WHERE b.sid = s.sid AND b.tf = t.tf ORDER BY start LIMIT 1) AS first,
+    (SELECT start FROM bars b WHERE b.sid = s.sid AND b.tf = t.tf ORDER BY start DESC LIMIT 1) AS last
+  FROM symbols s, (${TIMEFRAMES.map((tf, i) => `SELECT ${TIMEFRAME_MS[tf]}${i === 0 ? ' AS tf' : ''}`).join(' UNION ALL ')}) t
+  ORDER BY s.symbol, t.tf`;
+
+/** A row of BAR_SPANS_SQL as read (PostgreSQL's bigint comes back as text). */
+export interface BarSpanRow {
+  symbol: string;
+  tf: number | string;
+  first: number | string | null;
+  last: number | string | null;
+}
+
+/** The rows of BAR_SPANS_SQL with bars, as spans [first start, last start + the timeframe). */
+export function barSpansOf(rows: readonly BarSpanRow[]): BarSpan[] {
+  const out: BarSpan[] = [];
+  for (const r of rows) {
+    if (r.first === null || r.last === null) continue;
+    const tf = TF_BY_MS.get(Number(r.tf))!;
+    out.push({ symbol: r.symbol, tf, from: Number(r.first), to: Number(r.last) + TIMEFRAME_MS[tf] });
+  }
+  return out;
 }
 
 /** All values of an async iterable, in order. */

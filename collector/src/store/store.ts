@@ -17,6 +17,14 @@ export interface SymbolSummary {
   lastId: number | null;
 }
 
+/** The stored bars of one symbol and timeframe (from ticks or klines): [from, to) = the first bar's start to the last bar's end. */
+export interface BarSpan {
+  symbol: string;
+  tf: Timeframe;
+  from: number;
+  to: number;
+}
+
 export interface TickQuery {
   symbol: string;
   /** Inclusive lower bound, epoch ms. */
@@ -155,6 +163,11 @@ export interface Store {
   barCloses?(q: BarQuery): Promise<BarCloses>;
   /** Symbols with stored ticks. */
   symbols(): Promise<SymbolSummary[]>;
+  /**
+   * Each symbol and timeframe with stored bars, ticks' or klines' (a symbol loaded only from
+   * kline history has bars and no ticks): the span they cover, by symbol, then timeframe.
+   */
+  barSpans(): Promise<BarSpan[]>;
   /**
    * Deletes ticks, bars and scans older than `beforeMs`; returns the number of ticks deleted. The cut is
    * rounded down to a 5-minute boundary so that every remaining bar still equals its stored ticks.

@@ -104,6 +104,81 @@ describe('/api/symbols and /api/pairs', () => {
   });
 });
 
+describe('/api/symbols and /api/pairs with symbols loaded only from kline history', () => {
+  // ETHUSDT (a configured leg) and XRPUSDT (not configured) have bars from klines and no tick;
+  // BTCUSDT has its ticks. Before, both kline-only symbols were missing from /api/symbols, the
+  // pair counted as not stored and XRPUSDT's bars answered 404.
+  let k: Harness;
+  const kline = (symbol: string, tf: '1m' | '5m', start: number) => ({
+    symbol,
+    tf,
+    start,
+    open: 2,
+    high: 3,
+    low: 1,
+    close: 2.5,
+    volume: 4,
+    quoteVolume: 9,
+    trades: 3,
+    vwap: 2.25,
+    final: true,
+  });
+  beforeAll(async () => {
+    k = await startApi({ now: () => T0 + 130_000 });
+    await k.store.insertTicks(btc);
+    // three 1m bars and one 5m bar of ETHUSDT before T0; one 1m bar of XRPUSDT
+    await k.store.insertKlineBars([
+      ...[3, 2, 1].map((m) => kline('ETHUSDT', '1m', T0 - m * 60_000)),
+      kline('ETHUSDT', '5m', T0 - 300_000),
+      kline('XRPUSDT', '1m', T0 - 60_000),
+    ]);
+  });
+  afterAll(() => k.close());
+
+  it('lists them with ticks 0 and the span of their bars per timeframe', async () => {
+    const r = await k.get('/api/symbols');
+    expect(r.status).toBe(200);
+    const by = Object.fromEntries(r.body.symbols.map((s: any) => [s.symbol, s]));
+    expect(by.ETHUSDT).toEqual({
+      symbol: 'ETHUSDT',
+      configured: true,
+      ticks: 0,
+      firstTs: null,
+      lastTs: null,
+      bars: [
+        { tf: '1m', from: T0 - 180_000, to: T0 },
+        { tf: '5m', from: T0 - 300_000, to: T0 },
+      ],
+    });
+    expect(by.XRPUSDT).toEqual({
+      symbol: 'XRPUSDT',
+      configured: false,
+      ticks: 0,
+      firstTs: null,
+      lastTs: null,
+      bars: [{ tf: '1m', from: T0 - 60_000, to: T0 }],
+    });
+    // BTCUSDT's ticks T0 .. T0 + 124.75 s: 1s bars T0 .. T0 + 124 s, 1m bars T0 .. T0 + 2 min, 5m bar T0
+    expect(by.BTCUSDT.bars).toEqual([
+      { tf: '1s', from: T0, to: T0 + 125_000 },
+      { tf: '1m', from: T0, to: T0 + 180_000 },
+      { tf: '5m', from: T0, to: T0 + 300_000 },
+    ]);
+  });
+
+  it('counts a pair whose leg has only kline bars as stored', async () => {
+    const r = await k.get('/api/pairs');
+    expect(r.body.pairs).toEqual([{ pair: 'ETHUSDT/BTCUSDT', y: 'ETHUSDT', x: 'BTCUSDT', configured: true, stored: true }]);
+  });
+
+  it('serves the bars of a symbol stored only from klines (not configured, no tick)', async () => {
+    const r = await k.get(`/api/bars?symbol=XRPUSDT&tf=1m&from=${T0 - 3_600_000}`);
+    expect(r.status).toBe(200);
+    expect(r.body.bars).toHaveLength(1);
+    expect(r.body.bars[0]).toMatchObject({ start: T0 - 60_000, close: 2.5, trades: 3 });
+  });
+});
+
 describe('/export', () => {
   it('streams ticks as RFC 4180 CSV that parses back to the stored values', async () => {
     const r = await h.get(`/export?symbol=BTCUSDT&from=${T0}`);

@@ -511,6 +511,38 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       await expect(s.insertTicks([tick('BTCUSDT', 1, T0, 1)])).rejects.toThrow(/closed/);
     });
 
+    test('barSpans lists every symbol and timeframe with bars, from ticks or only from klines (no tick)', async () => {
+      const s = await open();
+      expect(await s.barSpans()).toEqual([]);
+      // BTCUSDT: ticks at T0 + 0.01 s, + 1.5 s and + 61 s -> 1s bars T0 .. T0 + 61 s, 1m bars T0 and T0 + 1 min, one 5m bar T0
+      await s.insertTicks([tick('BTCUSDT', 1, T0 + 10, 100), tick('BTCUSDT', 2, T0 + 1_500, 101), tick('BTCUSDT', 3, T0 + 61_000, 102)]);
+      // SOLUSDT: kline history only, two 1m bars and one 5m bar before T0, no tick
+      const kline = (tf: Bar['tf'], start: number): Bar => ({
+        symbol: 'SOLUSDT',
+        tf,
+        start,
+        open: 20,
+        high: 21,
+        low: 19,
+        close: 20.5,
+        volume: 10,
+        quoteVolume: 200,
+        trades: 7,
+        vwap: 20,
+        final: true,
+      });
+      expect(await s.insertKlineBars([kline('1m', T0 - 120_000), kline('1m', T0 - 60_000), kline('5m', T0 - 300_000)])).toBe(3);
+      expect(await s.barSpans()).toEqual([
+        { symbol: 'BTCUSDT', tf: '1s', from: T0, to: T0 + 62_000 },
+        { symbol: 'BTCUSDT', tf: '1m', from: T0, to: T0 + 120_000 },
+        { symbol: 'BTCUSDT', tf: '5m', from: T0, to: T0 + 300_000 },
+        { symbol: 'SOLUSDT', tf: '1m', from: T0 - 120_000, to: T0 },
+        { symbol: 'SOLUSDT', tf: '5m', from: T0 - 300_000, to: T0 },
+      ]);
+      // symbols() stays the symbols with ticks
+      expect((await s.symbols()).map((x) => x.symbol)).toEqual(['BTCUSDT']);
+    });
+
     test('keeps 1s, 1m and 5m bars aligned to their interval', async () => {
       const s = await open();
       await s.insertTicks(makeTicks(rng(8), 'BTCUSDT', 300, T0 + 59_000, 1));

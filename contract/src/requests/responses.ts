@@ -34,7 +34,16 @@ const healthResponse = obj({
 });
 
 const symbolsResponse = obj({
-  symbols: z.array(obj({ symbol: z.string(), configured: z.boolean(), ticks: num, firstTs: nullableNum, lastTs: nullableNum })),
+  symbols: z.array(
+    obj({
+      symbol: z.string(),
+      configured: z.boolean(),
+      ticks: num,
+      firstTs: nullableNum,
+      lastTs: nullableNum,
+      bars: z.array(obj({ tf: timeframe, from: num, to: num })),
+    }),
+  ),
 });
 const pairsResponse = obj({
   pairs: z.array(obj({ pair: z.string(), y: z.string(), x: z.string(), configured: z.boolean(), stored: z.boolean() })),

@@ -97,9 +97,9 @@ export const PAIRS_BODY: PairsResponse = {
 /** The collector's /api/symbols body (SymbolsResponse). */
 export const SYMBOLS_BODY: SymbolsResponse = {
   symbols: [
-    { symbol: 'BTCUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2 },
-    { symbol: 'ETHUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2 },
-    { symbol: 'SOLUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2 },
+    { symbol: 'BTCUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2, bars: [] },
+    { symbol: 'ETHUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2, bars: [] },
+    { symbol: 'SOLUSDT', configured: true, ticks: 10, firstTs: 1, lastTs: 2, bars: [] },
   ],
 };
 

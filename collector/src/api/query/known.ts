@@ -1,14 +1,16 @@
 /**
  * Which symbols and pairs exist: configured ones (PAIRS), those the ingestor has seen, and
- * those with stored ticks. Used to answer 404 for unknown names. The store is asked only
+ * those with stored ticks or bars. Used to answer 404 for unknown names. The store is asked only
  * when a name is not configured, so the common path costs nothing.
  */
 import type { Pair } from '../../domain';
 import type { Ctx } from '../deps';
 import { notFound } from '../http/errors';
 
+/** Symbols with stored ticks or bars (a symbol loaded only from kline history has bars and no tick). */
 export async function storedSymbols(ctx: Ctx): Promise<Set<string>> {
-  return new Set((await ctx.store.symbols()).map((s) => s.symbol));
+  const [ticks, bars] = await Promise.all([ctx.store.symbols(), ctx.store.barSpans()]);
+  return new Set([...ticks.map((s) => s.symbol), ...bars.map((b) => b.symbol)]);
 }
 
 /** Throws 404 unless `symbol` is configured, being ingested, or stored. */

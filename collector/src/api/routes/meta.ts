@@ -2,7 +2,7 @@
 import type { Router } from 'express';
 import { TIMEFRAMES } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
-import type { HealthKlineSpan, HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolInfo, SymbolsResponse } from '@quant-pairs/contract';
+import type { HealthKlineSpan, HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolBarSpan, SymbolInfo, SymbolsResponse } from '@quant-pairs/contract';
 import { storedSymbols } from '../query/known';
 
 /** A tick older than this (seconds) makes the health degraded. */
@@ -56,12 +56,17 @@ export function mount(r: Router, ctx: Ctx): void {
   });
 
   r.get('/api/symbols', async (_req, res) => {
-    const stored = await ctx.store.symbols();
+    const [stored, spans] = await Promise.all([ctx.store.symbols(), ctx.store.barSpans()]);
     const out = new Map<string, SymbolInfo>();
-    for (const s of ctx.symbols) out.set(s, { symbol: s, configured: true, ticks: 0, firstTs: null, lastTs: null });
-    for (const s of stored) {
-      out.set(s.symbol, { symbol: s.symbol, configured: ctx.symbols.includes(s.symbol), ticks: s.ticks, firstTs: s.firstTs, lastTs: s.lastTs });
-    }
+    const info = (symbol: string): SymbolInfo => {
+      let s = out.get(symbol);
+      if (!s) out.set(symbol, (s = { symbol, configured: ctx.symbols.includes(symbol), ticks: 0, firstTs: null, lastTs: null, bars: [] }));
+      return s;
+    };
+    for (const s of ctx.symbols) info(s);
+    for (const s of stored) Object.assign(info(s.symbol), { ticks: s.ticks, firstTs: s.firstTs, lastTs: s.lastTs });
+    // a symbol loaded only from kline history has bars and no tick: listed all the same
+    for (const b of spans) info(b.symbol).bars.push({ tf: b.tf, from: b.from, to: b.to } satisfies SymbolBarSpan);
     const body: SymbolsResponse = { symbols: [...out.values()] };
     res.json(body);
   });

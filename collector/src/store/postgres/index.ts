@@ -22,6 +22,8 @@ import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import {
+  BAR_SPANS_SQL,
+  barSpansOf,
   collect,
   klineBarColumns,
   klineSpanOf,
@@ -34,6 +36,7 @@ import {
   symbolSummary,
   type BarPageOptions,
   type BarRow,
+  type BarSpanRow,
   type KlineSpanRow,
   type SymbolRow,
   type TickRow,
@@ -43,6 +46,7 @@ import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_PAIR_COLU
 import type {
   BarCloses,
   BarQuery,
+  BarSpan,
   CommonStoreOptions,
   InsertResult,
   KlineSpan,
@@ -109,6 +113,7 @@ const SQL = {
   symbolRow: 'SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE symbol = $1',
   symbolRows: 'SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE ticks > 0 ORDER BY symbol',
   allSids: 'SELECT sid FROM symbols ORDER BY sid',
+  barSpans: BAR_SPANS_SQL,
   ticksFirst: 'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id LIMIT $4',
   ticksAfter: 'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND (ts, id) > ($2, $3) AND ts < $4 ORDER BY ts, id LIMIT $5',
   barsRange: `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades
@@ -485,6 +490,11 @@ class PostgresStore implements Store {
   async symbols(): Promise<SymbolSummary[]> {
     this.open();
     return (await q<SymbolRow>(this.pool, 'symbolRows', [])).rows.map(symbolSummary);
+  }
+
+  async barSpans(): Promise<BarSpan[]> {
+    this.open();
+    return barSpansOf((await q<BarSpanRow>(this.pool, 'barSpans', [])).rows);
   }
 
   async deleteBefore(beforeMs: number): Promise<number> {

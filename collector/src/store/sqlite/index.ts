@@ -18,6 +18,8 @@ import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import {
+  BAR_SPANS_SQL,
+  barSpansOf,
   collect,
   klineBarColumns,
   klineSpanOf,
@@ -30,6 +32,7 @@ import {
   symbolSummary,
   type BarPageOptions,
   type BarRow,
+  type BarSpanRow,
   type KlineSpanRow,
   type SymbolRow,
   type TickRow,
@@ -39,6 +42,7 @@ import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_PAIR_COLU
 import type {
   BarCloses,
   BarQuery,
+  BarSpan,
   CommonStoreOptions,
   InsertResult,
   KlineSpan,
@@ -144,6 +148,7 @@ class SqliteStore implements Store {
     }
     this.st = {
       allSymbols: db.prepare('SELECT sid, symbol FROM symbols'),
+      barSpans: db.prepare(BAR_SPANS_SQL),
       addSymbol: db.prepare('INSERT INTO symbols (symbol) VALUES (?) ON CONFLICT (symbol) DO NOTHING'),
       sidOf: db.prepare('SELECT sid FROM symbols WHERE symbol = ?').pluck(),
       insertTick: db.prepare('INSERT OR IGNORE INTO ticks (sid, ts, id, price, qty, buyer_maker) VALUES (?, ?, ?, ?, ?, ?)'),
@@ -466,6 +471,11 @@ class SqliteStore implements Store {
   async symbols(): Promise<SymbolSummary[]> {
     this.open();
     return (this.st.symbolRows.all() as SymbolRow[]).map(symbolSummary);
+  }
+
+  async barSpans(): Promise<BarSpan[]> {
+    this.open();
+    return barSpansOf(this.st.barSpans.all() as BarSpanRow[]);
   }
 
   /**
