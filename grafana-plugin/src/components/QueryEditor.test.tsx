@@ -89,6 +89,36 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(runs);
   });
 
+  // One component draws the pair, timeframe and window of both editors: each behaves alike in both
+  // (choosing a pair from the Combobox's list is clicked in Chromium: test/browser/editors.test.ts).
+  const backtest: PairsQuery = { refId: 'A', version: 1, queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100' };
+  describe.each([
+    ['pair', analytics],
+    ['backtest', backtest],
+  ])('the %s editor’s pair, timeframe and window', (_name, query) => {
+    it('commits a changed window on blur only, and a timeframe at once', async () => {
+      const { onChange } = setup(query);
+      const input = screen.getByLabelText('Window');
+      await userEvent.click(input);
+      await userEvent.tab();
+      expect(onChange).not.toHaveBeenCalled(); // unchanged: nothing sent
+      await userEvent.clear(input);
+      await userEvent.type(input, ' 250 ');
+      expect(onChange).not.toHaveBeenCalled();
+      await userEvent.tab();
+      expect(lastQuery(onChange)).toEqual({ ...query, window: '250' });
+      await userEvent.click(screen.getByRole('radio', { name: '5m' }));
+      expect(lastQuery(onChange)).toEqual({ ...query, timeframe: '5m' });
+    });
+
+    it('says when the pairs cannot be loaded', async () => {
+      const routes = resourceRoutes();
+      routes['/api/datasources/uid/pairs/resources/pairs'] = new Error('cannot reach the collector at http://127.0.0.1:1');
+      setup(query, routes);
+      expect(await screen.findByText(/Could not load the pairs: cannot reach the collector at http:\/\/127.0.0.1:1/)).toBeInTheDocument();
+    });
+  });
+
   it('changes the timeframe, including to a $tf variable', async () => {
     const { onChange } = setup(analytics);
     await userEvent.click(screen.getByRole('radio', { name: '5m' }));

@@ -222,25 +222,27 @@ interface FieldsProps<Q> {
   styles: Styles;
 }
 
-/** Pair, timeframe, window and the signal thresholds of analytics / stats / signals queries. */
-function PairFields({ query, problems, commit, datasource, timeframes, styles }: FieldsProps<PairQuery>) {
+/**
+ * The first row of the pair and backtest editors: the pair (the backend's list, a pair variable or
+ * typed), the timeframe and the window (committed on blur); then `children`, the editor's own rows;
+ * last, a note when the list of pairs could not be loaded.
+ */
+function PairTimeframeWindow<Q extends PairQuery | BacktestQuery>({
+  query,
+  problems,
+  commit,
+  datasource,
+  timeframes,
+  styles,
+  pairTooltip,
+  children,
+}: FieldsProps<Q> & { pairTooltip: string; children: React.ReactNode }) {
   const pairVariables = useMemo(() => datasource.variableNames((v) => splitPair(v) !== undefined), [datasource]);
   const pairs = useResource(datasource, 'pairs', true);
   const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
-  const [entryDraft, onEntryDraft] = useDraft(typeof query.entryZ === 'number' ? String(query.entryZ) : '');
-  const [exitDraft, onExitDraft] = useDraft(typeof query.exitZ === 'number' ? String(query.exitZ) : '');
-  const [deltaDraft, onDeltaDraft] = useDraft(typeof query.delta === 'number' ? String(query.delta) : '');
-  const [veDraft, onVeDraft] = useDraft(typeof query.ve === 'number' ? String(query.ve) : '');
-  const kalman = query.hedge === 'kalman';
   const commitWindow = (text: string) => {
     if ((query.window ?? '') !== text) {
-      commit(withField(query, 'window', text));
-    }
-  };
-  const commitZ = (key: 'entryZ' | 'exitZ' | 'delta' | 've', text: string) => {
-    const { changed, value } = changedNumber(query[key], text);
-    if (changed) {
-      commit(withOptional(query, key, value));
+      commit(withField<PairQuery | BacktestQuery, 'window'>(query, 'window', text));
     }
   };
   return (
@@ -250,7 +252,7 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
           label="Pair"
           htmlFor={`pairs-pair-${query.refId}`}
           labelWidth={LABEL_WIDTH}
-          tooltip="Y/X: Y is regressed on X, the hedge leg"
+          tooltip={pairTooltip}
           invalid={!!problems.pair}
           error={problems.pair}
         >
@@ -262,7 +264,7 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
             placeholder="ETHUSDT/BTCUSDT"
             options={options(pairs.values, pairVariables, query.pair)}
             value={query.pair || null}
-            onChange={(o) => commit(withField(query, 'pair', o.value))}
+            onChange={(o) => commit(withField<PairQuery | BacktestQuery, 'pair'>(query, 'pair', o.value))}
           />
         </InlineField>
         <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
@@ -277,6 +279,28 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
           />
         </InlineField>
       </InlineFieldRow>
+      {children}
+      {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
+    </>
+  );
+}
+
+/** Pair, timeframe, window and the signal thresholds of analytics / stats / signals queries. */
+function PairFields(props: FieldsProps<PairQuery>) {
+  const { query, problems, commit } = props;
+  const [entryDraft, onEntryDraft] = useDraft(typeof query.entryZ === 'number' ? String(query.entryZ) : '');
+  const [exitDraft, onExitDraft] = useDraft(typeof query.exitZ === 'number' ? String(query.exitZ) : '');
+  const [deltaDraft, onDeltaDraft] = useDraft(typeof query.delta === 'number' ? String(query.delta) : '');
+  const [veDraft, onVeDraft] = useDraft(typeof query.ve === 'number' ? String(query.ve) : '');
+  const kalman = query.hedge === 'kalman';
+  const commitZ = (key: 'entryZ' | 'exitZ' | 'delta' | 've', text: string) => {
+    const { changed, value } = changedNumber(query[key], text);
+    if (changed) {
+      commit(withOptional(query, key, value));
+    }
+  };
+  return (
+    <PairTimeframeWindow {...props} pairTooltip="Y/X: Y is regressed on X, the hedge leg">
       <InlineFieldRow>
         <InlineField
           label="Entry |z|"
@@ -372,8 +396,7 @@ function PairFields({ query, problems, commit, datasource, timeframes, styles }:
           </>
         )}
       </InlineFieldRow>
-      {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
-    </>
+    </PairTimeframeWindow>
   );
 }
 
@@ -443,47 +466,13 @@ function BacktestInput({
 }
 
 /** Pair, timeframe, window, what to show, the backtest's rules and costs, and for a sweep its grids. */
-function BacktestFields({ query, problems, commit, datasource, timeframes, styles }: FieldsProps<BacktestQuery>) {
-  const pairVariables = useMemo(() => datasource.variableNames((v) => splitPair(v) !== undefined), [datasource]);
-  const pairs = useResource(datasource, 'pairs', true);
-  const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
+function BacktestFields(props: FieldsProps<BacktestQuery>) {
+  const { query, problems, commit } = props;
   const D = BACKTEST_DEFAULTS;
   const output = query.output ?? 'equity';
   const input = { query, problems, commit };
   return (
-    <>
-      <InlineFieldRow>
-        <InlineField
-          label="Pair"
-          htmlFor={`pairs-pair-${query.refId}`}
-          labelWidth={LABEL_WIDTH}
-          tooltip="Y/X: long the spread buys Y and sells beta X"
-          invalid={!!problems.pair}
-          error={problems.pair}
-        >
-          <Combobox
-            id={`pairs-pair-${query.refId}`}
-            width={24}
-            loading={pairs.loading}
-            createCustomValue
-            placeholder="ETHUSDT/BTCUSDT"
-            options={options(pairs.values, pairVariables, query.pair)}
-            value={query.pair || null}
-            onChange={(o) => commit(withField(query, 'pair', o.value))}
-          />
-        </InlineField>
-        <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
-        <InlineField label="Window" tooltip={`Rolling window, in bars (${MIN_WINDOW} to ${MAX_WINDOW})`} invalid={!!problems.window} error={problems.window}>
-          <Input
-            aria-label="Window"
-            width={10}
-            value={windowDraft}
-            placeholder="100"
-            onChange={onWindowDraft}
-            onBlur={() => windowDraft.trim() !== query.window && commit(withField(query, 'window', windowDraft.trim()))}
-          />
-        </InlineField>
-      </InlineFieldRow>
+    <PairTimeframeWindow {...props} pairTooltip="Y/X: long the spread buys Y and sells beta X">
       <InlineFieldRow>
         <InlineField
           label="Show"
@@ -586,8 +575,7 @@ function BacktestFields({ query, problems, commit, datasource, timeframes, style
           />
         </InlineFieldRow>
       )}
-      {pairs.error && <div className={styles.note}>Could not load the pairs: {pairs.error}. You can still type one.</div>}
-    </>
+    </PairTimeframeWindow>
   );
 }
 
