@@ -46,6 +46,16 @@ describe('withQueryType', () => {
     });
   });
 
+  it('keeps a Kalman hedge and its settings from a pair query into a backtest and back (issue 16); the OLS default stays unwritten', () => {
+    const kalman = deepFreeze({ ...analytics, hedge: 'kalman' as const, delta: 1e-6, ve: 0.5 });
+    const { live: _live, entryZ: _entryZ, exitZ: _exitZ, ...kept } = kalman;
+    const bt = withQueryType(kalman, 'backtest');
+    expect(bt).toEqual({ ...kept, queryType: 'backtest' });
+    expect(withQueryType(deepFreeze(bt), 'stats')).toEqual({ ...kept, queryType: 'stats' });
+    expect(withQueryType({ ...analytics, hedge: 'kalman', tune: true }, 'backtest')).toMatchObject({ hedge: 'kalman', tune: true });
+    expect(withQueryType({ ...analytics, hedge: 'ols' }, 'backtest')).not.toHaveProperty('hedge');
+  });
+
   it('fills defaults when coming from a symbol query', () => {
     const bars: BarsQuery = deepFreeze({ refId: 'B', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '1s' });
     expect(withQueryType(bars, 'analytics')).toEqual({

@@ -9,6 +9,7 @@ import {
   DEFAULT_WINDOW,
   SCAN_DEFAULTS,
   QUERY_MODEL_VERSION,
+  type BacktestQuery,
   type PairsQuery,
   type QueryType,
   splitPair,
@@ -35,9 +36,22 @@ function commonOf(q: PairsQuery, type: QueryType): Omit<Common, 'queryType'> {
   return c;
 }
 
+/** A Kalman hedge with its settings, as a pair query or a backtest holds it; nothing for the rolling OLS (the default). */
+function kalmanOf(old: Partial<Record<string, unknown>>): Pick<BacktestQuery, 'hedge' | 'delta' | 've' | 'tune'> {
+  if (old.hedge !== 'kalman') {
+    return {};
+  }
+  return {
+    hedge: 'kalman',
+    ...(typeof old.delta === 'number' ? { delta: old.delta } : {}),
+    ...(typeof old.ve === 'number' ? { ve: old.ve } : {}),
+    ...(typeof old.tune === 'boolean' ? { tune: old.tune } : {}),
+  };
+}
+
 /**
- * The query as `type`: the symbol becomes the pair's Y leg (and back), the timeframe, window
- * and thresholds are kept when the new type has them, and what the new type lacks is taken
+ * The query as `type`: the symbol becomes the pair's Y leg (and back), the timeframe, window,
+ * thresholds and hedge are kept when the new type has them, and what the new type lacks is taken
  * from the defaults. `live` is kept only for types the backend streams.
  *
  * @example
@@ -66,6 +80,7 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
         pair: pair ?? DEFAULT_QUERY.pair!,
         timeframe,
         window: typeof old.window === 'string' ? old.window : DEFAULT_WINDOW,
+        ...kalmanOf(old),
       };
     case 'scan':
       // the scanner's own timeframe and window (SCAN_TF, SCAN_WINDOW), not the pair query's

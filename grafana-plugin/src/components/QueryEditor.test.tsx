@@ -18,6 +18,8 @@ const analytics: PairsQuery = {
   entryZ: 2,
 };
 
+const backtest: PairsQuery = { refId: 'A', version: 1, queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100' };
+
 function setup(query: PairsQuery | Record<string, unknown>, routes = resourceRoutes()) {
   installBackendSrv(routes);
   const datasource = new DataSource(instanceSettings(), new TestTemplateSrv({ pair: 'SOLUSDT/ETHUSDT', tf: '5m' }));
@@ -39,25 +41,32 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(1);
   });
 
-  it('chooses the hedge (issue 18): Kalman with delta / Ve or Tune, back to OLS drops the setting', async () => {
-    const { onChange, rerender, props } = setup(analytics);
+  // One component draws the hedge in both editors: the backtest runs under either hedge too (issue 16).
+  it.each([
+    ['pair (issue 18)', analytics],
+    ['backtest (issue 16)', { ...backtest, output: 'trades' } as PairsQuery],
+  ])('chooses the hedge in the %s editor: Kalman with delta / Ve or Tune, back to OLS drops the setting', async (_name, query) => {
+    const { onChange, onRunQuery, rerender, props } = setup(query);
     expect(screen.queryByLabelText('Tune')).toBeNull();
     await userEvent.click(screen.getByRole('radio', { name: 'Kalman' }));
     const k = lastQuery(onChange);
-    expect(k).toEqual({ ...analytics, hedge: 'kalman' });
+    expect(k).toEqual({ ...query, hedge: 'kalman' });
+    expect(onRunQuery).toHaveBeenCalledTimes(1);
     rerender(<QueryEditor {...props} query={k} />);
     await userEvent.type(screen.getByLabelText('delta'), '1e-6');
     await userEvent.tab();
     const d = lastQuery(onChange);
     expect(d).toEqual({ ...k, delta: 1e-6 });
-    rerender(<QueryEditor {...props} query={{ ...(d as typeof analytics & { queryType: 'analytics' }), ve: 2 }} />);
+    rerender(<QueryEditor {...props} query={{ ...d, ve: 2 } as PairsQuery} />);
     await userEvent.click(screen.getByLabelText('Tune'));
     const t = lastQuery(onChange);
     expect(t).toEqual({ ...d, ve: 2, tune: true });
-    // tune with delta / Ve set: the problem is shown under the field
+    // tune with delta / Ve set: the contract's problem is shown under the field, the query not run
+    const runs = onRunQuery.mock.calls.length;
     rerender(<QueryEditor {...props} query={t} />);
     expect(screen.getByText(/give tune or delta, not both/)).toBeInTheDocument();
     expect(screen.queryByLabelText('delta')).toBeNull();
+    expect(onRunQuery).toHaveBeenCalledTimes(runs);
     await userEvent.click(screen.getByRole('radio', { name: 'Rolling OLS' }));
     expect(lastQuery(onChange)).toEqual({ ...d, ve: 2, tune: true, hedge: undefined });
   });
@@ -91,7 +100,6 @@ describe('QueryEditor', () => {
 
   // One component draws the pair, timeframe and window of both editors: each behaves alike in both
   // (choosing a pair from the Combobox's list is clicked in Chromium: test/browser/editors.test.ts).
-  const backtest: PairsQuery = { refId: 'A', version: 1, queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100' };
   describe.each([
     ['pair', analytics],
     ['backtest', backtest],

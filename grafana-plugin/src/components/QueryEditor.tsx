@@ -285,15 +285,93 @@ function PairTimeframeWindow<Q extends PairQuery | BacktestQuery>({
   );
 }
 
+/**
+ * How β (and so the spread and z) is estimated, in the pair and backtest editors alike: rolling
+ * OLS, or the Kalman filter with its delta and Ve (committed on blur) or tuned by maximum likelihood.
+ */
+function HedgeFields({ query, problems, commit }: { query: PairQuery | BacktestQuery; problems: Problems; commit: Commit }) {
+  const [deltaDraft, onDeltaDraft] = useDraft(typeof query.delta === 'number' ? String(query.delta) : '');
+  const [veDraft, onVeDraft] = useDraft(typeof query.ve === 'number' ? String(query.ve) : '');
+  const kalman = query.hedge === 'kalman';
+  const commitNumber = (key: 'delta' | 've', text: string) => {
+    const { changed, value } = changedNumber(query[key], text);
+    if (changed) {
+      commit(withOptional(query, key, value));
+    }
+  };
+  return (
+    <InlineFieldRow>
+      <InlineField
+        label="Hedge"
+        labelWidth={LABEL_WIDTH}
+        tooltip="How β is estimated: rolling OLS over the window, or a Kalman filter (the window is then not used)"
+        invalid={!!problems.hedge}
+        error={problems.hedge}
+      >
+        <RadioButtonGroup
+          options={HEDGE_OPTIONS}
+          value={query.hedge ?? 'ols'}
+          onChange={(h) => commit(h === 'ols' ? withOptional(query, 'hedge', undefined) : withField(query, 'hedge', h))}
+        />
+      </InlineField>
+      {kalman && (
+        <InlineField
+          label="Tune"
+          tooltip="Fit delta and Ve by maximum likelihood each UTC day on the day before (never data after a point)"
+          invalid={!!problems.tune}
+          error={problems.tune}
+        >
+          <InlineSwitch
+            aria-label="Tune"
+            value={query.tune === true}
+            onChange={(e) => commit(withOptional(query, 'tune', e.currentTarget.checked ? true : undefined))}
+          />
+        </InlineField>
+      )}
+      {kalman && query.tune !== true && (
+        <>
+          <InlineField
+            label="delta"
+            tooltip={`Random-walk rate of β (default ${KALMAN_DEFAULT_DELTA}, Chan)`}
+            invalid={!!problems.delta}
+            error={problems.delta}
+          >
+            <Input
+              aria-label="delta"
+              width={12}
+              value={deltaDraft}
+              placeholder={String(KALMAN_DEFAULT_DELTA)}
+              onChange={onDeltaDraft}
+              onBlur={() => commitNumber('delta', deltaDraft)}
+            />
+          </InlineField>
+          <InlineField
+            label="Ve"
+            tooltip={`Observation noise variance, in squared price units (default ${KALMAN_DEFAULT_VE}: prices near 1; prefer Tune)`}
+            invalid={!!problems.ve}
+            error={problems.ve}
+          >
+            <Input
+              aria-label="Ve"
+              width={12}
+              value={veDraft}
+              placeholder={String(KALMAN_DEFAULT_VE)}
+              onChange={onVeDraft}
+              onBlur={() => commitNumber('ve', veDraft)}
+            />
+          </InlineField>
+        </>
+      )}
+    </InlineFieldRow>
+  );
+}
+
 /** Pair, timeframe, window and the signal thresholds of analytics / stats / signals queries. */
 function PairFields(props: FieldsProps<PairQuery>) {
   const { query, problems, commit } = props;
   const [entryDraft, onEntryDraft] = useDraft(typeof query.entryZ === 'number' ? String(query.entryZ) : '');
   const [exitDraft, onExitDraft] = useDraft(typeof query.exitZ === 'number' ? String(query.exitZ) : '');
-  const [deltaDraft, onDeltaDraft] = useDraft(typeof query.delta === 'number' ? String(query.delta) : '');
-  const [veDraft, onVeDraft] = useDraft(typeof query.ve === 'number' ? String(query.ve) : '');
-  const kalman = query.hedge === 'kalman';
-  const commitZ = (key: 'entryZ' | 'exitZ' | 'delta' | 've', text: string) => {
+  const commitZ = (key: 'entryZ' | 'exitZ', text: string) => {
     const { changed, value } = changedNumber(query[key], text);
     if (changed) {
       commit(withOptional(query, key, value));
@@ -333,69 +411,7 @@ function PairFields(props: FieldsProps<PairQuery>) {
           />
         </InlineField>
       </InlineFieldRow>
-      <InlineFieldRow>
-        <InlineField
-          label="Hedge"
-          labelWidth={LABEL_WIDTH}
-          tooltip="How β is estimated: rolling OLS over the window, or a Kalman filter (the window is then not used)"
-          invalid={!!problems.hedge}
-          error={problems.hedge}
-        >
-          <RadioButtonGroup
-            options={HEDGE_OPTIONS}
-            value={query.hedge ?? 'ols'}
-            onChange={(h) => commit(h === 'ols' ? withOptional(query, 'hedge', undefined) : withField(query, 'hedge', h))}
-          />
-        </InlineField>
-        {kalman && (
-          <InlineField
-            label="Tune"
-            tooltip="Fit delta and Ve by maximum likelihood each UTC day on the day before (never data after a point)"
-            invalid={!!problems.tune}
-            error={problems.tune}
-          >
-            <InlineSwitch
-              aria-label="Tune"
-              value={query.tune === true}
-              onChange={(e) => commit(withOptional(query, 'tune', e.currentTarget.checked ? true : undefined))}
-            />
-          </InlineField>
-        )}
-        {kalman && query.tune !== true && (
-          <>
-            <InlineField
-              label="delta"
-              tooltip={`Random-walk rate of β (default ${KALMAN_DEFAULT_DELTA}, Chan)`}
-              invalid={!!problems.delta}
-              error={problems.delta}
-            >
-              <Input
-                aria-label="delta"
-                width={12}
-                value={deltaDraft}
-                placeholder={String(KALMAN_DEFAULT_DELTA)}
-                onChange={onDeltaDraft}
-                onBlur={() => commitZ('delta', deltaDraft)}
-              />
-            </InlineField>
-            <InlineField
-              label="Ve"
-              tooltip={`Observation noise variance, in squared price units (default ${KALMAN_DEFAULT_VE}: prices near 1; prefer Tune)`}
-              invalid={!!problems.ve}
-              error={problems.ve}
-            >
-              <Input
-                aria-label="Ve"
-                width={12}
-                value={veDraft}
-                placeholder={String(KALMAN_DEFAULT_VE)}
-                onChange={onVeDraft}
-                onBlur={() => commitZ('ve', veDraft)}
-              />
-            </InlineField>
-          </>
-        )}
-      </InlineFieldRow>
+      <HedgeFields query={query} problems={problems} commit={commit} />
     </PairTimeframeWindow>
   );
 }
@@ -465,7 +481,7 @@ function BacktestInput({
   );
 }
 
-/** Pair, timeframe, window, what to show, the backtest's rules and costs, and for a sweep its grids. */
+/** Pair, timeframe, window, what to show, the backtest's rules and costs, the hedge, and for a sweep its grids. */
 function BacktestFields(props: FieldsProps<BacktestQuery>) {
   const { query, problems, commit } = props;
   const D = BACKTEST_DEFAULTS;
@@ -546,6 +562,7 @@ function BacktestFields(props: FieldsProps<BacktestQuery>) {
           width={12}
         />
       </InlineFieldRow>
+      <HedgeFields query={query} problems={problems} commit={commit} />
       {output === 'sweep' && (
         <InlineFieldRow>
           <BacktestInput

@@ -17,6 +17,8 @@ import type { Store } from '../../../collector/src/store/store';
 export interface CollectorApi {
   url: string;
   store: Store;
+  /** Every request the API received (path and query), in order: what a backend under test asked. */
+  requests: string[];
   /** GET a path of the API with the token, parsed JSON. */
   get<T = any>(path: string): Promise<T>;
   close(): Promise<void>;
@@ -50,9 +52,12 @@ export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string }
   const served = await serveApi({ store, pairs: [parsePair('ETHUSDT/BTCUSDT')], windows: [30], token: opts.token ?? null }, '127.0.0.1', 0);
   const server: Server = served.server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const requests: string[] = [];
+  server.on('request', (req: { url?: string }) => requests.push(req.url ?? ''));
   return {
     url,
     store,
+    requests,
     async get(path) {
       const r = await fetch(url + path, { headers: opts.token ? { authorization: `Bearer ${opts.token}` } : {} });
       if (!r.ok) throw new Error(`${path}: ${r.status} ${await r.text()}`);

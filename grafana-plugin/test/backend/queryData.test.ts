@@ -288,6 +288,70 @@ describe('QueryData against the real collector API', () => {
     expect(res.BIG!.error).toMatch(/^sweepExits: the grid has 1 windows x 30 entries x 40 exits = 1200 combinations; at most 1000/);
   });
 
+  it('runs the backtest under the Kalman hedge (issue 16): the query’s hedge, delta / Ve or tune reach /api/backtest and /api/backtest/sweep', async () => {
+    const bt = { queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30', entryZ: 1.5, exitZ: 0 };
+    // delta 1e-9, Ve 0.1: |z| up to 4.4 on these bars (the Kalman z is the innovation over its predicted sd), so trades at entry 1.5
+    const kalman = { hedge: 'kalman', delta: 1e-9, ve: '0.1' }; // Ve as text: a dashboard variable interpolated
+    const before = api.requests.length;
+    const res = await queryData([
+      q('KTR', { ...bt, ...kalman, output: 'trades' }),
+      q('KME', { ...bt, ...kalman, output: 'metrics' }),
+      q('OME', { ...bt, output: 'metrics' }),
+      q('TME', { ...bt, hedge: 'kalman', tune: true, output: 'metrics' }),
+      q('KSW', { ...bt, ...kalman, output: 'sweep', sweepWindows: [20, 30], sweepEntries: [1, 1.5] }),
+      q('BAD', { ...bt, hedge: 'kalman', tune: true, delta: 1e-7 }),
+    ]);
+    const backendAsked = api.requests.slice(before);
+    const common = `pair=ETHUSDT/BTCUSDT&tf=1m&from=${FROM}&to=${TO}&cooldown=0&lag=1&feeBps=10&slippageBps=0&notional=1000`;
+    const k: BacktestResponse = await api.get(`/api/backtest?${common}&window=30&entry=1.5&exit=0&hedge=kalman&delta=1e-9&ve=0.1`);
+    const o: BacktestResponse = await api.get(`/api/backtest?${common}&window=30&entry=1.5&exit=0`);
+    const tuned: BacktestResponse = await api.get(`/api/backtest?${common}&window=30&entry=1.5&exit=0&hedge=kalman&tune=true`);
+    expect([k.hedge, o.hedge, tuned.hedge]).toEqual(['kalman', 'ols', 'kalman']);
+    // the Kalman backtest trades otherwise than the OLS one on these bars, so passing OLS instead would fail here
+    expect(k.trades.length).toBeGreaterThan(0);
+    expect(k.trades.map((t) => t.pnl)).not.toEqual(o.trades.map((t) => t.pnl));
+
+    const tr = arrowTable(res.KTR!.frames[0]!);
+    expect(timesMs(tr)).toEqual(k.trades.map((t) => t.entryTs));
+    expect(col(tr, 'pnl')).toEqual(k.trades.map((t) => t.pnl));
+    expect(col(tr, 'beta')).toEqual(k.trades.map((t) => t.beta));
+    const metrics = (r: DR) => arrowTable(r.frames[0]!);
+    for (const m of ['totalReturn', 'sharpe', 'maxDrawdown', 'trades', 'fees'] as const) {
+      expect(colNullable(metrics(res.KME!), m)).toEqual([k.metrics[m]]);
+      expect(colNullable(metrics(res.OME!), m)).toEqual([o.metrics[m]]);
+      expect(colNullable(metrics(res.TME!), m)).toEqual([tuned.metrics[m]]);
+    }
+    // labelled and described as Kalman, so a panel with both hedges tells them apart
+    const field = metrics(res.KME!).schema.fields.find((f) => f.name === 'sharpe')!;
+    expect(JSON.parse(field.metadata.get('labels') ?? '{}')).toMatchObject({ hedge: 'kalman' });
+    expect(JSON.parse(metrics(res.KME!).schema.metadata.get('meta')!).executedQueryString).toMatch(/ hedge=kalman /);
+    expect(JSON.parse(metrics(res.OME!).schema.metadata.get('meta')!).executedQueryString).not.toMatch(/hedge/);
+
+    const sw: SweepResponse = await api.get(`/api/backtest/sweep?${common}&window=20,30&entry=1,1.5&exit=0&hedge=kalman&delta=1e-9&ve=0.1`);
+    expect(sw.hedge).toBe('kalman');
+    const s = arrowTable(res.KSW!.frames[0]!);
+    expect(col(s, 'window')).toEqual(sw.rows.map((r) => r.window));
+    expect(col(s, 'entry')).toEqual(sw.rows.map((r) => r.entry));
+    expect(colNullable(s, 'totalReturn')).toEqual(sw.rows.map((r) => r.metrics.totalReturn));
+
+    // what the backend asked: the hedge's parameters as the collector names them, none for OLS (its default)
+    const asked = (refine: (p: URLSearchParams) => boolean) =>
+      backendAsked
+        .filter((u) => u.startsWith('/api/backtest?'))
+        .map((u) => new URL(u, api.url).searchParams)
+        .filter(refine)
+        .map((p) => ['hedge', 'delta', 've', 'tune'].map((n) => p.get(n)));
+    expect(asked((p) => p.get('window') === '30' && p.get('entry') === '1.5' && p.has('maxDataPoints') === false && p.get('delta') !== '1e-9')).toEqual([
+      [null, null, null, null], // OME
+      ['kalman', null, null, 'true'], // TME: two hours of bars, no previous UTC day to fit on, so no z and no trades; the parameter still travels
+    ]);
+    expect(asked((p) => p.get('delta') === '1e-9')).toContainEqual(['kalman', '1e-9', '0.1', null]);
+
+    // tune fits delta and Ve: given with delta, the contract names the conflict before any call
+    expect(res.BAD!.status).toBe(400);
+    expect(res.BAD!.error).toMatch(/^tune: .*give tune or delta, not both/);
+  });
+
   it('writes Arrow files Grafana reads: magic, schema and field metadata, ns timestamps without zone, plain Utf8, nullability', async () => {
     const res = await queryData([
       q('Z', { queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30', entryZ: 2.5 }),

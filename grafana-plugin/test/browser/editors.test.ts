@@ -246,6 +246,26 @@ describe('editors from dist/module.js in Chromium', () => {
     await page.screenshot({ path: path.join(SHOTS, 'page.png'), fullPage: true });
   });
 
+  it('edits a backtest with the pair editor’s pair and window and the Kalman hedge (issue 16)', async () => {
+    // from the bars query above: the backtest takes the timeframe, the default pair and window
+    await page.getByRole('radio', { name: 'Backtest' }).click();
+    await modelIs(page, { refId: 'A', version: 1, queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '5m', window: '100' });
+    await page.getByRole('combobox', { name: 'Pair' }).click();
+    const option = page.getByRole('option', { name: /SOLUSDT\/ETHUSDT/ });
+    await option.waitFor();
+    await option.click();
+    await modelHas(page, { queryType: 'backtest', pair: 'SOLUSDT/ETHUSDT' });
+    const windowInput = page.getByRole('textbox', { name: 'Window', exact: true });
+    await windowInput.fill('60');
+    await windowInput.blur();
+    await modelHas(page, { window: '60' });
+    await page.getByRole('radio', { name: 'Kalman', exact: true }).click();
+    await modelHas(page, { hedge: 'kalman' });
+    await page.getByLabel('Tune').click({ force: true });
+    await modelIs(page, { refId: 'A', version: 1, queryType: 'backtest', pair: 'SOLUSDT/ETHUSDT', timeframe: '5m', window: '60', hedge: 'kalman', tune: true });
+    await page.getByTestId('query-section').screenshot({ path: path.join(SHOTS, 'query-editor-backtest-kalman.png') });
+  });
+
   it('had no errors in the page (a mutation of the frozen props would be one)', () => {
     expect({ pageErrors, missing }).toEqual({ pageErrors: [], missing: [] });
   });
