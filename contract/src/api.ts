@@ -13,7 +13,7 @@
  *   parameter is to blame.
  * - With `API_TOKEN` set, every endpoint except `/api/health` needs `Authorization: Bearer <token>`.
  */
-import type { Hedge, HedgeChoice, Timeframe } from './constants';
+import type { BarSource, Hedge, HedgeChoice, Timeframe } from './constants';
 import type {
   RequestParams,
   analyticsRequest,
@@ -160,6 +160,8 @@ export interface BarDto {
   vwap: number | null;
   /** false for the bar still in progress. */
   final: boolean;
+  /** Built from stored trades (`ticks`) or a Binance kline (`klines`: history, long-outage repair). */
+  source: BarSource;
 }
 export interface BarsResponse extends Page {
   symbol: string;

@@ -25,6 +25,14 @@ export function isSymbol(text: string): boolean {
 export const TIMEFRAMES = ['1s', '1m', '5m'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
 
+/**
+ * Where a stored bar came from: `ticks` (built from the stored trades, kept exact as trades
+ * arrive) or `klines` (Binance klines: the history loaded at start-up, or the older part of a
+ * long outage; no trades of it are stored).
+ */
+export const BAR_SOURCES = ['ticks', 'klines'] as const;
+export type BarSource = (typeof BAR_SOURCES)[number];
+
 /** Length of each timeframe in milliseconds. */
 export const TIMEFRAME_MS: Readonly<Record<Timeframe, number>> = { '1s': 1_000, '1m': 60_000, '5m': 300_000 };
 

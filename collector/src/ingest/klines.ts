@@ -12,7 +12,7 @@
  * is skipped (`null`). Archive times are µs from 2025 on (ms before): above 1e14 means µs.
  *
  *   klineToBar([1764075600000, "87000.1", "87010", "86990", "87005.5", "1.5", 1764075659999, "130507.5", 42, "0.7", "60900", "0"], 'BTCUSDT', '1m')
- *   // { symbol: 'BTCUSDT', tf: '1m', start: 1764075600000, open: 87000.1, ..., trades: 42, vwap: 87005, final: true }
+ *   // { symbol: 'BTCUSDT', tf: '1m', start: 1764075600000, open: 87000.1, ..., trades: 42, vwap: 87005, final: true, source: 'klines' }
  */
 import { TIMEFRAME_MS, type Bar, type Timeframe } from '../domain';
 import type { Rejection } from './parse';
@@ -55,5 +55,19 @@ export function klineToBar(row: unknown, symbol: string, tf: Timeframe): Bar | R
   if (!(low <= Math.min(open, close) && high >= Math.max(open, close))) return reject(`prices o ${open} h ${high} l ${low} c ${close} are inconsistent`);
   if (!Number.isFinite(volume) || volume < 0 || !Number.isFinite(quoteVolume) || quoteVolume < 0)
     return reject(`volumes ${String(row[5])} / ${String(row[7])} are not amounts`);
-  return { symbol, tf, start, open, high, low, close, volume, quoteVolume, trades, vwap: volume > 0 ? quoteVolume / volume : null, final: true };
+  return {
+    symbol,
+    tf,
+    start,
+    open,
+    high,
+    low,
+    close,
+    volume,
+    quoteVolume,
+    trades,
+    vwap: volume > 0 ? quoteVolume / volume : null,
+    final: true,
+    source: 'klines',
+  };
 }

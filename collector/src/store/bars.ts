@@ -27,6 +27,7 @@
  *                   { symbol: 'BTCUSDT', id: 1, ts: 1200, price: 10, qty: 2, isBuyerMaker: true }])
  *   // 1s bar at 1000: open 10 (id 1), close 11 (id 2), high 11, low 10, volume 3, quoteVolume 31, trades 2
  */
+import type { BarSource } from '@quant-pairs/contract';
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 
 /** A bar being merged: the stored columns of the bars table. */
@@ -168,8 +169,8 @@ export function isFinal(tf: Timeframe, start: number, lastTickTs: number | null,
   return (lastTickTs !== null && lastTickTs >= end) || nowMs >= end + graceMs;
 }
 
-/** The public bar of a stored partial. */
-export function toBar(b: PartialBar, final: boolean): Bar {
+/** The public bar of a stored partial, made from `source`. */
+export function toBar(b: PartialBar, final: boolean, source: BarSource): Bar {
   return {
     symbol: b.symbol,
     tf: b.tf,
@@ -183,6 +184,7 @@ export function toBar(b: PartialBar, final: boolean): Bar {
     trades: b.trades,
     vwap: b.volume > 0 ? b.quoteVolume / b.volume : null,
     final,
+    source,
   };
 }
 

@@ -12,6 +12,7 @@
  *     () => fetchSymbolRow(query.symbol)?.last_ts ?? null);
  *   // rows [{ tf: 60000, start: 0, ... }] -> Bar { tf: '1m', start: 0, ..., final }
  */
+import type { BarSource } from '@quant-pairs/contract';
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 import { DEFAULT_FINAL_GRACE_MS, isFinal, toBar, type PartialBar } from './bars';
 import type { BarCloses, BarQuery, BarSpan, CommonStoreOptions, KlineSpan, SymbolSummary, TickQuery } from './store';
@@ -47,7 +48,12 @@ export interface BarRow {
   volume: number;
   quote_volume: number;
   trades: number;
+  /** 0: built from ticks, 1: a Binance kline (BAR_SOURCE_CODE). */
+  source: number;
 }
+
+/** The bars table's `source` column of each BarSource. */
+const BAR_SOURCE_CODE: Record<BarSource, number> = { ticks: 0, klines: 1 };
 
 /** A row of `symbols` as read. */
 export interface SymbolRow {
@@ -189,7 +195,7 @@ export async function* pageBars(
     const now = opts.now();
     for (const r of rows) {
       const p = barRowToPartial(query.symbol, r);
-      yield toBar(p, isFinal(p.tf, p.start, lastTs, now, opts.graceMs));
+      yield toBar(p, isFinal(p.tf, p.start, lastTs, now, opts.graceMs), r.source === BAR_SOURCE_CODE.klines ? 'klines' : 'ticks');
     }
     left -= rows.length;
     if (left <= 0 || rows.length < opts.chunk || opts.isClosed()) return;

@@ -122,6 +122,7 @@ describe('/api/symbols and /api/pairs with symbols loaded only from kline histor
     trades: 3,
     vwap: 2.25,
     final: true,
+    source: 'klines' as const,
   });
   beforeAll(async () => {
     k = await startApi({ now: () => T0 + 130_000 });
@@ -177,6 +178,19 @@ describe('/api/symbols and /api/pairs with symbols loaded only from kline histor
     expect(r.body.bars).toHaveLength(1);
     expect(r.body.bars[0]).toMatchObject({ start: T0 - 60_000, close: 2.5, trades: 3 });
   });
+
+  it('says where each served bar came from: klines for the history, ticks for the rest (/api/bars and the CSV export)', async () => {
+    const eth = await k.get(`/api/bars?symbol=ETHUSDT&tf=1m&from=${T0 - 3_600_000}`);
+    expect(eth.body.bars.map((b: { start: number; source: string }) => [b.start, b.source])).toEqual([
+      [T0 - 180_000, 'klines'],
+      [T0 - 120_000, 'klines'],
+      [T0 - 60_000, 'klines'],
+    ]);
+    const btcBars = await k.get(`/api/bars?symbol=BTCUSDT&tf=1m&from=${T0}`);
+    expect(btcBars.body.bars.map((b: { source: string }) => b.source)).toEqual(['ticks', 'ticks', 'ticks']);
+    const csv = parseCsv((await k.get(`/export?symbol=ETHUSDT&tf=5m&from=${T0 - 3_600_000}&to=${T0}`)).text);
+    expect(csv.slice(1).map((c) => [Number(c[1]), c[13]])).toEqual([[T0 - 300_000, 'klines']]);
+  });
 });
 
 describe('/export', () => {
@@ -198,7 +212,7 @@ describe('/export', () => {
     const r = await h.get(`/export?symbol=ETHUSDT&tf=1s&from=${T0}&to=2025-01-01T00:01:00Z`);
     const rows = parseCsv(r.text);
     const api = await h.get(`/api/bars?symbol=ETHUSDT&tf=1s&from=${T0}&to=${T0 + 60_000}`);
-    expect(rows[0]).toEqual(['time', 'time_ms', 'symbol', 'tf', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades', 'vwap', 'final']);
+    expect(rows[0]).toEqual(['time', 'time_ms', 'symbol', 'tf', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades', 'vwap', 'final', 'source']);
     const back = rows.slice(1).map((c) => ({
       start: Number(c[1]),
       open: Number(c[4]),
@@ -210,8 +224,10 @@ describe('/export', () => {
       trades: Number(c[10]),
       vwap: c[11] === '' ? null : Number(c[11]),
       final: c[12] === 'true',
+      source: c[13],
     }));
     expect(back).toEqual(api.body.bars);
+    expect(new Set(back.map((b) => b.source))).toEqual(new Set(['ticks']));
     expect(r.headers.get('content-disposition')).toContain('ETHUSDT_1s_bars_20250101T000000Z_20250101T000100Z.csv');
   });
 

@@ -103,7 +103,7 @@ describe('fake Binance /api/v3/klines', () => {
       const ours = new Map(
         accumulateBars(ticks)
           .filter((b) => b.tf === tf)
-          .map((b) => [b.start, toBar(b, true)]),
+          .map((b) => [b.start, toBar(b, true, 'ticks')]),
       );
       let quiet = 0;
       for (const row of rows) {

@@ -511,7 +511,7 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       await expect(s.insertTicks([tick('BTCUSDT', 1, T0, 1)])).rejects.toThrow(/closed/);
     });
 
-    test('barSpans lists every symbol and timeframe with bars, from ticks or only from klines (no tick)', async () => {
+    test('barSpans lists every symbol and timeframe with bars, from ticks or only from klines (no tick); bars say their source', async () => {
       const s = await open();
       expect(await s.barSpans()).toEqual([]);
       // BTCUSDT: ticks at T0 + 0.01 s, + 1.5 s and + 61 s -> 1s bars T0 .. T0 + 61 s, 1m bars T0 and T0 + 1 min, one 5m bar T0
@@ -530,6 +530,7 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
         trades: 7,
         vwap: 20,
         final: true,
+        source: 'klines',
       });
       expect(await s.insertKlineBars([kline('1m', T0 - 120_000), kline('1m', T0 - 60_000), kline('5m', T0 - 300_000)])).toBe(3);
       expect(await s.barSpans()).toEqual([
@@ -541,6 +542,13 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       ]);
       // symbols() stays the symbols with ticks
       expect((await s.symbols()).map((x) => x.symbol)).toEqual(['BTCUSDT']);
+      // the stored source comes back: klines for SOLUSDT's, ticks for BTCUSDT's
+      expect((await s.bars({ symbol: 'SOLUSDT', tf: '1m' })).map((b) => [b.start, b.source])).toEqual([
+        [T0 - 120_000, 'klines'],
+        [T0 - 60_000, 'klines'],
+      ]);
+      expect(await s.bars({ symbol: 'SOLUSDT', tf: '5m' })).toEqual([{ ...kline('5m', T0 - 300_000), vwap: 200 / 10 }]);
+      for (const tf of TIMEFRAMES) expect((await s.bars({ symbol: 'BTCUSDT', tf })).every((b) => b.source === 'ticks')).toBe(true);
     });
 
     test('keeps 1s, 1m and 5m bars aligned to their interval', async () => {

@@ -3,8 +3,8 @@
  */
 import { TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../src/domain';
 
-/** A bar's values as the reference computes them: the domain Bar without its identity and finality. */
-export type RefBar = Omit<Bar, 'symbol' | 'tf' | 'final'>;
+/** A bar's values as the reference computes them: the domain Bar without its identity, finality and source. */
+export type RefBar = Omit<Bar, 'symbol' | 'tf' | 'final' | 'source'>;
 
 /**
  * The bars of one symbol and timeframe, straight from the definition: put every tick in the

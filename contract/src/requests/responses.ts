@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import type * as Api from '../api';
-import { HEDGES, TIMEFRAMES } from '../constants';
+import { BAR_SOURCES, HEDGES, TIMEFRAMES } from '../constants';
 
 const num = z.number();
 const nullableNum = num.nullable();
@@ -67,6 +67,7 @@ const bar = obj({
   trades: num,
   vwap: nullableNum,
   final: z.boolean(),
+  source: z.enum(BAR_SOURCES),
 });
 const barsResponse = obj({ ...page, symbol: z.string(), tf: timeframe, bars: z.array(bar) });
 

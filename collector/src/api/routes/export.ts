@@ -75,9 +75,9 @@ export function mount(r: Router, ctx: Ctx): void {
     csvHeaders(res, `${sym}_${tf}_bars_${stamp(from)}_${stamp(to)}.csv`);
     await streamCsv(
       res,
-      ['time', 'time_ms', 'symbol', 'tf', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades', 'vwap', 'final'],
+      ['time', 'time_ms', 'symbol', 'tf', 'open', 'high', 'low', 'close', 'volume', 'quote_volume', 'trades', 'vwap', 'final', 'source'],
       ctx.store.iterateBars({ symbol: sym, tf, from, to }),
-      (b) => [iso(b.start), b.start, b.symbol, b.tf, b.open, b.high, b.low, b.close, b.volume, b.quoteVolume, b.trades, b.vwap, b.final],
+      (b) => [iso(b.start), b.start, b.symbol, b.tf, b.open, b.high, b.low, b.close, b.volume, b.quoteVolume, b.trades, b.vwap, b.final, b.source],
     );
   });
 }

@@ -28,6 +28,7 @@ export const barDto = (b: Bar): BarDto => ({
   trades: b.trades,
   vwap: b.vwap,
   final: b.final,
+  source: b.source,
 });
 
 /** One page of ticks; the page ends on a timestamp boundary so `next` loses nothing. */

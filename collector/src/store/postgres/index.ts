@@ -116,7 +116,7 @@ const SQL = {
   barSpans: BAR_SPANS_SQL,
   ticksFirst: 'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND ts >= $2 AND ts < $3 ORDER BY ts, id LIMIT $4',
   ticksAfter: 'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = $1 AND (ts, id) > ($2, $3) AND ts < $4 ORDER BY ts, id LIMIT $5',
-  barsRange: `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades
+  barsRange: `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades, source
               FROM bars WHERE sid = $1 AND tf = $2 AND start >= $3 AND start < $4 ORDER BY start LIMIT $5`,
   deleteTicks: 'DELETE FROM ticks WHERE sid = $1 AND ts < $2',
   deleteBars: 'DELETE FROM bars WHERE sid = $1 AND start < $2',

@@ -88,7 +88,7 @@ function migrate(db: Database.Database): number {
 }
 
 /** A `barsRange` row as an array, in its SELECT's column order. */
-type BarArrayRow = [number, number, number, number, number, number, number, number, number, number, number, number, number];
+type BarArrayRow = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
 
 function barRowOf(r: BarArrayRow): BarRow {
   return {
@@ -105,6 +105,7 @@ function barRowOf(r: BarArrayRow): BarRow {
     volume: r[10],
     quote_volume: r[11],
     trades: r[12],
+    source: r[13],
   };
 }
 
@@ -184,7 +185,7 @@ class SqliteStore implements Store {
       // key by key in C++, which cost more than half of a 60-bar /api/bars request's CPU.
       barsRange: db
         .prepare(
-          `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades
+          `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades, source
          FROM bars WHERE sid = ? AND tf = ? AND start >= ? AND start < ? ORDER BY start LIMIT ?`,
         )
         .raw(true),
