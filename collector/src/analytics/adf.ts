@@ -45,6 +45,10 @@ const T_STOP = 1.6448536269514722;
  * centred normal equations (built in O(n·maxlag)) and one Cholesky factorisation, within
  * guards that keep it accurate to ~1e-10, else Householder QR (see nestedLagFits).
  *
+ * `diffLagProducts`, if a caller has them (the pair scanner gets them from an FFT): the lagged
+ * products of all the differences d[u] = s[u+1] - s[u], Σ_{u=i}^{n-2} d[u-i]·d[u] for
+ * i = 0..maxlag (at least), accurate to ~1e-13 relative to Σ d²; the lag regressions then sum
+ * only their first few rows instead of every lag product.
  * Returns `{ error }` (never NaN) when the series is shorter than 3, has a non-finite value, is
  * constant, is too short for the regression, or the regression is singular.
  * Reference: Said & Dickey (1984), Biometrika 71; statsmodels.tsa.stattools.adfuller.
@@ -53,7 +57,7 @@ const T_STOP = 1.6448536269514722;
  * // oracle case coint_s101_w30, adf.full_spread.c_aic (statsmodels 0.13.5):
  * // stat -9.997452597463617, pvalue 1.92e-17, usedlag 1, nobs 1069, icbest 5295.79, maxlag 22
  */
-export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}): AdfResult | { error: string } {
+export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}, diffLagProducts?: ArrayLike<number>): AdfResult | { error: string } {
   const regression = opts.regression ?? 'c';
   const autolag = opts.autolag === undefined ? 'AIC' : opts.autolag;
   const n = series.length;
@@ -86,6 +90,8 @@ export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}): AdfR
     if (opts.maxlag > cap) return { error: `maxlag must be at most n/2 - ntrend - 1 = ${cap} for ${n} points, got ${opts.maxlag}` };
     maxlag = opts.maxlag;
   }
+  if (diffLagProducts !== undefined && diffLagProducts.length < maxlag + 1)
+    throw new RangeError(`diffLagProducts has ${diffLagProducts.length} lags, the search needs ${maxlag + 1}`);
 
   let usedlag = maxlag;
   let icbest: number | null = null;
@@ -93,7 +99,7 @@ export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}): AdfR
     const nobs = n - 1 - maxlag;
     const k = ntrend + 1 + maxlag;
     if (nobs <= k) return { error: `series too short (${n} points) for a lag search up to ${maxlag}` };
-    const fit = nestedLagFits(s, d, nobs, maxlag, regression);
+    const fit = nestedLagFits(s, d, nobs, maxlag, regression, diffLagProducts);
     if (!fit) return { error: 'singular ADF regression (collinear lags)' };
     const startlag = ntrend + 1;
     let bestlag = 0;
@@ -124,7 +130,7 @@ export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}): AdfR
   const nobs = n - 1 - usedlag;
   const k = ntrend + 1 + usedlag;
   if (nobs <= k) return { error: `series too short (${n} points) for an ADF regression with ${usedlag} lags` };
-  const stat = levelTValue(s, d, nobs, usedlag, regression);
+  const stat = levelTValue(s, d, nobs, usedlag, regression, diffLagProducts);
   if (stat === null) return { error: 'singular ADF regression' };
   if (!Number.isFinite(stat)) return { error: 'ADF statistic is undefined (perfect fit)' };
   return {
@@ -165,10 +171,17 @@ function scratchMin(slot: number, len: number): Float64Array {
  * normal equations with the level as the last column (t = w_last/σ) when accurate, else
  * Householder QR with the level last (t = z_k·sign(R_kk)/σ). Null if singular.
  */
-function levelTValue(s: Float64Array, d: Float64Array, nobs: number, p: number, regression: AdfRegression): number | null {
+function levelTValue(
+  s: Float64Array,
+  d: Float64Array,
+  nobs: number,
+  p: number,
+  regression: AdfRegression,
+  diffLagProducts: ArrayLike<number> | undefined,
+): number | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + p;
-  const ne = normalEquations(s, d, nobs, p, regression, true);
+  const ne = normalEquations(s, d, nobs, p, regression, true, diffLagProducts);
   const fast = choleskyNested(ne);
   if (fast) return fast.w[ne.m - 1]! / Math.sqrt(fast.ssr[ne.m]! / (nobs - k));
   // columns [const, trend, lag 1..p, level]: the level last, so its t-value is z_k / σ
@@ -192,12 +205,13 @@ function nestedLagFits(
   nobs: number,
   maxlag: number,
   regression: AdfRegression,
+  diffLagProducts: ArrayLike<number> | undefined,
 ): { ssr: Float64Array; absT: Float64Array } | null {
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
   const k = ntrend + 1 + maxlag;
   const ssr = scratchMin(2, k + 1);
   const absT = scratchMin(3, k + 1);
-  const fast = choleskyNested(normalEquations(s, d, nobs, maxlag, regression, false));
+  const fast = choleskyNested(normalEquations(s, d, nobs, maxlag, regression, false, diffLagProducts));
   if (fast) {
     const hasConst = ntrend > 0 ? 1 : 0;
     for (let j = ntrend + 1; j <= k; j++) {
@@ -236,7 +250,15 @@ interface NormalEq {
  * spread, so this loses nothing). Column order: [trend], level, lag 1..p, or with `levelLast`
  * [trend], lag 1..p, level.
  */
-function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: number, regression: AdfRegression, levelLast: boolean): NormalEq {
+function normalEquations(
+  s: Float64Array,
+  d: Float64Array,
+  nobs: number,
+  p: number,
+  regression: AdfRegression,
+  levelLast: boolean,
+  diffLagProducts: ArrayLike<number> | undefined,
+): NormalEq {
   const n = s.length;
   const off = n - 1 - nobs;
   const centre = regression !== 'n';
@@ -252,13 +274,8 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
     lm += corr / nobs;
   }
   const tm = (nobs + 1) / 2;
-  let LL = 0;
   let TT = 0;
   let TL = 0;
-  for (let r = 0; r < nobs; r++) {
-    const l = s[off + r]! - lm;
-    LL += l * l;
-  }
   if (trend) {
     for (let r = 0; r < nobs; r++) {
       const t = r + 1 - tm;
@@ -272,14 +289,17 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
   const C = scratchMin(5, p1 * p1);
   const LD = scratchMin(6, p1);
   const TD = scratchMin(7, p1);
+  let LL = 0;
   {
     let sum = 0;
     let lv = 0;
     let tv = 0;
     for (let r = 0; r < nobs; r++) {
+      const l = s[off + r]! - lm;
       const v = d[off + r]!;
+      LL += l * l;
       sum += v;
-      lv += (s[off + r]! - lm) * v;
+      lv += l * v;
     }
     if (trend) for (let r = 0; r < nobs; r++) tv += (r + 1 - tm) * d[off + r]!;
     S[0] = sum;
@@ -287,7 +307,16 @@ function normalEquations(s: Float64Array, d: Float64Array, nobs: number, p: numb
     if (trend) TD[0] = tv;
   }
   const lagged = scratchMin(12, p1);
-  lagDots(d, off, off + nobs, 0, p1, lagged);
+  if (diffLagProducts === undefined) lagDots(d, off, off + nobs, 0, p1, lagged);
+  else {
+    // the rows end at the last difference (off + nobs = n - 1): the product over every u >= i,
+    // less its first off - i terms
+    for (let i = 0; i <= p; i++) {
+      let head = 0;
+      for (let u = i; u < off; u++) head += d[u - i]! * d[u]!;
+      lagged[i] = diffLagProducts[i]! - head;
+    }
+  }
   for (let i = 0; i <= p; i++) C[i * p1] = lagged[i]!;
   for (let j = 1; j <= p; j++) {
     const dj = d[off - j]!;
@@ -353,17 +382,26 @@ function choleskyNested(ne: { G: Float64Array; g: Float64Array; yy: number; m: n
   const { G, g, yy, m } = ne;
   const w = scratchMin(10, m);
   for (let i = 0; i < m; i++) {
+    const ri = i * m; // row i (row offsets hoisted and two partial sums: the inner loop is most of the time)
     for (let j = 0; j <= i; j++) {
-      let v = G[i * m + j]!;
-      for (let q = 0; q < j; q++) v -= G[i * m + q]! * G[j * m + q]!;
+      const rj = j * m;
+      let v = G[ri + j]!;
+      let v1 = 0;
+      let q = 0;
+      for (; q + 1 < j; q += 2) {
+        v -= G[ri + q]! * G[rj + q]!;
+        v1 += G[ri + q + 1]! * G[rj + q + 1]!;
+      }
+      if (q < j) v -= G[ri + q]! * G[rj + q]!;
+      v -= v1;
       if (i === j) {
-        if (!(v > 1e-4 * G[i * m + i]!)) return null; // case: (nearly) collinear column
-        G[i * m + i] = Math.sqrt(v);
-      } else G[i * m + j] = v / G[j * m + j]!;
+        if (!(v > 1e-4 * G[ri + i]!)) return null; // case: (nearly) collinear column
+        G[ri + i] = Math.sqrt(v);
+      } else G[ri + j] = v / G[rj + j]!;
     }
     let v = g[i]!;
-    for (let q = 0; q < i; q++) v -= G[i * m + q]! * w[q]!;
-    w[i] = v / G[i * m + i]!;
+    for (let q = 0; q < i; q++) v -= G[ri + q]! * w[q]!;
+    w[i] = v / G[ri + i]!;
   }
   const ssr = scratchMin(11, m + 1);
   let acc = yy;

@@ -66,17 +66,18 @@ export function coint(y: readonly number[], x: readonly number[], opts: CointOpt
  * The Engle-Granger test's second step, shared by `coint` and the pair scanner: given the
  * residuals of the cointegrating regression y = alpha + beta·x (and its SSR and y's total sum of
  * squares, for statsmodels' collinearity rule), the residual ADF (regression 'n') and the N = 2
- * MacKinnon p-value and critical values. `{ error }` as `coint`.
+ * MacKinnon p-value and critical values; `diffLagProducts` as `adfuller`'s. `{ error }` as `coint`.
  */
 export function cointResidualTest(
   resid: ArrayLike<number>,
   ssr: number,
   tss: number,
   opts: CointOptions = {},
+  diffLagProducts?: ArrayLike<number>,
 ): Omit<CointResult, 'beta' | 'alpha'> | { error: string } {
   if (!(tss > 0)) return { error: 'degenerate: y is constant' };
   if (1 - ssr / tss >= COLLINEAR_R2) return { error: 'y and x are (almost) perfectly collinear: the cointegration test is not reliable' };
-  const adf = adfuller(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag });
+  const adf = adfuller(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag }, diffLagProducts);
   if ('error' in adf) return { error: `residual ADF: ${adf.error}` };
   return { stat: adf.stat, pvalue: mackinnonp(adf.stat, 'c', 2), crit: mackinnoncrit(2, 'c', resid.length - 1), usedlag: adf.usedlag };
 }

@@ -93,3 +93,25 @@ export function lagDots(a: Float64Array, from: number, to: number, k0: number, c
     out[outAt + j] = s;
   }
 }
+
+/**
+ * The full lagged products of a[0..n): out[outAt + j] = Σ_{u=k}^{n-1} a[u-k]·a[u] for k = k0 + j,
+ * j = 0..count-1 (k < n). `lagDots` eight lags at a time over the later points u from the block's
+ * largest lag on, then the few u each smaller lag of the block has before that.
+ *
+ * @example
+ * const out = new Float64Array(2);
+ * lagProductsAll(Float64Array.of(1, 2, 3, 4), 4, 1, 2, out); // lag 1: 1·2 + 2·3 + 3·4 = 20; lag 2: 1·3 + 2·4 = 11
+ */
+export function lagProductsAll(a: Float64Array, n: number, k0: number, count: number, out: Float64Array, outAt = 0): void {
+  const last = k0 + count - 1;
+  for (let b = k0; b <= last; b += 8) {
+    const top = Math.min(last, b + 7);
+    lagDots(a, top, n, b, top - b + 1, out, outAt + b - k0);
+    for (let k = b; k < top; k++) {
+      let head = 0;
+      for (let u = k; u < top; u++) head += a[u - k]! * a[u]!;
+      out[outAt + k - k0] = out[outAt + k - k0]! + head;
+    }
+  }
+}

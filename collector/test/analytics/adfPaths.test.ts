@@ -103,3 +103,34 @@ describe('adfuller vs a per-lag Gram-Schmidt reference', () => {
     expect(Math.abs(got.icbest! - want.icbest)).toBeLessThan(1e-7);
   });
 });
+
+describe("adfuller given the differences' lag products (the pair scanner computes them by FFT)", () => {
+  const r = rng(7);
+  const walk: number[] = [0];
+  for (let t = 1; t < 500; t++) walk.push(walk[t - 1]! + gaussian(r));
+  const ar: number[] = [0];
+  for (let t = 1; t < 300; t++) ar.push(0.5 * ar[t - 1]! + gaussian(r));
+
+  /** Σ_{u=i}^{n-2} d[u-i]·d[u], i = 0..lags, summed plainly. */
+  function products(s: readonly number[], lags: number): number[] {
+    const d = s.slice(1).map((v, i) => v - s[i]!);
+    return Array.from({ length: lags + 1 }, (_, i) => d.slice(i).reduce((acc, v, u) => acc + d[u]! * v, 0));
+  }
+
+  it.each([
+    ['random walk, n', walk, 'n'],
+    ['AR(1) 0.5, c', ar, 'c'],
+    ['AR(1) 0.5, ct', ar, 'ct'],
+  ] as const)('%s: same test as summing them itself', (_name, s, regression) => {
+    const want = adfuller(s, { regression });
+    const got = adfuller(s, { regression }, products(s, 30));
+    if ('error' in want || 'error' in got) throw new Error('unexpected error');
+    expect(got.usedlag).toBe(want.usedlag);
+    expect(Math.abs(got.stat - want.stat)).toBeLessThan(1e-11 * Math.abs(want.stat));
+    expect(Math.abs(got.icbest! - want.icbest!)).toBeLessThan(1e-9);
+  });
+
+  it('too few lags for the search: a programming error', () => {
+    expect(() => adfuller(walk, { regression: 'n' }, products(walk, 3))).toThrow(RangeError);
+  });
+});

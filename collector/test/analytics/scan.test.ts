@@ -7,7 +7,7 @@
  * statsmodels comparison of the whole scan is test/analytics/scanCli.test.ts.
  */
 import { coint, halfLife, olsLine } from '../../src/analytics';
-import { lagDots } from '../../src/analytics/lagDots';
+import { lagDots, lagProductsAll } from '../../src/analytics/lagDots';
 import { bhQValues, hurst, meanCrossings, scanInputProblem, scanSeries, scanSteps, SCAN_DEFAULTS, type ScanPair } from '../../src/analytics/scan';
 import { gaussian, rng } from '../../src/fake-binance/rng';
 import { mean, slowCorr, universe } from './slow';
@@ -82,6 +82,25 @@ describe('lagDots', () => {
       close(out[1 + j]!, want, 1e-12 * 300, `lag ${2 + j}`);
     }
     expect([out[0], out[count + 1]]).toEqual([7, 7]); // nothing written outside out[outAt .. outAt+count)
+  });
+});
+
+describe('lagProductsAll', () => {
+  it.each([
+    [2, 99, 1000],
+    [1, 1, 10],
+    [5, 12, 40],
+    [24, 76, 1000],
+  ])('lags %i.. (%i of them) over %i points: equals one plain sum per lag', (k0, count, n) => {
+    const a = Float64Array.from(walk(n, k0 + count, 0.9));
+    const out = new Float64Array(count + 2).fill(7);
+    lagProductsAll(a, n, k0, count, out, 1);
+    for (let j = 0; j < count; j++) {
+      let want = 0;
+      for (let u = k0 + j; u < n; u++) want += a[u - k0 - j]! * a[u]!;
+      close(out[1 + j]!, want, 1e-12 * n, `lag ${k0 + j}`);
+    }
+    expect([out[0], out[count + 1]]).toEqual([7, 7]);
   });
 });
 
@@ -178,17 +197,32 @@ function slowScan(symbols: string[], series: number[][], window: number) {
 }
 
 describe('scanSeries', () => {
-  it('equals the pair-by-pair scan from the public functions (9 symbols, 36 pairs, window 400 of 500)', () => {
-    const { symbols, series } = universe(9, 500, 11);
+  // The scan takes its lag products from an FFT of size N = the power of two >= the window, whose
+  // circular lags wrap around from N - n + 1 on: window 400 (N 512) never wraps within Hurst's
+  // 100 lags, 250 (N 256) wraps from lag 7, 256 from lag 1 (the ADF's lags too), 1000 (N 1024,
+  // the default) from lag 25. Each universe has groups of cointegrated symbols and independent
+  // walks (near-random-walk spreads), plus TIGHT = 1.5·S0 + 7 + 0.1·AR(1): a spread ~1/300 of
+  // its legs, where the spectra FA - β·FB cancel most.
+  it.each([
+    [9, 500, 11, 400],
+    [6, 300, 17, 250],
+    [6, 300, 18, 256],
+    [5, 1000, 19, 1000],
+  ])('equals the pair-by-pair scan from the public functions (%i symbols + TIGHT + FLAT, %i points, seed %i, window %i)', (k, n, seed, window) => {
+    const { symbols, series } = universe(k, n, seed);
+    const ar = walk(n, seed + 100, 0.8);
+    symbols.push('TIGHTUSDT');
+    series.push(series[0]!.map((v, t) => 1.5 * v + 7 + 0.1 * ar[t]!));
     // one constant symbol: its pairs have no p-value and are left out of m
     symbols.push('FLATUSDT');
-    series.push(new Array<number>(500).fill(3));
-    const got = scanSeries(symbols, series, 400);
-    const want = slowScan(symbols, series, 400);
-    expect(got.pairs).toHaveLength(45);
+    series.push(new Array<number>(n).fill(3));
+    const got = scanSeries(symbols, series, window);
+    const want = slowScan(symbols, series, window);
+    expect(got.pairs).toHaveLength(((k + 2) * (k + 1)) / 2);
     const tested = want.filter((r) => r.pvalue !== null);
     expect(got.tested).toBe(tested.length);
-    expect(got.tested).toBe(36);
+    expect(got.tested).toBe(((k + 1) * k) / 2);
+    expect(got.pairs.find((p) => p.a === 'S0USDT' && p.b === 'TIGHTUSDT')).toMatchObject({ selected: true });
     const q = slowBH(tested.map((r) => r.pvalue!));
     const byId = new Map(got.pairs.map((p) => [`${p.a}/${p.b}`, p]));
     for (const w of want) {

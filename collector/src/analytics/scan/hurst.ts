@@ -1,7 +1,7 @@
-import { lagDots } from '../lagDots';
+import { lagProductsAll } from '../lagDots';
 
 /** Largest lag of the Hurst regression (ArbitrageLab's and the usual `max_lags` default). */
-const HURST_MAX_LAG = 100;
+export const HURST_MAX_LAG = 100;
 
 /**
  * Hurst exponent of a series from the scaling of its increments: for lags τ = 2..min(maxLag,
@@ -11,8 +11,9 @@ const HURST_MAX_LAG = 100;
  * Null when fewer than 2 lags exist (n < 6), a value is not finite, or some σ(τ) is 0 (ln 0).
  *
  * Speed: Σ_t (s[t+τ] - s[t])² = Σ s[τ..n)² + Σ s[0..n-τ)² - 2·Σ s[t+τ]·s[t], the first two from
- * prefix sums of the centred series and the cross sums from `lagDots` (four lags a pass), so each
- * lag costs about one multiply-add per point; Σ_t (s[t+τ] - s[t]) telescopes to prefix sums. Where that identity
+ * prefix sums of the centred series and the cross sums from `lagProductsAll` (eight lags a pass), so each
+ * lag costs about one multiply-add per point (the pair scanner gets them from an FFT instead:
+ * `hurstFromLagProducts`); Σ_t (s[t+τ] - s[t]) telescopes to prefix sums. Where that identity
  * cancels more than 4 digits (increments tiny against the level) the lag is summed directly, so
  * the result stays within ~1e-10 of the two-pass definition (test/analytics/scan.test.ts).
  * Reference: Hurst (1951); the variance-of-increments estimator as ArbitrageLab's
@@ -35,52 +36,63 @@ export function hurst(series: ArrayLike<number>, maxLag: number = HURST_MAX_LAG)
   }
   m /= n;
   for (let i = 0; i < n; i++) s[i] = series[i]! - m;
+  // cross[τ] = Σ_{t < n-τ} s[t]·s[t+τ]
+  const cross = scratch(3, last + 1);
+  lagProductsAll(s, n, 2, last - 1, cross, 2);
+  return hurstFromLagProducts(s, n, cross, maxLag);
+}
+
+/**
+ * `hurst` of s[0..n) given its lag products cross[τ] = Σ_{t < n-τ} s[t]·s[t+τ] for τ = 2..min(maxLag,
+ * ⌊n/2⌋) (the pair scanner has them from an FFT; `hurst` sums them), accurate to ~1e-14 of Σ s².
+ * s should be centred (or nearly): the identity below cancels more the further its mean is from 0.
+ * Σ_t (s[t+τ] - s[t])² = Σ s[τ..n)² + Σ s[0..n-τ)² - 2·cross[τ] and Σ_t (s[t+τ] - s[t]) from prefix
+ * sums; a lag where that cancels more than 4 digits is summed directly.
+ */
+export function hurstFromLagProducts(s: Float64Array, n: number, cross: ArrayLike<number>, maxLag: number = HURST_MAX_LAG): number | null {
+  const last = Math.min(maxLag, Math.floor(n / 2));
+  if (last < 3) return null;
   // P[k] = Σ_{t<k} s[t], Q[k] = Σ_{t<k} s[t]²
   const P = scratch(1, n + 1);
   const Q = scratch(2, n + 1);
   P[0] = 0;
   Q[0] = 0;
   for (let i = 0; i < n; i++) {
-    P[i + 1] = P[i]! + s[i]!;
-    Q[i + 1] = Q[i]! + s[i]! * s[i]!;
+    const v = s[i]!;
+    if (!Number.isFinite(v)) return null;
+    P[i + 1] = P[i]! + v;
+    Q[i + 1] = Q[i]! + v * v;
   }
-  // cross[τ-2] = Σ_{t < n-τ} s[t]·s[t+τ], eight lags at a time over the later points u = t+τ from
-  // the block's largest lag on, then the few u each smaller lag of the block has before that
-  const cross = scratch(3, last - 1);
-  for (let k0 = 2; k0 <= last; k0 += 8) {
-    const top = Math.min(last, k0 + 7);
-    lagDots(s, top, n, k0, top - k0 + 1, cross, k0 - 2);
-    for (let tau = k0; tau < top; tau++) {
-      let head = 0;
-      for (let u = tau; u < top; u++) head += s[u - tau]! * s[u]!;
-      cross[tau - 2] = cross[tau - 2]! + head;
-    }
-  }
-  // least-squares slope of y = ln σ on x = ln τ, accumulated centred on the fly (Welford)
-  let k = 0;
-  let mx = 0;
-  let my = 0;
-  let sxx = 0;
-  let sxy = 0;
+  // least-squares slope of y = ln σ on x = ln τ: Σ (x - x̄)·y / Σ (x - x̄)², the x side tabled once
+  const w = slopeWeights(last);
+  let slope = 0;
   for (let tau = 2; tau <= last; tau++) {
     const len = n - tau;
     const sum = P[n]! - P[tau]! - P[len]!;
     const sq = Q[n]! - Q[tau]! + Q[len]!;
-    const ss = sq - 2 * cross[tau - 2]!;
+    const ss = sq - 2 * cross[tau]!;
     const mean = sum / len;
     let v = ss / len - mean * mean;
     if (!(v > 1e-4 * (sq / len))) v = directVariance(s, tau, len); // the identity lost > 4 digits
     if (!(v > 0)) return null;
-    const x = Math.log(tau);
-    const y = 0.5 * Math.log(v);
-    k++;
-    const dx = x - mx;
-    mx += dx / k;
-    my += (y - my) / k;
-    sxx += dx * (x - mx);
-    sxy += dx * (y - my);
+    slope += w[tau]! * Math.log(v); // ln σ = ½·ln v, the ½ is in w
   }
-  return sxy / sxx;
+  return slope;
+}
+
+/** w[τ] = ½·(ln τ - mean ln τ) / Σ (ln τ - mean ln τ)² over τ = 2..last (two-pass), for the last `last` asked. */
+let weights = { last: -1, w: new Float64Array(0) };
+function slopeWeights(last: number): Float64Array {
+  if (weights.last === last) return weights.w;
+  const w = new Float64Array(last + 1);
+  let mx = 0;
+  for (let tau = 2; tau <= last; tau++) mx += Math.log(tau);
+  mx /= last - 1;
+  let sxx = 0;
+  for (let tau = 2; tau <= last; tau++) sxx += (Math.log(tau) - mx) ** 2;
+  for (let tau = 2; tau <= last; tau++) w[tau] = (0.5 * (Math.log(tau) - mx)) / sxx;
+  weights = { last, w };
+  return w;
 }
 
 /** Population variance of s[t+tau] - s[t], t < len, two-pass. */
