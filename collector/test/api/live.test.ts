@@ -9,6 +9,7 @@ import type { Tick } from '../../src/domain';
 import { startApi, type Harness } from './helpers';
 import { expectAcrossPaths } from '../support/acrossPaths';
 import { LiveClient } from './wsclient';
+import type { LiveUpdate } from '@quant-pairs/contract';
 
 const MIN = 60_000;
 const NOW = Math.floor(Date.UTC(2025, 0, 1, 12) / MIN) * MIN + 30_000; // 12:00:30
@@ -149,6 +150,40 @@ it('pushes the Kalman hedge’s point to a hedge=kalman subscription, as /api/an
     expect(u.analytics[0].point.zscore).not.toBe(u.analytics[1].point.zscore);
   } finally {
     c.close();
+  }
+});
+
+it('keeps pushing the other subscriptions and connections when one subscription’s point cannot be computed', async () => {
+  // A budget of 1,000 bars: the Kalman hedge on 1s bars needs the day before (86,400+ bars) and
+  // is refused with a 413 on every push; the OLS point of the same pair needs 2 + 78 bars.
+  const small = await startApi({ now: () => clock, limits: { maxAnalyticsBars: 1000 } });
+  await small.store.insertTicks(ticksAt(clock - 10 * MIN, 600, 1000, 1)); // up to the clock's last second
+  const push = attachLive(small.server, small.app, { intervalMs: 100 });
+  const url = small.url.replace('http', 'ws') + '/api/live';
+  const first = await LiveClient.connect(url);
+  const second = await LiveClient.connect(url);
+  try {
+    const kalman = { pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40, hedge: 'kalman', delta: 1e-7, ve: 0.5 };
+    const ols = { pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 40 };
+    const refused = await small.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=40&hedge=kalman&delta=1e-7&ve=0.5&from=${clock - MIN}`);
+    expect(refused.status).toBe(413);
+    // the first connection (first in the push's round) holds the failing subscription
+    first.send({ type: 'subscribe', pairs: [kalman, ols] });
+    await first.next((m) => m.type === 'subscribed');
+    second.send({ type: 'subscribe', pairs: [ols] });
+    await second.next((m) => m.type === 'subscribed');
+    const u1: LiveUpdate = await first.next((m) => m.type === 'update');
+    expect(u1.analytics.map((a) => [a.pair, a.hedge?.hedge ?? 'ols', a.point === null])).toEqual([
+      ['ETHUSDT/BTCUSDT', 'kalman', true],
+      ['ETHUSDT/BTCUSDT', 'ols', false],
+    ]);
+    const u2: LiveUpdate = await second.next((m) => m.type === 'update');
+    expect(u2.analytics[0]!.point).toEqual(u1.analytics[1]!.point);
+  } finally {
+    first.close();
+    second.close();
+    await push.close();
+    await small.close();
   }
 });
 

@@ -37,6 +37,8 @@ interface Conn {
   pairs: Map<string, PairSub>;
   lastSent: string;
   alive: boolean;
+  /** Subscriptions whose point could not be computed, with the error last logged for each (logged once, not every push). */
+  failing: Map<string, string>;
 }
 
 export interface LivePush {
@@ -165,7 +167,7 @@ class LiveHub {
   constructor(private readonly ctx: Ctx) {}
 
   open(ws: WebSocket): void {
-    const c: Conn = { ws, symbols: new Set(), pairs: new Map(), lastSent: '', alive: true };
+    const c: Conn = { ws, symbols: new Set(), pairs: new Map(), lastSent: '', alive: true, failing: new Map() };
     this.conns.add(c);
     ws.on('pong', () => (c.alive = true));
     ws.on('message', (data) => void this.onMessage(c, String(data)));
@@ -224,7 +226,17 @@ class LiveHub {
     this.running = true;
     try {
       const memo = new Map<string, Promise<PointOf>>();
-      for (const c of this.conns) if (c.ws.bufferedAmount <= MAX_BUFFERED) await this.update(c, memo);
+      // Each connection on its own: one that fails (its store read, its send) does not stop the
+      // updates of the connections after it.
+      for (const c of this.conns) {
+        if (c.ws.bufferedAmount > MAX_BUFFERED) continue;
+        try {
+          await this.update(c, memo);
+          c.failing.delete('');
+        } catch (e) {
+          this.failed(c, '', e);
+        }
+      }
       await this.pushBars();
     } catch (e) {
       log.warn('live push failed', { error: e as Error });
@@ -243,7 +255,15 @@ class LiveHub {
     const analytics: LiveUpdate['analytics'] = [];
     for (const p of c.pairs.values()) {
       if (!memo.has(p.key)) memo.set(p.key, analyticsPoint(this.ctx, p));
-      const a = await memo.get(p.key)!;
+      let a: PointOf;
+      try {
+        a = await memo.get(p.key)!;
+        c.failing.delete(p.key);
+      } catch (e) {
+        // This subscription's point is unknown this round (null); the others still go out.
+        this.failed(c, p.key, e);
+        a = { point: null, provisional: false };
+      }
       analytics.push({
         pair: p.pair.id,
         tf: p.tf,
@@ -258,6 +278,14 @@ class LiveHub {
     if (body === c.lastSent || (Object.keys(prices).length === 0 && analytics.length === 0)) return;
     c.lastSent = body;
     send(c, { type: 'update', ts: this.ctx.now(), prices, analytics });
+  }
+
+  /** Logs a failed update of `c` (`key`: the subscription, '' for the whole connection) once until its error changes. */
+  private failed(c: Conn, key: string, e: unknown): void {
+    const message = e instanceof Error ? e.message : String(e);
+    if (c.failing.get(key) === message) return;
+    c.failing.set(key, message);
+    log.warn('live update failed', { subscription: key || undefined, error: e as Error });
   }
 
   /** Pushes 1m / 5m bars that completed since the last push to the subscribers of their symbol. */
