@@ -1160,6 +1160,23 @@ func TestLive(t *testing.T) {
 			}
 			time.Sleep(2 * time.Millisecond)
 		}
+		if len(lat) <= i {
+			// Say what came instead: this channel's packets since the send, and the collector's feed.
+			z.mu.Lock()
+			var seen []string
+			for k := before; k < len(z.packets); k++ {
+				pk := z.packets[k]
+				row := "no rows"
+				if len(pk.values) > 0 && len(pk.values[0]) > 0 {
+					row = fmt.Sprintf("row time %+d ms", int64(toFloat(pk.values[0][0]))-sent.UnixMilli())
+				}
+				seen = append(seen, fmt.Sprintf("received %+d ms, %s", pk.at.Sub(sent).Milliseconds(), row))
+			}
+			z.mu.Unlock()
+			var health map[string]any
+			fx.get(t, "/api/health", nil, &health)
+			t.Logf("sample %d: no packet of the trade sent at %d within 10 s; packets since: %v; collector health: %v", i, sent.UnixMilli(), seen, health)
+		}
 	}
 	if len(lat) < samples {
 		t.Errorf("only %d of %d trades reached the z-score stream", len(lat), samples)
