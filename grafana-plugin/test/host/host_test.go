@@ -1141,7 +1141,9 @@ func TestLive(t *testing.T) {
 		before := len(z.packets)
 		z.mu.Unlock()
 		sent := fx.tick(t)
-		deadline := time.Now().Add(10 * time.Second)
+		// A trade that never reaches the stream fails the test; one that is late is a latency
+		// figure (with what came before it logged below), not a failure.
+		deadline := time.Now().Add(30 * time.Second)
 		for time.Now().Before(deadline) {
 			z.mu.Lock()
 			var got *packet
@@ -1160,8 +1162,8 @@ func TestLive(t *testing.T) {
 			}
 			time.Sleep(2 * time.Millisecond)
 		}
-		if len(lat) <= i {
-			// Say what came instead: this channel's packets since the send, and the collector's feed.
+		if len(lat) <= i || lat[i] > 5000 {
+			// Say what came meanwhile: this channel's packets since the send, and the collector's feed.
 			z.mu.Lock()
 			var seen []string
 			for k := before; k < len(z.packets); k++ {
@@ -1175,7 +1177,7 @@ func TestLive(t *testing.T) {
 			z.mu.Unlock()
 			var health map[string]any
 			fx.get(t, "/api/health", nil, &health)
-			t.Logf("sample %d: no packet of the trade sent at %d within 10 s; packets since: %v; collector health: %v", i, sent.UnixMilli(), seen, health)
+			t.Logf("sample %d: the trade sent at %d took over 5 s (latencies so far %v); packets since: %v; collector health: %v", i, sent.UnixMilli(), lat, seen, health)
 		}
 	}
 	if len(lat) < samples {
