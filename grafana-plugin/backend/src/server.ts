@@ -14,7 +14,7 @@ import type { CallResourceRequest, CheckHealthRequest, QueryDataRequest, StreamR
 import { queryData } from './queryData';
 import { callResource } from './resources';
 import { shownPath } from './stream/channel';
-import { runStream, subscribeStream } from './stream/streams';
+import { ChannelPathError, runStream, subscribeStream } from './stream/streams';
 
 /** Where the .proto files are: beside the bundle (dist/backend/proto) or in the source tree. */
 function protoDir(): string {
@@ -168,8 +168,13 @@ function runStreamCall(call: grpc.ServerWritableStream<StreamRequest, unknown>, 
     },
     (e: Error) => {
       active.delete(tracked);
-      log.warn('stream failed; Grafana restarts it', { path: shownPath(call.request.path), error: e.message });
-      if (!call.cancelled) failStream(call, grpc.status.UNAVAILABLE, e.message);
+      // a malformed path is the caller's error (INVALID_ARGUMENT); a collector link that failed may come back (UNAVAILABLE)
+      const malformed = e instanceof ChannelPathError;
+      log.warn(malformed ? 'stream refused: malformed channel path' : 'stream failed; Grafana restarts it', {
+        path: shownPath(call.request.path),
+        error: e.message,
+      });
+      if (!call.cancelled) failStream(call, malformed ? grpc.status.INVALID_ARGUMENT : grpc.status.UNAVAILABLE, e.message);
     },
   );
 }

@@ -3,6 +3,9 @@
  * Stream service, end to end: emulator -> built plugin executable -> real collector API
  * (REST and its /api/live WebSocket push) on a real SQLite store.
  */
+import { createServer } from 'http';
+import type { AddressInfo } from 'net';
+import * as grpc from '@grpc/grpc-js';
 import WebSocket from 'ws';
 import type { AnalyticsResponse, BarsResponse, LiveUpdate } from '@quant-pairs/contract';
 import { call, Emulator, startEmulator } from '../emulator';
@@ -141,6 +144,40 @@ describe('Grafana Live through the Stream service', () => {
       data: Buffer.from('{}'),
     });
     expect(pub.status).toBe(2); // PERMISSION_DENIED
+  });
+
+  it('ends RunStream of a malformed path with INVALID_ARGUMENT, of an unreachable collector with UNAVAILABLE (issue 17)', async () => {
+    // the final status of one RunStream call (Grafana starts RunStream only after SubscribeStream said OK, so only other callers get here)
+    const run = (path: string, pluginContext = emu.pluginContext()) =>
+      new Promise<grpc.StatusObject>((resolve) => {
+        const s = emu.grpc.stream.RunStream!({ pluginContext, path }) as grpc.ClientReadableStream<unknown>;
+        s.on('data', () => undefined);
+        s.on('error', () => undefined);
+        s.on('status', resolve);
+      });
+    const malformed: Array<[string, RegExp]> = [
+      ['pair/ETHUSDT/BTCUSDT/1m/100', /^unknown channel path "pair\/ETHUSDT\/BTCUSDT\/1m\/100"; expected ticks/],
+      ['ticks/btcusdt', /^unknown channel path "ticks\/btcusdt"/],
+      ['pair/ETHUSDT-BTCUSDT/1m/1', /^window 1 must be from 2 to 10000 bars$/],
+      ['pair/ETHUSDT-BTCUSDT/1m/30/kalman=0_1', /^kalman=0_1: delta must be between 0 and 1/],
+      ['p/'.repeat(1 << 20), /^unknown channel path "(p\/){100}\.\.\."/], // 2 MB: named by its first 200 characters
+    ];
+    for (const [path, why] of malformed) {
+      const st = await run(path);
+      expect([path.slice(0, 40), st.code, st.details]).toEqual([path.slice(0, 40), grpc.status.INVALID_ARGUMENT, expect.stringMatching(why)]);
+    }
+    // a well-formed path whose collector does not answer: UNAVAILABLE, which Grafana retries with backoff
+    const srv = createServer();
+    await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+    const deadUrl = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
+    await new Promise((r) => srv.close(r));
+    const ctx = emu.pluginContext() as { dataSourceInstanceSettings: Record<string, unknown> };
+    const dead = {
+      ...ctx,
+      dataSourceInstanceSettings: { ...ctx.dataSourceInstanceSettings, jsonData: Buffer.from(JSON.stringify({ collectorUrl: deadUrl })) },
+    };
+    const st = await run('ticks/BTCUSDT', dead);
+    expect([st.code, st.details]).toEqual([grpc.status.UNAVAILABLE, expect.stringMatching(new RegExp(`^live push of ${deadUrl}: .*ECONNREFUSED`))]);
   });
 
   it("pushes the latest trade of a symbol and the latest analytics of a pair from the collector's live push", async () => {

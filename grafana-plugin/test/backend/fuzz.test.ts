@@ -4,8 +4,9 @@
  * requests (invalid UTF-8, unknown query JSON, 100,000-deep JSON, truncated Arrow, 20,000
  * queries, 50,000 headers, 10 MB requests) and a burst of 2,000 concurrent calls per round.
  *
- * Expected: every call answered with a status by the plugin, the process up and SERVING at
- * the end, nothing but hclog JSON on stderr, and memory flat: the resident size after the last
+ * Expected: every call answered with a status by the plugin (a malformed channel path: RunStream
+ * INVALID_ARGUMENT, SubscribeStream NOT_FOUND in its reply), the process up and SERVING at the
+ * end, nothing but hclog JSON on stderr, and memory flat: the resident size after the last
  * round within 64 MB of the one after the second. The first two rounds pay for the warm-up: V8
  * and grpc-js grow their heaps and buffers to the 10 MB requests (120 MB from round 1 to round 2
  * in a CI run, then flat: 134, 171, 170 MB over the soak's rounds); 64 MB is room for V8's heap
@@ -78,6 +79,12 @@ it('answers every fuzzed call with a status, stays up and serving, memory flat',
   expect(r.methods.length).toBeGreaterThanOrEqual(10);
   for (const m of r.methods) expect([m, r.byMethod[m]! > 2 * 20]).toEqual([m, true]);
   expect(r.calls).toBeGreaterThan(3 * 2_000);
+  // a malformed channel path is the caller's error: RunStream ends with INVALID_ARGUMENT (3) every round, SubscribeStream
+  // refuses it in band (gRPC OK, its reply's status NOT_FOUND: what Grafana turns into a 404), never UNAVAILABLE (14)
+  for (const c of ['unknown channel', '10 MB path', '10 MB data', 'truncated Arrow data']) {
+    expect([c, r.crafted[`/pluginv2.Stream/RunStream ${c}`]]).toEqual([c, [3, 3, 3]]);
+    expect([c, r.crafted[`/pluginv2.Stream/SubscribeStream ${c}`]]).toEqual([c, [0, 0, 0]]);
+  }
   expect(r.aliveAtEnd).toBe(true);
   expect(r.healthAtEnd).toBe(1);
   expect(plugin.raw).toEqual([]); // no uncaught exception or stack trace outside hclog

@@ -88,6 +88,8 @@ export interface GrpcFuzzResult {
   /** Answers by gRPC status code (0 = OK; -1 = a server stream accepted and held open) and method. */
   byCode: Record<string, number>;
   byMethod: Record<string, number>;
+  /** Codes of the crafted requests, by method and case (`/pluginv2.Stream/RunStream unknown channel`), one a round. */
+  crafted: Record<string, Array<number | null>>;
   /** Calls without an answer: method, case and what happened (first 10). */
   unanswered: string[];
   /** Plugin RSS in MB after each round. */
@@ -267,8 +269,8 @@ const STREAM_WAIT_MS = 500;
 
 /**
  * A status the client made up rather than received: our deadline passed, or the connection
- * broke (grpc-js's own UNAVAILABLE messages). The plugin's own UNAVAILABLE (a stream it ends so
- * that Grafana restarts it) carries its message and is an answer.
+ * broke (grpc-js's own UNAVAILABLE messages). The plugin's own UNAVAILABLE (a stream whose
+ * collector link failed, ended so that Grafana restarts it) carries its message and is an answer.
  */
 function noAnswer(code: number, details: string): boolean {
   if (code === grpc.status.DEADLINE_EXCEEDED) return true;
@@ -337,6 +339,7 @@ export async function runGrpcFuzz(o: GrpcFuzzOptions): Promise<GrpcFuzzResult> {
     answered: 0,
     byCode: {},
     byMethod: {},
+    crafted: {},
     unanswered: [],
     rssMb: [],
     aliveAtEnd: false,
@@ -374,7 +377,9 @@ export async function runGrpcFuzz(o: GrpcFuzzOptions): Promise<GrpcFuzzResult> {
             continue; // not encodable for this method's message (another method's shape)
           }
           o.progress?.(`  ${c.name} (${bytes.length} bytes)`);
-          record(m, c.name, await send(client, m, bytes, deadlineMs));
+          const out = await send(client, m, bytes, deadlineMs);
+          record(m, c.name, out);
+          (res.crafted[`${m.path} ${c.name}`] ??= []).push(out.code);
         }
       }
       // a burst: `burst` calls at once, valid and mutated, spread over the methods

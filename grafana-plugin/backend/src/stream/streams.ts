@@ -12,7 +12,12 @@
  * completed bar, the columns of a bars query.
  *
  * When the collector cannot be reached or drops the connection, RunStream ends with
- * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s).
+ * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s). A path outside the
+ * grammar is malformed input: SubscribeStream refuses it in band with NOT_FOUND (the reply's
+ * status has OK, NOT_FOUND and PERMISSION_DENIED only; Grafana answers the browser 404 for it,
+ * while a gRPC error there would be its internal error, 500), and RunStream, which Grafana starts
+ * only for a path SubscribeStream admitted, ends with INVALID_ARGUMENT (Grafana's stream manager
+ * treats every RunStream error alike, so the code tells other callers and the logs what failed).
  */
 import WebSocket from 'ws';
 import { ANALYTICS_FIELDS, type AnalyticsField, type LiveServerMessage, type LiveSubscribe } from '@quant-pairs/contract';
@@ -125,15 +130,18 @@ function packet(frame: Frame, rows: unknown[][], withSchema: boolean): Buffer {
   return Buffer.from(frameToJSON(f, withSchema ? 'all' : 'data'));
 }
 
+/** A channel path outside the grammar of channel.ts: the caller's input, not the collector link, is wrong. */
+export class ChannelPathError extends Error {}
+
 export interface PacketSink {
   write(p: { data: Buffer }): void;
   onCancel(cb: () => void): void;
 }
 
-/** Runs one channel until cancelled; resolves on cancel, rejects when the collector link fails. */
+/** Runs one channel until cancelled; resolves on cancel, rejects when the collector link fails (a ChannelPathError for a malformed path). */
 export function runStream(req: StreamRequest, sink: PacketSink): Promise<void> {
   const ch = parseChannelPath(req.path);
-  if ('error' in ch) return Promise.reject(new Error(ch.error));
+  if ('error' in ch) return Promise.reject(new ChannelPathError(ch.error));
   let settings: Settings;
   try {
     settings = readSettings(req.pluginContext);
