@@ -74,6 +74,8 @@ async function repairOutage(outageKlinesAfterMs: number): Promise<{ ms: number; 
       symbols,
       history: { '1s': 2 * HOUR, '1m': 0, '5m': 0 },
       outageKlinesAfterMs,
+      // 24 h at 2 trades a second is 172,800 trades a symbol, under the default 200,000: the time decides
+      outageKlinesAfterTrades: outageKlinesAfterMs === Infinity ? Infinity : 200_000,
     }); // HISTORY's default 1s span: 1s klines for the last 2 h of the outage
     if (outageKlinesAfterMs === Infinity) {
       // trades only: the repair the ingest's backfill does, page by page from the last stored id

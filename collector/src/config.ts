@@ -42,6 +42,8 @@ export interface Config {
   history: Partial<Record<Timeframe, number>> | null;
   /** An outage longer than this (ms) has its older part filled from klines, not trades. */
   outageKlinesAfterMs: number;
+  /** So has an outage that missed more trades than this (known from trade ids). */
+  outageKlinesAfterTrades: number;
   /** A WebSocket silent (no message, no ping) this long, in ms, is dropped and reopened. */
   stallTimeoutMs: number;
   host: string;
@@ -259,6 +261,11 @@ export const SETTINGS = {
     help: 'an outage longer than this is repaired from klines except its last part (trades by id); shorter ones from trades only',
     schema: duration(60_000, 'must be a duration of at least 1m, such as 10m or 1h'),
   }),
+  OUTAGE_KLINES_AFTER_TRADES: setting({
+    def: '200000',
+    help: 'an outage that missed more trades than this (trade ids: the newest minus the last stored) is repaired from klines too, except its last ~this many trades',
+    schema: integer(1000, 1_000_000_000),
+  }),
   STALL_TIMEOUT: setting({
     def: '60s',
     help: 'reopen the WebSocket after this long without a message or ping (Binance pings every 20 s)',
@@ -461,6 +468,7 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     retentionMs: v.RETENTION === 'forever' ? null : v.RETENTION,
     history: v.HISTORY === 'off' ? null : v.HISTORY,
     outageKlinesAfterMs: v.OUTAGE_KLINES_AFTER,
+    outageKlinesAfterTrades: v.OUTAGE_KLINES_AFTER_TRADES,
     stallTimeoutMs: v.STALL_TIMEOUT,
     host: v.HOST,
     port: v.PORT,

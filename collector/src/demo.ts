@@ -8,7 +8,7 @@
  * loads as kline history before its engines warm up: every panel and alert rule has numbers
  * within seconds (5m bars for window 100 need 41.7 hours). A later run continues the same
  * database: the fake's past then starts at the last stored trade, and the collector repairs
- * that outage as it would a real one (from klines when it is longer than OUTAGE_KLINES_AFTER).
+ * that outage as it would a real one (from klines when it is longer than OUTAGE_KLINES_AFTER or missed more than OUTAGE_KLINES_AFTER_TRADES trades).
  *
  * Honours every collector setting (DB_PATH, HOST, PORT, PAIRS, STREAM, ...); DB_PATH defaults to
  * ./data/demo.db so demo data never mixes with live data. Extra settings (`--help` lists all):

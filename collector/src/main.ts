@@ -168,6 +168,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       symbols,
       history: withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config),
       outageKlinesAfterMs: config.outageKlinesAfterMs,
+      outageKlinesAfterTrades: config.outageKlinesAfterTrades,
     });
   try {
     history = await historyOf(config.ingestSymbols);

@@ -20,6 +20,7 @@ test('defaults (the values issue 2 names)', () => {
     retentionMs: null,
     history: { '1s': 2 * 3_600_000, '1m': 3 * 86_400_000, '5m': 14 * 86_400_000 },
     outageKlinesAfterMs: 600_000,
+    outageKlinesAfterTrades: 200_000, // issue 14: "more than 10 minutes or 200k trades"
     stallTimeoutMs: 60_000,
     host: '127.0.0.1',
     port: 8080,
@@ -35,6 +36,8 @@ test('HISTORY: timeframe:duration pairs (the windows add their own minimum at st
   expect(loadConfig({ HISTORY: '1m:6h, 5m:2d' }, []).history).toEqual({ '1m': 6 * 3_600_000, '5m': 2 * 86_400_000 });
   expect(loadConfig({ HISTORY: '0' }, []).history).toBeNull();
   expect(loadConfig({}, ['--outage-klines-after', '1h']).outageKlinesAfterMs).toBe(3_600_000);
+  expect(loadConfig({ OUTAGE_KLINES_AFTER_TRADES: '50000' }, []).outageKlinesAfterTrades).toBe(50_000);
+  expect(loadConfig({}, ['--outage-klines-after-trades=1000']).outageKlinesAfterTrades).toBe(1_000);
 });
 
 test('SYMBOLS=none makes an API replica that ingests nothing (scale-out)', () => {
@@ -101,6 +104,8 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ HISTORY: '1h:3d' }, 'HISTORY', /"1h:3d": the timeframe must be one of 1s, 1m, 5m/],
   [{ HISTORY: '1m:3 days' }, 'HISTORY', /"1m:3 days": the duration must be such as 2h, 3d, 90m/],
   [{ OUTAGE_KLINES_AFTER: '30s' }, 'OUTAGE_KLINES_AFTER', /at least 1m/],
+  [{ OUTAGE_KLINES_AFTER_TRADES: '999' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000 to 1000000000/],
+  [{ OUTAGE_KLINES_AFTER_TRADES: '200k' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000/],
   [{ STALL_TIMEOUT: '0' }, 'STALL_TIMEOUT', /at least 100ms/],
 ];
 test.each(bad)('%j fails naming %s', (env, variable, why) => {

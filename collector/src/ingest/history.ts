@@ -12,10 +12,15 @@
  *   before B come from klines of each timeframe (as far back as HISTORY and the windows need);
  *   the trades from B on are fetched by id (the most recent page, then pages further back until
  *   a trade before B) and stored as ticks; the ingest's catch-up continues from the newest.
- * - Restart after an outage longer than `outageKlinesAfterMs` (last stored tick at L): trades
- *   from the last stored id up to B1 = the end of L's 5-minute interval (ticks), klines for
- *   [B1, B2) with B2 = the 5-minute interval start of now - outageKlinesAfterMs, and trades
- *   from B2 on (ticks). The span [B1, B2) is recorded with the trade ids it stands for, so the
+ * - Restart after a long outage (last stored tick at L, id I): longer than `outageKlinesAfterMs`,
+ *   or more than `outageKlinesAfterTrades` trades missed (the newest id REST serves minus I;
+ *   asked only when the outage spans a whole 5-minute interval, and that most recent page is
+ *   the first of the trades fetched from B2 on): trades from the last stored id up to B1 = the
+ *   end of L's 5-minute interval (ticks), klines for [B1, B2), and trades from B2 on (ticks).
+ *   B2 is the later of the 5-minute interval starts of now - outageKlinesAfterMs and of the
+ *   time of the `outageKlinesAfterTrades`-th newest trade: the part repaired by trades is at
+ *   most that long and about that many trades (up to the 5-minute boundary before them).
+ *   The span [B1, B2) is recorded with the trade ids it stands for, so the
  *   ingest's restart scan (Store.idGaps) does not backfill them as ticks. 1s klines only reach
  *   back as far as HISTORY's 1s span (older 1s bars serve nothing configured).
  * - Any restart: history reaching back less far than wanted is extended before the earliest
@@ -24,7 +29,7 @@
  * A kline without trades is no bar (./klines.ts). Requests go through RestClient: its weight
  * budget per minute and 429 / Retry-After handling are the trade backfill's.
  *
- *   const report = await loadHistory({ rest, store, symbols: ['BTCUSDT'], history: { '1s': 7_200_000, '1m': 259_200_000, '5m': 1_209_600_000 }, outageKlinesAfterMs: 600_000 });
+ *   const report = await loadHistory({ rest, store, symbols: ['BTCUSDT'], history: { '1s': 7_200_000, '1m': 259_200_000, '5m': 1_209_600_000 }, outageKlinesAfterMs: 600_000, outageKlinesAfterTrades: 200_000 });
  *   // { requests: 23, weight: 46, klineBars: 15552, ticks: 812, spans: [...], ms: 1840 }
  */
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type Tick, type Timeframe } from '../domain';
@@ -44,6 +49,8 @@ export interface HistoryOptions {
   history: Readonly<Record<Timeframe, number>>;
   /** An outage longer than this (ms) has its older part filled from klines. */
   outageKlinesAfterMs: number;
+  /** So has an outage that missed more trades than this (trade ids; aggregate trade ids with STREAM=aggTrade). */
+  outageKlinesAfterTrades: number;
   /** Symbols loaded at once (default 4). */
   concurrency?: number;
   now?: () => number;
@@ -133,12 +140,27 @@ async function eachLimited<T>(items: readonly T[], limit: number, work: (item: T
   await Promise.all(runners);
 }
 
+/** The most recent page of trades of `symbol` REST serves, ascending by id. */
+async function newestTrades(rest: RestClient, symbol: string): Promise<Tick[]> {
+  return (await rest.page(symbol, null, PAGE_LIMIT)).ticks.sort((a, b) => a.id - b.id);
+}
+
+/** The time of trade `id`: from `newest` (the most recent page) when it is there, else one request. */
+async function tradeTime(rest: RestClient, symbol: string, newest: readonly Tick[], id: number): Promise<number> {
+  const known = newest.find((t) => t.id === id);
+  if (known) return known.ts;
+  const t = (await rest.page(symbol, id, 1)).ticks.find((x) => x.id === id);
+  // REST without that id: the oldest trade of the newest page (later, so klines cover a little more)
+  return t?.ts ?? newest[0]!.ts;
+}
+
 /**
  * The trades of `symbol` with time >= since, up to the newest REST serves: the most recent
- * page, then pages further back by id until one holds a trade before `since`. Ascending by id.
+ * page (`newest`, when already fetched), then pages further back by id until one holds a trade
+ * before `since`. Ascending by id.
  */
-async function tradesSince(rest: RestClient, symbol: string, since: number): Promise<Tick[]> {
-  let all = (await rest.page(symbol, null, PAGE_LIMIT)).ticks.sort((a, b) => a.id - b.id);
+async function tradesSince(rest: RestClient, symbol: string, since: number, newest?: Tick[]): Promise<Tick[]> {
+  let all = newest ? [...newest] : await newestTrades(rest, symbol);
   while (all.length > 0 && all[0]!.ts >= since && all[0]!.id > 0) {
     const lowest = all[0]!.id;
     const fromId = Math.max(0, lowest - PAGE_LIMIT);
@@ -218,14 +240,24 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
       const to = Math.min(down5m(earliest), down5m(s.firstTs));
       await klines(symbol, tf, down5m(at - opts.history[tf]), to, { firstId: null, lastId: null, reason: 'history' });
     }
-    // A long outage: its older part from klines.
+    // A long outage (in time or in trades missed): its older part from klines.
     const b1 = down5m(s.lastTs) + FIVE_MIN;
-    const b2 = down5m(at - opts.outageKlinesAfterMs);
-    if (at - s.lastTs <= opts.outageKlinesAfterMs || b2 <= b1 || s.lastId === null) return;
+    // no whole 5-minute interval missed (nothing klines could fill), or no id to count from: trades only
+    if (s.lastId === null || down5m(at) <= b1) return;
+    const newest = await newestTrades(opts.rest, symbol);
+    const newestId = newest.at(-1)?.id ?? s.lastId;
+    const missed = newestId - s.lastId;
+    const longInTime = at - s.lastTs > opts.outageKlinesAfterMs;
+    const longInTrades = missed > opts.outageKlinesAfterTrades;
+    if (!longInTime && !longInTrades) return;
+    // the trades repaired by id: at most outageKlinesAfterMs and about outageKlinesAfterTrades of them
+    let b2 = down5m(at - opts.outageKlinesAfterMs);
+    if (longInTrades) b2 = Math.max(b2, down5m(await tradeTime(opts.rest, symbol, newest, newestId - opts.outageKlinesAfterTrades + 1)));
+    if (b2 <= b1) return;
     const head = await tradesUntil(opts.rest, symbol, s.lastId + 1, b1);
     report.ticks += await storeTicks(opts.store, head.ticks);
     if (head.firstAfter === null) return; // nothing traded since: no outage to repair
-    const tail = await tradesSince(opts.rest, symbol, b2);
+    const tail = await tradesSince(opts.rest, symbol, b2, newest);
     // The ids the klines stand for: from the first trade at B1 to the last before B2.
     const lastId = tail.length > 0 ? tail[0]!.id - 1 : null;
     if (lastId === null || lastId < head.firstAfter) return;
@@ -244,6 +276,8 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
       klinesTo: new Date(b2).toISOString(),
       ids: lastId - head.firstAfter + 1,
       ticks: head.ticks.length + tail.length,
+      missedTrades: missed,
+      why: longInTime ? 'time' : 'trades',
     });
   });
   report.requests = opts.rest.requests - before.requests;

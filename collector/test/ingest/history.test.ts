@@ -166,7 +166,7 @@ async function freshStartScenario(store: Store): Promise<void> {
   const history = { '1s': HOUR / 2, '1m': 4 * HOUR, '5m': 7 * HOUR };
   const rest = historyClient(f.restUrl, 'trade');
   const started = Date.now();
-  const report = await loadHistory({ rest, store, symbols: SYMBOLS, history, outageKlinesAfterMs: 600_000 });
+  const report = await loadHistory({ rest, store, symbols: SYMBOLS, history, outageKlinesAfterMs: 600_000, outageKlinesAfterTrades: 200_000 });
   // the loader's seam: the 5-minute boundary at or before the moment it chose it, which its spans
   // record (a boundary may pass while it runs, so the test's clock cannot restate it)
   const seam = (await store.klineSpans())[0]!.to;
@@ -207,6 +207,7 @@ async function outageScenario(store: Store): Promise<void> {
     // 1s bars wanted for the last 2 hours only: the outage's older 4 hours get no 1s klines
     history: { '1s': 2 * HOUR, '1m': 0, '5m': 0 },
     outageKlinesAfterMs: 600_000,
+    outageKlinesAfterTrades: 200_000, // 6 h at 1 trade a second: 21,600 missed, so the time decides
   });
   const b1 = bucketStart(before[0]!.lastTs!, '5m') + 300_000;
   // B2 and the 1s span's start follow the loader's clock: read them from its spans, each one of
@@ -250,6 +251,48 @@ async function outageScenario(store: Store): Promise<void> {
   expect(report.weight).toBeLessThan((25 * gapTrades) / 1000 / 5);
 }
 
+/**
+ * An outage short in time (35 min, under OUTAGE_KLINES_AFTER = 1 h) but long in trades (10 a
+ * second: ~21,000 missed a symbol, over OUTAGE_KLINES_AFTER_TRADES = 6,000): repaired from klines
+ * up to B2 = the 5-minute boundary at or before the 6,000th newest trade, by trades from there;
+ * with the trade limit at its default (200,000) the same restart uses no klines at all.
+ */
+async function tradeCountOutageScenario(store: Store, control: Store): Promise<void> {
+  const f = (fake = await startFakeBinance({ symbols: SYMBOLS, past: [{ ms: 40 * 60_000, everyMs: 100 }] }));
+  const stop = Date.now() - 35 * 60_000;
+  const N = 6_000;
+  const options = { rest: historyClient(f.restUrl, 'trade'), symbols: SYMBOLS, history: { '1s': HOUR, '1m': 0, '5m': 0 }, outageKlinesAfterMs: HOUR };
+  for (const s of [store, control]) for (const symbol of SYMBOLS) await s.insertTicks(f.expectedTicks(symbol).filter((t) => t.ts < stop));
+  // the default trade limit: 35 min < 1 h and ~21,000 trades < 200,000, so trades only (the ingest's catch-up)
+  const plain = await loadHistory({ ...options, store: control, outageKlinesAfterTrades: 200_000 });
+  expect(plain.klineBars).toBe(0);
+  // (the 1s history reaching back before the fake's first trade is recorded, without bars)
+  expect((await control.klineSpans()).filter((s) => s.reason === 'outage')).toEqual([]);
+  await loadHistory({ ...options, store, outageKlinesAfterTrades: N });
+  for (const symbol of SYMBOLS) {
+    const all = f.expectedTicks(symbol); // ascending ids; the fake trades nothing after its start (rate 0)
+    const missed = all.filter((t) => t.ts >= stop).length;
+    expect(missed).toBeGreaterThan(3 * N); // ~21,000: the trades, not the time, make the outage long
+    const b1 = bucketStart(all.filter((t) => t.ts < stop).at(-1)!.ts, '5m') + 300_000;
+    const b2 = bucketStart(all.at(-N)!.ts, '5m'); // the newest id minus N + 1: the 6,000th newest trade
+    expect(b2 - b1).toBeGreaterThanOrEqual(15 * 60_000);
+    const spans = (await store.klineSpans(symbol)).filter((s) => s.reason === 'outage');
+    expect(spans.map((s) => [s.tf, s.reason, s.from, s.to]).sort()).toEqual(
+      [
+        ['1m', 'outage', b1, b2],
+        ['1s', 'outage', b1, b2],
+        ['5m', 'outage', b1, b2],
+      ].sort(),
+    );
+    for (const tf of TIMEFRAMES) await expectBarsEqualReference(store, f, symbol, tf, 0, 'outage long in trades');
+    // ticks: all but those of [B1, B2); from B2 on at least N (up to the boundary before the Nth newest)
+    const want = all.filter((t) => t.ts < b1 || t.ts >= b2);
+    expect((await store.ticks({ symbol })).map((t) => t.id)).toEqual(want.map((t) => t.id));
+    expect(all.filter((t) => t.ts >= b2).length).toBeGreaterThanOrEqual(N);
+    expect(await store.idGaps!(symbol, 0)).toEqual([]);
+  }
+}
+
 test('loadKlineHistory: klines of many symbols, a few at a time, one request per 1000 bars, each span recorded', async () => {
   const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'BNBUSDT', 'XRPUSDT'];
   const f = (fake = await startFakeBinance({ symbols, past: [{ ms: 20 * HOUR, everyMs: 7_000 }] }));
@@ -289,6 +332,16 @@ describe('SQLite', () => {
       await store.close();
     }
   });
+  test('a 35-minute outage of more than OUTAGE_KLINES_AFTER_TRADES trades: repaired from klines up to the Nth newest trade', async () => {
+    const store = await openSqliteStore({ path: join(dir, 't.db') });
+    const control = await openSqliteStore({ path: join(dir, 'c.db') });
+    try {
+      await tradeCountOutageScenario(store, control);
+    } finally {
+      await store.close();
+      await control.close();
+    }
+  });
 });
 
 describePostgres('PostgreSQL', () => {
@@ -322,6 +375,16 @@ describePostgres('PostgreSQL', () => {
       await outageScenario(store);
     } finally {
       await store.close();
+    }
+  }, 60_000);
+  test('an outage long in trades, not in time, as on SQLite', async () => {
+    const store = await fresh();
+    const control = await fresh();
+    try {
+      await tradeCountOutageScenario(store, control);
+    } finally {
+      await store.close();
+      await control.close();
     }
   }, 60_000);
 });
