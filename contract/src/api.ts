@@ -397,9 +397,12 @@ export interface StatsResponse {
   correlation: number | null;
   /** Epoch ms of the last update of these values. */
   updatedAt: number | null;
-  /** The live paper position (source live); null when computed. */
+  /** The live paper position (source live, rolling OLS); null when computed and for the Kalman hedge. */
   position: PaperPositionDto | null;
-  /** `live` from the running engine (configured window), `computed` from stored bars. */
+  /**
+   * `live` from the running engine (rolling OLS of a configured window) or, for hedge=kalman, from
+   * the Kalman filter the Live push continues bar by bar; `computed` from stored bars.
+   */
   source: 'live' | 'computed';
 }
 export interface PriceDto {

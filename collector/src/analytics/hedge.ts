@@ -26,8 +26,17 @@ export function hedgedSeries(
   periodOptions: KalmanPeriodOptions = {},
 ): { points: AnalyticsPoint[]; periods: KalmanPeriod[] | null } {
   if (choice.hedge === 'ols') return { points: analyzeSeries(input), periods: null };
+  return dailyKalmanSeries(input, kalmanDailyOptions(choice, input, periodOptions));
+}
+
+/** dailyKalmanSeries' options of a Kalman hedge choice and signal rule (also what the live push continues with). */
+export function kalmanDailyOptions(
+  choice: Extract<HedgeChoice, { hedge: 'kalman' }>,
+  rule: { entryZ?: number; exitZ?: number | null },
+  periodOptions: KalmanPeriodOptions = {},
+): DailyKalmanOptions {
   if (choice.tune && (choice.delta !== undefined || choice.ve !== undefined)) throw new RangeError('tune fits delta and ve: give tune or delta / ve, not both');
-  return dailyKalmanSeries(input, { ...periodOptions, delta: choice.delta, ve: choice.ve, tune: choice.tune, entryZ: input.entryZ, exitZ: input.exitZ });
+  return { ...periodOptions, delta: choice.delta, ve: choice.ve, tune: choice.tune, entryZ: rule.entryZ, exitZ: rule.exitZ };
 }
 
 /** beta and z of a series under a hedge choice as columns (NaN where undefined), for the backtest; `window` is the OLS window. */

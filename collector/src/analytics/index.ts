@@ -14,8 +14,8 @@ export { olsLine } from './ols';
 export { scanSeries, scanSteps, scanInputProblem, SCAN_DEFAULTS, type ScanThresholds, type ScanPair, type ScanCoint, type ScanResult } from './scan';
 export { KalmanHedge, kalmanSeries, kalmanLogLikelihood, type KalmanOptions, type KalmanPoint } from './kalman';
 export { fitKalman, type KalmanFit, type KalmanFitOptions } from './kalmanFit';
-export { dailyKalmanSeries, KALMAN_PERIOD_MS, type KalmanPeriod, type DailyKalmanOptions } from './kalmanDaily';
-export { hedgedSeries, hedgeColumns, type KalmanPeriodOptions } from './hedge';
+export { dailyKalmanSeries, openPeriod, nullPoint, KALMAN_PERIOD_MS, type KalmanPeriod, type DailyKalmanOptions } from './kalmanDaily';
+export { hedgedSeries, hedgeColumns, kalmanDailyOptions, type KalmanPeriodOptions } from './hedge';
 export { brentMinimize } from './brent';
 export {
   backtest,

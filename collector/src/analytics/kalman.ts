@@ -73,6 +73,17 @@ export class KalmanHedge {
     this.exitZ = opts.exitZ ?? null;
   }
 
+  /**
+   * An independent filter in the same state (parameters, estimates, covariance, points seen,
+   * signal): pushing the same points into both gives the same values, bit for bit. The live
+   * push runs the bar in progress on a copy, so the original stays at the last final bar.
+   */
+  clone(): KalmanHedge {
+    const c = Object.create(KalmanHedge.prototype) as KalmanHedge;
+    Object.assign(c, this);
+    return c;
+  }
+
   push(ts: number, x: number, y: number): KalmanPoint {
     if (!Number.isFinite(x) || !Number.isFinite(y)) throw new RangeError(`x and y must be finite numbers, got x=${x} y=${y} at ts=${ts}`);
     // prediction: the state is a random walk (nothing is added before the first point)

@@ -57,10 +57,8 @@ export function dailyKalmanSeries(
   const maxTrain = opts.maxTrain ?? 20_000;
   if (!(periodMs > 0)) throw new RangeError(`periodMs must be positive, got ${periodMs}`);
   if (!Number.isInteger(maxTrain) || maxTrain < 1) throw new RangeError(`maxTrain must be a positive integer, got ${maxTrain}`);
-  const fit = opts.fit ?? ((fx: Float64Array, fy: Float64Array) => fitKalman(fx, fy));
-  const rule = { warmup: opts.warmup, entryZ: opts.entryZ, exitZ: opts.exitZ };
   // checks the fixed parameters once, up front
-  if (!opts.tune) new KalmanHedge({ delta: opts.delta, ve: opts.ve, ...rule });
+  if (!opts.tune) new KalmanHedge({ delta: opts.delta, ve: opts.ve, warmup: opts.warmup, entryZ: opts.entryZ, exitZ: opts.exitZ });
   const points: AnalyticsPoint[] = [];
   const periods: KalmanPeriod[] = [];
   let prevStart = -1; // first index of the previous period (-1: none)
@@ -71,30 +69,8 @@ export function dailyKalmanSeries(
     while (end < n && Math.floor(ts[end]! / periodMs) === p) end++;
     // the previous period counts only when it is the one just before (no gap of a whole period)
     const warm = prevStart >= 0 && Math.floor(ts[prevStart]! / periodMs) === p - 1 ? prevStart : start;
-    const lo = Math.max(warm, start - maxTrain);
-    const period: KalmanPeriod = {
-      at: p * periodMs,
-      trainFrom: warm < start ? ts[warm]! : null,
-      trainTo: warm < start ? ts[start - 1]! : null,
-      fit: null,
-      delta: null,
-      ve: null,
-    };
-    let filter: KalmanHedge | null = null;
-    if (opts.tune) {
-      if (warm < start) {
-        const f = fit(
-          Float64Array.from({ length: start - lo }, (_, k) => x[lo + k]!),
-          Float64Array.from({ length: start - lo }, (_, k) => y[lo + k]!),
-        );
-        period.fit = f;
-        if (!('error' in f)) filter = new KalmanHedge({ delta: f.delta, ve: f.ve, ...rule });
-      } else period.fit = { error: 'no previous period to fit on' };
-    } else filter = new KalmanHedge({ delta: opts.delta, ve: opts.ve, ...rule });
+    const { period, filter } = openPeriod({ ts, x, y }, warm, start, p * periodMs, opts);
     if (filter) {
-      const f = period.fit && !('error' in period.fit) ? period.fit : null;
-      period.delta = f ? f.delta : (opts.delta ?? filter.delta);
-      period.ve = f ? f.ve : (opts.ve ?? filter.ve);
       for (let k = warm; k < start; k++) filter.push(ts[k]!, x[k]!, y[k]!);
       for (let k = start; k < end; k++) points.push(filter.push(ts[k]!, x[k]!, y[k]!));
     } else for (let k = start; k < end; k++) points.push(nullPoint(ts[k]!));
@@ -105,6 +81,55 @@ export function dailyKalmanSeries(
   return { points, periods };
 }
 
-function nullPoint(ts: number): AnalyticsPoint {
+/**
+ * How a period starts (the one rule of dailyKalmanSeries and of the live push's continued
+ * filter, src/api/query/kalman-live.ts): the points [warm, start) are the previous period's (the
+ * warm-up; warm = start when there is none). With `tune` its parameters are fitKalman's on the
+ * latest `maxTrain` of those points, else the fixed ones; `filter` is a fresh KalmanHedge with
+ * them, not yet warmed (the caller pushes the warm-up points), or null when the period has no
+ * parameters (tune without a previous period, or a failed fit: its points are null).
+ */
+export function openPeriod(
+  series: { ts: ArrayLike<number>; x: ArrayLike<number>; y: ArrayLike<number> },
+  warm: number,
+  start: number,
+  at: number,
+  opts: DailyKalmanOptions,
+): { period: KalmanPeriod; filter: KalmanHedge | null } {
+  const { ts, x, y } = series;
+  const maxTrain = opts.maxTrain ?? 20_000;
+  if (!Number.isInteger(maxTrain) || maxTrain < 1) throw new RangeError(`maxTrain must be a positive integer, got ${maxTrain}`);
+  const fit = opts.fit ?? ((fx: Float64Array, fy: Float64Array) => fitKalman(fx, fy));
+  const rule = { warmup: opts.warmup, entryZ: opts.entryZ, exitZ: opts.exitZ };
+  const lo = Math.max(warm, start - maxTrain);
+  const period: KalmanPeriod = {
+    at,
+    trainFrom: warm < start ? ts[warm]! : null,
+    trainTo: warm < start ? ts[start - 1]! : null,
+    fit: null,
+    delta: null,
+    ve: null,
+  };
+  let filter: KalmanHedge | null = null;
+  if (opts.tune) {
+    if (warm < start) {
+      const f = fit(
+        Float64Array.from({ length: start - lo }, (_, k) => x[lo + k]!),
+        Float64Array.from({ length: start - lo }, (_, k) => y[lo + k]!),
+      );
+      period.fit = f;
+      if (!('error' in f)) filter = new KalmanHedge({ delta: f.delta, ve: f.ve, ...rule });
+    } else period.fit = { error: 'no previous period to fit on' };
+  } else filter = new KalmanHedge({ delta: opts.delta, ve: opts.ve, ...rule });
+  if (filter) {
+    const f = period.fit && !('error' in period.fit) ? period.fit : null;
+    period.delta = f ? f.delta : (opts.delta ?? filter.delta);
+    period.ve = f ? f.ve : (opts.ve ?? filter.ve);
+  }
+  return { period, filter };
+}
+
+/** The point of a period without parameters: every value null. */
+export function nullPoint(ts: number): AnalyticsPoint {
   return { ts, beta: null, alpha: null, spread: null, spreadMean: null, zscore: null, signal: null, correlation: null };
 }

@@ -11,6 +11,7 @@ import type { Store } from '../store/store';
 import type { LiveSource } from './query/live-source';
 import { AlignedCache } from './query/aligned';
 import { CloseCache } from './query/closes';
+import { KalmanLive } from './query/kalman-live';
 import { LatestPrices } from './query/prices';
 import { RunCache } from './query/results';
 
@@ -68,12 +69,17 @@ export interface Ctx {
   aligned: AlignedCache | undefined;
   /** Analytics runs continued over the aligned cache (set with `closes`). */
   runs: RunCache | undefined;
+  /** The Kalman hedge continued over the aligned cache: the Live push's and /api/stats' (set with `closes`). */
+  kalman: KalmanLive | undefined;
   prices: LatestPrices;
 }
 
 export function makeCtx(d: ApiDeps): Ctx {
   const now = d.now ?? Date.now;
   const closes = (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 800_000, settleMs: 5_000, now }) : undefined;
+  const aligned = closes ? new AlignedCache(closes, 800_000) : undefined;
+  const kalman = aligned ? new KalmanLive(aligned) : undefined;
+  if (closes && kalman) closes.onInvalidate((symbol, minTs) => kalman.invalidate(symbol, minTs));
   const symbols: string[] = [];
   for (const p of d.pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
   return {
@@ -91,7 +97,8 @@ export function makeCtx(d: ApiDeps): Ctx {
     symbols,
     prices: new LatestPrices(d.ingest),
     closes,
-    aligned: closes ? new AlignedCache(closes, 800_000) : undefined,
+    aligned,
     runs: closes ? new RunCache() : undefined,
+    kalman,
   };
 }

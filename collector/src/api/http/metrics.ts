@@ -12,6 +12,8 @@ export interface Metrics {
   registry: Registry;
   /** Times every request into the latency histogram (by route pattern, never raw URL). */
   timer: RequestHandler;
+  /** Seconds one Live push round took (every connection's update, then the completed bars). */
+  liveRound: Histogram;
 }
 
 /** A counter whose value is a running total owned elsewhere (the ingestor's status). */
@@ -109,5 +111,13 @@ export function createMetrics(ctx: Ctx): Metrics {
     });
     next();
   };
-  return { registry, timer };
+  // A round longer than the push interval (500 ms) delays every connection's next update: the
+  // timer skips a tick while a round still runs.
+  const liveRound = new Histogram({
+    name: 'collector_live_push_round_seconds',
+    help: 'time one Live push round took: every connection updated in turn, then the completed bars',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  return { registry, timer, liveRound };
 }

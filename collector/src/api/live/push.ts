@@ -56,7 +56,7 @@ export function attachLive(
   opts: { intervalMs?: number; token?: string | null; connectionsPerClient?: number | null } = {},
 ): LivePush {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const hub = new LiveHub(app.locals.ctx);
+  const hub = new LiveHub(app.locals.ctx, app.locals.metrics.liveRound);
   const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, opts.connectionsPerClient ?? null, (req, socket, head) =>
     wss.handleUpgrade(req, socket, head, (ws) => hub.open(ws)),
   );
@@ -140,16 +140,24 @@ async function lastFinalStart(ctx: Ctx, symbol: string, tf: Timeframe): Promise<
   return fin.length ? fin[fin.length - 1]!.start : from;
 }
 
-/** The latest analytics point of a subscription: the live engine's, else computed from the last bars. */
+/**
+ * The latest analytics point of a subscription: the live engine's (OLS, a configured window);
+ * for the Kalman hedge, its filter continued over the new bars (query/kalman-live.ts: the values
+ * /api/analytics serves, each UTC day warmed, and with tune fitted, on the day before); else
+ * computed from the last bars.
+ */
 async function analyticsPoint(ctx: Ctx, p: PairSub): Promise<PointOf> {
   const live = p.hedge.hedge === 'ols' ? ctx.live?.latest(p.pair.id, p.tf, p.window) : undefined;
   if (live) {
     const position = live.position;
     return live.provisional ? { point: live.provisional, provisional: true, position } : { point: live.committed, provisional: false, position };
   }
+  if (p.hedge.hedge === 'kalman' && ctx.kalman) {
+    const k = await ctx.kalman.latest(ctx, { pair: p.pair, tf: p.tf, hedge: p.hedge });
+    return k.provisional ? { point: k.provisional, provisional: true } : { point: k.committed, provisional: false };
+  }
   const tfMs = TIMEFRAME_MS[p.tf];
   const to = ctx.now() + tfMs;
-  // hedge=kalman: served as /api/analytics serves it (each UTC day warmed, and with tune fitted, on the day before)
   const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from: to - 2 * tfMs, to, hedge: p.hedge });
   const last = s.points[s.points.length - 1];
   return { point: last ?? null, provisional: s.provisional };
@@ -164,7 +172,10 @@ class LiveHub {
   private readonly barCursor = new Map<string, number>();
   private running = false;
 
-  constructor(private readonly ctx: Ctx) {}
+  constructor(
+    private readonly ctx: Ctx,
+    private readonly roundTime: { observe(seconds: number): void },
+  ) {}
 
   open(ws: WebSocket): void {
     const c: Conn = { ws, symbols: new Set(), pairs: new Map(), lastSent: '', alive: true, failing: new Map() };
@@ -224,6 +235,7 @@ class LiveHub {
   async tick(): Promise<void> {
     if (this.running || this.conns.size === 0) return;
     this.running = true;
+    const t0 = process.hrtime.bigint();
     try {
       const memo = new Map<string, Promise<PointOf>>();
       // Each connection on its own: one that fails (its store read, its send) does not stop the
@@ -242,6 +254,7 @@ class LiveHub {
       log.warn('live push failed', { error: e as Error });
     } finally {
       this.running = false;
+      this.roundTime.observe(Number(process.hrtime.bigint() - t0) / 1e9);
     }
   }
 

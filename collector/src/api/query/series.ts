@@ -11,8 +11,18 @@
  * pass over the whole history gives, except a hysteresis signal (exitZ), whose state can
  * depend on older history.
  */
-import type { HedgeChoice, KalmanReport } from '@quant-pairs/contract';
-import { KALMAN_PERIOD_MS, PairEngine, alignBars, analyzeSeries, fitKalman, hedgedSeries, signalRuleProblem, type KalmanFit } from '../../analytics';
+import type { HedgeChoice, KalmanPeriodDto, KalmanReport } from '@quant-pairs/contract';
+import {
+  KALMAN_PERIOD_MS,
+  PairEngine,
+  alignBars,
+  analyzeSeries,
+  fitKalman,
+  hedgedSeries,
+  signalRuleProblem,
+  type KalmanFit,
+  type KalmanPeriod,
+} from '../../analytics';
 import type { AnalyticsPoint, Pair, Timeframe } from '../../domain';
 import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
 
@@ -139,6 +149,8 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
 /** Fits by their training points (a day's fit is asked for by every query and push that day serves). */
 const FITS = new Map<string, KalmanFit | { error: string }>();
 const FITS_MAX = 512;
+/** fitKalman, memoised by its training points: what every Kalman query and the live push fit with. */
+export const kalmanFit = memoFit((x, y) => fitKalman(x, y));
 function memoFit(fit: (x: Float64Array, y: Float64Array) => KalmanFit | { error: string }) {
   return (x: Float64Array, y: Float64Array): KalmanFit | { error: string } => {
     let sx = 0;
@@ -182,22 +194,13 @@ async function computeKalman(ctx: Ctx, q: SeriesQuery, choice: Extract<HedgeChoi
   }
   const al = await aligned(ctx, q.pair, q.tf, start, q.to);
   const { points, periods } = hedgedSeries({ ts: toArray(al.ts), x: toArray(al.x), y: toArray(al.y), window: q.window, entryZ, exitZ }, choice, {
-    fit: memoFit((x, y) => fitKalman(x, y)),
+    fit: kalmanFit,
   });
   let first = 0;
   while (first < points.length && points[first]!.ts < q.from) first++;
   const report: KalmanReport = {
     tune: choice.tune === true,
-    periods: (periods ?? [])
-      .filter((p) => p.at >= dayStart)
-      .map((p) => ({
-        at: p.at,
-        trainFrom: p.trainFrom,
-        trainTo: p.trainTo,
-        delta: p.delta,
-        ve: p.ve,
-        fit: p.fit === null ? null : 'error' in p.fit ? { error: p.fit.error } : { logLik: p.fit.logLik, converged: p.fit.converged, nobs: p.fit.nobs },
-      })),
+    periods: (periods ?? []).filter((p) => p.at >= dayStart).map(periodDto),
   };
   return {
     points: points.slice(first),
@@ -206,5 +209,17 @@ async function computeKalman(ctx: Ctx, q: SeriesQuery, choice: Extract<HedgeChoi
     y: al.y.subarray(first),
     x: al.x.subarray(first),
     kalman: report,
+  };
+}
+
+/** A period as the API reports it (the fit's figures, not its internals). */
+export function periodDto(p: KalmanPeriod): KalmanPeriodDto {
+  return {
+    at: p.at,
+    trainFrom: p.trainFrom,
+    trainTo: p.trainTo,
+    delta: p.delta,
+    ve: p.ve,
+    fit: p.fit === null ? null : 'error' in p.fit ? { error: p.fit.error } : { logLik: p.fit.logLik, converged: p.fit.converged, nobs: p.fit.nobs },
   };
 }

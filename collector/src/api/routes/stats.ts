@@ -2,7 +2,10 @@
  * GET /api/stats: the latest values of a pair. For a window the live engine maintains, its
  * numbers (updated with every tick); for any other window, computed from the stored bars of
  * the last STATS_SAMPLE(window) aligned points: the same series as /api/analytics, ADF and
- * half-life on its defined spreads, Engle-Granger on its two legs.
+ * half-life on its defined spreads, Engle-Granger on its two legs. hedge=kalman (with the close
+ * cache, i.e. an ingestor in the process): the Kalman filter the Live push continues
+ * (query/kalman-live.ts, source `live`), the statistics on its last STATS_SAMPLE(window) final
+ * points; the values are /api/analytics' (test/api/kalmanLive.test.ts).
  *
  * `correlation` is that of the latest point, the bar in progress if there is one, else the last
  * committed bar (`latestCorrelation`), on both paths: the rolling correlation of the two legs'
@@ -71,6 +74,36 @@ export function mount(r: Router, ctx: Ctx): void {
         correlation: latestCorrelation(provisional, committed),
         updatedAt: live.updatedAt,
         position: live.position,
+        source: 'live',
+      };
+      res.json(body);
+      return;
+    }
+    if (hedge.hedge === 'kalman' && ctx.kalman) {
+      // the Kalman filter the Live push continues (query/kalman-live.ts), its last STATS_SAMPLE final points
+      const k = await ctx.kalman.latest(ctx, { pair: q.pair, tf: q.tf, hedge, entryZ: q.entryZ, exitZ: q.exitZ }, STATS_SAMPLE(q.window));
+      const spreads: number[] = [];
+      for (const p of k.sample) if (p.point.spread !== null) spreads.push(p.point.spread);
+      const n = k.sample.length;
+      const ys = k.sample.map((p) => p.y);
+      const xs = k.sample.map((p) => p.x);
+      const committed = point(k.committed);
+      const provisional = point(k.provisional);
+      const body: StatsResponse = {
+        pair: q.pair.id,
+        hedge: 'kalman',
+        kalman: { tune: hedge.tune === true, periods: k.periods },
+        tf: q.tf,
+        window: q.window,
+        committed,
+        provisional,
+        prices,
+        adf: n ? adfDto(adfuller(spreads)) : null,
+        coint: n ? cointDto(coint(ys, xs)) : null,
+        halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
+        correlation: latestCorrelation(provisional, committed),
+        updatedAt: prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
+        position: null,
         source: 'live',
       };
       res.json(body);
