@@ -5,14 +5,26 @@
  *   fit, 10,000 bars - fitKalman (grid + Brent on the concentrated likelihood);
  *                      statsmodels: MLEModel.fit of the same model (test/analytics/kalman_statsmodels.py),
  *                      its default (L-BFGS) and Nelder-Mead with the tolerances the test uses.
+ *   Live push, per push - the point of a hedge=kalman&tune=true subscription (src/api/live/push.ts)
+ *                      over a SQLite store holding 1 day 23 h of 1s trades (the filter of day 2 is
+ *                      warmed and fitted on day 1: the worst case before midnight), a new 1s bar
+ *                      every other 500 ms push: ours, the filter continued (query/kalman-live.ts),
+ *                      next to the from-scratch path the push took before (computeSeries over the
+ *                      last two bars: day 1 and day 2 run again); the same on 1m bars.
  * The fitted log-likelihoods are printed side by side (the same maximum, or the comparison means
  * nothing). Python: the .venv of python/requirements.txt (or QP_PYTHON); skipped with a message
  * without it. Data: a BTC/ETH-like pair whose hedge drifts (test/analytics/driftingPair.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { cpus, loadavg } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KalmanHedge, fitKalman, type KalmanFit } from '../src/analytics';
+import { createApi } from '../src/api';
+import { computeSeries } from '../src/api/query/series';
+import { TIMEFRAME_MS, parsePair, type Tick, type Timeframe } from '../src/domain';
+import { log } from '../src/log';
+import { openSqliteStore } from '../src/store/sqlite';
 import { driftingPair } from '../test/analytics/driftingPair';
 import { findPython } from '../test/support/python';
 
@@ -118,4 +130,95 @@ function main(): void {
   console.log('(statsmodels per-point: its filter over 10,000 points divided by 10,000; its fits are single runs)');
 }
 
+/**
+ * Per-push cost of the Kalman hedge on the Live push: the continued filter against the
+ * from-scratch path (what push.ts did before), the same store, clock and new bars; both give
+ * the same point (checked on every timed push of the from-scratch side).
+ */
+async function livePush(): Promise<void> {
+  log.configure({ level: 'warn' });
+  const DAY = 86_400_000;
+  const T0 = Date.UTC(2025, 0, 1);
+  const n = (DAY + 23 * 3_600_000) / 1000; // 1s trades from day 1 00:00 to day 2 23:00
+  const dir = mkdtempSync(join(tmpdir(), 'kalman-bench-'));
+  let clock = T0 + n * 1000;
+  const store = await openSqliteStore({ path: join(dir, 'bench.db'), now: () => clock });
+  const { x, y } = driftingPair(n + 10_000, 11, 'btc');
+  const tick = (i: number, ts: number): Tick[] => [
+    { symbol: 'BTCUSDT', id: i + 1, ts, price: Math.round(x[i]! * 100) / 100, qty: 1, isBuyerMaker: false },
+    { symbol: 'ETHUSDT', id: i + 1, ts: ts + 1, price: Math.round(y[i]! * 100) / 100, qty: 1, isBuyerMaker: true },
+  ];
+  for (let i = 0; i < n; i += 20_000) {
+    const batch: Tick[] = [];
+    for (let k = i; k < Math.min(n, i + 20_000); k++) batch.push(...tick(k, T0 + k * 1000 + 100));
+    await store.insertTicks(batch);
+  }
+  const pair = parsePair('ETHUSDT/BTCUSDT');
+  const app = createApi({ store, pairs: [pair], windows: [100], closeCache: true, now: () => clock });
+  const ctx = app.locals.ctx;
+  const hedge = { hedge: 'kalman', tune: true } as const;
+  let next = n;
+  /** One push period later: a new trade of each leg every other push (reported first, as the ingestor does). */
+  const advance = async (): Promise<void> => {
+    clock += 500;
+    if (clock % 1000 === 0) return;
+    const t = tick(next, clock - 400);
+    next++;
+    for (const k of t) ctx.closes!.invalidate(k.symbol, k.ts);
+    await store.insertTicks(t);
+  };
+  const scratch = async (tf: Timeframe) => {
+    const to = clock + TIMEFRAME_MS[tf];
+    const s = await computeSeries(ctx, { pair, tf, window: 100, from: to - 2 * TIMEFRAME_MS[tf], to, hedge });
+    return s.points[s.points.length - 1] ?? null;
+  };
+  const continued = async (tf: Timeframe) => {
+    const k = await ctx.kalman!.latest(ctx, { pair, tf, hedge });
+    return k.provisional ?? k.committed;
+  };
+  const timed = async (f: () => Promise<unknown>, pushes: number): Promise<number> => {
+    const t: number[] = [];
+    for (let i = 0; i < pushes; i++) {
+      await advance();
+      const s = process.hrtime.bigint();
+      await f();
+      t.push(Number(process.hrtime.bigint() - s) / 1e6);
+    }
+    t.sort((a, b) => a - b);
+    return t[Math.floor(t.length / 2)]!;
+  };
+  const rows: string[][] = [['Live push, hedge=kalman&tune=true, 1 day 23 h of 1s trades', 'ours (continued)', 'before (from scratch)', 'ratio']];
+  for (const [tf, few, many] of [
+    ['1s', 15, 600],
+    ['1m', 40, 600],
+  ] as const) {
+    await scratch(tf); // first reads (close and aligned caches) and the day's fit, for both
+    await continued(tf);
+    for (let i = 0; i < 4; i++) {
+      // the same point on both paths, push after push
+      await advance();
+      const [a, b] = [await scratch(tf), await continued(tf)];
+      if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the paths differ at ${clock}: ${JSON.stringify(a)} vs ${JSON.stringify(b)}`);
+    }
+    const old = await timed(() => scratch(tf), few);
+    const ours = await timed(() => continued(tf), many);
+    rows.push([`per push, ${tf} bars (median)`, `${ours.toFixed(3)} ms`, `${old.toFixed(1)} ms`, `${(old / ours).toFixed(0)}x`]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  for (const r of rows)
+    console.log(
+      r
+        .map((v, c) => v.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    );
+  console.log(`(${ctx.kalman!.counts.continued} continued, ${ctx.kalman!.counts.built} built, ${ctx.kalman!.counts.scratch} from scratch)`);
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 main();
+livePush().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

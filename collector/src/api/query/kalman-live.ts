@@ -195,7 +195,8 @@ export class KalmanLive {
       day: P,
       period: periodDto(period),
       filter,
-      lastTs: start > 0 ? al.ts[start - 1]! : -Infinity,
+      // nothing before the day: the next read starts at the day
+      lastTs: start > 0 ? al.ts[start - 1]! : P * DAY - 1,
       sample: [],
       sampleFrom: P * DAY,
       earlier: [],
@@ -260,11 +261,11 @@ function keep(sample: SamplePoint[], p: SamplePoint): void {
 }
 
 function answer(st: State, rest: SamplePoint[], provisional: AnalyticsPoint | null, want: number): KalmanLatest {
-  const all = rest.length ? st.sample.concat(rest) : st.sample;
-  const sample = want > 0 ? all.slice(-want) : [];
+  const last = rest.length ? rest[rest.length - 1] : st.sample[st.sample.length - 1];
+  const sample = want > 0 ? (rest.length ? st.sample.concat(rest) : st.sample).slice(-want) : [];
   const first = sample[0]?.point.ts ?? Infinity;
   return {
-    committed: all.length ? all[all.length - 1]!.point : null,
+    committed: last ? last.point : null,
     provisional,
     sample,
     periods: [...st.earlier.filter((p) => p.at + DAY > first), st.period],
