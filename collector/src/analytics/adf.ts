@@ -58,6 +58,30 @@ const T_STOP = 1.6448536269514722;
  * // stat -9.997452597463617, pvalue 1.92e-17, usedlag 1, nobs 1069, icbest 5295.79, maxlag 22
  */
 export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}, diffLagProducts?: ArrayLike<number>): AdfResult | { error: string } {
+  const r = adfStatistic(series, opts, diffLagProducts);
+  if ('error' in r) return r;
+  const regression = opts.regression ?? 'c';
+  return {
+    stat: r.stat,
+    pvalue: mackinnonp(r.stat, regression, 1),
+    usedlag: r.usedlag,
+    nobs: r.nobs,
+    crit: mackinnoncrit(1, regression, r.nobs),
+    icbest: r.icbest,
+    maxlag: r.maxlag,
+  };
+}
+
+/**
+ * `adfuller` without the p-value and critical values of the one-series test: for the
+ * Engle-Granger test, which looks its own up (N = 2), and the pair scanner, which runs it 9,900
+ * times a scan (the unused MacKinnon look-up was ~3% of that).
+ */
+export function adfStatistic(
+  series: ArrayLike<number>,
+  opts: AdfOptions = {},
+  diffLagProducts?: ArrayLike<number>,
+): Omit<AdfResult, 'pvalue' | 'crit'> | { error: string } {
   const regression = opts.regression ?? 'c';
   const autolag = opts.autolag === undefined ? 'AIC' : opts.autolag;
   const n = series.length;
@@ -70,13 +94,15 @@ export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}, diffL
   // one typed copy of the series and its differences d[t] = s[t+1] - s[t]: the kernels read only these
   const s = scratchExact(0, n);
   const d = scratchExact(1, n - 1);
+  let prev = 0;
   for (let i = 0; i < n; i++) {
     const v = series[i]!;
     if (typeof v !== 'number' || !Number.isFinite(v)) return { error: `series[${i}] is not a finite number` };
     if (v < lo) lo = v;
     if (v > hi) hi = v;
     s[i] = v;
-    if (i > 0) d[i - 1] = v - s[i - 1]!;
+    if (i > 0) d[i - 1] = v - prev;
+    prev = v;
   }
   if (lo === hi) return { error: 'series is constant: the ADF test is undefined' };
   const ntrend = regression === 'n' ? 0 : regression === 'c' ? 1 : 2;
@@ -133,15 +159,7 @@ export function adfuller(series: ArrayLike<number>, opts: AdfOptions = {}, diffL
   const stat = levelTValue(s, d, nobs, usedlag, regression, diffLagProducts);
   if (stat === null) return { error: 'singular ADF regression' };
   if (!Number.isFinite(stat)) return { error: 'ADF statistic is undefined (perfect fit)' };
-  return {
-    stat,
-    pvalue: mackinnonp(stat, regression, 1),
-    usedlag,
-    nobs,
-    crit: mackinnoncrit(1, regression, nobs),
-    icbest,
-    maxlag,
-  };
+  return { stat, usedlag, nobs, icbest, maxlag };
 }
 
 /**

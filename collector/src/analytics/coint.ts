@@ -1,4 +1,4 @@
-import { adfuller, type Autolag } from './adf';
+import { adfStatistic, type Autolag } from './adf';
 import { mackinnoncrit, mackinnonp, type CriticalValues } from './mackinnon';
 import { olsLine } from './ols';
 
@@ -77,7 +77,7 @@ export function cointResidualTest(
 ): Omit<CointResult, 'beta' | 'alpha'> | { error: string } {
   if (!(tss > 0)) return { error: 'degenerate: y is constant' };
   if (1 - ssr / tss >= COLLINEAR_R2) return { error: 'y and x are (almost) perfectly collinear: the cointegration test is not reliable' };
-  const adf = adfuller(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag }, diffLagProducts);
+  const adf = adfStatistic(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag }, diffLagProducts);
   if ('error' in adf) return { error: `residual ADF: ${adf.error}` };
   return { stat: adf.stat, pvalue: mackinnonp(adf.stat, 'c', 2), crit: mackinnoncrit(2, 'c', resid.length - 1), usedlag: adf.usedlag };
 }
