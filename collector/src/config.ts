@@ -68,6 +68,10 @@ export interface Config {
 interface ScanConfig {
   /** The symbols scanned, in order; `top` instead: the N USDT symbols of largest 24 h quote volume, looked up at start. */
   universe: { symbols: string[] } | { top: number };
+  /** UNIVERSE=top:N: ms between lookups of the top N after the one at start. */
+  universeRefreshMs: number;
+  /** Stored scans older than this many ms are deleted; null keeps them as long as RETENTION keeps bars. */
+  retentionMs: number | null;
   tf: Timeframe;
   window: number;
   thresholds: ScanThresholds;
@@ -297,8 +301,18 @@ export const SETTINGS = {
   }),
   UNIVERSE: setting({
     shown: '(the symbols of PAIRS)',
-    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start and daily)',
+    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start and every UNIVERSE_REFRESH)',
     schema: universeList,
+  }),
+  UNIVERSE_REFRESH: setting({
+    def: '24h',
+    help: 'UNIVERSE=top:N only: how often the top N is looked up again after start (/api/v3/ticker/24hr, weight 80)',
+    schema: duration(60_000, 'must be a duration of at least 1m, such as 24h or 6h'),
+  }),
+  SCAN_RETENTION: setting({
+    def: '7d',
+    help: 'keep stored scans this long (a 100-symbol scan stores 4,950 rows, 288 scans a day at 5m); 0 = as long as RETENTION keeps bars',
+    schema: durationOrForever('must be 0 (as long as RETENTION) or a duration such as 7d, 48h, 90m'),
   }),
   SCAN_TF: setting({
     def: SCAN.tf,
@@ -453,7 +467,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, ar
 export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
   const pairSyms = pairSymbols(v.PAIRS);
   const universe = v.UNIVERSE ?? { symbols: pairSyms };
-  // the collector ingests the universe's symbols besides the pairs' (top:N is resolved at start, then daily)
+  // the collector ingests the universe's symbols besides the pairs' (top:N is resolved at start, then every UNIVERSE_REFRESH)
   const symbols = 'symbols' in universe ? [...pairSyms, ...universe.symbols.filter((s) => !pairSyms.includes(s))] : pairSyms;
   if (v.SCAN_MIN_HL > v.SCAN_MAX_HL) throw new ConfigError('SCAN_MIN_HL', `SCAN_MIN_HL=${v.SCAN_MIN_HL} must not be above SCAN_MAX_HL=${v.SCAN_MAX_HL}`);
   return {
@@ -480,6 +494,8 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     exitZ: checkExitZ(v.ENTRY_Z, v.EXIT_Z),
     scan: {
       universe,
+      universeRefreshMs: v.UNIVERSE_REFRESH,
+      retentionMs: v.SCAN_RETENTION === 'forever' ? null : v.SCAN_RETENTION,
       tf: v.SCAN_TF,
       window: v.SCAN_WINDOW,
       thresholds: { fdr: v.SCAN_FDR, minHalfLife: v.SCAN_MIN_HL, maxHalfLife: v.SCAN_MAX_HL, maxHurst: v.SCAN_MAX_HURST, minCrossings: v.SCAN_MIN_CROSSINGS },

@@ -83,19 +83,21 @@ export interface Collector {
   server: Server | null;
   /** The pair scanner (null with fewer than 2 universe symbols). */
   scanner: LiveScanner | null;
-  /** UNIVERSE=top:N's daily lookup (null for a listed universe). */
+  /** UNIVERSE=top:N's lookup every UNIVERSE_REFRESH (null for a listed universe). */
   universe: UniverseRefresher | null;
   /** Stops the ingest, flushes the writer, closes the API and the store. */
   stop(): Promise<void>;
 }
 
-/** Deletes ticks and bars older than the retention now and then (every tenth of it, at most hourly). */
-function startRetention(store: Store, retentionMs: number): () => void {
+/**
+ * Deletes what is older than the retention now and then (every tenth of it, at most hourly):
+ * `what` ticks and bars (RETENTION: deleteBefore) or scans (SCAN_RETENTION: deleteScansBefore).
+ */
+function startRetention(store: Store, retentionMs: number, what: 'ticks' | 'scans' = 'ticks'): () => void {
   const run = (): void => {
-    store
-      .deleteBefore(Date.now() - retentionMs)
-      .then((n) => n > 0 && log.info('retention: old ticks deleted', { ticks: n, retentionMs }))
-      .catch((e: unknown) => log.error('retention job failed', { err: e as Error }));
+    (what === 'ticks' ? store.deleteBefore(Date.now() - retentionMs) : store.deleteScansBefore(Date.now() - retentionMs))
+      .then((n) => n > 0 && log.info(`retention: old ${what} deleted`, { [what]: n, retentionMs }))
+      .catch((e: unknown) => log.error('retention job failed', { what, err: e as Error }));
   };
   run();
   const timer = setInterval(run, Math.min(3_600_000, Math.max(1_000, retentionMs / 10)));
@@ -106,7 +108,7 @@ function startRetention(store: Store, retentionMs: number): () => void {
 /**
  * UNIVERSE=top:N resolved: the N USDT symbols of largest 24 h quote volume (one
  * /api/v3/ticker/24hr), scanned and ingested beside the pairs' symbols (unless SYMBOLS names
- * what this collector ingests). A list is returned as it is. Looked up at start, then daily
+ * what this collector ingests). A list is returned as it is. Looked up at start, then every UNIVERSE_REFRESH
  * (UniverseRefresher, wired in startCollector).
  */
 async function resolveUniverse(config: Config): Promise<Config> {
@@ -126,7 +128,7 @@ const ingestsAllOf = (config: Config): boolean =>
 
 /** What startCollector takes besides the settings: test or demo tuning. */
 export interface CollectorTuning {
-  /** UNIVERSE=top:N: ms between lookups of the top N (default 24 h). */
+  /** UNIVERSE=top:N: ms between lookups of the top N, below UNIVERSE_REFRESH's 1-minute minimum (tests). */
   universeRefreshMs?: number;
 }
 
@@ -157,6 +159,12 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
     ...ingest,
   });
   const stopRetention = config.retentionMs !== null ? startRetention(store, config.retentionMs) : () => undefined;
+  // SCAN_RETENTION: scans go sooner than the bars (RETENTION deletes them with the bars anyway)
+  const scanRetention = config.scan.retentionMs;
+  const stopScanRetention =
+    scanRetention !== null && (config.retentionMs === null || scanRetention < config.retentionMs)
+      ? startRetention(store, scanRetention, 'scans')
+      : () => undefined;
 
   // ---- WIRING: history from klines (collector/src/ingest/history) ----
   // Before the engines warm up: bars for every window at once, and a long outage repaired.
@@ -191,7 +199,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       : null;
   scanner?.start();
 
-  // ---- WIRING: UNIVERSE=top:N looked up again daily (collector/src/live/universe.ts) ----
+  // ---- WIRING: UNIVERSE=top:N looked up again every UNIVERSE_REFRESH (default daily; collector/src/live/universe.ts) ----
   // A changed top N: history for the new symbols first (klines before the 5-minute seam, trades
   // since, as at start), then the combined stream re-opened with the pairs' symbols + the new
   // top N (kept symbols caught up through REST from their last id), then the scanner's universe.
@@ -202,7 +210,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
           n: u.top,
           top: config.scan.universe.symbols,
           lookup: (n) => historyClient(config.binanceRestUrl, config.stream).topUsdtSymbols(n),
-          intervalMs: tuning.universeRefreshMs,
+          intervalMs: tuning.universeRefreshMs ?? config.scan.universeRefreshMs,
           apply: async (change: UniverseChange) => {
             if (ingestsAll) {
               const symbols = [...settings.symbols, ...change.top.filter((s) => !settings.symbols.includes(s))];
@@ -246,6 +254,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopRetention();
+      stopScanRetention();
       await universe?.stop();
       await scanner?.stop();
       await api.close();

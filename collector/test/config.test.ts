@@ -40,6 +40,17 @@ test('HISTORY: timeframe:duration pairs (the windows add their own minimum at st
   expect(loadConfig({}, ['--outage-klines-after-trades=1000']).outageKlinesAfterTrades).toBe(1_000);
 });
 
+test('UNIVERSE_REFRESH (top:N lookups, daily by default) and SCAN_RETENTION (scans kept 7 days by default; 0 = as long as RETENTION)', () => {
+  expect(loadConfig({}, []).scan).toMatchObject({ universeRefreshMs: 86_400_000, retentionMs: 7 * 86_400_000 });
+  expect(loadConfig({ UNIVERSE: 'top:50', UNIVERSE_REFRESH: '6h', SCAN_RETENTION: '48h' }, []).scan).toMatchObject({
+    universe: { top: 50 },
+    universeRefreshMs: 6 * 3_600_000,
+    retentionMs: 48 * 3_600_000,
+  });
+  expect(loadConfig({ SCAN_RETENTION: '0' }, []).scan.retentionMs).toBeNull();
+  expect(loadConfig({}, ['--universe-refresh=1m', '--scan-retention', '90m']).scan).toMatchObject({ universeRefreshMs: 60_000, retentionMs: 5_400_000 });
+});
+
 test('SYMBOLS=none makes an API replica that ingests nothing (scale-out)', () => {
   const c = loadConfig({ PAIRS: 'ETHUSDT/BTCUSDT', SYMBOLS: 'none', DATABASE_URL: 'postgres://u@db/pairs' });
   expect(c.symbols).toEqual(['ETHUSDT', 'BTCUSDT']);
@@ -104,6 +115,9 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ HISTORY: '1h:3d' }, 'HISTORY', /"1h:3d": the timeframe must be one of 1s, 1m, 5m/],
   [{ HISTORY: '1m:3 days' }, 'HISTORY', /"1m:3 days": the duration must be such as 2h, 3d, 90m/],
   [{ OUTAGE_KLINES_AFTER: '30s' }, 'OUTAGE_KLINES_AFTER', /at least 1m/],
+  [{ UNIVERSE_REFRESH: '30s' }, 'UNIVERSE_REFRESH', /at least 1m/],
+  [{ UNIVERSE_REFRESH: '0' }, 'UNIVERSE_REFRESH', /at least 1m/],
+  [{ SCAN_RETENTION: 'a week' }, 'SCAN_RETENTION', /must be 0 \(as long as RETENTION\) or a duration such as 7d/],
   [{ OUTAGE_KLINES_AFTER_TRADES: '999' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000 to 1000000000/],
   [{ OUTAGE_KLINES_AFTER_TRADES: '200k' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000/],
   [{ STALL_TIMEOUT: '0' }, 'STALL_TIMEOUT', /at least 100ms/],

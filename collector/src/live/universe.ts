@@ -1,6 +1,6 @@
 /**
  * UNIVERSE=top:N refreshed (issue 15: "the N USDT symbols with the largest 24 h quote volume,
- * refreshed daily"): every `intervalMs` (default 24 h) the top N is looked up again
+ * refreshed daily"): every `intervalMs` (UNIVERSE_REFRESH, default 24 h) the top N is looked up again
  * (/api/v3/ticker/24hr); when it changed, `apply` is given the new list and what was added and
  * removed (the collector loads history for the new symbols, re-opens its combined stream and
  * changes the scanner's universe), and one structured log line says so.
@@ -35,6 +35,8 @@ const UNIVERSE_REFRESH_MS = 86_400_000;
 export class UniverseRefresher {
   /** Lookups made, and the ones that failed (the top N in use is kept then). */
   readonly stats = { lookups: 0, changes: 0, failures: 0 };
+  /** Between lookups, ms. */
+  readonly intervalMs: number;
   private top: string[];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
@@ -42,6 +44,7 @@ export class UniverseRefresher {
 
   constructor(private readonly opts: UniverseRefresherOptions) {
     this.top = [...opts.top];
+    this.intervalMs = opts.intervalMs ?? UNIVERSE_REFRESH_MS;
   }
 
   /** The top N in use. */
@@ -58,7 +61,7 @@ export class UniverseRefresher {
           this.stats.failures++;
           log.error('universe refresh could not apply the new top N; the next lookup tries again', { n: this.opts.n, error: (e as Error).message });
         });
-    }, this.opts.intervalMs ?? UNIVERSE_REFRESH_MS);
+    }, this.intervalMs);
     this.timer.unref();
   }
 

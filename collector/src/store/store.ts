@@ -180,6 +180,11 @@ export interface Store {
    * klines are kept (they have no ticks to be rebuilt from).
    */
   rebuildBars(symbol: string, from: number, to: number): Promise<number>;
+  /**
+   * Deletes the stored scans (every timeframe and window) of closes before `beforeMs`, exactly
+   * (SCAN_RETENTION: scans may go sooner than the bars); returns how many scans went.
+   */
+  deleteScansBefore(beforeMs: number): Promise<number>;
   /** Stores a scan (replacing one of the same tf, window and ts). */
   insertScan(scan: StoredScan): Promise<void>;
   /** The latest scan of `tf` and `window` at or before `at` (default: the latest), or null. */

@@ -16,6 +16,7 @@ import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { topUsdtSymbols } from '../../src/ingest/rest';
 import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
+import { openSqliteStore } from '../../src/store/sqlite';
 import { pause, until } from '../ingest/until';
 
 const HOUR = 3_600_000;
@@ -93,6 +94,34 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     // one combined stream for all of them (Binance: up to 1,024 streams a connection, no subscribe messages sent)
     await new Promise((res) => setTimeout(res, 300));
     expect(f.stats.openConnections).toBe(1);
+  }, 60_000);
+
+  it('UNIVERSE_REFRESH sets the lookup interval; SCAN_RETENTION deletes older stored scans at start, keeping newer ones', async () => {
+    const f = (fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, past: [{ ms: HOUR, everyMs: 10_000 }] }));
+    const path = join(dir, 'c.db');
+    // a database from an earlier run: scans of 3 h and 20 min ago (a 5m scanner of window 1000)
+    const now = Date.now();
+    const scanAt = (ts: number) => ({ tf: '5m' as const, window: 1000, ts, symbols: ['BTCUSDT', 'ETHUSDT'], tested: 0, selected: 0, pairs: [] });
+    const before = await openSqliteStore({ path });
+    await before.insertScan(scanAt(now - 3 * HOUR));
+    await before.insertScan(scanAt(now - 20 * 60_000));
+    await before.close();
+    const config = loadConfig({
+      PAIRS: 'ETHUSDT/BTCUSDT',
+      UNIVERSE: 'top:2',
+      UNIVERSE_REFRESH: '6h',
+      SCAN_RETENTION: '1h',
+      BINANCE_WS_URL: f.wsUrl,
+      BINANCE_REST_URL: f.restUrl,
+      DB_PATH: path,
+      PORT: '0',
+      HISTORY: '0',
+    });
+    const col = (c = await startCollector(config));
+    expect(col.universe!.intervalMs).toBe(6 * HOUR);
+    // the scan retention job runs once at start (then every 6 min: a tenth of 1 h)
+    await until(async () => (await col.store.scanAt('5m', 1000, now - 2 * HOUR)) === null, 'the 3-hour-old scan to be deleted');
+    expect((await col.store.scanAt('5m', 1000))!.ts).toBe(now - 20 * 60_000);
   }, 60_000);
 
   it('refreshed: a changed top N is ingested and scanned, history loaded for the new symbol, no tick of a kept symbol lost', async () => {

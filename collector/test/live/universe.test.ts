@@ -10,10 +10,11 @@ import { UniverseRefresher, type UniverseChange } from '../../src/live';
 beforeAll(() => log.configure({ level: 'error' }));
 afterAll(() => log.configure({ level: 'warn' }));
 
-function refresher(answers: Array<string[] | Error>, failApply = false) {
+function refresher(answers: Array<string[] | Error>, failApply = false, intervalMs?: number) {
   const applied: UniverseChange[] = [];
   const r = new UniverseRefresher({
     n: 3,
+    intervalMs,
     top: ['A', 'B', 'C'],
     lookup: (n) => {
       expect(n).toBe(3);
@@ -57,4 +58,32 @@ test('a failed apply rejects and leaves the old top N in use, so the next lookup
   const { r } = refresher([['A', 'B', 'D']], true);
   await expect(r.refresh()).rejects.toThrow('store down');
   expect(r.current()).toEqual(['A', 'B', 'C']);
+});
+
+test('looks up every intervalMs (UNIVERSE_REFRESH), 24 h without it', async () => {
+  expect(refresher([]).r.intervalMs).toBe(86_400_000);
+  jest.useFakeTimers();
+  try {
+    const { r, applied } = refresher(
+      [
+        ['A', 'B', 'D'],
+        ['A', 'B', 'D'],
+        ['A', 'B', 'D'],
+      ],
+      false,
+      6 * 3_600_000,
+    );
+    expect(r.intervalMs).toBe(6 * 3_600_000);
+    r.start();
+    await jest.advanceTimersByTimeAsync(6 * 3_600_000 - 1);
+    expect(r.stats.lookups).toBe(0);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(r.stats.lookups).toBe(1);
+    expect(applied).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(2 * 6 * 3_600_000);
+    expect(r.stats.lookups).toBe(3);
+    await r.stop();
+  } finally {
+    jest.useRealTimers();
+  }
 });

@@ -502,6 +502,28 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect((await r.scanAt('5m', 150))!.ts).toBe(T0 + 900_000);
     });
 
+    test('deleteScansBefore deletes the scans of closes before a time, exactly (SCAN_RETENTION), and keeps bars and later scans', async () => {
+      const s = await open();
+      const { symbols, series } = universe(3, 120, 5);
+      const r = scanSeries(symbols, series, 100); // 3 symbols: 3 pairs a scan
+      const scan = (tf: '1m' | '5m', ts: number): StoredScan => ({ tf, window: 100, ts, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs });
+      for (const ts of [T0, T0 + 60_000, T0 + 120_000]) await s.insertScan(scan('1m', ts));
+      await s.insertScan(scan('5m', T0));
+      await s.insertTicks([tick('BTCUSDT', 1, T0 - 3_600_000, 100)]);
+      expect(await s.deleteScansBefore(T0)).toBe(0);
+      // ts < T0 + 60,001: the 1m scans at T0 and T0 + 1 min and the 5m one at T0; not rounded to 5 minutes as deleteBefore is
+      expect(await s.deleteScansBefore(T0 + 60_001)).toBe(3);
+      expect(await s.scanAt('5m', 100)).toBeNull();
+      expect((await s.scanAt('1m', 100))!.ts).toBe(T0 + 120_000);
+      expect(await s.scanAt('1m', 100, T0 + 119_999)).toBeNull();
+      const [a, b] = [r.pairs[0]!.a, r.pairs[0]!.b];
+      expect((await s.scanHistory({ a, b, tf: '1m', window: 100 })).map((h) => h.ts)).toEqual([T0 + 120_000]);
+      expect((await s.scanAt('1m', 100))!.pairs).toEqual(r.pairs);
+      // ticks and bars are RETENTION's: untouched
+      expect(await s.ticks({ symbol: 'BTCUSDT' })).toHaveLength(1);
+      expect(await s.bars({ symbol: 'BTCUSDT', tf: '1m' })).toHaveLength(1);
+    });
+
     test('reports health, and refuses work once closed', async () => {
       const s = await harness.open({});
       expect(await s.health()).toMatchObject({ ok: true, kind: s.kind });

@@ -518,6 +518,11 @@ class PostgresStore implements Store {
     return deleted;
   }
 
+  async deleteScansBefore(beforeMs: number): Promise<number> {
+    this.open();
+    return (await q(this.pool, 'deleteScans', [beforeMs])).rowCount ?? 0; // their scan_pairs go with them (ON DELETE CASCADE)
+  }
+
   async rebuildBars(symbol: string, from: number, to: number): Promise<number> {
     this.open();
     const sid = await this.knownSid(symbol);

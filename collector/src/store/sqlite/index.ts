@@ -229,6 +229,7 @@ class SqliteStore implements Store {
          WHERE p.a = ? AND p.b = ? AND s.tf = ? AND s.win = ? AND s.ts >= ? AND s.ts < ? ORDER BY s.ts`,
       ),
       deleteScans: db.prepare('DELETE FROM scans WHERE ts < ?'),
+      oldScanIds: db.prepare('SELECT id FROM scans WHERE ts < ? ORDER BY ts LIMIT ?').pluck(),
       insertAlert: db.prepare('INSERT INTO alerts (received_at, status, payload) VALUES (?, ?, ?)'),
       alerts: db.prepare('SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT ?'),
       ping: db.prepare('SELECT 1'),
@@ -512,6 +513,27 @@ class SqliteStore implements Store {
     })();
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'sqlite', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
+  }
+
+  /**
+   * A few scans per transaction (a 100-symbol scan is 4,950 rows), yielding to the event loop
+   * between them as deleteBefore does.
+   */
+  async deleteScansBefore(beforeMs: number): Promise<number> {
+    this.open();
+    let deleted = 0;
+    for (;;) {
+      if (this.closed) return deleted;
+      const ids = this.st.oldScanIds.all(beforeMs, 8) as number[];
+      if (ids.length === 0) return deleted;
+      this.db.transaction(() => {
+        for (const id of ids) {
+          this.st.deleteScanPairsOf.run(id);
+          deleted += this.st.deleteScan.run(id).changes;
+        }
+      })();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   async rebuildBars(symbol: string, from: number, to: number): Promise<number> {
