@@ -43,8 +43,11 @@ function allTicks(): Tick[] {
 }
 
 /** From scratch: the latest point, the last S final points and the bars' final flags, over every stored bar. */
-async function fromScratch(h: Harness, choice: HedgeChoice) {
-  const [yb, xb] = await Promise.all([h.store.bars({ symbol: 'ETHUSDT', tf: '1m', from: T0 }), h.store.bars({ symbol: 'BTCUSDT', tf: '1m', from: T0 })]);
+async function storedBars(h: Harness) {
+  return Promise.all([h.store.bars({ symbol: 'ETHUSDT', tf: '1m', from: T0 }), h.store.bars({ symbol: 'BTCUSDT', tf: '1m', from: T0 })]);
+}
+async function fromScratch(h: Harness, choice: HedgeChoice, bars?: Awaited<ReturnType<typeof storedBars>>) {
+  const [yb, xb] = bars ?? (await storedBars(h));
   const al = alignBars(yb, xb);
   const points = hedgedSeries({ ts: al.ts, x: al.x, y: al.y, window: WINDOW }, choice).points;
   const last = points[points.length - 1]!;
@@ -95,10 +98,11 @@ describe('the Kalman hedge continued over new bars (Live push, /api/stats)', () 
       await feed();
       if (rounds === 20) await backfill('BTCUSDT', Math.floor(clock / MIN) * MIN - 30 * MIN + 59_999, 90_500); // the last trade of a final bar of the day served
       if (rounds === 70) await backfill('ETHUSDT', MIDNIGHT - 2 * 3_600_000 + 59_999, 3_500); // the day before: its fit changes
+      const bars = await storedBars(h);
       for (const choice of choices) {
         if (choice.hedge !== 'kalman') continue;
         const got = await kalman.latest(ctx, { pair: PAIR, tf: '1m', hedge: choice }, S);
-        const want = await fromScratch(h, choice);
+        const want = await fromScratch(h, choice, bars);
         const what = `round ${rounds} ${JSON.stringify(choice)}`;
         expect([what, got.provisional, got.committed]).toEqual([what, want.provisional, want.committed]);
         expect([what, got.sample.map((p) => p.point)]).toEqual([what, want.sample.map((p) => p.point)]);
