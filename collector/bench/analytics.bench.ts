@@ -239,6 +239,7 @@ except Exception:
     out["blas"] = "unknown"
 print(json.dumps(out))
 `;
+import { printTable } from './table';
 
 // ---- run ----
 
@@ -355,14 +356,7 @@ function main(): void {
     ),
     row('100k rolling pass, w=500, points', pass, naivePass, py?.pass100k ?? null, 'ms', '(AnalyticsPoint objects)'),
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows)
-    console.log(
-      r
-        .map((v, c) => v.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(rows);
   console.log('(per-tick in the pandas column: its 100k rolling pass divided by 100k points, amortised)');
 }
 

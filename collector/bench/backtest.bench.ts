@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { analyzeColumns, backtest, backtestSeries, backtestSweep, type SweepGrid } from '../src/analytics';
 import { normal, rng } from '../src/fake-binance/rng';
 import { findPython } from '../test/support/python';
+import { printTable } from './table';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
@@ -160,14 +161,7 @@ function main(): void {
       `<= 1000 ms and faster than vectorbt: ${sweepMs <= 1000 && (!vSweep || sweepMs < vSweep.ms) ? 'met' : 'MISSED'}`,
     ],
   ];
-  const widths = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  for (const r of table)
-    console.log(
-      r
-        .map((v, i) => v.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(table);
   console.log(
     '(ours and vectorbt one backtest: medians of 9 runs; sweep: median of 3; naive and vectorbt sweep: single runs, vectorbt summed over its 20 calls)',
   );

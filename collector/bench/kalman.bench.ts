@@ -65,6 +65,7 @@ s = time.perf_counter(); r = m.fit(start_params=[1e-4, 1e-3], method="nm", maxit
 out["fitNm"] = (time.perf_counter() - s) * 1000; out["llfNm"] = float(r.llf); out["evalsNm"] = int(r.mle_retvals["fcalls"])
 print(json.dumps(out))
 `;
+import { printTable } from './table';
 
 function main(): void {
   console.log(`node ${process.version}, ${cpus().length} cpu (${cpus()[0]?.model ?? '?'}), load ${loadavg()[0]!.toFixed(2)}`);
@@ -119,14 +120,7 @@ function main(): void {
     ['fit, 10,000 bars (statsmodels: default L-BFGS)', `${f(fitMs)} ms`, ratio(py?.fitLbfgs, fitMs, 'ms'), `<= 50 ms: ${fitMs <= 50 ? 'met' : 'MISSED'}`],
     ['fit, 10,000 bars (statsmodels: Nelder-Mead, tight)', `${f(fitMs)} ms`, ratio(py?.fitNm, fitMs, 'ms'), ''],
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows)
-    console.log(
-      r
-        .map((v, c) => v.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(rows);
   console.log('(statsmodels per-point: its filter over 10,000 points divided by 10,000; its fits are single runs)');
 }
 
@@ -204,14 +198,7 @@ async function livePush(): Promise<void> {
     const ours = await timed(() => continued(tf), many);
     rows.push([`per push, ${tf} bars (median)`, `${ours.toFixed(3)} ms`, `${old.toFixed(1)} ms`, `${(old / ours).toFixed(0)}x`]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows)
-    console.log(
-      r
-        .map((v, c) => v.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(rows);
   console.log(`(${ctx.kalman!.counts.continued} continued, ${ctx.kalman!.counts.built} built, ${ctx.kalman!.counts.scratch} from scratch)`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });

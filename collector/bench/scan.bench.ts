@@ -125,6 +125,7 @@ for _ in range(20): multipletests(p, method="fdr_bh")
 bh = (time.perf_counter() - s) * 1000 / 20
 print(json.dumps({"perPair": t[1], "bh": bh, "pvalues": [float(o[0]) for o in out], "version": statsmodels.__version__}))
 `;
+import { printTable } from './table';
 
 function python(): string {
   if (process.env.QP_PYTHON) return process.env.QP_PYTHON;
@@ -184,14 +185,7 @@ function main(): void {
     ],
     ['per pair', `${((ours * 1000) / pairs).toFixed(0)} us`, `${((slow * 1000) / pairs).toFixed(0)} us`, py ? `${(py.perPair * 1000).toFixed(0)} us` : '-', ''],
   ];
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  for (const r of rows)
-    console.log(
-      r
-        .map((v, c) => v.padEnd(widths[c]!))
-        .join('  ')
-        .trimEnd(),
-    );
+  printTable(rows);
 }
 
 main();
