@@ -48,6 +48,40 @@ const adfDto = (r: unknown): Maybe<AdfDto> => pick<AdfDto>(r, ['stat', 'pvalue',
 const cointDto = (r: unknown): Maybe<CointDto> => pick<CointDto>(r, ['stat', 'pvalue', 'crit']);
 const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>(r, ['b', 'halfLife']);
 
+/** ADF and half-life of the defined spreads, Engle-Granger of the legs (y on x): null without points. */
+function sampleStats(spreads: number[], ys: number[], xs: number[]): Pick<StatsResponse, 'adf' | 'coint' | 'halfLife'> {
+  const n = ys.length;
+  return {
+    adf: n ? adfDto(adfuller(spreads)) : null,
+    coint: n ? cointDto(coint(ys, xs)) : null,
+    halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
+  };
+}
+
+/** The response from its points and statistics: the fields every path fills the same way, then `rest`. */
+function statsBody(
+  q: { pair: { id: string }; tf: StatsResponse['tf']; window: number },
+  prices: StatsResponse['prices'],
+  committed: LatestPoint | null,
+  provisional: LatestPoint | null,
+  rest: Omit<StatsResponse, 'pair' | 'tf' | 'window' | 'committed' | 'provisional' | 'prices' | 'correlation' | 'updatedAt'> & { updatedAt?: number | null },
+): StatsResponse {
+  const { hedge, kalman, updatedAt, ...others } = rest;
+  return {
+    pair: q.pair.id,
+    hedge,
+    ...(kalman ? { kalman } : {}),
+    tf: q.tf,
+    window: q.window,
+    committed,
+    provisional,
+    prices,
+    ...others,
+    correlation: latestCorrelation(provisional, committed),
+    updatedAt: updatedAt !== undefined ? updatedAt : prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
+  };
+}
+
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/api/stats', async (req, res) => {
     const q = readQuery(req.query, statsRequest);
@@ -58,24 +92,15 @@ export function mount(r: Router, ctx: Ctx): void {
     const sameRule = q.entryZ === undefined && q.exitZ === undefined && hedge.hedge === 'ols';
     const live = sameRule ? ctx.live?.latest(q.pair.id, q.tf, q.window) : undefined;
     if (live) {
-      const committed = point(live.committed);
-      const provisional = point(live.provisional);
-      const body: StatsResponse = {
-        pair: q.pair.id,
+      const body = statsBody(q, prices, point(live.committed), point(live.provisional), {
         hedge: 'ols',
-        tf: q.tf,
-        window: q.window,
-        committed,
-        provisional,
-        prices,
         adf: adfDto(live.adf),
         coint: cointDto(live.coint),
         halfLife: halfLifeDto(live.halfLife),
-        correlation: latestCorrelation(provisional, committed),
         updatedAt: live.updatedAt,
         position: live.position,
         source: 'live',
-      };
+      });
       res.json(body);
       return;
     }
@@ -84,28 +109,18 @@ export function mount(r: Router, ctx: Ctx): void {
       const k = await ctx.kalman.latest(ctx, { pair: q.pair, tf: q.tf, hedge, entryZ: q.entryZ, exitZ: q.exitZ }, STATS_SAMPLE(q.window));
       const spreads: number[] = [];
       for (const p of k.sample) if (p.point.spread !== null) spreads.push(p.point.spread);
-      const n = k.sample.length;
-      const ys = k.sample.map((p) => p.y);
-      const xs = k.sample.map((p) => p.x);
-      const committed = point(k.committed);
-      const provisional = point(k.provisional);
-      const body: StatsResponse = {
-        pair: q.pair.id,
+      const stats = sampleStats(
+        spreads,
+        k.sample.map((p) => p.y),
+        k.sample.map((p) => p.x),
+      );
+      const body = statsBody(q, prices, point(k.committed), point(k.provisional), {
         hedge: 'kalman',
         kalman: { tune: hedge.tune === true, periods: k.periods },
-        tf: q.tf,
-        window: q.window,
-        committed,
-        provisional,
-        prices,
-        adf: n ? adfDto(adfuller(spreads)) : null,
-        coint: n ? cointDto(coint(ys, xs)) : null,
-        halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
-        correlation: latestCorrelation(provisional, committed),
-        updatedAt: prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
+        ...stats,
         position: null,
         source: 'live',
-      };
+      });
       res.json(body);
       return;
     }
@@ -124,25 +139,13 @@ export function mount(r: Router, ctx: Ctx): void {
     const n = s.points.length - (s.provisional ? 1 : 0);
     const spreads: number[] = [];
     for (let i = 0; i < n; i++) if (s.points[i]!.spread !== null) spreads.push(s.points[i]!.spread!);
-    const committed = point(n > 0 ? s.points[n - 1] : null);
-    const provisional = s.provisional ? point(s.points[s.points.length - 1]) : null;
-    const body: StatsResponse = {
-      pair: q.pair.id,
+    const body = statsBody(q, prices, point(n > 0 ? s.points[n - 1] : null), s.provisional ? point(s.points[s.points.length - 1]) : null, {
       hedge: hedge.hedge,
       ...(s.kalman ? { kalman: s.kalman } : {}),
-      tf: q.tf,
-      window: q.window,
-      committed,
-      provisional,
-      prices,
-      adf: n ? adfDto(adfuller(spreads)) : null,
-      coint: n ? cointDto(coint(Array.from(s.y.subarray(0, n)), Array.from(s.x.subarray(0, n)))) : null,
-      halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
-      correlation: latestCorrelation(provisional, committed),
-      updatedAt: prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
+      ...sampleStats(spreads, Array.from(s.y.subarray(0, n)), Array.from(s.x.subarray(0, n))),
       position: null,
       source: 'computed',
-    };
+    });
     res.json(body);
   });
 }
