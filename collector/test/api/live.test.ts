@@ -187,6 +187,36 @@ it('keeps pushing the other subscriptions and connections when one subscriptionâ
   }
 });
 
+it('keeps a computed subscriptionâ€™s last point after its interval closes with no trade in the next', async () => {
+  // This harness has no live engine: the point is computed from the stored bars. The last trades are at 12:00:29; at 12:01:00.1 the 12:00 bar has closed and no
+  // 12:01 bar exists yet: the point is the 12:00 bar's, as /api/analytics has it.
+  let now = NOW + 30_100;
+  const quiet = await startApi({ now: () => now });
+  await quiet.store.insertTicks(ticksAt(NOW - 10 * MIN, 600, 1000, 1));
+  const push = attachLive(quiet.server, quiet.app, { intervalMs: 100 });
+  const c = await LiveClient.connect(quiet.url.replace('http', 'ws') + '/api/live');
+  try {
+    c.send({ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 3 }] });
+    await c.next((m) => m.type === 'subscribed');
+    const u: LiveUpdate = await c.next((m) => m.type === 'update');
+    const a = await quiet.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1m&window=3&from=${NOW - 10 * MIN}&to=${now}`);
+    const n = a.body.series.ts.length - 1;
+    expect(a.body.series.ts[n]).toBe(NOW - 30_000); // the 12:00 bar
+    expect(a.body.series.zscore[n]).not.toBeNull();
+    expect(u.analytics[0]).toMatchObject({ provisional: a.body.provisional, point: { ts: NOW - 30_000 } });
+    // the same computation over a different start: within the z tolerance across paths
+    expectAcrossPaths([u.analytics[0]!.point!.zscore], [a.body.series.zscore[n]], 'z', 'pushed z');
+    // 20 minutes without a trade: nothing recent to show
+    now += 20 * MIN;
+    const later: LiveUpdate = await c.next((m) => m.type === 'update');
+    expect(later.analytics[0]!.point).toBeNull();
+  } finally {
+    c.close();
+    await push.close();
+    await quiet.close();
+  }
+});
+
 it('pushes a 1m bar when it completes, once', async () => {
   const c = await LiveClient.connect(wsUrl(), auth);
   try {

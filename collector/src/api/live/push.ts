@@ -29,6 +29,8 @@ import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
 
 const LIVE_PATH = '/api/live';
+/** How far back a computed subscription's latest point is looked for. */
+const POINT_LOOKBACK_MS = 15 * 60_000;
 const MAX_BUFFERED = 1 << 20;
 
 interface Conn {
@@ -158,7 +160,12 @@ async function analyticsPoint(ctx: Ctx, p: PairSub): Promise<PointOf> {
   }
   const tfMs = TIMEFRAME_MS[p.tf];
   const to = ctx.now() + tfMs;
-  const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from: to - 2 * tfMs, to, hedge: p.hedge });
+  // The last point of the last POINT_LOOKBACK_MS (at least the two intervals before this one):
+  // the point stays after an interval closes with no trade yet in the next, as the live
+  // engine's committed point does (a lookback of one interval sent null there, and with it the
+  // Live panel got nothing until the next trade).
+  const from = to - tfMs - Math.max(2 * tfMs, POINT_LOOKBACK_MS);
+  const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from, to, hedge: p.hedge });
   const last = s.points[s.points.length - 1];
   return { point: last ?? null, provisional: s.provisional };
 }
