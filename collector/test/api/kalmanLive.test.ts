@@ -152,4 +152,25 @@ describe('the Kalman hedge continued over new bars (Live push, /api/stats)', () 
       await live.close();
     }
   });
+
+  it('the Live push keeps the last point after a minute closes with no trade yet in the next', async () => {
+    // trades come at :01 and :02 past each 20 s step: at :00.5 the last bar is the minute before
+    clock = MIDNIGHT + 77 * MIN + 500;
+    await feed();
+    const q = `pair=ETHUSDT/BTCUSDT&tf=1m&window=${WINDOW}&hedge=kalman&tune=true`;
+    const a = await h.get(`/api/analytics?${q}&from=${MIDNIGHT}&to=${clock + MIN}`);
+    const s = a.body.series;
+    const n = s.ts.length - 1;
+    expect(s.ts[n]).toBe(MIDNIGHT + 76 * MIN);
+    const live = attachLive(h.server, h.app, { intervalMs: 50 });
+    const c = await LiveClient.connect(h.url.replace('http', 'ws') + '/api/live');
+    try {
+      c.send({ type: 'subscribe', pairs: [{ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: WINDOW, hedge: 'kalman', tune: true }] });
+      const u = await c.next((m) => m.type === 'update');
+      expect(u.analytics[0].point).toMatchObject({ ts: s.ts[n], beta: s.beta[n], zscore: s.zscore[n] });
+    } finally {
+      c.ws.close();
+      await live.close();
+    }
+  });
 });
