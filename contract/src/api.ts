@@ -486,18 +486,19 @@ export interface ScanCointDto {
   pvalue: number;
   usedlag: number;
 }
-/** One pair {a, b} of a scan (collector/src/analytics/scan); null where undefined. */
+/** One pair {a, b} of a scan (collector/src/analytics/scan); null where undefined (a constant leg, a degenerate fit). */
 export interface ScanRow {
   a: string;
   b: string;
-  /** OLS a = alpha + beta·b over the window. */
+  /** OLS a = alpha + beta·b over the window; the spread is a - alpha - beta·b. */
   beta: number | null;
   alpha: number | null;
+  /** Engle-Granger coint(a, b) and coint(b, a) (constant, AIC lags, MacKinnon N = 2). */
   coint: ScanCointDto | null;
   cointReverse: ScanCointDto | null;
-  /** The larger of the two p-values. */
+  /** The larger of the two p-values; null unless both tests are defined. */
   pvalue: number | null;
-  /** Benjamini-Hochberg q-value over the scan's tested pairs. */
+  /** Benjamini-Hochberg q-value among the scan's pairs with a p-value. */
   qvalue: number | null;
   /** Of the spread, in bars. */
   halfLife: number | null;

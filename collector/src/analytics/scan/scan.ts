@@ -1,4 +1,4 @@
-import { SCAN_DEFAULTS as SCAN } from '@quant-pairs/contract';
+import { SCAN_DEFAULTS as SCAN, type ScanCointDto, type ScanRow } from '@quant-pairs/contract';
 import { cointResidualTest } from '../coint';
 import { fftBitReversed, fftPlan, type FftPlan } from '../fft';
 import { halfLife } from '../halfLife';
@@ -29,34 +29,11 @@ export const SCAN_DEFAULTS: Readonly<ScanThresholds> = {
   minCrossings: SCAN.minCrossings,
 };
 
-/** One direction's Engle-Granger test. */
-export interface ScanCoint {
-  stat: number;
-  pvalue: number;
-  usedlag: number;
-}
+/** One direction's Engle-Granger test: the contract's row type, so the API serves what the scan computes. */
+export type ScanCoint = ScanCointDto;
 
-/** One pair {a, b} of a scan; null where undefined (a constant leg, a degenerate fit). */
-export interface ScanPair {
-  a: string;
-  b: string;
-  /** OLS a = alpha + beta·b over the window; the spread is a - alpha - beta·b. */
-  beta: number | null;
-  alpha: number | null;
-  /** Engle-Granger coint(a, b) and coint(b, a) (constant, AIC lags, MacKinnon N = 2). */
-  coint: ScanCoint | null;
-  cointReverse: ScanCoint | null;
-  /** The larger of the two p-values; null unless both tests are defined. */
-  pvalue: number | null;
-  /** Benjamini-Hochberg q-value among the pairs with a p-value. */
-  qvalue: number | null;
-  /** Of the spread, in bars. */
-  halfLife: number | null;
-  hurst: number | null;
-  meanCrossings: number | null;
-  correlation: number | null;
-  selected: boolean;
-}
+/** One pair {a, b} of a scan (the contract's ScanRow); null where undefined (a constant leg, a degenerate fit). */
+export type ScanPair = ScanRow;
 
 export interface ScanResult {
   /** Sorted by q-value (undefined last), ties in universe order. */
