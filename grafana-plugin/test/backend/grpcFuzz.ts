@@ -21,6 +21,7 @@ import { readFileSync } from 'fs';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { join } from 'path';
+import { rng } from '../../../collector/src/fake-binance/rng';
 
 const PROTO_DIR = join(__dirname, '..', '..', 'backend', 'proto');
 const NOT_FUZZED = new Set(['/plugin.GRPCController/Shutdown']);
@@ -46,18 +47,6 @@ function servedMethods(): Method[] {
     }
   }
   return out;
-}
-
-/** A deterministic generator (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface GrpcFuzzOptions {
