@@ -12,9 +12,9 @@
  * in a CI run, then flat: 134, 171, 170 MB over the soak's rounds); 64 MB is room for V8's heap
  * growth policy, while a leak of the 10 MB requests would add 80+ MB a round.
  */
-import { call, PluginProcess, startPlugin } from '../emulator';
+import { PluginProcess, startPlugin } from '../emulator';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
-import { runGrpcFuzz } from './grpcFuzz';
+import { barsArrow, fuzzPluginContext, runGrpcFuzz } from './grpcFuzz';
 import { HOUR, PLUGIN_DIR, T0 } from './helpers';
 
 const TOKEN = 'fuzz-token';
@@ -31,34 +31,9 @@ afterAll(async () => {
 });
 
 it('answers every fuzzed call with a status, stays up and serving, memory flat', async () => {
-  const pluginContext = {
-    orgId: 1,
-    pluginId: 'quant-pairs-datasource',
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: 'pairs',
-      name: 'Pairs',
-      jsonData: Buffer.from(JSON.stringify({ collectorUrl: api.url })),
-      decryptedSecureJsonData: { apiToken: TOKEN },
-      lastUpdatedMS: 1,
-    },
-  };
+  const pluginContext = fuzzPluginContext(api.url, TOKEN);
   // a real frame of the plugin's, to truncate
-  const answer = await call<{ responses: Record<string, { frames: Buffer[] }> }>(plugin.clients.data, 'QueryData', {
-    pluginContext,
-    headers: {},
-    queries: [
-      {
-        refId: 'A',
-        maxDataPoints: 100,
-        intervalMS: 60_000,
-        timeRange: { fromEpochMS: T0, toEpochMS: T0 + 2 * HOUR },
-        json: Buffer.from(JSON.stringify({ refId: 'A', queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' })),
-        queryType: 'bars',
-      },
-    ],
-  });
-  const arrow = answer.responses.A!.frames[0]!;
+  const arrow = await barsArrow(plugin, pluginContext, T0, T0 + 2 * HOUR);
   expect(arrow.length).toBeGreaterThan(500);
 
   const r = await runGrpcFuzz({

@@ -22,6 +22,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { join } from 'path';
 import { rng } from '../../../collector/src/fake-binance/rng';
+import { call, type PluginProcess } from '../emulator';
 
 const PROTO_DIR = join(__dirname, '..', '..', 'backend', 'proto');
 const NOT_FUZZED = new Set(['/plugin.GRPCController/Shutdown']);
@@ -47,6 +48,43 @@ function servedMethods(): Method[] {
     }
   }
   return out;
+}
+
+/** The plugin context of a data source pointing at `collectorUrl` with `apiToken`, as Grafana sends it. */
+export function fuzzPluginContext(collectorUrl: string, apiToken: string): Record<string, unknown> {
+  return {
+    orgId: 1,
+    pluginId: 'quant-pairs-datasource',
+    dataSourceInstanceSettings: {
+      id: 1,
+      uid: 'pairs',
+      name: 'Pairs',
+      jsonData: Buffer.from(JSON.stringify({ collectorUrl })),
+      decryptedSecureJsonData: { apiToken },
+      lastUpdatedMS: 1,
+    },
+  };
+}
+
+/** A real Arrow frame of the plugin's to truncate: its answer to a 1m bars query of BTCUSDT over [from, to). */
+export async function barsArrow(plugin: PluginProcess, pluginContext: Record<string, unknown>, from: number, to: number): Promise<Buffer> {
+  const answer = await call<{ responses: Record<string, { frames: Buffer[] }> }>(plugin.clients.data, 'QueryData', {
+    pluginContext,
+    headers: {},
+    queries: [
+      {
+        refId: 'A',
+        maxDataPoints: 100,
+        intervalMS: 60_000,
+        timeRange: { fromEpochMS: from, toEpochMS: to },
+        json: Buffer.from(JSON.stringify({ refId: 'A', queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' })),
+        queryType: 'bars',
+      },
+    ],
+  });
+  const arrow = answer.responses.A?.frames[0];
+  if (!arrow) throw new Error('the plugin answered no frame to truncate');
+  return arrow;
 }
 
 export interface GrpcFuzzOptions {

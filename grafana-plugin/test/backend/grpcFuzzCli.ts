@@ -8,8 +8,8 @@
 import { execFileSync } from 'child_process';
 import { copyFileSync, mkdirSync } from 'fs';
 import { join } from 'path';
-import { call, startPlugin } from '../emulator';
-import { runGrpcFuzz } from './grpcFuzz';
+import { startPlugin } from '../emulator';
+import { barsArrow, fuzzPluginContext, runGrpcFuzz } from './grpcFuzz';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -22,35 +22,9 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'backend', 'scripts', 'build.mjs'), '--dist', dir], { stdio: 'ignore' });
   const plugin = await startPlugin({ pluginDir: dir });
   try {
-    const pluginContext = {
-      orgId: 1,
-      pluginId: 'quant-pairs-datasource',
-      dataSourceInstanceSettings: {
-        id: 1,
-        uid: 'pairs',
-        name: 'Pairs',
-        jsonData: Buffer.from(JSON.stringify({ collectorUrl: url })),
-        decryptedSecureJsonData: { apiToken: token },
-        lastUpdatedMS: 1,
-      },
-    };
+    const pluginContext = fuzzPluginContext(url, token);
     const now = Date.now();
-    const answer = await call<{ responses: Record<string, { frames: Buffer[] }> }>(plugin.clients.data, 'QueryData', {
-      pluginContext,
-      headers: {},
-      queries: [
-        {
-          refId: 'A',
-          maxDataPoints: 100,
-          intervalMS: 60_000,
-          timeRange: { fromEpochMS: now - 3_600_000, toEpochMS: now },
-          json: Buffer.from(JSON.stringify({ refId: 'A', queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' })),
-          queryType: 'bars',
-        },
-      ],
-    });
-    const arrow = answer.responses.A?.frames[0];
-    if (!arrow) throw new Error('the plugin answered no frame to truncate');
+    const arrow = await barsArrow(plugin, pluginContext, now - 3_600_000, now);
     const r = await runGrpcFuzz({
       address: plugin.address,
       pid: plugin.pid,
