@@ -7,31 +7,9 @@ import { adfuller, alignBars, analyzeSeries, coint, halfLife } from '../../src/a
 import { TIMEFRAME_MS, bucketStart, parsePair, type AnalyticsPoint, type Tick, type Timeframe } from '../../src/domain';
 import { LiveAnalytics, type LiveUpdate } from '../../src/live';
 import { openSqliteStore } from '../../src/store/sqlite';
-import { gaussian, rng } from '../../src/fake-binance/rng';
+import { T0, tickStream } from './tickStream';
 
 const PAIR = parsePair('ETHUSDT/BTCUSDT');
-const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
-
-/** A cointegrated tick stream: BTC trades ~3/s, ETH ~2/s, random times, with a 40 s pause of ETH. */
-function tickStream(seconds: number, seed: number): Tick[] {
-  const r = rng(seed);
-  const ticks: Tick[] = [];
-  let btc = 87000;
-  let noise = 0;
-  let id = 1;
-  for (let ms = 0; ms < seconds * 1000;) {
-    ms += Math.floor(r() * 600) + 1;
-    btc += gaussian(r) * 5;
-    noise = 0.95 * noise + gaussian(r) * 0.3;
-    const ts = T0 + ms;
-    if (r() < 0.6) ticks.push({ symbol: 'BTCUSDT', id: id++, ts, price: Math.round(btc * 100) / 100, qty: 0.01, isBuyerMaker: false });
-    const pausedEth = ms > 100_000 && ms < 140_000;
-    if (!pausedEth && r() < 0.4) {
-      ticks.push({ symbol: 'ETHUSDT', id: id++, ts, price: Math.round((0.035 * btc + 40 + noise) * 100) / 100, qty: 0.1, isBuyerMaker: true });
-    }
-  }
-  return ticks;
-}
 
 /** Reference bars: the last trade of each symbol in each interval (what the store's bar close is). */
 function closes(ticks: readonly Tick[], symbol: string, tf: Timeframe, until = Infinity): { start: number; close: number }[] {
@@ -62,7 +40,7 @@ function expectSamePoint(got: AnalyticsPoint | null | undefined, want: Analytics
 }
 
 describe('LiveAnalytics', () => {
-  const ticks = tickStream(900, 7);
+  const ticks = tickStream(900, 7, { noiseAr: 0.95, noiseSd: 0.3, ethPause: [100_000, 140_000] });
 
   it('commits, per timeframe and window, exactly the batch points of the closed intervals', () => {
     const live = new LiveAnalytics({ pairs: [PAIR], windows: [5, 20], timeframes: ['1s', '1m'], now: () => 0 });

@@ -8,28 +8,9 @@
 import { alignBars, analyzeColumns, backtest, type BacktestTrade } from '../../src/analytics';
 import { bucketStart, parsePair, type Tick } from '../../src/domain';
 import { LiveAnalytics } from '../../src/live';
-import { gaussian, rng } from '../../src/fake-binance/rng';
+import { tickStream } from './tickStream';
 
 const PAIR = parsePair('ETHUSDT/BTCUSDT');
-const T0 = Date.UTC(2026, 10, 26, 12, 0, 0);
-
-/** A cointegrated tick stream, BTC ~3 trades/s and ETH ~2/s at random times; the spread mean-reverts within seconds. */
-function tickStream(seconds: number, seed: number): Tick[] {
-  const r = rng(seed);
-  const ticks: Tick[] = [];
-  let btc = 87000;
-  let noise = 0;
-  let id = 1;
-  for (let ms = 0; ms < seconds * 1000;) {
-    ms += Math.floor(r() * 600) + 1;
-    btc += gaussian(r) * 5;
-    noise = 0.7 * noise + gaussian(r) * 0.5;
-    const ts = T0 + ms;
-    if (r() < 0.6) ticks.push({ symbol: 'BTCUSDT', id: id++, ts, price: Math.round(btc * 100) / 100, qty: 0.01, isBuyerMaker: false });
-    if (r() < 0.4) ticks.push({ symbol: 'ETHUSDT', id: id++, ts, price: Math.round((0.035 * btc + 40 + noise) * 100) / 100, qty: 0.1, isBuyerMaker: true });
-  }
-  return ticks;
-}
 
 function closes(ticks: readonly Tick[], symbol: string): { start: number; close: number }[] {
   const m = new Map<number, number>();
@@ -39,7 +20,7 @@ function closes(ticks: readonly Tick[], symbol: string): { start: number; close:
 
 describe('live paper position = the backtest over the committed points', () => {
   it('equity after every committed bar, and the open trade, bit for bit', () => {
-    const ticks = tickStream(1500, 3);
+    const ticks = tickStream(1500, 3, { noiseAr: 0.7, noiseSd: 0.5 });
     const live = new LiveAnalytics({ pairs: [PAIR], windows: [15], timeframes: ['1s'], now: () => 0 });
     const seen: { ts: number; equity: number; side: string; entryTs: number | null; qy: number; unrealised: number; closed: number }[] = [];
     live.onUpdate((u) => {
