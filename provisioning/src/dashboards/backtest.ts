@@ -22,6 +22,7 @@ import { BACKTEST_DEFAULTS, DEFAULT_WINDOW, TIMEFRAMES, type BacktestQuery } fro
 import { backtest } from '../queries';
 import { PAIRS_DS, type GenerateOptions } from '../settings';
 import { pairsVariable } from './pairOverview';
+import { th } from './thresholds';
 
 export const BACKTEST_UID = 'quant-pairs-backtest';
 
@@ -39,9 +40,6 @@ const BASE = {
   stop: '$stop',
   feeBps: '$fee',
 } as const satisfies Partial<BacktestQuery>;
-
-const th = (steps: Array<[number | null, string]>) =>
-  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
 
 /** Sharpe colours, as the backend's metric fields: red below 0, orange to 1, green from 1. */
 const sharpeThresholds = () =>

@@ -10,6 +10,7 @@ import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { PROMETHEUS_DS } from '../settings';
+import { th } from './thresholds';
 
 const INGEST_HEALTH_UID = 'quant-pairs-ingest';
 
@@ -32,9 +33,6 @@ const prom = (refId: string, expr: string, legend: string, instant = false) => {
     .datasource({ ...PROMETHEUS_DS });
   return instant ? q.instant() : q.range();
 };
-
-const th = (steps: Array<[number | null, string]>) =>
-  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
 
 function series(title: string, description: string, w: number) {
   return new timeseries.PanelBuilder()

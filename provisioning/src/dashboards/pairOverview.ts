@@ -15,6 +15,7 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DEFAULT_WINDOW, SYMBOL_PATTERN, TIMEFRAMES, type PairsVariableQuery } from '@quant-pairs/contract';
 import { analytics, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
+import { th } from './thresholds';
 
 const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
 /** The z-score chart, which the alert rules link to. */
@@ -64,9 +65,6 @@ export function pairsVariable(name: string): dashboard.QueryVariableBuilder {
 
 /** Windows offered in the picker (the collector's defaults and common choices); any whole number >= 2 can be typed. */
 const WINDOWS = ['30', '60', DEFAULT_WINDOW, '200', '500'];
-
-const th = (steps: Array<[number | null, string]>) =>
-  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
 
 /** p-value colours of the ADF and Engle-Granger stats: green below 0.05, orange to 0.1, red above. */
 const pValueThresholds = () =>

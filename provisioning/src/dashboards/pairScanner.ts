@@ -14,13 +14,11 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { COINT_LOST_PVALUE, SCAN_DEFAULTS, TOP_PAIRS, type PairsVariableQuery } from '@quant-pairs/contract';
 import { scan } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
+import { th } from './thresholds';
 
 export const PAIR_SCANNER_UID = 'quant-pairs-scanner';
 /** The scanner's timeframe and window as the queries write them. */
 const SCAN_QUERY = { timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window) } as const;
-
-const th = (steps: Array<[number | null, string]>) =>
-  new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps.map(([value, color]) => ({ value, color })));
 
 const colouredCell = [{ id: 'custom.cellOptions', value: { type: 'color-background', mode: 'basic' } }];
 
