@@ -29,8 +29,6 @@ import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
 
 const LIVE_PATH = '/api/live';
-/** How far back a computed subscription's latest point is looked for. */
-const POINT_LOOKBACK_MS = 15 * 60_000;
 const MAX_BUFFERED = 1 << 20;
 
 interface Conn {
@@ -160,11 +158,11 @@ async function analyticsPoint(ctx: Ctx, p: PairSub): Promise<PointOf> {
   }
   const tfMs = TIMEFRAME_MS[p.tf];
   const to = ctx.now() + tfMs;
-  // The last point of the last POINT_LOOKBACK_MS (at least the two intervals before this one):
-  // the point stays after an interval closes with no trade yet in the next, as the live
-  // engine's committed point does (a lookback of one interval sent null there, and with it the
-  // Live panel got nothing until the next trade).
-  const from = to - tfMs - Math.max(2 * tfMs, POINT_LOOKBACK_MS);
+  // The last point of this interval and the two before: the point stays after an interval
+  // closes with no trade yet in the next (a lookback of one interval sent null there, so the Live
+  // panel missed the last trade's point until the next trade). Two intervals, not more: this runs
+  // on every push, and a pair quiet for longer has nothing new to show.
+  const from = to - 3 * tfMs;
   const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from, to, hedge: p.hedge });
   const last = s.points[s.points.length - 1];
   return { point: last ?? null, provisional: s.provisional };
