@@ -6,26 +6,33 @@
  *
  * Expected: every call answered with a status by the plugin (a malformed channel path: RunStream
  * INVALID_ARGUMENT, SubscribeStream NOT_FOUND in its reply), the process up and SERVING at the
- * end, nothing but hclog JSON on stderr, and memory flat: the resident size after the last
- * round within 64 MB of the one after the second. The first two rounds pay for the warm-up: V8
- * and grpc-js grow their heaps and buffers to the 10 MB requests (120 MB from round 1 to round 2
- * in a CI run, then flat: 134, 171, 170 MB over the soak's rounds); 64 MB is room for V8's heap
- * growth policy, while a leak of the 10 MB requests would add 80+ MB a round.
+ * end, nothing but hclog JSON on stderr, and no leak: the memory the plugin still holds after a
+ * full garbage collection (V8 heap in use + Buffers, read through Node's inspector: inspector.ts)
+ * after the last round within 8 MB of the one after the second. A round sends 13 requests of
+ * 10 MB and a burst of 2,000 calls; keeping every QueryData request (a leak put in on purpose to
+ * check this test) held 35, 53, 71 MB after the rounds, against 18, 19, 19 without it. The first
+ * round pays for warm-up (caches, compiled code).
+ * The resident size is printed but not judged: it follows V8's and the allocator's timing, not
+ * what is referenced (151, 150, 221 MB over the three rounds of one CI run).
  */
 import { PluginProcess, startPlugin } from '../emulator';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
 import { barsArrow, fuzzPluginContext, runGrpcFuzz } from './grpcFuzz';
 import { HOUR, PLUGIN_DIR, T0 } from './helpers';
+import { INSPECT_ENV, Inspector, notInspectorLines, openInspector } from './inspector';
 
 const TOKEN = 'fuzz-token';
 let api: CollectorApi;
 let plugin: PluginProcess;
+let inspector: Inspector;
 
 beforeAll(async () => {
   api = await startCollectorApi({ ticks: pairTicks(T0, 2 * 3600), token: TOKEN });
-  plugin = await startPlugin({ pluginDir: PLUGIN_DIR });
+  plugin = await startPlugin({ pluginDir: PLUGIN_DIR, env: INSPECT_ENV });
+  inspector = await openInspector(plugin);
 }, 60_000);
 afterAll(async () => {
+  await inspector?.close();
   await plugin?.stop();
   await api?.close();
 });
@@ -46,6 +53,7 @@ it('answers every fuzzed call with a status, stays up and serving, memory flat',
     rounds: 3,
     burst: 2_000,
     bigBytes: 10 << 20,
+    retainedMb: () => inspector.retainedMb(),
   });
   process.stderr.write(`gRPC fuzz: ${JSON.stringify({ ...r, methods: r.methods.length })}\n`);
   expect(r.unanswered).toEqual([]);
@@ -65,7 +73,7 @@ it('answers every fuzzed call with a status, stays up and serving, memory flat',
   }
   expect(r.aliveAtEnd).toBe(true);
   expect(r.healthAtEnd).toBe(1);
-  expect(plugin.raw).toEqual([]); // no uncaught exception or stack trace outside hclog
-  expect(r.rssMb).toHaveLength(3);
-  expect(r.rssMb[2]! - r.rssMb[1]!).toBeLessThan(64);
+  expect(notInspectorLines(plugin.raw)).toEqual([]); // no uncaught exception or stack trace outside hclog
+  expect(r.retainedMb).toHaveLength(3);
+  expect(r.retainedMb[2]! - r.retainedMb[1]!).toBeLessThan(8);
 }, 600_000);

@@ -106,6 +106,8 @@ export interface GrpcFuzzOptions {
   deadlineMs?: number;
   /** Progress lines (method and case as they start). */
   progress?: (line: string) => void;
+  /** MB the plugin still holds after a full collection (inspector.ts), read after each round. */
+  retainedMb?: () => Promise<number>;
 }
 
 export interface GrpcFuzzResult {
@@ -121,6 +123,8 @@ export interface GrpcFuzzResult {
   unanswered: string[];
   /** Plugin RSS in MB after each round. */
   rssMb: number[];
+  /** What `retainedMb` read after each round (empty without it). */
+  retainedMb: number[];
   aliveAtEnd: boolean;
   /** Health.Check("plugin") status at the end (1 = SERVING). */
   healthAtEnd: number | null;
@@ -369,6 +373,7 @@ export async function runGrpcFuzz(o: GrpcFuzzOptions): Promise<GrpcFuzzResult> {
     crafted: {},
     unanswered: [],
     rssMb: [],
+    retainedMb: [],
     aliveAtEnd: false,
     healthAtEnd: null,
   };
@@ -418,6 +423,10 @@ export async function runGrpcFuzz(o: GrpcFuzzOptions): Promise<GrpcFuzzResult> {
       });
       await Promise.all(burst);
       res.rssMb.push(rssMb(o.pid));
+      if (o.retainedMb) {
+        await new Promise((r) => setTimeout(r, 2 * STREAM_WAIT_MS)); // the last streams' cancellations reach the plugin
+        res.retainedMb.push(Math.round(await o.retainedMb()));
+      }
     }
     const health = methods.find((m) => m.path === '/grpc.health.v1.Health/Check')!;
     const h = await new Promise<number | null>((resolve) =>
