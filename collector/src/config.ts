@@ -19,6 +19,7 @@ import { CommandLineError, parseCommandLine, type Options } from './cli/commandL
 import { SCAN_DEFAULTS, type ScanThresholds } from './analytics/scan';
 import { TIMEFRAMES, parsePair, type Pair, type Timeframe } from './domain';
 import { BINANCE_HOSTS } from './ingest/rest';
+import { UNIVERSE_REFRESH_MS } from './live/universe';
 import type { StreamKind } from './ingest/types';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -305,8 +306,8 @@ export const SETTINGS = {
     schema: universeList,
   }),
   UNIVERSE_REFRESH: setting({
-    def: '24h',
-    help: 'UNIVERSE=top:N only: how often the top N is looked up again after start (/api/v3/ticker/24hr, weight 80)',
+    shown: `${UNIVERSE_REFRESH_MS / 3_600_000}h`,
+    help: 'UNIVERSE=top:N only (an error with a listed UNIVERSE): how often the top N is looked up again after start (/api/v3/ticker/24hr, weight 80)',
     schema: duration(60_000, 'must be a duration of at least 1m, such as 24h or 6h'),
   }),
   SCAN_RETENTION: setting({
@@ -469,6 +470,11 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
   const universe = v.UNIVERSE ?? { symbols: pairSyms };
   // the collector ingests the universe's symbols besides the pairs' (top:N is resolved at start, then every UNIVERSE_REFRESH)
   const symbols = 'symbols' in universe ? [...pairSyms, ...universe.symbols.filter((s) => !pairSyms.includes(s))] : pairSyms;
+  if (v.UNIVERSE_REFRESH !== undefined && 'symbols' in universe)
+    throw new ConfigError(
+      'UNIVERSE_REFRESH',
+      `UNIVERSE_REFRESH=${JSON.stringify(durationText(v.UNIVERSE_REFRESH))}: applies to UNIVERSE=top:N only; UNIVERSE is ${v.UNIVERSE ? 'a list' : 'unset (the symbols of PAIRS)'}, which is never looked up again`,
+    );
   if (v.SCAN_MIN_HL > v.SCAN_MAX_HL) throw new ConfigError('SCAN_MIN_HL', `SCAN_MIN_HL=${v.SCAN_MIN_HL} must not be above SCAN_MAX_HL=${v.SCAN_MAX_HL}`);
   return {
     pairs: v.PAIRS,
@@ -494,7 +500,7 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     exitZ: checkExitZ(v.ENTRY_Z, v.EXIT_Z),
     scan: {
       universe,
-      universeRefreshMs: v.UNIVERSE_REFRESH,
+      universeRefreshMs: v.UNIVERSE_REFRESH ?? UNIVERSE_REFRESH_MS,
       retentionMs: v.SCAN_RETENTION === 'forever' ? null : v.SCAN_RETENTION,
       tf: v.SCAN_TF,
       window: v.SCAN_WINDOW,
@@ -506,6 +512,14 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
 }
 
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
+
+/** parseDuration's inverse for a positive duration, in the largest unit that divides it: 21600000 -> `6h`. */
+function durationText(ms: number): string {
+  const [unit, size] = Object.entries(UNIT_MS)
+    .sort((a, b) => b[1] - a[1])
+    .find(([, n]) => ms % n === 0)!;
+  return `${ms / size}${unit}`;
+}
 
 /** `0` -> null (forever); `7d` -> 604800000; anything else -> undefined. */
 export function parseDuration(text: string): number | null | undefined {

@@ -48,7 +48,10 @@ test('UNIVERSE_REFRESH (top:N lookups, daily by default) and SCAN_RETENTION (sca
     retentionMs: 48 * 3_600_000,
   });
   expect(loadConfig({ SCAN_RETENTION: '0' }, []).scan.retentionMs).toBeNull();
-  expect(loadConfig({}, ['--universe-refresh=1m', '--scan-retention', '90m']).scan).toMatchObject({ universeRefreshMs: 60_000, retentionMs: 5_400_000 });
+  expect(loadConfig({ UNIVERSE: 'top:3' }, ['--universe-refresh=1m', '--scan-retention', '90m']).scan).toMatchObject({
+    universeRefreshMs: 60_000,
+    retentionMs: 5_400_000,
+  });
 });
 
 test('SYMBOLS=none makes an API replica that ingests nothing (scale-out)', () => {
@@ -115,8 +118,11 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ HISTORY: '1h:3d' }, 'HISTORY', /"1h:3d": the timeframe must be one of 1s, 1m, 5m/],
   [{ HISTORY: '1m:3 days' }, 'HISTORY', /"1m:3 days": the duration must be such as 2h, 3d, 90m/],
   [{ OUTAGE_KLINES_AFTER: '30s' }, 'OUTAGE_KLINES_AFTER', /at least 1m/],
-  [{ UNIVERSE_REFRESH: '30s' }, 'UNIVERSE_REFRESH', /at least 1m/],
-  [{ UNIVERSE_REFRESH: '0' }, 'UNIVERSE_REFRESH', /at least 1m/],
+  [{ UNIVERSE: 'top:5', UNIVERSE_REFRESH: '30s' }, 'UNIVERSE_REFRESH', /at least 1m/],
+  [{ UNIVERSE: 'top:5', UNIVERSE_REFRESH: '0' }, 'UNIVERSE_REFRESH', /at least 1m/],
+  // a listed universe is never looked up again: a refresh interval for it is a mistake, not silently ignored
+  [{ UNIVERSE: 'BTCUSDT,ETHUSDT', UNIVERSE_REFRESH: '6h' }, 'UNIVERSE_REFRESH', /"6h": applies to UNIVERSE=top:N only; UNIVERSE is a list/],
+  [{ UNIVERSE_REFRESH: '6h' }, 'UNIVERSE_REFRESH', /UNIVERSE is unset \(the symbols of PAIRS\)/],
   [{ SCAN_RETENTION: 'a week' }, 'SCAN_RETENTION', /must be 0 \(as long as RETENTION\) or a duration such as 7d/],
   [{ OUTAGE_KLINES_AFTER_TRADES: '999' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000 to 1000000000/],
   [{ OUTAGE_KLINES_AFTER_TRADES: '200k' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000/],
