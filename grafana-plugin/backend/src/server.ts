@@ -12,6 +12,7 @@ import { checkHealth } from './health';
 import { registry } from './metrics';
 import type { CallResourceRequest, CheckHealthRequest, QueryDataRequest, StreamRequest } from './protocol';
 import { queryData } from './queryData';
+import { SettingsError } from './settings';
 import { callResource } from './resources';
 import { shownPath } from './stream/channel';
 import { ChannelPathError, runStream, subscribeStream } from './stream/streams';
@@ -168,13 +169,19 @@ function runStreamCall(call: grpc.ServerWritableStream<StreamRequest, unknown>, 
     },
     (e: Error) => {
       active.delete(tracked);
-      // a malformed path is the caller's error (INVALID_ARGUMENT); a collector link that failed may come back (UNAVAILABLE)
+      // a malformed path is the caller's error (INVALID_ARGUMENT); unusable data source settings need the admin, not
+      // a retry (FAILED_PRECONDITION); a collector link that failed may come back (UNAVAILABLE)
       const malformed = e instanceof ChannelPathError;
-      log.warn(malformed ? 'stream refused: malformed channel path' : 'stream failed; Grafana restarts it', {
-        path: shownPath(call.request.path),
-        error: e.message,
-      });
-      if (!call.cancelled) failStream(call, malformed ? grpc.status.INVALID_ARGUMENT : grpc.status.UNAVAILABLE, e.message);
+      const settings = e instanceof SettingsError;
+      log.warn(
+        malformed ? 'stream refused: malformed channel path' : settings ? 'stream refused: data source settings' : 'stream failed; Grafana restarts it',
+        {
+          path: shownPath(call.request.path),
+          error: e.message,
+        },
+      );
+      const code = malformed ? grpc.status.INVALID_ARGUMENT : settings ? grpc.status.FAILED_PRECONDITION : grpc.status.UNAVAILABLE;
+      if (!call.cancelled) failStream(call, code, e.message);
     },
   );
 }

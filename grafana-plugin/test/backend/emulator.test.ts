@@ -146,7 +146,7 @@ describe('Grafana Live through the Stream service', () => {
     expect(pub.status).toBe(2); // PERMISSION_DENIED
   });
 
-  it('ends RunStream of a malformed path with INVALID_ARGUMENT, of an unreachable collector with UNAVAILABLE (issue 17)', async () => {
+  it('ends RunStream of a malformed path with INVALID_ARGUMENT, of unusable settings with FAILED_PRECONDITION, of an unreachable collector with UNAVAILABLE (issue 17)', async () => {
     // the final status of one RunStream call (Grafana starts RunStream only after SubscribeStream said OK, so only other callers get here)
     const run = (path: string, pluginContext = emu.pluginContext()) =>
       new Promise<grpc.StatusObject>((resolve) => {
@@ -178,6 +178,17 @@ describe('Grafana Live through the Stream service', () => {
     };
     const st = await run('ticks/BTCUSDT', dead);
     expect([st.code, st.details]).toEqual([grpc.status.UNAVAILABLE, expect.stringMatching(new RegExp(`^live push of ${deadUrl}: .*ECONNREFUSED`))]);
+    // settings no retry can mend (settings.ts's messages): FAILED_PRECONDITION, naming what to fix
+    const withJson = (jsonData: string) => ({ ...ctx, dataSourceInstanceSettings: { ...ctx.dataSourceInstanceSettings, jsonData: Buffer.from(jsonData) } });
+    const unusable: Array<[string, RegExp]> = [
+      ['{}', /^no collector URL is configured: set "Collector URL"/],
+      ['{"collectorUrl": "ftp://x"}', /must start with http:\/\/ or https:\/\//],
+      ['{not json', /^the data source settings \(jsonData\) are not valid JSON$/],
+    ];
+    for (const [json, why] of unusable) {
+      const s = await run('ticks/BTCUSDT', withJson(json));
+      expect([json, s.code, s.details]).toEqual([json, grpc.status.FAILED_PRECONDITION, expect.stringMatching(why)]);
+    }
   });
 
   it("pushes the latest trade of a symbol and the latest analytics of a pair from the collector's live push", async () => {

@@ -12,7 +12,9 @@
  * completed bar, the columns of a bars query.
  *
  * When the collector cannot be reached or drops the connection, RunStream ends with
- * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s). A path outside the
+ * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s); data source settings it
+ * cannot use (no collector URL, jsonData not JSON) end it with FAILED_PRECONDITION, which only
+ * an edit of the data source mends. A path outside the
  * grammar is malformed input: SubscribeStream refuses it in band with NOT_FOUND (the reply's
  * status has OK, NOT_FOUND and PERMISSION_DENIED only; Grafana answers the browser 404 for it,
  * while a gRPC error there would be its internal error, 500), and RunStream, which Grafana starts
