@@ -56,6 +56,54 @@ describe('withQueryType', () => {
     expect(withQueryType({ ...analytics, hedge: 'ols' }, 'backtest')).not.toHaveProperty('hedge');
   });
 
+  it("leaves a backtest's and a scan's own fields behind on the way to a pair query", () => {
+    const bt = deepFreeze({
+      refId: 'A',
+      version: 1,
+      queryType: 'backtest' as const,
+      pair: 'ETHUSDT/BTCUSDT',
+      timeframe: '5m',
+      window: '50',
+      entryZ: 2.5,
+      exitZ: '$exit',
+      output: 'sweep' as const,
+      stop: 4,
+      maxHold: '$hold',
+      feeBps: 7.5,
+      sweepWindows: [30, 50],
+    });
+    // entryZ is a number both sides; a backtest's variable exitZ ('$exit') is not a pair query's number, so the default applies
+    expect(withQueryType(bt, 'analytics')).toEqual({
+      refId: 'A',
+      version: 1,
+      queryType: 'analytics',
+      pair: 'ETHUSDT/BTCUSDT',
+      timeframe: '5m',
+      window: '50',
+      entryZ: 2.5,
+    });
+    const scan = deepFreeze({
+      refId: 'S',
+      version: 1,
+      queryType: 'scan' as const,
+      timeframe: '5m',
+      window: '1000',
+      pair: 'SOLUSDT/BTCUSDT',
+      limit: 20,
+      selectedOnly: true,
+      scanFields: ['pvalue' as const],
+    });
+    expect(withQueryType(scan, 'stats')).toEqual({
+      refId: 'S',
+      version: 1,
+      queryType: 'stats',
+      pair: 'SOLUSDT/BTCUSDT',
+      timeframe: '5m',
+      window: '1000',
+      entryZ: DEFAULT_ENTRY_Z,
+    });
+  });
+
   it('fills defaults when coming from a symbol query', () => {
     const bars: BarsQuery = deepFreeze({ refId: 'B', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '1s' });
     expect(withQueryType(bars, 'analytics')).toEqual({

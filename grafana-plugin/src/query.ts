@@ -7,6 +7,7 @@ import {
   DEFAULT_QUERY,
   DEFAULT_TICKS_LIMIT,
   DEFAULT_WINDOW,
+  PAIR_QUERY_TYPES,
   SCAN_DEFAULTS,
   QUERY_MODEL_VERSION,
   type BacktestQuery,
@@ -88,7 +89,7 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
     case 'analytics':
     case 'stats':
     case 'signals': {
-      if (typeof old.pair === 'string') {
+      if ((PAIR_QUERY_TYPES as readonly string[]).includes(q.queryType)) {
         // Between pair query types everything carries over, except live where it does not stream.
         const next = { ...q, queryType: type } as PairsQuery;
         if (!supportsLive(type)) {
@@ -96,6 +97,21 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
         }
         return next;
       }
+      if (q.queryType === 'backtest') {
+        // the pair, timeframe, window, hedge and numeric thresholds; the backtest's own fields
+        // (output, stops, costs, sweep grids) stay behind
+        return {
+          ...common,
+          queryType: type,
+          pair: q.pair,
+          timeframe: q.timeframe,
+          window: q.window,
+          ...(typeof q.entryZ === 'number' ? { entryZ: q.entryZ } : {}),
+          ...(typeof q.exitZ === 'number' ? { exitZ: q.exitZ } : {}),
+          ...kalmanOf(old),
+        };
+      }
+      // from a symbol query, or from a scan (its pair, timeframe and window; not its table options)
       const base = {
         ...common,
         queryType: type,
