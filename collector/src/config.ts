@@ -18,6 +18,7 @@ import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
 import { SCAN_DEFAULTS, type ScanThresholds } from './analytics/scan';
 import { TIMEFRAMES, parsePair, type Pair, type Timeframe } from './domain';
+import { trustOf, type TrustProxy } from './api/http/client-address';
 import { BINANCE_HOSTS } from './ingest/rest';
 import { UNIVERSE_REFRESH_MS } from './live/universe';
 import type { StreamKind } from './ingest/types';
@@ -55,6 +56,8 @@ export interface Config {
   rateLimit: { limit: number; windowMs: number } | null;
   /** Most Live WebSocket connections one client address may hold at once (429 beyond); null: no limit. */
   liveConnections: number | null;
+  /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client; null = none. */
+  trustProxy: TrustProxy | null;
   /** Rolling analytics windows, in bars. */
   windows: number[];
   entryZ: number;
@@ -206,6 +209,25 @@ const rateLimitSpec = textTo((t) => {
   return typeof windowMs === 'number' && limit >= 1 && Number.isSafeInteger(limit) ? { limit, windowMs } : undefined;
 }, 'must be 0 (no limit) or requests/duration such as 6000/1m or 100/1s');
 
+/** TRUST_PROXY: a hop count, or addresses / subnets / proxy-addr's names, comma-separated (checked by compiling them). */
+const trustProxySpec = textTo((t): TrustProxy | undefined => {
+  if (/^\s*\d+\s*$/.test(t)) {
+    const hops = Number(t);
+    return hops >= 1 && hops <= 10 ? { hops } : undefined;
+  }
+  const addresses = t
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a !== '');
+  if (addresses.length === 0) return undefined;
+  try {
+    trustOf({ addresses });
+  } catch {
+    return undefined;
+  }
+  return { addresses };
+}, 'must be a hop count from 1 to 10, or addresses or subnets (such as 10.0.0.0/8, ::1) and the names loopback, linklocal, uniquelocal, comma-separated');
+
 const oneOf = <T extends string>(values: readonly T[], why: string) => textTo((t) => values.find((v) => v.toLowerCase() === t.toLowerCase()), why);
 
 export const flag = textTo((t) => (/^(1|true|yes|on)$/i.test(t) ? true : /^(0|false|no|off)$/i.test(t) ? false : undefined), 'must be 1 or 0');
@@ -283,6 +305,11 @@ export const SETTINGS = {
     def: '6000/1m',
     help: 'HTTP requests per client address per period, then 429 with Retry-After (a Grafana server is one client for all its users); 0 = no limit',
     schema: rateLimitSpec,
+  }),
+  TRUST_PROXY: setting({
+    shown: '(unset: none; the socket address is the client)',
+    help: 'reverse proxies in front of the API whose X-Forwarded-For names the client for RATE_LIMIT and LIVE_CONNECTIONS: their addresses or subnets (loopback, linklocal, uniquelocal name the usual ranges), comma-separated, or a hop count',
+    schema: trustProxySpec,
   }),
   LIVE_CONNECTIONS: setting({
     def: '200',
@@ -495,6 +522,7 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     apiToken: v.API_TOKEN ?? null,
     rateLimit: v.RATE_LIMIT === 'off' ? null : v.RATE_LIMIT,
     liveConnections: v.LIVE_CONNECTIONS === 0 ? null : v.LIVE_CONNECTIONS,
+    trustProxy: v.TRUST_PROXY ?? null,
     windows: v.WINDOWS,
     entryZ: v.ENTRY_Z,
     exitZ: checkExitZ(v.ENTRY_Z, v.EXIT_Z),

@@ -266,8 +266,8 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   return { config, store, writer, ingestor, history, server, scanner, universe, stop };
 }
 
-/** RATE_LIMIT and LIVE_CONNECTIONS for the API. */
-const limitsOf = (config: Config) => ({ rateLimit: config.rateLimit, liveConnections: config.liveConnections });
+/** RATE_LIMIT and LIVE_CONNECTIONS for the API, and TRUST_PROXY for whom they count. */
+const limitsOf = (config: Config) => ({ rateLimit: config.rateLimit, liveConnections: config.liveConnections, trustProxy: config.trustProxy });
 
 /**
  * An API replica (`SYMBOLS=none`, scale-out): no ingest, no writer; the HTTP API serves what the

@@ -8,6 +8,7 @@ import { makeCtx, type ApiDeps, type Ctx } from './deps';
 import { requireToken } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
 import { createMetrics, type Metrics } from './http/metrics';
+import { trustOf, warnUntrustedForwarding, type TrustFn } from './http/client-address';
 import { rateLimiter } from './http/rate-limit';
 import { ROUTES, openApiDocument } from '@quant-pairs/contract/requests';
 import * as alerts from './routes/alerts';
@@ -21,7 +22,8 @@ import * as scan from './routes/scan';
 const GROUPS = [meta, market, analytics, backtestRoutes, exportRoute, scan, alerts];
 
 export interface Api extends Express {
-  locals: Express['locals'] & { ctx: Ctx; metrics: Metrics };
+  /** `trust`: TRUST_PROXY's function (null: the socket address is the client), for the Live push's LIVE_CONNECTIONS. */
+  locals: Express['locals'] & { ctx: Ctx; metrics: Metrics; trust: TrustFn | null };
 }
 
 export function createApi(deps: ApiDeps): Api {
@@ -32,6 +34,9 @@ export function createApi(deps: ApiDeps): Api {
   app.set('etag', false);
   app.locals.ctx = ctx;
   app.locals.metrics = metrics;
+  // req.ip, which RATE_LIMIT counts by: the socket's address unless TRUST_PROXY names the proxies (http/client-address.ts)
+  app.locals.trust = deps.trustProxy ? trustOf(deps.trustProxy) : null;
+  app.set('trust proxy', app.locals.trust ?? false);
 
   if (ctx.ingest && ctx.closes) {
     const cache = ctx.closes;
@@ -42,6 +47,7 @@ export function createApi(deps: ApiDeps): Api {
     });
   }
   app.use(metrics.timer);
+  if (!app.locals.trust) app.use(warnUntrustedForwarding());
   if (deps.rateLimit) app.use(rateLimiter(deps.rateLimit));
   app.use(
     requireToken(

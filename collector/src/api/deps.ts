@@ -8,6 +8,7 @@ import { DEFAULT_ENTRY_Z } from '@quant-pairs/contract';
 import type { Pair } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
+import type { TrustProxy } from './http/client-address';
 import type { LiveSource } from './query/live-source';
 import { AlignedCache } from './query/aligned';
 import { CloseCache } from './query/closes';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   rateLimit?: { limit: number; windowMs: number } | null;
   /** LIVE_CONNECTIONS: Live WebSocket connections per client address, then 429; unset = no limit. */
   liveConnections?: number | null;
+  /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client of those limits; unset = none. */
+  trustProxy?: TrustProxy | null;
   ingest?: IngestSource;
   live?: LiveSource;
   version?: string;

@@ -50,6 +50,7 @@ export async function serveApi(deps: ApiDeps, host: string, port: number, liveIn
     auth: deps.token ? 'bearer' : 'open',
     rateLimit: deps.rateLimit ? `${deps.rateLimit.limit} per ${deps.rateLimit.windowMs} ms per client` : 'off',
     liveConnections: deps.liveConnections ?? 'no limit',
+    trustProxy: deps.trustProxy ?? 'none',
   });
   return {
     app,

@@ -2,11 +2,14 @@
  * The API's locks (issue 17): with API_TOKEN set, every route of the contract's ROUTES (whatever
  * routes exist, none listed here), the Live WebSocket and the CSV export refuse a request without
  * the token or with a wrong one; RATE_LIMIT answers 429 with Retry-After past its limit;
- * LIVE_CONNECTIONS refuses one connection more than it allows, with 429, until one closes.
+ * LIVE_CONNECTIONS refuses one connection more than it allows, with 429, until one closes;
+ * TRUST_PROXY makes both count per forwarded client behind the proxies it names, and nothing
+ * else trusts X-Forwarded-For.
  */
 import { ROUTES } from '@quant-pairs/contract/requests';
 import { attachLive } from '../../src/api';
 import { loadConfig } from '../../src/config';
+import { log } from '../../src/log';
 import { startApi, type Harness } from './helpers';
 import { LiveClient } from './wsclient';
 
@@ -95,6 +98,59 @@ describe('RATE_LIMIT', () => {
     expect(() => loadConfig({ RATE_LIMIT: 'lots' })).toThrow('RATE_LIMIT="lots": must be 0 (no limit) or requests/duration such as 6000/1m or 100/1s');
     expect(loadConfig({}).liveConnections).toBe(200);
     expect(loadConfig({ LIVE_CONNECTIONS: '0' }).liveConnections).toBeNull();
+  });
+});
+
+describe('TRUST_PROXY', () => {
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+
+  it('unset: X-Forwarded-For is not trusted, so a client cannot escape RATE_LIMIT by writing it; the log says so once', async () => {
+    const lines: string[] = [];
+    log.configure({ sink: (l) => void lines.push(l) });
+    const h = await startApi({ rateLimit: { limit: 3, windowMs: 60_000 } });
+    try {
+      const codes = [];
+      for (let i = 0; i < 4; i++) codes.push((await h.get('/api/pairs', from(`203.0.113.${i}`))).status);
+      expect(codes).toEqual([200, 200, 200, 429]);
+      const said = lines.map((l) => JSON.parse(l) as { level: string; msg: string }).filter((l) => /X-Forwarded-For/.test(l.msg));
+      expect(said).toEqual([expect.objectContaining({ level: 'warn', msg: expect.stringMatching(/is not trusted: .* set TRUST_PROXY/) })]);
+    } finally {
+      log.configure({ sink: (l) => void process.stderr.write(l + '\n') });
+      await h.close();
+    }
+  });
+
+  it('behind a trusted proxy (loopback here), each forwarded client has its own RATE_LIMIT and LIVE_CONNECTIONS', async () => {
+    const h = await startApi({ token: TOKEN, rateLimit: { limit: 3, windowMs: 60_000 }, trustProxy: { addresses: ['loopback'] } });
+    const live = attachLive(h.server, h.app, { token: TOKEN, connectionsPerClient: 1 });
+    const auth = { authorization: `Bearer ${TOKEN}` };
+    try {
+      const a = [];
+      for (let i = 0; i < 4; i++) a.push((await h.get('/api/pairs', { ...auth, ...from('203.0.113.7') })).status);
+      expect(a).toEqual([200, 200, 200, 429]);
+      // another user behind the same proxy: its own count; the proxy's own address is never the client
+      expect((await h.get('/api/pairs', { ...auth, ...from('198.51.100.2') })).status).toBe(200);
+      // a spoofed hop before the proxy's: the client is the last untrusted address (the one the proxy saw)
+      expect((await h.get('/api/pairs', { ...auth, 'x-forwarded-for': '10.9.9.9, 198.51.100.3' })).status).toBe(200);
+      for (let i = 0; i < 2; i++) expect((await h.get('/api/pairs', { ...auth, 'x-forwarded-for': `10.9.9.${i}, 198.51.100.3` })).status).toBe(200);
+      expect((await h.get('/api/pairs', { ...auth, 'x-forwarded-for': '10.9.9.99, 198.51.100.3' })).status).toBe(429);
+      const c1 = await LiveClient.connect(wsUrl(h), { ...auth, ...from('203.0.113.7') });
+      await expect(LiveClient.connect(wsUrl(h), { ...auth, ...from('203.0.113.7') })).rejects.toThrow('HTTP 429');
+      const c2 = await LiveClient.connect(wsUrl(h), { ...auth, ...from('198.51.100.2') });
+      c1.close();
+      c2.close();
+    } finally {
+      await live.close();
+      await h.close();
+    }
+  });
+
+  it('is a setting: addresses, subnets and names, or a hop count; anything else is an error naming it', () => {
+    expect(loadConfig({}).trustProxy).toBeNull();
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8,::1' }).trustProxy).toEqual({ addresses: ['loopback', '10.0.0.0/8', '::1'] });
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
+    for (const bad of ['nginx', '10.0.0.0/33', '0', ','])
+      expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/^TRUST_PROXY=.*: must be a hop count from 1 to 10, or addresses/);
   });
 });
 

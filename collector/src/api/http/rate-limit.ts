@@ -2,8 +2,10 @@
  * RATE_LIMIT: at most `limit` requests per client address per `windowMs` (express-rate-limit,
  * fixed windows in memory), then 429 `{"error"}` saying the limit and when to retry, with
  * `Retry-After` and the IETF `RateLimit` / `RateLimit-Policy` headers. It runs before the token
- * check, so guessing tokens is limited too. The client is the socket's address (an IPv6 /56 as
- * one; no proxy headers are trusted: behind a reverse proxy every user shares its limit).
+ * check, so guessing tokens is limited too. The client is req.ip (an IPv6 /56 as one): the
+ * socket's address, or behind the reverse proxies TRUST_PROXY names, the address their
+ * X-Forwarded-For gives (client-address.ts); without TRUST_PROXY no header is trusted, and behind
+ * a proxy every user shares its limit.
  */
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
@@ -15,6 +17,8 @@ export function rateLimiter(spec: { limit: number; windowMs: number }): RequestH
     limit: spec.limit,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // its X-Forwarded-For check prints a stack trace on stderr; client-address.ts says it once in the log instead
+    validate: { xForwardedForHeader: false },
     handler: (req, res, next) => {
       const reset = (req as { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retry = Math.max(1, Math.ceil(((reset?.getTime() ?? Date.now() + spec.windowMs) - Date.now()) / 1000));

@@ -20,6 +20,7 @@ import { TIMEFRAME_MS, type Timeframe } from '../../domain/timeframe';
 import type { Api } from '../app';
 import type { Ctx } from '../deps';
 import { tokenChecker } from '../http/auth';
+import { clientAddress, type TrustFn } from '../http/client-address';
 import { log } from '../../log';
 import { barDto } from '../routes/market';
 import { assertPair, assertSymbol } from '../query/known';
@@ -57,7 +58,7 @@ export function attachLive(
 ): LivePush {
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const hub = new LiveHub(app.locals.ctx, app.locals.metrics.liveRound);
-  const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, opts.connectionsPerClient ?? null, (req, socket, head) =>
+  const onUpgrade = upgradeGate(opts.token ? tokenChecker(opts.token) : null, opts.connectionsPerClient ?? null, app.locals.trust, (req, socket, head) =>
     wss.handleUpgrade(req, socket, head, (ws) => hub.open(ws)),
   );
   server.on('upgrade', onUpgrade);
@@ -77,12 +78,13 @@ export function attachLive(
 
 /**
  * The HTTP upgrade handler: 404 off LIVE_PATH, 401 without the token, 429 when the client address
- * already holds `perClient` connections (LIVE_CONNECTIONS; counted until each socket closes),
- * else `accept`.
+ * already holds `perClient` connections (LIVE_CONNECTIONS; counted until each socket closes; the
+ * client as http/client-address.ts reads it, behind TRUST_PROXY's proxies too), else `accept`.
  */
 function upgradeGate(
   check: ((header: string | undefined) => boolean) | null,
   perClient: number | null,
+  trust: TrustFn | null,
   accept: (req: IncomingMessage, socket: Duplex, head: Buffer) => void,
 ) {
   const held = new Map<string, number>();
@@ -101,7 +103,7 @@ function upgradeGate(
       return;
     }
     if (perClient !== null) {
-      const client = req.socket.remoteAddress ?? 'unknown';
+      const client = clientAddress(req, trust);
       const n = held.get(client) ?? 0;
       if (n >= perClient) {
         const body = JSON.stringify({ error: `too many live connections: this address holds ${n} (LIVE_CONNECTIONS=${perClient}); close one first` });
