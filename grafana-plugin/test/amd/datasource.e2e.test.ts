@@ -199,7 +199,7 @@ describe('dist/module.js loaded as Grafana loads it', () => {
     expect(ds.type).toBe('quant-pairs-datasource');
   });
 
-  it('bars: the OHLC and volume the collector serves', async () => {
+  it('bars: the OHLC, volume and source the collector serves', async () => {
     const rsp = await run([{ refId: 'A', version: 1, queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1s' }]);
     expect(rsp.errors ?? []).toEqual([]);
     const bars = await api<BarsResponse>(`/api/bars?symbol=BTCUSDT&tf=1s&from=${from0}&to=${to0}`);
@@ -209,6 +209,9 @@ describe('dist/module.js loaded as Grafana loads it', () => {
     expect(values(f, 'open')).toEqual(bars.bars.map((b) => b.open));
     expect(values(f, 'close')).toEqual(bars.bars.map((b) => b.close));
     expect(values(f, 'volume')).toEqual(bars.bars.map((b) => b.volume));
+    // the string column says where each bar came from, as the collector marks it
+    expect(values(f, 'source')).toEqual(bars.bars.map((b) => b.source));
+    expect(f.fields.find((x) => x.name === 'source')!.type).toBe('string');
   });
 
   it('ticks: every trade the collector stored', async () => {

@@ -4,7 +4,7 @@
  */
 import type { LiveBar, LiveUpdate } from '@quant-pairs/contract';
 import { barsPath, pairPath, parseChannelPath, ticksPath } from '../../backend/src/stream/channel';
-import { analyticsFrame } from '../../backend/src/query/frames';
+import { analyticsFrame, barsFrame } from '../../backend/src/query/frames';
 import { channelFrame, rowsFor } from '../../backend/src/stream/streams';
 
 describe('channel paths', () => {
@@ -153,8 +153,23 @@ describe('rows for a channel', () => {
       tf: '1m',
       bar: { start: 1_700_000_040_000, open: 1, high: 3, low: 0.5, close: 2, volume: 10, quoteVolume: 20, trades: 7, vwap: 2, final: true, source: 'ticks' },
     };
-    expect(channelFrame(ch).fields.map((f) => f.name)).toEqual(['time', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap']);
-    expect(rowsFor(ch, bar, { lastTs: -Infinity })).toEqual([[1_700_000_040_000], [1], [3], [0.5], [2], [10], [7], [2]]);
+    expect(channelFrame(ch).fields.map((f) => f.name)).toEqual(['time', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap', 'source']);
+    expect(rowsFor(ch, bar, { lastTs: -Infinity })).toEqual([[1_700_000_040_000], [1], [3], [0.5], [2], [10], [7], [2], ['ticks']]);
+    // the source as the collector marks the bar (a kline bar: history, long-outage repair)
+    expect(rowsFor(ch, { ...bar, bar: { ...bar.bar, source: 'klines' } }, { lastTs: -Infinity })![8]).toEqual(['klines']);
     expect(rowsFor(ch, { ...bar, tf: '5m' }, { lastTs: -Infinity })).toBeNull();
+    // Same names, types and labels as the frame of a bars query of that symbol and timeframe,
+    // and one row value per column.
+    const q = { refId: 'A', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0, queryType: 'bars' as const, symbol: 'BTCUSDT', tf: '1m' as const };
+    const shape = (f: { fields: Array<{ name: string; type: string; nullable?: boolean; labels?: Record<string, string> }> }) =>
+      f.fields.map(({ name, type, nullable, labels }) => ({ name, type, nullable, labels }));
+    const queried = barsFrame(q, [bar.bar], []);
+    expect(shape(channelFrame(ch))).toEqual(shape(queried));
+    expect(queried.fields.find((f) => f.name === 'source')).toMatchObject({
+      type: 'string',
+      labels: { symbol: 'BTCUSDT', field: 'source' },
+      values: ['ticks'],
+    });
+    expect(rowsFor(ch, bar, { lastTs: -Infinity })).toEqual(queried.fields.map((f) => f.values));
   });
 });

@@ -67,11 +67,14 @@ describe('emulated Grafana HTTP API', () => {
       'volume:number',
       'trades:number',
       'vwap:number',
+      'source:string',
     ]);
     const bars: BarsResponse = await api.get(`/api/bars?symbol=BTCUSDT&tf=5m&from=${T0}&to=${T0 + 2 * HOUR}`);
     expect(a.data.values[0]).toEqual(bars.bars.map((b) => BigInt(b.start)));
     const num = (v: unknown) => (typeof v === 'bigint' ? Number(v) : v);
     expect(a.data.values[4]!.map(num)).toEqual(bars.bars.map((b) => b.close));
+    expect(a.data.values[8]).toEqual(bars.bars.map((b) => b.source));
+    expect(a.schema.fields[8]).toMatchObject({ name: 'source', type: 'string', typeInfo: { frame: 'string' }, labels: { symbol: 'BTCUSDT', field: 'source' } });
     const an: AnalyticsResponse = await api.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=5m&window=10&from=${T0}&to=${T0 + 2 * HOUR}&maxDataPoints=800`);
     const b = body.results.B!.frames[0]!;
     expect(b.data.values[5]!.map(num)).toEqual(an.series.zscore);

@@ -23,6 +23,9 @@ import {
 } from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
 import { arrowTable, HOUR, PLUGIN_DIR, T0 } from './helpers';
+import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
+import { historyClient, loadHistory } from '../../../collector/src/ingest/history';
+import { log } from '../../../collector/src/log';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
 
 const TOKEN = 'test-token-123';
@@ -146,6 +149,7 @@ describe('QueryData against the real collector API', () => {
     expect(timesMs(b)).toEqual(bars.bars.map((x) => x.start));
     for (const k of ['open', 'high', 'low', 'close', 'volume', 'trades'] as const) expect(col(b, k)).toEqual(bars.bars.map((x) => x[k]));
     expect(colNullable(b, 'vwap')).toEqual(bars.bars.map((x) => x.vwap));
+    expect(col(b, 'source')).toEqual(bars.bars.map((x) => x.source)); // all 'ticks' here: the store holds trades only
 
     // C: the analytics series (maxDataPoints passed through). Equal exactly, not within the
     // tolerance across paths: the stored bars are settled and long past, so both requests are
@@ -439,7 +443,7 @@ describe('QueryData against the real collector API', () => {
     ]);
     for (const [refId, names] of [
       ['T', ['time', 'price', 'qty']],
-      ['B', ['time', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap']],
+      ['B', ['time', 'open', 'high', 'low', 'close', 'volume', 'trades', 'vwap', 'source']],
       ['S', ['time', 'title', 'text', 'tags', 'signal', 'zscore']],
     ] as const) {
       const r = res[refId]!;
@@ -515,6 +519,69 @@ describe('QueryData against the real collector API', () => {
         expect(Buffer.compare(r[k]!.frames[0]!, one[k]!.frames[0]!)).toBe(0);
       }
     }
+  });
+});
+
+// Issue 14: the collector stores history (and the older part of a long outage) as bars from
+// Binance klines and marks them `source: klines`. A fresh start against the fake Binance (two
+// hours of trades, one every 5 s per symbol) loads an hour of 1m klines before its seam and the
+// trades from the seam on, exactly as the collector does at start-up (loadHistory).
+describe('bars from Binance klines (issue 14)', () => {
+  let fake: FakeBinance;
+  let hist: CollectorApi;
+  let seam: number;
+
+  beforeAll(async () => {
+    log.configure({ level: 'error' });
+    fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT'], past: [{ ms: 2 * HOUR, everyMs: 5_000 }] });
+    hist = await startCollectorApi({ token: TOKEN });
+    // The seam is the 5-minute boundary at or before `now()`: ten minutes back, so ticks (one
+    // every 5 s) follow it whenever the test runs.
+    await loadHistory({
+      rest: historyClient(fake.restUrl, 'trade'),
+      store: hist.store,
+      symbols: ['BTCUSDT'],
+      history: { '1s': 0, '1m': HOUR, '5m': 0 },
+      outageKlinesAfterMs: 600_000,
+      outageKlinesAfterTrades: 200_000,
+      now: () => Date.now() - 10 * 60_000,
+    });
+    const spans = await hist.store.klineSpans('BTCUSDT');
+    expect(spans.map((x) => [x.tf, x.reason])).toEqual([['1m', 'history']]);
+    seam = spans[0]!.to;
+  }, 60_000);
+
+  afterAll(async () => {
+    await hist?.close();
+    await fake?.stop();
+    log.configure({ level: 'warn' });
+  });
+
+  it("a bars query says `klines` for the bars from klines and `ticks` for the rest, as /api/bars does; every column equals the collector's", async () => {
+    const from = seam - HOUR;
+    const to = Date.now() + 60_000;
+    const res = await queryData([q('K', { queryType: 'bars', symbol: 'BTCUSDT', timeframe: '1m' }, [from, to])], ctx({ url: hist.url }));
+    expect(res.K!.error).toBe('');
+    const bars: BarsResponse = await hist.get(`/api/bars?symbol=BTCUSDT&tf=1m&from=${from}&to=${to}`);
+    expect(bars.next).toBeNull();
+    const k = arrowTable(res.K!.frames[0]!);
+    expect(timesMs(k)).toEqual(bars.bars.map((x) => x.start));
+    for (const name of ['open', 'high', 'low', 'close', 'volume', 'trades'] as const) expect(col(k, name)).toEqual(bars.bars.map((x) => x[name]));
+    expect(colNullable(k, 'vwap')).toEqual(bars.bars.map((x) => x.vwap));
+    expect(col(k, 'source')).toEqual(bars.bars.map((x) => x.source));
+    // The collector's marks: klines before the seam (60 one-minute bars: the hour of history, a
+    // trade every 5 s in each), ticks from it (the 10 to 15 minutes since, and the bar in progress).
+    const sources = bars.bars.map((x) => x.source);
+    expect(sources).toEqual(bars.bars.map((x) => (x.start < seam ? 'klines' : 'ticks')));
+    expect(sources.filter((x) => x === 'klines')).toHaveLength(60);
+    expect(sources.filter((x) => x === 'ticks').length).toBeGreaterThanOrEqual(10);
+    // A plain Utf8 column, never null, labelled like the numeric ones.
+    const f = k.schema.fields.find((x) => x.name === 'source')!;
+    expect(f.type.typeId).toBe(Type.Utf8);
+    expect(f.nullable).toBe(false);
+    expect(f.metadata.get('tstype')).toBe('string');
+    expect(JSON.parse(f.metadata.get('labels')!)).toEqual({ symbol: 'BTCUSDT', field: 'source' });
+    expect(JSON.parse(f.metadata.get('config')!)).toEqual({ displayNameFromDS: 'BTCUSDT source' });
   });
 });
 

@@ -16,6 +16,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -506,6 +507,27 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 			if f := field(name); f != nil {
 				cmp(name, floatsOf(f), want)
 			}
+		}
+		// where each bar came from (ticks, or Binance klines: history, long-outage repair), as
+		// the collector marks it: a string field, equal value for value
+		var want []string
+		for _, b := range bars {
+			s, _ := b["source"].(string)
+			want = append(want, s)
+		}
+		if f := field("source"); f == nil {
+			t.Errorf("%s: no source field", where)
+		} else {
+			got := make([]string, f.Len())
+			for i := range got {
+				if v, ok := f.ConcreteAt(i); ok {
+					got[i], _ = v.(string)
+				}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s source: %v, the collector says %v", where, got, want)
+			}
+			n += len(got)
 		}
 	case "signals":
 		set("pair", fmt.Sprint(model["pair"]))

@@ -243,7 +243,9 @@ function legPanels(): Panel[] {
 function candles(symbol: string, title: string): candlestick.PanelBuilder {
   return new candlestick.PanelBuilder()
     .title(title)
-    .description(`OHLC of ${symbol} in $timeframe bars, with volume.`)
+    .description(
+      `OHLC of ${symbol} in $timeframe bars, with volume. Bars loaded from Binance klines (history at start-up, a long outage repaired) have source = klines in the query's source column (Inspect > Data), the others ticks.`,
+    )
     .datasource({ ...PAIRS_DS })
     .withTarget(bars('A', { symbol, timeframe: '$timeframe', live: true }))
     .mode(candlestick.VizDisplayMode.CandlesVolume)

@@ -6,7 +6,11 @@
  * half-life, which is converted from bars to seconds.
  *
  * Shapes are "wide" time series (one time field, numeric fields; meta.type timeseries-wide)
- * so that alert rules can use them; the signals frame is an annotation/event table.
+ * so that alert rules can use them; the signals frame is an annotation/event table. The bars
+ * frame also has a string field, `source` (`ticks` or `klines`, as the collector marks each
+ * bar): the dataplane reader, which Grafana's expression engine uses for a frame with meta.type
+ * and typeVersion, keeps a string field of a timeseries-wide frame as remainder data, not a
+ * series (grafana/dataplane sdata/timeseries/wide.go), so alert rules on bars see the same series.
  *
  * Labels: Grafana's expression engine makes each numeric field of a wide frame one series
  * identified by its labels alone and refuses two with the same labels ("frame cannot uniquely
@@ -24,6 +28,7 @@ import {
   type BacktestMetricsDto,
   type BacktestResponse,
   type BarDto,
+  type BarSource,
   type LatestPoint,
   type Maybe,
   type SignalEvent,
@@ -115,6 +120,7 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
     volume: new Array<number>(n),
     trades: new Array<number>(n),
     vwap: new Array<number | null>(n),
+    source: new Array<BarSource>(n),
   };
   for (let i = 0; i < n; i++) {
     const b = bars[i]!;
@@ -126,6 +132,7 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
     cols.volume[i] = b.volume;
     cols.trades[i] = b.trades;
     cols.vwap[i] = b.vwap;
+    cols.source[i] = b.source;
   }
   const labels = { symbol: q.symbol };
   const price = (name: 'open' | 'high' | 'low' | 'close' | 'vwap'): Field => ({
@@ -149,6 +156,17 @@ export function barsFrame(q: BarsQ, bars: readonly BarDto[], notices: Notice[], 
       { name: 'volume', type: 'float64', labels: labelsOf(labels, 'volume'), values: cols.volume, config: quantityConfig(q.symbol, `${q.symbol} volume`) },
       { name: 'trades', type: 'float64', labels: labelsOf(labels, 'trades'), values: cols.trades, config: plainConfig(`${q.symbol} trades`, 0) },
       price('vwap'),
+      // A string field: panels that draw (candlestick, time series) and the alert engine (the
+      // dataplane reader keeps string fields of a timeseries-wide frame as remainder) skip it;
+      // a table or the data inspector shows which bars came from klines.
+      {
+        name: 'source',
+        type: 'string',
+        nullable: false,
+        labels: labelsOf(labels, 'source'),
+        values: cols.source,
+        config: { displayNameFromDS: `${q.symbol} source` },
+      },
     ],
   };
 }

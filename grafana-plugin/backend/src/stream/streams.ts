@@ -9,7 +9,7 @@
  * the update, beta, alpha, spread, spreadMean, zscore, signal code, correlation], or time + the
  * channel's field subset: the same columns as the analytics query that named the channel, so a
  * live panel keeps its schema and history; `bars/<S>/<tf>` -> each
- * completed bar, the columns of a bars query.
+ * completed bar, the columns of a bars query (its `source` as the collector marks the bar).
  *
  * When the collector cannot be reached or drops the connection, RunStream ends with
  * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s); data source settings it
@@ -121,7 +121,7 @@ export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: nu
     const b = msg.bar;
     if (b.start <= state.lastTs) return null;
     state.lastTs = b.start;
-    return [[b.start], [b.open], [b.high], [b.low], [b.close], [b.volume], [b.trades], [b.vwap]];
+    return [[b.start], [b.open], [b.high], [b.low], [b.close], [b.volume], [b.trades], [b.vwap], [b.source]];
   }
   return null;
 }
