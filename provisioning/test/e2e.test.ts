@@ -27,6 +27,7 @@ import { loadConfig } from '../../collector/src/config';
 import { log } from '../../collector/src/log';
 import { startCollector, type Collector } from '../../collector/src/main';
 import { startFakeBinance, type FakeBinance } from '../../collector/src/fake-binance';
+import { expectAcrossPaths } from '../../collector/test/support/acrossPaths';
 import { until } from '../../collector/test/ingest/until';
 import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
@@ -343,14 +344,11 @@ describe('backtest through the emulator (issue 16)', () => {
       if (model.output === 'sweep') {
         const sw = await collectorGet(`/api/backtest/sweep?${q}&window=${SWEEP_WINDOWS.join(',')}&entry=${SWEEP_ENTRIES.join(',')}&exit=0`);
         expect(sw.rows.length).toBe(SWEEP_WINDOWS.length * SWEEP_ENTRIES.length); // every entry is above exit 0
-        // Sharpe within 1e-12 relative, the sweep's stated tolerance (collector/test/analytics/backtestSweep.test.ts):
-        // the plugin's request (every cost spelled out) and this one differ in Sharpe's last digits (1.3e-13 measured)
+        // Sharpe within the across-paths tolerance for money (as the backtest below): the plugin's request (every cost spelled out)
+        // and this one differ in Sharpe's last digits (1.3e-13 relative measured), more when one of them is served
+        // from a cached run continued over bars that settled in between
         const want = sw.rows.map((r: { metrics: { sharpe: number | null } }) => r.metrics.sharpe);
-        const got = column(frame, 'sharpe') as (number | null)[];
-        expect(got.map((v) => v === null)).toEqual(want.map((v: number | null) => v === null));
-        got.forEach((v, i) => {
-          if (v !== null) expect(Math.abs(v - want[i]) / Math.abs(want[i])).toBeLessThanOrEqual(1e-12);
-        });
+        expectAcrossPaths(column(frame, 'sharpe'), want, 'money', 'sweep sharpe');
         if (panel.transformations?.[0]?.id === 'groupingToMatrix') {
           // the pivot reads these fields by display name: Window, Entry, Sharpe
           const shown = frame.schema.fields.map((f: any) => f.config?.displayNameFromDS);
@@ -359,16 +357,26 @@ describe('backtest through the emulator (issue 16)', () => {
         return;
       }
       const res = await collectorGet(`/api/backtest?${q}&window=100&entry=2&exit=0`);
+      // Equal within the across-paths tolerance for money (collector/test/support/acrossPaths.ts: 2e-9 relative, as
+      // the host suite), not bit for bit: the two requests may be served on two paths (a fresh pass, or a cached run
+      // continued over bars that settled in between), whose betas differ in the last bits; seen here: equity
+      // 997.6775425141174 vs ...175, a trade's P&L -1.4404060253532318 vs ...314. Trades and their times stay exact.
+      const close = (got: (number | null)[], want: (number | null)[], what: string) => expectAcrossPaths(got, want, 'money', what);
       if (model.output === 'metrics') {
         const wanted: string = panel.transformations[0].options.include.names[0];
-        expect(column(frame, wanted)).toEqual([res.metrics[wanted]]);
+        close(column(frame, wanted), [res.metrics[wanted]], wanted);
       } else if (model.output === 'trades') {
         expect(names).toEqual(expect.arrayContaining(['time', 'timeEnd', 'title', 'text', 'tags', 'side', 'pnl']));
-        expect(column(frame, 'pnl')).toEqual(res.trades.map((t: { pnl: number }) => t.pnl));
+        expect(column(frame, 'time')).toEqual(res.trades.map((t: { entryTs: number }) => t.entryTs));
+        close(
+          column(frame, 'pnl'),
+          res.trades.map((t: { pnl: number }) => t.pnl),
+          'pnl',
+        );
       } else {
         expect(names).toEqual(['time', 'equity']);
         expect(rowsOf(frame)).toBeGreaterThan(100); // 4 h of 1m bars, 199 bars of warm-up
-        expect(column(frame, 'equity').at(-1)).toBe(res.equity.equity.at(-1));
+        close([column(frame, 'equity').at(-1)!], [res.equity.equity.at(-1)], 'last equity');
       }
     },
   );

@@ -16,12 +16,14 @@
  *   z                |Δ| <= 1e-7
  *   correlation      Sxy/sqrt(Sxx·Syy) from the same centred sums as beta: 1e-9 relative,
  *                    and |ρ| <= 1, so |Δ| <= 1e-9
+ *   money            a backtest's equity, P&L, fees, return, Sharpe, drawdown: linear in the
+ *                    hedge leg's quantity -beta·qy, so beta's 1e-9 relative (of at least 1)
  * Two values each within t of the exact one are within 2t of each other, so the tolerances
  * across paths are twice those. Nulls, timestamps and signals must still be equal (the
  * closest |z| to a ±2 threshold in the oracle is 4.5e-5 away, far outside 2e-7).
  */
 
-export type Quantity = 'beta' | 'level' | 'z' | 'correlation';
+export type Quantity = 'beta' | 'level' | 'z' | 'correlation' | 'money';
 
 /**
  * |a - b| allowed between two paths for a value of `want`. `level` (alpha, spread, spreadMean)
@@ -35,6 +37,10 @@ export function acrossPathsTolerance(q: Quantity, want: number, yScale?: number)
       return 2e-7;
     case 'correlation':
       return 2e-9;
+    case 'money':
+      // a backtest's equity, P&L, fees and the metrics made of them: linear in the hedge leg's
+      // quantity -beta x qy, so beta's 2e-9 relative (of at least 1: a P&L near 0 is not relative)
+      return 2e-9 * Math.max(1, Math.abs(want));
     case 'level':
       if (yScale === undefined || !(yScale > 0)) throw new Error('acrossPathsTolerance: a level (alpha, spread, spreadMean) needs the price scale of y');
       return 2e-9 * yScale;
