@@ -57,31 +57,12 @@ describe('withQueryType', () => {
   });
 
   it("leaves a backtest's and a scan's own fields behind on the way to a pair query", () => {
-    const bt = deepFreeze({
-      refId: 'A',
-      version: 1,
-      queryType: 'backtest' as const,
-      pair: 'ETHUSDT/BTCUSDT',
-      timeframe: '5m',
-      window: '50',
-      entryZ: 2.5,
-      exitZ: '$exit',
-      output: 'sweep' as const,
-      stop: 4,
-      maxHold: '$hold',
-      feeBps: 7.5,
-      sweepWindows: [30, 50],
-    });
+    // the analytics query's pair part (no live, exitZ or datasource) as a backtest with its own fields
+    const { live: _live, exitZ: _exitZ, datasource: _ds, ...pairPart } = analytics;
+    const own = { output: 'sweep' as const, stop: 4, maxHold: '$hold', feeBps: 7.5, sweepWindows: [30, 50] };
+    const bt = deepFreeze({ ...pairPart, ...own, queryType: 'backtest' as const, exitZ: '$exit' });
     // entryZ is a number both sides; a backtest's variable exitZ ('$exit') is not a pair query's number, so the default applies
-    expect(withQueryType(bt, 'analytics')).toEqual({
-      refId: 'A',
-      version: 1,
-      queryType: 'analytics',
-      pair: 'ETHUSDT/BTCUSDT',
-      timeframe: '5m',
-      window: '50',
-      entryZ: 2.5,
-    });
+    expect(withQueryType(bt, 'analytics')).toEqual(pairPart);
     const scan = deepFreeze({
       refId: 'S',
       version: 1,
