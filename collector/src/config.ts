@@ -12,10 +12,11 @@
  *
  * The values of secret settings (API_TOKEN, the password of DATABASE_URL) never appear in a message.
  */
-import { DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, SCAN_DEFAULTS as SCAN } from '@quant-pairs/contract';
-import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
+import { BACKTEST_DEFAULTS, DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, SCAN_DEFAULTS as SCAN, type PaperRulesDto } from '@quant-pairs/contract';
+import { MAX_SUBSCRIPTIONS, backtestRequest } from '@quant-pairs/contract/requests';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
+import { backtestOptionsProblem } from './analytics/backtest';
 import { SCAN_DEFAULTS, type ScanThresholds } from './analytics/scan';
 import { TIMEFRAMES, parsePair, type Pair, type Timeframe } from './domain';
 import { trustOf, type TrustProxy } from './api/http/client-address';
@@ -62,6 +63,8 @@ export interface Config {
   windows: number[];
   entryZ: number;
   exitZ: number | null;
+  /** The rules and costs of the live paper positions (PAPER_*; entry = ENTRY_Z), as the backtest takes them. */
+  paper: PaperRulesDto;
   /** The pair scanner (issue 15): universe (UNIVERSE; default the symbols of PAIRS), timeframe, window, selection thresholds. */
   scan: ScanConfig;
   logLevel: LogLevel;
@@ -230,6 +233,15 @@ const trustProxySpec = textTo((t): TrustProxy | undefined => {
 
 const oneOf = <T extends string>(values: readonly T[], why: string) => textTo((t) => values.find((v) => v.toLowerCase() === t.toLowerCase()), why);
 
+/**
+ * The schema /api/backtest reads its parameter `name` with (@quant-pairs/contract/requests): a
+ * PAPER_* setting takes exactly what the API takes, with the API's message (its default is the
+ * setting's own, from BACKTEST_DEFAULTS).
+ */
+function paperParam(name: 'exit' | 'stop' | 'maxHold' | 'cooldown' | 'lag' | 'feeBps' | 'slippageBps' | 'notional'): z.ZodType<number, string> {
+  return backtestRequest.shape[name].unwrap();
+}
+
 export const flag = textTo((t) => (/^(1|true|yes|on)$/i.test(t) ? true : /^(0|false|no|off)$/i.test(t) ? false : undefined), 'must be 1 or 0');
 
 // ---- the settings ----
@@ -326,6 +338,40 @@ export const SETTINGS = {
     shown: '(unset)',
     help: 'signal exit threshold |z|, below ENTRY_Z',
     schema: number((n) => Number.isFinite(n) && n >= 0, 'must be a number from 0 up to (not including) ENTRY_Z'),
+  }),
+  // The live paper positions (issue 16): each setting takes what /api/backtest takes for its
+  // parameter (the same schema, from the contract); the defaults are the backtest's.
+  PAPER_EXIT: setting({
+    shown: `(EXIT_Z when set, else ${BACKTEST_DEFAULTS.exit})`,
+    help: 'paper position: a LONG exits once z >= -PAPER_EXIT, a SHORT once z <= PAPER_EXIT; below ENTRY_Z',
+    schema: paperParam('exit'),
+  }),
+  PAPER_STOP: setting({
+    shown: '(unset: no stop)',
+    help: 'paper position: stop-loss, a LONG stops once z <= -PAPER_STOP, a SHORT once z >= PAPER_STOP; above ENTRY_Z',
+    schema: paperParam('stop'),
+  }),
+  PAPER_MAX_HOLD: setting({ shown: '(unset: no time stop)', help: 'paper position: time stop, exit after this many bars held', schema: paperParam('maxHold') }),
+  PAPER_COOLDOWN: setting({ def: String(BACKTEST_DEFAULTS.cooldown), help: 'paper position: bars without entry after a stop', schema: paperParam('cooldown') }),
+  PAPER_LAG: setting({
+    def: String(BACKTEST_DEFAULTS.lag),
+    help: "paper position: bars from a decision to its fill at that bar's closes",
+    schema: paperParam('lag'),
+  }),
+  PAPER_FEE_BPS: setting({
+    def: String(BACKTEST_DEFAULTS.feeBps),
+    help: "paper position: fee in basis points of each leg's traded notional, on every fill",
+    schema: paperParam('feeBps'),
+  }),
+  PAPER_SLIPPAGE_BPS: setting({
+    def: String(BACKTEST_DEFAULTS.slippageBps),
+    help: 'paper position: slippage in basis points of the close, against the trade',
+    schema: paperParam('slippageBps'),
+  }),
+  PAPER_NOTIONAL: setting({
+    def: String(BACKTEST_DEFAULTS.notional),
+    help: "paper position: capital, and each trade's y-leg notional (above 0)",
+    schema: paperParam('notional'),
   }),
   UNIVERSE: setting({
     shown: '(the symbols of PAIRS)',
@@ -486,12 +532,66 @@ function checkExitZ(entryZ: number, exitZ: number | undefined): number | null {
   return exitZ;
 }
 
+/** The PAPER_* setting of each backtest parameter (ENTRY_Z for entry). */
+const PAPER_VARIABLE: Record<keyof PaperRulesDto, keyof typeof SETTINGS> = {
+  entry: 'ENTRY_Z',
+  exit: 'PAPER_EXIT',
+  stop: 'PAPER_STOP',
+  maxHold: 'PAPER_MAX_HOLD',
+  cooldown: 'PAPER_COOLDOWN',
+  lag: 'PAPER_LAG',
+  feeBps: 'PAPER_FEE_BPS',
+  slippageBps: 'PAPER_SLIPPAGE_BPS',
+  notional: 'PAPER_NOTIONAL',
+};
+
+/**
+ * The paper positions' rules: the PAPER_* settings, entry at ENTRY_Z, exit PAPER_EXIT else EXIT_Z
+ * else the backtest's. Stop above and exit below the entry; then whatever else /api/backtest
+ * refuses (backtestOptionsProblem, the collector's one check of backtest options: a notional of
+ * 0) names its setting.
+ */
+function paperRules(v: SettingValues<typeof SETTINGS>, exitZ: number | null): PaperRulesDto {
+  const entry = v.ENTRY_Z;
+  const rules: PaperRulesDto = {
+    entry,
+    exit: v.PAPER_EXIT ?? exitZ ?? BACKTEST_DEFAULTS.exit,
+    stop: v.PAPER_STOP ?? BACKTEST_DEFAULTS.stop,
+    maxHold: v.PAPER_MAX_HOLD ?? BACKTEST_DEFAULTS.maxHold,
+    cooldown: v.PAPER_COOLDOWN,
+    lag: v.PAPER_LAG,
+    feeBps: v.PAPER_FEE_BPS,
+    slippageBps: v.PAPER_SLIPPAGE_BPS,
+    notional: v.PAPER_NOTIONAL,
+  };
+  if (v.PAPER_EXIT !== undefined && v.PAPER_EXIT >= entry)
+    throw new ConfigError(
+      'PAPER_EXIT',
+      `PAPER_EXIT=${JSON.stringify(String(v.PAPER_EXIT))}: must be below ENTRY_Z=${entry} (a paper position that could not exit once entered)`,
+    );
+  if (rules.stop !== null && rules.stop <= entry)
+    throw new ConfigError(
+      'PAPER_STOP',
+      `PAPER_STOP=${JSON.stringify(String(rules.stop))}: must be above ENTRY_Z=${entry} (a stop at or inside the entry level would stop every trade as it enters)`,
+    );
+  const problem = backtestOptionsProblem({ ...BACKTEST_DEFAULTS, ...rules });
+  if (problem) {
+    const variable = PAPER_VARIABLE[problem.split(' ')[0] as keyof PaperRulesDto];
+    const text = v[variable];
+    throw new ConfigError(variable, `${variable}=${JSON.stringify(String(text))}: ${problem}`);
+  }
+  return rules;
+}
+
 /** Reads the configuration from `env` overridden by the flags in `argv`; positionals are ignored. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[] = []): Config {
   return configFrom(readSettings(SETTINGS, env, argv));
 }
 
-/** The Config of parsed settings (the cross-setting rules: SYMBOLS within PAIRS, EXIT_Z below ENTRY_Z). */
+/**
+ * The Config of parsed settings (the cross-setting rules: SYMBOLS within PAIRS, EXIT_Z below
+ * ENTRY_Z, PAPER_EXIT below and PAPER_STOP above ENTRY_Z).
+ */
 export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
   const pairSyms = pairSymbols(v.PAIRS);
   const universe = v.UNIVERSE ?? { symbols: pairSyms };
@@ -502,6 +602,7 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
       'UNIVERSE_REFRESH',
       `UNIVERSE_REFRESH=${JSON.stringify(durationText(v.UNIVERSE_REFRESH))}: applies to UNIVERSE=top:N only; UNIVERSE is ${v.UNIVERSE ? 'a list' : 'unset (the symbols of PAIRS)'}, which is never looked up again`,
     );
+  const exitZ = checkExitZ(v.ENTRY_Z, v.EXIT_Z);
   if (v.SCAN_MIN_HL > v.SCAN_MAX_HL) throw new ConfigError('SCAN_MIN_HL', `SCAN_MIN_HL=${v.SCAN_MIN_HL} must not be above SCAN_MAX_HL=${v.SCAN_MAX_HL}`);
   return {
     pairs: v.PAIRS,
@@ -525,7 +626,8 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     trustProxy: v.TRUST_PROXY ?? null,
     windows: v.WINDOWS,
     entryZ: v.ENTRY_Z,
-    exitZ: checkExitZ(v.ENTRY_Z, v.EXIT_Z),
+    exitZ,
+    paper: paperRules(v, exitZ),
     scan: {
       universe,
       universeRefreshMs: v.UNIVERSE_REFRESH ?? UNIVERSE_REFRESH_MS,

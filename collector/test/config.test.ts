@@ -1,6 +1,6 @@
 /** Configuration: defaults from issue 2, flags overriding env, and errors naming the variable. */
 import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
-import { analyticsRequest } from '@quant-pairs/contract/requests';
+import { analyticsRequest, backtestRequest } from '@quant-pairs/contract/requests';
 import { readQuery } from '../src/api/http/params';
 import { ConfigError, SETTINGS, configFrom, loadConfig, parseArgv, parseDuration, readSettings, settingsHelp, type Setting } from '../src/config';
 import { DEMO_SETTINGS } from '../src/demo';
@@ -127,6 +127,23 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ OUTAGE_KLINES_AFTER_TRADES: '999' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000 to 1000000000/],
   [{ OUTAGE_KLINES_AFTER_TRADES: '200k' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000/],
   [{ STALL_TIMEOUT: '0' }, 'STALL_TIMEOUT', /at least 100ms/],
+  // the paper position (issue 16): the API's bounds (BACKTEST_MAX_BPS 1000, BACKTEST_MAX_BARS 1e6, MAX_Z_THRESHOLD 100, BACKTEST_MAX_NOTIONAL 1e12) and messages
+  [{ PAPER_FEE_BPS: '-1' }, 'PAPER_FEE_BPS', /^PAPER_FEE_BPS="-1": expected a number from 0 to 1000$/],
+  [{ PAPER_FEE_BPS: '1001' }, 'PAPER_FEE_BPS', /expected a number from 0 to 1000/],
+  [{ PAPER_FEE_BPS: 'ten' }, 'PAPER_FEE_BPS', /expected a number from 0 to 1000/],
+  [{ PAPER_SLIPPAGE_BPS: '5%' }, 'PAPER_SLIPPAGE_BPS', /expected a number from 0 to 1000/],
+  [{ PAPER_LAG: '1.5' }, 'PAPER_LAG', /^PAPER_LAG="1.5": expected a whole number from 0 to 1000000$/],
+  [{ PAPER_COOLDOWN: '-1' }, 'PAPER_COOLDOWN', /expected a whole number from 0 to 1000000/],
+  [{ PAPER_MAX_HOLD: '0' }, 'PAPER_MAX_HOLD', /expected a whole number from 1 to 1000000/],
+  [{ PAPER_NOTIONAL: '1e13' }, 'PAPER_NOTIONAL', /expected a number from 0 to 1000000000000/],
+  [{ PAPER_STOP: '101' }, 'PAPER_STOP', /expected a number from 0 to 100/],
+  [{ PAPER_EXIT: '-101' }, 'PAPER_EXIT', /expected a number from -100 to 100/],
+  // ... and the API's rules across parameters: notional above 0, stop above and exit below the entry (ENTRY_Z)
+  [{ PAPER_NOTIONAL: '0' }, 'PAPER_NOTIONAL', /^PAPER_NOTIONAL="0": notional must be a positive number, got 0$/],
+  [{ PAPER_STOP: '2' }, 'PAPER_STOP', /^PAPER_STOP="2": must be above ENTRY_Z=2 /],
+  [{ ENTRY_Z: '3', PAPER_STOP: '2.5' }, 'PAPER_STOP', /^PAPER_STOP="2.5": must be above ENTRY_Z=3 /],
+  [{ PAPER_EXIT: '2' }, 'PAPER_EXIT', /^PAPER_EXIT="2": must be below ENTRY_Z=2 /],
+  [{ ENTRY_Z: '1.5', PAPER_EXIT: '1.6' }, 'PAPER_EXIT', /must be below ENTRY_Z=1.5/],
 ];
 test.each(bad)('%j fails naming %s', (env, variable, why) => {
   let err: unknown;
@@ -139,6 +156,93 @@ test.each(bad)('%j fails naming %s', (env, variable, why) => {
   expect((err as ConfigError).variable).toBe(variable);
   expect((err as Error).message.startsWith(`${variable}=`)).toBe(true);
   expect((err as Error).message).toMatch(why);
+});
+
+describe('PAPER_*: the rules and costs of the live paper positions (issue 16)', () => {
+  it("default to the backtest's (the defaults issue 16 states), entry at ENTRY_Z", () => {
+    // issue 16: "Defaults: entry 2, exit 0, no stop, no time stop, cooldown 0, lag 1, feeBps 10, slippageBps 0, notional 1000"
+    expect(loadConfig({}).paper).toEqual({ entry: 2, exit: 0, stop: null, maxHold: null, cooldown: 0, lag: 1, feeBps: 10, slippageBps: 0, notional: 1000 });
+    expect(loadConfig({ ENTRY_Z: '2.5' }).paper.entry).toBe(2.5);
+  });
+
+  it('each setting, from the environment and as a flag', () => {
+    const env = {
+      PAPER_EXIT: '0.25',
+      PAPER_STOP: '3.5',
+      PAPER_MAX_HOLD: '120',
+      PAPER_COOLDOWN: '10',
+      PAPER_LAG: '0',
+      PAPER_FEE_BPS: '7.5',
+      PAPER_SLIPPAGE_BPS: '2',
+      PAPER_NOTIONAL: '25000',
+    };
+    expect(loadConfig(env).paper).toEqual({
+      entry: 2,
+      exit: 0.25,
+      stop: 3.5,
+      maxHold: 120,
+      cooldown: 10,
+      lag: 0,
+      feeBps: 7.5,
+      slippageBps: 2,
+      notional: 25000,
+    });
+    expect(
+      loadConfig({ PAPER_FEE_BPS: '1' }, [
+        '--paper-fee-bps=4',
+        '--paper-stop',
+        '2.5',
+        '--paper-exit=-0.5',
+        '--paper-max-hold=30',
+        '--paper-cooldown=5',
+        '--paper-lag=2',
+        '--paper-slippage-bps=1',
+        '--paper-notional=1e4',
+      ]).paper,
+    ).toEqual({ entry: 2, exit: -0.5, stop: 2.5, maxHold: 30, cooldown: 5, lag: 2, feeBps: 4, slippageBps: 1, notional: 10_000 });
+  });
+
+  it('PAPER_EXIT defaults to EXIT_Z when that is set; PAPER_EXIT wins over it', () => {
+    expect(loadConfig({ EXIT_Z: '0.5' }).paper.exit).toBe(0.5);
+    expect(loadConfig({ ENTRY_Z: '3', EXIT_Z: '1.2' }).paper).toMatchObject({ entry: 3, exit: 1.2 });
+    expect(loadConfig({ EXIT_Z: '0.5', PAPER_EXIT: '0.1' }).paper.exit).toBe(0.1);
+    // a bad EXIT_Z is EXIT_Z's error, not PAPER_EXIT's
+    expect(() => loadConfig({ EXIT_Z: '2' })).toThrow(/^EXIT_Z="2": /);
+  });
+
+  it('take exactly what /api/backtest takes for the same parameter (one schema, in @quant-pairs/contract)', () => {
+    const api = (param: string, text: string) => () =>
+      readQuery({ pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: '30', [param]: text }, backtestRequest)[param as 'lag'];
+    const config = (variable: string, text: string) => () => (readSettings(SETTINGS, { [variable]: text }) as Record<string, unknown>)[variable];
+    const cases: Array<[string, string, string[]]> = [
+      ['exit', 'PAPER_EXIT', ['-100', '0', '0.5', '100', '-100.5', '1e3', 'x']],
+      ['stop', 'PAPER_STOP', ['0', '3', '100', '-1', '100.1']],
+      ['maxHold', 'PAPER_MAX_HOLD', ['1', '1000000', '0', '1000001', '2.5']],
+      ['cooldown', 'PAPER_COOLDOWN', ['0', '1000000', '-1', '1000001']],
+      ['lag', 'PAPER_LAG', ['0', '3', '-1', '1.5']],
+      ['feeBps', 'PAPER_FEE_BPS', ['0', '1000', '1e1', '-0.1', '1000.5']],
+      ['slippageBps', 'PAPER_SLIPPAGE_BPS', ['0', '1000', '-1', '1001']],
+      ['notional', 'PAPER_NOTIONAL', ['1', '1e12', '-1', '1.1e12']],
+    ];
+    for (const [param, variable, texts] of cases) {
+      for (const text of texts) {
+        let want: unknown;
+        try {
+          want = api(param, text)();
+        } catch (e) {
+          want = (e as Error).message.replace(/^.*?: /, '');
+        }
+        let got: unknown;
+        try {
+          got = config(variable, text)();
+        } catch (e) {
+          expect(e).toBeInstanceOf(ConfigError);
+          got = (e as Error).message.replace(/^.*?: /, '');
+        }
+        expect([variable, text, got]).toEqual([variable, text, want]);
+      }
+    }
+  });
 });
 
 test('unknown flags and flags without a value fail', () => {

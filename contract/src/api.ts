@@ -351,9 +351,16 @@ export interface LatestPoint {
   correlation: number | null;
 }
 /**
+ * The rules and costs a live paper position runs under: the backtest's (BacktestSettings) but
+ * barsPerYear (no Sharpe ratio is computed live). entry is the collector's ENTRY_Z, the others its
+ * PAPER_* settings (PAPER_EXIT defaulting to EXIT_Z when set), BACKTEST_DEFAULTS where unset.
+ */
+export type PaperRulesDto = Omit<BacktestSettings, 'barsPerYear'>;
+/**
  * The paper position a configured pair / timeframe / window keeps live (issue 16): the backtest's
- * rules (BACKTEST_DEFAULTS, entry at the configured ENTRY_Z) stepped on each committed bar since
- * the engine started (its warm-up bars included), fills `lag` bars after the decision.
+ * rules (`rules`: entry at the configured ENTRY_Z, the rest the PAPER_* settings) stepped on each
+ * committed bar since the engine started (its warm-up bars included), fills `lag` bars after the
+ * decision.
  */
 export interface PaperPositionDto {
   side: 'LONG' | 'SHORT' | 'FLAT';
@@ -371,6 +378,8 @@ export interface PaperPositionDto {
   equity: number;
   /** Trades closed since the engine started. */
   closedTrades: number;
+  /** The rules and costs it runs under (the same for every pair / timeframe / window of a collector). */
+  rules: PaperRulesDto;
 }
 
 export interface StatsResponse {

@@ -21,14 +21,16 @@
  *   live.latest('ETHUSDT/BTCUSDT', '1m', 30); // => { point, provisional, committed, adf, coint, halfLife, correlation, updatedAt, position }
  *
  * Paper positions (issue 16): each pair / timeframe / window steps a PositionBook, the backtest's
- * rules and fills (src/analytics/backtest, BACKTEST_DEFAULTS with entry at the configured entryZ),
- * on every committed point, the warm-up's included: the same numbers as `backtest` over those
- * points (test/live/paperPosition.test.ts).
+ * rules and fills (src/analytics/backtest: entry at the configured entryZ, the other rules and
+ * costs `paper`, BACKTEST_DEFAULTS where not given), on every committed point, the warm-up's
+ * included: the same numbers as `backtest` with those options over those points
+ * (test/live/paperPosition.test.ts). The position reports the rules it runs under.
  */
-import { DEFAULT_ENTRY_Z, type PaperPositionDto } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
 import {
   BACKTEST_DEFAULTS,
   PairEngine,
+  backtestOptionsProblem,
   PositionBook,
   adfuller,
   alignBars,
@@ -82,6 +84,11 @@ export interface LiveOptions {
   ddof?: 0 | 1;
   entryZ?: number;
   exitZ?: number | null;
+  /**
+   * The paper positions' rules and costs but the entry (entryZ): the collector's PAPER_* settings.
+   * What is not given is BACKTEST_DEFAULTS' (exit too: exitZ is the signal's, not the position's).
+   */
+  paper?: Partial<Omit<PaperRulesDto, 'entry'>>;
   /** Recompute ADF / coint / half-life every this many committed bars (default 1: each bar close). */
   statsEvery?: number;
   /** Committed points the statistics use; default min(5000, max(200, 5·window)), as the HTTP API's STATS_SAMPLE. */
@@ -144,6 +151,8 @@ export class LiveAnalytics {
   private readonly statsEvery: number;
   private readonly now: () => number;
   private readonly listenerErrors = new OnceLogger();
+  /** What every paper position runs under (reported with it). */
+  private readonly paperRules: Readonly<PaperRulesDto>;
 
   constructor(opts: LiveOptions) {
     const tfs = opts.timeframes ?? TIMEFRAMES;
@@ -155,7 +164,11 @@ export class LiveAnalytics {
     }
     this.statsEvery = statsEvery;
     this.now = opts.now ?? Date.now;
-    const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
+    const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, ...opts.paper, entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
+    const paperProblem = backtestOptionsProblem(paper);
+    if (paperProblem) throw new RangeError(`paper position: ${paperProblem}`);
+    const { barsPerYear: _unused, ...rules } = paper;
+    this.paperRules = Object.freeze(rules);
     const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
     for (const pair of opts.pairs) {
       for (const tf of tfs) {
@@ -216,7 +229,7 @@ export class LiveAnalytics {
       halfLife: ws.halfLife,
       correlation: point?.correlation ?? null,
       updatedAt: ws.updatedAt,
-      position: paperPosition(ws),
+      position: paperPosition(ws, this.paperRules),
     };
   }
 
@@ -359,8 +372,8 @@ export class LiveAnalytics {
   }
 }
 
-/** The paper position of a window after its last committed point. */
-function paperPosition(ws: WindowState): PaperPositionDto {
+/** The paper position of a window after its last committed point, and the rules it runs under. */
+function paperPosition(ws: WindowState, rules: Readonly<PaperRulesDto>): PaperPositionDto {
   const b = ws.book;
   const held = b.entryIndex >= 0;
   const n = ws.xs.length;
@@ -375,6 +388,7 @@ function paperPosition(ws: WindowState): PaperPositionDto {
     unrealisedPnl: held && n > 0 ? b.unrealisedAt(ws.ys[n - 1]!, ws.xs[n - 1]!) : 0,
     equity: ws.equity,
     closedTrades: b.closed,
+    rules: { ...rules },
   };
 }
 

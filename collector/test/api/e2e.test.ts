@@ -36,6 +36,9 @@ async function get(path: string, headers: Record<string, string> = auth): Promis
   return { status: r.status, body, text, headers: r.headers };
 }
 
+/** The rules the beforeAll's settings give: PAPER_STOP, PAPER_FEE_BPS, PAPER_LAG; entry ENTRY_Z (2); the rest issue 16's defaults. */
+const PAPER_RULES = { entry: 2, exit: 0, stop: 3, maxHold: null, cooldown: 0, lag: 2, feeBps: 25, slippageBps: 0, notional: 1000 };
+
 const storedCount = (): number => Object.values(c.ingestor.status().symbols).reduce((n, s) => n + s.ticks, 0);
 
 beforeAll(async () => {
@@ -51,6 +54,10 @@ beforeAll(async () => {
     PORT: '0',
     API_TOKEN: TOKEN,
     WINDOWS: '3',
+    // the paper positions' own rules (issue 16), which /api/stats and the live push report
+    PAPER_STOP: '3',
+    PAPER_FEE_BPS: '25',
+    PAPER_LAG: '2',
   });
   c = await startCollector(config, { connection: { stallTimeoutMs: 600, initialBackoffMs: 20, maxBackoffMs: 200 } });
   url = `http://127.0.0.1:${(c.server!.address() as AddressInfo).port}`;
@@ -123,8 +130,9 @@ it('serves analytics, signals and stats of the pair; a tick shows in /api/stats 
   const live = await get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=3');
   expect(live.status).toBe(200);
   expect(live.body.source).toBe('live');
-  // the live paper position of the configured window (issue 16)
+  // the live paper position of the configured window (issue 16), under the PAPER_* settings above (BACKTEST_DEFAULTS for the others)
   expect(live.body.position).toMatchObject({ side: expect.stringMatching(/^(LONG|SHORT|FLAT)$/), equity: expect.any(Number) });
+  expect(live.body.position.rules).toEqual(PAPER_RULES);
   // The live engine's committed point equals /api/analytics from the stored bars at that time
   // (same alignment rule, same start: the first stored bar), within the tolerances across
   // computation paths (test/support/acrossPaths.ts): the two run their sums separately.
@@ -223,6 +231,7 @@ it('pushes live prices of the pair every 500 ms over the WebSocket', async () =>
     const sent = new Set(fake.expectedTicks('ETHUSDT').map((t) => `${t.ts}:${t.price}`));
     expect(sent.has(`${u2.prices.ETHUSDT.ts}:${u2.prices.ETHUSDT.price}`)).toBe(true);
     expect(u2.analytics[0]).toMatchObject({ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: 3 });
+    expect(u2.analytics[0].position.rules).toEqual(PAPER_RULES);
   } finally {
     ws.close();
     fake.setRate(0);

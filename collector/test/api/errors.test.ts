@@ -217,6 +217,10 @@ describe('GET /api/openapi.json', () => {
     expect(Object.keys(doc.paths['/api/alerts'].post.responses).sort()).toEqual(['201', '400', '401', '413']);
     expect(doc.paths['/api/alerts'].post.requestBody.content['application/json'].schema.required).toEqual(['status']);
     expect(doc.paths['/api/health'].get.responses['503'].content['application/json'].schema.properties.database.required).toEqual(['ok', 'kind', 'detail']);
+    // the live paper position says the rules it runs under (PaperPositionDto.rules: the backtest's settings but barsPerYear)
+    const position = doc.paths['/api/stats'].get.responses['200'].content['application/json'].schema.properties.position;
+    const rules = (position.anyOf ?? [position]).find((s: { properties?: unknown }) => s.properties)?.properties.rules;
+    expect(rules.required).toEqual(['entry', 'exit', 'stop', 'maxHold', 'cooldown', 'lag', 'feeBps', 'slippageBps', 'notional']);
     expect(doc.paths['/api/pairs'].get.responses['200'].links.stats).toEqual({
       operationId: 'getApiStats',
       parameters: { pair: '$response.body#/pairs/0/pair', window: '$response.body#/windows/0' },

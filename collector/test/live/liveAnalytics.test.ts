@@ -149,5 +149,12 @@ describe('LiveAnalytics', () => {
   it('rejects bad options with a clear message', () => {
     expect(() => new LiveAnalytics({ pairs: [PAIR], windows: [1] })).toThrow(/window must be an integer >= 2/);
     expect(() => new LiveAnalytics({ pairs: [PAIR], windows: [5], statsEvery: 0 })).toThrow(/statsEvery/);
+    // the paper position's rules: the backtest's check (backtestOptionsProblem), named as the backtest names them
+    expect(() => new LiveAnalytics({ pairs: [PAIR], windows: [5], paper: { stop: 1.5 } })).toThrow(
+      'paper position: stop must be a number above entry (2), got 1.5',
+    );
+    expect(() => new LiveAnalytics({ pairs: [PAIR], windows: [5], entryZ: 1, paper: { exit: 1 } })).toThrow(
+      /paper position: exit must be a number below entry \(1\)/,
+    );
   });
 });

@@ -122,6 +122,18 @@ const latestPoint = obj({
   correlation: nullableNum,
 });
 const price = obj({ price: num, ts: num });
+const backtestSettings = obj({
+  entry: num,
+  exit: num,
+  stop: nullableNum,
+  maxHold: nullableNum,
+  cooldown: num,
+  lag: num,
+  feeBps: num,
+  slippageBps: num,
+  notional: num,
+  barsPerYear: num,
+});
 const paperPosition = obj({
   side: z.enum(['LONG', 'SHORT', 'FLAT']),
   entryTs: nullableNum,
@@ -133,6 +145,7 @@ const paperPosition = obj({
   unrealisedPnl: num,
   equity: num,
   closedTrades: num,
+  rules: backtestSettings.omit({ barsPerYear: true }),
 });
 const statsResponse = obj({
   pair: z.string(),
@@ -164,18 +177,6 @@ const signalsResponse = obj({
 const alertDto = obj({ id: num, receivedAt: num, status: z.string(), payload: z.unknown() });
 const alertsResponse = obj({ alerts: z.array(alertDto) });
 
-const backtestSettings = obj({
-  entry: num,
-  exit: num,
-  stop: nullableNum,
-  maxHold: nullableNum,
-  cooldown: num,
-  lag: num,
-  feeBps: num,
-  slippageBps: num,
-  notional: num,
-  barsPerYear: num,
-});
 const backtestMetrics = obj({
   totalReturn: num,
   sharpe: nullableNum,
