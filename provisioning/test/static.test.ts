@@ -171,6 +171,43 @@ describe('pair overview', () => {
     }
   });
 
+  it('shows the live paper position: side with LONG / FLAT / SHORT colours, unrealised P&L, equity, trades closed (issue 16)', () => {
+    const paperFields = ['position', 'unrealisedPnl', 'equity', 'closedTrades'];
+    const panels = byType('stat').filter((p) => paperFields.includes((p as any).transformations[0].options.include.names[1]));
+    expect(panels.map((p) => [p.title, (p as any).transformations[0].options.include.names])).toEqual([
+      ['Paper position', ['time', 'position']],
+      ['Unrealised P&L', ['time', 'unrealisedPnl']],
+      ['Paper equity', ['time', 'equity']],
+      ['Paper trades closed', ['time', 'closedTrades']],
+    ]);
+    for (const p of panels) {
+      const t = targetsOf(p)[0]!;
+      // no entryZ / exitZ: the collector's live engine answers, the one that keeps the position
+      expect(t).toEqual({
+        refId: 'A',
+        version: QUERY_MODEL_VERSION,
+        queryType: 'stats',
+        pair: '$pair',
+        timeframe: '$timeframe',
+        window: '$window',
+        datasource: t.datasource,
+      });
+      expect(validateQuery(t as unknown as PairsQuery)).toEqual({});
+    }
+    // the side's words and colours: the backend's codes (frames.ts POSITION_CODE)
+    expect(panels[0]!.fieldConfig.defaults.mappings[0].options).toEqual({
+      '1': { text: 'LONG', color: 'green', index: 0 },
+      '0': { text: 'FLAT', color: 'text', index: 1 },
+      '-1': { text: 'SHORT', color: 'red', index: 2 },
+    });
+    // P&L red below 0, green from 0; no unit set here, so the backend's (the y leg's quote asset) shows
+    expect(panels[1]!.fieldConfig.defaults.thresholds.steps).toEqual([
+      { value: null, color: 'red' },
+      { value: 0, color: 'green' },
+    ]);
+    for (const p of panels) expect(p.fieldConfig.defaults.unit).toBeUndefined();
+  });
+
   it('has a signal state timeline and signal annotations', () => {
     expect(byType('state-timeline')).toHaveLength(1);
     const a = dash.annotations.list.find((x) => x.datasource?.uid === DATASOURCE_UID)!;

@@ -11,6 +11,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { serveApi } from '../../../collector/src/api/serve';
 import { parsePair, type Tick } from '../../../collector/src/domain';
+import { LiveAnalytics } from '../../../collector/src/live';
 import { openSqliteStore } from '../../../collector/src/store/sqlite';
 import type { Store } from '../../../collector/src/store/store';
 
@@ -45,11 +46,27 @@ export function pairTicks(start: number, seconds: number, seed = 7): Tick[] {
   return ticks;
 }
 
-export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string } = {}): Promise<CollectorApi> {
+/**
+ * `live`: also run the collector's live analytics engine (src/live, 1m bars, window 30, its paper
+ * positions under `entryZ` and the default PAPER_* rules), warmed up from the stored ticks as the
+ * collector starts it, so that /api/stats answers window 30 from it (`source: live`, a `position`).
+ * Without it every statistic is computed from stored bars and `position` is null.
+ */
+export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string; live?: { entryZ: number } } = {}): Promise<CollectorApi> {
   const dir = mkdtempSync(join(tmpdir(), 'pairs-backend-test-'));
   const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
   if (opts.ticks && opts.ticks.length > 0) await store.insertTicks(opts.ticks);
-  const served = await serveApi({ store, pairs: [parsePair('ETHUSDT/BTCUSDT')], windows: [30], token: opts.token ?? null }, '127.0.0.1', 0);
+  const pairs = [parsePair('ETHUSDT/BTCUSDT')];
+  let live: LiveAnalytics | undefined;
+  if (opts.live) {
+    live = new LiveAnalytics({ pairs, windows: [30], timeframes: ['1m'], entryZ: opts.live.entryZ });
+    await live.warmUp(store);
+  }
+  const served = await serveApi(
+    { store, pairs, windows: [30], token: opts.token ?? null, ...(live ? { live, entryZ: opts.live!.entryZ } : {}) },
+    '127.0.0.1',
+    0,
+  );
   const server: Server = served.server;
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const requests: string[] = [];

@@ -32,6 +32,8 @@ const TOKEN = 'test-token-123';
 const FROM = T0;
 const TO = T0 + 2 * HOUR;
 const SIGNAL: Record<string, number> = { LONG: 1, NEUTRAL: 0, SHORT: -1 };
+/** The paper position's side as the stats frame codes it (frames.ts positionFields). */
+const SIDE: Record<string, number> = { LONG: 1, FLAT: 0, SHORT: -1 };
 
 let api: CollectorApi;
 let plugin: PluginProcess;
@@ -179,6 +181,9 @@ describe('QueryData against the real collector API', () => {
     expect(colNullable(d, 'egPValue')).toEqual([num(st.coint, 'pvalue')]);
     const hl = num(st.halfLife, 'halfLife');
     expect(colNullable(d, 'halfLife')).toEqual([hl === null ? null : hl * 60]);
+    // this API runs no live engine: no paper position, its columns there and empty
+    expect(st.position).toBeNull();
+    for (const k of ['position', 'entryTs', 'unrealisedPnl', 'equity', 'closedTrades']) expect(colNullable(d, k)).toEqual([null]);
 
     // E: signal events with entryZ passed through.
     const sg: SignalsResponse = await api.get(`/api/signals?pair=ETHUSDT/BTCUSDT&tf=1m&window=30&entryZ=1.5&from=${FROM}&to=${TO}`);
@@ -218,6 +223,67 @@ describe('QueryData against the real collector API', () => {
     expect(colNullable(arrowTable(res.S!.frames[0]!), 'zscore')).toEqual([(st.provisional ?? st.committed)!.zscore]);
     expect(res.X!.status).toBe(400);
     expect(res.X!.error).toMatch(/^tune: .*give tune or ve, not both/);
+  });
+
+  it('carries the live paper position (issue 16): side LONG 1 / FLAT 0 / SHORT -1, entry time, unrealised P&L, equity, closed trades as /api/stats gives them; empty without one', async () => {
+    // The collector's live engine (1m, window 30, paper entry at 1.5: 120 bars of a mean-reverting
+    // spread trade at |z| > 1.5, as the backtest test below shows) warmed up from the same ticks.
+    const liveApi = await startCollectorApi({ ticks: pairTicks(T0, 7200), token: TOKEN, live: { entryZ: 1.5 } });
+    try {
+      const pair = { pair: 'ETHUSDT/BTCUSDT', timeframe: '1m' };
+      const res = await queryData(
+        [
+          q('P', { queryType: 'stats', ...pair, window: '30' }),
+          // a window the engine does not keep, and a query with its own entry: both computed from stored bars
+          q('W', { queryType: 'stats', ...pair, window: '60' }),
+          q('Z', { queryType: 'stats', ...pair, window: '30', entryZ: 2 }),
+        ],
+        ctx({ url: liveApi.url }),
+      );
+      const st: StatsResponse = await liveApi.get(`/api/stats?pair=ETHUSDT/BTCUSDT&tf=1m&window=30`);
+      expect(st.source).toBe('live');
+      const p = st.position!;
+      expect(p.rules.entry).toBe(1.5);
+      // not the untouched book: trades closed, so equity is no longer the notional
+      expect(p.closedTrades).toBeGreaterThan(0);
+      expect(p.equity).not.toBe(p.rules.notional);
+      const f = arrowTable(res.P!.frames[0]!);
+      expect(f.numRows).toBe(1);
+      expect(colNullable(f, 'position')).toEqual([SIDE[p.side]]);
+      expect(colNullable(f, 'entryTs')).toEqual([p.entryTs]);
+      expect(colNullable(f, 'unrealisedPnl')).toEqual([p.unrealisedPnl]);
+      expect(colNullable(f, 'equity')).toEqual([p.equity]);
+      expect(colNullable(f, 'closedTrades')).toEqual([p.closedTrades]);
+      // the side reads as words in a panel (value mappings), the money in the y leg's quote asset (USDT)
+      const config = (name: string) => JSON.parse(f.schema.fields.find((x) => x.name === name)!.metadata.get('config') ?? '{}') as Record<string, any>;
+      expect(config('position').mappings[0].options).toEqual({
+        '1': { text: 'LONG', color: 'green', index: 0 },
+        '0': { text: 'FLAT', color: 'text', index: 1 },
+        '-1': { text: 'SHORT', color: 'red', index: 2 },
+      });
+      expect(config('position').description).toContain('entry ±1.5, exit 0');
+      expect([config('equity').unit, config('equity').decimals, config('unrealisedPnl').unit]).toEqual(['currencyUSD', 2, 'currencyUSD']);
+      expect(config('entryTs').unit).toBe('dateTimeAsIso');
+      // each column its own series for an alert rule: labelled with its name
+      expect(JSON.parse(f.schema.fields.find((x) => x.name === 'equity')!.metadata.get('labels') ?? '{}')).toEqual({
+        pair: 'ETHUSDT/BTCUSDT',
+        tf: '1m',
+        window: '30',
+        field: 'equity',
+      });
+      for (const [refId, query] of [
+        ['W', 'window=60'],
+        ['Z', 'window=30&entryZ=2'],
+      ] as const) {
+        const other: StatsResponse = await liveApi.get(`/api/stats?pair=ETHUSDT/BTCUSDT&tf=1m&${query}`);
+        expect([refId, other.source, other.position]).toEqual([refId, 'computed', null]);
+        const t = arrowTable(res[refId]!.frames[0]!);
+        expect(t.numRows).toBe(1);
+        for (const k of ['position', 'entryTs', 'unrealisedPnl', 'equity', 'closedTrades']) expect([refId, k, colNullable(t, k)]).toEqual([refId, k, [null]]);
+      }
+    } finally {
+      await liveApi.close();
+    }
   });
 
   it('runs the backtest (issue 16): equity, trades, metrics and sweep frames equal /api/backtest and /api/backtest/sweep; bad values named', async () => {

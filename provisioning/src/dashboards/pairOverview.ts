@@ -2,8 +2,9 @@
  * The "Pair overview" dashboard: one pair (variables pair, timeframe, window), its two legs
  * as candlesticks, the spread with its rolling mean, the z-score against the ±entry bands,
  * the hedge ratio and correlation, the latest statistics as stat panels that colour by
- * threshold, the signal as a state timeline and as annotations. Queries stream through
- * Grafana Live (`live: true`), and the dashboard is in live-now mode.
+ * threshold, the collector's live paper position (side, unrealised P&L, equity), the signal as
+ * a state timeline and as annotations. Queries stream through Grafana Live (`live: true`), and
+ * the dashboard is in live-now mode.
  */
 import * as candlestick from '@grafana/grafana-foundation-sdk/candlestick';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
@@ -35,6 +36,12 @@ export const STAT_FIELDS = {
   /** Seconds (bars x timeframe). */
   halfLife: 'halfLife',
   correlation: 'correlation',
+  /** The live paper position's side: LONG 1, FLAT 0, SHORT -1 (value mappings as the signal's). */
+  position: 'position',
+  /** Money in the y leg's quote asset (the backend's field config sets the unit). */
+  unrealisedPnl: 'unrealisedPnl',
+  equity: 'equity',
+  closedTrades: 'closedTrades',
 } as const;
 
 /** The backend's numeric signal codes (frames stay numeric for alerting): LONG 1, NEUTRAL 0, SHORT -1. */
@@ -74,12 +81,20 @@ const pValueThresholds = () =>
     [0.1, 'red'],
   ]);
 
-const signalMappings = (): dashboard.ValueMapping[] => [
+/** The backend's codes of the paper position's side: LONG 1, FLAT 0, SHORT -1. */
+const POSITION_CODES = [
+  ['1', 'LONG', 'green'],
+  ['0', 'FLAT', 'text'],
+  ['-1', 'SHORT', 'red'],
+] as const;
+
+const mappingsOf = (codes: typeof SIGNAL_CODES | typeof POSITION_CODES): dashboard.ValueMapping[] => [
   {
     type: dashboard.MappingType.ValueToText,
-    options: Object.fromEntries(SIGNAL_CODES.map(([code, text, color], index) => [code, { text, color, index }])),
+    options: Object.fromEntries(codes.map(([code, text, color], index) => [code, { text, color, index }])),
   },
 ];
+const signalMappings = (): dashboard.ValueMapping[] => mappingsOf(SIGNAL_CODES);
 
 function statPanel(
   query: Parameters<typeof stats>[1],
@@ -125,6 +140,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
   b.annotation(signalAnnotations(z));
   const rows = [
     statPanels(pairQuery, z),
+    positionPanels(z),
     legPanels(),
     spreadAndZPanels(pairQuery, z),
     betaAndCorrelationPanels(pairQuery),
@@ -231,6 +247,52 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
             [0.8, 'green'],
           ]),
         ),
+    ),
+  ];
+}
+
+/**
+ * Row 1b: the collector's live paper position (issue 16) of the pair, timeframe and window. Its
+ * query has no entryZ: with one the collector answers from stored bars, which keep no position;
+ * without, its live engine answers, whose position enters at the collector's ENTRY_Z under its
+ * PAPER_* rules. The engine keeps the collector's WINDOWS (default 30 and 100) only.
+ */
+function positionPanels(z: number): Panel[] {
+  const q = { pair: '$pair', timeframe: '$timeframe', window: '$window' } as const;
+  const where =
+    "The collector's live paper position: the backtest's rules stepped on every committed bar, entering at the collector's ENTRY_Z" +
+    ` (not necessarily this dashboard's ±${z}) with its PAPER_* exit, stop, fees and notional (the field's description lists them).` +
+    " Kept for the collector's WINDOWS only (default 30 and 100 bars): empty for another window.";
+  return [
+    statPanel(q, 'Paper position', STAT_FIELDS.position, 6, (p) =>
+      p
+        .description(`LONG or SHORT the spread, or FLAT. ${where}`)
+        .mappings(mappingsOf(POSITION_CODES))
+        .thresholds(th([[null, 'text']]))
+        .noValue('not kept'),
+    ),
+    statPanel(q, 'Unrealised P&L', STAT_FIELDS.unrealisedPnl, 6, (p) =>
+      p
+        .description(`The held trade marked at the last committed bar's closes, net of its entry fees; 0 when flat. ${where}`)
+        .decimals(2)
+        .thresholds(
+          th([
+            [null, 'red'],
+            [0, 'green'],
+          ]),
+        ),
+    ),
+    statPanel(q, 'Paper equity', STAT_FIELDS.equity, 6, (p) =>
+      p
+        .description(`Notional + realised P&L + unrealised P&L, net of every fee, since the collector started. ${where}`)
+        .decimals(2)
+        .thresholds(th([[null, 'blue']])),
+    ),
+    statPanel(q, 'Paper trades closed', STAT_FIELDS.closedTrades, 6, (p) =>
+      p
+        .description(`Paper trades closed since the collector started. ${where}`)
+        .decimals(0)
+        .thresholds(th([[null, 'blue']])),
     ),
   ];
 }

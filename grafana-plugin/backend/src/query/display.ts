@@ -3,7 +3,7 @@
  * symbol's quote asset, z-score thresholds at ±entryZ, the signal as a state field with
  * coloured value mappings, p-values with a 5 % threshold.
  */
-import { COINT_LOST_PVALUE, SCAN_DEFAULTS, type ApiSignal } from '@quant-pairs/contract';
+import { COINT_LOST_PVALUE, SCAN_DEFAULTS, type ApiSignal, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
 import type { FieldConfig } from '../frame/frame';
 
 const QUOTES: Array<[string, string]> = [
@@ -156,4 +156,40 @@ export function halfLifeConfig(tfSec: number): FieldConfig {
 /** Money of a backtest on `pair` (Y/X): in the y leg's quote asset, as its notional. */
 export function pnlConfig(pair: string, displayName: string, description: string): FieldConfig {
   return { ...priceConfig(pair.split('/')[0]!, displayName), description, decimals: 2 };
+}
+
+/** The paper position's side as a number, as the signal (frames stay numeric): LONG 1, FLAT 0, SHORT -1. */
+export const POSITION_CODE: Record<PaperPositionDto['side'], number> = { LONG: 1, FLAT: 0, SHORT: -1 };
+
+/** What a paper position runs under, in words: `entry ±2, exit 0, stop 3, fees 10 bps, notional 1000`. */
+export function paperRulesText(r: Readonly<PaperRulesDto>): string {
+  const parts = [`entry ±${r.entry}`, `exit ${r.exit}`];
+  if (r.stop !== null) parts.push(`stop ${r.stop}`);
+  if (r.maxHold !== null) parts.push(`max hold ${r.maxHold} bars`);
+  if (r.cooldown > 0) parts.push(`cooldown ${r.cooldown} bars`);
+  parts.push(`lag ${r.lag}`, `fees ${r.feeBps} bps`, `slippage ${r.slippageBps} bps`, `notional ${r.notional}`);
+  return parts.join(', ');
+}
+
+/** The paper position's side: a state field with the words and colours of the signal's (FLAT for NEUTRAL). */
+export function positionConfig(displayName: string, rules: string): FieldConfig {
+  return {
+    displayNameFromDS: displayName,
+    description: `Live paper position of the collector (its ENTRY_Z and PAPER_* settings${rules ? `: ${rules}` : ''}): LONG (1) the spread, SHORT (-1), FLAT (0); empty for a window the collector does not keep live`,
+    min: -1,
+    max: 1,
+    decimals: 0,
+    mappings: [
+      {
+        type: 'value',
+        options: {
+          '1': { text: 'LONG', color: 'green', index: 0 },
+          '0': { text: 'FLAT', color: 'text', index: 1 },
+          '-1': { text: 'SHORT', color: 'red', index: 2 },
+        },
+      },
+    ],
+    color: { mode: 'thresholds' },
+    thresholds: { mode: 'absolute', steps: [{ value: null, color: 'text' }] },
+  };
 }

@@ -2,8 +2,9 @@
  * Collector API answers -> data frames. One function per query type; each returns frames
  * whose field names, units and display config make panels look right without overrides.
  * Values are passed through unchanged (the collector's numbers), except the signal, which is
- * coded LONG = 1, NEUTRAL = 0, SHORT = -1 with value mappings back to the words, and the
- * half-life, which is converted from bars to seconds.
+ * coded LONG = 1, NEUTRAL = 0, SHORT = -1 with value mappings back to the words (the stats frame's
+ * paper position likewise: LONG 1, FLAT 0, SHORT -1), and the half-life, which is converted from
+ * bars to seconds.
  *
  * Shapes are "wide" time series (one time field, numeric fields; meta.type timeseries-wide)
  * so that alert rules can use them; the signals frame is an annotation/event table. The bars
@@ -43,10 +44,13 @@ import {
 } from '@quant-pairs/contract';
 import type { Field, Frame, FrameMeta, Notice } from '../frame/frame';
 import {
+  POSITION_CODE,
   SIGNAL_CODE,
   halfLifeConfig,
+  paperRulesText,
   plainConfig,
   pnlConfig,
+  positionConfig,
   priceConfig,
   pvalueConfig,
   quantityConfig,
@@ -300,6 +304,7 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
         description: `Half-life of mean reversion (${tfSec} s per bar); empty when the spread does not mean-revert`,
       }),
     ),
+    ...positionFields(q, res.position, num),
   ];
   return {
     name: `${q.pair} ${q.tf} w${q.window} stats`,
@@ -313,6 +318,42 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
     ),
     fields,
   };
+}
+
+/**
+ * The live paper position (the collector's /api/stats `position`): its side coded LONG 1, FLAT 0,
+ * SHORT -1 with value mappings (numeric, as the signal, so alert rules can read it), the entry
+ * fill's bar time (epoch ms, null when flat), unrealised P&L, equity and closed trades, the money in
+ * the y leg's quote asset. All null where the collector keeps no position: a window or hedge its
+ * live engine does not run, a query with its own entryZ / exitZ (answered from stored bars), an
+ * API without the live engine.
+ */
+function positionFields(q: PairQ, p: StatsResponse['position'], num: (name: string, v: number | null | undefined, config: Field['config']) => Field): Field[] {
+  const rules = p ? paperRulesText(p.rules) : '';
+  const under = rules ? ` (paper: ${rules})` : '';
+  return [
+    num('position', p ? POSITION_CODE[p.side] : null, positionConfig(`${q.pair} paper position`, rules)),
+    num('entryTs', p?.entryTs, {
+      displayNameFromDS: `${q.pair} paper entry`,
+      description: "Bar time of the paper position's entry fill; empty when flat",
+      unit: 'dateTimeAsIso',
+    }),
+    num('unrealisedPnl', p?.unrealisedPnl, {
+      ...pnlConfig(
+        q.pair,
+        `${q.pair} unrealised P&L`,
+        `The held paper trade marked at the last committed bar's closes, net of its entry fees; 0 when flat${under}`,
+      ),
+      color: { mode: 'thresholds' },
+      thresholds: PNL_THRESHOLDS,
+    }),
+    num(
+      'equity',
+      p?.equity,
+      pnlConfig(q.pair, `${q.pair} paper equity`, `Notional + realised P&L + unrealised P&L, net of every fee, at the last committed bar${under}`),
+    ),
+    num('closedTrades', p?.closedTrades, plainConfig(`${q.pair} paper trades closed`, 0, { description: 'Paper trades closed since the collector started' })),
+  ];
 }
 
 export function signalsFrame(q: PairQ, events: readonly SignalEvent[], notices: Notice[]): Frame {
