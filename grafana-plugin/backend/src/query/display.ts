@@ -51,10 +51,11 @@ export function quantityConfig(symbol: string, displayName: string): FieldConfig
 /** Signal as a number, so that frames stay numeric (alert rules reject frames with strings). */
 export const SIGNAL_CODE: Record<ApiSignal, number> = { LONG: 1, NEUTRAL: 0, SHORT: -1 };
 
-export function signalConfig(displayName: string): FieldConfig {
+/** A side coded 1 / 0 / -1 shown as LONG (green) / the flat word / SHORT (red): the signal's and the paper position's. */
+function sideConfig(displayName: string, description: string, flat: 'NEUTRAL' | 'FLAT'): FieldConfig {
   return {
     displayNameFromDS: displayName,
-    description: 'Trading signal from the z-score: LONG (1) the spread when z < -entry, SHORT (-1) when z > entry, NEUTRAL (0) otherwise',
+    description,
     min: -1,
     max: 1,
     decimals: 0,
@@ -63,13 +64,23 @@ export function signalConfig(displayName: string): FieldConfig {
         type: 'value',
         options: {
           '1': { text: 'LONG', color: 'green', index: 0 },
-          '0': { text: 'NEUTRAL', color: 'text', index: 1 },
+          '0': { text: flat, color: 'text', index: 1 },
           '-1': { text: 'SHORT', color: 'red', index: 2 },
         },
       },
     ],
     color: { mode: 'thresholds' },
     thresholds: { mode: 'absolute', steps: [{ value: null, color: 'text' }] },
+  };
+}
+
+export function signalConfig(displayName: string): FieldConfig {
+  return {
+    ...sideConfig(
+      displayName,
+      'Trading signal from the z-score: LONG (1) the spread when z < -entry, SHORT (-1) when z > entry, NEUTRAL (0) otherwise',
+      'NEUTRAL',
+    ),
     custom: { lineInterpolation: 'stepAfter', fillOpacity: 70 },
   };
 }
@@ -173,23 +184,9 @@ export function paperRulesText(r: Readonly<PaperRulesDto>): string {
 
 /** The paper position's side: a state field with the words and colours of the signal's (FLAT for NEUTRAL). */
 export function positionConfig(displayName: string, rules: string): FieldConfig {
-  return {
-    displayNameFromDS: displayName,
-    description: `Live paper position of the collector (its ENTRY_Z and PAPER_* settings${rules ? `: ${rules}` : ''}): LONG (1) the spread, SHORT (-1), FLAT (0); empty for a window the collector does not keep live`,
-    min: -1,
-    max: 1,
-    decimals: 0,
-    mappings: [
-      {
-        type: 'value',
-        options: {
-          '1': { text: 'LONG', color: 'green', index: 0 },
-          '0': { text: 'FLAT', color: 'text', index: 1 },
-          '-1': { text: 'SHORT', color: 'red', index: 2 },
-        },
-      },
-    ],
-    color: { mode: 'thresholds' },
-    thresholds: { mode: 'absolute', steps: [{ value: null, color: 'text' }] },
-  };
+  return sideConfig(
+    displayName,
+    `Live paper position of the collector (its ENTRY_Z and PAPER_* settings${rules ? `: ${rules}` : ''}): LONG (1) the spread, SHORT (-1), FLAT (0); empty for a window the collector does not keep live`,
+    'FLAT',
+  );
 }
