@@ -8,6 +8,13 @@
  */
 import type { ScanHistoryPoint, ScanRow } from '@quant-pairs/contract';
 
+/**
+ * Scans deleted per transaction by retention (SCAN_RETENTION, RETENTION): with 100 symbols 8
+ * scans are 39,600 scan_pairs rows, so each transaction stays short and new scans go on being
+ * written between them.
+ */
+export const SCAN_DELETE_CHUNK = 8;
+
 /** The columns of `scan_pairs` after scan_id, in insert order. */
 export const SCAN_PAIR_COLUMNS = [
   'a',

@@ -8,6 +8,7 @@
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick } from '../../src/domain';
 import { scanSeries } from '../../src/analytics';
 import type { CommonStoreOptions, Store, StoredScan } from '../../src/store/store';
+import { SCAN_DELETE_CHUNK } from '../../src/store/scans';
 import { universe } from '../analytics/slow';
 import { makeTicks, referenceBars, referenceTicks, shuffle, type RefBar } from './reference';
 import { rng } from '../../src/fake-binance/rng';
@@ -522,6 +523,14 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       // ticks and bars are RETENTION's: untouched
       expect(await s.ticks({ symbol: 'BTCUSDT' })).toHaveLength(1);
       expect(await s.bars({ symbol: 'BTCUSDT', tf: '1m' })).toHaveLength(1);
+      // more than a transaction's worth (SCAN_DELETE_CHUNK): 2 chunks and 3 more (with the 1m scan left above, 2 chunks
+      // and 4), oldest first, all of them and no later one
+      const many = 2 * SCAN_DELETE_CHUNK + 3;
+      const later = T0 + 3_600_000;
+      for (let k = 0; k < many + 2; k++) await s.insertScan(scan('5m', later + k * 300_000));
+      expect(await s.deleteScansBefore(later + many * 300_000)).toBe(many + 1);
+      expect(await s.scanAt('1m', 100)).toBeNull();
+      expect((await s.scanHistory({ a, b, tf: '5m', window: 100 })).map((h) => h.ts)).toEqual([later + many * 300_000, later + (many + 1) * 300_000]);
     });
 
     test('reports health, and refuses work once closed', async () => {

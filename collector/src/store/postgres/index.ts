@@ -42,7 +42,7 @@ import {
   type TickRow,
 } from '../rows';
 import type { ScanHistoryPoint } from '@quant-pairs/contract';
-import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_PAIR_COLUMNS, type ScanPairRow } from '../scans';
+import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_DELETE_CHUNK, SCAN_PAIR_COLUMNS, type ScanPairRow } from '../scans';
 import type {
   BarCloses,
   BarQuery,
@@ -154,7 +154,8 @@ const SQL = {
   scanHistory: `
     SELECT s.ts, ${SCAN_PAIR_COLUMNS.map((c) => `p.${c}`).join(', ')} FROM scan_pairs p JOIN scans s ON s.id = p.scan_id
     WHERE p.a = $1 AND p.b = $2 AND s.tf = $3 AND s.win = $4 AND s.ts >= $5 AND s.ts < $6 ORDER BY s.ts`,
-  deleteScans: 'DELETE FROM scans WHERE ts < $1',
+  // the oldest $2 scans before $1 (SCAN_DELETE_CHUNK a statement); their scan_pairs go with them (ON DELETE CASCADE)
+  deleteScans: 'DELETE FROM scans WHERE id IN (SELECT id FROM scans WHERE ts < $1 ORDER BY ts LIMIT $2)',
   insertAlert: 'INSERT INTO alerts (received_at, status, payload) VALUES ($1, $2, $3::jsonb) RETURNING id',
   alerts: 'SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT $1',
   ping: 'SELECT current_setting($1) AS v',
@@ -513,14 +514,20 @@ class PostgresStore implements Store {
     // Bars from klines have no ticks: cut them (and their spans) too.
     await q(this.pool, 'deleteOldBars', [cut]);
     await q(this.pool, 'deleteOldSpans', [cut]);
-    await q(this.pool, 'deleteScans', [cut]); // their scan_pairs go with them (ON DELETE CASCADE)
+    await this.deleteScansBefore(cut);
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'postgres', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
   }
 
+  /** SCAN_DELETE_CHUNK scans a statement (each its own transaction), until none is left before `beforeMs`. */
   async deleteScansBefore(beforeMs: number): Promise<number> {
     this.open();
-    return (await q(this.pool, 'deleteScans', [beforeMs])).rowCount ?? 0; // their scan_pairs go with them (ON DELETE CASCADE)
+    let deleted = 0;
+    for (;;) {
+      const n = (await q(this.pool, 'deleteScans', [beforeMs, SCAN_DELETE_CHUNK])).rowCount ?? 0;
+      deleted += n;
+      if (n < SCAN_DELETE_CHUNK) return deleted;
+    }
   }
 
   async rebuildBars(symbol: string, from: number, to: number): Promise<number> {

@@ -38,7 +38,7 @@ import {
   type TickRow,
 } from '../rows';
 import type { ScanHistoryPoint } from '@quant-pairs/contract';
-import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_PAIR_COLUMNS, type ScanPairRow } from '../scans';
+import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_DELETE_CHUNK, SCAN_PAIR_COLUMNS, type ScanPairRow } from '../scans';
 import type {
   BarCloses,
   BarQuery,
@@ -216,7 +216,6 @@ class SqliteStore implements Store {
       scanId: db.prepare('SELECT id FROM scans WHERE tf = ? AND win = ? AND ts = ?').pluck(),
       deleteScanPairsOf: db.prepare('DELETE FROM scan_pairs WHERE scan_id = ?'),
       deleteScan: db.prepare('DELETE FROM scans WHERE id = ?'),
-      deleteOldScanPairs: db.prepare('DELETE FROM scan_pairs WHERE scan_id IN (SELECT id FROM scans WHERE ts < ?)'),
       insertScanPair: db.prepare(
         `INSERT INTO scan_pairs (scan_id, ${SCAN_PAIR_COLUMNS.join(', ')}) VALUES (${Array(SCAN_PAIR_COLUMNS.length + 1)
           .fill('?')
@@ -228,7 +227,6 @@ class SqliteStore implements Store {
         `SELECT s.ts, ${SCAN_PAIR_COLUMNS.map((c) => `p.${c}`).join(', ')} FROM scan_pairs p JOIN scans s ON s.id = p.scan_id
          WHERE p.a = ? AND p.b = ? AND s.tf = ? AND s.win = ? AND s.ts >= ? AND s.ts < ? ORDER BY s.ts`,
       ),
-      deleteScans: db.prepare('DELETE FROM scans WHERE ts < ?'),
       oldScanIds: db.prepare('SELECT id FROM scans WHERE ts < ? ORDER BY ts LIMIT ?').pluck(),
       insertAlert: db.prepare('INSERT INTO alerts (received_at, status, payload) VALUES (?, ?, ?)'),
       alerts: db.prepare('SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT ?'),
@@ -507,10 +505,7 @@ class SqliteStore implements Store {
     // Bars from klines have no ticks, so the loop above (which follows the first tick) may not reach them.
     this.st.deleteOldBars.run(cut);
     this.st.deleteOldSpans.run(cut);
-    this.db.transaction(() => {
-      this.st.deleteOldScanPairs.run(cut);
-      this.st.deleteScans.run(cut);
-    })();
+    await this.deleteScansBefore(cut);
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'sqlite', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
   }
@@ -524,7 +519,7 @@ class SqliteStore implements Store {
     let deleted = 0;
     for (;;) {
       if (this.closed) return deleted;
-      const ids = this.st.oldScanIds.all(beforeMs, 8) as number[];
+      const ids = this.st.oldScanIds.all(beforeMs, SCAN_DELETE_CHUNK) as number[];
       if (ids.length === 0) return deleted;
       this.db.transaction(() => {
         for (const id of ids) {
