@@ -169,8 +169,9 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   // ---- WIRING: history from klines (collector/src/ingest/history) ----
   // Before the engines warm up: bars for every window at once, and a long outage repaired.
   let history: HistoryReport | null = null;
-  const historyOf = (symbols: readonly string[]): Promise<HistoryReport> =>
+  const historyOf = (symbols: readonly string[], onWrite?: (symbol: string, fromTs: number) => void): Promise<HistoryReport> =>
     loadHistory({
+      onWrite,
       rest: historyClient(config.binanceRestUrl, config.stream),
       store,
       symbols,
@@ -217,7 +218,11 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
               const symbols = [...settings.symbols, ...change.top.filter((s) => !settings.symbols.includes(s))];
               const fresh = change.added.filter((s) => !settings.symbols.includes(s));
               try {
-                if (fresh.length > 0) await historyOf(fresh);
+                // The history goes to the store past the ingest: the API's caches are told of
+                // each write before it is made (as of ticks before the writer flushes them) and
+                // once more when all are done, so no cached bar, aligned point, analytics run or
+                // Kalman state keeps what the history replaced (a symbol's last bar before it left).
+                if (fresh.length > 0) await historyOf(fresh, (symbol, fromTs) => api.barsChanged(symbol, fromTs));
               } catch (e) {
                 if (!(e instanceof RegionRefusedError)) throw e;
                 log.error(e.message);
@@ -228,7 +233,6 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
           },
         })
       : null;
-  universe?.start();
 
   // ---- WIRING: HTTP API (collector/src/api): REST, CSV export, /metrics, WebSocket push at /api/live ----
   const api = await serveApi(
@@ -247,6 +251,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
     config.port,
   );
   const server: Server | null = api.server;
+  universe?.start(); // once the API is there: apply tells it of the history it writes
 
   await ingestor.start();
   log.info('collector started', { symbols: config.ingestSymbols, stream: config.stream, store: store.kind, ws: config.binanceWsUrl });

@@ -54,6 +54,14 @@ export interface HistoryOptions {
   /** Symbols loaded at once (default 4). */
   concurrency?: number;
   now?: () => number;
+  /**
+   * Told before each store write, per symbol, the earliest bar start or tick time it writes (as
+   * the ingestor's onTicks tells of ticks before the writer flushes them), and once more per
+   * symbol when loading ends (or fails), from the earliest it wrote: at run time (UNIVERSE
+   * refresh) the API's caches drop what they hold of the symbol from there, and what a read
+   * racing with a slow write cached again.
+   */
+  onWrite?: (symbol: string, fromTs: number) => void;
 }
 
 export interface HistoryReport {
@@ -197,12 +205,52 @@ async function storeTicks(store: HistoryStore, ticks: readonly Tick[]): Promise<
   return n;
 }
 
+/** `store` whose kline and tick inserts first tell `onWrite` the earliest time they write per symbol. */
+function reportingWrites(store: HistoryStore, onWrite: (symbol: string, fromTs: number) => void): HistoryStore {
+  const tell = (rows: ReadonlyArray<readonly [symbol: string, ts: number]>): void => {
+    const min = new Map<string, number>();
+    for (const [s, t] of rows) if (!(t >= (min.get(s) ?? Infinity))) min.set(s, t);
+    for (const [s, t] of min) onWrite(s, t);
+  };
+  return {
+    symbols: () => store.symbols(),
+    bars: (q) => store.bars(q),
+    addKlineSpan: (k) => store.addKlineSpan(k),
+    insertKlineBars: (bars) => {
+      tell(bars.map((b) => [b.symbol, b.start] as const));
+      return store.insertKlineBars(bars);
+    },
+    insertTicks: (ticks) => {
+      tell(ticks.map((t) => [t.symbol, t.ts] as const));
+      return store.insertTicks(ticks);
+    },
+  };
+}
+
 /** Start-up history and long-outage repair for every symbol (see the module comment). */
 export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> {
+  const report: HistoryReport = { requests: 0, weight: 0, klineBars: 0, ticks: 0, spans: [], ms: 0 };
+  const written = new Map<string, number>();
+  const onWrite = opts.onWrite;
+  const store = onWrite
+    ? reportingWrites(opts.store, (symbol, fromTs) => {
+        onWrite(symbol, fromTs);
+        if (!(fromTs >= (written.get(symbol) ?? Infinity))) written.set(symbol, fromTs);
+      })
+    : opts.store;
+  try {
+    await loadAll(opts, store, report);
+  } finally {
+    for (const [symbol, fromTs] of written) onWrite?.(symbol, fromTs);
+  }
+  return report;
+}
+
+/** loadHistory's work, symbol by symbol, through `store` (the writes reported). */
+async function loadAll(opts: HistoryOptions, store: HistoryStore, report: HistoryReport): Promise<void> {
   const t0 = Date.now();
   const now = opts.now ?? Date.now;
   const before = { requests: opts.rest.requests, weight: opts.rest.weightSpent };
-  const report: HistoryReport = { requests: 0, weight: 0, klineBars: 0, ticks: 0, spans: [], ms: 0 };
   const summaries = new Map((await opts.store.symbols()).map((s) => [s.symbol, s]));
   const timeframes = TIMEFRAMES.filter((tf) => opts.history[tf] > 0);
 
@@ -214,7 +262,7 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
     span: Omit<KlineSpan, 'symbol' | 'tf' | 'from' | 'to' | 'bars' | 'loadedAt'>,
   ) => {
     if (from >= to) return;
-    const r = await loadKlineBars(opts.rest, opts.store, symbol, tf, from, to);
+    const r = await loadKlineBars(opts.rest, store, symbol, tf, from, to);
     const k: KlineSpan = { symbol, tf, from, to, bars: r.bars, loadedAt: Date.now(), ...span };
     await opts.store.addKlineSpan(k);
     report.klineBars += r.bars;
@@ -230,7 +278,7 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
       const seam = down5m(at);
       for (const tf of timeframes) await klines(symbol, tf, down5m(seam - opts.history[tf]), seam, { firstId: null, lastId: null, reason: 'history' });
       const tail = await tradesSince(opts.rest, symbol, seam);
-      report.ticks += await storeTicks(opts.store, tail);
+      report.ticks += await storeTicks(store, tail);
       log.info('history loaded', { symbol, seam: new Date(seam).toISOString(), ticksSinceSeam: tail.length });
       return;
     }
@@ -255,7 +303,7 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
     if (longInTrades) b2 = Math.max(b2, down5m(await tradeTime(opts.rest, symbol, newest, newestId - opts.outageKlinesAfterTrades + 1)));
     if (b2 <= b1) return;
     const head = await tradesUntil(opts.rest, symbol, s.lastId + 1, b1);
-    report.ticks += await storeTicks(opts.store, head.ticks);
+    report.ticks += await storeTicks(store, head.ticks);
     if (head.firstAfter === null) return; // nothing traded since: no outage to repair
     const tail = await tradesSince(opts.rest, symbol, b2, newest);
     // The ids the klines stand for: from the first trade at B1 to the last before B2.
@@ -269,7 +317,7 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
       const whole = from === b1;
       await klines(symbol, tf, from, b2, { firstId: whole ? head.firstAfter : null, lastId: whole ? lastId : null, reason: 'outage' });
     }
-    report.ticks += await storeTicks(opts.store, tail);
+    report.ticks += await storeTicks(store, tail);
     log.info('outage repaired from klines', {
       symbol,
       klinesFrom: new Date(b1).toISOString(),
@@ -291,7 +339,6 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
     ticks: report.ticks,
     ms: report.ms,
   });
-  return report;
 }
 
 /**

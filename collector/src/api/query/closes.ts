@@ -8,11 +8,13 @@
  * became final since) with small store reads.
  *
  * Invalidation: a bar that is final can still change when a late tick arrives (backfill of a
- * gap). The ingestor reports every batch before the store flushes it (`onTicks`), so the
- * cache drops everything from the earliest touched bar on, and for a short while
- * (`settleMs`, longer than the store's flush interval) does not cache that part again, so a
- * read racing with the flush cannot re-cache the old value. Without an ingestor in the
- * process nothing reports late ticks, and the cache is not used.
+ * gap), or when history is loaded at run time (a symbol back in UNIVERSE's top N: klines and
+ * trades fill its absence). The ingestor reports every batch before the store flushes it
+ * (`onTicks`), and the history loader every write before it makes it and once more after
+ * (ServedApi.barsChanged), so the cache drops everything from the earliest touched bar on, and
+ * for a short while (`settleMs`, longer than the store's flush interval) does not cache that
+ * part again, so a read racing with the write cannot re-cache the old value. Without an
+ * ingestor in the process nothing reports late ticks, and the cache is not used.
  */
 import type { Bar, Timeframe } from '../../domain';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
@@ -68,7 +70,7 @@ export class CloseCache {
     this.listeners.push(listener);
   }
 
-  /** Late or new ticks of `symbol` as early as `minTs` are about to be stored. */
+  /** Late or new ticks (or bars) of `symbol` as early as `minTs` are about to be stored. */
   invalidate(symbol: string, minTs: number): void {
     for (const l of this.listeners) l(symbol, minTs);
     for (const tf of TIMEFRAMES) {
