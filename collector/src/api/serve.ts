@@ -43,6 +43,7 @@ export async function serveApi(deps: ApiDeps, host: string, port: number, liveIn
   server.keepAliveTimeout = 65_000; // longer than typical proxies' idle timeouts
   // Node drops a CONNECT request's socket without a word unless someone answers it: say no.
   server.on('connect', (_req, socket: import('node:stream').Duplex) => {
+    socket.on('error', () => socket.destroy()); // the server leaves a CONNECT socket's errors to us (see live/push.ts upgradeGate)
     const body = JSON.stringify({ error: 'CONNECT is not supported: this is the collector API, not a proxy' });
     socket.end(
       `HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, POST\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,

@@ -6,8 +6,11 @@
  * TRUST_PROXY makes both count per forwarded client behind the proxies it names, and nothing
  * else trusts X-Forwarded-For.
  */
+import { connect, type AddressInfo } from 'node:net';
 import { ROUTES } from '@quant-pairs/contract/requests';
 import { attachLive } from '../../src/api';
+import { serveApi } from '../../src/api/serve';
+import { parsePair } from '../../src/domain';
 import { loadConfig } from '../../src/config';
 import { log } from '../../src/log';
 import { startApi, type Harness } from './helpers';
@@ -151,6 +154,47 @@ describe('TRUST_PROXY', () => {
     expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toEqual({ hops: 2 });
     for (const bad of ['nginx', '10.0.0.0/33', '0', ','])
       expect(() => loadConfig({ TRUST_PROXY: bad })).toThrow(/^TRUST_PROXY=.*: must be a hop count from 1 to 10, or addresses/);
+  });
+});
+
+describe('a client that resets the connection while it is refused', () => {
+  // Node's HTTP server hands an upgrade (or CONNECT) request's socket over with no error handler:
+  // a reset arriving after the refusal was an uncaught ECONNRESET in the collector (found by the
+  // plugin's gRPC fuzz, whose cancelled Live streams carried mutated tokens), which ends the process.
+  const upgrade = (path: string, authorization: string) =>
+    `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\nAuthorization: ${authorization}\r\n\r\n`;
+  /** Sends `request`, waits for the first bytes of the answer, then resets the connection (RST); resolves with those bytes. */
+  const sendThenReset = (port: number, request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => s.write(request));
+      s.once('data', (d) => {
+        s.resetAndDestroy();
+        resolve(String(d));
+      });
+      s.on('error', reject);
+    });
+
+  it('leaves the collector up: 401, 404, 429 and CONNECT, 20 times each', async () => {
+    const base = await startApi(); // its store, under the API as the collector serves it (serveApi: the CONNECT answer too)
+    const h = await serveApi({ store: base.store, pairs: [parsePair('ETHUSDT/BTCUSDT')], token: TOKEN, liveConnections: 1 }, '127.0.0.1', 0);
+    const port = (h.server.address() as AddressInfo).port;
+    const held = await LiveClient.connect(`ws://127.0.0.1:${port}/api/live`, { authorization: `Bearer ${TOKEN}` }); // the one LIVE_CONNECTIONS allows
+    try {
+      const cases: Array<[string, RegExp]> = [
+        [upgrade('/api/live', 'Bearer wrong'), /^HTTP\/1\.1 401/],
+        [upgrade('/elsewhere', `Bearer ${TOKEN}`), /^HTTP\/1\.1 404/],
+        [upgrade('/api/live', `Bearer ${TOKEN}`), /^HTTP\/1\.1 429/],
+        ['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', /^HTTP\/1\.1 405/],
+      ];
+      for (let i = 0; i < 20; i++) for (const [request, answer] of cases) expect(await sendThenReset(port, request)).toMatch(answer);
+      await new Promise((r) => setTimeout(r, 200)); // the resets reach the server
+      const health = await fetch(`${h.url}/api/health`);
+      expect(health.status).toBe(200);
+    } finally {
+      held.close();
+      await h.close();
+      await base.close();
+    }
   });
 });
 

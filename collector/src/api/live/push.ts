@@ -89,6 +89,10 @@ function upgradeGate(
 ) {
   const held = new Map<string, number>();
   return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // Node's HTTP server stops handling an upgraded socket's errors: without this, a client that
+    // resets the connection while we refuse it (a wrong token, then RST) was an uncaught
+    // ECONNRESET, which ends the process
+    socket.on('error', () => socket.destroy());
     const path = (req.url ?? '').split('?')[0];
     if (path !== LIVE_PATH) {
       socket.end(
