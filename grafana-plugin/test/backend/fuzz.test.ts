@@ -17,8 +17,8 @@
  */
 import { PluginProcess, startPlugin } from '../emulator';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
-import { barsArrow, fuzzPluginContext, runGrpcFuzz } from './grpcFuzz';
-import { HOUR, PLUGIN_DIR, T0 } from './helpers';
+import { barsArrow, runGrpcFuzz } from './grpcFuzz';
+import { dataSourceContext, HOUR, PLUGIN_DIR, T0 } from './helpers';
 import { INSPECT_ENV, Inspector, notInspectorLines, openInspector } from './inspector';
 
 const TOKEN = 'fuzz-token';
@@ -38,7 +38,7 @@ afterAll(async () => {
 });
 
 it('answers every fuzzed call with a status, stays up and serving, memory flat', async () => {
-  const pluginContext = fuzzPluginContext(api.url, TOKEN);
+  const pluginContext = dataSourceContext({ collectorUrl: api.url }, TOKEN);
   // a real frame of the plugin's, to truncate
   const arrow = await barsArrow(plugin, pluginContext, T0, T0 + 2 * HOUR);
   expect(arrow.length).toBeGreaterThan(500);

@@ -50,22 +50,6 @@ function servedMethods(): Method[] {
   return out;
 }
 
-/** The plugin context of a data source pointing at `collectorUrl` with `apiToken`, as Grafana sends it. */
-export function fuzzPluginContext(collectorUrl: string, apiToken: string): Record<string, unknown> {
-  return {
-    orgId: 1,
-    pluginId: 'quant-pairs-datasource',
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: 'pairs',
-      name: 'Pairs',
-      jsonData: Buffer.from(JSON.stringify({ collectorUrl })),
-      decryptedSecureJsonData: { apiToken },
-      lastUpdatedMS: 1,
-    },
-  };
-}
-
 /** A real Arrow frame of the plugin's to truncate: its answer to a 1m bars query of BTCUSDT over [from, to). */
 export async function barsArrow(plugin: PluginProcess, pluginContext: Record<string, unknown>, from: number, to: number): Promise<Buffer> {
   const answer = await call<{ responses: Record<string, { frames: Buffer[] }> }>(plugin.clients.data, 'QueryData', {

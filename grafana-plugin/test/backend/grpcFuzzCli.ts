@@ -9,7 +9,8 @@ import { execFileSync } from 'child_process';
 import { copyFileSync, mkdirSync } from 'fs';
 import { join } from 'path';
 import { startPlugin } from '../emulator';
-import { barsArrow, fuzzPluginContext, runGrpcFuzz } from './grpcFuzz';
+import { barsArrow, runGrpcFuzz } from './grpcFuzz';
+import { dataSourceContext } from './helpers';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
   execFileSync(process.execPath, [join(ROOT, 'backend', 'scripts', 'build.mjs'), '--dist', dir], { stdio: 'ignore' });
   const plugin = await startPlugin({ pluginDir: dir });
   try {
-    const pluginContext = fuzzPluginContext(url, token);
+    const pluginContext = dataSourceContext({ collectorUrl: url }, token);
     const now = Date.now();
     const arrow = await barsArrow(plugin, pluginContext, now - 3_600_000, now);
     const r = await runGrpcFuzz({

@@ -19,3 +19,22 @@ export const HOUR = 3_600_000;
  * at about now (the collector's /api/stats looks back from now).
  */
 export const T0 = Math.floor(Date.now() / 60_000) * 60_000 - 2 * HOUR;
+
+/**
+ * The plugin context Grafana sends for our data source: its settings (`jsonData`, e.g.
+ * `{ collectorUrl }`) and, unless null, the decrypted API token.
+ */
+export function dataSourceContext(jsonData: Record<string, unknown>, apiToken: string | null): Record<string, unknown> {
+  return {
+    orgId: 1,
+    pluginId: 'quant-pairs-datasource',
+    dataSourceInstanceSettings: {
+      id: 1,
+      uid: 'pairs',
+      name: 'Pairs',
+      jsonData: Buffer.from(JSON.stringify(jsonData)),
+      decryptedSecureJsonData: apiToken === null ? {} : { apiToken },
+      lastUpdatedMS: 1,
+    },
+  };
+}

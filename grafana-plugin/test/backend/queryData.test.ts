@@ -22,7 +22,7 @@ import {
   type TicksResponse,
 } from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
-import { arrowTable, HOUR, PLUGIN_DIR, T0 } from './helpers';
+import { arrowTable, dataSourceContext, HOUR, PLUGIN_DIR, T0 } from './helpers';
 import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
 import { historyClient, loadHistory } from '../../../collector/src/ingest/history';
 import { log } from '../../../collector/src/log';
@@ -41,19 +41,7 @@ let plugin: PluginProcess;
 let deadUrl: string;
 
 function ctx(over: { url?: string; token?: string | null; jsonData?: Record<string, unknown> } = {}) {
-  const token = over.token === undefined ? TOKEN : over.token;
-  return {
-    orgId: 1,
-    pluginId: 'quant-pairs-datasource',
-    dataSourceInstanceSettings: {
-      id: 1,
-      uid: 'pairs',
-      name: 'Pairs',
-      jsonData: Buffer.from(JSON.stringify(over.jsonData ?? { collectorUrl: over.url ?? api.url })),
-      decryptedSecureJsonData: token === null ? {} : { apiToken: token },
-      lastUpdatedMS: 1,
-    },
-  };
+  return dataSourceContext(over.jsonData ?? { collectorUrl: over.url ?? api.url }, over.token === undefined ? TOKEN : over.token);
 }
 
 interface DR {
