@@ -4,6 +4,7 @@
  * endpoints), export/ (CSV), live/ (WebSocket push, attached to the http.Server separately).
  */
 import express, { type Express } from 'express';
+import { keepEarliest } from '../domain';
 import { makeCtx, type ApiDeps, type Ctx } from './deps';
 import { requireToken } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
@@ -42,7 +43,7 @@ export function createApi(deps: ApiDeps): Api {
     const cache = ctx.closes;
     ctx.ingest.onTicks((ticks) => {
       const min = new Map<string, number>();
-      for (const t of ticks) if (!(t.ts >= (min.get(t.symbol) ?? Infinity))) min.set(t.symbol, t.ts);
+      for (const t of ticks) keepEarliest(min, t.symbol, t.ts);
       for (const [symbol, ts] of min) cache.invalidate(symbol, ts);
     });
   }

@@ -32,3 +32,11 @@ export function tickProblem(t: Tick): string | null {
   if (!Number.isFinite(t.qty) || t.qty < 0) return `qty ${t.qty} is not a non-negative finite number`;
   return null;
 }
+
+/**
+ * Keeps in `earliest` the smallest time seen per symbol (what listeners of a write are told:
+ * "this symbol changed from here on").
+ */
+export function keepEarliest(earliest: Map<string, number>, symbol: string, ts: number): void {
+  if (!(ts >= (earliest.get(symbol) ?? Infinity))) earliest.set(symbol, ts);
+}

@@ -32,7 +32,7 @@
  *   const report = await loadHistory({ rest, store, symbols: ['BTCUSDT'], history: { '1s': 7_200_000, '1m': 259_200_000, '5m': 1_209_600_000 }, outageKlinesAfterMs: 600_000, outageKlinesAfterTrades: 200_000 });
  *   // { requests: 23, weight: 46, klineBars: 15552, ticks: 812, spans: [...], ms: 1840 }
  */
-import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type Tick, type Timeframe } from '../domain';
+import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, keepEarliest, type Tick, type Timeframe } from '../domain';
 import { log } from '../log';
 import type { KlineSpan, Store } from '../store/store';
 import { PAGE_LIMIT, RestClient } from './rest';
@@ -209,7 +209,7 @@ async function storeTicks(store: HistoryStore, ticks: readonly Tick[]): Promise<
 function reportingWrites(store: HistoryStore, onWrite: (symbol: string, fromTs: number) => void): HistoryStore {
   const tell = (rows: ReadonlyArray<readonly [symbol: string, ts: number]>): void => {
     const min = new Map<string, number>();
-    for (const [s, t] of rows) if (!(t >= (min.get(s) ?? Infinity))) min.set(s, t);
+    for (const [s, t] of rows) keepEarliest(min, s, t);
     for (const [s, t] of min) onWrite(s, t);
   };
   return {
@@ -235,7 +235,7 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
   const store = onWrite
     ? reportingWrites(opts.store, (symbol, fromTs) => {
         onWrite(symbol, fromTs);
-        if (!(fromTs >= (written.get(symbol) ?? Infinity))) written.set(symbol, fromTs);
+        keepEarliest(written, symbol, fromTs);
       })
     : opts.store;
   try {
