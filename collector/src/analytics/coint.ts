@@ -25,6 +25,9 @@ export interface CointOptions {
 /** statsmodels' collinearity threshold: R² >= 1 - 100·sqrt(ε) makes the test unreliable. */
 const COLLINEAR_R2 = 1 - 100 * Math.sqrt(2.220446049250313e-16);
 
+/** True when a fit with this SSR of y's total sum of squares is (almost) perfect by statsmodels' rule: its residuals are rounding. */
+export const collinear = (ssr: number, tss: number): boolean => 1 - ssr / tss >= COLLINEAR_R2;
+
 /**
  * Engle-Granger two-step cointegration test of y on x, as statsmodels 0.13.5 `coint(y, x)`
  * (trend 'c'): OLS y = alpha + beta·x, then an ADF test without deterministic terms
@@ -76,7 +79,7 @@ export function cointResidualTest(
   diffLagProducts?: ArrayLike<number>,
 ): Omit<CointResult, 'beta' | 'alpha'> | { error: string } {
   if (!(tss > 0)) return { error: 'degenerate: y is constant' };
-  if (1 - ssr / tss >= COLLINEAR_R2) return { error: 'y and x are (almost) perfectly collinear: the cointegration test is not reliable' };
+  if (collinear(ssr, tss)) return { error: 'y and x are (almost) perfectly collinear: the cointegration test is not reliable' };
   const adf = adfStatistic(resid, { regression: 'n', autolag: opts.autolag === undefined ? 'AIC' : opts.autolag, maxlag: opts.maxlag }, diffLagProducts);
   if ('error' in adf) return { error: `residual ADF: ${adf.error}` };
   return { stat: adf.stat, pvalue: mackinnonp(adf.stat, 'c', 2), crit: mackinnoncrit(2, 'c', resid.length - 1), usedlag: adf.usedlag };

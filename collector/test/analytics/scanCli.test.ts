@@ -79,7 +79,8 @@ describe('scan CLI', () => {
   it('prints the documented fields, sorted by q-value; thresholds from flags', () => {
     const text = input(6, 300, 31, 300);
     const out = scan(text);
-    expect(Object.keys(out)).toEqual(['pairs', 'tested', 'selected']);
+    expect(Object.keys(out)).toEqual(['pairs', 'tested', 'selected', 'paths']);
+    expect(out.paths.fft + out.paths.direct).toBe(2 * out.pairs.length);
     expect(Object.keys(out.pairs[0]!)).toEqual([
       'a',
       'b',

@@ -44,12 +44,14 @@ export function hurst(series: ArrayLike<number>, maxLag: number = HURST_MAX_LAG)
 
 /**
  * `hurst` of s[0..n) given its lag products cross[τ] = Σ_{t < n-τ} s[t]·s[t+τ] for τ = 2..min(maxLag,
- * ⌊n/2⌋) (the pair scanner has them from an FFT; `hurst` sums them), accurate to ~1e-14 of Σ s².
+ * ⌊n/2⌋) (the pair scanner has them from an FFT; `hurst` sums them), each within `crossError`
+ * (0 for exact sums; the scanner passes its FFT's bound, `lagProductError`).
  * s should be centred (or nearly): the identity below cancels more the further its mean is from 0.
  * Σ_t (s[t+τ] - s[t])² = Σ s[τ..n)² + Σ s[0..n-τ)² - 2·cross[τ] and Σ_t (s[t+τ] - s[t]) from prefix
- * sums; a lag where that cancels more than 4 digits is summed directly.
+ * sums; a lag where that cancels more than 4 digits, or where cross's error could move the
+ * variance by more than 1e-9 of itself, is summed directly.
  */
-export function hurstFromLagProducts(s: Float64Array, n: number, cross: ArrayLike<number>, maxLag: number = HURST_MAX_LAG): number | null {
+export function hurstFromLagProducts(s: Float64Array, n: number, cross: ArrayLike<number>, maxLag: number = HURST_MAX_LAG, crossError = 0): number | null {
   const last = Math.min(maxLag, Math.floor(n / 2));
   if (last < 3) return null;
   // P[k] = Σ_{t<k} s[t], Q[k] = Σ_{t<k} s[t]²
@@ -73,7 +75,8 @@ export function hurstFromLagProducts(s: Float64Array, n: number, cross: ArrayLik
     const ss = sq - 2 * cross[tau]!;
     const mean = sum / len;
     let v = ss / len - mean * mean;
-    if (!(v > 1e-4 * (sq / len))) v = directVariance(s, tau, len); // the identity lost > 4 digits
+    // the identity lost > 4 digits, or the lag products' error is not far enough below the variance
+    if (!(v > 1e-4 * (sq / len)) || !(2 * crossError <= 1e-9 * v * len)) v = directVariance(s, tau, len);
     if (!(v > 0)) return null;
     slope += w[tau]! * Math.log(v); // ln σ = ½·ln v, the ½ is in w
   }
