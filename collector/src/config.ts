@@ -79,6 +79,8 @@ interface ScanConfig {
   universeRefreshMs: number;
   /** Stored scans older than this many ms are deleted; null keeps them as long as RETENTION keeps bars. */
   retentionMs: number | null;
+  /** At start, the closes of this many ms before the latest are scanned where no scan is stored (SCAN_BACKFILL; 0 = none). */
+  backfillMs: number;
   tf: Timeframe;
   window: number;
   thresholds: ScanThresholds;
@@ -388,6 +390,11 @@ export const SETTINGS = {
     help: 'keep stored scans this long (a 100-symbol scan stores 4,950 rows, 288 scans a day at 5m); 0 = as long as RETENTION keeps bars',
     schema: durationOrForever('must be 0 (as long as RETENTION) or a duration such as 7d, 48h, 90m'),
   }),
+  SCAN_BACKFILL: setting({
+    def: '24h',
+    help: 'at start, scan the closes of this span before the latest one that have no stored scan (the p-value history panels and alert rules have numbers at once); 0 = none',
+    schema: durationOrForever('must be 0 (no backfill) or a duration such as 24h, 6h, 90m'),
+  }),
   SCAN_TF: setting({
     def: SCAN.tf,
     help: 'timeframe of the pair scanner: a scan at each close',
@@ -632,6 +639,7 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
       universe,
       universeRefreshMs: v.UNIVERSE_REFRESH ?? UNIVERSE_REFRESH_MS,
       retentionMs: v.SCAN_RETENTION === 'forever' ? null : v.SCAN_RETENTION,
+      backfillMs: v.SCAN_BACKFILL === 'forever' ? 0 : v.SCAN_BACKFILL,
       tf: v.SCAN_TF,
       window: v.SCAN_WINDOW,
       thresholds: { fdr: v.SCAN_FDR, minHalfLife: v.SCAN_MIN_HL, maxHalfLife: v.SCAN_MAX_HL, maxHurst: v.SCAN_MAX_HURST, minCrossings: v.SCAN_MIN_CROSSINGS },

@@ -4,9 +4,10 @@
  * The fake (src/fake-binance) trades the configured symbols as a cointegrated set:
  * the hedge leg (BTCUSDT) is a random walk and every other symbol is b·BTC plus mean-reverting
  * noise, so spreads, z-scores and signals move as they would on a real pair. The fake starts with
- * 46 hours of past trades (one every 15 s, the last 2 hours one a second), which the collector
- * loads as kline history before its engines warm up: every panel and alert rule has numbers
- * within seconds (5m bars for window 100 need 41.7 hours). A later run continues the same
+ * 46 hours of past trades (one every 15 s, the last 2 hours one a second), or as much more as the
+ * pair scanner needs (SCAN_WINDOW 5m bars and SCAN_BACKFILL: 107 hours at the defaults), which the
+ * collector loads as kline history: every panel and alert rule has numbers within seconds (5m bars
+ * for window 100 need 41.7 hours). A later run continues the same
  * database: the fake's past then starts at the last stored trade, and the collector repairs
  * that outage as it would a real one (from klines when it is longer than OUTAGE_KLINES_AFTER or missed more than OUTAGE_KLINES_AFTER_TRADES trades).
  *
@@ -15,7 +16,8 @@
  *   DEMO_RATE=20     trades per second per symbol
  *   DEMO_FAULTS=1    drop the connection and skip ids now and then, to watch reconnect + backfill
  */
-import { ConfigError, SETTINGS, configFrom, flag, number, readSettings, setting, settingsHelp } from './config';
+import { ConfigError, SETTINGS, configFrom, flag, number, readSettings, setting, settingsHelp, type Config } from './config';
+import { TIMEFRAME_MS } from './domain';
 import { startFakeBinance } from './fake-binance';
 import { configSecrets, log } from './log';
 import { openStore, startCollector, stopOnSignals } from './main';
@@ -23,6 +25,16 @@ import { openStore, startCollector, stopOnSignals } from './main';
 const HOUR = 3_600_000;
 /** How far back the fake's trades reach on a fresh database. */
 const DEMO_PAST_MS = 46 * HOUR;
+
+/**
+ * How far back the fake's trades reach on a fresh database: DEMO_PAST_MS, or more where the
+ * scanner needs it: SCAN_WINDOW bars of SCAN_TF and the SCAN_BACKFILL span before the latest
+ * close (plus a bar), so the scanner dashboard and its rules have numbers within seconds.
+ */
+export function demoPastMs(config: Pick<Config, 'scan'>): number {
+  const { tf, window, backfillMs } = config.scan;
+  return Math.max(DEMO_PAST_MS, (window + 2) * TIMEFRAME_MS[tf] + backfillMs);
+}
 
 /** The fake's past: `ms` of trades ending now, one every 15 s, the last 2 hours one a second. */
 export function demoPast(ms: number): Array<{ ms: number; everyMs: number }> {
@@ -65,7 +77,8 @@ async function demo(argv: readonly string[]): Promise<void> {
   const store = await openStore(base);
   const stored = (await store.symbols()).filter((s) => symbols.includes(s.symbol) && s.lastTs !== null).map((s) => s.lastTs!);
   await store.close();
-  const pastMs = Math.max(0, Math.min(DEMO_PAST_MS, stored.length ? Date.now() - Math.max(...stored) : DEMO_PAST_MS));
+  const fullPast = demoPastMs(base);
+  const pastMs = Math.max(0, Math.min(fullPast, stored.length ? Date.now() - Math.max(...stored) : fullPast));
   const fake = await startFakeBinance({ symbols, stream: base.stream, rate, startIds, historyLimit: 400_000, past: demoPast(pastMs) });
 
   const config = { ...base, binanceWsUrl: fake.wsUrl, binanceRestUrl: fake.restUrl };

@@ -132,11 +132,11 @@ export interface CollectorTuning {
   universeRefreshMs?: number;
 }
 
-/** History spans with the scanner's window of SCAN_TF bars too (when HISTORY is on). */
+/** History spans with the scanner's window of SCAN_TF bars and its SCAN_BACKFILL too (when HISTORY is on). */
 function withScanHistory(spans: Record<Timeframe, number>, config: Config): Record<Timeframe, number> {
   if (config.history === null) return spans;
   const tf = config.scan.tf;
-  return { ...spans, [tf]: Math.max(spans[tf], (config.scan.window + 1) * TIMEFRAME_MS[tf]) };
+  return { ...spans, [tf]: Math.max(spans[tf], (config.scan.window + 1) * TIMEFRAME_MS[tf] + config.scan.backfillMs) };
 }
 
 /** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
@@ -197,7 +197,14 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   const scanned = 'symbols' in config.scan.universe ? config.scan.universe.symbols : config.ingestSymbols;
   const scanner =
     scanned.length >= 2
-      ? new LiveScanner({ store, symbols: scanned, tf: config.scan.tf, window: config.scan.window, thresholds: config.scan.thresholds })
+      ? new LiveScanner({
+          store,
+          symbols: scanned,
+          tf: config.scan.tf,
+          window: config.scan.window,
+          thresholds: config.scan.thresholds,
+          backfillMs: config.scan.backfillMs,
+        })
       : null;
   scanner?.start();
 

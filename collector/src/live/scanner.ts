@@ -12,8 +12,14 @@
  * left out of that scan; `symbols` of the stored scan says who was in. A tick stored after the
  * scan ran (late, or a backfill) does not change a stored scan.
  *
- *   const scanner = new LiveScanner({ store, symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], tf: '5m', window: 1000 });
- *   scanner.start();              // scans the last close now if it is not stored, then each close
+ * At start (and again with `catchUp()` once history has landed) the latest close is scanned at
+ * once, then every close of the `backfillMs` before it (SCAN_BACKFILL) that has no stored scan, or
+ * a stored scan that left out a symbol now in the universe, newest first, each symbol's bars read
+ * once for the whole span: the scanner table, the p-value history panels and the alert rules have
+ * numbers within seconds of start instead of after the next close and a day of closes.
+ *
+ *   const scanner = new LiveScanner({ store, symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], tf: '5m', window: 1000, backfillMs: 86_400_000 });
+ *   scanner.start();              // scans the last close now if it is not stored, the backfill, then each close
  *   await scanner.scanAt(t);      // one scan at close t (stored, and returned)
  */
 import { scanSteps, SCAN_DEFAULTS, type ScanResult, type ScanThresholds } from '../analytics';
@@ -33,12 +39,16 @@ export interface LiveScannerOptions {
   thresholds?: ScanThresholds;
   /** Wait this long after a close before scanning, so the bars ending then are stored and final (default 3000 ms). */
   settleMs?: number;
+  /** At start and on `catchUp`, scan the closes of this many ms before the latest where none is stored (SCAN_BACKFILL; default 0). */
+  backfillMs?: number;
   now?: () => number;
 }
 
 export class LiveScanner {
   /** Scans run and stored; the last one's duration in ms (what /metrics and the notes report). */
-  readonly stats = { scans: 0, lastMs: 0, lastPairs: 0, failures: 0 };
+  readonly stats = { scans: 0, lastMs: 0, lastPairs: 0, failures: 0, backfilled: 0 };
+  /** Why the last scan could not run (fewer than 2 symbols with a full window), null once one has. */
+  waiting: string | null = null;
   private readonly tfMs: number;
   private readonly settleMs: number;
   private readonly now: () => number;
@@ -60,14 +70,37 @@ export class LiveScanner {
     this.symbols = [...symbols];
   }
 
-  /** Scans the last close unless it is stored already, then every close until `stop`. */
+  /** Scans the last close unless it is stored already, the backfill span (`catchUp`), then every close until `stop`. */
   start(): void {
-    const last = Math.floor((this.now() - this.settleMs) / this.tfMs) * this.tfMs;
-    this.running = this.opts.store
-      .scanAt(this.opts.tf, this.opts.window, last)
-      .then((s) => (s?.ts === last ? null : this.scanAt(last)))
-      .catch((e: unknown) => this.failed(last, e))
-      .finally(() => this.schedule());
+    this.running = this.catchUp().finally(() => this.schedule());
+  }
+
+  /**
+   * Scans the latest settled close and the `backfillMs` before it, newest first, where no scan is
+   * stored or the stored one left out a symbol of the universe (history that landed since); the
+   * caller awaits it (main: once start-up history is in). Failures are counted and logged, not thrown.
+   */
+  catchUp(): Promise<void> {
+    const run = this.running.then(async () => {
+      const last = Math.floor((this.now() - this.settleMs) / this.tfMs) * this.tfMs;
+      const count = 1 + Math.floor((this.opts.backfillMs ?? 0) / this.tfMs);
+      const todo: number[] = [];
+      for (let k = 0; k < count && !this.stopped; k++) {
+        const t = last - k * this.tfMs;
+        const stored = await this.opts.store.scanAt(this.opts.tf, this.opts.window, t).catch(() => null);
+        if (stored?.ts !== t || this.symbols.some((s) => !stored.symbols.includes(s))) todo.push(t);
+      }
+      if (todo.length === 0) return;
+      const span = await this.seriesOver(todo[todo.length - 1]!, todo[0]!);
+      for (const t of todo) {
+        if (this.stopped) return;
+        const scanned = await this.scanSeriesAt(t, span(t), t !== last).catch((e: unknown) => this.failed(t, e));
+        if (scanned && t !== last) this.stats.backfilled++;
+      }
+      if (todo.length > 1) log.info('scan backfill done', { closes: todo.length, backfilled: this.stats.backfilled, tf: this.opts.tf });
+    });
+    this.running = run;
+    return run;
   }
 
   async stop(): Promise<void> {
@@ -101,35 +134,60 @@ export class LiveScanner {
 
   /** The universe's closes on the grid of the `window` bars ending by `t`: the scan's input. */
   async seriesAt(t: number): Promise<{ symbols: string[]; series: Float64Array[] }> {
+    return (await this.seriesOver(t, t))(t);
+  }
+
+  /**
+   * Each symbol's bars read once for every close from `oldest` to `newest`; returns the scan's
+   * input at any of those closes: the grid of the `window` bar starts t - window·tf .. t - tf,
+   * each symbol's value there its last close at or before that start (forward fill), a symbol
+   * without a price at the first grid point left out.
+   */
+  private async seriesOver(oldest: number, newest: number): Promise<(t: number) => { symbols: string[]; series: Float64Array[] }> {
     const { store, window } = this.opts;
-    const first = t - window * this.tfMs;
-    const symbols: string[] = [];
-    const series: Float64Array[] = [];
-    for (const symbol of this.symbols) {
-      // from one window earlier: a price to carry into the first grid point if its bar had no trade
-      const q = { symbol, tf: this.opts.tf, from: first - window * this.tfMs, to: t };
-      const bars = store.barCloses ? await store.barCloses(q) : columns(await store.bars(q));
-      const v = new Float64Array(window);
-      let j = -1;
-      for (let k = 0; k < window; k++) {
-        const start = first + k * this.tfMs;
-        while (j + 1 < bars.n && bars.start[j + 1]! <= start) j++;
-        v[k] = j < 0 ? NaN : bars.close[j]!;
-      }
-      if (Number.isNaN(v[0]!)) continue;
-      symbols.push(symbol);
-      series.push(v);
-    }
-    return { symbols, series };
+    const tf = this.tfMs;
+    const universe = [...this.symbols];
+    const columnsOf = await Promise.all(
+      universe.map(async (symbol) => {
+        // from one window earlier: a price to carry into the first grid point if its bar had no trade
+        const q = { symbol, tf: this.opts.tf, from: oldest - 2 * window * tf, to: newest };
+        return store.barCloses ? store.barCloses(q) : columns(await store.bars(q));
+      }),
+    );
+    return (t) => {
+      const first = t - window * tf;
+      const symbols: string[] = [];
+      const series: Float64Array[] = [];
+      universe.forEach((symbol, i) => {
+        const bars = columnsOf[i]!;
+        const v = new Float64Array(window);
+        let j = lastAtOrBefore(bars.start, bars.n, first) - 1;
+        for (let k = 0; k < window; k++) {
+          const start = first + k * tf;
+          while (j + 1 < bars.n && bars.start[j + 1]! <= start) j++;
+          v[k] = j < 0 ? NaN : bars.close[j]!;
+        }
+        if (Number.isNaN(v[0]!)) return;
+        symbols.push(symbol);
+        series.push(v);
+      });
+      return { symbols, series };
+    };
   }
 
   /** Scans at close `t` (a multiple of tf), stores the result and returns it; null when fewer than 2 symbols have the history. */
   async scanAt(t: number): Promise<StoredScan | null> {
-    const { symbols, series } = await this.seriesAt(t);
+    return this.scanSeriesAt(t, await this.seriesAt(t));
+  }
+
+  private async scanSeriesAt(t: number, { symbols, series }: { symbols: string[]; series: Float64Array[] }, backfill = false): Promise<StoredScan | null> {
     if (symbols.length < 2) {
-      log.debug('scan skipped: fewer than 2 symbols with a full window', { at: new Date(t).toISOString(), symbols: symbols.length });
+      const why = `fewer than 2 symbols have ${this.opts.window} ${this.opts.tf} bars of history (SCAN_WINDOW): ${symbols.length} of ${this.symbols.length}`;
+      if (this.waiting !== why) log.info(`scanner waiting: ${why}`, { at: new Date(t).toISOString() });
+      this.waiting = why;
       return null;
     }
+    this.waiting = null;
     const started = performance.now();
     // a pair at a time, handing the event loop back every YIELD_MS: ingest and the API keep
     // running through a scan that takes a second or more for 100 symbols
@@ -152,15 +210,28 @@ export class LiveScanner {
     this.stats.lastPairs = r.pairs.length;
     await this.opts.store.insertScan(scan);
     this.stats.scans++;
-    log.info('scan stored', {
+    (backfill ? log.debug : log.info)('scan stored', {
       at: new Date(t).toISOString(),
       symbols: symbols.length,
       pairs: r.pairs.length,
       selected: r.selected,
+      paths: r.paths,
       ms: Math.round(this.stats.lastMs),
     });
     return scan;
   }
+}
+
+/** The first index whose start is > `at` in an ascending column (binary search). */
+function lastAtOrBefore(start: Float64Array, n: number, at: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (start[mid]! <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function columns(bars: { start: number; close: number }[]): { n: number; start: Float64Array; close: Float64Array } {

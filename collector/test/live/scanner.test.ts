@@ -101,7 +101,39 @@ describe('LiveScanner', () => {
     expect(scanner.stats.scans).toBeGreaterThanOrEqual(1);
     expect((await store.scanAt('1s', W))!.ts % 1000).toBe(0);
   });
+  it('catchUp() with a backfill scans the latest close and every close of the span before it, each equal to its own scanAt', async () => {
+    const now = T0 + 110 * MIN + 5_000;
+    const scanner = new LiveScanner({ store, symbols, tf: '1m', window: W, settleMs: 1_000, now: () => now, backfillMs: 30 * MIN });
+    // one close of the span is stored already, with every symbol: not scanned again
+    const kept = await new LiveScanner({ store, symbols, tf: '1m', window: W }).scanAt(T0 + 95 * MIN);
+    await scanner.catchUp();
+    await scanner.stop();
+    expect(scanner.stats.failures).toBe(0);
+    expect(scanner.stats.scans).toBe(30); // closes 80..110 minus the one stored
+    expect(scanner.stats.backfilled).toBe(29);
+    const history = await store.scanHistory({ tf: '1m', window: W, a: symbols[0]!, b: symbols[1]!, from: T0, to: T0 + 200 * MIN });
+    expect(history.map((p) => (p.ts - T0) / MIN)).toEqual(Array.from({ length: 31 }, (_, k) => 80 + k));
+    // each stored scan equals a scan of that close alone (series read once for the span vs per close)
+    const alone = new LiveScanner({ store, symbols, tf: '1m', window: W });
+    for (const t of [T0 + 80 * MIN, T0 + 96 * MIN, T0 + 110 * MIN]) {
+      const stored = await store.scanAt('1m', W, t);
+      expect(stored).toEqual(scanSeriesOf(await alone.seriesAt(t), t));
+    }
+    expect(await store.scanAt('1m', W, T0 + 95 * MIN)).toEqual(kept);
+  });
+
+  it('says why it waits: fewer than 2 symbols with a full window', async () => {
+    const scanner = new LiveScanner({ store, symbols, tf: '5m', window: W, now: () => T0 + 110 * MIN });
+    await scanner.catchUp();
+    expect(scanner.waiting).toBe('fewer than 2 symbols have 60 5m bars of history (SCAN_WINDOW): 0 of 5');
+    expect(scanner.stats.scans).toBe(0);
+  });
 });
+
+function scanSeriesOf({ symbols, series }: { symbols: string[]; series: Float64Array[] }, ts: number) {
+  const r = scanSeries(symbols, series, W);
+  return { tf: '1m', window: W, ts, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
+}
 
 describe('/api/scan and /api/scan/history', () => {
   it('serve the stored scans: sorted by q-value, at, 404, history; bad parameters are 400s naming them', async () => {
