@@ -14,6 +14,7 @@
  */
 import { BACKTEST_DEFAULTS, DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, SCAN_DEFAULTS as SCAN, type PaperRulesDto } from '@quant-pairs/contract';
 import { MAX_SUBSCRIPTIONS, backtestRequest } from '@quant-pairs/contract/requests';
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
 import { backtestOptionsProblem } from './analytics/backtest';
@@ -81,6 +82,8 @@ interface ScanConfig {
   retentionMs: number | null;
   /** At start, the closes of this many ms before the latest are scanned where no scan is stored (SCAN_BACKFILL; 0 = none). */
   backfillMs: number;
+  /** Worker threads a scan's pairs are shared among (SCAN_THREADS); 0 = in the main thread, sliced. */
+  threads: number;
   tf: Timeframe;
   window: number;
   thresholds: ScanThresholds;
@@ -395,6 +398,11 @@ export const SETTINGS = {
     help: 'at start, scan the closes of this span before the latest one that have no stored scan (the p-value history panels and alert rules have numbers at once); 0 = none',
     schema: durationOrForever('must be 0 (no backfill) or a duration such as 24h, 6h, 90m'),
   }),
+  SCAN_THREADS: setting({
+    shown: '(the cores: os.availableParallelism())',
+    help: 'worker threads each scan shares its pairs among (results identical to one thread); 0 = in the main thread, between other work',
+    schema: integer(0, 256),
+  }),
   SCAN_TF: setting({
     def: SCAN.tf,
     help: 'timeframe of the pair scanner: a scan at each close',
@@ -640,6 +648,7 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
       universeRefreshMs: v.UNIVERSE_REFRESH ?? UNIVERSE_REFRESH_MS,
       retentionMs: v.SCAN_RETENTION === 'forever' ? null : v.SCAN_RETENTION,
       backfillMs: v.SCAN_BACKFILL === 'forever' ? 0 : v.SCAN_BACKFILL,
+      threads: v.SCAN_THREADS ?? availableParallelism(),
       tf: v.SCAN_TF,
       window: v.SCAN_WINDOW,
       thresholds: { fdr: v.SCAN_FDR, minHalfLife: v.SCAN_MIN_HL, maxHalfLife: v.SCAN_MAX_HL, maxHurst: v.SCAN_MAX_HURST, minCrossings: v.SCAN_MIN_CROSSINGS },

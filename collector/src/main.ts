@@ -19,6 +19,7 @@ import { historyClient, historySpans, loadHistory, type HistoryReport } from './
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
 import { RegionRefusedError } from './ingest/rest';
 import { LiveAnalytics, LiveScanner, UniverseRefresher, warmUpBars, type UniverseChange } from './live';
+import { ScanPool } from './live/scanPool';
 import { replayFiles } from './ingest/replay';
 import { configSecrets, log } from './log';
 import { openStore as openConfiguredStore } from './store';
@@ -204,6 +205,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
           window: config.scan.window,
           thresholds: config.scan.thresholds,
           backfillMs: config.scan.backfillMs,
+          pool: config.scan.threads > 0 ? new ScanPool(config.scan.threads) : undefined,
         })
       : null;
   scanner?.start();

@@ -29,6 +29,7 @@ const YIELD_MS = 20;
 import { TIMEFRAME_MS, type Timeframe } from '../domain';
 import { log } from '../log';
 import type { Store, StoredScan } from '../store/store';
+import type { ScanPool } from './scanPool';
 
 export interface LiveScannerOptions {
   store: Store;
@@ -41,6 +42,8 @@ export interface LiveScannerOptions {
   settleMs?: number;
   /** At start and on `catchUp`, scan the closes of this many ms before the latest where none is stored (SCAN_BACKFILL; default 0). */
   backfillMs?: number;
+  /** Worker threads to scan on (SCAN_THREADS), closed with the scanner; without, scans run in this thread a slice at a time. */
+  pool?: ScanPool;
   now?: () => number;
 }
 
@@ -108,6 +111,7 @@ export class LiveScanner {
     this.timer = null;
     this.stopped = true;
     await this.running;
+    await this.opts.pool?.close();
   }
 
   private stopped = false;
@@ -189,22 +193,10 @@ export class LiveScanner {
     }
     this.waiting = null;
     const started = performance.now();
-    // a pair at a time, handing the event loop back every YIELD_MS: ingest and the API keep
-    // running through a scan that takes a second or more for 100 symbols
-    const steps = scanSteps(symbols, series, this.opts.window, this.opts.thresholds ?? SCAN_DEFAULTS);
-    let r: ScanResult;
-    let slice = performance.now();
-    for (;;) {
-      const step = steps.next();
-      if (step.done) {
-        r = step.value;
-        break;
-      }
-      if (performance.now() - slice >= YIELD_MS) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = performance.now();
-      }
-    }
+    const thresholds = this.opts.thresholds ?? SCAN_DEFAULTS;
+    const r = this.opts.pool
+      ? await this.opts.pool.scan(symbols, series, this.opts.window, thresholds)
+      : await sliced(symbols, series, this.opts.window, thresholds);
     const scan: StoredScan = { tf: this.opts.tf, window: this.opts.window, ts: t, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
     this.stats.lastMs = performance.now() - started; // wall time, the slices other work ran in included
     this.stats.lastPairs = r.pairs.length;
@@ -219,6 +211,23 @@ export class LiveScanner {
       ms: Math.round(this.stats.lastMs),
     });
     return scan;
+  }
+}
+
+/**
+ * A scan in this thread, a pair at a time, handing the event loop back every YIELD_MS: ingest and
+ * the API keep running through a scan that takes a second or more for 100 symbols.
+ */
+async function sliced(symbols: string[], series: Float64Array[], window: number, thresholds: ScanThresholds): Promise<ScanResult> {
+  const steps = scanSteps(symbols, series, window, thresholds);
+  let slice = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - slice >= YIELD_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      slice = performance.now();
+    }
   }
 }
 

@@ -1,5 +1,18 @@
 /** The pair scanner over a universe (issue 15) and its per-spread statistics. */
-export { scanSeries, scanSteps, scanInputProblem, SCAN_DEFAULTS, type ScanThresholds, type ScanPair, type ScanCoint, type ScanResult } from './scan';
+export {
+  scanSeries,
+  scanSteps,
+  scanRows,
+  finishScan,
+  pairCount,
+  scanInputProblem,
+  SCAN_DEFAULTS,
+  type ScanThresholds,
+  type ScanPair,
+  type ScanCoint,
+  type ScanResult,
+  type ScanPaths,
+} from './scan';
 export { hurst } from './hurst';
 export { meanCrossings } from './crossings';
 export { bhQValues } from './benjaminiHochberg';

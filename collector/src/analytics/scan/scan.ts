@@ -120,6 +120,44 @@ export function* scanSteps(
   window: number,
   thresholds: ScanThresholds = SCAN_DEFAULTS,
 ): Generator<number, ScanResult, void> {
+  const rows = scanRowSteps(symbols, series, window, 0, pairCount(symbols.length));
+  for (;;) {
+    const r = rows.next();
+    if (r.done) return finishScan(r.value.pairs, r.value.paths, thresholds);
+    yield r.value;
+  }
+}
+
+/** Pairs of a universe of k symbols. */
+export const pairCount = (k: number): number => (k * (k - 1)) / 2;
+
+/**
+ * The rows of pairs [from, to) of a scan, in universe order (pair 0 = {s0, s1}, then {s0, s2}, ..,
+ * {s1, s2}, ..), before the q-values and the selection (`finishScan`): the part of a scan that
+ * threads can share (src/live/scanPool.ts), each taking a range; joined in order and finished,
+ * the result is scanSeries' to the bit.
+ */
+export function scanRows(
+  symbols: readonly string[],
+  series: readonly ArrayLike<number>[],
+  window: number,
+  from = 0,
+  to = pairCount(symbols.length),
+): { pairs: ScanPair[]; paths: ScanPaths } {
+  const steps = scanRowSteps(symbols, series, window, from, to);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+function* scanRowSteps(
+  symbols: readonly string[],
+  series: readonly ArrayLike<number>[],
+  window: number,
+  from: number,
+  to: number,
+): Generator<number, { pairs: ScanPair[]; paths: ScanPaths }, void> {
   const problem = scanInputProblem(symbols, series, window);
   if (problem) throw new RangeError(problem);
   const sp = spectra(window);
@@ -128,12 +166,24 @@ export function* scanSteps(
   const pairs: ScanPair[] = [];
   const resid = new Float64Array(window);
   const paths: ScanPaths = { fft: 0, direct: 0 };
-  for (let i = 0; i < k; i++) {
-    for (let j = i + 1; j < k; j++) {
+  let at = 0;
+  for (let i = 0; i < k && at < to; i++) {
+    // skip whole rows before `from`
+    if (at + (k - i - 1) <= from) {
+      at += k - i - 1;
+      continue;
+    }
+    for (let j = i + 1; j < k && at < to; j++, at++) {
+      if (at < from) continue;
       pairs.push(scanPair(symbols[i]!, symbols[j]!, legs[i]!, legs[j]!, resid, sp, paths));
       yield pairs.length;
     }
   }
+  return { pairs, paths };
+}
+
+/** A scan's rows (every pair, in universe order) with their q-values, selection and order: scanSeries' last step. */
+export function finishScan(pairs: ScanPair[], paths: ScanPaths, thresholds: ScanThresholds = SCAN_DEFAULTS): ScanResult {
   const tested = pairs.filter((p) => p.pvalue !== null);
   const q = bhQValues(tested.map((p) => p.pvalue!));
   let selected = 0;

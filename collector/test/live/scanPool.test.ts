@@ -1,0 +1,61 @@
+/**
+ * The scan pool (src/live/scanPool.ts): a scan shared among worker threads equals the one-thread
+ * scanSeries to the bit (every field of every row, the order, tested, selected, paths) on a market
+ * universe at real price scales, for thread counts that cut the pairs unevenly; bad input is the
+ * same RangeError; a closed pool refuses work. And the live scanner on a pool stores what it
+ * stores without one.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { scanSeries } from '../../src/analytics/scan';
+import { wideUniverse } from '../../src/fake-binance/market';
+import { LiveScanner } from '../../src/live';
+import { ScanPool } from '../../src/live/scanPool';
+import { openSqliteStore } from '../../src/store/sqlite';
+
+const u = wideUniverse(23, 400, 17); // 253 pairs: no thread count below divides it evenly
+const series = u.series.map((s) => Float64Array.from(s));
+
+describe('ScanPool', () => {
+  it.each([1, 2, 3, 7])('%i threads: the same result as scanSeries, bit for bit', async (threads) => {
+    const pool = new ScanPool(threads);
+    try {
+      const got = await pool.scan(u.symbols, series, 300);
+      const want = scanSeries(u.symbols, series, 300);
+      expect(got).toEqual(want);
+      expect(JSON.stringify(got)).toBe(JSON.stringify(want));
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('bad input is the RangeError scanSeries throws; a closed pool refuses work; 0 threads is refused', async () => {
+    const pool = new ScanPool(2);
+    await expect(pool.scan(['A', 'A'], [series[0]!, series[1]!], 300)).rejects.toThrow('a symbol is listed twice');
+    await pool.close();
+    await expect(pool.scan(u.symbols, series, 300)).rejects.toThrow('the scan pool is closed');
+    expect(() => new ScanPool(0)).toThrow('at least 1 thread');
+  });
+
+  it('the live scanner on a pool stores the scan it stores in one thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'scanpool-'));
+    const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
+    try {
+      const T0 = Date.UTC(2026, 0, 5);
+      await store.insertTicks(
+        u.symbols.flatMap((symbol, k) => u.series[k]!.map((price, m) => ({ symbol, id: m + 1, ts: T0 + m * 60_000 + 1, price, qty: 1, isBuyerMaker: false }))),
+      );
+      const t = T0 + 390 * 60_000;
+      const plain = await new LiveScanner({ store, symbols: u.symbols, tf: '1m', window: 300 }).seriesAt(t);
+      const pooled = new LiveScanner({ store, symbols: u.symbols, tf: '1m', window: 300, pool: new ScanPool(2) });
+      const stored = await pooled.scanAt(t);
+      await pooled.stop(); // closes its pool
+      const want = scanSeries(plain.symbols, plain.series, 300);
+      expect(stored).toEqual({ tf: '1m', window: 300, ts: t, symbols: plain.symbols, tested: want.tested, selected: want.selected, pairs: want.pairs });
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
