@@ -74,8 +74,11 @@ export interface Config {
 }
 
 interface ScanConfig {
-  /** The symbols scanned, in order; `top` instead: the N USDT symbols of largest 24 h quote volume, looked up at start. */
-  universe: { symbols: string[] } | { top: number };
+  /**
+   * The symbols scanned, in order; `top` instead: the N USDT symbols of largest 24 h quote volume,
+   * or (`all`) every TRADING USDT spot symbol of exchangeInfo, looked up at start and every UNIVERSE_REFRESH.
+   */
+  universe: { symbols: string[] } | { top: number | 'all' };
   /** UNIVERSE=top:N: ms between lookups of the top N after the one at start. */
   universeRefreshMs: number;
   /** Stored scans older than this many ms are deleted; null keeps them as long as RETENTION keeps bars. */
@@ -176,8 +179,9 @@ const durationOrForever = (why: string) =>
     return ms === null ? ('forever' as const) : ms;
   }, why);
 
-/** `UNIVERSE`: symbols, comma-separated, or top:N. */
+/** `UNIVERSE`: symbols, comma-separated, top:N, or all. */
 const universeList = textTo<ScanConfig['universe']>((t) => {
+  if (t.trim().toLowerCase() === 'all') return { top: 'all' };
   const top = /^top:(\d+)$/i.exec(t);
   if (top) {
     const n = Number(top[1]);
@@ -190,9 +194,9 @@ const universeList = textTo<ScanConfig['universe']>((t) => {
     if (!/^[A-Z0-9]{2,20}$/.test(sym)) throw new Error(`${JSON.stringify(raw.trim())} is not a symbol such as BTCUSDT`);
     if (!symbols.includes(sym)) symbols.push(sym);
   }
-  if (symbols.length < 2) throw new Error('needs at least 2 symbols (or top:N)');
+  if (symbols.length < 2) throw new Error('needs at least 2 symbols (or top:N, or all)');
   return { symbols };
-}, 'must be symbols such as BTCUSDT,ETHUSDT,SOLUSDT or top:N');
+}, 'must be symbols such as BTCUSDT,ETHUSDT,SOLUSDT, top:N or all');
 
 /** `HISTORY`: `0` (none) or timeframe:duration pairs, e.g. 1s:2h,1m:3d,5m:14d. */
 const historyList = textTo((t) => {
@@ -380,7 +384,7 @@ export const SETTINGS = {
   }),
   UNIVERSE: setting({
     shown: '(the symbols of PAIRS)',
-    help: 'symbols the pair scanner scans (and the collector ingests): a list, or top:N = the N USDT symbols of largest 24 h quote volume (looked up at start and every UNIVERSE_REFRESH)',
+    help: 'symbols the pair scanner scans (and the collector ingests): a list, top:N = the N USDT symbols of largest 24 h quote volume, or all = every TRADING USDT spot symbol of exchangeInfo, ~400 (both looked up at start and every UNIVERSE_REFRESH)',
     schema: universeList,
   }),
   UNIVERSE_REFRESH: setting({
@@ -615,7 +619,7 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
   if (v.UNIVERSE_REFRESH !== undefined && 'symbols' in universe)
     throw new ConfigError(
       'UNIVERSE_REFRESH',
-      `UNIVERSE_REFRESH=${JSON.stringify(durationText(v.UNIVERSE_REFRESH))}: applies to UNIVERSE=top:N only; UNIVERSE is ${v.UNIVERSE ? 'a list' : 'unset (the symbols of PAIRS)'}, which is never looked up again`,
+      `UNIVERSE_REFRESH=${JSON.stringify(durationText(v.UNIVERSE_REFRESH))}: applies to UNIVERSE=top:N or all only; UNIVERSE is ${v.UNIVERSE ? 'a list' : 'unset (the symbols of PAIRS)'}, which is never looked up again`,
     );
   const exitZ = checkExitZ(v.ENTRY_Z, v.EXIT_Z);
   if (v.SCAN_MIN_HL > v.SCAN_MAX_HL) throw new ConfigError('SCAN_MIN_HL', `SCAN_MIN_HL=${v.SCAN_MIN_HL} must not be above SCAN_MAX_HL=${v.SCAN_MAX_HL}`);

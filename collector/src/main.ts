@@ -108,16 +108,21 @@ function startRetention(store: Store, retentionMs: number, what: 'ticks' | 'scan
 
 /**
  * UNIVERSE=top:N resolved: the N USDT symbols of largest 24 h quote volume (one
- * /api/v3/ticker/24hr), scanned and ingested beside the pairs' symbols (unless SYMBOLS names
- * what this collector ingests). A list is returned as it is. Looked up at start, then every UNIVERSE_REFRESH
+ * /api/v3/ticker/24hr), or UNIVERSE=all: every TRADING USDT spot symbol (one /api/v3/exchangeInfo),
+ * scanned and ingested beside the pairs' symbols (unless SYMBOLS names what this collector
+ * ingests). A list is returned as it is. Looked up at start, then every UNIVERSE_REFRESH
  * (UniverseRefresher, wired in startCollector).
  */
 async function resolveUniverse(config: Config): Promise<Config> {
   const u = config.scan.universe;
   if (!('top' in u)) return config;
-  const top = await historyClient(config.binanceRestUrl, config.stream).topUsdtSymbols(u.top);
-  if (top.length < 2) throw new ConfigError('UNIVERSE', `UNIVERSE=top:${u.top}: Binance listed ${top.length} USDT symbols with a 24 h volume`);
-  log.info('universe: the top USDT symbols by 24 h quote volume', { n: u.top, first: top.slice(0, 5) });
+  const top = await historyClient(config.binanceRestUrl, config.stream).universe(u.top);
+  const name = u.top === 'all' ? 'all' : `top:${u.top}`;
+  if (top.length < 2) throw new ConfigError('UNIVERSE', `UNIVERSE=${name}: Binance listed ${top.length} USDT symbols`);
+  log.info(u.top === 'all' ? 'universe: every TRADING USDT symbol' : 'universe: the top USDT symbols by 24 h quote volume', {
+    n: top.length,
+    first: top.slice(0, 5),
+  });
   const symbols = [...config.symbols, ...top.filter((s) => !config.symbols.includes(s))];
   const ingestsAll = ingestsAllOf(config);
   return { ...config, symbols, ingestSymbols: ingestsAll ? symbols : config.ingestSymbols, scan: { ...config.scan, universe: { symbols: top } } };
@@ -220,7 +225,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       ? new UniverseRefresher({
           n: u.top,
           top: config.scan.universe.symbols,
-          lookup: (n) => historyClient(config.binanceRestUrl, config.stream).topUsdtSymbols(n),
+          lookup: (n) => historyClient(config.binanceRestUrl, config.stream).universe(n),
           intervalMs: tuning.universeRefreshMs ?? config.scan.universeRefreshMs,
           apply: async (change: UniverseChange) => {
             if (ingestsAll) {

@@ -1,4 +1,5 @@
 /** Configuration: defaults from issue 2, flags overriding env, and errors naming the variable. */
+import { availableParallelism } from 'node:os';
 import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import { analyticsRequest, backtestRequest } from '@quant-pairs/contract/requests';
 import { readQuery } from '../src/api/http/params';
@@ -40,6 +41,12 @@ test('HISTORY: timeframe:duration pairs (the windows add their own minimum at st
   expect(loadConfig({}, ['--outage-klines-after-trades=1000']).outageKlinesAfterTrades).toBe(1_000);
 });
 
+test('SCAN_BACKFILL (24h by default, 0 = none) and SCAN_THREADS (the cores by default, 0 = the main thread)', () => {
+  expect(loadConfig({}, []).scan).toMatchObject({ backfillMs: 86_400_000, threads: availableParallelism() });
+  expect(loadConfig({ SCAN_BACKFILL: '0', SCAN_THREADS: '0' }, []).scan).toMatchObject({ backfillMs: 0, threads: 0 });
+  expect(loadConfig({}, ['--scan-backfill=6h', '--scan-threads', '3']).scan).toMatchObject({ backfillMs: 6 * 3_600_000, threads: 3 });
+});
+
 test('UNIVERSE_REFRESH (top:N lookups, daily by default) and SCAN_RETENTION (scans kept 7 days by default; 0 = as long as RETENTION)', () => {
   expect(loadConfig({}, []).scan).toMatchObject({ universeRefreshMs: 86_400_000, retentionMs: 7 * 86_400_000 });
   expect(loadConfig({ UNIVERSE: 'top:50', UNIVERSE_REFRESH: '6h', SCAN_RETENTION: '48h' }, []).scan).toMatchObject({
@@ -48,6 +55,8 @@ test('UNIVERSE_REFRESH (top:N lookups, daily by default) and SCAN_RETENTION (sca
     retentionMs: 48 * 3_600_000,
   });
   expect(loadConfig({ SCAN_RETENTION: '0' }, []).scan.retentionMs).toBeNull();
+  expect(loadConfig({ UNIVERSE: 'all', UNIVERSE_REFRESH: '1h' }, []).scan).toMatchObject({ universe: { top: 'all' }, universeRefreshMs: 3_600_000 });
+  expect(loadConfig({ UNIVERSE: 'ALL' }, []).scan.universe).toEqual({ top: 'all' });
   expect(loadConfig({ UNIVERSE: 'top:3' }, ['--universe-refresh=1m', '--scan-retention', '90m']).scan).toMatchObject({
     universeRefreshMs: 60_000,
     retentionMs: 5_400_000,
@@ -119,9 +128,12 @@ const bad: Array<[Record<string, string>, string, RegExp]> = [
   [{ HISTORY: '1m:3 days' }, 'HISTORY', /"1m:3 days": the duration must be such as 2h, 3d, 90m/],
   [{ OUTAGE_KLINES_AFTER: '30s' }, 'OUTAGE_KLINES_AFTER', /at least 1m/],
   [{ UNIVERSE: 'top:5', UNIVERSE_REFRESH: '30s' }, 'UNIVERSE_REFRESH', /at least 1m/],
+  [{ SCAN_BACKFILL: 'soon' }, 'SCAN_BACKFILL', /must be 0 \(no backfill\) or a duration/],
+  [{ SCAN_THREADS: '-1' }, 'SCAN_THREADS', /./],
+  [{ SCAN_THREADS: '1.5' }, 'SCAN_THREADS', /./],
   [{ UNIVERSE: 'top:5', UNIVERSE_REFRESH: '0' }, 'UNIVERSE_REFRESH', /at least 1m/],
   // a listed universe is never looked up again: a refresh interval for it is a mistake, not silently ignored
-  [{ UNIVERSE: 'BTCUSDT,ETHUSDT', UNIVERSE_REFRESH: '6h' }, 'UNIVERSE_REFRESH', /"6h": applies to UNIVERSE=top:N only; UNIVERSE is a list/],
+  [{ UNIVERSE: 'BTCUSDT,ETHUSDT', UNIVERSE_REFRESH: '6h' }, 'UNIVERSE_REFRESH', /"6h": applies to UNIVERSE=top:N or all only; UNIVERSE is a list/],
   [{ UNIVERSE_REFRESH: '6h' }, 'UNIVERSE_REFRESH', /UNIVERSE is unset \(the symbols of PAIRS\)/],
   [{ SCAN_RETENTION: 'a week' }, 'SCAN_RETENTION', /must be 0 \(as long as RETENTION\) or a duration such as 7d/],
   [{ OUTAGE_KLINES_AFTER_TRADES: '999' }, 'OUTAGE_KLINES_AFTER_TRADES', /must be an integer from 1000 to 1000000000/],

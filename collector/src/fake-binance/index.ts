@@ -18,7 +18,8 @@
  * 5m; startTime / endTime / limit, default 500, max 1000) computed from the same trades
  * (./klines.ts); `X-MBX-USED-WEIGHT-1m`; a weight budget per minute (`weightLimit`, Binance's
  * 6000) past which requests get 429 with `Retry-After` until the next minute, and injectable
- * 429s; `/api/v3/ticker/24hr` (every symbol, weight 80; `setQuoteVolume` re-ranks); `/api/v3/ping`, `/api/v3/time`.
+ * 429s; `/api/v3/ticker/24hr` (every symbol, weight 80; `setQuoteVolume` re-ranks); `/api/v3/exchangeInfo`
+ * (every symbol TRADING unless `setStatus` says otherwise, weight 20); `/api/v3/ping`, `/api/v3/time`.
  *
  * History: `past` generates trades before the server starts (e.g. 48 hours at one trade every
  * 10 s, then the last hour at two a second), so REST (klines and trades) has hours to serve at once.
@@ -289,6 +290,13 @@ export class FakeBinance {
     else this.quoteVolumes.set(symbol.toUpperCase(), quoteVolume);
   }
 
+  /** `/api/v3/exchangeInfo` lists `symbol` with this status (BREAK, HALT, ...; null: TRADING again), as a delisting would. */
+  setStatus(symbol: string, status: string | null): void {
+    if (status === null) this.statuses.delete(symbol.toUpperCase());
+    else this.statuses.set(symbol.toUpperCase(), status);
+  }
+  private readonly statuses = new Map<string, string>();
+
   /** The next `n` REST requests get HTTP 429 with `Retry-After: retryAfterSec`. */
   fail429(n: number, retryAfterSec = 1): void {
     this.fail429Left = n;
@@ -413,6 +421,7 @@ export class FakeBinance {
     if (url.pathname === '/api/v3/time') return reply(200, { serverTime: Date.now() });
     if (url.pathname === '/api/v3/klines') return this.klines(url, reply);
     if (url.pathname === '/api/v3/ticker/24hr') return this.ticker24h(reply);
+    if (url.pathname === '/api/v3/exchangeInfo') return this.exchangeInfo(reply);
     const kind: FakeStreamKind | null = url.pathname === '/api/v3/aggTrades' ? 'aggTrade' : url.pathname === '/api/v3/historicalTrades' ? 'trade' : null;
     if (!kind) return reply(404, { code: -1, msg: 'Not found' });
 
@@ -486,6 +495,25 @@ export class FakeBinance {
       return { symbol, lastPrice: trades.at(-1)?.price ?? '0', volume: volume.toFixed(8), quoteVolume: quoteVolume.toFixed(8), count };
     });
     reply(200, rows, headers);
+  }
+
+  /** `GET /api/v3/exchangeInfo` (weight 20): the symbols traded, in Binance's shape (the fields the collector reads and a few more). */
+  private exchangeInfo(reply: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+    const budget = this.overBudget(20);
+    if (budget) return reply(429, budget.body, budget.headers);
+    const headers = { 'x-mbx-used-weight-1m': String(this.useWeight(20)) };
+    const symbols = [...this.history.keys()].map((symbol) => {
+      const quoteAsset = ['USDT', 'FDUSD', 'BTC', 'ETH'].find((q) => symbol.endsWith(q) && symbol.length > q.length) ?? 'USDT';
+      return {
+        symbol,
+        status: this.statuses.get(symbol) ?? 'TRADING',
+        baseAsset: symbol.slice(0, -quoteAsset.length),
+        quoteAsset,
+        isSpotTradingAllowed: true,
+        permissionSets: [['SPOT']],
+      };
+    });
+    reply(200, { timezone: 'UTC', serverTime: Date.now(), rateLimits: [], exchangeFilters: [], symbols }, headers);
   }
 
   /** `GET /api/v3/klines` (weight 2), answered as Binance does (errors included). */

@@ -110,6 +110,16 @@ export class RestClient {
     return topUsdtSymbols(await this.get('/api/v3/ticker/24hr', TICKER_ALL_WEIGHT), n);
   }
 
+  /** Every TRADING USDT spot symbol (UNIVERSE=all), from one `GET /api/v3/exchangeInfo?permissions=SPOT`. */
+  async tradingUsdtSymbols(): Promise<string[]> {
+    return tradingUsdtSymbols(await this.get('/api/v3/exchangeInfo?permissions=SPOT', EXCHANGE_INFO_WEIGHT));
+  }
+
+  /** UNIVERSE=top:N's or UNIVERSE=all's symbols now. */
+  universe(top: number | 'all'): Promise<string[]> {
+    return top === 'all' ? this.tradingUsdtSymbols() : this.topUsdtSymbols(top);
+  }
+
   /** The klines of `tf` whose open time is in [startTime, endTime], at most `limit` (1000), as bars. */
   async klines(symbol: string, tf: Timeframe, startTime: number, endTime: number, limit = PAGE_LIMIT): Promise<KlinePage> {
     const q = `symbol=${encodeURIComponent(symbol)}&interval=${KLINE_INTERVAL[tf]}&startTime=${startTime}&endTime=${endTime}&limit=${limit}`;
@@ -240,4 +250,37 @@ export function topUsdtSymbols(body: string, n: number): string[] {
   }
   usdt.sort((a, b) => b.volume - a.volume || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
   return usdt.slice(0, n).map((u) => u.symbol);
+}
+
+/** `GET /api/v3/exchangeInfo`'s weight (Binance's table, 2026). */
+const EXCHANGE_INFO_WEIGHT = 20;
+
+/**
+ * The symbols of an `/api/v3/exchangeInfo` answer ({symbols: [{symbol, status, quoteAsset,
+ * isSpotTradingAllowed, ...}]}) that trade now (status TRADING, spot trading allowed) against
+ * USDT, in symbol order. Rows that are not such objects are skipped. Throws when the body is not
+ * such a JSON object (the caller says so).
+ *
+ * @example
+ * tradingUsdtSymbols('{"symbols":[{"symbol":"ETHUSDT","status":"TRADING","quoteAsset":"USDT"},{"symbol":"LUNAUSDT","status":"BREAK","quoteAsset":"USDT"}]}');
+ * // => ['ETHUSDT'] (LUNAUSDT does not trade)
+ */
+export function tradingUsdtSymbols(body: string): string[] {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(body);
+  } catch {
+    throw new Error(`/api/v3/exchangeInfo did not answer JSON: ${body.slice(0, 200)}`);
+  }
+  const rows = (doc as { symbols?: unknown } | null)?.symbols;
+  if (!Array.isArray(rows)) throw new Error(`/api/v3/exchangeInfo answered no symbols array: ${body.slice(0, 200)}`);
+  const out: string[] = [];
+  for (const r of rows) {
+    if (typeof r !== 'object' || r === null) continue;
+    const { symbol, status, quoteAsset, isSpotTradingAllowed } = r as Record<string, unknown>;
+    if (typeof symbol !== 'string' || !/^[A-Z0-9]{1,16}USDT$/.test(symbol) || status !== 'TRADING' || quoteAsset !== 'USDT' || isSpotTradingAllowed === false)
+      continue;
+    out.push(symbol);
+  }
+  return [...new Set(out)].sort();
 }

@@ -1,7 +1,7 @@
 /**
  * UNIVERSE=top:N refreshed (issue 15: "the N USDT symbols with the largest 24 h quote volume,
- * refreshed daily"): every `intervalMs` (UNIVERSE_REFRESH, default 24 h) the top N is looked up again
- * (/api/v3/ticker/24hr); when it changed, `apply` is given the new list and what was added and
+ * refreshed daily"), or UNIVERSE=all (listings come and go): every `intervalMs` (UNIVERSE_REFRESH,
+ * default 24 h) the top N is looked up again (/api/v3/ticker/24hr; all: /api/v3/exchangeInfo); when it changed, `apply` is given the new list and what was added and
  * removed (the collector loads history for the new symbols, re-opens its combined stream and
  * changes the scanner's universe), and one structured log line says so.
  *
@@ -19,11 +19,11 @@ export interface UniverseChange {
 }
 
 export interface UniverseRefresherOptions {
-  /** N of top:N. */
-  n: number;
+  /** N of top:N, or `all` (every TRADING USDT symbol). */
+  n: number | 'all';
   /** The top N in use now. */
   top: readonly string[];
-  lookup: (n: number) => Promise<string[]>;
+  lookup: (n: number | 'all') => Promise<string[]>;
   /** Puts a changed top N to use; the refresher's list changes once it resolves. */
   apply: (change: UniverseChange) => Promise<void>;
   /** Between lookups, ms (default 24 h). */

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
-import { topUsdtSymbols } from '../../src/ingest/rest';
+import { topUsdtSymbols, tradingUsdtSymbols } from '../../src/ingest/rest';
 import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
 import { openSqliteStore } from '../../src/store/sqlite';
@@ -38,6 +38,27 @@ describe('topUsdtSymbols', () => {
     expect(topUsdtSymbols(body, 10)).toEqual(['BTCUSDT', 'ETHUSDT', 'XRPUSDT', 'DOGEUSDT']);
     expect(() => topUsdtSymbols('{"code":-1}', 2)).toThrow(/did not answer an array/);
     expect(() => topUsdtSymbols('<html>', 2)).toThrow(/did not answer JSON/);
+  });
+});
+
+describe('tradingUsdtSymbols (UNIVERSE=all)', () => {
+  it('keeps TRADING USDT spot symbols of an exchangeInfo answer, in symbol order', () => {
+    // shaped as Binance's /api/v3/exchangeInfo (symbols[].status, quoteAsset, isSpotTradingAllowed)
+    const body = JSON.stringify({
+      timezone: 'UTC',
+      symbols: [
+        { symbol: 'XRPUSDT', status: 'TRADING', quoteAsset: 'USDT', isSpotTradingAllowed: true },
+        { symbol: 'BTCUSDT', status: 'TRADING', quoteAsset: 'USDT', isSpotTradingAllowed: true },
+        { symbol: 'ETHBTC', status: 'TRADING', quoteAsset: 'BTC', isSpotTradingAllowed: true },
+        { symbol: 'LUNAUSDT', status: 'BREAK', quoteAsset: 'USDT', isSpotTradingAllowed: true },
+        { symbol: 'OLDUSDT', status: 'TRADING', quoteAsset: 'USDT', isSpotTradingAllowed: false },
+        { symbol: '1000SATSUSDT', status: 'TRADING', quoteAsset: 'USDT' },
+        null,
+      ],
+    });
+    expect(tradingUsdtSymbols(body)).toEqual(['1000SATSUSDT', 'BTCUSDT', 'XRPUSDT']);
+    expect(() => tradingUsdtSymbols('[]')).toThrow(/no symbols array/);
+    expect(() => tradingUsdtSymbols('<html>')).toThrow(/did not answer JSON/);
   });
 });
 
@@ -94,6 +115,27 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     // one combined stream for all of them (Binance: up to 1,024 streams a connection, no subscribe messages sent)
     await new Promise((res) => setTimeout(res, 300));
     expect(f.stats.openConnections).toBe(1);
+  }, 60_000);
+
+  it('UNIVERSE=all: every TRADING USDT symbol of the fake exchangeInfo is ingested and scanned, a delisted one is not', async () => {
+    const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'LUNAUSDT'];
+    const f = (fake = await startFakeBinance({ symbols, rate: 0, past: [{ ms: HOUR, everyMs: 10_000 }] }));
+    f.setStatus('LUNAUSDT', 'BREAK');
+    const r = await fetch(`${f.restUrl}/api/v3/exchangeInfo?permissions=SPOT`);
+    expect(r.headers.get('x-mbx-used-weight-1m')).toBe('20');
+    const config = loadConfig({
+      PAIRS: 'ETHUSDT/BTCUSDT',
+      UNIVERSE: 'all',
+      BINANCE_WS_URL: f.wsUrl,
+      BINANCE_REST_URL: f.restUrl,
+      DB_PATH: join(dir, 'c.db'),
+      PORT: '0',
+      HISTORY: '0',
+    });
+    c = await startCollector(config);
+    expect(c.config.scan.universe).toEqual({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'] });
+    expect(c.config.ingestSymbols).toEqual(['ETHUSDT', 'BTCUSDT', 'SOLUSDT', 'XRPUSDT']);
+    expect(c.universe).not.toBeNull(); // looked up again every UNIVERSE_REFRESH: listings come and go
   }, 60_000);
 
   it('UNIVERSE_REFRESH sets the lookup interval; SCAN_RETENTION deletes older stored scans at start, keeping newer ones', async () => {
