@@ -36,6 +36,12 @@ describe('data sources', () => {
   it('uids are unique', () => {
     expect(provisionedUids.size).toBe(datasources.datasources.length);
   });
+  // Issue 23: Grafana 12/13 have open reports of start-up failures ("data source not found") with
+  // `prune: true` (test/fixtures/grafana-contracts.md §4a lists the key); our fixed uids need none.
+  it('does not prune', () => {
+    expect(datasources).not.toHaveProperty('prune');
+    expect(datasources.apiVersion).toBe(1);
+  });
 });
 
 describe('dashboard provider', () => {
