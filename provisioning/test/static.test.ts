@@ -4,7 +4,16 @@
  * Expected values come from Grafana's provisioning contracts (copied to test/fixtures/grafana-contracts.md)
  * and from the plugin's query model (@quant-pairs/contract).
  */
-import { ANALYTICS_FIELDS, LIVE_QUERY_TYPES, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES, migrateQuery, validateQuery, type PairsQuery } from '@quant-pairs/contract';
+import {
+  ANALYTICS_FIELDS,
+  LIVE_QUERY_TYPES,
+  QUERY_MODEL_VERSION,
+  QUERY_TYPES,
+  TIMEFRAMES,
+  migrateQuery,
+  validateQuery,
+  type PairsQuery,
+} from '@quant-pairs/contract';
 import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { alertingFiles, dashboards, durationSeconds, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
 import { BACKTEST_UID } from '../src/dashboards/backtest';
@@ -236,21 +245,24 @@ describe('every stat panel updates live', () => {
     (LIVE_QUERY_TYPES as readonly string[]).includes(t.queryType) &&
     !(t.queryType === 'bars' && t.timeframe === '1s');
 
-  it.each(all.map((d) => [d.file, d.json] as const))('%s: on a Live channel or refreshed, and a streamed one shows a change', (_file, dash: DashboardJson & { refresh?: string }) => {
-    const refreshes = dash.refresh !== undefined && dash.refresh !== '' && durationSeconds(dash.refresh) >= 5;
-    const wrong: string[] = [];
-    for (const p of dash.panels.filter((x) => x.type === 'stat')) {
-      const targets = p.targets ?? [];
-      if (targets.length === 0 || !(refreshes || targets.every((t) => streams(t, p)))) wrong.push(`${p.title}: neither streams nor refreshes`);
-      // a streamed stat shows a change (Grafana's stat has no flash): its colour follows the value
-      // (thresholds of 2+ steps or value mappings, as background or value colour), or, where no
-      // threshold means anything (β, equity, a count), its sparkline of the streamed rows moves
-      const d = p.fieldConfig?.defaults;
-      const colours = /^(background|value)$/.test(String(p.options?.colorMode)) && (d?.thresholds?.steps?.length > 1 || d?.mappings?.length > 0);
-      if (targets.some((t) => streams(t, p)) && !colours && p.options?.graphMode !== 'area') wrong.push(`${p.title}: shows no change`);
-    }
-    expect(wrong).toEqual([]);
-  });
+  it.each(all.map((d) => [d.file, d.json] as const))(
+    '%s: on a Live channel or refreshed, and a streamed one shows a change',
+    (_file, dash: DashboardJson & { refresh?: string }) => {
+      const refreshes = dash.refresh !== undefined && dash.refresh !== '' && durationSeconds(dash.refresh) >= 5;
+      const wrong: string[] = [];
+      for (const p of dash.panels.filter((x) => x.type === 'stat')) {
+        const targets = p.targets ?? [];
+        if (targets.length === 0 || !(refreshes || targets.every((t) => streams(t, p)))) wrong.push(`${p.title}: neither streams nor refreshes`);
+        // a streamed stat shows a change (Grafana's stat has no flash): its colour follows the value
+        // (thresholds of 2+ steps or value mappings, as background or value colour), or, where no
+        // threshold means anything (β, equity, a count), its sparkline of the streamed rows moves
+        const d = p.fieldConfig?.defaults;
+        const colours = /^(background|value)$/.test(String(p.options?.colorMode)) && (d?.thresholds?.steps?.length > 1 || d?.mappings?.length > 0);
+        if (targets.some((t) => streams(t, p)) && !colours && p.options?.graphMode !== 'area') wrong.push(`${p.title}: shows no change`);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
 
   it('checks the stat panels of the pair overview (11) and the backtest', () => {
     const count = (uid: string) => all.find((d) => d.json.uid === uid)!.json.panels.filter((p) => p.type === 'stat').length;

@@ -3,7 +3,17 @@
  * backend/README.md) and the rows each collector push message gives a channel.
  */
 import { KALMAN_MAX_VE, MAX_WINDOW, SYMBOL_PATTERN, type LiveBar, type LiveUpdate } from '@quant-pairs/contract';
-import { FIELD_CODE, MAX_CHANNEL_ID, barsPath, channelId, numToken, parseChannelPath, queryPath, ticksPath, type Channel } from '../../backend/src/stream/channel';
+import {
+  FIELD_CODE,
+  MAX_CHANNEL_ID,
+  barsPath,
+  channelId,
+  numToken,
+  parseChannelPath,
+  queryPath,
+  ticksPath,
+  type Channel,
+} from '../../backend/src/stream/channel';
 import { analyticsFrame, barsFrame, statsFrame } from '../../backend/src/query/frames';
 import type { PairQ } from '../../backend/src/query/model';
 import { channelFrame, rowsFor } from '../../backend/src/stream/streams';
@@ -59,8 +69,12 @@ describe('channel paths', () => {
   });
 
   it('reads and builds a Kalman channel (issue 18): tuned, or with delta and Ve', () => {
-    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30/t/fz')).toMatchObject({ query: { window: 30, fields: ['zscore'], hedge: { hedge: 'kalman', tune: true } } });
-    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30/d1e-7/v0.5')).toMatchObject({ query: { fields: undefined, hedge: { hedge: 'kalman', delta: 1e-7, ve: 0.5 } } });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30/t/fz')).toMatchObject({
+      query: { window: 30, fields: ['zscore'], hedge: { hedge: 'kalman', tune: true } },
+    });
+    expect(parseChannelPath('pair/ETHUSDT-BTCUSDT/1m/30/d1e-7/v0.5')).toMatchObject({
+      query: { fields: undefined, hedge: { hedge: 'kalman', delta: 1e-7, ve: 0.5 } },
+    });
     for (const hedge of [{ hedge: 'kalman', tune: true }, { hedge: 'kalman', delta: 1e-7, ve: 0.5 }, { hedge: 'ols' }] as const) {
       for (const queryType of ['analytics', 'stats'] as const) {
         const q = pairQ({ queryType, tf: '5m', window: 60, hedge, ...(queryType === 'analytics' ? { fields: ['beta', 'zscore'] } : { entryZ: 1.5 }) });
@@ -72,7 +86,19 @@ describe('channel paths', () => {
 
   // Numbers are exact: a full-precision double takes 11 base64url characters, a short one stays readable.
   it('spells every number in at most 11 characters and reads back the same double', () => {
-    const hard = [1e-7, 0.5, 2, 0.1 + 0.2, Math.PI / 1e9, 1 - Number.EPSILON, Number.MIN_VALUE, KALMAN_MAX_VE - 1e-3, 1e300, -1.9999999999999998, 123456789.123];
+    const hard = [
+      1e-7,
+      0.5,
+      2,
+      0.1 + 0.2,
+      Math.PI / 1e9,
+      1 - Number.EPSILON,
+      Number.MIN_VALUE,
+      KALMAN_MAX_VE - 1e-3,
+      1e300,
+      -1.9999999999999998,
+      123456789.123,
+    ];
     for (let i = 0; i < 2000; i++) hard.push(Math.random() * 10 ** Math.floor(Math.random() * 40 - 20));
     for (const n of hard) {
       const t = numToken(n);
@@ -93,7 +119,14 @@ describe('channel paths', () => {
     const y = 'Y'.repeat(longest);
     const x = 'X'.repeat(longest);
     const uid = 'u'.repeat(40);
-    const base = { pair: `${y}/${x}`, y, x, tf: '1m' as const, window: MAX_WINDOW, hedge: { hedge: 'kalman' as const, delta: 0.12345678901234568, ve: 98765.43210987654 } };
+    const base = {
+      pair: `${y}/${x}`,
+      y,
+      x,
+      tf: '1m' as const,
+      window: MAX_WINDOW,
+      hedge: { hedge: 'kalman' as const, delta: 0.12345678901234568, ve: 98765.43210987654 },
+    };
     const worst = [
       pairQ({ ...base, fields: ['correlation', 'signal', 'zscore', 'spreadMean', 'spread', 'alpha', 'beta'] }),
       pairQ({ ...base, queryType: 'stats', entryZ: 2.0000000000000004, exitZ: 1.9999999999999998 }),
@@ -140,7 +173,11 @@ describe('channel paths', () => {
       f.fields.map(({ name, type, labels }) => ({ name, type, labels }));
     const q = pairQ({ queryType: 'stats', entryZ: 2 });
     const none = { committed: null, provisional: null, adf: null, coint: null, halfLife: null, correlation: null, position: null };
-    const queried = statsFrame(q, { ...none, pair: q.pair, hedge: 'ols', tf: '1m', window: 100, prices: { y: null, x: null }, updatedAt: 1, source: 'computed' }, []);
+    const queried = statsFrame(
+      q,
+      { ...none, pair: q.pair, hedge: 'ols', tf: '1m', window: 100, prices: { y: null, x: null }, updatedAt: 1, source: 'computed' },
+      [],
+    );
     expect(queried.fields).toHaveLength(19);
     expect(shape(channelFrame(ch))).toEqual(shape(queried));
     expect(channelFrame(ch).fields[0]!.values).toEqual([]);

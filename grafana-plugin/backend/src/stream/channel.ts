@@ -38,7 +38,15 @@
  * schema of the stream: a panel asking for z alone must get packets with time + z alone, and two
  * panels asking for different subsets must not share a channel (one RunStream per channel).
  */
-import { ANALYTICS_FIELDS, LIVE_BAR_TIMEFRAMES, QUERY_MODEL_VERSION, SYMBOL_PATTERN, TIMEFRAMES, type AnalyticsField, type LiveBarTimeframe } from '@quant-pairs/contract';
+import {
+  ANALYTICS_FIELDS,
+  LIVE_BAR_TIMEFRAMES,
+  QUERY_MODEL_VERSION,
+  SYMBOL_PATTERN,
+  TIMEFRAMES,
+  type AnalyticsField,
+  type LiveBarTimeframe,
+} from '@quant-pairs/contract';
 import { parseQuery, QueryError, type PairQ } from '../query/model';
 
 /** Grafana's longest channel id (grafana-plugin-sdk-go v0.299.0 live/channel.go line 30, `maxChannelLength = 160`). */
@@ -101,17 +109,25 @@ export function queryPath(q: PairQ): string {
 
 /** The query a pair or stats path names: its segments as a saved query model, through QueryData's own rules. */
 function queryOf(kind: 'pair' | 'stats', y: string, x: string, tf: string, window: string, options: string): PairQ | { error: string } {
-  const model: Record<string, unknown> = { version: QUERY_MODEL_VERSION, queryType: kind === 'pair' ? 'analytics' : 'stats', pair: `${y}/${x}`, timeframe: tf, window };
+  const model: Record<string, unknown> = {
+    version: QUERY_MODEL_VERSION,
+    queryType: kind === 'pair' ? 'analytics' : 'stats',
+    pair: `${y}/${x}`,
+    timeframe: tf,
+    window,
+  };
   const keys = kind === 'pair' ? 'tdvf' : 'tdvex';
   for (const seg of options.split('/').slice(1)) {
     const key = seg[0]!;
     const value = seg.slice(1);
-    if (!keys.includes(key) || (key === 't') !== (value === '')) return { error: `segment ${JSON.stringify(seg)} is not one of ${kind}'s (${[...keys].join(', ')})` };
+    if (!keys.includes(key) || (key === 't') !== (value === ''))
+      return { error: `segment ${JSON.stringify(seg)} is not one of ${kind}'s (${[...keys].join(', ')})` };
     if (key === 't') Object.assign(model, { hedge: 'kalman', tune: true });
     else if (key === 'f') {
       const fields = [...value].map((c) => ANALYTICS_FIELDS.find((f) => FIELD_CODE[f] === c));
       const bad = [...value].find((_, i) => fields[i] === undefined);
-      if (bad !== undefined) return { error: `unknown field code ${JSON.stringify(bad)}; codes are ${ANALYTICS_FIELDS.map((f) => `${FIELD_CODE[f]} ${f}`).join(', ')}` };
+      if (bad !== undefined)
+        return { error: `unknown field code ${JSON.stringify(bad)}; codes are ${ANALYTICS_FIELDS.map((f) => `${FIELD_CODE[f]} ${f}`).join(', ')}` };
       if (new Set(fields).size !== fields.length) return { error: `the field codes ${JSON.stringify(value)} list a field twice` };
       model.fields = fields;
     } else {
