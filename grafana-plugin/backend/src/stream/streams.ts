@@ -210,7 +210,7 @@ export function runStream(req: StreamRequest, sink: PacketSink): Promise<void> {
 }
 
 /** How often a stats channel asks /api/stats: the collector's push period. */
-export const STATS_PERIOD_MS = 500;
+const STATS_PERIOD_MS = 500;
 
 /**
  * A stats channel: /api/stats with the stats query's parameters every STATS_PERIOD_MS (the next
