@@ -19,7 +19,8 @@ const analytics: AnalyticsQuery = deepFreeze({
 describe('withQueryType', () => {
   it('keeps pair, timeframe, window and thresholds between pair query types; live only where it streams', () => {
     const { live: _live, ...notLive } = analytics;
-    expect(withQueryType(analytics, 'stats')).toEqual({ ...notLive, queryType: 'stats' });
+    // stats streams too (issue 23: its stat panels update on a stats channel)
+    expect(withQueryType(analytics, 'stats')).toEqual({ ...analytics, queryType: 'stats' });
     expect(withQueryType(analytics, 'signals')).toEqual({ ...notLive, queryType: 'signals' });
     const signals = deepFreeze({ ...notLive, queryType: 'signals' as const });
     expect(withQueryType(signals, 'analytics')).toEqual(notLive);

@@ -2,14 +2,14 @@
  * Provisioned data sources: ours with a fixed uid (dashboards and alert rules refer to it),
  * the collector URL in jsonData and the API token, from the environment, in secureJsonData
  * (encrypted by Grafana, never sent to a browser); and a Prometheus that scrapes the
- * collector's /metrics for the ingest-health dashboard.
+ * collector's /metrics for the ingest-health dashboard. The file does not set `prune`
+ * (provisioning README).
  */
 import type { PairsDataSourceOptions, PairsSecureJsonData } from '@quant-pairs/contract';
 import { DATASOURCE_NAME, DATASOURCE_UID, PLUGIN_ID, PROMETHEUS_NAME, PROMETHEUS_UID } from './settings';
 
 export interface DatasourcesFile {
   apiVersion: 1;
-  prune: boolean;
   datasources: Array<{
     name: string;
     type: string;
@@ -30,8 +30,9 @@ export function datasourcesFile(): DatasourcesFile {
   const jsonData: PairsDataSourceOptions = { collectorUrl: '${COLLECTOR_URL}', timeoutSeconds: 10 };
   const secureJsonData: Required<PairsSecureJsonData> = { apiToken: '${API_TOKEN}' };
   return {
+    // no `prune: true`: Grafana 12/13 have open reports of start-up failures ("data source not
+    // found") with it, and these two uids never change, so there is nothing to prune
     apiVersion: 1,
-    prune: true,
     datasources: [
       {
         name: DATASOURCE_NAME,

@@ -4,7 +4,16 @@
  * Expected values come from Grafana's provisioning contracts (copied to test/fixtures/grafana-contracts.md)
  * and from the plugin's query model (@quant-pairs/contract).
  */
-import { ANALYTICS_FIELDS, QUERY_MODEL_VERSION, QUERY_TYPES, TIMEFRAMES, migrateQuery, validateQuery, type PairsQuery } from '@quant-pairs/contract';
+import {
+  ANALYTICS_FIELDS,
+  LIVE_QUERY_TYPES,
+  QUERY_MODEL_VERSION,
+  QUERY_TYPES,
+  TIMEFRAMES,
+  migrateQuery,
+  validateQuery,
+  type PairsQuery,
+} from '@quant-pairs/contract';
 import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { alertingFiles, dashboards, durationSeconds, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
 import { BACKTEST_UID } from '../src/dashboards/backtest';
@@ -35,6 +44,12 @@ describe('data sources', () => {
   });
   it('uids are unique', () => {
     expect(provisionedUids.size).toBe(datasources.datasources.length);
+  });
+  // Issue 23: Grafana 12/13 have open reports of start-up failures ("data source not found") with
+  // `prune: true` (test/fixtures/grafana-contracts.md §4a lists the key); our fixed uids need none.
+  it('does not prune', () => {
+    expect(datasources).not.toHaveProperty('prune');
+    expect(datasources.apiVersion).toBe(1);
   });
 });
 
@@ -131,7 +146,7 @@ describe('pair overview', () => {
 
   it('streams live', () => {
     expect(dash.liveNow).toBe(true);
-    const ours = dash.panels.flatMap(targetsOf).filter((t) => t.queryType === 'analytics' || t.queryType === 'bars');
+    const ours = dash.panels.flatMap(targetsOf).filter((t) => t.queryType === 'analytics' || t.queryType === 'bars' || t.queryType === 'stats');
     expect(ours.length).toBeGreaterThan(0);
     for (const t of ours) expect(t.live).toBe(true);
   });
@@ -190,6 +205,7 @@ describe('pair overview', () => {
         pair: '$pair',
         timeframe: '$timeframe',
         window: '$window',
+        live: true,
         datasource: t.datasource,
       });
       expect(validateQuery(t as unknown as PairsQuery)).toEqual({});
@@ -212,6 +228,46 @@ describe('pair overview', () => {
     expect(byType('state-timeline')).toHaveLength(1);
     const a = dash.annotations.list.find((x) => x.datasource?.uid === DATASOURCE_UID)!;
     expect(a.target!.queryType).toBe('signals');
+  });
+});
+
+/**
+ * Issue 23: a stat panel shows the numbers of page load unless it streams or its dashboard
+ * refreshes. @grafana/runtime's DataSourceWithBackend streams a query only when its frame carries
+ * `meta.channel` (contracts.md §2), which our backend sets for `live: true` queries of
+ * LIVE_QUERY_TYPES (bars at 1m / 5m only); any other query (a backtest, Prometheus) needs the
+ * dashboard's refresh, at least Grafana's default min_refresh_interval of 5 s.
+ */
+describe('every stat panel updates live', () => {
+  const streams = (t: Record<string, any>, p: Panel) =>
+    (t.datasource ?? p.datasource)?.uid === DATASOURCE_UID &&
+    t.live === true &&
+    (LIVE_QUERY_TYPES as readonly string[]).includes(t.queryType) &&
+    !(t.queryType === 'bars' && t.timeframe === '1s');
+
+  it.each(all.map((d) => [d.file, d.json] as const))(
+    '%s: on a Live channel or refreshed, and a streamed one shows a change',
+    (_file, dash: DashboardJson & { refresh?: string }) => {
+      const refreshes = dash.refresh !== undefined && dash.refresh !== '' && durationSeconds(dash.refresh) >= 5;
+      const wrong: string[] = [];
+      for (const p of dash.panels.filter((x) => x.type === 'stat')) {
+        const targets = p.targets ?? [];
+        if (targets.length === 0 || !(refreshes || targets.every((t) => streams(t, p)))) wrong.push(`${p.title}: neither streams nor refreshes`);
+        // a streamed stat shows a change (Grafana's stat has no flash): its colour follows the value
+        // (thresholds of 2+ steps or value mappings, as background or value colour), or, where no
+        // threshold means anything (β, equity, a count), its sparkline of the streamed rows moves
+        const d = p.fieldConfig?.defaults;
+        const colours = /^(background|value)$/.test(String(p.options?.colorMode)) && (d?.thresholds?.steps?.length > 1 || d?.mappings?.length > 0);
+        if (targets.some((t) => streams(t, p)) && !colours && p.options?.graphMode !== 'area') wrong.push(`${p.title}: shows no change`);
+      }
+      expect(wrong).toEqual([]);
+    },
+  );
+
+  it('checks the stat panels of the pair overview (11) and the backtest', () => {
+    const count = (uid: string) => all.find((d) => d.json.uid === uid)!.json.panels.filter((p) => p.type === 'stat').length;
+    expect(count('quant-pairs-overview')).toBe(11);
+    expect(count(BACKTEST_UID)).toBeGreaterThan(0);
   });
 });
 

@@ -189,8 +189,12 @@ export function isPairQuery(q: PairsQuery): q is PairQuery {
   return (PAIR_QUERY_TYPES as readonly string[]).includes(q.queryType);
 }
 
-/** Query types the backend streams through Grafana Live (backend/src/stream/channel.ts). */
-export const LIVE_QUERY_TYPES = ['analytics', 'bars', 'ticks'] as const;
+/**
+ * Query types the backend streams through Grafana Live (backend/src/stream/channel.ts): with
+ * `live: true` their frame carries `meta.channel`, so the panel updates without a dashboard
+ * refresh (bars at 1m and 5m only, LIVE_BAR_TIMEFRAMES).
+ */
+export const LIVE_QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats'] as const;
 
 export function supportsLive(type: QueryType): boolean {
   return (LIVE_QUERY_TYPES as readonly string[]).includes(type);

@@ -171,8 +171,13 @@ describe('QueryEditor', () => {
   });
 
   it('offers live only for query types the backend streams', () => {
-    setup({ ...analytics, queryType: 'stats' });
+    setup({ ...analytics, queryType: 'signals' });
     expect(screen.getByLabelText('Live')).toBeDisabled();
+  });
+
+  it('offers live for stats (issue 23: a stats channel)', () => {
+    setup({ ...analytics, queryType: 'stats' });
+    expect(screen.getByLabelText('Live')).not.toBeDisabled();
   });
 
   it('upgrades an unversioned saved query once, visibly to Grafana', async () => {

@@ -340,4 +340,28 @@ describe('dist/module.js loaded as Grafana loads it', () => {
       sub.unsubscribe();
     }
   });
+
+  // Issue 23: a live stats query (the Pair overview's stat panels) streams through its own channel.
+  it('live stats: the stat panel subscribes to the stats channel and its prices move', async () => {
+    const target = { refId: 'S', version: 1, queryType: 'stats', pair: PAIR, timeframe: '1s', window: '5', entryZ: 2, live: true };
+    const yPrices: Array<number | null> = [];
+    let fields: string[] = [];
+    const sub = (ds.query(request([target])) as Observable<DataQueryResponse>).subscribe((rsp) => {
+      const f = rsp.data[0] as DataFrame;
+      fields = f.fields.map((x) => x.name);
+      yPrices.push((values(f, 'yPrice') as Array<number | null>).at(-1) ?? null);
+    });
+    try {
+      fake.setRate(40);
+      await until(() => yPrices.length >= 4, 'four live stats updates', 15_000);
+      fake.setRate(0);
+      expect(liveChannels.at(-1)).toBe('ds/pairs/stats/ETHUSDT-BTCUSDT/1s/5/e2');
+      // the stream keeps the query frame's 19 columns (backend README, stats row)
+      expect(fields).toHaveLength(19);
+      expect(fields.slice(0, 3)).toEqual(['time', 'yPrice', 'xPrice']);
+      expect(new Set(yPrices).size).toBeGreaterThan(1);
+    } finally {
+      sub.unsubscribe();
+    }
+  });
 });

@@ -161,8 +161,8 @@ describe('Grafana Live through the Stream service', () => {
     const malformed: Array<[string, RegExp]> = [
       ['pair/ETHUSDT/BTCUSDT/1m/100', /^unknown channel path "pair\/ETHUSDT\/BTCUSDT\/1m\/100"; expected ticks/],
       ['ticks/btcusdt', /^unknown channel path "ticks\/btcusdt"/],
-      ['pair/ETHUSDT-BTCUSDT/1m/1', /^window 1 must be from 2 to 10000 bars$/],
-      ['pair/ETHUSDT-BTCUSDT/1m/30/kalman=0_1', /^kalman=0_1: delta must be between 0 and 1/],
+      ['pair/ETHUSDT-BTCUSDT/1m/1', /^window: the window must be a whole number of bars from 2 to 10000, got "1"$/],
+      ['pair/ETHUSDT-BTCUSDT/1m/30/d0/v1', /^delta: delta must be a number between 0 and 1/],
       ['p/'.repeat(1 << 20), /^unknown channel path "(p\/){100}\.\.\."/], // 2 MB: named by its first 200 characters
     ];
     for (const [path, why] of malformed) {
@@ -280,7 +280,7 @@ describe('Grafana Live through the Stream service', () => {
         ],
       }),
     );
-    const sub = await emu.subscribe('pair/ETHUSDT-BTCUSDT/1m/30/kalman=1e-7_0.5/zscore');
+    const sub = await emu.subscribe('pair/ETHUSDT-BTCUSDT/1m/30/d1e-7/v0.5/fz');
     try {
       expect((sub.packets[0] as any).schema.fields.map((f: { name: string }) => f.name)).toEqual(['time', 'zscore']);
       const now = Date.now();

@@ -188,7 +188,7 @@ function validRequests(ctx: Record<string, unknown>, mark = false): Record<strin
     json: Buffer.from(JSON.stringify({ refId, ...model })),
     queryType: s(String(model.queryType)),
   });
-  const stream = { pluginContext: ctx, path: s('pair/ETHUSDT-BTCUSDT/1m/30/zscore'), data: Buffer.alloc(0), headers: {} };
+  const stream = { pluginContext: ctx, path: s('pair/ETHUSDT-BTCUSDT/1m/30/fz'), data: Buffer.alloc(0), headers: {} };
   return {
     '/pluginv2.Data/QueryData': {
       pluginContext: ctx,

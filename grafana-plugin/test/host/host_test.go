@@ -1110,7 +1110,7 @@ func TestLive(t *testing.T) {
 		}
 		fr := r.Frames[0]
 		if fr.Meta == nil || fr.Meta.Channel == "" {
-			if q.model["queryType"] == "analytics" || q.model["queryType"] == "bars" {
+			if q.model["queryType"] == "analytics" || q.model["queryType"] == "bars" || q.model["queryType"] == "stats" {
 				t.Errorf("%s: live query without meta.channel", q.where)
 			}
 			continue
@@ -1134,24 +1134,38 @@ func TestLive(t *testing.T) {
 			continue
 		}
 		seen[path] = true
-		if strings.HasPrefix(path, "pair/") {
+		if strings.HasPrefix(path, "pair/") || strings.HasPrefix(path, "stats/") {
 			h := url.Values{}
 			setHedge(h, q.model)
+			// the thresholds are part of a stats question (with them the collector answers from stored bars)
+			for _, k := range []string{"entryZ", "exitZ"} {
+				if v, ok := q.model[k]; ok && q.model["queryType"] == "stats" {
+					h.Set(k, fmt.Sprint(v))
+				}
+			}
 			chans = append(chans, &channel{where: q.where, path: path, want: want, hedge: h.Encode()})
 		}
 	}
-	if len(chans) < 4 {
-		t.Fatalf("only %d pair channels among the live panels", len(chans))
+	if len(chans) < 6 {
+		t.Fatalf("only %d pair and stats channels among the live panels", len(chans))
 	}
-	// Two panels asking the same question (fields and hedge) share a channel: the OLS and the
-	// Kalman panel of the same fields are two questions, on two channels.
+	// Two panels asking the same question (fields, hedge, a stats query's thresholds) share a
+	// channel: the OLS and the Kalman panel of the same fields are two questions, on two channels.
 	fieldSets := map[string]string{}
+	statsChans := 0
 	for _, c := range chans {
+		if strings.HasPrefix(c.path, "stats/") {
+			statsChans++
+		}
 		key := strings.Join(c.want, ",") + " hedge " + c.hedge
 		if other, ok := fieldSets[key]; ok {
 			t.Errorf("%s and %s ask the same question (fields %s) on different channels", other, c.path, key)
 		}
 		fieldSets[key] = c.path
+	}
+	// the Pair overview's statistics (with its entryZ) and paper position (without): two stats channels
+	if statsChans != 2 {
+		t.Errorf("%d stats channels among the live panels, want 2 (statistics, paper position)", statsChans)
 	}
 	// One RunStream per channel, as Grafana's runstream manager starts them.
 	ctx, cancel := context.WithCancel(context.Background())
@@ -1188,7 +1202,7 @@ func TestLive(t *testing.T) {
 	// names it). Sends are spread over the collector's 500 ms push period (a 37 ms step).
 	var z *channel
 	for _, c := range chans {
-		if strings.HasSuffix(c.path, "/zscore") {
+		if strings.Join(c.want, ",") == "time,zscore" {
 			z = c
 		}
 	}
@@ -1247,21 +1261,31 @@ func TestLive(t *testing.T) {
 		t.Errorf("only %d of %d trades reached the z-score stream", len(lat), samples)
 	}
 	// Then trades flow (20 per second per symbol, 4 s): a packet about every 500 ms.
-	z.mu.Lock()
-	flowFrom := len(z.packets)
-	z.mu.Unlock()
+	flowFrom := map[*channel]int{}
+	for _, c := range chans {
+		c.mu.Lock()
+		flowFrom[c] = len(c.packets)
+		c.mu.Unlock()
+	}
 	fx.post(t, "/rate/20")
 	time.Sleep(4 * time.Second)
 	fx.post(t, "/rate/0")
 	time.Sleep(700 * time.Millisecond)
 	cancel()
 	wg.Wait()
-	var flowGaps []float64
-	for k := flowFrom + 1; k < len(z.packets); k++ {
-		flowGaps = append(flowGaps, toFloat(z.packets[k].values[0][0])-toFloat(z.packets[k-1].values[0][0]))
+	flowGapsOf := func(c *channel) []float64 {
+		var gaps []float64
+		for k := flowFrom[c] + 1; k < len(c.packets); k++ {
+			gaps = append(gaps, toFloat(c.packets[k].values[0][0])-toFloat(c.packets[k-1].values[0][0]))
+		}
+		return gaps
 	}
-	if len(flowGaps) < 4 {
-		t.Errorf("%d packets in 4 s of trades", len(flowGaps)+1)
+	flowGaps := flowGapsOf(z)
+	for _, c := range chans {
+		// every channel, the stats ones included: a packet about every 500 ms while trades flow
+		if g := flowGapsOf(c); len(g) < 4 || percentile(g, 0.5) > 750 {
+			t.Errorf("%s: %d packets in 4 s of trades (row-time gaps %v)", c.path, len(g)+1, g)
+		}
 	}
 	for _, c := range chans {
 		if c.err != nil {
@@ -1291,12 +1315,16 @@ func TestLive(t *testing.T) {
 				}
 			}
 		}
+		if strings.HasPrefix(c.path, "stats/") {
+			g := flowGapsOf(c)
+			figure("live: stats channel %s (%s): %d packets of the panel's %d fields; while trades flow one every %.0f ms (p50 of row-time gaps, max %.0f)", c.path, c.where, len(c.packets), len(c.want), percentile(g, 0.5), percentile(g, 1))
+		}
 		if c == z {
 			paths := make([]string, len(chans))
 			for i, ch := range chans {
 				paths[i] = ch.path
 			}
-			figure("live: %d pair channels %v, each packet exactly the panel's fields; z-score channel: %d packets; while trades flow one every %.0f ms (p50 of row-time gaps, min %.0f)", len(chans), paths, len(c.packets), percentile(flowGaps, 0.5), percentile(gaps, 0))
+			figure("live: %d pair and stats channels %v, each packet exactly the panel's fields; z-score channel: %d packets; while trades flow one every %.0f ms (p50 of row-time gaps, min %.0f)", len(chans), paths, len(c.packets), percentile(flowGaps, 0.5), percentile(gaps, 0))
 		}
 	}
 	figure("live: trade sent by the fake feed -> RunStream packet received (the Live channel of %s, %s; %d samples): p50 %.0f ms, p99 %.0f ms, max %.0f ms (target p99 <= 700 ms)", z.where, hedgeOf(z.hedge), len(lat), percentile(lat, 0.5), percentile(lat, 0.99), percentile(lat, 1))

@@ -21,7 +21,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DEFAULT_QUERY } from '@quant-pairs/contract';
+import { DEFAULT_QUERY, SYMBOL_PATTERN } from '@quant-pairs/contract';
 import { loadConfig } from '../../../collector/src/config';
 import { TIMEFRAME_MS } from '../../../collector/src/domain';
 import { startFakeBinance } from '../../../collector/src/fake-binance';
@@ -34,7 +34,14 @@ const REPO = resolve(HOST_DIR, '..', '..', '..');
 const PLUGIN_DIR = join(REPO, 'grafana-plugin', 'dist');
 const PROVISIONING_DIR = join(REPO, 'provisioning');
 const TOKEN = 'host-e2e-token';
-const PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT'];
+/**
+ * Issue 23: a pair of two symbols of the longest length SYMBOL_PATTERN admits (20), ingested like
+ * the others, for the Live channel at the longest settings (longest_test.go). Their letters sort
+ * after the dashboards' symbols, which stay the first of every list.
+ */
+const LONGEST = Number(/\{\d+,(\d+)\}/.exec(SYMBOL_PATTERN)![1]);
+const LONGEST_PAIR = `${'X'.repeat(LONGEST - 4)}USDT/${'Y'.repeat(LONGEST - 4)}USDT`;
+const PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT', LONGEST_PAIR];
 /** z of the dashboards' default window (100 one-minute bars) needs 2w - 1 bars: 230 minutes of trades. */
 const HISTORY_MS = 230 * 60_000;
 const STEP_MS = 3_000;
@@ -81,7 +88,7 @@ async function main(): Promise<number> {
   if (before.length > 0) process.stderr.write(`note: plugin processes already running before the suite: ${before.join(', ')}\n`);
 
   const dir = mkdtempSync(join(tmpdir(), 'plugin-host-'));
-  const fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, pingIntervalMs: 1_000 });
+  const fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', ...LONGEST_PAIR.split('/')], rate: 0, pingIntervalMs: 1_000 });
   const collector = await startCollector(
     loadConfig({
       PAIRS: PAIRS.join(','),
@@ -166,6 +173,7 @@ async function main(): Promise<number> {
         API_TOKEN: TOKEN,
         FAKE_CONTROL_URL: controlUrl,
         DEFAULT_QUERY_JSON: JSON.stringify(DEFAULT_QUERY),
+        LONGEST_PAIR,
         NODE_PATH_FOR_PLUGIN: process.execPath,
       },
     });

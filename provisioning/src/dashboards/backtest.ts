@@ -228,7 +228,8 @@ export function backtestDashboard(opts: GenerateOptions): dashboard.DashboardBui
     .editable()
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .time({ from: 'now-1d', to: 'now' })
-    .refresh('')
+    // backtests are not Live queries: the metrics follow the closing bars by a refresh
+    .refresh('1m')
     .timezone('utc');
   for (const v of variables(opts.pairs[0]!)) b.withVariable(v);
   b.annotation(tradeAnnotations());

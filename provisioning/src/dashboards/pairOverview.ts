@@ -3,8 +3,9 @@
  * as candlesticks, the spread with its rolling mean, the z-score against the ±entry bands,
  * the hedge ratio and correlation, the latest statistics as stat panels that colour by
  * threshold, the collector's live paper position (side, unrealised P&L, equity), the signal as
- * a state timeline and as annotations. Queries stream through Grafana Live (`live: true`), and
- * the dashboard is in live-now mode.
+ * a state timeline and as annotations. Every query streams through Grafana Live (`live: true`;
+ * the stat panels on the stats channel, the collector's /api/stats every 500 ms), so the
+ * dashboard needs no refresh; it is in live-now mode.
  */
 import * as candlestick from '@grafana/grafana-foundation-sdk/candlestick';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
@@ -212,7 +213,9 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
       p
         .description('Rolling OLS slope of y on x: units of x per unit of y.')
         .decimals(4)
-        .thresholds(th([[null, 'blue']])),
+        .thresholds(th([[null, 'blue']]))
+        // no threshold means anything for β: the sparkline of the streamed values shows it move
+        .graphMode(common.BigValueGraphMode.Area),
     ),
     statPanel(pairQuery, 'ADF p', STAT_FIELDS.adfPValue, 3, (p) =>
       p.description('ADF test on the spread (MacKinnon p-value): below 0.05 the spread looks stationary.').decimals(3).thresholds(pValueThresholds()),
@@ -258,7 +261,7 @@ function statPanels(pairQuery: PairQuery, z: number): Panel[] {
  * PAPER_* rules. The engine keeps the collector's WINDOWS (default 30 and 100) only.
  */
 function positionPanels(z: number): Panel[] {
-  const q = { pair: '$pair', timeframe: '$timeframe', window: '$window' } as const;
+  const q = { pair: '$pair', timeframe: '$timeframe', window: '$window', live: true } as const;
   const where =
     "The collector's live paper position: the backtest's rules stepped on every committed bar, entering at the collector's ENTRY_Z" +
     ` (not necessarily this dashboard's ±${z}) with its PAPER_* exit, stop, fees and notional (the field's description lists them).` +
@@ -286,13 +289,15 @@ function positionPanels(z: number): Panel[] {
       p
         .description(`Notional + realised P&L + unrealised P&L, net of every fee, since the collector started. ${where}`)
         .decimals(2)
-        .thresholds(th([[null, 'blue']])),
+        .thresholds(th([[null, 'blue']]))
+        .graphMode(common.BigValueGraphMode.Area),
     ),
     statPanel(q, 'Paper trades closed', STAT_FIELDS.closedTrades, 6, (p) =>
       p
         .description(`Paper trades closed since the collector started. ${where}`)
         .decimals(0)
-        .thresholds(th([[null, 'blue']])),
+        .thresholds(th([[null, 'blue']]))
+        .graphMode(common.BigValueGraphMode.Area),
     ),
   ];
 }

@@ -262,7 +262,7 @@ function maybe<T>(v: Maybe<T>, what: string, notices: Notice[]): T | null {
   return v as T;
 }
 
-export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Frame {
+export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[], channel?: string): Frame {
   const point: LatestPoint | null = res.provisional ?? res.committed;
   const adf = maybe(res.adf, 'ADF', notices);
   const coint = maybe(res.coint, 'Engle-Granger', notices);
@@ -313,6 +313,7 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[]): Fra
       {
         executedQueryString: `stats ${q.pair} tf=${q.tf} window=${q.window}`,
         custom: { provisional: res.provisional !== null, source: res.source, updatedAt: res.updatedAt },
+        ...(channel ? { channel } : {}),
       },
       notices,
     ),

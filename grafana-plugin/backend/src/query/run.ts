@@ -6,7 +6,7 @@
 import { TICKS_PAGE_MAX, type BarDto, type TickDto } from '@quant-pairs/contract';
 import { CollectorError, type CollectorClient } from '../collector/client';
 import type { Frame, Notice } from '../frame/frame';
-import { barsPath, channelId, pairPath, ticksPath } from '../stream/channel';
+import { barsPath, channelId, queryPath, ticksPath } from '../stream/channel';
 import {
   analyticsFrame,
   backtestMetricsFrame,
@@ -80,7 +80,7 @@ type PairParams = {
   tune?: 'true';
 };
 
-function pairParams(q: PairQ): PairParams {
+export function pairParams(q: PairQ): PairParams {
   const p: PairParams = { pair: q.pair, tf: q.tf, window: q.window };
   if (q.entryZ !== undefined) p.entryZ = q.entryZ;
   if (q.exitZ !== undefined) p.exitZ = q.exitZ;
@@ -168,10 +168,11 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
     case 'analytics': {
       const res = await client.analytics({ ...pairParams(q), from: q.from, to: q.to, maxDataPoints: q.maxDataPoints || undefined }, signal);
       // a Kalman query streams on its own pair channel (the hedge is part of the path)
-      return analyticsFrame(q, res, [], q.live ? channelId(uid, pairPath(q.y, q.x, q.tf, q.window, q.fields, q.hedge)) : undefined);
+      return analyticsFrame(q, res, [], q.live ? channelId(uid, queryPath(q)) : undefined);
     }
     case 'stats':
-      return statsFrame(q, await client.stats(pairParams(q), signal), []);
+      // its channel asks /api/stats the same question every 500 ms (stream/streams.ts)
+      return statsFrame(q, await client.stats(pairParams(q), signal), [], q.live ? channelId(uid, queryPath(q)) : undefined);
     case 'signals': {
       const res = await client.signals({ ...pairParams(q), from: q.from, to: q.to }, signal);
       return signalsFrame(q, res.events, []);

@@ -1,15 +1,22 @@
 /**
  * Grafana Live: SubscribeStream admits a channel whose path follows the grammar of
- * channel.ts; RunStream (one per channel, started by Grafana) connects to the collector's live
- * push (`GET /api/live`, WebSocket, `Authorization: Bearer`), subscribes to what the channel
- * needs and forwards every update (the collector sends one every 500 ms while something
- * changed) as a StreamPacket: the first packet carries schema and data, later ones data only.
+ * channel.ts; RunStream (one per channel, started by Grafana) forwards the channel's updates as
+ * StreamPackets: the first packet carries schema and data, later ones data only.
  *
- * Rows: `ticks/<S>` -> [time of the trade, price, qty = null]; `pair/...` -> [server time of
- * the update, beta, alpha, spread, spreadMean, zscore, signal code, correlation], or time + the
- * channel's field subset: the same columns as the analytics query that named the channel, so a
- * live panel keeps its schema and history; `bars/<S>/<tf>` -> each
- * completed bar, the columns of a bars query (its `source` as the collector marks the bar).
+ * Ticks, pair and bars channels connect to the collector's live push (`GET /api/live`,
+ * WebSocket, `Authorization: Bearer`), subscribe to what the channel needs and forward every
+ * update (the collector sends one every 500 ms while something changed). Rows: `ticks/<S>` ->
+ * [time of the trade, price, qty = null]; `pair/...` -> [server time of the update, beta, alpha,
+ * spread, spreadMean, zscore, signal code, correlation], or time + the channel's field subset:
+ * the same columns as the analytics query that named the channel, so a live panel keeps its
+ * schema and history; `bars/<S>/<tf>` -> each completed bar, the columns of a bars query (its
+ * `source` as the collector marks the bar).
+ *
+ * A `stats/...` channel asks the collector's /api/stats the stats query's own question every
+ * STATS_PERIOD_MS and sends the row when it changed: the push carries the analytics point and the
+ * paper position but not ADF, Engle-Granger and half-life, nor a query's own entryZ / exitZ,
+ * which /api/stats answers from stored bars; asking /api/stats gives the stats query's numbers by
+ * construction. Row time = the time of the answer, as the pair channel's is the time of the push.
  *
  * When the collector cannot be reached or drops the connection, RunStream ends with
  * UNAVAILABLE and Grafana restarts it (100 ms x 2^n backoff up to 5 s); data source settings it
@@ -22,14 +29,16 @@
  * treats every RunStream error alike, so the code tells other callers and the logs what failed).
  */
 import WebSocket from 'ws';
-import { ANALYTICS_FIELDS, type AnalyticsField, type LiveServerMessage, type LiveSubscribe } from '@quant-pairs/contract';
+import { ANALYTICS_FIELDS, type AnalyticsField, type LiveServerMessage, type LiveSubscribe, type StatsResponse } from '@quant-pairs/contract';
 import type { Frame } from '../frame/frame';
 import { frameToJSON } from '../frame/json';
 import { log } from '../hclog';
 import { metrics } from '../metrics';
 import { SIGNAL_CODE } from '../query/display';
-import { analyticsFrame, barsFrame, ticksFrame } from '../query/frames';
+import { CollectorClient } from '../collector/client';
+import { analyticsFrame, barsFrame, statsFrame, ticksFrame } from '../query/frames';
 import type { BarsQ, PairQ, TicksQ } from '../query/model';
+import { pairParams } from '../query/run';
 import { readSettings, Settings, SettingsError } from '../settings';
 import { StreamRequest, StreamStatus, SubscribeStreamResponse } from '../protocol';
 import { Channel, parseChannelPath, shownPath } from './channel';
@@ -46,23 +55,18 @@ export function channelFrame(ch: Channel): Frame {
     case 'bars':
       return barsFrame({ ...base, queryType: 'bars', symbol: ch.symbol, tf: ch.tf } as BarsQ, [], []);
     case 'pair': {
-      const q: PairQ = {
-        ...base,
-        queryType: 'analytics',
-        pair: ch.pair,
-        y: ch.y,
-        x: ch.x,
-        tf: ch.tf,
-        window: ch.window,
-        entryZ: undefined,
-        exitZ: undefined,
-        fields: ch.fields,
-        hedge: ch.hedge,
-      };
       const empty = { ts: [], beta: [], alpha: [], spread: [], spreadMean: [], zscore: [], signal: [], correlation: [] };
-      return analyticsFrame(q, { points: 0, thinned: false, series: empty }, []);
+      return analyticsFrame(ch.query, { points: 0, thinned: false, series: empty }, []);
     }
+    case 'stats':
+      return statsFrame(ch.query, noStats(ch.query), []);
   }
+}
+
+/** A stats answer without values: the stats frame's schema, no row. */
+function noStats(q: PairQ): StatsResponse {
+  const none = { committed: null, provisional: null, adf: null, coint: null, halfLife: null, correlation: null, updatedAt: null, position: null };
+  return { pair: q.pair, hedge: q.hedge.hedge, tf: q.tf, window: q.window, prices: { y: null, x: null }, source: 'computed', ...none };
 }
 
 export function subscribeStream(req: StreamRequest): SubscribeStreamResponse {
@@ -79,18 +83,23 @@ export function subscribeStream(req: StreamRequest): SubscribeStreamResponse {
   return { status: StreamStatus.OK, data: Buffer.from(frameToJSON(channelFrame(ch))) };
 }
 
-function subscription(ch: Channel): LiveSubscribe {
+function subscription(ch: PushChannel): LiveSubscribe {
   switch (ch.kind) {
     case 'ticks':
     case 'bars':
       return { type: 'subscribe', symbols: [ch.symbol] };
-    case 'pair':
-      return { type: 'subscribe', pairs: [{ pair: ch.pair, tf: ch.tf, window: ch.window, ...ch.hedge }] };
+    case 'pair': {
+      const q = ch.query;
+      return { type: 'subscribe', pairs: [{ pair: q.pair, tf: q.tf, window: q.window, ...q.hedge }] };
+    }
   }
 }
 
+/** The channels fed by the collector's live push (a stats channel asks /api/stats instead). */
+type PushChannel = Exclude<Channel, { kind: 'stats' }>;
+
 /** The data rows one collector message gives a channel (column-major), or null. */
-export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: number }): unknown[][] | null {
+export function rowsFor(ch: PushChannel, msg: LiveServerMessage, state: { lastTs: number }): unknown[][] | null {
   if (ch.kind === 'ticks' && msg.type === 'update') {
     const p = msg.prices[ch.symbol];
     if (!p || p.ts <= state.lastTs) return null;
@@ -98,9 +107,10 @@ export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: nu
     return [[p.ts], [p.price], [null]];
   }
   if (ch.kind === 'pair' && msg.type === 'update') {
+    const q = ch.query;
     // the collector echoes a Kalman subscription's hedge (none for ols)
-    const hedge = JSON.stringify(ch.hedge.hedge === 'ols' ? undefined : ch.hedge);
-    const a = msg.analytics.find((x) => x.pair === ch.pair && x.tf === ch.tf && x.window === ch.window && JSON.stringify(x.hedge) === hedge);
+    const hedge = JSON.stringify(q.hedge.hedge === 'ols' ? undefined : q.hedge);
+    const a = msg.analytics.find((x) => x.pair === q.pair && x.tf === q.tf && x.window === q.window && JSON.stringify(x.hedge) === hedge);
     if (!a || !a.point) return null;
     const pt = a.point as typeof a.point & { spreadMean?: number | null };
     const t = msg.ts;
@@ -115,7 +125,7 @@ export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: nu
       signal: pt.signal === null ? null : SIGNAL_CODE[pt.signal],
       correlation: pt.correlation,
     };
-    return [[t], ...(ch.fields ?? ANALYTICS_FIELDS).map((f) => [value[f]])];
+    return [[t], ...(q.fields ?? ANALYTICS_FIELDS).map((f) => [value[f]])];
   }
   if (ch.kind === 'bars' && msg.type === 'bar' && msg.symbol === ch.symbol && msg.tf === ch.tf) {
     const b = msg.bar;
@@ -127,7 +137,7 @@ export function rowsFor(ch: Channel, msg: LiveServerMessage, state: { lastTs: nu
 }
 
 /** Encodes rows as a packet: schema + data the first time, data only after that. */
-function packet(frame: Frame, rows: unknown[][], withSchema: boolean): Buffer {
+function packet(frame: Frame, rows: ReadonlyArray<readonly unknown[]>, withSchema: boolean): Buffer {
   const f: Frame = { ...frame, fields: frame.fields.map((fl, i) => ({ ...fl, values: rows[i] as never })) };
   return Buffer.from(frameToJSON(f, withSchema ? 'all' : 'data'));
 }
@@ -150,6 +160,7 @@ export function runStream(req: StreamRequest, sink: PacketSink): Promise<void> {
   } catch (e) {
     return Promise.reject(e);
   }
+  if (ch.kind === 'stats') return runStats(ch.query, settings, sink);
   const frame = channelFrame(ch);
   const url = settings.collectorUrl.replace(/^http/, 'ws') + '/api/live';
   const headers: Record<string, string> = {};
@@ -195,5 +206,55 @@ export function runStream(req: StreamRequest, sink: PacketSink): Promise<void> {
     });
     ws.on('error', (e) => finish(new Error(`live push of ${settings.collectorUrl}: ${e.message}`)));
     ws.on('close', () => finish(new Error(`the collector closed the live push connection`)));
+  });
+}
+
+/** How often a stats channel asks /api/stats: the collector's push period. */
+const STATS_PERIOD_MS = 500;
+
+/**
+ * A stats channel: /api/stats with the stats query's parameters every STATS_PERIOD_MS (the next
+ * ask waits for the answer), a packet with the stats frame's row whenever a value changed; the
+ * first packet carries the schema the query's frame has. Rejects when the collector fails.
+ */
+function runStats(q: PairQ, settings: Settings, sink: PacketSink): Promise<void> {
+  const client = new CollectorClient(settings);
+  const abort = new AbortController();
+  metrics.streams.inc();
+  return new Promise<void>((resolve, reject) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    let last = '';
+    const finish = (err?: Error): void => {
+      if (done) return;
+      done = true;
+      metrics.streams.dec();
+      clearTimeout(timer);
+      abort.abort();
+      if (err) reject(err);
+      else resolve();
+    };
+    sink.onCancel(() => finish());
+    const ask = async (): Promise<void> => {
+      const at = Date.now();
+      let frame: Frame;
+      try {
+        frame = statsFrame(q, await client.stats(pairParams(q), abort.signal), []);
+      } catch (e) {
+        finish(e instanceof Error ? e : new Error(String(e)));
+        return;
+      }
+      if (done) return;
+      const [time, ...rest] = frame.fields;
+      const values = JSON.stringify(rest.map((f) => f.values));
+      if (time!.values.length > 0 && values !== last) {
+        const rows = [[at], ...rest.map((f) => f.values)];
+        sink.write({ data: packet(frame, rows, last === '') });
+        last = values;
+        metrics.streamPackets.inc();
+      }
+      timer = setTimeout(() => void ask(), Math.max(0, at + STATS_PERIOD_MS - Date.now()));
+    };
+    void ask();
   });
 }
