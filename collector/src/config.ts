@@ -399,7 +399,7 @@ export const SETTINGS = {
   }),
   SCAN_BACKFILL: setting({
     def: '24h',
-    help: 'at start, scan the closes of this span before the latest one that have no stored scan (the p-value history panels and alert rules have numbers at once); 0 = none',
+    help: 'at start, scan the closes of this span before the latest one that have no stored scan, at most 1,440 (the p-value history panels and alert rules have numbers at once); 0 = none',
     schema: durationOrForever('must be 0 (no backfill) or a duration such as 24h, 6h, 90m'),
   }),
   SCAN_THREADS: setting({

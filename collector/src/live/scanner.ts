@@ -24,6 +24,9 @@
  */
 import { scanSteps, SCAN_DEFAULTS, type ScanResult, type ScanThresholds } from '../analytics';
 
+/** Most closes a backfill scans (a day of 1m closes): SCAN_BACKFILL=24h of a 1s scanner would be 86,400 scans. */
+const MAX_BACKFILL_CLOSES = 1440;
+
 /** Longest stretch a scan keeps the event loop, ms. */
 const YIELD_MS = 20;
 import { TIMEFRAME_MS, type Timeframe } from '../domain';
@@ -86,7 +89,7 @@ export class LiveScanner {
   catchUp(): Promise<void> {
     const run = this.running.then(async () => {
       const last = Math.floor((this.now() - this.settleMs) / this.tfMs) * this.tfMs;
-      const count = 1 + Math.floor((this.opts.backfillMs ?? 0) / this.tfMs);
+      const count = 1 + Math.min(MAX_BACKFILL_CLOSES, Math.floor((this.opts.backfillMs ?? 0) / this.tfMs));
       const todo: number[] = [];
       for (let k = 0; k < count && !this.stopped; k++) {
         const t = last - k * this.tfMs;
