@@ -144,6 +144,9 @@ export const SWEEP_MAX_WINDOWS = 20;
  * SCAN_FDR, SCAN_MIN_HL, SCAN_MAX_HL (bars), SCAN_MAX_HURST, SCAN_MIN_CROSSINGS): the collector's
  * settings, the plugin's scan query and the provisioned "Pair scanner" dashboard read them here.
  */
+/** Most rows a scan table asks for: UNIVERSE=all is about 400 symbols, 79,800 pairs. */
+export const MAX_SCAN_ROWS = 100_000;
+
 export const SCAN_DEFAULTS = {
   tf: '5m',
   window: 1000,

@@ -285,6 +285,22 @@ describe('pair scanner through the emulator', () => {
     }
   });
 
+  it('the tables with $symbol typed in keep the pairs with that leg (the collector filters), in q-value order', async () => {
+    const tables = cases.filter(([, panel]) => (panel as any).type === 'table');
+    expect(tables.length).toBe(2);
+    for (const [title, , target] of tables) {
+      const vars = variablesFor(scanner, DEFAULT_PAIRS[0]!, DEFAULT_PAIRS);
+      expect([title, vars.get('symbol')]).toEqual([title, '']); // empty by default: every pair (the test above)
+      vars.set('symbol', 'solusdt');
+      const model: Record<string, any> = { ...interpolateQuery(target as PairsQuery, replacer(vars)), intervalMs: 60_000, maxDataPoints: 800 };
+      const { http, result } = await dsQuery(model, now - 2 * 86_400_000, now + 1);
+      expect({ title, http, error: result.error }).toEqual({ title, http: 200, error: undefined });
+      const want = scans[2]!.pairs.filter((p) => (p.a === 'SOLUSDT' || p.b === 'SOLUSDT') && (!model.selectedOnly || p.selected));
+      const f = result.frames[0]!;
+      expect([title, f.data.values[f.schema.fields.findIndex((x) => x.name === 'pair')]]).toEqual([title, want.map((p) => `${p.a}/${p.b}`)]);
+    }
+  });
+
   async function scannerPanel(panel: any, target: any, interpolate: (s: string) => string): Promise<void> {
     const model: Record<string, any> = { ...interpolateQuery(target as PairsQuery, interpolate), intervalMs: 60_000, maxDataPoints: 800 };
     expect(JSON.stringify(model)).not.toContain('$');

@@ -151,6 +151,15 @@ describe('/api/scan and /api/scan/history', () => {
       expect(q).toEqual([...q].sort((a, b) => a - b));
       r = await h.get(`/api/scan?tf=1m&window=${W}&at=${new Date(T0 + 95 * MIN).toISOString()}`);
       expect(r.body).toEqual(s1);
+      // the search: the pairs with a leg, the selected ones, the first n; tested and selected stay the scan's
+      const leg = symbols[2]!;
+      r = await h.get(`/api/scan?tf=1m&window=${W}&symbol=${leg.toLowerCase()}`);
+      expect(r.body).toEqual({ ...s2, pairs: s2.pairs.filter((p) => p.a === leg || p.b === leg) });
+      expect(r.body.pairs).toHaveLength(3);
+      r = await h.get(`/api/scan?tf=1m&window=${W}&selected=true&limit=1`);
+      expect(r.body).toEqual({ ...s2, pairs: s2.pairs.filter((p) => p.selected).slice(0, 1) });
+      r = await h.get(`/api/scan?tf=1m&window=${W}&limit=2&symbol=${leg}`);
+      expect(r.body.pairs).toEqual(s2.pairs.filter((p) => p.a === leg || p.b === leg).slice(0, 2));
       r = await h.get(`/api/scan?tf=5m&window=${W}`);
       expect(r.status).toBe(404);
       expect(r.body.error).toMatch(/no stored scan of tf=5m/);
@@ -165,6 +174,10 @@ describe('/api/scan and /api/scan/history', () => {
         ['/api/scan?tf=1m', 'window'],
         ['/api/scan?tf=1m&window=60&at=yesterday', 'at'],
         ['/api/scan?tf=1m&window=60&pair=A/B', 'pair'],
+        ['/api/scan?tf=1m&window=60&symbol=BTC-USDT', 'symbol'],
+        ['/api/scan?tf=1m&window=60&limit=0', 'limit'],
+        ['/api/scan?tf=1m&window=60&limit=100001', 'limit'],
+        ['/api/scan?tf=1m&window=60&selected=yes', 'selected'],
         ['/api/scan/history?tf=1m&window=60', 'pair'],
         ['/api/scan/history?pair=ETHUSDT&tf=1m&window=60', 'pair'],
         [`/api/scan/history?pair=${a}/${b}&tf=1m&window=60&from=${T0 + 10}&to=${T0}`, 'from'],

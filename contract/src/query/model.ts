@@ -104,6 +104,8 @@ export interface ScanQuery extends QueryBase {
   limit?: number;
   /** The table's selected pairs only. */
   selectedOnly?: boolean;
+  /** The table's pairs with this symbol as a leg only (a search in a 400-symbol universe; empty = every pair). */
+  symbol?: string;
   /** History: only these columns besides time (an alert rule needs one: `['pvalue']`). */
   scanFields?: ScanField[];
 }
@@ -205,8 +207,6 @@ export function supportsLive(type: QueryType): boolean {
  * Larger than the API's page (TICKS_PAGE_MAX): the backend pages through the range.
  */
 export const DEFAULT_TICKS_LIMIT = 1_000;
-/** Most rows a scan table query asks for (4,950 pairs for 100 symbols). */
-export const MAX_SCAN_ROWS = 100_000;
 export const MAX_TICKS_LIMIT = 100_000;
 
 /**

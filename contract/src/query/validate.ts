@@ -27,13 +27,13 @@ import {
   isSymbol,
   type HedgeChoice,
   type Timeframe,
+  MAX_SCAN_ROWS,
 } from '../constants';
 import { describeValue } from '../json';
 import type { Pair } from '../pair';
 import {
   ANALYTICS_FIELDS,
   BACKTEST_OUTPUTS,
-  MAX_SCAN_ROWS,
   MAX_TICKS_LIMIT,
   PAIR_QUERY_TYPES,
   QUERY_TYPES,
@@ -79,6 +79,8 @@ export type ResolvedQuery =
       pair: Pair | undefined;
       limit: number | undefined;
       selectedOnly: boolean;
+      /** The table's pairs with this leg only; undefined = every pair. */
+      symbol: string | undefined;
       scanFields: ScanField[] | undefined;
     }
   | ResolvedBacktest
@@ -198,6 +200,8 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
     const window = windowOf();
     const pair = present(model.pair) ? pairOf() : undefined;
     const limit = optNumber('limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SCAN_ROWS, `the limit must be a whole number from 1 to ${MAX_SCAN_ROWS}`);
+    // a search box: empty (or an empty $symbol) is no filter
+    const symbol = present(model.symbol) && String(model.symbol).trim() !== '' ? symbolOf(text('symbol', ''), 'symbol') : undefined;
     let scanFields: ScanField[] | undefined;
     const f = model.scanFields;
     if (f !== undefined && f !== null) {
@@ -206,7 +210,7 @@ function check(q: PairsQuery, variables: boolean): { problems: Problems; query?:
       } else if (f.length > 0) scanFields = f as ScanField[];
     }
     if (timeframe === undefined || window === undefined || Object.keys(problems).length > 0) return { problems };
-    return { problems, query: { queryType: 'scan', timeframe, window, pair, limit, selectedOnly: model.selectedOnly === true, scanFields } };
+    return { problems, query: { queryType: 'scan', timeframe, window, pair, limit, selectedOnly: model.selectedOnly === true, symbol, scanFields } };
   }
   if (!(PAIR_QUERY_TYPES as readonly string[]).includes(type) && type !== 'backtest') {
     problem('queryType', `unknown query type ${JSON.stringify(type)}; use one of ${QUERY_TYPES.join(', ')}`);

@@ -22,6 +22,7 @@ import {
   KALMAN_DEFAULT_VE,
   KALMAN_MAX_VE,
   MAX_DATA_POINTS,
+  MAX_SCAN_ROWS,
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
   MIN_WINDOW,
@@ -182,6 +183,9 @@ export const scanRequest = z.object({
   tf: req(timeframe, 'timeframe of the scanned bars (the collector scans SCAN_TF)'),
   window: req(windowKind, 'bars a scan covers (the collector scans SCAN_WINDOW)'),
   at: opt(time, 'the latest scan at or before this time: epoch ms or ISO-8601 (default: the latest)'),
+  symbol: opt(symbol, 'only the pairs with this symbol as a leg (default: every pair)'),
+  selected: opt(bool, 'true: only the selected pairs'),
+  limit: opt(int(1, MAX_SCAN_ROWS), 'at most this many pairs, the lowest q-values (default: all; 400 symbols make 79,800)'),
 });
 
 /** GET /api/scan/history: one pair's numbers in every stored scan. */

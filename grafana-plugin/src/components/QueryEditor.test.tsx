@@ -5,7 +5,7 @@ import React from 'react';
 import { DataSource } from '../datasource';
 import { deepFreeze } from '../testing/deepFreeze';
 import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from '../testing/grafana';
-import type { PairsQuery } from '@quant-pairs/contract';
+import { resolveQuery, validateQuery, type PairsQuery } from '@quant-pairs/contract';
 import { QueryEditor } from './QueryEditor';
 
 const analytics: PairsQuery = {
@@ -196,6 +196,19 @@ describe('QueryEditor', () => {
     routes['/api/datasources/uid/pairs/resources/pairs'] = new Error('cannot reach the collector at http://127.0.0.1:1');
     setup(analytics, routes);
     expect(await screen.findByText(/Could not load the pairs: cannot reach the collector at http:\/\/127.0.0.1:1/)).toBeInTheDocument();
+  });
+
+  it('a scan table takes a symbol to search for, upper-cased by the model; an empty box is every pair; a bad one says why', async () => {
+    const scan = { refId: 'S', version: 1, queryType: 'scan' as const, timeframe: '5m', window: '1000' };
+    const { onChange } = setup(scan);
+    const box = screen.getByLabelText('Symbol');
+    await userEvent.type(box, 'solusdt');
+    await userEvent.tab();
+    expect(lastQuery(onChange)).toEqual({ ...scan, symbol: 'solusdt' });
+    expect(resolveQuery(lastQuery(onChange)).query).toMatchObject({ queryType: 'scan', symbol: 'SOLUSDT' });
+    expect(resolveQuery({ ...scan, symbol: '' }).query).toMatchObject({ symbol: undefined });
+    expect(validateQuery({ ...scan, symbol: '$symbol' })).toEqual({}); // a dashboard's text box, filled in at run time
+    expect(validateQuery({ ...scan, symbol: 'SOL-USDT' }).symbol).toBe('"SOL-USDT" is not a Binance symbol such as BTCUSDT');
   });
 
   it('shows symbol and limit for ticks', async () => {

@@ -596,10 +596,11 @@ function BacktestFields(props: FieldsProps<BacktestQuery>) {
   );
 }
 
-/** The scanner's timeframe and window; an optional pair (its history instead of the table), the table's limit and selected-only switch. */
+/** The scanner's timeframe and window; an optional pair (its history instead of the table), the table's symbol search, limit and selected-only switch. */
 function ScanFields({ query, problems, commit, timeframes, styles }: FieldsProps<ScanQuery>) {
   const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
   const [pairDraft, onPairDraft] = useDraft(query.pair ?? '');
+  const [symbolDraft, onSymbolDraft] = useDraft(query.symbol ?? '');
   const [limitDraft, onLimitDraft] = useDraft(typeof query.limit === 'number' ? String(query.limit) : '');
   return (
     <>
@@ -636,6 +637,21 @@ function ScanFields({ query, problems, commit, timeframes, styles }: FieldsProps
             placeholder="all pairs (table)"
             onChange={onPairDraft}
             onBlur={() => pairDraft.trim() !== (query.pair ?? '') && commit(withOptional(query, 'pair', pairDraft.trim() || undefined))}
+          />
+        </InlineField>
+        <InlineField
+          label="Symbol"
+          tooltip="Optional: the table's pairs with this symbol as a leg only (a search in a universe of hundreds of symbols; $symbol from a text box works)"
+          invalid={!!problems.symbol}
+          error={problems.symbol}
+        >
+          <Input
+            aria-label="Symbol"
+            width={16}
+            value={symbolDraft}
+            placeholder="every pair"
+            onChange={onSymbolDraft}
+            onBlur={() => symbolDraft.trim() !== (query.symbol ?? '') && commit(withOptional(query, 'symbol', symbolDraft.trim() || undefined))}
           />
         </InlineField>
         <InlineField

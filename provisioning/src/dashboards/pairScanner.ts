@@ -4,7 +4,8 @@
  * selection bounds), the selected pairs, and the Engle-Granger p-value history of the traded
  * pairs (the ones the "cointegration lost" rules watch), of the latest scan's top pairs by
  * q-value (`toppairs`, multi-value, all TOP_PAIRS by default: one repeated panel each) and of
- * any pair typed in `scanpair`.
+ * any pair typed in `scanpair`. `symbol` narrows both tables to the pairs with that leg, a search
+ * the collector answers (UNIVERSE=all: 79,800 pairs a scan).
  * Timeframe and window are the scanner's defaults (SCAN_TF, SCAN_WINDOW).
  */
 import * as common from '@grafana/grafana-foundation-sdk/common';
@@ -27,7 +28,7 @@ function scanTable(title: string, description: string, selectedOnly: boolean, w:
     .title(title)
     .description(description)
     .datasource({ ...PAIRS_DS })
-    .withTarget(scan('A', { ...SCAN_QUERY, limit: 200, ...(selectedOnly ? { selectedOnly: true } : {}) }))
+    .withTarget(scan('A', { ...SCAN_QUERY, limit: 200, symbol: '$symbol', ...(selectedOnly ? { selectedOnly: true } : {}) }))
     .overrideByName('qvalue', colouredCell)
     .overrideByName('pvalue', colouredCell)
     .overrideByName('halfLife', colouredCell)
@@ -71,6 +72,15 @@ export function pairScanner(opts: GenerateOptions): dashboard.DashboardBuilder {
     .time({ from: 'now-2d', to: 'now' })
     .refresh('1m')
     .timezone('utc');
+  b.withVariable(
+    new dashboard.TextBoxVariableBuilder('symbol')
+      .label('Search symbol')
+      .description(
+        'A symbol such as SOLUSDT: the tables keep the pairs with it as a leg (the collector filters: UNIVERSE=all scans 79,800 pairs); empty = every pair',
+      )
+      .defaultValue('')
+      .current({ text: '', value: '' }),
+  );
   b.withVariable(
     new dashboard.TextBoxVariableBuilder('scanpair')
       .label('Pair history')

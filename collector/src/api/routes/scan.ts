@@ -1,7 +1,8 @@
 /**
  * GET /api/scan: the stored scan of the universe (live/scanner.ts) at or before `at` (default the
  * latest) for `tf` and `window`, pairs sorted by q-value; 404 when there is none (a timeframe or
- * window the collector does not scan, or no close yet).
+ * window the collector does not scan, or no close yet). `symbol`, `selected` and `limit` keep the
+ * pairs with that leg, the selected ones, the first (lowest q-values) only.
  * GET /api/scan/history: one pair's p-value, q-value, half-life, Hurst and selection in every
  * stored scan of `tf` and `window`, oldest first (empty when the pair was never scanned).
  */
@@ -20,7 +21,12 @@ export function mount(r: Router, ctx: Ctx): void {
       const at = q.at === undefined ? '' : ` at or before ${new Date(q.at).toISOString()}`;
       throw new HttpError(404, `no stored scan of tf=${q.tf} window=${q.window}${at} (the collector scans SCAN_TF over SCAN_WINDOW bars at each close)`);
     }
-    const body: ScanResponse = scan;
+    // filtered here: a 400-symbol scan is 79,800 rows (tested and selected stay the whole scan's)
+    let pairs = scan.pairs;
+    if (q.symbol !== undefined) pairs = pairs.filter((p) => p.a === q.symbol || p.b === q.symbol);
+    if (q.selected) pairs = pairs.filter((p) => p.selected);
+    if (q.limit !== undefined) pairs = pairs.slice(0, q.limit);
+    const body: ScanResponse = { ...scan, pairs };
     res.json(body);
   });
 

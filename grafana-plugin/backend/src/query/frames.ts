@@ -393,13 +393,11 @@ export function signalsFrame(q: PairQ, events: readonly SignalEvent[], notices: 
 
 /**
  * The scan table (queryType scan without a pair): one row a pair, sorted by q-value as the
- * collector sends them; `selectedOnly` and `limit` trim it. Half-life in seconds (bars × tf), as
- * in the stats frame. An empty table with a notice when no scan is stored yet.
+ * collector sends them (it applies `selectedOnly`, `symbol` and `limit`, so that the 79,800 rows
+ * of UNIVERSE=all need not travel). Half-life in seconds (bars × tf), as in the stats frame. An empty table with a notice when no scan is stored yet.
  */
 export function scanFrame(q: ScanQ, res: ScanResponse | null, notices: Notice[]): Frame {
-  let rows: ScanRow[] = res?.pairs ?? [];
-  if (q.selectedOnly) rows = rows.filter((r) => r.selected);
-  if (q.limit !== undefined) rows = rows.slice(0, q.limit);
+  const rows: ScanRow[] = res?.pairs ?? [];
   const tfSec = TIMEFRAME_MS[q.tf] / 1000;
   const str = (name: string, values: string[], config: Field['config'] = {}): Field => ({ name, type: 'string', values, config });
   const num = (name: string, values: Array<number | null>, config: Field['config']): Field => ({ name, type: 'float64', nullable: true, values, config });

@@ -72,6 +72,8 @@ export interface ScanQ extends Common {
   pair: { y: string; x: string; id: string } | undefined;
   limit: number | undefined;
   selectedOnly: boolean;
+  /** The table's pairs with this leg only (the collector filters). */
+  symbol: string | undefined;
   scanFields: ScanField[] | undefined;
 }
 /** The backtest (issue 16): its settings as resolved (BACKTEST_DEFAULTS filled in). */
@@ -163,6 +165,7 @@ export function parseQuery(q: RawQuery): Query {
         pair: v.pair,
         limit: v.limit,
         selectedOnly: v.selectedOnly,
+        symbol: v.symbol,
         scanFields: v.scanFields,
       };
     case 'backtest': {

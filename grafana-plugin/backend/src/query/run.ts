@@ -147,7 +147,11 @@ async function runBacktest(q: BacktestQ, client: CollectorClient, signal?: Abort
 async function runScan(q: ScanQ, client: CollectorClient, signal?: AbortSignal): Promise<Frame> {
   if (q.pair === undefined) {
     try {
-      return scanFrame(q, await client.scan({ tf: q.tf, window: q.window, at: q.to }, signal), []);
+      return scanFrame(
+        q,
+        await client.scan({ tf: q.tf, window: q.window, at: q.to, symbol: q.symbol, selected: q.selectedOnly ? 'true' : undefined, limit: q.limit }, signal),
+        [],
+      );
     } catch (e) {
       if (e instanceof CollectorError && e.kind === 'not-found') return scanFrame(q, null, [{ severity: 'info', text: e.message }]);
       throw e;
