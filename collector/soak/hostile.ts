@@ -7,11 +7,13 @@
  * own rejections). Every request here is invalid by construction, so every answer must be a
  * 4xx with a JSON `{ error }` that says what was wrong (or, for the socket requests Node's
  * parser rejects before the app sees them, a bare 4xx); never a 5xx, a reset, or a 2xx. The
- * collector's resident memory is sampled throughout.
+ * memory the collector still holds after a full collection is read after each batch of requests
+ * and must not grow (soak/memory.ts).
  */
 import { connect } from 'node:net';
 import { rng } from '../src/fake-binance/rng';
 import type { CollectorProcess } from './collector-process';
+import { noLeak } from './memory';
 import { progress } from './util';
 
 interface HostileRequest {
@@ -46,12 +48,12 @@ export interface HostileResult {
   rssStartMb: number;
   rssEndMb: number;
   rssMaxMb: number;
-  /** RSS after every 1,000 requests: flat means it levels off rather than climbing with the count. */
+  /** RSS after each batch, printed but not judged (soak/memory.ts says why). */
   rssSamplesMb: number[];
-  /** V8 heap in use after every 1,000 requests (the collector's own /metrics), MB. */
-  heapSamplesMb: number[];
+  /** Memory the collector still held after a full collection, after each batch of requests (soak/memory.ts). */
+  retainedMb: number[];
   aliveAtEnd: boolean;
-  /** See flat(): heap in use without an upward trend, RSS levelling off. */
+  /** noLeak(retainedMb): the last batch's figure within LEAK_MB of the first's. */
   memoryFlat: boolean;
   ok: boolean;
 }
@@ -381,23 +383,6 @@ function sendRaw(url: string, raw: Buffer): Promise<{ status: number; body: stri
   });
 }
 
-/**
- * Memory is flat when the V8 heap in use does not trend up (mean of the last third of the
- * samples within 10 MB of the first third's) and RSS levels off (it grows less than 25 MB over
- * the second half of the run). RSS alone climbs for a while after start even without a leak:
- * V8 grows its heap capacity under a high allocation rate (1 MB bodies, deep JSON) and the
- * allocator keeps freed pages; a leak shows as a heap that keeps growing and RSS that never
- * levels off.
- */
-export function flat(rss: readonly number[], heap: readonly number[]): boolean {
-  if (rss.length < 3) return true;
-  const third = Math.max(1, Math.floor(heap.length / 3));
-  const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
-  const heapOk = heap.some((h) => h < 0) || mean(heap.slice(-third)) - mean(heap.slice(0, third)) < 10;
-  const rssOk = rss[rss.length - 1]! - rss[Math.floor((rss.length - 1) / 2)]! < 25;
-  return heapOk && rssOk;
-}
-
 export interface HostileOptions {
   collector: CollectorProcess;
   token: string;
@@ -406,7 +391,12 @@ export interface HostileOptions {
   requests: number;
   concurrency?: number;
   seed?: number;
+  /** The collector's retained memory (soak/memory.ts inspect()), read after each batch. */
+  retainedMb: () => Promise<number>;
 }
+
+/** Batches of requests, each followed by a memory reading once all its requests are answered: 5 at least. */
+const batchSize = (requests: number): number => Math.max(1, Math.min(1000, Math.ceil(requests / 5)));
 
 export async function runHostile(o: HostileOptions): Promise<HostileResult> {
   const list = hostileRequests(o.requests, o.token, o.pair, o.symbol, o.seed);
@@ -428,12 +418,7 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
   const rssStartMb = o.collector.rssMb() ?? 0;
   let rssMaxMb = rssStartMb;
   const rssSamplesMb: number[] = [];
-  const heapSamplesMb: number[] = [];
-  const heapUsedMb = async (): Promise<number> => {
-    const r = await o.collector.get('/metrics', { authorization: `Bearer ${o.token}` }).catch(() => ({ body: '' }));
-    const m = /^nodejs_heap_size_used_bytes (\S+)$/m.exec(String(r.body));
-    return m ? Math.round(Number(m[1]) / 1048576) : -1;
-  };
+  const retainedMb: number[] = [];
   const t0 = Date.now();
   let next = 0;
   let done = 0;
@@ -449,8 +434,9 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
     return { status: res.status, body: await res.text(), raw: false };
   }
 
+  let end = 0;
   const worker = async (): Promise<void> => {
-    while (next < list.length) {
+    while (next < end) {
       const r = list[next++]!;
       byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
       const what = `${r.method} ${r.path.slice(0, 120)}`;
@@ -465,13 +451,6 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
         continue;
       }
       done++;
-      if (done % 1000 === 0) {
-        const rss = o.collector.rssMb() ?? 0;
-        rssMaxMb = Math.max(rssMaxMb, rss);
-        rssSamplesMb.push(Math.round(rss));
-        heapSamplesMb.push(await heapUsedMb());
-        if (done % 2000 === 0) progress('bad input', `${done}/${list.length} requests, collector RSS ${rss.toFixed(0)} MB`);
-      }
       byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
       if (a.status === 0) {
         networkErrors++;
@@ -500,7 +479,18 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
       }
     }
   };
-  await Promise.all(Array.from({ length: o.concurrency ?? 16 }, worker));
+  // Read the memory between batches, with no request in flight: 16 concurrent 1 MB bodies would
+  // otherwise count as retained.
+  const batch = batchSize(list.length);
+  while (end < list.length) {
+    end = Math.min(list.length, end + batch);
+    await Promise.all(Array.from({ length: o.concurrency ?? 16 }, worker));
+    const rss = o.collector.rssMb() ?? 0;
+    rssMaxMb = Math.max(rssMaxMb, rss);
+    rssSamplesMb.push(Math.round(rss));
+    retainedMb.push(Math.round((await o.retainedMb()) * 10) / 10);
+    progress('bad input', `${done}/${list.length} requests, collector retains ${retainedMb.at(-1)} MB after a full collection (RSS ${rss.toFixed(0)} MB)`);
+  }
   const durationSec = (Date.now() - t0) / 1000;
   await new Promise((r) => setTimeout(r, 500));
   const rssEndMb = o.collector.rssMb() ?? 0;
@@ -525,13 +515,12 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
     rssEndMb: Math.round(rssEndMb),
     rssMaxMb: Math.round(rssMaxMb),
     rssSamplesMb,
-    heapSamplesMb,
+    retainedMb,
     aliveAtEnd,
     memoryFlat: false,
     ok: false,
   };
-  result.ok =
-    fivexx === 0 && accepted === 0 && unclear === 0 && networkErrors === 0 && aliveAtEnd && fourxx === list.length && flat(rssSamplesMb, heapSamplesMb);
-  result.memoryFlat = flat(rssSamplesMb, heapSamplesMb);
+  result.ok = fivexx === 0 && accepted === 0 && unclear === 0 && networkErrors === 0 && aliveAtEnd && fourxx === list.length && noLeak(retainedMb);
+  result.memoryFlat = noLeak(retainedMb);
   return result;
 }

@@ -1,4 +1,5 @@
 /** The soak report as text: one block per part, the figures that matter first. */
+import { LEAK_MB } from './memory';
 import type { SoakReport } from './run';
 
 const yes = (ok: boolean): string => (ok ? 'PASS' : 'FAIL');
@@ -37,7 +38,10 @@ export function formatReport(r: SoakReport): string {
     L.push(`  of the 4xx, ${h.parserRejections} came from Node's HTTP parser (raw socket requests) with no body by design`);
     L.push(`  categories: ${kv(h.byCategory)}`);
     L.push(
-      `  collector RSS: start ${h.rssStartMb} MB, end ${h.rssEndMb} MB, max ${h.rssMaxMb} MB; after each 1,000: ${h.rssSamplesMb.join(', ')} MB (V8 heap in use: ${h.heapSamplesMb.join(', ')} MB); flat ${h.memoryFlat}; alive at end ${h.aliveAtEnd}`,
+      `  collector memory held after a full collection (heap in use + external), after each of ${h.retainedMb.length} batches: ${h.retainedMb.join(', ')} MB; no leak (last - first < ${LEAK_MB} MB) ${h.memoryFlat}${r.settings.plantLeak ? ' (a leak of 32 KB per request planted on purpose: --plant-leak)' : ''}`,
+    );
+    L.push(
+      `  collector RSS (not judged): start ${h.rssStartMb} MB, end ${h.rssEndMb} MB, max ${h.rssMaxMb} MB; after each batch ${h.rssSamplesMb.join(', ')} MB; alive at end ${h.aliveAtEnd}`,
     );
     for (const e of h.examples.slice(0, 5)) L.push(`  e.g. ${e}`);
   }

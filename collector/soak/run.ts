@@ -4,7 +4,8 @@
  * own process against the fake Binance (src/fake-binance) and reports:
  *
  *   1. feed faults + bad input: >= 100 injected feed faults while >= 10,000 hostile API requests
- *      hit the same collector; stored ticks must equal what the fake generated;
+ *      hit the same collector; stored ticks must equal what the fake generated, and the memory
+ *      the collector holds after a full collection must not grow (soak/memory.ts);
  *   2. crashes: 20 x kill -9 mid-ingest and restart (integrity, bars, backfill);
  *   3. load: autocannon against 20 symbols / 10 pairs live; throughput, p99, RSS;
  *   4. disk trouble: read-only directory at start, disk full while ingesting;
@@ -14,6 +15,7 @@
  *   npm run soak                    full run (3-6 minutes on a shared 2-core machine, by its load; the fuzz part 5-8 more)
  *   npm run soak -- --quick         a short run (under 2 minutes)
  *   npm run soak -- --only=crash,disk --out=/tmp/report.json
+ *   npm run soak -- --quick --only=feed --plant-leak   a collector that keeps 32 KB per request: the memory check must fail
  *
  * Prints the report on stdout and writes it as JSON (default collector/soak-output/report.json);
  * progress goes to stderr. Exits 1 when a part fails its criteria.
@@ -27,6 +29,7 @@ import { runFeedFaults, type FeedFaultsResult } from './feed-faults';
 import { runFuzz, type FuzzResult } from './fuzz';
 import { runHostile, type HostileResult } from './hostile';
 import { runLoad, type LoadResult } from './load';
+import { inspect, memoryEnv } from './memory';
 import { log } from '../src/log';
 import { parseCommandLine } from '../src/cli/commandLine';
 import { formatReport } from './report';
@@ -44,10 +47,28 @@ export interface SoakSettings {
   /** schemathesis test cases per operation and phase. */
   fuzzExamples: number;
   only: Part[];
+  /** Preload a leak into the feed part's collector (soak/plant-leak.cjs), to see the memory check fail. */
+  plantLeak: boolean;
 }
 
-export const FULL: SoakSettings = { faults: 100, kills: 20, hostileRequests: 10_000, loadSecondsPerEndpoint: 2, fuzzExamples: 300, only: [...PARTS] };
-export const QUICK: SoakSettings = { faults: 20, kills: 3, hostileRequests: 1_000, loadSecondsPerEndpoint: 1, fuzzExamples: 30, only: [...PARTS] };
+export const FULL: SoakSettings = {
+  faults: 100,
+  kills: 20,
+  hostileRequests: 10_000,
+  loadSecondsPerEndpoint: 2,
+  fuzzExamples: 300,
+  only: [...PARTS],
+  plantLeak: false,
+};
+export const QUICK: SoakSettings = {
+  faults: 20,
+  kills: 3,
+  hostileRequests: 1_000,
+  loadSecondsPerEndpoint: 1,
+  fuzzExamples: 30,
+  only: [...PARTS],
+  plantLeak: false,
+};
 
 export interface SoakReport {
   startedAt: string;
@@ -100,9 +121,21 @@ export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): P
           mainJs,
           faults: settings.faults,
           // the hostile requests exercise validation; from one address they would mostly meet the rate limit
-          env: { API_TOKEN: token, RATE_LIMIT: '0' },
+          env: { API_TOKEN: token, RATE_LIMIT: '0', ...memoryEnv(settings.plantLeak) },
           during: async (c) => {
-            hostile = await runHostile({ collector: c, token, pair: 'ETHUSDT/BTCUSDT', symbol: 'ETHUSDT', requests: settings.hostileRequests });
+            const inspector = await inspect(c);
+            try {
+              hostile = await runHostile({
+                collector: c,
+                token,
+                pair: 'ETHUSDT/BTCUSDT',
+                symbol: 'ETHUSDT',
+                requests: settings.hostileRequests,
+                retainedMb: () => inspector.retainedMb(),
+              });
+            } finally {
+              await inspector.close();
+            }
           },
         }),
       (r) => (report.feedFaults = r),
@@ -162,12 +195,13 @@ export function parseArgs(argv: readonly string[]): { settings: SoakSettings; mo
     quick: { type: 'boolean' },
     out: { type: 'string' },
     only: { type: 'string' },
+    'plant-leak': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) throw new Error('help');
   if (positionals.length) throw new Error(`unknown argument ${positionals[0]}`);
   const mode = values.quick ? 'quick' : 'full';
-  const settings = { ...(mode === 'quick' ? QUICK : FULL) };
+  const settings = { ...(mode === 'quick' ? QUICK : FULL), plantLeak: values['plant-leak'] === true };
   if (typeof values.only === 'string') {
     const only = values.only
       .split(',')
@@ -180,10 +214,11 @@ export function parseArgs(argv: readonly string[]): { settings: SoakSettings; mo
   return { settings, mode, out: typeof values.out === 'string' ? values.out : join(OUTPUT_DIR, 'report.json') };
 }
 
-const HELP = `Usage: npm run soak [-- --quick] [-- --only feed,crash,load,disk,fuzz] [-- --out FILE]
+const HELP = `Usage: npm run soak [-- --quick] [-- --only feed,crash,load,disk,fuzz] [-- --out FILE] [-- --plant-leak]
   --quick     a short run (20 faults, 3 kills, 1,000 hostile requests, 1 s per load endpoint, 30 fuzz examples)
   --only=...  run only these parts (feed includes the bad-input requests)
-  --out=FILE  where to write the JSON report (default collector/soak-output/report.json)`;
+  --out=FILE  where to write the JSON report (default collector/soak-output/report.json)
+  --plant-leak  the feed part's collector keeps 32 KB per request (soak/plant-leak.cjs): its memory check must FAIL`;
 
 if (require.main === module) {
   let args: ReturnType<typeof parseArgs>;

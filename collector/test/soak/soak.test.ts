@@ -18,6 +18,7 @@ import { runCrashes } from '../../soak/crashes';
 import { runDisk } from '../../soak/disk';
 import { runFeedFaults } from '../../soak/feed-faults';
 import { runHostile, type HostileResult } from '../../soak/hostile';
+import { inspect, memoryEnv } from '../../soak/memory';
 
 let mainJs: string;
 const buildDir = join(OUTPUT_DIR, `jest-build-${process.pid}`);
@@ -36,9 +37,22 @@ test('20+ feed faults with 1,000 hostile requests alongside: exactly the generat
   const r = await runFeedFaults({
     mainJs,
     faults: 20,
-    env: { API_TOKEN: token, RATE_LIMIT: '0' }, // validation is exercised here, not the limiter
+    env: { API_TOKEN: token, RATE_LIMIT: '0', ...memoryEnv(false) }, // validation is exercised here, not the limiter
     during: async (c) => {
-      hostile = await runHostile({ collector: c, token, pair: 'ETHUSDT/BTCUSDT', symbol: 'ETHUSDT', requests: 1_000, concurrency: 8 });
+      const inspector = await inspect(c);
+      try {
+        hostile = await runHostile({
+          collector: c,
+          token,
+          pair: 'ETHUSDT/BTCUSDT',
+          symbol: 'ETHUSDT',
+          requests: 1_000,
+          concurrency: 8,
+          retainedMb: () => inspector.retainedMb(),
+        });
+      } finally {
+        await inspector.close();
+      }
       logs = [...c.logs.map((l) => JSON.stringify(l)), ...c.rawOutput];
     },
   });
@@ -59,6 +73,9 @@ test('20+ feed faults with 1,000 hostile requests alongside: exactly the generat
   expect(h!.fourxx).toBe(1_000);
   expect(h!.fivexx + h!.accepted + h!.unclear + h!.networkErrors).toBe(0);
   expect(h!.aliveAtEnd).toBe(true);
+  // the memory held after a full collection: 5 readings, the last within LEAK_MB (8) of the first (test/soak/memory.test.ts)
+  expect(h!.retainedMb).toHaveLength(5);
+  expect(h!.memoryFlat).toBe(true);
 }, 150_000);
 
 test('3 x kill -9 mid-ingest and restart: integrity ok, bars equal the reference, nothing missing after backfill', async () => {

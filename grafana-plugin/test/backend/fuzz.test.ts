@@ -7,7 +7,7 @@
  * Expected: every call answered with a status by the plugin (a malformed channel path: RunStream
  * INVALID_ARGUMENT, SubscribeStream NOT_FOUND in its reply), the process up and SERVING at the
  * end, nothing but hclog JSON on stderr, and no leak: the memory the plugin still holds after a
- * full garbage collection (V8 heap in use + Buffers, read through Node's inspector: inspector.ts)
+ * full garbage collection (V8 heap in use + Buffers, read through Node's inspector: @quant-pairs/testkit)
  * after the last round within 8 MB of the one after the second. A round sends 13 requests of
  * 10 MB and a burst of 2,000 calls; keeping every QueryData request (a leak put in on purpose to
  * check this test) held 35, 53, 71 MB after the rounds, against 18, 19, 19 without it. The first
@@ -17,9 +17,9 @@
  */
 import { PluginProcess, startPlugin } from '../emulator';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
+import { INSPECT_ENV, type Inspector, notInspectorLines, openInspector } from '@quant-pairs/testkit';
 import { barsArrow, runGrpcFuzz } from './grpcFuzz';
 import { dataSourceContext, HOUR, PLUGIN_DIR, T0 } from './helpers';
-import { INSPECT_ENV, Inspector, notInspectorLines, openInspector } from './inspector';
 
 const TOKEN = 'fuzz-token';
 let api: CollectorApi;
@@ -29,7 +29,7 @@ let inspector: Inspector;
 beforeAll(async () => {
   api = await startCollectorApi({ ticks: pairTicks(T0, 2 * 3600), token: TOKEN });
   plugin = await startPlugin({ pluginDir: PLUGIN_DIR, env: INSPECT_ENV });
-  inspector = await openInspector(plugin);
+  inspector = await openInspector(() => plugin.raw);
 }, 60_000);
 afterAll(async () => {
   await inspector?.close();

@@ -1,0 +1,1 @@
+export { INSPECT_ENV, notInspectorLines, openInspector, type Inspector } from './inspector';
