@@ -200,10 +200,26 @@ describe('GET /api/openapi.json', () => {
     for (const [, , ps] of params(golden as Doc) as [string, string, Doc['paths'][string][string]['parameters']][]) {
       for (const p of ps) if (p.schema.oneOf) p.schema.oneOf[0] = { ...p.schema.oneOf[0]!, maximum: 253402300799999 } as { type: string };
     }
+    // and its ISO-8601 strings before 1970 (and hours, months out of range): `format: date-time`
+    // became the pattern of what parseTime accepts (issue 23)
+    const served0 = (r.body as Doc).paths['/api/ticks']!.get!.parameters.find((p) => p.name === 'from')!.schema.oneOf![1]!;
+    expect(served0).toEqual({ type: 'string', pattern: expect.stringMatching(/^\^\(19\[7-9\]/) });
+    for (const [, , ps] of params(golden as Doc) as [string, string, Doc['paths'][string][string]['parameters']][]) {
+      for (const p of ps) if (p.schema.oneOf) p.schema.oneOf[1] = served0;
+    }
     // paths added since: the backtest (issue 16), the pair scanner (issue 15)
     const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history']);
-    const served = { ...(r.body as Doc), paths: Object.fromEntries(Object.entries((r.body as Doc).paths).filter(([path]) => !added.has(path))) };
-    expect(params(served)).toEqual(params(golden as Doc));
+    // and /export's flat list of optional parameters became one query of two parameter sets
+    // (symbol or pair, issue 23): the sets hold the golden's parameters, nothing else
+    const served = {
+      ...(r.body as Doc),
+      paths: Object.fromEntries(Object.entries((r.body as Doc).paths).filter(([path]) => !added.has(path) && path !== '/export')),
+    };
+    const goldenDoc = golden as Doc;
+    const goldenExport = goldenDoc.paths['/export']!.get!.parameters;
+    expect(params(served)).toEqual(params({ ...goldenDoc, paths: Object.fromEntries(Object.entries(goldenDoc.paths).filter(([path]) => path !== '/export')) }));
+    const sets = (r.body.paths['/export'].get.parameters[0].schema.oneOf as { properties: Record<string, unknown> }[]).map((s) => Object.keys(s.properties));
+    expect([...new Set(sets.flat())].sort()).toEqual(goldenExport.map((p) => p.name).sort());
     expect(r.body.info.title).toBe(golden.info.title);
     expect(r.body.security).toEqual(golden.security);
   });

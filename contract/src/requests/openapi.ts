@@ -5,6 +5,7 @@
  * collector accepts. Response bodies are named after their types in api.ts.
  */
 import { z } from 'zod';
+import { SCAN_DEFAULTS } from '../constants';
 import type { JsonSchema } from './kinds';
 import { RESPONSE_SCHEMAS } from './responses';
 import {
@@ -22,14 +23,15 @@ import {
   sweepRequest,
   ticksRequest,
   type RequestSchema,
+  type RequestVariant,
 } from './schemas';
 
 export interface Route {
   method: 'get' | 'post';
   path: string;
   summary: string;
-  /** The query string's schema. */
-  query?: RequestSchema;
+  /** The query string's schema, or the parameter sets it takes one of (RequestVariant). */
+  query?: RequestSchema | readonly RequestVariant[];
   /** Name of the response type in api.ts. */
   response: string;
   /** Status of the success response (default 200). */
@@ -40,6 +42,11 @@ export interface Route {
   body?: { name: string; schema: z.ZodType };
   /** Needs no token even when API_TOKEN is set. */
   open?: boolean;
+  /**
+   * Example values of parameters, beyond their kind's: what a client would send to find data
+   * (a fuzzer's examples phase sends them; without them it guesses a scan's window among 9,999).
+   */
+  examples?: Record<string, unknown>;
   /** Error statuses this route can answer with, besides 400 for bad parameters (and 401 unless open). */
   errors?: number[];
   /**
@@ -55,6 +62,9 @@ const pairLinks = (paths: readonly string[]) =>
   Object.fromEntries(
     paths.map((path) => [path.slice(5), { operation: path, parameters: { pair: '$response.body#/pairs/0/pair', window: '$response.body#/windows/0' } }]),
   );
+
+/** The timeframe and window the collector scans by default (SCAN_TF, SCAN_WINDOW). */
+const SCAN_EXAMPLES = { tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window };
 
 export const ROUTES: readonly Route[] = [
   {
@@ -149,6 +159,7 @@ export const ROUTES: readonly Route[] = [
     query: scanRequest,
     response: 'ScanResponse',
     errors: [404],
+    examples: SCAN_EXAMPLES,
   },
   {
     method: 'get',
@@ -156,6 +167,7 @@ export const ROUTES: readonly Route[] = [
     summary: "one pair's p-value, q-value, half-life, Hurst and selection in every stored scan, oldest first",
     query: scanHistoryRequest,
     response: 'ScanHistoryResponse',
+    examples: SCAN_EXAMPLES,
   },
   {
     method: 'post',
@@ -193,12 +205,48 @@ function paramSchema(schema: z.ZodType): JsonSchema {
   return fallback === undefined ? doc : { ...doc, default: fallback };
 }
 
-function parameters(query: RequestSchema | undefined): JsonSchema[] {
+const isRequired = (schema: z.ZodType): boolean => !schema.safeParse(undefined).success;
+
+function parameters(query: Route['query'], examples: Route['examples'] = {}): JsonSchema[] {
+  if (isVariants(query)) return [variantsParameter(query)];
   return Object.entries(query?.shape ?? {}).map(([name, schema]) => {
-    const required = !schema.safeParse(undefined).success;
+    const required = isRequired(schema);
+    const example = Object.hasOwn(examples, name) ? { example: examples[name] } : {};
     // an empty optional parameter counts as absent (readQuery): OpenAPI 3.0 says so with allowEmptyValue
-    return { name, in: 'query', required, ...(required ? {} : { allowEmptyValue: true }), description: describeParam(schema), schema: paramSchema(schema) };
+    return {
+      name,
+      in: 'query',
+      required,
+      ...(required ? {} : { allowEmptyValue: true }),
+      description: describeParam(schema),
+      schema: paramSchema(schema),
+      ...example,
+    };
   });
+}
+
+const isVariants = (query: Route['query']): query is readonly RequestVariant[] => Array.isArray(query);
+
+/**
+ * A query that takes one of several parameter sets (GET /export): one form-exploded object
+ * parameter (`?symbol=BTCUSDT&tf=1m`, OpenAPI 3.0's style form, explode true) whose schema is
+ * oneOf the sets, each with its own required parameters and no others. A flat list of optional
+ * parameters cannot say that symbol excludes pair, or that pair needs tf and window.
+ */
+function variantsParameter(variants: readonly RequestVariant[]): JsonSchema {
+  const oneOf = variants.map((v) => {
+    const shape = Object.entries(v.schema.shape);
+    return {
+      type: 'object',
+      description: `${v.key}: ${v.what}`,
+      properties: Object.fromEntries(shape.map(([name, schema]) => [name, { ...paramSchema(schema), description: describeParam(schema) }])),
+      required: shape.filter(([, schema]) => isRequired(schema)).map(([name]) => name),
+      additionalProperties: false,
+      example: v.example,
+    };
+  });
+  const description = `one of: ${variants.map((v) => `${v.key} (${v.what})`).join(', ')}; each set's parameters go in the query string as they are`;
+  return { name: 'query', in: 'query', required: true, style: 'form', explode: true, description, schema: { oneOf } };
 }
 
 /** The JSON schema of a response type of api.ts (responses.ts), or any object for those without one (the OpenAPI document itself). */
@@ -248,7 +296,7 @@ export function openApiDocument(version: string, options: DocumentOptions = { au
       const schema = s === 503 ? responseSchema(r.response) : { $ref: '#/components/schemas/Error' };
       responses[s] = { description: ERROR_TEXT[s] ?? 'error', content: { 'application/json': { schema } } };
     }
-    const op: Record<string, unknown> = { summary: r.summary, operationId: operationId(r), parameters: parameters(r.query), responses };
+    const op: Record<string, unknown> = { summary: r.summary, operationId: operationId(r), parameters: parameters(r.query, r.examples), responses };
     if (r.body) {
       op.requestBody = { required: true, description: `\`${r.body.name}\``, content: { 'application/json': { schema: jsonSchema(r.body.schema, 'input') } } };
     }

@@ -151,20 +151,54 @@ export const sweepRequest = z.object({
   ...backtestCosts,
 });
 
-/** GET /export: ticks (symbol), bars (symbol + tf) or analytics (pair + tf + window). */
-export const exportRequest = z.object({
-  symbol: opt(symbol, 'ticks (or bars with tf) of this symbol; give symbol or pair'),
-  pair: opt(pair, 'analytics of this pair Y/X (needs tf and window); give symbol or pair'),
-  tf: opt(timeframe, 'bars of this timeframe (with symbol) or the analytics timeframe (with pair)'),
-  window: opt(windowKind, 'analytics window in bars (with pair)'),
-  from: opt(time, `start, inclusive: epoch ms or ISO-8601 (default: everything stored; analytics: ${DEFAULT_RANGE_BARS} bars before to)`),
-  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end; analytics: now)'),
+const exportFormat = opt(oneOf(['csv']), 'file format', 'csv');
+
+/** GET /export of a symbol: its ticks, or its bars with tf. */
+export const exportSymbolRequest = z.object({
+  symbol: req(symbol, 'ticks (or bars with tf) of this symbol'),
+  tf: opt(timeframe, 'bars of this timeframe (default: ticks)'),
+  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default: everything stored)'),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
+  format: exportFormat,
+});
+
+/** GET /export of a pair: its analytics. */
+export const exportPairRequest = z.object({
+  pair: req(pair, 'analytics of this pair Y/X'),
+  tf: req(timeframe, 'the analytics timeframe: 1s, 1m or 5m'),
+  window: req(windowKind, 'analytics window in bars'),
+  from: opt(time, `start, inclusive: epoch ms or ISO-8601 (default ${DEFAULT_RANGE_BARS} bars before to)`),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default now)'),
   entryZ: P.entryZ,
   exitZ: P.exitZ,
   ddof: P.ddof,
   ...HEDGE,
-  format: opt(oneOf(['csv']), 'file format', 'csv'),
+  format: exportFormat,
 });
+
+/**
+ * One of the parameter sets a request takes, chosen by the one parameter (`key`) that only it
+ * has and requires; `what` says what it asks for, `label` names the requests it makes.
+ */
+export interface RequestVariant {
+  key: string;
+  what: string;
+  label: string;
+  schema: RequestSchema;
+  /** A request of this set that finds data on a collector with the default pairs (the OpenAPI example). */
+  example: Record<string, string | number>;
+}
+
+/**
+ * GET /export: ticks or bars of a symbol, or analytics of a pair. The collector reads the query
+ * through the variant its key names (readVariant) and the OpenAPI document describes the query as
+ * one of the two sets, so the document states the rules the route applies (schemathesis found
+ * the flat list of optional parameters let it send mostly refused combinations).
+ */
+export const exportRequest = [
+  { key: 'symbol', what: 'ticks, or bars with tf', label: 'symbol exports', schema: exportSymbolRequest, example: { symbol: 'BTCUSDT', tf: '1m' } },
+  { key: 'pair', what: 'analytics', label: 'pair exports', schema: exportPairRequest, example: { pair: 'ETHUSDT/BTCUSDT', tf: '1m', window: 30 } },
+] as const satisfies readonly RequestVariant[];
 
 /**
  * POST /api/alerts: Grafana's alerting webhook payload (contact point type `webhook`). Stored as

@@ -4,7 +4,7 @@
  * naming the parameter and what was expected; an unknown or repeated parameter is a 400 too,
  * so that a typo never silently falls back to a default.
  */
-import { describeParam, type RequestArgs, type RequestSchema } from '@quant-pairs/contract/requests';
+import { describeParam, type RequestArgs, type RequestSchema, type RequestVariant } from '@quant-pairs/contract/requests';
 import { hedgeRule, type Hedge, type HedgeChoice } from '@quant-pairs/contract';
 import { badParam } from './errors';
 
@@ -32,6 +32,37 @@ export function readQuery<S extends RequestSchema>(query: unknown, schema: S): R
   const value = raw[name];
   if (value === undefined) throw badParam(name, `${name} is required: ${describeParam(shape[name]!)}`);
   throw badParam(name, `${name}=${JSON.stringify(value.slice(0, 100))} is invalid: ${issue.message}`);
+}
+
+/** What readVariant gives: the variant's key and its arguments. */
+export type VariantArgs<V extends readonly RequestVariant[]> = { [I in keyof V]: { key: V[I]['key']; args: RequestArgs<V[I]['schema']> } }[number];
+
+/**
+ * Validates `query` against the one of `variants` whose key it gives (GET /export: symbol or
+ * pair), the rules its OpenAPI entry states: exactly one key, the variant's required parameters,
+ * none of another variant's; then each value through the variant's schema (readQuery).
+ */
+export function readVariant<const V extends readonly RequestVariant[]>(query: unknown, variants: V): VariantArgs<V> {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const given = (name: string): boolean => Object.hasOwn(q, name) && q[name] !== '';
+  const all = [...new Set(variants.flatMap((v) => Object.keys(v.schema.shape)))];
+  for (const name of Object.keys(q)) {
+    if (!all.includes(name)) throw badParam(name, `unknown parameter ${JSON.stringify(name)}; expected one of ${all.join(', ')}`);
+  }
+  const keys = variants.map((v) => `${v.key} (${v.what})`).join(' or ');
+  const chosen = variants.filter((v) => given(v.key));
+  if (chosen.length === 0) throw badParam(variants[0]!.key, `${keys} is required`);
+  if (chosen.length > 1) throw badParam(chosen[1]!.key, `give either ${keys}, not both`);
+  const v = chosen[0]!;
+  for (const name of Object.keys(q)) {
+    if (!given(name) || Object.hasOwn(v.schema.shape, name)) continue;
+    const owner = variants.find((o) => Object.hasOwn(o.schema.shape, name))!;
+    throw badParam(name, `${name} applies to ${owner.label} only`);
+  }
+  for (const [name, schema] of Object.entries(v.schema.shape)) {
+    if (!given(name) && !schema.safeParse(undefined).success) throw badParam(name, `${name} is required with ${v.key}: ${describeParam(schema)}`);
+  }
+  return { key: v.key, args: readQuery(q, v.schema) } as VariantArgs<V>;
 }
 
 /** Checks from < to once both are known; returns the pair. */

@@ -5,11 +5,9 @@
  * Content-Disposition. Without from/to the whole stored history is exported.
  */
 import type { Request, Response, Router } from 'express';
-import { MAX_WINDOW, MIN_WINDOW } from '@quant-pairs/contract';
 import { exportRequest } from '@quant-pairs/contract/requests';
 import type { Ctx } from '../deps';
-import { badParam } from '../http/errors';
-import { range, readQuery } from '../http/params';
+import { range, readVariant } from '../http/params';
 import { assertSymbol } from '../query/known';
 import { OPEN_END } from './market';
 import { iso, streamCsv } from '../export/csv';
@@ -25,13 +23,11 @@ export function csvHeaders(res: Response, name: string): void {
 
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/export', async (req: Request, res: Response) => {
-    const q = readQuery(req.query, exportRequest);
-    const to = q.to ?? OPEN_END;
-    const { from } = range(q.from ?? 0, to);
-    if (q.pair && q.symbol) throw badParam('pair', 'give either symbol (ticks or bars) or pair (analytics), not both');
-    if (q.pair) {
-      if (!q.tf) throw badParam('tf', 'tf is required with pair: 1s, 1m or 5m');
-      if (q.window === undefined) throw badParam('window', `window is required with pair: a whole number ${MIN_WINDOW}..${MAX_WINDOW}`);
+    const v = readVariant(req.query, exportRequest);
+    const to = v.args.to ?? OPEN_END;
+    const { from } = range(v.args.from ?? 0, to);
+    if (v.key === 'pair') {
+      const q = v.args;
       await exportAnalytics(
         ctx,
         res,
@@ -53,9 +49,7 @@ export function mount(r: Router, ctx: Ctx): void {
       );
       return;
     }
-    if (!q.symbol) throw badParam('symbol', 'symbol (ticks, or bars with tf) or pair (analytics) is required');
-    if (q.window !== undefined) throw badParam('window', 'window applies to pair exports only');
-    for (const p of ['hedge', 'delta', 've', 'tune'] as const) if (q[p] !== undefined) throw badParam(p, `${p} applies to pair exports only`);
+    const q = v.args;
     const sym = q.symbol;
     await assertSymbol(ctx, sym);
     if (!q.tf) {
