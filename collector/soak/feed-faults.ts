@@ -29,6 +29,8 @@ export interface FeedFaultsOptions {
   seed?: number;
   /** More settings for the collector (e.g. API_TOKEN). */
   env?: Record<string, string>;
+  /** Runs on the database before the collector starts (e.g. stores data for the API fuzz to find). */
+  prepare?: (dbPath: string) => Promise<void>;
   /** Runs alongside the faults once the collector ingests (e.g. hostile requests); awaited before the end checks. */
   during?: (c: CollectorProcess) => Promise<void>;
 }
@@ -71,6 +73,7 @@ export async function runFeedFaults(o: FeedFaultsOptions): Promise<FeedFaultsRes
   const t0 = Date.now();
   let c: CollectorProcess | null = null;
   try {
+    await o.prepare?.(dbPath);
     c = await CollectorProcess.start(o.mainJs, {
       ...fakeFeedEnv(fake, symbols, dbPath),
       STALL_TIMEOUT: `${stallMs}ms`,

@@ -18,6 +18,8 @@ import type { CollectorProcess } from './collector-process';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { runFeedFaults } from './feed-faults';
+import { storeScan } from './scan-data';
+import { openSqliteStore } from '../src/store/sqlite';
 import { runLiveFuzz, type LiveFuzzResult } from './live-fuzz';
 
 /** What grafana-plugin/test/backend/grpcFuzz.ts reports (read as JSON from its CLI). */
@@ -55,7 +57,7 @@ export interface FuzzOptions {
 export interface FuzzResult {
   durationSec: number;
   /** schemathesis' figures, null when it could not run (`skipped` says why). */
-  api: (Omit<SchemathesisResult, 'output'> & { requests: number; maxResponseSec: number; seed: number; maxExamples: number }) | null;
+  api: (Omit<SchemathesisResult, 'output'> & { maxResponseSec: number; seed: number; maxExamples: number }) | null;
   skipped: string | null;
   /** Log lines of the collector read, and those holding the token (0 expected). */
   logLines: number;
@@ -128,11 +130,19 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     mainJs: o.mainJs,
     faults: o.faults,
     env: { API_TOKEN: token },
+    // a stored scan at the document's example tf and window: GET /api/scan has something to find
+    prepare: async (dbPath) => {
+      const store = await openSqliteStore({ path: dbPath });
+      try {
+        await storeScan(store, ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], Date.now());
+      } finally {
+        await store.close();
+      }
+    },
     during: async (c) => {
       collector = c;
       if (o.python) {
         progress('fuzz', `schemathesis, ${o.maxExamples} examples per operation and phase, seed ${o.seed}`);
-        const before = await requestCount(c.url, token);
         const r = await runSchemathesis({
           python: o.python,
           url: c.url,
@@ -143,7 +153,7 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
           workers: 1,
         });
         const { output: _output, ...figures } = r;
-        api = { ...figures, requests: (await requestCount(c.url, token)) - before, maxResponseSec: MAX_RESPONSE_SEC, seed: o.seed, maxExamples: o.maxExamples };
+        api = { ...figures, maxResponseSec: MAX_RESPONSE_SEC, seed: o.seed, maxExamples: o.maxExamples };
         if (r.failures.length || r.errors.length) process.stderr.write(r.output.slice(-8000));
       }
       progress('fuzz', 'Live WebSocket: garbage frames, floods, slow readers');
@@ -188,28 +198,28 @@ export async function runFuzz(o: FuzzOptions): Promise<FuzzResult> {
     a.exitCode === 0 &&
     a.failures.length === 0 &&
     a.errors.length === 0 &&
+    a.operations.total > 0 &&
     a.operations.tested === a.operations.total &&
+    // every figure below 0-able by a broken measure fails rather than passes: each test case is at least one request
+    a.testCases > 0 &&
+    a.requests >= a.testCases &&
     result.logLines > 0 &&
+    result.errorBodies > 0 &&
     result.tokenInLogs === 0 &&
     !result.tokenInMetrics &&
     result.tokenInErrorBodies === 0 &&
     lv !== null &&
+    lv.frames > 0 &&
+    lv.floodMessages > 0 &&
     lv.unanswered.length === 0 &&
     (lv.floodAnswers === lv.floodMessages || lv.floodClosedByServer) &&
     lv.servingAtEnd &&
     g !== null &&
+    g.calls > 0 &&
     g.unanswered.length === 0 &&
     g.answered === g.calls &&
     g.aliveAtEnd &&
     g.healthAtEnd === 1 &&
     feed.ok;
   return result;
-}
-
-/** Requests the collector has answered, from its own /metrics (http_request_duration_seconds_count summed). */
-async function requestCount(url: string, token: string): Promise<number> {
-  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } })).text();
-  let n = 0;
-  for (const m of text.matchAll(/^http_request_duration_seconds_count\{[^}]*\} (\d+)/gm)) n += Number(m[1]);
-  return n;
 }

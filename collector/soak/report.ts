@@ -88,7 +88,7 @@ export function formatReport(r: SoakReport): string {
     L.push(`[${yes(z.ok)}] Fuzz: ${Math.round(z.durationSec)} s against the collector process while feed faults ran (API_TOKEN set, a random token)`);
     if (a) {
       L.push(
-        `  schemathesis (OpenAPI document): ${a.operations.tested}/${a.operations.total} operations, ${a.testCases} test cases, ${a.requests} requests, seed ${a.seed}, ${a.maxExamples} examples per operation and phase; phases ${kv(Object.fromEntries(Object.entries(a.phases).map(([k, v]) => [k, v === 'success' ? 1 : 0])))} (1 = passed)`,
+        `  schemathesis (OpenAPI document): ${a.operations.tested}/${a.operations.total} operations, ${a.testCases} test cases, ${a.requests} requests answered (the collector's /metrics; by status ${kv(a.requestsByStatus)}), seed ${a.seed}, ${a.maxExamples} examples per operation and phase; phases ${kv(Object.fromEntries(Object.entries(a.phases).map(([k, v]) => [k, v === 'success' ? 1 : 0])))} (1 = passed)`,
       );
       L.push(`  failures ${a.failures.length}, errors ${a.errors.length}, no answer slower than ${a.maxResponseSec} s checked on every request`);
       for (const f of a.failures.slice(0, 5)) L.push(`  e.g. ${f.code} ${f.title}: ${f.operations.join(', ')}`);

@@ -50,6 +50,19 @@ export interface SchemathesisResult {
   errors: unknown[];
   /** Phases and their status (examples, coverage, fuzzing, stateful). */
   phases: Record<string, string>;
+  /**
+   * schemathesis' warnings that name operations, by kind (only kinds with one): e.g.
+   * validation_mismatch (schema-valid data mostly refused: the document is looser than the
+   * route), missing_test_data (only 404s: nothing for the fuzzer to find).
+   */
+  warnings: Record<string, string[]>;
+  /**
+   * Requests the fuzzed process answered during the run, from its own /metrics (requestsAnswered),
+   * by status: every test case is at least one request, so fewer than testCases means the
+   * figure, or the fuzz, is wrong.
+   */
+  requests: number;
+  requestsByStatus: Record<string, number>;
   /** The end of schemathesis' own report, to read a failure. */
   output: string;
 }
@@ -61,6 +74,7 @@ interface JsonReport {
   failures: SchemathesisFailure[];
   errors: unknown[];
   phases: Record<string, { status: string }>;
+  warnings?: Record<string, string[]>;
 }
 
 export async function runSchemathesis(o: SchemathesisOptions): Promise<SchemathesisResult> {
@@ -108,6 +122,7 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
     const res = await fetch(`${o.url}/api/openapi.json`, { headers: o.token ? { authorization: `Bearer ${o.token}` } : {} });
     if (!res.ok) throw new Error(`GET /api/openapi.json answered ${res.status}`);
     writeFileSync(schema, await res.text());
+    const before = await requestsAnswered(o.url, o.token);
     const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve, reject) => {
       // run in a temp directory: schemathesis and hypothesis write nothing into the repository
       const p = spawn(o.python, args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -120,6 +135,13 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
       p.once('error', reject);
       p.once('close', (c) => resolve({ code: c, output: out }));
     });
+    const after = await requestsAnswered(o.url, o.token);
+    // the reading before the run is counted by the one after (it is observed once answered)
+    const requestsByStatus = Object.fromEntries(
+      Object.entries(after)
+        .map(([status, n]) => [status, n - (before[status] ?? 0) - (status === '200' ? 1 : 0)] as const)
+        .filter(([, n]) => n > 0),
+    );
     let r: JsonReport;
     try {
       r = JSON.parse(readFileSync(report, 'utf8')) as JsonReport;
@@ -134,9 +156,40 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
       failures: r.failures.map((f) => ({ code: f.code, title: f.title, count: f.count, operations: f.operations })),
       errors: r.errors,
       phases: Object.fromEntries(Object.entries(r.phases).map(([k, v]) => [k, v.status])),
+      warnings: Object.fromEntries(Object.entries(r.warnings ?? {}).filter(([, labels]) => Array.isArray(labels) && labels.length > 0)),
+      requests: Object.values(requestsByStatus).reduce((a, b) => a + b, 0),
+      requestsByStatus,
       output,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Requests the API process has answered, by status: the counts of its own latency histogram
+ * (`http_request_duration_seconds_count` on GET /metrics, observed when each answer is sent),
+ * summed over methods and routes. Throws rather than read 0 when /metrics does not answer 200 or
+ * lacks the histogram; a 429 (RATE_LIMIT, which a long fuzz reaches) is waited out once.
+ */
+export async function requestsAnswered(url: string, token: string | undefined): Promise<Record<string, number>> {
+  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+  let res = await fetch(`${url}/metrics`, { headers });
+  if (res.status === 429) {
+    const wait = Math.min(70, Number(res.headers.get('retry-after')) || 60);
+    await res.body?.cancel();
+    await new Promise((r) => setTimeout(r, wait * 1000));
+    res = await fetch(`${url}/metrics`, { headers });
+  }
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`GET /metrics answered ${res.status}: ${text.slice(0, 200)}`);
+  const byStatus: Record<string, number> = {};
+  let lines = 0;
+  for (const m of text.matchAll(/^http_request_duration_seconds_count\{([^}]*)\} (\d+)$/gm)) {
+    const status = /status="(\d+)"/.exec(m[1]!)?.[1] ?? 'unknown';
+    byStatus[status] = (byStatus[status] ?? 0) + Number(m[2]);
+    lines++;
+  }
+  if (lines === 0) throw new Error('GET /metrics has no http_request_duration_seconds_count: the request count cannot be read');
+  return byStatus;
 }
