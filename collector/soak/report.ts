@@ -91,6 +91,8 @@ export function formatReport(r: SoakReport): string {
         `  schemathesis (OpenAPI document): ${a.operations.tested}/${a.operations.total} operations, ${a.testCases} test cases, ${a.requests} requests answered (the collector's /metrics; by status ${kv(a.requestsByStatus)}), seed ${a.seed}, ${a.maxExamples} examples per operation and phase; phases ${kv(Object.fromEntries(Object.entries(a.phases).map(([k, v]) => [k, v === 'success' ? 1 : 0])))} (1 = passed)`,
       );
       L.push(`  failures ${a.failures.length}, errors ${a.errors.length}, no answer slower than ${a.maxResponseSec} s checked on every request`);
+      const warned = Object.entries(a.warnings).map(([kind, ops]) => `${kind}: ${ops.join(', ')}`);
+      L.push(`  schemathesis warnings: ${warned.length ? warned.join('; ') : 'none'}`);
       for (const f of a.failures.slice(0, 5)) L.push(`  e.g. ${f.code} ${f.title}: ${f.operations.join(', ')}`);
     } else L.push(`  schemathesis skipped: ${z.skipped}`);
     const lv = z.live;

@@ -172,7 +172,7 @@ export async function runSchemathesis(o: SchemathesisOptions): Promise<Schemathe
  * summed over methods and routes. Throws rather than read 0 when /metrics does not answer 200 or
  * lacks the histogram; a 429 (RATE_LIMIT, which a long fuzz reaches) is waited out once.
  */
-export async function requestsAnswered(url: string, token: string | undefined): Promise<Record<string, number>> {
+async function requestsAnswered(url: string, token: string | undefined): Promise<Record<string, number>> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   let res = await fetch(`${url}/metrics`, { headers });
   if (res.status === 429) {
