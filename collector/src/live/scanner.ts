@@ -98,11 +98,15 @@ export class LiveScanner {
       }
       if (todo.length === 0) return;
       const span = await this.seriesOver(todo[todo.length - 1]!, todo[0]!);
+      // pipelined: a close's scan is stored while the next one is computed (on the pool's threads)
+      let done: Computed | null = null;
       for (const t of todo) {
-        if (this.stopped) return;
-        const scanned = await this.scanSeriesAt(t, span(t), t !== last).catch((e: unknown) => this.failed(t, e));
-        if (scanned && t !== last) this.stats.backfilled++;
+        if (this.stopped) break;
+        const computing = this.computeAt(t, span(t)).catch((e: unknown) => this.failed(t, e) ?? null);
+        if (done) await this.storeScan(done, last);
+        done = await computing;
       }
+      if (done) await this.storeScan(done, last);
       if (todo.length > 1) log.info('scan backfill done', { closes: todo.length, backfilled: this.stats.backfilled, tf: this.opts.tf });
     });
     this.running = run;
@@ -187,7 +191,14 @@ export class LiveScanner {
     return this.scanSeriesAt(t, await this.seriesAt(t));
   }
 
-  private async scanSeriesAt(t: number, { symbols, series }: { symbols: string[]; series: Float64Array[] }, backfill = false): Promise<StoredScan | null> {
+  private async scanSeriesAt(t: number, input: { symbols: string[]; series: Float64Array[] }): Promise<StoredScan | null> {
+    const done = await this.computeAt(t, input);
+    if (done) await this.storeScan(done, t);
+    return done?.scan ?? null;
+  }
+
+  /** The scan at close `t` of `input`, not stored yet; null (and `waiting` says why) with fewer than 2 symbols. */
+  private async computeAt(t: number, { symbols, series }: { symbols: string[]; series: Float64Array[] }): Promise<Computed | null> {
     if (symbols.length < 2) {
       const why = `fewer than 2 symbols have ${this.opts.window} ${this.opts.tf} bars of history (SCAN_WINDOW): ${symbols.length} of ${this.symbols.length}`;
       if (this.waiting !== why) log.info(`scanner waiting: ${why}`, { at: new Date(t).toISOString() });
@@ -200,21 +211,39 @@ export class LiveScanner {
     const r = this.opts.pool
       ? await this.opts.pool.scan(symbols, series, this.opts.window, thresholds)
       : await sliced(symbols, series, this.opts.window, thresholds);
-    const scan: StoredScan = { tf: this.opts.tf, window: this.opts.window, ts: t, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
-    this.stats.lastMs = performance.now() - started; // wall time, the slices other work ran in included
-    this.stats.lastPairs = r.pairs.length;
-    await this.opts.store.insertScan(scan);
-    this.stats.scans++;
-    (backfill ? log.debug : log.info)('scan stored', {
-      at: new Date(t).toISOString(),
-      symbols: symbols.length,
-      pairs: r.pairs.length,
-      selected: r.selected,
-      paths: r.paths,
-      ms: Math.round(this.stats.lastMs),
-    });
-    return scan;
+    const ms = performance.now() - started; // wall time, the slices other work ran in included
+    const scan = { tf: this.opts.tf, window: this.opts.window, ts: t, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
+    return { scan, paths: r.paths, ms };
   }
+
+  /** Stores a computed scan; one before the `latest` close is a backfilled one (logged at debug). A failure is counted and logged. */
+  private async storeScan({ scan, paths, ms }: Computed, latest: number): Promise<void> {
+    try {
+      await this.opts.store.insertScan(scan);
+    } catch (e) {
+      this.failed(scan.ts, e);
+      return;
+    }
+    this.stats.scans++;
+    this.stats.lastMs = ms;
+    this.stats.lastPairs = scan.pairs.length;
+    if (scan.ts !== latest) this.stats.backfilled++;
+    (scan.ts !== latest ? log.debug : log.info)('scan stored', {
+      at: new Date(scan.ts).toISOString(),
+      symbols: scan.symbols.length,
+      pairs: scan.pairs.length,
+      selected: scan.selected,
+      paths,
+      ms: Math.round(ms),
+    });
+  }
+}
+
+/** A scan computed, not yet stored, with how its lag products were had and how long it took. */
+interface Computed {
+  scan: StoredScan;
+  paths: ScanResult['paths'];
+  ms: number;
 }
 
 /**
