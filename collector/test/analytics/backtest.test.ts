@@ -220,6 +220,38 @@ describe('backtest vs the slow reference on seeded random pairs', () => {
   });
 });
 
+describe('backtest at every price level (issue 22): the slow reference agrees, and P&L does not depend on the level', () => {
+  // PEPE near 1e-5 trades 1e8 coins for a 1,000 USDT notional; BTC near 1e5 trades 0.01
+  const LEVELS = [1e-8, 1e-5, 1e-2, 1, 1e3, 1e5, 1e6];
+  const { x: x0, y: y0 } = cointegratedPair(500, 31);
+  const atLevel = (v: number[], level: number) => v.map((a) => (a * level) / v[0]!);
+  const base = (() => {
+    const c = analyzeColumns({ ts: x0.map((_, i) => i), x: x0, y: y0, window: 30, ddof: 1 });
+    return backtest({ x: x0, y: y0, z: Array.from(c.zscore), beta: Array.from(c.beta) }, { stop: 3, feeBps: 10, slippageBps: 2 });
+  })();
+  it.each(LEVELS.flatMap((ly) => LEVELS.map((lx) => [ly, lx] as const)))('y at %p, x at %p', (ly, lx) => {
+    const x = atLevel(x0, lx);
+    const y = atLevel(y0, ly);
+    const c = analyzeColumns({ ts: x.map((_, i) => i), x, y, window: 30, ddof: 1 });
+    const z = Array.from(c.zscore);
+    const beta = Array.from(c.beta);
+    const opts = { stop: 3, feeBps: 10, slippageBps: 2 };
+    const fast = backtest({ x, y, z, beta }, opts);
+    expectSame(fast, slowBacktest(x, y, z, beta, opts), `levels ${ly}/${lx}`);
+    // z is scale-free, so the trades are the same at every level, and so is the money: the y leg
+    // is a fixed notional and beta·x its hedge (1e-9 of the notional: the levels' rounding)
+    expect(fast.trades.map((t) => [t.entryIndex, t.exitIndex, t.side, t.reason])).toEqual(
+      base.trades.map((t) => [t.entryIndex, t.exitIndex, t.side, t.reason]),
+    );
+    fast.trades.forEach((t, i) => {
+      expect(Math.abs(t.pnl - base.trades[i]!.pnl)).toBeLessThan(1e-9 * 1000);
+      expect(Math.abs(t.fees - base.trades[i]!.fees)).toBeLessThan(1e-9 * 1000);
+      expect(Math.abs(t.qy * y[t.entryIndex]! - base.trades[i]!.qy * y0[t.entryIndex]!)).toBeLessThan(1e-9 * 1000);
+    });
+    expect(base.trades.length).toBeGreaterThan(3);
+  });
+});
+
 // Hand-worked cases: x (hedge leg) flat at 10 unless stated, beta 1, so P&L is read off y.
 const N = NaN;
 const flat = (n: number, v = 10) => new Array<number>(n).fill(v);
