@@ -515,6 +515,12 @@ export interface ScanRow {
   meanCrossings: number | null;
   correlation: number | null;
   selected: boolean;
+  /**
+   * Why a test or statistic is null: a constant leg, an (almost) perfect fit whose spread is
+   * rounding (statsmodels' collinearity rule), a window too short for the residual ADF; null when
+   * every number is there.
+   */
+  note: string | null;
 }
 export interface ScanResponse {
   tf: ApiTimeframe;

@@ -7,8 +7,8 @@
  * the trailing W points are scanned, symbols in the object's order (the first of a pair is the
  * earlier one). Prints one JSON object: {"pairs": [{a, b, beta, alpha, coint: {stat, pvalue,
  * usedlag}, cointReverse: {...}, pvalue, qvalue, halfLife, hurst, meanCrossings, correlation,
- * selected}], "tested", "selected", "paths": {fft, direct}}, pairs sorted by q-value, null where
- * undefined; paths counts the Engle-Granger directions whose lag products came from the FFT and
+ * selected, note}], "tested", "selected", "paths": {fft, direct}}, pairs sorted by q-value, null where
+ * undefined (note says why); paths counts the Engle-Granger directions whose lag products came from the FFT and
  * those summed directly (where the FFT's error bound was not met).
  * Bad input or flags: a message on stderr and exit code 2.
  */

@@ -34,6 +34,7 @@ export const SCAN_PAIR_COLUMNS = [
   'crossings',
   'correlation',
   'selected',
+  'note',
 ] as const;
 
 export type ScanPairRow = Record<(typeof SCAN_PAIR_COLUMNS)[number], string | number | boolean | null>;
@@ -58,6 +59,7 @@ export function scanPairValues(r: ScanRow): (string | number | null)[] {
     r.meanCrossings,
     r.correlation,
     r.selected ? 1 : 0,
+    r.note,
   ];
 }
 
@@ -79,6 +81,7 @@ export function scanRowOf(r: ScanPairRow): ScanRow {
     meanCrossings: num(r.crossings),
     correlation: num(r.correlation),
     selected: r.selected === true || r.selected === 1,
+    note: r.note === null || r.note === undefined ? null : String(r.note),
   };
 }
 

@@ -149,6 +149,15 @@ function slowScan(symbols: string[], series: number[][], window: number) {
         hurst: spread ? slowHurst(spread) : null,
         meanCrossings: spread ? slowCrossings(spread) : null,
         correlation: slowCorr(A, B),
+        // why a number is null: a constant leg first, else the first test that failed (the reverse one runs first)
+        note:
+          Math.min(...A) === Math.max(...A) || Math.min(...B) === Math.max(...B)
+            ? `${Math.min(...A) === Math.max(...A) ? symbols[i] : symbols[j]} is constant over the window`
+            : 'error' in c2
+              ? `coint(${symbols[j]}, ${symbols[i]}): ${c2.error}`
+              : 'error' in c1
+                ? `coint(${symbols[i]}, ${symbols[j]}): ${c1.error}`
+                : null,
       });
     }
   }

@@ -95,6 +95,7 @@ describe('scan CLI', () => {
       'meanCrossings',
       'correlation',
       'selected',
+      'note',
     ]);
     expect(out.selected).toBeGreaterThan(0);
     const strict = scan(text, ['--min-crossings', '100000']);

@@ -150,6 +150,9 @@ describe('the scan at every price level equals the slow pair-by-pair path', () =
     expect(nearRow.coint).not.toBeNull();
     const exactRow = r.pairs.find((p) => p.a === 'SHIBUSDT' && p.b === 'X1000FLOKIUSDT')!;
     expect([exactRow.coint, exactRow.cointReverse, exactRow.pvalue]).toEqual([null, null, null]);
+    // null with a reason, never a wrong number
+    expect(exactRow.note).toBe('coint(X1000FLOKIUSDT, SHIBUSDT): y and x are (almost) perfectly collinear: the cointegration test is not reliable');
+    expect(nearRow.note).toBeNull();
     expectSlow(r, ['FLOKIUSDT', 'SHIBUSDT', 'X1000FLOKIUSDT'], [near, shib, exact], 600);
   });
 });

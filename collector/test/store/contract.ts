@@ -472,6 +472,7 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       flat.pairs = scanSeries(['AUSDT', 'BUSDT'], [new Array(50).fill(1), series[0]!.slice(0, 50)], 50).pairs;
       await s.insertScan(flat);
       expect(await s.scanAt('5m', 150)).toEqual(flat);
+      expect(flat.pairs[0]!.note).toBe('AUSDT is constant over the window'); // and its reason
       const [a, b] = [scans[0]!.pairs[3]!.a, scans[0]!.pairs[3]!.b];
       const hist = await s.scanHistory({ a, b, tf: '5m', window: 150 });
       expect(hist.map((h) => h.ts)).toEqual([T0, T0 + 300_000, T0 + 600_000]);

@@ -247,6 +247,7 @@ const scanResponse = obj({
       meanCrossings: nullableNum,
       correlation: nullableNum,
       selected: z.boolean(),
+      note: z.string().nullable(),
     }),
   ),
 });

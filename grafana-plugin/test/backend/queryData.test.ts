@@ -720,6 +720,7 @@ describe('CallResource', () => {
       meanCrossings: 0,
       correlation: null,
       selected: false,
+      note: null,
     });
     // 7 pairs stored in q-value order (as the scanner stores them); an older scan is not listed
     const pairs = [

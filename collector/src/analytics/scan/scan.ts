@@ -222,6 +222,7 @@ function scanPair(a: string, b: string, A: Leg, B: Leg, resid: Float64Array, sp:
     meanCrossings: null,
     correlation: A.ss > 0 && B.ss > 0 ? sab / Math.sqrt(A.ss * B.ss) : null,
     selected: false,
+    note: A.ss > 0 && B.ss > 0 ? null : `${A.ss > 0 ? b : a} is constant over the window`,
   };
   // lag products from the FFT when both legs vary (else the residual statistics sum their own)
   const fft = A.ss > 0 && B.ss > 0;
@@ -237,7 +238,9 @@ function scanPair(a: string, b: string, A: Leg, B: Leg, resid: Float64Array, sp:
       diff = diffLagProducts(sp.rev, resid, n, sp.adfMaxlag, lagProductError(B.ss, ssr, N), sp.diff);
     }
     paths[diff ? 'fft' : 'direct']++;
-    out.cointReverse = egTest(B, resid, ssr, diff);
+    const eg = egTest(B, resid, ssr, diff);
+    out.cointReverse = 'error' in eg ? null : eg;
+    if ('error' in eg) out.note ??= `coint(${b}, ${a}): ${eg.error}`;
   }
   if (B.ss > 0) {
     const beta = sab / B.ss;
@@ -251,7 +254,9 @@ function scanPair(a: string, b: string, A: Leg, B: Leg, resid: Float64Array, sp:
       diff = diffLagProducts(sp.fwd, resid, n, sp.adfMaxlag, err, sp.diff);
     }
     paths[diff ? 'fft' : 'direct']++;
-    out.coint = egTest(A, resid, ssr, diff);
+    const eg = egTest(A, resid, ssr, diff);
+    out.coint = 'error' in eg ? null : eg;
+    if ('error' in eg) out.note ??= `coint(${a}, ${b}): ${eg.error}`;
     // an (almost) perfect fit leaves a spread of rounding: no statistic of it means anything
     if (collinear(ssr, A.ss)) return out;
     const hl = halfLife(resid);
@@ -275,10 +280,10 @@ function residuals(y: Leg, x: Leg, beta: number, resid: Float64Array): number {
   return ssr;
 }
 
-/** coint(y, x) from its residuals `resid` (and, if given, their differences' lag products): the shared second step. */
-function egTest(y: Leg, resid: Float64Array, ssr: number, diffProducts: Float64Array | null): ScanCoint | null {
+/** coint(y, x) from its residuals `resid` (and, if given, their differences' lag products): the shared second step, or why it is undefined. */
+function egTest(y: Leg, resid: Float64Array, ssr: number, diffProducts: Float64Array | null): ScanCoint | { error: string } {
   const r = cointResidualTest(resid, ssr, y.ss, {}, diffProducts ?? undefined);
-  return 'error' in r ? null : { stat: r.stat, pvalue: r.pvalue, usedlag: r.usedlag };
+  return 'error' in r ? r : { stat: r.stat, pvalue: r.pvalue, usedlag: r.usedlag };
 }
 
 function dot(a: Float64Array, b: Float64Array, len: number): number {

@@ -148,7 +148,7 @@ const SQL = {
   insertScanPairs: `
     INSERT INTO scan_pairs (scan_id, ${SCAN_PAIR_COLUMNS.join(', ')})
     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::int4[], $9::float8[],
-      $10::float8[], $11::int4[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::int4[], $17::float8[], $18::bool[])`,
+      $10::float8[], $11::int4[], $12::float8[], $13::float8[], $14::float8[], $15::float8[], $16::int4[], $17::float8[], $18::bool[], $19::text[])`,
   scanAt: 'SELECT id, ts, symbols, tested, selected FROM scans WHERE tf = $1 AND win = $2 AND ts <= $3 ORDER BY ts DESC LIMIT 1',
   scanPairs: `SELECT ${SCAN_PAIR_COLUMNS.join(', ')} FROM scan_pairs WHERE scan_id = $1`,
   scanHistory: `

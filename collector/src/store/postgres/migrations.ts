@@ -123,4 +123,9 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX scan_pairs_scan ON scan_pairs (scan_id);
     `,
   },
+  {
+    version: 4,
+    name: 'scan pairs say why a number is null (issue 22)',
+    sql: `ALTER TABLE scan_pairs ADD COLUMN note TEXT;`,
+  },
 ];
