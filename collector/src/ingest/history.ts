@@ -45,7 +45,7 @@ import { PAGE_LIMIT, RestClient } from './rest';
 import type { StreamKind } from './types';
 
 /** What history needs of the store. */
-type HistoryStore = Pick<Store, 'insertTicks' | 'insertKlineBars' | 'addKlineSpan' | 'bars' | 'symbols'>;
+export type HistoryStore = Pick<Store, 'insertTicks' | 'insertKlineBars' | 'addKlineSpan' | 'bars' | 'symbols'>;
 
 export interface HistoryOptions {
   rest: RestClient;
@@ -230,7 +230,7 @@ async function storeTicks(store: HistoryStore, ticks: readonly Tick[]): Promise<
 }
 
 /** `store` whose kline and tick inserts first tell `onWrite` the earliest time they write per symbol. */
-function reportingWrites(store: HistoryStore, onWrite: (symbol: string, fromTs: number) => void): HistoryStore {
+export function reportingWrites(store: HistoryStore, onWrite: (symbol: string, fromTs: number) => void): HistoryStore {
   const tell = (rows: ReadonlyArray<readonly [symbol: string, ts: number]>): void => {
     const min = new Map<string, number>();
     for (const [s, t] of rows) keepEarliest(min, s, t);

@@ -14,7 +14,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { HealthResponse, StatsResponse } from '@quant-pairs/contract';
+import type { AnalyticsResponse, HealthResponse, StatsResponse } from '@quant-pairs/contract';
 import { loadConfig, type Config } from '../../src/config';
 import { TIMEFRAMES, type Tick } from '../../src/domain';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
@@ -174,6 +174,12 @@ test.each([
     for (const p of retrying) expect([p.state, p.lastError]).toEqual(['loading', expect.stringMatching(error)]);
     expect(failing.history.every((p) => p.state === 'loading')).toBe(true);
 
+    // The stored-bars path (Grafana's panels): no z before history lands (a few live bars), z after.
+    const api = `http://127.0.0.1:${(col.server!.address() as { port: number }).port}`;
+    const analytics = async (): Promise<AnalyticsResponse> =>
+      (await (await fetch(`${api}/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1m&window=30&from=${Date.now() - 600_000}`)).json()) as AnalyticsResponse;
+    expect((await analytics()).series.zscore.filter((z) => z !== null)).toEqual([]);
+
     fault(f, false);
     await trade(col, f);
     await col.historyReady;
@@ -184,8 +190,8 @@ test.each([
     expect(h.history.every((p) => p.lastError === null)).toBe(true);
     await expectEveryTradeSince(col, f, t0);
     await expectBarsEqualReference(col, f, h);
+    expect(typeof (await analytics()).series.zscore.filter((z) => z !== null).at(-1)).toBe('number');
     // The live engines warmed up again on the history: numbers without a window of live bars.
-    const api = `http://127.0.0.1:${(col.server!.address() as { port: number }).port}`;
     for (const tf of ['1m', '5m']) {
       const s = (await (await fetch(`${api}/api/stats?pair=ETHUSDT/BTCUSDT&tf=${tf}&window=30`)).json()) as StatsResponse;
       expect([tf, typeof (s.provisional ?? s.committed)?.zscore]).toEqual([tf, 'number']);
