@@ -43,9 +43,9 @@ async function startToFirstZ(): Promise<void> {
       }
       firstZ[tf] = performance.now() - t0;
     }
-    const h = c.history!;
+    const h = await c.historyReady;
     console.log('start to first z (3 symbols, 46 h of past trades, WINDOWS 30,100, HISTORY 1s:2h,1m:3d,5m:14d):');
-    console.log(`  startCollector returned after ${(started / 1000).toFixed(2)} s (history ${(h.ms / 1000).toFixed(2)} s + warm-up)`);
+    console.log(`  startCollector returned after ${(started / 1000).toFixed(2)} s (history beside it: ${(h.ms / 1000).toFixed(2)} s, then a warm-up)`);
     console.log(`  first z, window 100: 1m ${(firstZ['1m']! / 1000).toFixed(2)} s, 5m ${(firstZ['5m']! / 1000).toFixed(2)} s`);
     console.log(
       `    without history: 1m after 199 min (x${((199 * 60_000) / firstZ['1m']!).toFixed(0)}), 5m after 995 min (x${((995 * 60_000) / firstZ['5m']!).toFixed(0)})`,

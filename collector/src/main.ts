@@ -15,9 +15,11 @@ import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { serveApi } from './api/serve';
 import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from './config';
+import type { HealthLookup } from '@quant-pairs/contract';
 import { historyClient, historySpans, loadHistory, type HistoryReport } from './ingest/history';
+import { HistoryJob } from './ingest/historyJob';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
-import { RegionRefusedError } from './ingest/rest';
+import { RegionRefusedError, RestClient, isTransient } from './ingest/rest';
 import { LiveAnalytics, LiveScanner, UniverseRefresher, warmUpBars, type UniverseChange } from './live';
 import { ScanPool } from './live/scanPool';
 import { replayFiles } from './ingest/replay';
@@ -78,8 +80,13 @@ export interface Collector {
   store: Store;
   writer: TickWriter;
   ingestor: Ingestor;
-  /** What start-up history and outage repair from klines did (null when HISTORY=0 or Binance refused). */
-  history: HistoryReport | null;
+  /**
+   * Start-up history and outage repair from klines, loaded beside the ingest and retried in the
+   * background (its state per symbol and part: `history.status()`, /api/health).
+   */
+  history: HistoryJob;
+  /** Resolves when every part of the history is done or failed for good (tests, benchmarks). */
+  historyReady: Promise<HistoryReport>;
   /** The HTTP server once the API is wired in, else null. */
   server: Server | null;
   /** The pair scanner (null with fewer than 2 universe symbols). */
@@ -110,22 +117,50 @@ function startRetention(store: Store, retentionMs: number, what: 'ticks' | 'scan
  * UNIVERSE=top:N resolved: the N USDT symbols of largest 24 h quote volume (one
  * /api/v3/ticker/24hr), or UNIVERSE=all: every TRADING USDT spot symbol (one /api/v3/exchangeInfo),
  * scanned and ingested beside the pairs' symbols (unless SYMBOLS names what this collector
- * ingests). A list is returned as it is. Looked up at start, then every UNIVERSE_REFRESH
- * (UniverseRefresher, wired in startCollector).
+ * ingests). A list is returned as it is. Looked up at start (for at most UNIVERSE_START_MS: a
+ * Binance that does not answer leaves the universe to the background look-up, and the reason is
+ * returned), then every UNIVERSE_REFRESH (UniverseRefresher, wired in startCollector).
  */
-async function resolveUniverse(config: Config): Promise<Config> {
+async function resolveUniverse(config: Config): Promise<Config | string> {
   const u = config.scan.universe;
   if (!('top' in u)) return config;
-  const top = await historyClient(config.binanceRestUrl, config.stream).universe(u.top);
   const name = u.top === 'all' ? 'all' : `top:${u.top}`;
+  let top: string[];
+  try {
+    top = await new RestClient({
+      baseUrl: config.binanceRestUrl.replace(/\/+$/, ''),
+      kind: config.stream,
+      signal: AbortSignal.timeout(UNIVERSE_START_MS),
+      giveUpAfter: 1,
+    }).universe(u.top);
+  } catch (e) {
+    if (e instanceof RegionRefusedError) log.error(e.message);
+    else
+      log.warn(`universe: UNIVERSE=${name} could not be looked up at start; ingesting the pairs' symbols, looking up again in the background`, {
+        reason: (e as Error).message,
+      });
+    return (e as Error).message;
+  }
   if (top.length < 2) throw new ConfigError('UNIVERSE', `UNIVERSE=${name}: Binance listed ${top.length} USDT symbols`);
   log.info(u.top === 'all' ? 'universe: every TRADING USDT symbol' : 'universe: the top USDT symbols by 24 h quote volume', {
     n: top.length,
     first: top.slice(0, 5),
   });
+  return withUniverse(config, top);
+}
+
+/** How long start-up waits for UNIVERSE's first look-up before leaving it to the background. */
+const UNIVERSE_START_MS = 3_000;
+
+/** `config` with the universe `top` (ingested too when SYMBOLS names no subset). */
+function withUniverse(config: Config, top: readonly string[]): Config {
   const symbols = [...config.symbols, ...top.filter((s) => !config.symbols.includes(s))];
-  const ingestsAll = ingestsAllOf(config);
-  return { ...config, symbols, ingestSymbols: ingestsAll ? symbols : config.ingestSymbols, scan: { ...config.scan, universe: { symbols: top } } };
+  return {
+    ...config,
+    symbols,
+    ingestSymbols: ingestsAllOf(config) ? symbols : config.ingestSymbols,
+    scan: { ...config.scan, universe: { symbols: [...top] } },
+  };
 }
 
 /** True when the collector ingests every symbol it knows (SYMBOLS does not name a subset). */
@@ -136,6 +171,8 @@ const ingestsAllOf = (config: Config): boolean =>
 export interface CollectorTuning {
   /** UNIVERSE=top:N: ms between lookups of the top N, below UNIVERSE_REFRESH's 1-minute minimum (tests). */
   universeRefreshMs?: number;
+  /** History's pause after a transient failure, doubling up to maxMs (default 2 s .. 60 s; tests: shorter). */
+  historyRetry?: { firstMs: number; maxMs: number };
 }
 
 /** History spans with the scanner's window of SCAN_TF bars and its SCAN_BACKFILL too (when HISTORY is on). */
@@ -147,9 +184,14 @@ function withScanHistory(spans: Record<Timeframe, number>, config: Config): Reco
 
 /** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
 export async function startCollector(settings: Config, ingest: Partial<IngestorOptions> = {}, tuning: CollectorTuning = {}): Promise<Collector> {
-  // ---- WIRING: the universe (UNIVERSE=top:N looked up on Binance now) ----
+  // ---- WIRING: the universe (UNIVERSE=top:N looked up on Binance now, else in the background) ----
   const ingestsAll = ingestsAllOf(settings);
-  const config = await resolveUniverse(settings);
+  const universeAtStart = await resolveUniverse(settings);
+  const resolved = typeof universeAtStart === 'string' ? null : universeAtStart;
+  // Unresolved: the pairs' symbols are ingested and scanned until the look-up succeeds.
+  const config = resolved ?? { ...settings, scan: { ...settings.scan, universe: { symbols: [...settings.ingestSymbols] } } };
+  const lookup: HealthLookup | null =
+    'top' in settings.scan.universe ? { state: resolved ? 'done' : 'loading', attempts: 1, lastError: resolved ? null : (universeAtStart as string) } : null;
   // Failed writes (disk full, read-only directory) make /api/health degraded while the writer retries.
   const store = withWriteHealth(await openStore(config));
   const writer = new TickWriter(store);
@@ -172,25 +214,36 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       ? startRetention(store, scanRetention, 'scans')
       : () => undefined;
 
-  // ---- WIRING: history from klines (collector/src/ingest/history) ----
-  // Before the engines warm up: bars for every window at once, and a long outage repaired.
-  let history: HistoryReport | null = null;
+  // ---- WIRING: history from klines beside the ingest (collector/src/ingest/history.ts, historyJob.ts) ----
+  // Started once the ingest and the API run; retried in the background, never in their way.
+  const spans = withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config);
   const historyOf = (symbols: readonly string[], onWrite?: (symbol: string, fromTs: number) => void): Promise<HistoryReport> =>
     loadHistory({
       onWrite,
       rest: historyClient(config.binanceRestUrl, config.stream),
       store,
       symbols,
-      history: withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config),
+      history: spans,
       outageKlinesAfterMs: config.outageKlinesAfterMs,
       outageKlinesAfterTrades: config.outageKlinesAfterTrades,
     });
-  try {
-    history = await historyOf(config.ingestSymbols);
-  } catch (e) {
-    if (!(e instanceof RegionRefusedError)) throw e;
-    log.error(e.message); // the ingest says it again for its own requests; the API still serves what is stored
-  }
+  const historyStop = new AbortController();
+  const history = new HistoryJob({
+    rest: new RestClient({ baseUrl: config.binanceRestUrl.replace(/\/+$/, ''), kind: config.stream, signal: historyStop.signal, giveUpAfter: 1 }),
+    signal: historyStop.signal,
+    store,
+    symbols: config.ingestSymbols,
+    stored: new Map((await store.symbols()).map((s) => [s.symbol, s])),
+    history: spans,
+    outageKlinesAfterMs: config.outageKlinesAfterMs,
+    outageKlinesAfterTrades: config.outageKlinesAfterTrades,
+    ingest: ingestor,
+    // The API's caches are told of each write before it is made, as of ticks before the writer
+    // flushes them; the live engines warm up again once a symbol's history is in.
+    onWrite: (symbol, fromTs) => api.barsChanged(symbol, fromTs),
+    landed: (symbol) => live.rewarm(store, [symbol]),
+    retry: tuning.historyRetry,
+  });
 
   // ---- WIRING: live analytics (collector/src/live) ----
   // Warmed from the stored bars, then fed every parsed batch before the writer flushes it. Each
@@ -225,7 +278,14 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       ? new UniverseRefresher({
           n: u.top,
           top: config.scan.universe.symbols,
-          lookup: (n) => historyClient(config.binanceRestUrl, config.stream).universe(n),
+          // one attempt a look-up (the refresher and retryLookup pace the next), stopped at shutdown
+          lookup: (n) =>
+            new RestClient({
+              baseUrl: config.binanceRestUrl.replace(/\/+$/, ''),
+              kind: config.stream,
+              signal: historyStop.signal,
+              giveUpAfter: 1,
+            }).universe(n),
           intervalMs: tuning.universeRefreshMs ?? config.scan.universeRefreshMs,
           apply: async (change: UniverseChange) => {
             if (ingestsAll) {
@@ -259,15 +319,19 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       token: config.apiToken,
       ingest: ingestor,
       live,
+      background: { history: () => history.status(), universe: () => (lookup ? { ...lookup } : null) },
       ...limitsOf(config),
     },
     config.host,
     config.port,
   );
   const server: Server | null = api.server;
-  universe?.start(); // once the API is there: apply tells it of the history it writes
-
   await ingestor.start();
+  history.start(); // once the ingest runs: its first live ticks bound history's seams
+  void history.ready.then(() => scanner?.catchUp()); // the closes history made scannable
+  // once the API is there: apply tells it of the history it writes
+  if (universe && lookup && !resolved) void retryLookup(universe, lookup, tuning.historyRetry).then(() => universe.start());
+  else universe?.start();
   log.info('collector started', { symbols: config.ingestSymbols, stream: config.stream, store: store.kind, ws: config.binanceWsUrl });
 
   let stopping: Promise<void> | null = null;
@@ -278,12 +342,41 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       await universe?.stop();
       await scanner?.stop();
       await api.close();
+      historyStop.abort();
+      await history.ready;
       await ingestor.stop();
       await writer.close();
       await store.close();
       log.info('collector stopped');
     })());
-  return { config, store, writer, ingestor, history, server, scanner, universe, stop };
+  return { config, store, writer, ingestor, history, historyReady: history.ready, server, scanner, universe, stop };
+}
+
+/**
+ * UNIVERSE=top:N's look-up after a failed one at start: again after a growing pause until it
+ * succeeds (then the refresher applies the top N as a change) or Binance refuses it for good;
+ * `state` is what /api/health shows.
+ */
+async function retryLookup(universe: UniverseRefresher, state: HealthLookup, retry = { firstMs: 2_000, maxMs: 60_000 }): Promise<void> {
+  for (let failures = 0; ; failures++) {
+    await new Promise((r) => setTimeout(r, Math.min(retry.maxMs, retry.firstMs * 2 ** failures)).unref());
+    const before = universe.stats.failures;
+    state.attempts++;
+    const err = await universe.refresh().then(
+      () => (universe.stats.failures > before ? universe.lastError : null),
+      (e: unknown) => e,
+    );
+    if (universe.isStopped) return;
+    if (err === null) {
+      Object.assign(state, { state: 'done', lastError: null });
+      return;
+    }
+    state.lastError = err instanceof Error ? err.message : String(err);
+    if (!isTransient(err)) {
+      state.state = 'failed';
+      return;
+    }
+  }
 }
 
 /** RATE_LIMIT and LIVE_CONNECTIONS for the API, and TRUST_PROXY for whom they count. */

@@ -56,6 +56,27 @@ export interface HealthKlineSpan {
   /** Bars stored from it (klines without trades make none). */
   bars: number;
 }
+/** loading (retried in the background while it fails for a transient reason), done, or failed for good. */
+export type HistoryPartState = 'loading' | 'done' | 'failed';
+/**
+ * One part of a symbol's history loaded beside the live ingest: a timeframe's klines, the trades
+ * since a fresh start's seam, or a restart's outage repair from klines.
+ */
+export interface HistoryPart {
+  symbol: string;
+  part: ApiTimeframe | 'seam' | 'outage';
+  state: HistoryPartState;
+  /** Attempts made so far. */
+  attempts: number;
+  /** Why the last attempt failed (while loading: it is retried), null when it did not. */
+  lastError: string | null;
+}
+/** A background look-up (UNIVERSE=top:N) and how it goes. */
+export interface HealthLookup {
+  state: HistoryPartState;
+  attempts: number;
+  lastError: string | null;
+}
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   /** Why the status is degraded; empty when ok. */
@@ -71,6 +92,10 @@ export interface HealthResponse {
   symbols: HealthSymbol[];
   /** Which spans of bars came from klines (history, outage repair); empty when all came from ticks. */
   klineSpans: HealthKlineSpan[];
+  /** History loaded beside the ingest, per symbol and part; empty without an ingest or history. */
+  history: HistoryPart[];
+  /** UNIVERSE=top:N's look-up of the top symbols (retried in the background), null for a listed universe. */
+  universe: HealthLookup | null;
   database: { ok: boolean; kind: string; detail: string };
 }
 

@@ -98,6 +98,8 @@ beforeAll(async () => {
     LOG_LEVEL: 'error',
   });
   collector = await startCollector(config);
+  // History (none: the fake has no past yet) settles before the test makes trades of past times.
+  await collector.historyReady;
   await until(() => collector.ingestor.status().wsState === 'open', 'the collector to connect to the fake Binance');
 
   now = Date.now();

@@ -4,7 +4,7 @@
  * health and metrics say `unknown`, and without live analytics every statistic is computed
  * from stored bars.
  */
-import { DEFAULT_ENTRY_Z } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, type HealthLookup, type HistoryPart } from '@quant-pairs/contract';
 import type { Pair } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
@@ -41,6 +41,8 @@ export interface ApiDeps {
   trustProxy?: TrustProxy | null;
   ingest?: IngestSource;
   live?: LiveSource;
+  /** What loads in the background (history beside the ingest, UNIVERSE's look-up), for health and metrics. */
+  background?: BackgroundSource;
   version?: string;
   limits?: Partial<ApiLimits>;
   /** Clock, epoch ms (tests). */
@@ -52,6 +54,12 @@ export interface ApiDeps {
   closeCache?: boolean;
 }
 
+/** History and look-ups that run beside the ingest, as /api/health and /metrics show them. */
+interface BackgroundSource {
+  history(): HistoryPart[];
+  universe(): HealthLookup | null;
+}
+
 /** Deps with every default filled in. */
 export interface Ctx {
   store: Store;
@@ -61,6 +69,7 @@ export interface Ctx {
   exitZ: number | null;
   ingest: IngestSource | undefined;
   live: LiveSource | undefined;
+  background: BackgroundSource | undefined;
   version: string;
   limits: ApiLimits;
   now: () => number;
@@ -93,6 +102,7 @@ export function makeCtx(d: ApiDeps): Ctx {
     exitZ: d.exitZ ?? null,
     ingest: d.ingest,
     live: d.live,
+    background: d.background,
     version: d.version ?? '0.0.0',
     limits: { ...DEFAULT_LIMITS, ...d.limits },
     now,

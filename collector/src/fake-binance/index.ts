@@ -27,7 +27,9 @@
  * Faults: drop every connection, `serverShutdown`, stall (no data, no pings), malformed frames,
  * skipped ids (not sent live, still served over REST), a refused region (`refuseRegion`: every
  * REST request and WebSocket handshake answered 451 or 403, as Binance's main hosts do in some
- * regions).
+ * regions), `/api/v3/klines` answered with a chosen status (`refuseKlines`: a proxy or partial
+ * mirror without it, an outage), and REST down altogether (`restDown`: every request's
+ * connection is dropped unanswered, while the WebSocket goes on), each switchable at run time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -69,7 +71,7 @@ export interface FakeStats {
   pongsReceived: number;
   clientMessages: number;
   framesSent: number;
-  /** Every REST request with its answer's status and the time it arrived (epoch ms). */
+  /** Every REST request with its answer's status (0: dropped unanswered, `restDown`) and the time it arrived (epoch ms). */
   restRequests: Array<{ path: string; query: string; status: number; at: number }>;
   /** Requests answered 429 because the minute's weight budget (`weightLimit`) was spent. */
   weightRefused: number;
@@ -108,6 +110,9 @@ export class FakeBinance {
   /** HTTP status every request and handshake gets while the region is refused (0: served). */
   private readonly refused: { status: number };
   private retryAfterSec = 1;
+  /** Status `/api/v3/klines` answers (0: served). */
+  private klinesStatus = 0;
+  private restOff = false;
   private weight = { minute: 0, used: 0 };
   private rate: number;
   private genTimer: NodeJS.Timeout | null = null;
@@ -303,6 +308,16 @@ export class FakeBinance {
     this.retryAfterSec = retryAfterSec;
   }
 
+  /** From now on `/api/v3/klines` is answered `status` with Binance's error body (0: served again). */
+  refuseKlines(status: number): void {
+    this.klinesStatus = status;
+  }
+
+  /** From now on (true) every REST request's connection is dropped unanswered, as by a dead host; false serves again. */
+  restDown(down: boolean): void {
+    this.restOff = down;
+  }
+
   /** From now on every REST request and WebSocket handshake is answered `status` (451 or 403); 0 serves again. */
   refuseRegion(status: 451 | 403 | 0 = 451): void {
     this.refused.status = status;
@@ -412,6 +427,11 @@ export class FakeBinance {
       res.end(JSON.stringify(body));
     };
     if (req.headers.upgrade) return;
+    if (this.restOff) {
+      this.stats.restRequests.push({ path: url.pathname, query: url.search, status: 0, at: Date.now() });
+      req.socket.destroy();
+      return;
+    }
     if (this.refused.status)
       return reply(this.refused.status, {
         code: 0,
@@ -419,6 +439,8 @@ export class FakeBinance {
       });
     if (url.pathname === '/api/v3/ping') return reply(200, {});
     if (url.pathname === '/api/v3/time') return reply(200, { serverTime: Date.now() });
+    if (url.pathname === '/api/v3/klines' && this.klinesStatus)
+      return reply(this.klinesStatus, { code: this.klinesStatus === 404 ? -1 : -1001, msg: `klines refused by the test (HTTP ${this.klinesStatus})` });
     if (url.pathname === '/api/v3/klines') return this.klines(url, reply);
     if (url.pathname === '/api/v3/ticker/24hr') return this.ticker24h(reply);
     if (url.pathname === '/api/v3/exchangeInfo') return this.exchangeInfo(reply);

@@ -17,7 +17,7 @@
  */
 import WebSocket from 'ws';
 import { log } from '../log';
-import { isRegionRefusal, RegionRefusedError } from './rest';
+import { isRegionRefusal, RegionRefusedError, reportUnreachable } from './rest';
 import type { IngestStatus } from './types';
 
 export interface ConnectionOptions {
@@ -170,9 +170,12 @@ export class StreamConnection {
         log.error(new RegionRefusedError('BINANCE_WS_URL', status, this.o.url.split('?')[0]!).message);
         return;
       }
-      // The first error of a streak is a warning; the retries that follow are only debug noise.
-      if (this.failures === 0) log.warn('ws error', { err, url: this.o.url.split('?')[0] });
-      else log.debug('ws error', { err, failures: this.failures });
+      // The first error of a streak is one line (no stack: a host that does not answer says what
+      // to try, once per host); the retries that follow are debug lines with the stack.
+      const url = this.o.url.split('?')[0]!;
+      if (this.failures > 0) log.debug('ws error', { err, failures: this.failures });
+      else if (Number.isNaN(status)) reportUnreachable(url, err);
+      else log.warn('ws error', { error: err.message, url });
     });
     ws.on('close', (code, reason) => {
       if (this.watchdog) clearInterval(this.watchdog);
@@ -190,7 +193,9 @@ export class StreamConnection {
       this.nextImmediate = false;
       const delay = immediate ? 0 : Math.round(Math.random() * Math.min(this.o.maxBackoffMs, this.o.initialBackoffMs * 2 ** this.failures));
       if (!immediate) this.failures++;
-      log.info('ws closed', { code, reason: reason.toString(), reconnectInMs: delay });
+      // a close after an open connection is news; the closes of failed retries are not
+      if (openedAt.t > 0) log.info('ws closed', { code, reason: reason.toString(), reconnectInMs: delay });
+      else log.debug('ws closed', { code, reconnectInMs: delay });
       this.state = 'backoff';
       this.retryTimer = setTimeout(() => this.connect(), delay);
     });

@@ -56,4 +56,29 @@ export class IdTracker {
     else g[0] = upto + 1;
     return n;
   }
+
+  /**
+   * Ids up to `id` are stored by someone else (history loaded beside the ingest): no gap reaches
+   * there any more, and the high-water mark is at least `id`; returns how many missing ids that was.
+   */
+  coverThrough(id: number): number {
+    let n = 0;
+    while (this.gaps.length > 0 && this.gaps[0]![0] <= id) {
+      const g = this.gaps[0]!;
+      const upto = Math.min(id, g[1]);
+      n += upto - g[0] + 1;
+      if (upto === g[1]) this.gaps.shift();
+      else g[0] = upto + 1;
+    }
+    if (this.high === null || this.high < id) this.high = id;
+    return n;
+  }
+
+  /** Ids [from, to] are missing below everything seen (history stored less than the live start needs). */
+  missBelow(from: number, to: number): void {
+    if (from > to) return;
+    const first = this.gaps[0];
+    if (first && first[0] <= to + 1) first[0] = Math.min(first[0], from);
+    else this.gaps.unshift([from, to]);
+  }
 }

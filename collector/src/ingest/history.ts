@@ -26,6 +26,12 @@
  * - Any restart: history reaching back less far than wanted is extended before the earliest
  *   stored bar (again on a 5-minute boundary).
  *
+ * - Beside a running ingest (./historyJob.ts, the collector's way): a fresh start's seam is at
+ *   or before the 5-minute interval of the first live tick and of now - LATE_TRADE_MS, and the
+ *   trades from it up to the first live one are fetched by id, so no trade the ingest stores lies
+ *   in a kline bar; a restart's B2 has the same bound, and the ingest's backfill of that symbol
+ *   waits until the repair is decided.
+ *
  * A kline without trades is no bar (./klines.ts). Requests go through RestClient: its weight
  * budget per minute and 429 / Retry-After handling are the trade backfill's.
  *
@@ -39,7 +45,7 @@ import { PAGE_LIMIT, RestClient } from './rest';
 import type { StreamKind } from './types';
 
 /** What history needs of the store. */
-type HistoryStore = Pick<Store, 'insertTicks' | 'insertKlineBars' | 'addKlineSpan' | 'bars' | 'symbols'>;
+export type HistoryStore = Pick<Store, 'insertTicks' | 'insertKlineBars' | 'addKlineSpan' | 'bars' | 'symbols'>;
 
 export interface HistoryOptions {
   rest: RestClient;
@@ -180,6 +186,24 @@ async function tradesSince(rest: RestClient, symbol: string, since: number, newe
 }
 
 /**
+ * The trades of `symbol` with time >= since and id < beforeId (the first one a running ingest
+ * delivered): pages back by id from there until one holds a trade before `since`. Ascending.
+ */
+async function tradesBetween(rest: RestClient, symbol: string, since: number, beforeId: number): Promise<Tick[]> {
+  let all: Tick[] = [];
+  let below = beforeId;
+  while (below > 0) {
+    const fromId = Math.max(0, below - PAGE_LIMIT);
+    const older = (await rest.page(symbol, fromId, below - fromId)).ticks.filter((t) => t.id < below).sort((a, b) => a.id - b.id);
+    if (older.length === 0) break;
+    all = older.concat(all);
+    if (older[0]!.ts < since) break;
+    below = older[0]!.id;
+  }
+  return all.filter((t) => t.ts >= since);
+}
+
+/**
  * The trades of `symbol` from id `fromId` up to (not including) the first one at or after
  * `until`, and that first id (null when REST has none that late).
  */
@@ -206,7 +230,7 @@ async function storeTicks(store: HistoryStore, ticks: readonly Tick[]): Promise<
 }
 
 /** `store` whose kline and tick inserts first tell `onWrite` the earliest time they write per symbol. */
-function reportingWrites(store: HistoryStore, onWrite: (symbol: string, fromTs: number) => void): HistoryStore {
+export function reportingWrites(store: HistoryStore, onWrite: (symbol: string, fromTs: number) => void): HistoryStore {
   const tell = (rows: ReadonlyArray<readonly [symbol: string, ts: number]>): void => {
     const min = new Map<string, number>();
     for (const [s, t] of rows) keepEarliest(min, s, t);
@@ -249,85 +273,9 @@ export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> 
 /** loadHistory's work, symbol by symbol, through `store` (the writes reported). */
 async function loadAll(opts: HistoryOptions, store: HistoryStore, report: HistoryReport): Promise<void> {
   const t0 = Date.now();
-  const now = opts.now ?? Date.now;
   const before = { requests: opts.rest.requests, weight: opts.rest.weightSpent };
   const summaries = new Map((await opts.store.symbols()).map((s) => [s.symbol, s]));
-  const timeframes = TIMEFRAMES.filter((tf) => opts.history[tf] > 0);
-
-  const klines = async (
-    symbol: string,
-    tf: Timeframe,
-    from: number,
-    to: number,
-    span: Omit<KlineSpan, 'symbol' | 'tf' | 'from' | 'to' | 'bars' | 'loadedAt'>,
-  ) => {
-    if (from >= to) return;
-    const r = await loadKlineBars(opts.rest, store, symbol, tf, from, to);
-    const k: KlineSpan = { symbol, tf, from, to, bars: r.bars, loadedAt: Date.now(), ...span };
-    await opts.store.addKlineSpan(k);
-    report.klineBars += r.bars;
-    report.spans.push(k);
-  };
-
-  await eachLimited(opts.symbols, opts.concurrency ?? 4, async (symbol) => {
-    const s = summaries.get(symbol);
-    const at = now();
-    if (!s || s.lastTs === null || s.firstTs === null) {
-      if (timeframes.length === 0) return; // HISTORY=0: a fresh start begins with the first live tick
-      // Fresh: klines before the seam, ticks from it.
-      const seam = down5m(at);
-      for (const tf of timeframes) await klines(symbol, tf, down5m(seam - opts.history[tf]), seam, { firstId: null, lastId: null, reason: 'history' });
-      const tail = await tradesSince(opts.rest, symbol, seam);
-      report.ticks += await storeTicks(store, tail);
-      log.info('history loaded', { symbol, seam: new Date(seam).toISOString(), ticksSinceSeam: tail.length });
-      return;
-    }
-    // History reaching back less far than wanted: extend it before the earliest stored bar.
-    for (const tf of timeframes) {
-      const earliest = (await opts.store.bars({ symbol, tf, limit: 1 }))[0]?.start ?? Infinity;
-      const to = Math.min(down5m(earliest), down5m(s.firstTs));
-      await klines(symbol, tf, down5m(at - opts.history[tf]), to, { firstId: null, lastId: null, reason: 'history' });
-    }
-    // A long outage (in time or in trades missed): its older part from klines.
-    const b1 = down5m(s.lastTs) + FIVE_MIN;
-    // no whole 5-minute interval missed (nothing klines could fill), or no id to count from: trades only
-    if (s.lastId === null || down5m(at) <= b1) return;
-    const newest = await newestTrades(opts.rest, symbol);
-    const newestId = newest.at(-1)?.id ?? s.lastId;
-    const missed = newestId - s.lastId;
-    const longInTime = at - s.lastTs > opts.outageKlinesAfterMs;
-    const longInTrades = missed > opts.outageKlinesAfterTrades;
-    if (!longInTime && !longInTrades) return;
-    // the trades repaired by id: at most outageKlinesAfterMs and about outageKlinesAfterTrades of them
-    let b2 = down5m(at - opts.outageKlinesAfterMs);
-    if (longInTrades) b2 = Math.max(b2, down5m(await tradeTime(opts.rest, symbol, newest, newestId - opts.outageKlinesAfterTrades + 1)));
-    if (b2 <= b1) return;
-    const head = await tradesUntil(opts.rest, symbol, s.lastId + 1, b1);
-    report.ticks += await storeTicks(store, head.ticks);
-    if (head.firstAfter === null) return; // nothing traded since: no outage to repair
-    const tail = await tradesSince(opts.rest, symbol, b2, newest);
-    // The ids the klines stand for: from the first trade at B1 to the last before B2.
-    const lastId = tail.length > 0 ? tail[0]!.id - 1 : null;
-    if (lastId === null || lastId < head.firstAfter) return;
-    for (const tf of TIMEFRAMES) {
-      // 1s bars older than HISTORY's 1s span serve nothing configured, and they are most of the
-      // requests (87 a day against 2 for 1m): the 1s klines start there. 1m and 5m stay whole;
-      // their spans stand for the trade ids, a shortened 1s span claims none.
-      const from = tf === '1s' ? Math.max(b1, down5m(at - opts.history['1s'])) : b1;
-      const whole = from === b1;
-      await klines(symbol, tf, from, b2, { firstId: whole ? head.firstAfter : null, lastId: whole ? lastId : null, reason: 'outage' });
-    }
-    report.ticks += await storeTicks(store, tail);
-    log.info('outage repaired from klines', {
-      symbol,
-      klinesFrom: new Date(b1).toISOString(),
-      klinesTo: new Date(b2).toISOString(),
-      ids: lastId - head.firstAfter + 1,
-      ticks: head.ticks.length + tail.length,
-      missedTrades: missed,
-      why: longInTime ? 'time' : 'trades',
-    });
-  });
+  await eachLimited(opts.symbols, opts.concurrency ?? 4, (symbol) => loadSymbolHistory(opts, store, report, symbol, summaries.get(symbol)));
   report.requests = opts.rest.requests - before.requests;
   report.weight = opts.rest.weightSpent - before.weight;
   report.ms = Date.now() - t0;
@@ -338,6 +286,156 @@ async function loadAll(opts: HistoryOptions, store: HistoryStore, report: Histor
     klineBars: report.klineBars,
     ticks: report.ticks,
     ms: report.ms,
+  });
+}
+
+/** What a symbol's stored ticks were when history began (Store.symbols()), undefined when none. */
+export type StoredSummary = Awaited<ReturnType<Store['symbols']>>[number] | undefined;
+
+/**
+ * How history loaded beside a running ingest (HistoryJob) steps in: each part is run through a
+ * hook that skips what is done and says how it went, and the seams keep clear of the live ticks.
+ */
+export interface SymbolHistoryHooks {
+  /** Runs the klines of one timeframe, or skips them (done before, failed for good). */
+  klines(tf: Timeframe, load: () => Promise<void>): Promise<void>;
+  /** Runs the trades by id (since the seam of a fresh start, or an outage's repair), or skips them. */
+  trades(kind: 'seam' | 'outage', load: () => Promise<void>): Promise<void>;
+  /** The seam of a fresh start: the same one on every attempt, at or before the first live tick. */
+  seam(proposed: number): number;
+  /** The first tick the ingest delivered for the symbol (it stores every later one), or null. */
+  live(): { ts: number; id: number } | null;
+  /** History stored every trade up to this id (ticks, or klines standing for them). */
+  stored(throughId: number): void;
+}
+
+/** A trade with an earlier time can still reach the ingest this long after it happened. */
+const LATE_TRADE_MS = 10_000;
+
+const direct: SymbolHistoryHooks = {
+  klines: (_tf, load) => load(),
+  trades: (_kind, load) => load(),
+  seam: (proposed) => proposed,
+  live: () => null,
+  stored: () => undefined,
+};
+
+/**
+ * Start-up history and long-outage repair of one symbol (see the module comment), `s` being what
+ * was stored of it before the ingest began. With `hooks` (history beside a running ingest) the
+ * seams never pass the first live tick, nor a moment a late trade may still arrive for, so no
+ * kline bar ever lies where the ingest stores ticks.
+ */
+export async function loadSymbolHistory(
+  opts: Omit<HistoryOptions, 'store' | 'symbols'>,
+  store: HistoryStore,
+  report: HistoryReport,
+  symbol: string,
+  s: StoredSummary,
+  hooks: SymbolHistoryHooks = direct,
+): Promise<void> {
+  const at = (opts.now ?? Date.now)();
+  const timeframes = TIMEFRAMES.filter((tf) => opts.history[tf] > 0);
+  const live = hooks.live();
+  const late = hooks === direct ? 0 : LATE_TRADE_MS;
+  const clamp = (t: number): number => Math.min(t, down5m(at - late), live ? down5m(live.ts) : Infinity);
+  const klines = async (tf: Timeframe, from: number, to: number, span: Omit<KlineSpan, 'symbol' | 'tf' | 'from' | 'to' | 'bars' | 'loadedAt'>) => {
+    if (from >= to) return;
+    const r = await loadKlineBars(opts.rest, store, symbol, tf, from, to);
+    const k: KlineSpan = { symbol, tf, from, to, bars: r.bars, loadedAt: Date.now(), ...span };
+    await store.addKlineSpan(k);
+    report.klineBars += r.bars;
+    report.spans.push(k);
+  };
+  // Trades from `since` on: up to the first live one when the ingest has one, else the newest.
+  const since = async (from: number, newest?: Tick[]): Promise<Tick[]> =>
+    live ? tradesBetween(opts.rest, symbol, from, live.id) : tradesSince(opts.rest, symbol, from, newest);
+
+  if (!s || s.lastTs === null || s.firstTs === null) {
+    if (timeframes.length === 0) return; // HISTORY=0: a fresh start begins with the first live tick
+    // Fresh: klines before the seam, ticks from it.
+    const seam = hooks.seam(clamp(down5m(at)));
+    for (const tf of timeframes)
+      await hooks.klines(tf, () => klines(tf, down5m(seam - opts.history[tf]), seam, { firstId: null, lastId: null, reason: 'history' }));
+    await hooks.trades('seam', async () => {
+      const tail = await since(seam);
+      report.ticks += await storeTicks(store, tail);
+      if (tail.length > 0) hooks.stored(tail.at(-1)!.id);
+      log.info('history loaded', { symbol, seam: new Date(seam).toISOString(), ticksSinceSeam: tail.length });
+    });
+    return;
+  }
+  // History reaching back less far than wanted: extend it before the earliest stored bar.
+  for (const tf of timeframes)
+    await hooks.klines(tf, async () => {
+      const earliest = (await store.bars({ symbol, tf, limit: 1 }))[0]?.start ?? Infinity;
+      const to = Math.min(down5m(earliest), down5m(s.firstTs!));
+      await klines(tf, down5m(at - opts.history[tf]), to, { firstId: null, lastId: null, reason: 'history' });
+    });
+  await hooks.trades('outage', () => repairOutage(opts, store, report, symbol, { lastTs: s.lastTs!, lastId: s.lastId }, at, clamp, since, klines, hooks));
+}
+
+/** The older part of a long outage (in time or in trades missed) from klines: see the module comment. */
+async function repairOutage(
+  opts: Omit<HistoryOptions, 'store' | 'symbols'>,
+  store: HistoryStore,
+  report: HistoryReport,
+  symbol: string,
+  s: { lastTs: number; lastId: number | null },
+  at: number,
+  clamp: (t: number) => number,
+  since: (from: number, newest?: Tick[]) => Promise<Tick[]>,
+  klines: (tf: Timeframe, from: number, to: number, span: Omit<KlineSpan, 'symbol' | 'tf' | 'from' | 'to' | 'bars' | 'loadedAt'>) => Promise<void>,
+  hooks: SymbolHistoryHooks,
+): Promise<void> {
+  const b1 = down5m(s.lastTs) + FIVE_MIN;
+  // no whole 5-minute interval missed (nothing klines could fill), or no id to count from: trades only
+  if (s.lastId === null || down5m(at) <= b1) return;
+  const newest = await newestTrades(opts.rest, symbol);
+  const newestId = newest.at(-1)?.id ?? s.lastId;
+  const missed = newestId - s.lastId;
+  const longInTime = at - s.lastTs > opts.outageKlinesAfterMs;
+  const longInTrades = missed > opts.outageKlinesAfterTrades;
+  if (!longInTime && !longInTrades) return;
+  // the trades repaired by id: at most outageKlinesAfterMs and about outageKlinesAfterTrades of them
+  let b2 = down5m(at - opts.outageKlinesAfterMs);
+  if (longInTrades) b2 = Math.max(b2, down5m(await tradeTime(opts.rest, symbol, newest, newestId - opts.outageKlinesAfterTrades + 1)));
+  b2 = clamp(b2);
+  if (b2 <= b1) return;
+  const head = await tradesUntil(opts.rest, symbol, s.lastId + 1, b1);
+  report.ticks += await storeTicks(store, head.ticks);
+  if (head.ticks.length > 0) hooks.stored(head.ticks.at(-1)!.id);
+  if (head.firstAfter === null) return; // nothing traded since: no outage to repair
+  const tail = await since(b2, newest);
+  // The ids the klines stand for: from the first trade at B1 to the last before B2.
+  const lastId = tail.length > 0 ? tail[0]!.id - 1 : null;
+  if (lastId === null || lastId < head.firstAfter) return;
+  try {
+    for (const tf of TIMEFRAMES) {
+      // 1s bars older than HISTORY's 1s span serve nothing configured, and they are most of the
+      // requests (87 a day against 2 for 1m): the 1s klines start there. 1m and 5m stay whole;
+      // their spans stand for the trade ids, a shortened 1s span claims none.
+      const from = tf === '1s' ? Math.max(b1, down5m(at - opts.history['1s'])) : b1;
+      const whole = from === b1;
+      await klines(tf, from, b2, { firstId: whole ? head.firstAfter : null, lastId: whole ? lastId : null, reason: 'outage' });
+    }
+  } catch (e) {
+    // Kline bars of [B1, B2) stored (by this attempt or one before; no tick is stored there
+    // while the ingest's backfill waits): those trades must never come as ticks too. A bar
+    // missing in a timeframe whose klines failed is the lesser harm.
+    for (const tf of TIMEFRAMES) if ((await store.bars({ symbol, tf, from: b1, to: b2, limit: 1 })).length > 0) hooks.stored(lastId);
+    throw e;
+  }
+  report.ticks += await storeTicks(store, tail);
+  hooks.stored(tail.at(-1)!.id);
+  log.info('outage repaired from klines', {
+    symbol,
+    klinesFrom: new Date(b1).toISOString(),
+    klinesTo: new Date(b2).toISOString(),
+    ids: lastId - head.firstAfter + 1,
+    ticks: head.ticks.length + tail.length,
+    missedTrades: missed,
+    why: longInTime ? 'time' : 'trades',
   });
 }
 

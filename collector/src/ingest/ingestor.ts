@@ -63,10 +63,23 @@ interface SymbolState extends SymbolIngestStatus {
   catchUp: boolean;
   /** Backfill delivered ticks since the symbol was last complete. */
   backfilling: boolean;
+  /** The first tick delivered since start, and whether the symbol had a stored id then. */
+  first: { ts: number; id: number } | null;
+  resumed: boolean;
 }
 
 function newSymbolState(): SymbolState {
-  return { tracker: new IdTracker(), catchUp: false, backfilling: false, ticks: 0, lastTickTs: null, lastReceivedAt: null, lastId: null };
+  return {
+    tracker: new IdTracker(),
+    catchUp: false,
+    backfilling: false,
+    first: null,
+    resumed: false,
+    ticks: 0,
+    lastTickTs: null,
+    lastReceivedAt: null,
+    lastId: null,
+  };
 }
 
 export class Ingestor implements IngestSource {
@@ -79,6 +92,8 @@ export class Ingestor implements IngestSource {
   private readonly rest: RestClient;
   /** Set when Binance refused the REST host (451 / 403): backfill stops for good. */
   private restRefused: RegionRefusedError | null = null;
+  /** Symbols whose REST backfill waits for history's outage repair (see hold). */
+  private readonly held = new Set<string>();
   private readonly abort = new AbortController();
   private gapsBackfilled = 0;
   private backfilledTicks = 0;
@@ -111,6 +126,7 @@ export class Ingestor implements IngestSource {
         if (id !== null) {
           st.tracker.high = id;
           st.lastId = id;
+          st.resumed = true;
           if (this.opts.idGaps) {
             const holes = await this.opts.idGaps(symbol, Math.max(0, id - RESUME_SCAN_IDS));
             for (const [a, b] of holes) if (a <= b && b < id) st.tracker.gaps.push([a, b]);
@@ -145,6 +161,40 @@ export class Ingestor implements IngestSource {
     for (const [s, st] of fresh) this.state.set(s, st);
     this.conn.setUrl(combinedStreamUrl(this.opts.wsUrl, [...this.state.keys()], this.opts.stream));
     return { added, removed };
+  }
+
+  /**
+   * History loaded beside the ingest: `hold` keeps the REST backfill of `symbols` waiting (live
+   * ticks go on) while history decides whether part of their outage comes from klines, so no
+   * trade the klines stand for is also stored as a tick; `release` lets it go on.
+   */
+  hold(symbols: readonly string[]): void {
+    for (const s of symbols) if (this.state.has(s.toUpperCase())) this.held.add(s.toUpperCase());
+  }
+
+  release(symbol: string): void {
+    if (this.held.delete(symbol.toUpperCase())) this.kick();
+  }
+
+  /** The first tick delivered for `symbol` since start (live ticks from there on are the ingest's), or null. */
+  firstDelivered(symbol: string): { ts: number; id: number } | null {
+    return this.state.get(symbol.toUpperCase())?.first ?? null;
+  }
+
+  /**
+   * History stored every trade of `symbol` up to id `throughId` (ticks, or klines standing for
+   * them): the backfill does not fetch those again, and continues from there; a symbol started
+   * fresh whose live ticks begin further up gets the ids in between backfilled.
+   */
+  historyStored(symbol: string, throughId: number): void {
+    const st = this.state.get(symbol.toUpperCase());
+    if (!st) return;
+    const wasFresh = st.tracker.high === null;
+    st.tracker.coverThrough(throughId);
+    if (wasFresh) st.catchUp = true;
+    else if (!st.resumed && st.first && throughId + 1 < st.first.id) st.tracker.missBelow(throughId + 1, st.first.id - 1);
+    st.lastId = st.tracker.high;
+    this.kick();
   }
 
   /** Closes the connection and stops backfill; the sink still holds what it was given. */
@@ -231,6 +281,7 @@ export class Ingestor implements IngestSource {
     st.lastReceivedAt = now;
     for (const t of ticks) if (st.lastTickTs === null || t.ts > st.lastTickTs) st.lastTickTs = t.ts;
     st.lastId = st.tracker.high;
+    if (st.first === null && ticks.length > 0) st.first = { ts: ticks[0]!.ts, id: ticks[0]!.id };
     for (const l of this.listeners) {
       try {
         l(ticks, source);
@@ -252,7 +303,8 @@ export class Ingestor implements IngestSource {
           return;
         }
         // Counted in status().rejected['backfill-failed']; logged once, then retried every 5 s.
-        if (!this.stopped) this.once.warn('backfill-failed', 'gap backfill failed; retrying', { err: e as Error });
+        if (!this.stopped) this.once.warn('backfill-failed', 'gap backfill failed; retrying', { error: (e as Error).message });
+        log.debug('gap backfill failed', { err: e as Error });
       })
       .finally(() => {
         this.worker = null;
@@ -263,7 +315,7 @@ export class Ingestor implements IngestSource {
   private async backfill(): Promise<void> {
     for (;;) {
       if (this.stopped) return;
-      const next = [...this.state].find(([, st]) => st.tracker.gaps.length > 0 || st.catchUp);
+      const next = [...this.state].find(([s, st]) => !this.held.has(s) && (st.tracker.gaps.length > 0 || st.catchUp));
       if (!next) return;
       const [symbol, st] = next;
       const gap = st.tracker.gaps[0];

@@ -7,7 +7,11 @@
  * When the reported use would pass `weightBudget` with the next request, the client waits for
  * the next minute; on HTTP 429 it waits `Retry-After` seconds (ignoring it earns a 418 ban),
  * and on 418 it waits as long as told (at least a minute). HTTP 451 / 403 (Binance refuses the
- * caller's region on that host) is final: `RegionRefusedError` at once, no retry.
+ * caller's region on that host) is final: `RegionRefusedError` at once, no retry. Any other 4xx
+ * cannot get better by asking again: `RestStatusError` (not transient) at once. 5xx and network
+ * errors are retried with back-off (or, with `giveUpAfter`, thrown as transient after that many
+ * failures, so a background job can say so and retry on its own schedule). The first failure of
+ * a streak is one warning line (an unreachable host: what to try instead), the rest debug lines.
  */
 import type { Tick } from '../domain';
 import { log } from '../log';
@@ -39,6 +43,8 @@ export interface RestClientOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Abort to stop waiting and fetching (shutdown). */
   signal?: AbortSignal;
+  /** Throw after this many network / 5xx failures in a row (default: retry for ever). */
+  giveUpAfter?: number;
 }
 
 /**
@@ -53,6 +59,67 @@ export class RegionRefusedError extends Error {
     super(`Binance refused ${baseUrl} from this region (HTTP ${status}); set ${setting} to a host that serves it ` + `(default ${BINANCE_HOSTS[setting]})`);
     this.name = 'RegionRefusedError';
   }
+}
+
+/**
+ * Binance answered a status that asking again will not change (a 4xx other than 418 / 429 /
+ * 451 / 403: the endpoint is missing on this host, a bad symbol), or, `transient`, a 5xx that
+ * went on for `giveUpAfter` attempts.
+ */
+export class RestStatusError extends Error {
+  readonly transient: boolean;
+  constructor(
+    readonly status: number,
+    path: string,
+    body: string,
+  ) {
+    super(`binance REST ${status} for ${path}: ${body.slice(0, 200)}`);
+    this.name = 'RestStatusError';
+    this.transient = status >= 500;
+  }
+}
+
+/** The REST host did not answer at all (refused, reset, DNS, timeout) for `giveUpAfter` attempts: transient. */
+export class RestUnreachableError extends Error {
+  readonly transient = true;
+  constructor(baseUrl: string, cause: Error) {
+    super(`cannot reach ${hostOf(baseUrl)}: ${causeText(cause)}`);
+    this.name = 'RestUnreachableError';
+  }
+}
+
+/** True for an error a later attempt may not see (network, 5xx); false for a refusal that stays. */
+export const isTransient = (e: unknown): boolean => !(e instanceof RegionRefusedError) && !(e instanceof RestStatusError && !e.transient);
+
+/** `host:port` of a URL, for messages (never its path, query or credentials). */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+/** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED 127.0.0.1:9): the short form. */
+function causeText(e: Error): string {
+  const c = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+  return c?.code ?? c?.message ?? (e as NodeJS.ErrnoException).code ?? e.message;
+}
+
+const hinted = new Set<string>();
+
+/**
+ * Logs once per host and process that Binance cannot be reached there, with what to try; later
+ * failures (any client, REST or WebSocket) are debug lines with the stack.
+ */
+export function reportUnreachable(url: string, err: Error): void {
+  const host = hostOf(url);
+  if (hinted.has(host)) return log.debug('binance unreachable', { host, err });
+  hinted.add(host);
+  log.warn(
+    `cannot reach Binance at ${host} (${causeText(err)}); the API serves what is stored and retries in the background. ` +
+      'Offline or blocked? Try `npm run demo` (a fake Binance on this machine), HISTORY=0 to skip history, or BINANCE_REST_URL / BINANCE_WS_URL',
+  );
 }
 
 /** Binance's answers for a region it does not serve (451 Unavailable For Legal Reasons; 403 on some hosts). */
@@ -145,9 +212,13 @@ export class RestClient {
     return { bars, received: rows.length, lastOpen, rejected };
   }
 
+  /** Network / 5xx failures since the last answer that was not one (a streak is logged once). */
+  private failing = 0;
+
   /** GET `pathAndQuery`, costing `weight`: the body of the first 2xx answer, through rate limits, network errors and 5xx. */
   private async get(pathAndQuery: string, weight: number): Promise<string> {
     const url = `${this.opts.baseUrl}${pathAndQuery}`;
+    const path = pathAndQuery.split('?')[0]!;
     let failures = 0;
     for (;;) {
       if (this.opts.signal?.aborted) throw new Error('backfill aborted');
@@ -162,10 +233,10 @@ export class RestClient {
         res = await fetch(url, { signal: this.opts.signal });
       } catch (e) {
         if (this.opts.signal?.aborted) throw new Error('backfill aborted');
-        failures++;
-        const ms = Math.min(30_000, 250 * 2 ** failures);
-        log.warn('binance REST request failed, retrying', { url, err: e as Error, retryInMs: ms });
-        await this.wait(ms, this.opts.signal);
+        if (this.failing++ === 0) reportUnreachable(this.opts.baseUrl, e as Error);
+        else log.debug('binance REST request failed', { url, err: e as Error });
+        if (++failures >= (this.opts.giveUpAfter ?? Infinity)) throw new RestUnreachableError(this.opts.baseUrl, e as Error);
+        await this.wait(Math.min(30_000, 250 * 2 ** failures), this.opts.signal);
         continue;
       }
       this.requests++;
@@ -186,14 +257,19 @@ export class RestClient {
         throw new RegionRefusedError('BINANCE_REST_URL', res.status, this.opts.baseUrl);
       }
       const body = await res.text();
-      if (!res.ok) {
-        failures++;
-        const ms = Math.min(30_000, 250 * 2 ** failures);
-        log.warn('binance REST error, retrying', { url, status: res.status, body: body.slice(0, 200), retryInMs: ms });
-        if (res.status >= 400 && res.status < 500 && failures >= 5) throw new Error(`binance REST ${res.status} for ${url}: ${body.slice(0, 200)}`);
+      if (res.status >= 500) {
+        const ms = Math.min(30_000, 250 * 2 ** ++failures);
+        if (this.failing++ === 0)
+          log.warn('binance REST error, retrying', { host: hostOf(url), path, status: res.status, body: body.slice(0, 200), retryInMs: ms });
+        else log.debug('binance REST error', { path, status: res.status });
+        if (failures >= (this.opts.giveUpAfter ?? Infinity)) throw new RestStatusError(res.status, path, body);
         await this.wait(ms, this.opts.signal);
         continue;
       }
+      if (this.failing > 0) log.info('binance REST answers again', { host: hostOf(url), failures: this.failing });
+      this.failing = 0;
+      // Any other 4xx (404: no such endpoint on this host; 400: a bad symbol) stays as it is.
+      if (!res.ok) throw new RestStatusError(res.status, path, body);
       return body;
     }
   }

@@ -41,7 +41,7 @@ import {
   type BacktestOptions,
   type CointResult,
 } from '../analytics';
-import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Pair, type Tick, type Timeframe } from '../domain';
+import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Bar, type Pair, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
 import type { Store } from '../store/store';
 
@@ -153,6 +153,8 @@ export class LiveAnalytics {
   private readonly listenerErrors = new OnceLogger();
   /** What every paper position runs under (reported with it). */
   private readonly paperRules: Readonly<PaperRulesDto>;
+  /** A window's state as before its first bar. */
+  private readonly newWindow: (window: number) => WindowState;
 
   constructor(opts: LiveOptions) {
     const tfs = opts.timeframes ?? TIMEFRAMES;
@@ -170,28 +172,29 @@ export class LiveAnalytics {
     const { barsPerYear: _unused, ...rules } = paper;
     this.paperRules = Object.freeze(rules);
     const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
+    this.newWindow = (window) => ({
+      window,
+      engine: new PairEngine({ window, ddof: opts.ddof, entryZ: opts.entryZ, exitZ: opts.exitZ }),
+      xs: [],
+      ys: [],
+      spreads: [],
+      sample: Math.max(3, sampleOf(window)),
+      barsSinceStats: 0,
+      committed: null,
+      provisional: null,
+      adf: null,
+      coint: null,
+      halfLife: null,
+      updatedAt: null,
+      book: new PositionBook(paper),
+      entryTs: null,
+      equity: paper.notional,
+    });
     for (const pair of opts.pairs) {
       for (const tf of tfs) {
         const s: SeriesState = { pair, tf, openStart: null, lastCommitted: -Infinity, windows: [] };
         for (const window of opts.windows) {
-          const ws: WindowState = {
-            window,
-            engine: new PairEngine({ window, ddof: opts.ddof, entryZ: opts.entryZ, exitZ: opts.exitZ }),
-            xs: [],
-            ys: [],
-            spreads: [],
-            sample: Math.max(3, sampleOf(window)),
-            barsSinceStats: 0,
-            committed: null,
-            provisional: null,
-            adf: null,
-            coint: null,
-            halfLife: null,
-            updatedAt: null,
-            book: new PositionBook(paper),
-            entryTs: null,
-            equity: paper.notional,
-          };
+          const ws = this.newWindow(window);
           s.windows.push(ws);
           this.byKey.set(key(pair.id, tf, window), ws);
         }
@@ -272,35 +275,65 @@ export class LiveAnalytics {
    * Call before feeding ticks.
    */
   async warmUp(store: Store): Promise<void> {
-    const now = this.now();
+    for (const s of this.series) this.applyWarmUp(s, await this.readWarmUp(store, s));
+  }
+
+  /**
+   * Warms the series of the pairs with a leg in `symbols` up again from the store, from scratch
+   * (history that landed after the start: their numbers appear without waiting for a window of
+   * live bars). Each series is swapped at once after its read, between two batches of ticks.
+   */
+  async rewarm(store: Store, symbols: readonly string[]): Promise<void> {
+    const want = new Set(symbols);
     for (const s of this.series) {
-      const tfMs = TIMEFRAME_MS[s.tf];
-      const open = bucketStart(now, s.tf);
-      let need = 0;
-      for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
-      const from = open - 2 * (need + 1) * tfMs;
-      const [yBars, xBars] = await Promise.all([store.bars({ symbol: s.pair.y, tf: s.tf, from }), store.bars({ symbol: s.pair.x, tf: s.tf, from })]);
-      const closedY = yBars.filter((b) => b.start < open);
-      const closedX = xBars.filter((b) => b.start < open);
-      const a = alignBars(closedY, closedX);
-      const skip = Math.max(0, a.ts.length - 2 * (need + 1));
-      for (const ws of s.windows) {
-        for (let i = skip; i < a.ts.length; i++) this.pushPoint(ws, a.ts[i]!, a.x[i]!, a.y[i]!);
-        if (a.ts.length > 0) this.computeStats(ws);
-      }
-      if (a.ts.length > 0) s.lastCommitted = a.ts[a.ts.length - 1]!;
-      for (const [sym, bars] of [
-        [s.pair.y, yBars],
-        [s.pair.x, xBars],
-      ] as const) {
-        const b = bars[bars.length - 1];
-        if (!b) continue;
-        const known = this.price.get(sym);
-        if (!known || known.ts <= b.start) this.price.set(sym, { price: b.close, ts: b.start });
-        if (b.start >= open) s.openStart = b.start;
-      }
-      this.refreshProvisional(s);
+      if (!want.has(s.pair.y) && !want.has(s.pair.x)) continue;
+      const read = await this.readWarmUp(store, s);
+      s.windows = s.windows.map((old) => {
+        const ws = this.newWindow(old.window);
+        this.byKey.set(key(s.pair.id, s.tf, ws.window), ws);
+        return ws;
+      });
+      s.openStart = null;
+      s.lastCommitted = -Infinity;
+      this.applyWarmUp(s, read);
     }
+  }
+
+  /** The stored bars a series warms up on: enough aligned points for z (2·window - 1) and the statistics sample. */
+  private async readWarmUp(store: Store, s: SeriesState): Promise<{ open: number; yBars: Bar[]; xBars: Bar[] }> {
+    const tfMs = TIMEFRAME_MS[s.tf];
+    const open = bucketStart(this.now(), s.tf);
+    let need = 0;
+    for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
+    const from = open - 2 * (need + 1) * tfMs;
+    const [yBars, xBars] = await Promise.all([store.bars({ symbol: s.pair.y, tf: s.tf, from }), store.bars({ symbol: s.pair.x, tf: s.tf, from })]);
+    return { open, yBars, xBars };
+  }
+
+  /** Feeds the closed bars of a read to the series' windows, then the bar in progress as the open interval. */
+  private applyWarmUp(s: SeriesState, { open, yBars, xBars }: { open: number; yBars: Bar[]; xBars: Bar[] }): void {
+    let need = 0;
+    for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
+    const closedY = yBars.filter((b) => b.start < open);
+    const closedX = xBars.filter((b) => b.start < open);
+    const a = alignBars(closedY, closedX);
+    const skip = Math.max(0, a.ts.length - 2 * (need + 1));
+    for (const ws of s.windows) {
+      for (let i = skip; i < a.ts.length; i++) this.pushPoint(ws, a.ts[i]!, a.x[i]!, a.y[i]!);
+      if (a.ts.length > 0) this.computeStats(ws);
+    }
+    if (a.ts.length > 0) s.lastCommitted = a.ts[a.ts.length - 1]!;
+    for (const [sym, bars] of [
+      [s.pair.y, yBars],
+      [s.pair.x, xBars],
+    ] as const) {
+      const b = bars[bars.length - 1];
+      if (!b) continue;
+      const known = this.price.get(sym);
+      if (!known || known.ts <= b.start) this.price.set(sym, { price: b.close, ts: b.start });
+      if (b.start >= open) s.openStart = b.start;
+    }
+    this.refreshProvisional(s);
   }
 
   private commit(s: SeriesState): void {

@@ -38,6 +38,8 @@ export class UniverseRefresher {
   readonly stats = { lookups: 0, changes: 0, failures: 0 };
   /** Between lookups, ms. */
   readonly intervalMs: number;
+  /** Why the last look-up failed (null after one that did not). */
+  lastError: unknown = null;
   private top: string[];
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> = Promise.resolve();
@@ -46,6 +48,10 @@ export class UniverseRefresher {
   constructor(private readonly opts: UniverseRefresherOptions) {
     this.top = [...opts.top];
     this.intervalMs = opts.intervalMs ?? UNIVERSE_REFRESH_MS;
+  }
+
+  get isStopped(): boolean {
+    return this.stopped;
   }
 
   /** The top N in use. */
@@ -83,9 +89,13 @@ export class UniverseRefresher {
       if (top.length < 2) throw new Error(`Binance listed ${top.length} USDT symbols with a 24 h volume`);
     } catch (e) {
       this.stats.failures++;
-      log.warn('universe refresh failed; the current top N stays', { n: this.opts.n, error: (e as Error).message });
+      // once per streak of failures: the retries that follow are debug lines
+      if (this.lastError === null) log.warn('universe refresh failed; the current top N stays', { n: this.opts.n, error: (e as Error).message });
+      else log.debug('universe refresh failed again', { n: this.opts.n, error: (e as Error).message });
+      this.lastError = e;
       return null;
     }
+    this.lastError = null;
     const added = top.filter((s) => !this.top.includes(s));
     const removed = this.top.filter((s) => !top.includes(s));
     if (added.length === 0 && removed.length === 0) {

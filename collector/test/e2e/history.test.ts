@@ -1,7 +1,7 @@
 /**
  * The collector as main.ts wires it, started against a fake Binance with hours of past trades:
- * - the moment startCollector returns, /api/stats of every configured pair, timeframe and
- *   window has a z-score, ADF and Engle-Granger values (the live engines warmed up from the
+ * - the moment the history loaded beside the ingest is in (`historyReady`), /api/stats of every
+ *   configured pair, timeframe and window has a z-score, ADF and Engle-Granger values (the live engines warmed up from the
  *   history), and /api/health and /metrics say which spans came from klines;
  * - after live trading, every bar (history, the seam bar mixing REST trades since the seam and
  *   live ones, and live bars) equals the slow reference of all the trades the fake made.
@@ -55,6 +55,8 @@ test('numbers at once from kline history; after live trading every bar equals th
     HISTORY: '1s:15m,1m:4h',
   });
   c = await startCollector(config, TUNING);
+  await c.historyReady;
+  expect(c.history.status().every((h) => h.state === 'done')).toBe(true);
   const addr = c.server!.address() as { port: number };
   const api = `http://127.0.0.1:${addr.port}`;
 

@@ -11,6 +11,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { HealthResponse } from '@quant-pairs/contract';
 import { loadConfig } from '../../src/config';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { topUsdtSymbols, tradingUsdtSymbols } from '../../src/ingest/rest';
@@ -136,6 +137,39 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     expect(c.config.scan.universe).toEqual({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'] });
     expect(c.config.ingestSymbols).toEqual(['ETHUSDT', 'BTCUSDT', 'SOLUSDT', 'XRPUSDT']);
     expect(c.universe).not.toBeNull(); // looked up again every UNIVERSE_REFRESH: listings come and go
+  }, 60_000);
+
+  it("a failed look-up at start: the pairs' symbols are ingested at once, health says so, the top N follows once REST answers", async () => {
+    const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'];
+    const f = (fake = await startFakeBinance({ symbols, rate: 0, past: [{ ms: HOUR, everyMs: 10_000 }] }));
+    symbols.forEach((s, i) => f.setQuoteVolume(s, { SOLUSDT: 5e9, XRPUSDT: 4e9 }[s] ?? i + 1));
+    f.restDown(true);
+    const config = loadConfig({
+      PAIRS: 'ETHUSDT/BTCUSDT',
+      UNIVERSE: 'top:2',
+      BINANCE_WS_URL: f.wsUrl,
+      BINANCE_REST_URL: f.restUrl,
+      DB_PATH: join(dir, 'c.db'),
+      PORT: '0',
+      HISTORY: '0',
+    });
+    const col = (c = await startCollector(config, {}, { historyRetry: { firstMs: 100, maxMs: 400 } }));
+    const api = `http://127.0.0.1:${(col.server!.address() as { port: number }).port}`;
+    const health = async (): Promise<HealthResponse> => (await (await fetch(`${api}/api/health`)).json()) as HealthResponse;
+    expect(Object.keys(col.ingestor.status().symbols).sort()).toEqual(['BTCUSDT', 'ETHUSDT']);
+    const down = await health();
+    // the start's attempt, and maybe a retry already (every 100 .. 400 ms here)
+    expect(down.universe).toEqual({ state: 'loading', attempts: expect.any(Number), lastError: expect.stringMatching(/^cannot reach 127\.0\.0\.1:\d+: /) });
+    expect(down.universe!.attempts).toBeGreaterThanOrEqual(1);
+    expect(down.problems).toContainEqual(expect.stringMatching(/^universe look-up retrying: cannot reach/));
+    const metrics = await (await fetch(`${api}/metrics`)).text();
+    expect(metrics).toMatch(/collector_universe_lookup_state\{state="loading"\} 1/);
+    f.restDown(false);
+    await until(() => col.universe!.stats.changes === 1, 'the background look-up to apply the top 2');
+    expect(col.universe!.current()).toEqual(['SOLUSDT', 'XRPUSDT']);
+    expect(Object.keys(col.ingestor.status().symbols).sort()).toEqual(['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT']);
+    const up = await health();
+    expect([up.universe?.state, up.universe?.lastError]).toEqual(['done', null]);
   }, 60_000);
 
   it('UNIVERSE_REFRESH sets the lookup interval; SCAN_RETENTION deletes older stored scans at start, keeping newer ones', async () => {

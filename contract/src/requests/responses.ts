@@ -17,6 +17,7 @@ const signal = z.enum(['LONG', 'SHORT', 'NEUTRAL']);
 const timeframe = z.enum(TIMEFRAMES);
 const obj = <S extends z.core.$ZodLooseShape>(shape: S) => z.strictObject(shape);
 
+const historyState = z.enum(['loading', 'done', 'failed']);
 const healthSymbol = obj({ symbol: z.string(), lastTickTs: nullableNum, lastTickAgeSec: nullableNum });
 const healthResponse = obj({
   status: z.enum(['ok', 'degraded']),
@@ -30,6 +31,10 @@ const healthResponse = obj({
   rejectedMessages: num,
   symbols: z.array(healthSymbol),
   klineSpans: z.array(obj({ symbol: z.string(), tf: timeframe, from: num, to: num, reason: z.enum(['history', 'outage']), bars: num })),
+  history: z.array(
+    obj({ symbol: z.string(), part: z.enum([...TIMEFRAMES, 'seam', 'outage']), state: historyState, attempts: num, lastError: z.string().nullable() }),
+  ),
+  universe: obj({ state: historyState, attempts: num, lastError: z.string().nullable() }).nullable(),
   database: obj({ ok: z.boolean(), kind: z.string(), detail: z.string() }),
 });
 

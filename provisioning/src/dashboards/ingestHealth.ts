@@ -1,6 +1,7 @@
 /**
  * The "Market & ingest health" dashboard: ticks per second per symbol, the age of the last
- * tick, WebSocket reconnects, gaps backfilled through REST and rejected messages. The
+ * tick, WebSocket reconnects, gaps backfilled through REST, rejected messages, and the state of
+ * what loads beside the ingest (history from klines per symbol and part, UNIVERSE's look-up). The
  * collector exports these as Prometheus metrics on /metrics; the compose file runs a
  * Prometheus that scrapes it every 5 s, provisioned as a second data source.
  */
@@ -23,7 +24,27 @@ export const METRICS = {
   gapsBackfilled: 'collector_gaps_backfilled_total',
   backfilledTicks: 'collector_backfilled_ticks_total',
   rejected: 'collector_messages_rejected_total',
+  historyState: 'collector_history_state',
+  universeLookup: 'collector_universe_lookup_state',
 } as const;
+
+/**
+ * A state gauge (1 for the state a thing is in, 0 for the others) as one number per `by`
+ * labels: 1 loading, 2 done, 3 failed, shown as text by STATE_MAPPINGS.
+ */
+const stateCode = (metric: string, by: string): string =>
+  (['loading', 'done', 'failed'] as const).map((state, i) => `${i + 1} * sum by (${by}) (${metric}{state="${state}"})`).join(' + ');
+
+const STATE_MAPPINGS: dashboard.ValueMapping[] = [
+  {
+    type: dashboard.MappingType.ValueToText,
+    options: {
+      '1': { text: 'LOADING', color: 'blue', index: 0 },
+      '2': { text: 'DONE', color: 'green', index: 1 },
+      '3': { text: 'FAILED', color: 'red', index: 2 },
+    },
+  },
+];
 
 const prom = (refId: string, expr: string, legend: string, instant = false) => {
   const q = new prometheus.DataqueryBuilder()
@@ -53,12 +74,12 @@ function series(title: string, description: string, w: number) {
     .span(w);
 }
 
-function counterStat(title: string, description: string, expr: string, steps: Array<[number | null, string]>, w = 5) {
+function counterStat(title: string, description: string, expr: string, steps: Array<[number | null, string]>, w = 5, legend = title) {
   return new stat.PanelBuilder()
     .title(title)
     .description(description)
     .datasource({ ...PROMETHEUS_DS })
-    .withTarget(prom('A', expr, title, true))
+    .withTarget(prom('A', expr, legend, true))
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false))
     .colorMode(common.BigValueColorMode.Background)
     .graphMode(common.BigValueGraphMode.None)
@@ -122,6 +143,37 @@ export function ingestHealth(): dashboard.DashboardBuilder {
         [1, 'orange'],
         [100, 'red'],
       ]),
+    )
+    .withPanel(
+      counterStat(
+        'History from klines',
+        "History loaded beside the live ingest, per symbol and part (1s / 1m / 5m klines; seam: the trades since a fresh start's seam; outage: a restart's repair from klines). LOADING is retried in the background; FAILED was refused for good (GET /api/health says why). Ingest goes on either way.",
+        stateCode(m.historyState, 'symbol, tf'),
+        [
+          [null, 'blue'],
+          [2, 'green'],
+          [3, 'red'],
+        ],
+        20,
+        '{{symbol}} {{tf}}',
+      )
+        .mappings(STATE_MAPPINGS)
+        .noValue('none'),
+    )
+    .withPanel(
+      counterStat(
+        'Universe look-up',
+        "UNIVERSE=top:N: the look-up of the top symbols on Binance (the pairs' symbols are ingested until it succeeds). Empty for a listed universe.",
+        stateCode(m.universeLookup, 'job'),
+        [
+          [null, 'blue'],
+          [2, 'green'],
+          [3, 'red'],
+        ],
+        4,
+      )
+        .mappings(STATE_MAPPINGS)
+        .noValue('not used'),
     )
     .withPanel(
       series('Ticks per second', 'Trades ingested per second, per symbol (live and backfill).', 12)

@@ -8,6 +8,8 @@ import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Ctx } from '../deps';
 
+const STATES = ['loading', 'done', 'failed'] as const;
+
 export interface Metrics {
   registry: Registry;
   /** Times every request into the latency histogram (by route pattern, never raw URL). */
@@ -84,6 +86,38 @@ export function createMetrics(ctx: Ctx): Metrics {
     async collect() {
       this.reset();
       for (const k of await ctx.store.klineSpans()) this.inc({ symbol: k.symbol, tf: k.tf, reason: k.reason }, (k.to - k.from) / 1000);
+    },
+  });
+  // 1 for a part's current state and 0 for the others, so a panel or rule can select by state.
+  new Gauge({
+    name: 'collector_history_state',
+    help: 'history loaded beside the ingest: 1 for the state (loading | done | failed) each symbol and part (1s, 1m, 5m klines; seam trades; outage repair) is in',
+    labelNames: ['symbol', 'tf', 'state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const h of ctx.background?.history() ?? []) for (const state of STATES) this.set({ symbol: h.symbol, tf: h.part, state }, h.state === state ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'collector_history_attempts',
+    help: 'attempts made to load each symbol and part of history (more than 1: it failed and was retried)',
+    labelNames: ['symbol', 'tf'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const h of ctx.background?.history() ?? []) this.set({ symbol: h.symbol, tf: h.part }, h.attempts);
+    },
+  });
+  new Gauge({
+    name: 'collector_universe_lookup_state',
+    help: "UNIVERSE=top:N's look-up of the top symbols: 1 for its state (loading | done | failed); absent for a listed universe",
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      const u = ctx.background?.universe();
+      if (u) for (const state of STATES) this.set({ state }, u.state === state ? 1 : 0);
     },
   });
   new Gauge({

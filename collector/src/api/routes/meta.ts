@@ -33,6 +33,12 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
   } catch {
     /* the database problem is reported above */
   }
+  const history = ctx.background?.history() ?? [];
+  const universe = ctx.background?.universe() ?? null;
+  // Loading is no problem (the API serves what is stored); failing, or failing for now, is.
+  for (const h of history)
+    if (h.lastError !== null) problems.push(`history ${h.symbol} ${h.part} ${h.state === 'failed' ? 'failed' : 'retrying'}: ${h.lastError}`);
+  if (universe?.lastError) problems.push(`universe look-up ${universe.state === 'failed' ? 'failed' : 'retrying'}: ${universe.lastError}`);
   return {
     status: problems.length ? 'degraded' : 'ok',
     problems,
@@ -45,6 +51,8 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
     rejectedMessages: st ? Object.values(st.rejected).reduce((a, b) => a + b, 0) : 0,
     symbols,
     klineSpans,
+    history,
+    universe,
     database,
   };
 }
