@@ -319,7 +319,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       token: config.apiToken,
       ingest: ingestor,
       live,
-      background: { history: () => history.status(), universe: () => (lookup ? { ...lookup } : null) },
+      background: { history: () => history.status(), universe: () => (lookup ? { ...lookup } : null), scanner: () => scanner?.status() ?? null },
       ...limitsOf(config),
     },
     config.host,

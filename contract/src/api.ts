@@ -77,6 +77,18 @@ export interface HealthLookup {
   attempts: number;
   lastError: string | null;
 }
+/** The pair scanner and why it is not scanning yet. */
+export interface HealthScanner {
+  /** `waiting`: the last scan could not run (`reason` says why: too little history for SCAN_WINDOW). */
+  state: 'waiting' | 'ok';
+  reason: string | null;
+  /** Close of the newest scan stored since start, epoch ms; null before the first. */
+  lastScanTs: number | null;
+  /** Scans stored since start, the backfilled ones (SCAN_BACKFILL) among them, and scans that failed. */
+  scans: number;
+  backfilled: number;
+  failures: number;
+}
 export interface HealthResponse {
   status: 'ok' | 'degraded';
   /** Why the status is degraded; empty when ok. */
@@ -96,6 +108,8 @@ export interface HealthResponse {
   history: HistoryPart[];
   /** UNIVERSE=top:N's look-up of the top symbols (retried in the background), null for a listed universe. */
   universe: HealthLookup | null;
+  /** The pair scanner (null without one: fewer than 2 symbols in the universe). */
+  scanner: HealthScanner | null;
   database: { ok: boolean; kind: string; detail: string };
 }
 

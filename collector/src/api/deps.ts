@@ -4,7 +4,7 @@
  * health and metrics say `unknown`, and without live analytics every statistic is computed
  * from stored bars.
  */
-import { DEFAULT_ENTRY_Z, type HealthLookup, type HistoryPart } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, type HealthLookup, type HealthScanner, type HistoryPart } from '@quant-pairs/contract';
 import type { Pair } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
@@ -58,6 +58,7 @@ export interface ApiDeps {
 interface BackgroundSource {
   history(): HistoryPart[];
   universe(): HealthLookup | null;
+  scanner?(): HealthScanner | null;
 }
 
 /** Deps with every default filled in. */

@@ -31,6 +31,7 @@ const MAX_BACKFILL_CLOSES = 1440;
 const YIELD_MS = 20;
 import { TIMEFRAME_MS, type Timeframe } from '../domain';
 import { log } from '../log';
+import type { HealthScanner } from '@quant-pairs/contract';
 import type { Store, StoredScan } from '../store/store';
 import type { ScanPool } from './scanPool';
 
@@ -55,6 +56,13 @@ export class LiveScanner {
   readonly stats = { scans: 0, lastMs: 0, lastPairs: 0, failures: 0, backfilled: 0 };
   /** Why the last scan could not run (fewer than 2 symbols with a full window), null once one has. */
   waiting: string | null = null;
+  private lastScanTs: number | null = null;
+
+  /** What /api/health shows of the scanner. */
+  status(): HealthScanner {
+    const { scans, backfilled, failures } = this.stats;
+    return { state: this.waiting === null ? 'ok' : 'waiting', reason: this.waiting, lastScanTs: this.lastScanTs, scans, backfilled, failures };
+  }
   private readonly tfMs: number;
   private readonly settleMs: number;
   private readonly now: () => number;
@@ -225,6 +233,7 @@ export class LiveScanner {
       return;
     }
     this.stats.scans++;
+    this.lastScanTs = Math.max(this.lastScanTs ?? -Infinity, scan.ts);
     this.stats.lastMs = ms;
     this.stats.lastPairs = scan.pairs.length;
     if (scan.ts !== latest) this.stats.backfilled++;

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HealthResponse } from '@quant-pairs/contract';
+import type { HealthResponse } from '@quant-pairs/contract';
 import { loadConfig } from '../../src/config';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { topUsdtSymbols, tradingUsdtSymbols } from '../../src/ingest/rest';
@@ -137,6 +138,13 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     expect(c.config.scan.universe).toEqual({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'] });
     expect(c.config.ingestSymbols).toEqual(['ETHUSDT', 'BTCUSDT', 'SOLUSDT', 'XRPUSDT']);
     expect(c.universe).not.toBeNull(); // looked up again every UNIVERSE_REFRESH: listings come and go
+    // /api/health says what the scanner does: HISTORY=0 and an hour of trades, so it waits for SCAN_WINDOW's bars
+    const port = (c.server!.address() as { port: number }).port;
+    const healthNow = async () => (await (await fetch(`http://127.0.0.1:${port}/api/health`)).json()) as HealthResponse;
+    await until(async () => (await healthNow()).scanner?.state === 'waiting', 'the scanner to say it waits');
+    const health = await healthNow();
+    expect(health.scanner).toMatchObject({ state: 'waiting', scans: 0, failures: 0 });
+    expect(health.scanner!.reason).toMatch(/^fewer than 2 symbols have 1000 5m bars of history \(SCAN_WINDOW\)/);
   }, 60_000);
 
   it("a failed look-up at start: the pairs' symbols are ingested at once, health says so, the top N follows once REST answers", async () => {

@@ -111,6 +111,7 @@ describe('LiveScanner', () => {
     expect(scanner.stats.failures).toBe(0);
     expect(scanner.stats.scans).toBe(30); // closes 80..110 minus the one stored
     expect(scanner.stats.backfilled).toBe(29);
+    expect(scanner.status()).toEqual({ state: 'ok', reason: null, lastScanTs: T0 + 110 * MIN, scans: 30, backfilled: 29, failures: 0 });
     const history = await store.scanHistory({ tf: '1m', window: W, a: symbols[0]!, b: symbols[1]!, from: T0, to: T0 + 200 * MIN });
     expect(history.map((p) => (p.ts - T0) / MIN)).toEqual(Array.from({ length: 31 }, (_, k) => 80 + k));
     // each stored scan equals a scan of that close alone (series read once for the span vs per close)
@@ -127,6 +128,7 @@ describe('LiveScanner', () => {
     await scanner.catchUp();
     expect(scanner.waiting).toBe('fewer than 2 symbols have 60 5m bars of history (SCAN_WINDOW): 0 of 5');
     expect(scanner.stats.scans).toBe(0);
+    expect(scanner.status()).toEqual({ state: 'waiting', reason: scanner.waiting, lastScanTs: null, scans: 0, backfilled: 0, failures: 0 });
   });
 });
 

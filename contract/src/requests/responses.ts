@@ -35,6 +35,14 @@ const healthResponse = obj({
     obj({ symbol: z.string(), part: z.enum([...TIMEFRAMES, 'seam', 'outage']), state: historyState, attempts: num, lastError: z.string().nullable() }),
   ),
   universe: obj({ state: historyState, attempts: num, lastError: z.string().nullable() }).nullable(),
+  scanner: obj({
+    state: z.enum(['waiting', 'ok']),
+    reason: z.string().nullable(),
+    lastScanTs: nullableNum,
+    scans: num,
+    backfilled: num,
+    failures: num,
+  }).nullable(),
   database: obj({ ok: z.boolean(), kind: z.string(), detail: z.string() }),
 });
 

@@ -35,6 +35,7 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
   }
   const history = ctx.background?.history() ?? [];
   const universe = ctx.background?.universe() ?? null;
+  const scanner = ctx.background?.scanner?.() ?? null;
   // Loading is no problem (the API serves what is stored); failing, or failing for now, is.
   for (const h of history)
     if (h.lastError !== null) problems.push(`history ${h.symbol} ${h.part} ${h.state === 'failed' ? 'failed' : 'retrying'}: ${h.lastError}`);
@@ -53,6 +54,7 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
     klineSpans,
     history,
     universe,
+    scanner,
     database,
   };
 }
