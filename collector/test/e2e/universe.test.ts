@@ -12,7 +12,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HealthResponse } from '@quant-pairs/contract';
-import type { HealthResponse } from '@quant-pairs/contract';
 import { loadConfig } from '../../src/config';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { topUsdtSymbols, tradingUsdtSymbols } from '../../src/ingest/rest';

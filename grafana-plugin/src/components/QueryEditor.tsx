@@ -596,11 +596,37 @@ function BacktestFields(props: FieldsProps<BacktestQuery>) {
   );
 }
 
+/** An optional text field of a scan query (empty = unset), committed on blur as the other fields are. */
+function OptionalText(props: {
+  query: ScanQuery;
+  field: 'pair' | 'symbol';
+  label: string;
+  labelWidth?: number;
+  tooltip: string;
+  width: number;
+  placeholder: string;
+  problem: string | undefined;
+  commit: (q: ScanQuery) => void;
+}) {
+  const { query, field, commit } = props;
+  const [draft, onDraft] = useDraft(query[field] ?? '');
+  return (
+    <InlineField label={props.label} labelWidth={props.labelWidth} tooltip={props.tooltip} invalid={!!props.problem} error={props.problem}>
+      <Input
+        aria-label={props.label}
+        width={props.width}
+        value={draft}
+        placeholder={props.placeholder}
+        onChange={onDraft}
+        onBlur={() => draft.trim() !== (query[field] ?? '') && commit(withOptional(query, field, draft.trim() || undefined))}
+      />
+    </InlineField>
+  );
+}
+
 /** The scanner's timeframe and window; an optional pair (its history instead of the table), the table's symbol search, limit and selected-only switch. */
 function ScanFields({ query, problems, commit, timeframes, styles }: FieldsProps<ScanQuery>) {
   const [windowDraft, onWindowDraft] = useDraft(typeof query.window === 'string' ? query.window : '');
-  const [pairDraft, onPairDraft] = useDraft(query.pair ?? '');
-  const [symbolDraft, onSymbolDraft] = useDraft(query.symbol ?? '');
   const [limitDraft, onLimitDraft] = useDraft(typeof query.limit === 'number' ? String(query.limit) : '');
   return (
     <>
@@ -623,37 +649,27 @@ function ScanFields({ query, problems, commit, timeframes, styles }: FieldsProps
         </InlineField>
       </InlineFieldRow>
       <InlineFieldRow>
-        <InlineField
+        <OptionalText
+          query={query}
+          field="pair"
           label="Pair"
           labelWidth={LABEL_WIDTH}
           tooltip="Optional A/B: this pair's p-value, q-value, half-life and Hurst in every scan of the range, instead of the table"
-          invalid={!!problems.pair}
-          error={problems.pair}
-        >
-          <Input
-            aria-label="Pair"
-            width={24}
-            value={pairDraft}
-            placeholder="all pairs (table)"
-            onChange={onPairDraft}
-            onBlur={() => pairDraft.trim() !== (query.pair ?? '') && commit(withOptional(query, 'pair', pairDraft.trim() || undefined))}
-          />
-        </InlineField>
-        <InlineField
+          width={24}
+          placeholder="all pairs (table)"
+          problem={problems.pair}
+          commit={commit}
+        />
+        <OptionalText
+          query={query}
+          field="symbol"
           label="Symbol"
           tooltip="Optional: the table's pairs with this symbol as a leg only (a search in a universe of hundreds of symbols; $symbol from a text box works)"
-          invalid={!!problems.symbol}
-          error={problems.symbol}
-        >
-          <Input
-            aria-label="Symbol"
-            width={16}
-            value={symbolDraft}
-            placeholder="every pair"
-            onChange={onSymbolDraft}
-            onBlur={() => symbolDraft.trim() !== (query.symbol ?? '') && commit(withOptional(query, 'symbol', symbolDraft.trim() || undefined))}
-          />
-        </InlineField>
+          width={16}
+          placeholder="every pair"
+          problem={problems.symbol}
+          commit={commit}
+        />
         <InlineField
           label="Limit"
           tooltip={`The table's first rows (lowest q-values), 1 to ${MAX_SCAN_ROWS}`}

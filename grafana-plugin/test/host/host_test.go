@@ -1048,6 +1048,43 @@ type packet struct {
 	values [][]any
 }
 
+// received is what one RunStream delivered: its packets, and the first error.
+type received struct {
+	mu      sync.Mutex
+	packets []packet
+	err     error
+}
+
+// receive runs RunStream on path, as Grafana's runstream manager starts one per channel, and keeps
+// every packet in r until ctx ends (wg is done then).
+func receive(ctx context.Context, wg *sync.WaitGroup, ds backend.DataSourceInstanceSettings, path string, r *received) {
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s, err := plug.Stream.RunStream(ctx, &pluginv2.RunStreamRequest{PluginContext: pluginContext(ds), Path: path})
+		if err != nil {
+			r.err = err
+			return
+		}
+		for {
+			p, err := s.Recv()
+			if err != nil {
+				if ctx.Err() == nil {
+					r.err = err
+				}
+				return
+			}
+			pk, err := parsePacket(p.Data, time.Now())
+			r.mu.Lock()
+			if err != nil && r.err == nil {
+				r.err = err
+			}
+			r.packets = append(r.packets, pk)
+			r.mu.Unlock()
+		}
+	}()
+}
+
 func parsePacket(b []byte, at time.Time) (packet, error) {
 	var raw struct {
 		Schema *struct {
@@ -1093,9 +1130,7 @@ func TestLive(t *testing.T) {
 		where, path string
 		hedge       string // the query's hedge (OLS, or Kalman with its settings): part of the question
 		want        []string
-		mu          sync.Mutex
-		packets     []packet
-		err         error
+		received
 	}
 	var chans []*channel
 	seen := map[string]bool{}
@@ -1171,31 +1206,7 @@ func TestLive(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, c := range chans {
-		wg.Add(1)
-		go func(c *channel) {
-			defer wg.Done()
-			s, err := plug.Stream.RunStream(ctx, &pluginv2.RunStreamRequest{PluginContext: pluginContext(ds), Path: c.path})
-			if err != nil {
-				c.err = err
-				return
-			}
-			for {
-				p, err := s.Recv()
-				if err != nil {
-					if ctx.Err() == nil {
-						c.err = err
-					}
-					return
-				}
-				pk, err := parsePacket(p.Data, time.Now())
-				c.mu.Lock()
-				if err != nil && c.err == nil {
-					c.err = err
-				}
-				c.packets = append(c.packets, pk)
-				c.mu.Unlock()
-			}
-		}(c)
+		receive(ctx, &wg, ds, c.path, &c.received)
 	}
 	// Latency: the fake sends one trade per symbol; the next packet of the last z-score panel's
 	// channel (the dashboards' last: the tuned Kalman z-score, the most work per push; the figure

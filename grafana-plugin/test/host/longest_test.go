@@ -52,9 +52,7 @@ func TestLiveLongestSettings(t *testing.T) {
 	type stream struct {
 		id, path string
 		want     []string
-		mu       sync.Mutex
-		packets  []packet
-		err      error
+		received
 	}
 	var streams []*stream
 	for _, m := range models {
@@ -77,31 +75,7 @@ func TestLiveLongestSettings(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	for _, s := range streams {
-		wg.Add(1)
-		go func(s *stream) {
-			defer wg.Done()
-			rs, err := plug.Stream.RunStream(ctx, &pluginv2.RunStreamRequest{PluginContext: pluginContext(ds), Path: s.path})
-			if err != nil {
-				s.err = err
-				return
-			}
-			for {
-				p, err := rs.Recv()
-				if err != nil {
-					if ctx.Err() == nil {
-						s.err = err
-					}
-					return
-				}
-				pk, err := parsePacket(p.Data, time.Now())
-				s.mu.Lock()
-				if err != nil && s.err == nil {
-					s.err = err
-				}
-				s.packets = append(s.packets, pk)
-				s.mu.Unlock()
-			}
-		}(s)
+		receive(ctx, &wg, ds, s.path, &s.received)
 	}
 	time.Sleep(1500 * time.Millisecond) // RunStream connects
 	fx.post(t, "/rate/20")
