@@ -103,3 +103,35 @@ describe('direct Arrow IPC writer', () => {
     expect(got).toEqual(ms.map((v) => toEpochNs(v)));
   });
 });
+
+describe('float64 at every price level (issue 22): Arrow carries each double exactly', () => {
+  it('prices 1.2e-7 .. 1e6, quantities of 1e8 coins, p-values near 1e-30 and spreads near 1e-20 read back bit for bit', () => {
+    // Binance's decimal strings at the ends of a real universe, and the analytics' smallest numbers
+    const values = [
+      0.00000012,
+      0.00000123,
+      0.00002201,
+      0.35123,
+      3400.01,
+      97012.34,
+      999999.99,
+      1_000_000.01,
+      98_765_432,
+      1.2e-30,
+      -3.4e-20,
+      5e-324,
+      Number.MAX_VALUE,
+    ];
+    const frame: Frame = {
+      name: 'scales',
+      refId: 'A',
+      fields: [
+        { name: 'time', type: 'time', values: values.map((_, i) => 1_735_689_600_000 + i * 1000) },
+        { name: 'price', type: 'float64', values },
+      ],
+    };
+    const back = tableFromIPC(frameToArrow(frame)).getChild('price')!;
+    const got = Array.from({ length: back.length }, (_, i) => back.get(i) as number);
+    expect(got).toEqual(values); // the same doubles, to the last bit
+  });
+});
