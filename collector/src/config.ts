@@ -18,7 +18,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { CommandLineError, parseCommandLine, type Options } from './cli/commandLine';
 import { backtestOptionsProblem } from './analytics/backtest';
-import { SCAN_DEFAULTS, type ScanThresholds } from './analytics/scan';
+import { SCAN_DEFAULTS, SCAN_THRESHOLD_RULES, type ScanThresholds } from './analytics/scan';
 import { TIMEFRAMES, parsePair, type Pair, type Timeframe } from './domain';
 import { trustOf, type TrustProxy } from './api/http/client-address';
 import { BINANCE_HOSTS } from './ingest/rest';
@@ -126,6 +126,9 @@ const integer = (min: number, max: number) =>
   textTo((t) => (/^[+-]?\d+$/.test(t) && Number(t) >= min && Number(t) <= max ? Number(t) : undefined), `must be an integer from ${min} to ${max}`);
 
 export const number = (ok: (n: number) => boolean, why: string) => textTo((t) => (t !== '' && ok(Number(t)) ? Number(t) : undefined), why);
+
+/** A scanner threshold, by the rule the scan CLI's flag follows too (SCAN_THRESHOLD_RULES). */
+const scanRule = (key: keyof ScanThresholds) => number(SCAN_THRESHOLD_RULES[key].ok, `must be ${SCAN_THRESHOLD_RULES[key].rule}`);
 
 /** A URL of one of `protocols`, without trailing slashes. */
 const url = (protocols: string[]) =>
@@ -416,27 +419,27 @@ export const SETTINGS = {
   SCAN_FDR: setting({
     def: String(SCAN_DEFAULTS.fdr),
     help: 'scanner: largest Benjamini-Hochberg q-value selected (false discovery rate)',
-    schema: number((n) => n > 0 && n <= 1, 'must be a number above 0, at most 1'),
+    schema: scanRule('fdr'),
   }),
   SCAN_MIN_HL: setting({
     def: String(SCAN_DEFAULTS.minHalfLife),
     help: 'scanner: shortest half-life selected, in bars',
-    schema: number((n) => Number.isFinite(n) && n >= 0, 'must be a number >= 0'),
+    schema: scanRule('minHalfLife'),
   }),
   SCAN_MAX_HL: setting({
     def: String(SCAN_DEFAULTS.maxHalfLife),
     help: 'scanner: longest half-life selected, in bars',
-    schema: number((n) => Number.isFinite(n) && n > 0, 'must be a number above 0'),
+    schema: scanRule('maxHalfLife'),
   }),
   SCAN_MAX_HURST: setting({
     def: String(SCAN_DEFAULTS.maxHurst),
     help: 'scanner: selected spreads have a Hurst exponent below this',
-    schema: number((n) => Number.isFinite(n) && n > 0, 'must be a number above 0'),
+    schema: scanRule('maxHurst'),
   }),
   SCAN_MIN_CROSSINGS: setting({
     def: String(SCAN_DEFAULTS.minCrossings),
     help: 'scanner: fewest mean crossings of the spread in the window',
-    schema: integer(0, 1_000_000),
+    schema: scanRule('minCrossings'),
   }),
   LOG_LEVEL: setting({
     def: 'info',

@@ -23,7 +23,7 @@
 import { describeValue, parseJson } from '@quant-pairs/contract';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CommandLineError, parseCommandLine } from './commandLine';
+import { CommandLineError, parseCommandLine, wantsHelp } from './commandLine';
 import { hedgeRule, type Hedge, type HedgeChoice } from '@quant-pairs/contract';
 import { adfuller, analyzeSeries, coint, fitKalman, halfLife, kalmanSeries, seriesInputProblem, type AdfOptions } from '../analytics';
 
@@ -175,6 +175,7 @@ export function parseInput(text: string, windowFlag: number | undefined): { x: n
 
 /** The whole command, without touching the process: argv (after FILE's script name) -> output and exit code. */
 export function runAnalyze(argv: readonly string[], read: (file: string) => string): CliResult {
+  if (wantsHelp(argv)) return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
   let args: Args;
   let input: { x: number[]; y: number[]; window: number };
   try {

@@ -15,7 +15,7 @@
 import { describeValue, parseJson } from '@quant-pairs/contract';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CommandLineError, parseCommandLine } from './commandLine';
+import { CommandLineError, parseCommandLine, wantsHelp } from './commandLine';
 import { parseInput, type CliResult } from './analyze';
 import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, backtestSeries, seriesInputProblem, type BacktestOptions } from '../analytics';
 
@@ -178,6 +178,7 @@ function medianStep(ts: readonly number[]): number {
 
 /** The whole command, without touching the process: argv -> output and exit code. */
 export function runBacktest(argv: readonly string[], read: (file: string) => string): CliResult {
+  if (wantsHelp(argv)) return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
   let p: Parsed;
   try {
     p = parse(argv, read);

@@ -22,6 +22,12 @@ export class CommandLineError extends Error {
   }
 }
 
+/** True when the command line asks for help (`--help` or `-h` before a `--`): the usage on stdout, exit 0. */
+export function wantsHelp(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).some((a) => a === '--help' || a === '-h');
+}
+
 export function parseCommandLine(argv: readonly string[], options: Options): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const r = parseArgs({ args: [...argv], options, allowPositionals: true, strict: true });

@@ -15,9 +15,9 @@
 import { describeValue, parseJson } from '@quant-pairs/contract';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { CommandLineError, parseCommandLine } from './commandLine';
+import { CommandLineError, parseCommandLine, wantsHelp } from './commandLine';
 import type { CliResult } from './analyze';
-import { scanInputProblem, scanSeries, SCAN_DEFAULTS, type ScanThresholds } from '../analytics/scan';
+import { scanInputProblem, scanSeries, SCAN_DEFAULTS, SCAN_THRESHOLD_RULES, type ScanThresholds } from '../analytics/scan';
 
 const USAGE =
   'usage: scan FILE [--fdr Q] [--min-half-life N] [--max-half-life N] [--max-hurst H] [--min-crossings N]\n' +
@@ -45,7 +45,8 @@ function parse(argv: readonly string[], read: (file: string) => string): { symbo
     const text = parsed.values[flag];
     if (typeof text !== 'string') continue;
     const v = Number(text);
-    if (text.trim() === '' || !Number.isFinite(v) || v < 0) throw new UsageError(`--${flag} must be a number >= 0, got ${JSON.stringify(text)}`);
+    const { ok, rule } = SCAN_THRESHOLD_RULES[key];
+    if (text.trim() === '' || !ok(v)) throw new UsageError(`--${flag} must be ${rule}, got ${JSON.stringify(text)}`);
     thresholds[key] = v;
   }
   if (thresholds.minHalfLife > thresholds.maxHalfLife)
@@ -83,6 +84,7 @@ function parse(argv: readonly string[], read: (file: string) => string): { symbo
 
 /** The whole command, without touching the process: argv -> output and exit code. */
 export function runScan(argv: readonly string[], read: (file: string) => string): CliResult {
+  if (wantsHelp(argv)) return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
   let input: ReturnType<typeof parse>;
   try {
     input = parse(argv, read);

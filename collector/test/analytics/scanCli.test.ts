@@ -125,7 +125,7 @@ describe('scan CLI', () => {
   });
 
   it('bad flags -> exit 2', () => {
-    expect(runScan(['f.json', '--fdr', 'x'], () => '{}').stderr).toMatch(/--fdr must be a number >= 0/);
+    expect(runScan(['f.json', '--fdr', 'x'], () => '{}').stderr).toMatch(/--fdr must be a number above 0, at most 1, got "x"/);
     expect(runScan(['f.json', '--min-half-life', '9', '--max-half-life', '3'], () => '{}').stderr).toMatch(/must not be above/);
     expect(runScan(['f.json', '--nope', '1'], () => '{}').stderr).toMatch(/unknown option --nope/);
     expect(runScan([], () => '{}').stderr).toMatch(/FILE is missing/);
@@ -135,6 +135,32 @@ describe('scan CLI', () => {
       }).code,
     ).toBe(2);
   });
+
+  // every threshold against its range, the one SCAN_FDR and the other settings take (SCAN_THRESHOLD_RULES)
+  it.each([
+    ['--fdr', '2', 'a number above 0, at most 1'],
+    ['--fdr', '0', 'a number above 0, at most 1'],
+    ['--min-half-life', '-1', 'a number >= 0'],
+    ['--max-half-life', '0', 'a number above 0'],
+    ['--max-hurst', '0', 'a number above 0'],
+    ['--min-crossings', '1.5', 'an integer from 0 to 1000000'],
+    ['--min-crossings', '-2', 'an integer from 0 to 1000000'],
+  ])('%s %s is out of range: exit 2 naming the range', (flag, value, rule) => {
+    const r = runScan(['f.json', `${flag}=${value}`], () => '{}'); // = : a value starting with - is not an option
+    expect([r.code, r.stdout]).toEqual([2, '']);
+    expect(r.stderr.split('\n')[0]).toBe(`scan: ${flag} must be ${rule}, got "${value}"`);
+  });
+
+  it.each(['analyze', 'backtest', 'scan'])(
+    'npm run --silent %s -- --help prints the usage on stdout, exit 0 (a subprocess)',
+    (cli) => {
+      const root = join(__dirname, '..', '..', '..');
+      const r = spawnSync('npm', ['run', '--silent', cli, '--', '--help'], { cwd: root, encoding: 'utf8' });
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      expect(r.stdout).toMatch(new RegExp(`^usage: ${cli} FILE`));
+    },
+    60_000,
+  );
 
   it('runs for real from the repository root: only the JSON on stdout; bad input exits 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'scan-'));

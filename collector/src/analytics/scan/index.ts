@@ -7,6 +7,7 @@ export {
   pairCount,
   scanInputProblem,
   SCAN_DEFAULTS,
+  SCAN_THRESHOLD_RULES,
   type ScanThresholds,
   type ScanPair,
   type ScanCoint,

@@ -19,6 +19,18 @@ export interface ScanThresholds {
   minCrossings: number;
 }
 
+/**
+ * The range of each threshold, one rule for the collector's settings (SCAN_FDR, ...) and the scan
+ * CLI's flags (--fdr, ...), so that neither takes what the other refuses.
+ */
+export const SCAN_THRESHOLD_RULES: Readonly<Record<keyof ScanThresholds, { ok: (n: number) => boolean; rule: string }>> = {
+  fdr: { ok: (n) => n > 0 && n <= 1, rule: 'a number above 0, at most 1' },
+  minHalfLife: { ok: (n) => Number.isFinite(n) && n >= 0, rule: 'a number >= 0' },
+  maxHalfLife: { ok: (n) => Number.isFinite(n) && n > 0, rule: 'a number above 0' },
+  maxHurst: { ok: (n) => Number.isFinite(n) && n > 0, rule: 'a number above 0' },
+  minCrossings: { ok: (n) => Number.isInteger(n) && n >= 0 && n <= 1_000_000, rule: 'an integer from 0 to 1000000' },
+};
+
 /** The contract's defaults (SCAN_FDR 0.05, SCAN_MIN_HL 1, SCAN_MAX_HL 200, SCAN_MAX_HURST 0.5, SCAN_MIN_CROSSINGS 12). */
 export const SCAN_DEFAULTS: Readonly<ScanThresholds> = {
   fdr: SCAN.fdr,
