@@ -13,5 +13,5 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }] },
   globalSetup: '<rootDir>/test/backend/globalSetup.ts',
-  testTimeout: 60000,
+  setupFilesAfterEnv: ['<rootDir>/test/backend/timeout.ts'],
 };

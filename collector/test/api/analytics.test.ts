@@ -119,6 +119,9 @@ describe.each([false, true])('analytics (close cache %s)', (cache) => {
     const want = await expected(h, 20);
     const r = await h.get(`/export?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}&to=${END}`);
     expect(r.headers.get('content-disposition')).toBe('attachment; filename="ETHUSDT-BTCUSDT_1s_w20_analytics_20250101T000000Z_20250101T000640Z.csv"');
+    // without `to`, named for now (the clock is END + 500 ms), not a bar ahead of it
+    const open = await h.get(`/export?pair=ETHUSDT/BTCUSDT&tf=1s&window=20&from=${T0}`);
+    expect(open.headers.get('content-disposition')).toBe('attachment; filename="ETHUSDT-BTCUSDT_1s_w20_analytics_20250101T000000Z_20250101T000640Z.csv"'); // not ...000641Z
     const rows = parseCsv(r.text);
     expect(rows[0]).toEqual(['time', 'time_ms', 'pair', 'tf', 'window', 'beta', 'alpha', 'spread', 'spread_mean', 'zscore', 'signal', 'correlation', 'hedge']);
     const num = (s: string) => (s === '' ? null : Number(s));
