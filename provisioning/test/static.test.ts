@@ -134,6 +134,10 @@ describe('pair overview', () => {
     const pair = vars.find((v) => v.name === 'pair');
     expect(pair).toMatchObject({ type: 'query', datasource: { uid: DATASOURCE_UID }, query: { kind: 'pairs', version: QUERY_MODEL_VERSION } });
     expect(vars.find((v) => v.name === 'timeframe').query.split(',')).toEqual([...TIMEFRAMES]);
+    // windows: the collector's WINDOWS (the windows it keeps live, paper position included), no typed-in others (issue 28)
+    const window = vars.find((v) => v.name === 'window');
+    expect(window).toMatchObject({ type: 'query', datasource: { uid: DATASOURCE_UID }, query: { kind: 'windows' }, current: { value: '100' } });
+    expect(window.allowCustomValue).not.toBe(true);
   });
 
   it.each(DEFAULT_PAIRS)('y and x are the legs of the chosen pair %s (Grafana regex semantics)', (chosen) => {

@@ -62,17 +62,14 @@ const LEG_REGEX = {
 } as const;
 
 /** A variable listing our data source's pairs (frontend variable support, kind "pairs"). */
-export function pairsVariable(name: string): dashboard.QueryVariableBuilder {
-  const query: PairsVariableQuery = { refId: `var-${name}`, version: MODEL_VERSION, kind: 'pairs' };
+export function pairsVariable(name: string, kind: PairsVariableQuery['kind'] = 'pairs'): dashboard.QueryVariableBuilder {
+  const query: PairsVariableQuery = { refId: `var-${name}`, version: MODEL_VERSION, kind };
   return new dashboard.QueryVariableBuilder(name)
     .datasource({ ...PAIRS_DS })
     .query(query as unknown as Record<string, unknown>)
     .refresh(dashboard.VariableRefresh.OnDashboardLoad)
     .sort(dashboard.VariableSort.Disabled);
 }
-
-/** Windows offered in the picker (the collector's defaults and common choices); any whole number >= 2 can be typed. */
-const WINDOWS = ['30', '60', DEFAULT_WINDOW, '200', '500'];
 
 /** p-value colours of the ADF and Engle-Granger stats: green below 0.05, orange to 0.1, red above. */
 const pValueThresholds = () =>
@@ -168,12 +165,13 @@ function variables(first: string): Array<cog.Builder<dashboard.VariableModel>> {
     pairsVariable('y').label('y leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.y).current({ text: y, value: y }),
     pairsVariable('x').label('x leg').hide(dashboard.VariableHide.HideVariable).regex(LEG_REGEX.x).current({ text: x, value: x }),
     new dashboard.CustomVariableBuilder('timeframe').label('Timeframe').values(TIMEFRAMES.join(',')).current({ text: '1m', value: '1m' }),
-    new dashboard.CustomVariableBuilder('window')
+    // the collector's WINDOWS only: the windows it keeps live (stats, paper position); another
+    // window would leave the paper panels empty
+    pairsVariable('window', 'windows')
       .label('Window (bars)')
-      .description('Rolling window in bars for beta, spread and z; any whole number >= 2.')
-      .values(WINDOWS.join(','))
+      .description("Rolling window in bars for beta, spread and z: the collector's WINDOWS (default 30 and 100), the ones it keeps live, paper position included.")
       .current({ text: DEFAULT_WINDOW, value: DEFAULT_WINDOW })
-      .allowCustomValue(true),
+      .allowCustomValue(false),
   ];
 }
 
