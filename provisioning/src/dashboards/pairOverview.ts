@@ -169,7 +169,9 @@ function variables(first: string): Array<cog.Builder<dashboard.VariableModel>> {
     // window would leave the paper panels empty
     pairsVariable('window', 'windows')
       .label('Window (bars)')
-      .description("Rolling window in bars for beta, spread and z: the collector's WINDOWS (default 30 and 100), the ones it keeps live, paper position included.")
+      .description(
+        "Rolling window in bars for beta, spread and z: the collector's WINDOWS (default 30 and 100), the ones it keeps live, paper position included.",
+      )
       .current({ text: DEFAULT_WINDOW, value: DEFAULT_WINDOW })
       .allowCustomValue(false),
   ];
