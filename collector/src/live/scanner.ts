@@ -27,6 +27,9 @@ import { scanSteps, SCAN_DEFAULTS, type ScanResult, type ScanThresholds } from '
 /** Most closes a backfill scans (a day of 1m closes): SCAN_BACKFILL=24h of a 1s scanner would be 86,400 scans. */
 const MAX_BACKFILL_CLOSES = 1440;
 
+/** Scans a backfill keeps computing at once on a pool (each shared among its threads). */
+const BACKFILL_IN_FLIGHT = 2;
+
 /** Longest stretch a scan keeps the event loop, ms. */
 const YIELD_MS = 20;
 import { TIMEFRAME_MS, type Timeframe } from '../domain';
@@ -106,15 +109,22 @@ export class LiveScanner {
       }
       if (todo.length === 0) return;
       const span = await this.seriesOver(todo[todo.length - 1]!, todo[0]!);
-      // pipelined: a close's scan is stored while the next one is computed (on the pool's threads)
-      let done: Computed | null = null;
+      // pipelined: with a pool, BACKFILL_IN_FLIGHT scans are handed to its threads at once, so they
+      // never wait while this thread stores a scan or reads the last one's rows; stored in order
+      const inFlight: Promise<Computed | null>[] = [];
+      const depth = this.opts.pool ? BACKFILL_IN_FLIGHT : 1;
       for (const t of todo) {
         if (this.stopped) break;
-        const computing = this.computeAt(t, span(t)).catch((e: unknown) => this.failed(t, e) ?? null);
-        if (done) await this.storeScan(done, last);
-        done = await computing;
+        inFlight.push(this.computeAt(t, span(t)).catch((e: unknown) => this.failed(t, e) ?? null));
+        if (inFlight.length >= depth) {
+          const done = await inFlight.shift()!;
+          if (done) await this.storeScan(done, last);
+        }
       }
-      if (done) await this.storeScan(done, last);
+      for (const computing of inFlight) {
+        const done = await computing;
+        if (done) await this.storeScan(done, last);
+      }
       if (todo.length > 1) log.info('scan backfill done', { closes: todo.length, backfilled: this.stats.backfilled, tf: this.opts.tf });
     });
     this.running = run;

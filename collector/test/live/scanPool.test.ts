@@ -53,6 +53,35 @@ describe('ScanPool', () => {
       await pooled.stop(); // closes its pool
       const want = scanSeries(plain.symbols, plain.series, 300);
       expect(stored).toEqual({ tf: '1m', window: 300, ts: t, symbols: plain.symbols, tested: want.tested, selected: want.selected, pairs: want.pairs });
+      // a backfill on the pool (two scans in flight) stores, close by close, what one thread computes
+      await store.deleteScansBefore(Number.MAX_SAFE_INTEGER);
+      const filler = new LiveScanner({
+        store,
+        symbols: u.symbols,
+        tf: '1m',
+        window: 300,
+        pool: new ScanPool(2),
+        backfillMs: 6 * 60_000,
+        now: () => t + 5_000,
+        settleMs: 1_000,
+      });
+      await filler.catchUp();
+      await filler.stop();
+      expect(filler.status()).toMatchObject({ scans: 7, backfilled: 6, failures: 0, lastScanTs: t });
+      for (let k = 0; k <= 6; k++) {
+        const at = t - k * 60_000;
+        const input = await new LiveScanner({ store, symbols: u.symbols, tf: '1m', window: 300 }).seriesAt(at);
+        const one = scanSeries(input.symbols, input.series, 300);
+        expect(await store.scanAt('1m', 300, at)).toEqual({
+          tf: '1m',
+          window: 300,
+          ts: at,
+          symbols: input.symbols,
+          tested: one.tested,
+          selected: one.selected,
+          pairs: one.pairs,
+        });
+      }
     } finally {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
