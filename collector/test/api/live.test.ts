@@ -253,3 +253,22 @@ it('unsubscribes: the ack lists what is left and updates stop carrying it', asyn
     c.close();
   }
 });
+
+it('pushes prices at every level exactly (issue 22): 1.2e-7 and 0.00000123 as Binance sent them, 999999.99', async () => {
+  const at = NOW + 300;
+  const odd: Tick[] = [
+    { symbol: 'BTTCUSDT', id: 1, ts: at, price: 0.00000012, qty: 100_000_000, isBuyerMaker: false },
+    { symbol: 'PEPEUSDT', id: 1, ts: at, price: 0.00000123, qty: 98_765_432, isBuyerMaker: true },
+    { symbol: 'BTCDOMUSDT', id: 1, ts: at, price: 999_999.99, qty: 0.00001, isBuyerMaker: false },
+  ];
+  await h.store.insertTicks(odd);
+  const c = await LiveClient.connect(wsUrl(), auth);
+  try {
+    c.send({ type: 'subscribe', symbols: odd.map((t) => t.symbol) });
+    await c.next((m) => m.type === 'subscribed');
+    const u = await c.next((m) => m.type === 'update' && Object.keys(m.prices).length === 3);
+    expect(u.prices).toEqual(Object.fromEntries(odd.map((t) => [t.symbol, { price: t.price, ts: t.ts }])));
+  } finally {
+    c.close();
+  }
+});
