@@ -39,6 +39,8 @@ export class ScanPool {
   private readonly workers: Worker[] = [];
   private readonly waiting = new Map<number, { resolve: (r: RowsReply) => void; reject: (e: Error) => void }>();
   private nextId = 0;
+  /** Requests under way per thread: it keeps the process alive until its last reply. */
+  private readonly pending = new Map<Worker, number>();
   private closed = false;
 
   /** `threads` worker threads (at least 1), started at the first scan and kept until `close`. */
@@ -52,7 +54,10 @@ export class ScanPool {
       w.on('message', (reply: RowsReply) => {
         const wait = this.waiting.get(reply.id);
         this.waiting.delete(reply.id);
-        w.unref(); // idle threads do not keep the process alive
+        // idle threads do not keep the process alive; one with another request under way does
+        const left = (this.pending.get(w) ?? 1) - 1;
+        this.pending.set(w, left);
+        if (left === 0) w.unref();
         wait?.resolve(reply);
       });
       // a thread that dies fails the scans it had; the pool is then unusable and says so
@@ -98,6 +103,7 @@ export class ScanPool {
   private ask(w: Worker, req: RowsRequest): Promise<RowsReply> {
     return new Promise((resolve, reject) => {
       this.waiting.set(req.id, { resolve, reject });
+      this.pending.set(w, (this.pending.get(w) ?? 0) + 1);
       w.ref(); // a scan under way does
       w.postMessage(req);
     });

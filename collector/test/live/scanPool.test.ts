@@ -5,6 +5,7 @@
  * same RangeError; a closed pool refuses work. And the live scanner on a pool stores what it
  * stores without one.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -36,6 +37,24 @@ describe('ScanPool', () => {
     await pool.close();
     await expect(pool.scan(u.symbols, series, 300)).rejects.toThrow('the scan pool is closed');
     expect(() => new ScanPool(0)).toThrow('at least 1 thread');
+  });
+
+  it('two scans in flight keep a process with nothing else to do alive until both are done', () => {
+    // a thread's first reply must not let the process exit while its second request is under way
+    // (it did: the backfill bench ended after one scan, silently, exit code 0)
+    const src = (f: string) => JSON.stringify(join(__dirname, '..', '..', 'src', f));
+    const script = `require('tsx/cjs');
+      const { ScanPool } = require(${src('live/scanPool.ts')});
+      const { wideUniverse } = require(${src('fake-binance/market.ts')});
+      const u = wideUniverse(30, 400, 3);
+      const cols = u.series.map((s) => Float64Array.from(s));
+      const pool = new ScanPool(2);
+      Promise.all([pool.scan(u.symbols, cols, 300), pool.scan(u.symbols, cols, 300)]).then((r) => {
+        process.stdout.write('both done ' + r.map((x) => x.pairs.length).join(','));
+        return pool.close();
+      });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, 'both done 435,435', '']);
   });
 
   it('the live scanner on a pool stores the scan it stores in one thread', async () => {
