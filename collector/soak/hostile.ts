@@ -13,7 +13,7 @@
 import { connect } from 'node:net';
 import type { CollectorProcess } from './collector-process';
 import { hostileRequests, type HostileRequest } from './hostile-requests';
-import { noLeak } from './memory';
+import { inspect, noLeak } from './memory';
 import { progress } from './util';
 
 export interface HostileResult {
@@ -82,14 +82,25 @@ export interface HostileOptions {
   requests: number;
   concurrency?: number;
   seed?: number;
-  /** The collector's retained memory (soak/memory.ts inspect()), read after each batch. */
-  retainedMb: () => Promise<number>;
 }
 
 /** Batches of requests, each followed by a memory reading once all its requests are answered: 5 at least. */
 const batchSize = (requests: number): number => Math.max(1, Math.min(1000, Math.ceil(requests / 5)));
 
+/**
+ * The hostile requests against a collector started with memoryEnv (soak/memory.ts), its retained
+ * memory read through its inspector after each batch.
+ */
 export async function runHostile(o: HostileOptions): Promise<HostileResult> {
+  const inspector = await inspect(o.collector);
+  try {
+    return await sendHostile(o, () => inspector.retainedMb());
+  } finally {
+    await inspector.close();
+  }
+}
+
+async function sendHostile(o: HostileOptions, retained: () => Promise<number>): Promise<HostileResult> {
   const list = hostileRequests(o.requests, o.token, o.pair, o.symbol, o.seed);
   const byCategory: Record<string, number> = {};
   const byStatus: Record<string, number> = {};
@@ -179,7 +190,7 @@ export async function runHostile(o: HostileOptions): Promise<HostileResult> {
     const rss = o.collector.rssMb() ?? 0;
     rssMaxMb = Math.max(rssMaxMb, rss);
     rssSamplesMb.push(Math.round(rss));
-    retainedMb.push(Math.round((await o.retainedMb()) * 10) / 10);
+    retainedMb.push(Math.round((await retained()) * 10) / 10);
     progress('bad input', `${done}/${list.length} requests, collector retains ${retainedMb.at(-1)} MB after a full collection (RSS ${rss.toFixed(0)} MB)`);
   }
   const durationSec = (Date.now() - t0) / 1000;

@@ -29,7 +29,7 @@ import { runFeedFaults, type FeedFaultsResult } from './feed-faults';
 import { runFuzz, type FuzzResult } from './fuzz';
 import { runHostile, type HostileResult } from './hostile';
 import { runLoad, type LoadResult } from './load';
-import { inspect, memoryEnv } from './memory';
+import { memoryEnv } from './memory';
 import { log } from '../src/log';
 import { parseCommandLine } from '../src/cli/commandLine';
 import { formatReport } from './report';
@@ -123,19 +123,7 @@ export async function runSoak(settings: SoakSettings, mode: 'full' | 'quick'): P
           // the hostile requests exercise validation; from one address they would mostly meet the rate limit
           env: { API_TOKEN: token, RATE_LIMIT: '0', ...memoryEnv(settings.plantLeak) },
           during: async (c) => {
-            const inspector = await inspect(c);
-            try {
-              hostile = await runHostile({
-                collector: c,
-                token,
-                pair: 'ETHUSDT/BTCUSDT',
-                symbol: 'ETHUSDT',
-                requests: settings.hostileRequests,
-                retainedMb: () => inspector.retainedMb(),
-              });
-            } finally {
-              await inspector.close();
-            }
+            hostile = await runHostile({ collector: c, token, pair: 'ETHUSDT/BTCUSDT', symbol: 'ETHUSDT', requests: settings.hostileRequests });
           },
         }),
       (r) => (report.feedFaults = r),

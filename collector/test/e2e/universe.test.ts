@@ -65,6 +65,9 @@ describe('tradingUsdtSymbols (UNIVERSE=all)', () => {
 
 describe('UNIVERSE=top:N against the fake Binance', () => {
   let dir: string;
+  /** The collector's settings against the fake: the pair ETHUSDT/BTCUSDT, its own database, any port, and `over`. */
+  const settingsFor = (f: FakeBinance, over: Record<string, string>) =>
+    loadConfig({ PAIRS: 'ETHUSDT/BTCUSDT', BINANCE_WS_URL: f.wsUrl, BINANCE_REST_URL: f.restUrl, DB_PATH: join(dir, 'c.db'), PORT: '0', ...over });
   let fake: FakeBinance | null = null;
   let c: Collector | null = null;
   beforeAll(() => log.configure({ level: 'error' }));
@@ -100,15 +103,7 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
       .map((x) => x.symbol)
       .slice(0, 2);
 
-    const config = loadConfig({
-      PAIRS: 'ETHUSDT/BTCUSDT',
-      UNIVERSE: 'top:2',
-      BINANCE_WS_URL: f.wsUrl,
-      BINANCE_REST_URL: f.restUrl,
-      DB_PATH: join(dir, 'c.db'),
-      PORT: '0',
-      HISTORY: '0',
-    });
+    const config = settingsFor(f, { UNIVERSE: 'top:2', HISTORY: '0' });
     c = await startCollector(config);
     expect(c.config.scan.universe).toEqual({ symbols: top2 });
     const ingested = ['ETHUSDT', 'BTCUSDT', ...top2.filter((s) => s !== 'ETHUSDT' && s !== 'BTCUSDT')];
@@ -124,15 +119,7 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     f.setStatus('LUNAUSDT', 'BREAK');
     const r = await fetch(`${f.restUrl}/api/v3/exchangeInfo?permissions=SPOT`);
     expect(r.headers.get('x-mbx-used-weight-1m')).toBe('20');
-    const config = loadConfig({
-      PAIRS: 'ETHUSDT/BTCUSDT',
-      UNIVERSE: 'all',
-      BINANCE_WS_URL: f.wsUrl,
-      BINANCE_REST_URL: f.restUrl,
-      DB_PATH: join(dir, 'c.db'),
-      PORT: '0',
-      HISTORY: '0',
-    });
+    const config = settingsFor(f, { UNIVERSE: 'all', HISTORY: '0' });
     c = await startCollector(config);
     expect(c.config.scan.universe).toEqual({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT'] });
     expect(c.config.ingestSymbols).toEqual(['ETHUSDT', 'BTCUSDT', 'SOLUSDT', 'XRPUSDT']);
@@ -151,15 +138,7 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     const f = (fake = await startFakeBinance({ symbols, rate: 0, past: [{ ms: HOUR, everyMs: 10_000 }] }));
     symbols.forEach((s, i) => f.setQuoteVolume(s, { SOLUSDT: 5e9, XRPUSDT: 4e9 }[s] ?? i + 1));
     f.restDown(true);
-    const config = loadConfig({
-      PAIRS: 'ETHUSDT/BTCUSDT',
-      UNIVERSE: 'top:2',
-      BINANCE_WS_URL: f.wsUrl,
-      BINANCE_REST_URL: f.restUrl,
-      DB_PATH: join(dir, 'c.db'),
-      PORT: '0',
-      HISTORY: '0',
-    });
+    const config = settingsFor(f, { UNIVERSE: 'top:2', HISTORY: '0' });
     const col = (c = await startCollector(config, {}, { historyRetry: { firstMs: 100, maxMs: 400 } }));
     const api = `http://127.0.0.1:${(col.server!.address() as { port: number }).port}`;
     const health = async (): Promise<HealthResponse> => (await (await fetch(`${api}/api/health`)).json()) as HealthResponse;
@@ -213,18 +192,7 @@ describe('UNIVERSE=top:N against the fake Binance', () => {
     // the ranking is set by hand: SOL and XRP first at start, ADA and BTC after the change
     const rank = (top: Record<string, number>) => symbols.forEach((s) => f.setQuoteVolume(s, top[s] ?? 1));
     rank({ SOLUSDT: 5e9, XRPUSDT: 4e9 });
-    const config = loadConfig({
-      PAIRS: 'ETHUSDT/BTCUSDT',
-      UNIVERSE: 'top:2',
-      BINANCE_WS_URL: f.wsUrl,
-      BINANCE_REST_URL: f.restUrl,
-      DB_PATH: join(dir, 'c.db'),
-      PORT: '0',
-      HISTORY: '1m:1h',
-      WINDOWS: '30',
-      SCAN_TF: '1m',
-      SCAN_WINDOW: '30',
-    });
+    const config = settingsFor(f, { UNIVERSE: 'top:2', HISTORY: '1m:1h', WINDOWS: '30', SCAN_TF: '1m', SCAN_WINDOW: '30' });
     // a lookup every 2 s instead of daily (80 weight each: 2,400 of the fake's 6,000 a minute)
     c = await startCollector(config, { connection: { stallTimeoutMs: 5_000, initialBackoffMs: 20, maxBackoffMs: 200 } }, { universeRefreshMs: 2_000 });
     const col = c;

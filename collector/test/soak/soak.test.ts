@@ -18,7 +18,7 @@ import { runCrashes } from '../../soak/crashes';
 import { runDisk } from '../../soak/disk';
 import { runFeedFaults } from '../../soak/feed-faults';
 import { runHostile, type HostileResult } from '../../soak/hostile';
-import { inspect, memoryEnv } from '../../soak/memory';
+import { memoryEnv } from '../../soak/memory';
 
 let mainJs: string;
 const buildDir = join(OUTPUT_DIR, `jest-build-${process.pid}`);
@@ -39,20 +39,7 @@ test('20+ feed faults with 1,000 hostile requests alongside: exactly the generat
     faults: 20,
     env: { API_TOKEN: token, RATE_LIMIT: '0', ...memoryEnv(false) }, // validation is exercised here, not the limiter
     during: async (c) => {
-      const inspector = await inspect(c);
-      try {
-        hostile = await runHostile({
-          collector: c,
-          token,
-          pair: 'ETHUSDT/BTCUSDT',
-          symbol: 'ETHUSDT',
-          requests: 1_000,
-          concurrency: 8,
-          retainedMb: () => inspector.retainedMb(),
-        });
-      } finally {
-        await inspector.close();
-      }
+      hostile = await runHostile({ collector: c, token, pair: 'ETHUSDT/BTCUSDT', symbol: 'ETHUSDT', requests: 1_000, concurrency: 8 });
       logs = [...c.logs.map((l) => JSON.stringify(l)), ...c.rawOutput];
     },
   });

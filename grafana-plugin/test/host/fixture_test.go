@@ -383,3 +383,12 @@ func percentile(xs []float64, p float64) float64 {
 	i := int(p*float64(len(s)-1) + 0.5)
 	return s[i]
 }
+
+// tradeBurst has the fake feed trade 20 times a second per symbol for 4 s, then stop, and waits
+// 700 ms for the last trades' packets: the flow the Live channels are measured on.
+func (f fixture) tradeBurst(t testing.TB) {
+	f.post(t, "/rate/20")
+	time.Sleep(4 * time.Second)
+	f.post(t, "/rate/0")
+	time.Sleep(700 * time.Millisecond)
+}

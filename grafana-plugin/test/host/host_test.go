@@ -1278,10 +1278,7 @@ func TestLive(t *testing.T) {
 		flowFrom[c] = len(c.packets)
 		c.mu.Unlock()
 	}
-	fx.post(t, "/rate/20")
-	time.Sleep(4 * time.Second)
-	fx.post(t, "/rate/0")
-	time.Sleep(700 * time.Millisecond)
+	fx.tradeBurst(t)
 	cancel()
 	wg.Wait()
 	flowGapsOf := func(c *channel) []float64 {

@@ -78,10 +78,7 @@ func TestLiveLongestSettings(t *testing.T) {
 		receive(ctx, &wg, ds, s.path, &s.received)
 	}
 	time.Sleep(1500 * time.Millisecond) // RunStream connects
-	fx.post(t, "/rate/20")
-	time.Sleep(4 * time.Second)
-	fx.post(t, "/rate/0")
-	time.Sleep(700 * time.Millisecond)
+	fx.tradeBurst(t)
 	cancel()
 	wg.Wait()
 	var shown []string
