@@ -1,0 +1,64 @@
+/** Response schemas of /api/backtest and /api/backtest/sweep. */
+import { z } from 'zod';
+import { backtestSettings } from './analytics';
+import { hedge, nullableNum, num, obj, timeframe } from './common';
+
+export const backtestMetricsDto = obj({
+  /** E_end / notional - 1. */
+  totalReturn: num,
+  /** mean / std (ddof 1) of the per-bar returns x sqrt(barsPerYear); null with fewer than 2 bars or no variation. */
+  sharpe: nullableNum,
+  /** Largest (peak - E) / peak. */
+  maxDrawdown: num,
+  /** Trades, the one open at the end included. */
+  trades: num,
+  /** Share of trades with pnl > 0; null without trades. */
+  winRate: nullableNum,
+  avgBars: nullableNum,
+  fees: num,
+});
+export const backtestTradeDto = obj({
+  /** Bar times of the entry and exit fills (exit: the last bar for a trade still open). */
+  entryTs: num,
+  exitTs: num,
+  entryIndex: num,
+  exitIndex: num,
+  side: z.enum(['LONG', 'SHORT']),
+  reason: z.enum(['exit', 'stop', 'time', 'open']),
+  beta: num,
+  qy: num,
+  qx: num,
+  /** Both legs' P&L net of the trade's fees (an open trade marked at the last closes). */
+  pnl: num,
+  fees: num,
+  bars: num,
+});
+export const backtestResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  window: num,
+  /** Where beta and z come from (the request's hedge). */
+  hedge,
+  from: num,
+  to: num,
+  /** Bars backtested (final bars in the range, aligned). */
+  bars: num,
+  settings: backtestSettings,
+  metrics: backtestMetricsDto,
+  trades: z.array(backtestTradeDto),
+  /** Equity at each bar's close (thinned to maxDataPoints when asked). */
+  equity: obj({ ts: z.array(num), equity: z.array(num) }),
+  thinned: z.boolean(),
+});
+export const sweepRowDto = obj({ window: num, entry: num, exit: num, metrics: backtestMetricsDto });
+export const sweepResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  hedge,
+  from: num,
+  to: num,
+  bars: num,
+  settings: backtestSettings.omit({ entry: true, exit: true }),
+  /** One row per valid combination, in window, entry, exit order. */
+  rows: z.array(sweepRowDto),
+});
