@@ -12,7 +12,16 @@
  *
  * The values of secret settings (API_TOKEN, the password of DATABASE_URL) never appear in a message.
  */
-import { BACKTEST_DEFAULTS, DEFAULT_ENTRY_Z, MAX_WINDOW, MIN_WINDOW, SCAN_DEFAULTS as SCAN, type PaperRulesDto } from '@quant-pairs/contract';
+import {
+  BACKTEST_DEFAULTS,
+  DEFAULT_ENTRY_Z,
+  DEFAULT_PAIRS,
+  MAX_WINDOW,
+  MIN_WINDOW,
+  SCAN_DEFAULTS as SCAN,
+  isSymbol,
+  type PaperRulesDto,
+} from '@quant-pairs/contract';
 import { MAX_SUBSCRIPTIONS, backtestRequest } from '@quant-pairs/contract/requests';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
@@ -194,7 +203,7 @@ const universeList = textTo<ScanConfig['universe']>((t) => {
   const symbols: string[] = [];
   for (const raw of t.split(',')) {
     const sym = raw.trim().toUpperCase();
-    if (!/^[A-Z0-9]{2,20}$/.test(sym)) throw new Error(`${JSON.stringify(raw.trim())} is not a symbol such as BTCUSDT`);
+    if (!isSymbol(sym)) throw new Error(`${JSON.stringify(raw.trim())} is not a symbol such as BTCUSDT`);
     if (!symbols.includes(sym)) symbols.push(sym);
   }
   if (symbols.length < 2) throw new Error('needs at least 2 symbols (or top:N, or all)');
@@ -277,7 +286,7 @@ export function setting<T>(s: Setting<T>): Setting<T> {
 
 /** Every collector setting: environment name, default, help and the schema of its value. */
 export const SETTINGS = {
-  PAIRS: setting({ def: 'ETHUSDT/BTCUSDT,SOLUSDT/BTCUSDT', help: 'pairs y/x, comma-separated; x is the hedge leg', schema: pairList }),
+  PAIRS: setting({ def: DEFAULT_PAIRS.join(','), help: 'pairs y/x, comma-separated; x is the hedge leg', schema: pairList }),
   SYMBOLS: setting({
     shown: '(all symbols of PAIRS)',
     help: 'subset of the pair symbols this collector ingests (scale-out); none = API replica that ingests nothing',

@@ -21,6 +21,20 @@ export function isSymbol(text: string): boolean {
   return SYMBOL_RE.test(text);
 }
 
+/**
+ * A USDT-quoted symbol (`BTCUSDT`): what UNIVERSE=top:N / all pick from Binance's lists.
+ * @example isUsdtSymbol('PEPEUSDT'); // => true
+ */
+export function isUsdtSymbol(text: string): boolean {
+  return text.length > 'USDT'.length && text.endsWith('USDT') && SYMBOL_RE.test(text);
+}
+
+/**
+ * The pairs (`Y/X`, X the hedge leg) a collector runs when PAIRS is not set; provisioning
+ * generates its dashboards' defaults and its alert rules for the same pairs.
+ */
+export const DEFAULT_PAIRS: readonly string[] = Object.freeze(['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT']);
+
 /** Bar timeframes the collector keeps. Raw ticks are not a timeframe. */
 export const TIMEFRAMES = ['1s', '1m', '5m'] as const;
 export type Timeframe = (typeof TIMEFRAMES)[number];
@@ -46,6 +60,17 @@ export type LiveBarTimeframe = (typeof LIVE_BAR_TIMEFRAMES)[number];
  */
 export const MIN_WINDOW = 2;
 export const MAX_WINDOW = 10_000;
+
+/**
+ * The points /api/stats and the live engine run ADF, Engle-Granger and the half-life on: 5
+ * windows, at least STATS_SAMPLE_MIN, at most STATS_SAMPLE_MAX (the cap that bounds a test's cost).
+ * @example statsSample(100); // => 500
+ */
+export const STATS_SAMPLE_MIN = 200;
+export const STATS_SAMPLE_MAX = 5_000;
+export function statsSample(window: number): number {
+  return Math.min(STATS_SAMPLE_MAX, Math.max(STATS_SAMPLE_MIN, 5 * window));
+}
 
 /** |z| above which the signal is LONG / SHORT, when neither the query nor ENTRY_Z says. */
 export const DEFAULT_ENTRY_Z = 2;

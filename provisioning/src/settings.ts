@@ -4,7 +4,17 @@
  * reads PAIRS, ALERT_TIMEFRAME, ALERT_WINDOW and ALERT_Z from the environment (the same
  * PAIRS syntax as the collector's), so adding a pair is one command; see ../README.md.
  */
-import { DEFAULT_ENTRY_Z, DEFAULT_WINDOW, MAX_WINDOW, MIN_WINDOW, QUERY_MODEL_VERSION, TIMEFRAMES, parsePair, type Timeframe } from '@quant-pairs/contract';
+import {
+  DEFAULT_ENTRY_Z,
+  DEFAULT_PAIRS,
+  DEFAULT_WINDOW,
+  MAX_WINDOW,
+  MIN_WINDOW,
+  QUERY_MODEL_VERSION,
+  TIMEFRAMES,
+  parsePair,
+  type Timeframe,
+} from '@quant-pairs/contract';
 
 export const PLUGIN_ID = 'quant-pairs-datasource';
 /** Fixed uid of our data source: dashboards and alert rules refer to it. */
@@ -31,9 +41,6 @@ export interface GenerateOptions {
   /** Alert when |z| > alertZ. */
   alertZ: number;
 }
-
-/** The collector's default PAIRS (collector/src/config.ts). */
-export const DEFAULT_PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT'];
 
 export class OptionsError extends Error {}
 

@@ -7,6 +7,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { DEFAULT_PAIRS } from '@quant-pairs/contract';
 import { PLUGIN_ID } from '../src/settings';
 import { PROVISIONING, REPO, readText } from './files';
 
@@ -68,7 +69,7 @@ describeCompose('docker-compose config', () => {
     expect(c.build.dockerfile).toBe('collector/Dockerfile');
     expect(c.environment.DB_PATH).toBe('/data/collector.db');
     expect(c.volumes.map((v: any) => (typeof v === 'string' ? v.replace(/:rw$/, '') : `${v.source}:${v.target}`))).toContain('collector-data:/data');
-    expect(c.environment.PAIRS).toBe('ETHUSDT/BTCUSDT,SOLUSDT/BTCUSDT');
+    expect(c.environment.PAIRS).toBe(DEFAULT_PAIRS.join(',')); // compose's default is the collector's (contract DEFAULT_PAIRS)
     expect(composeConfig({ PAIRS: 'BNBUSDT/BTCUSDT' }).services.collector.environment.PAIRS).toBe('BNBUSDT/BTCUSDT');
     // Listens on all interfaces inside its container, so Grafana and Prometheus reach it.
     expect(c.environment.HOST).toBe('0.0.0.0');

@@ -17,12 +17,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TIMEFRAMES, type PairsQuery, type StatsResponse } from '@quant-pairs/contract';
+import { DEFAULT_PAIRS, TIMEFRAMES, type PairsQuery, type StatsResponse } from '@quant-pairs/contract';
 import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
 import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
 import { resourceValues } from '../../grafana-plugin/src/resources';
-import { DATASOURCE_UID, DEFAULT_PAIRS } from '../src/settings';
+import { DATASOURCE_UID } from '../src/settings';
 import { dashboards, expandEnv, readYaml } from './files';
 import { regexOptions } from './variables';
 

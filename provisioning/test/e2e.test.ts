@@ -32,7 +32,7 @@ import { until } from '../../collector/test/ingest/until';
 import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
 import { resourceValues } from '../../grafana-plugin/src/resources';
-import { SCAN_DEFAULTS, TIMEFRAME_MS, TOP_PAIRS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
+import { DEFAULT_PAIRS, SCAN_DEFAULTS, TIMEFRAME_MS, TOP_PAIRS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
 import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
 import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
 import { scanSeries } from '../../collector/src/analytics';
@@ -42,7 +42,7 @@ import { METRICS } from '../src/dashboards/ingestHealth';
 import { BACKTEST_UID, SWEEP_ENTRIES, SWEEP_WINDOWS } from '../src/dashboards/backtest';
 import { PAIR_SCANNER_UID } from '../src/dashboards/pairScanner';
 import { STAT_FIELDS } from '../src/dashboards/pairOverview';
-import { DATASOURCE_UID, DEFAULT_PAIRS } from '../src/settings';
+import { DATASOURCE_UID } from '../src/settings';
 import { dashboards, expandEnv, readYaml, type DashboardJson } from './files';
 import { regexOptions } from './variables';
 

@@ -6,6 +6,7 @@
  */
 import {
   ANALYTICS_FIELDS,
+  DEFAULT_PAIRS,
   LIVE_QUERY_TYPES,
   QUERY_MODEL_VERSION,
   QUERY_TYPES,
@@ -14,7 +15,7 @@ import {
   validateQuery,
   type PairsQuery,
 } from '@quant-pairs/contract';
-import { DATASOURCE_UID, DEFAULT_PAIRS, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
+import { DATASOURCE_UID, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { alertingFiles, dashboards, durationSeconds, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
 import { BACKTEST_UID } from '../src/dashboards/backtest';
 import { regexOptions } from './variables';

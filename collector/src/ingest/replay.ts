@@ -21,6 +21,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { SYMBOL_PATTERN } from '@quant-pairs/contract';
 import yauzl from 'yauzl';
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
@@ -99,7 +100,7 @@ function openZip(file: string): Promise<Source> {
   });
 }
 
-const KLINE_FILE = /(?:^|[\\/])([A-Z0-9]{2,20})-(\d+[smhdwM])-\d{4}-\d{2}(?:-\d{2})?\.(?:zip|csv)$/i;
+const KLINE_FILE = new RegExp(`(?:^|[\\\\/])(${SYMBOL_PATTERN})-(\\d+[smhdwM])-\\d{4}-\\d{2}(?:-\\d{2})?\\.(?:zip|csv)$`, 'i');
 
 /** Symbol and interval of a kline archive file name such as `BTCUSDT-1m-2025-11-24.zip`, or null. */
 function klineFileInfo(fileName: string): { symbol: string; interval: string } | null {

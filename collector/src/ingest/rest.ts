@@ -13,6 +13,7 @@
  * failures, so a background job can say so and retry on its own schedule). The first failure of
  * a streak is one warning line (an unreachable host: what to try instead), the rest debug lines.
  */
+import { isUsdtSymbol } from '@quant-pairs/contract';
 import type { Tick } from '../domain';
 import { log } from '../log';
 import type { Bar, Timeframe } from '../domain';
@@ -321,7 +322,7 @@ export function topUsdtSymbols(body: string, n: number): string[] {
     if (typeof r !== 'object' || r === null) continue;
     const { symbol, quoteVolume } = r as { symbol?: unknown; quoteVolume?: unknown };
     const volume = Number(quoteVolume);
-    if (typeof symbol !== 'string' || !/^[A-Z0-9]{1,16}USDT$/.test(symbol) || !Number.isFinite(volume)) continue;
+    if (typeof symbol !== 'string' || !isUsdtSymbol(symbol) || !Number.isFinite(volume)) continue;
     usdt.push({ symbol, volume });
   }
   usdt.sort((a, b) => b.volume - a.volume || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
@@ -354,8 +355,7 @@ export function tradingUsdtSymbols(body: string): string[] {
   for (const r of rows) {
     if (typeof r !== 'object' || r === null) continue;
     const { symbol, status, quoteAsset, isSpotTradingAllowed } = r as Record<string, unknown>;
-    if (typeof symbol !== 'string' || !/^[A-Z0-9]{1,16}USDT$/.test(symbol) || status !== 'TRADING' || quoteAsset !== 'USDT' || isSpotTradingAllowed === false)
-      continue;
+    if (typeof symbol !== 'string' || !isUsdtSymbol(symbol) || status !== 'TRADING' || quoteAsset !== 'USDT' || isSpotTradingAllowed === false) continue;
     out.push(symbol);
   }
   return [...new Set(out)].sort();

@@ -26,7 +26,7 @@
  * included: the same numbers as `backtest` with those options over those points
  * (test/live/paperPosition.test.ts). The position reports the rules it runs under.
  */
-import { DEFAULT_ENTRY_Z, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, statsSample, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
 import {
   BACKTEST_DEFAULTS,
   PairEngine,
@@ -91,13 +91,13 @@ export interface LiveOptions {
   paper?: Partial<Omit<PaperRulesDto, 'entry'>>;
   /** Recompute ADF / coint / half-life every this many committed bars (default 1: each bar close). */
   statsEvery?: number;
-  /** Committed points the statistics use; default min(5000, max(200, 5·window)), as the HTTP API's STATS_SAMPLE. */
+  /** Committed points the statistics use; default the contract's statsSample (min(5000, max(200, 5·window))), as the HTTP API's STATS_SAMPLE. */
   statsSample?: (window: number) => number;
   /** Clock, epoch ms (tests pass a fixed one). */
   now?: () => number;
 }
 
-export const DEFAULT_STATS_SAMPLE = (window: number): number => Math.min(5000, Math.max(200, 5 * window));
+export const DEFAULT_STATS_SAMPLE = statsSample;
 
 /**
  * Closed bars the engines of `windows` need at warm-up for z (2·window - 1 points) and the

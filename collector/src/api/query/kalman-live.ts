@@ -23,7 +23,7 @@
  * keeps its served final points (the last MAX_SAMPLE, carried across the daily re-fit); the
  * earlier days' points are computed once (computeSeries), when a stats call first needs them.
  */
-import type { HedgeChoice, KalmanPeriodDto } from '@quant-pairs/contract';
+import { STATS_SAMPLE_MAX, type HedgeChoice, type KalmanPeriodDto } from '@quant-pairs/contract';
 import { KALMAN_PERIOD_MS, kalmanDailyOptions, nullPoint, openPeriod, signalRuleProblem, type KalmanHedge } from '../../analytics';
 import type { AnalyticsPoint, Pair, Timeframe } from '../../domain';
 import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
@@ -35,7 +35,7 @@ import { computeSeries, kalmanFit, periodDto } from './series';
 
 const DAY = KALMAN_PERIOD_MS;
 /** Final points kept per state for the statistics (the largest STATS_SAMPLE). */
-const MAX_SAMPLE = 5000;
+const MAX_SAMPLE = STATS_SAMPLE_MAX;
 const MAX_STATES = 32;
 
 export interface KalmanQuery {
