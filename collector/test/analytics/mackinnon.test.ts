@@ -1,12 +1,17 @@
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { mackinnoncrit, mackinnonp, normalCdf, halfLife, adfuller } from '../../src/analytics';
 import { MACKINNON_TABLES } from '../../src/analytics/tables/mackinnonTables';
-import { readMackinnonJson } from './generate-mackinnon';
-import { ORACLE_DIR } from './oracle';
+import { MACKINNON_JSON, MACKINNON_TABLES_TS, readMackinnonJson, renderMackinnonTables } from '../../scripts/generate-mackinnon';
 
 describe('generated MacKinnon tables', () => {
-  it('equal test/fixtures/oracle/mackinnon.json (regenerate with test/analytics/generate-mackinnon.ts)', () => {
-    const { tables } = readMackinnonJson(join(ORACLE_DIR, 'mackinnon.json'));
+  it('are what scripts/generate-mackinnon.ts writes (npm run generate:mackinnon -w collector), marked @generated', () => {
+    const text = readFileSync(MACKINNON_TABLES_TS, 'utf8');
+    expect(text.split('\n')[0]).toBe('// @generated');
+    expect(text).toBe(renderMackinnonTables(MACKINNON_JSON));
+  });
+
+  it('equal test/fixtures/oracle/mackinnon.json', () => {
+    const { tables } = readMackinnonJson(MACKINNON_JSON);
     expect(JSON.parse(JSON.stringify(MACKINNON_TABLES, (_k, v) => (v === Infinity ? 'inf' : v)))).toEqual(
       JSON.parse(JSON.stringify(tables, (_k, v) => (v === Infinity ? 'inf' : v))),
     );

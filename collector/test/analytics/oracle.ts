@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const ORACLE_DIR = join(__dirname, '../fixtures/oracle');
+const ORACLE_DIR = join(__dirname, '../fixtures/oracle');
 
 type Nullable = number | null;
 export interface AdfRecord {
