@@ -1,5 +1,5 @@
 import { DEFAULT_WINDOW, QUERY_MODEL_VERSION, migrateQuery, queryVersion, type PairsQuery } from '../src';
-import { deepFreeze } from './deepFreeze';
+import { deepFreeze } from '@quant-pairs/testkit';
 
 describe('migrateQuery', () => {
   it('has one step per version up to the current one', () => {

@@ -1,5 +1,5 @@
 import { hasVariable, isValid, resolveQuery, splitPair, validateQuery, type PairsQuery } from '../src';
-import { deepFreeze } from './deepFreeze';
+import { deepFreeze } from '@quant-pairs/testkit';
 
 const ok: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'analytics', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '100', entryZ: 2 });
 

@@ -2,8 +2,8 @@ import { FieldType, createDataFrame, dateTime, type AnnotationQuery, type DataQu
 import { lastValueFrom } from 'rxjs';
 
 import { DataSource } from './datasource';
-import { deepFreeze } from './testing/deepFreeze';
-import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from './testing/grafana';
+import { deepFreeze } from '@quant-pairs/testkit';
+import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from '../test/support/grafana';
 import type { PairsQuery, PairsVariableQuery } from '@quant-pairs/contract';
 
 const tpl = new TestTemplateSrv({ pair: 'SOLUSDT/ETHUSDT', tf: '5m', window: '250' });

@@ -1,6 +1,6 @@
 import { interpolateQuery, withQueryType } from './query';
-import { deepFreeze } from './testing/deepFreeze';
-import { TestTemplateSrv } from './testing/grafana';
+import { deepFreeze } from '@quant-pairs/testkit';
+import { TestTemplateSrv } from '../test/support/grafana';
 import { DEFAULT_ENTRY_Z, DEFAULT_TICKS_LIMIT, DEFAULT_WINDOW, type AnalyticsQuery, type BarsQuery, type PairsQuery } from '@quant-pairs/contract';
 
 const analytics: AnalyticsQuery = deepFreeze({

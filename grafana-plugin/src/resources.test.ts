@@ -1,5 +1,5 @@
 import { resourceValues, variableKind } from './resources';
-import { PAIRS_BODY, SYMBOLS_BODY } from './testing/grafana';
+import { PAIRS_BODY, SYMBOLS_BODY } from '../test/support/grafana';
 
 describe('resourceValues', () => {
   it('reads the collector bodies the backend passes on', () => {

@@ -1,1 +1,2 @@
 export { INSPECT_ENV, notInspectorLines, openInspector, type Inspector } from './inspector';
+export { deepFreeze } from './deepFreeze';

@@ -3,7 +3,7 @@ import { render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import React from 'react';
 
-import { deepFreeze } from '../testing/deepFreeze';
+import { deepFreeze } from '@quant-pairs/testkit';
 import type { PairsDataSourceOptions, PairsSecureJsonData } from '@quant-pairs/contract';
 import { ConfigEditor, collectorUrlProblem } from './ConfigEditor';
 

@@ -3,8 +3,8 @@ import userEvent from '@testing-library/user-event';
 import React from 'react';
 
 import { DataSource } from '../datasource';
-import { deepFreeze } from '../testing/deepFreeze';
-import { TestTemplateSrv, instanceSettings } from '../testing/grafana';
+import { deepFreeze } from '@quant-pairs/testkit';
+import { TestTemplateSrv, instanceSettings } from '../../test/support/grafana';
 import type { PairsVariableQuery } from '@quant-pairs/contract';
 import { VariableQueryEditor } from './VariableQueryEditor';
 

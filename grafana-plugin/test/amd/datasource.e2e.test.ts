@@ -24,7 +24,7 @@ import { until } from '../../../collector/test/ingest/until';
 import { expectAcrossPaths } from '../../../collector/test/support/acrossPaths';
 import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
 import { startEmulator, type Emulator } from '../emulator';
-import type { TestTemplateSrv as TemplateSrvType } from '../../src/testing/grafana';
+import type { TestTemplateSrv as TemplateSrvType } from '../support/grafana';
 import { hostVersions, installBrowserGlobals, loadAmdModule } from './loader';
 import { fetchBackendSrv } from '../support/fetchBackendSrv';
 
@@ -90,7 +90,7 @@ beforeAll(async () => {
   const runtime = require('@grafana/runtime');
   runtime.setBackendSrv(fetchBackendSrv(emu.url));
   // Required only now: @grafana/* touch window and document when they are first loaded.
-  const { TestTemplateSrv } = require('../../src/testing/grafana') as { TestTemplateSrv: typeof TemplateSrvType };
+  const { TestTemplateSrv } = require('../support/grafana') as { TestTemplateSrv: typeof TemplateSrvType };
   // Grafana Live: what the app's live service does for a `ds/<uid>/<path>` channel, with the
   // emulator's subscription (SubscribeStream + one RunStream) in place of Centrifuge: each
   // packet is pushed into a StreamingDataFrame that starts from the query's own frame.
