@@ -19,7 +19,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeColumns, backtest, backtestSeries, backtestSweep, type SweepGrid } from '../src/analytics';
 import { normal, rng } from '../src/fake-binance/rng';
-import { findPython } from '../test/support/python';
+import { findPython } from '@quant-pairs/testkit';
 import { printTable } from './table';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);

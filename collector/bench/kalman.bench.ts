@@ -26,7 +26,7 @@ import { TIMEFRAME_MS, parsePair, type Tick, type Timeframe } from '../src/domai
 import { log } from '../src/log';
 import { openSqliteStore } from '../src/store/sqlite';
 import { driftingPair } from '../test/analytics/driftingPair';
-import { findPython } from '../test/support/python';
+import { findPython } from '@quant-pairs/testkit';
 
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 

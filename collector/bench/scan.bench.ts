@@ -10,7 +10,7 @@
  *   statsmodels  - the same per pair in Python (statsmodels 0.15 `coint` both ways, OLS, the
  *                  half-life regression, numpy Hurst / crossings / corrcoef), timed on a sample of
  *                  pairs and scaled to 4,950, plus `multipletests(fdr_bh)` on 4,950 p-values; one
- *                  BLAS thread. Python: QP_PYTHON, else the repository's .venv, else python3.
+ *                  BLAS thread. Python: QP_PYTHON, else the repository's .venv (testkit findPython), else python3.
  * Data: the market at its real scales (src/fake-binance/market.ts `wideUniverse`): BTC near 1e5
  * beside coins near 1e-5, prices at their ticks, 25 sectors of 4 symbols around a common factor.
  * The last line says how many Engle-Granger directions took the FFT's lag products and how many
@@ -22,7 +22,7 @@
  * symbols 1.95-2.16 s on 2 threads (3.82-4.43 s on one); backfill 51.7 s (101.5 s in the main thread).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coint, halfLife, olsLine } from '../src/analytics';
@@ -109,12 +109,11 @@ for _ in range(20): multipletests(p, method="fdr_bh")
 bh = (time.perf_counter() - s) * 1000 / 20
 print(json.dumps({"perPair": t[1], "bh": bh, "pvalues": [float(o[0]) for o in out], "version": statsmodels.__version__}))
 `;
+import { findPython } from '@quant-pairs/testkit';
 import { printTable } from './table';
 
 function python(): string {
-  if (process.env.QP_PYTHON) return process.env.QP_PYTHON;
-  const venv = join(__dirname, '..', '..', '.venv', 'bin', 'python');
-  return existsSync(venv) ? venv : 'python3';
+  return findPython() ?? 'python3';
 }
 
 async function main(): Promise<void> {

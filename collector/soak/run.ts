@@ -34,7 +34,7 @@ import { log } from '../src/log';
 import { parseCommandLine } from '../src/cli/commandLine';
 import { formatReport } from './report';
 import { progress } from './util';
-import { findPython } from '../test/support/python';
+import { findPython } from '@quant-pairs/testkit';
 
 export const PARTS = ['feed', 'crash', 'load', 'disk', 'fuzz'] as const;
 export type Part = (typeof PARTS)[number];

@@ -3,22 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `cond` every `everyMs` until it holds; false after `timeoutMs`. */
-export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs: number, everyMs = 25): Promise<boolean> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    if (await cond()) return true;
-    if (Date.now() > end) return false;
-    await pause(everyMs);
-  }
-}
-
-/** Like waitFor, but throws naming `what`. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  if (!(await waitFor(cond, timeoutMs))) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-}
+export { pause, until, waitFor } from '@quant-pairs/testkit';
 
 /** Progress lines on stderr (the report goes to stdout); silent when SOAK_QUIET is set (tests). */
 export function progress(part: string, msg: string): void {

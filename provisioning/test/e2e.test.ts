@@ -20,24 +20,20 @@
  * live over the WebSocket like any other trades.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../collector/src/config';
-import { log } from '../../collector/src/log';
-import { startCollector, type Collector } from '../../collector/src/main';
-import { startFakeBinance, type FakeBinance } from '../../collector/src/fake-binance';
-import { expectAcrossPaths } from '../../collector/test/support/acrossPaths';
-import { until } from '../../collector/test/ingest/until';
+import { log } from 'collector/src/log';
+import { bootCollector, type Collector, type FakeBinance } from '@quant-pairs/testkit/collector';
+import { expectAcrossPaths, until } from '@quant-pairs/testkit';
 import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/model';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
 import { resourceValues } from '../../grafana-plugin/src/resources';
 import { DEFAULT_PAIRS, SCAN_DEFAULTS, TIMEFRAME_MS, TOP_PAIRS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
 import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
 import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
-import { scanSeries } from '../../collector/src/analytics';
-import type { StoredScan } from '../../collector/src/store/store';
-import { universe } from '../../collector/test/analytics/slow';
+import { scanSeries } from 'collector/src/analytics';
+import type { StoredScan } from 'collector/src/store/store';
+import { universe } from 'collector/test/analytics/slow';
 import { METRICS } from '../src/dashboards/ingestHealth';
 import { BACKTEST_UID, SWEEP_ENTRIES, SWEEP_WINDOWS } from '../src/dashboards/backtest';
 import { PAIR_SCANNER_UID } from '../src/dashboards/pairScanner';
@@ -86,18 +82,15 @@ beforeAll(async () => {
   log.configure({ level: 'error' });
   await buildBackend(); // builds grafana-plugin/dist/backend when missing or stale
   dir = mkdtempSync(join(tmpdir(), 'provisioning-e2e-'));
-  fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, pingIntervalMs: 1_000 });
-  const config = loadConfig({
-    PAIRS: DEFAULT_PAIRS.join(','),
-    BINANCE_WS_URL: fake.wsUrl,
-    BINANCE_REST_URL: fake.restUrl,
-    DB_PATH: join(dir, 'collector.db'),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    API_TOKEN: TOKEN,
-    LOG_LEVEL: 'error',
-  });
-  collector = await startCollector(config);
+  ({
+    fake,
+    collector,
+    url: apiUrl,
+  } = await bootCollector({
+    fake: { symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, pingIntervalMs: 1_000 },
+    env: { PAIRS: DEFAULT_PAIRS.join(','), API_TOKEN: TOKEN, LOG_LEVEL: 'error' },
+    dir,
+  }));
   // History (none: the fake has no past yet) settles before the test makes trades of past times.
   await collector.historyReady;
   await until(() => collector.ingestor.status().wsState === 'open', 'the collector to connect to the fake Binance');
@@ -116,10 +109,6 @@ beforeAll(async () => {
     `${expected} ticks stored`,
     60_000,
   );
-
-  // The collector's own HTTP API, as main.ts serves it (HOST 127.0.0.1, PORT 0 = any free port).
-  if (!collector.server) throw new Error('startCollector did not start the HTTP API');
-  apiUrl = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
 
   // The data source exactly as provisioned, with the environment docker-compose.yml gives Grafana.
   const env = { COLLECTOR_URL: apiUrl, API_TOKEN: TOKEN };

@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path';
 import { backtestSeries, type BacktestOptions, type BacktestResult } from '../../src/analytics';
-import { describePython, runPythonJson } from '../support/python';
+import { describePython, runPythonJson } from '@quant-pairs/testkit';
 import { cointegratedPair } from './slow';
 
 const TOL = 1e-9;

@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { fitKalman, kalmanLogLikelihood, kalmanSeries } from '../../src/analytics';
-import { describePython, runPythonJson } from '../support/python';
+import { describePython, runPythonJson } from '@quant-pairs/testkit';
 import { driftingPair } from './driftingPair';
 
 interface Exact {

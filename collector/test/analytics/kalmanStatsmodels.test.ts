@@ -12,7 +12,7 @@
  */
 import { join } from 'node:path';
 import { fitKalman, kalmanLogLikelihood, kalmanSeries, type KalmanFit } from '../../src/analytics';
-import { describePython, runPythonJson } from '../support/python';
+import { describePython, runPythonJson } from '@quant-pairs/testkit';
 import { driftingPair } from './driftingPair';
 
 interface Case {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runScan } from '../../src/cli/scan';
 import type { ScanPair, ScanResult } from '../../src/analytics/scan';
-import { describePython, runPythonJson } from '../support/python';
+import { describePython, runPythonJson } from '@quant-pairs/testkit';
 import { expectClose } from './oracle';
 import { universe } from './slow';
 

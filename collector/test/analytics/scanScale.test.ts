@@ -11,7 +11,7 @@ import { coint, halfLife, olsLine } from '../../src/analytics';
 import { scanSeries, type ScanPair, type ScanResult } from '../../src/analytics/scan';
 import { lagProductError, lagProducts, leg, spectra, unwrap } from '../../src/analytics/scan/lagSpectra';
 import { LISTINGS, marketUniverse, toTick } from '../../src/fake-binance/market';
-import { describePython, runPythonJson } from '../support/python';
+import { describePython, runPythonJson } from '@quant-pairs/testkit';
 import { join } from 'node:path';
 import { slowCorr } from './slow';
 import { slowBH, slowCrossings, slowHurst } from './scanSlow';

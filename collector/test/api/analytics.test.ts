@@ -6,7 +6,7 @@
 import { alignBars, analyzeSeries } from '../../src/analytics';
 import type { AnalyticsPoint, Tick } from '../../src/domain';
 import { CloseCache } from '../../src/api/query/closes';
-import { expectAcrossPaths } from '../support/acrossPaths';
+import { expectAcrossPaths } from '@quant-pairs/testkit';
 import { parseCsv, startApi, type Harness } from './helpers';
 
 const T0 = Date.UTC(2025, 0, 1);

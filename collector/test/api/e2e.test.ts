@@ -12,9 +12,8 @@ import { loadConfig } from '../../src/config';
 import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
-import { pause, until } from '../ingest/until';
+import { pause, until, expectAcrossPaths } from '@quant-pairs/testkit';
 import { parseCsv } from './helpers';
-import { expectAcrossPaths } from '../support/acrossPaths';
 import { LiveClient } from './wsclient';
 
 const TOKEN = 'e2e-token';

@@ -7,7 +7,7 @@
 import { attachLive, type LivePush } from '../../src/api';
 import type { Tick } from '../../src/domain';
 import { startApi, type Harness } from './helpers';
-import { expectAcrossPaths } from '../support/acrossPaths';
+import { expectAcrossPaths } from '@quant-pairs/testkit';
 import { LiveClient } from './wsclient';
 import type { LiveUpdate } from '@quant-pairs/contract';
 

@@ -14,7 +14,7 @@
 import { LiveAnalytics } from '../../src/live';
 import { parsePair, type Tick } from '../../src/domain';
 import { slowCorr } from '../analytics/slow';
-import { acrossPathsTolerance, expectAcrossPaths } from '../support/acrossPaths';
+import { acrossPathsTolerance, expectAcrossPaths } from '@quant-pairs/testkit';
 import { startApi, type Harness } from './helpers';
 
 const PAIR = parsePair('ETHUSDT/BTCUSDT');

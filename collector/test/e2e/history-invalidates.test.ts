@@ -34,7 +34,7 @@ import { historyClient, loadHistory } from '../../src/ingest/history';
 import { log } from '../../src/log';
 import { openSqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
-import { expectAcrossPaths } from '../support/acrossPaths';
+import { expectAcrossPaths } from '@quant-pairs/testkit';
 
 const MIN = 60_000;
 const HOUR = 3_600_000;

@@ -20,7 +20,7 @@ import { startCollector, type Collector } from '../../src/main';
 import { openSqliteStore } from '../../src/store/sqlite';
 import { expectBarsMatch } from '../store/contract';
 import { referenceBars } from '../store/reference';
-import { until } from '../ingest/until';
+import { until } from '@quant-pairs/testkit';
 
 const HOUR = 3_600_000;
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT'];

@@ -17,7 +17,7 @@ import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
 import { expectBarsMatch } from '../store/contract';
 import { referenceBars } from '../store/reference';
-import { until } from '../ingest/until';
+import { until } from '@quant-pairs/testkit';
 
 const HOUR = 3_600_000;
 const TUNING = { connection: { stallTimeoutMs: 2_000, initialBackoffMs: 20, maxBackoffMs: 200 } };

@@ -15,7 +15,7 @@ import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
 import { openSqliteStore } from '../../src/store/sqlite';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
-import { pause, until } from '../ingest/until';
+import { pause, until } from '@quant-pairs/testkit';
 import { expectBarsMatch } from '../store/contract';
 import { referenceBars } from '../store/reference';
 

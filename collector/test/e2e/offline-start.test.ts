@@ -11,7 +11,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HealthResponse } from '@quant-pairs/contract';
-import { until } from '../ingest/until';
+import { until } from '@quant-pairs/testkit';
 
 /** A 127.0.0.1 port nothing listens on: one the OS gave out and took back. */
 async function closedPort(): Promise<number> {

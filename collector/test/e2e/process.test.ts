@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../../src/store/sqlite';
 import { startFakeBinance } from '../../src/fake-binance';
-import { until } from '../ingest/until';
+import { until } from '@quant-pairs/testkit';
 
 const TOKEN = 'process-test-token-7c1d';
 

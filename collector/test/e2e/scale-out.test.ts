@@ -15,8 +15,7 @@ import { startApiReplica, startCollector, type Collector } from '../../src/main'
 import { openPostgresStore } from '../../src/store/postgres';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 import { describePostgres, startPostgres, type TestPostgres } from '../store/pgCluster';
-import { pause, until } from '../ingest/until';
-import { acrossPathsTolerance } from '../support/acrossPaths';
+import { pause, until, acrossPathsTolerance } from '@quant-pairs/testkit';
 
 let pg: TestPostgres;
 // Skipped (with the reason) where the server binaries are missing; a failure where they are

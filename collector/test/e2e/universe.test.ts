@@ -18,7 +18,7 @@ import { topUsdtSymbols, tradingUsdtSymbols } from '../../src/ingest/rest';
 import { log } from '../../src/log';
 import { startCollector, type Collector } from '../../src/main';
 import { openSqliteStore } from '../../src/store/sqlite';
-import { pause, until } from '../ingest/until';
+import { pause, until } from '@quant-pairs/testkit';
 
 const HOUR = 3_600_000;
 

@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import WebSocket from 'ws';
-import { until } from '../ingest/until';
+import { until } from '@quant-pairs/testkit';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
 
 const samples = readFileSync(join(__dirname, '../fixtures/binance/samples.jsonl'), 'utf8')

@@ -15,7 +15,7 @@ import type { AddressInfo } from 'node:net';
 import { runSchemathesis } from '../../soak/schemathesis';
 import { storeScan } from '../../soak/scan-data';
 import { startApi, makeTicks, type Harness } from '../api/helpers';
-import { describePython } from '../support/python';
+import { describePython } from '@quant-pairs/testkit';
 
 const NOW = Date.UTC(2026, 10, 1, 12);
 const MAX_RESPONSE_SEC = 10;

@@ -8,7 +8,7 @@ import { StreamConnection } from '../../src/ingest/connection';
 import { RegionRefusedError, RestClient, RestStatusError } from '../../src/ingest/rest';
 import { log } from '../../src/log';
 import { startFakeBinance } from '../../src/fake-binance';
-import { pause, until } from './until';
+import { pause, until } from '@quant-pairs/testkit';
 
 beforeAll(() => log.configure({ level: 'error' }));
 afterAll(() => log.configure({ level: 'warn' }));

@@ -10,7 +10,7 @@ import { Ingestor } from '../../src/ingest/ingestor';
 import { log } from '../../src/log';
 import type { StreamKind, TickSource } from '../../src/ingest/types';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
-import { pause, until } from './until';
+import { pause, until } from '@quant-pairs/testkit';
 
 const SYMBOLS = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'];
 

@@ -15,7 +15,7 @@ import { openSqliteStore } from '../../src/store/sqlite';
 import type { Store } from '../../src/store/store';
 import { TickWriter } from '../../src/store/tickWriter';
 import { startFakeBinance, type FakeBinance } from '../../src/fake-binance';
-import { pause, until } from '../ingest/until';
+import { pause, until } from '@quant-pairs/testkit';
 
 let dir: string;
 let fake: FakeBinance;

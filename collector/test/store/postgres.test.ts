@@ -19,8 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makeTicks, referenceBars } from './reference';
 import { rng } from '../../src/fake-binance/rng';
-import { expectAcrossPaths } from '../support/acrossPaths';
-import { until } from '../ingest/until';
+import { expectAcrossPaths, until } from '@quant-pairs/testkit';
 import { startRelay } from './pgRelay';
 
 let server: TestPostgres;

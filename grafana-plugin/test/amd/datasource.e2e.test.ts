@@ -11,17 +11,13 @@
  */
 import type { AnnotationQuery, DataFrame, DataQueryRequest, DataQueryResponse, DataSourceApi, DataSourceInstanceSettings, ScopedVars } from '@grafana/data';
 import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import path from 'path';
 import { firstValueFrom, from, lastValueFrom, Observable } from 'rxjs';
 
-import { loadConfig } from '../../../collector/src/config';
-import { log } from '../../../collector/src/log';
-import { startCollector, type Collector } from '../../../collector/src/main';
-import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
-import { until } from '../../../collector/test/ingest/until';
-import { expectAcrossPaths } from '../../../collector/test/support/acrossPaths';
+import { log } from 'collector/src/log';
+import { bootCollector, type Collector, type FakeBinance } from '@quant-pairs/testkit/collector';
+import { until, expectAcrossPaths } from '@quant-pairs/testkit';
 import type { AnalyticsResponse, BarsResponse, PairsResponse, SignalsResponse, StatsResponse, TicksResponse } from '@quant-pairs/contract';
 import { startEmulator, type Emulator } from '../emulator';
 import type { TestTemplateSrv as TemplateSrvType } from '../support/grafana';
@@ -57,19 +53,16 @@ async function api<T>(p: string): Promise<T> {
 beforeAll(async () => {
   log.configure({ level: 'error' });
   dir = mkdtempSync(path.join(tmpdir(), 'amd-e2e-'));
-  fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT'], rate: 0, pingIntervalMs: 100 });
-  const config = loadConfig({
-    PAIRS: PAIR,
-    BINANCE_WS_URL: fake.wsUrl,
-    BINANCE_REST_URL: fake.restUrl,
-    DB_PATH: path.join(dir, 'collector.db'),
-    HOST: '127.0.0.1',
-    PORT: '0',
-    API_TOKEN: TOKEN,
-    WINDOWS: '5',
-  });
-  collector = await startCollector(config, { connection: { stallTimeoutMs: 600, initialBackoffMs: 20, maxBackoffMs: 200 } });
-  collectorUrl = `http://127.0.0.1:${(collector.server!.address() as AddressInfo).port}`;
+  ({
+    fake,
+    collector,
+    url: collectorUrl,
+  } = await bootCollector({
+    fake: { symbols: ['BTCUSDT', 'ETHUSDT'], rate: 0, pingIntervalMs: 100 },
+    env: { PAIRS: PAIR, API_TOKEN: TOKEN, WINDOWS: '5' },
+    dir,
+    ingest: { connection: { stallTimeoutMs: 600, initialBackoffMs: 20, maxBackoffMs: 200 } },
+  }));
   await until(() => collector.ingestor.status().wsState === 'open', 'the WebSocket to open');
   // About 12 one-second bars of a cointegrated pair, then a quiet market so every answer is stable.
   from0 = Date.now() - 1000;

@@ -9,11 +9,11 @@ import type { Server } from 'http';
 import type { AddressInfo } from 'net';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { serveApi } from '../../../collector/src/api/serve';
-import { parsePair, type Tick } from '../../../collector/src/domain';
-import { LiveAnalytics } from '../../../collector/src/live';
-import { openSqliteStore } from '../../../collector/src/store/sqlite';
-import type { Store } from '../../../collector/src/store/store';
+import { serveApi } from 'collector/src/api/serve';
+import { parsePair, type Tick } from 'collector/src/domain';
+import { LiveAnalytics } from 'collector/src/live';
+import { openSqliteStore } from 'collector/src/store/sqlite';
+import type { Store } from 'collector/src/store/store';
 
 export interface CollectorApi {
   url: string;

@@ -21,7 +21,7 @@ import { readFileSync } from 'fs';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { join } from 'path';
-import { rng } from '../../../collector/src/fake-binance/rng';
+import { rng } from 'collector/src/fake-binance/rng';
 import { call, type PluginProcess } from '../emulator';
 
 const PROTO_DIR = join(__dirname, '..', '..', 'backend', 'proto');

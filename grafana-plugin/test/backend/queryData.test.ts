@@ -23,9 +23,9 @@ import {
 } from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
 import { arrowTable, dataSourceContext, HOUR, PLUGIN_DIR, T0 } from './helpers';
-import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
-import { historyClient, loadHistory } from '../../../collector/src/ingest/history';
-import { log } from '../../../collector/src/log';
+import { startFakeBinance, type FakeBinance } from 'collector/src/fake-binance';
+import { historyClient, loadHistory } from 'collector/src/ingest/history';
+import { log } from 'collector/src/log';
 import { CollectorApi, pairTicks, startCollectorApi } from './collectorApi';
 
 const TOKEN = 'test-token-123';

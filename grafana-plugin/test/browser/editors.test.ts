@@ -13,10 +13,10 @@ import os from 'os';
 import path from 'path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
-import { loadConfig } from '../../../collector/src/config';
-import { log } from '../../../collector/src/log';
-import { startCollector, type Collector } from '../../../collector/src/main';
-import { startFakeBinance, type FakeBinance } from '../../../collector/src/fake-binance';
+import { loadConfig } from 'collector/src/config';
+import { log } from 'collector/src/log';
+import { startCollector, type Collector } from 'collector/src/main';
+import { startFakeBinance, type FakeBinance } from 'collector/src/fake-binance';
 import { startEmulator, type Emulator } from '../emulator';
 import { harnessDir } from './globalSetup';
 import { optionalMissing, startServer, type TestServer } from './server';

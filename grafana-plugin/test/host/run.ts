@@ -22,12 +22,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DEFAULT_QUERY, SYMBOL_PATTERN } from '@quant-pairs/contract';
-import { loadConfig } from '../../../collector/src/config';
-import { TIMEFRAME_MS } from '../../../collector/src/domain';
-import { startFakeBinance } from '../../../collector/src/fake-binance';
-import { LiveScanner } from '../../../collector/src/live/scanner';
-import { log } from '../../../collector/src/log';
-import { startCollector } from '../../../collector/src/main';
+import { until } from '@quant-pairs/testkit';
+import { loadConfig } from 'collector/src/config';
+import { TIMEFRAME_MS } from 'collector/src/domain';
+import { startFakeBinance } from 'collector/src/fake-binance';
+import { LiveScanner } from 'collector/src/live/scanner';
+import { log } from 'collector/src/log';
+import { startCollector } from 'collector/src/main';
 
 const HOST_DIR = __dirname;
 const REPO = resolve(HOST_DIR, '..', '..', '..');
@@ -52,14 +53,6 @@ const STEP_MS = 3_000;
  * rules look 3 closes back), so every scan query has a stored scan to show.
  */
 const SCAN_SCANS = 3;
-
-async function until(ok: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** pids of processes whose command line names our plugin directory's backend (from /proc). */
 function pluginProcesses(): number[] {
@@ -114,7 +107,7 @@ async function main(): Promise<number> {
   });
   let status = 1;
   try {
-    await until(() => collector.ingestor.status().wsState === 'open', 'the collector to connect to the fake Binance');
+    await until(() => collector.ingestor.status().wsState === 'open', 'the collector to connect to the fake Binance', 60_000, 50);
     // History: one trade per symbol every 3 s for 230 minutes ending now, with the fake's clock
     // set to each time (minute-aligned start: every run builds the same bars).
     const now = Date.now();
@@ -138,7 +131,7 @@ async function main(): Promise<number> {
       Date.now = realNow;
     }
     const expected = n * fake.symbols.length;
-    await until(async () => (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0) >= expected, `${expected} ticks stored`, 120_000);
+    await until(async () => (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0) >= expected, `${expected} ticks stored`, 120_000, 50);
     // The scans of the last closes, as the collector's scanner stores them at each close (its own
     // scan at start-up found no history yet).
     const scanner = new LiveScanner({
@@ -196,7 +189,7 @@ async function main(): Promise<number> {
     // Stopping the host leaves no plugin process behind (Kill: GRPCController, then SIGKILL).
     let leftovers: number[] = [];
     try {
-      await until(() => (leftovers = pluginProcesses().filter((p) => !before.includes(p))).length === 0, 'the plugin processes to exit', 10_000);
+      await until(() => (leftovers = pluginProcesses().filter((p) => !before.includes(p))).length === 0, 'the plugin processes to exit', 10_000, 50);
     } catch {
       /* reported below */
     }

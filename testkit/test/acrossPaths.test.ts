@@ -1,5 +1,5 @@
 /** The comparison across computation paths: passes within the derived tolerances, fails beyond them. */
-import { acrossPathsTolerance, expectAcrossPaths } from './acrossPaths';
+import { acrossPathsTolerance, expectAcrossPaths } from '../src/acrossPaths';
 
 describe('expectAcrossPaths', () => {
   it('accepts the difference seen between two paths, refuses one just outside the tolerance', () => {

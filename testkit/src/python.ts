@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
-const REPO = join(__dirname, '..', '..', '..');
+const REPO = join(__dirname, '..', '..');
 
 export function findPython(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.QP_PYTHON) return env.QP_PYTHON;

@@ -1,4 +1,4 @@
-import { findPython, pythonSkipReason } from './python';
+import { findPython, pythonSkipReason } from '../src/python';
 
 describe('the Python references seam', () => {
   test('QP_PYTHON names the interpreter', () => {
