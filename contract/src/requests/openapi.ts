@@ -249,7 +249,7 @@ function variantsParameter(variants: readonly RequestVariant[]): JsonSchema {
   return { name: 'query', in: 'query', required: true, style: 'form', explode: true, description, schema: { oneOf } };
 }
 
-/** The JSON schema of a response type of api.ts (responses.ts), or any object for those without one (the OpenAPI document itself). */
+/** The JSON schema of a response type of api.ts (requests/responses/), or any object for those without one (the OpenAPI document itself). */
 function responseSchema(name: string): JsonSchema {
   const schema = (RESPONSE_SCHEMAS as Record<string, z.ZodType>)[name];
   if (!schema) return { $ref: '#/components/schemas/Object' };
