@@ -124,138 +124,166 @@ function numeric(v: unknown): number | undefined {
 }
 
 const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
+const stillVariable = (v: string) => `${JSON.stringify(v)} still holds a template variable; alert rules and API calls need a literal value`;
 
-/** Runs the checks; `set` records the first problem of a field. */
-function check(q: PairsQuery, variables: boolean): { problems: Problems; query?: ResolvedQuery } {
-  const problems: Problems = {};
-  const model = q as unknown as Record<string, unknown>;
-  const problem = (field: ProblemField, text: string): undefined => {
-    problems[field] ??= text;
+/** Reads a query's fields; `problem` records the first problem of a field (later ones wait for it to be fixed). */
+class Reader {
+  readonly problems: Problems = {};
+  readonly model: Record<string, unknown>;
+
+  constructor(
+    q: PairsQuery,
+    readonly variables: boolean,
+  ) {
+    this.model = q as unknown as Record<string, unknown>;
+  }
+
+  readonly problem = (field: ProblemField, text: string): undefined => {
+    this.problems[field] ??= text;
     return undefined;
   };
+
+  get ok(): boolean {
+    return Object.keys(this.problems).length === 0;
+  }
+
   /** The trimmed text of a field, undefined when absent, a variable or not text. */
-  const text = (field: ProblemField, missing: string): string | undefined => {
-    const v = model[field];
-    if (!present(v) || (typeof v === 'string' && v.trim() === '')) return problem(field, missing);
+  text(field: ProblemField, missing: string): string | undefined {
+    const v = this.model[field];
+    if (!present(v) || (typeof v === 'string' && v.trim() === '')) return this.problem(field, missing);
     const s = String(v).trim();
-    if (hasVariable(s))
-      return variables ? undefined : problem(field, `${JSON.stringify(s)} still holds a template variable; alert rules and API calls need a literal value`);
+    if (hasVariable(s)) return this.variables ? undefined : this.problem(field, stillVariable(s));
     return s;
-  };
-  const symbolOf = (raw: string | undefined, field: 'symbol' | 'pair'): string | undefined => {
+  }
+
+  symbolOf(raw: string | undefined, field: 'symbol' | 'pair'): string | undefined {
     if (raw === undefined) return undefined;
     const s = raw.toUpperCase();
-    return isSymbol(s) ? s : problem(field, `"${raw}" is not a Binance symbol such as BTCUSDT`);
-  };
-  const timeframeOf = (): Timeframe | undefined => {
-    const tf = text('timeframe', 'choose a timeframe');
+    return isSymbol(s) ? s : this.problem(field, `"${raw}" is not a Binance symbol such as BTCUSDT`);
+  }
+
+  timeframe(): Timeframe | undefined {
+    const tf = this.text('timeframe', 'choose a timeframe');
     if (tf === undefined) return undefined;
     if ((TIMEFRAMES as readonly string[]).includes(tf)) return tf as Timeframe;
-    return problem('timeframe', `"${tf}" is not a timeframe; use one of ${TIMEFRAMES.join(', ')}`);
-  };
-  const optNumber = (field: ProblemField, ok: (n: number) => boolean, rule: string): number | undefined => {
-    const v = model[field];
+    return this.problem('timeframe', `"${tf}" is not a timeframe; use one of ${TIMEFRAMES.join(', ')}`);
+  }
+
+  readonly optNumber = (field: ProblemField, ok: (n: number) => boolean, rule: string): number | undefined => {
+    const v = this.model[field];
     if (!present(v)) return undefined;
-    if (typeof v === 'string' && hasVariable(v)) {
-      return variables ? undefined : problem(field, `${JSON.stringify(v)} still holds a template variable; alert rules and API calls need a literal value`);
-    }
+    if (typeof v === 'string' && hasVariable(v)) return this.variables ? undefined : this.problem(field, stillVariable(v));
     const n = numeric(v);
-    return n !== undefined && Number.isFinite(n) && ok(n) ? n : problem(field, `${rule}, got ${describeValue(v)}`);
+    return n !== undefined && Number.isFinite(n) && ok(n) ? n : this.problem(field, `${rule}, got ${describeValue(v)}`);
   };
 
-  const type = q.queryType as string;
-  if (type === 'ticks') {
-    const symbol = symbolOf(text('symbol', 'choose a symbol'), 'symbol');
-    const limit = optNumber(
-      'limit',
-      (n) => Number.isInteger(n) && n >= 1 && n <= MAX_TICKS_LIMIT,
-      `the limit must be a whole number from 1 to ${MAX_TICKS_LIMIT}`,
-    );
-    return { problems, query: symbol === undefined ? undefined : { queryType: 'ticks', symbol, limit } };
-  }
-  if (type === 'bars') {
-    const symbol = symbolOf(text('symbol', 'choose a symbol'), 'symbol');
-    const timeframe = timeframeOf();
-    return { problems, query: symbol === undefined || timeframe === undefined ? undefined : { queryType: 'bars', symbol, timeframe } };
-  }
-  const pairOf = (): Pair | undefined => {
-    const pairText = text('pair', 'choose a pair');
+  pair(): Pair | undefined {
+    const pairText = this.text('pair', 'choose a pair');
     if (pairText === undefined) return undefined;
     const legs = splitPair(pairText);
-    if (!legs) return problem('pair', `"${pairText}" is not a pair; write it as Y/X, e.g. ETHUSDT/BTCUSDT`);
-    const y = symbolOf(legs.y, 'pair');
-    const x = y === undefined ? undefined : symbolOf(legs.x, 'pair');
+    if (!legs) return this.problem('pair', `"${pairText}" is not a pair; write it as Y/X, e.g. ETHUSDT/BTCUSDT`);
+    const y = this.symbolOf(legs.y, 'pair');
+    const x = y === undefined ? undefined : this.symbolOf(legs.x, 'pair');
     if (y === undefined || x === undefined) return undefined;
-    return y === x ? problem('pair', 'the two legs of a pair must differ') : { y, x, id: `${y}/${x}` };
-  };
-  const windowOf = (): number | undefined => {
-    const w = text('window', 'enter a window (number of bars)');
+    return y === x ? this.problem('pair', 'the two legs of a pair must differ') : { y, x, id: `${y}/${x}` };
+  }
+
+  window(): number | undefined {
+    const w = this.text('window', 'enter a window (number of bars)');
     if (w === undefined) return undefined;
     const n = Number(w);
     if (/^\d+$/.test(w) && n >= MIN_WINDOW && n <= MAX_WINDOW) return n;
-    return problem('window', `the window must be a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}, got ${JSON.stringify(w)}`);
-  };
-  if (type === 'scan') {
-    const timeframe = timeframeOf();
-    const window = windowOf();
-    const pair = present(model.pair) ? pairOf() : undefined;
-    const limit = optNumber('limit', (n) => Number.isInteger(n) && n >= 1 && n <= MAX_SCAN_ROWS, `the limit must be a whole number from 1 to ${MAX_SCAN_ROWS}`);
-    // a search box: empty (or an empty $symbol) is no filter
-    const symbol = present(model.symbol) && String(model.symbol).trim() !== '' ? symbolOf(text('symbol', ''), 'symbol') : undefined;
-    let scanFields: ScanField[] | undefined;
-    const f = model.scanFields;
-    if (f !== undefined && f !== null) {
-      if (!Array.isArray(f) || f.some((x) => !(SCAN_FIELDS as readonly unknown[]).includes(x))) {
-        problem('fields', `scanFields must be a list of ${SCAN_FIELDS.join(', ')}, got ${JSON.stringify(f)}`);
-      } else if (f.length > 0) scanFields = f as ScanField[];
-    }
-    if (timeframe === undefined || window === undefined || Object.keys(problems).length > 0) return { problems };
-    return { problems, query: { queryType: 'scan', timeframe, window, pair, limit, selectedOnly: model.selectedOnly === true, symbol, scanFields } };
+    return this.problem('window', `the window must be a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}, got ${JSON.stringify(w)}`);
   }
+
+  /** A list field (fields, scanFields) of names from `allowed`; undefined when absent or empty. Its problem is under `fields`. */
+  list<T extends string>(key: 'fields' | 'scanFields', allowed: readonly T[]): T[] | undefined {
+    const f = this.model[key];
+    if (f === undefined || f === null) return undefined;
+    if (!Array.isArray(f) || f.some((x) => !(allowed as readonly unknown[]).includes(x))) {
+      return this.problem('fields', `${key} must be a list of ${allowed.join(', ')}, got ${JSON.stringify(f)}`);
+    }
+    return f.length > 0 ? (f as T[]) : undefined;
+  }
+}
+
+type Checked = { problems: Problems; query?: ResolvedQuery };
+
+/** Runs the checks of the query's type. */
+function check(q: PairsQuery, variables: boolean): Checked {
+  const r = new Reader(q, variables);
+  const type = q.queryType as string;
+  if (type === 'ticks') return checkTicks(r);
+  if (type === 'bars') return checkBars(r);
+  if (type === 'scan') return checkScan(r);
   if (!(PAIR_QUERY_TYPES as readonly string[]).includes(type) && type !== 'backtest') {
-    problem('queryType', `unknown query type ${JSON.stringify(type)}; use one of ${QUERY_TYPES.join(', ')}`);
-    return { problems };
+    r.problem('queryType', `unknown query type ${JSON.stringify(type)}; use one of ${QUERY_TYPES.join(', ')}`);
+    return { problems: r.problems };
   }
-  const pair = pairOf();
-  const timeframe = timeframeOf();
-  const window = windowOf();
+  return checkPairQuery(r, type as PairQueryType | 'backtest');
+}
+
+function checkTicks(r: Reader): Checked {
+  const symbol = r.symbolOf(r.text('symbol', 'choose a symbol'), 'symbol');
+  const limit = r.optNumber('limit', whole(1, MAX_TICKS_LIMIT), `the limit must be a whole number from 1 to ${MAX_TICKS_LIMIT}`);
+  return { problems: r.problems, query: symbol === undefined ? undefined : { queryType: 'ticks', symbol, limit } };
+}
+
+function checkBars(r: Reader): Checked {
+  const symbol = r.symbolOf(r.text('symbol', 'choose a symbol'), 'symbol');
+  const timeframe = r.timeframe();
+  return { problems: r.problems, query: symbol === undefined || timeframe === undefined ? undefined : { queryType: 'bars', symbol, timeframe } };
+}
+
+function checkScan(r: Reader): Checked {
+  const { model } = r;
+  const timeframe = r.timeframe();
+  const window = r.window();
+  const pair = present(model.pair) ? r.pair() : undefined;
+  const limit = r.optNumber('limit', whole(1, MAX_SCAN_ROWS), `the limit must be a whole number from 1 to ${MAX_SCAN_ROWS}`);
+  // a search box: empty (or an empty $symbol) is no filter
+  const symbol = present(model.symbol) && String(model.symbol).trim() !== '' ? r.symbolOf(r.text('symbol', ''), 'symbol') : undefined;
+  const scanFields = r.list<ScanField>('scanFields', SCAN_FIELDS);
+  if (timeframe === undefined || window === undefined || !r.ok) return { problems: r.problems };
+  return { problems: r.problems, query: { queryType: 'scan', timeframe, window, pair, limit, selectedOnly: model.selectedOnly === true, symbol, scanFields } };
+}
+
+/** hedge, delta, ve, tune: the hedge choice, or undefined with the problem recorded. */
+function hedgeOf(r: Reader): HedgeChoice | undefined {
+  const h = r.model.hedge;
+  if (present(h) && !(HEDGES as readonly unknown[]).includes(h))
+    return r.problem('hedge', `the hedge must be one of ${HEDGES.join(', ')}, got ${describeValue(h)}`);
+  const delta = r.optNumber('delta', (n) => n > 0 && n < 1, 'delta must be a number between 0 and 1 (exclusive)');
+  const ve = r.optNumber('ve', (n) => n > 0 && n < KALMAN_MAX_VE, 've must be a number above 0');
+  const t = r.model.tune;
+  if (present(t) && typeof t !== 'boolean') r.problem('tune', `tune must be true or false, got ${describeValue(t)}`);
+  // a query saved with kalman settings and then switched back to ols keeps them: they are ignored
+  const rule = h === 'kalman' ? hedgeRule({ hedge: 'kalman', delta, ve, tune: t === true }) : hedgeRule({});
+  return rule.param !== undefined ? r.problem(rule.param, rule.message) : rule.choice;
+}
+
+/** The pair queries (analytics, stats, signals, ...) and the backtest. */
+function checkPairQuery(r: Reader, type: PairQueryType | 'backtest'): Checked {
+  const pair = r.pair();
+  const timeframe = r.timeframe();
+  const window = r.window();
   const backtest = type === 'backtest';
-  const entryZ = optNumber('entryZ', (n) => n > 0 && (!backtest || n <= MAX_Z_THRESHOLD), 'the entry threshold |z| must be a number above 0');
+  const entryZ = r.optNumber('entryZ', (n) => n > 0 && (!backtest || n <= MAX_Z_THRESHOLD), 'the entry threshold |z| must be a number above 0');
   const exitZ = backtest
-    ? optNumber('exitZ', (n) => Math.abs(n) <= MAX_Z_THRESHOLD, `the exit level must be a number from -${MAX_Z_THRESHOLD} to ${MAX_Z_THRESHOLD}`)
-    : optNumber('exitZ', (n) => n >= 0, 'the exit threshold |z| must be a number, 0 or more');
+    ? r.optNumber('exitZ', (n) => Math.abs(n) <= MAX_Z_THRESHOLD, `the exit level must be a number from -${MAX_Z_THRESHOLD} to ${MAX_Z_THRESHOLD}`)
+    : r.optNumber('exitZ', (n) => n >= 0, 'the exit threshold |z| must be a number, 0 or more');
   if (exitZ !== undefined && exitZ >= (entryZ ?? DEFAULT_ENTRY_Z)) {
-    problem('exitZ', `the exit threshold (${exitZ}) must be below the entry threshold (${entryZ ?? DEFAULT_ENTRY_Z})`);
+    r.problem('exitZ', `the exit threshold (${exitZ}) must be below the entry threshold (${entryZ ?? DEFAULT_ENTRY_Z})`);
   }
-  let hedge: HedgeChoice | undefined;
-  const h = model.hedge;
-  if (present(h) && !(HEDGES as readonly unknown[]).includes(h)) problem('hedge', `the hedge must be one of ${HEDGES.join(', ')}, got ${describeValue(h)}`);
-  else {
-    const delta = optNumber('delta', (n) => n > 0 && n < 1, 'delta must be a number between 0 and 1 (exclusive)');
-    const ve = optNumber('ve', (n) => n > 0 && n < KALMAN_MAX_VE, 've must be a number above 0');
-    const t = model.tune;
-    if (present(t) && typeof t !== 'boolean') problem('tune', `tune must be true or false, got ${describeValue(t)}`);
-    // a query saved with kalman settings and then switched back to ols keeps them: they are ignored
-    const rule = h === 'kalman' ? hedgeRule({ hedge: 'kalman', delta, ve, tune: t === true }) : hedgeRule({});
-    if (rule.param !== undefined) problem(rule.param, rule.message);
-    else hedge = rule.choice;
+  const hedge = hedgeOf(r);
+  const fields = r.list<AnalyticsField>('fields', ANALYTICS_FIELDS);
+  if (type === 'backtest') {
+    const settings = backtestOf(entryZ ?? BACKTEST_DEFAULTS.entry, exitZ ?? BACKTEST_DEFAULTS.exit, window, r.model, r.optNumber, r.problem, r.variables);
+    if (pair === undefined || timeframe === undefined || window === undefined || hedge === undefined || !settings || !r.ok) return { problems: r.problems };
+    return { problems: r.problems, query: { queryType: 'backtest', pair, timeframe, window, hedge, ...settings } };
   }
-  let fields: AnalyticsField[] | undefined;
-  const f = model.fields;
-  if (f !== undefined && f !== null) {
-    if (!Array.isArray(f) || f.some((x) => !(ANALYTICS_FIELDS as readonly unknown[]).includes(x))) {
-      problem('fields', `fields must be a list of ${ANALYTICS_FIELDS.join(', ')}, got ${JSON.stringify(f)}`);
-    } else if (f.length > 0) fields = f as AnalyticsField[];
-  }
-  if (backtest) {
-    const settings = backtestOf(entryZ ?? BACKTEST_DEFAULTS.entry, exitZ ?? BACKTEST_DEFAULTS.exit, window, model, optNumber, problem, variables);
-    if (pair === undefined || timeframe === undefined || window === undefined || hedge === undefined || !settings || Object.keys(problems).length > 0) {
-      return { problems };
-    }
-    return { problems, query: { queryType: 'backtest', pair, timeframe, window, hedge, ...settings } };
-  }
-  if (pair === undefined || timeframe === undefined || window === undefined || hedge === undefined || Object.keys(problems).length > 0) return { problems };
-  return { problems, query: { queryType: type as PairQueryType, pair, timeframe, window, entryZ, exitZ, fields, hedge } };
+  if (pair === undefined || timeframe === undefined || window === undefined || hedge === undefined || !r.ok) return { problems: r.problems };
+  return { problems: r.problems, query: { queryType: type, pair, timeframe, window, entryZ, exitZ, fields, hedge } };
 }
 
 type OptNumber = (field: ProblemField, ok: (n: number) => boolean, rule: string) => number | undefined;
@@ -280,7 +308,7 @@ function gridOf(
   let items: unknown[];
   if (typeof v === 'string') {
     if (hasVariable(v)) {
-      return variables ? undefined : problem(field, `${JSON.stringify(v)} still holds a template variable; alert rules and API calls need a literal value`);
+      return variables ? undefined : problem(field, stillVariable(v));
     }
     items = v.replace(/^\s*\{|\}\s*$/g, '').split(',');
   } else if (Array.isArray(v)) items = v;
