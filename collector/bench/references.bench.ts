@@ -37,8 +37,7 @@ function time(f: () => number, reps: number): number {
 const fmt = (ms: number) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 1 ? `${ms.toFixed(2)} ms` : `${(ms * 1000).toPrecision(3)} µs`);
 
 function rolling(): string[][] {
-  const { x, y } = levelPairs(20_000).find((p) => p.name === 'ETHUSDT/BTCUSDT')!;
-  const s = y.map((v, i) => v - (3500 / 97_000) * 0.8 * x[i]! - 700);
+  const { x, y, spread: s } = levelPairs(20_000).find((p) => p.name === 'ETHUSDT/BTCUSDT')!;
   const W = 100;
   const oursVar = time(() => {
     const m = new MovingMoments(W);
@@ -53,7 +52,7 @@ function rolling(): string[][] {
     let acc = 0;
     for (let t = 1; t < s.length; t++) acc += ss.sampleVariance(s.slice(Math.max(0, t - W + 1), t + 1));
     return acc;
-  }, 3);
+  }, 7);
   const oursCorr = time(() => {
     const m = new MovingCoMoments(W);
     let acc = 0;
@@ -67,7 +66,7 @@ function rolling(): string[][] {
     let acc = 0;
     for (let t = 1; t < x.length; t++) acc += ss.sampleCorrelation(x.slice(Math.max(0, t - W + 1), t + 1), y.slice(Math.max(0, t - W + 1), t + 1));
     return acc;
-  }, 3);
+  }, 7);
   return [
     ['rolling variance, 20k points, w 100', fmt(oursVar), `simple-statistics sampleVariance per window ${fmt(ssVar)} (${(ssVar / oursVar).toFixed(0)}x)`, ''],
     [

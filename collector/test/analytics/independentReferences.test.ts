@@ -13,7 +13,7 @@ import { MovingCoMoments, MovingMoments } from '../../src/analytics';
 import { olsLine } from '../../src/analytics/ols';
 import { householderLs } from '../../src/analytics/qr';
 import { exactOls } from './exactOls';
-import { levelPairs, PRICE_LEVELS } from './priceLevels';
+import { levelPairs } from './priceLevels';
 
 const EPS = 2 ** -52;
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
@@ -26,10 +26,7 @@ describe('MovingMoments vs simple-statistics mean / sampleVariance on spreads, e
   // 1e-11 relative: the kernel's documented bound (it re-centres when M2 falls below 1e-4 of its
   // update terms, movingMoments.ts); simple-statistics' two-pass adds at most ~n·ε (2e-14 at n = 100).
   // The mean: within 1e-13 of the window's largest |value| (the mean itself may be ~0).
-  const spreads = PAIRS.filter((_, i) => i % 7 === 0).map(({ name, x, y }) => {
-    const [ly, lx] = name.split('/').map((s) => PRICE_LEVELS.find((l) => l.symbol === s)!.level) as [number, number];
-    return { name, s: y.map((v, i) => v - (ly / lx) * 0.8 * x[i]! - ly * 0.2) };
-  });
+  const spreads = PAIRS.filter((_, i) => i % 7 === 0).map(({ name, spread }) => ({ name, s: spread }));
   it.each(spreads.flatMap(({ name }) => WINDOWS.map((w) => [name, w] as const)))('spread of %s, window %p', (name, w) => {
     const s = spreads.find((p) => p.name === name)!.s;
     const m = new MovingMoments(w);

@@ -7,7 +7,7 @@
  */
 import { gaussian, rng } from '../../src/fake-binance/rng';
 
-export const PRICE_LEVELS = [
+const PRICE_LEVELS = [
   { symbol: '1e-8', level: 1e-8 },
   { symbol: 'PEPEUSDT', level: 1.2e-5 },
   { symbol: 'DOGEUSDT', level: 0.5 },
@@ -20,6 +20,8 @@ export interface LevelPair {
   name: string;
   x: number[];
   y: number[];
+  /** y - beta·x - alpha with the generating beta and alpha: what the engine's MovingMoments is fed (mean near 0). */
+  spread: number[];
 }
 
 /** One pair per (y level, x level): 36 pairs of n points each, the same for a given n every run. */
@@ -28,15 +30,17 @@ export function levelPairs(n: number): LevelPair[] {
   for (const [iy, Y] of PRICE_LEVELS.entries())
     for (const [ix, X] of PRICE_LEVELS.entries()) {
       const r = rng(1000 + 10 * iy + ix);
+      const beta = (Y.level / X.level) * 0.8;
+      const alpha = Y.level * 0.2;
       const x: number[] = [];
       const y: number[] = [];
       let px = X.level;
       for (let i = 0; i < n; i++) {
         px *= 1 + 1e-4 * gaussian(r);
         x.push(px);
-        y.push((Y.level / X.level) * 0.8 * px + Y.level * 0.2 + Y.level * 1e-4 * gaussian(r));
+        y.push(beta * px + alpha + Y.level * 1e-4 * gaussian(r));
       }
-      out.push({ name: `${Y.symbol}/${X.symbol}`, x, y });
+      out.push({ name: `${Y.symbol}/${X.symbol}`, x, y, spread: y.map((v, i) => v - beta * x[i]! - alpha) });
     }
   return out;
 }
