@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TIMEFRAMES, type PairsQuery, type StatsResponse } from '@quant-pairs/contract';
-import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
+import { ensureBackend } from '../../grafana-plugin/test/buildBackend';
 import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
 import { interpolateQuery } from '../../grafana-plugin/src/query';
 import { resourceValues } from '../../grafana-plugin/src/resources';
@@ -78,7 +78,7 @@ const hasZ = (s: StatsResponse): boolean =>
   typeof s.coint.pvalue === 'number';
 
 test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Granger, and every alert query a number, without waiting for bars', async () => {
-  await buildBackend(); // grafana-plugin/dist/backend, when missing or stale
+  ensureBackend(join(ROOT, 'grafana-plugin', 'dist')); // the backend it spawns, when missing or built from other sources
   dir = mkdtempSync(join(tmpdir(), 'demo-test-'));
   const started = Date.now();
   demo = spawn('npm', ['run', 'demo'], {

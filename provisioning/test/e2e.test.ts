@@ -33,7 +33,7 @@ import { parseQuery, QueryError } from '../../grafana-plugin/backend/src/query/m
 import { interpolateQuery } from '../../grafana-plugin/src/query';
 import { resourceValues } from '../../grafana-plugin/src/resources';
 import { SCAN_DEFAULTS, TIMEFRAME_MS, TOP_PAIRS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
-import buildBackend from '../../grafana-plugin/test/backend/globalSetup';
+import { ensureBackend } from '../../grafana-plugin/test/buildBackend';
 import { startEmulator, type Emulator } from '../../grafana-plugin/test/emulator';
 import { scanSeries } from '../../collector/src/analytics';
 import type { StoredScan } from '../../collector/src/store/store';
@@ -84,7 +84,7 @@ function generateAt(f: FakeBinance, times: number[]): void {
 
 beforeAll(async () => {
   log.configure({ level: 'error' });
-  await buildBackend(); // builds grafana-plugin/dist/backend when missing or stale
+  ensureBackend(PLUGIN_DIR); // the backend it spawns, when missing or built from other sources
   dir = mkdtempSync(join(tmpdir(), 'provisioning-e2e-'));
   fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT'], rate: 0, pingIntervalMs: 1_000 });
   const config = loadConfig({

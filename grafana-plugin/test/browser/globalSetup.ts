@@ -1,5 +1,6 @@
 /**
- * globalSetup of the browser projects: dist/module.js current (buildOnce), and the test page's
+ * globalSetup of the browser projects: dist/module.js and the backend the page's emulated Grafana
+ * spawns current (buildOnce), and the test page's
  * host bundle in test-output/harness/ (test-output/harness-<compat>/ for a project that runs
  * against an older Grafana's packages, test/compat), rebuilt only when a lock file or the
  * harness sources change (a stamp file records the hash of its inputs).
