@@ -62,6 +62,10 @@ export default async function buildOnce(globalConfig?: RunSelection): Promise<vo
   if (frontendIsStale()) {
     process.stderr.write('\n[grafana-plugin] dist/module.js is missing or older than src/: npm run build:frontend\n');
     execFileSync('npm', ['run', '--silent', 'build:frontend'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    // webpack does not rewrite an output whose content is unchanged (compareBeforeEmit): a new image
+    // under src/img/ would leave module.js "older than src/" and rebuild it on every run
+    const now = new Date();
+    fs.utimesSync(path.join(ROOT, 'dist', 'module.js'), now, now);
   }
   ensureBackend(path.join(ROOT, 'dist'));
 }

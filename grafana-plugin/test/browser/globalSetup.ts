@@ -54,6 +54,7 @@ function inputsHash(compatVersion?: string): string {
   const files = [
     compatVersion ? path.join(compat.compatDir(compatVersion), 'package-lock.json') : path.join(ROOT, '..', 'package-lock.json'),
     path.join(__dirname, 'harness', 'entry.tsx'),
+    path.join(__dirname, 'harness', 'dashboard.tsx'),
     path.join(__dirname, 'harness', 'webpack.config.js'),
     path.join(__dirname, '..', 'support', 'fetchBackendSrv.ts'),
   ];
