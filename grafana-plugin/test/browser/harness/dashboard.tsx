@@ -50,11 +50,15 @@ export interface DashboardShot {
   panels: PanelShot[];
 }
 
+// grafana/grafana public/app/core/constants.ts:1-3 (commit d005d6c): GRID_CELL_HEIGHT 30, GRID_CELL_VMARGIN 8, GRID_COLUMN_COUNT 24
 const GRID = { columns: 24, rowHeight: 30, gap: 8 };
 
 let registered = false;
 
-/** Grafana registers its transformers at start-up (public/app/features/transformers); the harness does once, on first use. */
+/**
+ * Grafana registers its transformers at start-up (grafana/grafana public/app/app.ts:79, commit 0032209:
+ * standardTransformersRegistry.setInit(getStandardTransformers)); the harness does once, on first use.
+ */
 function registerTransformers(): void {
   if (registered) {
     return;
