@@ -6,6 +6,9 @@
  *   // => { values: { window: '30' }, positionals: ['f.csv'] }
  *   parseCommandLine(['--windw=3'], { window: { type: 'string' } })
  *   // throws CommandLineError('--windw', 'unknown option --windw')
+ *
+ * And for the offline commands (analyze, backtest, scan): which output they print (outputMode: JSON,
+ * or a table on a terminal) and running one as the process (runAsProcess).
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
