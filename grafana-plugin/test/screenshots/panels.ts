@@ -10,7 +10,6 @@
  *   const demo = await startDemo(dir);
  *   const shots = await dashboardShots(demo.emulator.url); // DashboardShot[] for the harness
  */
-import fs from 'fs';
 import type { AddressInfo } from 'net';
 import path from 'path';
 import type { PairsQuery } from '@quant-pairs/contract';
@@ -180,10 +179,4 @@ export async function waitForData(url: string, timeoutMs = 120_000): Promise<voi
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-}
-
-/** Removes and recreates `dir`: screenshots of panels since removed do not linger. */
-export function freshDir(dir: string): void {
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.mkdirSync(dir, { recursive: true });
 }

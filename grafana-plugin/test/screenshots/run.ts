@@ -11,10 +11,11 @@
  * Takes about a minute; the demo's data start hours back, so the images differ from run to run.
  */
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 
 import globalSetup from '../browser/globalSetup';
-import { dashboardShots, freshDir, waitForData } from './panels';
+import { dashboardShots, waitForData } from './panels';
 import { EDITORS, shootDashboard, shootEditor, startSession, type EditorName } from './shoot';
 
 const OUT = path.resolve(__dirname, '..', '..', 'src', 'img', 'screenshots');
@@ -23,18 +24,19 @@ const MAX_BYTES = 300 * 1024;
 
 async function main(): Promise<void> {
   await globalSetup({ selectProjects: ['browser'] });
-  freshDir(OUT);
+  // drawn into a scratch folder, moved into place only when every image passed: a failed run leaves the committed ones
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'pairs-screenshots-out-'));
   const session = await startSession();
   const files: string[] = [];
   try {
     await waitForData(session.demo.emulator.url);
     for (const name of Object.keys(EDITORS) as EditorName[]) {
-      files.push(await shootEditor(session.page, name, OUT));
+      files.push(await shootEditor(session.page, name, scratch));
     }
     for (const shot of await dashboardShots(session.demo.emulator.url)) {
-      let file = await shootDashboard(session.page, shot, OUT, 1000);
+      let file = await shootDashboard(session.page, shot, scratch, 1000);
       for (let width = 900; fs.statSync(file).size >= MAX_BYTES && width >= 700; width -= 100) {
-        file = await shootDashboard(session.page, shot, OUT, width);
+        file = await shootDashboard(session.page, shot, scratch, width);
       }
       files.push(file);
     }
@@ -46,11 +48,19 @@ async function main(): Promise<void> {
   }
   for (const f of files) {
     const bytes = fs.statSync(f).size;
-    process.stdout.write(`${path.relative(process.cwd(), f)}  ${Math.round(bytes / 1024)} KB\n`);
     if (bytes >= MAX_BYTES) {
-      throw new Error(`${f} is ${bytes} bytes, over the ${MAX_BYTES} a catalog image may have`);
+      throw new Error(`${path.basename(f)} is ${bytes} bytes, over the ${MAX_BYTES} a catalog image may have (left in ${scratch})`);
     }
   }
+  // every image is replaced, and one of a dashboard since removed does not linger
+  fs.rmSync(OUT, { recursive: true, force: true });
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const f of files) {
+    const to = path.join(OUT, path.basename(f));
+    fs.copyFileSync(f, to);
+    process.stdout.write(`${path.relative(process.cwd(), to)}  ${Math.round(fs.statSync(to).size / 1024)} KB\n`);
+  }
+  fs.rmSync(scratch, { recursive: true, force: true });
 }
 
 main().catch((e: unknown) => {
