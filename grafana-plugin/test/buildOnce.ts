@@ -1,11 +1,14 @@
 /**
  * globalSetup of the amd and browser projects: the packages of the older Grafana versions whose
- * projects the run includes (test/compat), and dist/module.js the build of the current sources (src/ and the built @quant-pairs/contract). `npm test` builds before jest, so this is a no-op there; running one project
- * alone after an edit rebuilds once instead of testing a stale bundle.
+ * projects the run includes (test/compat), dist/module.js the build of the current sources (src/ and the built @quant-pairs/contract),
+ * and the backend in dist/ that their emulated Grafana spawns (ensureBackend). `npm test` builds before jest, so this is a no-op there; running one project
+ * alone after an edit, or in a fresh clone, builds once instead of testing a stale bundle or failing for want of `npm run build:backend`.
  */
 import { execFileSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
+
+import { ensureBackend } from './buildBackend';
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -59,5 +62,10 @@ export default async function buildOnce(globalConfig?: RunSelection): Promise<vo
   if (frontendIsStale()) {
     process.stderr.write('\n[grafana-plugin] dist/module.js is missing or older than src/: npm run build:frontend\n');
     execFileSync('npm', ['run', '--silent', 'build:frontend'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    // webpack does not rewrite an output whose content is unchanged (compareBeforeEmit): a new image
+    // under src/img/ would leave module.js "older than src/" and rebuild it on every run
+    const now = new Date();
+    fs.utimesSync(path.join(ROOT, 'dist', 'module.js'), now, now);
   }
+  ensureBackend(path.join(ROOT, 'dist'));
 }

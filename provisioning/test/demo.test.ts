@@ -18,7 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEFAULT_PAIRS, TIMEFRAMES, type PairsQuery, type StatsResponse } from '@quant-pairs/contract';
-import buildBackend from 'quant-pairs-datasource/test/backend/globalSetup';
+import { ensureBackend } from 'quant-pairs-datasource/test/buildBackend';
 import { startEmulator, type Emulator } from 'quant-pairs-datasource/test/emulator';
 import { interpolateQuery } from 'quant-pairs-datasource/src/query';
 import { resourceValues } from 'quant-pairs-datasource/src/resources';
@@ -78,7 +78,7 @@ const hasZ = (s: StatsResponse): boolean =>
   typeof s.coint.pvalue === 'number';
 
 test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Granger, and every alert query a number, without waiting for bars', async () => {
-  await buildBackend(); // grafana-plugin/dist/backend, when missing or stale
+  ensureBackend(join(ROOT, 'grafana-plugin', 'dist')); // the backend it spawns, when missing or built from other sources
   dir = mkdtempSync(join(tmpdir(), 'demo-test-'));
   const started = Date.now();
   demo = spawn('npm', ['run', 'demo'], {

@@ -29,7 +29,7 @@ import { parseQuery, QueryError } from 'quant-pairs-datasource/backend/src/query
 import { interpolateQuery } from 'quant-pairs-datasource/src/query';
 import { resourceValues } from 'quant-pairs-datasource/src/resources';
 import { DEFAULT_PAIRS, SCAN_DEFAULTS, TIMEFRAME_MS, TOP_PAIRS, validateQuery, type PairsQuery } from '@quant-pairs/contract';
-import buildBackend from 'quant-pairs-datasource/test/backend/globalSetup';
+import { ensureBackend } from 'quant-pairs-datasource/test/buildBackend';
 import { startEmulator, type Emulator } from 'quant-pairs-datasource/test/emulator';
 import { scanSeries } from 'collector/src/analytics';
 import type { StoredScan } from 'collector/src/store/store';
@@ -80,7 +80,7 @@ function generateAt(f: FakeBinance, times: number[]): void {
 
 beforeAll(async () => {
   log.configure({ level: 'error' });
-  await buildBackend(); // builds grafana-plugin/dist/backend when missing or stale
+  ensureBackend(PLUGIN_DIR); // the backend it spawns, when missing or built from other sources
   dir = mkdtempSync(join(tmpdir(), 'provisioning-e2e-'));
   ({
     fake,

@@ -12,7 +12,9 @@
  * spreads spread[w-1:] (stat, pvalue, usedlag, nobs, crit, icbest), coint(y, x) on the full
  * series (stat, pvalue, crit) and halfLife on spread[w-1:] (b, halfLife). A statistic that is
  * undefined for the input is `{"error": "..."}` in its place. Bad input or flags: a message on
- * stderr and exit code 2.
+ * stderr and exit code 2. On a terminal (or with `--table`) a table of the key figures instead:
+ * the last point's beta, alpha, spread, z and signal, ADF, Engle-Granger and the half-life
+ * (summary.ts: the JSON's numbers to 6 significant digits); `--json` forces the JSON.
  *
  * `--hedge kalman`: beta, alpha, spread and z from the Kalman filter (kalman.ts: z is the
  * normalised innovation, null for its first 30 points) with `--delta` / `--ve` (Chan's 1e-4 /
@@ -21,9 +23,8 @@
  * the half-life then run on the spreads after those 30 points; `--window` is not needed.
  */
 import { describeValue, parseJson } from '@quant-pairs/contract';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CommandLineError, parseCommandLine, wantsHelp } from './commandLine';
+import { CommandLineError, OUTPUT_OPTIONS, outputMode, parseCommandLine, runAsProcess, wantsHelp, type OutputMode } from './commandLine';
+import { field, JSON_HINT, keyValueTable } from './summary';
 import { hedgeRule, type Hedge, type HedgeChoice } from '@quant-pairs/contract';
 import { adfuller, analyzeSeries, coint, fitKalman, halfLife, kalmanSeries, seriesInputProblem, type AdfOptions } from '../analytics';
 
@@ -38,8 +39,9 @@ export interface CliResult {
 
 const USAGE =
   'usage: analyze FILE [--regression c|ct|n] [--autolag AIC|BIC|t-stat|none] [--maxlag K] [--ddof 0|1] [--window W] [--entry-z Z] [--exit-z Z]\n' +
-  '                    [--hedge ols|kalman [--delta D --ve V | --tune]]\n' +
-  '  FILE: {"x":[...],"y":[...],"window":W} or a two-column x,y CSV (then --window W); - reads stdin';
+  '                    [--hedge ols|kalman [--delta D --ve V | --tune]] [--json | --table]\n' +
+  '  FILE: {"x":[...],"y":[...],"window":W} or a two-column x,y CSV (then --window W); - reads stdin\n' +
+  '  prints JSON, or on a terminal a table of the key figures (--json / --table force either)';
 
 class UsageError extends Error {}
 
@@ -53,6 +55,7 @@ interface Args {
   entryZ?: number;
   exitZ?: number;
   hedge: HedgeChoice;
+  output: OutputMode;
 }
 
 const OPTIONS = {
@@ -67,6 +70,7 @@ const OPTIONS = {
   window: { type: 'string' },
   'entry-z': { type: 'string' },
   'exit-z': { type: 'string' },
+  ...OUTPUT_OPTIONS,
 } as const;
 
 /** `--name` as a number of at least `min`; `what` says what it is. */
@@ -90,14 +94,16 @@ function autolagOption(value: string): Args['autolag'] {
   throw new UsageError(`--autolag must be AIC, BIC, t-stat or none, got ${JSON.stringify(value)}`);
 }
 
-function parseArgs(argv: readonly string[]): Args {
+function parseArgs(argv: readonly string[], terminal: boolean): Args {
   let parsed: ReturnType<typeof parseCommandLine>;
+  let output: OutputMode;
   try {
     parsed = parseCommandLine(argv, OPTIONS);
+    output = outputMode(parsed.values, terminal);
   } catch (e) {
     throw e instanceof CommandLineError ? new UsageError(e.message) : e;
   }
-  const v = parsed.values as Partial<Record<Exclude<keyof typeof OPTIONS, 'tune'>, string>> & { tune?: boolean };
+  const v = parsed.values as Partial<Record<Exclude<keyof typeof OPTIONS, 'tune' | 'json' | 'table'>, string>> & { tune?: boolean };
   const files = parsed.positionals;
   if (files.length !== 1) throw new UsageError(files.length === 0 ? 'FILE is missing' : `one FILE expected, got ${files.length}: ${files.join(' ')}`);
   if (v.ddof !== undefined && v.ddof !== '0' && v.ddof !== '1') throw new UsageError(`--ddof must be 0 or 1, got ${JSON.stringify(v.ddof)}`);
@@ -115,6 +121,7 @@ function parseArgs(argv: readonly string[]): Args {
     throw new UsageError(`--${rule.param}: ${rule.message.replace(/hedge=kalman/g, '--hedge kalman').replace('tune=true', '--tune')}`);
   return {
     hedge: rule.choice,
+    output,
     file: files[0]!,
     regression: v.regression === undefined ? 'c' : regressionOption(v.regression),
     autolag: v.autolag === undefined ? 'AIC' : autolagOption(v.autolag),
@@ -173,13 +180,59 @@ export function parseInput(text: string, windowFlag: number | undefined): { x: n
   return { x, y, window: windowFlag };
 }
 
-/** The whole command, without touching the process: argv (after FILE's script name) -> output and exit code. */
-export function runAnalyze(argv: readonly string[], read: (file: string) => string): CliResult {
+/** The key figures of analyze's JSON `out` (its last point, the tests) as a table. */
+function summary(out: AnalyzeOutput, window: number | undefined): string {
+  const last = (a: readonly unknown[]) => a[a.length - 1];
+  const k = out.kalman;
+  return (
+    keyValueTable([
+      ['hedge', out.hedge],
+      ...(k
+        ? ([
+            ['Kalman delta', k.delta],
+            ['Kalman ve', k.ve],
+          ] as const)
+        : ([['window', window]] as const)),
+      ['points', out.beta.length],
+      ['beta (last)', last(out.beta)],
+      ['alpha (last)', last(out.alpha)],
+      ['spread (last)', last(out.spread)],
+      ['z (last)', last(out.zscore)],
+      ['signal (last)', last(out.signal)],
+      ['ADF stat', field(out.adf, 'stat')],
+      ['ADF p-value', field(out.adf, 'pvalue')],
+      ['ADF lag', field(out.adf, 'usedlag')],
+      ['ADF nobs', field(out.adf, 'nobs')],
+      ['Engle-Granger stat', field(out.coint, 'stat')],
+      ['Engle-Granger p-value', field(out.coint, 'pvalue')],
+      ['half-life (points)', field(out.halfLife, 'halfLife')],
+    ]) + `${JSON_HINT}\n`
+  );
+}
+
+interface AnalyzeOutput {
+  hedge: string;
+  kalman?: { delta: number; ve: number };
+  beta: unknown[];
+  alpha: unknown[];
+  spread: unknown[];
+  zscore: unknown[];
+  signal: unknown[];
+  adf: unknown;
+  coint: unknown;
+  halfLife: unknown;
+}
+
+/**
+ * The whole command, without touching the process: argv (after FILE's script name) -> output and
+ * exit code; `terminal`: stdout is one (the table unless --json).
+ */
+export function runAnalyze(argv: readonly string[], read: (file: string) => string, terminal = false): CliResult {
   if (wantsHelp(argv)) return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
   let args: Args;
   let input: { x: number[]; y: number[]; window: number };
   try {
-    args = parseArgs(argv);
+    args = parseArgs(argv, terminal);
     let text: string;
     try {
       text = read(args.file);
@@ -247,13 +300,8 @@ export function runAnalyze(argv: readonly string[], read: (file: string) => stri
     coint: 'error' in c ? c : { stat: c.stat, pvalue: c.pvalue, crit: c.crit },
     halfLife: 'error' in hlRaw ? hlRaw : { b: hlRaw.b, halfLife: hlRaw.halfLife },
   };
-  return { code: 0, stdout: JSON.stringify(out) + '\n', stderr: '' };
+  const stdout = args.output === 'json' ? JSON.stringify(out) + '\n' : summary(out as AnalyzeOutput, kalman ? undefined : input.window);
+  return { code: 0, stdout, stderr: '' };
 }
 
-if (require.main === module) {
-  // `npm run analyze -- FILE` runs in the package's folder: resolve FILE against where npm was invoked.
-  const base = process.env.INIT_CWD ?? process.cwd();
-  const r = runAnalyze(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : resolve(base, file), 'utf8'));
-  if (r.stderr) process.stderr.write(r.stderr);
-  process.stdout.write(r.stdout, () => process.exit(r.code));
-}
+if (require.main === module) runAsProcess(runAnalyze);

@@ -10,19 +10,29 @@
  * year come from the median step (a year of 365.25 days over it). Prints one JSON object:
  * {"trades": [{entryIndex, exitIndex, side, reason, beta, qy, qx, pnl, fees, bars}], "equity": [...],
  * "metrics": {totalReturn, sharpe, maxDrawdown, trades, winRate, avgBars, fees}}.
- * Bad input or flags: a message on stderr and exit code 2.
+ * Bad input or flags: a message on stderr and exit code 2. On a terminal (or with `--table`) a
+ * table of the metrics and the final equity instead (summary.ts: the JSON's numbers to 6
+ * significant digits); `--json` forces the JSON.
  */
 import { describeValue, parseJson } from '@quant-pairs/contract';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CommandLineError, parseCommandLine, wantsHelp } from './commandLine';
+import { CommandLineError, OUTPUT_OPTIONS, outputMode, parseCommandLine, runAsProcess, wantsHelp, type OutputMode } from './commandLine';
+import { JSON_HINT, keyValueTable } from './summary';
 import { parseInput, type CliResult } from './analyze';
-import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, backtestSeries, seriesInputProblem, type BacktestOptions } from '../analytics';
+import {
+  BACKTEST_DEFAULTS,
+  backtestInputProblem,
+  backtestOptionsProblem,
+  backtestSeries,
+  seriesInputProblem,
+  type BacktestOptions,
+  type BacktestResult,
+} from '../analytics';
 
 const USAGE =
   'usage: backtest FILE [--window W] [--entry Z] [--exit Z] [--stop Z] [--max-hold N] [--cooldown N] [--lag N]\n' +
-  '                     [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N]\n' +
-  '  FILE: {"x":[...],"y":[...],"window":W[,"ts":[...]]} or an x,y[,ts] CSV (then --window W); - reads stdin';
+  '                     [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N] [--json | --table]\n' +
+  '  FILE: {"x":[...],"y":[...],"window":W[,"ts":[...]]} or an x,y[,ts] CSV (then --window W); - reads stdin\n' +
+  '  prints JSON, or on a terminal a table of the metrics (--json / --table force either)';
 
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
@@ -43,6 +53,8 @@ const OPTIONS = {
 } as const;
 
 type Flag = keyof typeof OPTIONS;
+
+const ALL_OPTIONS = { ...OPTIONS, ...OUTPUT_OPTIONS } as const;
 
 /** Flag name of each option, for messages in the words the user typed. */
 const FLAG_OF: Record<keyof BacktestOptions, Flag> = {
@@ -92,12 +104,15 @@ interface Parsed {
   window: number;
   ts?: number[];
   options: BacktestOptions;
+  output: OutputMode;
 }
 
-function parse(argv: readonly string[], read: (file: string) => string): Parsed {
+function parse(argv: readonly string[], read: (file: string) => string, terminal: boolean): Parsed {
   let parsed: ReturnType<typeof parseCommandLine>;
+  let output: OutputMode;
   try {
-    parsed = parseCommandLine(argv, OPTIONS);
+    parsed = parseCommandLine(argv, ALL_OPTIONS);
+    output = outputMode(parsed.values, terminal);
   } catch (e) {
     throw e instanceof CommandLineError ? new UsageError(e.message) : e;
   }
@@ -165,7 +180,7 @@ function parse(argv: readonly string[], read: (file: string) => string): Parsed 
     const key = bad.split(' ')[0] as keyof BacktestOptions;
     throw new UsageError(`--${FLAG_OF[key]}${bad.slice(key.length)}`);
   }
-  return { ...series, ts, options };
+  return { ...series, ts, options, output };
 }
 
 function medianStep(ts: readonly number[]): number {
@@ -176,24 +191,37 @@ function medianStep(ts: readonly number[]): number {
   return d.length % 2 ? d[(d.length - 1) / 2]! : (d[d.length / 2 - 1]! + d[d.length / 2]!) / 2;
 }
 
-/** The whole command, without touching the process: argv -> output and exit code. */
-export function runBacktest(argv: readonly string[], read: (file: string) => string): CliResult {
+/** The metrics of a backtest and its final equity as a table. */
+function summary(r: BacktestResult): string {
+  const m = r.metrics;
+  return (
+    keyValueTable([
+      ['total return', m.totalReturn],
+      ['Sharpe', m.sharpe],
+      ['max drawdown', m.maxDrawdown],
+      ['trades', m.trades],
+      ['win rate', m.winRate],
+      ['avg bars held', m.avgBars],
+      ['fees', m.fees],
+      ['final equity', r.equity[r.equity.length - 1]],
+      ['bars', r.equity.length],
+    ]) + `${JSON_HINT}\n`
+  );
+}
+
+/** The whole command, without touching the process: argv -> output and exit code; `terminal`: stdout is one (the table unless --json). */
+export function runBacktest(argv: readonly string[], read: (file: string) => string, terminal = false): CliResult {
   if (wantsHelp(argv)) return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
   let p: Parsed;
   try {
-    p = parse(argv, read);
+    p = parse(argv, read, terminal);
   } catch (e) {
     if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `backtest: ${e.message}\n${USAGE}\n` };
     throw e;
   }
   const r = backtestSeries({ x: p.x, y: p.y, window: p.window, ts: p.ts }, p.options);
-  return { code: 0, stdout: JSON.stringify({ trades: r.trades, equity: r.equity, metrics: r.metrics }) + '\n', stderr: '' };
+  const stdout = p.output === 'json' ? JSON.stringify({ trades: r.trades, equity: r.equity, metrics: r.metrics }) + '\n' : summary(r);
+  return { code: 0, stdout, stderr: '' };
 }
 
-if (require.main === module) {
-  // `npm run backtest -- FILE` runs in the package's folder: resolve FILE against where npm was invoked.
-  const base = process.env.INIT_CWD ?? process.cwd();
-  const r = runBacktest(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : resolve(base, file), 'utf8'));
-  if (r.stderr) process.stderr.write(r.stderr);
-  process.stdout.write(r.stdout, () => process.exit(r.code));
-}
+if (require.main === module) runAsProcess(runBacktest);

@@ -6,7 +6,12 @@
  *   // => { values: { window: '30' }, positionals: ['f.csv'] }
  *   parseCommandLine(['--windw=3'], { window: { type: 'string' } })
  *   // throws CommandLineError('--windw', 'unknown option --windw')
+ *
+ * And for the offline commands (analyze, backtest, scan): which output they print (outputMode: JSON,
+ * or a table on a terminal) and running one as the process (runAsProcess).
  */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
@@ -43,4 +48,29 @@ export function parseCommandLine(argv: readonly string[], options: Options): { v
     if (err.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new CommandLineError(option, err.message);
     throw e;
   }
+}
+
+/** What an offline command (analyze, backtest, scan) prints: its JSON, or a summary table of it. */
+export type OutputMode = 'json' | 'table';
+
+/** The flags that force either output; without them a terminal gets the table and a pipe the JSON. */
+export const OUTPUT_OPTIONS = { json: { type: 'boolean' }, table: { type: 'boolean' } } as const;
+
+/** The output `--json` / `--table` ask for, else the table on a terminal and the JSON elsewhere. */
+export function outputMode(values: Record<string, string | boolean | undefined>, terminal: boolean): OutputMode {
+  if (values.json && values.table) throw new CommandLineError('--table', '--json and --table exclude each other');
+  if (values.json) return 'json';
+  return values.table || terminal ? 'table' : 'json';
+}
+
+/** One offline command: argv, a file reader and whether stdout is a terminal -> output and exit code. */
+export type OfflineCommand = (argv: readonly string[], read: (file: string) => string, terminal: boolean) => { code: number; stdout: string; stderr: string };
+
+/** Runs `command` as the process: FILE (`-` = stdin) relative to where npm was invoked, exit code once stdout is written. */
+export function runAsProcess(command: OfflineCommand): void {
+  // `npm run analyze -- FILE` runs in the package's folder: resolve FILE against where npm was invoked.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const r = command(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : resolve(base, file), 'utf8'), process.stdout.isTTY === true);
+  if (r.stderr) process.stderr.write(r.stderr);
+  process.stdout.write(r.stdout, () => process.exit(r.code));
 }

@@ -10,18 +10,24 @@
  * selected, note}], "tested", "selected", "paths": {fft, direct}}, pairs sorted by q-value, null where
  * undefined (note says why); paths counts the Engle-Granger directions whose lag products came from the FFT and
  * those summed directly (where the FFT's error bound was not met).
- * Bad input or flags: a message on stderr and exit code 2.
+ * Bad input or flags: a message on stderr and exit code 2. On a terminal (or with `--table`) a
+ * table instead: the counts, then the first SUMMARY_ROWS pairs by q-value with p, q, half-life,
+ * Hurst, crossings, selected and note (summary.ts: the JSON's numbers to 6 significant digits);
+ * `--json` forces the JSON.
  */
 import { describeValue, parseJson } from '@quant-pairs/contract';
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { CommandLineError, parseCommandLine, wantsHelp } from './commandLine';
+import { CommandLineError, OUTPUT_OPTIONS, outputMode, parseCommandLine, runAsProcess, wantsHelp, type OutputMode } from './commandLine';
+import { columnTable, JSON_HINT, keyValueTable } from './summary';
 import type { CliResult } from './analyze';
-import { scanInputProblem, scanSeries, SCAN_DEFAULTS, SCAN_THRESHOLD_RULES, type ScanThresholds } from '../analytics/scan';
+import { scanInputProblem, scanSeries, SCAN_DEFAULTS, SCAN_THRESHOLD_RULES, type ScanResult, type ScanThresholds } from '../analytics/scan';
 
 const USAGE =
-  'usage: scan FILE [--fdr Q] [--min-half-life N] [--max-half-life N] [--max-hurst H] [--min-crossings N]\n' +
-  '  FILE: {"series": {"SYM": [numbers], ...}, "window": W} (equal lengths; the trailing W points are scanned); - reads stdin';
+  'usage: scan FILE [--fdr Q] [--min-half-life N] [--max-half-life N] [--max-hurst H] [--min-crossings N] [--json | --table]\n' +
+  '  FILE: {"series": {"SYM": [numbers], ...}, "window": W} (equal lengths; the trailing W points are scanned); - reads stdin\n' +
+  '  prints JSON, or on a terminal a table of the pairs of lowest q-value (--json / --table force either)';
+
+/** Pairs the terminal table shows, lowest q-values first. */
+const SUMMARY_ROWS = 20;
 
 class UsageError extends Error {}
 
@@ -33,10 +39,20 @@ const FLAGS: Record<keyof ScanThresholds, string> = {
   minCrossings: 'min-crossings',
 };
 
-function parse(argv: readonly string[], read: (file: string) => string): { symbols: string[]; series: number[][]; window: number; thresholds: ScanThresholds } {
+interface Input {
+  symbols: string[];
+  series: number[][];
+  window: number;
+  thresholds: ScanThresholds;
+  output: OutputMode;
+}
+
+function parse(argv: readonly string[], read: (file: string) => string, terminal: boolean): Input {
   let parsed: ReturnType<typeof parseCommandLine>;
+  let output: OutputMode;
   try {
-    parsed = parseCommandLine(argv, Object.fromEntries(Object.values(FLAGS).map((f) => [f, { type: 'string' as const }])));
+    parsed = parseCommandLine(argv, { ...Object.fromEntries(Object.values(FLAGS).map((f) => [f, { type: 'string' as const }])), ...OUTPUT_OPTIONS });
+    output = outputMode(parsed.values, terminal);
   } catch (e) {
     throw e instanceof CommandLineError ? new UsageError(e.message) : e;
   }
@@ -79,27 +95,41 @@ function parse(argv: readonly string[], read: (file: string) => string): { symbo
   if (typeof window !== 'number' || !Number.isInteger(window)) throw new UsageError(`"window" must be an integer, got ${describeValue(window)}`);
   const problem = scanInputProblem(symbols, values, window);
   if (problem) throw new UsageError(problem);
-  return { symbols, series: values, window, thresholds };
+  return { symbols, series: values, window, thresholds, output };
 }
 
-/** The whole command, without touching the process: argv -> output and exit code. */
-export function runScan(argv: readonly string[], read: (file: string) => string): CliResult {
+/** The counts and the first SUMMARY_ROWS pairs of a scan as tables. */
+function summary(r: ScanResult): string {
+  const shown = r.pairs.slice(0, SUMMARY_ROWS);
+  const rest = r.pairs.length - shown.length;
+  return (
+    keyValueTable([
+      ['pairs', r.pairs.length],
+      ['tested', r.tested],
+      ['selected', r.selected],
+    ]) +
+    '\n' +
+    columnTable(
+      ['pair', 'p-value', 'q-value', 'half-life', 'Hurst', 'crossings', 'selected', 'note'],
+      shown.map((p) => [`${p.a}/${p.b}`, p.pvalue, p.qvalue, p.halfLife, p.hurst, p.meanCrossings, p.selected, p.note ?? '']),
+    ) +
+    (rest > 0 ? `... ${rest} more pairs\n` : '') +
+    `${JSON_HINT}\n`
+  );
+}
+
+/** The whole command, without touching the process: argv -> output and exit code; `terminal`: stdout is one (the table unless --json). */
+export function runScan(argv: readonly string[], read: (file: string) => string, terminal = false): CliResult {
   if (wantsHelp(argv)) return { code: 0, stdout: `${USAGE}\n`, stderr: '' };
-  let input: ReturnType<typeof parse>;
+  let input: Input;
   try {
-    input = parse(argv, read);
+    input = parse(argv, read, terminal);
   } catch (e) {
     if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `scan: ${e.message}\n${USAGE}\n` };
     throw e;
   }
   const r = scanSeries(input.symbols, input.series, input.window, input.thresholds);
-  return { code: 0, stdout: JSON.stringify(r) + '\n', stderr: '' };
+  return { code: 0, stdout: input.output === 'json' ? JSON.stringify(r) + '\n' : summary(r), stderr: '' };
 }
 
-if (require.main === module) {
-  // `npm run scan -- FILE` runs in the package's folder: resolve FILE against where npm was invoked.
-  const base = process.env.INIT_CWD ?? process.cwd();
-  const r = runScan(process.argv.slice(2), (file) => readFileSync(file === '-' ? 0 : resolve(base, file), 'utf8'));
-  if (r.stderr) process.stderr.write(r.stderr);
-  process.stdout.write(r.stdout, () => process.exit(r.code));
-}
+if (require.main === module) runAsProcess(runScan);

@@ -4,7 +4,9 @@
 //   dist/backend/proto/*.proto    the protocol files it loads at start
 //   dist/gpx_pairs_linux_amd64    launcher scripts Grafana executes (mode 0755)
 //   dist/gpx_pairs_linux_arm64
+//   dist/backend/inputs.sha256    the hash of what it was built from (inputs.cjs), for the test setups
 import { build } from 'esbuild';
+import { createRequire } from 'module';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { fileURLToPath } from 'url';
@@ -15,6 +17,9 @@ const distArg = process.argv.indexOf('--dist');
 const dist = distArg > 0 ? resolve(process.argv[distArg + 1]) : join(backend, '..', 'dist');
 const out = join(dist, 'backend');
 const started = Date.now();
+const { backendInputsHash, backendStamp } = createRequire(import.meta.url)('./inputs.cjs');
+// before the build: a source changed while it runs makes the next check rebuild
+const inputs = backendInputsHash();
 
 rmSync(out, { recursive: true, force: true }); // only our own subdirectory
 mkdirSync(join(out, 'proto'), { recursive: true });
@@ -38,4 +43,5 @@ for (const arch of ['amd64', 'arm64']) {
   writeFileSync(exe, launcher);
   chmodSync(exe, 0o755);
 }
+writeFileSync(backendStamp(dist), inputs);
 console.log(`backend built into ${dist} in ${Date.now() - started} ms`);

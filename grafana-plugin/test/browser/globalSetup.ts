@@ -1,5 +1,6 @@
 /**
- * globalSetup of the browser projects: dist/module.js current (buildOnce), and the test page's
+ * globalSetup of the browser projects: dist/module.js and the backend the page's emulated Grafana
+ * spawns current (buildOnce), and the test page's
  * host bundle in test-output/harness/ (test-output/harness-<compat>/ for a project that runs
  * against an older Grafana's packages, test/compat), rebuilt only when a lock file or the
  * harness sources change (a stamp file records the hash of its inputs).
@@ -53,6 +54,7 @@ function inputsHash(compatVersion?: string): string {
   const files = [
     compatVersion ? path.join(compat.compatDir(compatVersion), 'package-lock.json') : path.join(ROOT, '..', 'package-lock.json'),
     path.join(__dirname, 'harness', 'entry.tsx'),
+    path.join(__dirname, 'harness', 'dashboard.tsx'),
     path.join(__dirname, 'harness', 'webpack.config.js'),
     path.join(__dirname, '..', 'support', 'fetchBackendSrv.ts'),
   ];

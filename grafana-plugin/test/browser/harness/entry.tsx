@@ -22,6 +22,7 @@ import * as jsxRuntime from 'react/jsx-runtime';
 import * as rxjs from 'rxjs';
 
 import { fetchBackendSrv } from '../../support/fetchBackendSrv';
+import { renderDashboard, type DashboardShot } from './dashboard';
 
 /** The versions of the shared modules this bundle holds (webpack DefinePlugin, from the folders it aliased). */
 declare const __HOST_VERSIONS__: Record<string, string>;
@@ -92,7 +93,8 @@ type AnyPlugin = DataSourcePlugin<any, any, any, any>;
 
 const instanceSettings = {
   id: 1,
-  uid: 'pairs',
+  // ?uid=: the emulated Grafana's data source (the screenshots run the provisioned one, quant-pairs)
+  uid: new URLSearchParams(window.location.search).get('uid') ?? 'pairs',
   type: 'quant-pairs-datasource',
   name: 'Pairs',
   access: 'proxy',
@@ -195,4 +197,9 @@ export async function start(moduleUrl: string): Promise<void> {
   }
   const root = document.getElementById('root')!;
   createRoot(root).render(<App plugin={plugin} />);
+}
+
+/** A provisioned dashboard drawn from our frames (dashboard.tsx), `width` px wide, in the editors' theme. */
+export function showDashboard(shot: DashboardShot, width: number): void {
+  renderDashboard(shot, width, theme);
 }

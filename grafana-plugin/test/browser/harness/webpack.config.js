@@ -35,7 +35,9 @@ module.exports = (outDir, hostModules) => ({
           options: { jsc: { target: 'es2020', parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } } } },
         },
       },
-      { test: /\.m?js$/, resolve: { fullySpecified: false } },
+      // javascript/auto: a default import of a CommonJS module with __esModule (react-custom-scrollbars-2 in
+      // @grafana/ui's .mjs, the Table's scrollbar) is its `default`, as Grafana's own build gives it
+      { test: /\.m?js$/, type: 'javascript/auto', resolve: { fullySpecified: false } },
       { test: /\.css$/, use: ['style-loader', 'css-loader'] },
       { test: /\.(svg|png|jpe?g|gif|woff2?|ttf|eot)$/, type: 'asset/resource' },
     ],
