@@ -1,7 +1,7 @@
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, QueryEditorProps, SelectableValue } from '@grafana/data';
 import { Combobox, InlineField, InlineFieldRow, InlineSwitch, Input, RadioButtonGroup, useStyles2, type ComboboxOption } from '@grafana/ui';
-import React, { useEffect, useMemo, useState, type ChangeEvent } from 'react';
+import React, { useEffect, useMemo } from 'react';
 
 import {
   BACKTEST_DEFAULTS,
@@ -15,6 +15,7 @@ import {
   SCAN_DEFAULTS,
   TIMEFRAMES,
   isPairQuery,
+  hasVariable,
   isSymbol,
   migrateQuery,
   splitPair,
@@ -34,6 +35,8 @@ import {
 
 import type { DataSource } from '../datasource';
 import { withQueryType } from '../query';
+import { NormalizeSwitch, SummaryFields } from './DeskFields';
+import { useDraft } from './useDraft';
 import { useResource } from './useResource';
 
 type Props = QueryEditorProps<DataSource, PairsQuery, PairsDataSourceOptions>;
@@ -53,6 +56,11 @@ const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
     value: 'backtest',
     label: 'Backtest',
     description: "What the z signal would have earned after costs over the time range: equity, trades, metrics, or a sweep's grid",
+  },
+  {
+    value: 'summary',
+    label: 'All pairs',
+    description: 'Every configured pair at one timeframe and window: z, signal, paper position and P&L, p-values, half-life (a table)',
   },
 ];
 
@@ -76,19 +84,6 @@ function options(values: string[], variables: string[], current: string | undefi
     all.push(current);
   }
   return all.map((v) => ({ value: v, label: v }));
-}
-
-/** A text field edited locally and committed on blur, so typing does not run a query per key. */
-function useDraft(value: string): [string, (e: ChangeEvent<HTMLInputElement>) => void] {
-  const [draft, setDraft] = useState(value);
-  // When the saved value changes (a migration, another editor), the field shows it: state
-  // adjusted during render, as React documents, rather than in an effect one render late.
-  const [shown, setShown] = useState(value);
-  if (value !== shown) {
-    setShown(value);
-    setDraft(value);
-  }
-  return [draft, (e) => setDraft(e.currentTarget.value)];
 }
 
 function numberOrUndefined(text: string): number | undefined {
@@ -152,6 +147,8 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
       <QueryTypeRow query={query} commit={commit} />
       {query.queryType === 'backtest' ? (
         <BacktestFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
+      ) : query.queryType === 'summary' ? (
+        <SummaryFields query={query} problems={problems} commit={commit} timeframes={timeframes} />
       ) : query.queryType === 'scan' ? (
         <ScanFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
       ) : isPairQuery(query) ? (
@@ -369,11 +366,19 @@ function HedgeFields({ query, problems, commit }: { query: PairQuery | BacktestQ
 /** Pair, timeframe, window and the signal thresholds of analytics / stats / signals queries. */
 function PairFields(props: FieldsProps<PairQuery>) {
   const { query, problems, commit } = props;
-  const [entryDraft, onEntryDraft] = useDraft(typeof query.entryZ === 'number' ? String(query.entryZ) : '');
-  const [exitDraft, onExitDraft] = useDraft(typeof query.exitZ === 'number' ? String(query.exitZ) : '');
+  // a threshold is a number or a dashboard variable such as $entry (the Pair overview's)
+  const [entryDraft, onEntryDraft] = useDraft(query.entryZ === undefined ? '' : String(query.entryZ));
+  const [exitDraft, onExitDraft] = useDraft(query.exitZ === undefined ? '' : String(query.exitZ));
   const commitZ = (key: 'entryZ' | 'exitZ', text: string) => {
-    const { changed, value } = changedNumber(query[key], text);
-    if (changed) {
+    const current = query[key];
+    if (hasVariable(text.trim())) {
+      if (text.trim() !== current) {
+        commit(withOptional(query, key, text.trim()));
+      }
+      return;
+    }
+    const { changed, value } = changedNumber(typeof current === 'number' ? current : undefined, text);
+    if (changed || typeof current === 'string') {
       commit(withOptional(query, key, value));
     }
   };
@@ -389,8 +394,6 @@ function PairFields(props: FieldsProps<PairQuery>) {
         >
           <Input
             aria-label="Entry z"
-            type="number"
-            step="0.1"
             width={10}
             value={entryDraft}
             placeholder={String(DEFAULT_ENTRY_Z)}
@@ -399,16 +402,7 @@ function PairFields(props: FieldsProps<PairQuery>) {
           />
         </InlineField>
         <InlineField label="Exit |z|" tooltip="Optional: back to NEUTRAL only when |z| falls below this" invalid={!!problems.exitZ} error={problems.exitZ}>
-          <Input
-            aria-label="Exit z"
-            type="number"
-            step="0.1"
-            width={10}
-            value={exitDraft}
-            placeholder="none"
-            onChange={onExitDraft}
-            onBlur={() => commitZ('exitZ', exitDraft)}
-          />
+          <Input aria-label="Exit z" width={10} value={exitDraft} placeholder="none" onChange={onExitDraft} onBlur={() => commitZ('exitZ', exitDraft)} />
         </InlineField>
       </InlineFieldRow>
       <HedgeFields query={query} problems={problems} commit={commit} />
@@ -732,7 +726,10 @@ function SymbolFields({ query, problems, commit, datasource, timeframes, styles 
           />
         </InlineField>
         {query.queryType === 'bars' ? (
-          <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
+          <>
+            <TimeframeField query={query} problems={problems} commit={commit} timeframes={timeframes} />
+            <NormalizeSwitch query={query} problems={problems} commit={commit} />
+          </>
         ) : (
           <InlineField
             label="Limit"

@@ -276,7 +276,18 @@ describe('rows for a channel', () => {
     expect(rowsFor(ch, { ...bar, tf: '5m' }, { lastTs: -Infinity })).toBeNull();
     // Same names, types and labels as the frame of a bars query of that symbol and timeframe,
     // and one row value per column.
-    const q = { refId: 'A', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0, queryType: 'bars' as const, symbol: 'BTCUSDT', tf: '1m' as const };
+    const q = {
+      refId: 'A',
+      live: true,
+      from: 0,
+      to: 1,
+      maxDataPoints: 0,
+      intervalMs: 0,
+      queryType: 'bars' as const,
+      symbol: 'BTCUSDT',
+      tf: '1m' as const,
+      normalize: false,
+    };
     const shape = (f: { fields: Array<{ name: string; type: string; nullable?: boolean; labels?: Record<string, string> }> }) =>
       f.fields.map(({ name, type, nullable, labels }) => ({ name, type, nullable, labels }));
     const queried = barsFrame(q, [bar.bar], []);

@@ -21,6 +21,8 @@ import {
   ticksFrame,
 } from './frames';
 import type { BacktestQ, BarsQ, PairQ, Query, ScanQ, TicksQ } from './model';
+import { normalizedFrame } from './normalized';
+import { runSummary } from './summary';
 
 /** Most ticks read from the collector for one query (in pages of TICKS_PAGE_MAX). */
 const MAX_TICKS_SCANNED = 500_000;
@@ -63,6 +65,8 @@ async function runBars(q: BarsQ, client: CollectorClient, uid: string, signal?: 
     }
     from = page.next;
   }
+  // the Live channel carries raw prices: a normalised series is not streamed
+  if (q.normalize) return normalizedFrame(q, bars, notices);
   const live = q.live && q.tf !== '1s' ? channelId(uid, barsPath(q.symbol, q.tf)) : undefined;
   if (q.live && q.tf === '1s') notices.push({ severity: 'info', text: 'live updates exist for 1m and 5m bars only' });
   return barsFrame(q, bars, notices, live);
@@ -185,5 +189,7 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
       return runScan(q, client, signal);
     case 'backtest':
       return runBacktest(q, client, signal);
+    case 'summary':
+      return runSummary(q, client, signal);
   }
 }
