@@ -14,7 +14,9 @@ import {
   ticksPath,
   type Channel,
 } from '../../backend/src/stream/channel';
-import { analyticsFrame, barsFrame, statsFrame } from '../../backend/src/query/frames';
+import { analyticsFrame } from '../../backend/src/query/analytics';
+import { barsFrame } from '../../backend/src/query/bars';
+import { statsFrame } from '../../backend/src/query/stats';
 import type { PairQ } from '../../backend/src/query/model';
 import { channelFrame, rowsFor } from '../../backend/src/stream/streams';
 
