@@ -219,7 +219,7 @@ describe('pair overview', () => {
       });
       expect(validateQuery(t as unknown as PairsQuery)).toEqual({});
     }
-    // the side's words and colours: the backend's codes (frames.ts POSITION_CODE)
+    // the side's words and colours: the backend's codes (query/display.ts POSITION_CODE)
     expect(panels[0]!.fieldConfig.defaults.mappings[0].options).toEqual({
       '1': { text: 'LONG', color: 'green', index: 0 },
       '0': { text: 'FLAT', color: 'text', index: 1 },

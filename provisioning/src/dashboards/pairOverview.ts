@@ -25,7 +25,7 @@ import { th } from './thresholds';
 export const Z_PANEL_TITLE = 'z-score';
 
 /**
- * Field names of the `stats` frame the stat panels pick (grafana-plugin/backend/src/query/frames.ts
+ * Field names of the `stats` frame the stat panels pick (grafana-plugin/backend/src/query/stats.ts
  * `statsFrame`). Panels select by field name with a filterFieldsByName transformation: the
  * display names the backend sets ("ETHUSDT/BTCUSDT z-score") change with the pair.
  */
