@@ -190,7 +190,7 @@ describe('CallResource export: a query as CSV through the backend', () => {
   it('answers the frame as a CSV download, every number the collector computed', async () => {
     const r = await resource(analyticsUrl());
     expect(r.code).toBe(200);
-    // Grafana passes a resource's headers to the browser but Set-Cookie (pkg/api/plugin_resource.go flushStream)
+    // Grafana passes a resource's headers to the browser but Set-Cookie (grafana/grafana pkg/api/plugin_resource.go at 03b26ef0, flushStream lines 164-194: Set-Cookie skipped at 174, the rest added at 185, application/json set at 190-191)
     expect(r.headers['Content-Type']).toBe('text/csv; charset=utf-8; header=present');
     expect(r.headers['Content-Disposition']).toMatch(/^attachment; filename="PEPEUSDT_BTCUSDT_1m_w30[^"]*\.csv"$/);
     const lines = r.body.trimEnd().split('\r\n');
