@@ -21,7 +21,7 @@ describe('signalEvents', () => {
   });
 
   it('reads the backend signals frame: coded signal with value mappings, title, comma-separated tags', () => {
-    // The shape of backend/src/query/frames.ts signalsFrame (signal LONG 1, NEUTRAL 0, SHORT -1).
+    // The shape of backend/src/query/signals.ts signalsFrame (signal LONG 1, NEUTRAL 0, SHORT -1).
     const mappings = [{ type: 'value', options: { '1': { text: 'LONG' }, '0': { text: 'NEUTRAL' }, '-1': { text: 'SHORT' } } }];
     const frame = createDataFrame({
       fields: [
@@ -49,7 +49,7 @@ describe('signalEvents', () => {
   });
 
   it("makes one region a trade of a backtest's trades frame: entry to exit fill, coloured by side, its P&L text", () => {
-    // The shape of backend/src/query/frames.ts tradesFrame; the second trade is still open at its last bar (timeEnd = time: a point).
+    // The shape of backend/src/query/backtest.ts tradesFrame; the second trade is still open at its last bar (timeEnd = time: a point).
     const frame = createDataFrame({
       fields: [
         { name: 'time', type: FieldType.time, values: [1000, 5000] },

@@ -99,6 +99,12 @@ describe('withQueryType', () => {
     });
   });
 
+  it('all pairs (issue 28): the timeframe and window of the query it comes from, or the defaults', () => {
+    const bars: BarsQuery = deepFreeze({ refId: 'B', version: 1, queryType: 'bars', symbol: 'SOLUSDT', timeframe: '5m', live: true });
+    expect(withQueryType(bars, 'summary')).toEqual({ refId: 'B', version: 1, queryType: 'summary', timeframe: '5m', window: DEFAULT_WINDOW });
+    expect(withQueryType({ ...analytics, window: '30' }, 'summary')).toMatchObject({ queryType: 'summary', timeframe: analytics.timeframe, window: '30' });
+  });
+
   it('returns the same object when the type does not change', () => {
     expect(withQueryType(analytics, 'analytics')).toBe(analytics);
   });

@@ -9,7 +9,8 @@
  *   number as its last non-null value: z for the z-score rules, the scan's p-value for the
  *   "cointegration lost" ones (the scanner scans the latest close and backfills SCAN_BACKFILL at start);
  * - every panel and annotation query of every dashboard on our data source (variables at their
- *   defaults, the repeated panel once per top pair) returns data.
+ *   defaults, the repeated panel once per top pair) returns data, and every panel's CSV link
+ *   (the data source's export resource, issue 28) a CSV file with rows.
  * The wait is a generous wait-for, not a timed assertion; the time it took is printed (the
  * figure issue 14 asks for: the demo's promise is "within 30 s").
  */
@@ -153,6 +154,7 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
   expect(topPairs.length).toBeGreaterThan(0);
   const pairsList = resourceValues('pairs', await (await fetch(`${emu.url}/api/datasources/uid/${DATASOURCE_UID}/resources/pairs`)).json());
   let panels = 0;
+  let csvLinks = 0;
   for (const { json: dash } of dashboards()) {
     const list = (dash.templating?.list ?? []) as Array<{ name: string; regex?: string; current?: { value?: string } }>;
     const vars = new Map<string, string>(list.map((v) => [v.name, String(v.current?.value ?? '')]));
@@ -183,9 +185,39 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
         panels++;
       }
     }
+    // Each panel's CSV link (issue 28), interpolated as Grafana interpolates a panel link (variables
+    // URI-encoded: link_srv.ts getDataLinkUIModel), through the data source's export resource.
+    for (const panel of dash.panels as Array<{
+      title: string;
+      repeat?: string;
+      links?: Array<{ title: string; url: string }>;
+      targets?: Array<Record<string, unknown>>;
+    }>) {
+      for (const link of (panel.links ?? []).filter((l) => l.url.includes('/resources/export?'))) {
+        for (const pick of panel.repeat === 'toppairs' ? topPairs : [null]) {
+          if (pick !== null) vars.set('toppairs', pick);
+          const now = Date.now();
+          const times = new Map([...vars, ['__from', String(now - 2 * 86_400_000)], ['__to', String(now)]]);
+          const url = link.url.replace(/\$\{?(\w+)(?::\w+)?\}?/g, (m, name: string) => (times.has(name) ? encodeURIComponent(times.get(name)!) : m));
+          const r = await fetch(emu.url + url);
+          const body = await r.text();
+          const what = `${dash.title}: ${panel.title} ${link.title}${pick ? ` (${pick})` : ''}`;
+          expect({ what, http: r.status, type: r.headers.get('content-type'), error: r.ok ? undefined : body }).toEqual({
+            what,
+            http: 200,
+            type: 'text/csv; charset=utf-8; header=present',
+            error: undefined,
+          });
+          const selectedOnly = (panel.targets ?? []).some((t) => t.selectedOnly === true);
+          if (!selectedOnly) expect({ what, rows: body.trimEnd().split('\r\n').length > 1 }).toEqual({ what, rows: true });
+          csvLinks++;
+        }
+      }
+    }
   }
+  expect(csvLinks).toBeGreaterThan(40);
   expect(panels).toBeGreaterThan(40);
   process.stdout.write(
-    `demo: all ${panels} panel and annotation queries of the provisioned dashboards returned data ${((Date.now() - started) / 1000).toFixed(1)} s after npm run demo\n`,
+    `demo: all ${panels} panel and annotation queries of the provisioned dashboards returned data, and their ${csvLinks} CSV links a file, ${((Date.now() - started) / 1000).toFixed(1)} s after npm run demo\n`,
   );
 }, 400_000);

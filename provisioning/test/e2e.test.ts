@@ -35,8 +35,8 @@ import { scanSeries } from 'collector/src/analytics';
 import type { StoredScan } from 'collector/src/store/store';
 import { universe } from 'collector/test/analytics/slow';
 import { METRICS } from '../src/dashboards/ingestHealth';
-import { BACKTEST_UID, SWEEP_ENTRIES, SWEEP_WINDOWS } from '../src/dashboards/backtest';
-import { PAIR_SCANNER_UID } from '../src/dashboards/pairScanner';
+import { SWEEP_ENTRIES, SWEEP_WINDOWS } from '../src/dashboards/backtest';
+import { BACKTEST_UID, PAIR_SCANNER_UID } from '../src/dashboards/links';
 import { STAT_FIELDS } from '../src/dashboards/pairOverview';
 import { DATASOURCE_UID } from '../src/settings';
 import { dashboards, expandEnv, readYaml, type DashboardJson } from './files';
@@ -182,11 +182,38 @@ const ourTargets = (dash: DashboardJson) => [
     .map((a) => ({ panel: { title: `annotation ${a.name}`, type: 'annotation', transformations: [] } as any, target: a.target! })),
 ];
 
+/**
+ * Three stored scans of the scanner's timeframe and window (the 4 h of e2e trades are far fewer
+ * than its 1,000 5m bars): what the collector's LiveScanner stores at each close. Stored once, by
+ * the first suite that needs them (the pair overview's p-value / half-life history, the scanner).
+ */
+let stored: Promise<StoredScan[]> | undefined;
+function storedScans(): Promise<StoredScan[]> {
+  stored ??= (async () => {
+    const symbols = ['ETHUSDT', 'BTCUSDT', 'SOLUSDT'];
+    const { series } = universe(symbols.length, 1100, 15);
+    const tfMs = TIMEFRAME_MS[SCAN_DEFAULTS.tf];
+    const last = Math.floor(now / tfMs) * tfMs;
+    const scans = [2, 1, 0].map((k): StoredScan => {
+      const r = scanSeries(
+        symbols,
+        series.map((v) => v.slice(0, v.length - k * 10)),
+        SCAN_DEFAULTS.window,
+      );
+      return { tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window, ts: last - k * tfMs, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
+    });
+    for (const sc of scans) await collector.store.insertScan(sc);
+    return scans;
+  })();
+  return stored;
+}
+
 describe.each(DEFAULT_PAIRS)('pair overview through the emulator, pair %s', (pair) => {
   const cases = ourTargets(pairOverview).map(({ panel, target }) => [panel.title as string, panel, target] as const);
   let interpolate: (s: string) => string;
 
   beforeAll(async () => {
+    await storedScans(); // the p-value / half-life history panel reads them
     // The pairs list as the frontend's variable support gets it: CallResource, resourceValues.
     const r = await fetch(`${emu.url}/api/datasources/uid/${DATASOURCE_UID}/resources/pairs`);
     expect(r.status).toBe(200);
@@ -232,24 +259,10 @@ describe.each(DEFAULT_PAIRS)('pair overview through the emulator, pair %s', (pai
 describe('pair scanner through the emulator', () => {
   const scanner = dashboards().find((d) => d.json.uid === PAIR_SCANNER_UID)!.json;
   const cases = ourTargets(scanner).map(({ panel, target }) => [panel.title as string, panel, target] as const);
-  const symbols = ['ETHUSDT', 'BTCUSDT', 'SOLUSDT'];
   let scans: StoredScan[];
 
   beforeAll(async () => {
-    // three stored scans of the scanner's timeframe and window (the 4 h of e2e trades are far
-    // fewer than its 1,000 5m bars): what the collector's LiveScanner stores at each close
-    const { series } = universe(symbols.length, 1100, 15);
-    const tfMs = TIMEFRAME_MS[SCAN_DEFAULTS.tf];
-    const last = Math.floor(now / tfMs) * tfMs;
-    scans = [2, 1, 0].map((k) => {
-      const r = scanSeries(
-        symbols,
-        series.map((v) => v.slice(0, v.length - k * 10)),
-        SCAN_DEFAULTS.window,
-      );
-      return { tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window, ts: last - k * tfMs, symbols, tested: r.tested, selected: r.selected, pairs: r.pairs };
-    });
-    for (const sc of scans) await collector.store.insertScan(sc);
+    scans = await storedScans();
     // $toppairs as the frontend's variable support gets it: CallResource topPairs, resourceValues
     const r = await fetch(`${emu.url}/api/datasources/uid/${DATASOURCE_UID}/resources/topPairs`);
     expect(r.status).toBe(200);

@@ -6,7 +6,7 @@ import { readText } from './files';
 describe('generated files', () => {
   it('the committed files equal `npm run generate` with the default options', () => {
     const files = generate(optionsFromEnv({}));
-    expect(files.size).toBe(9); // data sources, dashboards provider, 4 dashboards, rules, contact points, policies
+    expect(files.size).toBe(10); // data sources, dashboards provider, 5 dashboards, rules, contact points, policies
     for (const [rel, content] of files) {
       // A difference here means: run `npm run generate -w provisioning` and commit.
       expect({ rel, content: readText(rel) }).toEqual({ rel, content });
@@ -29,11 +29,13 @@ describe('generated files', () => {
     const dash = JSON.parse(files.get('dashboards/json/pair-overview.json')!);
     const zPanel = dash.panels.find((p: any) => p.type === 'timeseries' && p.targets[0].fields?.includes('zscore'));
     expect(zPanel.fieldConfig.defaults.thresholds.steps.map((s: any) => s.value)).toEqual([null, -2.5, 2.5]);
-    // every pair query takes it but the paper position's, which asks the collector's live engine
-    // (its own ENTRY_Z): a query with an entryZ is answered from stored bars, without a position
+    // every pair query takes $entry, whose default it is, but the paper position's, which asks the collector's
+    // live engine (its own ENTRY_Z): a query with an entryZ is answered from stored bars, without a position
+    expect(dash.templating.list.find((v: any) => v.name === 'entry').current.value).toBe('2.5');
     const paper = ['Paper position', 'Unrealised P&L', 'Paper equity', 'Paper trades closed'];
     for (const p of dash.panels)
-      for (const t of p.targets) if (t.pair) expect([p.title, t.entryZ]).toEqual([p.title, paper.includes(p.title) ? undefined : 2.5]);
+      for (const t of p.targets)
+        if (t.pair && t.queryType !== 'scan') expect([p.title, t.entryZ]).toEqual([p.title, paper.includes(p.title) ? undefined : '$entry']);
   });
 
   it.each([

@@ -13,7 +13,7 @@ import { DEFAULT_ENTRY_Z, type Hedge } from '../constants';
 
 export const QUERY_MODEL_VERSION = 1;
 
-export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals', 'scan', 'backtest'] as const;
+export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals', 'scan', 'backtest', 'summary'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 interface QueryBase extends DataQuery {
@@ -36,7 +36,16 @@ export interface BarsQuery extends QueryBase {
   queryType: 'bars';
   symbol: string;
   timeframe: string;
+  /**
+   * One field, each close over the first close of the time range (1 at the start), so that two
+   * legs of any price level (BTC ~1e5, PEPE ~1e-5) overlay on one axis. Not streamed: the Live
+   * channel carries raw prices.
+   */
+  normalize?: boolean;
 }
+
+/** A number, or text that holds one or a template variable (`$stop`, `$fee`) the frontend replaces. */
+type NumberOrVariable = number | string;
 
 interface PairQueryBase extends QueryBase {
   /** `Y/X`, e.g. `ETHUSDT/BTCUSDT`; X is the hedge leg. */
@@ -44,10 +53,10 @@ interface PairQueryBase extends QueryBase {
   timeframe: string;
   /** Rolling window in bars. */
   window: string;
-  /** |z| above which the signal is LONG / SHORT (default 2). */
-  entryZ?: number;
-  /** Optional hysteresis: back to NEUTRAL only when |z| < exitZ. */
-  exitZ?: number;
+  /** |z| above which the signal is LONG / SHORT (default 2); a dashboard variable such as `$entry` too. */
+  entryZ?: NumberOrVariable;
+  /** Optional hysteresis: back to NEUTRAL only when |z| < exitZ; `$exit` too (empty: none). */
+  exitZ?: NumberOrVariable;
   /** How beta (and so the spread and z) is estimated: rolling OLS over window (default) or the Kalman filter. */
   hedge?: Hedge;
   /** hedge kalman: the state's random-walk rate (default 1e-4, Chan). */
@@ -118,8 +127,6 @@ export type ScanField = (typeof SCAN_FIELDS)[number];
 export const BACKTEST_OUTPUTS = ['equity', 'trades', 'metrics', 'sweep'] as const;
 export type BacktestOutput = (typeof BACKTEST_OUTPUTS)[number];
 
-/** A number, or text that holds one or a template variable (`$stop`, `$fee`) the frontend replaces. */
-type NumberOrVariable = number | string;
 /** A sweep grid: numbers, or text with comma-separated numbers or a template variable. */
 type GridOrVariable = number[] | string;
 
@@ -155,7 +162,20 @@ export interface BacktestQuery extends Omit<PairQueryBase, 'entryZ' | 'exitZ'> {
   sweepExits?: GridOrVariable;
 }
 
-export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery | ScanQuery | BacktestQuery;
+/**
+ * Every configured pair of the collector at one timeframe and window, one row each (the desk's
+ * first look, issue 28): z, signal and the live paper position (side, unrealised P&L) as the
+ * collector's live engine has them (its ENTRY_Z and PAPER_* rules), ADF and Engle-Granger
+ * p-values, half-life, correlation and beta; from /api/stats of each pair.
+ */
+export interface SummaryQuery extends QueryBase {
+  queryType: 'summary';
+  timeframe: string;
+  /** One of the collector's WINDOWS: the live engine keeps the paper position for those only. */
+  window: string;
+}
+
+export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery | ScanQuery | BacktestQuery | SummaryQuery;
 
 /** The window of a new pair query, as the model writes it (text, so that it can hold `$window`). */
 export const DEFAULT_WINDOW = '100';
@@ -222,6 +242,13 @@ export const RESOURCE_PATHS = {
   windows: 'windows',
   topPairs: 'topPairs',
 } as const;
+/**
+ * The CSV export resource (`GET /api/datasources/uid/<uid>/resources/export?queryType=...&from=<ms>&to=<ms>`):
+ * any query of the model as URL parameters (lists comma-separated), run by the backend as a panel's
+ * query and answered as CSV, the collector's token added server-side; the provisioned dashboards link
+ * every panel of our data source to it.
+ */
+export const EXPORT_RESOURCE = 'export';
 /** Pairs the `topPairs` resource lists: the latest scan's (SCAN_TF, SCAN_WINDOW) lowest q-values. */
 export const TOP_PAIRS = 5;
 export type ResourceKind = keyof typeof RESOURCE_PATHS;

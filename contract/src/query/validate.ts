@@ -31,6 +31,7 @@ import {
 } from '../constants';
 import { describeValue } from '../json';
 import type { Pair } from '../pair';
+import { normalizeOf, summaryOf, type ResolvedSummary } from './summary';
 import {
   ANALYTICS_FIELDS,
   BACKTEST_OUTPUTS,
@@ -46,7 +47,21 @@ import {
 } from './model';
 
 export type ProblemField =
-  'symbol' | 'pair' | 'timeframe' | 'window' | 'entryZ' | 'exitZ' | 'limit' | 'queryType' | 'fields' | 'hedge' | 'delta' | 've' | 'tune' | BacktestField;
+  | 'symbol'
+  | 'pair'
+  | 'timeframe'
+  | 'window'
+  | 'entryZ'
+  | 'exitZ'
+  | 'limit'
+  | 'queryType'
+  | 'fields'
+  | 'hedge'
+  | 'delta'
+  | 've'
+  | 'tune'
+  | 'normalize'
+  | BacktestField;
 /** The backtest query's own fields (issue 16). */
 type BacktestField =
   'output' | 'stop' | 'maxHold' | 'cooldown' | 'lag' | 'feeBps' | 'slippageBps' | 'notional' | 'sweepWindows' | 'sweepEntries' | 'sweepExits';
@@ -71,7 +86,8 @@ export function splitPair(pair: string): { y: string; x: string } | undefined {
 /** The values of a query with no problems, ready for the collector's API. */
 export type ResolvedQuery =
   | { queryType: 'ticks'; symbol: string; limit: number | undefined }
-  | { queryType: 'bars'; symbol: string; timeframe: Timeframe }
+  | { queryType: 'bars'; symbol: string; timeframe: Timeframe; normalize?: boolean }
+  | ResolvedSummary
   | {
       queryType: 'scan';
       timeframe: Timeframe;
@@ -423,7 +439,26 @@ function backtestOf(
  * // => { timeframe: '"2h" is not a timeframe; use one of 1s, 1m, 5m' }
  */
 export function validateQuery(q: PairsQuery, opts: CheckOptions = {}): Problems {
-  return check(q, opts.variables ?? true).problems;
+  return checkAny(q, opts.variables ?? true).problems;
+}
+
+/** `check`, and the desk's additions (summary.ts): the summary query, a bars query's normalize. */
+function checkAny(q: PairsQuery, variables: boolean): { problems: Problems; query?: ResolvedQuery } {
+  const model = q as unknown as Record<string, unknown>;
+  const problems: Problems = {};
+  const problem = (field: ProblemField, text: string): undefined => {
+    problems[field] ??= text;
+    return undefined;
+  };
+  if (q.queryType === 'summary') {
+    const query = summaryOf(model, variables, problem);
+    return Object.keys(problems).length > 0 ? { problems } : { problems, query };
+  }
+  const r = check(q, variables);
+  if (q.queryType !== 'bars') return r;
+  const normalize = normalizeOf(model, problem);
+  if (problems.normalize !== undefined) return { problems: { ...r.problems, ...problems } };
+  return r.query?.queryType === 'bars' ? { problems: r.problems, query: { ...r.query, normalize } } : r;
 }
 
 export function isValid(q: PairsQuery): boolean {
@@ -436,6 +471,6 @@ export function isValid(q: PairsQuery): boolean {
  * upper-cased.
  */
 export function resolveQuery(q: PairsQuery): { query: ResolvedQuery; problems?: undefined } | { query?: undefined; problems: Problems } {
-  const r = check(q, false);
+  const r = checkAny(q, false);
   return r.query && Object.keys(r.problems).length === 0 ? { query: r.query } : { problems: r.problems };
 }

@@ -20,7 +20,7 @@ import type { AnalyticsResponse, ApiSignal } from '@quant-pairs/contract';
 import { frameToArrowReference } from '../../test/support/arrow';
 import { frameToArrow } from '../src/frame/arrow';
 import { frameToJSON } from '../src/frame/json';
-import { analyticsFrame } from '../src/query/frames';
+import { analyticsFrame } from '../src/query/analytics';
 import type { PairQ } from '../src/query/model';
 
 const N = Number(process.argv[2] ?? 100_000);

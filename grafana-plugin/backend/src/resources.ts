@@ -7,20 +7,22 @@
  *   GET defaults    -> { entryZ, exitZ, windows, timeframes }
  *   GET topPairs    -> [{ text, value, qvalue }]                   the TOP_PAIRS lowest q-values of the latest
  *                                                                   scan at SCAN_TF / SCAN_WINDOW (/api/scan); [] before the first scan
+ *   GET export?<query>&from&to -> text/csv                           any query's frame as a CSV download (exportCsv.ts)
  * `{text, value}` is Grafana's MetricFindValue, so a variable can use the list as it is.
  */
 import { CollectorClient, CollectorError } from './collector/client';
+import { exportCsv } from './exportCsv';
 import { collectorStatus } from './queryData';
 import { metrics } from './metrics';
 import type { CallResourceRequest, CallResourceResponse } from './protocol';
-import { SCAN_DEFAULTS, TIMEFRAMES, TOP_PAIRS } from '@quant-pairs/contract';
+import { EXPORT_RESOURCE, SCAN_DEFAULTS, TIMEFRAMES, TOP_PAIRS } from '@quant-pairs/contract';
 import { readSettings, SettingsError } from './settings';
 
 function json(code: number, body: unknown): CallResourceResponse {
   return { code, headers: { 'Content-Type': { values: ['application/json'] } }, body: Buffer.from(JSON.stringify(body)) };
 }
 
-const RESOURCE_PATHS = ['symbols', 'pairs', 'timeframes', 'windows', 'topPairs', 'defaults'] as const;
+const RESOURCE_PATHS = ['symbols', 'pairs', 'timeframes', 'windows', 'topPairs', 'defaults', EXPORT_RESOURCE] as const;
 
 export async function callResource(req: CallResourceRequest): Promise<CallResourceResponse> {
   const path = req.path.replace(/^\/+|\/+$/g, '').split('?')[0]!;
@@ -42,6 +44,8 @@ async function route(req: CallResourceRequest, path: string): Promise<CallResour
   }
   try {
     switch (path) {
+      case EXPORT_RESOURCE:
+        return await exportCsv(req, client);
       case 'symbols': {
         const r = await client.symbols();
         return json(

@@ -14,7 +14,9 @@ import {
   ticksPath,
   type Channel,
 } from '../../backend/src/stream/channel';
-import { analyticsFrame, barsFrame, statsFrame } from '../../backend/src/query/frames';
+import { analyticsFrame } from '../../backend/src/query/analytics';
+import { barsFrame } from '../../backend/src/query/bars';
+import { statsFrame } from '../../backend/src/query/stats';
 import type { PairQ } from '../../backend/src/query/model';
 import { channelFrame, rowsFor } from '../../backend/src/stream/streams';
 
@@ -276,7 +278,18 @@ describe('rows for a channel', () => {
     expect(rowsFor(ch, { ...bar, tf: '5m' }, { lastTs: -Infinity })).toBeNull();
     // Same names, types and labels as the frame of a bars query of that symbol and timeframe,
     // and one row value per column.
-    const q = { refId: 'A', live: true, from: 0, to: 1, maxDataPoints: 0, intervalMs: 0, queryType: 'bars' as const, symbol: 'BTCUSDT', tf: '1m' as const };
+    const q = {
+      refId: 'A',
+      live: true,
+      from: 0,
+      to: 1,
+      maxDataPoints: 0,
+      intervalMs: 0,
+      queryType: 'bars' as const,
+      symbol: 'BTCUSDT',
+      tf: '1m' as const,
+      normalize: false,
+    };
     const shape = (f: { fields: Array<{ name: string; type: string; nullable?: boolean; labels?: Record<string, string> }> }) =>
       f.fields.map(({ name, type, nullable, labels }) => ({ name, type, nullable, labels }));
     const queried = barsFrame(q, [bar.bar], []);

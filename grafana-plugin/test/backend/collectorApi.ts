@@ -52,11 +52,11 @@ export function pairTicks(start: number, seconds: number, seed = 7): Tick[] {
  * collector starts it, so that /api/stats answers window 30 from it (`source: live`, a `position`).
  * Without it every statistic is computed from stored bars and `position` is null.
  */
-export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string; live?: { entryZ: number } } = {}): Promise<CollectorApi> {
+export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string; live?: { entryZ: number }; pairs?: string[] } = {}): Promise<CollectorApi> {
   const dir = mkdtempSync(join(tmpdir(), 'pairs-backend-test-'));
   const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
   if (opts.ticks && opts.ticks.length > 0) await store.insertTicks(opts.ticks);
-  const pairs = [parsePair('ETHUSDT/BTCUSDT')];
+  const pairs = (opts.pairs ?? ['ETHUSDT/BTCUSDT']).map((p) => parsePair(p));
   let live: LiveAnalytics | undefined;
   if (opts.live) {
     live = new LiveAnalytics({ pairs, windows: [30], timeframes: ['1m'], entryZ: opts.live.entryZ });

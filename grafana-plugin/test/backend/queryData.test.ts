@@ -32,7 +32,7 @@ const TOKEN = 'test-token-123';
 const FROM = T0;
 const TO = T0 + 2 * HOUR;
 const SIGNAL: Record<string, number> = { LONG: 1, NEUTRAL: 0, SHORT: -1 };
-/** The paper position's side as the stats frame codes it (frames.ts positionFields). */
+/** The paper position's side as the stats frame codes it (query/stats.ts positionFields). */
 const SIDE: Record<string, number> = { LONG: 1, FLAT: 0, SHORT: -1 };
 
 let api: CollectorApi;

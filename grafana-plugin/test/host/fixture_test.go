@@ -152,6 +152,10 @@ type dashboard struct {
 		Type       string           `json:"type"`
 		Datasource map[string]any   `json:"datasource"`
 		Targets    []map[string]any `json:"targets"`
+		Links      []struct {
+			Title string `json:"title"`
+			URL   string `json:"url"`
+		} `json:"links"`
 	} `json:"panels"`
 }
 

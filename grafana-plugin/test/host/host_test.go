@@ -445,9 +445,10 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 		set("tf", tf)
 		set("window", window)
 		// The plugin passes the query's entryZ/exitZ on, as here: with them the collector computes
-		// from stored bars instead of answering from its live engine.
+		// from stored bars instead of answering from its live engine. An empty one (the Pair
+		// overview's $exit left empty) is absent.
 		for _, k := range []string{"entryZ", "exitZ"} {
-			if v, ok := model[k]; ok {
+			if v, ok := model[k]; ok && fmt.Sprint(v) != "" {
 				set(k, fmt.Sprint(v))
 			}
 		}
@@ -526,6 +527,19 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 				break
 			}
 			next = int64(*b.Next)
+		}
+		// normalize (issue 28): one field, each close over the range's first close
+		if model["normalize"] == true {
+			var want []*float64
+			for _, b := range bars {
+				want = append(want, ptr(b["close"].(float64)/bars[0]["close"].(float64)))
+			}
+			if f := field("normalized"); f == nil {
+				t.Errorf("%s: no normalized field", where)
+			} else {
+				cmp("normalized", floatsOf(f), want)
+			}
+			break
 		}
 		for _, name := range []string{"open", "high", "low", "close", "volume", "trades", "vwap"} {
 			var want []*float64
@@ -679,6 +693,8 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 		}
 	case "scan":
 		compareScan(t, where, model, fr, from, to, cmp)
+	case "summary":
+		compareSummary(t, where, tf, window, fr, cmp)
 	default:
 		t.Errorf("%s: query type %q", where, qt)
 	}
@@ -686,6 +702,72 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 }
 
 var scanTfSeconds = map[string]float64{"1s": 1, "1m": 60, "5m": 300}
+
+// compareSummary checks the all-pairs table (issue 28): one row a configured pair of /api/pairs,
+// each number the one /api/stats of that pair gives (asked without entryZ, as the plugin asks).
+func compareSummary(t *testing.T, where, tf, window string, fr *data.Frame, cmp func(string, []*float64, []*float64)) {
+	t.Helper()
+	var listed struct {
+		Pairs []struct {
+			Pair       string `json:"pair"`
+			Configured bool   `json:"configured"`
+		} `json:"pairs"`
+	}
+	fx.get(t, "/api/pairs", url.Values{}, &listed)
+	var pairs []string
+	for _, p := range listed.Pairs {
+		if p.Configured {
+			pairs = append(pairs, p.Pair)
+		}
+	}
+	pf, _ := fr.FieldByName("pair")
+	if pf == nil || pf.Len() != len(pairs) {
+		t.Errorf("%s: pair column %v, the collector's configured pairs %v", where, pf, pairs)
+		return
+	}
+	want := map[string][]*float64{}
+	for i, pair := range pairs {
+		if got, _ := pf.ConcreteAt(i); got != pair {
+			t.Errorf("%s: row %d is %v, the collector lists %s", where, i, got, pair)
+		}
+		var s struct {
+			Committed, Provisional map[string]any
+			Adf, Coint             map[string]any
+			HalfLife               map[string]any `json:"halfLife"`
+			Position               *struct {
+				UnrealisedPnl float64 `json:"unrealisedPnl"`
+			} `json:"position"`
+		}
+		fx.get(t, "/api/stats", url.Values{"pair": {pair}, "tf": {tf}, "window": {window}}, &s)
+		pt := s.Provisional
+		if pt == nil {
+			pt = s.Committed
+		}
+		num := func(m map[string]any, k string) *float64 {
+			if v, ok := m[k].(float64); ok {
+				return &v
+			}
+			return nil
+		}
+		var hl, pnl *float64
+		if h := num(s.HalfLife, "halfLife"); h != nil {
+			hl = ptr(*h * scanTfSeconds[tf])
+		}
+		if s.Position != nil {
+			pnl = ptr(s.Position.UnrealisedPnl)
+		}
+		for name, v := range map[string]*float64{"zscore": num(pt, "zscore"), "beta": num(pt, "beta"), "adfPValue": num(s.Adf, "pvalue"), "egPValue": num(s.Coint, "pvalue"), "halfLife": hl, "unrealisedPnl": pnl} {
+			want[name] = append(want[name], v)
+		}
+	}
+	for name, w := range want {
+		if f, _ := fr.FieldByName(name); f == nil {
+			t.Errorf("%s: no %s field", where, name)
+		} else {
+			cmp(name, floatsOf(f), w)
+		}
+	}
+}
 
 // scanHistory is the collector's /api/scan/history of the model's pair over [from, to], asked
 // as the plugin does: y/x, and x/y when the scanner stored the pair the other way round.

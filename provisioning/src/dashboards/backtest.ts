@@ -21,10 +21,9 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { BACKTEST_DEFAULTS, DEFAULT_WINDOW, TIMEFRAMES, type BacktestQuery } from '@quant-pairs/contract';
 import { backtest } from '../queries';
 import { PAIRS_DS, type GenerateOptions } from '../settings';
+import { BACKTEST_UID, dashboardLinks } from './links';
 import { pairsVariable } from './pairOverview';
 import { th } from './thresholds';
-
-export const BACKTEST_UID = 'quant-pairs-backtest';
 
 /** The grid of the sweep panels: 5 windows x 7 entries at the chosen exit (35 backtests). */
 export const SWEEP_WINDOWS = [30, 60, 100, 200, 500];
@@ -232,6 +231,7 @@ export function backtestDashboard(opts: GenerateOptions): dashboard.DashboardBui
     .refresh('1m')
     .timezone('utc');
   for (const v of variables(opts.pairs[0]!)) b.withVariable(v);
+  b.links(dashboardLinks(BACKTEST_UID, true));
   b.annotation(tradeAnnotations());
   for (const p of metricStats()) b.withPanel(p);
   b.withPanel(equityPanel());

@@ -17,14 +17,15 @@ import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DEFAULT_WINDOW, SYMBOL_PATTERN, TIMEFRAMES, type PairsVariableQuery } from '@quant-pairs/contract';
 import { analytics, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
+import { PAIR_OVERVIEW_UID, dashboardLinks } from './links';
+import { deskPanels, thresholdVariables } from './pairOverviewDesk';
 import { th } from './thresholds';
 
-const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
 /** The z-score chart, which the alert rules link to. */
 export const Z_PANEL_TITLE = 'z-score';
 
 /**
- * Field names of the `stats` frame the stat panels pick (grafana-plugin/backend/src/query/frames.ts
+ * Field names of the `stats` frame the stat panels pick (grafana-plugin/backend/src/query/stats.ts
  * `statsFrame`). Panels select by field name with a filterFieldsByName transformation: the
  * display names the backend sets ("ETHUSDT/BTCUSDT z-score") change with the pair.
  */
@@ -121,9 +122,9 @@ type Panel = cog.Builder<dashboard.Panel>;
 type PairQuery = Parameters<typeof stats>[1];
 
 export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder {
-  // One threshold for the bands, the signals the panels show, and the alert rules (ALERT_Z).
+  // One threshold for the bands, the alert rules (ALERT_Z) and the default of $entry, which the signals follow.
   const z = opts.alertZ;
-  const pairQuery = { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: z, live: true } as const;
+  const pairQuery = { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: '$entry', exitZ: '$exit', live: true } as const;
   const b = new dashboard.DashboardBuilder('Pair overview')
     .uid(PAIR_OVERVIEW_UID)
     .description('Hedge ratio, spread, z-score, cointegration and signals of one pair, live.')
@@ -134,13 +135,15 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
     .refresh('')
     .liveNow(true)
     .timezone('utc');
-  for (const v of variables(opts.pairs[0]!)) b.withVariable(v);
-  b.annotation(signalAnnotations(z));
+  for (const v of [...variables(opts.pairs[0]!), ...thresholdVariables(z)]) b.withVariable(v);
+  b.links(dashboardLinks(PAIR_OVERVIEW_UID, true));
+  b.annotation(signalAnnotations());
   const rows = [
     statPanels(pairQuery, z),
     positionPanels(z),
     legPanels(),
     spreadAndZPanels(pairQuery, z),
+    deskPanels(z),
     betaAndCorrelationPanels(pairQuery),
     olsVsKalmanPanels(pairQuery, z),
     [signalTimeline(pairQuery)],
@@ -177,13 +180,13 @@ function variables(first: string): Array<cog.Builder<dashboard.VariableModel>> {
   ];
 }
 
-function signalAnnotations(z: number): dashboard.AnnotationQueryBuilder {
+function signalAnnotations(): dashboard.AnnotationQueryBuilder {
   return new dashboard.AnnotationQueryBuilder()
     .name('Signals')
     .datasource({ ...PAIRS_DS })
     .enable(true)
     .iconColor('orange')
-    .target(signals('Anno', { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: z }));
+    .target(signals('Anno', { pair: '$pair', timeframe: '$timeframe', window: '$window', entryZ: '$entry', exitZ: '$exit' }));
 }
 
 /** Row 1: the latest statistics. */

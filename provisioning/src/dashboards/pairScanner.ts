@@ -12,28 +12,32 @@ import * as common from '@grafana/grafana-foundation-sdk/common';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { COINT_LOST_PVALUE, SCAN_DEFAULTS, TOP_PAIRS, type PairsVariableQuery } from '@quant-pairs/contract';
+import { COINT_LOST_PVALUE, DEFAULT_WINDOW, SCAN_DEFAULTS, TOP_PAIRS, type PairsVariableQuery } from '@quant-pairs/contract';
 import { scan } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
+import { PAIR_SCANNER_UID, dashboardLinks, pairRowLinks } from './links';
 import { th } from './thresholds';
 
-export const PAIR_SCANNER_UID = 'quant-pairs-scanner';
 /** The scanner's timeframe and window as the queries write them. */
 const SCAN_QUERY = { timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window) } as const;
 
 const colouredCell = [{ id: 'custom.cellOptions', value: { type: 'color-background', mode: 'basic' } }];
 
 function scanTable(title: string, description: string, selectedOnly: boolean, w: number): table.PanelBuilder {
-  return new table.PanelBuilder()
-    .title(title)
-    .description(description)
-    .datasource({ ...PAIRS_DS })
-    .withTarget(scan('A', { ...SCAN_QUERY, limit: 200, symbol: '$symbol', ...(selectedOnly ? { selectedOnly: true } : {}) }))
-    .overrideByName('qvalue', colouredCell)
-    .overrideByName('pvalue', colouredCell)
-    .overrideByName('halfLife', colouredCell)
-    .height(12)
-    .span(w);
+  return (
+    new table.PanelBuilder()
+      .title(title)
+      .description(description)
+      .datasource({ ...PAIRS_DS })
+      .withTarget(scan('A', { ...SCAN_QUERY, limit: 200, symbol: '$symbol', ...(selectedOnly ? { selectedOnly: true } : {}) }))
+      .overrideByName('qvalue', colouredCell)
+      .overrideByName('pvalue', colouredCell)
+      .overrideByName('halfLife', colouredCell)
+      // each row to its pair's overview and backtest at the scanner's timeframe
+      .overrideByName('pair', [{ id: 'links', value: pairRowLinks(SCAN_DEFAULTS.tf, DEFAULT_WINDOW) }])
+      .height(12)
+      .span(w)
+  );
 }
 
 function pvalueHistory(pair: string, w: number): timeseries.PanelBuilder {
@@ -72,6 +76,7 @@ export function pairScanner(opts: GenerateOptions): dashboard.DashboardBuilder {
     .time({ from: 'now-2d', to: 'now' })
     .refresh('1m')
     .timezone('utc');
+  b.links(dashboardLinks(PAIR_SCANNER_UID, false));
   b.withVariable(
     new dashboard.TextBoxVariableBuilder('symbol')
       .label('Search symbol')

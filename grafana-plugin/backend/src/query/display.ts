@@ -190,3 +190,12 @@ export function positionConfig(displayName: string, rules: string): FieldConfig 
     'FLAT',
   );
 }
+
+/** P&L colours: red below 0, green from 0. */
+export const PNL_THRESHOLDS: NonNullable<FieldConfig['thresholds']> = {
+  mode: 'absolute',
+  steps: [
+    { value: null, color: 'red' },
+    { value: 0, color: 'green' },
+  ],
+};

@@ -50,6 +50,14 @@ export interface BarsQ extends Common {
   queryType: 'bars';
   symbol: string;
   tf: Timeframe;
+  /** Each close over the range's first close, one field (not streamed). */
+  normalize: boolean;
+}
+/** Every configured pair at one timeframe and window (issue 28's all-pairs table). */
+export interface SummaryQ extends Common {
+  queryType: 'summary';
+  tf: Timeframe;
+  window: number;
 }
 export interface PairQ extends Common {
   queryType: PairQueryType;
@@ -82,7 +90,7 @@ export interface BacktestQ extends Common, Omit<ResolvedBacktest, 'queryType' | 
   pair: string;
   tf: Timeframe;
 }
-export type Query = TicksQ | BarsQ | PairQ | ScanQ | BacktestQ;
+export type Query = TicksQ | BarsQ | PairQ | ScanQ | BacktestQ | SummaryQ;
 
 export interface RawQuery {
   refId: string;
@@ -108,6 +116,7 @@ const FIELD_ORDER: readonly ProblemField[] = [
   'delta',
   've',
   'tune',
+  'normalize',
   'output',
   'stop',
   'maxHold',
@@ -155,7 +164,9 @@ export function parseQuery(q: RawQuery): Query {
     case 'ticks':
       return { ...common, queryType: 'ticks', symbol: v.symbol, limit: v.limit ?? DEFAULT_TICKS_LIMIT };
     case 'bars':
-      return { ...common, queryType: 'bars', symbol: v.symbol, tf: v.timeframe };
+      return { ...common, queryType: 'bars', symbol: v.symbol, tf: v.timeframe, normalize: v.normalize === true };
+    case 'summary':
+      return { ...common, queryType: 'summary', tf: v.timeframe, window: v.window };
     case 'scan':
       return {
         ...common,

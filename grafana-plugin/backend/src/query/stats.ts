@@ -1,0 +1,118 @@
+/** Stats: the latest values of a pair and the collector's live paper position, one row (/api/stats). */
+import { TIMEFRAME_MS, type LatestPoint, type Maybe, type StatsResponse } from '@quant-pairs/contract';
+import type { CollectorClient } from '../collector/client';
+import type { Field, Frame, Notice } from '../frame/frame';
+import { channelId, queryPath } from '../stream/channel';
+import { PNL_THRESHOLDS, POSITION_CODE, SIGNAL_CODE, paperRulesText, plainConfig, pnlConfig, positionConfig, priceConfig, pvalueConfig } from './display';
+import { labelsOf, meta } from './frameParts';
+import type { PairQ } from './model';
+import { analyticsField, pairLabels, pairParams } from './analytics';
+
+function maybe<T>(v: Maybe<T>, what: string, notices: Notice[]): T | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'object' && 'error' in (v as object)) {
+    notices.push({ severity: 'info', text: `${what}: ${(v as { error: string }).error}` });
+    return null;
+  }
+  return v as T;
+}
+
+export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[], channel?: string): Frame {
+  const point: LatestPoint | null = res.provisional ?? res.committed;
+  const adf = maybe(res.adf, 'ADF', notices);
+  const coint = maybe(res.coint, 'Engle-Granger', notices);
+  const hl = maybe(res.halfLife, 'half-life', notices);
+  const ts = point?.ts ?? res.updatedAt;
+  const tfSec = TIMEFRAME_MS[q.tf] / 1000;
+  const one = (v: number | null | undefined): Array<number | null> => (ts === null ? [] : [v ?? null]);
+  const num = (name: string, v: number | null | undefined, config: Field['config']): Field => ({
+    name,
+    type: 'float64',
+    nullable: true,
+    labels: labelsOf(pairLabels(q), name),
+    values: one(v),
+    config,
+  });
+  const fields: Field[] = [
+    { name: 'time', type: 'time', values: ts === null ? [] : [ts], config: {} },
+    num('yPrice', res.prices.y?.price, priceConfig(q.y, `${q.y} price`)),
+    num('xPrice', res.prices.x?.price, priceConfig(q.x, `${q.x} price`)),
+    analyticsField(q, 'beta', one(point?.beta)),
+    analyticsField(q, 'alpha', one(point?.alpha)),
+    analyticsField(q, 'spread', one(point?.spread)),
+    analyticsField(q, 'zscore', one(point?.zscore)),
+    analyticsField(q, 'signal', one(point?.signal === null || point?.signal === undefined ? null : SIGNAL_CODE[point.signal])),
+    analyticsField(q, 'correlation', one(res.correlation ?? point?.correlation)),
+    num('adfStat', adf?.stat, plainConfig(`${q.pair} ADF statistic`, 3, { description: 'Augmented Dickey-Fuller statistic of the spread' })),
+    num('adfPValue', adf?.pvalue, pvalueConfig(`${q.pair} ADF p-value`, 'MacKinnon p-value of the ADF test; below 0.05 the spread is stationary at 5 %')),
+    num('egStat', coint?.stat, plainConfig(`${q.pair} Engle-Granger statistic`, 3, { description: 'Engle-Granger cointegration statistic' })),
+    num(
+      'egPValue',
+      coint?.pvalue,
+      pvalueConfig(`${q.pair} Engle-Granger p-value`, 'MacKinnon p-value of the Engle-Granger test; below 0.05 the legs are cointegrated at 5 %'),
+    ),
+    num(
+      'halfLife',
+      hl?.halfLife === null || hl?.halfLife === undefined ? null : hl.halfLife * tfSec,
+      plainConfig(`${q.pair} half-life`, 1, {
+        unit: 's',
+        description: `Half-life of mean reversion (${tfSec} s per bar); empty when the spread does not mean-revert`,
+      }),
+    ),
+    ...positionFields(q, res.position, num),
+  ];
+  return {
+    name: `${q.pair} ${q.tf} w${q.window} stats`,
+    refId: q.refId,
+    meta: meta(
+      {
+        executedQueryString: `stats ${q.pair} tf=${q.tf} window=${q.window}`,
+        custom: { provisional: res.provisional !== null, source: res.source, updatedAt: res.updatedAt },
+        ...(channel ? { channel } : {}),
+      },
+      notices,
+    ),
+    fields,
+  };
+}
+
+/**
+ * The live paper position (the collector's /api/stats `position`): its side coded LONG 1, FLAT 0,
+ * SHORT -1 with value mappings (numeric, as the signal, so alert rules can read it), the entry
+ * fill's bar time (epoch ms, null when flat), unrealised P&L, equity and closed trades, the money in
+ * the y leg's quote asset. All null where the collector keeps no position: a window or hedge its
+ * live engine does not run, a query with its own entryZ / exitZ (answered from stored bars), an
+ * API without the live engine.
+ */
+function positionFields(q: PairQ, p: StatsResponse['position'], num: (name: string, v: number | null | undefined, config: Field['config']) => Field): Field[] {
+  const rules = p ? paperRulesText(p.rules) : '';
+  const under = rules ? ` (paper: ${rules})` : '';
+  return [
+    num('position', p ? POSITION_CODE[p.side] : null, positionConfig(`${q.pair} paper position`, rules)),
+    num('entryTs', p?.entryTs, {
+      displayNameFromDS: `${q.pair} paper entry`,
+      description: "Bar time of the paper position's entry fill; empty when flat",
+      unit: 'dateTimeAsIso',
+    }),
+    num('unrealisedPnl', p?.unrealisedPnl, {
+      ...pnlConfig(
+        q.pair,
+        `${q.pair} unrealised P&L`,
+        `The held paper trade marked at the last committed bar's closes, net of its entry fees; 0 when flat${under}`,
+      ),
+      color: { mode: 'thresholds' },
+      thresholds: PNL_THRESHOLDS,
+    }),
+    num(
+      'equity',
+      p?.equity,
+      pnlConfig(q.pair, `${q.pair} paper equity`, `Notional + realised P&L + unrealised P&L, net of every fee, at the last committed bar${under}`),
+    ),
+    num('closedTrades', p?.closedTrades, plainConfig(`${q.pair} paper trades closed`, 0, { description: 'Paper trades closed since the collector started' })),
+  ];
+}
+
+export async function runStats(q: PairQ, client: CollectorClient, uid: string, signal?: AbortSignal): Promise<Frame> {
+  // its channel asks /api/stats the same question every 500 ms (stream/streams.ts)
+  return statsFrame(q, await client.stats(pairParams(q), signal), [], q.live ? channelId(uid, queryPath(q)) : undefined);
+}
