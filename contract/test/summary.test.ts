@@ -4,7 +4,7 @@
  * constants.ts (MIN_WINDOW..MAX_WINDOW = 2..10000, TIMEFRAMES 1s, 1m, 5m).
  */
 import { resolveQuery, validateQuery, type PairsQuery } from '../src';
-import { deepFreeze } from './deepFreeze';
+import { deepFreeze } from '@quant-pairs/testkit';
 
 const summary: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'summary', timeframe: '1m', window: '100' });
 const bars: PairsQuery = deepFreeze({ refId: 'A', version: 1, queryType: 'bars', symbol: 'PEPEUSDT', timeframe: '1m' });

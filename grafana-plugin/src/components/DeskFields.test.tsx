@@ -8,8 +8,8 @@ import userEvent from '@testing-library/user-event';
 import React from 'react';
 
 import { DataSource } from '../datasource';
-import { deepFreeze } from '../testing/deepFreeze';
-import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from '../testing/grafana';
+import { deepFreeze } from '@quant-pairs/testkit';
+import { TestTemplateSrv, installBackendSrv, instanceSettings, resourceRoutes } from '../../test/support/grafana';
 import type { PairsQuery } from '@quant-pairs/contract';
 import { QueryEditor } from './QueryEditor';
 
