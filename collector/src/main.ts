@@ -29,6 +29,7 @@ import type { Store } from './store/store';
 import { TIMEFRAME_MS, type Timeframe } from './domain';
 import { TickWriter } from './store/tickWriter';
 import { withWriteHealth } from './store/writeHealth';
+import { withBarEvents } from './store/barEvents';
 
 export const USAGE = `Usage:
   collector                  collect live trades from Binance into the store, serve the HTTP API
@@ -192,8 +193,9 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   const config = resolved ?? { ...settings, scan: { ...settings.scan, universe: { symbols: [...settings.ingestSymbols] } } };
   const lookup: HealthLookup | null =
     'top' in settings.scan.universe ? { state: resolved ? 'done' : 'loading', attempts: 1, lastError: resolved ? null : (universeAtStart as string) } : null;
-  // Failed writes (disk full, read-only directory) make /api/health degraded while the writer retries.
-  const store = withWriteHealth(await openStore(config));
+  // Failed writes (disk full, read-only directory) make /api/health degraded while the writer
+  // retries; every write, whoever makes it, announces the bars it changes (the read side's caches).
+  const store = withBarEvents(withWriteHealth(await openStore(config)));
   const writer = new TickWriter(store);
   const ingestor = new Ingestor({
     wsUrl: config.binanceWsUrl,
@@ -217,9 +219,8 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   // ---- WIRING: history from klines beside the ingest (collector/src/ingest/history.ts, historyJob.ts) ----
   // Started once the ingest and the API run; retried in the background, never in their way.
   const spans = withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config);
-  const historyOf = (symbols: readonly string[], onWrite?: (symbol: string, fromTs: number) => void): Promise<HistoryReport> =>
+  const historyOf = (symbols: readonly string[]): Promise<HistoryReport> =>
     loadHistory({
-      onWrite,
       rest: historyClient(config.binanceRestUrl, config.stream),
       store,
       symbols,
@@ -238,9 +239,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
     outageKlinesAfterMs: config.outageKlinesAfterMs,
     outageKlinesAfterTrades: config.outageKlinesAfterTrades,
     ingest: ingestor,
-    // The API's caches are told of each write before it is made, as of ticks before the writer
-    // flushes them; the live engines warm up again once a symbol's history is in.
-    onWrite: (symbol, fromTs) => api.barsChanged(symbol, fromTs),
+    // the live engines warm up again once a symbol's history is in
     landed: (symbol) => live.rewarm(store, [symbol]),
     retry: tuning.historyRetry,
   });
@@ -292,11 +291,8 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
               const symbols = [...settings.symbols, ...change.top.filter((s) => !settings.symbols.includes(s))];
               const fresh = change.added.filter((s) => !settings.symbols.includes(s));
               try {
-                // The history goes to the store past the ingest: the API's caches are told of
-                // each write before it is made (as of ticks before the writer flushes them) and
-                // once more when all are done, so no cached bar, aligned point, analytics run or
-                // Kalman state keeps what the history replaced (a symbol's last bar before it left).
-                if (fresh.length > 0) await historyOf(fresh, (symbol, fromTs) => api.barsChanged(symbol, fromTs));
+                // the store announces the history's writes to the read side, as it does the ingest's
+                if (fresh.length > 0) await historyOf(fresh);
               } catch (e) {
                 if (!(e instanceof RegionRefusedError)) throw e;
                 log.error(e.message);
@@ -329,7 +325,6 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   await ingestor.start();
   history.start(); // once the ingest runs: its first live ticks bound history's seams
   void history.ready.then(() => scanner?.catchUp()); // the closes history made scannable
-  // once the API is there: apply tells it of the history it writes
   if (universe && lookup && !resolved) void retryLookup(universe, lookup, tuning.historyRetry).then(() => universe.start());
   else universe?.start();
   log.info('collector started', { symbols: config.ingestSymbols, stream: config.stream, store: store.kind, ws: config.binanceWsUrl });
