@@ -59,10 +59,8 @@ export interface Ctx {
   entryZ: number;
   exitZ: number | null;
   ingest: IngestSource | undefined;
-  live: LiveSource | undefined;
   background: BackgroundSource | undefined;
   version: string;
-  limits: ServingLimits;
   now: () => number;
   startedAt: number;
   /** Every configured symbol (legs of the pairs), in order. */
@@ -85,10 +83,8 @@ export function makeCtx(d: ApiDeps): Ctx {
     entryZ,
     exitZ,
     ingest: d.ingest,
-    live: d.live,
     background: d.background,
     version: d.version ?? '0.0.0',
-    limits,
     now,
     startedAt: now(),
     symbols,

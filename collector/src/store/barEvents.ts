@@ -81,11 +81,16 @@ export function withBarEvents<S extends Store>(store: S): AnnouncingStore<S> {
       return around(m, () => store.deleteBefore(beforeMs));
     },
   };
+  // the store's own methods, bound once (reads such as barCloses run on every Live push)
+  const bound = new Map<PropertyKey, unknown>();
   return new Proxy(store, {
     get(target, prop) {
       if (Object.prototype.hasOwnProperty.call(overrides, prop)) return overrides[prop as keyof typeof overrides];
       const v: unknown = Reflect.get(target, prop, target);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      if (typeof v !== 'function') return v;
+      let f = bound.get(prop);
+      if (f === undefined) bound.set(prop, (f = (v as (...a: unknown[]) => unknown).bind(target)));
+      return f;
     },
   }) as AnnouncingStore<S>;
 }
