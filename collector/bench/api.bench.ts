@@ -31,6 +31,7 @@ import { Ingestor } from '../src/ingest/ingestor';
 import { LiveAnalytics } from '../src/live';
 import { log } from '../src/log';
 import { openSqliteStore } from '../src/store/sqlite';
+import { withBarEvents } from '../src/store/barEvents';
 import { TickWriter } from '../src/store/tickWriter';
 import { startFakeBinance } from '../src/fake-binance';
 
@@ -41,7 +42,8 @@ const PAIR = 'ETHUSDT/BTCUSDT';
 // ------------------------------------------------------------------ child: the collector
 async function server(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'api-bench-'));
-  const store = await openSqliteStore({ path: join(dir, 'bench.db') });
+  // announces every write to the API's read side, as the collector's store does (main.ts)
+  const store = withBarEvents(await openSqliteStore({ path: join(dir, 'bench.db') }));
   const end = Math.floor(Date.now() / 1000) * 1000;
   const t0 = end - DAY * 1000;
   let s = 7;
@@ -68,7 +70,7 @@ async function server(): Promise<void> {
   const deps = { store, pairs, windows: [60], ingest: ingestor, live };
   const api = await serveApi(deps, '127.0.0.1', 0);
   const noCache = await serveApi({ ...deps, closeCache: false }, '127.0.0.1', 0);
-  const storeOnly = await serveApi({ store, pairs, windows: [60] }, '127.0.0.1', 0); // no ingest: prices from the store
+  const storeOnly = await serveApi({ store, pairs, windows: [60], closeCache: false }, '127.0.0.1', 0); // no ingest: prices from the store; no caches
   await ingestor.start();
   while (ingestor.status().wsState !== 'open') await new Promise((r) => setTimeout(r, 20));
   process.on('message', (m: { cmd: string }) => {

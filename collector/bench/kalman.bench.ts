@@ -8,8 +8,8 @@
  *   Live push, per push - the point of a hedge=kalman&tune=true subscription (src/api/live/push.ts)
  *                      over a SQLite store holding 1 day 23 h of 1s trades (the filter of day 2 is
  *                      warmed and fitted on day 1: the worst case before midnight), a new 1s bar
- *                      every other 500 ms push: ours, the filter continued (query/kalman-live.ts),
- *                      next to the from-scratch path the push took before (computeSeries over the
+ *                      every other 500 ms push: ours, the filter continued (src/serving/kalman-live.ts),
+ *                      next to the from-scratch path the push took before (the read side's series over the
  *                      last two bars: day 1 and day 2 run again); the same on 1m bars.
  * The fitted log-likelihoods are printed side by side (the same maximum, or the comparison means
  * nothing). Python: the .venv of python/requirements.txt (or QP_PYTHON); skipped with a message
@@ -21,10 +21,10 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KalmanHedge, fitKalman, type KalmanFit } from '../src/analytics';
 import { createApi } from '../src/api';
-import { computeSeries } from '../src/api/query/series';
 import { TIMEFRAME_MS, parsePair, type Tick, type Timeframe } from '../src/domain';
 import { log } from '../src/log';
 import { openSqliteStore } from '../src/store/sqlite';
+import { withBarEvents } from '../src/store/barEvents';
 import { driftingPair } from '../test/analytics/driftingPair';
 import { findPython } from '@quant-pairs/testkit';
 
@@ -148,26 +148,26 @@ async function livePush(): Promise<void> {
     await store.insertTicks(batch);
   }
   const pair = parsePair('ETHUSDT/BTCUSDT');
-  const app = createApi({ store, pairs: [pair], windows: [100], closeCache: true, now: () => clock });
-  const ctx = app.locals.ctx;
+  const announcing = withBarEvents(store);
+  const app = createApi({ store: announcing, pairs: [pair], windows: [100], now: () => clock });
+  const serving = app.locals.ctx.serving;
   const hedge = { hedge: 'kalman', tune: true } as const;
   let next = n;
-  /** One push period later: a new trade of each leg every other push (reported first, as the ingestor does). */
+  /** One push period later: a new trade of each leg every other push (the store announces it to the read side). */
   const advance = async (): Promise<void> => {
     clock += 500;
     if (clock % 1000 === 0) return;
     const t = tick(next, clock - 400);
     next++;
-    for (const k of t) ctx.closes!.invalidate(k.symbol, k.ts);
-    await store.insertTicks(t);
+    await announcing.insertTicks(t);
   };
   const scratch = async (tf: Timeframe) => {
     const to = clock + TIMEFRAME_MS[tf];
-    const s = await computeSeries(ctx, { pair, tf, window: 100, from: to - 2 * TIMEFRAME_MS[tf], to, hedge });
+    const s = await serving.series({ pair, tf, window: 100, from: to - 2 * TIMEFRAME_MS[tf], to, hedge });
     return s.points[s.points.length - 1] ?? null;
   };
   const continued = async (tf: Timeframe) => {
-    const k = await ctx.kalman!.latest(ctx, { pair, tf, hedge });
+    const k = (await serving.kalmanLatest({ pair, tf, hedge }, 0))!;
     return k.provisional ?? k.committed;
   };
   const timed = async (f: () => Promise<unknown>, pushes: number): Promise<number> => {
@@ -199,7 +199,8 @@ async function livePush(): Promise<void> {
     rows.push([`per push, ${tf} bars (median)`, `${ours.toFixed(3)} ms`, `${old.toFixed(1)} ms`, `${(old / ours).toFixed(0)}x`]);
   }
   printTable(rows);
-  console.log(`(${ctx.kalman!.counts.continued} continued, ${ctx.kalman!.counts.built} built, ${ctx.kalman!.counts.scratch} from scratch)`);
+  const counts = serving.counts.kalman!;
+  console.log(`(${counts.continued} continued, ${counts.built} built, ${counts.scratch} from scratch)`);
   await store.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,11 +15,11 @@ import type { Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { serveApi } from './api/serve';
 import { ConfigError, loadConfig, parseArgv, settingsHelp, type Config } from './config';
-import type { HealthLookup } from '@quant-pairs/contract';
+import { ingestsAllOf, retryLookup, universeAtStart } from './universeStart';
 import { historyClient, historySpans, loadHistory, type HistoryReport } from './ingest/history';
 import { HistoryJob } from './ingest/historyJob';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
-import { RegionRefusedError, RestClient, isTransient } from './ingest/rest';
+import { RegionRefusedError, RestClient } from './ingest/rest';
 import { LiveAnalytics, LiveScanner, UniverseRefresher, warmUpBars, type UniverseChange } from './live';
 import { ScanPool } from './live/scanPool';
 import { replayFiles } from './ingest/replay';
@@ -29,6 +29,7 @@ import type { Store } from './store/store';
 import { TIMEFRAME_MS, type Timeframe } from './domain';
 import { TickWriter } from './store/tickWriter';
 import { withWriteHealth } from './store/writeHealth';
+import { withBarEvents } from './store/barEvents';
 
 export const USAGE = `Usage:
   collector                  collect live trades from Binance into the store, serve the HTTP API
@@ -113,59 +114,32 @@ function startRetention(store: Store, retentionMs: number, what: 'ticks' | 'scan
   return () => clearInterval(timer);
 }
 
-/**
- * UNIVERSE=top:N resolved: the N USDT symbols of largest 24 h quote volume (one
- * /api/v3/ticker/24hr), or UNIVERSE=all: every TRADING USDT spot symbol (one /api/v3/exchangeInfo),
- * scanned and ingested beside the pairs' symbols (unless SYMBOLS names what this collector
- * ingests). A list is returned as it is. Looked up at start (for at most UNIVERSE_START_MS: a
- * Binance that does not answer leaves the universe to the background look-up, and the reason is
- * returned), then every UNIVERSE_REFRESH (UniverseRefresher, wired in startCollector).
- */
-async function resolveUniverse(config: Config): Promise<Config | string> {
-  const u = config.scan.universe;
-  if (!('top' in u)) return config;
-  const name = u.top === 'all' ? 'all' : `top:${u.top}`;
-  let top: string[];
-  try {
-    top = await new RestClient({
-      baseUrl: config.binanceRestUrl.replace(/\/+$/, ''),
-      kind: config.stream,
-      signal: AbortSignal.timeout(UNIVERSE_START_MS),
-      giveUpAfter: 1,
-    }).universe(u.top);
-  } catch (e) {
-    if (e instanceof RegionRefusedError) log.error(e.message);
-    else
-      log.warn(`universe: UNIVERSE=${name} could not be looked up at start; ingesting the pairs' symbols, looking up again in the background`, {
-        reason: (e as Error).message,
-      });
-    return (e as Error).message;
-  }
-  if (top.length < 2) throw new ConfigError('UNIVERSE', `UNIVERSE=${name}: Binance listed ${top.length} USDT symbols`);
-  log.info(u.top === 'all' ? 'universe: every TRADING USDT symbol' : 'universe: the top USDT symbols by 24 h quote volume', {
-    n: top.length,
-    first: top.slice(0, 5),
-  });
-  return withUniverse(config, top);
-}
-
-/** How long start-up waits for UNIVERSE's first look-up before leaving it to the background. */
-const UNIVERSE_START_MS = 3_000;
-
-/** `config` with the universe `top` (ingested too when SYMBOLS names no subset). */
-function withUniverse(config: Config, top: readonly string[]): Config {
-  const symbols = [...config.symbols, ...top.filter((s) => !config.symbols.includes(s))];
-  return {
-    ...config,
-    symbols,
-    ingestSymbols: ingestsAllOf(config) ? symbols : config.ingestSymbols,
-    scan: { ...config.scan, universe: { symbols: [...top] } },
+/** RETENTION's deletes and SCAN_RETENTION's (scans go sooner than the bars; RETENTION deletes them with the bars anyway); returns what stops both. */
+function startRetentions(store: Store, config: Config): () => void {
+  const stopTicks = config.retentionMs !== null ? startRetention(store, config.retentionMs) : () => undefined;
+  const scans = config.scan.retentionMs;
+  const stopScans = scans !== null && (config.retentionMs === null || scans < config.retentionMs) ? startRetention(store, scans, 'scans') : () => undefined;
+  return () => {
+    stopTicks();
+    stopScans();
   };
 }
 
-/** True when the collector ingests every symbol it knows (SYMBOLS does not name a subset). */
-const ingestsAllOf = (config: Config): boolean =>
-  config.ingestSymbols.length === config.symbols.length && config.ingestSymbols.every((s, i) => s === config.symbols[i]);
+/** The pair scanner of the universe (null with fewer than 2 symbols), not yet started. */
+function newScanner(config: Config, store: Store): LiveScanner | null {
+  const scanned = 'symbols' in config.scan.universe ? config.scan.universe.symbols : config.ingestSymbols;
+  return scanned.length >= 2
+    ? new LiveScanner({
+        store,
+        symbols: scanned,
+        tf: config.scan.tf,
+        window: config.scan.window,
+        thresholds: config.scan.thresholds,
+        backfillMs: config.scan.backfillMs,
+        pool: config.scan.threads > 0 ? new ScanPool(config.scan.threads) : undefined,
+      })
+    : null;
+}
 
 /** What startCollector takes besides the settings: test or demo tuning. */
 export interface CollectorTuning {
@@ -182,44 +156,34 @@ function withScanHistory(spans: Record<Timeframe, number>, config: Config): Reco
   return { ...spans, [tf]: Math.max(spans[tf], (config.scan.window + 1) * TIMEFRAME_MS[tf] + config.scan.backfillMs) };
 }
 
-/** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
-export async function startCollector(settings: Config, ingest: Partial<IngestorOptions> = {}, tuning: CollectorTuning = {}): Promise<Collector> {
-  // ---- WIRING: the universe (UNIVERSE=top:N looked up on Binance now, else in the background) ----
-  const ingestsAll = ingestsAllOf(settings);
-  const universeAtStart = await resolveUniverse(settings);
-  const resolved = typeof universeAtStart === 'string' ? null : universeAtStart;
-  // Unresolved: the pairs' symbols are ingested and scanned until the look-up succeeds.
-  const config = resolved ?? { ...settings, scan: { ...settings.scan, universe: { symbols: [...settings.ingestSymbols] } } };
-  const lookup: HealthLookup | null =
-    'top' in settings.scan.universe ? { state: resolved ? 'done' : 'loading', attempts: 1, lastError: resolved ? null : (universeAtStart as string) } : null;
-  // Failed writes (disk full, read-only directory) make /api/health degraded while the writer retries.
-  const store = withWriteHealth(await openStore(config));
-  const writer = new TickWriter(store);
-  const ingestor = new Ingestor({
-    wsUrl: config.binanceWsUrl,
-    restUrl: config.binanceRestUrl,
-    symbols: config.ingestSymbols,
-    stream: config.stream,
-    sink: writer,
-    lastTradeId: (s) => store.lastTradeId(s),
-    idGaps: store.idGaps ? (s, fromId) => store.idGaps!(s, fromId) : undefined,
-    connection: { stallTimeoutMs: config.stallTimeoutMs },
-    ...ingest,
+/** UNIVERSE=top:N's look-up every UNIVERSE_REFRESH, one attempt each, stopped by `signal` (null for a listed universe). */
+function newUniverseRefresher(
+  settings: Config,
+  config: Config,
+  signal: AbortSignal,
+  tuning: CollectorTuning,
+  apply: (change: UniverseChange) => Promise<void>,
+): UniverseRefresher | null {
+  const u = settings.scan.universe;
+  if (!('top' in u) || !('symbols' in config.scan.universe)) return null;
+  return new UniverseRefresher({
+    n: u.top,
+    top: config.scan.universe.symbols,
+    // one attempt a look-up (the refresher and retryLookup pace the next), stopped at shutdown
+    lookup: (n) => new RestClient({ baseUrl: config.binanceRestUrl.replace(/\/+$/, ''), kind: config.stream, signal, giveUpAfter: 1 }).universe(n),
+    intervalMs: tuning.universeRefreshMs ?? config.scan.universeRefreshMs,
+    apply,
   });
-  const stopRetention = config.retentionMs !== null ? startRetention(store, config.retentionMs) : () => undefined;
-  // SCAN_RETENTION: scans go sooner than the bars (RETENTION deletes them with the bars anyway)
-  const scanRetention = config.scan.retentionMs;
-  const stopScanRetention =
-    scanRetention !== null && (config.retentionMs === null || scanRetention < config.retentionMs)
-      ? startRetention(store, scanRetention, 'scans')
-      : () => undefined;
+}
 
-  // ---- WIRING: history from klines beside the ingest (collector/src/ingest/history.ts, historyJob.ts) ----
-  // Started once the ingest and the API run; retried in the background, never in their way.
+/**
+ * History from klines beside the ingest (ingest/history.ts, historyJob.ts): the job that loads
+ * it for the ingested symbols, `historyOf` for symbols that join later, and what stops both.
+ */
+async function newHistory(config: Config, store: Store, ingestor: Ingestor, tuning: CollectorTuning, landed: (symbol: string) => Promise<void>) {
   const spans = withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config);
-  const historyOf = (symbols: readonly string[], onWrite?: (symbol: string, fromTs: number) => void): Promise<HistoryReport> =>
+  const historyOf = (symbols: readonly string[]): Promise<HistoryReport> =>
     loadHistory({
-      onWrite,
       rest: historyClient(config.binanceRestUrl, config.stream),
       store,
       symbols,
@@ -238,12 +202,38 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
     outageKlinesAfterMs: config.outageKlinesAfterMs,
     outageKlinesAfterTrades: config.outageKlinesAfterTrades,
     ingest: ingestor,
-    // The API's caches are told of each write before it is made, as of ticks before the writer
-    // flushes them; the live engines warm up again once a symbol's history is in.
-    onWrite: (symbol, fromTs) => api.barsChanged(symbol, fromTs),
-    landed: (symbol) => live.rewarm(store, [symbol]),
+    landed,
     retry: tuning.historyRetry,
   });
+  return { history, historyOf, historyStop };
+}
+
+/** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
+export async function startCollector(settings: Config, ingest: Partial<IngestorOptions> = {}, tuning: CollectorTuning = {}): Promise<Collector> {
+  // ---- WIRING: the universe (UNIVERSE=top:N looked up on Binance now, else in the background) ----
+  const ingestsAll = ingestsAllOf(settings);
+  const { config, resolved, lookup } = await universeAtStart(settings);
+  // Failed writes (disk full, read-only directory) make /api/health degraded while the writer
+  // retries; every write, whoever makes it, announces the bars it changes (the read side's caches).
+  const store = withBarEvents(withWriteHealth(await openStore(config)));
+  const writer = new TickWriter(store);
+  const ingestor = new Ingestor({
+    wsUrl: config.binanceWsUrl,
+    restUrl: config.binanceRestUrl,
+    symbols: config.ingestSymbols,
+    stream: config.stream,
+    sink: writer,
+    lastTradeId: (s) => store.lastTradeId(s),
+    idGaps: store.idGaps ? (s, fromId) => store.idGaps!(s, fromId) : undefined,
+    connection: { stallTimeoutMs: config.stallTimeoutMs },
+    ...ingest,
+  });
+  const stopRetention = startRetentions(store, config);
+
+  // ---- WIRING: history from klines beside the ingest (collector/src/ingest/history.ts, historyJob.ts) ----
+  // Started once the ingest and the API run; retried in the background, never in their way.
+  // The live engines warm up again once a symbol's history is in.
+  const { history, historyOf, historyStop } = await newHistory(config, store, ingestor, tuning, (symbol) => live.rewarm(store, [symbol]));
 
   // ---- WIRING: live analytics (collector/src/live) ----
   // Warmed from the stored bars, then fed every parsed batch before the writer flushes it. Each
@@ -253,60 +243,28 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   ingestor.onTicks((ticks) => live.onTicks(ticks));
 
   // ---- WIRING: pair scanner (collector/src/live/scanner.ts): a scan of the universe at each SCAN_TF close, stored ----
-  const scanned = 'symbols' in config.scan.universe ? config.scan.universe.symbols : config.ingestSymbols;
-  const scanner =
-    scanned.length >= 2
-      ? new LiveScanner({
-          store,
-          symbols: scanned,
-          tf: config.scan.tf,
-          window: config.scan.window,
-          thresholds: config.scan.thresholds,
-          backfillMs: config.scan.backfillMs,
-          pool: config.scan.threads > 0 ? new ScanPool(config.scan.threads) : undefined,
-        })
-      : null;
+  const scanner = newScanner(config, store);
   scanner?.start();
 
   // ---- WIRING: UNIVERSE=top:N looked up again every UNIVERSE_REFRESH (default daily; collector/src/live/universe.ts) ----
   // A changed top N: history for the new symbols first (klines before the 5-minute seam, trades
   // since, as at start), then the combined stream re-opened with the pairs' symbols + the new
   // top N (kept symbols caught up through REST from their last id), then the scanner's universe.
-  const u = settings.scan.universe;
-  const universe =
-    'top' in u && 'symbols' in config.scan.universe
-      ? new UniverseRefresher({
-          n: u.top,
-          top: config.scan.universe.symbols,
-          // one attempt a look-up (the refresher and retryLookup pace the next), stopped at shutdown
-          lookup: (n) =>
-            new RestClient({
-              baseUrl: config.binanceRestUrl.replace(/\/+$/, ''),
-              kind: config.stream,
-              signal: historyStop.signal,
-              giveUpAfter: 1,
-            }).universe(n),
-          intervalMs: tuning.universeRefreshMs ?? config.scan.universeRefreshMs,
-          apply: async (change: UniverseChange) => {
-            if (ingestsAll) {
-              const symbols = [...settings.symbols, ...change.top.filter((s) => !settings.symbols.includes(s))];
-              const fresh = change.added.filter((s) => !settings.symbols.includes(s));
-              try {
-                // The history goes to the store past the ingest: the API's caches are told of
-                // each write before it is made (as of ticks before the writer flushes them) and
-                // once more when all are done, so no cached bar, aligned point, analytics run or
-                // Kalman state keeps what the history replaced (a symbol's last bar before it left).
-                if (fresh.length > 0) await historyOf(fresh, (symbol, fromTs) => api.barsChanged(symbol, fromTs));
-              } catch (e) {
-                if (!(e instanceof RegionRefusedError)) throw e;
-                log.error(e.message);
-              }
-              await ingestor.setSymbols(symbols);
-            }
-            scanner?.setSymbols(change.top);
-          },
-        })
-      : null;
+  const universe = newUniverseRefresher(settings, config, historyStop.signal, tuning, async (change: UniverseChange) => {
+    if (ingestsAll) {
+      const symbols = [...settings.symbols, ...change.top.filter((s) => !settings.symbols.includes(s))];
+      const fresh = change.added.filter((s) => !settings.symbols.includes(s));
+      try {
+        // the store announces the history's writes to the read side, as it does the ingest's
+        if (fresh.length > 0) await historyOf(fresh);
+      } catch (e) {
+        if (!(e instanceof RegionRefusedError)) throw e;
+        log.error(e.message);
+      }
+      await ingestor.setSymbols(symbols);
+    }
+    scanner?.setSymbols(change.top);
+  });
 
   // ---- WIRING: HTTP API (collector/src/api): REST, CSV export, /metrics, WebSocket push at /api/live ----
   const api = await serveApi(
@@ -329,7 +287,6 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   await ingestor.start();
   history.start(); // once the ingest runs: its first live ticks bound history's seams
   void history.ready.then(() => scanner?.catchUp()); // the closes history made scannable
-  // once the API is there: apply tells it of the history it writes
   if (universe && lookup && !resolved) void retryLookup(universe, lookup, tuning.historyRetry).then(() => universe.start());
   else universe?.start();
   log.info('collector started', { symbols: config.ingestSymbols, stream: config.stream, store: store.kind, ws: config.binanceWsUrl });
@@ -338,7 +295,6 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       stopRetention();
-      stopScanRetention();
       await universe?.stop();
       await scanner?.stop();
       await api.close();
@@ -350,33 +306,6 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       log.info('collector stopped');
     })());
   return { config, store, writer, ingestor, history, historyReady: history.ready, server, scanner, universe, stop };
-}
-
-/**
- * UNIVERSE=top:N's look-up after a failed one at start: again after a growing pause until it
- * succeeds (then the refresher applies the top N as a change) or Binance refuses it for good;
- * `state` is what /api/health shows.
- */
-async function retryLookup(universe: UniverseRefresher, state: HealthLookup, retry = { firstMs: 2_000, maxMs: 60_000 }): Promise<void> {
-  for (let failures = 0; ; failures++) {
-    await new Promise((r) => setTimeout(r, Math.min(retry.maxMs, retry.firstMs * 2 ** failures)).unref());
-    const before = universe.stats.failures;
-    state.attempts++;
-    const err = await universe.refresh().then(
-      () => (universe.stats.failures > before ? universe.lastError : null),
-      (e: unknown) => e,
-    );
-    if (universe.isStopped) return;
-    if (err === null) {
-      Object.assign(state, { state: 'done', lastError: null });
-      return;
-    }
-    state.lastError = err instanceof Error ? err.message : String(err);
-    if (!isTransient(err)) {
-      state.state = 'failed';
-      return;
-    }
-  }
 }
 
 /** RATE_LIMIT and LIVE_CONNECTIONS for the API, and TRUST_PROXY for whom they count. */

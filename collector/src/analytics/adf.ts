@@ -364,7 +364,22 @@ function normalEquations(
       for (let j = 0; j <= i; j++) C[i * p1 + j] = C[i * p1 + j]! - si * S[j]!;
     }
   }
-  // assemble: [trend], level, lag 1..p  or  [trend], lag 1..p, level
+  return assemble({ C, LD, TD, LL, TT, TL }, p, trend, levelLast);
+}
+
+/**
+ * normalEquations' last step: G and g in the regression's column order ([trend], level, lag 1..p,
+ * or [trend], lag 1..p, level) from the raw cross-products C of the lags (response at 0), their
+ * products LD / TD with the level and trend, and the level's and trend's own sums.
+ */
+function assemble(
+  x: { C: Float64Array; LD: Float64Array; TD: Float64Array; LL: number; TT: number; TL: number },
+  p: number,
+  trend: boolean,
+  levelLast: boolean,
+): NormalEq {
+  const { C, LD, TD, LL, TT, TL } = x;
+  const p1 = p + 1;
   const m = (trend ? 1 : 0) + 1 + p;
   const G = scratchMin(8, m * m);
   const g = scratchMin(9, m);

@@ -26,8 +26,11 @@ export interface DailyKalmanOptions extends Omit<KalmanOptions, 'delta' | 've'> 
   periodMs?: number;
   /** Most training points per fit, the latest of the previous period (default 20,000). */
   maxTrain?: number;
-  /** The fitter (default fitKalman; a caller may memoise it: a fit depends only on its points). */
-  fit?: (x: Float64Array, y: Float64Array) => KalmanFit | { error: string };
+  /**
+   * The fitter (default fitKalman). `at` is the start of the period the fit serves (its points are
+   * the latest of the period before), so a caller can memoise fits by what defines them.
+   */
+  fit?: (x: Float64Array, y: Float64Array, at: number) => KalmanFit | { error: string };
 }
 
 export const KALMAN_PERIOD_MS = 86_400_000;
@@ -83,7 +86,7 @@ export function dailyKalmanSeries(
 
 /**
  * How a period starts (the one rule of dailyKalmanSeries and of the live push's continued
- * filter, src/api/query/kalman-live.ts): the points [warm, start) are the previous period's (the
+ * filter, src/serving/kalman-live.ts): the points [warm, start) are the previous period's (the
  * warm-up; warm = start when there is none). With `tune` its parameters are fitKalman's on the
  * latest `maxTrain` of those points, else the fixed ones; `filter` is a fresh KalmanHedge with
  * them, not yet warmed (the caller pushes the warm-up points), or null when the period has no
@@ -116,6 +119,7 @@ export function openPeriod(
       const f = fit(
         Float64Array.from({ length: start - lo }, (_, k) => x[lo + k]!),
         Float64Array.from({ length: start - lo }, (_, k) => y[lo + k]!),
+        at,
       );
       period.fit = f;
       if (!('error' in f)) filter = new KalmanHedge({ delta: f.delta, ve: f.ve, ...rule });

@@ -1,10 +1,10 @@
 /**
  * createApi(deps): the express app of the query API. Layers: http/ (validation, auth,
- * errors, OpenAPI, metrics), query/ (what the routes compute), routes/ (one file per group of
- * endpoints), export/ (CSV), live/ (WebSocket push, attached to the http.Server separately).
+ * errors, OpenAPI, metrics), routes/ (one file per group of endpoints; what they compute they
+ * ask the read side, src/serving), export/ (CSV), live/ (WebSocket push, attached to the
+ * http.Server separately).
  */
 import express, { type Express } from 'express';
-import { keepEarliest } from '../domain';
 import { makeCtx, type ApiDeps, type Ctx } from './deps';
 import { requireToken } from './http/auth';
 import { HttpError, errorHandler } from './http/errors';
@@ -39,14 +39,6 @@ export function createApi(deps: ApiDeps): Api {
   app.locals.trust = deps.trustProxy ? trustOf(deps.trustProxy) : null;
   app.set('trust proxy', app.locals.trust ?? false);
 
-  if (ctx.ingest && ctx.closes) {
-    const cache = ctx.closes;
-    ctx.ingest.onTicks((ticks) => {
-      const min = new Map<string, number>();
-      for (const t of ticks) keepEarliest(min, t.symbol, t.ts);
-      for (const [symbol, ts] of min) cache.invalidate(symbol, ts);
-    });
-  }
   app.use(metrics.timer);
   if (!app.locals.trust) app.use(warnUntrustedForwarding());
   if (deps.rateLimit) app.use(rateLimiter(deps.rateLimit));

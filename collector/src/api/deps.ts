@@ -8,20 +8,10 @@ import { DEFAULT_ENTRY_Z, type HealthLookup, type HealthScanner, type HistoryPar
 import type { Pair } from '../domain';
 import type { IngestSource } from '../ingest/types';
 import type { Store } from '../store/store';
+import { ReadSide, type LiveSource, type ServingLimits } from '../serving';
 import type { TrustProxy } from './http/client-address';
-import type { LiveSource } from './query/live-source';
-import { AlignedCache } from './query/aligned';
-import { CloseCache } from './query/closes';
-import { KalmanLive } from './query/kalman-live';
-import { LatestPrices } from './query/prices';
-import { RunCache } from './query/results';
 
-interface ApiLimits {
-  /** Most aligned bars one analytics query may read (range plus warm-up). */
-  maxAnalyticsBars: number;
-}
-
-const DEFAULT_LIMITS: ApiLimits = { maxAnalyticsBars: 700_000 };
+const DEFAULT_LIMITS: ServingLimits = { maxAnalyticsBars: 700_000 };
 
 export interface ApiDeps {
   store: Store;
@@ -44,12 +34,12 @@ export interface ApiDeps {
   /** What loads in the background (history beside the ingest, UNIVERSE's look-up), for health and metrics. */
   background?: BackgroundSource;
   version?: string;
-  limits?: Partial<ApiLimits>;
+  limits?: Partial<ServingLimits>;
   /** Clock, epoch ms (tests). */
   now?: () => number;
   /**
-   * Cache final bar closes in memory (default: on when `ingest` is given, since only then are
-   * late ticks reported and cached bars invalidated).
+   * Keep the read side's caches (default: on when `store` announces its bar changes, store/barEvents.ts,
+   * since only then are cached bars dropped when they change).
    */
   closeCache?: boolean;
 }
@@ -69,50 +59,35 @@ export interface Ctx {
   entryZ: number;
   exitZ: number | null;
   ingest: IngestSource | undefined;
-  live: LiveSource | undefined;
   background: BackgroundSource | undefined;
   version: string;
-  limits: ApiLimits;
   now: () => number;
   startedAt: number;
   /** Every configured symbol (legs of the pairs), in order. */
   symbols: readonly string[];
-  closes: CloseCache | undefined;
-  /** Aligned pair series over the cached closes (set with `closes`). */
-  aligned: AlignedCache | undefined;
-  /** Analytics runs continued over the aligned cache (set with `closes`). */
-  runs: RunCache | undefined;
-  /** The Kalman hedge continued over the aligned cache: the Live push's and /api/stats' (set with `closes`). */
-  kalman: KalmanLive | undefined;
-  prices: LatestPrices;
+  /** The read side: series, statistics, latest points and prices (src/serving). */
+  serving: ReadSide;
 }
 
 export function makeCtx(d: ApiDeps): Ctx {
   const now = d.now ?? Date.now;
-  const closes = (d.closeCache ?? d.ingest !== undefined) ? new CloseCache(d.store, { maxBars: 800_000, settleMs: 5_000, now }) : undefined;
-  const aligned = closes ? new AlignedCache(closes, 800_000) : undefined;
-  const kalman = aligned ? new KalmanLive(aligned) : undefined;
-  if (closes && kalman) closes.onInvalidate((symbol, minTs) => kalman.invalidate(symbol, minTs));
+  const limits = { ...DEFAULT_LIMITS, ...d.limits };
+  const entryZ = d.entryZ ?? DEFAULT_ENTRY_Z;
+  const exitZ = d.exitZ ?? null;
   const symbols: string[] = [];
   for (const p of d.pairs) for (const s of [p.y, p.x]) if (!symbols.includes(s)) symbols.push(s);
   return {
     store: d.store,
     pairs: d.pairs,
     windows: d.windows ?? [],
-    entryZ: d.entryZ ?? DEFAULT_ENTRY_Z,
-    exitZ: d.exitZ ?? null,
+    entryZ,
+    exitZ,
     ingest: d.ingest,
-    live: d.live,
     background: d.background,
     version: d.version ?? '0.0.0',
-    limits: { ...DEFAULT_LIMITS, ...d.limits },
     now,
     startedAt: now(),
     symbols,
-    prices: new LatestPrices(d.ingest),
-    closes,
-    aligned,
-    runs: closes ? new RunCache() : undefined,
-    kalman,
+    serving: new ReadSide({ store: d.store, entryZ, exitZ, limits, now, live: d.live, ingest: d.ingest, cache: d.closeCache }),
   };
 }

@@ -16,12 +16,6 @@ export interface ServedApi {
   live: LivePush;
   /** The bound address, e.g. http://127.0.0.1:8080 */
   url: string;
-  /**
-   * Bars of `symbol` from `fromTs` on are about to be (or were) written other than through the
-   * ingest's ticks (history loaded at run time, for a symbol that joined UNIVERSE's top N): the
-   * caches drop what they hold of it from there, as for a late tick.
-   */
-  barsChanged(symbol: string, fromTs: number): void;
   close(): Promise<void>;
 }
 
@@ -64,11 +58,9 @@ export async function serveApi(deps: ApiDeps, host: string, port: number, liveIn
     server,
     live,
     url,
-    barsChanged(symbol, fromTs) {
-      app.locals.ctx.closes?.invalidate(symbol, fromTs);
-    },
     async close() {
       await live.close();
+      app.locals.ctx.serving.close();
       server.closeIdleConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

@@ -36,7 +36,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Tick } from '../domain';
 import { CointegratedGenerator, type GeneratedTrade } from './generator';
-import { KLINE_INTERVALS, klinesOf } from './klines';
+import { WeightBudget, exchangeInfoBody, klinesPage, tickerRows, tradesPage, type Reply } from './rest';
 
 export type FakeStreamKind = 'trade' | 'aggTrade';
 
@@ -113,7 +113,7 @@ export class FakeBinance {
   /** Status `/api/v3/klines` answers (0: served). */
   private klinesStatus = 0;
   private restOff = false;
-  private weight = { minute: 0, used: 0 };
+  private readonly budget: WeightBudget;
   private rate: number;
   private genTimer: NodeJS.Timeout | null = null;
   private pingTimer: NodeJS.Timeout;
@@ -127,6 +127,7 @@ export class FakeBinance {
     refused: { status: number },
   ) {
     this.refused = refused;
+    this.budget = new WeightBudget(opts.weightLimit ?? 6000, () => this.stats.weightRefused++);
     const port = (http.address() as AddressInfo).port;
     this.wsUrl = `ws://127.0.0.1:${port}`;
     this.restUrl = `http://127.0.0.1:${port}`;
@@ -442,170 +443,45 @@ export class FakeBinance {
     if (url.pathname === '/api/v3/klines' && this.klinesStatus)
       return reply(this.klinesStatus, { code: this.klinesStatus === 404 ? -1 : -1001, msg: `klines refused by the test (HTTP ${this.klinesStatus})` });
     if (url.pathname === '/api/v3/klines') return this.klines(url, reply);
-    if (url.pathname === '/api/v3/ticker/24hr') return this.ticker24h(reply);
-    if (url.pathname === '/api/v3/exchangeInfo') return this.exchangeInfo(reply);
+    // every symbol's last 24 hours (weight 80); the symbols traded (weight 20)
+    if (url.pathname === '/api/v3/ticker/24hr') return this.weighted(80, reply, () => tickerRows(this.history, this.quoteVolumes));
+    if (url.pathname === '/api/v3/exchangeInfo') return this.weighted(20, reply, () => exchangeInfoBody([...this.history.keys()], this.statuses));
     const kind: FakeStreamKind | null = url.pathname === '/api/v3/aggTrades' ? 'aggTrade' : url.pathname === '/api/v3/historicalTrades' ? 'trade' : null;
     if (!kind) return reply(404, { code: -1, msg: 'Not found' });
 
-    if (this.fail429Left > 0) {
-      this.fail429Left--;
-      return reply(
-        429,
-        { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
-        { 'retry-after': String(this.retryAfterSec), 'x-mbx-used-weight-1m': String(this.useWeight(0)) },
-      );
-    }
-    const budget = this.overBudget(kind === 'aggTrade' ? 4 : 25);
+    if (this.injected429(reply)) return;
+    const budget = this.budget.over(kind === 'aggTrade' ? 4 : 25);
     if (budget) return reply(429, budget.body, budget.headers);
-    const used = String(this.useWeight(kind === 'aggTrade' ? 4 : 25));
-    const symbol = (url.searchParams.get('symbol') ?? '').toUpperCase();
-    if (!symbol)
-      return reply(400, { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." }, { 'x-mbx-used-weight-1m': used });
-    const h = this.history.get(symbol);
-    if (!h) return reply(400, { code: -1121, msg: 'Invalid symbol.' }, { 'x-mbx-used-weight-1m': used });
-    const limitText = url.searchParams.get('limit');
-    const limit = Math.min(1000, limitText ? Number(limitText) : 500);
-    if (!Number.isInteger(limit) || limit < 1)
-      return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'limit'." }, { 'x-mbx-used-weight-1m': used });
-    const rows = kind === this.stream ? h : [];
-    const fromText = url.searchParams.get('fromId');
-    let start: number;
-    if (fromText === null) start = Math.max(0, rows.length - limit);
-    else {
-      const fromId = Number(fromText);
-      if (!Number.isInteger(fromId) || fromId < 0)
-        return reply(400, { code: -1100, msg: "Illegal characters found in parameter 'fromId'." }, { 'x-mbx-used-weight-1m': used });
-      start = rows.length ? Math.max(0, fromId - rows[0]!.id) : 0;
-    }
-    const page = rows.slice(start, start + limit);
-    const body =
-      kind === 'aggTrade'
-        ? page.map((t) => ({ a: t.id, p: t.price, q: t.qty, f: t.firstId, l: t.lastId, T: t.time, m: t.isBuyerMaker, M: true }))
-        : page.map((t) => ({
-            id: t.id,
-            price: t.price,
-            qty: t.qty,
-            quoteQty: (Number(t.price) * Number(t.qty)).toFixed(8),
-            time: t.time,
-            isBuyerMaker: t.isBuyerMaker,
-            isBestMatch: true,
-          }));
-    reply(200, body, { 'x-mbx-used-weight-1m': used });
+    const used = String(this.budget.use(kind === 'aggTrade' ? 4 : 25));
+    tradesPage(url, (symbol) => this.history.get(symbol), kind === this.stream, kind, used, reply);
   }
 
-  /**
-   * `GET /api/v3/ticker/24hr` for every symbol (weight 80): symbol, last price, volume and quote
-   * volume of its trades of the last 24 hours (the kept history), Binance's field names, decimals
-   * as strings.
-   */
-  private ticker24h(reply: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
-    const budget = this.overBudget(80);
+  /** A request of weight `w` answered with `body()` (./rest.ts), or 429 past the minute's budget. */
+  private weighted(w: number, reply: Reply, body: () => unknown): void {
+    const budget = this.budget.over(w);
     if (budget) return reply(429, budget.body, budget.headers);
-    const headers = { 'x-mbx-used-weight-1m': String(this.useWeight(80)) };
-    const since = Date.now() - 86_400_000;
-    const rows = [...this.history].map(([symbol, trades]) => {
-      let volume = 0;
-      let quoteVolume = 0;
-      let count = 0;
-      for (const t of trades) {
-        if (t.time < since) continue;
-        volume += Number(t.qty);
-        quoteVolume += Number(t.price) * Number(t.qty);
-        count++;
-      }
-      quoteVolume = this.quoteVolumes.get(symbol) ?? quoteVolume;
-      return { symbol, lastPrice: trades.at(-1)?.price ?? '0', volume: volume.toFixed(8), quoteVolume: quoteVolume.toFixed(8), count };
-    });
-    reply(200, rows, headers);
+    reply(200, body(), { 'x-mbx-used-weight-1m': String(this.budget.use(w)) });
   }
 
-  /** `GET /api/v3/exchangeInfo` (weight 20): the symbols traded, in Binance's shape (the fields the collector reads and a few more). */
-  private exchangeInfo(reply: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
-    const budget = this.overBudget(20);
-    if (budget) return reply(429, budget.body, budget.headers);
-    const headers = { 'x-mbx-used-weight-1m': String(this.useWeight(20)) };
-    const symbols = [...this.history.keys()].map((symbol) => {
-      const quoteAsset = ['USDT', 'FDUSD', 'BTC', 'ETH'].find((q) => symbol.endsWith(q) && symbol.length > q.length) ?? 'USDT';
-      return {
-        symbol,
-        status: this.statuses.get(symbol) ?? 'TRADING',
-        baseAsset: symbol.slice(0, -quoteAsset.length),
-        quoteAsset,
-        isSpotTradingAllowed: true,
-        permissionSets: [['SPOT']],
-      };
-    });
-    reply(200, { timezone: 'UTC', serverTime: Date.now(), rateLimits: [], exchangeFilters: [], symbols }, headers);
+  /** Answers one of the 429s `fail429` asked for, if any are left; true when it did. */
+  private injected429(reply: Reply): boolean {
+    if (this.fail429Left <= 0) return false;
+    this.fail429Left--;
+    reply(
+      429,
+      { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
+      { 'retry-after': String(this.retryAfterSec), 'x-mbx-used-weight-1m': String(this.budget.use(0)) },
+    );
+    return true;
   }
 
   /** `GET /api/v3/klines` (weight 2), answered as Binance does (errors included). */
-  private klines(url: URL, reply: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
-    if (this.fail429Left > 0) {
-      this.fail429Left--;
-      return reply(
-        429,
-        { code: -1003, msg: 'Too much request weight used; current limit is 6000 request weight per 1 MINUTE.' },
-        { 'retry-after': String(this.retryAfterSec), 'x-mbx-used-weight-1m': String(this.useWeight(0)) },
-      );
-    }
-    const budget = this.overBudget(2);
+  private klines(url: URL, reply: Reply): void {
+    if (this.injected429(reply)) return;
+    const budget = this.budget.over(2);
     if (budget) return reply(429, budget.body, budget.headers);
-    const headers = { 'x-mbx-used-weight-1m': String(this.useWeight(2)) };
-    const symbol = (url.searchParams.get('symbol') ?? '').toUpperCase();
-    if (!symbol) return reply(400, { code: -1102, msg: "Mandatory parameter 'symbol' was not sent, was empty/null, or malformed." }, headers);
-    const interval = url.searchParams.get('interval');
-    if (!interval) return reply(400, { code: -1102, msg: "Mandatory parameter 'interval' was not sent, was empty/null, or malformed." }, headers);
-    const len = KLINE_INTERVALS[interval];
-    if (!len) return reply(400, { code: -1120, msg: 'Invalid interval.' }, headers);
-    const h = this.history.get(symbol);
-    if (!h) return reply(400, { code: -1121, msg: 'Invalid symbol.' }, headers);
-    const num = (name: string): number | undefined | null => {
-      const text = url.searchParams.get(name);
-      if (text === null) return undefined;
-      return /^\d+$/.test(text) ? Number(text) : null;
-    };
-    const limit = num('limit');
-    const startTime = num('startTime');
-    const endTime = num('endTime');
-    for (const [name, v] of [
-      ['limit', limit],
-      ['startTime', startTime],
-      ['endTime', endTime],
-    ] as const)
-      if (v === null) return reply(400, { code: -1100, msg: `Illegal characters found in parameter '${name}'; legal range is '^[0-9]{1,20}$'.` }, headers);
-    if (startTime !== undefined && endTime !== undefined && startTime! > endTime!)
-      return reply(400, { code: -1023, msg: 'Start time is greater than end time.' }, headers);
-    const rows = klinesOf(
-      h,
-      len,
-      { startTime: startTime ?? undefined, endTime: endTime ?? undefined, limit: Math.min(1000, Math.max(1, limit ?? 500)) },
-      Date.now(),
-    );
-    reply(200, rows, headers);
-  }
-
-  /** A 429 answer when `w` more weight would pass `weightLimit` this minute, else null. */
-  private overBudget(w: number): { body: unknown; headers: Record<string, string> } | null {
-    const limit = this.opts.weightLimit ?? 6000;
-    const now = Date.now();
-    const minute = Math.floor(now / 60_000);
-    const used = minute === this.weight.minute ? this.weight.used : 0;
-    if (used + w <= limit) return null;
-    this.stats.weightRefused++;
-    return {
-      body: {
-        code: -1003,
-        msg: `Too much request weight used; current limit is ${limit} request weight per 1 MINUTE. Please use WebSocket Streams for live updates to avoid polling the API.`,
-      },
-      headers: { 'retry-after': String(Math.ceil(((minute + 1) * 60_000 - now) / 1000)), 'x-mbx-used-weight-1m': String(used) },
-    };
-  }
-
-  private useWeight(w: number): number {
-    const minute = Math.floor(Date.now() / 60_000);
-    if (minute !== this.weight.minute) this.weight = { minute, used: 0 };
-    this.weight.used += w;
-    return this.weight.used;
+    const headers = { 'x-mbx-used-weight-1m': String(this.budget.use(2)) };
+    klinesPage(url, (symbol) => this.history.get(symbol), headers, reply);
   }
 }
 

@@ -38,7 +38,7 @@
  *   const report = await loadHistory({ rest, store, symbols: ['BTCUSDT'], history: { '1s': 7_200_000, '1m': 259_200_000, '5m': 1_209_600_000 }, outageKlinesAfterMs: 600_000, outageKlinesAfterTrades: 200_000 });
  *   // { requests: 23, weight: 46, klineBars: 15552, ticks: 812, spans: [...], ms: 1840 }
  */
-import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, keepEarliest, type Tick, type Timeframe } from '../domain';
+import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type Tick, type Timeframe } from '../domain';
 import { log } from '../log';
 import type { KlineSpan, Store } from '../store/store';
 import { PAGE_LIMIT, RestClient } from './rest';
@@ -60,14 +60,6 @@ export interface HistoryOptions {
   /** Symbols loaded at once (default 4). */
   concurrency?: number;
   now?: () => number;
-  /**
-   * Told before each store write, per symbol, the earliest bar start or tick time it writes (as
-   * the ingestor's onTicks tells of ticks before the writer flushes them), and once more per
-   * symbol when loading ends (or fails), from the earliest it wrote: at run time (UNIVERSE
-   * refresh) the API's caches drop what they hold of the symbol from there, and what a read
-   * racing with a slow write cached again.
-   */
-  onWrite?: (symbol: string, fromTs: number) => void;
 }
 
 export interface HistoryReport {
@@ -229,44 +221,10 @@ async function storeTicks(store: HistoryStore, ticks: readonly Tick[]): Promise<
   return n;
 }
 
-/** `store` whose kline and tick inserts first tell `onWrite` the earliest time they write per symbol. */
-export function reportingWrites(store: HistoryStore, onWrite: (symbol: string, fromTs: number) => void): HistoryStore {
-  const tell = (rows: ReadonlyArray<readonly [symbol: string, ts: number]>): void => {
-    const min = new Map<string, number>();
-    for (const [s, t] of rows) keepEarliest(min, s, t);
-    for (const [s, t] of min) onWrite(s, t);
-  };
-  return {
-    symbols: () => store.symbols(),
-    bars: (q) => store.bars(q),
-    addKlineSpan: (k) => store.addKlineSpan(k),
-    insertKlineBars: (bars) => {
-      tell(bars.map((b) => [b.symbol, b.start] as const));
-      return store.insertKlineBars(bars);
-    },
-    insertTicks: (ticks) => {
-      tell(ticks.map((t) => [t.symbol, t.ts] as const));
-      return store.insertTicks(ticks);
-    },
-  };
-}
-
 /** Start-up history and long-outage repair for every symbol (see the module comment). */
 export async function loadHistory(opts: HistoryOptions): Promise<HistoryReport> {
   const report: HistoryReport = { requests: 0, weight: 0, klineBars: 0, ticks: 0, spans: [], ms: 0 };
-  const written = new Map<string, number>();
-  const onWrite = opts.onWrite;
-  const store = onWrite
-    ? reportingWrites(opts.store, (symbol, fromTs) => {
-        onWrite(symbol, fromTs);
-        keepEarliest(written, symbol, fromTs);
-      })
-    : opts.store;
-  try {
-    await loadAll(opts, store, report);
-  } finally {
-    for (const [symbol, fromTs] of written) onWrite?.(symbol, fromTs);
-  }
+  await loadAll(opts, opts.store, report);
   return report;
 }
 

@@ -22,16 +22,7 @@
 import type { HistoryPart, HistoryPartState } from '@quant-pairs/contract';
 import { TIMEFRAMES, type Timeframe } from '../domain';
 import { log } from '../log';
-import { keepEarliest } from '../domain';
-import {
-  loadSymbolHistory,
-  reportingWrites,
-  type HistoryOptions,
-  type HistoryReport,
-  type HistoryStore,
-  type StoredSummary,
-  type SymbolHistoryHooks,
-} from './history';
+import { loadSymbolHistory, type HistoryOptions, type HistoryReport, type StoredSummary, type SymbolHistoryHooks } from './history';
 import { RegionRefusedError, RestUnreachableError, isTransient } from './rest';
 
 /** What history needs of the running ingest (Ingestor). */
@@ -132,16 +123,7 @@ export class HistoryJob {
   private async symbol(symbol: string): Promise<void> {
     const { firstMs, maxMs } = this.opts.retry ?? { firstMs: 2_000, maxMs: 60_000 };
     const written = { any: false };
-    // The API's caches are told of each write before it is made, and once more at the end from
-    // the earliest (what a read racing with a slow write cached again), as loadHistory does.
-    const onWrite = this.opts.onWrite;
-    const earliest = new Map<string, number>();
-    const store: HistoryStore = onWrite
-      ? reportingWrites(this.opts.store, (s, fromTs) => {
-          onWrite(s, fromTs);
-          keepEarliest(earliest, s, fromTs);
-        })
-      : this.opts.store;
+    const store = this.opts.store;
     for (let failures = 0; !this.abort.signal.aborted;) {
       try {
         await loadSymbolHistory(this.opts, store, this.report, symbol, this.opts.stored.get(symbol), this.hooks(symbol, written));
@@ -158,7 +140,6 @@ export class HistoryJob {
         await pause(Math.min(maxMs, firstMs * 2 ** failures++), this.abort.signal);
       }
     }
-    for (const [s, fromTs] of earliest) onWrite?.(s, fromTs);
     if (written.any && !this.abort.signal.aborted)
       await this.opts.landed?.(symbol).catch((e: unknown) => log.warn('live analytics could not warm up on the history', { symbol, err: e as Error }));
   }

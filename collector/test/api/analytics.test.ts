@@ -5,7 +5,7 @@
  */
 import { alignBars, analyzeSeries } from '../../src/analytics';
 import type { AnalyticsPoint, Tick } from '../../src/domain';
-import { CloseCache } from '../../src/api/query/closes';
+import { CloseCache } from '../../src/serving/closes';
 import { expectAcrossPaths } from '@quant-pairs/testkit';
 import { parseCsv, startApi, type Harness } from './helpers';
 
@@ -220,7 +220,7 @@ describe('CloseCache under a continuous tick flow', () => {
 describe('/api/stats computed from stored bars (a window the live engine does not run)', () => {
   it('gives the last committed and provisional points, ADF, Engle-Granger and half-life of the last STATS_SAMPLE points', async () => {
     const { adfuller, coint, halfLife } = await import('../../src/analytics');
-    const { STATS_SAMPLE } = await import('../../src/api/routes/stats');
+    const { STATS_SAMPLE } = await import('../../src/serving');
     const h = await startApi({ now: () => END + 500 });
     try {
       await h.store.insertTicks(pairTicks());
@@ -266,7 +266,7 @@ describe('/api/stats computed from stored bars (a window the live engine does no
 
 describe('AlignedCache (incremental alignment) against alignBars over every stored bar', () => {
   it('stays equal through appends, late ticks and concurrent queries', async () => {
-    const { AlignedCache } = await import('../../src/api/query/aligned');
+    const { AlignedCache } = await import('../../src/serving/aligned');
     const { parsePair } = await import('../../src/domain');
     let clock = T0;
     const h = await startApi({ now: () => clock });
@@ -311,16 +311,14 @@ describe('AlignedCache (incremental alignment) against alignBars over every stor
 describe('RunCache (analytics runs continued over new bars) against analyzeSeries over every stored bar', () => {
   it('stays within the tolerances across paths (same nulls and signals) through appends and a late tick', async () => {
     let clock = T0;
-    const h = await startApi({ now: () => clock, closeCache: true });
+    const h = await startApi({ now: () => clock, announce: true });
     try {
-      const ctx = h.app.locals.ctx;
       const all = pairTicks();
       for (let round = 0; round < 8; round++) {
         const upto = T0 + (round + 1) * 50_000;
         const batch = all.filter((t) => t.ts >= T0 + round * 50_000 && t.ts < upto);
         if (round === 5) batch.push({ symbol: 'BTCUSDT', id: 90_000, ts: T0 + 123_999, price: 95_000, qty: 1, isBuyerMaker: false }); // late
-        for (const sym of ['ETHUSDT', 'BTCUSDT']) ctx.closes!.invalidate(sym, Math.min(...batch.filter((t) => t.symbol === sym).map((t) => t.ts)));
-        await h.store.insertTicks(batch);
+        await h.store.insertTicks(batch); // the store announces it to the read side
         clock = upto + 100;
         const r = await h.get(`/api/analytics?pair=ETHUSDT/BTCUSDT&tf=1s&window=15&from=${T0}&to=${upto + 1000}`);
         const want = await expected(h, 15);

@@ -3,7 +3,7 @@
  * to `iterateBars` otherwise. Expected values: the fallback path over the same real SQLite store
  * (the path every store had before `barCloses`), and the stored bars themselves.
  */
-import { CloseCache, readCloses } from '../../src/api/query/closes';
+import { CloseCache, readCloses } from '../../src/serving/closes';
 import type { Store } from '../../src/store/store';
 import { makeTicks, startApi } from './helpers';
 

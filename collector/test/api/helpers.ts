@@ -11,6 +11,7 @@ import { createApi, type Api, type ApiDeps } from '../../src/api';
 import { parsePair, type Tick } from '../../src/domain';
 import type { Store } from '../../src/store/store';
 import { openSqliteStore } from '../../src/store/sqlite';
+import { withBarEvents } from '../../src/store/barEvents';
 
 export interface Harness {
   url: string;
@@ -21,9 +22,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startApi(over: Partial<ApiDeps> & { now?: () => number } = {}): Promise<Harness> {
+/** `announce`: the store announces its bar changes (store/barEvents.ts), as the collector's does. */
+export async function startApi({ announce, ...over }: Partial<ApiDeps> & { now?: () => number; announce?: boolean } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'api-test-'));
-  const store = over.store ?? (await openSqliteStore({ path: join(dir, 'db.sqlite'), now: over.now }));
+  const opened = over.store ?? (await openSqliteStore({ path: join(dir, 'db.sqlite'), now: over.now }));
+  const store = announce ? withBarEvents(opened) : opened;
   const app = createApi({ pairs: [parsePair('ETHUSDT/BTCUSDT')], windows: [30], ...over, store });
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

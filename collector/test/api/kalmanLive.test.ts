@@ -1,5 +1,5 @@
 /**
- * The Kalman hedge continued bar by bar (src/api/query/kalman-live.ts: the Live push's and
+ * The Kalman hedge continued bar by bar (src/serving/kalman-live.ts: the Live push's and
  * /api/stats') against the from-scratch computation, over many pushes: two hours of 1m bars
  * around a UTC midnight (the daily re-fit), a backfill into a final bar of the day served and one
  * into the day before (which changes the next day's fit and warm-up).
@@ -14,7 +14,7 @@
  */
 import type { HedgeChoice } from '@quant-pairs/contract';
 import { attachLive } from '../../src/api';
-import { STATS_SAMPLE } from '../../src/api/routes/stats';
+import { STATS_SAMPLE } from '../../src/serving';
 import { adfuller, alignBars, hedgedSeries } from '../../src/analytics';
 import { parsePair, type Tick } from '../../src/domain';
 import { driftingPair } from '../analytics/driftingPair';
@@ -63,30 +63,27 @@ describe('the Kalman hedge continued over new bars (Live push, /api/stats)', () 
   let h: Harness;
   const ticks = allTicks();
   let stored = 0;
-  /** Stores the trades up to the clock, reporting them first as the ingestor does. */
+  /** Stores the trades up to the clock (the store announces them to the read side). */
   async function feed(): Promise<void> {
     let k = stored;
     while (k < ticks.length && ticks[k]!.ts <= clock) k++;
     const batch = ticks.slice(stored, k);
     stored = k;
     if (!batch.length) return;
-    for (const sym of ['ETHUSDT', 'BTCUSDT']) h.app.locals.ctx.closes!.invalidate(sym, Math.min(...batch.filter((t) => t.symbol === sym).map((t) => t.ts)));
     await h.store.insertTicks(batch);
   }
   async function backfill(symbol: string, ts: number, price: number): Promise<void> {
-    h.app.locals.ctx.closes!.invalidate(symbol, ts);
     await h.store.insertTicks([{ symbol, id: 1_000_000 + Math.floor(ts / 1000), ts, price, qty: 1, isBuyerMaker: false }]);
   }
 
   beforeAll(async () => {
-    h = await startApi({ now: () => clock, closeCache: true, pairs: [PAIR], windows: [WINDOW] });
+    h = await startApi({ now: () => clock, announce: true, pairs: [PAIR], windows: [WINDOW] });
     await feed();
   });
   afterAll(() => h.close());
 
   it('equals the from-scratch filter on every push (tune and fixed), through the daily re-fit and two backfills', async () => {
-    const ctx = h.app.locals.ctx;
-    const kalman = ctx.kalman!;
+    const serving = h.app.locals.ctx.serving;
     const choices: HedgeChoice[] = [
       { hedge: 'kalman', tune: true },
       { hedge: 'kalman', delta: 1e-9, ve: 0.05 },
@@ -101,7 +98,7 @@ describe('the Kalman hedge continued over new bars (Live push, /api/stats)', () 
       const bars = await storedBars(h);
       for (const choice of choices) {
         if (choice.hedge !== 'kalman') continue;
-        const got = await kalman.latest(ctx, { pair: PAIR, tf: '1m', hedge: choice }, S);
+        const got = (await serving.kalmanLatest({ pair: PAIR, tf: '1m', hedge: choice }, S))!;
         const want = await fromScratch(h, choice, bars);
         const what = `round ${rounds} ${JSON.stringify(choice)}`;
         expect([what, got.provisional, got.committed]).toEqual([what, want.provisional, want.committed]);
@@ -117,7 +114,7 @@ describe('the Kalman hedge continued over new bars (Live push, /api/stats)', () 
     // 2 (round 70: day 2 settling from 22:00), built at the next round; built too at round 20
     // (the backfill into the day served: day 1 is settled) and at the re-fit (round 50, 00:00:57:
     // day 2's last trades, 23:59:42, came in round 49); continued otherwise.
-    expect(kalman.counts).toEqual({ built: 2 * 4, scratch: 2 * 2, continued: 2 * (rounds - 6) });
+    expect(serving.counts.kalman).toEqual({ built: 2 * 4, scratch: 2 * 2, continued: 2 * (rounds - 6) });
   });
 
   it('/api/stats (source live) and the Live push serve the same point as /api/analytics', async () => {

@@ -1,5 +1,5 @@
-/** Min/max decimation of z (src/api/query/thin.ts); expected indices worked out by hand in each case. */
-import { thinIndices } from '../../src/api/query/thin';
+/** Min/max decimation of z (src/serving/thin.ts); expected indices worked out by hand in each case. */
+import { thinIndices } from '../../src/serving/thin';
 
 describe('thinIndices', () => {
   it('keeps everything when it fits', () => {

@@ -6,19 +6,9 @@
  */
 import type { ErrorRequestHandler, Request } from 'express';
 import { log } from '../../log';
+import { ClientError as HttpError, badParam } from '../../serving';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly param?: string,
-  ) {
-    super(message);
-  }
-}
-
-/** 400: a parameter is missing or malformed; `message` says what was expected. */
-export const badParam = (param: string, message: string): HttpError => new HttpError(400, message, param);
+export { HttpError, badParam };
 export const notFound = (message: string, param?: string): HttpError => new HttpError(404, message, param);
 
 /** Fields of a request worth logging (never the Authorization header). */

@@ -6,6 +6,7 @@
  */
 import type { RequestHandler } from 'express';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { IngestStatus } from '../../ingest/types';
 import type { Ctx } from '../deps';
 
 const STATES = ['loading', 'done', 'failed'] as const;
@@ -32,11 +33,8 @@ function mirroredCounter(registry: Registry, name: string, help: string, labelNa
   });
 }
 
-export function createMetrics(ctx: Ctx): Metrics {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
-  const status = () => ctx.ingest?.status();
-
+/** What the ingest counts (mirrored from its status) and how old each symbol's newest tick is. */
+function ingestMetrics(registry: Registry, ctx: Ctx, status: () => IngestStatus | undefined): void {
   mirroredCounter(registry, 'collector_ticks_ingested_total', 'valid ticks received per symbol (live + backfill)', ['symbol'], () =>
     Object.entries(status()?.symbols ?? {}).map(([symbol, s]) => [{ symbol }, s.ticks]),
   );
@@ -61,6 +59,10 @@ export function createMetrics(ctx: Ctx): Metrics {
       }
     },
   });
+}
+
+/** Bars from klines, and the history and universe look-ups that run beside the ingest. */
+function backgroundMetrics(registry: Registry, ctx: Ctx): void {
   new Gauge({
     name: 'collector_kline_bars',
     help: 'stored bars that came from Binance klines, not ticks (history at start-up, the older part of a long outage), by symbol, timeframe and reason',
@@ -120,6 +122,15 @@ export function createMetrics(ctx: Ctx): Metrics {
       if (u) for (const state of STATES) this.set({ state }, u.state === state ? 1 : 0);
     },
   });
+}
+
+export function createMetrics(ctx: Ctx): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
+  const status = () => ctx.ingest?.status();
+
+  ingestMetrics(registry, ctx, status);
+  backgroundMetrics(registry, ctx);
   new Gauge({
     name: 'collector_websocket_up',
     help: '1 while the Binance WebSocket is open',

@@ -23,9 +23,9 @@ import { tokenChecker } from '../http/auth';
 import { clientAddress, type TrustFn } from '../http/client-address';
 import { log } from '../../log';
 import { barDto } from '../routes/market';
-import { assertPair, assertSymbol } from '../query/known';
-import { computeSeries } from '../query/series';
-import { LIVE_BAR_TIMEFRAMES, type LatestPoint, type LiveServerMessage, type LiveUpdate, type PaperPositionDto } from '@quant-pairs/contract';
+import { assertPair, assertSymbol } from '../http/known';
+import type { LivePoint as PointOf } from '../../serving';
+import { LIVE_BAR_TIMEFRAMES, type LiveServerMessage, type LiveUpdate } from '@quant-pairs/contract';
 import { MAX_SUBSCRIPTIONS } from '@quant-pairs/contract/requests';
 import { MessageError, parseMessage, type PairSub, type ParsedMessage } from './messages';
 
@@ -47,8 +47,6 @@ export interface LivePush {
   clients(): number;
   close(): Promise<void>;
 }
-
-type PointOf = { point: LatestPoint | null; provisional: boolean; position?: PaperPositionDto };
 
 /** Wires the push to `server`: the upgrade gate, the update timer and the keep-alive pings. */
 export function attachLive(
@@ -144,34 +142,6 @@ async function lastFinalStart(ctx: Ctx, symbol: string, tf: Timeframe): Promise<
   const bars = await ctx.store.bars({ symbol, tf, from });
   const fin = bars.filter((b) => b.final);
   return fin.length ? fin[fin.length - 1]!.start : from;
-}
-
-/**
- * The latest analytics point of a subscription: the live engine's (OLS, a configured window);
- * for the Kalman hedge, its filter continued over the new bars (query/kalman-live.ts: the values
- * /api/analytics serves, each UTC day warmed, and with tune fitted, on the day before); else
- * computed from the last bars.
- */
-async function analyticsPoint(ctx: Ctx, p: PairSub): Promise<PointOf> {
-  const live = p.hedge.hedge === 'ols' ? ctx.live?.latest(p.pair.id, p.tf, p.window) : undefined;
-  if (live) {
-    const position = live.position;
-    return live.provisional ? { point: live.provisional, provisional: true, position } : { point: live.committed, provisional: false, position };
-  }
-  if (p.hedge.hedge === 'kalman' && ctx.kalman) {
-    const k = await ctx.kalman.latest(ctx, { pair: p.pair, tf: p.tf, hedge: p.hedge });
-    return k.provisional ? { point: k.provisional, provisional: true } : { point: k.committed, provisional: false };
-  }
-  const tfMs = TIMEFRAME_MS[p.tf];
-  const to = ctx.now() + tfMs;
-  // The last point of this interval and the two before: the point stays after an interval
-  // closes with no trade yet in the next (a lookback of one interval sent null there, so the Live
-  // panel missed the last trade's point until the next trade). Two intervals, not more: this runs
-  // on every push, and a pair quiet for longer has nothing new to show.
-  const from = to - 3 * tfMs;
-  const s = await computeSeries(ctx, { pair: p.pair, tf: p.tf, window: p.window, from, to, hedge: p.hedge });
-  const last = s.points[s.points.length - 1];
-  return { point: last ?? null, provisional: s.provisional };
 }
 
 /** The hedge of a subscription in what is sent back: absent for ols, so those messages stay as they were. */
@@ -273,12 +243,12 @@ class LiveHub {
   private async update(c: Conn, memo: Map<string, Promise<PointOf>>): Promise<void> {
     const prices: LiveUpdate['prices'] = {};
     for (const s of symbolsOf(c)) {
-      const p = await this.ctx.prices.get(s, this.ctx.store);
+      const p = await this.ctx.serving.price(s);
       if (p) prices[s] = p;
     }
     const analytics: LiveUpdate['analytics'] = [];
     for (const p of c.pairs.values()) {
-      if (!memo.has(p.key)) memo.set(p.key, analyticsPoint(this.ctx, p));
+      if (!memo.has(p.key)) memo.set(p.key, this.ctx.serving.latest({ pair: p.pair, tf: p.tf, window: p.window, hedge: p.hedge }));
       let a: PointOf;
       try {
         a = await memo.get(p.key)!;

@@ -10,9 +10,8 @@ import type { Ctx } from '../deps';
 import { DEFAULT_RANGE_BARS, type HedgeChoice } from '@quant-pairs/contract';
 import { analyticsRequest, signalsRequest, type RequestArgs } from '@quant-pairs/contract/requests';
 import { range, readHedge, readQuery } from '../http/params';
-import { assertPair } from '../query/known';
-import { computeSeries, type SeriesResult } from '../query/series';
-import { thinIndices } from '../query/thin';
+import { assertPair } from '../http/known';
+import { thinIndices, type SeriesResult } from '../../serving';
 import type { AnalyticsResponse, AnalyticsSeries, SignalEvent, SignalsResponse } from '@quant-pairs/contract';
 import * as stats from './stats';
 
@@ -26,7 +25,7 @@ export async function runSeries(ctx: Ctx, q: SeriesArgs): Promise<SeriesResult &
   const to = q.to ?? ctx.now() + tfMs;
   const { from } = range(q.from ?? Math.min(to - DEFAULT_RANGE_BARS * tfMs, to - 1), to);
   await assertPair(ctx, q.pair);
-  const r = await computeSeries(ctx, {
+  const r = await ctx.serving.series({
     pair: q.pair,
     tf: q.tf,
     window: q.window,

@@ -12,7 +12,7 @@ import { backtest, backtestOptionsProblem, sweepColumns, type BacktestOptions } 
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
 import { readQuery } from '../http/params';
-import { thinIndices } from '../query/thin';
+import { thinIndices } from '../../serving';
 import { runSeries } from './analytics';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;

@@ -8,7 +8,7 @@ import type { Request, Response, Router } from 'express';
 import { exportRequest } from '@quant-pairs/contract/requests';
 import type { Ctx } from '../deps';
 import { range, readVariant } from '../http/params';
-import { assertSymbol } from '../query/known';
+import { assertSymbol } from '../http/known';
 import { OPEN_END } from './market';
 import { iso, streamCsv } from '../export/csv';
 import { exportAnalytics } from './export-analytics';

@@ -9,7 +9,7 @@ import type { Bar, Tick } from '../../domain';
 import type { Ctx } from '../deps';
 import { barsRequest, ticksRequest } from '@quant-pairs/contract/requests';
 import { range, readQuery } from '../http/params';
-import { assertSymbol } from '../query/known';
+import { assertSymbol } from '../http/known';
 import { DEFAULT_RANGE_BARS, type BarDto, type BarsResponse, type TickDto, type TicksResponse } from '@quant-pairs/contract';
 
 /** Upper bound used when `to` is not given: the end of year 9999. */

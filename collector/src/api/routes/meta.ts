@@ -3,7 +3,7 @@ import type { Router } from 'express';
 import { TIMEFRAMES } from '../../domain/timeframe';
 import type { Ctx } from '../deps';
 import type { HealthKlineSpan, HealthResponse, HealthSymbol, PairInfo, PairsResponse, SymbolBarSpan, SymbolInfo, SymbolsResponse } from '@quant-pairs/contract';
-import { storedSymbols } from '../query/known';
+import { storedSymbols } from '../http/known';
 
 /** A tick older than this (seconds) makes the health degraded. */
 const STALE_SEC = 60;

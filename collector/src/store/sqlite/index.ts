@@ -10,15 +10,12 @@
  *
  * Schema and why it is laid out so: ./migrations.ts. Bar merging and finality: ../bars.ts.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
 import { TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../../domain';
 import { log } from '../../log';
 import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import {
-  BAR_SPANS_SQL,
   barSpansOf,
   collect,
   klineBarColumns,
@@ -27,18 +24,16 @@ import {
   pageBars,
   pageCloses,
   pageTicks,
-  pendingMigrations,
   readPaging,
   symbolSummary,
   type BarPageOptions,
-  type BarRow,
   type BarSpanRow,
   type KlineSpanRow,
   type SymbolRow,
   type TickRow,
 } from '../rows';
 import type { ScanHistoryPoint } from '@quant-pairs/contract';
-import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_DELETE_CHUNK, SCAN_PAIR_COLUMNS, type ScanPairRow } from '../scans';
+import { historyPointOf, scanPairValues, scanRowOf, sortScanRows, SCAN_DELETE_CHUNK, type ScanPairRow } from '../scans';
 import type {
   BarCloses,
   BarQuery,
@@ -54,7 +49,8 @@ import type {
   SymbolSummary,
   TickQuery,
 } from '../store';
-import { MIGRATIONS } from './migrations';
+import { openDatabase } from './database';
+import { barRowOf, prepareStatements, type BarArrayRow, type Statements } from './statements';
 
 export interface SqliteStoreOptions extends CommonStoreOptions {
   /** Database file (its directory is created), or ':memory:'. */
@@ -71,44 +67,6 @@ const MULTI_ROWS = [64, 8, 1];
 /** Data deleted per retention transaction (a multiple of the longest bar). */
 const RETENTION_STEP_MS = 15 * 60_000;
 
-/** Applies the pending numbered migrations; returns the schema version now in force. */
-function migrate(db: Database.Database): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)');
-  const current = (db.prepare('SELECT max(version) AS v FROM schema_version').get() as { v: number | null }).v ?? 0;
-  const { pending, latest } = pendingMigrations(MIGRATIONS, current);
-  const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
-  for (const m of pending) {
-    db.transaction(() => {
-      db.exec(m.sql);
-      record.run(m.version, m.name, Date.now());
-    })();
-    log.info('store migrated', { engine: 'sqlite', version: m.version, name: m.name });
-  }
-  return latest;
-}
-
-/** A `barsRange` row as an array, in its SELECT's column order. */
-type BarArrayRow = [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-
-function barRowOf(r: BarArrayRow): BarRow {
-  return {
-    tf: r[0],
-    start: r[1],
-    open: r[2],
-    open_ts: r[3],
-    open_id: r[4],
-    high: r[5],
-    low: r[6],
-    close: r[7],
-    close_ts: r[8],
-    close_id: r[9],
-    volume: r[10],
-    quote_volume: r[11],
-    trades: r[12],
-    source: r[13],
-  };
-}
-
 export async function openSqliteStore(opts: SqliteStoreOptions): Promise<Store & { readonly path: string }> {
   return new SqliteStore(opts);
 }
@@ -122,119 +80,16 @@ class SqliteStore implements Store {
   private readonly settings: string;
   private closed = false;
   private readonly sidBySymbol = new Map<string, number>();
-  private readonly st;
+  private readonly st: Statements;
 
   constructor(opts: SqliteStoreOptions) {
     this.path = opts.path;
     this.paging = readPaging(opts, () => this.closed);
-    const memory = opts.path === ':memory:' || opts.path === '';
-    if (!memory) mkdirSync(dirname(opts.path), { recursive: true });
-    const db = new Database(opts.path, { timeout: opts.busyTimeoutMs ?? 2000 });
+    const { db, schemaVersion, settings } = openDatabase(opts.path, opts.busyTimeoutMs ?? 2000);
     this.db = db;
-    try {
-      // 8 KiB pages (set before the first table exists; ignored for an existing file): ~20% less
-      // CPU per tick than 4 KiB in the ingest benchmark, from fewer B-tree splits and page headers.
-      db.pragma('page_size = 8192');
-      if (!memory) db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
-      db.pragma('cache_size = -65536'); // 64 MiB page cache
-      db.pragma('temp_store = MEMORY');
-      db.pragma('wal_autocheckpoint = 8192'); // checkpoint every 32 MiB of WAL instead of 4: fewer, larger writes
-      this.schemaVersion = migrate(db);
-      const sync = ['OFF', 'NORMAL', 'FULL', 'EXTRA'][db.pragma('synchronous', { simple: true }) as number];
-      this.settings = `journal ${String(db.pragma('journal_mode', { simple: true }))}, synchronous ${sync}`;
-    } catch (e) {
-      db.close();
-      throw e;
-    }
-    this.st = {
-      allSymbols: db.prepare('SELECT sid, symbol FROM symbols'),
-      barSpans: db.prepare(BAR_SPANS_SQL),
-      addSymbol: db.prepare('INSERT INTO symbols (symbol) VALUES (?) ON CONFLICT (symbol) DO NOTHING'),
-      sidOf: db.prepare('SELECT sid FROM symbols WHERE symbol = ?').pluck(),
-      insertTick: db.prepare('INSERT OR IGNORE INTO ticks (sid, ts, id, price, qty, buyer_maker) VALUES (?, ?, ?, ?, ?, ?)'),
-      idsInRange: db.prepare('SELECT id FROM ticks WHERE sid = ? AND id >= ? AND id <= ?').pluck(),
-      upsertBar: db.prepare(`
-        INSERT INTO bars (sid, tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (sid, tf, start) DO UPDATE SET
-          open    = CASE WHEN excluded.open_ts < open_ts OR (excluded.open_ts = open_ts AND excluded.open_id < open_id) THEN excluded.open ELSE open END,
-          open_ts = CASE WHEN excluded.open_ts < open_ts OR (excluded.open_ts = open_ts AND excluded.open_id < open_id) THEN excluded.open_ts ELSE open_ts END,
-          open_id = CASE WHEN excluded.open_ts < open_ts OR (excluded.open_ts = open_ts AND excluded.open_id < open_id) THEN excluded.open_id ELSE open_id END,
-          close    = CASE WHEN excluded.close_ts > close_ts OR (excluded.close_ts = close_ts AND excluded.close_id > close_id) THEN excluded.close ELSE close END,
-          close_ts = CASE WHEN excluded.close_ts > close_ts OR (excluded.close_ts = close_ts AND excluded.close_id > close_id) THEN excluded.close_ts ELSE close_ts END,
-          close_id = CASE WHEN excluded.close_ts > close_ts OR (excluded.close_ts = close_ts AND excluded.close_id > close_id) THEN excluded.close_id ELSE close_id END,
-          high = max(high, excluded.high),
-          low = min(low, excluded.low),
-          volume = volume + excluded.volume,
-          quote_volume = quote_volume + excluded.quote_volume,
-          trades = trades + excluded.trades`),
-      bumpSymbol: db.prepare(`
-        UPDATE symbols SET ticks = ticks + ?,
-          first_ts = min(coalesce(first_ts, ?), ?),
-          last_ts = max(coalesce(last_ts, ?), ?),
-          last_id = max(coalesce(last_id, ?), ?)
-        WHERE sid = ?`),
-      symbolRow: db.prepare('SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE symbol = ?'),
-      symbolRows: db.prepare('SELECT sid, symbol, ticks, first_ts, last_ts, last_id FROM symbols WHERE ticks > 0 ORDER BY symbol'),
-      ticksFirst: db.prepare('SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = ? AND ts >= ? AND ts < ? ORDER BY ts, id LIMIT ?'),
-      ticksAfter: db.prepare(
-        'SELECT ts, id, price, qty, buyer_maker FROM ticks WHERE sid = ? AND ts >= ? AND (ts > ? OR id > ?) AND ts < ? ORDER BY ts, id LIMIT ?',
-      ),
-      // Array rows, turned into BarRow objects in JS (barRowOf): better-sqlite3 builds a named row
-      // key by key in C++, which cost more than half of a 60-bar /api/bars request's CPU.
-      barsRange: db
-        .prepare(
-          `SELECT tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades, source
-         FROM bars WHERE sid = ? AND tf = ? AND start >= ? AND start < ? ORDER BY start LIMIT ?`,
-        )
-        .raw(true),
-      // Array rows: no object per row (better-sqlite3 builds named rows key by key, the main cost of a long read).
-      closesRange: db.prepare('SELECT start, close FROM bars WHERE sid = ? AND tf = ? AND start >= ? AND start < ? ORDER BY start LIMIT ?').raw(true),
-      deleteTicks: db.prepare('DELETE FROM ticks WHERE sid = ? AND ts < ?'),
-      deleteBars: db.prepare('DELETE FROM bars WHERE sid = ? AND start < ?'),
-      deleteBarsRange: db.prepare('DELETE FROM bars WHERE sid = ? AND start >= ? AND start < ? AND source = 0'),
-      insertKlineBar: db.prepare(`
-        INSERT INTO bars (sid, tf, start, open, open_ts, open_id, high, low, close, close_ts, close_id, volume, quote_volume, trades, source)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1) ON CONFLICT (sid, tf, start) DO NOTHING`),
-      addKlineSpan: db.prepare(`
-        INSERT INTO kline_spans (sid, tf, from_ts, to_ts, first_id, last_id, reason, bars, loaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        ON CONFLICT (sid, tf, from_ts) DO UPDATE SET to_ts = max(to_ts, excluded.to_ts), first_id = coalesce(first_id, excluded.first_id),
-          last_id = max(coalesce(last_id, excluded.last_id), coalesce(excluded.last_id, last_id)), bars = bars + excluded.bars, loaded_at = excluded.loaded_at`),
-      klineSpans: db.prepare(
-        'SELECT s.symbol, k.tf, k.from_ts, k.to_ts, k.first_id, k.last_id, k.reason, k.bars, k.loaded_at FROM kline_spans k JOIN symbols s USING (sid) WHERE s.symbol = coalesce(?, s.symbol) ORDER BY k.from_ts, s.symbol, k.tf',
-      ),
-      deleteOldBars: db.prepare('DELETE FROM bars WHERE start < ?'),
-      deleteOldSpans: db.prepare('DELETE FROM kline_spans WHERE to_ts <= ?'),
-      refreshSymbol: db.prepare(`
-        UPDATE symbols SET ticks = max(ticks - @n, 0),
-          first_ts = (SELECT min(ts) FROM ticks WHERE sid = @sid),
-          last_ts = (SELECT max(ts) FROM ticks WHERE sid = @sid),
-          last_id = (SELECT max(id) FROM ticks WHERE sid = @sid)
-        WHERE sid = @sid`),
-      insertScan: db.prepare('INSERT INTO scans (tf, win, ts, symbols, tested, selected) VALUES (?, ?, ?, ?, ?, ?)'),
-      scanId: db.prepare('SELECT id FROM scans WHERE tf = ? AND win = ? AND ts = ?').pluck(),
-      deleteScanPairsOf: db.prepare('DELETE FROM scan_pairs WHERE scan_id = ?'),
-      deleteScan: db.prepare('DELETE FROM scans WHERE id = ?'),
-      insertScanPair: db.prepare(
-        `INSERT INTO scan_pairs (scan_id, ${SCAN_PAIR_COLUMNS.join(', ')}) VALUES (${Array(SCAN_PAIR_COLUMNS.length + 1)
-          .fill('?')
-          .join(', ')})`,
-      ),
-      scanAt: db.prepare('SELECT id, ts, symbols, tested, selected FROM scans WHERE tf = ? AND win = ? AND ts <= ? ORDER BY ts DESC LIMIT 1'),
-      scanPairs: db.prepare(`SELECT ${SCAN_PAIR_COLUMNS.join(', ')} FROM scan_pairs WHERE scan_id = ?`),
-      scanHistory: db.prepare(
-        `SELECT s.ts, ${SCAN_PAIR_COLUMNS.map((c) => `p.${c}`).join(', ')} FROM scan_pairs p JOIN scans s ON s.id = p.scan_id
-         WHERE p.a = ? AND p.b = ? AND s.tf = ? AND s.win = ? AND s.ts >= ? AND s.ts < ? ORDER BY s.ts`,
-      ),
-      oldScanIds: db.prepare('SELECT id FROM scans WHERE ts < ? ORDER BY ts LIMIT ?').pluck(),
-      insertAlert: db.prepare('INSERT INTO alerts (received_at, status, payload) VALUES (?, ?, ?)'),
-      alerts: db.prepare('SELECT id, received_at, status, payload FROM alerts ORDER BY id DESC LIMIT ?'),
-      ping: db.prepare('SELECT 1'),
-      idGaps: db.prepare(
-        'SELECT id, next FROM (SELECT id, lead(id) OVER (ORDER BY id) AS next FROM ticks WHERE sid = ? AND id >= ?) WHERE next > id + 1 ORDER BY id',
-      ),
-    };
+    this.schemaVersion = schemaVersion;
+    this.settings = settings;
+    this.st = prepareStatements(db);
     for (const r of this.st.allSymbols.all() as { sid: number; symbol: string }[]) this.remember(r.sid, r.symbol);
     const tx = db.transaction((ticks: readonly Tick[]) => this.insertSync(ticks));
     this.insertTx = (ticks) => tx.immediate(ticks);

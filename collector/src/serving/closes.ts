@@ -16,9 +16,9 @@
  * part again, so a read racing with the write cannot re-cache the old value. Without an
  * ingestor in the process nothing reports late ticks, and the cache is not used.
  */
-import type { Bar, Timeframe } from '../../domain';
-import { TIMEFRAMES, TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
-import type { BarQuery, Store } from '../../store/store';
+import type { Bar, Timeframe } from '../domain';
+import { TIMEFRAMES, TIMEFRAME_MS, bucketStart } from '../domain/timeframe';
+import type { BarQuery, Store } from '../store/store';
 import { KeyedLock } from './keyed-lock';
 
 export interface CloseColumns {

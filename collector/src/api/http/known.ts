@@ -5,7 +5,7 @@
  */
 import type { Pair } from '../../domain';
 import type { Ctx } from '../deps';
-import { notFound } from '../http/errors';
+import { notFound } from './errors';
 
 /** Symbols with stored ticks or bars (a symbol loaded only from kline history has bars and no tick). */
 export async function storedSymbols(ctx: Ctx): Promise<Set<string>> {

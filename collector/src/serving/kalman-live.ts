@@ -15,7 +15,7 @@
  * A state is rebuilt, as computeKalman builds its last day (read from the day before), when:
  * there is none yet; the newest point is in a later day than the state serves (the daily
  * re-fit); the bars under it changed (a late tick or backfill reported to the CloseCache at or
- * before its last point, `invalidate`; a read in flight then starts again). While the previous
+ * before its last point, `barsChanged`; a read in flight then starts again). While the previous
  * day is not wholly cached (its last bars still settling, the first seconds of a day) nothing is
  * kept and a call computes its answer from scratch the same way.
  *
@@ -24,14 +24,14 @@
  * earlier days' points are computed once (computeSeries), when a stats call first needs them.
  */
 import { STATS_SAMPLE_MAX, type HedgeChoice, type KalmanPeriodDto } from '@quant-pairs/contract';
-import { KALMAN_PERIOD_MS, kalmanDailyOptions, nullPoint, openPeriod, signalRuleProblem, type KalmanHedge } from '../../analytics';
-import type { AnalyticsPoint, Pair, Timeframe } from '../../domain';
-import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
-import type { Ctx } from '../deps';
-import { badParam } from '../http/errors';
+import { KALMAN_PERIOD_MS, kalmanDailyOptions, nullPoint, openPeriod, signalRuleProblem, type KalmanHedge } from '../analytics';
+import type { AnalyticsPoint, Pair, Timeframe } from '../domain';
+import { TIMEFRAME_MS, bucketStart } from '../domain/timeframe';
 import type { AlignedCache, AlignedSlice } from './aligned';
+import { fitterOf, type ServingCtx } from './context';
+import { badParam } from './errors';
 import { KeyedLock } from './keyed-lock';
-import { computeSeries, kalmanFit, periodDto } from './series';
+import { computeSeries, periodDto } from './series';
 
 const DAY = KALMAN_PERIOD_MS;
 /** Final points kept per state for the statistics (the largest STATS_SAMPLE). */
@@ -93,8 +93,8 @@ export class KalmanLive {
 
   constructor(private readonly aligned: AlignedCache) {}
 
-  /** Bars of `symbol` from `minTs` on are about to change (CloseCache.onInvalidate): states that have seen them start again. */
-  invalidate(symbol: string, minTs: number): void {
+  /** Bars of `symbol` from `minTs` on changed (CloseCache.onInvalidate): states that have seen them start again. */
+  barsChanged(symbol: string, minTs: number): void {
     for (const [k, st] of this.states) {
       if (st.pair.y !== symbol && st.pair.x !== symbol) continue;
       if (bucketStart(minTs, st.tf) > st.lastTs) continue;
@@ -104,7 +104,7 @@ export class KalmanLive {
   }
 
   /** The latest points of `q` (and, for the statistics, its last `sample` final points). */
-  latest(ctx: Ctx, q: KalmanQuery, sample = 0): Promise<KalmanLatest> {
+  latest(ctx: ServingCtx, q: KalmanQuery, sample = 0): Promise<KalmanLatest> {
     const entryZ = q.entryZ ?? ctx.entryZ;
     const exitZ = q.exitZ === undefined ? ctx.exitZ : q.exitZ;
     const problem = signalRuleProblem(entryZ, exitZ);
@@ -113,7 +113,7 @@ export class KalmanLive {
     return this.lock.run(key, () => this.read(ctx, key, q, { entryZ, exitZ }, Math.min(sample, MAX_SAMPLE)));
   }
 
-  private async read(ctx: Ctx, key: string, q: KalmanQuery, rule: Rule, want: number): Promise<KalmanLatest> {
+  private async read(ctx: ServingCtx, key: string, q: KalmanQuery, rule: Rule, want: number): Promise<KalmanLatest> {
     const to = ctx.now() + TIMEFRAME_MS[q.tf];
     for (;;) {
       let st = this.states.get(key);
@@ -165,7 +165,7 @@ export class KalmanLive {
    * all in `rest`); null when there is no point in the last two days.
    */
   private async build(
-    ctx: Ctx,
+    ctx: ServingCtx,
     q: KalmanQuery,
     rule: Rule,
     to: number,
@@ -186,7 +186,7 @@ export class KalmanLive {
     while (warm < n && al.ts[warm]! < (P - 1) * DAY) warm++;
     let start = warm;
     while (start < n && al.ts[start]! < P * DAY) start++;
-    const { period, filter } = openPeriod(al, warm, start, P * DAY, kalmanDailyOptions(q.hedge, rule, { fit: kalmanFit }));
+    const { period, filter } = openPeriod(al, warm, start, P * DAY, kalmanDailyOptions(q.hedge, rule, { fit: fitterOf(ctx, q.pair, q.tf, DAY) }));
     for (let k = warm; k < start; k++) filter?.push(al.ts[k]!, al.x[k]!, al.y[k]!);
     const m = cachedCount(al);
     const st: State = {
@@ -227,7 +227,7 @@ export class KalmanLive {
   }
 
   /** Computes the final points before `sampleFrom` (computeSeries, from scratch) and puts them in front of the sample. */
-  private async fillSample(ctx: Ctx, q: KalmanQuery, rule: Rule, st: State): Promise<void> {
+  private async fillSample(ctx: ServingCtx, q: KalmanQuery, rule: Rule, st: State): Promise<void> {
     const tfMs = TIMEFRAME_MS[q.tf];
     const to = st.sampleFrom;
     const s = await computeSeries(ctx, { pair: q.pair, tf: q.tf, window: 1, from: to - MAX_SAMPLE * tfMs, to, hedge: q.hedge, ...rule });

@@ -12,8 +12,8 @@
  *
  * Bounded: at most MAX_RUNS runs (least recently used are dropped) of at most MAX_POINTS points.
  */
-import { PairEngine } from '../../analytics';
-import type { AnalyticsPoint } from '../../domain';
+import { PairEngine } from '../analytics';
+import type { AnalyticsPoint } from '../domain';
 import type { AlignedEntry } from './aligned';
 
 export interface RunRule {

@@ -13,9 +13,9 @@
  * Invalidation: when the CloseCache drops bars of a symbol from `cut` on (a late tick), the
  * pairs with that leg drop their points from `cut` on.
  */
-import { alignBars } from '../../analytics';
-import type { Pair, Timeframe } from '../../domain';
-import { bucketStart } from '../../domain/timeframe';
+import { alignBars } from '../analytics';
+import type { Pair, Timeframe } from '../domain';
+import { bucketStart } from '../domain/timeframe';
 import { lowerBound, type CloseCache, type CloseColumns } from './closes';
 import { KeyedLock } from './keyed-lock';
 

@@ -3,9 +3,9 @@
  * is visible in /api/stats and the live push as soon as the ingestor parses it, before the
  * store flushes). Without an ingestor, the store's newest tick is used.
  */
-import type { Tick } from '../../domain';
-import type { IngestSource } from '../../ingest/types';
-import type { Store } from '../../store/store';
+import type { Tick } from '../domain';
+import type { IngestSource } from '../ingest/types';
+import type { Store } from '../store/store';
 import type { PriceDto } from '@quant-pairs/contract';
 
 export class LatestPrices {

@@ -4,11 +4,11 @@
  * on what it uses, not on the engine's internals.
  */
 import type { PaperPositionDto } from '@quant-pairs/contract';
-import type { AnalyticsPoint, Timeframe } from '../../domain';
+import type { AnalyticsPoint, Timeframe } from '../domain';
 
 type StatResult<T> = T | { error: string } | null;
 
-interface LiveLatest {
+export interface LiveLatest {
   provisional: AnalyticsPoint | null;
   committed: AnalyticsPoint | null;
   adf: StatResult<unknown>;

@@ -12,27 +12,17 @@
  * depend on older history.
  */
 import type { HedgeChoice, KalmanPeriodDto, KalmanReport } from '@quant-pairs/contract';
-import {
-  KALMAN_PERIOD_MS,
-  PairEngine,
-  alignBars,
-  analyzeSeries,
-  fitKalman,
-  hedgedSeries,
-  signalRuleProblem,
-  type KalmanFit,
-  type KalmanPeriod,
-} from '../../analytics';
-import type { AnalyticsPoint, Pair, Timeframe } from '../../domain';
-import { TIMEFRAME_MS, bucketStart } from '../../domain/timeframe';
+import { KALMAN_PERIOD_MS, PairEngine, alignBars, analyzeSeries, hedgedSeries, signalRuleProblem, type KalmanPeriod } from '../analytics';
+import type { AnalyticsPoint, Pair, Timeframe } from '../domain';
+import { TIMEFRAME_MS, bucketStart } from '../domain/timeframe';
+import type { AlignedSlice } from './aligned';
+import { readCloses, type Cols } from './closes';
+import { fitterOf, type ServingCtx } from './context';
+import { ClientError, badParam } from './errors';
+import type { RunRule } from './results';
 
 /** Lookback starts are multiples of this many bars. */
 const GRID = 4096;
-import type { Ctx } from '../deps';
-import { HttpError, badParam } from '../http/errors';
-import type { AlignedSlice } from './aligned';
-import { readCloses, type Cols } from './closes';
-import type { RunRule } from './results';
 
 export interface SeriesQuery {
   pair: Pair;
@@ -62,8 +52,8 @@ export interface SeriesResult {
 }
 
 /** Aligned closes of the pair over [from, to): from the caches, or alignBars over stored bars. */
-async function aligned(ctx: Ctx, pair: Pair, tf: Timeframe, from: number, to: number): Promise<AlignedSlice> {
-  if (ctx.aligned) return ctx.aligned.get(pair, tf, from, to);
+async function aligned(ctx: ServingCtx, pair: Pair, tf: Timeframe, from: number, to: number): Promise<AlignedSlice> {
+  if (ctx.caches) return ctx.caches.aligned.get(pair, tf, from, to);
   // Columns, then light {start, close} objects: a long range never holds full Bar objects.
   const [yc, xc] = await Promise.all([readCloses(ctx.store, { symbol: pair.y, tf, from, to }), readCloses(ctx.store, { symbol: pair.x, tf, from, to })]);
   const light = (c: Cols) => Array.from({ length: c.n }, (_, i) => ({ start: c.start[i]!, close: c.close[i]! }));
@@ -84,10 +74,10 @@ function toArray(a: Float64Array): number[] {
  * engine continues with `peek` for one newer point, a fresh engine warmed on the last cached
  * points for several), else one analyzeSeries pass over the slice.
  */
-function run(ctx: Ctx, al: AlignedSlice, rule: RunRule): AnalyticsPoint[] {
+function run(ctx: ServingCtx, al: AlignedSlice, rule: RunRule): AnalyticsPoint[] {
   if (al.ts.length === 0) return [];
   const c = al.cached;
-  const cached = c && ctx.runs ? ctx.runs.points(c.entry, c.i, c.j, rule) : null;
+  const cached = c && ctx.caches ? ctx.caches.runs.points(c.entry, c.i, c.j, rule) : null;
   if (!c || !cached) return analyzeSeries({ ts: toArray(al.ts), x: toArray(al.x), y: toArray(al.y), ...rule });
   const rest = al.ts.length - (c.j - c.i);
   if (rest === 0) return cached.points;
@@ -103,14 +93,14 @@ function run(ctx: Ctx, al: AlignedSlice, rule: RunRule): AnalyticsPoint[] {
   return cached.points.concat(tail);
 }
 
-export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesResult> {
+export async function computeSeries(ctx: ServingCtx, q: SeriesQuery): Promise<SeriesResult> {
   if (q.hedge?.hedge === 'kalman') return computeKalman(ctx, q, q.hedge);
   const tfMs = TIMEFRAME_MS[q.tf];
   const warm = 2 * (q.window - 1);
   const inRange = Math.ceil((q.to - q.from) / tfMs);
   const budget = ctx.limits.maxAnalyticsBars;
   if (inRange + warm > budget) {
-    throw new HttpError(413, `range too large: ${inRange} ${q.tf} bars plus ${warm} of warm-up exceed ${budget}; narrow from/to or use a longer tf`, 'from');
+    throw new ClientError(413, `range too large: ${inRange} ${q.tf} bars plus ${warm} of warm-up exceed ${budget}; narrow from/to or use a longer tf`, 'from');
   }
   const entryZ = q.entryZ ?? ctx.entryZ;
   const exitZ = q.exitZ === undefined ? ctx.exitZ : q.exitZ;
@@ -146,36 +136,12 @@ export async function computeSeries(ctx: Ctx, q: SeriesQuery): Promise<SeriesRes
   }
 }
 
-/** Fits by their training points (a day's fit is asked for by every query and push that day serves). */
-const FITS = new Map<string, KalmanFit | { error: string }>();
-const FITS_MAX = 512;
-/** fitKalman, memoised by its training points: what every Kalman query and the live push fit with. */
-export const kalmanFit = memoFit((x, y) => fitKalman(x, y));
-function memoFit(fit: (x: Float64Array, y: Float64Array) => KalmanFit | { error: string }) {
-  return (x: Float64Array, y: Float64Array): KalmanFit | { error: string } => {
-    let sx = 0;
-    let sy = 0;
-    for (let i = 0; i < x.length; i++) {
-      sx += x[i]! * (1 + (i % 7));
-      sy += y[i]! * (1 + (i % 5));
-    }
-    const key = `${x.length}|${x[0]}|${y[0]}|${x[x.length - 1]}|${y[y.length - 1]}|${sx}|${sy}`;
-    let f = FITS.get(key);
-    if (!f) {
-      f = fit(x, y);
-      if (FITS.size >= FITS_MAX) FITS.delete(FITS.keys().next().value!);
-      FITS.set(key, f);
-    }
-    return f;
-  };
-}
-
 /**
  * The Kalman hedge over [from, to): dailyKalmanSeries (through hedgedSeries) serves each UTC day
  * with a filter warmed on the day before (and, with tune, parameters fitted on it), so the read
  * starts at the day before from's day; every value is then the same whatever from is.
  */
-async function computeKalman(ctx: Ctx, q: SeriesQuery, choice: Extract<HedgeChoice, { hedge: 'kalman' }>): Promise<SeriesResult> {
+async function computeKalman(ctx: ServingCtx, q: SeriesQuery, choice: Extract<HedgeChoice, { hedge: 'kalman' }>): Promise<SeriesResult> {
   const tfMs = TIMEFRAME_MS[q.tf];
   const entryZ = q.entryZ ?? ctx.entryZ;
   const exitZ = q.exitZ === undefined ? ctx.exitZ : q.exitZ;
@@ -186,7 +152,7 @@ async function computeKalman(ctx: Ctx, q: SeriesQuery, choice: Extract<HedgeChoi
   const bars = Math.ceil((q.to - start) / tfMs);
   const budget = ctx.limits.maxAnalyticsBars;
   if (bars > budget) {
-    throw new HttpError(
+    throw new ClientError(
       413,
       `range too large: ${bars} ${q.tf} bars from the day before from (the Kalman hedge's warm-up) exceed ${budget}; narrow from/to or use a longer tf`,
       'from',
@@ -194,7 +160,7 @@ async function computeKalman(ctx: Ctx, q: SeriesQuery, choice: Extract<HedgeChoi
   }
   const al = await aligned(ctx, q.pair, q.tf, start, q.to);
   const { points, periods } = hedgedSeries({ ts: toArray(al.ts), x: toArray(al.x), y: toArray(al.y), window: q.window, entryZ, exitZ }, choice, {
-    fit: kalmanFit,
+    fit: fitterOf(ctx, q.pair, q.tf, KALMAN_PERIOD_MS),
   });
   let first = 0;
   while (first < points.length && points[first]!.ts < q.from) first++;
