@@ -90,9 +90,104 @@ function counterStat(title: string, description: string, expr: string, steps: Ar
     .span(w);
 }
 
-export function ingestHealth(): dashboard.DashboardBuilder {
+/** The top row: connection, counters of the last hour, and the state of what loads beside the ingest. */
+function statPanels(): stat.PanelBuilder[] {
   const m = METRICS;
-  return new dashboard.DashboardBuilder('Market & ingest health')
+  return [
+    counterStat(
+      'Binance WebSocket',
+      'Up while the combined-stream connection is open.',
+      `max(${m.websocketUp})`,
+      [
+        [null, 'red'],
+        [1, 'green'],
+      ],
+      4,
+    ).mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'DOWN', index: 0 }, '1': { text: 'UP', index: 1 } } }]),
+    counterStat('Reconnects (1 h)', 'WebSocket connections re-established in the last hour.', `sum(increase(${m.reconnects}[1h]))`, [
+      [null, 'green'],
+      [1, 'orange'],
+      [5, 'red'],
+    ]),
+    counterStat(
+      'Gaps backfilled (1 h)',
+      'Gaps in trade ids closed through REST in the last hour: nothing was lost.',
+      `sum(increase(${m.gapsBackfilled}[1h]))`,
+      [
+        [null, 'green'],
+        [1, 'blue'],
+      ],
+    ),
+    counterStat('Backfilled ticks (1 h)', 'Trades fetched through REST to close gaps in the last hour.', `sum(increase(${m.backfilledTicks}[1h]))`, [
+      [null, 'green'],
+      [1, 'blue'],
+    ]),
+    counterStat('Rejected messages (1 h)', 'Malformed or unexpected messages counted and skipped in the last hour.', `sum(increase(${m.rejected}[1h]))`, [
+      [null, 'green'],
+      [1, 'orange'],
+      [100, 'red'],
+    ]),
+    counterStat(
+      'History from klines',
+      "History loaded beside the live ingest, per symbol and part (1s / 1m / 5m klines; seam: the trades since a fresh start's seam; outage: a restart's repair from klines). LOADING is retried in the background; FAILED was refused for good (GET /api/health says why). Ingest goes on either way.",
+      stateCode(m.historyState, 'symbol, tf'),
+      [
+        [null, 'blue'],
+        [2, 'green'],
+        [3, 'red'],
+      ],
+      20,
+      '{{symbol}} {{tf}}',
+    )
+      .mappings(STATE_MAPPINGS)
+      .noValue('none'),
+    counterStat(
+      'Universe look-up',
+      "UNIVERSE=top:N: the look-up of the top symbols on Binance (the pairs' symbols are ingested until it succeeds). Empty for a listed universe.",
+      stateCode(m.universeLookup, 'job'),
+      [
+        [null, 'blue'],
+        [2, 'green'],
+        [3, 'red'],
+      ],
+      4,
+    )
+      .mappings(STATE_MAPPINGS)
+      .noValue('not used'),
+  ];
+}
+
+/** Per-symbol rates and ages, and per-5-minute counts. */
+function chartPanels(): timeseries.PanelBuilder[] {
+  const m = METRICS;
+  return [
+    series('Ticks per second', 'Trades ingested per second, per symbol (live and backfill).', 12)
+      .withTarget(prom('A', `sum by (symbol) (rate(${m.ticks}[1m]))`, '{{symbol}}'))
+      .unit('reqps')
+      .decimals(1),
+    series('Last tick age', 'Seconds since the newest trade of each symbol; a quiet market or a stalled feed shows here.', 12)
+      .withTarget(prom('A', `max by (symbol) (${m.lastTickAge})`, '{{symbol}}'))
+      .unit('s')
+      .thresholds(
+        th([
+          [null, 'green'],
+          [10, 'orange'],
+          [60, 'red'],
+        ]),
+      )
+      .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea)),
+    series('Reconnects and backfills', 'Per 5 minutes.', 12)
+      .withTarget(prom('A', `sum(increase(${m.reconnects}[5m]))`, 'reconnects'))
+      .withTarget(prom('B', `sum(increase(${m.gapsBackfilled}[5m]))`, 'gaps backfilled'))
+      .decimals(0),
+    series('Rejected messages by kind', 'Per 5 minutes; each kind is logged once by the collector.', 12)
+      .withTarget(prom('A', `sum by (kind) (increase(${m.rejected}[5m]))`, '{{kind}}'))
+      .decimals(0),
+  ];
+}
+
+export function ingestHealth(): dashboard.DashboardBuilder {
+  const board = new dashboard.DashboardBuilder('Market & ingest health')
     .uid(INGEST_HEALTH_UID)
     .description('Is the collector receiving every trade? Rates, staleness, reconnects, gap backfills, rejected messages.')
     .tags(['pairs', 'ingest'])
@@ -100,109 +195,7 @@ export function ingestHealth(): dashboard.DashboardBuilder {
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .time({ from: 'now-1h', to: 'now' })
     .refresh('10s')
-    .timezone('utc')
-    .withPanel(
-      counterStat(
-        'Binance WebSocket',
-        'Up while the combined-stream connection is open.',
-        `max(${m.websocketUp})`,
-        [
-          [null, 'red'],
-          [1, 'green'],
-        ],
-        4,
-      ).mappings([{ type: dashboard.MappingType.ValueToText, options: { '0': { text: 'DOWN', index: 0 }, '1': { text: 'UP', index: 1 } } }]),
-    )
-    .withPanel(
-      counterStat('Reconnects (1 h)', 'WebSocket connections re-established in the last hour.', `sum(increase(${m.reconnects}[1h]))`, [
-        [null, 'green'],
-        [1, 'orange'],
-        [5, 'red'],
-      ]),
-    )
-    .withPanel(
-      counterStat(
-        'Gaps backfilled (1 h)',
-        'Gaps in trade ids closed through REST in the last hour: nothing was lost.',
-        `sum(increase(${m.gapsBackfilled}[1h]))`,
-        [
-          [null, 'green'],
-          [1, 'blue'],
-        ],
-      ),
-    )
-    .withPanel(
-      counterStat('Backfilled ticks (1 h)', 'Trades fetched through REST to close gaps in the last hour.', `sum(increase(${m.backfilledTicks}[1h]))`, [
-        [null, 'green'],
-        [1, 'blue'],
-      ]),
-    )
-    .withPanel(
-      counterStat('Rejected messages (1 h)', 'Malformed or unexpected messages counted and skipped in the last hour.', `sum(increase(${m.rejected}[1h]))`, [
-        [null, 'green'],
-        [1, 'orange'],
-        [100, 'red'],
-      ]),
-    )
-    .withPanel(
-      counterStat(
-        'History from klines',
-        "History loaded beside the live ingest, per symbol and part (1s / 1m / 5m klines; seam: the trades since a fresh start's seam; outage: a restart's repair from klines). LOADING is retried in the background; FAILED was refused for good (GET /api/health says why). Ingest goes on either way.",
-        stateCode(m.historyState, 'symbol, tf'),
-        [
-          [null, 'blue'],
-          [2, 'green'],
-          [3, 'red'],
-        ],
-        20,
-        '{{symbol}} {{tf}}',
-      )
-        .mappings(STATE_MAPPINGS)
-        .noValue('none'),
-    )
-    .withPanel(
-      counterStat(
-        'Universe look-up',
-        "UNIVERSE=top:N: the look-up of the top symbols on Binance (the pairs' symbols are ingested until it succeeds). Empty for a listed universe.",
-        stateCode(m.universeLookup, 'job'),
-        [
-          [null, 'blue'],
-          [2, 'green'],
-          [3, 'red'],
-        ],
-        4,
-      )
-        .mappings(STATE_MAPPINGS)
-        .noValue('not used'),
-    )
-    .withPanel(
-      series('Ticks per second', 'Trades ingested per second, per symbol (live and backfill).', 12)
-        .withTarget(prom('A', `sum by (symbol) (rate(${m.ticks}[1m]))`, '{{symbol}}'))
-        .unit('reqps')
-        .decimals(1),
-    )
-    .withPanel(
-      series('Last tick age', 'Seconds since the newest trade of each symbol; a quiet market or a stalled feed shows here.', 12)
-        .withTarget(prom('A', `max by (symbol) (${m.lastTickAge})`, '{{symbol}}'))
-        .unit('s')
-        .thresholds(
-          th([
-            [null, 'green'],
-            [10, 'orange'],
-            [60, 'red'],
-          ]),
-        )
-        .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.DashedAndArea)),
-    )
-    .withPanel(
-      series('Reconnects and backfills', 'Per 5 minutes.', 12)
-        .withTarget(prom('A', `sum(increase(${m.reconnects}[5m]))`, 'reconnects'))
-        .withTarget(prom('B', `sum(increase(${m.gapsBackfilled}[5m]))`, 'gaps backfilled'))
-        .decimals(0),
-    )
-    .withPanel(
-      series('Rejected messages by kind', 'Per 5 minutes; each kind is logged once by the collector.', 12)
-        .withTarget(prom('A', `sum by (kind) (increase(${m.rejected}[5m]))`, '{{kind}}'))
-        .decimals(0),
-    );
+    .timezone('utc');
+  for (const panel of [...statPanels(), ...chartPanels()]) board.withPanel(panel);
+  return board;
 }
