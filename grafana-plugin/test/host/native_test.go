@@ -7,6 +7,7 @@ package pluginhost
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend"
+	"github.com/grafana/grafana-plugin-sdk-go/genproto/pluginv2"
 )
 
 func TestNativeExecutableWithoutNode(t *testing.T) {
@@ -59,8 +61,8 @@ func TestNativeExecutableWithoutNode(t *testing.T) {
 }
 
 // The linux/arm64 executable under qemu-user (Debian's qemu-user-static, with the arm64 C and C++
-// runtime of libc6-arm64-cross and libstdc++6-arm64-cross as its -L root): the handshake, then a
-// QueryData whose frames equal the amd64 executable's for the same request.
+// runtime of libc6-arm64-cross and libstdc++6-arm64-cross as its -L root): the handshake,
+// CheckHealth, then a QueryData whose frames equal the amd64 executable's for the same request.
 func TestLinuxArm64UnderQemu(t *testing.T) {
 	if fx.qemu == nil {
 		t.Fatal("QEMU_AARCH64 / ARM64_SYSROOT not set: run.ts finds qemu-aarch64-static and /usr/aarch64-linux-gnu")
@@ -77,6 +79,13 @@ func TestLinuxArm64UnderQemu(t *testing.T) {
 		t.Fatalf("the arm64 plugin process runs %q (%v), not under qemu", exe, err)
 	}
 	ds := fx.dataSource(t)
+	res, err := arm.Diagnostics.CheckHealth(context.Background(), &pluginv2.CheckHealthRequest{PluginContext: pluginContext(ds)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h := backend.FromProto().CheckHealthResponse(res); h.Status != backend.HealthStatusOk {
+		t.Fatalf("arm64 health: %v %q", h.Status, h.Message)
+	}
 	// Whole bars an hour old and more: both executables read the same stored bars.
 	to := time.Now().Truncate(time.Minute).Add(-time.Hour)
 	from := to.Add(-2 * time.Hour)
