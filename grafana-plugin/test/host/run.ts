@@ -60,10 +60,10 @@ const STEP_MS = 3_000;
  */
 const SCAN_SCANS = 3;
 
-async function until(ok: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+async function until(ok: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 60_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await ok())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }
@@ -91,6 +91,30 @@ function pathWithoutNode(path: string): string {
     .join(delimiter);
 }
 
+/**
+ * The native executables Grafana runs: the package's linux ones, from the dist/ just built, into
+ * PACKAGE_DIR; false (with why on stderr) when qemu-user or the arm64 runtime is missing.
+ */
+function packageNative(): boolean {
+  for (const [path, pkg] of [
+    [QEMU_AARCH64, 'qemu-user-static'],
+    [join(ARM64_SYSROOT, 'lib', 'libstdc++.so.6'), 'libc6-arm64-cross libstdc++6-arm64-cross'],
+  ]) {
+    if (!existsSync(path)) {
+      process.stderr.write(`e2e:grafana runs the linux/arm64 executable under qemu-user: ${path} is missing (apt-get install ${pkg}).\n`);
+      return false;
+    }
+  }
+  execFileSync(
+    process.execPath,
+    [join(REPO, 'grafana-plugin', 'scripts', 'package.mjs'), '--targets', 'linux-amd64,linux-arm64', '--no-zip', '--out', PACKAGE_DIR],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  return true;
+}
+
 async function main(): Promise<number> {
   log.configure({ level: 'error' });
   try {
@@ -99,23 +123,7 @@ async function main(): Promise<number> {
     process.stderr.write('e2e:grafana needs Go (>= 1.26, as go.mod says) on PATH: the plugin host is a Go program (grafana-plugin/test/host).\n');
     return 1;
   }
-  for (const [path, pkg] of [
-    [QEMU_AARCH64, 'qemu-user-static'],
-    [join(ARM64_SYSROOT, 'lib', 'libstdc++.so.6'), 'libc6-arm64-cross libstdc++6-arm64-cross'],
-  ]) {
-    if (!existsSync(path)) {
-      process.stderr.write(`e2e:grafana runs the linux/arm64 executable under qemu-user: ${path} is missing (apt-get install ${pkg}).\n`);
-      return 1;
-    }
-  }
-  // The native executables Grafana runs: the package's linux ones, from the dist/ just built.
-  execFileSync(
-    process.execPath,
-    [join(REPO, 'grafana-plugin', 'scripts', 'package.mjs'), '--targets', 'linux-amd64,linux-arm64', '--no-zip', '--out', PACKAGE_DIR],
-    {
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
+  if (!packageNative()) return 1;
   const before = pluginProcesses();
   if (before.length > 0) process.stderr.write(`note: plugin processes already running before the suite: ${before.join(', ')}\n`);
 
@@ -170,7 +178,12 @@ async function main(): Promise<number> {
       Date.now = realNow;
     }
     const expected = n * fake.symbols.length;
-    await until(async () => (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0) >= expected, `${expected} ticks stored`, 120_000);
+    let stored = 0;
+    await until(
+      async () => (stored = (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0)) >= expected,
+      () => `${expected} ticks stored (${stored} are)`,
+      120_000,
+    );
     // The scans of the last closes, as the collector's scanner stores them at each close (its own
     // scan at start-up found no history yet).
     const scanner = new LiveScanner({
