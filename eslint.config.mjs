@@ -18,6 +18,7 @@ export default defineConfig([
   globalIgnores([
     '**/node_modules/',
     '**/dist/',
+    'grafana-plugin/build/', // npm run package -w grafana-plugin: the packaged plugin folder
     '**/coverage/',
     '**/*-output/',
     '**/.tmp/',

@@ -1,10 +1,10 @@
 /**
  * docker-compose.yml, checked by Debian's docker-compose (1.29: validates and resolves the file
- * without a Docker engine; .ci/run installs it), and the image definitions it builds.
+ * without a Docker engine; .ci/run installs it), and the image definition it builds (the
+ * collector's; Grafana runs its stock image with the packaged plugin mounted).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { DEFAULT_PAIRS } from '@quant-pairs/contract';
@@ -75,9 +75,12 @@ describeCompose('docker-compose config', () => {
     expect(c.environment.HOST).toBe('0.0.0.0');
   });
 
-  it('grafana: built image, unsigned loading for our id only, provisioning mounted, waits for a healthy collector', () => {
+  it('grafana: the stock image (glibc variant), unsigned loading for our id only, provisioning mounted, waits for a healthy collector', () => {
     const g = svc.grafana;
-    expect(g.build.dockerfile).toBe('provisioning/grafana/Dockerfile');
+    // No image of our own (issue 27): the plugin's backend is a native executable, so Grafana's
+    // own image runs it; the -ubuntu tag because those executables need glibc (Alpine has musl).
+    expect(g.build).toBeUndefined();
+    expect(g.image).toMatch(/^grafana\/grafana:\d+\.\d+\.\d+-ubuntu$/);
     expect(g.environment.GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS).toBe(PLUGIN_ID);
     expect(g.depends_on.collector.condition).toBe('service_healthy');
     const mounts = g.volumes.map((v: any) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
@@ -89,6 +92,16 @@ describeCompose('docker-compose config', () => {
       expect(host).toBe(join(PROVISIONING, dir));
     }
     expect(g.ports.map((p: any) => String(p.published ?? p.split?.(':')[1]))).toContain('3000');
+  });
+
+  it('grafana: the packaged plugin folder (npm run package -w grafana-plugin) mounted read-only in its plugins path, outside the data volume', () => {
+    const g = svc.grafana;
+    const plugins = g.environment.GF_PATHS_PLUGINS;
+    expect(plugins).toBe('/var/lib/grafana-plugins');
+    const mounts: string[] = g.volumes.map((v: any) => (typeof v === 'string' ? v : `${v.source}:${v.target}${v.read_only ? ':ro' : ''}`));
+    // grafana-plugin/scripts/package.mjs writes build/<plugin id>/ (its test unpacks that layout)
+    expect(mounts).toContain(`${join(REPO, 'grafana-plugin', 'build', PLUGIN_ID)}:${plugins}/${PLUGIN_ID}:ro`);
+    expect(mounts.filter((m) => m.split(':')[1]!.startsWith('/var/lib/grafana/'))).toEqual([]);
   });
 
   describe('safe defaults (issue 17): loopback only, no anonymous viewers, no default password', () => {
@@ -162,56 +175,7 @@ describeCompose('docker-compose config', () => {
 });
 
 describe('image definitions', () => {
-  const grafana = readFileSync(join(PROVISIONING, 'grafana/Dockerfile'), 'utf8');
   const collector = readFileSync(join(REPO, 'collector/Dockerfile'), 'utf8');
-
-  it('Grafana OSS is pinned to a version, with the built plugin copied in', () => {
-    expect(grafana).toMatch(/^ARG GRAFANA_IMAGE=grafana\/grafana:\d+\.\d+\.\d+$/m);
-    expect(grafana).toMatch(/npm run build -w grafana-plugin/);
-    expect(grafana).toContain(`/var/lib/grafana-plugins/${PLUGIN_ID}`);
-    expect(grafana).toContain(`GF_PLUGINS_ALLOW_LOADING_UNSIGNED_PLUGINS=${PLUGIN_ID} `);
-    expect(grafana).toMatch(/^USER 472$/m);
-  });
-
-  // Grafana's default tags are Alpine (musl), the -ubuntu tags glibc (contracts.md §6): a Node.js
-  // binary runs on the libc it was built for, and Ubuntu's own nodejs is older than Node 20.
-  describe('Node.js for both Grafana bases (Alpine and -ubuntu)', () => {
-    const stages = dockerStages(grafana);
-    const byName = new Map(stages.map((st) => [st.name, st]));
-    const args = dockerArgs(grafana);
-
-    it('takes both libc builds of one Node.js version from the official node images', () => {
-      expect(byName.get('node-musl')?.from).toBe('node:${NODE_VERSION}-alpine');
-      expect(byName.get('node-glibc')?.from).toBe('node:${NODE_VERSION}-bookworm-slim');
-      expect(byName.get('plugin')?.from).toBe('node:${NODE_VERSION}-bookworm-slim');
-      // The engines of the repository (package.json ">=20") and the major the picker checks.
-      const engines = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')).engines.node;
-      const min = Number(/^>=\s*(\d+)/.exec(engines)![1]);
-      expect(Number(args.NODE_VERSION!.split('.')[0])).toBe(Number(args.NODE_MAJOR));
-      expect(Number(args.NODE_MAJOR)).toBeGreaterThanOrEqual(min);
-    });
-
-    it("picks the runtime on the Grafana base itself, and the image installs no package manager's nodejs", () => {
-      const base = byName.get('grafana-base')!;
-      expect(base.from).toBe('${GRAFANA_IMAGE}');
-      const picker = byName.get('node-runtime')!;
-      expect(picker.from).toBe('grafana-base');
-      expect(picker.body).toMatch(/COPY --from=node-musl \/out \/tmp\/node\/musl/);
-      expect(picker.body).toMatch(/COPY --from=node-glibc \/out \/tmp\/node\/glibc/);
-      expect(picker.body).toMatch(/RUN SRC=\/tmp\/node OUT=\/tmp\/node-out NODE_MAJOR=\$\{NODE_MAJOR\} sh \/tmp\/pick-node.sh/);
-      const final = stages[stages.length - 1]!;
-      expect(final.from).toBe('grafana-base');
-      expect(final.body).toContain('COPY --from=node-runtime /tmp/node-out/ /usr/local/');
-      for (const st of [picker, final]) expect(st.body).not.toMatch(/\b(apk|apt-get|apt)\b/);
-    });
-
-    it('puts node where the plugin launcher looks for it (/usr/local/bin/node)', () => {
-      // grafana-plugin/backend/scripts/launcher.sh: Grafana starts the backend without PATH, and
-      // the launcher tries fixed places.
-      const launcher = readFileSync(join(REPO, 'grafana-plugin/backend/scripts/launcher.sh'), 'utf8');
-      expect(launcher).toContain('/usr/local/bin/node');
-    });
-  });
 
   it('collector: multi-stage (npm ci + build), runs unprivileged with its data on /data', () => {
     expect(collector.match(/^FROM /gm)!.length).toBeGreaterThanOrEqual(2);
@@ -221,92 +185,13 @@ describe('image definitions', () => {
     expect(collector).toMatch(/^USER node$/m);
   });
 
-  it('every file the Dockerfiles COPY from the context exists and is not ignored', () => {
+  it('every file the Dockerfile COPYs from the context exists and is not ignored', () => {
     const ignore = readFileSync(join(REPO, '.dockerignore'), 'utf8');
-    for (const df of [grafana, collector]) {
-      for (const m of df.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)) {
-        for (const src of m[1]!.split(' ')) {
-          expect({ src, exists: existsSync(join(REPO, src)) }).toEqual({ src, exists: true });
-        }
+    for (const m of collector.matchAll(/^COPY (?!--from)(?:--\S+ )*(.+) \S+$/gm)) {
+      for (const src of m[1]!.split(' ')) {
+        expect({ src, exists: existsSync(join(REPO, src)) }).toEqual({ src, exists: true });
       }
     }
     expect(ignore).toMatch(/^\*\*\/node_modules$/m);
-  });
-});
-
-/** The build stages of a Dockerfile: base (FROM), name (AS) and the instructions up to the next FROM. */
-function dockerStages(text: string): Array<{ from: string; name: string | undefined; body: string }> {
-  const parts = text.split(/^(?=FROM )/m).slice(1);
-  return parts.map((part) => {
-    const m = /^FROM (\S+)(?: AS (\S+))?\n/.exec(part)!;
-    return { from: m[1]!, name: m[2], body: part.slice(m[0].length) };
-  });
-}
-
-/** The ARGs declared before the first FROM, with their defaults. */
-function dockerArgs(text: string): Record<string, string> {
-  const head = text.split(/^FROM /m)[0]!;
-  return Object.fromEntries([...head.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
-}
-
-describe('pick-node.sh: the Node.js runtime that fits the Grafana base', () => {
-  const script = join(PROVISIONING, 'grafana/pick-node.sh');
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'pick-node-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** SRC with a musl and a glibc runtime; each bin/node given as a file to copy. */
-  function src(musl: string, glibc: string): string {
-    const s = join(dir, 'src');
-    for (const [libc, node] of [
-      ['musl', musl],
-      ['glibc', glibc],
-    ] as const) {
-      mkdirSync(join(s, libc, 'bin'), { recursive: true });
-      copyFileSync(node, join(s, libc, 'bin', 'node'));
-      chmodSync(join(s, libc, 'bin', 'node'), 0o755);
-    }
-    mkdirSync(join(s, 'musl', 'lib'));
-    writeFileSync(join(s, 'musl', 'lib', 'libstdc++.so.6'), 'stand-in');
-    return s;
-  }
-  function stub(version: string): string {
-    const f = join(dir, `node-${version}`);
-    writeFileSync(f, `#!/bin/sh\necho ${version}\n`);
-    return f;
-  }
-  const run = (env: Record<string, string>) => spawnSync('/bin/sh', [script], { env: { PATH: '/usr/bin:/bin', NODE_MAJOR: '20', ...env }, encoding: 'utf8' });
-
-  it("on a glibc base (this machine's root), installs the glibc build and checks that it runs", () => {
-    const major = process.versions.node.split('.')[0]!;
-    const r = run({ SRC: src(stub('v20.0.0-musl-stand-in'), process.execPath), OUT: join(dir, 'out'), NODE_MAJOR: major, ROOT: '' });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: `pick-node: glibc base image, Node.js ${process.version}\n` });
-    expect(readFileSync(join(dir, 'out/bin/node')).equals(readFileSync(process.execPath))).toBe(true);
-  });
-
-  it('on a musl base (a root with /lib/ld-musl-*.so.1), installs the musl build with its C++ runtime', () => {
-    const root = join(dir, 'alpine');
-    mkdirSync(join(root, 'lib'), { recursive: true });
-    writeFileSync(join(root, 'lib', 'ld-musl-x86_64.so.1'), '');
-    const r = run({ SRC: src(stub('v20.19.5'), process.execPath), OUT: join(dir, 'out'), ROOT: root });
-    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: 'pick-node: musl base image, Node.js v20.19.5\n' });
-    expect(readFileSync(join(dir, 'out/lib/libstdc++.so.6'), 'utf8')).toBe('stand-in');
-  });
-
-  it('refuses a base with neither loader, and a runtime of the wrong major version', () => {
-    const empty = join(dir, 'scratch');
-    mkdirSync(empty);
-    const r = run({ SRC: src(stub('v20.19.5'), stub('v20.19.5')), OUT: join(dir, 'out'), ROOT: empty });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('supported bases are grafana/grafana (Alpine) and grafana/grafana:<version>-ubuntu');
-    const alpine = join(dir, 'alpine');
-    mkdirSync(join(alpine, 'lib'), { recursive: true });
-    writeFileSync(join(alpine, 'lib', 'ld-musl-aarch64.so.1'), '');
-    rmSync(join(dir, 'src'), { recursive: true });
-    const old = run({ SRC: src(stub('v18.19.1'), stub('v18.19.1')), OUT: join(dir, 'out2'), ROOT: alpine });
-    expect(old.status).toBe(1);
-    expect(old.stderr).toContain('expected Node.js 20.x, the musl build says v18.19.1');
   });
 });

@@ -12,7 +12,7 @@ export async function waitFor(cond: () => boolean | Promise<boolean>, timeoutMs:
   }
 }
 
-/** Like waitFor, but throws naming `what`. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, everyMs = 20): Promise<void> {
-  if (!(await waitFor(cond, timeoutMs, everyMs))) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+/** Like waitFor, but throws naming `what` (a function: what is known when the time is up). */
+export async function until(cond: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 20_000, everyMs = 20): Promise<void> {
+  if (!(await waitFor(cond, timeoutMs, everyMs))) throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}`);
 }

@@ -1,13 +1,13 @@
 // Builds the backend into grafana-plugin/dist (or the directory after --dist) without touching
 // anything else there (the frontend's webpack output lives in the same directory):
-//   dist/backend/main.js          the bundled backend (esbuild, Node 20, CommonJS)
-//   dist/backend/proto/*.proto    the protocol files it loads at start
-//   dist/gpx_pairs_linux_amd64    launcher scripts Grafana executes (mode 0755)
-//   dist/gpx_pairs_linux_arm64
+//   dist/backend/main.js          the bundled backend (esbuild, Node 20, CommonJS), the protocol
+//                                 files inside it (no file is read at start)
+//   dist/gpx_pairs_linux_amd64    dev launchers (mode 0755) that run main.js with a Node.js of the
+//   dist/gpx_pairs_linux_arm64    host; the native executables Grafana runs are scripts/native.mjs's
 //   dist/backend/inputs.sha256    the hash of what it was built from (inputs.cjs), for the test setups
 import { build } from 'esbuild';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { createRequire } from 'module';
-import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { fileURLToPath } from 'url';
 
@@ -22,7 +22,15 @@ const { backendInputsHash, backendStamp } = createRequire(import.meta.url)('./in
 const inputs = backendInputsHash();
 
 rmSync(out, { recursive: true, force: true }); // only our own subdirectory
-mkdirSync(join(out, 'proto'), { recursive: true });
+mkdirSync(out, { recursive: true });
+// The protos parsed here with the loader the backend uses at run time (@grpc/proto-loader's own
+// protobufjs, keepCase as in server.ts) and handed to it as JSON: server.ts calls fromJSON on it.
+const protoDir = join(backend, 'proto');
+const { loadProtosWithOptionsSync } = createRequire(import.meta.url)('@grpc/proto-loader/build/src/util');
+const protoRoot = loadProtosWithOptionsSync(
+  ['pluginv2.proto', 'health.proto', 'controller.proto'].map((f) => join(protoDir, f)),
+  { keepCase: true, includeDirs: [protoDir] },
+);
 await build({
   entryPoints: [join(backend, 'src', 'main.ts')],
   outfile: join(out, 'main.js'),
@@ -32,11 +40,17 @@ await build({
   format: 'cjs',
   sourcemap: 'linked',
   legalComments: 'linked',
-  // ws loads these native helpers when present and works without them.
+  // ws loads these native helpers when present and works without them. Native addons cannot be
+  // in a single executable, whose require() loads built-in modules only (and warns on stderr when
+  // asked for more): ws is told not to try, in every build alike.
   external: ['bufferutil', 'utf-8-validate'],
+  define: {
+    PAIRS_PROTO_JSON: JSON.stringify(protoRoot.toJSON()),
+    'process.env.WS_NO_BUFFER_UTIL': '"1"',
+    'process.env.WS_NO_UTF_8_VALIDATE': '"1"',
+  },
   logLevel: 'warning',
 });
-for (const f of readdirSync(join(backend, 'proto'))) if (f.endsWith('.proto')) copyFileSync(join(backend, 'proto', f), join(out, 'proto', f));
 const launcher = readFileSync(join(here, 'launcher.sh'), 'utf8');
 for (const arch of ['amd64', 'arm64']) {
   const exe = join(dist, `gpx_pairs_linux_${arch}`);

@@ -17,21 +17,30 @@ import { callResource } from './resources';
 import { shownPath } from './stream/channel';
 import { ChannelPathError, runStream, subscribeStream } from './stream/streams';
 
-/** Where the .proto files are: beside the bundle (dist/backend/proto) or in the source tree. */
+/**
+ * The protos as protobufjs JSON, put in by the bundler (scripts/build.mjs `define`), so the bundle
+ * and the native executables read no file at start; undefined when run from source (tests).
+ */
+declare const PAIRS_PROTO_JSON: Parameters<typeof protoLoader.fromJSON>[0] | undefined;
+
+/** Where the .proto files are when run from source: the source tree's proto/. */
 function protoDir(): string {
-  for (const dir of [join(__dirname, 'proto'), join(__dirname, '..', 'proto')]) {
-    if (existsSync(join(dir, 'pluginv2.proto'))) return dir;
-  }
-  throw new Error(`pluginv2.proto not found near ${__dirname}`);
+  const dir = join(__dirname, '..', 'proto');
+  if (existsSync(join(dir, 'pluginv2.proto'))) return dir;
+  throw new Error(`pluginv2.proto not found in ${dir}`);
 }
 
 const LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
+const PROTO_FILES = ['pluginv2.proto', 'health.proto', 'controller.proto'];
 
-function loadProtos(dir = protoDir()): grpc.GrpcObject {
-  const def = protoLoader.loadSync(
-    ['pluginv2.proto', 'health.proto', 'controller.proto'].map((f) => join(dir, f)),
-    { ...LOADER_OPTIONS, includeDirs: [dir] },
-  );
+function loadProtos(): grpc.GrpcObject {
+  const def =
+    typeof PAIRS_PROTO_JSON !== 'undefined'
+      ? protoLoader.fromJSON(PAIRS_PROTO_JSON, LOADER_OPTIONS)
+      : protoLoader.loadSync(
+          PROTO_FILES.map((f) => join(protoDir(), f)),
+          { ...LOADER_OPTIONS, includeDirs: [protoDir()] },
+        );
   return grpc.loadPackageDefinition(def);
 }
 

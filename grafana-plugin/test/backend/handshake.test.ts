@@ -1,5 +1,6 @@
 /**
- * Conformance of the built executable (gpx_pairs_linux_<arch> as build:backend writes it) with what Grafana and
+ * Conformance of the built executable (gpx_pairs_linux_<arch> as build:backend writes it: the dev launcher
+ * with main.js; the native executables run the same bundle, test/host runs them) with what Grafana and
  * hashicorp/go-plugin expect of a plugin process (copied to test/fixtures/backend-protocol.md):
  * the cookie, one handshake line on stdout, hclog JSON on stderr, the health service,
  * start-up without PATH, and shutdown without leftovers.
@@ -55,7 +56,9 @@ describe('the executables', () => {
       expect(text).toContain('GF_PLUGIN_NODE_PATH');
     }
     expect(existsSync(join(PLUGIN_DIR, 'backend', 'main.js'))).toBe(true);
-    expect(existsSync(join(PLUGIN_DIR, 'backend', 'proto', 'pluginv2.proto'))).toBe(true);
+    // The .proto files are inside the bundle (build.mjs), as the native executables need: none beside it.
+    expect(existsSync(join(PLUGIN_DIR, 'backend', 'proto'))).toBe(false);
+    expect(readFileSync(join(PLUGIN_DIR, 'backend', 'main.js'), 'utf8')).toContain('"QueryData"');
   });
 });
 

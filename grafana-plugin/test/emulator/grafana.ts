@@ -135,7 +135,7 @@ export async function startEmulator(opts: EmulatorOptions): Promise<Emulator> {
       lastUpdatedMS: lastUpdated,
     },
     grafanaConfig: { GF_APP_URL: 'http://localhost:3000/' },
-    pluginVersion: '0.1.0',
+    pluginVersion: '0.2.0',
     userAgent: `Grafana/${opts.grafanaVersion ?? '12.3.0'}`,
   });
 

@@ -26,8 +26,10 @@ import (
 )
 
 type fixture struct {
-	pluginDir, provDir, collectorURL, token, controlURL, nodePath string
-	defaultQuery                                                  map[string]any
+	pluginDir, provDir, collectorURL, token, controlURL string
+	// qemu runs the linux/arm64 executable (qemu-aarch64-static, -L the arm64 sysroot).
+	qemu         []string
+	defaultQuery map[string]any
 }
 
 func readFixture() (fixture, error) {
@@ -37,7 +39,9 @@ func readFixture() (fixture, error) {
 		collectorURL: os.Getenv("COLLECTOR_URL"),
 		token:        os.Getenv("API_TOKEN"),
 		controlURL:   os.Getenv("FAKE_CONTROL_URL"),
-		nodePath:     os.Getenv("NODE_PATH_FOR_PLUGIN"),
+	}
+	if q, root := os.Getenv("QEMU_AARCH64"), os.Getenv("ARM64_SYSROOT"); q != "" && root != "" {
+		f.qemu = []string{q, "-L", root}
 	}
 	if f.pluginDir == "" || f.provDir == "" || f.collectorURL == "" || f.controlURL == "" {
 		return f, fmt.Errorf("run this suite with `npm run e2e:grafana` (grafana-plugin/test/host/run.ts starts the collector and the fake Binance)")
@@ -126,7 +130,7 @@ func (f fixture) dataSource(t testing.TB) backend.DataSourceInstanceSettings {
 }
 
 func pluginContext(ds backend.DataSourceInstanceSettings) *pluginv2.PluginContext {
-	return backend.ToProto().PluginContext(backend.PluginContext{OrgID: 1, PluginID: PluginID, PluginVersion: "0.1.0", DataSourceInstanceSettings: &ds, User: &backend.User{Login: "admin", Role: "Admin"}})
+	return backend.ToProto().PluginContext(backend.PluginContext{OrgID: 1, PluginID: PluginID, PluginVersion: "0.2.0", DataSourceInstanceSettings: &ds, User: &backend.User{Login: "admin", Role: "Admin"}})
 }
 
 type dashboard struct {

@@ -26,6 +26,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/grafana/grafana-plugin-sdk-go/backend/grpcplugin"
 	"github.com/hashicorp/go-hclog"
@@ -48,11 +49,16 @@ type Plugin struct {
 
 // Options of Start.
 type Options struct {
-	// PluginDir holds plugin.json and <executable>_linux_<arch>.
+	// PluginDir holds plugin.json and <executable>_<os>_<arch>.
 	PluginDir string
+	// Arch, when set, starts <executable>_linux_<Arch> instead of this host's own (with Emulator).
+	Arch string
+	// Emulator runs the executable, e.g. {qemu-aarch64-static, -L, sysroot} for linux/arm64 on
+	// an amd64 host (Grafana runs it directly; the emulator passes the environment on unchanged).
+	Emulator []string
 	// GrafanaVersion goes to GF_VERSION.
 	GrafanaVersion string
-	// Settings is the [plugin.quant-pairs-datasource] ini section (e.g. node_path).
+	// Settings is the [plugin.quant-pairs-datasource] ini section.
 	Settings map[string]string
 	// Logger receives go-plugin's and the plugin's log lines.
 	Logger hclog.Logger
@@ -81,8 +87,11 @@ func Env(grafanaVersion string, settings map[string]string) []string {
 }
 
 // ClientConfig is Grafana's go-plugin client configuration for a local (process mode) plugin.
-func ClientConfig(exe string, env []string, logger hclog.Logger) *goplugin.ClientConfig {
+func ClientConfig(exe string, emulator []string, env []string, logger hclog.Logger) *goplugin.ClientConfig {
 	cmd := exec.Command(exe)
+	if len(emulator) > 0 {
+		cmd = exec.Command(emulator[0], append(emulator[1:], exe)...)
+	}
 	cmd.Env = env
 	return &goplugin.ClientConfig{
 		Cmd: cmd,
@@ -104,20 +113,25 @@ func ClientConfig(exe string, env []string, logger hclog.Logger) *goplugin.Clien
 		SkipHostEnv:      true,
 		Logger:           logger,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolGRPC},
+		// go-plugin's default 1 min, longer for an emulated CPU (Node starts ~20x slower there).
+		StartTimeout: map[bool]time.Duration{false: time.Minute, true: 5 * time.Minute}[len(emulator) > 0],
 	}
 }
 
 // Start launches the plugin and dispenses its clients, as grpc_plugin.go Start and client_v2.go do.
 func Start(opts Options) (*Plugin, error) {
 	exe := Executable(opts.PluginDir, "gpx_pairs")
+	if opts.Arch != "" {
+		exe = filepath.Join(opts.PluginDir, "gpx_pairs_linux_"+opts.Arch)
+	}
 	if _, err := os.Stat(exe); err != nil {
-		return nil, fmt.Errorf("no plugin executable (build it: npm run build -w grafana-plugin): %w", err)
+		return nil, fmt.Errorf("no plugin executable (build it: node grafana-plugin/scripts/package.mjs): %w", err)
 	}
 	logger := opts.Logger
 	if logger == nil {
 		logger = hclog.New(&hclog.LoggerOptions{Name: "plugin." + PluginID, Level: hclog.Warn, Output: os.Stderr})
 	}
-	client := goplugin.NewClient(ClientConfig(exe, Env(opts.GrafanaVersion, opts.Settings), logger))
+	client := goplugin.NewClient(ClientConfig(exe, opts.Emulator, Env(opts.GrafanaVersion, opts.Settings), logger))
 	rpc, err := client.Client()
 	if err != nil {
 		client.Kill()

@@ -83,7 +83,7 @@ func TestMain(m *testing.M) {
 		helperHost()
 		return
 	}
-	plug, err = Start(Options{PluginDir: fx.pluginDir, GrafanaVersion: grafanaVersion, Settings: map[string]string{"node_path": fx.nodePath}})
+	plug, err = Start(Options{PluginDir: fx.pluginDir, GrafanaVersion: grafanaVersion})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "starting the plugin:", err)
 		os.Exit(1)
@@ -99,7 +99,7 @@ func TestMain(m *testing.M) {
 
 // helperHost is a host process of its own (TestHostKilled kills it with SIGKILL).
 func helperHost() {
-	p, err := Start(Options{PluginDir: fx.pluginDir, GrafanaVersion: grafanaVersion, Settings: map[string]string{"node_path": fx.nodePath}})
+	p, err := Start(Options{PluginDir: fx.pluginDir, GrafanaVersion: grafanaVersion})
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(1)
@@ -115,6 +115,12 @@ func figure(format string, args ...any) {
 // queryData is Grafana's /api/ds/query -> QueryData: the panel's query model with datasource,
 // intervalMs and maxDataPoints spread in (DataSourceWithBackend.query), converted with the SDK.
 func queryData(t testing.TB, ds backend.DataSourceInstanceSettings, headers map[string]string, from, to time.Time, maxDataPoints int64, models ...map[string]any) *backend.QueryDataResponse {
+	t.Helper()
+	return queryDataOf(t, plug, ds, headers, from, to, maxDataPoints, models...)
+}
+
+// queryDataOf is queryData sent to the plugin p.
+func queryDataOf(t testing.TB, p *Plugin, ds backend.DataSourceInstanceSettings, headers map[string]string, from, to time.Time, maxDataPoints int64, models ...map[string]any) *backend.QueryDataResponse {
 	t.Helper()
 	interval := to.Sub(from) / time.Duration(maxDataPoints)
 	if interval < time.Second {
@@ -138,7 +144,7 @@ func queryData(t testing.TB, ds backend.DataSourceInstanceSettings, headers map[
 	}
 	proto := backend.ToProto().QueryDataRequest(req)
 	proto.PluginContext = pluginContext(ds)
-	res, err := plug.Data.QueryData(context.Background(), proto)
+	res, err := p.Data.QueryData(context.Background(), proto)
 	if err != nil {
 		t.Fatalf("QueryData: %v", err)
 	}

@@ -3,9 +3,11 @@
  *
  * A Grafana server cannot be built here (the Go module proxy refuses github.com/grafana/grafana:
  * 403 "This module version is not available", and it is AGPL), so host_test.go, in Go with the
- * Apache-licensed plugin SDK and hashicorp/go-plugin, starts grafana-plugin/dist/gpx_pairs_linux_<arch>
- * the way Grafana's pkg/plugins/backendplugin/grpcplugin does and calls it through the SDK's
- * generated gRPC clients. This script is its fixture: the fake Binance (seeded, cointegrated
+ * Apache-licensed plugin SDK and hashicorp/go-plugin, starts the packaged plugin's native
+ * gpx_pairs_linux_amd64 (scripts/package.mjs, linux targets, no zip, into a temporary folder) the
+ * way Grafana's pkg/plugins/backendplugin/grpcplugin does and calls it through the SDK's
+ * generated gRPC clients; gpx_pairs_linux_arm64 too, under qemu-user. The host runs with no
+ * directory holding a node on its PATH. This script is its fixture: the fake Binance (seeded, cointegrated
  * BTC/ETH/SOL) feeding the real collector (ingest -> SQLite -> HTTP API, with a token) on
  * loopback, ~4 h of history, and a control endpoint through which the Go test makes the fake
  * send one trade (to time tick -> Live packet). Then it compiles the Go test (`go test -c`; the
@@ -13,14 +15,15 @@
  * once: the plugin inherits it from the host as from Grafana, and must not stop at its EOF.
  * Finally it checks that no plugin process is left.
  *
- * Usage: npm run e2e:grafana   (needs Go >= 1.26 and the Go module proxy; builds the plugin first)
+ * Usage: npm run e2e:grafana   (needs Go >= 1.26 and the Go module proxy, Debian's qemu-user-static,
+ * libc6-arm64-cross and libstdc++6-arm64-cross; builds the plugin first)
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import { DEFAULT_QUERY, SYMBOL_PATTERN } from '@quant-pairs/contract';
 import { until } from '@quant-pairs/testkit';
 import { loadConfig } from 'collector/src/config';
@@ -32,7 +35,11 @@ import { startCollector } from 'collector/src/main';
 
 const HOST_DIR = __dirname;
 const REPO = resolve(HOST_DIR, '..', '..', '..');
-const PLUGIN_DIR = join(REPO, 'grafana-plugin', 'dist');
+const PACKAGE_DIR = mkdtempSync(join(tmpdir(), 'plugin-package-'));
+const PLUGIN_DIR = join(PACKAGE_DIR, 'quant-pairs-datasource');
+/** qemu-user for the linux/arm64 executable, and the arm64 C/C++ runtime it loads (Debian's paths). */
+const QEMU_AARCH64 = '/usr/bin/qemu-aarch64-static';
+const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
 const PROVISIONING_DIR = join(REPO, 'provisioning');
 const TOKEN = 'host-e2e-token';
 /**
@@ -69,6 +76,38 @@ function pluginProcesses(): number[] {
   return out;
 }
 
+/** PATH without the directories that hold a node (the Go host must find none; TestNativeExecutableWithoutNode). */
+function pathWithoutNode(path: string): string {
+  return path
+    .split(delimiter)
+    .filter((d) => d !== '' && !existsSync(join(d, 'node')))
+    .join(delimiter);
+}
+
+/**
+ * The native executables Grafana runs: the package's linux ones, from the dist/ just built, into
+ * PACKAGE_DIR; false (with why on stderr) when qemu-user or the arm64 runtime is missing.
+ */
+function packageNative(): boolean {
+  for (const [path, pkg] of [
+    [QEMU_AARCH64, 'qemu-user-static'],
+    [join(ARM64_SYSROOT, 'lib', 'libstdc++.so.6'), 'libc6-arm64-cross libstdc++6-arm64-cross'],
+  ]) {
+    if (!existsSync(path)) {
+      process.stderr.write(`e2e:grafana runs the linux/arm64 executable under qemu-user: ${path} is missing (apt-get install ${pkg}).\n`);
+      return false;
+    }
+  }
+  execFileSync(
+    process.execPath,
+    [join(REPO, 'grafana-plugin', 'scripts', 'package.mjs'), '--targets', 'linux-amd64,linux-arm64', '--no-zip', '--out', PACKAGE_DIR],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    },
+  );
+  return true;
+}
+
 async function main(): Promise<number> {
   log.configure({ level: 'error' });
   try {
@@ -77,6 +116,7 @@ async function main(): Promise<number> {
     process.stderr.write('e2e:grafana needs Go (>= 1.26, as go.mod says) on PATH: the plugin host is a Go program (grafana-plugin/test/host).\n');
     return 1;
   }
+  if (!packageNative()) return 1;
   const before = pluginProcesses();
   if (before.length > 0) process.stderr.write(`note: plugin processes already running before the suite: ${before.join(', ')}\n`);
 
@@ -131,7 +171,13 @@ async function main(): Promise<number> {
       Date.now = realNow;
     }
     const expected = n * fake.symbols.length;
-    await until(async () => (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0) >= expected, `${expected} ticks stored`, 120_000, 50);
+    let stored = 0;
+    await until(
+      async () => (stored = (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0)) >= expected,
+      () => `${expected} ticks stored (${stored} are)`,
+      120_000,
+      50,
+    );
     // The scans of the last closes, as the collector's scanner stores them at each close (its own
     // scan at start-up found no history yet).
     const scanner = new LiveScanner({
@@ -160,6 +206,7 @@ async function main(): Promise<number> {
       stdio: ['pipe', 'pipe', 'inherit'],
       env: {
         ...process.env,
+        PATH: pathWithoutNode(process.env.PATH ?? ''),
         PAIRS_PLUGIN_DIR: PLUGIN_DIR,
         PAIRS_PROVISIONING_DIR: PROVISIONING_DIR,
         COLLECTOR_URL: collectorUrl,
@@ -167,7 +214,8 @@ async function main(): Promise<number> {
         FAKE_CONTROL_URL: controlUrl,
         DEFAULT_QUERY_JSON: JSON.stringify(DEFAULT_QUERY),
         LONGEST_PAIR,
-        NODE_PATH_FOR_PLUGIN: process.execPath,
+        QEMU_AARCH64,
+        ARM64_SYSROOT,
       },
     });
     child.stdin!.end(); // the host's stdin, and so the plugin's, is a pipe at EOF
@@ -213,8 +261,12 @@ async function main(): Promise<number> {
 }
 
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    rmSync(PACKAGE_DIR, { recursive: true, force: true });
+    process.exit(code);
+  },
   (e: Error) => {
+    rmSync(PACKAGE_DIR, { recursive: true, force: true });
     process.stderr.write(`e2e:grafana failed: ${e.stack ?? e.message}\n`);
     process.exit(1);
   },
