@@ -184,3 +184,11 @@ export const SCAN_DEFAULTS = {
 
 /** "Cointegration lost": the Engle-Granger p-value (the larger of both directions) of a traded pair over the scan window above this. */
 export const COINT_LOST_PVALUE = 0.1;
+
+/**
+ * Honest backtests (issue 26): the probability of backtest overfitting cuts the sweep's per-bar
+ * returns into S blocks (even; every split of them in halves is a CSCV split: C(16, 8) = 12,870
+ * at the default), at most PBO_MAX_BLOCKS (computed exactly, no sampling of splits).
+ */
+export const PBO_DEFAULT_BLOCKS = 16;
+export const PBO_MAX_BLOCKS = 16;
