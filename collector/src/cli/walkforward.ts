@@ -5,8 +5,8 @@
  *        --exit LIST [--objective sharpe|totalReturn|sortino] [the backtest's cost flags]
  *
  * FILE (or `-` for stdin): `{"x":[...],"y":[...]}`. Prints {"folds": [{trainStart, trainEnd,
- * testStart, testEnd, choice: {window, entry, exit}, inSample, outOfSample}], "equity": [...],
- * "metrics", "efficiency"} (indices into FILE's bars; metrics as the backtest's). Bad input or
+ * testStart, testEnd, choice: {window, entry, exit}, inSample, outOfSample, psr, dsr}], "equity": [...],
+ * "metrics", "efficiency", "psr"} (indices into FILE's bars; metrics as the backtest's). Bad input or
  * flags: a message on stderr and exit code 2.
  */
 import { WALKFORWARD_OBJECTIVES, type WalkForwardObjective } from '@quant-pairs/contract';

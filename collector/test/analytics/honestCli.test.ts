@@ -49,8 +49,8 @@ describe('walkforward CLI', () => {
     const out = walkForwardResult.parse(
       ok(runWalkForward(['p.json', '--train', '400', '--test', '200', '--anchored', ...GRID, '--fee-bps', '5', '--objective', 'sortino'], read)),
     );
-    expect(Object.keys(out)).toEqual(['folds', 'equity', 'metrics', 'efficiency']);
-    expect(Object.keys(out.folds[0]!)).toEqual(['trainStart', 'trainEnd', 'testStart', 'testEnd', 'choice', 'inSample', 'outOfSample']);
+    expect(Object.keys(out)).toEqual(['folds', 'equity', 'metrics', 'efficiency', 'psr']);
+    expect(Object.keys(out.folds[0]!)).toEqual(['trainStart', 'trainEnd', 'testStart', 'testEnd', 'choice', 'inSample', 'outOfSample', 'psr', 'dsr']);
     expect(out).toEqual(JSON.parse(JSON.stringify(walkForward(pair, grid, { train: 400, test: 200, anchored: true, objective: 'sortino' }, { feeBps: 5 }))));
     expect(out.folds.map((f) => f.trainStart)).toEqual([0, 0, 0, 0]);
   });

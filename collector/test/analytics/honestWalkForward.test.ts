@@ -100,6 +100,12 @@ describe('walkForward', () => {
         { ...opts, entry: b.entry, exit: b.exit },
       );
       expect(wf.folds[k]!.outOfSample).toEqual(oos.metrics);
+      const iv = sharpeVerdict(
+        perBarReturns(b.r.equity),
+        runs.map((u) => (u.r.metrics.sharpe ?? 0) / Math.sqrt(525_600)),
+      );
+      expect(wf.folds[k]!.psr!).toBeCloseTo(iv.psr!, 12);
+      expect(wf.folds[k]!.dsr!).toBeCloseTo(iv.dsr!, 12);
       for (const e of oos.equity) slowEquity.push(end + (e - 1000));
       end = slowEquity.at(-1)!;
       inSum += b.r.metrics.sharpe!;
@@ -110,6 +116,7 @@ describe('walkForward', () => {
     expect(wf.metrics.sharpe!).toBeCloseTo(m.sharpe! * Math.sqrt(525_600), 9);
     expect(wf.metrics.totalReturn).toBeCloseTo(end / 1000 - 1, 12);
     expect(wf.metrics.trades).toBe(wf.folds.reduce((a, f) => a + f.outOfSample.trades, 0));
+    expect(wf.psr!).toBeCloseTo(sharpeVerdict(perBarReturns(slowEquity), []).psr!, 9);
     expect(wf.efficiency!).toBeCloseTo(wf.metrics.sharpe! / (inSum / folds.length), 9);
   });
 

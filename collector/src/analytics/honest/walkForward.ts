@@ -17,7 +17,10 @@
  * one at its end, and the next fold starts flat), the backtest's metrics of the joined curve
  * (trades, wins and bars held summed over the folds), and efficiency = the joined curve's Sharpe
  * ratio / the mean in-sample Sharpe ratio of the chosen combinations (null when either is
- * undefined or that mean is 0).
+ * undefined or that mean is 0). PSR and DSR are shown with it: each fold's choice is the best of
+ * the grid on its train part, so it carries its in-sample PSR and DSR (N = the grid's valid
+ * combinations, V their per-bar Sharpe ratios' variance); the joined out-of-sample returns, on
+ * which nothing was selected, carry their PSR against 0.
  *
  * Worked example: 10 bars, train 4, test 3: folds train [0, 4) test [4, 7); train [3, 7) test
  * [7, 10). Anchored: train [0, 4) then [0, 7). With 11 bars a third fold tests [10, 11) alone.
@@ -25,8 +28,9 @@
 import { WALKFORWARD_DEFAULT_OBJECTIVE, WALKFORWARD_OBJECTIVES, type WalkForwardObjective } from '@quant-pairs/contract';
 import { backtest, BACKTEST_DEFAULTS, backtestInputProblem, type BacktestMetrics, type BacktestOptions } from '../backtest/backtest';
 import type { BacktestTrade } from '../backtest/book';
-import { sweepDetail, sweepGridProblem, type SweepGrid } from '../backtest/sweep';
-import { columnCache, type PairSeries } from './columns';
+import { sweepDetail, sweepGridProblem, type SweepGrid, type SweepRow } from '../backtest/sweep';
+import { columnCache, returnsOf, type PairSeries } from './columns';
+import { sharpeVerdict } from './sharpeStats';
 import { argBest } from './sweepVerdict';
 
 export interface WalkForwardPlan {
@@ -45,6 +49,9 @@ interface WalkForwardFold {
   testEnd: number;
   choice: { window: number; entry: number; exit: number };
   inSample: BacktestMetrics;
+  /** PSR (against 0) and DSR of the choice on the train part, N = the grid's valid combinations. */
+  psr: number | null;
+  dsr: number | null;
   outOfSample: BacktestMetrics;
 }
 
@@ -53,6 +60,8 @@ export interface WalkForwardResult {
   equity: number[];
   metrics: BacktestMetrics;
   efficiency: number | null;
+  /** PSR against 0 of the joined out-of-sample returns (chosen elsewhere: no deflation). */
+  psr: number | null;
 }
 
 /** What is wrong with the plan for n bars, naming the parameter; or null. */
@@ -114,7 +123,15 @@ export function walkForward(
     for (const e of r.equity) equity.push(e + offset);
     end = equity[equity.length - 1]!;
     trades.push(...r.trades);
-    folds.push({ ...f, choice: { window: chosen.window, entry: chosen.entry, exit: chosen.exit }, inSample: chosen.metrics, outOfSample: r.metrics });
+    const cc = columns(chosen.window);
+    const verdict = choiceVerdict({ x: part(x), y: part(y), z: part(cc.zscore), beta: part(cc.beta) }, chosen, detail.rows, options, o);
+    folds.push({
+      ...f,
+      choice: { window: chosen.window, entry: chosen.entry, exit: chosen.exit },
+      inSample: chosen.metrics,
+      outOfSample: r.metrics,
+      ...verdict,
+    });
   }
   const metrics = curveMetrics(
     equity,
@@ -125,7 +142,34 @@ export function walkForward(
   const inSharpes = folds.map((f) => f.inSample.sharpe);
   const meanIn = inSharpes.includes(null) ? null : (inSharpes as number[]).reduce((a, b) => a + b, 0) / inSharpes.length;
   const efficiency = metrics.sharpe === null || meanIn === null || meanIn === 0 ? null : metrics.sharpe / meanIn;
-  return { folds, equity, metrics, efficiency };
+  return { folds, equity, metrics, efficiency, psr: oosPsr(equity, o.notional) };
+}
+
+/**
+ * PSR (against 0) and DSR of a fold's choice on its train part (x, y, z, beta sliced to it): the
+ * best of the grid's N combinations there, V the variance of their per-bar Sharpe ratios
+ * (sharpeStats.ts). Null where undefined (fewer than 2 bars, no variation).
+ */
+function choiceVerdict(
+  train: { x: Float64Array; y: Float64Array; z: Float64Array; beta: Float64Array },
+  chosen: SweepRow,
+  rows: readonly SweepRow[],
+  options: Partial<BacktestOptions>,
+  o: BacktestOptions,
+): { psr: number | null; dsr: number | null } {
+  if (train.x.length < 2) return { psr: null, dsr: null };
+  const r = backtest(train, { ...options, entry: chosen.entry, exit: chosen.exit });
+  const perBar = Math.sqrt(o.barsPerYear);
+  const v = sharpeVerdict(
+    returnsOf(r.equity, o.notional),
+    rows.map((row) => (row.metrics.sharpe ?? 0) / perBar),
+  );
+  return { psr: v.psr, dsr: v.dsr };
+}
+
+/** PSR against 0 of the joined out-of-sample returns; null with fewer than 2 or no variation. */
+function oosPsr(equity: readonly number[], notional: number): number | null {
+  return equity.length < 2 ? null : sharpeVerdict(returnsOf(equity, notional), []).psr;
 }
 
 /**

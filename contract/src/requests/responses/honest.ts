@@ -17,6 +17,9 @@ const walkForwardFoldDto = obj({
   choice: obj({ window: num, entry: num, exit: num }),
   inSample: backtestMetricsDto,
   outOfSample: backtestMetricsDto,
+  /** PSR (against 0) and DSR of the choice on the train part: the best of the grid's combinations there. */
+  psr: nullableNum,
+  dsr: nullableNum,
 });
 export const walkForwardResult = obj({
   folds: z.array(walkForwardFoldDto),
@@ -26,6 +29,8 @@ export const walkForwardResult = obj({
   metrics: backtestMetricsDto,
   /** OOS Sharpe / mean in-sample Sharpe of the chosen combinations; null where either is undefined or the mean is 0. */
   efficiency: nullableNum,
+  /** PSR against 0 of the joined out-of-sample returns (not deflated: nothing was selected on them). */
+  psr: nullableNum,
 });
 const pboDto = obj({
   /** Share of CSCV splits whose in-sample best ranks at or below the out-of-sample median. */
