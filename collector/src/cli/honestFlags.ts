@@ -74,8 +74,24 @@ export function listFlag(flag: string, value: string | undefined): number[] {
   });
 }
 
-/** The cost flags given, defaults for the rest, checked by the backtest's rule (messages name the flag). */
-export function costOptions(v: Values): CostOptions {
+const YEAR_MS = 365.25 * 24 * 3600 * 1000;
+
+/** Bars a year from timestamps' median step (as `backtest`), or the default without them. */
+function barsPerYearOf(ts: readonly number[] | undefined): number {
+  if (ts === undefined || ts.length < 2) return BACKTEST_DEFAULTS.barsPerYear;
+  const d = ts
+    .slice(1)
+    .map((t, i) => t - ts[i]!)
+    .sort((a, b) => a - b);
+  const m = d.length % 2 ? d[(d.length - 1) / 2]! : (d[d.length / 2 - 1]! + d[d.length / 2]!) / 2;
+  return YEAR_MS / m;
+}
+
+/**
+ * The cost flags given, defaults for the rest (bars a year from FILE's "ts" when it has them),
+ * checked by the backtest's rule (messages name the flag).
+ */
+export function costOptions(v: Values, ts?: readonly number[]): CostOptions {
   const num = (flag: keyof typeof COST_FLAGS): number | undefined => (typeof v[flag] === 'string' ? numberFlag(flag, v[flag]) : undefined);
   const o: CostOptions = {
     stop: num('stop') ?? BACKTEST_DEFAULTS.stop,
@@ -85,7 +101,7 @@ export function costOptions(v: Values): CostOptions {
     feeBps: num('fee-bps') ?? BACKTEST_DEFAULTS.feeBps,
     slippageBps: num('slippage-bps') ?? BACKTEST_DEFAULTS.slippageBps,
     notional: num('notional') ?? BACKTEST_DEFAULTS.notional,
-    barsPerYear: num('bars-per-year') ?? BACKTEST_DEFAULTS.barsPerYear,
+    barsPerYear: num('bars-per-year') ?? barsPerYearOf(ts),
   };
   // entry and exit come from the grid (a stop is checked against each entry there): the smallest
   // valid pair here, so only the cost flags' own rules apply
@@ -97,8 +113,11 @@ export function costOptions(v: Values): CostOptions {
   return o;
 }
 
-/** FILE's pair: `{"x":[...],"y":[...]}` (other fields ignored), positive finite prices. */
-export function readPair(text: string): { x: number[]; y: number[] } {
+/**
+ * FILE's pair: `{"x":[...],"y":[...]}` with optional `"ts"` (epoch ms, increasing, one per bar;
+ * other fields ignored), positive finite prices.
+ */
+export function readPair(text: string): { x: number[]; y: number[]; ts?: number[] } {
   let doc: unknown;
   try {
     doc = parseJson(text.trim());
@@ -113,7 +132,16 @@ export function readPair(text: string): { x: number[]; y: number[] } {
   const y = o.y as number[];
   const bad = backtestInputProblem({ x, y, z: x, beta: x });
   if (bad) throw new UsageError(bad);
-  return { x, y };
+  if (o.ts === undefined) return { x, y };
+  const ts = o.ts;
+  if (!Array.isArray(ts) || ts.length !== x.length)
+    throw new UsageError(`"ts" must be an array of ${x.length} numbers (one per bar), got ${describeValue(ts)}`);
+  for (let i = 0; i < ts.length; i++) {
+    if (typeof ts[i] !== 'number' || !Number.isFinite(ts[i]) || (i > 0 && !((ts[i] as number) > (ts[i - 1] as number)))) {
+      throw new UsageError(`"ts" must be increasing numbers, got ts[${i}] = ${describeValue(ts[i])}`);
+    }
+  }
+  return { x, y, ts: ts as number[] };
 }
 
 /**

@@ -5,7 +5,8 @@
  *
  *   npm run --silent sweep -- FILE --window LIST --entry LIST --exit LIST [cost flags] [--blocks S]
  *
- * FILE (or `-` for stdin): `{"x":[...],"y":[...]}`. Prints {"results": [{window, entry, exit,
+ * FILE (or `-` for stdin): `{"x":[...],"y":[...]}`, optionally `"ts"` (epoch ms: bars a year from
+ * their median step, as `backtest`, unless --bars-per-year). Prints {"results": [{window, entry, exit,
  * metrics}], "best": INDEX, "psr", "dsr", "pbo": {pbo, logits: [...], degradation, probLoss}}
  * (pbo null with one combination). Bad input or flags: a message on stderr and exit code 2.
  */
@@ -18,7 +19,7 @@ import { COST_FLAGS, COST_USAGE, costOptions, intFlag, listFlag, parseFlags, rea
 
 const USAGE =
   `usage: sweep FILE --window LIST --entry LIST --exit LIST ${COST_USAGE} [--blocks S]\n` +
-  `  FILE: {"x":[...],"y":[...]}; - reads stdin. LIST: comma-separated. S: PBO's blocks, even, 2..${PBO_MAX_BLOCKS} (default ${PBO_DEFAULT_BLOCKS})`;
+  `  FILE: {"x":[...],"y":[...][,"ts":[...]]}; - reads stdin. LIST: comma-separated. S: PBO's blocks, even, 2..${PBO_MAX_BLOCKS} (default ${PBO_DEFAULT_BLOCKS})`;
 
 const OPTIONS = { window: { type: 'string' }, entry: { type: 'string' }, exit: { type: 'string' }, blocks: { type: 'string' }, ...COST_FLAGS } as const;
 
@@ -33,8 +34,8 @@ export function runSweep(argv: readonly string[], read: (file: string) => string
     const blocks = v.blocks === undefined ? PBO_DEFAULT_BLOCKS : intFlag('blocks', String(v.blocks), 2);
     if (blocks % 2 !== 0 || blocks > PBO_MAX_BLOCKS)
       throw new UsageError(`--blocks must be an even integer in [2, ${PBO_MAX_BLOCKS}], got ${JSON.stringify(v.blocks)}`);
-    const options = costOptions(v);
     const pair = readPair(readText(file));
+    const options = costOptions(v, pair.ts);
     return sweepVerdict(pair, grid, options, blocks);
   });
 }

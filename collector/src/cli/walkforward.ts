@@ -4,7 +4,8 @@
  *   npm run --silent walkforward -- FILE --train N --test M [--anchored] --window LIST --entry LIST
  *        --exit LIST [--objective sharpe|totalReturn|sortino] [the backtest's cost flags]
  *
- * FILE (or `-` for stdin): `{"x":[...],"y":[...]}`. Prints {"folds": [{trainStart, trainEnd,
+ * FILE (or `-` for stdin): `{"x":[...],"y":[...]}`, optionally `"ts"` (epoch ms: bars a year from
+ * their median step, as `backtest`, unless --bars-per-year). Prints {"folds": [{trainStart, trainEnd,
  * testStart, testEnd, choice: {window, entry, exit}, inSample, outOfSample, psr, dsr}], "equity": [...],
  * "metrics", "efficiency", "psr"} (indices into FILE's bars; metrics as the backtest's). Bad input or
  * flags: a message on stderr and exit code 2.
@@ -19,7 +20,7 @@ import { COST_FLAGS, COST_USAGE, costOptions, intFlag, listFlag, parseFlags, rea
 const USAGE =
   'usage: walkforward FILE --train N --test M [--anchored] --window LIST --entry LIST --exit LIST\n' +
   `                   [--objective ${WALKFORWARD_OBJECTIVES.join('|')}] ${COST_USAGE}\n` +
-  '  FILE: {"x":[...],"y":[...]}; - reads stdin. LIST: comma-separated, e.g. --entry 1.5,2,2.5';
+  '  FILE: {"x":[...],"y":[...][,"ts":[...]]}; - reads stdin. LIST: comma-separated, e.g. --entry 1.5,2,2.5';
 
 const OPTIONS = {
   train: { type: 'string' },
@@ -46,8 +47,8 @@ export function runWalkForward(argv: readonly string[], read: (file: string) => 
       entry: listFlag('entry', v.entry as string | undefined),
       exit: listFlag('exit', v.exit as string | undefined),
     };
-    const options = costOptions(v);
     const pair = readPair(readText(file));
+    const options = costOptions(v, pair.ts);
     if (train >= pair.x.length) throw new UsageError(`--train (${train}) must leave bars to test: FILE has ${pair.x.length}`);
     return walkForward(pair, grid, { train, test, anchored: v.anchored === true, objective }, options);
   });

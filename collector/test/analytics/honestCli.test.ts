@@ -85,6 +85,14 @@ describe('sweep CLI', () => {
     expect(sweepVerdictResult.parse(ok(runSweep(['p.json', ...GRID], read))).pbo!.logits).toHaveLength(12_870); // default S = 16
   });
 
+  it('bars a year come from FILE\'s "ts" (5-minute bars: 365.25 days / 5 min = 105,192), as backtest takes them', () => {
+    files['ts.json'] = JSON.stringify({ ...pair, ts: pair.x.map((_, i) => 1.7e12 + i * 300_000) });
+    const out = sweepVerdictResult.parse(ok(runSweep(['ts.json', ...GRID, '--blocks', '4'], read)));
+    expect(out).toEqual(JSON.parse(JSON.stringify(sweepVerdict(pair, grid, { barsPerYear: 105_192 }, 4))));
+    files['badts.json'] = JSON.stringify({ ...pair, ts: pair.x.map(() => 5) });
+    fails(runSweep(['badts.json', ...GRID], read), /"ts" must be increasing numbers, got ts\[1\] = 5/);
+  });
+
   it('bad flags name the flag', () => {
     fails(runSweep(['p.json', ...GRID, '--blocks', '5'], read), /--blocks must be an even integer in \[2, 16\], got "5"/);
     fails(runSweep(['p.json', '--entry', '2', '--exit', '0'], read), /--window is required/);
