@@ -128,6 +128,12 @@ export function sweepDetail(
   const trials = grid.window.length * combos.length;
   const downside = new Float64Array(trials);
   const blocks = want.blocks === undefined ? null : sweepBlocks(want.blocks, n, trials);
+  let blockOffset: Int32Array | null = null;
+  if (blocks) {
+    const skip = n - blocks.blockLength * blocks.blocks; // CSCV drops the first T mod S bars
+    blockOffset = new Int32Array(n).fill(-1);
+    for (let t = skip; t < n; t++) blockOffset[t] = Math.floor((t - skip) / blocks.blockLength) * trials;
+  }
   for (const window of grid.window) {
     const c = columnsOf(window);
     const z = c.zscore;
@@ -149,7 +155,7 @@ export function sweepDetail(
         shortStop: shortStopAt,
       };
       const row = rows.length;
-      const sink = blocks && { ...blocks, skip: n - blocks.blockLength * blocks.blocks, length: blocks.blockLength, stride: trials, row };
+      const sink = blocks && { sum: blocks.sum, sumSq: blocks.sumSq, offset: blockOffset!, row };
       const eq = new EquityTrack(o.notional, sink);
       rows.push({ window, entry: o.entry, exit: o.exit, metrics: sweepOne(x, y, z, beta, tables, o, eq) });
       downside[row] = eq.downSq / (o.notional * o.notional);
@@ -238,7 +244,8 @@ class EquityTrack {
   downSq = 0;
   constructor(
     private readonly notional: number,
-    private readonly sink: { sum: Float64Array; sumSq: Float64Array; skip: number; length: number; stride: number; row: number } | null,
+    /** offset[t] = block of bar t x trials (-1: a dropped bar); row = this combination's index. */
+    private readonly sink: { sum: Float64Array; sumSq: Float64Array; offset: Int32Array; row: number } | null,
   ) {
     this.prev = notional;
     this.peak = notional;
@@ -259,9 +266,9 @@ class EquityTrack {
       if (dd > this.maxDrawdown) this.maxDrawdown = dd;
     }
     const k = this.sink;
-    if (k !== null && t >= k.skip) {
+    if (k !== null && k.offset[t]! >= 0) {
       const r = de / this.notional;
-      const i = Math.floor((t - k.skip) / k.length) * k.stride + k.row;
+      const i = k.offset[t]! + k.row;
       k.sum[i]! += r;
       k.sumSq[i]! += r * r;
     }
