@@ -15,6 +15,8 @@ import types
 import numpy as np
 
 spec = importlib.util.find_spec("arbitragelab")
+if spec is None:
+    sys.exit("arbitragelab is not installed: run `bash scripts/python-env.sh` (python/requirements-nodeps.txt)")
 root = os.path.dirname(spec.origin)
 for name, path in (("arbitragelab", root), ("arbitragelab.time_series_approach", os.path.join(root, "time_series_approach"))):
     mod = types.ModuleType(name)
