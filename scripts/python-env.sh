@@ -10,8 +10,10 @@ if [ ! -x "$venv/bin/python" ]; then
   "$py" -m venv "$venv"
 fi
 stamp="$venv/.requirements"
-if ! cmp -s "$root/python/requirements.txt" "$stamp" 2>/dev/null; then
+wanted="$(cat "$root/python/requirements.txt" "$root/python/requirements-nodeps.txt")"
+if [ "$wanted" != "$(cat "$stamp" 2>/dev/null)" ]; then
   "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$root/python/requirements.txt"
-  cp "$root/python/requirements.txt" "$stamp"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check --no-deps -r "$root/python/requirements-nodeps.txt"
+  printf '%s' "$wanted" > "$stamp"
 fi
 echo "$venv/bin/python"

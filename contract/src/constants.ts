@@ -184,3 +184,21 @@ export const SCAN_DEFAULTS = {
 
 /** "Cointegration lost": the Engle-Granger p-value (the larger of both directions) of a traded pair over the scan window above this. */
 export const COINT_LOST_PVALUE = 0.1;
+
+/**
+ * Honest backtests (issue 26): the probability of backtest overfitting cuts the sweep's per-bar
+ * returns into S blocks (even; every split of them in halves is a CSCV split: C(16, 8) = 12,870
+ * at the default), at most PBO_MAX_BLOCKS (computed exactly, no sampling of splits).
+ */
+export const PBO_DEFAULT_BLOCKS = 16;
+export const PBO_MAX_BLOCKS = 16;
+
+/**
+ * Walk-forward (issue 26): what picks each fold's combination on its train part. sharpe: the
+ * backtest's Sharpe ratio; totalReturn; sortino: mean / √(mean of squared losses) of the per-bar
+ * returns, x √barsPerYear. A combination with no value (fewer than 2 bars, no variation, no loss)
+ * is never chosen over one with a value.
+ */
+export const WALKFORWARD_OBJECTIVES = ['sharpe', 'totalReturn', 'sortino'] as const;
+export type WalkForwardObjective = (typeof WALKFORWARD_OBJECTIVES)[number];
+export const WALKFORWARD_DEFAULT_OBJECTIVE: WalkForwardObjective = 'sharpe';

@@ -7,3 +7,4 @@
 export * from './schemas';
 export { MAX_SUBSCRIPTIONS, liveSubscribeMessage } from './live';
 export { ROUTES, openApiDocument, type Route } from './openapi';
+export { walkForwardResult, sweepVerdictResult, ouThresholdsResult } from './responses/honest';

@@ -26,6 +26,7 @@
  * // => 12 rows { window, entry, exit, metrics: { totalReturn, sharpe, ... } }
  */
 import { engineOptionsProblem } from '../engine';
+import { pboBlocksProblem } from '../honest/pbo';
 import { hedgeColumns, type HedgeChoice } from '../hedge';
 import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, type BacktestMetrics, type BacktestOptions } from './backtest';
 
@@ -86,6 +87,20 @@ export function sweepColumns(
   columnsOf: (window: number) => { zscore: Float64Array; beta: Float64Array },
   options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
 ): SweepRow[] {
+  return sweepDetail(prices, grid, columnsOf, options).rows;
+}
+
+/**
+ * sweepColumns with each row's downside sum and, given `blocks` (S, checked as PBO checks it),
+ * the rows' per-block return sums, from the same marks (no second run).
+ */
+export function sweepDetail(
+  prices: { x: Float64Array; y: Float64Array },
+  grid: SweepGrid,
+  columnsOf: (window: number) => { zscore: Float64Array; beta: Float64Array },
+  options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
+  want: { blocks?: number } = {},
+): SweepDetail {
   const base: BacktestOptions = { ...BACKTEST_DEFAULTS, ...options };
   const combos: BacktestOptions[] = [];
   let firstProblem: string | null = null;
@@ -110,6 +125,15 @@ export function sweepColumns(
   const longStopAt = table(); // never, without a stop
   const shortStopAt = table();
   const rows: SweepRow[] = [];
+  const trials = grid.window.length * combos.length;
+  const downside = new Float64Array(trials);
+  const blocks = want.blocks === undefined ? null : sweepBlocks(want.blocks, n, trials);
+  let blockOffset: Int32Array | null = null;
+  if (blocks) {
+    const skip = n - blocks.blockLength * blocks.blocks; // CSCV drops the first T mod S bars
+    blockOffset = new Int32Array(n).fill(-1);
+    for (let t = skip; t < n; t++) blockOffset[t] = Math.floor((t - skip) / blocks.blockLength) * trials;
+  }
   for (const window of grid.window) {
     const c = columnsOf(window);
     const z = c.zscore;
@@ -130,10 +154,21 @@ export function sweepColumns(
         longStop: longStopAt,
         shortStop: shortStopAt,
       };
-      rows.push({ window, entry: o.entry, exit: o.exit, metrics: sweepOne(x, y, z, beta, tables, o) });
+      const row = rows.length;
+      const sink = blocks && { sum: blocks.sum, sumSq: blocks.sumSq, offset: blockOffset!, row };
+      const eq = new EquityTrack(o.notional, sink);
+      rows.push({ window, entry: o.entry, exit: o.exit, metrics: sweepOne(x, y, z, beta, tables, o, eq) });
+      downside[row] = eq.downSq / (o.notional * o.notional);
     }
   }
-  return rows;
+  return { rows, downside, blocks };
+}
+
+function sweepBlocks(blocks: number, bars: number, trials: number): SweepBlocks {
+  const problem = pboBlocksProblem(blocks, bars);
+  if (problem) throw new RangeError(problem);
+  const blockLength = Math.floor(bars / blocks);
+  return { blocks, blockLength, sum: new Float64Array(blocks * trials), sumSq: new Float64Array(blocks * trials) };
 }
 
 // "next bar where" tables, filled into next (length n + 1, next[n] = n): next[t] = the first bar
@@ -176,12 +211,77 @@ interface Tables {
 }
 
 /**
+ * Per-bar returns of every combination, cut in `blocks` blocks (PBO's CSCV: honest/pbo.ts): each
+ * combination's per-block sums of r and r², index block * trials + row. The first T mod S bars
+ * are dropped, as CSCV drops them.
+ */
+interface SweepBlocks {
+  blocks: number;
+  blockLength: number;
+  sum: Float64Array;
+  sumSq: Float64Array;
+}
+
+/** The sweep's rows and what the honest statistics read off the same runs. */
+export interface SweepDetail {
+  rows: SweepRow[];
+  /** Per row: the sum of squared negative per-bar returns (the Sortino ratio's downside). */
+  downside: Float64Array;
+  /** Per-block sums when asked for (`blocks`), else null. */
+  blocks: SweepBlocks | null;
+}
+
+/**
+ * The equity curve of one combination, mark by mark: drawdown, the sum of squared changes and of
+ * squared losses, and (when asked) each return into its block.
+ */
+class EquityTrack {
+  prev: number;
+  peak: number;
+  low: number;
+  maxDrawdown = 0;
+  sumSq = 0;
+  downSq = 0;
+  constructor(
+    private readonly notional: number,
+    /** offset[t] = block of bar t x trials (-1: a dropped bar); row = this combination's index. */
+    private readonly sink: { sum: Float64Array; sumSq: Float64Array; offset: Int32Array; row: number } | null,
+  ) {
+    this.prev = notional;
+    this.peak = notional;
+    this.low = notional;
+  }
+
+  mark(t: number, e: number): void {
+    const de = e - this.prev;
+    this.sumSq += de * de;
+    if (de < 0) this.downSq += de * de;
+    this.prev = e;
+    if (e > this.peak) {
+      this.peak = e;
+      this.low = e;
+    } else if (e < this.low) {
+      this.low = e;
+      const dd = (this.peak - e) / this.peak;
+      if (dd > this.maxDrawdown) this.maxDrawdown = dd;
+    }
+    const k = this.sink;
+    if (k !== null && k.offset[t]! >= 0) {
+      const r = de / this.notional;
+      const i = k.offset[t]! + k.row;
+      k.sum[i]! += r;
+      k.sumSq[i]! += r * r;
+    }
+  }
+}
+
+/**
  * One combination, trade by trade (see the header), with PositionBook's fill arithmetic. The
  * metrics as bookMetrics defines them: the equity's sum of returns telescopes to
  * (E_last - notional) / notional; the largest drawdown under a peak is at the lowest equity
  * under it, so it is computed only at a new low (the same operands, the same number).
  */
-function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float64Array, tb: Tables, o: BacktestOptions): BacktestMetrics {
+function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float64Array, tb: Tables, o: BacktestOptions, eq: EquityTrack): BacktestMetrics {
   const n = x.length;
   const { notional, lag, entry, cooldown } = o;
   const maxHold = o.maxHold ?? Infinity;
@@ -189,11 +289,6 @@ function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float
   const s = o.slippageBps / 1e4;
   const decideUntil = n - lag; // decisions at t < n - lag can fill
   let cash = notional;
-  let prev = notional;
-  let peak = notional;
-  let low = notional;
-  let maxDrawdown = 0;
-  let sumSq = 0; // of the equity changes
   let fees = 0;
   let k = 0;
   let wins = 0;
@@ -220,20 +315,7 @@ function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float
     fees += entryFees;
     // marks while held: bars f .. g-1, g the exit fill (or n when still open at the end)
     const g = closes ? u + lag : n;
-    for (let t = f; t < g; t++) {
-      const e = cash + qy * y[t]! + qx * x[t]!;
-      const de = e - prev;
-      sumSq += de * de;
-      prev = e;
-      if (e > peak) {
-        peak = e;
-        low = e;
-      } else if (e < low) {
-        low = e;
-        const dd = (peak - e) / peak;
-        if (dd > maxDrawdown) maxDrawdown = dd;
-      }
-    }
+    for (let t = f; t < g; t++) eq.mark(t, cash + qy * y[t]! + qx * x[t]!);
     k++;
     if (!closes) {
       // open at the end, marked at the last closes
@@ -250,30 +332,21 @@ function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float
     if (exitValue - entryCost - (entryFees + exitFees) > 0) wins++;
     bars += g - f;
     // the exit fill bar's mark, flat again: the book's cash + 0*y + 0*x, and so every bar until the next fill
-    const de = cash - prev;
-    sumSq += de * de;
-    prev = cash;
-    if (cash > peak) {
-      peak = cash;
-      low = cash;
-    } else if (cash < low) {
-      low = cash;
-      const dd = (peak - cash) / peak;
-      if (dd > maxDrawdown) maxDrawdown = dd;
-    }
+    eq.mark(g, cash);
     from = u === us ? u + cooldown + 1 : u + 1;
   }
   let sharpe: number | null = null;
+  const last = eq.prev;
   if (n >= 2) {
-    const mean = (prev - notional) / notional / n;
-    const m2 = sumSq / (notional * notional) - n * mean * mean;
+    const mean = (last - notional) / notional / n;
+    const m2 = eq.sumSq / (notional * notional) - n * mean * mean;
     const sd = Math.sqrt(Math.max(0, m2) / (n - 1));
     if (sd > 0) sharpe = (mean / sd) * Math.sqrt(o.barsPerYear);
   }
   return {
-    totalReturn: n === 0 ? 0 : prev / notional - 1,
+    totalReturn: n === 0 ? 0 : last / notional - 1,
     sharpe,
-    maxDrawdown,
+    maxDrawdown: eq.maxDrawdown,
     trades: k,
     winRate: k === 0 ? null : wins / k,
     avgBars: k === 0 ? null : bars / k,
