@@ -16,53 +16,16 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { analyzeColumns, backtest, backtestSweep, type SweepGrid } from '../src/analytics';
+import { analyzeColumns, backtest, backtestSweep } from '../src/analytics';
 import { sweepDetail } from '../src/analytics/backtest/sweep';
 import { bertramBand, fitOu } from '../src/analytics/honest/ou';
 import { pbo } from '../src/analytics/honest/pbo';
 import { walkForward } from '../src/analytics/honest/walkForward';
+import { GRID, N, OPTS, pair, time } from './backtestData';
 import { normal, rng } from '../src/fake-binance/rng';
 import { findPython } from '@quant-pairs/testkit';
 import { printTable } from './table';
 
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
-function time(f: () => unknown, reps: number): number {
-  f();
-  gc();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const s = process.hrtime.bigint();
-    f();
-    t.push(Number(process.hrtime.bigint() - s) / 1e6);
-  }
-  t.sort((a, b) => a - b);
-  return t[Math.floor(t.length / 2)]!;
-}
-
-/** BTCUSDT-like x (~87,000) and an ETHUSDT-like y, 1-minute bars, cointegrated (as the backtest bench). */
-function pair(n: number, seed: number): { x: number[]; y: number[] } {
-  const r = rng(seed);
-  const x: number[] = [];
-  const y: number[] = [];
-  let px = 87_000;
-  let e = 0;
-  for (let i = 0; i < n; i++) {
-    px += normal(r) * 15;
-    e = 0.9 * e + normal(r);
-    x.push(Math.round(px * 100) / 100);
-    y.push(Math.round((0.035 * px + 40 + e * 1.5) * 100) / 100);
-  }
-  return { x, y };
-}
-
-const N = 100_000;
-const GRID: SweepGrid = {
-  window: [20, 40, 60, 80, 100, 150, 200, 300, 400, 500],
-  entry: [1.5, 1.75, 2, 2.25, 2.5, 2.75, 3, 3.25, 3.5, 4],
-  exit: [-0.5, -0.25, 0, 0.1, 0.25, 0.5, 0.75, 1, 1.25, 1.4],
-};
-const OPTS = { feeBps: 10, slippageBps: 1 };
 const f = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(1) : v.toPrecision(2));
 
 function walkForwardRows(x: number[], y: number[]): string[][] {

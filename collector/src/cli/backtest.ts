@@ -17,6 +17,7 @@
 import { describeValue, parseJson } from '@quant-pairs/contract';
 import { CommandLineError, OUTPUT_OPTIONS, outputMode, parseCommandLine, runAsProcess, wantsHelp, type OutputMode } from './commandLine';
 import { JSON_HINT, keyValueTable } from './summary';
+import { COST_FLAGS, COST_FLAG_OF } from './honestFlags';
 import { parseInput, type CliResult } from './analyze';
 import {
   BACKTEST_DEFAULTS,
@@ -38,37 +39,14 @@ const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
 class UsageError extends Error {}
 
-const OPTIONS = {
-  window: { type: 'string' },
-  entry: { type: 'string' },
-  exit: { type: 'string' },
-  stop: { type: 'string' },
-  'max-hold': { type: 'string' },
-  cooldown: { type: 'string' },
-  lag: { type: 'string' },
-  'fee-bps': { type: 'string' },
-  'slippage-bps': { type: 'string' },
-  notional: { type: 'string' },
-  'bars-per-year': { type: 'string' },
-} as const;
+const OPTIONS = { window: { type: 'string' }, entry: { type: 'string' }, exit: { type: 'string' }, ...COST_FLAGS } as const;
 
 type Flag = keyof typeof OPTIONS;
 
 const ALL_OPTIONS = { ...OPTIONS, ...OUTPUT_OPTIONS } as const;
 
 /** Flag name of each option, for messages in the words the user typed. */
-const FLAG_OF: Record<keyof BacktestOptions, Flag> = {
-  entry: 'entry',
-  exit: 'exit',
-  stop: 'stop',
-  maxHold: 'max-hold',
-  cooldown: 'cooldown',
-  lag: 'lag',
-  feeBps: 'fee-bps',
-  slippageBps: 'slippage-bps',
-  notional: 'notional',
-  barsPerYear: 'bars-per-year',
-};
+const FLAG_OF: Record<keyof BacktestOptions, Flag> = { entry: 'entry', exit: 'exit', ...COST_FLAG_OF };
 
 function numberFlag(flag: Flag, value: string): number {
   const v = Number(value);

@@ -26,7 +26,8 @@ export const COST_USAGE = '[--stop Z] [--max-hold N] [--cooldown N] [--lag N] [-
 
 type CostOptions = Omit<BacktestOptions, 'entry' | 'exit'>;
 
-const FLAG_OF: Record<keyof CostOptions, keyof typeof COST_FLAGS> = {
+/** Flag name of each cost option, for messages in the words the user typed. */
+export const COST_FLAG_OF: Record<keyof CostOptions, keyof typeof COST_FLAGS> = {
   stop: 'stop',
   maxHold: 'max-hold',
   cooldown: 'cooldown',
@@ -108,7 +109,7 @@ export function costOptions(v: Values, ts?: readonly number[]): CostOptions {
   const bad = backtestOptionsProblem({ ...o, entry: Number.MIN_VALUE, exit: -1 });
   if (bad) {
     const key = bad.split(' ')[0] as keyof CostOptions;
-    throw new UsageError(`--${FLAG_OF[key]}${bad.slice(key.length)}`);
+    throw new UsageError(`--${COST_FLAG_OF[key]}${bad.slice(key.length)}`);
   }
   return o;
 }

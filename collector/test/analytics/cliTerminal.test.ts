@@ -15,27 +15,16 @@ import { runAnalyze } from '../../src/cli/analyze';
 import { runBacktest } from '../../src/cli/backtest';
 import { runScan } from '../../src/cli/scan';
 import { JSON_HINT } from '../../src/cli/summary';
+import { rng } from '../../src/fake-binance/rng';
 
 const ROOT = join(__dirname, '..', '..', '..');
-
-/** mulberry32: a seeded uniform generator, so the series are the same on every run. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * 600 one-minute closes at real scales: BTCUSDT near 97,000, ETHUSDT near 3,600 and SOLUSDT near 240
  * cointegrated with it (a shared log walk plus AR(1) noise), PEPEUSDT near 1.2e-5 on its own walk.
  */
 function market(n = 600): Record<'BTCUSDT' | 'ETHUSDT' | 'SOLUSDT' | 'PEPEUSDT', number[]> {
-  const r = uniform(28);
+  const r = rng(28); // seeded: the same series on every run
   const normal = () => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
   const out = { BTCUSDT: [] as number[], ETHUSDT: [] as number[], SOLUSDT: [] as number[], PEPEUSDT: [] as number[] };
   let common = 0;
