@@ -17,7 +17,7 @@
 import { describeValue, parseJson } from '@quant-pairs/contract';
 import { CommandLineError, OUTPUT_OPTIONS, outputMode, parseCommandLine, runAsProcess, wantsHelp, type OutputMode } from './commandLine';
 import { JSON_HINT, keyValueTable } from './summary';
-import { COST_FLAGS, COST_FLAG_OF } from './honestFlags';
+import { COST_FLAGS, COST_FLAG_OF, barsPerYearOf } from './honestFlags';
 import { parseInput, type CliResult } from './analyze';
 import {
   BACKTEST_DEFAULTS,
@@ -34,8 +34,6 @@ const USAGE =
   '                     [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N] [--json | --table]\n' +
   '  FILE: {"x":[...],"y":[...],"window":W[,"ts":[...]]} or an x,y[,ts] CSV (then --window W); - reads stdin\n' +
   '  prints JSON, or on a terminal a table of the metrics (--json / --table force either)';
-
-const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
 class UsageError extends Error {}
 
@@ -150,7 +148,7 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
     feeBps: num('fee-bps') ?? BACKTEST_DEFAULTS.feeBps,
     slippageBps: num('slippage-bps') ?? BACKTEST_DEFAULTS.slippageBps,
     notional: num('notional') ?? BACKTEST_DEFAULTS.notional,
-    barsPerYear: num('bars-per-year') ?? (ts && ts.length >= 2 ? YEAR_MS / medianStep(ts) : BACKTEST_DEFAULTS.barsPerYear),
+    barsPerYear: num('bars-per-year') ?? barsPerYearOf(ts),
   };
   const bad = backtestOptionsProblem(options);
   if (bad) {
@@ -159,14 +157,6 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
     throw new UsageError(`--${FLAG_OF[key]}${bad.slice(key.length)}`);
   }
   return { ...series, ts, options, output };
-}
-
-function medianStep(ts: readonly number[]): number {
-  const d = ts
-    .slice(1)
-    .map((t, i) => t - ts[i]!)
-    .sort((a, b) => a - b);
-  return d.length % 2 ? d[(d.length - 1) / 2]! : (d[d.length / 2 - 1]! + d[d.length / 2]!) / 2;
 }
 
 /** The metrics of a backtest and its final equity as a table. */

@@ -78,7 +78,7 @@ export function listFlag(flag: string, value: string | undefined): number[] {
 const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 
 /** Bars a year from timestamps' median step (as `backtest`), or the default without them. */
-function barsPerYearOf(ts: readonly number[] | undefined): number {
+export function barsPerYearOf(ts: readonly number[] | undefined): number {
   if (ts === undefined || ts.length < 2) return BACKTEST_DEFAULTS.barsPerYear;
   const d = ts
     .slice(1)
