@@ -1,0 +1,60 @@
+/**
+ * Funding of a backtest as literally as issue 25's rule reads, for the tests: for every funding
+ * event of every perp leg, find the first bar with ts >= T by walking the bars (none: the event is
+ * after the last bar and counts nowhere), find the trade held just before T by walking the trades
+ * (its entry fill's bar time < T, and its exit fill's bar time >= T or it is still open), and let
+ * that trade's leg pay q · mark · rate. Funding changes no decision and no size, so the backtest
+ * with funding is the one without it (itself checked against the slow bar-by-bar reference in
+ * backtest.test.ts) plus this: equity_t + every funding received on bars <= t, each trade's pnl
+ * plus its funding; the metrics recomputed from those by their definitions.
+ */
+import type { BacktestOptions, BacktestResult, BacktestTrade } from '../../src/analytics';
+import type { LegFunding } from '../../src/analytics/backtest';
+
+export function slowFunded(plain: BacktestResult, ts: readonly number[], funding: LegFunding, o: BacktestOptions): BacktestResult {
+  const n = ts.length;
+  const equity = [...plain.equity];
+  const trades: BacktestTrade[] = plain.trades.map((t) => ({ ...t, funding: 0 }));
+  let total = 0;
+  for (const leg of ['y', 'x'] as const) {
+    for (const [T, rate, mark] of funding[leg] ?? []) {
+      let lands = -1;
+      for (let t = 0; t < n; t++) {
+        if (ts[t]! >= T) {
+          lands = t;
+          break;
+        }
+      }
+      if (lands < 0) continue;
+      const holder = trades.find((tr) => ts[tr.entryIndex]! < T && (tr.reason === 'open' || ts[tr.exitIndex]! >= T));
+      if (holder === undefined) continue;
+      const q = leg === 'y' ? holder.qy : holder.qx;
+      const received = -(q * mark * rate);
+      holder.funding! += received;
+      holder.pnl += received;
+      total += received;
+      for (let t = lands; t < n; t++) equity[t]! += received;
+    }
+  }
+  const returns = equity.map((e, t) => (e - (t === 0 ? o.notional : equity[t - 1]!)) / o.notional);
+  const mean = returns.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (n - 1));
+  let peak = o.notional;
+  let maxDrawdown = 0;
+  for (const e of equity) {
+    peak = Math.max(peak, e);
+    maxDrawdown = Math.max(maxDrawdown, (peak - e) / peak);
+  }
+  return {
+    trades,
+    equity,
+    metrics: {
+      ...plain.metrics,
+      totalReturn: (equity[n - 1]! - o.notional) / o.notional,
+      sharpe: n >= 2 && sd > 0 ? (mean / sd) * Math.sqrt(o.barsPerYear) : null,
+      maxDrawdown,
+      winRate: trades.length ? trades.filter((tr) => tr.pnl > 0).length / trades.length : null,
+      funding: total,
+    },
+  };
+}
