@@ -12,7 +12,7 @@ import type { FundingEvent, LegFunding } from '../../src/analytics/backtest';
 import { walkForward } from '../../src/analytics/honest/walkForward';
 import { gaussian, rng } from '../../src/fake-binance/rng';
 import { goldenDigests } from './goldenCases';
-import { slowFunded } from './slowFunding';
+import { perpCase, slowFunded, type PerpCase } from './slowFunding';
 import { cointegratedPair } from './slow';
 
 const H = 3_600_000;
@@ -162,39 +162,6 @@ describe('hand-worked funding', () => {
 });
 
 // ---- the literal reference at real scales ----------------------------------------------------
-
-interface PerpCase {
-  x: number[];
-  y: number[];
-  ts: number[];
-  funding: LegFunding;
-}
-
-/**
- * 3,000 5-minute bars (about 10 days) of BTCUSDT.P (~9.7e4) and 1000PEPEUSDT.P (~1.6e-2), y the one
- * `yIs` names; ts shifted by `shiftMs` off the hour (0: funding times fall on bar times). Funding from
- * 8 h before the first bar to 8 h after the last: BTC every 8 h, PEPE every 4 h, rates 1e-4 · N(0, 1)
- * (both signs), marks the nearest bar's price · (1 + 1e-4 · N(0, 1)).
- */
-function perpCase(seed: number, yIs: 'PEPE' | 'BTC', shiftMs: number): PerpCase {
-  const n = 3000;
-  const pair = cointegratedPair(n, seed);
-  const btc = pair.x.map((v) => Number((v * 970).toPrecision(8)));
-  const pepe = pair.y.map((v) => Number((v * 1e-4).toPrecision(6)));
-  const ts = btc.map((_, i) => T0 + shiftMs + i * 300_000);
-  const r = rng(seed + 1000);
-  const events = (stepH: number, price: number[]): FundingEvent[] => {
-    const out: FundingEvent[] = [];
-    for (let T = T0 - 8 * H; T <= ts[n - 1]! + 8 * H; T += stepH * H) {
-      const near = price[Math.min(n - 1, Math.max(0, Math.round((T - ts[0]!) / 300_000)))]!;
-      out.push([T, 1e-4 * gaussian(r), near * (1 + 1e-4 * gaussian(r))]);
-    }
-    return out;
-  };
-  const fb = events(8, btc);
-  const fp = events(4, pepe);
-  return yIs === 'PEPE' ? { y: pepe, x: btc, ts, funding: { y: fp, x: fb } } : { y: btc, x: pepe, ts, funding: { y: fb, x: fp } };
-}
 
 const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
 
