@@ -46,7 +46,7 @@ describe('the backtest response takes funding as an optional number', () => {
       if (o.properties?.funding !== undefined) found.push({ required: o.required ?? [], keys: Object.keys(o.properties) });
       Object.values(o).forEach(walk);
     };
-    walk(openApiDocument());
+    walk(openApiDocument('test'));
     expect(found.some((f) => f.keys.includes('fees') && f.keys.includes('avgBars'))).toBe(true);
     expect(found.some((f) => f.keys.includes('entryTs'))).toBe(true);
     expect(found.filter((f) => f.required.includes('funding'))).toEqual([]);
