@@ -45,7 +45,7 @@ import type { FundingEvent } from './backtest/funding';
 
 export const YEAR_MS = 365.25 * 24 * 3600 * 1000;
 /** The window funding carry is measured over. */
-export const CARRY_WINDOW_MS = 30 * 24 * 3600 * 1000;
+const CARRY_WINDOW_MS = 30 * 24 * 3600 * 1000;
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 

@@ -47,7 +47,7 @@
 
 import { BACKTEST_DEFAULTS as CONTRACT_DEFAULTS, type BacktestSettings } from '@quant-pairs/contract';
 import { PositionBook, type BacktestTrade } from './book';
-import { fundingColumns, fundingProblem, type LegFunding } from './funding';
+import { fundingLandings, fundingProblem, type LegFunding } from './funding';
 
 /** The rules and costs: one definition, in the contract (each field's meaning and default there). */
 export type BacktestOptions = BacktestSettings;
@@ -138,11 +138,16 @@ export function backtest(input: BacktestInput, options: Partial<BacktestOptions>
   const equity = new Array<number>(n).fill(0);
   const decideUntil = n - o.lag; // decisions at t < n - lag can fill
   if (funded) {
-    const f = fundingColumns(input.ts!, input.funding!);
-    const fy = f.y;
-    const fx = f.x;
+    // merge walk: the next bar some funding lands on (n: none left); it is paid before that bar's step
+    const f = fundingLandings(input.ts!, input.funding!);
+    const last = f.bar.length;
+    let j = 0;
+    let next = last > 0 ? f.bar[0]! : n;
     for (let t = 0; t < n; t++) {
-      book.fund(fy[t]!, fx[t]!);
+      if (t === next) {
+        book.fund(f.y[j]!, f.x[j]!);
+        next = ++j < last ? f.bar[j]! : n;
+      }
       equity[t] = book.step(y[t]!, x[t]!, z[t]!, beta[t]!, t < decideUntil);
     }
   } else {

@@ -236,12 +236,14 @@ export class PositionBook {
   }
 
   private trade(exitIndex: number, reason: BacktestExitReason, pnl: number, fees: number): BacktestTrade {
-    const { qy, qx } = this;
+    const { qy, qx, entryIndex } = this;
     const side = qy > 0 ? 'LONG' : 'SHORT';
-    const bars = exitIndex - this.entryIndex;
-    const common = { entryIndex: this.entryIndex, exitIndex, side, reason, beta: this.entryBeta, qy, qx, pnl, fees } as const;
-    // without funding events, the same keys (and JSON) as before funding existed
-    return this.withFunding ? { ...common, funding: this.entryFunding, bars } : { ...common, bars };
+    const beta = this.entryBeta;
+    const bars = exitIndex - entryIndex;
+    // without funding events, the same keys (and JSON) as before funding existed; two literals, not a
+    // spread of one into the other (a spread per trade cost 25 % of a 100k-bar backtest)
+    if (this.withFunding) return { entryIndex, exitIndex, side, reason, beta, qy, qx, pnl, fees, funding: this.entryFunding, bars };
+    return { entryIndex, exitIndex, side, reason, beta, qy, qx, pnl, fees, bars };
   }
 
   /** The held trade as a trade still open at bar `last`, marked at (y, x) (no exit fee); null when flat. */

@@ -8,9 +8,11 @@
  * Sign, as a desk reads a P&L: `funding` is what the position RECEIVED, so a payment is negative
  * (a long paying 1e-4 of a 1,000 USDT notional shows funding -0.1).
  *
- * The backtest walks the sorted events beside the bars once (`fundingColumns`, O(bars + events))
- * into one column per leg: per bar, Σ mark · rate of the events landing on it, the funding a unit
- * held pays there. Its hot loop then reads two numbers a bar and allocates nothing.
+ * The sorted events are walked beside the bars once, O(bars + events): the backtest keeps only the
+ * bars funding lands on (`fundingLandings`: per such bar, Σ mark · rate of each leg's events landing
+ * there, the funding a unit held pays), so its hot loop compares one bar index a bar and allocates
+ * nothing; the sweep, which jumps from trade to trade, reads the same sums as dense columns
+ * (`fundingColumns`, zero on the other bars), the same numbers in the same order.
  *
  * Worked example: bars at ts = [0, 8, 16] h (as ms), y a perp with events [[8 h, 1e-4, 50000]]:
  * the y column is [0, 5, 0] (50000 · 1e-4 on bar 1, the first with ts >= 8 h); a long of 0.02 y
@@ -82,6 +84,49 @@ function legColumn(ts: ArrayLike<number>, events: readonly FundingEvent[] | unde
     col[t]! += mark * rate;
   }
   return col;
+}
+
+/**
+ * One leg's landings: the bars its events land on (increasing) and per bar Σ mark · rate, summed in
+ * event order from 0 as the column sums them.
+ */
+function legLandings(ts: ArrayLike<number>, events: readonly FundingEvent[] | undefined): { bar: number[]; sum: number[] } {
+  const n = ts.length;
+  const bar: number[] = [];
+  const sum: number[] = [];
+  let t = 0;
+  for (const [time, rate, mark] of events ?? []) {
+    while (t < n && ts[t]! < time) t++;
+    if (t === n) break;
+    if (bar[bar.length - 1] === t) sum[sum.length - 1]! += mark * rate;
+    else {
+      bar.push(t);
+      sum.push(0 + mark * rate);
+    }
+  }
+  return { bar, sum };
+}
+
+/** The bars some funding lands on, increasing, with each leg's Σ mark · rate there (0 for a leg with none). */
+export interface FundingLandings {
+  bar: Int32Array;
+  y: Float64Array;
+  x: Float64Array;
+}
+
+/** The landings of checked funding (fundingProblem) at bar times ts: both legs' merged by bar. O(bars + events). */
+export function fundingLandings(ts: ArrayLike<number>, funding: LegFunding): FundingLandings {
+  const a = legLandings(ts, funding.y);
+  const b = legLandings(ts, funding.x);
+  const bars = [...new Set([...a.bar, ...b.bar])].sort((p, q) => p - q);
+  const out = { bar: Int32Array.from(bars), y: new Float64Array(bars.length), x: new Float64Array(bars.length) };
+  let i = 0;
+  let j = 0;
+  bars.forEach((t, k) => {
+    if (a.bar[i] === t) out.y[k] = a.sum[i++]!;
+    if (b.bar[j] === t) out.x[k] = b.sum[j++]!;
+  });
+  return out;
 }
 
 /** The per-bar columns of checked funding (fundingProblem) at bar times ts. O(bars + events). */

@@ -19,7 +19,7 @@ export {
   type BacktestResult,
 } from './backtest';
 export { PositionBook, type BacktestTrade } from './book';
-export { fundingColumns, fundingProblem, type FundingColumns, type FundingEvent, type LegFunding } from './funding';
+export { fundingProblem, type FundingEvent, type LegFunding } from './funding';
 
 export interface BacktestSeriesInput {
   /** Hedge leg closes (regressor). */
