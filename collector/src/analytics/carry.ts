@@ -103,6 +103,33 @@ export function spreadCarry(a: { y: number | null; x: number | null }, beta: num
   return { long, short: -long };
 }
 
+/** A pair's carry: each leg's (null for a spot leg) and the spread's. */
+export interface PairCarry {
+  y: LegCarry | null;
+  x: LegCarry | null;
+  spread: SpreadCarry;
+}
+
+/**
+ * Per pair, from each perp leg's funding events (undefined: a spot leg) in the window before now:
+ * each leg's annualised rate and the spread's carry for LONG and SHORT at beta and prices py, px.
+ * A perp leg with fewer than 2 events in the window counts as carrying 0 in the spread.
+ * @example
+ * pairCarry({ y: ethEvents, x: btcEvents }, Date.now(), 0.035, 3500, 100_000).spread.short; // => 0.0547875 (the README's example)
+ */
+export function pairCarry(
+  events: { y?: readonly FundingEvent[]; x?: readonly FundingEvent[] },
+  now: number,
+  beta: number,
+  py: number,
+  px: number,
+  windowMs = CARRY_WINDOW_MS,
+): PairCarry {
+  const y = events.y === undefined ? null : legCarry(events.y, now, windowMs);
+  const x = events.x === undefined ? null : legCarry(events.x, now, windowMs);
+  return { y, x, spread: spreadCarry({ y: y?.annualised ?? null, x: x?.annualised ?? null }, beta, py, px) };
+}
+
 /**
  * Basis of a perp/spot pair of one asset: bps = (perp - spot) / spot · 1e4, annualised =
  * (perp - spot) / spot · YEAR / intervalMs (default 8 h). Throws a RangeError naming a bad parameter.

@@ -3,7 +3,7 @@
  * test says how), with real symbols and price levels: BTCUSDT.P near 1e5, ETHUSDT.P near 3.5e3,
  * 1000PEPEUSDT.P near 1e-2; 8 h, 4 h and 1 h funding schedules.
  */
-import { basis, carryAdjustedReturn, legCarry, spreadCarry, YEAR_MS } from '../../src/analytics/carry';
+import { basis, carryAdjustedReturn, legCarry, pairCarry, spreadCarry, YEAR_MS } from '../../src/analytics/carry';
 import type { FundingEvent } from '../../src/analytics/backtest';
 
 const H = 3_600_000;
@@ -79,6 +79,19 @@ describe('spreadCarry: LONG = +1 y notional, -beta units of x per unit of y', ()
     // the other way round: x the perp, beta 8e6 (x notional = 8e6 * 0.0125 / 100000 = 1 y notional);
     // a LONG spread is short x: receives a_x = +0.21915 when the rate is positive
     expect(spreadCarry({ y: null, x: 0.21915 }, 8e6, 100_000, 0.0125).long).toBeCloseTo(0.21915, 12);
+  });
+
+  it("pairCarry from 30 days of each leg's events: the same worked example; a spot leg is null and carries 0", () => {
+    // ETH 1e-4 and BTC 0.5e-4 every 8 h over 31 days: the window keeps 30 days of each, annualised 0.109575 and 0.0547875
+    const c = pairCarry({ y: schedule(8, 1e-4, 31), x: schedule(8, 0.5e-4, 31) }, NOW, 0.035, 3500, 100_000);
+    expect([c.y!.events, c.x!.events]).toEqual([90, 90]);
+    expect(c.y!.annualised).toBeCloseTo(0.109575, 12);
+    expect(c.spread.long).toBeCloseTo(-0.0547875, 12);
+    expect(c.spread.short).toBeCloseTo(0.0547875, 12);
+    // ETHUSDT.P over spot BTCUSDT: only y carries
+    const spot = pairCarry({ y: schedule(8, 1e-4) }, NOW, 0.035, 3500, 100_000);
+    expect(spot.x).toBeNull();
+    expect(spot.spread.long).toBeCloseTo(-0.109575, 12);
   });
 
   it('bad prices or beta: RangeError naming them', () => {

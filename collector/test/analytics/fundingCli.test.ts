@@ -56,6 +56,13 @@ describe('the command lines take FILE funding', () => {
     expect(out.folds.every((f) => typeof f.outOfSample.funding === 'number')).toBe(true);
   });
 
+  it('backtest --table: a funding row beside the fees (only with funding)', () => {
+    const table = runBacktest(['f', '--table'], () => doc);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^funding +-?\d/m);
+    expect(runBacktest(['f', '--table'], () => JSON.stringify({ x: c.x, y: c.y, ts: c.ts, window: 40 })).stdout).not.toMatch(/^funding/m);
+  });
+
   it('--help names ts and funding with its [T, rate, mark] events', () => {
     for (const help of [runBacktest(['--help'], () => ''), runSweep(['--help'], () => ''), runWalkForward(['--help'], () => '')]) {
       expect(help.code).toBe(0);
