@@ -10,6 +10,9 @@
  *                                vectorbt is given the decisions and only simulates the fills and
  *                                the cash; ours decides too.
  * The per-combination P&L of the three is compared (the same work, or the timing means nothing).
+ * Funding (issue 25): the one backtest and the sweep again with both legs perps (funding events
+ * every 8 h on each, three a day beside 1-minute bars), each as a ratio against the same call
+ * without funding in this run (target <= 1.2x).
  * Python: the .venv of python/requirements.txt (or QP_PYTHON); the vectorbt column is skipped
  * with a message without it. Data: a BTC/ETH-like cointegrated pair, 1-minute bars.
  */
@@ -17,7 +20,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { analyzeColumns, backtest, backtestSeries, backtestSweep } from '../src/analytics';
+import { analyzeColumns, backtest, backtestSeries, backtestSweep, type LegFunding } from '../src/analytics';
 import { GRID, N, OPTS, pair, time } from './backtestData';
 import { findPython } from '@quant-pairs/testkit';
 import { printTable } from './table';
@@ -54,6 +57,60 @@ function vectorbt(x: number[], y: number[], trades: number[], combos: number, re
 /** Trades as rows (combination, entryIndex, exitIndex or -1 when open, qy, qx) for the vectorbt script. */
 function tradeRows(combo: number, trades: ReturnType<typeof backtest>['trades'], out: number[]): void {
   for (const t of trades) out.push(combo, t.entryIndex, t.reason === 'open' ? -1 : t.exitIndex, t.qy, t.qx);
+}
+
+/**
+ * Funding against no funding, same calls, same data: the pair as perps with 1-minute bar times and
+ * funding every 8 h on both legs (rates ~1e-4 of both signs, marks the bar's close). Timed in
+ * alternation (one of each, repeatedly) so that a change of load hits both sides, and without a
+ * forced collection before each run: one made both sides 2-4x slower here, unevenly (`time`'s note).
+ */
+function fundingRows(x: number[], y: number[], window: number): string[][] {
+  const T0 = Date.UTC(2026, 0, 1);
+  const ts = x.map((_, i) => T0 + i * 60_000);
+  const events = (p: number[], phase: number): [number, number, number][] => {
+    const out: [number, number, number][] = [];
+    for (let i = 0; i < p.length; i += 480) out.push([ts[i]!, 1e-4 * Math.sin(i / 4800 + phase), p[i]!]);
+    return out;
+  };
+  const funding: LegFunding = { y: events(y, 0), x: events(x, 1) };
+  const c = analyzeColumns({ ts, x, y, window, ddof: 1 });
+  const cols = { x, y, z: c.zscore, beta: c.beta, ts };
+  const pairs: [string, () => unknown, () => unknown, number][] = [
+    ['one backtest, 100k bars (on z/beta columns)', () => backtest(cols, OPTS), () => backtest({ ...cols, funding }, OPTS), 21],
+    [
+      'one backtest, 100k bars (z/beta from prices)',
+      () => backtestSeries({ x, y, ts, window }, OPTS),
+      () => backtestSeries({ x, y, ts, window, funding }, OPTS),
+      9,
+    ],
+    ['sweep, 1,000 combinations x 100k bars', () => backtestSweep({ x, y, ts }, GRID, OPTS), () => backtestSweep({ x, y, ts, funding }, GRID, OPTS), 5],
+  ];
+  const funded = backtest({ ...cols, funding }, OPTS);
+  console.log(
+    `funding: ${funding.y!.length} + ${funding.x!.length} events; one backtest: ${funded.trades.length} trades, funding ${funded.metrics.funding!.toFixed(4)}`,
+  );
+  return pairs.map(([name, plain, withFunding, reps]) => {
+    const a: number[] = [];
+    const b: number[] = [];
+    const once = (f: () => unknown): number => {
+      const s = process.hrtime.bigint();
+      f();
+      return Number(process.hrtime.bigint() - s) / 1e6;
+    };
+    // warm-up
+    for (let i = 0; i < 2; i++) {
+      once(plain);
+      once(withFunding);
+    }
+    for (let i = 0; i < reps; i++) {
+      a.push(once(plain));
+      b.push(once(withFunding));
+    }
+    const med = (v: number[]) => v.sort((p, q) => p - q)[Math.floor(v.length / 2)]!;
+    const r = med(b) / med(a);
+    return [`${name}, both legs perps`, `${med(b).toFixed(1)} ms`, `${med(a).toFixed(1)} ms`, `${r.toFixed(2)}x`, `<= 1.2x: ${r <= 1.2 ? 'met' : 'MISSED'}`];
+  });
 }
 
 function main(): void {
@@ -124,6 +181,8 @@ function main(): void {
   console.log(
     '(ours and vectorbt one backtest: medians of 9 runs; sweep: median of 3; naive and vectorbt sweep: single runs, vectorbt summed over its 20 calls)',
   );
+  printTable([['', 'with funding', 'without (this run)', 'ratio', 'target'], ...fundingRows(x, y, window)]);
+  console.log('(medians of runs taken in alternation: 21 one backtests on columns, 9 from prices, 5 sweeps, each side)');
 }
 
 main();

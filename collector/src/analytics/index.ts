@@ -27,6 +27,8 @@ export {
   backtestInputProblem,
   backtestOptionsProblem,
   BACKTEST_DEFAULTS,
+  fundingProblem,
+  type LegFunding,
   type BacktestOptions,
   type BacktestResult,
   type BacktestTrade,

@@ -7,9 +7,12 @@
  * FILE (or `-` for stdin) as `analyze` takes it: `{"x":[...],"y":[...],"window":W}` or a
  * two-column x,y CSV (then --window W), plus optional timestamps (epoch ms): a `"ts"` array in the
  * JSON, or a `ts` column named in the CSV header. With timestamps and no --bars-per-year, bars a
- * year come from the median step (a year of 365.25 days over it). Prints one JSON object:
+ * year come from the median step (a year of 365.25 days over it). Perp legs: a `"funding"` object in
+ * the JSON, `{"y": [[T, rate, mark], ...], "x": [...]}` (needs "ts"; rules and sign:
+ * src/analytics/backtest/funding.ts). Prints one JSON object:
  * {"trades": [{entryIndex, exitIndex, side, reason, beta, qy, qx, pnl, fees, bars}], "equity": [...],
- * "metrics": {totalReturn, sharpe, maxDrawdown, trades, winRate, avgBars, fees}}.
+ * "metrics": {totalReturn, sharpe, maxDrawdown, trades, winRate, avgBars, fees}}; with funding each
+ * trade and the metrics also carry `funding` (received; negative: paid).
  * Bad input or flags: a message on stderr and exit code 2. On a terminal (or with `--table`) a
  * table of the metrics and the final equity instead (summary.ts: the JSON's numbers to 6
  * significant digits); `--json` forces the JSON.
@@ -21,18 +24,23 @@ import { COST_FLAGS, COST_FLAG_OF, barsPerYearOf } from './honestFlags';
 import { parseInput, type CliResult } from './analyze';
 import {
   BACKTEST_DEFAULTS,
+  fundingProblem,
   backtestInputProblem,
   backtestOptionsProblem,
   backtestSeries,
   seriesInputProblem,
   type BacktestOptions,
   type BacktestResult,
+  type LegFunding,
 } from '../analytics';
 
 const USAGE =
   'usage: backtest FILE [--window W] [--entry Z] [--exit Z] [--stop Z] [--max-hold N] [--cooldown N] [--lag N]\n' +
   '                     [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N] [--json | --table]\n' +
-  '  FILE: {"x":[...],"y":[...],"window":W[,"ts":[...]]} or an x,y[,ts] CSV (then --window W); - reads stdin\n' +
+  '  FILE: {"x":[...],"y":[...],"window":W[,"ts":[...]][,"funding":{"y":[[T,rate,mark],...],"x":[...]}]}\n' +
+  '        or an x,y[,ts] CSV (then --window W); - reads stdin\n' +
+  '  funding: each perp leg\'s funding events (T epoch ms as ts, rate 0.0001 = 0.01 %, mark price); needs "ts";\n' +
+  '           each trade and the metrics then carry "funding", received (negative: paid)\n' +
   '  prints JSON, or on a terminal a table of the metrics (--json / --table force either)';
 
 class UsageError extends Error {}
@@ -79,6 +87,7 @@ interface Parsed {
   y: number[];
   window: number;
   ts?: number[];
+  funding?: LegFunding;
   options: BacktestOptions;
   output: OutputMode;
 }
@@ -107,6 +116,7 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
     throw new UsageError(`cannot read ${files[0]}: ${(e as Error).message}`);
   }
   let ts: number[] | undefined;
+  let funding: LegFunding | undefined;
   let body = text;
   if (text.trim().startsWith('{')) {
     let doc: unknown;
@@ -120,6 +130,7 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
       if (!Array.isArray(raw)) throw new UsageError(`"ts" must be an array of numbers, got ${describeValue(raw)}`);
       ts = raw as number[];
     }
+    funding = (doc as Record<string, unknown>).funding as LegFunding | undefined;
   } else {
     ({ rest: body, ts } = splitTs(text));
   }
@@ -137,6 +148,8 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
     for (let i = 1; i < ts.length; i++)
       if (!(ts[i]! > ts[i - 1]!)) throw new UsageError(`ts must increase, got ts[${i - 1}] = ${ts[i - 1]} and ts[${i}] = ${ts[i]}`);
   }
+  const fundingBad = funding === undefined ? null : fundingProblem(funding, ts, series.x.length);
+  if (fundingBad) throw new UsageError(fundingBad);
 
   const options: BacktestOptions = {
     entry: num('entry') ?? BACKTEST_DEFAULTS.entry,
@@ -156,7 +169,7 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
     const key = bad.split(' ')[0] as keyof BacktestOptions;
     throw new UsageError(`--${FLAG_OF[key]}${bad.slice(key.length)}`);
   }
-  return { ...series, ts, options, output };
+  return { ...series, ts, funding, options, output };
 }
 
 /** The metrics of a backtest and its final equity as a table. */
@@ -171,6 +184,7 @@ function summary(r: BacktestResult): string {
       ['win rate', m.winRate],
       ['avg bars held', m.avgBars],
       ['fees', m.fees],
+      ...(m.funding === undefined ? [] : [['funding', m.funding] as [string, number]]),
       ['final equity', r.equity[r.equity.length - 1]],
       ['bars', r.equity.length],
     ]) + `${JSON_HINT}\n`
@@ -187,7 +201,7 @@ export function runBacktest(argv: readonly string[], read: (file: string) => str
     if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `backtest: ${e.message}\n${USAGE}\n` };
     throw e;
   }
-  const r = backtestSeries({ x: p.x, y: p.y, window: p.window, ts: p.ts }, p.options);
+  const r = backtestSeries({ x: p.x, y: p.y, window: p.window, ts: p.ts, funding: p.funding }, p.options);
   const stdout = p.output === 'json' ? JSON.stringify({ trades: r.trades, equity: r.equity, metrics: r.metrics }) + '\n' : summary(r);
   return { code: 0, stdout, stderr: '' };
 }

@@ -4,7 +4,7 @@
  * Bad input is a UsageError: the message and the usage on stderr, exit code 2.
  */
 import { describeValue, parseJson } from '@quant-pairs/contract';
-import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, type BacktestOptions } from '../analytics';
+import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, fundingProblem, type BacktestOptions, type LegFunding } from '../analytics';
 import type { CliResult } from './analyze';
 import { CommandLineError, parseCommandLine, wantsHelp, type Options } from './commandLine';
 
@@ -21,6 +21,12 @@ export const COST_FLAGS = {
   notional: { type: 'string' },
   'bars-per-year': { type: 'string' },
 } as const;
+
+/** FILE's shape for the honest commands, funding named. */
+export const PAIR_FILE_USAGE =
+  '  FILE: {"x":[...],"y":[...][,"ts":[...]][,"funding":{"y":[[T,rate,mark],...],"x":[...]}]}; - reads stdin\n' +
+  '  funding: each perp leg\'s funding events (T epoch ms as ts, rate 0.0001 = 0.01 %, mark price); needs "ts";\n' +
+  '           metrics then carry "funding", received (negative: paid)';
 
 export const COST_USAGE = '[--stop Z] [--max-hold N] [--cooldown N] [--lag N] [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N]';
 
@@ -115,10 +121,11 @@ export function costOptions(v: Values, ts?: readonly number[]): CostOptions {
 }
 
 /**
- * FILE's pair: `{"x":[...],"y":[...]}` with optional `"ts"` (epoch ms, increasing, one per bar;
+ * FILE's pair: `{"x":[...],"y":[...]}` with optional `"ts"` (epoch ms, increasing, one per bar),
+ * optional `"funding"` (each perp leg's events, needs ts: src/analytics/backtest/funding.ts;
  * other fields ignored), positive finite prices.
  */
-export function readPair(text: string): { x: number[]; y: number[]; ts?: number[] } {
+export function readPair(text: string): { x: number[]; y: number[]; ts?: number[]; funding?: LegFunding } {
   let doc: unknown;
   try {
     doc = parseJson(text.trim());
@@ -133,7 +140,10 @@ export function readPair(text: string): { x: number[]; y: number[]; ts?: number[
   const y = o.y as number[];
   const bad = backtestInputProblem({ x, y, z: x, beta: x });
   if (bad) throw new UsageError(bad);
-  if (o.ts === undefined) return { x, y };
+  if (o.ts === undefined) {
+    if (o.funding !== undefined) throw new UsageError(fundingProblem(o.funding, undefined, x.length)!);
+    return { x, y };
+  }
   const ts = o.ts;
   if (!Array.isArray(ts) || ts.length !== x.length)
     throw new UsageError(`"ts" must be an array of ${x.length} numbers (one per bar), got ${describeValue(ts)}`);
@@ -142,7 +152,10 @@ export function readPair(text: string): { x: number[]; y: number[]; ts?: number[
       throw new UsageError(`"ts" must be increasing numbers, got ts[${i}] = ${describeValue(ts[i])}`);
     }
   }
-  return { x, y, ts: ts as number[] };
+  if (o.funding === undefined) return { x, y, ts: ts as number[] };
+  const fundingBad = fundingProblem(o.funding, ts as number[], x.length);
+  if (fundingBad) throw new UsageError(fundingBad);
+  return { x, y, ts: ts as number[], funding: o.funding as LegFunding };
 }
 
 /**

@@ -6,7 +6,8 @@
  *   npm run --silent sweep -- FILE --window LIST --entry LIST --exit LIST [cost flags] [--blocks S]
  *
  * FILE (or `-` for stdin): `{"x":[...],"y":[...]}`, optionally `"ts"` (epoch ms: bars a year from
- * their median step, as `backtest`, unless --bars-per-year). Prints {"results": [{window, entry, exit,
+ * their median step, as `backtest`, unless --bars-per-year) and `"funding"` (each perp leg's events,
+ * as `backtest` takes them: every row's metrics then carry `funding`). Prints {"results": [{window, entry, exit,
  * metrics}], "best": INDEX, "psr", "dsr", "pbo": {pbo, logits: [...], degradation, probLoss}}
  * (pbo null with one combination). Bad input or flags: a message on stderr and exit code 2.
  */
@@ -15,11 +16,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { sweepVerdict } from '../analytics/honest/sweepVerdict';
 import type { CliResult } from './analyze';
-import { COST_FLAGS, COST_USAGE, costOptions, intFlag, listFlag, parseFlags, readPair, runCommand, UsageError } from './honestFlags';
+import { COST_FLAGS, COST_USAGE, costOptions, intFlag, listFlag, PAIR_FILE_USAGE, parseFlags, readPair, runCommand, UsageError } from './honestFlags';
 
 const USAGE =
   `usage: sweep FILE --window LIST --entry LIST --exit LIST ${COST_USAGE} [--blocks S]\n` +
-  `  FILE: {"x":[...],"y":[...][,"ts":[...]]}; - reads stdin. LIST: comma-separated. S: PBO's blocks, even, 2..${PBO_MAX_BLOCKS} (default ${PBO_DEFAULT_BLOCKS})`;
+  `${PAIR_FILE_USAGE}\n` +
+  `  LIST: comma-separated. S: PBO's blocks, even, 2..${PBO_MAX_BLOCKS} (default ${PBO_DEFAULT_BLOCKS})`;
 
 const OPTIONS = { window: { type: 'string' }, entry: { type: 'string' }, exit: { type: 'string' }, blocks: { type: 'string' }, ...COST_FLAGS } as const;
 

@@ -5,7 +5,8 @@
  *        --exit LIST [--objective sharpe|totalReturn|sortino] [the backtest's cost flags]
  *
  * FILE (or `-` for stdin): `{"x":[...],"y":[...]}`, optionally `"ts"` (epoch ms: bars a year from
- * their median step, as `backtest`, unless --bars-per-year). Prints {"folds": [{trainStart, trainEnd,
+ * their median step, as `backtest`, unless --bars-per-year) and `"funding"` (each perp leg's events,
+ * as `backtest` takes them: the folds' and the joined metrics then carry `funding`). Prints {"folds": [{trainStart, trainEnd,
  * testStart, testEnd, choice: {window, entry, exit}, inSample, outOfSample, psr, dsr}], "equity": [...],
  * "metrics", "efficiency", "psr"} (indices into FILE's bars; metrics as the backtest's). Bad input or
  * flags: a message on stderr and exit code 2.
@@ -15,12 +16,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { walkForward } from '../analytics/honest/walkForward';
 import type { CliResult } from './analyze';
-import { COST_FLAGS, COST_USAGE, costOptions, intFlag, listFlag, parseFlags, readPair, runCommand, UsageError } from './honestFlags';
+import { COST_FLAGS, COST_USAGE, costOptions, intFlag, listFlag, PAIR_FILE_USAGE, parseFlags, readPair, runCommand, UsageError } from './honestFlags';
 
 const USAGE =
   'usage: walkforward FILE --train N --test M [--anchored] --window LIST --entry LIST --exit LIST\n' +
   `                   [--objective ${WALKFORWARD_OBJECTIVES.join('|')}] ${COST_USAGE}\n` +
-  '  FILE: {"x":[...],"y":[...][,"ts":[...]]}; - reads stdin. LIST: comma-separated, e.g. --entry 1.5,2,2.5';
+  `${PAIR_FILE_USAGE}\n` +
+  '  LIST: comma-separated, e.g. --entry 1.5,2,2.5';
 
 const OPTIONS = {
   train: { type: 'string' },

@@ -6,11 +6,18 @@
  * Measured worst relative errors over the 49 pairs (the analytics README's table): beta 1.4e-14,
  * correlation 1.4e-14, alpha 1.7e-10, z 8e-13 (absolute, z is of order 1); the spread is within
  * 2e-9 of the size of its terms |y| (a spread is a difference of two nearly equal legs).
+ * Funding in the backtest (issue 25): at every level pair, both legs perps (y every 4 h, x every
+ * 8 h, rates of both signs near 1e-4, marks at the legs' levels), each trade's funding and pnl,
+ * the equity and metrics.funding equal the literal per-event reference (slowFunding.ts) within
+ * 1e-9 relative.
  * The scanner's kernels at every level: scanScale.test.ts.
  */
-import { analyzeSeries } from '../../src/analytics';
+import { analyzeSeries, backtestSeries, BACKTEST_DEFAULTS } from '../../src/analytics';
+import type { FundingEvent } from '../../src/analytics/backtest';
 import { marketUniverse } from '../../src/fake-binance/market';
+import { gaussian, rng } from '../../src/fake-binance/rng';
 import { slowAnalyze } from './slow';
+import { slowFunded } from './slowFunding';
 
 const LEVELS = [1e-8, 1e-5, 1e-2, 1, 1e3, 1e5, 1e6] as const;
 const u = marketUniverse(600, 9);
@@ -42,5 +49,28 @@ describe('rolling OLS beta, alpha, spread, z and correlation at every price leve
       }
     });
     expect(defined).toBeGreaterThan(4 * 400); // the window's points on
+  });
+});
+
+describe('funding P&L at every price level equals the literal per-event reference', () => {
+  const H = 3_600_000;
+  const T0 = Date.UTC(2026, 11, 1);
+  const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
+  it.each(LEVELS.flatMap((ly) => LEVELS.map((lx) => [ly, lx] as const)))('y at %p, x at %p (window 100, 5-minute bars)', (ly, lx) => {
+    const x = atLevel(pick('ETHUSDT'), lx);
+    const y = atLevel(pick('PEPEUSDT'), ly);
+    const ts = x.map((_, i) => T0 + i * 300_000);
+    const r = rng(Math.round(Math.log10(ly) * 100 + Math.log10(lx)));
+    const events = (stepH: number, price: number[]): FundingEvent[] =>
+      Array.from({ length: Math.ceil(50 / stepH) + 1 }, (_, k) => [T0 + k * stepH * H, 1e-4 * gaussian(r), price[Math.min(599, k * stepH * 12)]!] as const);
+    const funding = { y: events(4, y), x: events(8, x) };
+    const fast = backtestSeries({ x, y, ts, window: 100, funding });
+    const slow = slowFunded(backtestSeries({ x, y, ts, window: 100 }), ts, funding, BACKTEST_DEFAULTS);
+    let worst = 0;
+    fast.equity.forEach((e, t) => (worst = Math.max(worst, rel(e, slow.equity[t]!))));
+    fast.trades.forEach((t, i) => (worst = Math.max(worst, rel(t.funding!, slow.trades[i]!.funding!), rel(t.pnl, slow.trades[i]!.pnl))));
+    worst = Math.max(worst, rel(fast.metrics.funding!, slow.metrics.funding!));
+    expect(worst).toBeLessThanOrEqual(1e-9);
+    expect(fast.trades.filter((t) => t.funding !== 0).length).toBeGreaterThan(0);
   });
 });

@@ -26,6 +26,11 @@
  * q * (exit fill - entry fill) minus its fees; a position still open at the end is marked at the
  * last closes, reported with reason "open" and not closed (no exit fee). trades, winRate (pnl > 0)
  * and avgBars count every reported trade, the open one at its marked P&L; null when none.
+ * Funding (perp legs, optional: funding.ts has the rule, its timing and its sign): with funding
+ * events and bar times, each trade's `funding` is what it received while held (negative: paid)
+ * and is in its pnl, metrics.funding is the total, and the equity is net of it from the bar each
+ * payment lands on. Without funding events the result has no funding fields and is what it was
+ * before funding existed, key for key and bit for bit.
  *
  * Worked example (entry 2, exit 0, lag 1, feeBps 10, slippage 0, notional 1000):
  *   z = [NaN, -2.5, -1, 0.5], beta = [NaN, 2, 2, 2], y = [10, 10, 11, 12], x = [5, 5, 5, 5].
@@ -42,6 +47,7 @@
 
 import { BACKTEST_DEFAULTS as CONTRACT_DEFAULTS, type BacktestSettings } from '@quant-pairs/contract';
 import { PositionBook, type BacktestTrade } from './book';
+import { fundingLandings, fundingProblem, type LegFunding } from './funding';
 
 /** The rules and costs: one definition, in the contract (each field's meaning and default there). */
 export type BacktestOptions = BacktestSettings;
@@ -57,6 +63,10 @@ export interface BacktestInput {
   y: ArrayLike<number>;
   z: ArrayLike<number>;
   beta: ArrayLike<number>;
+  /** Bar times (epoch ms, increasing): required with `funding`, else unused. */
+  ts?: ArrayLike<number>;
+  /** Each perp leg's funding events (funding.ts); none: no funding fields in the result. */
+  funding?: LegFunding;
 }
 
 export interface BacktestMetrics {
@@ -67,6 +77,8 @@ export interface BacktestMetrics {
   winRate: number | null;
   avgBars: number | null;
   fees: number;
+  /** Total funding received (negative: paid); present only when the backtest was given funding events. */
+  funding?: number;
 }
 
 export interface BacktestResult {
@@ -95,7 +107,7 @@ export function backtestOptionsProblem(o: BacktestOptions): string | null {
   return null;
 }
 
-/** Checks the columns: equal lengths, positive finite prices. Returns what is wrong, or null. */
+/** Checks the columns: equal lengths, positive finite prices, funding (with its ts) when given. Returns what is wrong, or null. */
 export function backtestInputProblem(input: BacktestInput): string | null {
   const { x, y, z, beta } = input;
   const n = x.length;
@@ -106,7 +118,7 @@ export function backtestInputProblem(input: BacktestInput): string | null {
     if (!(x[i]! > 0) || !Number.isFinite(x[i])) return `x[${i}] must be a positive finite price, got ${String(x[i])}`;
     if (!(y[i]! > 0) || !Number.isFinite(y[i])) return `y[${i}] must be a positive finite price, got ${String(y[i])}`;
   }
-  return null;
+  return input.funding === undefined ? null : fundingProblem(input.funding, input.ts, n);
 }
 
 /**
@@ -120,12 +132,29 @@ export function backtest(input: BacktestInput, options: Partial<BacktestOptions>
   const { x, y, z, beta } = input;
   const n = x.length;
   const trades: BacktestTrade[] = [];
-  const book = new PositionBook(o, trades);
+  const funded = input.funding !== undefined;
+  const book = new PositionBook(o, trades, funded);
   // filled up front: a packed array of doubles of the final length, not one grown element by element
   const equity = new Array<number>(n).fill(0);
   const decideUntil = n - o.lag; // decisions at t < n - lag can fill
-  for (let t = 0; t < n; t++) equity[t] = book.step(y[t]!, x[t]!, z[t]!, beta[t]!, t < decideUntil);
+  if (funded) {
+    // merge walk: the next bar some funding lands on (n: none left); it is paid before that bar's step
+    const f = fundingLandings(input.ts!, input.funding!);
+    const last = f.bar.length;
+    let j = 0;
+    let next = last > 0 ? f.bar[0]! : n;
+    for (let t = 0; t < n; t++) {
+      if (t === next) {
+        book.fund(f.y[j]!, f.x[j]!);
+        next = ++j < last ? f.bar[j]! : n;
+      }
+      equity[t] = book.step(y[t]!, x[t]!, z[t]!, beta[t]!, t < decideUntil);
+    }
+  } else {
+    for (let t = 0; t < n; t++) equity[t] = book.step(y[t]!, x[t]!, z[t]!, beta[t]!, t < decideUntil);
+  }
   const metrics = bookMetrics(book, equity, n, o, y[n - 1]!, x[n - 1]!);
+  if (funded) metrics.funding = book.funding;
   const open = book.openTrade(n - 1, y[n - 1]!, x[n - 1]!);
   if (open !== null) trades.push(open);
   return { trades, equity, metrics };

@@ -7,6 +7,7 @@
 import type { HedgeChoice } from '@quant-pairs/contract';
 import { hedgeColumns, type KalmanPeriodOptions } from '../hedge';
 import { backtest, type BacktestOptions, type BacktestResult } from './backtest';
+import type { LegFunding } from './funding';
 
 export {
   backtest,
@@ -18,6 +19,7 @@ export {
   type BacktestResult,
 } from './backtest';
 export { PositionBook, type BacktestTrade } from './book';
+export { fundingProblem, type FundingEvent, type LegFunding } from './funding';
 
 export interface BacktestSeriesInput {
   /** Hedge leg closes (regressor). */
@@ -32,6 +34,8 @@ export interface BacktestSeriesInput {
   hedge?: HedgeChoice;
   /** Kalman: its periods (default UTC days of `ts`; with bar indexes for ts, give periodMs in bars). */
   kalman?: KalmanPeriodOptions;
+  /** Each perp leg's funding events (funding.ts; needs ts): trades and metrics then carry `funding`. */
+  funding?: LegFunding;
 }
 
 /**
@@ -41,10 +45,12 @@ export interface BacktestSeriesInput {
  * @example
  * backtestSeries({ x, y, window: 60 }, { entry: 2.5, stop: 4 }).metrics.sharpe;
  * backtestSeries({ x, y, ts, window: 60, hedge: { hedge: 'kalman', tune: true } }).metrics.sharpe;
+ * backtestSeries({ x, y, ts, window: 60, funding: { y: [[T, 1e-4, 97000]], x: [] } }).metrics.funding;
  */
 export function backtestSeries(input: BacktestSeriesInput, options: Partial<BacktestOptions> = {}): BacktestResult {
   const ts = input.ts ?? input.x.map((_, i) => i);
   const c = hedgeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 }, input.hedge ?? { hedge: 'ols' }, input.kalman);
-  return backtest({ x: input.x, y: input.y, z: c.zscore, beta: c.beta }, options);
+  const funding = input.funding === undefined ? {} : { ts: input.ts, funding: input.funding };
+  return backtest({ x: input.x, y: input.y, z: c.zscore, beta: c.beta, ...funding }, options);
 }
 export { backtestSweep, sweepColumns, sweepGridProblem, type SweepGrid, type SweepRow } from './sweep';

@@ -17,6 +17,10 @@
  * relative, its sum of squared deviations being accumulated in one pass here
  * (sum r^2 - n mean^2, flat bars' zero returns counted, not visited) instead of two.
  *
+ * Funding (funding.ts): given per-bar funding columns, a held trade pays each bar's funding from
+ * its cash before that bar's mark (and before the exit fill), with the book's arithmetic; flat bars
+ * pay none, so the jumps stay exact. Rows then carry metrics.funding, as the backtest's do.
+ *
  * A combination whose options are invalid on their own terms (an exit not below its entry, a
  * stop not above it) is left out; when every combination is invalid, the first one's problem is
  * thrown, so a bad fixed option (say feeBps -1) is a RangeError naming it.
@@ -29,6 +33,7 @@ import { engineOptionsProblem } from '../engine';
 import { pboBlocksProblem } from '../honest/pbo';
 import { hedgeColumns, type HedgeChoice } from '../hedge';
 import { BACKTEST_DEFAULTS, backtestInputProblem, backtestOptionsProblem, type BacktestMetrics, type BacktestOptions } from './backtest';
+import { fundingColumns, fundingProblem, type FundingColumns, type LegFunding } from './funding';
 
 export interface SweepGrid {
   window: readonly number[];
@@ -58,21 +63,39 @@ export function sweepGridProblem(grid: SweepGrid): string | null {
 
 /**
  * Every valid combination of the grid, in window, entry, exit order, over the series (x the
- * hedge leg, y the regressand; ts and hedge optional, as in backtestSeries). Throws a RangeError
- * naming the problem for bad series, grids, or when no combination is valid.
+ * hedge leg, y the regressand; ts, hedge and funding optional, as in backtestSeries). Throws a RangeError
+ * naming the problem for bad series, funding, grids, or when no combination is valid.
  */
 export function backtestSweep(
-  input: { x: number[]; y: number[]; ts?: number[]; hedge?: HedgeChoice },
+  input: { x: number[]; y: number[]; ts?: number[]; hedge?: HedgeChoice; funding?: LegFunding },
   grid: SweepGrid,
   options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
 ): SweepRow[] {
   const gridProblem = sweepGridProblem(grid);
   if (gridProblem) throw new RangeError(gridProblem);
   const ts = input.ts ?? input.x.map((_, i) => i);
-  const prices = { x: Float64Array.from(input.x), y: Float64Array.from(input.y) };
-  const inputProblem = backtestInputProblem({ ...prices, z: prices.x, beta: prices.x });
-  if (inputProblem) throw new RangeError(inputProblem);
+  const prices = { x: Float64Array.from(input.x), y: Float64Array.from(input.y), funding: sweepFunding(input) };
   return sweepColumns(prices, grid, (window) => hedgeColumns({ ts, x: input.x, y: input.y, window, ddof: 1 }, input.hedge ?? { hedge: 'ols' }), options);
+}
+
+/**
+ * Checks a pair's prices and funding (its ts then required), as the backtest checks them, and
+ * returns the funding's per-bar columns (undefined without funding). Throws a RangeError naming the problem.
+ */
+export function sweepFunding(input: { x: ArrayLike<number>; y: ArrayLike<number>; ts?: ArrayLike<number>; funding?: LegFunding }): FundingColumns | undefined {
+  const problem = backtestInputProblem({ x: input.x, y: input.y, z: input.x, beta: input.x });
+  if (problem) throw new RangeError(problem);
+  if (input.funding === undefined) return undefined;
+  const fp = fundingProblem(input.funding, input.ts, input.x.length);
+  if (fp) throw new RangeError(fp);
+  return fundingColumns(input.ts!, input.funding);
+}
+
+/** Prices of a sweep, with the per-bar funding columns of its perp legs when it has funding. */
+export interface SweepPrices {
+  x: Float64Array;
+  y: Float64Array;
+  funding?: FundingColumns;
 }
 
 /**
@@ -82,7 +105,7 @@ export function backtestSweep(
  * or when no combination is valid.
  */
 export function sweepColumns(
-  prices: { x: Float64Array; y: Float64Array },
+  prices: SweepPrices,
   grid: SweepGrid,
   columnsOf: (window: number) => { zscore: Float64Array; beta: Float64Array },
   options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
@@ -95,7 +118,7 @@ export function sweepColumns(
  * the rows' per-block return sums, from the same marks (no second run).
  */
 export function sweepDetail(
-  prices: { x: Float64Array; y: Float64Array },
+  prices: SweepPrices,
   grid: SweepGrid,
   columnsOf: (window: number) => { zscore: Float64Array; beta: Float64Array },
   options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
@@ -157,7 +180,7 @@ export function sweepDetail(
       const row = rows.length;
       const sink = blocks && { sum: blocks.sum, sumSq: blocks.sumSq, offset: blockOffset!, row };
       const eq = new EquityTrack(o.notional, sink);
-      rows.push({ window, entry: o.entry, exit: o.exit, metrics: sweepOne(x, y, z, beta, tables, o, eq) });
+      rows.push({ window, entry: o.entry, exit: o.exit, metrics: sweepOne(x, y, z, beta, tables, o, eq, prices.funding) });
       downside[row] = eq.downSq / (o.notional * o.notional);
     }
   }
@@ -281,14 +304,23 @@ class EquityTrack {
  * (E_last - notional) / notional; the largest drawdown under a peak is at the lowest equity
  * under it, so it is computed only at a new low (the same operands, the same number).
  */
-function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float64Array, tb: Tables, o: BacktestOptions, eq: EquityTrack): BacktestMetrics {
+function sweepOne(
+  x: Float64Array,
+  y: Float64Array,
+  z: Float64Array,
+  beta: Float64Array,
+  tb: Tables,
+  o: BacktestOptions,
+  eq: EquityTrack,
+  fu: FundingColumns | undefined,
+): BacktestMetrics {
   const n = x.length;
   const { notional, lag, entry, cooldown } = o;
   const maxHold = o.maxHold ?? Infinity;
   const fee = o.feeBps / 1e4;
   const s = o.slippageBps / 1e4;
   const decideUntil = n - lag; // decisions at t < n - lag can fill
-  let cash = notional;
+  const held: Held = { cash: notional, funding: 0, trade: 0 };
   let fees = 0;
   let k = 0;
   let wins = 0;
@@ -311,15 +343,16 @@ function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float
     const fx = qx > 0 ? x[f]! * (1 + s) : x[f]! * (1 - s);
     const entryFees = fee * (Math.abs(qy) * fy + Math.abs(qx) * fx);
     const entryCost = qy * fy + qx * fx;
-    cash -= entryCost + entryFees;
+    held.cash -= entryCost + entryFees;
     fees += entryFees;
     // marks while held: bars f .. g-1, g the exit fill (or n when still open at the end)
     const g = closes ? u + lag : n;
-    for (let t = f; t < g; t++) eq.mark(t, cash + qy * y[t]! + qx * x[t]!);
+    if (fu === undefined) for (let t = f; t < g; t++) eq.mark(t, held.cash + qy * y[t]! + qx * x[t]!);
+    else markFunded(eq, x, y, qy, qx, f, g, closes, fu, held);
     k++;
     if (!closes) {
       // open at the end, marked at the last closes
-      if (qy * y[n - 1]! + qx * x[n - 1]! - entryCost - entryFees > 0) wins++;
+      if (qy * y[n - 1]! + qx * x[n - 1]! - entryCost - entryFees + held.trade > 0) wins++;
       bars += n - 1 - f;
       break;
     }
@@ -327,12 +360,12 @@ function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float
     const ex = -qx > 0 ? x[g]! * (1 + s) : x[g]! * (1 - s);
     const exitFees = fee * (Math.abs(qy) * ey + Math.abs(qx) * ex);
     const exitValue = qy * ey + qx * ex;
-    cash += exitValue - exitFees;
+    held.cash += exitValue - exitFees;
     fees += exitFees;
-    if (exitValue - entryCost - (entryFees + exitFees) > 0) wins++;
+    if (exitValue - entryCost - (entryFees + exitFees) + held.trade > 0) wins++;
     bars += g - f;
     // the exit fill bar's mark, flat again: the book's cash + 0*y + 0*x, and so every bar until the next fill
-    eq.mark(g, cash);
+    eq.mark(g, held.cash);
     from = u === us ? u + cooldown + 1 : u + 1;
   }
   let sharpe: number | null = null;
@@ -343,7 +376,7 @@ function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float
     const sd = Math.sqrt(Math.max(0, m2) / (n - 1));
     if (sd > 0) sharpe = (mean / sd) * Math.sqrt(o.barsPerYear);
   }
-  return {
+  const metrics: BacktestMetrics = {
     totalReturn: n === 0 ? 0 : last / notional - 1,
     sharpe,
     maxDrawdown: eq.maxDrawdown,
@@ -352,4 +385,50 @@ function sweepOne(x: Float64Array, y: Float64Array, z: Float64Array, beta: Float
     avgBars: k === 0 ? null : bars / k,
     fees,
   };
+  if (fu !== undefined) metrics.funding = held.funding;
+  return metrics;
+}
+
+/** A combination's cash, its funding received in all and by the held trade (PositionBook's fields). */
+interface Held {
+  cash: number;
+  funding: number;
+  trade: number;
+}
+
+/**
+ * The marks of a held trade filled at bar f, with funding: bar f's mark (its funding fell on the
+ * flat book before the fill), then for each bar t in f+1 .. g-1 the funding landing on it paid
+ * from the cash, as PositionBook.fund pays it, and its mark; when the trade `closes` at bar g,
+ * g's funding too (paid before the exit fill, which the caller makes and marks).
+ */
+function markFunded(
+  eq: EquityTrack,
+  x: Float64Array,
+  y: Float64Array,
+  qy: number,
+  qx: number,
+  f: number,
+  g: number,
+  closes: boolean,
+  fu: FundingColumns,
+  h: Held,
+): void {
+  const fy = fu.y;
+  const fx = fu.x;
+  h.trade = 0;
+  eq.mark(f, h.cash + qy * y[f]! + qx * x[f]!);
+  for (let t = f + 1; t < g; t++) {
+    const received = -(qy * fy[t]! + qx * fx[t]!);
+    h.cash += received;
+    h.funding += received;
+    h.trade += received;
+    eq.mark(t, h.cash + qy * y[t]! + qx * x[t]!);
+  }
+  if (closes) {
+    const received = -(qy * fy[g]! + qx * fx[g]!);
+    h.cash += received;
+    h.funding += received;
+    h.trade += received;
+  }
 }

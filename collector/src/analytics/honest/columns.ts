@@ -5,6 +5,7 @@
  * bars before it and never sees bars after t.
  */
 import type { HedgeChoice } from '@quant-pairs/contract';
+import type { LegFunding } from '../backtest/funding';
 import { hedgeColumns } from '../hedge';
 
 export interface PairSeries {
@@ -15,6 +16,8 @@ export interface PairSeries {
   /** Timestamps (epoch ms); bar indexes when absent. */
   ts?: number[];
   hedge?: HedgeChoice;
+  /** Each perp leg's funding events (backtest/funding.ts; needs ts), paid in every run. */
+  funding?: LegFunding;
 }
 
 export type Columns = { zscore: Float64Array; beta: Float64Array };

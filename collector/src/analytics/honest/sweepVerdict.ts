@@ -10,8 +10,8 @@
  * // => { results: 12 rows, best: 4, psr: 0.93, dsr: 0.41, pbo: { pbo: 0.38, logits: [...12,870], ... } }
  */
 import { PBO_DEFAULT_BLOCKS } from '@quant-pairs/contract';
-import { backtest, BACKTEST_DEFAULTS, backtestInputProblem, type BacktestOptions } from '../backtest/backtest';
-import { sweepDetail, sweepGridProblem, type SweepGrid, type SweepRow } from '../backtest/sweep';
+import { backtest, BACKTEST_DEFAULTS, type BacktestOptions } from '../backtest/backtest';
+import { sweepDetail, sweepFunding, sweepGridProblem, type SweepGrid, type SweepRow } from '../backtest/sweep';
 import { columnCache, returnsOf, type PairSeries } from './columns';
 import { pbo, type PboResult } from './pbo';
 import { sharpeVerdict } from './sharpeStats';
@@ -50,9 +50,7 @@ export function sweepVerdict(
 ): SweepVerdict {
   const gridProblem = sweepGridProblem(grid);
   if (gridProblem) throw new RangeError(gridProblem);
-  const prices = { x: Float64Array.from(input.x), y: Float64Array.from(input.y) };
-  const inputProblem = backtestInputProblem({ ...prices, z: prices.x, beta: prices.x });
-  if (inputProblem) throw new RangeError(inputProblem);
+  const prices = { x: Float64Array.from(input.x), y: Float64Array.from(input.y), funding: sweepFunding(input) };
   const columns = columnCache(input);
   const o = { ...BACKTEST_DEFAULTS, ...options };
   const detail = sweepDetail(prices, grid, columns, options, { blocks });
@@ -60,7 +58,8 @@ export function sweepVerdict(
   const best = argBest(rows.map((r) => r.metrics.sharpe));
   const b = rows[best]!;
   const c = columns(b.window);
-  const equity = backtest({ ...prices, z: c.zscore, beta: c.beta }, { ...options, entry: b.entry, exit: b.exit }).equity;
+  const funding = input.funding === undefined ? {} : { ts: input.ts, funding: input.funding };
+  const equity = backtest({ x: prices.x, y: prices.y, z: c.zscore, beta: c.beta, ...funding }, { ...options, entry: b.entry, exit: b.exit }).equity;
   const perBar = Math.sqrt(o.barsPerYear);
   const verdict = sharpeVerdict(
     returnsOf(equity, o.notional),

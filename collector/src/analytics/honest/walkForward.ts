@@ -22,13 +22,17 @@
  * combinations, V their per-bar Sharpe ratios' variance); the joined out-of-sample returns, on
  * which nothing was selected, carry their PSR against 0.
  *
+ * Funding (backtest/funding.ts), when given with ts, is paid in every run: the train parts' sweeps,
+ * the test parts' backtests (a fold starts flat, so a funding time before its first bar pays
+ * nothing in it) and the joined curve; metrics.funding then sums the folds'.
+ *
  * Worked example: 10 bars, train 4, test 3: folds train [0, 4) test [4, 7); train [3, 7) test
  * [7, 10). Anchored: train [0, 4) then [0, 7). With 11 bars a third fold tests [10, 11) alone.
  */
 import { WALKFORWARD_DEFAULT_OBJECTIVE, WALKFORWARD_OBJECTIVES, type WalkForwardObjective } from '@quant-pairs/contract';
-import { backtest, BACKTEST_DEFAULTS, backtestInputProblem, type BacktestMetrics, type BacktestOptions } from '../backtest/backtest';
+import { backtest, BACKTEST_DEFAULTS, type BacktestInput, type BacktestMetrics, type BacktestOptions } from '../backtest/backtest';
 import type { BacktestTrade } from '../backtest/book';
-import { sweepDetail, sweepGridProblem, type SweepGrid, type SweepRow } from '../backtest/sweep';
+import { sweepDetail, sweepFunding, sweepGridProblem, type SweepGrid, type SweepRow } from '../backtest/sweep';
 import { columnCache, returnsOf, type PairSeries } from './columns';
 import { sharpeVerdict } from './sharpeStats';
 import { argBest } from './sweepVerdict';
@@ -101,8 +105,10 @@ export function walkForward(
   if (problem) throw new RangeError(problem);
   const x = Float64Array.from(input.x);
   const y = Float64Array.from(input.y);
-  const inputProblem = backtestInputProblem({ x, y, z: x, beta: x });
-  if (inputProblem) throw new RangeError(inputProblem);
+  const fu = sweepFunding(input);
+  // a part's funding: the events, placed among that part's bar times (the backtest), or the columns sliced (the sweep)
+  const fundingOf = (a: number, b: number): Pick<BacktestInput, 'ts' | 'funding'> =>
+    input.funding === undefined ? {} : { ts: input.ts!.slice(a, b), funding: input.funding };
   const o: BacktestOptions = { ...BACKTEST_DEFAULTS, ...options };
   const objective = plan.objective ?? WALKFORWARD_DEFAULT_OBJECTIVE;
   const columns = columnCache(input);
@@ -112,19 +118,34 @@ export function walkForward(
   let end = o.notional;
   for (const f of walkForwardFolds(n, plan)) {
     const part = (a: Float64Array) => a.subarray(f.trainStart, f.trainEnd);
-    const detail = sweepDetail({ x: part(x), y: part(y) }, grid, (w) => ({ zscore: part(columns(w).zscore), beta: part(columns(w).beta) }), options);
+    const trainFunding = fu && { y: part(fu.y), x: part(fu.x) };
+    const detail = sweepDetail(
+      { x: part(x), y: part(y), funding: trainFunding },
+      grid,
+      (w) => ({ zscore: part(columns(w).zscore), beta: part(columns(w).beta) }),
+      options,
+    );
     const len = f.trainEnd - f.trainStart;
     const scores = detail.rows.map((r, i) => objectiveOf(objective, r.metrics, detail.downside[i]!, len, o.barsPerYear));
     const chosen = detail.rows[argBest(scores)]!;
     const test = (a: Float64Array) => a.subarray(f.testStart, f.testEnd);
     const c = columns(chosen.window);
-    const r = backtest({ x: test(x), y: test(y), z: test(c.zscore), beta: test(c.beta) }, { ...options, entry: chosen.entry, exit: chosen.exit });
+    const r = backtest(
+      { x: test(x), y: test(y), z: test(c.zscore), beta: test(c.beta), ...fundingOf(f.testStart, f.testEnd) },
+      { ...options, entry: chosen.entry, exit: chosen.exit },
+    );
     const offset = end - o.notional;
     for (const e of r.equity) equity.push(e + offset);
     end = equity[equity.length - 1]!;
     trades.push(...r.trades);
     const cc = columns(chosen.window);
-    const verdict = choiceVerdict({ x: part(x), y: part(y), z: part(cc.zscore), beta: part(cc.beta) }, chosen, detail.rows, options, o);
+    const verdict = choiceVerdict(
+      { x: part(x), y: part(y), z: part(cc.zscore), beta: part(cc.beta), ...fundingOf(f.trainStart, f.trainEnd) },
+      chosen,
+      detail.rows,
+      options,
+      o,
+    );
     folds.push({
       ...f,
       choice: { window: chosen.window, entry: chosen.entry, exit: chosen.exit },
@@ -139,6 +160,7 @@ export function walkForward(
     o,
     folds.reduce((a, f) => a + f.outOfSample.fees, 0),
   );
+  if (fu !== undefined) metrics.funding = folds.reduce((a, f) => a + f.outOfSample.funding!, 0);
   const inSharpes = folds.map((f) => f.inSample.sharpe);
   const meanIn = inSharpes.includes(null) ? null : (inSharpes as number[]).reduce((a, b) => a + b, 0) / inSharpes.length;
   const efficiency = metrics.sharpe === null || meanIn === null || meanIn === 0 ? null : metrics.sharpe / meanIn;
@@ -151,7 +173,7 @@ export function walkForward(
  * (sharpeStats.ts). Null where undefined (fewer than 2 bars, no variation).
  */
 function choiceVerdict(
-  train: { x: Float64Array; y: Float64Array; z: Float64Array; beta: Float64Array },
+  train: BacktestInput,
   chosen: SweepRow,
   rows: readonly SweepRow[],
   options: Partial<BacktestOptions>,

@@ -16,6 +16,12 @@ export const backtestMetricsDto = obj({
   winRate: nullableNum,
   avgBars: nullableNum,
   fees: num,
+  /**
+   * Funding of perpetual legs received over the run, negative when paid (issue 25: at each funding
+   * time a position of signed quantity q pays q · mark · rate); present only when the backtest had
+   * funding events.
+   */
+  funding: num.optional(),
 });
 export const backtestTradeDto = obj({
   /** Bar times of the entry and exit fills (exit: the last bar for a trade still open). */
@@ -28,9 +34,11 @@ export const backtestTradeDto = obj({
   beta: num,
   qy: num,
   qx: num,
-  /** Both legs' P&L net of the trade's fees (an open trade marked at the last closes). */
+  /** Both legs' P&L net of the trade's fees, plus its funding when present (an open trade marked at the last closes). */
   pnl: num,
   fees: num,
+  /** Funding the trade received while held, negative when paid; present only when the backtest had funding events. */
+  funding: num.optional(),
   bars: num,
 });
 export const backtestResponse = obj({
