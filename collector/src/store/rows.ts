@@ -6,8 +6,8 @@
  * engines cannot drift apart on bar finality, paging limits or the summary of a symbol.
  *
  * @example
- *   // in an engine's iterateBars:
- *   yield* pageBars(query, { chunk: 8192, now: Date.now, graceMs: 2000, isClosed: () => false },
+ *   // in an engine's bars (collectPages) and iterateBars (eachRow):
+ *   pageBars(query, { chunk: 8192, now: Date.now, graceMs: 2000, isClosed: () => false },
  *     (from, to, limit) => fetchBarRows(sid, TIMEFRAME_MS[query.tf], from, to, limit),
  *     () => fetchSymbolRow(query.symbol)?.last_ts ?? null);
  *   // rows [{ tf: 60000, start: 0, ... }] -> Bar { tf: '1m', start: 0, ..., final }
@@ -120,11 +120,19 @@ export function barSpansOf(rows: readonly BarSpanRow[]): BarSpan[] {
   return out;
 }
 
-/** All values of an async iterable, in order. */
-export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+/**
+ * Every row of a paged read (pageTicks, pageBars) in one array: one await per page. Collecting
+ * the row by row iterator instead (`eachRow`) awaits once per row: a 60-bar read cost 11 % more.
+ */
+export async function collectPages<T>(pages: AsyncIterable<readonly T[]>): Promise<T[]> {
   const out: T[] = [];
-  for await (const x of it) out.push(x);
+  for await (const page of pages) for (const x of page) out.push(x);
   return out;
+}
+
+/** The rows of a paged read one by one (the stores' iterateTicks / iterateBars, for streaming). */
+export async function* eachRow<T>(pages: AsyncIterable<readonly T[]>): AsyncIterable<T> {
+  for await (const page of pages) yield* page;
 }
 
 /** What a paged read needs besides its SQL. */
@@ -151,7 +159,7 @@ export function readPaging(opts: CommonStoreOptions, isClosed: () => boolean): B
 type Rows<R> = R[] | Promise<R[]>;
 
 /**
- * The ticks of `query`'s time range in (ts, id) order, `chunk` at a time: the first page by time,
+ * The ticks of `query`'s time range in (ts, id) order, a page of `chunk` at a time: the first page by time,
  * each next one after the (ts, id) of the last row read (keyset paging, so a page costs the same
  * however deep it is), until `query.limit` rows, a short page or the store closes.
  */
@@ -161,12 +169,12 @@ export async function* pageTicks<R extends { ts: number; id: number }>(
   first: (from: number, to: number, limit: number) => Rows<R>,
   after: (lastTs: number, lastId: number, to: number, limit: number) => Rows<R>,
   toTick: (r: R) => Tick,
-): AsyncIterable<Tick> {
+): AsyncIterable<Tick[]> {
   const to = query.to ?? MAX_TS;
   let left = Math.max(0, query.limit ?? Infinity);
   let rows = await first(query.from ?? MIN_TS, to, Math.min(left, opts.chunk));
   while (rows.length > 0) {
-    for (const r of rows) yield toTick(r);
+    yield rows.map(toTick);
     left -= rows.length;
     if (left <= 0 || rows.length < opts.chunk || opts.isClosed()) return;
     const last = rows[rows.length - 1]!;
@@ -175,7 +183,7 @@ export async function* pageTicks<R extends { ts: number; id: number }>(
 }
 
 /**
- * The bars of `query` in start order, `chunk` at a time, each page fetched from the start after
+ * The bars of `query` in start order, a page of `chunk` at a time, each fetched from the start after
  * the last one read. Finality is judged against the symbol's newest tick as of each page
  * (`lastTickTs`) and the clock.
  */
@@ -184,7 +192,7 @@ export async function* pageBars(
   opts: BarPageOptions,
   page: (from: number, to: number, limit: number) => Rows<BarRow>,
   lastTickTs: () => number | null | Promise<number | null>,
-): AsyncIterable<Bar> {
+): AsyncIterable<Bar[]> {
   let from = query.from ?? MIN_TS;
   const to = query.to ?? MAX_TS;
   let left = Math.max(0, query.limit ?? Infinity);
@@ -193,10 +201,13 @@ export async function* pageBars(
     if (rows.length === 0) return;
     const lastTs = await lastTickTs();
     const now = opts.now();
-    for (const r of rows) {
+    const bars: Bar[] = new Array<Bar>(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i]!;
       const p = barRowToPartial(query.symbol, r);
-      yield toBar(p, isFinal(p.tf, p.start, lastTs, now, opts.graceMs), r.source === BAR_SOURCE_CODE.klines ? 'klines' : 'ticks');
+      bars[i] = toBar(p, isFinal(p.tf, p.start, lastTs, now, opts.graceMs), r.source === BAR_SOURCE_CODE.klines ? 'klines' : 'ticks');
     }
+    yield bars;
     left -= rows.length;
     if (left <= 0 || rows.length < opts.chunk || opts.isClosed()) return;
     from = rows[rows.length - 1]!.start + 1;

@@ -23,7 +23,8 @@ import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import {
   barSpansOf,
-  collect,
+  collectPages,
+  eachRow,
   klineBarColumns,
   klineSpanOf,
   withoutCovered,
@@ -265,11 +266,15 @@ class PostgresStore implements Store {
     return { symbol, id: r.id, ts: r.ts, price: r.price, qty: r.qty, isBuyerMaker: r.buyer_maker };
   }
 
-  async ticks(query: TickQuery): Promise<Tick[]> {
-    return collect(this.iterateTicks(query));
+  ticks(query: TickQuery): Promise<Tick[]> {
+    return collectPages(this.tickPages(query));
   }
 
-  async *iterateTicks(query: TickQuery): AsyncIterable<Tick> {
+  iterateTicks(query: TickQuery): AsyncIterable<Tick> {
+    return eachRow(this.tickPages(query));
+  }
+
+  private async *tickPages(query: TickQuery): AsyncIterable<Tick[]> {
     this.open();
     const sid = await this.knownSid(query.symbol);
     if (sid === undefined) return;
@@ -282,11 +287,15 @@ class PostgresStore implements Store {
     );
   }
 
-  async bars(query: BarQuery): Promise<Bar[]> {
-    return collect(this.iterateBars(query));
+  bars(query: BarQuery): Promise<Bar[]> {
+    return collectPages(this.barPages(query));
   }
 
-  async *iterateBars(query: BarQuery): AsyncIterable<Bar> {
+  iterateBars(query: BarQuery): AsyncIterable<Bar> {
+    return eachRow(this.barPages(query));
+  }
+
+  private async *barPages(query: BarQuery): AsyncIterable<Bar[]> {
     this.open();
     const sid = await this.knownSid(query.symbol);
     if (sid === undefined) return;

@@ -17,7 +17,8 @@ import { BatchGrouper, firstOfEachId, tickSpan } from '../batch';
 import { accumulateBars, retentionCut, type PartialBar } from '../bars';
 import {
   barSpansOf,
-  collect,
+  collectPages,
+  eachRow,
   klineBarColumns,
   klineSpanOf,
   withoutCovered,
@@ -276,11 +277,15 @@ class SqliteStore implements Store {
     return { symbol, id: r.id, ts: r.ts, price: r.price, qty: r.qty, isBuyerMaker: r.buyer_maker === 1 };
   }
 
-  async ticks(q: TickQuery): Promise<Tick[]> {
-    return collect(this.iterateTicks(q));
+  ticks(q: TickQuery): Promise<Tick[]> {
+    return collectPages(this.tickPages(q));
   }
 
-  async *iterateTicks(q: TickQuery): AsyncIterable<Tick> {
+  iterateTicks(q: TickQuery): AsyncIterable<Tick> {
+    return eachRow(this.tickPages(q));
+  }
+
+  private async *tickPages(q: TickQuery): AsyncIterable<Tick[]> {
     this.open();
     const sid = this.knownSid(q.symbol);
     if (sid === undefined) return;
@@ -293,11 +298,15 @@ class SqliteStore implements Store {
     );
   }
 
-  async bars(q: BarQuery): Promise<Bar[]> {
-    return collect(this.iterateBars(q));
+  bars(q: BarQuery): Promise<Bar[]> {
+    return collectPages(this.barPages(q));
   }
 
-  async *iterateBars(q: BarQuery): AsyncIterable<Bar> {
+  iterateBars(q: BarQuery): AsyncIterable<Bar> {
+    return eachRow(this.barPages(q));
+  }
+
+  private async *barPages(q: BarQuery): AsyncIterable<Bar[]> {
     this.open();
     const sid = this.knownSid(q.symbol);
     if (sid === undefined) return;
