@@ -202,3 +202,8 @@ export const PBO_MAX_BLOCKS = 16;
 export const WALKFORWARD_OBJECTIVES = ['sharpe', 'totalReturn', 'sortino'] as const;
 export type WalkForwardObjective = (typeof WALKFORWARD_OBJECTIVES)[number];
 export const WALKFORWARD_DEFAULT_OBJECTIVE: WalkForwardObjective = 'sharpe';
+/**
+ * /api/backtest/walkforward: at most this many folds (each runs the grid's sweep on its train
+ * part); the issue's benchmark walks 10. More folds: a longer `test`.
+ */
+export const WALKFORWARD_MAX_FOLDS = 200;

@@ -37,9 +37,11 @@ import {
   coint,
   engineOptionsProblem,
   halfLife,
+  ouFitOf,
   type AdfResult,
   type BacktestOptions,
   type CointResult,
+  type OuFit,
 } from '../analytics';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Bar, type Pair, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
@@ -59,6 +61,8 @@ export interface LiveLatest {
   /** Engle-Granger coint(y, x) on the last `statsSample(window)` committed points. */
   coint: StatOrError<CointResult>;
   halfLife: StatOrError<{ a: number; b: number; halfLife: number | null }>;
+  /** The OU fit (honest/ouStats.ts) of the same spreads as adf and halfLife; the band is costed when read (serving/stats.ts). */
+  ou: StatOrError<OuFit>;
   correlation: number | null;
   /** Clock time (epoch ms) of the last change, null before any. */
   updatedAt: number | null;
@@ -123,6 +127,7 @@ interface WindowState {
   adf: StatOrError<AdfResult>;
   coint: StatOrError<CointResult>;
   halfLife: StatOrError<{ a: number; b: number; halfLife: number | null }>;
+  ou: StatOrError<OuFit>;
   updatedAt: number | null;
   /** The paper position: the backtest's book stepped on each committed point; its entry fill's bar time and the last equity. */
   book: PositionBook;
@@ -185,6 +190,7 @@ export class LiveAnalytics {
       adf: null,
       coint: null,
       halfLife: null,
+      ou: null,
       updatedAt: null,
       book: new PositionBook(paper),
       entryTs: null,
@@ -230,6 +236,7 @@ export class LiveAnalytics {
       adf: ws.adf,
       coint: ws.coint,
       halfLife: ws.halfLife,
+      ou: ws.ou,
       correlation: point?.correlation ?? null,
       updatedAt: ws.updatedAt,
       position: paperPosition(ws, this.paperRules),
@@ -378,6 +385,7 @@ export class LiveAnalytics {
     for (let i = from; i < ws.spreads.length; i++) if (ws.spreads[i] !== null) defined.push(ws.spreads[i]!);
     ws.adf = defined.length > 0 ? adfuller(defined, { regression: 'c', autolag: 'AIC' }) : { error: 'no defined spread yet' };
     ws.halfLife = defined.length > 0 ? halfLife(defined) : { error: 'no defined spread yet' };
+    ws.ou = ouFitOf(defined);
     ws.coint = coint(ws.ys.slice(from), ws.xs.slice(from));
   }
 

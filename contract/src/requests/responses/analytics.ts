@@ -126,6 +126,30 @@ export const paperPosition = obj({
   /** The rules and costs it runs under (the same for every pair / timeframe / window of a collector). */
   rules: paperRules,
 });
+/**
+ * An Ornstein-Uhlenbeck fit of the statistics' sample of spreads (exact maximum likelihood, per
+ * bar) and Bertram's (2010) optimal symmetric band for a round trip costing `cost` (issue 26).
+ */
+export const ouDto = obj({
+  /** Speed of mean reversion, per bar. */
+  theta: num,
+  mu: num,
+  /** Diffusion, per √bar. */
+  sigma: num,
+  /** ln 2 / theta, in bars. */
+  halfLife: num,
+  /** The round trip's cost in spread units: the paper position's fees and slippage on both legs, at entry and exit, at the latest prices: 2·(feeBps + slippageBps)/1e4·(y + |beta|·x). */
+  cost: num,
+  /** Half-width of the band in spread units: enter LONG at mu - a, SHORT at mu + a, exit at the other side's level. */
+  a: num,
+  entryLong: num,
+  entryShort: num,
+  /** The stationary sd sigma / √(2 theta): the unit of `z`. */
+  stationarySd: num,
+  /** The band in z units of the stationary sd around mu: a / stationarySd, entryLong -a / stationarySd, entryShort a / stationarySd. */
+  z: obj({ a: num, entryLong: num, entryShort: num }),
+});
+
 export const statsResponse = obj({
   pair: z.string(),
   /** ols (rolling OLS over window) or kalman (see kalman). */
@@ -143,6 +167,8 @@ export const statsResponse = obj({
   adf: maybe(adfDto),
   coint: maybe(cointDto),
   halfLife: maybe(halfLifeDto),
+  /** The OU fit of the same spreads as adf and halfLife, and Bertram's band; {error} when the spread does not revert or there is no cost. */
+  ou: maybe(ouDto),
   /**
    * Rolling correlation of the two legs' closes over the last `window` aligned points up to the
    * latest point (`provisional`, else `committed`): that point's `correlation`, on both sources.
