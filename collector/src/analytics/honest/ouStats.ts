@@ -7,8 +7,9 @@
  * fees and slippage on both legs twice: c = 2·(feeBps + slippageBps)/1e4·(y + |beta|·x).
  *
  * @example
- * // the fit of [1, 0.6, 0.5, 0.2, 0.3, 0.1] (ou.ts: theta 0.6331, mu 0.1363, sigma 0.1486) at cost 0.02
- * ouStats(ouFitOf([1, 0.6, 0.5, 0.2, 0.3, 0.1]), 0.02); // => { ..., a: 0.0717, z: { a: 0.5408, ... } }
+ * // the fit of [1, 0.6, 0.5, 0.2, 0.3, 0.1] (ou.ts: theta 0.6331, mu 0.1363, sigma 0.1486) at cost 0.02:
+ * // stationary sd 0.1486 / √(2 · 0.6331) = 0.13207, a = 0.082680, a in z units 0.082680 / 0.13207 = 0.62603
+ * ouStats(ouFitOf([1, 0.6, 0.5, 0.2, 0.3, 0.1]), 0.02); // => { ..., a: 0.08268, entryLong: 0.05358, z: { a: 0.62603, ... } }
  */
 import { bertramBand, fitOu, type OuFit } from './ou';
 
