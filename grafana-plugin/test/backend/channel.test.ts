@@ -180,7 +180,7 @@ describe('channel paths', () => {
       { ...none, pair: q.pair, hedge: 'ols', tf: '1m', window: 100, prices: { y: null, x: null }, updatedAt: 1, source: 'computed' },
       [],
     );
-    expect(queried.fields).toHaveLength(19);
+    expect(queried.fields).toHaveLength(25);
     expect(shape(channelFrame(ch))).toEqual(shape(queried));
     expect(channelFrame(ch).fields[0]!.values).toEqual([]);
   });
