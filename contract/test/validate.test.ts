@@ -151,7 +151,7 @@ describe('validateQuery', () => {
     // defaults: the query's own window, entry and exit as the grid; WALKFORWARD_DEFAULT_TRAIN / _TEST, rolling, Sharpe
     expect(resolveQuery(wf).query).toMatchObject({
       sweep: { windows: [60], entries: [2], exits: [0] },
-      walkForward: { train: 500, test: 250, anchored: false, objective: 'sharpe' },
+      walkForward: { train: 120, test: 60, anchored: false, objective: 'sharpe' },
     });
     expect(resolveQuery({ ...wf, output: 'folds', wfTrain: '1000', wfTest: 200, wfAnchored: true, wfObjective: 'sortino' }).query).toMatchObject({
       walkForward: { train: 1000, test: 200, anchored: true, objective: 'sortino' },

@@ -288,7 +288,7 @@ describe('backtest (issue 16)', () => {
   it("has variables pair, timeframe, window, entry, exit, stop and fee, defaulting to BACKTEST_DEFAULTS, and the walk-forward's train and test", () => {
     const vars = Object.fromEntries((bt.templating.list as any[]).map((v) => [v.name, v.current?.value]));
     // train and test: WALKFORWARD_DEFAULT_TRAIN and _TEST (issue 26)
-    expect(vars).toEqual({ pair: DEFAULT_PAIRS[0], timeframe: '1m', window: '100', entry: '2', exit: '0', stop: '', fee: '10', train: '500', test: '250' });
+    expect(vars).toEqual({ pair: DEFAULT_PAIRS[0], timeframe: '1m', window: '100', entry: '2', exit: '0', stop: '', fee: '10', train: '120', test: '60' });
   });
 
   it('feeds entry, exit, stop and fee to every backtest query', () => {

@@ -32,14 +32,14 @@ export function walkForwardVariables(): dashboard.CustomVariableBuilder[] {
       'train',
       'Train (bars)',
       "Walk-forward: bars in each train part, where the grid's best combination is chosen.",
-      [250, 500, 1000, 2000],
+      [60, 120, 250, 500, 1000],
       WALKFORWARD_DEFAULT_TRAIN,
     ),
     v(
       'test',
       'Test (bars)',
       'Walk-forward: bars in each test part, where the choice runs out of sample; the step between folds.',
-      [100, 250, 500],
+      [30, 60, 120, 250],
       WALKFORWARD_DEFAULT_TEST,
     ),
   ];
