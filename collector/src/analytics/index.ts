@@ -41,4 +41,4 @@ export { pboBlocksProblem } from './honest/pbo';
 export type { PairSeries } from './honest/columns';
 export { ouFitOf, ouStats, roundTripCost, type OuStats } from './honest/ouStats';
 export type { OuFit } from './honest/ou';
-export { backtestOuSeries } from './backtest/ouEntry';
+export { backtestOuSeries, ouBandValue } from './backtest/ouEntry';

@@ -37,7 +37,9 @@ import {
   coint,
   engineOptionsProblem,
   halfLife,
+  ouBandValue,
   ouFitOf,
+  roundTripCost,
   type AdfResult,
   type BacktestOptions,
   type CointResult,
@@ -92,7 +94,14 @@ export interface LiveOptions {
    * The paper positions' rules and costs but the entry (entryZ): the collector's PAPER_* settings.
    * What is not given is BACKTEST_DEFAULTS' (exit too: exitZ is the signal's, not the position's).
    */
-  paper?: Partial<Omit<PaperRulesDto, 'entry'>>;
+  paper?: Partial<Omit<PaperRulesDto, 'entry' | 'entryRule'>>;
+  /**
+   * z (default): the paper positions enter at |z| > entryZ. ou (PAPER_ENTRY=ou, issue 26): at
+   * Bertram's band of an OU fit of the window's last spreads up to each decision, net of the
+   * paper fees and slippage at that bar's prices (backtest/ouEntry.ts: the backtest's entry=ou
+   * with fitWindow = window); entry 1 and exit -1 in units of the band's half-width.
+   */
+  paperEntry?: 'z' | 'ou';
   /** Recompute ADF / coint / half-life every this many committed bars (default 1: each bar close). */
   statsEvery?: number;
   /** Committed points the statistics use; default the contract's statsSample (min(5000, max(200, 5·window))), as the HTTP API's STATS_SAMPLE. */
@@ -158,6 +167,8 @@ export class LiveAnalytics {
   private readonly listenerErrors = new OnceLogger();
   /** What every paper position runs under (reported with it). */
   private readonly paperRules: Readonly<PaperRulesDto>;
+  /** PAPER_ENTRY=ou: the book steps on the OU band's u instead of z. */
+  private readonly paperOu: boolean;
   /** A window's state as before its first bar. */
   private readonly newWindow: (window: number) => WindowState;
 
@@ -171,11 +182,13 @@ export class LiveAnalytics {
     }
     this.statsEvery = statsEvery;
     this.now = opts.now ?? Date.now;
-    const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, ...opts.paper, entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
+    this.paperOu = opts.paperEntry === 'ou';
+    const band = this.paperOu ? { entry: 1, exit: -1 } : { entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
+    const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, ...opts.paper, ...band };
     const paperProblem = backtestOptionsProblem(paper);
-    if (paperProblem) throw new RangeError(`paper position: ${paperProblem}`);
+    if (paperProblem) throw new RangeError(`paper position: ${paperProblem}${this.paperOu ? ' (PAPER_ENTRY=ou: in units of the band)' : ''}`);
     const { barsPerYear: _unused, ...rules } = paper;
-    this.paperRules = Object.freeze(rules);
+    this.paperRules = Object.freeze(this.paperOu ? { ...rules, entryRule: 'ou' as const } : rules);
     const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
     this.newWindow = (window) => ({
       window,
@@ -362,12 +375,13 @@ export class LiveAnalytics {
   private pushPoint(ws: WindowState, ts: number, x: number, y: number): AnalyticsPoint {
     const p = ws.engine.push(ts, x, y);
     ws.committed = p;
-    const book = ws.book;
-    ws.equity = book.step(y, x, p.zscore ?? NaN, p.beta ?? NaN, true);
-    ws.entryTs = book.entryIndex < 0 ? null : book.entryIndex === book.t - 1 ? ts : ws.entryTs;
     ws.xs.push(x);
     ws.ys.push(y);
     ws.spreads.push(p.spread);
+    const book = ws.book;
+    const signal = this.paperOu ? this.ouSignal(ws, x, y, p.beta) : (p.zscore ?? NaN);
+    ws.equity = book.step(y, x, signal, p.beta ?? NaN, true);
+    ws.entryTs = book.entryIndex < 0 ? null : book.entryIndex === book.t - 1 ? ts : ws.entryTs;
     if (ws.xs.length >= 2 * ws.sample) {
       // amortised O(1): drop the oldest half once the buffer has doubled
       const cut = ws.xs.length - ws.sample;
@@ -376,6 +390,15 @@ export class LiveAnalytics {
       ws.spreads.splice(0, cut);
     }
     return p;
+  }
+
+  /** PAPER_ENTRY=ou: u of the band fitted on the window's last spreads (this bar's included), NaN until they are all defined. */
+  private ouSignal(ws: WindowState, x: number, y: number, beta: number | null): number {
+    const n = ws.spreads.length;
+    if (n < ws.window || beta === null) return NaN;
+    const last = ws.spreads.slice(n - ws.window);
+    if (last.some((v) => v === null)) return NaN;
+    return ouBandValue(last as number[], roundTripCost(this.paperRules, y, x, beta));
   }
 
   private computeStats(ws: WindowState): void {

@@ -48,13 +48,21 @@ export function ouBandColumn(spread: ArrayLike<number>, fitWindow: number, costA
     valid = s === s ? valid + 1 : 0;
     if (valid < fitWindow) continue;
     for (let k = 0; k < fitWindow; k++) buf[k] = spread[t - fitWindow + 1 + k]!;
-    const fit = fitOu(buf);
-    const c = costAt(t);
-    if (fit === null || !(fit.sigma > 0) || !(c > 0)) continue; // no reversion, or a perfect fit (no noise)
-    const band = bertramBand(fit, c);
-    if (band.a > 0) u[t] = (s - fit.mu) / band.a;
+    u[t] = ouBandValue(buf, costAt(t));
   }
   return u;
+}
+
+/**
+ * u = (last - mu) / a of the band fitted on `spreads` (all defined, the last the decision bar's)
+ * for a round trip costing `cost`; NaN where the spread does not revert, fits without noise, or
+ * there is no cost. One step of ouBandColumn; the live paper position's entry=ou (src/live) too.
+ */
+export function ouBandValue(spreads: ArrayLike<number>, cost: number): number {
+  const fit = fitOu(spreads);
+  if (fit === null || !(fit.sigma > 0) || !(cost > 0)) return NaN; // no reversion, or a perfect fit (no noise)
+  const band = bertramBand(fit, cost);
+  return band.a > 0 ? (spreads[spreads.length - 1]! - fit.mu) / band.a : NaN;
 }
 
 /**

@@ -100,7 +100,14 @@ export const backtestSettings = obj({
  * barsPerYear (no Sharpe ratio is computed live). entry is the collector's ENTRY_Z, the others its
  * PAPER_* settings (PAPER_EXIT defaulting to EXIT_Z when set), BACKTEST_DEFAULTS where unset.
  */
-export const paperRules = backtestSettings.omit({ barsPerYear: true });
+export const paperRules = backtestSettings.omit({ barsPerYear: true }).extend({
+  /**
+   * ou (PAPER_ENTRY=ou, issue 26): the position enters at Bertram's band of an OU fit of the last
+   * `window` spreads before each decision, net of these fees and slippage; entry 1 and exit -1 are
+   * then in units of the band's half-width. Absent: at |z| > entry.
+   */
+  entryRule: z.literal('ou').optional(),
+});
 /**
  * The paper position a configured pair / timeframe / window keeps live (issue 16): the backtest's
  * rules (`rules`: entry at the configured ENTRY_Z, the rest the PAPER_* settings) stepped on each
