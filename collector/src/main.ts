@@ -238,14 +238,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   // ---- WIRING: live analytics (collector/src/live) ----
   // Warmed from the stored bars, then fed every parsed batch before the writer flushes it. Each
   // pair / timeframe / window keeps a paper position under the PAPER_* rules (config.paper).
-  const live = new LiveAnalytics({
-    pairs: config.pairs,
-    windows: config.windows,
-    entryZ: config.entryZ,
-    exitZ: config.exitZ,
-    paper: config.paper,
-    paperEntry: config.paper.entryRule ?? 'z',
-  });
+  const live = new LiveAnalytics({ pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, paper: config.paper });
   await live.warmUp(store);
   ingestor.onTicks((ticks) => live.onTicks(ticks));
 
@@ -279,8 +272,8 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       store,
       pairs: config.pairs,
       windows: config.windows,
-      entryZ: config.entryZ,
       paper: config.paper,
+      entryZ: config.entryZ,
       exitZ: config.exitZ,
       token: config.apiToken,
       ingest: ingestor,

@@ -94,12 +94,13 @@ export interface LiveOptions {
    * The paper positions' rules and costs but the entry (entryZ): the collector's PAPER_* settings.
    * What is not given is BACKTEST_DEFAULTS' (exit too: exitZ is the signal's, not the position's).
    */
-  paper?: Partial<Omit<PaperRulesDto, 'entry' | 'entryRule'>>;
+  paper?: Partial<Omit<PaperRulesDto, 'entry'>>;
   /**
    * z (default): the paper positions enter at |z| > entryZ. ou (PAPER_ENTRY=ou, issue 26): at
    * Bertram's band of an OU fit of the window's last spreads up to each decision, net of the
    * paper fees and slippage at that bar's prices (backtest/ouEntry.ts: the backtest's entry=ou
-   * with fitWindow = window); entry 1 and exit -1 in units of the band's half-width.
+   * with fitWindow = window); entry 1 and exit -1 in units of the band's half-width. Default: the
+   * paper rules' entryRule (PAPER_ENTRY, as loadConfig reads it), else z.
    */
   paperEntry?: 'z' | 'ou';
   /** Recompute ADF / coint / half-life every this many committed bars (default 1: each bar close). */
@@ -182,7 +183,7 @@ export class LiveAnalytics {
     }
     this.statsEvery = statsEvery;
     this.now = opts.now ?? Date.now;
-    this.paperOu = opts.paperEntry === 'ou';
+    this.paperOu = (opts.paperEntry ?? opts.paper?.entryRule) === 'ou';
     const band = this.paperOu ? { entry: 1, exit: -1 } : { entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
     const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, ...opts.paper, ...band };
     const paperProblem = backtestOptionsProblem(paper);

@@ -9,7 +9,7 @@ import type { SweepResponse, WalkForwardResponse } from '@quant-pairs/contract';
 import type { CollectorClient } from '../collector/client';
 import type { Field, FieldConfig, Frame, Notice } from '../frame/frame';
 import { withHedge } from './analytics';
-import { PNL_THRESHOLDS, plainConfig, pnlConfig } from './display';
+import { PNL_THRESHOLDS, plainConfig, pnlConfig, priceConfig } from './display';
 import { labelsOf, meta, timeField } from './frameParts';
 import type { BacktestQ } from './model';
 
@@ -70,7 +70,8 @@ export async function runOuBand(q: BacktestQ, client: CollectorClient, signal?: 
     nullable: true,
     labels: labelsOf({ ...labels(q), window: String(q.window) }, name),
     values: ou === null ? [] : [v!, v!],
-    config: { ...plainConfig(title, 4, { description }), color: { mode: 'fixed', fixedColor: color } },
+    // the spread's unit (the y leg's quote asset, as analytics' spread field): one axis with the spread it is drawn over
+    config: { ...priceConfig(q.pair.split('/')[0]!, title), description, color: { mode: 'fixed', fixedColor: color } },
   });
   return {
     name: `${q.pair} OU band`,
