@@ -200,6 +200,11 @@ export const SETTINGS = {
   }),
   // The live paper positions (issue 16): each setting takes what /api/backtest takes for its
   // parameter (the same schema, from the contract); the defaults are the backtest's.
+  PAPER_ENTRY: setting({
+    def: 'z',
+    help: "paper position: z enters at |z| > ENTRY_Z; ou at Bertram's band of an OU fit of the window's last spreads before each decision, net of the paper fees and slippage (issue 26; the stop then in units of the band's half-width)",
+    schema: oneOf<'z' | 'ou'>(['z', 'ou'], 'must be z or ou'),
+  }),
   PAPER_EXIT: setting({
     shown: `(EXIT_Z when set, else ${BACKTEST_DEFAULTS.exit})`,
     help: 'paper position: a LONG exits once z >= -PAPER_EXIT, a SHORT once z <= PAPER_EXIT; below ENTRY_Z',
@@ -331,6 +336,7 @@ function checkExitZ(entryZ: number, exitZ: number | undefined): number | null {
 
 /** The PAPER_* setting of each backtest parameter (ENTRY_Z for entry). */
 const PAPER_VARIABLE: Record<keyof PaperRulesDto, keyof typeof SETTINGS> = {
+  entryRule: 'PAPER_ENTRY',
   entry: 'ENTRY_Z',
   exit: 'PAPER_EXIT',
   stop: 'PAPER_STOP',
@@ -349,10 +355,15 @@ const PAPER_VARIABLE: Record<keyof PaperRulesDto, keyof typeof SETTINGS> = {
  * 0) names its setting.
  */
 function paperRules(v: SettingValues<typeof SETTINGS>, exitZ: number | null): PaperRulesDto {
-  const entry = v.ENTRY_Z;
+  const ou = v.PAPER_ENTRY === 'ou';
+  // PAPER_ENTRY=ou: the rules run on u = (spread - mu) / a, entering beyond 1, exiting at -1 (live/liveAnalytics.ts)
+  const entry = ou ? 1 : v.ENTRY_Z;
+  if (ou && v.PAPER_EXIT !== undefined)
+    throw new ConfigError('PAPER_EXIT', `PAPER_EXIT=${JSON.stringify(String(v.PAPER_EXIT))}: does not apply with PAPER_ENTRY=ou (the band sets the exit)`);
   const rules: PaperRulesDto = {
+    ...(ou ? { entryRule: 'ou' as const } : {}),
     entry,
-    exit: v.PAPER_EXIT ?? exitZ ?? BACKTEST_DEFAULTS.exit,
+    exit: ou ? -1 : (v.PAPER_EXIT ?? exitZ ?? BACKTEST_DEFAULTS.exit),
     stop: v.PAPER_STOP ?? BACKTEST_DEFAULTS.stop,
     maxHold: v.PAPER_MAX_HOLD ?? BACKTEST_DEFAULTS.maxHold,
     cooldown: v.PAPER_COOLDOWN,
@@ -369,7 +380,7 @@ function paperRules(v: SettingValues<typeof SETTINGS>, exitZ: number | null): Pa
   if (rules.stop !== null && rules.stop <= entry)
     throw new ConfigError(
       'PAPER_STOP',
-      `PAPER_STOP=${JSON.stringify(String(rules.stop))}: must be above ENTRY_Z=${entry} (a stop at or inside the entry level would stop every trade as it enters)`,
+      `PAPER_STOP=${JSON.stringify(String(rules.stop))}: must be above ${ou ? "1 (PAPER_ENTRY=ou: the band's half-width)" : `ENTRY_Z=${entry}`} (a stop at or inside the entry level would stop every trade as it enters)`,
     );
   const problem = backtestOptionsProblem({ ...BACKTEST_DEFAULTS, ...rules });
   if (problem) {

@@ -272,6 +272,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       store,
       pairs: config.pairs,
       windows: config.windows,
+      paper: config.paper,
       entryZ: config.entryZ,
       exitZ: config.exitZ,
       token: config.apiToken,
@@ -318,7 +319,16 @@ const limitsOf = (config: Config) => ({ rateLimit: config.rateLimit, liveConnect
 export async function startApiReplica(config: Config): Promise<{ store: Store; server: Server; stop: () => Promise<void> }> {
   const store = await openStore(config);
   const api = await serveApi(
-    { store, pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, token: config.apiToken, ...limitsOf(config) },
+    {
+      store,
+      pairs: config.pairs,
+      windows: config.windows,
+      entryZ: config.entryZ,
+      exitZ: config.exitZ,
+      paper: config.paper,
+      token: config.apiToken,
+      ...limitsOf(config),
+    },
     config.host,
     config.port,
   );

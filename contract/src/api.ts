@@ -20,6 +20,7 @@ import type { HedgeChoice, Timeframe } from './constants';
 import type * as A from './requests/responses/analytics';
 import type * as B from './requests/responses/backtest';
 import type * as C from './requests/responses/catalog';
+import type * as H from './requests/responses/honest';
 import type { signal } from './requests/responses/common';
 import type * as S from './requests/responses/scan';
 import type {
@@ -33,6 +34,7 @@ import type {
   statsRequest,
   sweepRequest,
   ticksRequest,
+  walkForwardRequest,
 } from './requests/schemas';
 
 type Out<T extends z.ZodType> = z.output<T>;
@@ -93,6 +95,10 @@ export type BacktestTradeDto = Out<typeof B.backtestTradeDto>;
 export type BacktestResponse = Out<typeof B.backtestResponse>;
 export type SweepRowDto = Out<typeof B.sweepRowDto>;
 export type SweepResponse = Out<typeof B.sweepResponse>;
+export type PboDto = Out<typeof B.pboDto>;
+/** Query of GET / POST /api/backtest/walkforward. */
+export type WalkForwardParams = RequestParams<typeof walkForwardRequest>;
+export type WalkForwardResponse = Out<typeof H.walkForwardResponse>;
 
 // ---------------------------------------------------------------- /api/analytics
 /** Query of GET /api/analytics. */
@@ -116,6 +122,8 @@ export type Maybe<T> = T | { error: string } | null;
 export type AdfDto = Out<typeof A.adfDto>;
 export type CointDto = Out<typeof A.cointDto>;
 export type HalfLifeDto = Out<typeof A.halfLifeDto>;
+/** OU fit and Bertram's band of the statistics' spreads (issue 26). */
+export type OuDto = Out<typeof A.ouDto>;
 export type LatestPoint = Out<typeof A.latestPoint>;
 /** The rules and costs a live paper position runs under: the backtest's but barsPerYear. */
 export type PaperRulesDto = Out<typeof A.paperRules>;
@@ -150,6 +158,8 @@ export interface LiveUpdate {
     provisional: boolean;
     /** The live paper position, for a window the live engine keeps (absent otherwise). */
     position?: PaperPositionDto;
+    /** The OU fit and Bertram's band /api/stats gives, for a window the live engine keeps (absent otherwise). */
+    ou?: Maybe<OuDto>;
   }[];
 }
 /** Server -> client when a 1m or 5m bar of a subscribed symbol completes. */

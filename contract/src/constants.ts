@@ -202,3 +202,14 @@ export const PBO_MAX_BLOCKS = 16;
 export const WALKFORWARD_OBJECTIVES = ['sharpe', 'totalReturn', 'sortino'] as const;
 export type WalkForwardObjective = (typeof WALKFORWARD_OBJECTIVES)[number];
 export const WALKFORWARD_DEFAULT_OBJECTIVE: WalkForwardObjective = 'sharpe';
+/**
+ * The data source's walk-forward when its query does not say: train and test parts in bars (issue 26).
+ * Short enough for a few hours of bars (4 h of 1m bars: 2 folds); a day of 1m bars makes 22 folds.
+ */
+export const WALKFORWARD_DEFAULT_TRAIN = 120;
+export const WALKFORWARD_DEFAULT_TEST = 60;
+/**
+ * /api/backtest/walkforward: at most this many folds (each runs the grid's sweep on its train
+ * part); the issue's benchmark walks 10. More folds: a longer `test`.
+ */
+export const WALKFORWARD_MAX_FOLDS = 200;

@@ -96,6 +96,7 @@ describe('validateQuery', () => {
       slippageBps: 0,
       notional: 1000,
       sweep: undefined,
+      walkForward: undefined,
     });
     // numbers as text (interpolated variables) are read; exit may be negative (past the mean)
     expect(resolveQuery({ ...bt, entryZ: '2.5', exitZ: '-0.5', stop: '3', maxHold: 40, feeBps: '0', output: 'trades' }).query).toMatchObject({
@@ -114,7 +115,9 @@ describe('validateQuery', () => {
     expect(validateQuery({ ...bt, feeBps: 1001 }).feeBps).toMatch(/fee must be a number of basis points from 0 to 1000, got 1001/);
     expect(validateQuery({ ...bt, slippageBps: 'x' }).slippageBps).toMatch(/slippage must be/);
     expect(validateQuery({ ...bt, notional: 0 }).notional).toMatch(/notional must be a number above 0/);
-    expect(validateQuery({ ...bt, output: 'pnl' } as unknown as PairsQuery).output).toBe('the output must be one of equity, trades, metrics, sweep, got "pnl"');
+    expect(validateQuery({ ...bt, output: 'pnl' } as unknown as PairsQuery).output).toBe(
+      'the output must be one of equity, trades, metrics, sweep, verdict, walkforward, folds, ouband, got "pnl"',
+    );
     // variables: fine in the editor, a problem where the query runs; an empty variable ($stop = '') is no stop
     expect(validateQuery({ ...bt, entryZ: '$entry', stop: 3, feeBps: '$fee' })).toEqual({});
     expect(resolveQuery({ ...bt, feeBps: '$fee' }).problems?.feeBps).toMatch(/template variable/);
@@ -141,6 +144,27 @@ describe('validateQuery', () => {
     );
     expect(validateQuery({ ...sw, sweepEntries: [1], sweepExits: [1, 2] }).sweepExits).toMatch(/no exit level is below an entry level/);
     expect(resolveQuery({ ...sw, sweepEntries: '$entries' }).problems?.sweepEntries).toMatch(/template variable/);
+  });
+
+  it("checks the grid of the verdict and the walk-forward (issue 26) as the sweep's, and the walk-forward's plan as /api/backtest/walkforward", () => {
+    const wf: PairsQuery = { refId: 'A', version: 1, queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '60', output: 'walkforward' };
+    // defaults: the query's own window, entry and exit as the grid; WALKFORWARD_DEFAULT_TRAIN / _TEST, rolling, Sharpe
+    expect(resolveQuery(wf).query).toMatchObject({
+      sweep: { windows: [60], entries: [2], exits: [0] },
+      walkForward: { train: 120, test: 60, anchored: false, objective: 'sharpe' },
+    });
+    expect(resolveQuery({ ...wf, output: 'folds', wfTrain: '1000', wfTest: 200, wfAnchored: true, wfObjective: 'sortino' }).query).toMatchObject({
+      walkForward: { train: 1000, test: 200, anchored: true, objective: 'sortino' },
+    });
+    expect(resolveQuery({ ...wf, output: 'verdict', sweepEntries: '1.5,2' }).query).toMatchObject({ sweep: { entries: [1.5, 2] }, walkForward: undefined });
+    expect(validateQuery({ ...wf, wfTrain: 1 }).wfTrain).toBe('the train part must be a whole number of bars from 2 to 1000000, got 1');
+    expect(validateQuery({ ...wf, wfTest: 0.5 }).wfTest).toBe('the test part must be a whole number of bars from 1 to 1000000, got 0.5');
+    expect(validateQuery({ ...wf, wfAnchored: 'yes' } as unknown as PairsQuery).wfAnchored).toBe('anchored must be true or false, got "yes"');
+    expect(validateQuery({ ...wf, wfObjective: 'calmar' } as unknown as PairsQuery).wfObjective).toBe(
+      'the objective must be one of sharpe, totalReturn, sortino, got "calmar"',
+    );
+    expect(validateQuery({ ...wf, output: 'verdict', sweepExits: [3] }).sweepExits).toMatch(/no exit level is below an entry level/);
+    expect(resolveQuery({ ...wf, wfTrain: '$train' }).problems?.wfTrain).toMatch(/template variable/);
   });
 
   it('rejects an unknown query type', () => {

@@ -10,7 +10,8 @@
  *   "cointegration lost" ones (the scanner scans the latest close and backfills SCAN_BACKFILL at start);
  * - every panel and annotation query of every dashboard on our data source (variables at their
  *   defaults, the repeated panel once per top pair) returns data, and every panel's CSV link
- *   (the data source's export resource, issue 28) a CSV file with rows.
+ *   (the data source's export resource, issue 28) a CSV file with rows; the honest panels (issue 26:
+ *   verdict, walk-forward, folds, OU band) a number in every field.
  * The wait is a generous wait-for, not a timed assertion; the time it took is printed (the
  * figure issue 14 asks for: the demo's promise is "within 30 s").
  */
@@ -30,6 +31,8 @@ import { regexOptions } from './variables';
 const ROOT = join(__dirname, '..', '..');
 const TOKEN = 'demo-test-token';
 const WINDOWS = [30, 100]; // the collector's default WINDOWS
+/** The backtest outputs of issue 26, whose panels must show a number in every field. */
+const HONEST_OUTPUTS = ['verdict', 'walkforward', 'folds', 'ouband'];
 
 interface FrameJson {
   schema: { fields: Array<{ name: string }> };
@@ -154,6 +157,7 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
   expect(topPairs.length).toBeGreaterThan(0);
   const pairsList = resourceValues('pairs', await (await fetch(`${emu.url}/api/datasources/uid/${DATASOURCE_UID}/resources/pairs`)).json());
   let panels = 0;
+  let honest = 0;
   let csvLinks = 0;
   for (const { json: dash } of dashboards()) {
     const list = (dash.templating?.list ?? []) as Array<{ name: string; regex?: string; current?: { value?: string } }>;
@@ -182,6 +186,15 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
         expect({ what, http: r.status, error: result.error }).toEqual({ what, http: 200, error: undefined });
         const rows = result.frames.reduce((n, f) => n + (f.data.values[0]?.length ?? 0), 0);
         if (!(target as { selectedOnly?: boolean }).selectedOnly) expect({ what, rows: rows > 0 }).toEqual({ what, rows: true });
+        // the honest panels (issue 26): a number in every field, not only rows (a DSR, a PBO, a fold's Sharpe, the OU band)
+        if (HONEST_OUTPUTS.includes((target as { output?: string }).output ?? '')) {
+          for (const f of result.frames)
+            f.schema.fields.forEach((field, i) => {
+              const numbers = (f.data.values[i] ?? []).filter((v) => typeof v === 'number' && Number.isFinite(v)).length;
+              expect({ what, field: field.name, numbers: numbers > 0 }).toEqual({ what, field: field.name, numbers: true });
+            });
+          honest++;
+        }
         panels++;
       }
     }
@@ -217,6 +230,8 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
   }
   expect(csvLinks).toBeGreaterThan(40);
   expect(panels).toBeGreaterThan(40);
+  // the Backtest dashboard's DSR, PSR, PBO, three OU thresholds, walk-forward equity and folds, and the Pair overview's band
+  expect(honest).toBe(9);
   process.stdout.write(
     `demo: all ${panels} panel and annotation queries of the provisioned dashboards returned data, and their ${csvLinks} CSV links a file, ${((Date.now() - started) / 1000).toFixed(1)} s after npm run demo\n`,
   );

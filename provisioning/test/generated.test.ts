@@ -33,9 +33,16 @@ describe('generated files', () => {
     // live engine (its own ENTRY_Z): a query with an entryZ is answered from stored bars, without a position
     expect(dash.templating.list.find((v: any) => v.name === 'entry').current.value).toBe('2.5');
     const paper = ['Paper position', 'Unrealised P&L', 'Paper equity', 'Paper trades closed'];
+    // and the OU band (a backtest output of the latest OU fit, issue 26), which no z threshold shapes
     for (const p of dash.panels)
       for (const t of p.targets)
-        if (t.pair && t.queryType !== 'scan') expect([p.title, t.entryZ]).toEqual([p.title, paper.includes(p.title) ? undefined : '$entry']);
+        if (t.pair && t.queryType !== 'scan' && t.output !== 'ouband')
+          expect([p.title, t.entryZ]).toEqual([p.title, paper.includes(p.title) ? undefined : '$entry']);
+    const spread = dash.panels.find((p: any) => p.targets.some((t: any) => t.output === 'ouband'));
+    expect(spread.targets.map((t: any) => [t.refId, t.fields ?? t.output])).toEqual([
+      ['A', ['spread', 'spreadMean']],
+      ['B', 'ouband'],
+    ]);
   });
 
   it.each([

@@ -285,9 +285,10 @@ describe('backtest (issue 16)', () => {
   const bt = all.find((d) => d.json.uid === BACKTEST_UID)!.json;
   const targets = [...bt.panels.flatMap((p) => p.targets ?? []), ...(bt.annotations.list ?? []).map((a) => a.target!)] as any[];
 
-  it('has variables pair, timeframe, window, entry, exit, stop and fee, defaulting to BACKTEST_DEFAULTS', () => {
+  it("has variables pair, timeframe, window, entry, exit, stop and fee, defaulting to BACKTEST_DEFAULTS, and the walk-forward's train and test", () => {
     const vars = Object.fromEntries((bt.templating.list as any[]).map((v) => [v.name, v.current?.value]));
-    expect(vars).toEqual({ pair: DEFAULT_PAIRS[0], timeframe: '1m', window: '100', entry: '2', exit: '0', stop: '', fee: '10' });
+    // train and test: WALKFORWARD_DEFAULT_TRAIN and _TEST (issue 26)
+    expect(vars).toEqual({ pair: DEFAULT_PAIRS[0], timeframe: '1m', window: '100', entry: '2', exit: '0', stop: '', fee: '10', train: '120', test: '60' });
   });
 
   it('feeds entry, exit, stop and fee to every backtest query', () => {
@@ -299,7 +300,8 @@ describe('backtest (issue 16)', () => {
 
   it('shows stat panels of the metrics, the equity curve, trades as annotations and table, and the sweep grid coloured by Sharpe', () => {
     const outputs = (type: string) => bt.panels.filter((p) => p.type === type).map((p) => (p.targets![0] as any).output);
-    expect(outputs('stat')).toEqual(Array(6).fill('metrics'));
+    // the metrics, then the grid's verdict and the OU thresholds (issue 26)
+    expect(outputs('stat')).toEqual([...Array(6).fill('metrics'), ...Array(3).fill('verdict'), ...Array(3).fill('ouband')]);
     expect(bt.panels.filter((p) => p.type === 'stat').map((p) => (p as any).transformations[0].options.include.names[0])).toEqual([
       'totalReturn',
       'sharpe',
@@ -307,14 +309,40 @@ describe('backtest (issue 16)', () => {
       'trades',
       'winRate',
       'fees',
+      'dsr',
+      'psr',
+      'pbo',
+      'ouEntryLong',
+      'ouEntryShort',
+      'ouMu',
     ]);
-    expect(outputs('timeseries')).toEqual(['equity']);
-    expect(outputs('table')).toEqual(['sweep', 'sweep', 'trades']);
+    expect(outputs('timeseries')).toEqual(['equity', 'walkforward']);
+    expect(outputs('table')).toEqual(['sweep', 'sweep', 'folds', 'trades']);
     expect((bt.annotations.list ?? []).map((a) => (a.target as any).output)).toEqual(['trades']);
     const grid = bt.panels.find((p) => (p as any).transformations?.[0]?.id === 'groupingToMatrix') as any;
     expect(grid.transformations[0].options).toMatchObject({ rowField: 'Window', columnField: 'Entry', valueField: 'Sharpe' });
     expect(grid.fieldConfig.defaults.custom.cellOptions.type).toBe('color-background');
     expect(grid.fieldConfig.defaults.thresholds.steps.map((s: { value: number | null }) => s.value)).toEqual([null, 0, 1]);
+  });
+
+  it("issue 26: PBO red from 0.5, DSR green from 0.95; the verdict and walk-forward run the sweep panels' grid, the walk-forward on $train and $test", () => {
+    const panel = (field: string) => bt.panels.find((p) => (p as any).transformations?.[0]?.options?.include?.names?.[0] === field) as any;
+    const steps = (field: string) => panel(field).fieldConfig.defaults.thresholds.steps.map((s: { value: number | null; color: string }) => [s.value, s.color]);
+    expect(steps('pbo')).toEqual([
+      [null, 'green'],
+      [0.25, 'orange'],
+      [0.5, 'red'],
+    ]);
+    expect(steps('dsr')).toEqual([
+      [null, 'red'],
+      [0.5, 'orange'],
+      [0.95, 'green'],
+    ]);
+    const sweep = targets.find((t) => t.output === 'sweep');
+    for (const t of targets.filter((x) => ['verdict', 'walkforward', 'folds'].includes(x.output))) {
+      expect([t.output, t.sweepWindows, t.sweepEntries, t.sweepExits]).toEqual([t.output, sweep.sweepWindows, sweep.sweepEntries, sweep.sweepExits]);
+    }
+    for (const t of targets.filter((x) => ['walkforward', 'folds'].includes(x.output))) expect(t).toMatchObject({ wfTrain: '$train', wfTest: '$test' });
   });
 });
 

@@ -37,3 +37,10 @@ export {
   type SweepGrid,
   type SweepRow,
 } from './backtest';
+export { sweepVerdict } from './honest/sweepVerdict';
+export { walkForward } from './honest/walkForward';
+export { pboBlocksProblem } from './honest/pbo';
+export type { PairSeries } from './honest/columns';
+export { ouFitOf, ouStats, roundTripCost, type OuStats } from './honest/ouStats';
+export type { OuFit } from './honest/ou';
+export { backtestOuSeries, ouBandValue } from './backtest/ouEntry';

@@ -19,8 +19,9 @@ import * as exportRoute from './routes/export';
 import * as market from './routes/market';
 import * as meta from './routes/meta';
 import * as scan from './routes/scan';
+import * as walkforward from './routes/walkforward';
 
-const GROUPS = [meta, market, analytics, backtestRoutes, exportRoute, scan, alerts];
+const GROUPS = [meta, market, analytics, backtestRoutes, walkforward, exportRoute, scan, alerts];
 
 export interface Api extends Express {
   /** `trust`: TRUST_PROXY's function (null: the socket address is the client), for the Live push's LIVE_CONNECTIONS. */

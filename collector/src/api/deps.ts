@@ -21,6 +21,8 @@ export interface ApiDeps {
   windows?: readonly number[];
   entryZ?: number;
   exitZ?: number | null;
+  /** The paper positions' fees and slippage (PAPER_*): the round trip the OU band of /api/stats is net of (default BACKTEST_DEFAULTS'). */
+  paper?: { feeBps: number; slippageBps: number };
   /** API_TOKEN; unset = open. */
   token?: string | null;
   /** RATE_LIMIT: requests per client address per window, then 429; unset = no limit. */
@@ -88,6 +90,6 @@ export function makeCtx(d: ApiDeps): Ctx {
     now,
     startedAt: now(),
     symbols,
-    serving: new ReadSide({ store: d.store, entryZ, exitZ, limits, now, live: d.live, ingest: d.ingest, cache: d.closeCache }),
+    serving: new ReadSide({ store: d.store, entryZ, exitZ, paper: d.paper, limits, now, live: d.live, ingest: d.ingest, cache: d.closeCache }),
   };
 }

@@ -15,7 +15,10 @@
  * trade and the metrics also carry `funding` (received; negative: paid).
  * Bad input or flags: a message on stderr and exit code 2. On a terminal (or with `--table`) a
  * table of the metrics and the final equity instead (summary.ts: the JSON's numbers to 6
- * significant digits); `--json` forces the JSON.
+ * significant digits); `--json` forces the JSON. `--entry ou` (issue 26) enters at Bertram's band of
+ * an OU fit of the spread's last `--fit-window` values (default the window) before each decision,
+ * net of the fees and slippage (src/analytics/backtest/ouEntry.ts); the band sets the exit, and a
+ * stop is in units of its half-width.
  */
 import { describeValue, parseJson } from '@quant-pairs/contract';
 import { CommandLineError, OUTPUT_OPTIONS, outputMode, parseCommandLine, runAsProcess, wantsHelp, type OutputMode } from './commandLine';
@@ -28,6 +31,7 @@ import {
   backtestInputProblem,
   backtestOptionsProblem,
   backtestSeries,
+  backtestOuSeries,
   seriesInputProblem,
   type BacktestOptions,
   type BacktestResult,
@@ -35,7 +39,7 @@ import {
 } from '../analytics';
 
 const USAGE =
-  'usage: backtest FILE [--window W] [--entry Z] [--exit Z] [--stop Z] [--max-hold N] [--cooldown N] [--lag N]\n' +
+  'usage: backtest FILE [--window W] [--entry Z | --entry ou [--fit-window N]] [--exit Z] [--stop Z] [--max-hold N] [--cooldown N] [--lag N]\n' +
   '                     [--fee-bps B] [--slippage-bps B] [--notional N] [--bars-per-year N] [--json | --table]\n' +
   '  FILE: {"x":[...],"y":[...],"window":W[,"ts":[...]][,"funding":{"y":[[T,rate,mark],...],"x":[...]}]}\n' +
   '        or an x,y[,ts] CSV (then --window W); - reads stdin\n' +
@@ -45,7 +49,7 @@ const USAGE =
 
 class UsageError extends Error {}
 
-const OPTIONS = { window: { type: 'string' }, entry: { type: 'string' }, exit: { type: 'string' }, ...COST_FLAGS } as const;
+const OPTIONS = { window: { type: 'string' }, entry: { type: 'string' }, exit: { type: 'string' }, 'fit-window': { type: 'string' }, ...COST_FLAGS } as const;
 
 type Flag = keyof typeof OPTIONS;
 
@@ -56,7 +60,8 @@ const FLAG_OF: Record<keyof BacktestOptions, Flag> = { entry: 'entry', exit: 'ex
 
 function numberFlag(flag: Flag, value: string): number {
   const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v)) throw new UsageError(`--${flag} must be a number, got ${JSON.stringify(value)}`);
+  if (value.trim() === '' || !Number.isFinite(v))
+    throw new UsageError(`--${flag} must be a number${flag === 'entry' ? ' or ou' : ''}, got ${JSON.stringify(value)}`);
   return v;
 }
 
@@ -90,6 +95,8 @@ interface Parsed {
   funding?: LegFunding;
   options: BacktestOptions;
   output: OutputMode;
+  /** --entry ou: the OU fit's window. */
+  ou?: { fitWindow: number };
 }
 
 function parse(argv: readonly string[], read: (file: string) => string, terminal: boolean): Parsed {
@@ -151,9 +158,11 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
   const fundingBad = funding === undefined ? null : fundingProblem(funding, ts, series.x.length);
   if (fundingBad) throw new UsageError(fundingBad);
 
+  const ou = ouFlags(v, series.window);
   const options: BacktestOptions = {
-    entry: num('entry') ?? BACKTEST_DEFAULTS.entry,
-    exit: num('exit') ?? BACKTEST_DEFAULTS.exit,
+    // --entry ou: the backtest's rules run on u = (spread - mu) / a, entering beyond 1 and exiting at -1 (ouEntry.ts)
+    entry: ou ? 1 : (num('entry') ?? BACKTEST_DEFAULTS.entry),
+    exit: ou ? -1 : (num('exit') ?? BACKTEST_DEFAULTS.exit),
     stop: num('stop') ?? BACKTEST_DEFAULTS.stop,
     maxHold: num('max-hold') ?? BACKTEST_DEFAULTS.maxHold,
     cooldown: num('cooldown') ?? BACKTEST_DEFAULTS.cooldown,
@@ -169,7 +178,20 @@ function parse(argv: readonly string[], read: (file: string) => string, terminal
     const key = bad.split(' ')[0] as keyof BacktestOptions;
     throw new UsageError(`--${FLAG_OF[key]}${bad.slice(key.length)}`);
   }
-  return { ...series, ts, funding, options, output };
+  return { ...series, ts, funding, options, output, ou };
+}
+
+/** --entry ou and its --fit-window (at least 4, default the window); --exit and --fit-window need it and it excludes --exit. */
+function ouFlags(v: Partial<Record<Flag, string>>, window: number): Parsed['ou'] {
+  if (v.entry !== 'ou') {
+    if (v['fit-window'] !== undefined) throw new UsageError('--fit-window applies to --entry ou only');
+    return undefined;
+  }
+  if (v.exit !== undefined) throw new UsageError("--exit does not apply with --entry ou: Bertram's band sets the exit (the other side's level)");
+  const fitWindow = v['fit-window'] === undefined ? window : numberFlag('fit-window', v['fit-window']);
+  if (!Number.isInteger(fitWindow) || fitWindow < 4)
+    throw new UsageError(`--fit-window must be an integer >= 4, got ${JSON.stringify(v['fit-window'] ?? window)}`);
+  return { fitWindow };
 }
 
 /** The metrics of a backtest and its final equity as a table. */
@@ -201,7 +223,8 @@ export function runBacktest(argv: readonly string[], read: (file: string) => str
     if (e instanceof UsageError) return { code: 2, stdout: '', stderr: `backtest: ${e.message}\n${USAGE}\n` };
     throw e;
   }
-  const r = backtestSeries({ x: p.x, y: p.y, window: p.window, ts: p.ts, funding: p.funding }, p.options);
+  const input = { x: p.x, y: p.y, window: p.window, ts: p.ts, funding: p.funding };
+  const r = p.ou ? backtestOuSeries(input, p.options, p.ou) : backtestSeries(input, p.options);
   const stdout = p.output === 'json' ? JSON.stringify({ trades: r.trades, equity: r.equity, metrics: r.metrics }) + '\n' : summary(r);
   return { code: 0, stdout, stderr: '' };
 }

@@ -37,9 +37,13 @@ import {
   coint,
   engineOptionsProblem,
   halfLife,
+  ouBandValue,
+  ouFitOf,
+  roundTripCost,
   type AdfResult,
   type BacktestOptions,
   type CointResult,
+  type OuFit,
 } from '../analytics';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Bar, type Pair, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
@@ -59,6 +63,8 @@ export interface LiveLatest {
   /** Engle-Granger coint(y, x) on the last `statsSample(window)` committed points. */
   coint: StatOrError<CointResult>;
   halfLife: StatOrError<{ a: number; b: number; halfLife: number | null }>;
+  /** The OU fit (honest/ouStats.ts) of the same spreads as adf and halfLife; the band is costed when read (serving/stats.ts). */
+  ou: StatOrError<OuFit>;
   correlation: number | null;
   /** Clock time (epoch ms) of the last change, null before any. */
   updatedAt: number | null;
@@ -89,6 +95,14 @@ export interface LiveOptions {
    * What is not given is BACKTEST_DEFAULTS' (exit too: exitZ is the signal's, not the position's).
    */
   paper?: Partial<Omit<PaperRulesDto, 'entry'>>;
+  /**
+   * z (default): the paper positions enter at |z| > entryZ. ou (PAPER_ENTRY=ou, issue 26): at
+   * Bertram's band of an OU fit of the window's last spreads up to each decision, net of the
+   * paper fees and slippage at that bar's prices (backtest/ouEntry.ts: the backtest's entry=ou
+   * with fitWindow = window); entry 1 and exit -1 in units of the band's half-width. Default: the
+   * paper rules' entryRule (PAPER_ENTRY, as loadConfig reads it), else z.
+   */
+  paperEntry?: 'z' | 'ou';
   /** Recompute ADF / coint / half-life every this many committed bars (default 1: each bar close). */
   statsEvery?: number;
   /** Committed points the statistics use; default the contract's statsSample (min(5000, max(200, 5·window))), as the HTTP API's STATS_SAMPLE. */
@@ -123,6 +137,7 @@ interface WindowState {
   adf: StatOrError<AdfResult>;
   coint: StatOrError<CointResult>;
   halfLife: StatOrError<{ a: number; b: number; halfLife: number | null }>;
+  ou: StatOrError<OuFit>;
   updatedAt: number | null;
   /** The paper position: the backtest's book stepped on each committed point; its entry fill's bar time and the last equity. */
   book: PositionBook;
@@ -153,6 +168,8 @@ export class LiveAnalytics {
   private readonly listenerErrors = new OnceLogger();
   /** What every paper position runs under (reported with it). */
   private readonly paperRules: Readonly<PaperRulesDto>;
+  /** PAPER_ENTRY=ou: the book steps on the OU band's u instead of z. */
+  private readonly paperOu: boolean;
   /** A window's state as before its first bar. */
   private readonly newWindow: (window: number) => WindowState;
 
@@ -166,11 +183,13 @@ export class LiveAnalytics {
     }
     this.statsEvery = statsEvery;
     this.now = opts.now ?? Date.now;
-    const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, ...opts.paper, entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
+    this.paperOu = (opts.paperEntry ?? opts.paper?.entryRule) === 'ou';
+    const band = this.paperOu ? { entry: 1, exit: -1 } : { entry: opts.entryZ ?? DEFAULT_ENTRY_Z };
+    const paper: BacktestOptions = { ...BACKTEST_DEFAULTS, ...opts.paper, ...band };
     const paperProblem = backtestOptionsProblem(paper);
-    if (paperProblem) throw new RangeError(`paper position: ${paperProblem}`);
+    if (paperProblem) throw new RangeError(`paper position: ${paperProblem}${this.paperOu ? ' (PAPER_ENTRY=ou: in units of the band)' : ''}`);
     const { barsPerYear: _unused, ...rules } = paper;
-    this.paperRules = Object.freeze(rules);
+    this.paperRules = Object.freeze(this.paperOu ? { ...rules, entryRule: 'ou' as const } : rules);
     const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
     this.newWindow = (window) => ({
       window,
@@ -185,6 +204,7 @@ export class LiveAnalytics {
       adf: null,
       coint: null,
       halfLife: null,
+      ou: null,
       updatedAt: null,
       book: new PositionBook(paper),
       entryTs: null,
@@ -230,6 +250,7 @@ export class LiveAnalytics {
       adf: ws.adf,
       coint: ws.coint,
       halfLife: ws.halfLife,
+      ou: ws.ou,
       correlation: point?.correlation ?? null,
       updatedAt: ws.updatedAt,
       position: paperPosition(ws, this.paperRules),
@@ -355,12 +376,13 @@ export class LiveAnalytics {
   private pushPoint(ws: WindowState, ts: number, x: number, y: number): AnalyticsPoint {
     const p = ws.engine.push(ts, x, y);
     ws.committed = p;
-    const book = ws.book;
-    ws.equity = book.step(y, x, p.zscore ?? NaN, p.beta ?? NaN, true);
-    ws.entryTs = book.entryIndex < 0 ? null : book.entryIndex === book.t - 1 ? ts : ws.entryTs;
     ws.xs.push(x);
     ws.ys.push(y);
     ws.spreads.push(p.spread);
+    const book = ws.book;
+    const signal = this.paperOu ? this.ouSignal(ws, x, y, p.beta) : (p.zscore ?? NaN);
+    ws.equity = book.step(y, x, signal, p.beta ?? NaN, true);
+    ws.entryTs = book.entryIndex < 0 ? null : book.entryIndex === book.t - 1 ? ts : ws.entryTs;
     if (ws.xs.length >= 2 * ws.sample) {
       // amortised O(1): drop the oldest half once the buffer has doubled
       const cut = ws.xs.length - ws.sample;
@@ -371,6 +393,15 @@ export class LiveAnalytics {
     return p;
   }
 
+  /** PAPER_ENTRY=ou: u of the band fitted on the window's last spreads (this bar's included), NaN until they are all defined. */
+  private ouSignal(ws: WindowState, x: number, y: number, beta: number | null): number {
+    const n = ws.spreads.length;
+    if (n < ws.window || beta === null) return NaN;
+    const last = ws.spreads.slice(n - ws.window);
+    if (last.some((v) => v === null)) return NaN;
+    return ouBandValue(last as number[], roundTripCost(this.paperRules, y, x, beta));
+  }
+
   private computeStats(ws: WindowState): void {
     ws.barsSinceStats = 0;
     const from = Math.max(0, ws.xs.length - ws.sample);
@@ -378,6 +409,7 @@ export class LiveAnalytics {
     for (let i = from; i < ws.spreads.length; i++) if (ws.spreads[i] !== null) defined.push(ws.spreads[i]!);
     ws.adf = defined.length > 0 ? adfuller(defined, { regression: 'c', autolag: 'AIC' }) : { error: 'no defined spread yet' };
     ws.halfLife = defined.length > 0 ? halfLife(defined) : { error: 'no defined spread yet' };
+    ws.ou = ouFitOf(defined);
     ws.coint = coint(ws.ys.slice(from), ws.xs.slice(from));
   }
 

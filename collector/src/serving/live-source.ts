@@ -4,6 +4,7 @@
  * on what it uses, not on the engine's internals.
  */
 import type { PaperPositionDto } from '@quant-pairs/contract';
+import type { OuFit } from '../analytics';
 import type { AnalyticsPoint, Timeframe } from '../domain';
 
 type StatResult<T> = T | { error: string } | null;
@@ -14,6 +15,8 @@ export interface LiveLatest {
   adf: StatResult<unknown>;
   coint: StatResult<unknown>;
   halfLife: StatResult<unknown>;
+  /** The OU fit of the statistics' spreads (absent from an engine that does not fit one). */
+  ou?: StatResult<OuFit>;
   updatedAt: number | null;
   position: PaperPositionDto;
 }

@@ -10,7 +10,7 @@
  * replica over a database other processes write) the caches are off and every read goes to the
  * store; `cache: true` turns them on anyway (tests that announce by hand through barsChanged).
  */
-import type { PriceDto, StatsResponse } from '@quant-pairs/contract';
+import { BACKTEST_DEFAULTS, type PriceDto, type StatsResponse } from '@quant-pairs/contract';
 import type { IngestSource } from '../ingest/types';
 import { announcesBars } from '../store/barEvents';
 import type { Store } from '../store/store';
@@ -24,14 +24,16 @@ import type { LiveSource } from './live-source';
 import { LatestPrices } from './prices';
 import { RunCache } from './results';
 import { computeSeries, type SeriesQuery, type SeriesResult } from './series';
-import { statsResponse } from './stats';
+import { ouDto, statsResponse, type RoundTripCosts } from './stats';
 import type { AnalyticsPoint } from '../domain';
-import type { PaperPositionDto } from '@quant-pairs/contract';
+import type { Maybe, OuDto, PaperPositionDto } from '@quant-pairs/contract';
 
 export interface ReadSideOptions {
   store: Store;
   entryZ: number;
   exitZ: number | null;
+  /** The fees and slippage of the OU band's round trip where the live paper position does not say (default BACKTEST_DEFAULTS'). */
+  paper?: RoundTripCosts;
   limits: ServingLimits;
   now: () => number;
   /** The live engine (the latest OLS point of a configured window), when it runs in this process. */
@@ -48,6 +50,8 @@ export interface LivePoint {
   provisional: boolean;
   /** The live paper position (the live engine's points only). */
   position?: PaperPositionDto;
+  /** The OU fit and band /api/stats gives (the live engine's points only). */
+  ou?: Maybe<OuDto>;
 }
 
 export class ReadSide {
@@ -56,6 +60,7 @@ export class ReadSide {
   private readonly kalman: KalmanLive | undefined;
   private readonly prices: LatestPrices;
   private readonly live: LiveSource | undefined;
+  private readonly paper: RoundTripCosts;
   private readonly unsubscribe: () => void;
 
   constructor(opts: ReadSideOptions) {
@@ -67,6 +72,7 @@ export class ReadSide {
     this.closes = closes;
     this.kalman = kalman;
     this.live = opts.live;
+    this.paper = opts.paper ?? { feeBps: BACKTEST_DEFAULTS.feeBps, slippageBps: BACKTEST_DEFAULTS.slippageBps };
     this.prices = new LatestPrices(opts.ingest);
     this.ctx = {
       store: opts.store,
@@ -88,7 +94,7 @@ export class ReadSide {
   /** /api/stats: the latest points and statistics of a pair. */
   async stats(q: LatestQuery): Promise<StatsResponse> {
     const prices = { y: await this.price(q.pair.y), x: await this.price(q.pair.x) };
-    return statsResponse(q, prices, await latestSource(this.ctx, { live: this.live, kalman: this.kalman }, q, true));
+    return statsResponse(q, prices, await latestSource(this.ctx, { live: this.live, kalman: this.kalman }, q, true), this.paper);
   }
 
   /** The latest point of a pair, as the Live push sends it: the one in progress if any, else the last committed. */
@@ -96,8 +102,11 @@ export class ReadSide {
     const src = await latestSource(this.ctx, { live: this.live, kalman: this.kalman }, q, false);
     if (src.source === 'live') {
       const { live } = src;
-      const position = live.position;
-      return live.provisional ? { point: live.provisional, provisional: true, position } : { point: live.committed, provisional: false, position };
+      const { position } = live;
+      const point = live.provisional ?? live.committed;
+      const prices = { y: await this.price(q.pair.y), x: await this.price(q.pair.x) };
+      const ou = ouDto(live.ou ?? null, position.rules, prices, point);
+      return { point, provisional: live.provisional !== null, position, ou };
     }
     if (src.source === 'kalman') {
       const k = src.kalman;

@@ -1,7 +1,8 @@
 /**
  * /api/stats' answer from a pair's latest source (latest.ts): the latest committed and
  * provisional point, ADF and half-life on the defined spreads of the sample, Engle-Granger on its
- * two legs (y on x). The live engine computes its own statistics (updated with every bar close);
+ * two legs (y on x), the OU fit of those spreads with Bertram's band (`ou`, net of the paper position's
+ * round trip at the latest prices). The live engine computes its own statistics (updated with every bar close);
  * the Kalman state its last STATS_SAMPLE(window) final points; a computed series the final
  * points of its last STATS_SAMPLE(window) bars.
  *
@@ -10,8 +11,8 @@
  * aligned closes over the last `window` points up to that bar (PairEngine's definition, pandas'
  * `y.rolling(window).corr(x)` there). It is the point the plugin's stat row shows beta and z of.
  */
-import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, StatsResponse } from '@quant-pairs/contract';
-import { adfuller, coint, halfLife } from '../analytics';
+import type { AdfDto, CointDto, HalfLifeDto, LatestPoint, Maybe, OuDto, StatsResponse } from '@quant-pairs/contract';
+import { adfuller, coint, halfLife, ouFitOf, ouStats, roundTripCost, type OuFit } from '../analytics';
 import type { AnalyticsPoint } from '../domain';
 import type { LatestQuery, LatestSource } from './latest';
 
@@ -32,23 +33,44 @@ const adfDto = (r: unknown): Maybe<AdfDto> => pick<AdfDto>(r, ['stat', 'pvalue',
 const cointDto = (r: unknown): Maybe<CointDto> => pick<CointDto>(r, ['stat', 'pvalue', 'crit']);
 const halfLifeDto = (r: unknown): Maybe<HalfLifeDto> => pick<HalfLifeDto>(r, ['b', 'halfLife']);
 
-/** ADF and half-life of the defined spreads, Engle-Granger of the legs (y on x): null without points. */
-function sampleStats(spreads: number[], ys: number[], xs: number[]): Pick<StatsResponse, 'adf' | 'coint' | 'halfLife'> {
+/** ADF, half-life and the OU fit of the defined spreads, Engle-Granger of the legs (y on x): null without points. */
+function sampleStats(spreads: number[], ys: number[], xs: number[]): Pick<StatsResponse, 'adf' | 'coint' | 'halfLife'> & { ou: OuFitOr } {
   const n = ys.length;
   return {
     adf: n ? adfDto(adfuller(spreads)) : null,
     coint: n ? cointDto(coint(ys, xs)) : null,
     halfLife: n ? halfLifeDto(halfLife(spreads)) : null,
+    ou: n ? ouFitOf(spreads) : null,
   };
 }
 
-type Rest = Omit<StatsResponse, 'pair' | 'tf' | 'window' | 'committed' | 'provisional' | 'prices' | 'correlation' | 'updatedAt'> & {
+export type OuFitOr = OuFit | { error: string } | null;
+
+/** The fees and slippage whose round trip the OU band is net of (the paper position's). */
+export type RoundTripCosts = { feeBps: number; slippageBps: number };
+
+/**
+ * The OU fit with Bertram's band (analytics/honest/ouStats.ts) for the round trip of `costs` on
+ * both legs at the latest prices and the latest point's beta.
+ */
+export function ouDto(fit: OuFitOr, costs: RoundTripCosts, prices: StatsResponse['prices'], latest: LatestPoint | null): Maybe<OuDto> {
+  if (fit === null || 'error' in fit) return fit;
+  const y = prices.y?.price;
+  const x = prices.x?.price;
+  const beta = latest?.beta;
+  if (y === undefined || x === undefined || beta === null || beta === undefined) return { error: 'no latest prices and beta to cost the round trip at' };
+  return ouStats(fit, roundTripCost(costs, y, x, beta));
+}
+
+type Rest = Omit<StatsResponse, 'pair' | 'tf' | 'window' | 'committed' | 'provisional' | 'prices' | 'correlation' | 'updatedAt' | 'ou'> & {
   updatedAt?: number | null;
+  ou: OuFitOr;
+  costs: RoundTripCosts;
 };
 
 /** The response from its points and statistics: the fields every path fills the same way, then `rest`. */
 function statsBody(q: LatestQuery, prices: StatsResponse['prices'], committed: LatestPoint | null, provisional: LatestPoint | null, rest: Rest): StatsResponse {
-  const { hedge, kalman, updatedAt, ...others } = rest;
+  const { hedge, kalman, updatedAt, ou, costs, ...others } = rest;
   return {
     pair: q.pair.id,
     hedge,
@@ -59,12 +81,14 @@ function statsBody(q: LatestQuery, prices: StatsResponse['prices'], committed: L
     provisional,
     prices,
     ...others,
+    ou: ouDto(ou, costs, prices, provisional ?? committed),
     correlation: (provisional ?? committed)?.correlation ?? null,
     updatedAt: updatedAt !== undefined ? updatedAt : prices.y || prices.x ? Math.max(prices.y?.ts ?? 0, prices.x?.ts ?? 0) : null,
   };
 }
 
-export function statsResponse(q: LatestQuery, prices: StatsResponse['prices'], src: LatestSource): StatsResponse {
+/** `costs`: the fees and slippage of the OU band's round trip where the live paper position does not say (its rules do). */
+export function statsResponse(q: LatestQuery, prices: StatsResponse['prices'], src: LatestSource, costs: RoundTripCosts): StatsResponse {
   if (src.source === 'live') {
     const live = src.live;
     return statsBody(q, prices, point(live.committed), point(live.provisional), {
@@ -72,6 +96,8 @@ export function statsResponse(q: LatestQuery, prices: StatsResponse['prices'], s
       adf: adfDto(live.adf),
       coint: cointDto(live.coint),
       halfLife: halfLifeDto(live.halfLife),
+      ou: live.ou ?? null,
+      costs: live.position.rules,
       updatedAt: live.updatedAt,
       position: live.position,
       source: 'live',
@@ -91,6 +117,7 @@ export function statsResponse(q: LatestQuery, prices: StatsResponse['prices'], s
       hedge: 'kalman',
       kalman: { tune, periods: k.periods },
       ...stats,
+      costs,
       position: null,
       source: 'live',
     });
@@ -103,6 +130,7 @@ export function statsResponse(q: LatestQuery, prices: StatsResponse['prices'], s
     hedge: q.hedge.hedge,
     ...(s.kalman ? { kalman: s.kalman } : {}),
     ...sampleStats(spreads, Array.from(s.y.subarray(0, n)), Array.from(s.x.subarray(0, n))),
+    costs,
     position: null,
     source: 'computed',
   });

@@ -10,6 +10,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backtestSeries } from '../../src/analytics';
+import { backtestOuSeries } from '../../src/analytics/backtest/ouEntry';
 import { sweepVerdict } from '../../src/analytics/honest/sweepVerdict';
 import { walkForward } from '../../src/analytics/honest/walkForward';
 import { runBacktest } from '../../src/cli/backtest';
@@ -54,6 +55,15 @@ describe('the command lines take FILE funding', () => {
     expect(out).toEqual(json(walkForward(pair, grid, { train: 500, test: 300 }, { barsPerYear })));
     expect(typeof out.metrics.funding).toBe('number');
     expect(out.folds.every((f) => typeof f.outOfSample.funding === 'number')).toBe(true);
+  });
+
+  it('backtest --entry ou pays funding too: the same as backtestOuSeries with the events', () => {
+    const r = runBacktest(['f', '--entry', 'ou', '--json'], () => doc);
+    expect([r.code, r.stderr]).toEqual([0, '']);
+    const out = JSON.parse(r.stdout) as { metrics: { funding: number } };
+    const barsPerYear = (365.25 * 24 * 3600_000) / 300_000;
+    expect(out).toEqual(json(backtestOuSeries({ ...c, window: 40 }, { barsPerYear }, { fitWindow: 40 })));
+    expect(out.metrics.funding).not.toBe(0);
   });
 
   it('backtest --table: a funding row beside the fees (only with funding)', () => {

@@ -1,10 +1,12 @@
 /**
- * /api/backtest and /api/backtest/sweep over a real SQLite store: the expected values are the
- * analytics run on the same stored bars (alignBars, then analyzeColumns with ddof 1 and backtest
- * of src/analytics), the computation the API promises. The data starts after the warm-up floor,
- * so the API's pass and the expected one start at the same bar and match exactly.
+ * /api/backtest, /api/backtest/sweep and /api/backtest/walkforward over a real SQLite store: the
+ * expected values are the analytics run on the same stored bars (alignBars, then analyzeColumns
+ * with ddof 1 and backtest, sweepVerdict and walkForward of src/analytics), the computation the
+ * API promises. The data starts after the warm-up floor, so the API's pass and the expected one
+ * start at the same bar and match exactly.
  */
-import { alignBars, analyzeColumns, backtest, backtestSeries, type BacktestOptions } from '../../src/analytics';
+import { sweepResponse, walkForwardResponse } from '@quant-pairs/contract/requests';
+import { alignBars, analyzeColumns, backtest, backtestSeries, sweepVerdict, walkForward, type BacktestOptions } from '../../src/analytics';
 import type { Tick } from '../../src/domain';
 import { startApi, type Harness } from './helpers';
 
@@ -180,5 +182,142 @@ describe('GET /api/backtest and /api/backtest/sweep', () => {
     }
     expect((await h.get('/api/backtest?pair=SOLUSDT/BTCUSDT&tf=1s&window=20')).status).toBe(404);
     expect((await h.get('/api/backtest/sweep?pair=SOLUSDT/BTCUSDT&tf=1s&window=20&entry=2&exit=0')).status).toBe(404);
+  });
+});
+
+describe('the honest verdicts over the API (issue 26): sweep PSR / DSR / PBO, GET and POST /api/backtest/walkforward', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startApi({ now: () => END + 500 });
+    await h.store.insertTicks(pairTicks());
+  });
+  afterAll(() => h.close());
+  const RANGE = `from=${T0}&to=${END}`;
+  const costs = { feeBps: 2, slippageBps: 1, barsPerYear: BARS_PER_YEAR_1S };
+  const grid = { window: [15, 40], entry: [1.5, 2], exit: [0, 0.5] };
+  const post = async (body: unknown) => {
+    const r = await fetch(`${h.url}/api/backtest/walkforward`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { status: r.status, body: (await r.json()) as any };
+  };
+
+  it('the sweep carries the best row, its PSR and DSR and the PBO of sweepVerdict on the same bars', async () => {
+    const b = await bars(h);
+    const want = sweepVerdict(b, grid, costs, 16);
+    const r = await h.get(`/api/backtest/sweep?${PAIR}&window=15,40&entry=1.5,2&exit=0,0.5&feeBps=2&slippageBps=1&${RANGE}`);
+    expect(r.status).toBe(200);
+    sweepResponse.parse(r.body);
+    expect(r.body.rows).toEqual(want.results);
+    expect([r.body.best, r.body.psr, r.body.dsr]).toEqual([want.best, want.psr, want.dsr]);
+    expect(r.body.pbo).toEqual(want.pbo);
+    // C(16, 8) = 12,870 CSCV splits at the default S
+    expect(r.body.pbo.logits).toHaveLength(12870);
+    expect(r.body.psr).toBeGreaterThan(0);
+    const s4 = (await h.get(`/api/backtest/sweep?${PAIR}&window=15,40&entry=1.5,2&exit=0,0.5&feeBps=2&slippageBps=1&blocks=4&${RANGE}`)).body;
+    expect(s4.pbo).toEqual(sweepVerdict(b, grid, costs, 4).pbo);
+    expect(s4.pbo.logits).toHaveLength(6); // C(4, 2)
+  });
+
+  it('a sweep over fewer than 32 bars has no PBO at the default 16 blocks, and a 400 when blocks is asked for', async () => {
+    const to = T0 + 20_000;
+    const r = await h.get(`/api/backtest/sweep?${PAIR}&window=15&entry=1.5,2&exit=0&from=${T0}&to=${to}`);
+    expect(r.status).toBe(200);
+    expect(r.body.bars).toBeLessThan(32);
+    expect(r.body.pbo).toBeNull();
+    const asked = await h.get(`/api/backtest/sweep?${PAIR}&window=15&entry=1.5,2&exit=0&blocks=16&from=${T0}&to=${to}`);
+    expect([asked.status, asked.body.param]).toEqual([400, 'blocks']);
+    expect(asked.body.error).toMatch(/blocks \(16\) must leave at least 2 bars a block/);
+  });
+
+  it("GET walkforward equals walkForward() on the stored bars, with the bars' times of the folds and the equity", async () => {
+    const b = await bars(h);
+    const plan = { train: 400, test: 250, objective: 'sortino' as const };
+    const want = walkForward(b, grid, plan, costs);
+    const r = await h.get(
+      `/api/backtest/walkforward?${PAIR}&window=15,40&entry=1.5,2&exit=0,0.5&feeBps=2&slippageBps=1&train=400&test=250&objective=sortino&${RANGE}`,
+    );
+    expect(r.status).toBe(200);
+    walkForwardResponse.parse(r.body);
+    expect(r.body).toMatchObject({
+      pair: 'ETHUSDT/BTCUSDT',
+      tf: '1s',
+      hedge: 'ols',
+      bars: b.ts.length,
+      train: 400,
+      test: 250,
+      anchored: false,
+      objective: 'sortino',
+    });
+    // n = 1495 bars: folds test [400, 650), [650, 900), [900, 1150), [1150, 1400), [1400, n)
+    expect(r.body.folds.map((f: { testStart: number; testEnd: number }) => [f.testStart, f.testEnd])).toEqual([
+      [400, 650],
+      [650, 900],
+      [900, 1150],
+      [1150, 1400],
+      [1400, b.ts.length],
+    ]);
+    expect(r.body.folds.map(({ trainStartTs: _a, testStartTs: _b, testLastTs: _c, ...f }: Record<string, unknown>) => f)).toEqual(want.folds);
+    expect(r.body.folds.map((f: { trainStartTs: number; testStartTs: number; testLastTs: number }) => [f.trainStartTs, f.testStartTs, f.testLastTs])).toEqual(
+      want.folds.map((f) => [b.ts[f.trainStart], b.ts[f.testStart], b.ts[f.testEnd - 1]]),
+    );
+    expect([r.body.equity, r.body.metrics, r.body.efficiency, r.body.psr]).toEqual([want.equity, want.metrics, want.efficiency, want.psr]);
+    expect(r.body.equityTs).toEqual(b.ts.slice(400));
+    expect(new Set(want.folds.map((f) => JSON.stringify(f.choice))).size).toBeGreaterThan(1);
+  });
+
+  it('POST takes the same parameters as a JSON object (lists as arrays, numbers, booleans) and answers the same', async () => {
+    const q = `${PAIR}&window=15,40&entry=1.5,2&exit=0,0.5&train=500&test=300&anchored=true&${RANGE}`;
+    const got = await h.get(`/api/backtest/walkforward?${q}`);
+    const body = {
+      pair: 'ETHUSDT/BTCUSDT',
+      tf: '1s',
+      window: [15, 40],
+      entry: '1.5,2',
+      exit: [0, 0.5],
+      train: 500,
+      test: 300,
+      anchored: true,
+      from: T0,
+      to: END,
+    };
+    const posted = await post(body);
+    expect(posted.status).toBe(200);
+    expect(posted.body).toEqual(got.body);
+    expect(got.body.folds.every((f: { trainStart: number }) => f.trainStart === 0)).toBe(true);
+    expect(got.body.folds[1].trainEnd).toBe(800);
+  });
+
+  it('bad parameters: 400 naming each', async () => {
+    const n = (await bars(h)).ts.length;
+    const base = `/api/backtest/walkforward?${PAIR}&window=15&entry=2&exit=0&${RANGE}`;
+    const cases: [string, string, RegExp][] = [
+      [`${base}&test=100`, 'train', /train is required/],
+      [`${base}&train=400`, 'test', /test is required/],
+      [`${base}&train=1&test=100`, 'train', /whole number from 2/],
+      [`${base}&train=400&test=0`, 'test', /whole number from 1/],
+      [`${base}&train=400&test=100&objective=calmar`, 'objective', /one of sharpe, totalReturn, sortino/],
+      [`${base}&train=400&test=100&anchored=yes`, 'anchored', /true or false/],
+      [`${base}&train=400&test=100&blocks=4`, 'blocks', /unknown parameter "blocks"/],
+      [`${base}&train=5000&test=100`, 'train', new RegExp(`train \\(5000\\) must leave bars to test: the series has ${n}$`)],
+      [`${base}&train=400&test=2`, 'test', new RegExp(`${Math.ceil((n - 400) / 2)} folds over ${n} bars; at most 200`)],
+      [`${base}&train=400&test=100&stop=1`, 'stop', /stop must be a number above entry \(2\)/],
+      [`${base}&train=400&test=100&notional=0`, 'notional', /notional must be a positive number/],
+    ];
+    for (const [url, param, message] of cases) {
+      const r = await h.get(url);
+      expect([url, r.status, r.body.param]).toEqual([url, 400, param]);
+      expect(r.body.error).toMatch(message);
+    }
+    const bodies: [unknown, string, RegExp][] = [
+      [[1, 2], 'body', /expected a JSON object of the parameters/],
+      [{ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: { a: 1 }, entry: 2, exit: 0, train: 400, test: 100 }, 'window', /window must be a string, a finite number/],
+      [{ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: [15], entry: 2, exit: 0, train: 400 }, 'test', /test is required/],
+      [{ pair: 'ETHUSDT/BTCUSDT', tf: '1s', window: [15], entry: 2, exit: 0, train: 400, test: 100, fee: 3 }, 'fee', /unknown parameter "fee"/],
+    ];
+    for (const [body, param, message] of bodies) {
+      const r = await post(body);
+      expect([body, r.status, r.body.param]).toEqual([body, 400, param]);
+      expect(r.body.error).toMatch(message);
+    }
+    expect((await h.get('/api/backtest/walkforward?pair=SOLUSDT/BTCUSDT&tf=1s&window=20&entry=2&exit=0&train=10&test=5')).status).toBe(404);
   });
 });

@@ -146,6 +146,7 @@ describe('GET /api/openapi.json', () => {
       '/api/analytics',
       '/api/backtest',
       '/api/backtest/sweep',
+      '/api/backtest/walkforward',
       '/api/bars',
       '/api/health',
       '/api/openapi.json',
@@ -160,6 +161,13 @@ describe('GET /api/openapi.json', () => {
       '/metrics',
     ]);
     expect(Object.keys(r.body.paths['/api/alerts']).sort()).toEqual(['get', 'post']);
+    // the walk-forward's POST takes the GET's parameters as a JSON object (its grid may outgrow a URL)
+    expect(Object.keys(r.body.paths['/api/backtest/walkforward']).sort()).toEqual(['get', 'post']);
+    const wf = r.body.paths['/api/backtest/walkforward'];
+    const body = wf.post.requestBody.content['application/json'].schema;
+    expect(Object.keys(body.properties)).toEqual(wf.get.parameters.map((p: { name: string }) => p.name));
+    expect(body.required).toEqual(['pair', 'tf', 'window', 'entry', 'exit', 'train', 'test']);
+    expect(body.properties.train).toMatchObject({ type: 'integer', minimum: 2 });
     expect(r.body.paths['/api/analytics'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
       'pair',
       'tf',
@@ -207,8 +215,8 @@ describe('GET /api/openapi.json', () => {
     for (const [, , ps] of params(golden as Doc) as [string, string, Doc['paths'][string][string]['parameters']][]) {
       for (const p of ps) if (p.schema.oneOf) p.schema.oneOf[1] = served0;
     }
-    // paths added since: the backtest (issue 16), the pair scanner (issue 15)
-    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history']);
+    // paths added since: the backtest (issue 16), the pair scanner (issue 15), the walk-forward (issue 26)
+    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/backtest/walkforward', '/api/scan', '/api/scan/history']);
     // and /export's flat list of optional parameters became one query of two parameter sets
     // (symbol or pair, issue 23): the sets hold the golden's parameters, nothing else
     const served = {

@@ -8,7 +8,7 @@
  * main.ts passes them): the backtest given the same options is the reference.
  */
 import type { PaperRulesDto } from '@quant-pairs/contract';
-import { alignBars, analyzeColumns, backtest, type BacktestOptions, type BacktestResult, type BacktestTrade } from '../../src/analytics';
+import { alignBars, analyzeColumns, backtest, backtestOuSeries, type BacktestOptions, type BacktestResult, type BacktestTrade } from '../../src/analytics';
 import { loadConfig } from '../../src/config';
 import { bucketStart, parsePair, type Tick } from '../../src/domain';
 import { LiveAnalytics } from '../../src/live';
@@ -31,7 +31,8 @@ type Seen = { ts: number; equity: number; side: string; entryTs: number | null; 
  * `options` (BACKTEST_DEFAULTS where not given).
  */
 function liveAndBatch(ticks: readonly Tick[], paper: PaperRulesDto | undefined, options: Partial<BacktestOptions>) {
-  const live = new LiveAnalytics({ pairs: [PAIR], windows: [W], timeframes: ['1s'], now: () => 0, ...(paper ? { paper } : {}) });
+  const paperEntry = paper?.entryRule ?? 'z';
+  const live = new LiveAnalytics({ pairs: [PAIR], windows: [W], timeframes: ['1s'], now: () => 0, paperEntry, ...(paper ? { paper } : {}) });
   const seen: Seen[] = [];
   live.onUpdate((u) => {
     if (u.provisional || u.window !== W) return;
@@ -47,7 +48,11 @@ function liveAndBatch(ticks: readonly Tick[], paper: PaperRulesDto | undefined, 
   const y = a.y.slice(0, n);
   const c = analyzeColumns({ ts: a.ts.slice(0, n), x, y, window: W, ddof: 1 });
   // (live decides on the last bar too, its fill waiting for the next bar; the batch leaves that decision out: no equity moves)
-  const bt = backtest({ x, y, z: c.zscore, beta: c.beta }, options);
+  // PAPER_ENTRY=ou: the backtest's entry=ou over the same points, its band fitted on the window's last spreads (issue 26)
+  const bt =
+    paperEntry === 'ou'
+      ? backtestOuSeries({ x, y, window: W, ts: a.ts.slice(0, n) }, options, { fitWindow: W })
+      : backtest({ x, y, z: c.zscore, beta: c.beta }, options);
   return { live, seen, ts: a.ts, x, y, z: c.zscore, beta: c.beta, bt };
 }
 
@@ -110,5 +115,23 @@ describe('live paper position = the backtest over the committed points', () => {
       expect(Math.abs(t.fees - fees)).toBeLessThanOrEqual(1e-12 * 1000);
       expect(Math.abs(t.pnl - (t.qy * (y[f]! - y[e]!) + t.qx * (x[f]! - x[e]!) - fees))).toBeLessThanOrEqual(1e-9 * 1000);
     }
+  });
+
+  it("PAPER_ENTRY=ou (issue 26): equity and trades bit for bit as the backtest with entry=ou over the same points, the band on the window's spreads", () => {
+    const ticks = tickStream(1500, 3, { noiseAr: 0.9, noiseSd: 0.5 });
+    // 1 bp: at 4 bps the round trip outweighs this spread's noise and Bertram's band is never reached (1 trade in 1,500 bars)
+    const paper = loadConfig({ PAPER_ENTRY: 'ou', PAPER_FEE_BPS: '1', PAPER_STOP: '3' }).paper;
+    // entry and exit in units of the band's half-width: enter beyond it, exit at the other side
+    expect(paper).toMatchObject({ entryRule: 'ou', entry: 1, exit: -1, stop: 3, feeBps: 1 });
+    const { live, seen, ts, z, x, y, beta, bt } = liveAndBatch(ticks, paper, { stop: 3, feeBps: 1 });
+    expectSamePosition(seen, ts, bt);
+    expect(live.latest(PAIR.id, '1s', W)!.position.rules).toEqual(paper);
+    expect(bt.trades.length).toBeGreaterThan(10);
+    // not the z rule's trades on the same points
+    expect(bt.trades).not.toEqual(backtest({ x, y, z, beta }, { stop: 3, feeBps: 1 }).trades);
+    // the settings that do not go with it are named
+    expect(() => loadConfig({ PAPER_ENTRY: 'ou', PAPER_EXIT: '0.5' })).toThrow(/PAPER_EXIT="0.5": does not apply with PAPER_ENTRY=ou/);
+    expect(() => loadConfig({ PAPER_ENTRY: 'ou', PAPER_STOP: '0.8' })).toThrow(/PAPER_STOP="0.8": must be above 1 \(PAPER_ENTRY=ou/);
+    expect(() => loadConfig({ PAPER_ENTRY: 'kalman' })).toThrow(/PAPER_ENTRY.*must be z or ou/);
   });
 });

@@ -9,7 +9,7 @@
  * and must be a whole number of points (>= 2) after interpolation.
  */
 import type { DataQuery, DataSourceJsonData } from '@grafana/schema';
-import { DEFAULT_ENTRY_Z, type Hedge } from '../constants';
+import { DEFAULT_ENTRY_Z, type Hedge, type WalkForwardObjective } from '../constants';
 
 export const QUERY_MODEL_VERSION = 1;
 
@@ -123,8 +123,13 @@ export interface ScanQuery extends QueryBase {
 export const SCAN_FIELDS = ['pvalue', 'qvalue', 'cointPvalue', 'cointReversePvalue', 'halfLife', 'hurst', 'selected'] as const;
 export type ScanField = (typeof SCAN_FIELDS)[number];
 
-/** What a backtest query returns: the equity curve, the trades, one row of metrics, or the sweep's grid. */
-export const BACKTEST_OUTPUTS = ['equity', 'trades', 'metrics', 'sweep'] as const;
+/**
+ * What a backtest query returns: the equity curve, the trades, one row of metrics, or the sweep's
+ * grid; of the grid (issue 26): its verdict (one row: the best's PSR and DSR, PBO), the walk-forward's
+ * out-of-sample equity, or its folds (a row each); or the OU band (issue 26: the latest fit's
+ * Bertram entry levels and mean from /api/stats, as lines over the time range).
+ */
+export const BACKTEST_OUTPUTS = ['equity', 'trades', 'metrics', 'sweep', 'verdict', 'walkforward', 'folds', 'ouband'] as const;
 export type BacktestOutput = (typeof BACKTEST_OUTPUTS)[number];
 
 /** A sweep grid: numbers, or text with comma-separated numbers or a template variable. */
@@ -156,10 +161,17 @@ export interface BacktestQuery extends Omit<PairQueryBase, 'entryZ' | 'exitZ'> {
   slippageBps?: NumberOrVariable;
   /** Capital, and each trade's y-leg notional. */
   notional?: NumberOrVariable;
-  /** Output sweep: the windows, entry and exit levels of the grid. */
+  /** Outputs sweep, verdict, walkforward and folds: the windows, entry and exit levels of the grid. */
   sweepWindows?: GridOrVariable;
   sweepEntries?: GridOrVariable;
   sweepExits?: GridOrVariable;
+  /** Outputs walkforward and folds: bars in each train part (default WALKFORWARD_DEFAULT_TRAIN) and test part (WALKFORWARD_DEFAULT_TEST). */
+  wfTrain?: NumberOrVariable;
+  wfTest?: NumberOrVariable;
+  /** Every train part from the range's first bar (default false: rolling). */
+  wfAnchored?: boolean;
+  /** What picks each fold's combination on its train part (default sharpe). */
+  wfObjective?: WalkForwardObjective;
 }
 
 /**

@@ -11,30 +11,27 @@
  */
 import {
   BACKTEST_DEFAULTS,
-  BACKTEST_MAX_BARS,
-  BACKTEST_MAX_BPS,
-  BACKTEST_MAX_NOTIONAL,
   DEFAULT_ENTRY_Z,
   HEDGES,
   KALMAN_MAX_VE,
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
-  SWEEP_MAX_COMBINATIONS,
-  SWEEP_MAX_WINDOWS,
   MIN_WINDOW,
   TIMEFRAMES,
   hedgeRule,
   isSymbol,
   type HedgeChoice,
   type Timeframe,
+  type WalkForwardObjective,
   MAX_SCAN_ROWS,
 } from '../constants';
 import { describeValue } from '../json';
 import type { Pair } from '../pair';
+import { backtestOf, whole } from './backtestChecks';
 import { normalizeOf, summaryOf, type ResolvedSummary } from './summary';
+import { hasVariable, numeric, present, stillVariable } from './values';
 import {
   ANALYTICS_FIELDS,
-  BACKTEST_OUTPUTS,
   MAX_TICKS_LIMIT,
   PAIR_QUERY_TYPES,
   QUERY_TYPES,
@@ -64,7 +61,21 @@ export type ProblemField =
   | BacktestField;
 /** The backtest query's own fields (issue 16). */
 type BacktestField =
-  'output' | 'stop' | 'maxHold' | 'cooldown' | 'lag' | 'feeBps' | 'slippageBps' | 'notional' | 'sweepWindows' | 'sweepEntries' | 'sweepExits';
+  | 'output'
+  | 'stop'
+  | 'maxHold'
+  | 'cooldown'
+  | 'lag'
+  | 'feeBps'
+  | 'slippageBps'
+  | 'notional'
+  | 'sweepWindows'
+  | 'sweepEntries'
+  | 'sweepExits'
+  | 'wfTrain'
+  | 'wfTest'
+  | 'wfAnchored'
+  | 'wfObjective';
 export type Problems = Partial<Record<ProblemField, string>>;
 
 export interface CheckOptions {
@@ -72,10 +83,7 @@ export interface CheckOptions {
   variables?: boolean;
 }
 
-/** Does the text contain a Grafana template variable (`$v`, `${v}`, `${v:fmt}` or `[[v]]`)? */
-export function hasVariable(text: string): boolean {
-  return /\$\w+|\$\{[^}]+\}|\[\[[^\]]+\]\]/.test(text);
-}
+export { hasVariable };
 
 /** The legs of `Y/X` as written, or undefined when the text is not two parts around one `/`. */
 export function splitPair(pair: string): { y: string; x: string } | undefined {
@@ -128,19 +136,11 @@ export interface ResolvedBacktest {
   feeBps: number;
   slippageBps: number;
   notional: number;
-  /** Output sweep: the grid (each list defaults to the query's window, entry or exit). */
+  /** Outputs sweep, verdict, walkforward and folds: the grid (each list defaults to the query's window, entry or exit). */
   sweep: { windows: number[]; entries: number[]; exits: number[] } | undefined;
+  /** Outputs walkforward and folds: the folds' plan (issue 26). */
+  walkForward: { train: number; test: number; anchored: boolean; objective: WalkForwardObjective } | undefined;
 }
-
-/** A number as the model may hold it: a number, or text that reads as one (`"2.5"`). */
-function numeric(v: unknown): number | undefined {
-  if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '') return Number(v.trim());
-  return undefined;
-}
-
-const present = (v: unknown): boolean => v !== undefined && v !== null && v !== '';
-const stillVariable = (v: string) => `${JSON.stringify(v)} still holds a template variable; alert rules and API calls need a literal value`;
 
 /** Reads a query's fields; `problem` records the first problem of a field (later ones wait for it to be fixed). */
 class Reader {
@@ -300,136 +300,6 @@ function checkPairQuery(r: Reader, type: PairQueryType | 'backtest'): Checked {
   }
   if (pair === undefined || timeframe === undefined || window === undefined || hedge === undefined || !r.ok) return { problems: r.problems };
   return { problems: r.problems, query: { queryType: type, pair, timeframe, window, entryZ, exitZ, fields, hedge } };
-}
-
-type OptNumber = (field: ProblemField, ok: (n: number) => boolean, rule: string) => number | undefined;
-type Problem = (field: ProblemField, text: string) => undefined;
-const whole = (lo: number, hi: number) => (n: number) => Number.isInteger(n) && n >= lo && n <= hi;
-
-/**
- * A sweep grid as the model holds it: a list of numbers (or numeric text), or text with
- * comma-separated numbers (a template variable's value; `{a,b}`, Grafana's multi-value format,
- * too). Undefined when absent or still a variable in the editor.
- */
-function gridOf(
-  model: Record<string, unknown>,
-  field: 'sweepWindows' | 'sweepEntries' | 'sweepExits',
-  ok: (n: number) => boolean,
-  rule: string,
-  problem: Problem,
-  variables: boolean,
-): number[] | undefined {
-  const v = model[field];
-  if (!present(v)) return undefined;
-  let items: unknown[];
-  if (typeof v === 'string') {
-    if (hasVariable(v)) {
-      return variables ? undefined : problem(field, stillVariable(v));
-    }
-    items = v.replace(/^\s*\{|\}\s*$/g, '').split(',');
-  } else if (Array.isArray(v)) items = v;
-  else return problem(field, `${field} must be a list of numbers, got ${describeValue(v)}`);
-  const out: number[] = [];
-  for (const item of items) {
-    const n = numeric(item);
-    if (n === undefined || !Number.isFinite(n) || !ok(n)) return problem(field, `${rule}, got ${describeValue(item)}`);
-    if (!out.includes(n)) out.push(n);
-  }
-  return out.length > 0 ? out : problem(field, `${field} must list at least one number`);
-}
-
-/**
- * The backtest's rules and costs (bounds as /api/backtest's, cross rules as the collector's
- * backtestOptionsProblem: exit below entry, stop above it) and, for output sweep, its grid
- * (bounds as /api/backtest/sweep's: at most SWEEP_MAX_WINDOWS windows and SWEEP_MAX_COMBINATIONS
- * combinations, the longest list named).
- */
-function backtestOf(
-  entry: number,
-  exit: number,
-  window: number | undefined,
-  model: Record<string, unknown>,
-  optNumber: OptNumber,
-  problem: Problem,
-  variables: boolean,
-): Omit<ResolvedBacktest, 'queryType' | 'pair' | 'timeframe' | 'window' | 'hedge'> | undefined {
-  const D = BACKTEST_DEFAULTS;
-  const o = model.output;
-  let output: BacktestOutput = 'equity';
-  if (present(o)) {
-    if ((BACKTEST_OUTPUTS as readonly unknown[]).includes(o)) output = o as BacktestOutput;
-    else problem('output', `the output must be one of ${BACKTEST_OUTPUTS.join(', ')}, got ${describeValue(o)}`);
-  }
-  const sweeping = output === 'sweep';
-  const stop = optNumber('stop', (n) => n > 0 && n <= MAX_Z_THRESHOLD, `the stop |z| must be a number above 0, at most ${MAX_Z_THRESHOLD}`);
-  // in a sweep the stop is checked per combination (the collector leaves out those it does not fit)
-  const entryVariable = typeof model.entryZ === 'string' && hasVariable(model.entryZ);
-  if (stop !== undefined && !sweeping && !entryVariable && stop <= entry) problem('stop', `the stop (${stop}) must be above the entry threshold (${entry})`);
-  const maxHold = optNumber('maxHold', whole(1, BACKTEST_MAX_BARS), `the time stop must be a whole number of bars from 1 to ${BACKTEST_MAX_BARS}`);
-  const cooldown = optNumber('cooldown', whole(0, BACKTEST_MAX_BARS), `the cooldown must be a whole number of bars from 0 to ${BACKTEST_MAX_BARS}`);
-  const lag = optNumber('lag', whole(0, BACKTEST_MAX_BARS), `the lag must be a whole number of bars from 0 to ${BACKTEST_MAX_BARS}`);
-  const bps = (n: number) => n >= 0 && n <= BACKTEST_MAX_BPS;
-  const feeBps = optNumber('feeBps', bps, `the fee must be a number of basis points from 0 to ${BACKTEST_MAX_BPS}`);
-  const slippageBps = optNumber('slippageBps', bps, `the slippage must be a number of basis points from 0 to ${BACKTEST_MAX_BPS}`);
-  const notional = optNumber('notional', (n) => n > 0 && n <= BACKTEST_MAX_NOTIONAL, `the notional must be a number above 0, at most ${BACKTEST_MAX_NOTIONAL}`);
-  let sweep: ResolvedBacktest['sweep'];
-  if (sweeping) {
-    const windows = gridOf(
-      model,
-      'sweepWindows',
-      whole(MIN_WINDOW, MAX_WINDOW),
-      `each window must be a whole number of bars from ${MIN_WINDOW} to ${MAX_WINDOW}`,
-      problem,
-      variables,
-    );
-    const entries = gridOf(
-      model,
-      'sweepEntries',
-      (n) => n > 0 && n <= MAX_Z_THRESHOLD,
-      `each entry level must be a number above 0, at most ${MAX_Z_THRESHOLD}`,
-      problem,
-      variables,
-    );
-    const exits = gridOf(
-      model,
-      'sweepExits',
-      (n) => Math.abs(n) <= MAX_Z_THRESHOLD,
-      `each exit level must be a number from -${MAX_Z_THRESHOLD} to ${MAX_Z_THRESHOLD}`,
-      problem,
-      variables,
-    );
-    const grid = { windows: windows ?? (window === undefined ? [] : [window]), entries: entries ?? [entry], exits: exits ?? [exit] };
-    if (grid.windows.length > SWEEP_MAX_WINDOWS) problem('sweepWindows', `at most ${SWEEP_MAX_WINDOWS} windows, got ${grid.windows.length}`);
-    const combos = grid.windows.length * grid.entries.length * grid.exits.length;
-    if (combos > SWEEP_MAX_COMBINATIONS) {
-      const lengths: Array<['sweepWindows' | 'sweepEntries' | 'sweepExits', number]> = [
-        ['sweepWindows', grid.windows.length],
-        ['sweepEntries', grid.entries.length],
-        ['sweepExits', grid.exits.length],
-      ];
-      const longest = lengths.reduce((a, b) => (b[1] > a[1] ? b : a))[0];
-      problem(
-        longest,
-        `the grid has ${grid.windows.length} windows x ${grid.entries.length} entries x ${grid.exits.length} exits = ${combos} combinations; at most ${SWEEP_MAX_COMBINATIONS}: shorten a list`,
-      );
-    }
-    if (!grid.exits.some((x) => grid.entries.some((e) => x < e)))
-      problem('sweepExits', 'no exit level is below an entry level: the grid has no combination to run');
-    sweep = grid;
-  }
-  return {
-    output,
-    entry,
-    exit,
-    stop,
-    maxHold,
-    cooldown: cooldown ?? D.cooldown,
-    lag: lag ?? D.lag,
-    feeBps: feeBps ?? D.feeBps,
-    slippageBps: slippageBps ?? D.slippageBps,
-    notional: notional ?? D.notional,
-    sweep,
-  };
 }
 
 /**

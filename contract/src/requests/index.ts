@@ -7,4 +7,6 @@
 export * from './schemas';
 export { MAX_SUBSCRIPTIONS, liveSubscribeMessage } from './live';
 export { ROUTES, openApiDocument, type Route } from './openapi';
-export { walkForwardResult, sweepVerdictResult, ouThresholdsResult } from './responses/honest';
+export { walkForwardResult, walkForwardResponse, sweepVerdictResult, ouThresholdsResult } from './responses/honest';
+export { sweepResponse } from './responses/backtest';
+export { statsResponse } from './responses/analytics';

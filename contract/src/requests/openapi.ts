@@ -22,6 +22,7 @@ import {
   statsRequest,
   sweepRequest,
   ticksRequest,
+  walkForwardRequest,
   type RequestSchema,
   type RequestVariant,
 } from './schemas';
@@ -40,6 +41,8 @@ export interface Route {
   produces?: string;
   /** For POST: what the body is, and its schema. */
   body?: { name: string; schema: z.ZodType };
+  /** For POST: the body is a JSON object of these parameters, each as its GET form's value (a list also as an array). */
+  bodyParams?: RequestSchema;
   /** Needs no token even when API_TOKEN is set. */
   open?: boolean;
   /**
@@ -65,6 +68,9 @@ const pairLinks = (paths: readonly string[]) =>
 
 /** The timeframe and window the collector scans by default (SCAN_TF, SCAN_WINDOW). */
 const SCAN_EXAMPLES = { tf: SCAN_DEFAULTS.tf, window: SCAN_DEFAULTS.window };
+
+const WALKFORWARD_SUMMARY =
+  "walk-forward over stored bars: each fold's best combination of the sweep grid on its train part, run on the test part after it; out-of-sample equity joined over the folds, each fold's choice and metrics, efficiency, PSR and DSR";
 
 export const ROUTES: readonly Route[] = [
   {
@@ -138,9 +144,26 @@ export const ROUTES: readonly Route[] = [
   {
     method: 'get',
     path: '/api/backtest/sweep',
-    summary: 'the backtest metrics of every combination of window x entry x exit over stored bars (the other rules and costs fixed)',
+    summary:
+      "the backtest metrics of every combination of window x entry x exit over stored bars (the other rules and costs fixed), the best one's probabilistic and deflated Sharpe ratios and the probability of backtest overfitting (CSCV)",
     query: sweepRequest,
     response: 'SweepResponse',
+    errors: [404, 413],
+  },
+  {
+    method: 'get',
+    path: '/api/backtest/walkforward',
+    summary: WALKFORWARD_SUMMARY,
+    query: walkForwardRequest,
+    response: 'WalkForwardResponse',
+    errors: [404, 413],
+  },
+  {
+    method: 'post',
+    path: '/api/backtest/walkforward',
+    summary: `${WALKFORWARD_SUMMARY}; the parameters as a JSON object (at most 64 kB)`,
+    bodyParams: walkForwardRequest,
+    response: 'WalkForwardResponse',
     errors: [404, 413],
   },
   {
@@ -225,6 +248,17 @@ function parameters(query: Route['query'], examples: Route['examples'] = {}): Js
   });
 }
 
+/** The JSON object body of a POST that takes a request schema's parameters (Route.bodyParams). */
+function paramsBody(schema: RequestSchema): JsonSchema {
+  const shape = Object.entries(schema.shape);
+  return {
+    type: 'object',
+    properties: Object.fromEntries(shape.map(([name, s]) => [name, { ...paramSchema(s), description: describeParam(s) }])),
+    required: shape.filter(([, s]) => isRequired(s)).map(([name]) => name),
+    additionalProperties: false,
+  };
+}
+
 const isVariants = (query: Route['query']): query is readonly RequestVariant[] => Array.isArray(query);
 
 /**
@@ -299,6 +333,13 @@ export function openApiDocument(version: string, options: DocumentOptions = { au
     const op: Record<string, unknown> = { summary: r.summary, operationId: operationId(r), parameters: parameters(r.query, r.examples), responses };
     if (r.body) {
       op.requestBody = { required: true, description: `\`${r.body.name}\``, content: { 'application/json': { schema: jsonSchema(r.body.schema, 'input') } } };
+    }
+    if (r.bodyParams) {
+      op.requestBody = {
+        required: true,
+        description: 'the parameters as a JSON object',
+        content: { 'application/json': { schema: paramsBody(r.bodyParams) } },
+      };
     }
     if (options.auth && r.open) op.security = [];
     (paths[r.path] ??= {})[r.method] = op;

@@ -26,10 +26,14 @@ import {
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
   MIN_WINDOW,
+  PBO_DEFAULT_BLOCKS,
+  PBO_MAX_BLOCKS,
   SWEEP_MAX_COMBINATIONS,
   SWEEP_MAX_WINDOWS,
   TICKS_PAGE_DEFAULT,
   TICKS_PAGE_MAX,
+  WALKFORWARD_DEFAULT_OBJECTIVE,
+  WALKFORWARD_OBJECTIVES,
 } from '../constants';
 import { bool, int, num, numList, oneOf, openNum, pair, symbol, time, timeframe, type Kind } from './kinds';
 
@@ -133,6 +137,11 @@ export const backtestRequest = z.object({
   maxDataPoints: opt(int(1, MAX_DATA_POINTS), "thin the equity curve to at most this many points, keeping each bucket's extremes"),
 });
 
+/** PBO's S: an even whole number (every split in halves). */
+const evenBlocks = int(2, PBO_MAX_BLOCKS)
+  .refine((v) => v % 2 === 0, `expected an even whole number from 2 to ${PBO_MAX_BLOCKS}`)
+  .meta({ openapi: { type: 'integer', minimum: 2, maximum: PBO_MAX_BLOCKS, multipleOf: 2 } });
+
 /** GET /api/backtest/sweep: the backtest's metrics for every combination of window x entry x exit. */
 export const sweepRequest = z.object({
   pair: P.pair,
@@ -149,6 +158,22 @@ export const sweepRequest = z.object({
     `exit levels, comma-separated; a combination whose exit is not below its entry is left out; at most ${SWEEP_MAX_COMBINATIONS} combinations in all`,
   ),
   ...backtestCosts,
+  blocks: opt(
+    evenBlocks,
+    `PBO: the per-bar returns cut in this many blocks, even (default ${PBO_DEFAULT_BLOCKS}; with fewer than 2 bars a block, no PBO unless asked for)`,
+  ),
+});
+
+/** GET and POST /api/backtest/walkforward: the sweep's grid chosen on each train part, run on the test part after it (issue 26). */
+export const walkForwardRequest = sweepRequest.omit({ blocks: true }).extend({
+  train: req(int(2, BACKTEST_MAX_BARS), 'bars in each train part (anchored: in the first), at least 2'),
+  test: req(int(1, BACKTEST_MAX_BARS), 'bars in each test part, and the step from one fold to the next'),
+  anchored: opt(bool, 'true: every train part starts at the first bar (default false: a rolling train part)'),
+  objective: opt(
+    oneOf(WALKFORWARD_OBJECTIVES),
+    `what picks each fold's combination on its train part: ${WALKFORWARD_OBJECTIVES.join(', ')}`,
+    WALKFORWARD_DEFAULT_OBJECTIVE,
+  ),
 });
 
 const exportFormat = opt(oneOf(['csv']), 'file format', 'csv');

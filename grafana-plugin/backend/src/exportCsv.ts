@@ -19,7 +19,7 @@ import { parseQuery, QueryError } from './query/model';
 import { runQuery } from './query/run';
 
 const LISTS = new Set(['fields', 'scanFields']);
-const BOOLEANS = new Set(['live', 'tune', 'selectedOnly', 'normalize']);
+const BOOLEANS = new Set(['live', 'tune', 'selectedOnly', 'normalize', 'wfAnchored']);
 
 function jsonError(code: number, error: string, param?: string): CallResourceResponse {
   return { code, headers: { 'Content-Type': { values: ['application/json'] } }, body: Buffer.from(JSON.stringify(param ? { error, param } : { error })) };

@@ -5,6 +5,7 @@ import React from 'react';
 
 import { BACKTEST_DEFAULTS, type BacktestOutput, type BacktestQuery } from '@quant-pairs/contract';
 
+import { WalkForwardFields } from './BacktestFieldsWalkForward';
 import { useDraft } from './useDraft';
 import { LABEL_WIDTH, HedgeFields, PairTimeframeWindow, withField, withOptional, type Commit, type FieldsProps, type Problems } from './editorParts';
 
@@ -13,11 +14,39 @@ const OUTPUT_OPTIONS: Array<SelectableValue<BacktestOutput>> = [
   { value: 'trades', label: 'Trades', description: 'One row a trade (entry, exit, side, reason, P&L): a table, or annotations' },
   { value: 'metrics', label: 'Metrics', description: 'Total return, Sharpe, max drawdown, trades, win rate, average bars, fees: for stat panels' },
   { value: 'sweep', label: 'Sweep', description: 'The metrics of every window x entry x exit of the grids' },
+  { value: 'verdict', label: 'Verdict', description: "The grid's best combination: its PSR and DSR, and the grid's PBO (CSCV, 16 blocks): for stat panels" },
+  {
+    value: 'walkforward',
+    label: 'Walk-forward',
+    description: "Out-of-sample equity: each fold's best combination of the grid on its train part, run on its test part, folds joined",
+  },
+  { value: 'folds', label: 'Folds', description: "The walk-forward's folds, a row each: test times, the choice, in- and out-of-sample Sharpe" },
+  {
+    value: 'ouband',
+    label: 'OU band',
+    description: "The latest OU fit's entry levels and mean (Bertram's band, net of the paper position's costs), as lines over the range",
+  },
 ];
 
+/** The outputs that run the sweep's grid. */
+const GRID_OUTPUTS: readonly BacktestOutput[] = ['sweep', 'verdict', 'walkforward', 'folds'];
+
 /** A backtest field that holds a number or a template variable (`$stop`), or a sweep grid (`1.5, 2, 2.5`). */
-type BacktestTextKey =
-  'entryZ' | 'exitZ' | 'stop' | 'maxHold' | 'cooldown' | 'lag' | 'feeBps' | 'slippageBps' | 'notional' | 'sweepWindows' | 'sweepEntries' | 'sweepExits';
+export type BacktestTextKey =
+  | 'entryZ'
+  | 'exitZ'
+  | 'stop'
+  | 'maxHold'
+  | 'cooldown'
+  | 'lag'
+  | 'feeBps'
+  | 'slippageBps'
+  | 'notional'
+  | 'sweepWindows'
+  | 'sweepEntries'
+  | 'sweepExits'
+  | 'wfTrain'
+  | 'wfTest';
 
 /** The text a backtest field shows: a number as written, a grid comma-separated. */
 function shownText(v: BacktestQuery[BacktestTextKey]): string {
@@ -40,7 +69,7 @@ function savedValue(key: BacktestTextKey, text: string): BacktestQuery[BacktestT
   return Number.isFinite(Number(t)) ? Number(t) : t;
 }
 
-function BacktestInput({
+export function BacktestInput({
   query,
   problems,
   commit,
@@ -81,7 +110,7 @@ function BacktestInput({
 }
 
 /** Pair, timeframe, window, what to show, the backtest's rules and costs, the hedge, and for a sweep its grids. */
-/** The sweep's grids: windows, entries and exits (output sweep only). */
+/** The sweep's grids: windows, entries and exits (the outputs that run the grid). */
 function SweepGrid(input: Pick<FieldsProps<BacktestQuery>, 'query' | 'problems' | 'commit'>) {
   return (
     <InlineFieldRow>
@@ -188,7 +217,8 @@ export function BacktestFields(props: FieldsProps<BacktestQuery>) {
         />
       </InlineFieldRow>
       <HedgeFields query={query} problems={problems} commit={commit} />
-      {output === 'sweep' && <SweepGrid {...input} />}
+      {GRID_OUTPUTS.includes(output) && <SweepGrid {...input} />}
+      {(output === 'walkforward' || output === 'folds') && <WalkForwardFields {...input} />}
     </PairTimeframeWindow>
   );
 }

@@ -98,6 +98,42 @@ describe('QueryEditor', () => {
     expect(onRunQuery).toHaveBeenCalledTimes(runs);
   });
 
+  it('the walk-forward (issue 26): its grid and plan typed, anchored and objective switched, a bad train part under the field', async () => {
+    const { onChange, onRunQuery, rerender, props } = setup(backtest);
+    await userEvent.click(screen.getByRole('radio', { name: 'Walk-forward' }));
+    const wf = lastQuery(onChange);
+    expect(wf).toEqual({ ...backtest, output: 'walkforward' });
+    rerender(<QueryEditor {...props} query={wf} />);
+    // the grid's fields, as the sweep's
+    expect(screen.getByLabelText('Windows')).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText('Train bars'), '$train');
+    await userEvent.tab();
+    const train = lastQuery(onChange);
+    expect(train).toEqual({ ...wf, wfTrain: '$train' });
+    rerender(<QueryEditor {...props} query={train} />);
+    await userEvent.type(screen.getByLabelText('Test bars'), '200');
+    await userEvent.tab();
+    const test = lastQuery(onChange);
+    expect(test).toEqual({ ...train, wfTest: 200 });
+    rerender(<QueryEditor {...props} query={test} />);
+    await userEvent.click(screen.getByLabelText('Anchored'));
+    const anchored = lastQuery(onChange);
+    expect(anchored).toEqual({ ...test, wfAnchored: true });
+    rerender(<QueryEditor {...props} query={anchored} />);
+    await userEvent.click(screen.getByRole('radio', { name: 'Sortino' }));
+    expect(lastQuery(onChange)).toEqual({ ...anchored, wfObjective: 'sortino' });
+    // the verdict runs the grid, without the plan; the OU band neither
+    rerender(<QueryEditor {...props} query={{ ...backtest, output: 'verdict' } as PairsQuery} />);
+    expect(screen.getByLabelText('Windows')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Train bars')).toBeNull();
+    rerender(<QueryEditor {...props} query={{ ...backtest, output: 'ouband' } as PairsQuery} />);
+    expect(screen.queryByLabelText('Windows')).toBeNull();
+    const runs = onRunQuery.mock.calls.length;
+    rerender(<QueryEditor {...props} query={{ ...wf, wfTrain: 1 } as PairsQuery} />);
+    expect(screen.getByText('the train part must be a whole number of bars from 2 to 1000000, got 1')).toBeInTheDocument();
+    expect(onRunQuery).toHaveBeenCalledTimes(runs);
+  });
+
   // One component draws the pair, timeframe and window of both editors: each behaves alike in both
   // (choosing a pair from the Combobox's list is clicked in Chromium: test/browser/editors.test.ts).
   describe.each([

@@ -174,13 +174,13 @@ describe('channel paths', () => {
     const shape = (f: { fields: Array<{ name: string; type: string; labels?: Record<string, string> }> }) =>
       f.fields.map(({ name, type, labels }) => ({ name, type, labels }));
     const q = pairQ({ queryType: 'stats', entryZ: 2 });
-    const none = { committed: null, provisional: null, adf: null, coint: null, halfLife: null, correlation: null, position: null };
+    const none = { committed: null, provisional: null, adf: null, coint: null, halfLife: null, ou: null, correlation: null, position: null };
     const queried = statsFrame(
       q,
       { ...none, pair: q.pair, hedge: 'ols', tf: '1m', window: 100, prices: { y: null, x: null }, updatedAt: 1, source: 'computed' },
       [],
     );
-    expect(queried.fields).toHaveLength(19);
+    expect(queried.fields).toHaveLength(25);
     expect(shape(channelFrame(ch))).toEqual(shape(queried));
     expect(channelFrame(ch).fields[0]!.values).toEqual([]);
   });

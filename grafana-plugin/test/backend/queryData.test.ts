@@ -20,6 +20,7 @@ import {
   type StatsResponse,
   type SweepResponse,
   type TicksResponse,
+  type WalkForwardResponse,
 } from '@quant-pairs/contract';
 import { call, PluginProcess, startPlugin } from '../emulator';
 import { arrowTable, dataSourceContext, HOUR, PLUGIN_DIR, T0 } from './helpers';
@@ -344,6 +345,80 @@ describe('QueryData against the real collector API', () => {
     expect(res.BAD!.error).toBe('stop: the stop (1) must be above the entry threshold (1.5)');
     expect(res.BIG!.status).toBe(400);
     expect(res.BIG!.error).toMatch(/^sweepExits: the grid has 1 windows x 30 entries x 40 exits = 1200 combinations; at most 1000/);
+  });
+
+  it("runs the grid's verdict, the walk-forward, its folds and the OU band (issue 26): frames equal /api/backtest/sweep, /api/backtest/walkforward and /api/stats", async () => {
+    const bt = { queryType: 'backtest', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30', exitZ: 0, feeBps: 5 };
+    const grid = { sweepWindows: [20, 30], sweepEntries: '1,1.5,2' };
+    const wf = { ...grid, wfTrain: '60', wfTest: 20, wfObjective: 'sortino' }; // text: a dashboard variable interpolated
+    const res = await queryData([
+      q('VE', { ...bt, ...grid, output: 'verdict' }),
+      q('WF', { ...bt, ...wf, output: 'walkforward' }),
+      q('FO', { ...bt, ...wf, output: 'folds' }),
+      q('OUW', { ...bt, output: 'ouband' }),
+      q('BAD', { ...bt, ...wf, wfTrain: 1, output: 'folds' }),
+    ]);
+    const common = `pair=ETHUSDT/BTCUSDT&tf=1m&from=${FROM}&to=${TO}&cooldown=0&lag=1&feeBps=5&slippageBps=0&notional=1000&window=20,30&entry=1,1.5,2&exit=0`;
+    const sw: SweepResponse = await api.get(`/api/backtest/sweep?${common}`);
+    const v = arrowTable(res.VE!.frames[0]!);
+    expect(v.numRows).toBe(1);
+    expect([colNullable(v, 'dsr'), colNullable(v, 'psr'), colNullable(v, 'pbo'), colNullable(v, 'probLoss')]).toEqual([
+      [sw.dsr],
+      [sw.psr],
+      [sw.pbo!.pbo],
+      [sw.pbo!.probLoss],
+    ]);
+    expect(colNullable(v, 'bestSharpe')).toEqual([sw.rows[sw.best]!.metrics.sharpe]);
+    expect(sw.pbo!.logits).toHaveLength(12870); // 120 bars in 16 blocks of 7, C(16, 8) splits
+    // the PBO stat's colours travel with the field: red from 0.5 (more likely overfit than not)
+    const pboField = v.schema.fields.find((f) => f.name === 'pbo')!;
+    expect(JSON.parse(pboField.metadata.get('config')!).thresholds.steps.at(-1)).toEqual({ value: 0.5, color: 'red' });
+
+    const w: WalkForwardResponse = await api.get(`/api/backtest/walkforward?${common}&train=60&test=20&objective=sortino`);
+    // 119 final bars: folds test [60, 80), [80, 100), [100, 119)
+    expect(w.folds.map((f) => [f.testStart, f.testEnd])).toEqual([
+      [60, 80],
+      [80, 100],
+      [100, w.bars],
+    ]);
+    const e = arrowTable(res.WF!.frames[0]!);
+    expect(timesMs(e)).toEqual(w.equityTs);
+    expect(col(e, 'oosEquity')).toEqual(w.equity);
+    const f = arrowTable(res.FO!.frames[0]!);
+    expect(timesMs(f)).toEqual(w.folds.map((x) => x.testStartTs));
+    expect(col(f, 'window')).toEqual(w.folds.map((x) => x.choice.window));
+    expect(col(f, 'entry')).toEqual(w.folds.map((x) => x.choice.entry));
+    expect(colNullable(f, 'outSharpe')).toEqual(w.folds.map((x) => x.outOfSample.sharpe));
+    expect(colNullable(f, 'inSharpe')).toEqual(w.folds.map((x) => x.inSample.sharpe));
+
+    // 1s bars: the spread's AR(1) noise (0.8 a second) reverts over bars; on 1m bars it is white (0.8^60), no OU fit.
+    // The collector's clock is real and the sample is the last 1s bars before it: /api/stats asked just before
+    // and just after the plugin's query, the plugin's band is one of the two answers.
+    const stats1s = () => api.get('/api/stats?pair=ETHUSDT/BTCUSDT&tf=1s&window=30') as Promise<StatsResponse>;
+    const before = await stats1s();
+    const band = (await queryData([q('OU', { ...bt, timeframe: '1s', output: 'ouband' })])).OU!;
+    const after = await stats1s();
+    const o = arrowTable(band.frames[0]!);
+    const got = JSON.parse(o.schema.metadata.get('meta')!).custom.ou as { entryLong: number; mu: number; entryShort: number };
+    expect([before.ou, after.ou]).toContainEqual(got);
+    expect(got.entryLong).toBeLessThan(got.mu);
+    expect(got.mu).toBeLessThan(got.entryShort);
+    // two points, the range's ends: flat lines across the panel
+    expect(timesMs(o)).toEqual([FROM, TO]);
+    expect([col(o, 'ouEntryLong'), col(o, 'ouMu'), col(o, 'ouEntryShort')]).toEqual([
+      [got.entryLong, got.entryLong],
+      [got.mu, got.mu],
+      [got.entryShort, got.entryShort],
+    ]);
+
+    // on 1m bars: no band, an empty frame saying why
+    const none = arrowTable(res.OUW!.frames[0]!);
+    expect(none.numRows).toBe(0);
+    expect(JSON.parse(none.schema.metadata.get('meta')!).notices).toEqual([
+      { severity: 'info', text: 'no OU band: the spread does not revert (its AR(1) coefficient is not in (0, 1))' },
+    ]);
+    expect(res.BAD!.status).toBe(400);
+    expect(res.BAD!.error).toBe('wfTrain: the train part must be a whole number of bars from 2 to 1000000, got 1');
   });
 
   it('runs the backtest under the Kalman hedge (issue 16): the query’s hedge, delta / Ve or tune reach /api/backtest and /api/backtest/sweep', async () => {

@@ -658,6 +658,9 @@ func compareWithCollector(t *testing.T, where string, model map[string]any, fr *
 			}
 			break
 		}
+		if compareHonest(t, model, p, list, field, cmp) {
+			break
+		}
 		set("window", window)
 		if v, ok := model["entryZ"]; ok {
 			set("entry", fmt.Sprint(v))
@@ -1502,4 +1505,80 @@ func TestHostKilledLeavesNoPlugin(t *testing.T) {
 		syscall.Kill(pid, syscall.SIGKILL)
 		t.Fatalf("plugin %d still running after its host was killed", pid)
 	}
+}
+
+// compareHonest checks the backtest outputs of issue 26 against the collector's answers to the
+// same question: the grid's verdict (/api/backtest/sweep's dsr, psr, pbo), the walk-forward's
+// out-of-sample equity and folds (/api/backtest/walkforward), the OU band (/api/stats' ou, the
+// same flat value at both ends of the range). False for the other outputs.
+func compareHonest(t *testing.T, model map[string]any, p url.Values, list func(any) string, field func(string) *data.Field, cmp func(string, []*float64, []*float64)) bool {
+	t.Helper()
+	out, _ := model["output"].(string)
+	switch out {
+	case "verdict", "walkforward", "folds":
+		p.Set("window", list(model["sweepWindows"]))
+		p.Set("entry", list(model["sweepEntries"]))
+		p.Set("exit", list(model["sweepExits"]))
+	case "ouband":
+		p = url.Values{"pair": {fmt.Sprint(model["pair"])}, "tf": {fmt.Sprint(model["timeframe"])}, "window": {fmt.Sprint(model["window"])}}
+		var st struct {
+			Ou map[string]any `json:"ou"`
+		}
+		fx.get(t, "/api/stats", p, &st)
+		for _, name := range []string{"entryLong", "mu", "entryShort"} {
+			v, ok := st.Ou[name].(float64)
+			if !ok {
+				t.Errorf("ouband %s: the collector has no OU band: %v", name, st.Ou)
+				return true
+			}
+			fieldName := "ou" + strings.ToUpper(name[:1]) + name[1:]
+			cmp(fieldName, floatsOf(field(fieldName)), []*float64{ptr(v), ptr(v)})
+		}
+		return true
+	default:
+		return false
+	}
+	if out == "verdict" {
+		var sw struct {
+			Psr *float64 `json:"psr"`
+			Dsr *float64 `json:"dsr"`
+			Pbo *struct {
+				Pbo      float64 `json:"pbo"`
+				ProbLoss float64 `json:"probLoss"`
+			} `json:"pbo"`
+		}
+		fx.get(t, "/api/backtest/sweep", p, &sw)
+		if sw.Pbo == nil {
+			t.Errorf("verdict: the collector gave no PBO")
+			return true
+		}
+		cmp("dsr", floatsOf(field("dsr")), []*float64{sw.Dsr})
+		cmp("psr", floatsOf(field("psr")), []*float64{sw.Psr})
+		cmp("pbo", floatsOf(field("pbo")), []*float64{ptr(sw.Pbo.Pbo)})
+		cmp("probLoss", floatsOf(field("probLoss")), []*float64{ptr(sw.Pbo.ProbLoss)})
+		return true
+	}
+	p.Set("train", fmt.Sprint(model["wfTrain"]))
+	p.Set("test", fmt.Sprint(model["wfTest"]))
+	var wf struct {
+		Equity []float64 `json:"equity"`
+		Folds  []struct {
+			OutOfSample map[string]*float64 `json:"outOfSample"`
+		} `json:"folds"`
+	}
+	fx.get(t, "/api/backtest/walkforward", p, &wf)
+	if out == "walkforward" {
+		var want []*float64
+		for _, e := range wf.Equity {
+			want = append(want, ptr(e))
+		}
+		cmp("equity", floatsOf(field("oosEquity")), want)
+		return true
+	}
+	var want []*float64
+	for _, f := range wf.Folds {
+		want = append(want, f.OutOfSample["sharpe"])
+	}
+	cmp("sharpe", floatsOf(field("outSharpe")), want)
+	return true
 }

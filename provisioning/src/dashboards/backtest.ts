@@ -10,7 +10,8 @@
  * cell. The sweep's rows (window, entry, exit, metrics) are pivoted by Grafana's "Grouping to
  * matrix" transformation (rows: window, columns: entry, cells: Sharpe) and each cell coloured by
  * its Sharpe (red below 0, orange to 1, green from 1): a colour-coded grid. The full sweep, every
- * metric a row, is the table beside.
+ * metric a row, is the table beside. Below them, whether the grid's winner is skill (issue 26:
+ * backtestHonest.ts): DSR, PSR, PBO, the OU thresholds, the walk-forward's equity and folds.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as common from '@grafana/grafana-foundation-sdk/common';
@@ -23,6 +24,7 @@ import { backtest } from '../queries';
 import { PAIRS_DS, type GenerateOptions } from '../settings';
 import { BACKTEST_UID, dashboardLinks } from './links';
 import { pairsVariable } from './pairOverview';
+import { honestPanels, walkForwardVariables } from './backtestHonest';
 import { th } from './thresholds';
 
 /** The grid of the sweep panels: 5 windows x 7 entries at the chosen exit (35 backtests). */
@@ -72,6 +74,7 @@ function variables(first: string): Array<cog.Builder<dashboard.VariableModel>> {
       .defaultValue('')
       .current({ text: '', value: '' }),
     custom('fee', 'Fee (bps)', "Fee in basis points of each leg's traded notional, on every fill.", [0, 2, 5, D.feeBps, 20], D.feeBps),
+    ...walkForwardVariables(),
   ];
 }
 
@@ -174,8 +177,11 @@ function tradesTable(): table.PanelBuilder {
     .span(24);
 }
 
+/** The grid of the sweep panels and the honest ones: every window x entry at the chosen exit. */
+const SWEEP_GRID = { sweepWindows: SWEEP_WINDOWS, sweepEntries: SWEEP_ENTRIES, sweepExits: '$exit' };
+
 /** The sweep at the chosen exit, stop and fee: one backtest a window x entry. */
-const sweepQuery = () => backtest('A', { ...BASE, output: 'sweep', sweepWindows: SWEEP_WINDOWS, sweepEntries: SWEEP_ENTRIES, sweepExits: '$exit' });
+const sweepQuery = () => backtest('A', { ...BASE, output: 'sweep', ...SWEEP_GRID });
 
 function sweepGrid(): table.PanelBuilder {
   return new table.PanelBuilder()
@@ -237,6 +243,7 @@ export function backtestDashboard(opts: GenerateOptions): dashboard.DashboardBui
   b.withPanel(equityPanel());
   b.withPanel(sweepGrid());
   b.withPanel(sweepTable());
+  for (const p of honestPanels(BASE, SWEEP_GRID)) b.withPanel(p);
   b.withPanel(tradesTable());
   return b;
 }

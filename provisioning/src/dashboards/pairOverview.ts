@@ -15,7 +15,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { DEFAULT_WINDOW, SYMBOL_PATTERN, TIMEFRAMES, type PairsVariableQuery } from '@quant-pairs/contract';
-import { analytics, bars, signals, stats } from '../queries';
+import { analytics, backtest, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 import { PAIR_OVERVIEW_UID, dashboardLinks } from './links';
 import { deskPanels, thresholdVariables } from './pairOverviewDesk';
@@ -332,10 +332,14 @@ function candles(symbol: string, title: string): candlestick.PanelBuilder {
 function spreadAndZPanels(pairQuery: PairQuery, z: number): Panel[] {
   return [
     new timeseries.PanelBuilder()
-      .title('Spread and its rolling mean')
-      .description('spread = y - (alpha + beta x) with the rolling OLS fit; the mean is over the same window.')
+      .title('Spread, its rolling mean and the OU band')
+      .description(
+        "spread = y - (alpha + beta x) with the rolling OLS fit; the mean is over the same window. B: Bertram's optimal band of the latest OU fit of the spread (net of the paper position's round-trip costs): LONG below the green line, SHORT above the red one, each exiting at the other.",
+      )
       .datasource({ ...PAIRS_DS })
       .withTarget(analytics('A', { ...pairQuery, fields: ['spread', 'spreadMean'] }))
+      .withTarget(backtest('B', { pair: pairQuery.pair, timeframe: pairQuery.timeframe, window: pairQuery.window, output: 'ouband' }))
+      .overrideByName('ouMu', [{ id: 'custom.lineStyle', value: { fill: 'dot', dash: [2, 6] } }])
       .lineWidth(1)
       .showPoints(common.VisibilityMode.Never)
       .spanNulls(false)

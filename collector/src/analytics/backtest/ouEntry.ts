@@ -3,7 +3,8 @@
  *
  * At each bar t, an OU process is fitted (honest/ou.ts, exact maximum likelihood) to the spread's
  * last `fitWindow` values up to t (the spread y - alpha_t - beta_t·x as `analyze` computes it,
- * rolling OLS over `window`), and Bertram's symmetric band a_t around its mean mu_t for the round
+ * rolling OLS over `window`, or the Kalman hedge's with `hedge`: its state filtered on bars up to
+ * t), and Bertram's symmetric band a_t around its mean mu_t for the round
  * trip's cost c_t in the spread's units: by default the backtest's fees and slippage on both legs,
  * twice (entry and exit), at bar t's prices per unit of spread held (qy = 1, qx = -beta_t):
  *   c_t = 2 · (feeBps + slippageBps) / 1e4 · (y_t + |beta_t| · x_t).
@@ -18,9 +19,13 @@
  * a = 0.073802, so u_5 = (0.3 - 0.26933)/0.073802 = 0.4155: inside the band, no entry; at t = 6
  * (mu = 0.15, b = 1/2) u_6 = -0.5708.
  */
+import type { HedgeChoice } from '@quant-pairs/contract';
 import { analyzeColumns } from '../analyzeSeries';
+import { hedgedSeries } from '../hedge';
 import { bertramBand, fitOu } from '../honest/ou';
+import { roundTripCost } from '../honest/ouStats';
 import { backtest, BACKTEST_DEFAULTS, backtestOptionsProblem, type BacktestOptions, type BacktestResult } from './backtest';
+import type { LegFunding } from './funding';
 
 export interface OuEntryOptions {
   /** Spreads each fit reads (default: the rolling window). */
@@ -44,13 +49,21 @@ export function ouBandColumn(spread: ArrayLike<number>, fitWindow: number, costA
     valid = s === s ? valid + 1 : 0;
     if (valid < fitWindow) continue;
     for (let k = 0; k < fitWindow; k++) buf[k] = spread[t - fitWindow + 1 + k]!;
-    const fit = fitOu(buf);
-    const c = costAt(t);
-    if (fit === null || !(fit.sigma > 0) || !(c > 0)) continue; // no reversion, or a perfect fit (no noise)
-    const band = bertramBand(fit, c);
-    if (band.a > 0) u[t] = (s - fit.mu) / band.a;
+    u[t] = ouBandValue(buf, costAt(t));
   }
   return u;
+}
+
+/**
+ * u = (last - mu) / a of the band fitted on `spreads` (all defined, the last the decision bar's)
+ * for a round trip costing `cost`; NaN where the spread does not revert, fits without noise, or
+ * there is no cost. One step of ouBandColumn; the live paper position's entry=ou (src/live) too.
+ */
+export function ouBandValue(spreads: ArrayLike<number>, cost: number): number {
+  const fit = fitOu(spreads);
+  if (fit === null || !(fit.sigma > 0) || !(cost > 0)) return NaN; // no reversion, or a perfect fit (no noise)
+  const band = bertramBand(fit, cost);
+  return band.a > 0 ? (spreads[spreads.length - 1]! - fit.mu) / band.a : NaN;
 }
 
 /**
@@ -60,7 +73,7 @@ export function ouBandColumn(spread: ArrayLike<number>, fitWindow: number, costA
  * backtestOuSeries({ x, y, window: 100 }, { feeBps: 5 }, { fitWindow: 500 }).metrics.sharpe;
  */
 export function backtestOuSeries(
-  input: { x: number[]; y: number[]; window: number; ts?: number[] },
+  input: { x: number[]; y: number[]; window: number; ts?: number[]; hedge?: HedgeChoice; funding?: LegFunding },
   options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
   ou: OuEntryOptions = {},
 ): BacktestResult {
@@ -69,10 +82,22 @@ export function backtestOuSeries(
   if (problem) throw new RangeError(problem.startsWith('stop') ? `${problem} (entry=ou: stop is in units of the band's half-width, above 1)` : problem);
   if (ou.cost !== undefined && !(ou.cost > 0 && Number.isFinite(ou.cost)))
     throw new RangeError(`cost must be a positive number (spread units), got ${String(ou.cost)}`);
-  const ts = input.ts ?? input.x.map((_, i) => i);
-  const c = analyzeColumns({ ts, x: input.x, y: input.y, window: input.window, ddof: 1 });
-  const perUnit = (2 * (o.feeBps + o.slippageBps)) / 1e4;
-  const costAt = ou.cost !== undefined ? () => ou.cost! : (t: number) => perUnit * (input.y[t]! + Math.abs(c.beta[t]!) * input.x[t]!);
+  const c = spreadColumns(input);
+  const costAt = ou.cost !== undefined ? () => ou.cost! : (t: number) => roundTripCost(o, input.y[t]!, input.x[t]!, c.beta[t]!);
   const u = ouBandColumn(c.spread, ou.fitWindow ?? input.window, costAt);
-  return backtest({ x: input.x, y: input.y, z: u, beta: c.beta }, o);
+  const funding = input.funding === undefined ? {} : { ts: input.ts, funding: input.funding };
+  return backtest({ x: input.x, y: input.y, z: u, beta: c.beta, ...funding }, o);
+}
+
+/**
+ * The spread and beta the band is fitted on: rolling OLS over `window` (analyzeColumns), or the
+ * Kalman hedge's (hedge.ts: each point filtered on data up to it, a tuned day fitted on the day
+ * before), NaN where undefined.
+ */
+function spreadColumns(input: { x: number[]; y: number[]; window: number; ts?: number[]; hedge?: HedgeChoice }): { spread: Float64Array; beta: Float64Array } {
+  const ts = input.ts ?? input.x.map((_, i) => i);
+  const series = { ts, x: input.x, y: input.y, window: input.window, ddof: 1 as const };
+  if (input.hedge === undefined || input.hedge.hedge === 'ols') return analyzeColumns(series);
+  const { points } = hedgedSeries(series, input.hedge);
+  return { spread: Float64Array.from(points, (p) => p.spread ?? NaN), beta: Float64Array.from(points, (p) => p.beta ?? NaN) };
 }

@@ -18,11 +18,14 @@ export interface PairSeries {
   hedge?: HedgeChoice;
   /** Each perp leg's funding events (backtest/funding.ts; needs ts), paid in every run. */
   funding?: LegFunding;
+  /** z and beta of a window computed elsewhere over these bars (the API's served series); else from x and y here. */
+  columns?: (window: number) => Columns;
 }
 
 export type Columns = { zscore: Float64Array; beta: Float64Array };
 
 export function columnCache(input: PairSeries): (window: number) => Columns {
+  if (input.columns) return input.columns;
   const ts = input.ts ?? input.x.map((_, i) => i);
   const cache = new Map<number, Columns>();
   return (window) => {

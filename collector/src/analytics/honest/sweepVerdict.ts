@@ -40,20 +40,20 @@ export function argBest(values: readonly (number | null)[]): number {
 
 /**
  * Throws a RangeError naming the problem for bad series, grid, options or blocks (S even in
- * [2, 16], at least 2 bars a block).
+ * [2, 16], at least 2 bars a block). blocks null: no PBO. PSR and DSR are null with fewer than 2 bars.
  */
 export function sweepVerdict(
   input: PairSeries,
   grid: SweepGrid,
   options: Partial<Omit<BacktestOptions, 'entry' | 'exit'>> = {},
-  blocks: number = PBO_DEFAULT_BLOCKS,
+  blocks: number | null = PBO_DEFAULT_BLOCKS,
 ): SweepVerdict {
   const gridProblem = sweepGridProblem(grid);
   if (gridProblem) throw new RangeError(gridProblem);
   const prices = { x: Float64Array.from(input.x), y: Float64Array.from(input.y), funding: sweepFunding(input) };
   const columns = columnCache(input);
   const o = { ...BACKTEST_DEFAULTS, ...options };
-  const detail = sweepDetail(prices, grid, columns, options, { blocks });
+  const detail = sweepDetail(prices, grid, columns, options, blocks === null ? {} : { blocks });
   const rows = detail.rows;
   const best = argBest(rows.map((r) => r.metrics.sharpe));
   const b = rows[best]!;
@@ -61,10 +61,13 @@ export function sweepVerdict(
   const funding = input.funding === undefined ? {} : { ts: input.ts, funding: input.funding };
   const equity = backtest({ x: prices.x, y: prices.y, z: c.zscore, beta: c.beta, ...funding }, { ...options, entry: b.entry, exit: b.exit }).equity;
   const perBar = Math.sqrt(o.barsPerYear);
-  const verdict = sharpeVerdict(
-    returnsOf(equity, o.notional),
-    rows.map((r) => (r.metrics.sharpe ?? 0) / perBar),
-  );
+  const verdict =
+    equity.length < 2
+      ? { psr: null, dsr: null }
+      : sharpeVerdict(
+          returnsOf(equity, o.notional),
+          rows.map((r) => (r.metrics.sharpe ?? 0) / perBar),
+        );
   const overfit = rows.length >= 2 && detail.blocks !== null ? pbo({ ...detail.blocks, trials: rows.length }) : null;
   return { results: rows, best, psr: verdict.psr, dsr: verdict.dsr, pbo: overfit };
 }

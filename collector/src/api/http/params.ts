@@ -34,6 +34,25 @@ export function readQuery<S extends RequestSchema>(query: unknown, schema: S): R
   throw badParam(name, `${name}=${JSON.stringify(value.slice(0, 100))} is invalid: ${issue.message}`);
 }
 
+/**
+ * A POST body of a request's parameters (a JSON object) as the query string readQuery reads: each
+ * value as its text (a number in decimal, a boolean as true / false, a list of numbers joined by
+ * commas); any other value is a 400 naming its parameter.
+ */
+export function bodyAsQuery(body: unknown): Record<string, string> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw badParam('body', 'expected a JSON object of the parameters, e.g. {"pair": "ETHUSDT/BTCUSDT", "tf": "1m", "window": [60, 120], ...}');
+  }
+  const q: Record<string, string> = {};
+  for (const [name, v] of Object.entries(body)) {
+    if (typeof v === 'string') q[name] = v;
+    else if ((typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean') q[name] = String(v);
+    else if (Array.isArray(v) && v.length > 0 && v.every((e) => typeof e === 'number' && Number.isFinite(e))) q[name] = v.join(',');
+    else throw badParam(name, `${name} must be a string, a finite number, true / false or a list of numbers, got ${JSON.stringify(v)?.slice(0, 100)}`);
+  }
+  return q;
+}
+
 /** What readVariant gives: the variant's key and its arguments. */
 export type VariantArgs<V extends readonly RequestVariant[]> = { [I in keyof V]: { key: V[I]['key']; args: RequestArgs<V[I]['schema']> } }[number];
 

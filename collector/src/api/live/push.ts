@@ -266,6 +266,7 @@ class LiveHub {
         point: a.point,
         provisional: a.provisional,
         ...(a.position ? { position: a.position } : {}),
+        ...(a.ou !== undefined ? { ou: a.ou } : {}),
       });
     }
     const body = JSON.stringify({ prices, analytics });

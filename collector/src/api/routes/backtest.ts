@@ -1,14 +1,23 @@
 /**
  * GET /api/backtest (the z signal's trades, equity and metrics over stored bars) and
- * GET /api/backtest/sweep (the metrics of every window x entry x exit). Both trade the series
+ * GET /api/backtest/sweep (the metrics of every window x entry x exit, with the best one's PSR and
+ * DSR and the grid's PBO: src/analytics/honest/sweepVerdict.ts). Both trade the series
  * /api/analytics serves (runSeries: stored bars aligned, z and beta with warm-up before `from`,
  * ddof 1), final bars only: a bar in progress is not traded. Rules and costs:
  * src/analytics/backtest. Bars a year for the Sharpe ratio: 365 days of the timeframe.
  */
 import type { Router } from 'express';
-import { SWEEP_MAX_COMBINATIONS, TIMEFRAME_MS, type BacktestResponse, type BacktestSettings, type SweepResponse, type Timeframe } from '@quant-pairs/contract';
+import {
+  PBO_DEFAULT_BLOCKS,
+  SWEEP_MAX_COMBINATIONS,
+  TIMEFRAME_MS,
+  type BacktestResponse,
+  type BacktestSettings,
+  type SweepResponse,
+  type Timeframe,
+} from '@quant-pairs/contract';
 import { backtestRequest, sweepRequest, type RequestArgs } from '@quant-pairs/contract/requests';
-import { backtest, backtestOptionsProblem, sweepColumns, type BacktestOptions } from '../../analytics';
+import { backtest, backtestOptionsProblem, pboBlocksProblem, sweepVerdict, type BacktestOptions, type PairSeries } from '../../analytics';
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
 import { readQuery } from '../http/params';
@@ -84,37 +93,68 @@ export function mount(r: Router, ctx: Ctx): void {
 
   r.get('/api/backtest/sweep', async (req, res) => {
     const q = readQuery(req.query, sweepRequest);
-    const axes = { window: q.window.length, entry: q.entry.length, exit: q.exit.length };
-    const combos = axes.window * axes.entry * axes.exit;
-    if (combos > SWEEP_MAX_COMBINATIONS) {
-      const longest = (Object.keys(axes) as (keyof typeof axes)[]).reduce((a, b) => (axes[b] > axes[a] ? b : a));
-      throw badParam(
-        longest,
-        `the grid has ${axes.window} windows x ${axes.entry} entries x ${axes.exit} exits = ${combos} combinations; at most ${SWEEP_MAX_COMBINATIONS}: shorten a list`,
-      );
-    }
-    const set = settings({ ...q, entry: q.entry[0]!, exit: q.exit[0]!, maxDataPoints: undefined }, q.tf);
-    // the options fixed across the grid, on their own (stop against the entries is per combination)
-    const fixedProblem = backtestOptionsProblem({ ...set, entry: 1, exit: 0, stop: null });
-    if (fixedProblem) throw optionsError(fixedProblem);
-    const byWindow = new Map<number, Awaited<ReturnType<typeof columns>>>();
-    for (const w of q.window) byWindow.set(w, await columns(ctx, { ...q, entry: q.entry[0]!, exit: q.exit[0]!, maxDataPoints: undefined }, w));
-    // the same bars for every window; a bar completed between two windows' reads is left out
-    const n = Math.min(...[...byWindow.values()].map((c) => c.ts.length));
-    const first = byWindow.get(q.window[0]!)!;
-    const { entry: _e, exit: _x, ...fixed } = set;
-    let rows;
-    try {
-      const cols = (w: number) => {
-        const c = byWindow.get(w)!;
-        return { zscore: c.zscore.subarray(0, n), beta: c.beta.subarray(0, n) };
-      };
-      rows = sweepColumns({ x: first.x.subarray(0, n), y: first.y.subarray(0, n) }, { window: q.window, entry: q.entry, exit: q.exit }, cols, fixed);
-    } catch (e) {
-      if (e instanceof RangeError) throw optionsError(e.message);
-      throw e;
-    }
-    const body: SweepResponse = { pair: q.pair.id, tf: q.tf, hedge: first.hedge, from: first.from, to: first.to, bars: n, settings: fixed, rows };
+    const g = await gridColumns(ctx, q);
+    // PBO at S blocks needs 2 bars a block: asked for, too few bars is a 400; by default, no PBO
+    const blocks = q.blocks ?? (pboBlocksProblem(PBO_DEFAULT_BLOCKS, g.n) === null ? PBO_DEFAULT_BLOCKS : null);
+    const v = rangeChecked(() => sweepVerdict(g.series, { window: q.window, entry: q.entry, exit: q.exit }, g.fixed, blocks));
+    const body: SweepResponse = {
+      pair: q.pair.id,
+      tf: q.tf,
+      hedge: g.first.hedge,
+      from: g.first.from,
+      to: g.first.to,
+      bars: g.n,
+      settings: g.fixed,
+      rows: v.results,
+      best: v.best,
+      psr: v.psr,
+      dsr: v.dsr,
+      pbo: v.pbo,
+    };
     res.json(body);
   });
+}
+
+/** Runs an analytics call, its RangeError (bad grid, options, blocks or plan) a 400 naming the parameter. */
+export function rangeChecked<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (e) {
+    if (e instanceof RangeError) throw optionsError(e.message);
+    throw e;
+  }
+}
+
+/**
+ * The series of every window of a grid request over the same final bars (a bar completed between
+ * two windows' reads is left out), as the honest analytics' PairSeries with its columns, and the
+ * options fixed across the grid, checked on their own (stop against the entries is per combination).
+ */
+export async function gridColumns(ctx: Ctx, q: RequestArgs<typeof sweepRequest>) {
+  const axes = { window: q.window.length, entry: q.entry.length, exit: q.exit.length };
+  const combos = axes.window * axes.entry * axes.exit;
+  if (combos > SWEEP_MAX_COMBINATIONS) {
+    const longest = (Object.keys(axes) as (keyof typeof axes)[]).reduce((a, b) => (axes[b] > axes[a] ? b : a));
+    throw badParam(
+      longest,
+      `the grid has ${axes.window} windows x ${axes.entry} entries x ${axes.exit} exits = ${combos} combinations; at most ${SWEEP_MAX_COMBINATIONS}: shorten a list`,
+    );
+  }
+  const one = { ...q, entry: q.entry[0]!, exit: q.exit[0]!, maxDataPoints: undefined };
+  const { entry: _e, exit: _x, ...fixed } = settings(one, q.tf);
+  const fixedProblem = backtestOptionsProblem({ ...fixed, entry: 1, exit: 0, stop: null });
+  if (fixedProblem) throw optionsError(fixedProblem);
+  const byWindow = new Map<number, Awaited<ReturnType<typeof columns>>>();
+  for (const w of q.window) byWindow.set(w, await columns(ctx, one, w));
+  const n = Math.min(...[...byWindow.values()].map((c) => c.ts.length));
+  const first = byWindow.get(q.window[0]!)!;
+  const series: PairSeries = {
+    x: Array.from(first.x.subarray(0, n)),
+    y: Array.from(first.y.subarray(0, n)),
+    columns: (w) => {
+      const c = byWindow.get(w)!;
+      return { zscore: c.zscore.subarray(0, n), beta: c.beta.subarray(0, n) };
+    },
+  };
+  return { n, first, ts: first.ts.subarray(0, n), series, fixed };
 }

@@ -100,7 +100,14 @@ export const backtestSettings = obj({
  * barsPerYear (no Sharpe ratio is computed live). entry is the collector's ENTRY_Z, the others its
  * PAPER_* settings (PAPER_EXIT defaulting to EXIT_Z when set), BACKTEST_DEFAULTS where unset.
  */
-export const paperRules = backtestSettings.omit({ barsPerYear: true });
+export const paperRules = backtestSettings.omit({ barsPerYear: true }).extend({
+  /**
+   * ou (PAPER_ENTRY=ou, issue 26): the position enters at Bertram's band of an OU fit of the last
+   * `window` spreads before each decision, net of these fees and slippage; entry 1 and exit -1 are
+   * then in units of the band's half-width. Absent: at |z| > entry.
+   */
+  entryRule: z.literal('ou').optional(),
+});
 /**
  * The paper position a configured pair / timeframe / window keeps live (issue 16): the backtest's
  * rules (`rules`: entry at the configured ENTRY_Z, the rest the PAPER_* settings) stepped on each
@@ -126,6 +133,30 @@ export const paperPosition = obj({
   /** The rules and costs it runs under (the same for every pair / timeframe / window of a collector). */
   rules: paperRules,
 });
+/**
+ * An Ornstein-Uhlenbeck fit of the statistics' sample of spreads (exact maximum likelihood, per
+ * bar) and Bertram's (2010) optimal symmetric band for a round trip costing `cost` (issue 26).
+ */
+export const ouDto = obj({
+  /** Speed of mean reversion, per bar. */
+  theta: num,
+  mu: num,
+  /** Diffusion, per √bar. */
+  sigma: num,
+  /** ln 2 / theta, in bars. */
+  halfLife: num,
+  /** The round trip's cost in spread units: the paper position's fees and slippage on both legs, at entry and exit, at the latest prices: 2·(feeBps + slippageBps)/1e4·(y + |beta|·x). */
+  cost: num,
+  /** Half-width of the band in spread units: enter LONG at mu - a, SHORT at mu + a, exit at the other side's level. */
+  a: num,
+  entryLong: num,
+  entryShort: num,
+  /** The stationary sd sigma / √(2 theta): the unit of `z`. */
+  stationarySd: num,
+  /** The band in z units of the stationary sd around mu: a / stationarySd, entryLong -a / stationarySd, entryShort a / stationarySd. */
+  z: obj({ a: num, entryLong: num, entryShort: num }),
+});
+
 export const statsResponse = obj({
   pair: z.string(),
   /** ols (rolling OLS over window) or kalman (see kalman). */
@@ -143,6 +174,8 @@ export const statsResponse = obj({
   adf: maybe(adfDto),
   coint: maybe(cointDto),
   halfLife: maybe(halfLifeDto),
+  /** The OU fit of the same spreads as adf and halfLife, and Bertram's band; {error} when the spread does not revert or there is no cost. */
+  ou: maybe(ouDto),
   /**
    * Rolling correlation of the two legs' closes over the last `window` aligned points up to the
    * latest point (`provisional`, else `committed`): that point's `correlation`, on both sources.

@@ -1,4 +1,4 @@
-/** Response schemas of /api/backtest and /api/backtest/sweep. */
+/** Response schemas of /api/backtest and /api/backtest/sweep (its verdict: PSR, DSR, PBO of issue 26). */
 import { z } from 'zod';
 import { backtestSettings } from './analytics';
 import { hedge, nullableNum, num, obj, timeframe } from './common';
@@ -59,6 +59,17 @@ export const backtestResponse = obj({
   thinned: z.boolean(),
 });
 export const sweepRowDto = obj({ window: num, entry: num, exit: num, metrics: backtestMetricsDto });
+/** CSCV's probability of backtest overfitting (Bailey, Borwein, Lopez de Prado, Zhu 2017) of a sweep. */
+export const pboDto = obj({
+  /** Share of CSCV splits whose in-sample best ranks at or below the out-of-sample median. */
+  pbo: num,
+  /** λ of each split (C(S, S/2) of them). */
+  logits: z.array(num),
+  /** Slope of out-of-sample on in-sample Sharpe of the chosen combination over the splits. */
+  degradation: nullableNum,
+  /** Share of splits whose chosen combination loses out of sample. */
+  probLoss: num,
+});
 export const sweepResponse = obj({
   pair: z.string(),
   tf: timeframe,
@@ -69,4 +80,12 @@ export const sweepResponse = obj({
   settings: backtestSettings.omit({ entry: true, exit: true }),
   /** One row per valid combination, in window, entry, exit order. */
   rows: z.array(sweepRowDto),
+  /** Index into rows of the best Sharpe ratio (the first on ties). */
+  best: num,
+  /** Probabilistic Sharpe ratio of the best against 0, on per-bar returns; null with fewer than 2 bars or no variation. */
+  psr: nullableNum,
+  /** Deflated Sharpe ratio of the best, N = the rows, V = the variance of their per-bar Sharpe ratios; null with one row. */
+  dsr: nullableNum,
+  /** null with one row, or with fewer than 2 bars a block when `blocks` was not asked for. */
+  pbo: pboDto.nullable(),
 });

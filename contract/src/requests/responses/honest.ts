@@ -1,11 +1,14 @@
 /**
  * Honest backtests (issue 26): the shapes of the walk-forward, the sweep with its PSR / DSR / PBO
  * and the OU thresholds, as the collector's CLIs print them (collector/src/cli/{walkforward,
- * sweep,ou}.ts) and the API will serve them. Indices are bars of the input series.
+ * sweep,ou}.ts) and the API serves them (/api/backtest/walkforward: walkForwardResponse; the sweep's
+ * verdict is part of sweepResponse). Indices are bars of the input series.
  */
 import { z } from 'zod';
-import { backtestMetricsDto, sweepRowDto } from './backtest';
-import { nullableNum, num, obj } from './common';
+import { WALKFORWARD_OBJECTIVES } from '../../constants';
+import { backtestSettings } from './analytics';
+import { backtestMetricsDto, pboDto, sweepRowDto } from './backtest';
+import { hedge, nullableNum, num, obj, timeframe } from './common';
 
 const walkForwardFoldDto = obj({
   /** Train bars [trainStart, trainEnd), test bars [testStart, testEnd): ends exclusive. */
@@ -21,7 +24,7 @@ const walkForwardFoldDto = obj({
   psr: nullableNum,
   dsr: nullableNum,
 });
-export const walkForwardResult = obj({
+const walkForwardFields = {
   folds: z.array(walkForwardFoldDto),
   /** Out-of-sample equity at each test bar, folds joined (each starts where the last ended). */
   equity: z.array(num),
@@ -31,16 +34,33 @@ export const walkForwardResult = obj({
   efficiency: nullableNum,
   /** PSR against 0 of the joined out-of-sample returns (not deflated: nothing was selected on them). */
   psr: nullableNum,
-});
-const pboDto = obj({
-  /** Share of CSCV splits whose in-sample best ranks at or below the out-of-sample median. */
-  pbo: num,
-  /** λ of each split (C(S, S/2) of them). */
-  logits: z.array(num),
-  /** Slope of out-of-sample on in-sample Sharpe of the chosen combination over the splits. */
-  degradation: nullableNum,
-  /** Share of splits whose chosen combination loses out of sample. */
-  probLoss: num,
+};
+export const walkForwardResult = obj(walkForwardFields);
+/** GET / POST /api/backtest/walkforward: walkForwardResult over stored bars, with the bars' times. */
+export const walkForwardResponse = obj({
+  pair: z.string(),
+  tf: timeframe,
+  hedge,
+  from: num,
+  to: num,
+  /** Bars walked (final bars in the range, aligned): the folds' indices are into these. */
+  bars: num,
+  settings: backtestSettings.omit({ entry: true, exit: true }),
+  train: num,
+  test: num,
+  anchored: z.boolean(),
+  objective: z.enum(WALKFORWARD_OBJECTIVES),
+  ...walkForwardFields,
+  folds: z.array(
+    walkForwardFoldDto.extend({
+      /** Times of the bars at trainStart, testStart and testEnd - 1 (the fold's last test bar). */
+      trainStartTs: num,
+      testStartTs: num,
+      testLastTs: num,
+    }),
+  ),
+  /** Time of each out-of-sample equity value. */
+  equityTs: z.array(num),
 });
 export const sweepVerdictResult = obj({
   results: z.array(sweepRowDto),

@@ -7,6 +7,7 @@
 import { alertDto, alertsResponse, analyticsResponse, signalsResponse, statsResponse } from './analytics';
 import { backtestResponse, sweepResponse } from './backtest';
 import { barsResponse, healthResponse, pairsResponse, symbolsResponse, ticksResponse } from './catalog';
+import { walkForwardResponse } from './honest';
 import { scanHistoryResponse, scanResponse } from './scan';
 
 /** The response schemas by the name of their type in api.ts (Route.response). */
@@ -21,6 +22,7 @@ export const RESPONSE_SCHEMAS = {
   SignalsResponse: signalsResponse,
   BacktestResponse: backtestResponse,
   SweepResponse: sweepResponse,
+  WalkForwardResponse: walkForwardResponse,
   ScanResponse: scanResponse,
   ScanHistoryResponse: scanHistoryResponse,
   AlertDto: alertDto,

@@ -24,6 +24,8 @@ import type {
   StatsResponse,
   SweepParams,
   SweepResponse,
+  WalkForwardParams,
+  WalkForwardResponse,
   SymbolsResponse,
   TicksParams,
   TicksResponse,
@@ -152,5 +154,9 @@ export class CollectorClient {
   /** The grids go as comma-separated lists. */
   sweep(p: SweepParams, signal?: AbortSignal): Promise<SweepResponse> {
     return this.get('/api/backtest/sweep', { ...p }, signal);
+  }
+  /** The grids go as comma-separated lists. */
+  walkForward(p: WalkForwardParams, signal?: AbortSignal): Promise<WalkForwardResponse> {
+    return this.get('/api/backtest/walkforward', { ...p }, signal);
   }
 }

@@ -1,4 +1,4 @@
-/** The backtest (issue 16): equity, trades, metrics or the sweep's grid (/api/backtest, /api/backtest/sweep). */
+/** The backtest (issue 16): equity, trades, metrics or the sweep's grid (/api/backtest, /api/backtest/sweep); the grid's verdict and walk-forward: honest.ts. */
 import { type BacktestMetricsDto, type BacktestResponse, type SweepResponse } from '@quant-pairs/contract';
 import type { CollectorClient } from '../collector/client';
 import type { Field, Frame, Notice } from '../frame/frame';
@@ -6,6 +6,7 @@ import { PNL_THRESHOLDS, plainConfig, pnlConfig } from './display';
 import { labelsOf, meta, timeField } from './frameParts';
 import type { BacktestQ } from './model';
 import { withHedge } from './analytics';
+import { runHonest, runOuBand } from './honest';
 
 /**
  * The backtest over the query's time range (collector /api/backtest; output sweep:
@@ -26,9 +27,12 @@ export async function runBacktest(q: BacktestQ, client: CollectorClient, signal?
     ...(q.stop !== undefined ? { stop: q.stop } : {}),
     ...(q.maxHold !== undefined ? { maxHold: q.maxHold } : {}),
   };
-  if (q.output === 'sweep') {
-    const g = q.sweep!;
+  if (q.output === 'ouband') return runOuBand(q, client, signal);
+  if (q.sweep) {
+    const g = q.sweep;
     const params = withHedge({ ...costs, window: g.windows.join(','), entry: g.entries.join(','), exit: g.exits.join(',') }, q.hedge);
+    // outputs verdict, walkforward and folds: query/honest.ts
+    if (q.output !== 'sweep') return runHonest(q, params, backtestText(q, g.windows.join(',')), client, signal);
     // the contract types the grids as parsed lists; on the wire they are comma-separated text
     return sweepFrame(q, await client.sweep(params as unknown as Parameters<CollectorClient['sweep']>[0], signal), []);
   }
@@ -46,7 +50,7 @@ export async function runBacktest(q: BacktestQ, client: CollectorClient, signal?
 function backtestText(q: BacktestQ, window: string): string {
   const parts = [`backtest ${q.pair} tf=${q.tf} window=${window}`];
   if (q.hedge.hedge === 'kalman') parts.push('hedge=kalman');
-  if (q.output !== 'sweep') parts.push(`entry=${q.entry} exit=${q.exit}`);
+  if (!q.sweep) parts.push(`entry=${q.entry} exit=${q.exit}`);
   if (q.stop !== undefined) parts.push(`stop=${q.stop}`);
   if (q.maxHold !== undefined) parts.push(`maxHold=${q.maxHold}`);
   parts.push(`cooldown=${q.cooldown} lag=${q.lag} feeBps=${q.feeBps} slippageBps=${q.slippageBps} notional=${q.notional}`);

@@ -174,7 +174,8 @@ export const POSITION_CODE: Record<PaperPositionDto['side'], number> = { LONG: 1
 
 /** What a paper position runs under, in words: `entry ±2, exit 0, stop 3, fees 10 bps, notional 1000`. */
 export function paperRulesText(r: Readonly<PaperRulesDto>): string {
-  const parts = [`entry ±${r.entry}`, `exit ${r.exit}`];
+  // PAPER_ENTRY=ou (issue 26): entry and exit are in units of the OU band's half-width
+  const parts = r.entryRule === 'ou' ? ['entry at the OU band (Bertram), exit at its other side'] : [`entry ±${r.entry}`, `exit ${r.exit}`];
   if (r.stop !== null) parts.push(`stop ${r.stop}`);
   if (r.maxHold !== null) parts.push(`max hold ${r.maxHold} bars`);
   if (r.cooldown > 0) parts.push(`cooldown ${r.cooldown} bars`);

@@ -128,6 +128,10 @@ const FIELD_ORDER: readonly ProblemField[] = [
   'sweepWindows',
   'sweepEntries',
   'sweepExits',
+  'wfTrain',
+  'wfTest',
+  'wfAnchored',
+  'wfObjective',
 ];
 
 /** Validates one DataQuery. Throws QueryError. */

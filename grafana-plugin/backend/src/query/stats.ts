@@ -1,5 +1,5 @@
 /** Stats: the latest values of a pair and the collector's live paper position, one row (/api/stats). */
-import { TIMEFRAME_MS, type LatestPoint, type Maybe, type StatsResponse } from '@quant-pairs/contract';
+import { TIMEFRAME_MS, type LatestPoint, type Maybe, type OuDto, type StatsResponse } from '@quant-pairs/contract';
 import type { CollectorClient } from '../collector/client';
 import type { Field, Frame, Notice } from '../frame/frame';
 import { channelId, queryPath } from '../stream/channel';
@@ -60,6 +60,7 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[], chan
       }),
     ),
     ...positionFields(q, res.position, num),
+    ...ouFields(q, maybe(res.ou, 'OU band', notices), tfSec, num),
   ];
   return {
     name: `${q.pair} ${q.tf} w${q.window} stats`,
@@ -109,6 +110,38 @@ function positionFields(q: PairQ, p: StatsResponse['position'], num: (name: stri
       pnlConfig(q.pair, `${q.pair} paper equity`, `Notional + realised P&L + unrealised P&L, net of every fee, at the last committed bar${under}`),
     ),
     num('closedTrades', p?.closedTrades, plainConfig(`${q.pair} paper trades closed`, 0, { description: 'Paper trades closed since the collector started' })),
+  ];
+}
+
+/**
+ * The OU fit of the statistics' spreads and Bertram's band (issue 26; the collector's /api/stats
+ * `ou`): entry levels in spread units (LONG below ouEntryLong, SHORT above ouEntryShort, each
+ * exiting at the other), its mean, the half-width in z units of the stationary sd, the half-life
+ * and the round trip's cost the band is net of. Null when the spread does not revert.
+ */
+function ouFields(q: PairQ, ou: OuDto | null, tfSec: number, num: (name: string, v: number | null | undefined, config: Field['config']) => Field): Field[] {
+  const band = (name: string, v: number | undefined, title: string, description: string) => num(name, v, plainConfig(`${q.pair} ${title}`, 4, { description }));
+  return [
+    band('ouEntryLong', ou?.entryLong, 'OU entry LONG', "Bertram's optimal band: LONG the spread below mu - a, exit at mu + a"),
+    band('ouEntryShort', ou?.entryShort, 'OU entry SHORT', "Bertram's optimal band: SHORT the spread above mu + a, exit at mu - a"),
+    band('ouMu', ou?.mu, 'OU mean', 'Mean the spread reverts to (OU fit, exact maximum likelihood)'),
+    num(
+      'ouZ',
+      ou?.z.a,
+      plainConfig(`${q.pair} OU band (z)`, 2, { description: "Half-width a of Bertram's band in units of the stationary sd sigma / sqrt(2 theta)" }),
+    ),
+    num(
+      'ouHalfLife',
+      ou === null ? null : ou.halfLife * tfSec,
+      plainConfig(`${q.pair} OU half-life`, 1, { unit: 's', description: `ln 2 / theta of the OU fit (${tfSec} s per bar)` }),
+    ),
+    num(
+      'ouCost',
+      ou?.cost,
+      plainConfig(`${q.pair} OU round-trip cost`, 4, {
+        description: "Fees and slippage on both legs, entry and exit, in spread units: the cost Bertram's band is net of",
+      }),
+    ),
   ];
 }
 

@@ -67,7 +67,7 @@ export function channelFrame(ch: Channel): Frame {
 
 /** A stats answer without values: the stats frame's schema, no row. */
 function noStats(q: PairQ): StatsResponse {
-  const none = { committed: null, provisional: null, adf: null, coint: null, halfLife: null, correlation: null, updatedAt: null, position: null };
+  const none = { committed: null, provisional: null, adf: null, coint: null, halfLife: null, ou: null, correlation: null, updatedAt: null, position: null };
   return { pair: q.pair, hedge: q.hedge.hedge, tf: q.tf, window: q.window, prices: { y: null, x: null }, source: 'computed', ...none };
 }
 
