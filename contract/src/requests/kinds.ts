@@ -154,7 +154,7 @@ export const symbol: Kind<string> = withDoc(
   z
     .string()
     .transform((s) => s.trim().toUpperCase())
-    .refine(isSymbol, 'expected a Binance symbol such as BTCUSDT'),
+    .refine(isSymbol, 'expected a Binance symbol such as BTCUSDT, or a USD-M perpetual such as BTCUSDT.P'),
   { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN}$`, example: 'BTCUSDT' },
 );
 
