@@ -24,8 +24,7 @@
  * epoch, or every `fundingIntervalMs` for all (the demo: a minute). `pastFundingMs` of settled
  * fundings exist at start (default 30 days). Rates follow a seeded AR(1) around 0.01 %, some negative.
  *
- * Faults as the spot fake: `dropConnections`, `stall`, `skipIds`, `fail429` (429 or 418),
- * `refuseRegion` (451 / 403 on REST and the handshake), `restDown`.
+ * Faults as the spot fake's (429 or 418; 451 / 403 on REST and the handshake).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -42,6 +41,7 @@ import {
   futuresKlines,
   futuresKlinesWeight,
   premiumIndexBody,
+  SlidingLimit,
   type FundingEvent,
   type MarkState,
 } from './futuresRest';
@@ -82,12 +82,21 @@ interface Client {
 }
 
 const HOUR = 3_600_000;
+/** Binance's name of a symbol given with or without `.P`. */
+const venue = (symbol: string): string => symbol.toUpperCase().replace(/\.P$/, '');
 
 export class FakeFutures {
   readonly wsUrl: string;
   readonly restUrl: string;
   readonly symbols: string[];
-  readonly stats = { connectionAttempts: 0, openConnections: 0, framesSent: 0, restRequests: [] as Array<{ path: string; query: string; status: number }> };
+  readonly stats = {
+    connectionAttempts: 0,
+    openConnections: 0,
+    framesSent: 0,
+    pongsReceived: 0,
+    clientMessages: 0,
+    restRequests: [] as Array<{ path: string; query: string; status: number; at: number }>,
+  };
   private readonly gen: CointegratedGenerator;
   private readonly history = new Map<string, GeneratedTrade[]>();
   private readonly fundings = new Map<string, FundingEvent[]>();
@@ -98,10 +107,11 @@ export class FakeFutures {
   private readonly skip = new Map<string, number>();
   private readonly rand: () => number;
   private readonly budget: WeightBudget;
-  private readonly fundingRequests: number[] = [];
+  private readonly fundingWindow = new SlidingLimit(500, 300_000);
   private fail = { left: 0, status: 429, retryAfterSec: 1 };
   private restOff = false;
   private timers: NodeJS.Timeout[] = [];
+  private genTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly http: Server,
@@ -125,21 +135,7 @@ export class FakeFutures {
     this.generatePast();
     wss.on('connection', (ws, req) => this.onConnection(ws, req));
     http.on('request', (req, res) => this.onRequest(req, res));
-    const rate = opts.rate ?? 0;
-    if (rate > 0) {
-      let last = Date.now();
-      let owed = 0;
-      this.timers.push(
-        setInterval(() => {
-          const now = Date.now();
-          owed += ((now - last) / 1000) * rate;
-          last = now;
-          const n = Math.floor(owed);
-          owed -= n;
-          this.generate(n);
-        }, 10),
-      );
-    }
+    this.setRate(opts.rate ?? 0);
     const every = opts.markIntervalMs ?? 1000;
     if (every > 0) this.timers.push(setInterval(() => this.sendMarks(), every));
     this.timers.push(setInterval(() => this.ping(), opts.pingIntervalMs ?? 20_000));
@@ -200,6 +196,23 @@ export class FakeFutures {
   private round(symbol: string, price: number): number {
     const tick = tickOf(symbol);
     return Number((Math.round(price / tick) * tick).toFixed(8));
+  }
+
+  /** Changes the generation rate (aggregate trades per second per symbol); 0 pauses. */
+  setRate(rate: number): void {
+    if (this.genTimer) clearInterval(this.genTimer);
+    this.genTimer = null;
+    if (rate <= 0) return;
+    let last = Date.now();
+    let owed = 0;
+    this.genTimer = setInterval(() => {
+      const now = Date.now();
+      owed += ((now - last) / 1000) * rate;
+      last = now;
+      const n = Math.floor(owed);
+      owed -= n;
+      this.generate(n);
+    }, 10);
   }
 
   /** Generates `n` aggregate trades per symbol now and sends them on `/market` subscriptions (unless skipped). */
@@ -269,10 +282,10 @@ export class FakeFutures {
     for (const c of this.clients) if (c.routed && !c.stalled && c.subs.has(key)) this.send(c, c.combined ? wrapped : raw);
   }
 
-  /** Every aggregate trade of `symbol` (Binance's name), as the collector should store it under `<symbol>.P`. */
+  /** Every aggregate trade of `symbol` (Binance's name, or with `.P`), as the collector should store it under `<symbol>.P`. */
   expectedTicks(symbol: string): Tick[] {
-    return (this.history.get(symbol.toUpperCase()) ?? []).map((t) => ({
-      symbol: `${symbol.toUpperCase()}.P`,
+    return this.trades(symbol).map((t) => ({
+      symbol: `${venue(symbol)}.P`,
       id: t.id,
       ts: t.time,
       price: Number(t.price),
@@ -281,14 +294,19 @@ export class FakeFutures {
     }));
   }
 
+  /** The raw generated aggregate trades of `symbol`. */
+  trades(symbol: string): readonly GeneratedTrade[] {
+    return this.history.get(venue(symbol)) ?? [];
+  }
+
   /** Settled fundings of `symbol`, oldest first. */
   funding(symbol: string): readonly FundingEvent[] {
-    return this.fundings.get(symbol.toUpperCase()) ?? [];
+    return this.fundings.get(venue(symbol)) ?? [];
   }
 
   /** Mark updates sent (or due while nobody listened) for `symbol`, oldest first. */
   marks(symbol: string): ReadonlyArray<MarkState & { time: number }> {
-    return this.sentMarks.get(symbol.toUpperCase()) ?? [];
+    return this.sentMarks.get(venue(symbol)) ?? [];
   }
 
   // ---- faults ----
@@ -299,13 +317,30 @@ export class FakeFutures {
     return n;
   }
 
+  /** Sends `{"e":"serverShutdown","E":now}` on every connection (and keeps them open). */
+  serverShutdown(): void {
+    for (const c of this.clients) this.send(c, JSON.stringify({ e: 'serverShutdown', E: Date.now() }));
+  }
+
+  /** Sends each frame as-is on every connection (default: garbage, and an aggTrade with a bad id). */
+  sendMalformed(
+    frames: string[] = [
+      '{not json',
+      '[1,2,3]',
+      '{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","s":"BTCUSDT","a":"x","p":"abc","q":"1","T":1,"m":true}}',
+      '{"stream":"btcusdt@depth","data":{"e":"depthUpdate"}}',
+    ],
+  ): void {
+    for (const c of this.clients) for (const f of frames) this.send(c, f);
+  }
+
   stall(): void {
     for (const c of this.clients) c.stalled = true;
   }
 
   /** The next `n` aggregate trades of `symbol` are not sent live (REST still serves them). */
   skipIds(symbol: string, n: number): void {
-    this.skip.set(symbol.toUpperCase(), (this.skip.get(symbol.toUpperCase()) ?? 0) + n);
+    this.skip.set(venue(symbol), (this.skip.get(venue(symbol)) ?? 0) + n);
   }
 
   /** The next `n` REST requests get `status` (429, or 418 as after ignoring one) with `Retry-After`. */
@@ -324,6 +359,7 @@ export class FakeFutures {
   }
 
   async stop(): Promise<void> {
+    this.setRate(0);
     for (const t of this.timers) clearInterval(t);
     for (const c of this.clients) c.ws.terminate();
     await new Promise<void>((r) => this.wss.close(() => r()));
@@ -349,6 +385,7 @@ export class FakeFutures {
     for (const s of streams.split('/')) if (s) c.subs.add(s.toLowerCase());
     this.clients.add(c);
     this.stats.openConnections = this.clients.size;
+    ws.on('pong', () => this.stats.pongsReceived++);
     ws.on('message', (data) => this.onClientMessage(c, data.toString()));
     ws.on('close', () => {
       this.clients.delete(c);
@@ -358,6 +395,7 @@ export class FakeFutures {
   }
 
   private onClientMessage(c: Client, text: string): void {
+    this.stats.clientMessages++;
     const now = Date.now();
     c.msgTimes.push(now);
     while (c.msgTimes[0]! <= now - 1000) c.msgTimes.shift();
@@ -385,13 +423,13 @@ export class FakeFutures {
   private onRequest(req: IncomingMessage, res: ServerResponse): void {
     const url = new URL(req.url ?? '/', 'http://x');
     const reply: Reply = (status, body, headers = {}) => {
-      this.stats.restRequests.push({ path: url.pathname, query: url.search, status });
+      this.stats.restRequests.push({ path: url.pathname, query: url.search, status, at: Date.now() });
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
     };
     if (req.headers.upgrade) return;
     if (this.restOff) {
-      this.stats.restRequests.push({ path: url.pathname, query: url.search, status: 0 });
+      this.stats.restRequests.push({ path: url.pathname, query: url.search, status: 0, at: Date.now() });
       req.socket.destroy();
       return;
     }
@@ -448,12 +486,8 @@ export class FakeFutures {
 
   /** fundingRate and fundingInfo share 500 requests per 5 minutes per IP. */
   private fundingLimited(reply: Reply, answer: () => void): void {
-    const now = Date.now();
-    while (this.fundingRequests.length && this.fundingRequests[0]! <= now - 300_000) this.fundingRequests.shift();
-    if (this.fundingRequests.length >= 500)
-      return reply(429, { code: -1003, msg: 'Too many requests: 500 per 5 minutes for fundingRate and fundingInfo.' }, { 'retry-after': '60' });
-    this.fundingRequests.push(now);
-    answer();
+    if (this.fundingWindow.take(Date.now())) return answer();
+    reply(429, { code: -1003, msg: 'Too many requests: 500 per 5 minutes for fundingRate and fundingInfo.' }, { 'retry-after': '60' });
   }
 }
 

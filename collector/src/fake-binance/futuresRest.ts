@@ -187,3 +187,19 @@ export function futuresExchangeInfo(symbols: readonly string[]): unknown {
     })),
   };
 }
+
+/** Requests in a sliding window: true (and counted) while fewer than `limit` came in the last `windowMs`. */
+export class SlidingLimit {
+  private readonly times: number[] = [];
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  take(now: number): boolean {
+    while (this.times.length && this.times[0]! <= now - this.windowMs) this.times.shift();
+    if (this.times.length >= this.limit) return false;
+    this.times.push(now);
+    return true;
+  }
+}

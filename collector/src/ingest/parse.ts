@@ -12,14 +12,25 @@
  * since 2025. A value above 1e14 is µs and becomes fractional ms (`ts = µs / 1000`), so
  * `Math.round(ts * 1000)` gives back the exact µs count (doubles are exact far beyond that).
  */
-import { SYMBOL_PATTERN } from '@quant-pairs/contract';
+import { VENUE_SYMBOL_PATTERN } from '@quant-pairs/contract';
 import { tickProblem, type Tick } from '../domain';
 import type { StreamKind } from './types';
 
 export type Rejection = { type: 'rejected'; kind: string; detail: string };
 
+/** A USD-M `markPriceUpdate` (issue 25): `symbol` as Binance writes it (no `.P`), `eventTime` epoch ms. */
+export interface MarkUpdate {
+  symbol: string;
+  eventTime: number;
+  mark: number;
+  index: number;
+  rate: number;
+  nextFundingTime: number;
+}
+
 export type StreamMessage =
   | { type: 'tick'; stream: string | null; kind: StreamKind; tick: Tick }
+  | { type: 'mark'; mark: MarkUpdate }
   | { type: 'serverShutdown'; eventTime: number }
   | { type: 'result'; id: unknown; result: unknown }
   | { type: 'error'; id: unknown; code: unknown; msg: string }
@@ -105,11 +116,29 @@ export function parseStreamMessage(text: string): StreamMessage {
       const t = aggTradeToTick(data);
       return 'type' in t ? t : { type: 'tick', stream, kind: 'aggTrade', tick: t };
     }
+    case 'markPriceUpdate':
+      return markUpdateOf(data);
     case 'serverShutdown':
       return { type: 'serverShutdown', eventTime: toEpochMs(data.E) };
     default:
       return reject(typeof data.e === 'string' ? `unexpected-event-${data.e}` : 'no-event-type', text.slice(0, 200));
   }
+}
+
+/** A `markPriceUpdate` event's `data`: mark `p`, index `i`, funding rate `r`, next funding time `T` (FUTURES.md). */
+function markUpdateOf(d: Record<string, unknown>): { type: 'mark'; mark: MarkUpdate } | Rejection {
+  const m: MarkUpdate = {
+    symbol: String(d.s),
+    eventTime: toEpochMs(d.E),
+    mark: decimal(d.p),
+    index: decimal(d.i),
+    rate: decimal(d.r),
+    nextFundingTime: toEpochMs(d.T),
+  };
+  if (!new RegExp(`^${VENUE_SYMBOL_PATTERN}$`).test(m.symbol)) return reject('invalid-markPrice', `s ${JSON.stringify(d.s)} is not a Binance symbol`);
+  for (const k of ['eventTime', 'mark', 'index', 'rate', 'nextFundingTime'] as const)
+    if (!Number.isFinite(m[k]) || (k !== 'rate' && m[k] <= 0)) return reject('invalid-markPrice', `${k} of ${m.symbol} is ${String(m[k])}`);
+  return { type: 'mark', mark: m };
 }
 
 /**
@@ -128,7 +157,7 @@ export function parseArchiveLine(line: string, kind: StreamKind, symbol: string)
   return finish({ symbol, id: integerId(c[0]), ts: toEpochMs(tsCol), price: decimal(c[1]), qty: decimal(c[2]), isBuyerMaker: b === 'true' }, `csv-${kind}`);
 }
 
-const ARCHIVE_FILE = new RegExp(`(?:^|[\\\\/])(${SYMBOL_PATTERN})-(aggTrades|trades)-[^\\\\/]*$`, 'i');
+const ARCHIVE_FILE = new RegExp(`(?:^|[\\\\/])(${VENUE_SYMBOL_PATTERN})-(aggTrades|trades)-[^\\\\/]*$`, 'i');
 
 /** Guesses kind and symbol from a Binance archive file name such as `BTCUSDT-aggTrades-2025-11-24.zip`. */
 export function archiveFileInfo(fileName: string): { symbol: string; kind: StreamKind } | null {
