@@ -462,9 +462,7 @@ export class FakeFutures {
           url.pathname === '/fapi/v1/fundingInfo' ? reply(200, fundingInfoRows(this.adjusted())) : fundingRatePage(url, this.fundings, reply),
         );
       case '/fapi/v1/premiumIndex':
-        return this.weighted(url.searchParams.has('symbol') ? 1 : 10, reply, () =>
-          premiumIndexBody(url, this.state, (s) => this.fundings.get(s)?.at(-1)?.fundingRate ?? 0, reply),
-        );
+        return this.weighted(url.searchParams.has('symbol') ? 1 : 10, reply, () => premiumIndexBody(url, this.state, reply));
       case '/fapi/v1/exchangeInfo':
         return this.weighted(1, reply, () => reply(200, futuresExchangeInfo(this.symbols)));
       default:

@@ -140,14 +140,18 @@ export function fundingInfoRows(intervalHours: ReadonlyMap<string, number>): unk
   }));
 }
 
-/** `GET /fapi/v1/premiumIndex`: one symbol's object, or (no `symbol`) every symbol's in an array. */
-export function premiumIndexBody(url: URL, marks: ReadonlyMap<string, MarkState>, lastRate: (s: string) => number, reply: Reply): void {
+/**
+ * `GET /fapi/v1/premiumIndex`: one symbol's object, or (no `symbol`) every symbol's in an array.
+ * `lastFundingRate` is "the latest updated funding rate" (Binance's Mark-Price page): the rate the
+ * next settlement would apply, as the mark stream's `r`, not the last settled one.
+ */
+export function premiumIndexBody(url: URL, marks: ReadonlyMap<string, MarkState>, reply: Reply): void {
   const row = (symbol: string, m: MarkState) => ({
     symbol,
     markPrice: m.markPrice.toFixed(8),
     indexPrice: m.indexPrice.toFixed(8),
     estimatedSettlePrice: m.markPrice.toFixed(8),
-    lastFundingRate: lastRate(symbol).toFixed(8),
+    lastFundingRate: m.fundingRate.toFixed(8),
     interestRate: '0.00010000',
     nextFundingTime: m.nextFundingTime,
     time: Date.now(),
