@@ -322,6 +322,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       exitZ: config.exitZ,
       token: config.apiToken,
       ingest: ingestor,
+      funding: funding ?? undefined,
       live,
       background: { history: () => history.status(), universe: () => (lookup ? { ...lookup } : null), scanner: () => scanner?.status() ?? null },
       ...limitsOf(config),

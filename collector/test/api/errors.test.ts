@@ -147,6 +147,7 @@ describe('GET /api/openapi.json', () => {
       '/api/backtest',
       '/api/backtest/sweep',
       '/api/bars',
+      '/api/funding',
       '/api/health',
       '/api/openapi.json',
       '/api/pairs',
@@ -215,8 +216,8 @@ describe('GET /api/openapi.json', () => {
         if (schema.pattern) schema.pattern = perp(schema.pattern);
       }
     }
-    // paths added since: the backtest (issue 16), the pair scanner (issue 15)
-    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history']);
+    // paths added since: the backtest (issue 16), the pair scanner (issue 15), funding (issue 25)
+    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history', '/api/funding']);
     // and /export's flat list of optional parameters became one query of two parameter sets
     // (symbol or pair, issue 23): the sets hold the golden's parameters, nothing else
     const served = {
