@@ -47,7 +47,7 @@ export interface ApiDeps {
 }
 
 /** What GET /api/funding asks of a running perpetuals' ingest (FundingJob). */
-export interface FundingSource {
+interface FundingSource {
   current(symbol: string): { time: number; mark: number; index: number; rate: number; nextFundingTime: number } | null;
   intervalHours(symbol: string): number;
 }

@@ -28,11 +28,11 @@ import type { MarkUpdate } from './parse';
 import { RegionRefusedError, type RestClient } from './rest';
 
 /** fundingRate + fundingInfo requests this job makes in any 5 minutes (of Binance's 500). */
-export const FUNDING_REQUESTS_PER_5M = 400;
+const FUNDING_REQUESTS_PER_5M = 400;
 const FIVE_MIN = 300_000;
 const DAY = 86_400_000;
 /** A symbol's funding interval when fundingInfo does not list it. */
-export const DEFAULT_FUNDING_HOURS = 8;
+const DEFAULT_FUNDING_HOURS = 8;
 
 export interface FundingState {
   symbol: string;

@@ -65,7 +65,7 @@ const RESUME_SCAN_IDS = 200_000;
  * Streams one connection may carry: Binance spot allows 1024, USD-M futures 200 (a perpetual
  * with marks takes two: aggTrade and markPrice@1s).
  */
-export const MAX_STREAMS: Readonly<Record<Market, number>> = { spot: 1024, perp: 200 };
+const MAX_STREAMS: Readonly<Record<Market, number>> = { spot: 1024, perp: 200 };
 
 /**
  * The combined-stream URL for `symbols` (as stored; Binance's names in the URL):

@@ -143,13 +143,15 @@ function markUpdateOf(d: Record<string, unknown>): { type: 'mark'; mark: MarkUpd
 
 /**
  * One line of an archive CSV (no header). aggTrades: aggId, price, qty, firstId, lastId,
- * timestamp, isBuyerMaker, isBestMatch; trades: id, price, qty, quoteQty, time, isBuyerMaker,
+ * timestamp, isBuyerMaker, isBestMatch (spot; USD-M futures files stop at isBuyerMaker); trades: id, price, qty, quoteQty, time, isBuyerMaker,
  * isBestMatch. Booleans are `True`/`False`.
  */
 export function parseArchiveLine(line: string, kind: StreamKind, symbol: string): Tick | Rejection {
   const c = line.trim().split(',');
-  const want = kind === 'aggTrade' ? 8 : 7;
-  if (c.length !== want) return reject(`csv-${kind}-columns`, `${c.length} columns, expected ${want}: ${line.slice(0, 200)}`);
+  // spot aggTrades have 8 columns, USD-M futures' 7 (no best-match column)
+  const ok = kind === 'aggTrade' ? c.length === 8 || c.length === 7 : c.length === 7;
+  if (!ok)
+    return reject(`csv-${kind}-columns`, `${c.length} columns, expected ${kind === 'aggTrade' ? '8 (spot) or 7 (USD-M futures)' : 7}: ${line.slice(0, 200)}`);
   const boolCol = kind === 'aggTrade' ? c[6]! : c[5]!;
   const b = boolCol.toLowerCase();
   if (b !== 'true' && b !== 'false') return reject(`csv-${kind}-boolean`, `isBuyerMaker ${JSON.stringify(boolCol)} is not True/False`);

@@ -14,7 +14,7 @@ export interface MarkRow {
 export const markRowOf = (r: MarkRow): MarkPoint => ({ symbol: r.symbol, ts: r.ts, mark: r.mark, index: r.idx, rate: r.rate, nextFundingTime: r.next_funding });
 
 /** Largest page of marks or fundings one call returns. */
-export const PERP_PAGE_MAX = 100_000;
+const PERP_PAGE_MAX = 100_000;
 
 /** [from, to) and the limit of a query, with the defaults: everything stored, at most PERP_PAGE_MAX rows. */
 export function perpRange(q: PerpQuery): { from: number; to: number; limit: number } {
