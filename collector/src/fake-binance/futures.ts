@@ -30,9 +30,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Tick } from '../domain';
-import { CointegratedGenerator, tickOf, type GeneratedTrade } from './generator';
+import { CointegratedGenerator, type GeneratedTrade } from './generator';
 import { WeightBudget, type Reply } from './rest';
-import { normal, rng } from './rng';
+import { PerpPrices, type SpotPrice } from './futuresPrices';
 import {
   fundingInfoRows,
   fundingRatePage,
@@ -69,6 +69,8 @@ export interface FakeFuturesOptions {
   markIntervalMs?: number;
   /** REST weight a minute (Binance's 2400). */
   weightLimit?: number;
+  /** Perpetual prices follow spot's plus a basis (the demo's basis pairs; ./futuresPrices.ts spotPriceOf). */
+  followSpot?: SpotPrice;
 }
 
 interface Client {
@@ -105,7 +107,7 @@ export class FakeFutures {
   private readonly intervalHours = new Map<string, number>();
   private readonly clients = new Set<Client>();
   private readonly skip = new Map<string, number>();
-  private readonly rand: () => number;
+  private readonly prices: PerpPrices;
   private readonly budget: WeightBudget;
   private readonly fundingWindow = new SlidingLimit(500, 300_000);
   private fail = { left: 0, status: 429, retryAfterSec: 1 };
@@ -124,7 +126,7 @@ export class FakeFutures {
     this.restUrl = `http://127.0.0.1:${port}`;
     this.symbols = (opts.symbols ?? ['BTCUSDT', 'ETHUSDT', '1000PEPEUSDT']).map((s) => s.toUpperCase());
     this.gen = new CointegratedGenerator(this.symbols, { seed: opts.seed ?? 7, startIds: opts.startIds });
-    this.rand = rng((opts.seed ?? 7) + 1);
+    this.prices = new PerpPrices((opts.seed ?? 7) + 1, opts.followSpot);
     this.budget = new WeightBudget(opts.weightLimit ?? 2400, () => undefined);
     for (const [s, h] of Object.entries(opts.fundingIntervalHours ?? {})) this.intervalHours.set(s.toUpperCase(), h);
     for (const s of this.symbols) {
@@ -172,30 +174,24 @@ export class FakeFutures {
     let t = now - past.reduce((a, p) => a + p.ms, 0);
     for (const p of past) {
       const end = t + p.ms;
-      for (; t < end; t += p.everyMs) for (const { symbol, trade } of this.gen.step(Math.floor(t), 'aggTrade')) this.history.get(symbol)!.push(trade);
+      for (; t < end; t += p.everyMs)
+        for (const { symbol, trade } of this.gen.step(Math.floor(t), 'aggTrade')) {
+          this.prices.follow(symbol, trade);
+          this.history.get(symbol)!.push(trade);
+        }
       t = end;
     }
-    const last = (s: string) => Number(this.history.get(s)!.at(-1)?.price ?? this.round(s, this.gen.level(s)));
+    const last = (s: string) => Number(this.history.get(s)!.at(-1)?.price ?? this.prices.round(s, this.gen.level(s)));
     for (const s of this.symbols) {
       const mark = last(s);
       const every = this.intervalMs(s);
       let rate = 0.0001;
       for (let T = this.nextFundingTime(s, now - (this.opts.pastFundingMs ?? 30 * 24 * HOUR)); T <= now; T += every) {
-        rate = this.nextRate(rate);
-        this.fundings.get(s)!.push({ fundingTime: T, fundingRate: rate, markPrice: this.round(s, mark * (1 + 0.001 * normal(this.rand))) });
+        rate = this.prices.nextRate(rate);
+        this.fundings.get(s)!.push({ fundingTime: T, fundingRate: rate, markPrice: this.prices.mark(s, mark, 0.001) });
       }
-      this.state.set(s, { markPrice: mark, indexPrice: mark, fundingRate: this.nextRate(rate), nextFundingTime: this.nextFundingTime(s, now) });
+      this.state.set(s, { markPrice: mark, indexPrice: mark, fundingRate: this.prices.nextRate(rate), nextFundingTime: this.nextFundingTime(s, now) });
     }
-  }
-
-  /** AR(1) around 1e-4, so that some settlements are negative; rounded to 1e-8 as Binance prints rates. */
-  private nextRate(prev: number): number {
-    return Math.round((0.0001 + 0.9 * (prev - 0.0001) + 0.00012 * normal(this.rand)) * 1e8) / 1e8;
-  }
-
-  private round(symbol: string, price: number): number {
-    const tick = tickOf(symbol);
-    return Number((Math.round(price / tick) * tick).toFixed(8));
   }
 
   /** Changes the generation rate (aggregate trades per second per symbol); 0 pauses. */
@@ -220,6 +216,7 @@ export class FakeFutures {
     for (let i = 0; i < n; i++) {
       const now = Date.now();
       for (const { symbol, trade } of this.gen.step(now, 'aggTrade')) {
+        this.prices.follow(symbol, trade);
         this.history.get(symbol)!.push(trade);
         const left = this.skip.get(symbol) ?? 0;
         if (left > 0) {
@@ -250,13 +247,12 @@ export class FakeFutures {
       const st = this.state.get(s)!;
       const last = this.history.get(s)!.at(-1);
       if (last) {
-        const premium = 0.0004 * normal(this.rand);
-        st.indexPrice = this.round(s, Number(last.price));
-        st.markPrice = this.round(s, Number(last.price) * (1 + premium));
+        st.indexPrice = this.prices.round(s, Number(last.price));
+        st.markPrice = this.prices.mark(s, Number(last.price));
       }
       while (st.nextFundingTime <= now) {
         this.fundings.get(s)!.push({ fundingTime: st.nextFundingTime, fundingRate: st.fundingRate, markPrice: st.markPrice });
-        st.fundingRate = this.nextRate(st.fundingRate);
+        st.fundingRate = this.prices.nextRate(st.fundingRate);
         st.nextFundingTime = this.nextFundingTime(s, Math.max(now, st.nextFundingTime));
       }
       const sent = this.sentMarks.get(s)!;
