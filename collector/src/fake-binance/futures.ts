@@ -112,6 +112,7 @@ export class FakeFutures {
   private readonly fundingWindow = new SlidingLimit(500, 300_000);
   private fail = { left: 0, status: 429, retryAfterSec: 1 };
   private restOff = false;
+  private klinesStatus = 0;
   private timers: NodeJS.Timeout[] = [];
   private genTimer: NodeJS.Timeout | null = null;
 
@@ -349,6 +350,11 @@ export class FakeFutures {
     this.refused.status = status;
   }
 
+  /** `/fapi/v1/klines` answered `status` with Binance's error body (a mirror without it, an outage); 0 serves again. */
+  refuseKlines(status: number): void {
+    this.klinesStatus = status;
+  }
+
   /** REST connections dropped unanswered (true) or served (false). */
   restDown(down: boolean): void {
     this.restOff = down;
@@ -451,6 +457,7 @@ export class FakeFutures {
       case '/fapi/v1/aggTrades':
         return this.weighted(20, reply, (h) => futuresAggTrades(url, history, h, reply));
       case '/fapi/v1/klines':
+        if (this.klinesStatus) return reply(this.klinesStatus, { code: -1, msg: `klines refused by the test (HTTP ${this.klinesStatus})` });
         return this.weighted(futuresKlinesWeight(Number(url.searchParams.get('limit') ?? 500) || 500), reply, (h) => futuresKlines(url, history, h, reply));
       case '/fapi/v1/fundingRate':
       case '/fapi/v1/fundingInfo':
