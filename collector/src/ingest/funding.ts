@@ -77,6 +77,8 @@ export class FundingJob {
   private refused: RegionRefusedError | null = null;
   private lastError: string | null = null;
   private stopped = false;
+  /** Settlements being asked of fundingRate (stop waits for them). */
+  private readonly settling = new Set<Promise<void>>();
 
   constructor(private readonly o: FundingJobOptions) {}
 
@@ -90,6 +92,7 @@ export class FundingJob {
     this.stopped = true;
     if (this.timer) clearInterval(this.timer);
     await this.ready;
+    await Promise.all(this.settling);
     await this.flush();
   }
 
@@ -106,8 +109,13 @@ export class FundingJob {
       intervalHours: this.intervalHours(symbol),
     });
     this.pending.push({ symbol, ts: markSecond(m.eventTime), mark: m.mark, index: m.index, rate: m.rate, nextFundingTime: m.nextFundingTime });
-    if (before && m.nextFundingTime > before.nextFundingTime && before.nextFundingTime <= m.eventTime)
-      void this.settle(symbol, { symbol, ts: before.nextFundingTime, rate: before.rate, mark: before.mark });
+    if (before && m.nextFundingTime > before.nextFundingTime && before.nextFundingTime <= m.eventTime) {
+      const p = this.settle(symbol, { symbol, ts: before.nextFundingTime, rate: before.rate, mark: before.mark }).catch((e: unknown) =>
+        log.warn('settlement not stored', { symbol, error: (e as Error).message }),
+      );
+      this.settling.add(p);
+      void p.finally(() => this.settling.delete(p));
+    }
   }
 
   /** The perpetual's state now (the latest mark update, or premiumIndex at start), or null. */
