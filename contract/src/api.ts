@@ -29,6 +29,7 @@ import type {
   backtestRequest,
   barsRequest,
   fundingRequest,
+  marksRequest,
   scanHistoryRequest,
   scanRequest,
   signalsRequest,
@@ -89,6 +90,10 @@ export type FundingParams = RequestParams<typeof fundingRequest>;
 export type FundingEventDto = Out<typeof F.fundingEventDto>;
 export type FundingStateDto = Out<typeof F.fundingStateDto>;
 export type FundingResponse = Out<typeof F.fundingResponse>;
+/** Query of GET /api/marks. */
+export type MarksParams = RequestParams<typeof marksRequest>;
+export type MarkDto = Out<typeof F.markDto>;
+export type MarksResponse = Out<typeof F.marksResponse>;
 
 // ---------------------------------------------------------------- /api/backtest
 /** Query of GET /api/backtest. */

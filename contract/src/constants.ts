@@ -90,6 +90,9 @@ export const DEFAULT_RANGE_BARS = 1_000;
 /** GET /api/ticks page size: default and largest. */
 export const TICKS_PAGE_DEFAULT = 1_000;
 export const TICKS_PAGE_MAX = 10_000;
+/** GET /api/marks page size (a perpetual's marks, one a second): default (an hour) and largest (a day). */
+export const MARKS_PAGE_DEFAULT = 3_600;
+export const MARKS_PAGE_MAX = 86_400;
 /** GET /api/bars page size: default and largest. */
 export const BARS_PAGE_MAX = 100_000;
 /** GET /api/alerts: default and largest number of notifications. */

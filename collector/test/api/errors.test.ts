@@ -149,6 +149,7 @@ describe('GET /api/openapi.json', () => {
       '/api/bars',
       '/api/funding',
       '/api/health',
+      '/api/marks',
       '/api/openapi.json',
       '/api/pairs',
       '/api/scan',
@@ -217,7 +218,7 @@ describe('GET /api/openapi.json', () => {
       }
     }
     // paths added since: the backtest (issue 16), the pair scanner (issue 15), funding (issue 25)
-    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history', '/api/funding']);
+    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history', '/api/funding', '/api/marks']);
     // and /export's flat list of optional parameters became one query of two parameter sets
     // (symbol or pair, issue 23): the sets hold the golden's parameters, nothing else
     const served = {

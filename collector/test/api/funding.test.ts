@@ -4,7 +4,7 @@
  * `symbol`. Perpetuals also flow through the existing endpoints (ticks, bars, CSV) by name.
  * Prices at their real scales: BTCUSDT.P near 1e5, 1000PEPEUSDT.P near 1e-2, spot PEPEUSDT near 1e-5.
  */
-import { fundingResponse } from '@quant-pairs/contract/requests';
+import { fundingResponse, marksResponse } from '@quant-pairs/contract/requests';
 import { parsePair } from '../../src/domain';
 import { toTick } from '../../src/fake-binance/market';
 import { makeTicks, parseCsv, startApi, type Harness } from './helpers';
@@ -89,4 +89,23 @@ test('an unknown perpetual is a 404; ticks, bars and CSV take .P symbols beside 
   const csv = await h.get(`/export?symbol=1000PEPEUSDT.P&from=${T8}&to=${T8 + 60_000}`);
   expect(csv.headers.get('content-disposition')).toMatch(/filename="1000PEPEUSDT\.P_ticks_/);
   expect(parseCsv(csv.text).length).toBe(1 + 50);
+});
+
+test('GET /api/marks: the stored 1 s marks oldest first, paged; a spot symbol is a 400 naming symbol', async () => {
+  await withData();
+  const r = await h.get(`/api/marks?symbol=btcusdt.p&from=${NOW - 5000}&limit=1`);
+  expect(marksResponse.parse(r.body)).toEqual(r.body);
+  expect(r.body).toEqual({
+    symbol: 'BTCUSDT.P',
+    from: NOW - 5000,
+    to: 253_402_300_800_000,
+    next: NOW - 1000,
+    marks: [{ time: NOW - 2000, mark: 97_100.1, index: 97_090.4, rate: 0.00008, nextFundingTime: T8 + 8 * H }],
+  });
+  const rest = await h.get(`/api/marks?symbol=BTCUSDT.P&from=${r.body.next}`);
+  expect(rest.body).toMatchObject({ next: null, marks: [{ time: NOW - 1000, mark: 97_101.3 }] });
+  expect((await h.get('/api/marks?symbol=BTCUSDT')).body).toEqual({
+    error: expect.stringContaining('BTCUSDT is a spot symbol'),
+    param: 'symbol',
+  });
 });

@@ -22,6 +22,8 @@ import {
   KALMAN_DEFAULT_VE,
   KALMAN_MAX_VE,
   MAX_DATA_POINTS,
+  MARKS_PAGE_DEFAULT,
+  MARKS_PAGE_MAX,
   MAX_SCAN_ROWS,
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
@@ -88,6 +90,14 @@ export const fundingRequest = z.object({
   symbol: req(perpSymbol, 'a USD-M perpetual, e.g. BTCUSDT.P'),
   from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 30 days before now)'),
   to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
+});
+
+/** GET /api/marks (issue 25): a perpetual's 1 s mark stream over [from, to) (default the last hour), paged. */
+export const marksRequest = z.object({
+  symbol: req(perpSymbol, 'a USD-M perpetual, e.g. BTCUSDT.P'),
+  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1 h before now)'),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
+  limit: opt(int(1, MARKS_PAGE_MAX), 'page size (one row a second)', MARKS_PAGE_DEFAULT),
 });
 
 /** GET /api/signals, and the shared part of /api/analytics and the analytics export. */

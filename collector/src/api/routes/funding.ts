@@ -1,4 +1,7 @@
 /**
+ * GET /api/marks?symbol=BTCUSDT.P&from&to&limit (issue 25): a perpetual's stored 1 s marks,
+ * oldest first, paged as /api/ticks (`next` = the `from` of the next page).
+ *
  * GET /api/funding?symbol=BTCUSDT.P&from&to (issue 25): a USD-M perpetual's settled fundings over
  * [from, to) (default the last 30 days), and its state now: the running funding job's (the latest
  * mark update), else the newest stored mark (an API replica). The interval is the job's (Binance's
@@ -6,8 +9,8 @@
  * 400 naming `symbol` (the request schema says which perpetual to ask for).
  */
 import type { Router } from 'express';
-import type { FundingResponse, FundingStateDto } from '@quant-pairs/contract';
-import { fundingRequest } from '@quant-pairs/contract/requests';
+import type { FundingResponse, FundingStateDto, MarksResponse } from '@quant-pairs/contract';
+import { fundingRequest, marksRequest } from '@quant-pairs/contract/requests';
 import type { Ctx } from '../deps';
 import { range, readQuery } from '../http/params';
 import { assertSymbol } from '../http/known';
@@ -30,6 +33,22 @@ async function storedInterval(ctx: Ctx, symbol: string, to: number): Promise<num
 }
 
 export function mount(r: Router, ctx: Ctx): void {
+  r.get('/api/marks', async (req, res) => {
+    const q = readQuery(req.query, marksRequest);
+    const to = q.to ?? OPEN_END;
+    const { from } = range(q.from ?? Math.min(ctx.now() - HOUR, to - 1), to);
+    await assertSymbol(ctx, q.symbol);
+    const rows = await ctx.store.marks({ symbol: q.symbol, from, to, limit: q.limit + 1 });
+    const body: MarksResponse = {
+      symbol: q.symbol,
+      from,
+      to,
+      next: rows.length > q.limit ? rows[q.limit]!.ts : null,
+      marks: rows.slice(0, q.limit).map((m) => ({ time: m.ts, mark: m.mark, index: m.index, rate: m.rate, nextFundingTime: m.nextFundingTime })),
+    };
+    res.json(body);
+  });
+
   r.get('/api/funding', async (req, res) => {
     const q = readQuery(req.query, fundingRequest);
     const to = q.to ?? OPEN_END;

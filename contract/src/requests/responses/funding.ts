@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { nullableNum, num, obj } from './common';
+import { page } from './catalog';
 
 /** One settlement: at `time`, a position of signed quantity q paid q * mark * rate (longs pay when rate > 0). */
 export const fundingEventDto = obj({
@@ -38,3 +39,17 @@ export const fundingResponse = obj({
   /** Settlements in [from, to), oldest first. */
   events: z.array(fundingEventDto),
 });
+
+/** One second of a perpetual's mark stream: its mark "bar" (one value a second: open = high = low = close). */
+export const markDto = obj({
+  /** The second's start, epoch ms. */
+  time: num,
+  mark: num,
+  index: num,
+  /** The rate the next settlement would apply, as it stood. */
+  rate: num,
+  nextFundingTime: num,
+});
+
+/** Paging as /api/ticks: when `next` is set there is more in the range; ask again with `from=next`. */
+export const marksResponse = obj({ ...page.shape, symbol: z.string(), marks: z.array(markDto) });

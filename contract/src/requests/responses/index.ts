@@ -7,7 +7,7 @@
 import { alertDto, alertsResponse, analyticsResponse, signalsResponse, statsResponse } from './analytics';
 import { backtestResponse, sweepResponse } from './backtest';
 import { barsResponse, healthResponse, pairsResponse, symbolsResponse, ticksResponse } from './catalog';
-import { fundingResponse } from './funding';
+import { fundingResponse, marksResponse } from './funding';
 import { scanHistoryResponse, scanResponse } from './scan';
 
 /** The response schemas by the name of their type in api.ts (Route.response). */
@@ -18,6 +18,7 @@ export const RESPONSE_SCHEMAS = {
   TicksResponse: ticksResponse,
   BarsResponse: barsResponse,
   FundingResponse: fundingResponse,
+  MarksResponse: marksResponse,
   AnalyticsResponse: analyticsResponse,
   StatsResponse: statsResponse,
   SignalsResponse: signalsResponse,
