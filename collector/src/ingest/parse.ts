@@ -125,7 +125,7 @@ export function parseStreamMessage(text: string): StreamMessage {
   }
 }
 
-/** A `markPriceUpdate` event's `data`: mark `p`, index `i`, funding rate `r`, next funding time `T` (FUTURES.md). */
+/** A `markPriceUpdate` event's `data`: mark `p`, index `i`, funding rate `r`, next funding time `T` (test/fixtures/binance/FUTURES.md). */
 function markUpdateOf(d: Record<string, unknown>): { type: 'mark'; mark: MarkUpdate } | Rejection {
   const m: MarkUpdate = {
     symbol: String(d.s),

@@ -3,7 +3,7 @@
  * - routed WebSocket paths: "USD-M Futures routes streams by path ... /market: regular market data,
  *   for example @aggTrade and @markPrice ... A connection with no routed path only receives /public
  *   data ... fails silently" (developers.binance.com/docs/products/caas/market-data-streams);
- * - aggTrade / markPriceUpdate fields and the REST pages: /work/shared/binance/FUTURES.md, checked
+ * - aggTrade / markPriceUpdate fields and the REST pages: test/fixtures/binance/FUTURES.md, checked
  *   against developers.binance.com/docs/derivatives/usds-margined-futures: market-data/rest-api/
  *   Get-Funding-Rate-History (fundingRate and fundingInfo share 500 / 5 min / IP; limit <= 1000),
  *   Mark-Price (premiumIndex: weight 1 with symbol, 10 without; an array without symbol).

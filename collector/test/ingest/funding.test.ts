@@ -1,6 +1,6 @@
 /**
  * The perpetuals' funding job (ingest/funding.ts) against the fake futures on 127.0.0.1, a real
- * SQLite store. Binance's rules it follows (FUTURES.md, checked against developers.binance.com
+ * SQLite store. Binance's rules it follows (test/fixtures/binance/FUTURES.md, checked against developers.binance.com
  * usds-margined-futures market-data rest-api: Get-Funding-Rate-History, Mark-Price):
  * fundingInfo lists only adjusted symbols (others 8 h), fundingRate pages at most 1000 rows by
  * startTime and shares 500 requests per 5 minutes with fundingInfo.

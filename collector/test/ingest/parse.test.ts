@@ -153,7 +153,7 @@ describe('archive CSV lines (aggTrades-sample.csv, µs timestamps)', () => {
   });
 });
 
-describe('USD-M futures events (issue 25; fields from FUTURES.md, checked against Binance usds-margined-futures websocket-market-streams)', () => {
+describe('USD-M futures events (issue 25; fields from test/fixtures/binance/FUTURES.md, checked against Binance usds-margined-futures websocket-market-streams)', () => {
   test('aggTrade without M: the aggregate id is the tick id, the symbol as Binance writes it (the perp ingestor adds .P)', () => {
     const m = parseStreamMessage(
       '{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1765100000123,"s":"BTCUSDT","a":2712345678,"p":"97012.50","q":"0.012","f":6012345670,"l":6012345672,"T":1765100000120,"m":false}}',
