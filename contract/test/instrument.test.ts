@@ -5,6 +5,7 @@
 import {
   MARKETS,
   PERP_SUFFIX,
+  QUERY_MODEL_VERSION,
   SYMBOL_PATTERN,
   SYMBOL_REQUEST_PATTERN,
   VENUE_SYMBOL_PATTERN,
@@ -14,6 +15,8 @@ import {
   isUsdtSymbol,
   parsePair,
   symbolOf,
+  validateQuery,
+  type PairsQuery,
 } from '../src';
 import { analyticsRequest, openApiDocument, ticksRequest } from '../src/requests';
 
@@ -100,5 +103,17 @@ describe('requests take .P symbols (zod and the OpenAPI pattern agree)', () => {
     for (const s of ['btcusdt.p', 'BTCUSDT.P', 'BTCUSDT']) expect([s, symbolRe.test(s)]).toEqual([s, ticksRequest.safeParse({ symbol: s }).success]);
     expect(pairRe.test('ethusdt.p/BTCUSDT.P')).toBe(true);
     expect(pairRe.test('BTCUSDT.P/BTCUSDT')).toBe(true);
+  });
+});
+
+describe("the data source's query model takes perpetuals (the editors' and variables' rules)", () => {
+  it('analytics of a perp pair and of the basis pair, bars of a perpetual, in either case', () => {
+    for (const pair of ['ETHUSDT.P/BTCUSDT.P', 'btcusdt.p/BTCUSDT'])
+      expect(validateQuery({ refId: 'A', version: 1, queryType: 'analytics', pair, timeframe: '1m', window: '100' })).toEqual({});
+    const bars = { refId: 'B', version: QUERY_MODEL_VERSION, queryType: 'bars', symbol: '1000pepeusdt.p', timeframe: '1m' } as PairsQuery;
+    expect(validateQuery(bars)).toEqual({});
+    expect(validateQuery({ ...bars, symbol: 'BTCUSDT.Q' } as PairsQuery)).toEqual({
+      symbol: '"BTCUSDT.Q" is not a Binance symbol such as BTCUSDT or BTCUSDT.P',
+    });
   });
 });
