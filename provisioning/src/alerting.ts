@@ -90,9 +90,16 @@ export interface PoliciesFile {
   }>;
 }
 
+/**
+ * A pair in a rule uid: `ETHUSDT/BTCUSDT` -> `ethusdt-btcusdt`, a perpetual's `.P` as `_p`
+ * (`BTCUSDT.P/BTCUSDT` -> `btcusdt_p-btcusdt`): Grafana's uids are at most 40 of [a-zA-Z0-9-_]
+ * (pkg/util/shortid_generator.go, validUIDPattern and MaxUIDLength), no '.'.
+ */
+const uidPart = (pair: string): string => pair.toLowerCase().replace('/', '-').replaceAll('.', '_');
+
 /** `ETHUSDT/BTCUSDT` -> `z-ethusdt-btcusdt` (rule uids: at most 40 of [A-Za-z0-9-_]). */
 function ruleUid(pair: string): string {
-  const uid = `z-${pair.toLowerCase().replace('/', '-')}`;
+  const uid = `z-${uidPart(pair)}`;
   return uid.length <= 40 ? uid : uid.slice(0, 40);
 }
 
@@ -181,7 +188,7 @@ const COINT_LOST_SCANS = 3;
 
 /** `ETHUSDT/BTCUSDT` -> `coint-ethusdt-btcusdt`. */
 function cointRuleUid(pair: string): string {
-  return `coint-${pair.toLowerCase().replace('/', '-')}`.slice(0, 40);
+  return `coint-${uidPart(pair)}`.slice(0, 40);
 }
 
 /**

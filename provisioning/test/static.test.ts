@@ -18,6 +18,7 @@ import {
 import { DATASOURCE_UID, PLUGIN_ID, PROMETHEUS_UID, optionsFromEnv } from '../src/settings';
 import { alertingFiles, dashboards, durationSeconds, expandEnv, readYaml, type DashboardJson, type Panel } from './files';
 import { BACKTEST_UID } from '../src/dashboards/links';
+import { rulesFile } from '../src/alerting';
 import { regexOptions } from './variables';
 
 const datasources = readYaml('datasources/datasources.yaml');
@@ -379,6 +380,22 @@ describe('alert rules', () => {
     expect(group.rules.map((r: any) => r.labels.pair)).toEqual(DEFAULT_PAIRS);
     expect(new Set(group.rules.map((r: any) => r.uid)).size).toBe(group.rules.length);
     for (const r of group.rules) expect(r.uid).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
+  });
+
+  it('perpetual pairs (issue 25) get uids Grafana takes: no "." (pkg/util/shortid_generator.go validUIDPattern), distinct, labels as written', () => {
+    const pairs = ['ETHUSDT.P/BTCUSDT.P', 'BTCUSDT.P/BTCUSDT', 'BTCUSDT/BTCUSDT.P', '1000PEPEUSDT.P/PEPEUSDT'];
+    const file = rulesFile({ ...opts, pairs });
+    const rules = file.groups.flatMap((g) => g.rules);
+    expect(rules.filter((r) => r.uid.startsWith('z-')).map((r) => r.uid)).toEqual([
+      'z-ethusdt_p-btcusdt_p',
+      'z-btcusdt_p-btcusdt',
+      'z-btcusdt-btcusdt_p',
+      'z-1000pepeusdt_p-pepeusdt',
+    ]);
+    for (const r of rules) expect(r.uid).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
+    expect(new Set(rules.map((r) => r.uid)).size).toBe(rules.length);
+    expect(rules.filter((r) => r.uid.startsWith('z-')).map((r) => r.labels.pair)).toEqual(pairs);
+    for (const r of rules) for (const d of r.data) if (d.datasourceUid === DATASOURCE_UID) expect(validateQuery(d.model as any)).toEqual({});
   });
 
   it.each(DEFAULT_PAIRS)('%s: A = our z query, B = last of A, C = B outside (-2, 2)', (pair) => {

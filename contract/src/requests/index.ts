@@ -7,6 +7,7 @@
 export * from './schemas';
 export { MAX_SUBSCRIPTIONS, liveSubscribeMessage } from './live';
 export { ROUTES, openApiDocument, type Route } from './openapi';
+export { fundingResponse, marksResponse } from './responses/funding';
 export { walkForwardResult, walkForwardResponse, sweepVerdictResult, ouThresholdsResult } from './responses/honest';
 export { sweepResponse } from './responses/backtest';
 export { statsResponse } from './responses/analytics';

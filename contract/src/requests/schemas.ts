@@ -22,6 +22,8 @@ import {
   KALMAN_DEFAULT_VE,
   KALMAN_MAX_VE,
   MAX_DATA_POINTS,
+  MARKS_PAGE_DEFAULT,
+  MARKS_PAGE_MAX,
   MAX_SCAN_ROWS,
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
@@ -35,7 +37,7 @@ import {
   WALKFORWARD_DEFAULT_OBJECTIVE,
   WALKFORWARD_OBJECTIVES,
 } from '../constants';
-import { bool, int, num, numList, oneOf, openNum, pair, symbol, time, timeframe, type Kind } from './kinds';
+import { bool, int, num, numList, oneOf, openNum, pair, perpSymbol, symbol, time, timeframe, type Kind } from './kinds';
 
 export { parseTime } from './kinds';
 
@@ -85,6 +87,21 @@ export const barsRequest = z.object({
   from: opt(time, `start, inclusive: epoch ms or ISO-8601 (default ${DEFAULT_RANGE_BARS} bars before now)`),
   to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
   limit: opt(int(1, BARS_PAGE_MAX), 'page size', BARS_PAGE_MAX),
+});
+
+/** GET /api/funding (issue 25): a perpetual's settlements over [from, to) (default the last 30 days) and its state now. */
+export const fundingRequest = z.object({
+  symbol: req(perpSymbol, 'a USD-M perpetual, e.g. BTCUSDT.P'),
+  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 30 days before now)'),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
+});
+
+/** GET /api/marks (issue 25): a perpetual's 1 s mark stream over [from, to) (default the last hour), paged. */
+export const marksRequest = z.object({
+  symbol: req(perpSymbol, 'a USD-M perpetual, e.g. BTCUSDT.P'),
+  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 1 h before now)'),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
+  limit: opt(int(1, MARKS_PAGE_MAX), 'page size (one row a second)', MARKS_PAGE_DEFAULT),
 });
 
 /** GET /api/signals, and the shared part of /api/analytics and the analytics export. */

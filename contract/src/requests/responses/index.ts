@@ -7,6 +7,7 @@
 import { alertDto, alertsResponse, analyticsResponse, signalsResponse, statsResponse } from './analytics';
 import { backtestResponse, sweepResponse } from './backtest';
 import { barsResponse, healthResponse, pairsResponse, symbolsResponse, ticksResponse } from './catalog';
+import { fundingResponse, marksResponse } from './funding';
 import { walkForwardResponse } from './honest';
 import { scanHistoryResponse, scanResponse } from './scan';
 
@@ -17,6 +18,8 @@ export const RESPONSE_SCHEMAS = {
   PairsResponse: pairsResponse,
   TicksResponse: ticksResponse,
   BarsResponse: barsResponse,
+  FundingResponse: fundingResponse,
+  MarksResponse: marksResponse,
   AnalyticsResponse: analyticsResponse,
   StatsResponse: statsResponse,
   SignalsResponse: signalsResponse,
