@@ -82,7 +82,7 @@ describePython('schemathesis from the OpenAPI document: no 5xx, every answer as 
         // string before 1970; counted when this warning first came); its answers are all 2xx or a
         // rule's (no failure above), and with the example symbol, data.
         expect(r.warnings).toEqual({
-          validation_mismatch: ['GET /api/backtest/sweep', 'GET /api/backtest/walkforward', 'POST /api/backtest/walkforward', 'GET /api/funding'],
+          validation_mismatch: ['GET /api/backtest/sweep', 'GET /api/backtest/walkforward', 'GET /api/funding', 'POST /api/backtest/walkforward'],
         });
         // the requests the API counted on its own /metrics: every test case is at least one
         // (checks such as ignored_auth add more), none answered 5xx, and the stored scan was found
