@@ -376,6 +376,42 @@ describe('backtest through the emulator (issue 16)', () => {
         }
         return;
       }
+      const grid = `window=${SWEEP_WINDOWS.join(',')}&entry=${SWEEP_ENTRIES.join(',')}&exit=0`;
+      if (model.output === 'verdict') {
+        // issue 26: the grid's verdict, as /api/backtest/sweep gives it (the sweep panels' grid)
+        const sw = await collectorGet(`/api/backtest/sweep?${q}&${grid}`);
+        expect(names).toEqual(['dsr', 'psr', 'pbo', 'degradation', 'probLoss', 'bestSharpe']);
+        const got = ['dsr', 'psr', 'pbo'].map((n) => column(frame, n)[0] ?? null);
+        expectAcrossPaths(got, [sw.dsr, sw.psr, sw.pbo?.pbo ?? null], 'money', 'dsr, psr, pbo');
+        expect(got.every((v) => typeof v === 'number' && v >= 0 && v <= 1)).toBe(true);
+        return;
+      }
+      if (model.output === 'walkforward' || model.output === 'folds') {
+        const plan = `train=${model.wfTrain}&test=${model.wfTest}&objective=${model.wfObjective ?? 'sharpe'}${model.wfAnchored ? '&anchored=true' : ''}`;
+        const wf = await collectorGet(`/api/backtest/walkforward?${q}&${grid}&${plan}`);
+        if (model.output === 'folds') {
+          expect(rowsOf(frame)).toBe(wf.folds.length);
+          expect(wf.folds.length).toBeGreaterThan(1);
+        } else {
+          expect(names).toEqual(['time', 'oosEquity']);
+          expectAcrossPaths([column(frame, 'oosEquity').at(-1)!], [wf.equity.at(-1)], 'money', 'last out-of-sample equity');
+        }
+        return;
+      }
+      if (model.output === 'ouband') {
+        // the latest OU fit of /api/stats, asked around the query (the collector's clock is real: a bar may close in between)
+        const stats = `/api/stats?pair=${DEFAULT_PAIRS[0]}&tf=${model.timeframe}&window=${model.window}`;
+        const before = (await collectorGet(stats)).ou;
+        const again = await dsQuery(model, from, now + 1);
+        const after = (await collectorGet(stats)).ou;
+        const band = (f: typeof frame) => ['ouEntryLong', 'ouMu', 'ouEntryShort'].map((n) => column(f, n)[0]);
+        const got = band(again.result.frames[0]!);
+        expect(got.every((v) => typeof v === 'number')).toBe(true);
+        const near = (ou: { entryLong: number; mu: number; entryShort: number }) =>
+          [ou.entryLong, ou.mu, ou.entryShort].every((v, i) => Math.abs(v - got[i]!) <= 2e-9 * Math.max(1, Math.abs(v)));
+        expect(near(before) || near(after)).toBe(true);
+        return;
+      }
       const res = await collectorGet(`/api/backtest?${q}&window=100&entry=2&exit=0`);
       // Equal within the across-paths tolerance for money (collector/test/support/acrossPaths.ts: 2e-9 relative, as
       // the host suite), not bit for bit: the two requests may be served on two paths (a fresh pass, or a cached run

@@ -349,8 +349,10 @@ describe('dist/module.js loaded as Grafana loads it', () => {
       await until(() => yPrices.length >= 4, 'four live stats updates', 15_000);
       fake.setRate(0);
       expect(liveChannels.at(-1)).toBe('ds/pairs/stats/ETHUSDT-BTCUSDT/1s/5/e2');
-      // the stream keeps the query frame's 19 columns (backend README, stats row)
-      expect(fields).toHaveLength(19);
+      // the stream keeps the query frame's columns (backend README, stats row): those of the same query not live
+      const still = (await lastValueFrom(ds.query(request([{ ...target, live: false }])) as Observable<DataQueryResponse>)).data[0] as DataFrame;
+      expect(fields).toEqual(still.fields.map((x) => x.name));
+      expect(fields).toHaveLength(25);
       expect(fields.slice(0, 3)).toEqual(['time', 'yPrice', 'xPrice']);
       expect(new Set(yPrices).size).toBeGreaterThan(1);
     } finally {
