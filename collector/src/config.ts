@@ -64,6 +64,9 @@ export interface Config {
   ingestSymbols: string[];
   binanceWsUrl: string;
   binanceRestUrl: string;
+  /** Binance USD-M futures, for the `.P` symbols (issue 25): the WebSocket's routed /market base, and REST. */
+  binanceFuturesWsUrl: string;
+  binanceFuturesRestUrl: string;
   dbPath: string;
   /** PostgreSQL connection string; when set, the PostgreSQL store is used instead of SQLite. */
   databaseUrl: string | null;
@@ -130,11 +133,25 @@ export const SETTINGS = {
     help: 'subset of the pair symbols this collector ingests (scale-out); none = API replica that ingests nothing',
     schema: symbolList,
   }),
-  STREAM: setting({ def: 'trade', help: 'Binance stream: trade | aggTrade', schema: oneOf<StreamKind>(['trade', 'aggTrade'], 'must be trade or aggTrade') }),
+  STREAM: setting({
+    def: 'trade',
+    help: 'Binance spot stream: trade | aggTrade (.P perpetuals are always aggTrade)',
+    schema: oneOf<StreamKind>(['trade', 'aggTrade'], 'must be trade or aggTrade'),
+  }),
   BINANCE_WS_URL: setting({ def: BINANCE_HOSTS.BINANCE_WS_URL, help: 'Binance WebSocket base URL', schema: url(['ws:', 'wss:']) }),
   BINANCE_REST_URL: setting({
     def: BINANCE_HOSTS.BINANCE_REST_URL,
     help: 'Binance REST base URL (gap backfill; the market-data-only host, served where api.binance.com answers 451)',
+    schema: url(['http:', 'https:']),
+  }),
+  BINANCE_FUTURES_WS_URL: setting({
+    def: BINANCE_HOSTS.BINANCE_FUTURES_WS_URL,
+    help: 'Binance USD-M futures WebSocket base for .P symbols: the routed /market path (aggTrade, markPrice); an unrouted URL gets no market data',
+    schema: url(['ws:', 'wss:']),
+  }),
+  BINANCE_FUTURES_REST_URL: setting({
+    def: BINANCE_HOSTS.BINANCE_FUTURES_REST_URL,
+    help: 'Binance USD-M futures REST base for .P symbols (aggTrades backfill, klines, funding)',
     schema: url(['http:', 'https:']),
   }),
   DB_PATH: setting({ def: './data/collector.db', help: 'SQLite database file', schema: z.string() }),
@@ -407,6 +424,8 @@ export function configFrom(v: SettingValues<typeof SETTINGS>): Config {
     ingestSymbols: ingestSymbolsOf(symbols, v.SYMBOLS),
     binanceWsUrl: v.BINANCE_WS_URL,
     binanceRestUrl: v.BINANCE_REST_URL,
+    binanceFuturesWsUrl: v.BINANCE_FUTURES_WS_URL,
+    binanceFuturesRestUrl: v.BINANCE_FUTURES_REST_URL,
     dbPath: v.DB_PATH,
     databaseUrl: v.DATABASE_URL ?? null,
     stream: v.STREAM,

@@ -11,6 +11,11 @@
  * database: the fake's past then starts at the last stored trade, and the collector repairs
  * that outage as it would a real one (from klines when it is longer than OUTAGE_KLINES_AFTER or missed more than OUTAGE_KLINES_AFTER_TRADES trades).
  *
+ * Perpetuals (issue 25): the demo's PAIRS add a perpetual pair and a basis pair
+ * (ETHUSDT.P/BTCUSDT.P, BTCUSDT.P/BTCUSDT), served by the fake USD-M futures on a port of its
+ * own, their prices following spot's plus a mean-reverting basis of a few bps, funding settled
+ * every minute (two days of it before the start), marks every second.
+ *
  * Honours every collector setting (DB_PATH, HOST, PORT, PAIRS, STREAM, ...); DB_PATH defaults to
  * ./data/demo.db so demo data never mixes with live data. Extra settings (`--help` lists all):
  *   DEMO_RATE=20     trades per second per symbol
@@ -18,7 +23,9 @@
  */
 import { ConfigError, SETTINGS, configFrom, flag, number, readSettings, setting, settingsHelp, type Config } from './config';
 import { TIMEFRAME_MS } from './domain';
-import { startFakeBinance } from './fake-binance';
+import { DEFAULT_PAIRS, instrumentOf, isPerp } from '@quant-pairs/contract';
+import { startFakeBinance, startFakeFutures, type FakeBinance, type FakeFutures } from './fake-binance';
+import { spotPriceOf } from './fake-binance/futuresPrices';
 import { configSecrets, log } from './log';
 import { openStore, startCollector, stopOnSignals } from './main';
 
@@ -45,9 +52,28 @@ export function demoPast(ms: number): Array<{ ms: number; everyMs: number }> {
   ];
 }
 
-/** The collector's settings, DB_PATH's default apart, and the demo's own. */
+/** The demo's perpetual pair and basis pair, beside DEFAULT_PAIRS. */
+const DEMO_PERP_PAIRS = ['ETHUSDT.P/BTCUSDT.P', 'BTCUSDT.P/BTCUSDT'];
+
+/** The fake futures of the demo's perpetuals: prices following the spot fake's, funding every minute. */
+function startDemoFutures(perps: readonly string[], rate: number, pastMs: number, spot: FakeBinance): Promise<FakeFutures> {
+  const venues = perps.map((s) => instrumentOf(s).venueSymbol);
+  const startIds = Object.fromEntries(venues.map((s, i) => [s, Math.floor((Date.now() - 1.7e12) * 10) + 100 + i]));
+  return startFakeFutures({
+    symbols: venues,
+    rate,
+    startIds,
+    past: demoPast(pastMs),
+    fundingIntervalMs: 60_000,
+    pastFundingMs: 2 * 24 * HOUR,
+    followSpot: spotPriceOf((s) => spot.trades(s)),
+  });
+}
+
+/** The collector's settings, PAIRS' and DB_PATH's defaults apart, and the demo's own. */
 export const DEMO_SETTINGS = {
   ...SETTINGS,
+  PAIRS: { ...SETTINGS.PAIRS, def: [...DEFAULT_PAIRS, ...DEMO_PERP_PAIRS].join(',') },
   DB_PATH: { ...SETTINGS.DB_PATH, def: './data/demo.db' },
   DEMO_RATE: setting({
     def: '20',
@@ -70,18 +96,26 @@ async function demo(argv: readonly string[]): Promise<void> {
   const rate = settings.DEMO_RATE;
 
   // Hedge legs first: the fake's first symbol is the random walk the others follow.
-  const symbols = [...new Set([...base.pairs.map((p) => p.x), ...base.symbols])];
+  const all = [...new Set([...base.pairs.map((p) => p.x), ...base.symbols])];
+  const symbols = all.filter((s) => !isPerp(s));
+  const perps = all.filter(isPerp);
   // Ids grow with the wall clock, so a second demo run continues above the ids already stored.
   const startIds = Object.fromEntries(symbols.map((s, i) => [s, Math.floor((Date.now() - 1.7e12) * 10) + i]));
   // The past begins where the database ends (a later run), else DEMO_PAST_MS ago.
   const store = await openStore(base);
-  const stored = (await store.symbols()).filter((s) => symbols.includes(s.symbol) && s.lastTs !== null).map((s) => s.lastTs!);
+  const stored = (await store.symbols()).filter((s) => all.includes(s.symbol) && s.lastTs !== null).map((s) => s.lastTs!);
   await store.close();
   const fullPast = demoPastMs(base);
   const pastMs = Math.max(0, Math.min(fullPast, stored.length ? Date.now() - Math.max(...stored) : fullPast));
   const fake = await startFakeBinance({ symbols, stream: base.stream, rate, startIds, historyLimit: 400_000, past: demoPast(pastMs) });
 
-  const config = { ...base, binanceWsUrl: fake.wsUrl, binanceRestUrl: fake.restUrl };
+  const futures = perps.length ? await startDemoFutures(perps, rate, pastMs, fake) : null;
+  const config = {
+    ...base,
+    binanceWsUrl: fake.wsUrl,
+    binanceRestUrl: fake.restUrl,
+    ...(futures ? { binanceFuturesWsUrl: futures.wsUrl, binanceFuturesRestUrl: futures.restUrl } : {}),
+  };
   const c = await startCollector(config);
   const api = c.server?.address();
   const url = api && typeof api === 'object' ? `http://${config.host}:${api.port}` : null;
@@ -89,6 +123,7 @@ async function demo(argv: readonly string[]): Promise<void> {
     [
       '',
       `  demo: fake Binance at ${fake.wsUrl} trading ${symbols.join(', ')} (${rate} trades/s each, ${config.stream} stream)`,
+      ...(futures ? [`  demo: fake USD-M futures at ${futures.wsUrl} trading ${perps.join(', ')} (funding every minute)`] : []),
       `  demo: storing into ${config.databaseUrl ? 'PostgreSQL' : config.dbPath}`,
       url ? `  demo: API at ${url}   e.g. curl ${url}/api/health` : '  demo: the HTTP API is not wired in this build',
       '  demo: Ctrl-C stops (ticks are flushed first)',
@@ -121,6 +156,7 @@ async function demo(argv: readonly string[]): Promise<void> {
     for (const t of timers) clearInterval(t);
     await c.stop();
     await fake.stop();
+    await futures?.stop();
   });
 }
 

@@ -19,6 +19,9 @@ import { ingestsAllOf, retryLookup, universeAtStart } from './universeStart';
 import { historyClient, historySpans, loadHistory, type HistoryReport } from './ingest/history';
 import { HistoryJob } from './ingest/historyJob';
 import { Ingestor, type IngestorOptions } from './ingest/ingestor';
+import { FundingJob } from './ingest/funding';
+import { HistoryJobs, MarketIngest } from './ingest/markets';
+import { isPerp } from '@quant-pairs/contract';
 import { RegionRefusedError, RestClient } from './ingest/rest';
 import { LiveAnalytics, LiveScanner, UniverseRefresher, warmUpBars, type UniverseChange } from './live';
 import { ScanPool } from './live/scanPool';
@@ -80,12 +83,15 @@ export interface Collector {
   config: Config;
   store: Store;
   writer: TickWriter;
-  ingestor: Ingestor;
+  /** The ingest of both markets (spot, `.P` perpetuals), each on its own hosts. */
+  ingestor: MarketIngest;
+  /** The perpetuals' marks and funding (null without perpetuals). */
+  funding: FundingJob | null;
   /**
    * Start-up history and outage repair from klines, loaded beside the ingest and retried in the
    * background (its state per symbol and part: `history.status()`, /api/health).
    */
-  history: HistoryJob;
+  history: HistoryJobs;
   /** Resolves when every part of the history is done or failed for good (tests, benchmarks). */
   historyReady: Promise<HistoryReport>;
   /** The HTTP server once the API is wired in, else null. */
@@ -177,10 +183,12 @@ function newUniverseRefresher(
 }
 
 /**
- * History from klines beside the ingest (ingest/history.ts, historyJob.ts): the job that loads
- * it for the ingested symbols, `historyOf` for symbols that join later, and what stops both.
+ * History from klines beside the ingest (ingest/history.ts, historyJob.ts): a job per market that
+ * loads it for the ingested symbols (perpetuals from the futures API, with no 1s part: USD-M
+ * futures have no 1s klines, so a perpetual's 1s bars are its stored trades), `historyOf` for
+ * (spot) symbols that join later, and what stops them.
  */
-async function newHistory(config: Config, store: Store, ingestor: Ingestor, tuning: CollectorTuning, landed: (symbol: string) => Promise<void>) {
+async function newHistory(config: Config, store: Store, ingest: MarketIngest, tuning: CollectorTuning, landed: (symbol: string) => Promise<void>) {
   const spans = withScanHistory(historySpans(config.history ?? {}, config.history ? warmUpBars(config.windows) : 0), config);
   const historyOf = (symbols: readonly string[]): Promise<HistoryReport> =>
     loadHistory({
@@ -192,20 +200,68 @@ async function newHistory(config: Config, store: Store, ingestor: Ingestor, tuni
       outageKlinesAfterTrades: config.outageKlinesAfterTrades,
     });
   const historyStop = new AbortController();
-  const history = new HistoryJob({
-    rest: new RestClient({ baseUrl: config.binanceRestUrl.replace(/\/+$/, ''), kind: config.stream, signal: historyStop.signal, giveUpAfter: 1 }),
-    signal: historyStop.signal,
-    store,
-    symbols: config.ingestSymbols,
-    stored: new Map((await store.symbols()).map((s) => [s.symbol, s])),
-    history: spans,
-    outageKlinesAfterMs: config.outageKlinesAfterMs,
-    outageKlinesAfterTrades: config.outageKlinesAfterTrades,
-    ingest: ingestor,
-    landed,
-    retry: tuning.historyRetry,
-  });
+  const stored = new Map((await store.symbols()).map((s) => [s.symbol, s]));
+  const job = (symbols: string[], perp: boolean) =>
+    new HistoryJob({
+      rest: perp
+        ? new RestClient({
+            baseUrl: config.binanceFuturesRestUrl.replace(/\/+$/, ''),
+            kind: 'aggTrade',
+            api: 'futures',
+            signal: historyStop.signal,
+            giveUpAfter: 1,
+          })
+        : new RestClient({ baseUrl: config.binanceRestUrl.replace(/\/+$/, ''), kind: config.stream, signal: historyStop.signal, giveUpAfter: 1 }),
+      signal: historyStop.signal,
+      store,
+      symbols,
+      stored,
+      history: perp ? { ...spans, '1s': 0 } : spans,
+      outageKlinesAfterMs: config.outageKlinesAfterMs,
+      outageKlinesAfterTrades: config.outageKlinesAfterTrades,
+      ingest,
+      landed,
+      retry: tuning.historyRetry,
+    });
+  const { spot, perp } = byMarket(config.ingestSymbols);
+  const history = new HistoryJobs([...(spot.length ? [job(spot, false)] : []), ...(perp.length ? [job(perp, true)] : [])]);
   return { history, historyOf, historyStop };
+}
+
+/** The ingested symbols of each market: spot, and the `.P` perpetuals. */
+const byMarket = (symbols: readonly string[]) => ({ spot: symbols.filter((s) => !isPerp(s)), perp: symbols.filter(isPerp) });
+
+/**
+ * The ingest of both markets (ingest/markets.ts): the spot symbols on BINANCE_WS_URL / _REST_URL,
+ * the `.P` perpetuals' aggregate trades and 1 s marks on BINANCE_FUTURES_WS_URL / _REST_URL, with
+ * their funding (ingest/funding.ts). `tuning` (tests, the demo) applies to both connections.
+ */
+function newIngest(config: Config, store: Store, writer: TickWriter, tuning: Partial<IngestorOptions>): { ingest: MarketIngest; funding: FundingJob | null } {
+  const { spot, perp } = byMarket(config.ingestSymbols);
+  const common = {
+    sink: writer,
+    lastTradeId: (s: string) => store.lastTradeId(s),
+    idGaps: store.idGaps ? (s: string, fromId: number) => store.idGaps!(s, fromId) : undefined,
+    connection: { stallTimeoutMs: config.stallTimeoutMs },
+  };
+  const spotIngestor = spot.length
+    ? new Ingestor({ wsUrl: config.binanceWsUrl, restUrl: config.binanceRestUrl, symbols: spot, stream: config.stream, ...common, ...tuning })
+    : null;
+  if (perp.length === 0) return { ingest: new MarketIngest(spotIngestor, null), funding: null };
+  const rest = new RestClient({ baseUrl: config.binanceFuturesRestUrl.replace(/\/+$/, ''), kind: 'aggTrade', api: 'futures', giveUpAfter: 3 });
+  const funding = new FundingJob({ rest, store, symbols: perp });
+  const { wsUrl: _w, restUrl: _r, stream: _s, symbols: _y, ...perpTuning } = tuning;
+  const perpIngestor = new Ingestor({
+    wsUrl: config.binanceFuturesWsUrl,
+    restUrl: config.binanceFuturesRestUrl,
+    symbols: perp,
+    stream: 'aggTrade',
+    market: 'perp',
+    onMark: (symbol, mark) => funding.onMark(symbol, mark),
+    ...common,
+    ...perpTuning,
+  });
+  return { ingest: new MarketIngest(spotIngestor, perpIngestor), funding };
 }
 
 /** Starts everything `collector` runs; `ingest` passes test or demo tuning to the ingestor. */
@@ -217,17 +273,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   // retries; every write, whoever makes it, announces the bars it changes (the read side's caches).
   const store = withBarEvents(withWriteHealth(await openStore(config)));
   const writer = new TickWriter(store);
-  const ingestor = new Ingestor({
-    wsUrl: config.binanceWsUrl,
-    restUrl: config.binanceRestUrl,
-    symbols: config.ingestSymbols,
-    stream: config.stream,
-    sink: writer,
-    lastTradeId: (s) => store.lastTradeId(s),
-    idGaps: store.idGaps ? (s, fromId) => store.idGaps!(s, fromId) : undefined,
-    connection: { stallTimeoutMs: config.stallTimeoutMs },
-    ...ingest,
-  });
+  const { ingest: ingestor, funding } = newIngest(config, store, writer, ingest);
   const stopRetention = startRetentions(store, config);
 
   // ---- WIRING: history from klines beside the ingest (collector/src/ingest/history.ts, historyJob.ts) ----
@@ -276,6 +322,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       exitZ: config.exitZ,
       token: config.apiToken,
       ingest: ingestor,
+      funding: funding ?? undefined,
       live,
       background: { history: () => history.status(), universe: () => (lookup ? { ...lookup } : null), scanner: () => scanner?.status() ?? null },
       ...limitsOf(config),
@@ -285,6 +332,7 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   );
   const server: Server | null = api.server;
   await ingestor.start();
+  funding?.start();
   history.start(); // once the ingest runs: its first live ticks bound history's seams
   void history.ready.then(() => scanner?.catchUp()); // the closes history made scannable
   if (universe && lookup && !resolved) void retryLookup(universe, lookup, tuning.historyRetry).then(() => universe.start());
@@ -301,11 +349,12 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
       historyStop.abort();
       await history.ready;
       await ingestor.stop();
+      await funding?.stop();
       await writer.close();
       await store.close();
       log.info('collector stopped');
     })());
-  return { config, store, writer, ingestor, history, historyReady: history.ready, server, scanner, universe, stop };
+  return { config, store, writer, ingestor, funding, history, historyReady: history.ready, server, scanner, universe, stop };
 }
 
 /** RATE_LIMIT and LIVE_CONNECTIONS for the API, and TRUST_PROXY for whom they count. */

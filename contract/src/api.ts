@@ -20,6 +20,7 @@ import type { HedgeChoice, Timeframe } from './constants';
 import type * as A from './requests/responses/analytics';
 import type * as B from './requests/responses/backtest';
 import type * as C from './requests/responses/catalog';
+import type * as F from './requests/responses/funding';
 import type { signal } from './requests/responses/common';
 import type * as S from './requests/responses/scan';
 import type {
@@ -27,6 +28,7 @@ import type {
   analyticsRequest,
   backtestRequest,
   barsRequest,
+  fundingRequest,
   scanHistoryRequest,
   scanRequest,
   signalsRequest,
@@ -80,6 +82,13 @@ export type BarsParams = RequestParams<typeof barsRequest>;
 /** An OHLCV bar over [start, start + length of its timeframe). */
 export type BarDto = Out<typeof C.barDto>;
 export type BarsResponse = Out<typeof C.barsResponse>;
+
+// ---------------------------------------------------------------- /api/funding (issue 25)
+/** Query of GET /api/funding. */
+export type FundingParams = RequestParams<typeof fundingRequest>;
+export type FundingEventDto = Out<typeof F.fundingEventDto>;
+export type FundingStateDto = Out<typeof F.fundingStateDto>;
+export type FundingResponse = Out<typeof F.fundingResponse>;
 
 // ---------------------------------------------------------------- /api/backtest
 /** Query of GET /api/backtest. */

@@ -6,23 +6,30 @@
  */
 
 /**
- * A Binance symbol as the API and the data source spell it: 2 to 20 upper-case letters or
- * digits (`BTCUSDT`, `1000SHIBUSDT`). Requests may use lower case; it is upper-cased first.
- * `SYMBOL_PATTERN` is the bare pattern, for building larger expressions (pairs, channel paths).
+ * A symbol as the API and the data source spell it: a Binance symbol of 2 to 20 upper-case
+ * letters or digits (`BTCUSDT`, `1000SHIBUSDT`: spot), or one with the suffix `.P` (`BTCUSDT.P`,
+ * the traders' TradingView spelling): Binance's USD-M perpetual of that name. Requests may use
+ * lower case; it is upper-cased first (`btcusdt.p` is `BTCUSDT.P`).
+ * `SYMBOL_PATTERN` is the bare pattern, for building larger expressions (pairs, channel paths);
+ * `VENUE_SYMBOL_PATTERN` is the name as Binance writes it on either market (no suffix): stream
+ * names, REST parameters, archive file names.
  */
 const SYMBOL_LENGTH = '{2,20}';
-export const SYMBOL_PATTERN = `[A-Z0-9]${SYMBOL_LENGTH}`;
+export const VENUE_SYMBOL_PATTERN = `[A-Z0-9]${SYMBOL_LENGTH}`;
+/** The suffix of a USD-M perpetual's symbol (`BTCUSDT.P`). */
+export const PERP_SUFFIX = '.P';
+export const SYMBOL_PATTERN = `${VENUE_SYMBOL_PATTERN}(?:\\.P)?`;
 /** A symbol as a request may write it, in either case (the API upper-cases it). */
-export const SYMBOL_REQUEST_PATTERN = `[A-Za-z0-9]${SYMBOL_LENGTH}`;
+export const SYMBOL_REQUEST_PATTERN = `[A-Za-z0-9]${SYMBOL_LENGTH}(?:\\.[Pp])?`;
 const SYMBOL_RE = new RegExp(`^${SYMBOL_PATTERN}$`);
 
-/** True when `text` is an upper-case Binance symbol. @example isSymbol('BTCUSDT'); // => true */
+/** True when `text` is an upper-case symbol, spot or perpetual. @example isSymbol('BTCUSDT.P'); // => true */
 export function isSymbol(text: string): boolean {
   return SYMBOL_RE.test(text);
 }
 
 /**
- * A USDT-quoted symbol (`BTCUSDT`): what UNIVERSE=top:N / all pick from Binance's lists.
+ * A USDT-quoted spot symbol (`BTCUSDT`, no `.P`): what UNIVERSE=top:N / all pick from Binance's lists.
  * @example isUsdtSymbol('PEPEUSDT'); // => true
  */
 export function isUsdtSymbol(text: string): boolean {

@@ -5,6 +5,7 @@
  *
  * - constants.ts  symbol pattern, timeframes, window bounds, page sizes, default thresholds
  * - json.ts       JSON input that names an out-of-range number as written (`1e999`)
+ * - instrument.ts which market a symbol names: spot `BTCUSDT`, USD-M perpetual `BTCUSDT.P`
  * - pair.ts       `Y/X` pairs
  * - api.ts        response bodies of every endpoint, and the parameters a client sends
  * - query/        the data source's query model, its versioned migration and its validation
@@ -15,6 +16,7 @@
  */
 export * from './constants';
 export * from './json';
+export * from './instrument';
 export * from './pair';
 export * from './api';
 export * from './query/model';

@@ -1,6 +1,7 @@
 /**
  * A traded pair `Y/X`: y is regressed on x, so x (the second symbol) is the hedge leg.
- * `ETHUSDT/BTCUSDT` means spread = ETH - (alpha + beta * BTC).
+ * `ETHUSDT/BTCUSDT` means spread = ETH - (alpha + beta * BTC). Legs may be on either market:
+ * `ETHUSDT.P/BTCUSDT.P` (two perpetuals), `BTCUSDT.P/BTCUSDT` (the basis of one asset).
  */
 import { isSymbol } from './constants';
 
@@ -16,6 +17,7 @@ export interface Pair {
  * @throws {Error} saying what is wrong when `text` is not two different symbols around one `/`
  * @example
  * parsePair('ethusdt/BTCUSDT'); // => { y: 'ETHUSDT', x: 'BTCUSDT', id: 'ETHUSDT/BTCUSDT' }
+ * parsePair('btcusdt.p/BTCUSDT'); // => { y: 'BTCUSDT.P', x: 'BTCUSDT', id: 'BTCUSDT.P/BTCUSDT' }
  */
 export function parsePair(text: string): Pair {
   const parts = text.trim().toUpperCase().split('/');

@@ -34,7 +34,7 @@ describe('bars normalize', () => {
     expect(validateQuery({ ...bars, normalize: 'yes' as unknown as boolean })).toEqual({ normalize: 'normalize must be true or false, got "yes"' });
     // the other problems of the query still show beside it
     expect(validateQuery({ ...bars, symbol: 'pepe-usdt', normalize: 1 as unknown as boolean })).toEqual({
-      symbol: '"pepe-usdt" is not a Binance symbol such as BTCUSDT',
+      symbol: '"pepe-usdt" is not a Binance symbol such as BTCUSDT or BTCUSDT.P',
       normalize: 'normalize must be true or false, got 1',
     });
   });

@@ -16,11 +16,12 @@ import * as alerts from './routes/alerts';
 import * as analytics from './routes/analytics';
 import * as backtestRoutes from './routes/backtest';
 import * as exportRoute from './routes/export';
+import * as funding from './routes/funding';
 import * as market from './routes/market';
 import * as meta from './routes/meta';
 import * as scan from './routes/scan';
 
-const GROUPS = [meta, market, analytics, backtestRoutes, exportRoute, scan, alerts];
+const GROUPS = [meta, market, funding, analytics, backtestRoutes, exportRoute, scan, alerts];
 
 export interface Api extends Express {
   /** `trust`: TRUST_PROXY's function (null: the socket address is the client), for the Live push's LIVE_CONNECTIONS. */

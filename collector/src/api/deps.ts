@@ -30,6 +30,8 @@ export interface ApiDeps {
   /** TRUST_PROXY: the reverse proxies whose X-Forwarded-For names the client of those limits; unset = none. */
   trustProxy?: TrustProxy | null;
   ingest?: IngestSource;
+  /** The perpetuals' state now and funding intervals (ingest/funding.ts), when this process ingests them. */
+  funding?: FundingSource;
   live?: LiveSource;
   /** What loads in the background (history beside the ingest, UNIVERSE's look-up), for health and metrics. */
   background?: BackgroundSource;
@@ -42,6 +44,12 @@ export interface ApiDeps {
    * since only then are cached bars dropped when they change).
    */
   closeCache?: boolean;
+}
+
+/** What GET /api/funding asks of a running perpetuals' ingest (FundingJob). */
+interface FundingSource {
+  current(symbol: string): { time: number; mark: number; index: number; rate: number; nextFundingTime: number } | null;
+  intervalHours(symbol: string): number;
 }
 
 /** History and look-ups that run beside the ingest, as /api/health and /metrics show them. */
@@ -59,6 +67,7 @@ export interface Ctx {
   entryZ: number;
   exitZ: number | null;
   ingest: IngestSource | undefined;
+  funding: FundingSource | undefined;
   background: BackgroundSource | undefined;
   version: string;
   now: () => number;
@@ -83,6 +92,7 @@ export function makeCtx(d: ApiDeps): Ctx {
     entryZ,
     exitZ,
     ingest: d.ingest,
+    funding: d.funding,
     background: d.background,
     version: d.version ?? '0.0.0',
     now,

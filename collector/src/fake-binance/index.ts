@@ -485,6 +485,9 @@ export class FakeBinance {
   }
 }
 
+/** USD-M futures are served by a server of their own (./futures.ts), as Binance serves them from other hosts. */
+export { startFakeFutures, FakeFutures } from './futures';
+
 /** Starts a fake Binance on 127.0.0.1 (port chosen by the OS unless given). */
 export function startFakeBinance(opts: FakeBinanceOptions = {}): Promise<FakeBinance> {
   return FakeBinance.start(opts);

@@ -17,7 +17,7 @@
  */
 import WebSocket from 'ws';
 import { log } from '../log';
-import { isRegionRefusal, RegionRefusedError, reportUnreachable } from './rest';
+import { isRegionRefusal, RegionRefusedError, reportUnreachable, type HostSetting } from './rest';
 import type { IngestStatus } from './types';
 
 export interface ConnectionOptions {
@@ -32,6 +32,8 @@ export interface ConnectionOptions {
   maxBackoffMs?: number;
   maxAttempts?: number;
   attemptWindowMs?: number;
+  /** The setting a 451 / 403 handshake names (default BINANCE_WS_URL; the perpetuals' connection: BINANCE_FUTURES_WS_URL). */
+  setting?: HostSetting;
 }
 
 export class StreamConnection {
@@ -60,6 +62,7 @@ export class StreamConnection {
       maxBackoffMs: 30_000,
       maxAttempts: 280,
       attemptWindowMs: 300_000,
+      setting: 'BINANCE_WS_URL',
       ...opts,
     };
   }
@@ -167,7 +170,7 @@ export class StreamConnection {
       if (isRegionRefusal(status)) {
         // Final: retrying cannot help; the close that follows does not reconnect.
         this.stopped = true;
-        log.error(new RegionRefusedError('BINANCE_WS_URL', status, this.o.url.split('?')[0]!).message);
+        log.error(new RegionRefusedError(this.o.setting, status, this.o.url.split('?')[0]!).message);
         return;
       }
       // The first error of a streak is one line (no stack: a host that does not answer says what

@@ -16,11 +16,12 @@
  * Binance's weight limits). Ids already seen are dropped before listeners and the store see
  * them; the store additionally rejects duplicates by (symbol, id).
  */
+import { instrumentOf, isPerp, symbolOf, type Market } from '@quant-pairs/contract';
 import type { Tick } from '../domain';
 import { log, OnceLogger } from '../log';
 import { StreamConnection, type ConnectionOptions } from './connection';
 import { IdTracker } from './gaps';
-import { parseStreamMessage, type Rejection } from './parse';
+import { parseStreamMessage, type MarkUpdate, type Rejection } from './parse';
 import { PAGE_LIMIT, RegionRefusedError, RestClient, type RestClientOptions } from './rest';
 import type { IngestSource, IngestStatus, StreamKind, SymbolIngestStatus, TickSource, TicksListener } from './types';
 
@@ -36,6 +37,14 @@ export interface IngestorOptions {
   restUrl: string;
   symbols: readonly string[];
   stream: StreamKind;
+  /**
+   * The market of every symbol (default spot). `perp`: Binance USD-M, symbols written `BTCUSDT.P`,
+   * asked of the futures hosts by their Binance name; `aggTrade` only (futures have no public
+   * trade stream), ticks stored under the `.P` name with the aggregate id as their id.
+   */
+  market?: Market;
+  /** perp: every `markPriceUpdate` of `<symbol>@markPrice@1s` (symbol as stored, `.P`); without it the mark streams are not subscribed. */
+  onMark?: (symbol: string, mark: MarkUpdate) => void;
   sink: TickSink;
   /** Highest stored id of a symbol (Store.lastTradeId), so a restart backfills what it missed. */
   lastTradeId?: (symbol: string) => Promise<number | null>;
@@ -52,9 +61,27 @@ export interface IngestorOptions {
 /** How far below the last stored id a restart looks for holes to backfill (200 REST pages). */
 const RESUME_SCAN_IDS = 200_000;
 
-/** The combined-stream URL for `symbols`: `${base}/stream?streams=btcusdt@trade/ethusdt@trade`. */
-function combinedStreamUrl(base: string, symbols: readonly string[], stream: StreamKind): string {
-  return `${base.replace(/\/+$/, '')}/stream?streams=${symbols.map((s) => `${s.toLowerCase()}@${stream}`).join('/')}`;
+/**
+ * Streams one connection may carry: Binance spot allows 1024, USD-M futures 200 (a perpetual
+ * with marks takes two: aggTrade and markPrice@1s).
+ */
+const MAX_STREAMS: Readonly<Record<Market, number>> = { spot: 1024, perp: 200 };
+
+/**
+ * The combined-stream URL for `symbols` (as stored; Binance's names in the URL):
+ * `${base}/stream?streams=btcusdt@trade/ethusdt@trade`; perpetuals with marks add `btcusdt@markPrice@1s`.
+ * @throws {Error} naming the setting to change when the streams pass the connection's limit
+ */
+function combinedStreamUrl(base: string, symbols: readonly string[], stream: StreamKind, market: Market, marks: boolean): string {
+  const names = symbols.flatMap((s) => {
+    const v = instrumentOf(s).venueSymbol.toLowerCase();
+    return market === 'perp' && marks ? [`${v}@${stream}`, `${v}@markPrice@1s`] : [`${v}@${stream}`];
+  });
+  if (names.length > MAX_STREAMS[market])
+    throw new Error(
+      `${symbols.length} ${market === 'perp' ? 'perpetuals' : 'symbols'} need ${names.length} streams; one Binance ${market === 'perp' ? 'USD-M futures' : 'spot'} connection carries at most ${MAX_STREAMS[market]}: ingest fewer (PAIRS / UNIVERSE / SYMBOLS)`,
+    );
+  return `${base.replace(/\/+$/, '')}/stream?streams=${names.join('/')}`;
 }
 
 interface SymbolState extends SymbolIngestStatus {
@@ -100,16 +127,36 @@ export class Ingestor implements IngestSource {
   private worker: Promise<void> | null = null;
   private stopped = false;
 
+  private readonly market: Market;
+
   constructor(private readonly opts: IngestorOptions) {
     if (opts.symbols.length === 0) throw new Error('Ingestor needs at least one symbol');
-    for (const s of opts.symbols) this.state.set(s.toUpperCase(), newSymbolState());
+    this.market = opts.market ?? 'spot';
+    if (this.market === 'perp' && opts.stream !== 'aggTrade')
+      throw new Error('perpetuals are ingested from aggTrade (USD-M futures have no public trade stream)');
+    for (const s of opts.symbols) {
+      const sym = s.toUpperCase();
+      if (instrumentOf(sym).market !== this.market) throw new Error(`${sym} is not a ${this.market} symbol; this ingestor reads the ${this.market} market`);
+      this.state.set(sym, newSymbolState());
+    }
     this.conn = new StreamConnection({
       ...opts.connection,
-      url: combinedStreamUrl(opts.wsUrl, [...this.state.keys()], opts.stream),
+      url: this.streamUrl(),
       onMessage: (text) => this.onMessage(text),
       onOpen: (reconnect) => this.onOpen(reconnect),
+      ...(this.market === 'perp' ? { setting: 'BINANCE_FUTURES_WS_URL' as const } : {}),
     });
-    this.rest = new RestClient({ ...opts.rest, baseUrl: opts.restUrl.replace(/\/+$/, ''), kind: opts.stream, signal: this.abort.signal });
+    this.rest = new RestClient({
+      ...opts.rest,
+      baseUrl: opts.restUrl.replace(/\/+$/, ''),
+      kind: opts.stream,
+      signal: this.abort.signal,
+      api: this.market === 'perp' ? 'futures' : 'spot',
+    });
+  }
+
+  private streamUrl(): string {
+    return combinedStreamUrl(this.opts.wsUrl, [...this.state.keys()], this.opts.stream, this.market, this.opts.onMark !== undefined);
   }
 
   /** Registers a listener for new ticks (live, backfill); returns a function that removes it. */
@@ -159,7 +206,7 @@ export class Ingestor implements IngestSource {
     }
     for (const s of removed) this.state.delete(s);
     for (const [s, st] of fresh) this.state.set(s, st);
-    this.conn.setUrl(combinedStreamUrl(this.opts.wsUrl, [...this.state.keys()], this.opts.stream));
+    this.conn.setUrl(this.streamUrl());
     return { added, removed };
   }
 
@@ -244,6 +291,11 @@ export class Ingestor implements IngestSource {
     const m = parseStreamMessage(text);
     switch (m.type) {
       case 'tick': {
+        // a perpetual's events name it as Binance does (BTCUSDT): stored as BTCUSDT.P
+        if (this.market === 'perp') {
+          if (isPerp(m.tick.symbol)) return this.reject({ type: 'rejected', kind: 'unexpected-symbol', detail: m.tick.symbol });
+          m.tick.symbol = symbolOf(m.tick.symbol, 'perp');
+        }
         const st = this.state.get(m.tick.symbol);
         if (!st) return this.reject({ type: 'rejected', kind: 'unexpected-symbol', detail: m.tick.symbol });
         if (m.kind !== this.opts.stream) return this.reject({ type: 'rejected', kind: `unexpected-stream-${m.kind}`, detail: m.stream ?? '' });
@@ -256,6 +308,11 @@ export class Ingestor implements IngestSource {
         this.deliver(st, batch, 'live');
         if (st.tracker.gaps.length > 0) this.kick();
         return;
+      }
+      case 'mark': {
+        const symbol = this.market === 'perp' ? symbolOf(m.mark.symbol, 'perp') : m.mark.symbol;
+        if (!this.state.has(symbol) || !this.opts.onMark) return this.reject({ type: 'rejected', kind: 'unexpected-markPrice', detail: symbol });
+        return this.opts.onMark(symbol, m.mark);
       }
       case 'serverShutdown':
         log.info('binance announced serverShutdown', { eventTime: m.eventTime });

@@ -12,14 +12,25 @@
  * since 2025. A value above 1e14 is µs and becomes fractional ms (`ts = µs / 1000`), so
  * `Math.round(ts * 1000)` gives back the exact µs count (doubles are exact far beyond that).
  */
-import { SYMBOL_PATTERN } from '@quant-pairs/contract';
+import { VENUE_SYMBOL_PATTERN } from '@quant-pairs/contract';
 import { tickProblem, type Tick } from '../domain';
 import type { StreamKind } from './types';
 
 export type Rejection = { type: 'rejected'; kind: string; detail: string };
 
+/** A USD-M `markPriceUpdate` (issue 25): `symbol` as Binance writes it (no `.P`), `eventTime` epoch ms. */
+export interface MarkUpdate {
+  symbol: string;
+  eventTime: number;
+  mark: number;
+  index: number;
+  rate: number;
+  nextFundingTime: number;
+}
+
 export type StreamMessage =
   | { type: 'tick'; stream: string | null; kind: StreamKind; tick: Tick }
+  | { type: 'mark'; mark: MarkUpdate }
   | { type: 'serverShutdown'; eventTime: number }
   | { type: 'result'; id: unknown; result: unknown }
   | { type: 'error'; id: unknown; code: unknown; msg: string }
@@ -105,6 +116,8 @@ export function parseStreamMessage(text: string): StreamMessage {
       const t = aggTradeToTick(data);
       return 'type' in t ? t : { type: 'tick', stream, kind: 'aggTrade', tick: t };
     }
+    case 'markPriceUpdate':
+      return markUpdateOf(data);
     case 'serverShutdown':
       return { type: 'serverShutdown', eventTime: toEpochMs(data.E) };
     default:
@@ -112,15 +125,33 @@ export function parseStreamMessage(text: string): StreamMessage {
   }
 }
 
+/** A `markPriceUpdate` event's `data`: mark `p`, index `i`, funding rate `r`, next funding time `T` (FUTURES.md). */
+function markUpdateOf(d: Record<string, unknown>): { type: 'mark'; mark: MarkUpdate } | Rejection {
+  const m: MarkUpdate = {
+    symbol: String(d.s),
+    eventTime: toEpochMs(d.E),
+    mark: decimal(d.p),
+    index: decimal(d.i),
+    rate: decimal(d.r),
+    nextFundingTime: toEpochMs(d.T),
+  };
+  if (!new RegExp(`^${VENUE_SYMBOL_PATTERN}$`).test(m.symbol)) return reject('invalid-markPrice', `s ${JSON.stringify(d.s)} is not a Binance symbol`);
+  for (const k of ['eventTime', 'mark', 'index', 'rate', 'nextFundingTime'] as const)
+    if (!Number.isFinite(m[k]) || (k !== 'rate' && m[k] <= 0)) return reject('invalid-markPrice', `${k} of ${m.symbol} is ${String(m[k])}`);
+  return { type: 'mark', mark: m };
+}
+
 /**
  * One line of an archive CSV (no header). aggTrades: aggId, price, qty, firstId, lastId,
- * timestamp, isBuyerMaker, isBestMatch; trades: id, price, qty, quoteQty, time, isBuyerMaker,
+ * timestamp, isBuyerMaker, isBestMatch (spot; USD-M futures files stop at isBuyerMaker); trades: id, price, qty, quoteQty, time, isBuyerMaker,
  * isBestMatch. Booleans are `True`/`False`.
  */
 export function parseArchiveLine(line: string, kind: StreamKind, symbol: string): Tick | Rejection {
   const c = line.trim().split(',');
-  const want = kind === 'aggTrade' ? 8 : 7;
-  if (c.length !== want) return reject(`csv-${kind}-columns`, `${c.length} columns, expected ${want}: ${line.slice(0, 200)}`);
+  // spot aggTrades have 8 columns, USD-M futures' 7 (no best-match column)
+  const ok = kind === 'aggTrade' ? c.length === 8 || c.length === 7 : c.length === 7;
+  if (!ok)
+    return reject(`csv-${kind}-columns`, `${c.length} columns, expected ${kind === 'aggTrade' ? '8 (spot) or 7 (USD-M futures)' : 7}: ${line.slice(0, 200)}`);
   const boolCol = kind === 'aggTrade' ? c[6]! : c[5]!;
   const b = boolCol.toLowerCase();
   if (b !== 'true' && b !== 'false') return reject(`csv-${kind}-boolean`, `isBuyerMaker ${JSON.stringify(boolCol)} is not True/False`);
@@ -128,7 +159,7 @@ export function parseArchiveLine(line: string, kind: StreamKind, symbol: string)
   return finish({ symbol, id: integerId(c[0]), ts: toEpochMs(tsCol), price: decimal(c[1]), qty: decimal(c[2]), isBuyerMaker: b === 'true' }, `csv-${kind}`);
 }
 
-const ARCHIVE_FILE = new RegExp(`(?:^|[\\\\/])(${SYMBOL_PATTERN})-(aggTrades|trades)-[^\\\\/]*$`, 'i');
+const ARCHIVE_FILE = new RegExp(`(?:^|[\\\\/])(${VENUE_SYMBOL_PATTERN})-(aggTrades|trades)-[^\\\\/]*$`, 'i');
 
 /** Guesses kind and symbol from a Binance archive file name such as `BTCUSDT-aggTrades-2025-11-24.zip`. */
 export function archiveFileInfo(fileName: string): { symbol: string; kind: StreamKind } | null {

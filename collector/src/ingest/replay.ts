@@ -12,6 +12,12 @@
  * and `symbol` must be given. A header row (futures files have one) is skipped; malformed lines
  * are counted per kind, logged once per kind, and skipped.
  *
+ * USD-M futures archives (data/futures/um/.../aggTrades: a header row `agg_trade_id,price,quantity,
+ * first_trade_id,last_trade_id,transact_time,is_buyer_maker`, 7 columns, no best-match column)
+ * are a perpetual's trades: stored under `BTCUSDT.P` with the aggregate id, as the live ingest
+ * stores them (known by that header, or by a `futures/um` path). Futures `trades` files number
+ * another id space than the aggregate ids the ingest keeps gap-free: refused, naming the aggTrades file.
+ *
  * Kline archives (`SYMBOL-1m-2025-11-24.zip`, intervals 1s, 1m, 5m: the collector's timeframes)
  * are stored as bars from klines (Store.insertKlineBars: only where no bar exists yet, so ticks
  * are never counted twice) and recorded as a history span; their times are µs from 2025 on, ms
@@ -21,7 +27,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
-import { SYMBOL_PATTERN } from '@quant-pairs/contract';
+import { VENUE_SYMBOL_PATTERN, isPerp, symbolOf } from '@quant-pairs/contract';
 import yauzl from 'yauzl';
 import { TIMEFRAMES, TIMEFRAME_MS, type Bar, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
@@ -100,7 +106,7 @@ function openZip(file: string): Promise<Source> {
   });
 }
 
-const KLINE_FILE = new RegExp(`(?:^|[\\\\/])(${SYMBOL_PATTERN})-(\\d+[smhdwM])-\\d{4}-\\d{2}(?:-\\d{2})?\\.(?:zip|csv)$`, 'i');
+const KLINE_FILE = new RegExp(`(?:^|[\\\\/])(${VENUE_SYMBOL_PATTERN})-(\\d+[smhdwM])-\\d{4}-\\d{2}(?:-\\d{2})?\\.(?:zip|csv)$`, 'i');
 
 /** Symbol and interval of a kline archive file name such as `BTCUSDT-1m-2025-11-24.zip`, or null. */
 function klineFileInfo(fileName: string): { symbol: string; interval: string } | null {
@@ -168,15 +174,25 @@ async function replayKlines(file: string, symbol: string, interval: string, opts
   return result;
 }
 
+/** Where data.binance.vision keeps USD-M futures files, and their headers. */
+const FUTURES_PATH = /(?:^|[\\/])futures[\\/]um[\\/]/i;
+const FUTURES_AGG_HEADER = /^agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker\s*$/i;
+const FUTURES_TRADES_HEADER = /^id,price,qty,quote_qty,time,is_buyer_maker\s*$/i;
+const asPerp = (symbol: string): string => (isPerp(symbol) ? symbol : symbolOf(symbol, 'perp'));
+
 /** Replays one archive file (zip or csv) into the store. */
 export async function replayFile(file: string, opts: ReplayOptions): Promise<ReplayResult> {
   if (!existsSync(file)) throw new Error(`${file}: no such file`);
   const klines = klineFileInfo(basename(file));
-  if (klines) return replayKlines(file, (opts.symbol ?? klines.symbol).toUpperCase(), klines.interval, opts);
+  if (klines) {
+    const symbol = (opts.symbol ?? klines.symbol).toUpperCase();
+    return replayKlines(file, FUTURES_PATH.test(file) ? asPerp(symbol) : symbol, klines.interval, opts);
+  }
   const info = archiveFileInfo(basename(file));
-  const symbol = (opts.symbol ?? info?.symbol)?.toUpperCase();
-  if (!symbol) throw new Error(`${file}: cannot tell the symbol from the file name; name it like BTCUSDT-aggTrades-2025-11-24.zip`);
+  if (!(opts.symbol ?? info?.symbol)) throw new Error(`${file}: cannot tell the symbol from the file name; name it like BTCUSDT-aggTrades-2025-11-24.zip`);
+  let symbol = (opts.symbol ?? info?.symbol)?.toUpperCase() ?? '';
   let kind: StreamKind | null = info?.kind ?? null;
+  if (FUTURES_PATH.test(file)) symbol = asPerp(symbol);
   const src = /\.zip$/i.test(file) ? await openZip(file) : await openCsv(file);
   const once = new OnceLogger();
   const progress = new Progress({ label: basename(file), total: src.total, stream: opts.progressStream });
@@ -200,7 +216,13 @@ export async function replayFile(file: string, opts: ReplayOptions): Promise<Rep
     for await (const line of rl) {
       result.lines++;
       if (line.trim() === '') continue;
-      if (result.lines === 1 && !/^\d/.test(line)) continue; // a header row
+      if (result.lines === 1 && !/^\d/.test(line)) {
+        // a header row: futures files have one (spot files none)
+        if (FUTURES_AGG_HEADER.test(line)) result.symbol = symbol = asPerp(symbol);
+        else if (FUTURES_TRADES_HEADER.test(line) || (isPerp(symbol) && kind === 'trade'))
+          throw new Error(`${file}: a futures trades file; perpetuals are stored by aggregate id: replay the aggTrades archive of the same day`);
+        continue;
+      }
       if (kind === null) {
         kind = line.split(',').length === 8 ? 'aggTrade' : 'trade';
         result.kind = kind;

@@ -13,7 +13,7 @@
  * failures, so a background job can say so and retry on its own schedule). The first failure of
  * a streak is one warning line (an unreachable host: what to try instead), the rest debug lines.
  */
-import { isUsdtSymbol } from '@quant-pairs/contract';
+import { instrumentOf, isUsdtSymbol } from '@quant-pairs/contract';
 import type { Tick } from '../domain';
 import { log } from '../log';
 import type { Bar, Timeframe } from '../domain';
@@ -38,6 +38,12 @@ export interface RestPage {
 export interface RestClientOptions {
   baseUrl: string;
   kind: StreamKind;
+  /**
+   * Which Binance API (default spot, /api/v3): `futures` is USD-M (/fapi/v1: aggTrades weight 20,
+   * klines weighted by limit, 2400 weight a minute; aggregate trades only), for `.P` symbols,
+   * asked by their Binance name.
+   */
+  api?: 'spot' | 'futures';
   /** Weight per minute to stay under (default 4800 of Binance's 6000). */
   weightBudget?: number;
   /** For tests: how to wait. */
@@ -52,11 +58,24 @@ export interface RestClientOptions {
  * Binance's market-data-only hosts: they serve trades, aggTrades and klines without keys, also
  * where the main hosts (api.binance.com, stream.binance.com) answer 451. The settings' defaults.
  */
-export const BINANCE_HOSTS = { BINANCE_REST_URL: 'https://data-api.binance.vision', BINANCE_WS_URL: 'wss://data-stream.binance.vision' } as const;
+export const BINANCE_HOSTS = {
+  BINANCE_REST_URL: 'https://data-api.binance.vision',
+  BINANCE_WS_URL: 'wss://data-stream.binance.vision',
+  // USD-M futures (issue 25): REST on fapi; the WebSocket's routed path /market carries aggTrade
+  // and markPrice (since 2026 an unrouted connection gets neither, silently)
+  BINANCE_FUTURES_REST_URL: 'https://fapi.binance.com',
+  BINANCE_FUTURES_WS_URL: 'wss://fstream.binance.com/market',
+} as const;
+
+/** The settings naming Binance's hosts (what a region refusal names). */
+export type HostSetting = keyof typeof BINANCE_HOSTS;
+
+/** `/fapi/v1/klines`' weight by limit (Binance's table: [1, 100) 1, [100, 500) 2, [500, 1000] 5, above 10). */
+const futuresKlinesWeight = (limit: number): number => (limit < 100 ? 1 : limit < 500 ? 2 : limit <= 1000 ? 5 : 10);
 
 /** Binance refuses this host from here (HTTP 451 / 403): retrying cannot help, a setting must change. */
 export class RegionRefusedError extends Error {
-  constructor(setting: 'BINANCE_REST_URL' | 'BINANCE_WS_URL', status: number, baseUrl: string) {
+  constructor(setting: HostSetting, status: number, baseUrl: string) {
     super(`Binance refused ${baseUrl} from this region (HTTP ${status}); set ${setting} to a host that serves it ` + `(default ${BINANCE_HOSTS[setting]})`);
     this.name = 'RegionRefusedError';
   }
@@ -160,17 +179,38 @@ export class RestClient {
   private readonly budget: number;
   private readonly wait: (ms: number, signal?: AbortSignal) => Promise<void>;
 
+  private readonly futures: boolean;
+
   constructor(private readonly opts: RestClientOptions) {
-    this.budget = opts.weightBudget ?? 4800;
+    this.futures = opts.api === 'futures';
+    if (this.futures && opts.kind !== 'aggTrade') throw new Error('the USD-M futures API serves aggregate trades only (kind aggTrade)');
+    this.budget = opts.weightBudget ?? (this.futures ? 1900 : 4800);
     this.wait = opts.sleep ?? sleep;
   }
 
-  /** One page of trades of `symbol` with id >= fromId (the most recent ones when fromId is null), retrying through rate limits and network errors. */
+  /** The setting a refusal of this host names. */
+  private get setting(): HostSetting {
+    return this.futures ? 'BINANCE_FUTURES_REST_URL' : 'BINANCE_REST_URL';
+  }
+
+  /**
+   * One page of trades of `symbol` (as stored: `BTCUSDT.P` asks the futures API for BTCUSDT) with
+   * id >= fromId (the most recent ones when fromId is null), retrying through rate limits and network errors.
+   */
   async page(symbol: string, fromId: number | null, limit = PAGE_LIMIT): Promise<RestPage> {
-    const path = this.opts.kind === 'aggTrade' ? '/api/v3/aggTrades' : '/api/v3/historicalTrades';
+    const path = this.futures ? '/fapi/v1/aggTrades' : this.opts.kind === 'aggTrade' ? '/api/v3/aggTrades' : '/api/v3/historicalTrades';
     const from = fromId === null ? '' : `&fromId=${fromId}`;
-    const body = await this.get(`${path}?symbol=${encodeURIComponent(symbol)}${from}&limit=${limit}`, WEIGHT[this.opts.kind]);
+    const body = await this.get(
+      `${path}?symbol=${encodeURIComponent(instrumentOf(symbol).venueSymbol)}${from}&limit=${limit}`,
+      this.futures ? 20 : WEIGHT[this.opts.kind],
+    );
     return this.parse(body, symbol);
+  }
+
+  /** GET a futures path (`/fapi/v1/...`) of `weight`: the body, through the same limits and errors. */
+  futuresGet(pathAndQuery: string, weight: number): Promise<string> {
+    if (!this.futures) throw new Error('futuresGet needs a client of the futures API');
+    return this.get(pathAndQuery, weight);
   }
 
   /** The `n` USDT symbols of largest 24 h quote volume (UNIVERSE=top:N), from one `GET /api/v3/ticker/24hr`. */
@@ -190,8 +230,9 @@ export class RestClient {
 
   /** The klines of `tf` whose open time is in [startTime, endTime], at most `limit` (1000), as bars. */
   async klines(symbol: string, tf: Timeframe, startTime: number, endTime: number, limit = PAGE_LIMIT): Promise<KlinePage> {
-    const q = `symbol=${encodeURIComponent(symbol)}&interval=${KLINE_INTERVAL[tf]}&startTime=${startTime}&endTime=${endTime}&limit=${limit}`;
-    const body = await this.get(`/api/v3/klines?${q}`, KLINES_WEIGHT);
+    if (this.futures && tf === '1s') throw new Error('Binance USD-M futures have no 1s klines');
+    const q = `symbol=${encodeURIComponent(instrumentOf(symbol).venueSymbol)}&interval=${KLINE_INTERVAL[tf]}&startTime=${startTime}&endTime=${endTime}&limit=${limit}`;
+    const body = this.futures ? await this.get(`/fapi/v1/klines?${q}`, futuresKlinesWeight(limit)) : await this.get(`/api/v3/klines?${q}`, KLINES_WEIGHT);
     let rows: unknown;
     try {
       rows = JSON.parse(body);
@@ -255,7 +296,7 @@ export class RestClient {
       }
       if (isRegionRefusal(res.status)) {
         await res.body?.cancel();
-        throw new RegionRefusedError('BINANCE_REST_URL', res.status, this.opts.baseUrl);
+        throw new RegionRefusedError(this.setting, res.status, this.opts.baseUrl);
       }
       const body = await res.text();
       if (res.status >= 500) {

@@ -34,6 +34,8 @@ export interface IngestStatus {
   /** Malformed or unexpected messages, counted by kind. */
   rejected: Record<string, number>;
   symbols: Record<string, SymbolIngestStatus>;
+  /** The perpetuals' own connection (USD-M futures host), when spot and perpetuals are both ingested. */
+  perp?: { wsState: IngestStatus['wsState']; connectedSince: number | null; reconnects: number };
 }
 
 /** What the HTTP API and live analytics use of the ingest. */

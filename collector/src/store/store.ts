@@ -101,6 +101,55 @@ export interface ScanHistoryQuery {
   to?: number;
 }
 
+/**
+ * One second of a USD-M perpetual's mark stream (`<symbol>@markPrice@1s`, issue 25): the mark
+ * and index prices, the funding rate the next settlement would apply, and when it settles. One
+ * row per symbol and second (`ts` the second's start, epoch ms); a later update of the same
+ * second replaces it. Mark and index 1s "bars" are these rows: the stream sends one value a
+ * second, so open = high = low = close.
+ */
+export interface MarkPoint {
+  symbol: string;
+  ts: number;
+  mark: number;
+  index: number;
+  rate: number;
+  nextFundingTime: number;
+}
+
+/** A settled funding of a perpetual (`/fapi/v1/fundingRate`, or the mark stream crossing `nextFundingTime`): one per symbol and time. */
+export interface FundingEvent {
+  symbol: string;
+  /** The funding time, epoch ms. */
+  ts: number;
+  /** Plain decimal: 0.0001 = 0.01 %; a long pays q * mark * rate when positive. */
+  rate: number;
+  mark: number;
+}
+
+/** A time range of one symbol's marks or fundings: [from, to), oldest first, at most `limit`. */
+export interface PerpQuery {
+  symbol: string;
+  from?: number;
+  to?: number;
+  limit?: number;
+}
+
+/**
+ * What a store keeps of perpetuals besides their trades (which are ticks like spot's, under
+ * `BTCUSDT.P`). Kept in tables of their own, not as bars: a mark "bar" has no trades or volume,
+ * and the bar tables' rules (seams of klines and ticks, finality by a later tick, retention to
+ * 5-minute boundaries) are about trades.
+ */
+export interface PerpStore {
+  /** Stores mark points (a later one of the same symbol and second replaces the earlier); returns how many rows were written. */
+  insertMarks(points: readonly MarkPoint[]): Promise<number>;
+  marks(q: PerpQuery): Promise<MarkPoint[]>;
+  /** Stores funding events, each once by (symbol, ts) (a repeat keeps the first); returns how many were new. */
+  insertFunding(events: readonly FundingEvent[]): Promise<number>;
+  funding(q: PerpQuery): Promise<FundingEvent[]>;
+}
+
 /** Options every store engine accepts (besides where its database is). */
 export interface CommonStoreOptions {
   /** Clock for bar finality, epoch ms. Default Date.now (tests pass a fixed one). */
@@ -125,7 +174,7 @@ export interface StoreHealth {
  * Bars (1s, 1m, 5m) are maintained by the store as ticks are inserted, including ticks that
  * arrive late (backfill): a bar always equals what its interval's stored ticks give.
  */
-export interface Store {
+export interface Store extends PerpStore {
   readonly kind: 'sqlite' | 'postgres';
   /** Inserts a batch in one transaction, updating bars; duplicates by (symbol, id) are skipped. */
   insertTicks(ticks: readonly Tick[]): Promise<InsertResult>;

@@ -147,6 +147,7 @@ describe('GET /api/openapi.json', () => {
       '/api/backtest',
       '/api/backtest/sweep',
       '/api/bars',
+      '/api/funding',
       '/api/health',
       '/api/openapi.json',
       '/api/pairs',
@@ -207,8 +208,16 @@ describe('GET /api/openapi.json', () => {
     for (const [, , ps] of params(golden as Doc) as [string, string, Doc['paths'][string][string]['parameters']][]) {
       for (const p of ps) if (p.schema.oneOf) p.schema.oneOf[1] = served0;
     }
-    // paths added since: the backtest (issue 16), the pair scanner (issue 15)
-    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history']);
+    // and a symbol may name a USD-M perpetual, BTCUSDT.P (issue 25): the symbol and pair patterns take the suffix
+    const perp = (pattern: string) => pattern.replaceAll('[A-Za-z0-9]{2,20}', `[A-Za-z0-9]{2,20}(?:\\.[Pp])?`);
+    for (const [, , ps] of params(golden as Doc) as [string, string, Doc['paths'][string][string]['parameters']][]) {
+      for (const p of ps) {
+        const schema = p.schema as { pattern?: string };
+        if (schema.pattern) schema.pattern = perp(schema.pattern);
+      }
+    }
+    // paths added since: the backtest (issue 16), the pair scanner (issue 15), funding (issue 25)
+    const added = new Set(['/api/backtest', '/api/backtest/sweep', '/api/scan', '/api/scan/history', '/api/funding']);
     // and /export's flat list of optional parameters became one query of two parameter sets
     // (symbol or pair, issue 23): the sets hold the golden's parameters, nothing else
     const served = {

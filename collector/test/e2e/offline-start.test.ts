@@ -3,7 +3,8 @@
  * start` runs it) with every Binance host refused (BINANCE_WS_URL and BINANCE_REST_URL on a
  * closed 127.0.0.1 port) serves /api/health within 5 s, saying history is retrying; its log at
  * info level holds one line naming the host and suggesting the demo, and no stack trace. The
- * same with UNIVERSE=top:N: the failed look-up does not stop the start, health says so.
+ * same with UNIVERSE=top:N: the failed look-up does not stop the start, health says so; and with
+ * USD-M perpetuals (issue 25), their futures hosts (BINANCE_FUTURES_*) closed the same way.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,22 +23,30 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+const perps = (port: number) => ({
+  PAIRS: 'ETHUSDT.P/BTCUSDT.P',
+  BINANCE_FUTURES_WS_URL: `ws://127.0.0.1:${port}/market`,
+  BINANCE_FUTURES_REST_URL: `http://127.0.0.1:${port}`,
+});
+
 test.each([
-  ['PAIRS only', {}],
-  ['UNIVERSE=top:5', { UNIVERSE: 'top:5' }],
+  ['PAIRS only', (): Record<string, string> => ({})],
+  ['UNIVERSE=top:5', (): Record<string, string> => ({ UNIVERSE: 'top:5' })],
+  ['perpetuals', perps],
 ])(
   'every Binance host refused (%s): /api/health within 5 s, one line naming the host and the demo, no stack',
-  async (_name, extra) => {
+  async (_name, extraOf) => {
     const dir = mkdtempSync(join(tmpdir(), 'offline-'));
     const port = await closedPort();
+    const extra = extraOf(port);
     const started = Date.now();
     const child = spawn(process.execPath, [join(__dirname, '../../dist/main.js')], {
       env: {
         ...process.env,
-        ...extra,
         PAIRS: 'ETHUSDT/BTCUSDT',
         BINANCE_WS_URL: `ws://127.0.0.1:${port}`,
         BINANCE_REST_URL: `http://127.0.0.1:${port}`,
+        ...extra,
         DB_PATH: join(dir, 'c.db'),
         PORT: '0',
         LOG_LEVEL: 'info',

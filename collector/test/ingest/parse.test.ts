@@ -152,3 +152,37 @@ describe('archive CSV lines (aggTrades-sample.csv, µs timestamps)', () => {
     expect(toEpochMs(1.5)).toBeNaN();
   });
 });
+
+describe('USD-M futures events (issue 25; fields from FUTURES.md, checked against Binance usds-margined-futures websocket-market-streams)', () => {
+  test('aggTrade without M: the aggregate id is the tick id, the symbol as Binance writes it (the perp ingestor adds .P)', () => {
+    const m = parseStreamMessage(
+      '{"stream":"btcusdt@aggTrade","data":{"e":"aggTrade","E":1765100000123,"s":"BTCUSDT","a":2712345678,"p":"97012.50","q":"0.012","f":6012345670,"l":6012345672,"T":1765100000120,"m":false}}',
+    );
+    expect(m).toEqual({
+      type: 'tick',
+      stream: 'btcusdt@aggTrade',
+      kind: 'aggTrade',
+      tick: { symbol: 'BTCUSDT', id: 2712345678, ts: 1765100000120, price: 97012.5, qty: 0.012, isBuyerMaker: false },
+    });
+  });
+
+  test('markPriceUpdate: mark p, index i, rate r (negative too), next funding time T; E is the event time', () => {
+    const text =
+      '{"stream":"1000pepeusdt@markPrice@1s","data":{"e":"markPriceUpdate","E":1765100001000,"s":"1000PEPEUSDT","p":"0.01052310","i":"0.01051980","P":"0.01052100","r":"-0.00003512","T":1765123200000}}';
+    expect(parseStreamMessage(text)).toEqual({
+      type: 'mark',
+      mark: { symbol: '1000PEPEUSDT', eventTime: 1765100001000, mark: 0.0105231, index: 0.0105198, rate: -0.00003512, nextFundingTime: 1765123200000 },
+    });
+  });
+
+  test.each([
+    ['a mark that is not a number', '"p":"abc"', 'invalid-markPrice'],
+    ['a symbol with the .P (Binance never writes it)', '"s":"BTCUSDT.P"', 'invalid-markPrice'],
+    ['no next funding time', '"T":null', 'invalid-markPrice'],
+  ])('%s (%s) is rejected as %s', (_what, field, kind) => {
+    const base = { e: 'markPriceUpdate', E: 1765100001000, s: 'BTCUSDT', p: '97012.5', i: '97000.1', P: '97010', r: '0.0001', T: 1765123200000 };
+    const [k, v] = field.split(':') as [string, string];
+    const data = { ...base, [JSON.parse(k) as string]: JSON.parse(v) as unknown };
+    expect(parseStreamMessage(JSON.stringify({ stream: 'btcusdt@markPrice@1s', data }))).toMatchObject({ type: 'rejected', kind });
+  });
+});

@@ -4,7 +4,7 @@
  * ticks are built from the same integers the test writes into the lines (id = base + i,
  * time = t0 + 1234·i + 7 µs), so ts = time / 1000 exactly.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
@@ -112,7 +112,8 @@ test('malformed lines are counted per kind and skipped; a header row is skipped'
   writeFileSync(
     csv,
     [
-      'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker',
+      // a header of spot's columns (the USD-M futures header makes the file a perpetual's: the test below)
+      'aggregate_trade_id,price,quantity,first_trade_id,last_trade_id,timestamp,is_buyer_maker,is_best_match',
       l0,
       'garbage',
       l1,
@@ -160,4 +161,49 @@ test('collector replay FILE through the CLI; errors say what is wrong', async ()
   expect(err[2]).toMatch(/BTCUSDT-trades-x\.zip: not a readable zip/);
   expect(err[3]).toMatch(/give at least one archive file/);
   expect(err[4]).toMatch(/^collector: STREAM="depth": must be trade or aggTrade/);
+});
+
+// USD-M futures archives (data.binance.vision data/futures/um/daily/aggTrades/<SYMBOL>/): a header
+// row and 7 columns, no best-match column (the header as on the site; crypto-pandas and orderflow
+// name the same columns), ms times. A perpetual's trades: stored under BTCUSDT.P by aggregate id.
+const FUTURES_HEADER = 'agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,is_buyer_maker';
+
+function futuresAggLines(n: number): { text: string; ticks: Tick[] } {
+  const lines = [FUTURES_HEADER];
+  const ticks: Tick[] = [];
+  for (let i = 0; i < n; i++) {
+    const ms = T0_MS + 75 * i;
+    const price = (0.0105 + (i % 29) * 1e-7).toFixed(7); // 1000PEPEUSDT near 1e-2 on its 1e-7 tick
+    lines.push(`${2_100_000_000 + i},${price},${1000 + i},${4_000_000_000 + 3 * i},${4_000_000_002 + 3 * i},${ms},${i % 2 ? 'true' : 'false'}`);
+    ticks.push({ symbol: '1000PEPEUSDT.P', id: 2_100_000_000 + i, ts: ms, price: Number(price), qty: 1000 + i, isBuyerMaker: i % 2 === 1 });
+  }
+  return { text: lines.join('\n') + '\n', ticks };
+}
+
+test('a USD-M futures aggTrades archive is a perpetual: stored under .P by aggregate id, known by its header or its futures/um path', async () => {
+  const agg = futuresAggLines(3_000);
+  const zip = join(dir, '1000PEPEUSDT-aggTrades-2025-11-25.zip');
+  writeFileSync(zip, makeZip([{ name: '1000PEPEUSDT-aggTrades-2025-11-25.csv', data: Buffer.from(agg.text) }]));
+  const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
+  try {
+    const r = await replayFile(zip, { insert: (t) => store.insertTicks(t) });
+    expect([r.symbol, r.kind, r.inserted, r.rejected]).toEqual(['1000PEPEUSDT.P', 'aggTrade', 3_000, {}]);
+    expect(await all(store, '1000PEPEUSDT.P')).toEqual(agg.ticks);
+    expect(await all(store, '1000PEPEUSDT')).toEqual([]);
+    // the same lines without the header, under data.binance.vision's futures path
+    const under = join(dir, 'futures', 'um', 'daily', 'aggTrades', '1000PEPEUSDT');
+    mkdirSync(under, { recursive: true });
+    const bare = join(under, '1000PEPEUSDT-aggTrades-2025-11-25.csv');
+    writeFileSync(bare, agg.text.split('\n').slice(1).join('\n'));
+    const again = await replayFile(bare, { insert: (t) => store.insertTicks(t) });
+    expect([again.symbol, again.inserted, again.duplicates]).toEqual(['1000PEPEUSDT.P', 0, 3_000]);
+    // futures trades number another id space than the aggregate ids: refused
+    const trades = join(dir, 'BTCUSDT-trades-2025-11-25.csv');
+    writeFileSync(trades, `id,price,qty,quote_qty,time,is_buyer_maker\n1,97000.1,0.01,970.001,${T0_MS},true\n`);
+    await expect(replayFile(trades, { insert: (t) => store.insertTicks(t) })).rejects.toThrow(
+      'perpetuals are stored by aggregate id: replay the aggTrades archive',
+    );
+  } finally {
+    await store.close();
+  }
 });

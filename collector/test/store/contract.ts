@@ -12,6 +12,7 @@ import { SCAN_DELETE_CHUNK } from '../../src/store/scans';
 import { universe } from '../analytics/slow';
 import { makeTicks, referenceBars, referenceTicks, shuffle, type RefBar } from './reference';
 import { rng } from '../../src/fake-binance/rng';
+import { perpStoreTests } from './perpContract';
 
 export interface StoreHarness {
   /** A store on a new, empty database. */
@@ -582,6 +583,8 @@ export function describeStoreContract(name: string, makeHarness: () => Promise<S
       expect(await s.bars({ symbol: 'SOLUSDT', tf: '5m' })).toEqual([{ ...kline('5m', T0 - 300_000), vwap: 200 / 10 }]);
       for (const tf of TIMEFRAMES) expect((await s.bars({ symbol: 'BTCUSDT', tf })).every((b) => b.source === 'ticks')).toBe(true);
     });
+
+    perpStoreTests(open, reopen);
 
     test('keeps 1s, 1m and 5m bars aligned to their interval', async () => {
       const s = await open();

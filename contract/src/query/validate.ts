@@ -175,7 +175,7 @@ class Reader {
   symbolOf(raw: string | undefined, field: 'symbol' | 'pair'): string | undefined {
     if (raw === undefined) return undefined;
     const s = raw.toUpperCase();
-    return isSymbol(s) ? s : this.problem(field, `"${raw}" is not a Binance symbol such as BTCUSDT`);
+    return isSymbol(s) ? s : this.problem(field, `"${raw}" is not a Binance symbol such as BTCUSDT or BTCUSDT.P`);
   }
 
   timeframe(): Timeframe | undefined {

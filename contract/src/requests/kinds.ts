@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { SYMBOL_REQUEST_PATTERN, TIMEFRAMES, isSymbol } from '../constants';
+import { isPerp } from '../instrument';
 import { parsePair } from '../pair';
 
 /** An OpenAPI 3.0 schema object. */
@@ -154,8 +155,20 @@ export const symbol: Kind<string> = withDoc(
   z
     .string()
     .transform((s) => s.trim().toUpperCase())
-    .refine(isSymbol, 'expected a Binance symbol such as BTCUSDT'),
+    .refine(isSymbol, 'expected a Binance symbol such as BTCUSDT, or a USD-M perpetual such as BTCUSDT.P'),
   { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN}$`, example: 'BTCUSDT' },
+);
+
+/** A USD-M perpetual's symbol (`BTCUSDT.P`) in either case; upper-cased. A spot symbol is refused naming the perpetual to ask for. */
+export const perpSymbol: Kind<string> = withDoc(
+  z
+    .string()
+    .transform((s) => s.trim().toUpperCase())
+    .superRefine((s, ctx) => {
+      if (!isSymbol(s)) ctx.addIssue({ code: 'custom', message: 'expected a USD-M perpetual such as BTCUSDT.P' });
+      else if (!isPerp(s)) ctx.addIssue({ code: 'custom', message: `${s} is a spot symbol: funding is paid on USD-M perpetuals, e.g. ${s}.P` });
+    }),
+  { type: 'string', pattern: `^${SYMBOL_REQUEST_PATTERN.replace('(?:\\.[Pp])?', '\\.[Pp]')}$`, example: 'BTCUSDT.P' },
 );
 
 /** A pair `Y/X` in either case. */

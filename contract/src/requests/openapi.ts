@@ -15,6 +15,7 @@ import {
   backtestRequest,
   barsRequest,
   describeParam,
+  fundingRequest,
   exportRequest,
   scanHistoryRequest,
   scanRequest,
@@ -91,6 +92,15 @@ export const ROUTES: readonly Route[] = [
     summary: 'configured and stored pairs, timeframes, windows, thresholds',
     response: 'PairsResponse',
     links: pairLinks(['/api/analytics', '/api/signals', '/api/stats', '/api/backtest']),
+  },
+  {
+    method: 'get',
+    path: '/api/funding',
+    summary: "a USD-M perpetual's settled fundings (time, rate, mark) and its state now (mark, index, rate, next funding time, interval)",
+    query: fundingRequest,
+    response: 'FundingResponse',
+    examples: { symbol: 'BTCUSDT.P' },
+    errors: [404],
   },
   { method: 'get', path: '/api/ticks', summary: 'raw ticks of a symbol, oldest first, paged', query: ticksRequest, response: 'TicksResponse', errors: [404] },
   {

@@ -31,7 +31,7 @@ import {
   TICKS_PAGE_DEFAULT,
   TICKS_PAGE_MAX,
 } from '../constants';
-import { bool, int, num, numList, oneOf, openNum, pair, symbol, time, timeframe, type Kind } from './kinds';
+import { bool, int, num, numList, oneOf, openNum, pair, perpSymbol, symbol, time, timeframe, type Kind } from './kinds';
 
 export { parseTime } from './kinds';
 
@@ -81,6 +81,13 @@ export const barsRequest = z.object({
   from: opt(time, `start, inclusive: epoch ms or ISO-8601 (default ${DEFAULT_RANGE_BARS} bars before now)`),
   to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
   limit: opt(int(1, BARS_PAGE_MAX), 'page size', BARS_PAGE_MAX),
+});
+
+/** GET /api/funding (issue 25): a perpetual's settlements over [from, to) (default the last 30 days) and its state now. */
+export const fundingRequest = z.object({
+  symbol: req(perpSymbol, 'a USD-M perpetual, e.g. BTCUSDT.P'),
+  from: opt(time, 'start, inclusive: epoch ms or ISO-8601 (default 30 days before now)'),
+  to: opt(time, 'end, exclusive: epoch ms or ISO-8601 (default: no end)'),
 });
 
 /** GET /api/signals, and the shared part of /api/analytics and the analytics export. */

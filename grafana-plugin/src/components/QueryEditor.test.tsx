@@ -208,7 +208,7 @@ describe('QueryEditor', () => {
     expect(resolveQuery(lastQuery(onChange)).query).toMatchObject({ queryType: 'scan', symbol: 'SOLUSDT' });
     expect(resolveQuery({ ...scan, symbol: '' }).query).toMatchObject({ symbol: undefined });
     expect(validateQuery({ ...scan, symbol: '$symbol' })).toEqual({}); // a dashboard's text box, filled in at run time
-    expect(validateQuery({ ...scan, symbol: 'SOL-USDT' }).symbol).toBe('"SOL-USDT" is not a Binance symbol such as BTCUSDT');
+    expect(validateQuery({ ...scan, symbol: 'SOL-USDT' }).symbol).toBe('"SOL-USDT" is not a Binance symbol such as BTCUSDT or BTCUSDT.P');
   });
 
   it('shows symbol and limit for ticks', async () => {

@@ -58,6 +58,10 @@ describe('channel paths', () => {
       query: pairQ({ queryType: 'stats', tf: '5m', window: 30, entryZ: 2.5, exitZ: 0.5 }),
     });
     expect(parseChannelPath('bars/SOLUSDT/5m')).toEqual({ kind: 'bars', symbol: 'SOLUSDT', tf: '5m' });
+    // issue 25: perpetuals keep their '.P' in the path (Grafana's path characters include '.')
+    expect(parseChannelPath('ticks/BTCUSDT.P')).toEqual({ kind: 'ticks', symbol: 'BTCUSDT.P' });
+    expect(parseChannelPath('bars/1000PEPEUSDT.P/1m')).toEqual({ kind: 'bars', symbol: '1000PEPEUSDT.P', tf: '1m' });
+    expect(parseChannelPath('pair/BTCUSDT.P-BTCUSDT/1m/30')).toMatchObject({ kind: 'pair', query: { y: 'BTCUSDT.P', x: 'BTCUSDT' } });
     expect(ticksPath('BTCUSDT')).toBe('ticks/BTCUSDT');
     expect(queryPath(pairQ({ tf: '1s', window: 30 }))).toBe('pair/ETHUSDT-BTCUSDT/1s/30');
     expect(queryPath(pairQ({ fields: ['spread', 'spreadMean'] }))).toBe('pair/ETHUSDT-BTCUSDT/1m/100/fsm');
@@ -118,8 +122,11 @@ describe('channel paths', () => {
   it('keeps the channel id within 160 characters at the longest settings', () => {
     const longest = Number(/\{\d+,(\d+)\}/.exec(SYMBOL_PATTERN)![1]);
     expect(longest).toBe(20);
-    const y = 'Y'.repeat(longest);
-    const x = 'X'.repeat(longest);
+    // issue 25: the longest legs are perpetuals, 20 characters + '.P' (Grafana's path rule admits '.':
+    // grafana-plugin-sdk-go live/channel.go, pathPattern `^[A-z0-9_\-/=.,]*$`)
+    expect(new RegExp(`^${SYMBOL_PATTERN}$`).test(`${'Y'.repeat(longest)}.P`)).toBe(true);
+    const y = `${'Y'.repeat(longest)}.P`;
+    const x = `${'X'.repeat(longest)}.P`;
     const uid = 'u'.repeat(40);
     const base = {
       pair: `${y}/${x}`,
@@ -138,8 +145,8 @@ describe('channel paths', () => {
       expect(parseChannelPath(path)).toEqual({ kind: q.queryType === 'stats' ? 'stats' : 'pair', query: q });
       return channelId(uid, path).length;
     });
-    // pair 5 + 41 + 3 + 6 + 2 x 13 + 9 = 90, stats 6 + 41 + 3 + 6 + 4 x 13 = 108; + "ds/" + uid + "/" = 44
-    expect(lengths).toEqual([134, 152]);
+    // pair 5 + 45 + 3 + 6 + 2 x 13 + 9 = 94, stats 6 + 45 + 3 + 6 + 4 x 13 = 112; + "ds/" + uid + "/" = 44
+    expect(lengths).toEqual([138, 156]);
     for (const n of lengths) expect(n).toBeLessThanOrEqual(MAX_CHANNEL_ID);
   });
 

@@ -27,6 +27,7 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
     return { symbol, lastTickTs: s?.lastTickTs ?? null, lastTickAgeSec: age };
   });
   if (st && st.wsState !== 'open') problems.push(`websocket ${st.wsState}`);
+  if (st?.perp && st.perp.wsState !== 'open') problems.push(`perpetuals' websocket (BINANCE_FUTURES_WS_URL) ${st.perp.wsState}`);
   let klineSpans: HealthKlineSpan[] = [];
   try {
     klineSpans = (await ctx.store.klineSpans()).map((k) => ({ symbol: k.symbol, tf: k.tf, from: k.from, to: k.to, reason: k.reason, bars: k.bars }));
@@ -46,6 +47,7 @@ export async function health(ctx: Ctx): Promise<HealthResponse> {
     version: ctx.version,
     uptimeSec: (now - ctx.startedAt) / 1000,
     websocket: st?.wsState ?? 'unknown',
+    ...(st?.perp ? { perpWebsocket: st.perp.wsState } : {}),
     reconnects: st?.reconnects ?? 0,
     gapsBackfilled: st?.gapsBackfilled ?? 0,
     backfilledTicks: st?.backfilledTicks ?? 0,

@@ -46,8 +46,11 @@ import type {
   BarQuery,
   BarSpan,
   CommonStoreOptions,
+  FundingEvent,
   InsertResult,
   KlineSpan,
+  MarkPoint,
+  PerpQuery,
   ScanHistoryQuery,
   Store,
   StoredAlert,
@@ -56,6 +59,7 @@ import type {
   SymbolSummary,
   TickQuery,
 } from '../store';
+import { postgresPerp } from './perp';
 import { lost, migrate, redactUrl, watchConnections } from './connection';
 import { CLOSES_RANGE_SQL, arr, q, types, type Queryable } from './sql';
 
@@ -86,6 +90,7 @@ class PostgresStore implements Store {
   private readonly grouper = new BatchGrouper('postgres');
   private readonly sidBySymbol = new Map<string, number>();
   private closed = false;
+  private readonly perp: ReturnType<typeof postgresPerp>;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -95,6 +100,7 @@ class PostgresStore implements Store {
   ) {
     this.url = redactUrl(opts.url);
     this.paging = readPaging(opts, () => this.closed);
+    this.perp = postgresPerp(pool);
   }
 
   private open(): void {
@@ -340,6 +346,7 @@ class PostgresStore implements Store {
     // Bars from klines have no ticks: cut them (and their spans) too.
     await q(this.pool, 'deleteOldBars', [cut]);
     await q(this.pool, 'deleteOldSpans', [cut]);
+    await this.perp.deleteMarksBefore(cut);
     await this.deleteScansBefore(cut);
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'postgres', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
@@ -428,6 +435,11 @@ class PostgresStore implements Store {
     const rows = (await q<{ id: number; received_at: number; status: string; payload: unknown }>(this.pool, 'alerts', [Math.max(0, Math.floor(limit))])).rows;
     return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, status: r.status, payload: r.payload }));
   }
+
+  insertMarks = (points: readonly MarkPoint[]) => (this.open(), this.perp.insertMarks(points));
+  marks = (q: PerpQuery) => (this.open(), this.perp.marks(q));
+  insertFunding = (events: readonly FundingEvent[]) => (this.open(), this.perp.insertFunding(events));
+  funding = (q: PerpQuery) => (this.open(), this.perp.funding(q));
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, kind: 'postgres', detail: 'closed' };

@@ -15,6 +15,7 @@
  *   their tick so late ticks merge exactly (../bars.ts).
  * - `alerts`: webhook payloads as jsonb.
  * - v2: `bars.source` (0 ticks, 1 Binance klines) and `kline_spans`, as in the SQLite store.
+ * - v5 (issue 25): `marks` and `funding` of perpetuals, as in the SQLite store.
  */
 import type { Migration } from '../rows';
 
@@ -127,5 +128,27 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'scan pairs say why a number is null (issue 22)',
     sql: `ALTER TABLE scan_pairs ADD COLUMN note TEXT;`,
+  },
+  {
+    version: 5,
+    name: 'perpetuals: mark stream and settled fundings (issue 25)',
+    sql: `
+      CREATE TABLE marks (
+        symbol       text NOT NULL,
+        ts           bigint NOT NULL,
+        mark         double precision NOT NULL,
+        idx          double precision NOT NULL,
+        rate         double precision NOT NULL,
+        next_funding bigint NOT NULL,
+        PRIMARY KEY (symbol, ts)
+      );
+      CREATE TABLE funding (
+        symbol text NOT NULL,
+        ts     bigint NOT NULL,
+        rate   double precision NOT NULL,
+        mark   double precision NOT NULL,
+        PRIMARY KEY (symbol, ts)
+      );
+    `,
   },
 ];

@@ -39,8 +39,11 @@ import type {
   BarQuery,
   BarSpan,
   CommonStoreOptions,
+  FundingEvent,
   InsertResult,
   KlineSpan,
+  MarkPoint,
+  PerpQuery,
   ScanHistoryQuery,
   Store,
   StoredAlert,
@@ -49,6 +52,7 @@ import type {
   SymbolSummary,
   TickQuery,
 } from '../store';
+import { sqlitePerp } from './perp';
 import { openDatabase } from './database';
 import { barRowOf, prepareStatements, type BarArrayRow, type Statements } from './statements';
 
@@ -81,6 +85,7 @@ class SqliteStore implements Store {
   private closed = false;
   private readonly sidBySymbol = new Map<string, number>();
   private readonly st: Statements;
+  private readonly perp: ReturnType<typeof sqlitePerp>;
 
   constructor(opts: SqliteStoreOptions) {
     this.path = opts.path;
@@ -90,6 +95,7 @@ class SqliteStore implements Store {
     this.schemaVersion = schemaVersion;
     this.settings = settings;
     this.st = prepareStatements(db);
+    this.perp = sqlitePerp(db);
     for (const r of this.st.allSymbols.all() as { sid: number; symbol: string }[]) this.remember(r.sid, r.symbol);
     const tx = db.transaction((ticks: readonly Tick[]) => this.insertSync(ticks));
     this.insertTx = (ticks) => tx.immediate(ticks);
@@ -360,6 +366,7 @@ class SqliteStore implements Store {
     // Bars from klines have no ticks, so the loop above (which follows the first tick) may not reach them.
     this.st.deleteOldBars.run(cut);
     this.st.deleteOldSpans.run(cut);
+    this.perp.deleteMarksBefore(cut);
     await this.deleteScansBefore(cut);
     if (deleted > 0) log.info('retention deleted ticks', { engine: 'sqlite', before: new Date(cut).toISOString(), ticks: deleted });
     return deleted;
@@ -458,6 +465,11 @@ class SqliteStore implements Store {
     const rows = this.st.alerts.all(Math.max(0, Math.floor(limit))) as { id: number; received_at: number; status: string; payload: string }[];
     return rows.map((r) => ({ id: r.id, receivedAt: r.received_at, status: r.status, payload: JSON.parse(r.payload) as unknown }));
   }
+
+  insertMarks = (points: readonly MarkPoint[]) => (this.open(), this.perp.insertMarks(points));
+  marks = (q: PerpQuery) => (this.open(), this.perp.marks(q));
+  insertFunding = (events: readonly FundingEvent[]) => (this.open(), this.perp.insertFunding(events));
+  funding = (q: PerpQuery) => (this.open(), this.perp.funding(q));
 
   async health(): Promise<StoreHealth> {
     if (this.closed) return { ok: false, kind: 'sqlite', detail: 'closed' };

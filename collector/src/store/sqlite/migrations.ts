@@ -14,6 +14,9 @@
  * - v2: `bars.source` says where a bar came from (0 ticks, 1 Binance klines: history loaded at
  *   start-up or the older part of a long outage); `kline_spans` lists those spans per symbol and
  *   timeframe, with the trade ids a span stands for (so a restart does not backfill them again).
+ * - v5 (issue 25): `marks` (a perpetual's 1 s mark stream: mark, index, next rate and time) and
+ *   `funding` (settled fundings), keyed by the symbol's text rather than a `sid`: a perpetual's
+ *   marks must not make it a symbol with ticks in `symbols`, and both tables are small.
  */
 import type { Migration } from '../rows';
 
@@ -126,5 +129,27 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 4,
     name: 'scan pairs say why a number is null (issue 22)',
     sql: `ALTER TABLE scan_pairs ADD COLUMN note TEXT;`,
+  },
+  {
+    version: 5,
+    name: 'perpetuals: mark stream and settled fundings (issue 25)',
+    sql: `
+      CREATE TABLE marks (
+        symbol       TEXT    NOT NULL,
+        ts           INTEGER NOT NULL,
+        mark         REAL    NOT NULL,
+        idx          REAL    NOT NULL,
+        rate         REAL    NOT NULL,
+        next_funding INTEGER NOT NULL,
+        PRIMARY KEY (symbol, ts)
+      ) WITHOUT ROWID;
+      CREATE TABLE funding (
+        symbol TEXT    NOT NULL,
+        ts     INTEGER NOT NULL,
+        rate   REAL    NOT NULL,
+        mark   REAL    NOT NULL,
+        PRIMARY KEY (symbol, ts)
+      ) WITHOUT ROWID;
+    `,
   },
 ];

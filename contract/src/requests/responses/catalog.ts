@@ -59,6 +59,8 @@ export const healthResponse = obj({
   uptimeSec: num,
   /** State of the Binance WebSocket connection, `unknown` without an ingestor. */
   websocket: z.string(),
+  /** State of the perpetuals' own WebSocket (Binance USD-M futures), when perpetuals are ingested beside spot (issue 25). */
+  perpWebsocket: z.string().optional(),
   reconnects: num,
   gapsBackfilled: num,
   backfilledTicks: num,

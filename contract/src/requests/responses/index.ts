@@ -7,6 +7,7 @@
 import { alertDto, alertsResponse, analyticsResponse, signalsResponse, statsResponse } from './analytics';
 import { backtestResponse, sweepResponse } from './backtest';
 import { barsResponse, healthResponse, pairsResponse, symbolsResponse, ticksResponse } from './catalog';
+import { fundingResponse } from './funding';
 import { scanHistoryResponse, scanResponse } from './scan';
 
 /** The response schemas by the name of their type in api.ts (Route.response). */
@@ -16,6 +17,7 @@ export const RESPONSE_SCHEMAS = {
   PairsResponse: pairsResponse,
   TicksResponse: ticksResponse,
   BarsResponse: barsResponse,
+  FundingResponse: fundingResponse,
   AnalyticsResponse: analyticsResponse,
   StatsResponse: statsResponse,
   SignalsResponse: signalsResponse,

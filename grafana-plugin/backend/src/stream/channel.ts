@@ -32,7 +32,7 @@
  * `data` would reach no plugin, and a digest known only to one plugin process would not survive its
  * restart. Hence a compact, exact, canonical spelling: one path per question (a path that is not
  * the canonical spelling of what it decodes to is refused), short at any settings the contract
- * allows (at most 108 path characters: test/backend/channel.test.ts and the Go host suite).
+ * allows (at most 112 path characters with two perpetual legs: test/backend/channel.test.ts and the Go host suite).
  *
  * The field subset is part of the channel because Grafana's StreamingDataFrame adopts the
  * schema of the stream: a panel asking for z alone must get packets with time + z alone, and two
