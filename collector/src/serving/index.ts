@@ -9,3 +9,4 @@ export type { ServingLimits } from './context';
 export type { LiveSource } from './live-source';
 export { thinIndices } from './thin';
 export { ClientError, badParam } from './errors';
+export { pairFunding, symbolFunding } from './funding';

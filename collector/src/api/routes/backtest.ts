@@ -8,11 +8,11 @@
 import type { Router } from 'express';
 import { SWEEP_MAX_COMBINATIONS, TIMEFRAME_MS, type BacktestResponse, type BacktestSettings, type SweepResponse, type Timeframe } from '@quant-pairs/contract';
 import { backtestRequest, sweepRequest, type RequestArgs } from '@quant-pairs/contract/requests';
-import { backtest, backtestOptionsProblem, sweepColumns, type BacktestOptions } from '../../analytics';
+import { backtest, backtestOptionsProblem, sweepColumns, sweepFunding, type BacktestOptions } from '../../analytics';
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
 import { readQuery } from '../http/params';
-import { thinIndices } from '../../serving';
+import { pairFunding, thinIndices } from '../../serving';
 import { runSeries } from './analytics';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -51,7 +51,9 @@ async function columns(ctx: Ctx, q: Omit<RequestArgs<typeof backtestRequest>, 'w
     zscore[i] = p.zscore ?? NaN;
     beta[i] = p.beta ?? NaN;
   }
-  return { from: s.from, to: s.to, hedge: s.hedge.hedge, ts, zscore, beta, x: s.x.subarray(0, n), y: s.y.subarray(0, n) };
+  // each perp leg's settlements that can land on these bars (funding.ts: on the first bar at or after T)
+  const funding = n === 0 ? undefined : await pairFunding(ctx.store, q.pair, ts[0]!, ts[n - 1]! + 1);
+  return { from: s.from, to: s.to, hedge: s.hedge.hedge, ts, zscore, beta, x: s.x.subarray(0, n), y: s.y.subarray(0, n), funding };
 }
 
 export function mount(r: Router, ctx: Ctx): void {
@@ -61,7 +63,8 @@ export function mount(r: Router, ctx: Ctx): void {
     const problem = backtestOptionsProblem(set);
     if (problem) throw optionsError(problem);
     const c = await columns(ctx, q, q.window);
-    const result = backtest({ x: c.x, y: c.y, z: c.zscore, beta: c.beta }, set as BacktestOptions);
+    const funded = c.funding === undefined ? {} : { ts: c.ts, funding: c.funding };
+    const result = backtest({ x: c.x, y: c.y, z: c.zscore, beta: c.beta, ...funded }, set as BacktestOptions);
     const n = c.ts.length;
     const idx = q.maxDataPoints !== undefined && n > q.maxDataPoints ? thinIndices(result.equity, q.maxDataPoints) : null;
     const pick = <T>(v: ArrayLike<T>): T[] => (idx ? idx.map((i) => v[i]!) : Array.from(v));
@@ -109,7 +112,13 @@ export function mount(r: Router, ctx: Ctx): void {
         const c = byWindow.get(w)!;
         return { zscore: c.zscore.subarray(0, n), beta: c.beta.subarray(0, n) };
       };
-      rows = sweepColumns({ x: first.x.subarray(0, n), y: first.y.subarray(0, n) }, { window: q.window, entry: q.entry, exit: q.exit }, cols, fixed);
+      const prices = sweepFunding({ x: first.x.subarray(0, n), y: first.y.subarray(0, n), ts: first.ts.subarray(0, n), funding: first.funding });
+      rows = sweepColumns(
+        { x: first.x.subarray(0, n), y: first.y.subarray(0, n), funding: prices },
+        { window: q.window, entry: q.entry, exit: q.exit },
+        cols,
+        fixed,
+      );
     } catch (e) {
       if (e instanceof RangeError) throw optionsError(e.message);
       throw e;
