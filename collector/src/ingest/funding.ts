@@ -25,7 +25,7 @@ import { log } from '../log';
 import { markSecond } from '../store/perp';
 import type { FundingEvent, MarkPoint, Store } from '../store/store';
 import type { MarkUpdate } from './parse';
-import { RegionRefusedError, type RestClient } from './rest';
+import { RegionRefusedError, reportRefused, type RestClient } from './rest';
 
 /** fundingRate + fundingInfo requests this job makes in any 5 minutes (of Binance's 500). */
 const FUNDING_REQUESTS_PER_5M = 400;
@@ -147,7 +147,7 @@ export class FundingJob {
         if (e instanceof RegionRefusedError) {
           this.refused = e;
           this.lastError = e.message;
-          log.error(e.message);
+          reportRefused(e);
           return;
         }
         this.lastError = (e as Error).message;

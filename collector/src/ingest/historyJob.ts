@@ -23,7 +23,7 @@ import type { HistoryPart, HistoryPartState } from '@quant-pairs/contract';
 import { TIMEFRAMES, type Timeframe } from '../domain';
 import { log } from '../log';
 import { loadSymbolHistory, type HistoryOptions, type HistoryReport, type StoredSummary, type SymbolHistoryHooks } from './history';
-import { RegionRefusedError, RestUnreachableError, isTransient } from './rest';
+import { RegionRefusedError, RestUnreachableError, isTransient, reportRefused } from './rest';
 
 /** What history needs of the running ingest (Ingestor). */
 export interface HistoryIngest {
@@ -180,7 +180,7 @@ export class HistoryJob {
     if (p.part === 'outage') this.opts.ingest?.release(p.symbol);
     if (state !== 'failed' || this.said.has(reason!)) return;
     this.said.add(reason!);
-    if (err instanceof RegionRefusedError) return log.error(err.message); // names the setting to change
+    if (err instanceof RegionRefusedError) return reportRefused(err); // names the setting to change
     const what = p.part === 'outage' ? 'outage repair from klines (the ingest backfills the rest by trades)' : 'history';
     log.warn(`${what} failed for good, not retried: ${reason}`, {
       symbol: p.symbol,

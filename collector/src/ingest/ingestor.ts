@@ -22,7 +22,7 @@ import { log, OnceLogger } from '../log';
 import { StreamConnection, type ConnectionOptions } from './connection';
 import { IdTracker } from './gaps';
 import { parseStreamMessage, type MarkUpdate, type Rejection } from './parse';
-import { PAGE_LIMIT, RegionRefusedError, RestClient, type RestClientOptions } from './rest';
+import { PAGE_LIMIT, RegionRefusedError, RestClient, reportRefused, type RestClientOptions } from './rest';
 import type { IngestSource, IngestStatus, StreamKind, SymbolIngestStatus, TickSource, TicksListener } from './types';
 
 /** Where new ticks go to be stored: the store's batching writer (it flushes on its own). */
@@ -355,7 +355,7 @@ export class Ingestor implements IngestSource {
       .catch((e: unknown) => {
         if (e instanceof RegionRefusedError) {
           // Final: one error line naming the setting, and no more REST requests.
-          if (!this.restRefused) log.error(e.message);
+          if (!this.restRefused) reportRefused(e);
           this.restRefused = e;
           return;
         }

@@ -81,6 +81,18 @@ export class RegionRefusedError extends Error {
   }
 }
 
+const refusalsLogged = new Set<string>();
+
+/**
+ * Logs a refusal once per process and message: the history, the ingest's backfill and the
+ * perpetuals' funding job may all meet the same refused host, and one line names the setting.
+ */
+export function reportRefused(e: RegionRefusedError): void {
+  if (refusalsLogged.has(e.message)) return log.debug('binance refusal again', { error: e.message });
+  refusalsLogged.add(e.message);
+  log.error(e.message);
+}
+
 /**
  * Binance answered a status that asking again will not change (a 4xx other than 418 / 429 /
  * 451 / 403: the endpoint is missing on this host, a bad symbol), or, `transient`, a 5xx that

@@ -23,7 +23,7 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const perps = (port: number) => ({
+const perps = (port: number): Record<string, string> => ({
   PAIRS: 'ETHUSDT.P/BTCUSDT.P',
   BINANCE_FUTURES_WS_URL: `ws://127.0.0.1:${port}/market`,
   BINANCE_FUTURES_REST_URL: `http://127.0.0.1:${port}`,
