@@ -25,8 +25,12 @@
  * costs `paper`, BACKTEST_DEFAULTS where not given), on every committed point, the warm-up's
  * included: the same numbers as `backtest` with those options over those points
  * (test/live/paperPosition.test.ts). The position reports the rules it runs under.
+ *
+ * Funding (issue 25): a pair with a perpetual leg queues that leg's settlements (the store's at
+ * warm-up, then `onFunding` as the ingest settles them) and its position pays each on the first
+ * committed bar at or after its time (fundingQueue.ts), as `backtest` does with the same events.
  */
-import { DEFAULT_ENTRY_Z, statsSample, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, isPerp, statsSample, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
 import {
   BACKTEST_DEFAULTS,
   PairEngine,
@@ -43,7 +47,9 @@ import {
 } from '../analytics';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Bar, type Pair, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
-import type { Store } from '../store/store';
+import { allFunding } from '../store/fundingPages';
+import type { FundingEvent, Store } from '../store/store';
+import { FundingQueue, type Settlement } from './fundingQueue';
 
 type StatOrError<T> = T | { error: string } | null;
 
@@ -128,6 +134,8 @@ interface WindowState {
   book: PositionBook;
   entryTs: number | null;
   equity: number;
+  /** A leg is a perpetual: the position reports its funding. */
+  funded: boolean;
 }
 
 interface SeriesState {
@@ -138,6 +146,8 @@ interface SeriesState {
   /** Start of the last committed interval (-Infinity before any). */
   lastCommitted: number;
   windows: WindowState[];
+  /** Settlements of the perpetual legs not yet paid. */
+  funding: FundingQueue;
 }
 
 export class LiveAnalytics {
@@ -154,7 +164,7 @@ export class LiveAnalytics {
   /** What every paper position runs under (reported with it). */
   private readonly paperRules: Readonly<PaperRulesDto>;
   /** A window's state as before its first bar. */
-  private readonly newWindow: (window: number) => WindowState;
+  private readonly newWindow: (window: number, funded: boolean) => WindowState;
 
   constructor(opts: LiveOptions) {
     const tfs = opts.timeframes ?? TIMEFRAMES;
@@ -172,7 +182,7 @@ export class LiveAnalytics {
     const { barsPerYear: _unused, ...rules } = paper;
     this.paperRules = Object.freeze(rules);
     const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
-    this.newWindow = (window) => ({
+    this.newWindow = (window, funded) => ({
       window,
       engine: new PairEngine({ window, ddof: opts.ddof, entryZ: opts.entryZ, exitZ: opts.exitZ }),
       xs: [],
@@ -189,12 +199,14 @@ export class LiveAnalytics {
       book: new PositionBook(paper),
       entryTs: null,
       equity: paper.notional,
+      funded,
     });
     for (const pair of opts.pairs) {
       for (const tf of tfs) {
-        const s: SeriesState = { pair, tf, openStart: null, lastCommitted: -Infinity, windows: [] };
+        const funding = new FundingQueue(isPerp(pair.y), isPerp(pair.x));
+        const s: SeriesState = { pair, tf, openStart: null, lastCommitted: -Infinity, windows: [], funding };
         for (const window of opts.windows) {
-          const ws = this.newWindow(window);
+          const ws = this.newWindow(window, funding.perpY || funding.perpX);
           s.windows.push(ws);
           this.byKey.set(key(pair.id, tf, window), ws);
         }
@@ -239,6 +251,16 @@ export class LiveAnalytics {
   /** Last trade price of a symbol seen by the live engine, or null. */
   lastPrice(symbol: string): number | null {
     return this.price.get(symbol)?.price ?? null;
+  }
+
+  /**
+   * Settlements of perpetuals as the ingest makes them (any symbols; each paid once, on the first
+   * committed bar at or after its time).
+   */
+  onFunding(events: readonly FundingEvent[]): void {
+    for (const e of events) {
+      for (const s of this.bySymbol.get(e.symbol) ?? []) s.funding.add(s.pair.y === e.symbol ? 'y' : 'x', [e]);
+    }
   }
 
   /** Feeds trades as they arrive (any symbols; those of no configured pair are ignored). */
@@ -288,38 +310,49 @@ export class LiveAnalytics {
     for (const s of this.series) {
       if (!want.has(s.pair.y) && !want.has(s.pair.x)) continue;
       const read = await this.readWarmUp(store, s);
+      // settlements announced while the read ran, not yet paid: the new books pay them too (each once)
+      read.yFunding.push(...s.funding.queued('y'));
+      read.xFunding.push(...s.funding.queued('x'));
       s.windows = s.windows.map((old) => {
-        const ws = this.newWindow(old.window);
+        const ws = this.newWindow(old.window, old.funded);
         this.byKey.set(key(s.pair.id, s.tf, ws.window), ws);
         return ws;
       });
       s.openStart = null;
       s.lastCommitted = -Infinity;
+      s.funding = new FundingQueue(s.funding.perpY, s.funding.perpX);
       this.applyWarmUp(s, read);
     }
   }
 
   /** The stored bars a series warms up on: enough aligned points for z (2·window - 1) and the statistics sample. */
-  private async readWarmUp(store: Store, s: SeriesState): Promise<{ open: number; yBars: Bar[]; xBars: Bar[] }> {
+  private async readWarmUp(store: Store, s: SeriesState): Promise<WarmUpRead> {
     const tfMs = TIMEFRAME_MS[s.tf];
     const open = bucketStart(this.now(), s.tf);
     let need = 0;
     for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
     const from = open - 2 * (need + 1) * tfMs;
     const [yBars, xBars] = await Promise.all([store.bars({ symbol: s.pair.y, tf: s.tf, from }), store.bars({ symbol: s.pair.x, tf: s.tf, from })]);
-    return { open, yBars, xBars };
+    const settled = (on: boolean, symbol: string) => (on ? allFunding(store, symbol, from, Number.MAX_SAFE_INTEGER) : Promise.resolve([]));
+    const [yFunding, xFunding] = await Promise.all([settled(s.funding.perpY, s.pair.y), settled(s.funding.perpX, s.pair.x)]);
+    return { open, yBars, xBars, yFunding, xFunding };
   }
 
   /** Feeds the closed bars of a read to the series' windows, then the bar in progress as the open interval. */
-  private applyWarmUp(s: SeriesState, { open, yBars, xBars }: { open: number; yBars: Bar[]; xBars: Bar[] }): void {
+  private applyWarmUp(s: SeriesState, { open, yBars, xBars, yFunding, xFunding }: WarmUpRead): void {
     let need = 0;
     for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
     const closedY = yBars.filter((b) => b.start < open);
     const closedX = xBars.filter((b) => b.start < open);
     const a = alignBars(closedY, closedX);
     const skip = Math.max(0, a.ts.length - 2 * (need + 1));
+    s.funding.add('y', yFunding);
+    s.funding.add('x', xFunding);
+    // what lands on the bars before the first one stepped finds the books flat: dropped
+    if (skip > 0) s.funding.take(a.ts[skip - 1]!);
+    const fund = a.ts.map((t, i) => (i < skip ? null : s.funding.take(t)));
     for (const ws of s.windows) {
-      for (let i = skip; i < a.ts.length; i++) this.pushPoint(ws, a.ts[i]!, a.x[i]!, a.y[i]!);
+      for (let i = skip; i < a.ts.length; i++) this.pushPoint(ws, a.ts[i]!, a.x[i]!, a.y[i]!, fund[i]!);
       if (a.ts.length > 0) this.computeStats(ws);
     }
     if (a.ts.length > 0) s.lastCommitted = a.ts[a.ts.length - 1]!;
@@ -343,8 +376,9 @@ export class LiveAnalytics {
     const px = this.price.get(s.pair.x);
     if (!py || !px) return; // case: one leg has never traded -> no point yet (alignBars starts once both have a price)
     s.lastCommitted = start;
+    const fund = s.funding.take(start);
     for (const ws of s.windows) {
-      const p = this.pushPoint(ws, start, px.price, py.price);
+      const p = this.pushPoint(ws, start, px.price, py.price, fund);
       ws.provisional = null;
       if (++ws.barsSinceStats >= this.statsEvery) this.computeStats(ws);
       ws.updatedAt = this.now();
@@ -352,10 +386,12 @@ export class LiveAnalytics {
     }
   }
 
-  private pushPoint(ws: WindowState, ts: number, x: number, y: number): AnalyticsPoint {
+  /** Steps a window on a committed point, paying first the funding `fund` landing on it ([per unit of y, of x]). */
+  private pushPoint(ws: WindowState, ts: number, x: number, y: number, fund: readonly [number, number] | null): AnalyticsPoint {
     const p = ws.engine.push(ts, x, y);
     ws.committed = p;
     const book = ws.book;
+    if (fund !== null) book.fund(fund[0], fund[1]);
     ws.equity = book.step(y, x, p.zscore ?? NaN, p.beta ?? NaN, true);
     ws.entryTs = book.entryIndex < 0 ? null : book.entryIndex === book.t - 1 ? ts : ws.entryTs;
     ws.xs.push(x);
@@ -421,8 +457,18 @@ function paperPosition(ws: WindowState, rules: Readonly<PaperRulesDto>): PaperPo
     unrealisedPnl: held && n > 0 ? b.unrealisedAt(ws.ys[n - 1]!, ws.xs[n - 1]!) : 0,
     equity: ws.equity,
     closedTrades: b.closed,
+    ...(ws.funded ? { funding: b.funding, tradeFunding: held ? b.entryFunding : 0 } : {}),
     rules: { ...rules },
   };
+}
+
+/** What a series warms up on: its legs' stored bars and, for perpetual legs, their settlements since the first. */
+interface WarmUpRead {
+  open: number;
+  yBars: Bar[];
+  xBars: Bar[];
+  yFunding: Settlement[];
+  xFunding: Settlement[];
 }
 
 function key(pairId: string, tf: Timeframe, window: number): string {

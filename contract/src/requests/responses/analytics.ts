@@ -123,6 +123,14 @@ export const paperPosition = obj({
   equity: num,
   /** Trades closed since the engine started. */
   closedTrades: num,
+  /**
+   * Pairs with a perpetual leg only (issue 25): funding received since the engine started, negative
+   * when paid (at each funding time T the position held just before T pays q · mark(T) · rate(T));
+   * equity and unrealisedPnl are net of it.
+   */
+  funding: num.optional(),
+  /** Pairs with a perpetual leg only: the funding the held trade received so far (0 when flat); in unrealisedPnl. */
+  tradeFunding: num.optional(),
   /** The rules and costs it runs under (the same for every pair / timeframe / window of a collector). */
   rules: paperRules,
 });
