@@ -18,6 +18,7 @@
 import type { z } from 'zod';
 import type { HedgeChoice, Timeframe } from './constants';
 import type * as A from './requests/responses/analytics';
+import type * as K from './requests/responses/carry';
 import type * as B from './requests/responses/backtest';
 import type * as C from './requests/responses/catalog';
 import type * as F from './requests/responses/funding';
@@ -89,6 +90,9 @@ export type FundingParams = RequestParams<typeof fundingRequest>;
 export type FundingEventDto = Out<typeof F.fundingEventDto>;
 export type FundingStateDto = Out<typeof F.fundingStateDto>;
 export type FundingResponse = Out<typeof F.fundingResponse>;
+/** /api/stats' `carry` of a pair with a perpetual leg. */
+export type PairCarryDto = Out<typeof K.pairCarryDto>;
+export type LegCarryDto = Out<typeof K.legCarryDto>;
 
 // ---------------------------------------------------------------- /api/backtest
 /** Query of GET /api/backtest. */

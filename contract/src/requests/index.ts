@@ -8,4 +8,5 @@ export * from './schemas';
 export { MAX_SUBSCRIPTIONS, liveSubscribeMessage } from './live';
 export { ROUTES, openApiDocument, type Route } from './openapi';
 export { fundingResponse } from './responses/funding';
+export { statsResponse } from './responses/analytics';
 export { walkForwardResult, sweepVerdictResult, ouThresholdsResult } from './responses/honest';

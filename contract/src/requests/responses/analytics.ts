@@ -1,5 +1,6 @@
 /** Response schemas of /api/analytics, /api/stats, /api/signals and /api/alerts, and the backtest's settings. */
 import { z } from 'zod';
+import { pairCarryDto } from './carry';
 import { hedge, nullableNum, num, obj, signal, timeframe } from './common';
 
 const column = z.array(nullableNum);
@@ -158,6 +159,8 @@ export const statsResponse = obj({
   correlation: nullableNum,
   /** Epoch ms of the last update of these values. */
   updatedAt: nullableNum,
+  /** Pairs with a perpetual leg only (issue 25): each perp leg's funding, the spread's annualised carry, the basis of a perp / spot pair. */
+  carry: pairCarryDto.optional(),
   /** The live paper position (source live, rolling OLS); null when computed and for the Kalman hedge. */
   position: paperPosition.nullable(),
   /**
