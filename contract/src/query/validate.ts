@@ -32,6 +32,7 @@ import {
 import { describeValue } from '../json';
 import type { Pair } from '../pair';
 import { normalizeOf, summaryOf, type ResolvedSummary } from './summary';
+import { fundingOf, type ResolvedFunding } from './funding';
 import {
   ANALYTICS_FIELDS,
   BACKTEST_OUTPUTS,
@@ -61,6 +62,7 @@ export type ProblemField =
   | 've'
   | 'tune'
   | 'normalize'
+  | 'fundingOutput'
   | BacktestField;
 /** The backtest query's own fields (issue 16). */
 type BacktestField =
@@ -88,6 +90,7 @@ export type ResolvedQuery =
   | { queryType: 'ticks'; symbol: string; limit: number | undefined }
   | { queryType: 'bars'; symbol: string; timeframe: Timeframe; normalize?: boolean }
   | ResolvedSummary
+  | ResolvedFunding
   | {
       queryType: 'scan';
       timeframe: Timeframe;
@@ -450,8 +453,8 @@ function checkAny(q: PairsQuery, variables: boolean): { problems: Problems; quer
     problems[field] ??= text;
     return undefined;
   };
-  if (q.queryType === 'summary') {
-    const query = summaryOf(model, variables, problem);
+  if (q.queryType === 'summary' || q.queryType === 'funding') {
+    const query = q.queryType === 'summary' ? summaryOf(model, variables, problem) : fundingOf(model, variables, problem);
     return Object.keys(problems).length > 0 ? { problems } : { problems, query };
   }
   const r = check(q, variables);
