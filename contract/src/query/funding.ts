@@ -14,7 +14,7 @@ import { summaryOf } from './summary';
 /** The values of a funding query with no problems. */
 export type ResolvedFunding =
   | { queryType: 'funding'; fundingOutput: 'rates' | 'state'; symbol: string }
-  | { queryType: 'funding'; fundingOutput: 'position'; pair: Pair; timeframe: ResolvedTimeframe; window: number };
+  | { queryType: 'funding'; fundingOutput: 'position' | 'carry'; pair: Pair; timeframe: ResolvedTimeframe; window: number };
 type ResolvedTimeframe = NonNullable<ReturnType<typeof summaryOf>>['timeframe'];
 
 type Problem = (field: 'symbol' | 'pair' | 'timeframe' | 'window' | 'fundingOutput' | 'normalize', text: string) => undefined;
@@ -38,7 +38,7 @@ export function fundingOf(model: Record<string, unknown>, variables: boolean, pr
     return problem('fundingOutput', `fundingOutput must be one of ${FUNDING_OUTPUTS.join(', ')}, got ${JSON.stringify(out)}`);
   }
   const fundingOutput = out as FundingOutput;
-  if (fundingOutput !== 'position') {
+  if (fundingOutput === 'rates' || fundingOutput === 'state') {
     const s = textOf(model, 'symbol', 'enter a USD-M perpetual such as BTCUSDT.P', variables, problem)?.toUpperCase();
     if (s === undefined) return undefined;
     if (!isSymbol(s)) return problem('symbol', `"${s}" is not a symbol such as BTCUSDT.P`);

@@ -176,7 +176,7 @@ export interface SummaryQuery extends QueryBase {
 }
 
 /** What a funding query draws: a perpetual's settled rates, its state now, or a pair's paper position's funding. */
-export const FUNDING_OUTPUTS = ['rates', 'state', 'position'] as const;
+export const FUNDING_OUTPUTS = ['rates', 'state', 'position', 'carry'] as const;
 export type FundingOutput = (typeof FUNDING_OUTPUTS)[number];
 
 /**
@@ -184,7 +184,9 @@ export type FundingOutput = (typeof FUNDING_OUTPUTS)[number];
  * default) is `symbol`'s settled funding rates over the range as a time series; `state` its state
  * now (the rate the next settlement would apply, the next funding time, mark, index and the
  * mark-index premium); `position` the funding received by the live paper position of `pair` at
- * `timeframe` and `window`. A spot symbol or pair gives an empty frame with a notice (a spot leg
+ * `timeframe` and `window`; `carry` that pair's funding carry and basis (/api/stats `carry`: each
+ * perp leg's 30-day annualised rate, the LONG / SHORT spread's, the basis of a perp / spot pair).
+ * A spot symbol or pair gives an empty frame with a notice (a spot leg
  * has no funding), so a dashboard's leg variable may name either.
  */
 export interface FundingQuery extends QueryBase {
@@ -192,7 +194,7 @@ export interface FundingQuery extends QueryBase {
   fundingOutput?: FundingOutput;
   /** rates, state: the perpetual, `BTCUSDT.P` (or a variable such as `$y`). */
   symbol?: string;
-  /** position: the pair, its timeframe and one of the collector's WINDOWS. */
+  /** position, carry: the pair, its timeframe and one of the collector's WINDOWS. */
   pair?: string;
   timeframe?: string;
   window?: string;

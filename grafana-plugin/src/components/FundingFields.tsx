@@ -16,6 +16,7 @@ const OUTPUT_LABELS: Record<FundingOutput, { label: string; description: string 
   rates: { label: 'Rates', description: "The perpetual's settled funding rates over the time range" },
   state: { label: 'Now', description: 'The rate the next settlement would apply, the next funding time, mark, index and their premium' },
   position: { label: 'Paper position', description: "Funding received by the collector's live paper position of a pair" },
+  carry: { label: 'Carry', description: "A pair's funding carry a year (each perp leg's, the LONG and SHORT spread's) and the basis of a perp / spot pair" },
 };
 
 /** A text field committed on blur (trimmed); empty clears it. */
@@ -78,7 +79,7 @@ export function FundingFields({
           />
         </InlineField>
       </InlineFieldRow>
-      {output === 'position' ? (
+      {output === 'position' || output === 'carry' ? (
         <InlineFieldRow>
           <TextField
             key="pair"

@@ -4,7 +4,7 @@
  * settlements every 8 h and one every 10 minutes inside the data, and a stored mark:
  * - rates: each settlement of the range as /api/funding lists it (time, rate, mark);
  * - state: one row, /api/funding's `current` with the premium (mark - index) / index in bps;
- * - position: the live paper position's funding as /api/stats reports it;
+ * - position: the live paper position's funding as /api/stats reports it; carry: its `carry`;
  * - a spot symbol or pair: an empty frame with a notice, not an error.
  * Expected values come from the collector API, fetched directly in each test.
  */
@@ -110,7 +110,23 @@ test("position: the live paper position's funding, as /api/stats has it", async 
   expect([c.funding, c.tradeFunding, c.equity]).toEqual([[s.position!.funding], [s.position!.tradeFunding], [s.position!.equity]]);
 });
 
+test("carry: the pair's carry as /api/stats has it (LONG, SHORT, each leg's annualised rate; no basis for two perps)", async () => {
+  const c = columns(await query({ fundingOutput: 'carry', pair: 'ETHUSDT.P/BTCUSDT.P', timeframe: '1m', window: '30' }));
+  const s: StatsResponse = await api.get('/api/stats?pair=ETHUSDT.P/BTCUSDT.P&tf=1m&window=30');
+  const k = s.carry!;
+  expect(k.y!.events).toBeGreaterThan(2);
+  expect([c.carryLong, c.carryShort, c.yAnnualised, c.xAnnualised, c.basisBps, c.basisAnnualised]).toEqual([
+    [k.long],
+    [k.short],
+    [k.y!.annualised],
+    [k.x!.annualised],
+    [null],
+    [null],
+  ]);
+});
+
 test.each([
+  [{ fundingOutput: 'carry', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' }, 'ETHUSDT/BTCUSDT has no funding'],
   [{ fundingOutput: 'rates', symbol: 'ETHUSDT' }, 'ETHUSDT has no funding'],
   [{ fundingOutput: 'state', symbol: 'BTCUSDT' }, 'BTCUSDT has no funding'],
   [{ fundingOutput: 'position', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' }, 'ETHUSDT/BTCUSDT has no funding'],

@@ -3,7 +3,7 @@
  * events: time, rate, mark), its state now (one row: the rate the next settlement would apply,
  * the next funding time, mark, index, the mark-index premium in bps and the interval), or the
  * funding of a pair's live paper position (/api/stats' position: cumulative funding, the held
- * trade's, equity). Rates are plain decimals shown with Grafana's `percentunit` (1e-4 = 0.01 %).
+ * trade's, equity), or its carry (/api/stats' `carry`). Rates are plain decimals shown with Grafana's `percentunit` (1e-4 = 0.01 %).
  * A spot symbol, or a pair without a perpetual leg, has no funding: an empty frame with an info
  * notice, not an error, so a dashboard's leg panels stay quiet on spot legs.
  */
@@ -33,34 +33,76 @@ function frame(q: FundingQ, name: string, query: string, fields: Field[], notice
 
 const noFunding = (what: string): Notice => ({ severity: 'info', text: `${what} has no funding: funding is paid on USD-M perpetuals (BTCUSDT.P)` });
 
+type PairFundingQ = Extract<FundingQ, { pair: string }>;
+
+/** A pair's carry (/api/stats `carry`): each perp leg's 30-day annualised rate, the spread's LONG / SHORT a year, the basis. */
+async function runCarry(q: PairFundingQ, client: CollectorClient, signal?: AbortSignal): Promise<Frame> {
+  const query = `funding carry ${q.pair} tf=${q.tf} window=${q.window}`;
+  const num = numberOf({ pair: q.pair });
+  const yearly = (name: string, what: string) => ({ ...rateConfig(`${q.pair} ${name}`, what), decimals: 2 });
+  const fields = (ts: number[], v: Array<Array<number | null>>): Field[] => [
+    timeField(ts),
+    num('carryLong', v[0]!, yearly('LONG carry a year', 'Funding a LONG spread (+y, -beta x) receives a year, of its y notional (30 days of settlements)')),
+    num('carryShort', v[1]!, yearly('SHORT carry a year', 'Funding a SHORT spread receives a year, of its y notional')),
+    num('yAnnualised', v[2]!, yearly(`${q.y} funding a year`, "The y leg's annualised funding rate (positive: longs pay); empty for a spot leg")),
+    num('xAnnualised', v[3]!, yearly(`${q.x} funding a year`, "The x leg's annualised funding rate; empty for a spot leg")),
+    num('basisBps', v[4]!, plainConfig(`${q.pair} basis`, 2, { unit: 'bps', description: '(perp - spot) / spot of a perp / spot pair of one asset' })),
+    num('basisAnnualised', v[5]!, yearly('basis a year', 'The premium paid each funding interval for a year')),
+  ];
+  const none = (n: Notice) => frame(q, q.pair, query, fields([], [[], [], [], [], [], []]), [n]);
+  if (!isPerp(q.y) && !isPerp(q.x)) return none(noFunding(q.pair));
+  const res = await client.stats({ pair: q.pair, tf: q.tf, window: q.window }, signal);
+  const c = res.carry;
+  if (!c) return none(noFunding(q.pair));
+  const v = [c.long, c.short, c.y?.annualised ?? null, c.x?.annualised ?? null, c.basis?.bps ?? null, c.basis?.annualised ?? null];
+  return frame(
+    q,
+    q.pair,
+    query,
+    fields(
+      [res.updatedAt ?? q.to],
+      v.map((x) => [x]),
+    ),
+    [],
+  );
+}
+
 export async function runFunding(q: FundingQ, client: CollectorClient, signal?: AbortSignal): Promise<Frame> {
-  if (q.fundingOutput === 'position') {
-    const query = `funding position ${q.pair} tf=${q.tf} window=${q.window}`;
-    const num = numberOf({ pair: q.pair, tf: q.tf, window: String(q.window) });
-    const fields = (rows: Array<Array<number | null>>, ts: number[]): Field[] => [
-      timeField(ts),
-      num(
-        'funding',
-        rows[0]!,
-        pnlConfig(q.pair, `${q.pair} paper funding`, 'Funding the live paper position received since the collector started (negative: paid)'),
-      ),
-      num(
-        'tradeFunding',
-        rows[1]!,
-        pnlConfig(q.pair, `${q.pair} held trade funding`, 'Funding the held paper trade received so far (in its unrealised P&L); 0 when flat'),
-      ),
-      num('equity', rows[2]!, pnlConfig(q.pair, `${q.pair} paper equity`, 'Notional + realised + unrealised P&L, net of fees and funding')),
-    ];
-    if (!isPerp(q.y) && !isPerp(q.x)) return frame(q, q.pair, query, fields([[], [], []], []), [noFunding(q.pair)]);
-    const res = await client.stats({ pair: q.pair, tf: q.tf, window: q.window }, signal);
-    const p = res.position;
-    if (!p || p.funding === undefined) {
-      const why: Notice = { severity: 'info', text: `no live paper position for ${q.pair} ${q.tf} window ${q.window}: use one of the collector's WINDOWS` };
-      return frame(q, q.pair, query, fields([[], [], []], []), [why]);
-    }
-    const ts = res.updatedAt ?? q.to;
-    return frame(q, q.pair, query, fields([[p.funding], [p.tradeFunding ?? null], [p.equity]], [ts]), []);
+  if (!('symbol' in q)) return q.fundingOutput === 'carry' ? runCarry(q, client, signal) : runPosition(q, client, signal);
+  return runSymbol(q, client, signal);
+}
+
+/** The funding of a pair's live paper position (/api/stats `position`). */
+async function runPosition(q: PairFundingQ, client: CollectorClient, signal?: AbortSignal): Promise<Frame> {
+  const query = `funding position ${q.pair} tf=${q.tf} window=${q.window}`;
+  const num = numberOf({ pair: q.pair, tf: q.tf, window: String(q.window) });
+  const fields = (rows: Array<Array<number | null>>, ts: number[]): Field[] => [
+    timeField(ts),
+    num(
+      'funding',
+      rows[0]!,
+      pnlConfig(q.pair, `${q.pair} paper funding`, 'Funding the live paper position received since the collector started (negative: paid)'),
+    ),
+    num(
+      'tradeFunding',
+      rows[1]!,
+      pnlConfig(q.pair, `${q.pair} held trade funding`, 'Funding the held paper trade received so far (in its unrealised P&L); 0 when flat'),
+    ),
+    num('equity', rows[2]!, pnlConfig(q.pair, `${q.pair} paper equity`, 'Notional + realised + unrealised P&L, net of fees and funding')),
+  ];
+  if (!isPerp(q.y) && !isPerp(q.x)) return frame(q, q.pair, query, fields([[], [], []], []), [noFunding(q.pair)]);
+  const res = await client.stats({ pair: q.pair, tf: q.tf, window: q.window }, signal);
+  const p = res.position;
+  if (!p || p.funding === undefined) {
+    const why: Notice = { severity: 'info', text: `no live paper position for ${q.pair} ${q.tf} window ${q.window}: use one of the collector's WINDOWS` };
+    return frame(q, q.pair, query, fields([[], [], []], []), [why]);
   }
+  const ts = res.updatedAt ?? q.to;
+  return frame(q, q.pair, query, fields([[p.funding], [p.tradeFunding ?? null], [p.equity]], [ts]), []);
+}
+
+/** A perpetual's settled rates over the range, or its state now (/api/funding). */
+async function runSymbol(q: Extract<FundingQ, { symbol: string }>, client: CollectorClient, signal?: AbortSignal): Promise<Frame> {
   const s = q.symbol;
   const num = numberOf({ symbol: s });
   if (q.fundingOutput === 'rates') {

@@ -92,7 +92,8 @@ export interface BacktestQ extends Common, Omit<ResolvedBacktest, 'queryType' | 
 }
 /** Funding of perpetuals (issue 25): a symbol's settled rates or state now, or a pair's paper position's funding. */
 export type FundingQ = Common & { queryType: 'funding' } & (
-    { fundingOutput: 'rates' | 'state'; symbol: string } | { fundingOutput: 'position'; pair: string; y: string; x: string; tf: Timeframe; window: number }
+    | { fundingOutput: 'rates' | 'state'; symbol: string }
+    | { fundingOutput: 'position' | 'carry'; pair: string; y: string; x: string; tf: Timeframe; window: number }
   );
 export type Query = TicksQ | BarsQ | PairQ | ScanQ | BacktestQ | SummaryQ | FundingQ;
 
@@ -173,8 +174,8 @@ export function parseQuery(q: RawQuery): Query {
     case 'summary':
       return { ...common, queryType: 'summary', tf: v.timeframe, window: v.window };
     case 'funding':
-      return v.fundingOutput === 'position'
-        ? { ...common, queryType: 'funding', fundingOutput: 'position', pair: v.pair.id, y: v.pair.y, x: v.pair.x, tf: v.timeframe, window: v.window }
+      return !('symbol' in v)
+        ? { ...common, queryType: 'funding', fundingOutput: v.fundingOutput, pair: v.pair.id, y: v.pair.y, x: v.pair.x, tf: v.timeframe, window: v.window }
         : { ...common, queryType: 'funding', fundingOutput: v.fundingOutput, symbol: v.symbol };
     case 'scan':
       return {
