@@ -32,7 +32,7 @@ export async function pairFunding(store: PerpStore, pair: Pair, from: number, to
 
 /** What the carry asks of a running perpetuals' ingest (ingest/funding.ts FundingJob), when there is one. */
 export interface FundingStateSource {
-  current(symbol: string): { rate: number; nextFundingTime: number } | null;
+  current(symbol: string): { rate: number; nextFundingTime: number; mark: number; index: number } | null;
   intervalHours(symbol: string): number;
 }
 
@@ -53,6 +53,7 @@ async function legReport(
   const dto: LegCarryDto = {
     rate: state?.rate ?? null,
     nextFundingTime: state?.nextFundingTime ?? null,
+    premiumBps: state && state.index > 0 ? ((state.mark - state.index) / state.index) * 1e4 : null,
     annualised: c.annualised,
     events: c.events,
     intervalHours: live ? live.intervalHours(symbol) : spacing,

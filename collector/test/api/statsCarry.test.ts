@@ -39,9 +39,17 @@ test('ETHUSDT.P/BTCUSDT.P: each leg annualised over 30 days, the spread carry at
   expect(statsResponse.parse(r.body)).toEqual(r.body);
   const { carry, prices } = r.body;
   const beta: number = (r.body.provisional ?? r.body.committed).beta;
-  expect(carry.y).toEqual({ rate: null, nextFundingTime: null, annualised: expect.any(Number), events: 90, intervalHours: 8 });
+  expect(carry.y).toEqual({ rate: null, nextFundingTime: null, premiumBps: null, annualised: expect.any(Number), events: 90, intervalHours: 8 });
   // BTCUSDT.P's newest stored mark of the last hour is its state now
-  expect(carry.x).toEqual({ rate: 0.000061, nextFundingTime: T8 + 8 * H, annualised: expect.any(Number), events: 90, intervalHours: 8 });
+  expect(carry.x).toEqual({
+    rate: 0.000061,
+    nextFundingTime: T8 + 8 * H,
+    premiumBps: expect.any(Number),
+    annualised: expect.any(Number),
+    events: 90,
+    intervalHours: 8,
+  });
+  expect(carry.x.premiumBps).toBeCloseTo(((97_051.5 - 97_001.25) / 97_001.25) * 1e4, 9);
   expect(carry.y.annualised).toBeCloseTo(0.109575, 12);
   expect(carry.x.annualised).toBeCloseTo(0.0547875, 12);
   // carry(LONG) = -a_y + a_x · beta · px / py; SHORT its negative
@@ -74,7 +82,15 @@ test("a running funding job's state wins; a spot pair has no carry", async () =>
   await h.store.insertTicks([...makeTicks('ETHUSDT.P', 300, T8, 1000, 3500.5, 3), ...makeTicks('BTCUSDT.P', 300, T8, 1000, 97_050, 5)]);
   await h.store.insertTicks([...makeTicks('ETHUSDT', 300, T8, 1000, 3500, 3), ...makeTicks('BTCUSDT', 300, T8, 1000, 97_000, 5)]);
   const r = await h.get('/api/stats?pair=ETHUSDT.P/BTCUSDT.P&tf=1s&window=20');
-  expect(r.body.carry.y).toEqual({ rate: -0.00002, nextFundingTime: T8 + 4 * H, annualised: null, events: 0, intervalHours: 4 });
+  expect(r.body.carry.y).toEqual({
+    rate: -0.00002,
+    nextFundingTime: T8 + 4 * H,
+    premiumBps: expect.any(Number),
+    annualised: null,
+    events: 0,
+    intervalHours: 4,
+  });
+  expect(r.body.carry.y.premiumBps).toBeCloseTo(((3500.2 - 3499.9) / 3499.9) * 1e4, 9);
   expect(r.body.carry.x).toMatchObject({ rate: null, annualised: null, events: 0 });
   // no settlements yet: the legs carry 0 (pairCarry)
   expect([r.body.carry.long, r.body.carry.short]).toEqual([0, 0]);

@@ -2,7 +2,7 @@
  * The `funding` query kind (issue 25), the built executable over gRPC against the real collector
  * API (collectorApi.ts) with the perpetual pair ETHUSDT.P/BTCUSDT.P (BTC near 6e4, ETH near 3e3),
  * settlements every 8 h and one every 10 minutes inside the data, and a stored mark:
- * - rates: each settlement of the range as /api/funding lists it (time, rate, mark);
+ * - rates: each settlement of the range as /api/funding lists it (time, rate);
  * - state: one row, /api/funding's `current` with the premium (mark - index) / index in bps;
  * - position: the live paper position's funding as /api/stats reports it; carry: its `carry`;
  * - a spot symbol or pair: an empty frame with a notice, not an error.
@@ -90,7 +90,8 @@ test('rates: every settlement of the range, as /api/funding lists it', async () 
   expect(want.events).toHaveLength(12);
   expect(c.time!.map(ms)).toEqual(want.events.map((e) => e.time));
   expect(c.rate).toEqual(want.events.map((e) => e.rate));
-  expect(c.mark).toEqual(want.events.map((e) => e.mark));
+  // one numeric field: an alert rule's reduce makes a series of each
+  expect(Object.keys(c)).toEqual(['time', 'rate']);
 });
 
 test('state: the stored mark now, its premium in bps and the interval', async () => {
@@ -123,6 +124,18 @@ test("carry: the pair's carry as /api/stats has it (LONG, SHORT, each leg's annu
     [null],
     [null],
   ]);
+});
+
+test("the stats row of a perpetual pair carries its funding columns (what the Pair overview streams); a spot pair's has none", async () => {
+  const c = columns(await query({ queryType: 'stats', pair: 'ETHUSDT.P/BTCUSDT.P', timeframe: '1m', window: '30' }));
+  const s: StatsResponse = await api.get('/api/stats?pair=ETHUSDT.P/BTCUSDT.P&tf=1m&window=30');
+  expect(c.funding).toEqual([s.position!.funding]);
+  expect([c.yFundingRate, c.yNextFunding, c.yPremiumBps]).toEqual([[s.carry!.y!.rate], [s.carry!.y!.nextFundingTime], [s.carry!.y!.premiumBps]]);
+  // BTCUSDT.P has a stored mark: its state is there
+  expect([c.xFundingRate, c.xNextFunding]).toEqual([[0.00008], [TO + 8 * HOUR]]);
+  expect(c.xPremiumBps![0]).toBeCloseTo(((60_030.5 - 60_012.25) / 60_012.25) * 1e4, 9);
+  const spot = columns(await query({ queryType: 'stats', pair: 'ETHUSDT/BTCUSDT', timeframe: '1m', window: '30' }));
+  expect(Object.keys(spot).filter((k) => /funding|Funding|Premium/.test(k))).toEqual([]);
 });
 
 test.each([

@@ -10,6 +10,8 @@ export const legCarryDto = obj({
   rate: nullableNum,
   /** When the next settlement is, epoch ms; null before the first mark. */
   nextFundingTime: nullableNum,
+  /** (mark - index) / index of that mark, in bps: the premium funding pulls back to the index; null before the first mark. */
+  premiumBps: nullableNum,
   /** Annualised funding rate over the last 30 days of settlements (positive: longs pay); null with fewer than 2. */
   annualised: nullableNum,
   /** Settlements in those 30 days. */

@@ -1,6 +1,6 @@
 /**
  * Funding (issue 25): a USD-M perpetual's settled funding rates over the range (/api/funding's
- * events: time, rate, mark), its state now (one row: the rate the next settlement would apply,
+ * events: time and rate, one numeric field for alert rules), its state now (one row: the rate the next settlement would apply,
  * the next funding time, mark, index, the mark-index premium in bps and the interval), or the
  * funding of a pair's live paper position (/api/stats' position: cumulative funding, the held
  * trade's, equity), or its carry (/api/stats' `carry`). Rates are plain decimals shown with Grafana's `percentunit` (1e-4 = 0.01 %).
@@ -107,15 +107,15 @@ async function runSymbol(q: Extract<FundingQ, { symbol: string }>, client: Colle
   const num = numberOf({ symbol: s });
   if (q.fundingOutput === 'rates') {
     const query = `funding rates ${s}`;
-    const rates = (ts: number[], rate: number[], mark: number[]): Field[] => [
+    // the rate alone: an alert rule reads one numeric field (each field is a series to Grafana's expressions)
+    const rates = (ts: number[], rate: number[]): Field[] => [
       timeField(ts),
       num('rate', rate, {
         ...rateConfig(`${s} funding rate`, 'Settled funding rate: a long paid position × mark × rate at each funding time'),
-        custom: { drawStyle: 'points', pointSize: 6 },
+        custom: { drawStyle: 'line', showPoints: 'always', pointSize: 5 },
       }),
-      num('mark', mark, { ...priceConfig(s, `${s} mark at settlement`), custom: { axisPlacement: 'right', drawStyle: 'line' } }),
     ];
-    if (!isPerp(s)) return frame(q, s, query, rates([], [], []), [noFunding(s)]);
+    if (!isPerp(s)) return frame(q, s, query, rates([], []), [noFunding(s)]);
     const res = await client.funding({ symbol: s, from: q.from, to: q.to }, signal);
     const e = res.events;
     return frame(
@@ -125,7 +125,6 @@ async function runSymbol(q: Extract<FundingQ, { symbol: string }>, client: Colle
       rates(
         e.map((x) => x.time),
         e.map((x) => x.rate),
-        e.map((x) => x.mark),
       ),
       [],
     );
