@@ -288,7 +288,11 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   await live.warmUp(store);
   ingestor.onTicks((ticks) => live.onTicks(ticks));
   // the perpetual legs' settlements, as stored: the paper positions pay them
-  funding?.onSettled((events) => live.onFunding(events));
+  funding?.onSettled((events) => {
+    // settlements older than the live bars (the history loaded after the warm-up): warm those series up again
+    const stale = live.onFunding(events);
+    if (stale.length > 0) void live.rewarm(store, stale);
+  });
 
   // ---- WIRING: pair scanner (collector/src/live/scanner.ts): a scan of the universe at each SCAN_TF close, stored ----
   const scanner = newScanner(config, store);

@@ -255,12 +255,19 @@ export class LiveAnalytics {
 
   /**
    * Settlements of perpetuals as the ingest makes them (any symbols; each paid once, on the first
-   * committed bar at or after its time).
+   * committed bar at or after its time; one that belonged to the last committed bar, a moment late,
+   * on the next). Returns the symbols with a settlement older than that (the funding history loaded
+   * after the warm-up): their series must be warmed up again from the store (`rewarm`), which holds it.
    */
-  onFunding(events: readonly FundingEvent[]): void {
+  onFunding(events: readonly FundingEvent[]): string[] {
+    const stale = new Set<string>();
     for (const e of events) {
-      for (const s of this.bySymbol.get(e.symbol) ?? []) s.funding.add(s.pair.y === e.symbol ? 'y' : 'x', [e]);
+      for (const s of this.bySymbol.get(e.symbol) ?? []) {
+        if (e.ts <= s.lastCommitted - TIMEFRAME_MS[s.tf]) stale.add(e.symbol);
+        else s.funding.add(s.pair.y === e.symbol ? 'y' : 'x', [e]);
+      }
     }
+    return [...stale];
   }
 
   /** Feeds trades as they arrive (any symbols; those of no configured pair are ignored). */

@@ -108,6 +108,19 @@ describe.each([
   });
 });
 
+test('a settlement older than the last committed bar is not paid late: onFunding names its symbol for a rewarm', () => {
+  const pair = parsePair('ETHUSDT.P/BTCUSDT.P');
+  const live = new LiveAnalytics({ pairs: [pair], windows: [W], timeframes: ['1s'], now: () => 0 });
+  const ticks = stream('ETHUSDT.P', 'BTCUSDT.P').filter((t) => t.ts < T0 + 60_000);
+  live.onTicks(ticks);
+  const last = ticks.at(-1)!.ts;
+  // belongs to a bar long committed: for a rewarm from the store
+  expect(live.onFunding([{ symbol: 'ETHUSDT.P', ts: T0 + 10_500, rate: 1e-4, mark: 3085 }])).toEqual(['ETHUSDT.P']);
+  // the bar in progress, or the last committed one (a moment late): queued, nothing to rewarm
+  expect(live.onFunding([{ symbol: 'BTCUSDT.P', ts: last - 300, rate: 1e-4, mark: 87_000 }])).toEqual([]);
+  expect(live.onFunding([{ symbol: 'SOLUSDT.P', ts: T0, rate: 1e-4, mark: 200 }])).toEqual([]); // no pair of it
+});
+
 test('a spot pair reports no funding fields', () => {
   const pair = parsePair('ETHUSDT/BTCUSDT');
   const live = new LiveAnalytics({ pairs: [pair], windows: [W], timeframes: ['1s'], now: () => 0 });
