@@ -100,7 +100,7 @@ function QueryTypeRow({ query, commit }: { query: PairsQuery; commit: Commit }) 
   return (
     <InlineFieldRow>
       <InlineField label="Query" labelWidth={LABEL_WIDTH} tooltip={QUERY_TYPE_OPTIONS.find((o) => o.value === query.queryType)?.description}>
-        <RadioButtonGroup options={QUERY_TYPE_OPTIONS} value={query.queryType} onChange={(t) => commit(withQueryType(query, t))} />
+        <RadioButtonGroup size="sm" options={QUERY_TYPE_OPTIONS} value={query.queryType} onChange={(t) => commit(withQueryType(query, t))} />
       </InlineField>
       <InlineField
         label="Live"
