@@ -287,6 +287,12 @@ export async function startCollector(settings: Config, ingest: Partial<IngestorO
   const live = new LiveAnalytics({ pairs: config.pairs, windows: config.windows, entryZ: config.entryZ, exitZ: config.exitZ, paper: config.paper });
   await live.warmUp(store);
   ingestor.onTicks((ticks) => live.onTicks(ticks));
+  // the perpetual legs' settlements, as stored: the paper positions pay them
+  funding?.onSettled((events) => {
+    // settlements older than the live bars (the history loaded after the warm-up): warm those series up again
+    const stale = live.onFunding(events);
+    if (stale.length > 0) void live.rewarm(store, stale);
+  });
 
   // ---- WIRING: pair scanner (collector/src/live/scanner.ts): a scan of the universe at each SCAN_TF close, stored ----
   const scanner = newScanner(config, store);

@@ -18,6 +18,7 @@
 import type { z } from 'zod';
 import type { HedgeChoice, Timeframe } from './constants';
 import type * as A from './requests/responses/analytics';
+import type * as K from './requests/responses/carry';
 import type * as B from './requests/responses/backtest';
 import type * as C from './requests/responses/catalog';
 import type * as H from './requests/responses/honest';
@@ -96,6 +97,9 @@ export type FundingResponse = Out<typeof F.fundingResponse>;
 export type MarksParams = RequestParams<typeof marksRequest>;
 export type MarkDto = Out<typeof F.markDto>;
 export type MarksResponse = Out<typeof F.marksResponse>;
+/** /api/stats' `carry` of a pair with a perpetual leg. */
+export type PairCarryDto = Out<typeof K.pairCarryDto>;
+export type LegCarryDto = Out<typeof K.legCarryDto>;
 
 // ---------------------------------------------------------------- /api/backtest
 /** Query of GET /api/backtest. */

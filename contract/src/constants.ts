@@ -181,6 +181,12 @@ export const SWEEP_MAX_WINDOWS = 20;
  */
 /** Most rows a scan table asks for: UNIVERSE=all is about 400 symbols, 79,800 pairs. */
 export const MAX_SCAN_ROWS = 100_000;
+/**
+ * How /api/scan orders its pairs: `qvalue` (lowest first, the default) or `carryAdjusted` (the
+ * highest carry-adjusted expected return first: collector/src/analytics/README.md, "Funding carry").
+ */
+export const SCAN_SORTS = ['qvalue', 'carryAdjusted'] as const;
+export type ScanSort = (typeof SCAN_SORTS)[number];
 
 export const SCAN_DEFAULTS = {
   tf: '5m',

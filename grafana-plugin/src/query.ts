@@ -86,6 +86,9 @@ export function withQueryType(q: PairsQuery, type: QueryType): PairsQuery {
     case 'scan':
       // the scanner's own timeframe and window (SCAN_TF, SCAN_WINDOW), not the pair query's
       return { ...common, queryType: 'scan', timeframe: SCAN_DEFAULTS.tf, window: String(SCAN_DEFAULTS.window) };
+    case 'funding':
+      // the y leg's funding rates (a spot leg: an empty frame); the pair's when the output is the position
+      return { ...common, queryType: 'funding', fundingOutput: 'rates', symbol: symbol ?? '' };
     case 'summary':
       // every configured pair at the query's timeframe and window
       return { ...common, queryType: 'summary', timeframe, window: typeof old.window === 'string' ? old.window : DEFAULT_WINDOW };

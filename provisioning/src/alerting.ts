@@ -4,7 +4,8 @@
  * pkg/services/provisioning/alerting/rules_types.go; see ../../shared/grafana/contracts.md §3-4).
  *
  * Per pair, a "cointegration lost" rule too (cointRule: the scanner's p-value above 0.10 for
- * three scans).
+ * three scans). Per USD-M perpetual leg of the pairs (`BTCUSDT.P`, issue 25), a "funding rate"
+ * rule: its last settled funding rate beyond ±FUNDING_ALERT_RATE (fundingRule).
  *
  * One rule per pair: A = our data source's analytics query asking for the z-score alone,
  * B = reduce A to its last non-null value, C = threshold "B outside (-z, +z)" (exclusive,
@@ -12,8 +13,8 @@
  * spread is above its mean, LONG below), the summary states z and the signal.
  */
 import type * as expr from '@grafana/grafana-foundation-sdk/expr';
-import { COINT_LOST_PVALUE, SCAN_DEFAULTS } from '@quant-pairs/contract';
-import { analytics, scan } from './queries';
+import { COINT_LOST_PVALUE, SCAN_DEFAULTS, isPerp } from '@quant-pairs/contract';
+import { analytics, funding, scan } from './queries';
 import { DATASOURCE_UID, FOLDER, type GenerateOptions } from './settings';
 
 const EXPR_UID = '__expr__';
@@ -230,8 +231,51 @@ function cointRule(pair: string, link?: PanelLink): ProvisionedRule {
   };
 }
 
+/**
+ * The funding rate a settlement may reach before the rule fires: 0.05 % an interval, five times
+ * Binance's usual 0.01 % (8-hourly, ~11 % a year) and about 55 % a year: a crowded side, when a
+ * spread position's carry can outweigh its expected reversion.
+ */
+export const FUNDING_ALERT_RATE = 0.0005;
+const FUNDING_RULE_GROUP = 'funding';
+/** Evaluated every 5 minutes; settlements come every 8, 4 or 1 h (every minute in the demo). */
+const FUNDING_EVAL_SECONDS = 300;
+
+/** Each USD-M perpetual leg of the pairs, once, in order. */
+function perpSymbols(pairs: readonly string[]): string[] {
+  return [...new Set(pairs.flatMap((p) => p.split('/')).filter(isPerp))];
+}
+
+/** A: the perpetual's settled funding rates (one field), B: the last, C: B outside ±FUNDING_ALERT_RATE. */
+function fundingRule(symbol: string): ProvisionedRule {
+  return {
+    uid: `funding-${symbol.toLowerCase().replace('.', '-')}`.slice(0, 40),
+    title: `funding rate beyond ±${FUNDING_ALERT_RATE * 100} %: ${symbol}`,
+    condition: 'C',
+    data: [
+      {
+        refId: 'A',
+        // a day back: the last settlement of an 8-hourly symbol is always in range
+        relativeTimeRange: { from: 86_400, to: 0 },
+        datasourceUid: DATASOURCE_UID,
+        model: { ...funding('A', { fundingOutput: 'rates', symbol }).model(), intervalMs: 60_000, maxDataPoints: 1000 },
+      },
+      ...lastThenThreshold({ type: 'outside_range', params: [-FUNDING_ALERT_RATE, FUNDING_ALERT_RATE] }),
+    ],
+    noDataState: 'OK',
+    execErrState: 'Error',
+    for: '0s',
+    labels: { symbol, kind: 'funding', side: '{{ if gt $$values.B.Value 0.0 }}longs pay{{ else }}shorts pay{{ end }}' },
+    annotations: {
+      summary: `${symbol} settled funding at {{ printf "%.4f" $values.B.Value }} (x 100 for %): {{ if gt $values.B.Value 0.0 }}longs pay shorts{{ else }}shorts pay longs{{ end }}`,
+      description: `The last settled funding rate of ${symbol} is beyond ±${FUNDING_ALERT_RATE} (${FUNDING_ALERT_RATE * 100} % an interval). A spread position with this leg pays or earns it at every settlement.`,
+    },
+    isPaused: false,
+  };
+}
+
 export function rulesFile(opts: GenerateOptions, link?: PanelLink, cointLinks: Record<string, PanelLink> = {}): RulesFile {
-  for (const seconds of [EVAL_INTERVAL_SECONDS, COINT_EVAL_SECONDS]) {
+  for (const seconds of [EVAL_INTERVAL_SECONDS, COINT_EVAL_SECONDS, FUNDING_EVAL_SECONDS]) {
     if (seconds <= 0 || seconds % SCHEDULER_TICK_SECONDS !== 0) {
       throw new Error(`the rule group interval ${seconds}s must be a positive multiple of Grafana's ${SCHEDULER_TICK_SECONDS} s scheduler tick`);
     }
@@ -253,6 +297,12 @@ export function rulesFile(opts: GenerateOptions, link?: PanelLink, cointLinks: R
         interval: `${COINT_EVAL_SECONDS}s`,
         rules: opts.pairs.map((p) => cointRule(p, cointLinks[p])),
       },
+      // only when the pairs have a perpetual leg (Grafana refuses a group without rules)
+      ...(perpSymbols(opts.pairs).length === 0
+        ? []
+        : [
+            { orgId: 1, name: FUNDING_RULE_GROUP, folder: FOLDER.title, interval: `${FUNDING_EVAL_SECONDS}s`, rules: perpSymbols(opts.pairs).map(fundingRule) },
+          ]),
     ],
   };
 }

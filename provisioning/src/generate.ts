@@ -16,6 +16,7 @@ import { backtestDashboard } from './dashboards/backtest';
 import { deskDashboard } from './dashboards/desk';
 import { withCsvLinks } from './dashboards/links';
 import { pairScanner } from './dashboards/pairScanner';
+import { fundingBasisDashboard } from './dashboards/fundingBasis';
 import { ingestHealth } from './dashboards/ingestHealth';
 import { pairOverview, Z_PANEL_TITLE } from './dashboards/pairOverview';
 import { datasourcesFile } from './datasources';
@@ -74,6 +75,7 @@ export function generate(opts: GenerateOptions): Map<string, string> {
   files.set('dashboards/json/pair-scanner.json', json(scanner));
   files.set('dashboards/json/backtest.json', json(withPanelIds(backtestDashboard(opts).build())));
   files.set('dashboards/json/desk.json', json(withPanelIds(deskDashboard(opts).build())));
+  files.set('dashboards/json/funding-basis.json', json(withPanelIds(fundingBasisDashboard().build())));
   // each pair's "cointegration lost" rule belongs to its p-value history panel
   const cointLinks: Record<string, PanelLink> = {};
   for (const pair of opts.pairs) {

@@ -4,7 +4,17 @@
  * the plugin does not know, or a missing one, fails type-checking here.
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import type { AnalyticsQuery, BacktestQuery, BarsQuery, PairsQuery, ScanQuery, SignalsQuery, StatsQuery, SummaryQuery } from '@quant-pairs/contract';
+import type {
+  AnalyticsQuery,
+  BacktestQuery,
+  BarsQuery,
+  FundingQuery,
+  PairsQuery,
+  ScanQuery,
+  SignalsQuery,
+  StatsQuery,
+  SummaryQuery,
+} from '@quant-pairs/contract';
 import { MODEL_VERSION, PAIRS_DS } from './settings';
 
 type Without<Q> = Omit<Q, 'refId' | 'version' | 'queryType' | 'datasource'>;
@@ -44,4 +54,7 @@ export function backtest(refId: string, q: Without<BacktestQuery>): PairsTarget 
 }
 export function summary(refId: string, q: Without<SummaryQuery>): PairsTarget {
   return new PairsTarget({ refId, version: MODEL_VERSION, queryType: 'summary', ...q });
+}
+export function funding(refId: string, q: Without<FundingQuery>): PairsTarget {
+  return new PairsTarget({ refId, version: MODEL_VERSION, queryType: 'funding', ...q });
 }

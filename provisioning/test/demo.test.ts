@@ -24,7 +24,8 @@ import { ensureBackend } from 'quant-pairs-datasource/test/buildBackend';
 import { startEmulator, type Emulator } from 'quant-pairs-datasource/test/emulator';
 import { interpolateQuery } from 'quant-pairs-datasource/src/query';
 import { resourceValues } from 'quant-pairs-datasource/src/resources';
-import { DATASOURCE_UID } from '../src/settings';
+import { rulesFile } from '../src/alerting';
+import { DATASOURCE_UID, optionsFromEnv } from '../src/settings';
 import { dashboards, expandEnv, readYaml } from './files';
 import { regexOptions } from './variables';
 
@@ -145,6 +146,24 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
     const last = values.filter((v) => v !== null).at(-1);
     expect({ rule: rule.title, [field]: typeof last }).toEqual({ rule: rule.title, [field]: 'number' });
   }
+  // The funding rules (issue 25) exist only for perpetual PAIRS: generated here with the demo's pairs,
+  // each perpetual's rule query returns its last settled rate (the demo settles every minute).
+  const demoPairs = resourceValues('pairs', await (await fetch(`${emu.url}/api/datasources/uid/${DATASOURCE_UID}/resources/pairs`)).json());
+  const fundingGroup = rulesFile(optionsFromEnv({ PAIRS: demoPairs.join(',') })).groups.find((g) => g.name === 'funding')!;
+  expect(fundingGroup.rules.map((r) => r.labels.symbol).sort()).toEqual(['BTCUSDT.P', 'ETHUSDT.P']);
+  for (const rule of fundingGroup.rules) {
+    const a = rule.data.find((d) => d.datasourceUid === DATASOURCE_UID)!;
+    const now = Date.now();
+    const r = await fetch(`${emu.url}/api/ds/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ queries: [a.model], from: String(now - a.relativeTimeRange!.from * 1000), to: String(now) }),
+    });
+    const result = ((await r.json()) as { results: Record<string, { error?: string; frames: FrameJson[] }> }).results[a.refId]!;
+    expect({ rule: rule.title, error: result.error }).toEqual({ rule: rule.title, error: undefined });
+    const rates = result.frames.flatMap((f) => (f.data.values[f.schema.fields.findIndex((x) => x.name === 'rate')] ?? []) as (number | null)[]);
+    expect({ rule: rule.title, rate: typeof rates.filter((v) => v !== null).at(-1) }).toEqual({ rule: rule.title, rate: 'number' });
+  }
   const rulesDone = Date.now();
   process.stdout.write(`demo: every alert rule's query returned a number ${((rulesDone - started) / 1000).toFixed(1)} s after npm run demo\n`);
 
@@ -159,10 +178,25 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
   let panels = 0;
   let honest = 0;
   let csvLinks = 0;
+  let fundingPanels = 0;
+  // The funding panels (issue 25) draw a perpetual leg: on the Pair overview they run with the demo's
+  // perpetual pair (the default pair is spot, where they rightly say "no funding") and must show numbers.
+  const perpPair = pairsList.find((p) => /^\w+\.P\/\w+\.P$/.test(p))!;
+  expect(perpPair).toBe('ETHUSDT.P/BTCUSDT.P');
+  const fundingFields = /^(rate|nextFundingTime|premiumBps|basisBps|basisAnnualised|carryLong|carryShort|funding|[xy](FundingRate|NextFunding|PremiumBps))$/;
+  const isFundingPanel = (p: { targets?: Array<Record<string, unknown>>; transformations?: Array<{ options?: { include?: { names?: string[] } } }> }) =>
+    (p.targets ?? []).some((t) => t.queryType === 'funding') ||
+    (p.transformations ?? []).some((t) => (t.options?.include?.names ?? []).some((n) => fundingFields.test(n)));
   for (const { json: dash } of dashboards()) {
     const list = (dash.templating?.list ?? []) as Array<{ name: string; regex?: string; current?: { value?: string } }>;
     const vars = new Map<string, string>(list.map((v) => [v.name, String(v.current?.value ?? '')]));
     for (const v of list) if (v.regex) vars.set(v.name, regexOptions(v.regex, { pair: vars.get('pair')! }, pairsList)[0]!);
+    const perpVars = new Map(vars);
+    if (vars.has('pair')) {
+      perpVars.set('pair', perpPair);
+      for (const v of list) if (v.regex && v.name !== 'pair') perpVars.set(v.name, regexOptions(v.regex, { pair: perpPair }, pairsList)[0]!);
+    }
+    const varsOf = (p: Parameters<typeof isFundingPanel>[0]) => (isFundingPanel(p) ? perpVars : vars);
     const targets = [
       ...(dash.panels as Array<{ title: string; type: string; repeat?: string; targets?: Array<Record<string, unknown>> }>).flatMap((p) =>
         (p.targets ?? []).filter((t) => (t.datasource as { uid?: string } | undefined)?.uid === DATASOURCE_UID).map((t) => ({ panel: p, target: t })),
@@ -172,6 +206,7 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
         .map((x) => ({ panel: { title: `annotation ${x.name}`, type: 'annotation' }, target: x.target! })),
     ];
     for (const { panel, target } of targets) {
+      const vars = varsOf(panel as Parameters<typeof isFundingPanel>[0]);
       for (const pick of (panel as { repeat?: string }).repeat === 'toppairs' ? topPairs : [null]) {
         if (pick !== null) vars.set('toppairs', pick);
         const model = interpolateQuery(target as unknown as PairsQuery, (t) => t.replace(/\$\{?(\w+)(?::\w+)?\}?/g, (m, name: string) => vars.get(name) ?? m));
@@ -195,6 +230,14 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
             });
           honest++;
         }
+        if (isFundingPanel(panel as Parameters<typeof isFundingPanel>[0])) {
+          // a number in a funding field, not only a row (a spot leg's columns are there, empty)
+          const numbers = result.frames.flatMap((f) =>
+            f.schema.fields.flatMap((x, i) => (fundingFields.test(x.name) ? (f.data.values[i] ?? []).filter((v) => typeof v === 'number') : [])),
+          );
+          expect({ what, numbers: numbers.length > 0 }).toEqual({ what, numbers: true });
+          fundingPanels++;
+        }
         panels++;
       }
     }
@@ -206,6 +249,7 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
       links?: Array<{ title: string; url: string }>;
       targets?: Array<Record<string, unknown>>;
     }>) {
+      const vars = varsOf(panel);
       for (const link of (panel.links ?? []).filter((l) => l.url.includes('/resources/export?'))) {
         for (const pick of panel.repeat === 'toppairs' ? topPairs : [null]) {
           if (pick !== null) vars.set('toppairs', pick);
@@ -229,10 +273,12 @@ test('npm run demo: every pair, timeframe and window has z, ADF and Engle-Grange
     }
   }
   expect(csvLinks).toBeGreaterThan(40);
+  // the Pair overview's 5 funding panels (the rates one twice: both legs) and the Funding and basis dashboard's 5
+  expect(fundingPanels).toBeGreaterThanOrEqual(10);
   expect(panels).toBeGreaterThan(40);
   // the Backtest dashboard's DSR, PSR, PBO, three OU thresholds, walk-forward equity and folds, and the Pair overview's band
   expect(honest).toBe(9);
   process.stdout.write(
-    `demo: all ${panels} panel and annotation queries of the provisioned dashboards returned data, and their ${csvLinks} CSV links a file, ${((Date.now() - started) / 1000).toFixed(1)} s after npm run demo\n`,
+    `demo: all ${panels} panel and annotation queries of the provisioned dashboards returned data (${fundingPanels} funding panels numbers on the perpetual pair), and their ${csvLinks} CSV links a file, ${((Date.now() - started) / 1000).toFixed(1)} s after npm run demo\n`,
   );
 }, 400_000);

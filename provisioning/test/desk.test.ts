@@ -154,7 +154,17 @@ describe('the Pair overview (issue 28)', () => {
     const pairTargets = overview.panels
       .flatMap((p) => (p.targets ?? []).map((t) => ({ p, t })))
       .filter(({ t }) => ['analytics', 'stats', 'signals'].includes(t.queryType));
-    const paper = ['Paper position', 'Unrealised P&L', 'Paper equity', 'Paper trades closed'];
+    // (and issue 25's funding columns of the same live row)
+    const paper = [
+      'Paper position',
+      'Unrealised P&L',
+      'Paper equity',
+      'Paper trades closed',
+      'Paper position funding',
+      'Next funding',
+      'Next funding rate',
+      'Mark-index premium',
+    ];
     for (const { p, t } of pairTargets) {
       const want = paper.includes(p.title) ? [undefined, undefined] : ['$entry', '$exit'];
       expect({ panel: p.title, thresholds: [t.entryZ, t.exitZ] }).toEqual({ panel: p.title, thresholds: want });

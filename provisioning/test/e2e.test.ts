@@ -208,6 +208,15 @@ function storedScans(): Promise<StoredScan[]> {
   return stored;
 }
 
+/** Fields of the funding columns and queries (issue 25), and the panels that show them. */
+const FUNDING_FIELDS = /^(rate|nextFundingTime|premiumBps|funding|[xy](FundingRate|NextFunding|PremiumBps))$/;
+function isFundingPanel(p: { targets?: Array<Record<string, unknown>>; transformations?: Array<{ options?: { include?: { names?: string[] } } }> }): boolean {
+  return (
+    (p.targets ?? []).some((t) => t.queryType === 'funding') ||
+    (p.transformations ?? []).some((t) => (t.options?.include?.names ?? []).some((n) => FUNDING_FIELDS.test(n)))
+  );
+}
+
 describe.each(DEFAULT_PAIRS)('pair overview through the emulator, pair %s', (pair) => {
   const cases = ourTargets(pairOverview).map(({ panel, target }) => [panel.title as string, panel, target] as const);
   let interpolate: (s: string) => string;
@@ -240,6 +249,15 @@ describe.each(DEFAULT_PAIRS)('pair overview through the emulator, pair %s', (pai
     const model: Record<string, any> = { ...interpolateQuery(target as PairsQuery, interpolate), intervalMs: 60_000, maxDataPoints: 800 };
     const { http, result } = await dsQuery(model, now - 6 * 3_600_000, now + 1);
     expect({ http, error: result.error }).toEqual({ http: 200, error: undefined });
+    // The funding panels (issue 25) on these spot pairs: answered, without a number (the demo test and
+    // the plugin host suite show theirs on a perpetual pair)
+    if (isFundingPanel(panel)) {
+      const numbers = result.frames.flatMap((f) =>
+        f.schema.fields.flatMap((x, i) => (FUNDING_FIELDS.test(x.name) ? (f.data.values[i] ?? []).filter((v) => typeof v === 'number') : [])),
+      );
+      expect(numbers).toEqual([]);
+      return;
+    }
     const withRows = result.frames.filter((f) => rowsOf(f) > 0);
     expect(withRows.length).toBeGreaterThan(0);
     const names = withRows.flatMap((f) => f.schema.fields.map((x) => x.name));

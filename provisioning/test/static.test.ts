@@ -275,9 +275,9 @@ describe('every stat panel updates live', () => {
     },
   );
 
-  it('checks the stat panels of the pair overview (11) and the backtest', () => {
+  it('checks the stat panels of the pair overview (15: 11 and the 4 funding ones of issue 25) and the backtest', () => {
     const count = (uid: string) => all.find((d) => d.json.uid === uid)!.json.panels.filter((p) => p.type === 'stat').length;
-    expect(count('quant-pairs-overview')).toBe(11);
+    expect(count('quant-pairs-overview')).toBe(15);
     expect(count(BACKTEST_UID)).toBeGreaterThan(0);
   });
 });

@@ -22,6 +22,7 @@ export {
   backtestSeries,
   backtestSweep,
   sweepColumns,
+  sweepFunding,
   sweepGridProblem,
   PositionBook,
   backtestInputProblem,

@@ -79,6 +79,7 @@ export class FundingJob {
   private stopped = false;
   /** Settlements being asked of fundingRate (stop waits for them). */
   private readonly settling = new Set<Promise<void>>();
+  private readonly settledListeners = new Set<(events: readonly FundingEvent[]) => void>();
 
   constructor(private readonly o: FundingJobOptions) {}
 
@@ -116,6 +117,17 @@ export class FundingJob {
       this.settling.add(p);
       void p.finally(() => this.settling.delete(p));
     }
+  }
+
+  /** Calls `listener` with settlements once stored (history at start, then each new one: the live paper positions pay them). */
+  onSettled(listener: (events: readonly FundingEvent[]) => void): void {
+    this.settledListeners.add(listener);
+  }
+
+  private async record(events: readonly FundingEvent[]): Promise<number> {
+    const n = await this.o.store.insertFunding(events);
+    for (const l of this.settledListeners) l(events);
+    return n;
   }
 
   /** The perpetual's state now (the latest mark update, or premiumIndex at start), or null. */
@@ -211,7 +223,7 @@ export class FundingJob {
     for (;;) {
       const rows = asRows(await this.limited(`/fapi/v1/fundingRate?symbol=${instrumentOf(symbol).venueSymbol}&startTime=${start}&limit=1000`));
       const events = rows.map((r) => eventOf(symbol, r)).filter((e): e is FundingEvent => e !== null);
-      if (events.length) stored += await this.o.store.insertFunding(events);
+      if (events.length) stored += await this.record(events);
       if (rows.length < 1000 || events.length === 0) return stored;
       start = events.at(-1)!.ts + 1;
     }
@@ -219,19 +231,19 @@ export class FundingJob {
 
   /** Binance's row of the settlement `seen` (the stream's view), asked a few times; else the stream's view. */
   private async settle(symbol: string, seen: FundingEvent): Promise<void> {
-    if (this.refused) return void (await this.o.store.insertFunding([seen]).catch(() => 0));
+    if (this.refused) return void (await this.record([seen]).catch(() => 0));
     for (let attempt = 0; attempt < 3 && !this.stopped; attempt++) {
       try {
         const rows = asRows(await this.limited(`/fapi/v1/fundingRate?symbol=${instrumentOf(symbol).venueSymbol}&startTime=${seen.ts}&limit=10`));
         const e = rows.map((r) => eventOf(symbol, r)).find((x) => x?.ts === seen.ts);
-        if (e) return void (await this.o.store.insertFunding([e]));
+        if (e) return void (await this.record([e]));
       } catch (err) {
         if (err instanceof RegionRefusedError) break;
         log.debug('settlement not fetched', { symbol, err: err as Error });
       }
       await sleep(this.o.settleRetryMs ?? 2_000, this.o.signal);
     }
-    await this.o.store.insertFunding([seen]).catch(() => 0);
+    await this.record([seen]).catch(() => 0);
   }
 }
 

@@ -25,8 +25,12 @@
  * costs `paper`, BACKTEST_DEFAULTS where not given), on every committed point, the warm-up's
  * included: the same numbers as `backtest` with those options over those points
  * (test/live/paperPosition.test.ts). The position reports the rules it runs under.
+ *
+ * Funding (issue 25): a pair with a perpetual leg queues that leg's settlements (the store's at
+ * warm-up, then `onFunding` as the ingest settles them) and its position pays each on the first
+ * committed bar at or after its time (fundingQueue.ts), as `backtest` does with the same events.
  */
-import { DEFAULT_ENTRY_Z, statsSample, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
+import { DEFAULT_ENTRY_Z, isPerp, statsSample, type PaperPositionDto, type PaperRulesDto } from '@quant-pairs/contract';
 import {
   BACKTEST_DEFAULTS,
   PairEngine,
@@ -37,9 +41,7 @@ import {
   coint,
   engineOptionsProblem,
   halfLife,
-  ouBandValue,
   ouFitOf,
-  roundTripCost,
   type AdfResult,
   type BacktestOptions,
   type CointResult,
@@ -47,7 +49,10 @@ import {
 } from '../analytics';
 import { TIMEFRAMES, TIMEFRAME_MS, bucketStart, type AnalyticsPoint, type Bar, type Pair, type Tick, type Timeframe } from '../domain';
 import { OnceLogger } from '../log';
-import type { Store } from '../store/store';
+import { allFunding } from '../store/fundingPages';
+import type { FundingEvent, Store } from '../store/store';
+import { FundingQueue, type Settlement } from './fundingQueue';
+import { ouSignal, paperPosition } from './paper';
 
 type StatOrError<T> = T | { error: string } | null;
 
@@ -143,6 +148,8 @@ interface WindowState {
   book: PositionBook;
   entryTs: number | null;
   equity: number;
+  /** A leg is a perpetual: the position reports its funding. */
+  funded: boolean;
 }
 
 interface SeriesState {
@@ -153,6 +160,8 @@ interface SeriesState {
   /** Start of the last committed interval (-Infinity before any). */
   lastCommitted: number;
   windows: WindowState[];
+  /** Settlements of the perpetual legs not yet paid. */
+  funding: FundingQueue;
 }
 
 export class LiveAnalytics {
@@ -171,7 +180,7 @@ export class LiveAnalytics {
   /** PAPER_ENTRY=ou: the book steps on the OU band's u instead of z. */
   private readonly paperOu: boolean;
   /** A window's state as before its first bar. */
-  private readonly newWindow: (window: number) => WindowState;
+  private readonly newWindow: (window: number, funded: boolean) => WindowState;
 
   constructor(opts: LiveOptions) {
     const tfs = opts.timeframes ?? TIMEFRAMES;
@@ -191,7 +200,7 @@ export class LiveAnalytics {
     const { barsPerYear: _unused, ...rules } = paper;
     this.paperRules = Object.freeze(this.paperOu ? { ...rules, entryRule: 'ou' as const } : rules);
     const sampleOf = opts.statsSample ?? DEFAULT_STATS_SAMPLE;
-    this.newWindow = (window) => ({
+    this.newWindow = (window, funded) => ({
       window,
       engine: new PairEngine({ window, ddof: opts.ddof, entryZ: opts.entryZ, exitZ: opts.exitZ }),
       xs: [],
@@ -209,12 +218,14 @@ export class LiveAnalytics {
       book: new PositionBook(paper),
       entryTs: null,
       equity: paper.notional,
+      funded,
     });
     for (const pair of opts.pairs) {
       for (const tf of tfs) {
-        const s: SeriesState = { pair, tf, openStart: null, lastCommitted: -Infinity, windows: [] };
+        const funding = new FundingQueue(isPerp(pair.y), isPerp(pair.x));
+        const s: SeriesState = { pair, tf, openStart: null, lastCommitted: -Infinity, windows: [], funding };
         for (const window of opts.windows) {
-          const ws = this.newWindow(window);
+          const ws = this.newWindow(window, funding.perpY || funding.perpX);
           s.windows.push(ws);
           this.byKey.set(key(pair.id, tf, window), ws);
         }
@@ -260,6 +271,23 @@ export class LiveAnalytics {
   /** Last trade price of a symbol seen by the live engine, or null. */
   lastPrice(symbol: string): number | null {
     return this.price.get(symbol)?.price ?? null;
+  }
+
+  /**
+   * Settlements of perpetuals as the ingest makes them (any symbols; each paid once, on the first
+   * committed bar at or after its time; one that belonged to the last committed bar, a moment late,
+   * on the next). Returns the symbols with a settlement older than that (the funding history loaded
+   * after the warm-up): their series must be warmed up again from the store (`rewarm`), which holds it.
+   */
+  onFunding(events: readonly FundingEvent[]): string[] {
+    const stale = new Set<string>();
+    for (const e of events) {
+      for (const s of this.bySymbol.get(e.symbol) ?? []) {
+        if (e.ts <= s.lastCommitted - TIMEFRAME_MS[s.tf]) stale.add(e.symbol);
+        else s.funding.add(s.pair.y === e.symbol ? 'y' : 'x', [e]);
+      }
+    }
+    return [...stale];
   }
 
   /** Feeds trades as they arrive (any symbols; those of no configured pair are ignored). */
@@ -309,38 +337,49 @@ export class LiveAnalytics {
     for (const s of this.series) {
       if (!want.has(s.pair.y) && !want.has(s.pair.x)) continue;
       const read = await this.readWarmUp(store, s);
+      // settlements announced while the read ran, not yet paid: the new books pay them too (each once)
+      read.yFunding.push(...s.funding.queued('y'));
+      read.xFunding.push(...s.funding.queued('x'));
       s.windows = s.windows.map((old) => {
-        const ws = this.newWindow(old.window);
+        const ws = this.newWindow(old.window, old.funded);
         this.byKey.set(key(s.pair.id, s.tf, ws.window), ws);
         return ws;
       });
       s.openStart = null;
       s.lastCommitted = -Infinity;
+      s.funding = new FundingQueue(s.funding.perpY, s.funding.perpX);
       this.applyWarmUp(s, read);
     }
   }
 
   /** The stored bars a series warms up on: enough aligned points for z (2·window - 1) and the statistics sample. */
-  private async readWarmUp(store: Store, s: SeriesState): Promise<{ open: number; yBars: Bar[]; xBars: Bar[] }> {
+  private async readWarmUp(store: Store, s: SeriesState): Promise<WarmUpRead> {
     const tfMs = TIMEFRAME_MS[s.tf];
     const open = bucketStart(this.now(), s.tf);
     let need = 0;
     for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
     const from = open - 2 * (need + 1) * tfMs;
     const [yBars, xBars] = await Promise.all([store.bars({ symbol: s.pair.y, tf: s.tf, from }), store.bars({ symbol: s.pair.x, tf: s.tf, from })]);
-    return { open, yBars, xBars };
+    const settled = (on: boolean, symbol: string) => (on ? allFunding(store, symbol, from, Number.MAX_SAFE_INTEGER) : Promise.resolve([]));
+    const [yFunding, xFunding] = await Promise.all([settled(s.funding.perpY, s.pair.y), settled(s.funding.perpX, s.pair.x)]);
+    return { open, yBars, xBars, yFunding, xFunding };
   }
 
   /** Feeds the closed bars of a read to the series' windows, then the bar in progress as the open interval. */
-  private applyWarmUp(s: SeriesState, { open, yBars, xBars }: { open: number; yBars: Bar[]; xBars: Bar[] }): void {
+  private applyWarmUp(s: SeriesState, { open, yBars, xBars, yFunding, xFunding }: WarmUpRead): void {
     let need = 0;
     for (const ws of s.windows) need = Math.max(need, 2 * ws.window - 1, ws.sample);
     const closedY = yBars.filter((b) => b.start < open);
     const closedX = xBars.filter((b) => b.start < open);
     const a = alignBars(closedY, closedX);
     const skip = Math.max(0, a.ts.length - 2 * (need + 1));
+    s.funding.add('y', yFunding);
+    s.funding.add('x', xFunding);
+    // what lands on the bars before the first one stepped finds the books flat: dropped
+    if (skip > 0) s.funding.take(a.ts[skip - 1]!);
+    const fund = a.ts.map((t, i) => (i < skip ? null : s.funding.take(t)));
     for (const ws of s.windows) {
-      for (let i = skip; i < a.ts.length; i++) this.pushPoint(ws, a.ts[i]!, a.x[i]!, a.y[i]!);
+      for (let i = skip; i < a.ts.length; i++) this.pushPoint(ws, a.ts[i]!, a.x[i]!, a.y[i]!, fund[i]!);
       if (a.ts.length > 0) this.computeStats(ws);
     }
     if (a.ts.length > 0) s.lastCommitted = a.ts[a.ts.length - 1]!;
@@ -364,8 +403,9 @@ export class LiveAnalytics {
     const px = this.price.get(s.pair.x);
     if (!py || !px) return; // case: one leg has never traded -> no point yet (alignBars starts once both have a price)
     s.lastCommitted = start;
+    const fund = s.funding.take(start);
     for (const ws of s.windows) {
-      const p = this.pushPoint(ws, start, px.price, py.price);
+      const p = this.pushPoint(ws, start, px.price, py.price, fund);
       ws.provisional = null;
       if (++ws.barsSinceStats >= this.statsEvery) this.computeStats(ws);
       ws.updatedAt = this.now();
@@ -373,14 +413,16 @@ export class LiveAnalytics {
     }
   }
 
-  private pushPoint(ws: WindowState, ts: number, x: number, y: number): AnalyticsPoint {
+  /** Steps a window on a committed point, paying first the funding `fund` landing on it ([per unit of y, of x]). */
+  private pushPoint(ws: WindowState, ts: number, x: number, y: number, fund: readonly [number, number] | null): AnalyticsPoint {
     const p = ws.engine.push(ts, x, y);
     ws.committed = p;
     ws.xs.push(x);
     ws.ys.push(y);
     ws.spreads.push(p.spread);
     const book = ws.book;
-    const signal = this.paperOu ? this.ouSignal(ws, x, y, p.beta) : (p.zscore ?? NaN);
+    if (fund !== null) book.fund(fund[0], fund[1]);
+    const signal = this.paperOu ? ouSignal(ws.spreads, ws.window, this.paperRules, x, y, p.beta) : (p.zscore ?? NaN);
     ws.equity = book.step(y, x, signal, p.beta ?? NaN, true);
     ws.entryTs = book.entryIndex < 0 ? null : book.entryIndex === book.t - 1 ? ts : ws.entryTs;
     if (ws.xs.length >= 2 * ws.sample) {
@@ -391,15 +433,6 @@ export class LiveAnalytics {
       ws.spreads.splice(0, cut);
     }
     return p;
-  }
-
-  /** PAPER_ENTRY=ou: u of the band fitted on the window's last spreads (this bar's included), NaN until they are all defined. */
-  private ouSignal(ws: WindowState, x: number, y: number, beta: number | null): number {
-    const n = ws.spreads.length;
-    if (n < ws.window || beta === null) return NaN;
-    const last = ws.spreads.slice(n - ws.window);
-    if (last.some((v) => v === null)) return NaN;
-    return ouBandValue(last as number[], roundTripCost(this.paperRules, y, x, beta));
   }
 
   private computeStats(ws: WindowState): void {
@@ -437,24 +470,13 @@ export class LiveAnalytics {
   }
 }
 
-/** The paper position of a window after its last committed point, and the rules it runs under. */
-function paperPosition(ws: WindowState, rules: Readonly<PaperRulesDto>): PaperPositionDto {
-  const b = ws.book;
-  const held = b.entryIndex >= 0;
-  const n = ws.xs.length;
-  return {
-    side: b.side > 0 ? 'LONG' : b.side < 0 ? 'SHORT' : 'FLAT',
-    entryTs: ws.entryTs,
-    entryY: held ? b.entryY : null,
-    entryX: held ? b.entryX : null,
-    qy: b.qy,
-    qx: b.qx,
-    beta: held ? b.entryBeta : null,
-    unrealisedPnl: held && n > 0 ? b.unrealisedAt(ws.ys[n - 1]!, ws.xs[n - 1]!) : 0,
-    equity: ws.equity,
-    closedTrades: b.closed,
-    rules: { ...rules },
-  };
+/** What a series warms up on: its legs' stored bars and, for perpetual legs, their settlements since the first. */
+interface WarmUpRead {
+  open: number;
+  yBars: Bar[];
+  xBars: Bar[];
+  yFunding: Settlement[];
+  xFunding: Settlement[];
 }
 
 function key(pairId: string, tf: Timeframe, window: number): string {

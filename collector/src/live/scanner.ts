@@ -35,6 +35,7 @@ const YIELD_MS = 20;
 import { TIMEFRAME_MS, type Timeframe } from '../domain';
 import { log } from '../log';
 import type { HealthScanner } from '@quant-pairs/contract';
+import { scanGrid } from '../store/scanGrid';
 import type { Store, StoredScan } from '../store/store';
 import type { ScanPool } from './scanPool';
 
@@ -166,42 +167,9 @@ export class LiveScanner {
     return (await this.seriesOver(t, t))(t);
   }
 
-  /**
-   * Each symbol's bars read once for every close from `oldest` to `newest`; returns the scan's
-   * input at any of those closes: the grid of the `window` bar starts t - window·tf .. t - tf,
-   * each symbol's value there its last close at or before that start (forward fill), a symbol
-   * without a price at the first grid point left out.
-   */
-  private async seriesOver(oldest: number, newest: number): Promise<(t: number) => { symbols: string[]; series: Float64Array[] }> {
-    const { store, window } = this.opts;
-    const tf = this.tfMs;
-    const universe = [...this.symbols];
-    const columnsOf = await Promise.all(
-      universe.map(async (symbol) => {
-        // from one window earlier: a price to carry into the first grid point if its bar had no trade
-        const q = { symbol, tf: this.opts.tf, from: oldest - 2 * window * tf, to: newest };
-        return store.barCloses ? store.barCloses(q) : columns(await store.bars(q));
-      }),
-    );
-    return (t) => {
-      const first = t - window * tf;
-      const symbols: string[] = [];
-      const series: Float64Array[] = [];
-      universe.forEach((symbol, i) => {
-        const bars = columnsOf[i]!;
-        const v = new Float64Array(window);
-        let j = lastAtOrBefore(bars.start, bars.n, first) - 1;
-        for (let k = 0; k < window; k++) {
-          const start = first + k * tf;
-          while (j + 1 < bars.n && bars.start[j + 1]! <= start) j++;
-          v[k] = j < 0 ? NaN : bars.close[j]!;
-        }
-        if (Number.isNaN(v[0]!)) return;
-        symbols.push(symbol);
-        series.push(v);
-      });
-      return { symbols, series };
-    };
+  /** scanGrid over this scanner's universe (store/scanGrid.ts). */
+  private seriesOver(oldest: number, newest: number): Promise<(t: number) => { symbols: string[]; series: Float64Array[] }> {
+    return scanGrid(this.opts.store, this.symbols, this.opts.tf, this.opts.window, oldest, newest);
   }
 
   /** Scans at close `t` (a multiple of tf), stores the result and returns it; null when fewer than 2 symbols have the history. */
@@ -280,20 +248,4 @@ async function sliced(symbols: string[], series: Float64Array[], window: number,
       slice = performance.now();
     }
   }
-}
-
-/** The first index whose start is > `at` in an ascending column (binary search). */
-function lastAtOrBefore(start: Float64Array, n: number, at: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (start[mid]! <= at) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function columns(bars: { start: number; close: number }[]): { n: number; start: Float64Array; close: Float64Array } {
-  return { n: bars.length, start: Float64Array.from(bars, (b) => b.start), close: Float64Array.from(bars, (b) => b.close) };
 }

@@ -9,3 +9,5 @@ export type { ServingLimits } from './context';
 export type { LiveSource } from './live-source';
 export { thinIndices } from './thin';
 export { ClientError, badParam } from './errors';
+export { carryReport, pairFunding } from './funding';
+export { withExpected } from './scanCarry';

@@ -13,7 +13,7 @@ import { DEFAULT_ENTRY_Z, type Hedge, type WalkForwardObjective } from '../const
 
 export const QUERY_MODEL_VERSION = 1;
 
-export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals', 'scan', 'backtest', 'summary'] as const;
+export const QUERY_TYPES = ['analytics', 'bars', 'ticks', 'stats', 'signals', 'scan', 'backtest', 'summary', 'funding'] as const;
 export type QueryType = (typeof QUERY_TYPES)[number];
 
 interface QueryBase extends DataQuery {
@@ -187,7 +187,32 @@ export interface SummaryQuery extends QueryBase {
   window: string;
 }
 
-export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery | ScanQuery | BacktestQuery | SummaryQuery;
+/** What a funding query draws: a perpetual's settled rates, its state now, or a pair's paper position's funding. */
+export const FUNDING_OUTPUTS = ['rates', 'state', 'position', 'carry'] as const;
+export type FundingOutput = (typeof FUNDING_OUTPUTS)[number];
+
+/**
+ * Funding of USD-M perpetuals (issue 25, collector /api/funding and /api/stats): `rates` (the
+ * default) is `symbol`'s settled funding rates over the range as a time series; `state` its state
+ * now (the rate the next settlement would apply, the next funding time, mark, index and the
+ * mark-index premium); `position` the funding received by the live paper position of `pair` at
+ * `timeframe` and `window`; `carry` that pair's funding carry and basis (/api/stats `carry`: each
+ * perp leg's 30-day annualised rate, the LONG / SHORT spread's, the basis of a perp / spot pair).
+ * A spot symbol or pair gives an empty frame with a notice (a spot leg
+ * has no funding), so a dashboard's leg variable may name either.
+ */
+export interface FundingQuery extends QueryBase {
+  queryType: 'funding';
+  fundingOutput?: FundingOutput;
+  /** rates, state: the perpetual, `BTCUSDT.P` (or a variable such as `$y`). */
+  symbol?: string;
+  /** position, carry: the pair, its timeframe and one of the collector's WINDOWS. */
+  pair?: string;
+  timeframe?: string;
+  window?: string;
+}
+
+export type PairsQuery = TicksQuery | BarsQuery | AnalyticsQuery | StatsQuery | SignalsQuery | ScanQuery | BacktestQuery | SummaryQuery | FundingQuery;
 
 /** The window of a new pair query, as the model writes it (text, so that it can hold `$window`). */
 export const DEFAULT_WINDOW = '100';

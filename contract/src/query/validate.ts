@@ -30,6 +30,7 @@ import type { Pair } from '../pair';
 import { backtestOf, whole } from './backtestChecks';
 import { normalizeOf, summaryOf, type ResolvedSummary } from './summary';
 import { hasVariable, numeric, present, stillVariable } from './values';
+import { fundingOf, type ResolvedFunding } from './funding';
 import {
   ANALYTICS_FIELDS,
   MAX_TICKS_LIMIT,
@@ -58,6 +59,7 @@ export type ProblemField =
   | 've'
   | 'tune'
   | 'normalize'
+  | 'fundingOutput'
   | BacktestField;
 /** The backtest query's own fields (issue 16). */
 type BacktestField =
@@ -96,6 +98,7 @@ export type ResolvedQuery =
   | { queryType: 'ticks'; symbol: string; limit: number | undefined }
   | { queryType: 'bars'; symbol: string; timeframe: Timeframe; normalize?: boolean }
   | ResolvedSummary
+  | ResolvedFunding
   | {
       queryType: 'scan';
       timeframe: Timeframe;
@@ -320,8 +323,8 @@ function checkAny(q: PairsQuery, variables: boolean): { problems: Problems; quer
     problems[field] ??= text;
     return undefined;
   };
-  if (q.queryType === 'summary') {
-    const query = summaryOf(model, variables, problem);
+  if (q.queryType === 'summary' || q.queryType === 'funding') {
+    const query = q.queryType === 'summary' ? summaryOf(model, variables, problem) : fundingOf(model, variables, problem);
     return Object.keys(problems).length > 0 ? { problems } : { problems, query };
   }
   const r = check(q, variables);

@@ -25,6 +25,7 @@ import {
   MARKS_PAGE_DEFAULT,
   MARKS_PAGE_MAX,
   MAX_SCAN_ROWS,
+  SCAN_SORTS,
   MAX_WINDOW,
   MAX_Z_THRESHOLD,
   MIN_WINDOW,
@@ -261,7 +262,15 @@ export const scanRequest = z.object({
   at: opt(time, 'the latest scan at or before this time: epoch ms or ISO-8601 (default: the latest)'),
   symbol: opt(symbol, 'only the pairs with this symbol as a leg (default: every pair)'),
   selected: opt(bool, 'true: only the selected pairs'),
-  limit: opt(int(1, MAX_SCAN_ROWS), 'at most this many pairs, the lowest q-values (default: all; 400 symbols make 79,800)'),
+  limit: opt(int(1, MAX_SCAN_ROWS), 'at most this many pairs, the first in the order of sort (default: all; 400 symbols make 79,800)'),
+  sort: opt(
+    oneOf(SCAN_SORTS),
+    'qvalue: lowest q-values first (default); carryAdjusted: highest carry-adjusted expected return first (funding of perpetual legs, spot legs 0), each pair then carrying `expected`',
+  ),
+  minCarryAdjusted: opt(
+    openNum(-1e6, 1e6),
+    'only the pairs whose carry-adjusted expected return (a fraction of the y notional over the hold) is at least this; pairs then carry `expected`',
+  ),
 });
 
 /** GET /api/scan/history: one pair's numbers in every stored scan. */

@@ -18,6 +18,7 @@ import { withQueryType } from '../query';
 import { BacktestFields } from './BacktestFields';
 import { SummaryFields } from './DeskFields';
 import { getStyles, LABEL_WIDTH, withOptional, type Commit } from './editorParts';
+import { FundingFields } from './FundingFields';
 import { PairFields } from './PairFields';
 import { ScanFields } from './ScanFields';
 import { SymbolFields } from './SymbolFields';
@@ -39,6 +40,11 @@ const QUERY_TYPE_OPTIONS: Array<SelectableValue<QueryType>> = [
     value: 'backtest',
     label: 'Backtest',
     description: "What the z signal would have earned after costs over the time range: equity, trades, metrics, or a sweep's grid",
+  },
+  {
+    value: 'funding',
+    label: 'Funding',
+    description: "USD-M perpetuals' funding: a symbol's settled rates or its state now, or a pair's paper position's funding",
   },
   {
     value: 'summary',
@@ -75,6 +81,8 @@ export function QueryEditor({ query: saved, onChange, onRunQuery, datasource }: 
         <BacktestFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
       ) : query.queryType === 'summary' ? (
         <SummaryFields query={query} problems={problems} commit={commit} timeframes={timeframes} />
+      ) : query.queryType === 'funding' ? (
+        <FundingFields query={query} problems={problems} commit={commit} timeframes={timeframes} />
       ) : query.queryType === 'scan' ? (
         <ScanFields query={query} problems={problems} commit={commit} datasource={datasource} timeframes={timeframes} styles={styles} />
       ) : isPairQuery(query) ? (
@@ -92,7 +100,7 @@ function QueryTypeRow({ query, commit }: { query: PairsQuery; commit: Commit }) 
   return (
     <InlineFieldRow>
       <InlineField label="Query" labelWidth={LABEL_WIDTH} tooltip={QUERY_TYPE_OPTIONS.find((o) => o.value === query.queryType)?.description}>
-        <RadioButtonGroup options={QUERY_TYPE_OPTIONS} value={query.queryType} onChange={(t) => commit(withQueryType(query, t))} />
+        <RadioButtonGroup size="sm" options={QUERY_TYPE_OPTIONS} value={query.queryType} onChange={(t) => commit(withQueryType(query, t))} />
       </InlineField>
       <InlineField
         label="Live"

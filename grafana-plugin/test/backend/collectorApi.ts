@@ -13,7 +13,7 @@ import { serveApi } from 'collector/src/api/serve';
 import { parsePair, type Tick } from 'collector/src/domain';
 import { LiveAnalytics } from 'collector/src/live';
 import { openSqliteStore } from 'collector/src/store/sqlite';
-import type { Store } from 'collector/src/store/store';
+import type { FundingEvent, MarkPoint, Store } from 'collector/src/store/store';
 
 export interface CollectorApi {
   url: string;
@@ -52,10 +52,15 @@ export function pairTicks(start: number, seconds: number, seed = 7): Tick[] {
  * collector starts it, so that /api/stats answers window 30 from it (`source: live`, a `position`).
  * Without it every statistic is computed from stored bars and `position` is null.
  */
-export async function startCollectorApi(opts: { ticks?: Tick[]; token?: string; live?: { entryZ: number }; pairs?: string[] } = {}): Promise<CollectorApi> {
+export async function startCollectorApi(
+  opts: { ticks?: Tick[]; token?: string; live?: { entryZ: number }; pairs?: string[]; funding?: FundingEvent[]; marks?: MarkPoint[] } = {},
+): Promise<CollectorApi> {
   const dir = mkdtempSync(join(tmpdir(), 'pairs-backend-test-'));
   const store = await openSqliteStore({ path: join(dir, 'db.sqlite') });
   if (opts.ticks && opts.ticks.length > 0) await store.insertTicks(opts.ticks);
+  // perpetuals' settlements and marks (issue 25), stored before the live engine warms up: its paper positions pay them
+  if (opts.funding) await store.insertFunding(opts.funding);
+  if (opts.marks) await store.insertMarks(opts.marks);
   const pairs = (opts.pairs ?? ['ETHUSDT/BTCUSDT']).map((p) => parsePair(p));
   let live: LiveAnalytics | undefined;
   if (opts.live) {

@@ -32,7 +32,7 @@ describe('parseQuery (backend) agrees with migrateQuery + validateQuery (editor)
     const e = editor as unknown as Record<string, unknown>;
     if ('symbol' in backend) expect(backend.symbol).toBe(e.symbol);
     if ('tf' in backend) expect(backend.tf).toBe(e.timeframe);
-    if ('pair' in backend && backend.queryType !== 'scan' && backend.queryType !== 'backtest') {
+    if ('pair' in backend && backend.queryType !== 'scan' && backend.queryType !== 'backtest' && backend.queryType !== 'funding') {
       expect(backend.pair).toBe(e.pair);
       expect(backend.window).toBe(Number(e.window));
       expect(backend.entryZ).toBe(e.entryZ);

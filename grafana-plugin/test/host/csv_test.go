@@ -63,7 +63,8 @@ func TestCSVLinks(t *testing.T) {
 				}
 				selectedOnly := false
 				for _, tg := range p.Targets {
-					selectedOnly = selectedOnly || tg["selectedOnly"] == true
+					// (a funding query of a spot leg rightly has no rows either: issue 25)
+					selectedOnly = selectedOnly || tg["selectedOnly"] == true || spotFunding(interpolateModel(tg, vars).(map[string]any))
 				}
 				if lines := strings.Split(strings.TrimRight(string(body), "\r\n"), "\r\n"); len(lines) < 2 && !selectedOnly {
 					t.Errorf("%s: %d lines", where, len(lines))

@@ -28,7 +28,8 @@ import { DEFAULT_QUERY, SYMBOL_PATTERN } from '@quant-pairs/contract';
 import { until } from '@quant-pairs/testkit';
 import { loadConfig } from 'collector/src/config';
 import { TIMEFRAME_MS } from 'collector/src/domain';
-import { startFakeBinance } from 'collector/src/fake-binance';
+import { startFakeBinance, startFakeFutures } from 'collector/src/fake-binance';
+import { spotPriceOf } from 'collector/src/fake-binance/futuresPrices';
 import { LiveScanner } from 'collector/src/live/scanner';
 import { log } from 'collector/src/log';
 import { startCollector } from 'collector/src/main';
@@ -49,7 +50,13 @@ const TOKEN = 'host-e2e-token';
  */
 const LONGEST = Number(/\{\d+,(\d+)\}/.exec(SYMBOL_PATTERN)![1]);
 const LONGEST_PAIR = `${'X'.repeat(LONGEST - 4)}USDT/${'Y'.repeat(LONGEST - 4)}USDT`;
-const PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT', LONGEST_PAIR];
+/**
+ * Issue 25: a perpetual pair and a basis pair beside them (the fake USD-M futures following the
+ * spot fake's prices, funding every minute), so the Funding and basis dashboard's variables have
+ * options and every funding query, channel and label runs with `.P` symbols.
+ */
+const PERP_PAIRS = ['ETHUSDT.P/BTCUSDT.P', 'BTCUSDT.P/BTCUSDT'];
+const PAIRS = ['ETHUSDT/BTCUSDT', 'SOLUSDT/BTCUSDT', LONGEST_PAIR, ...PERP_PAIRS];
 /** z of the dashboards' default window (100 one-minute bars) needs 2w - 1 bars: 230 minutes of trades. */
 const HISTORY_MS = 230 * 60_000;
 const STEP_MS = 3_000;
@@ -122,11 +129,23 @@ async function main(): Promise<number> {
 
   const dir = mkdtempSync(join(tmpdir(), 'plugin-host-'));
   const fake = await startFakeBinance({ symbols: ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', ...LONGEST_PAIR.split('/')], rate: 0, pingIntervalMs: 1_000 });
+  const futures = await startFakeFutures({
+    symbols: ['BTCUSDT', 'ETHUSDT'],
+    rate: 0,
+    pingIntervalMs: 1_000,
+    fundingIntervalMs: 60_000,
+    pastFundingMs: 6 * 3_600_000,
+    // no mark stream: the state stays premiumIndex's at start, so a panel and the collector asked a moment apart agree
+    markIntervalMs: 0,
+    followSpot: spotPriceOf((s) => fake.trades(s)),
+  });
   const collector = await startCollector(
     loadConfig({
       PAIRS: PAIRS.join(','),
       BINANCE_WS_URL: fake.wsUrl,
       BINANCE_REST_URL: fake.restUrl,
+      BINANCE_FUTURES_WS_URL: futures.wsUrl,
+      BINANCE_FUTURES_REST_URL: futures.restUrl,
       DB_PATH: join(dir, 'collector.db'),
       HOST: '127.0.0.1',
       PORT: '0',
@@ -166,15 +185,17 @@ async function main(): Promise<number> {
       for (let t = sparseFrom; t < denseFrom; t += scanMs, n++) {
         Date.now = () => t;
         fake.generate(1);
+        futures.generate(1);
       }
       for (let t = denseFrom; t <= now; t += STEP_MS, n++) {
         Date.now = () => t;
         fake.generate(1);
+        futures.generate(1);
       }
     } finally {
       Date.now = realNow;
     }
-    const expected = n * fake.symbols.length;
+    const expected = n * (fake.symbols.length + futures.symbols.length);
     let stored = 0;
     await until(
       async () => (stored = (await collector.store.symbols()).reduce((s, x) => s + x.ticks, 0)) >= expected,
@@ -259,6 +280,7 @@ async function main(): Promise<number> {
     control.close();
     await collector.stop();
     await fake.stop();
+    await futures.stop();
     rmSync(dir, { recursive: true, force: true });
   }
   return status;

@@ -17,6 +17,7 @@ export const DESK_UID = 'quant-pairs-desk';
 export const PAIR_OVERVIEW_UID = 'quant-pairs-overview';
 export const BACKTEST_UID = 'quant-pairs-backtest';
 export const PAIR_SCANNER_UID = 'quant-pairs-scanner';
+export const FUNDING_BASIS_UID = 'quant-pairs-funding';
 
 const TITLES: Record<string, string> = {
   [DESK_UID]: 'Desk: all pairs',

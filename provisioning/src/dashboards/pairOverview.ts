@@ -19,6 +19,7 @@ import { analytics, backtest, bars, signals, stats } from '../queries';
 import { MODEL_VERSION, PAIRS_DS, type GenerateOptions } from '../settings';
 import { PAIR_OVERVIEW_UID, dashboardLinks } from './links';
 import { deskPanels, thresholdVariables } from './pairOverviewDesk';
+import { fundingPanels } from './pairOverviewFunding';
 import { th } from './thresholds';
 
 /** The z-score chart, which the alert rules link to. */
@@ -147,6 +148,7 @@ export function pairOverview(opts: GenerateOptions): dashboard.DashboardBuilder 
     betaAndCorrelationPanels(pairQuery),
     olsVsKalmanPanels(pairQuery, z),
     [signalTimeline(pairQuery)],
+    fundingPanels(),
   ];
   for (const p of rows.flat()) b.withPanel(p);
   return b;

@@ -53,4 +53,4 @@ export function backtestSeries(input: BacktestSeriesInput, options: Partial<Back
   const funding = input.funding === undefined ? {} : { ts: input.ts, funding: input.funding };
   return backtest({ x: input.x, y: input.y, z: c.zscore, beta: c.beta, ...funding }, options);
 }
-export { backtestSweep, sweepColumns, sweepGridProblem, type SweepGrid, type SweepRow } from './sweep';
+export { backtestSweep, sweepColumns, sweepFunding, sweepGridProblem, type SweepGrid, type SweepRow } from './sweep';

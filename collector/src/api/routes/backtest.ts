@@ -21,7 +21,7 @@ import { backtest, backtestOptionsProblem, pboBlocksProblem, sweepVerdict, type 
 import type { Ctx } from '../deps';
 import { badParam } from '../http/errors';
 import { readQuery } from '../http/params';
-import { thinIndices } from '../../serving';
+import { pairFunding, thinIndices } from '../../serving';
 import { runSeries } from './analytics';
 
 const YEAR_MS = 365 * 24 * 3600 * 1000;
@@ -60,7 +60,9 @@ async function columns(ctx: Ctx, q: Omit<RequestArgs<typeof backtestRequest>, 'w
     zscore[i] = p.zscore ?? NaN;
     beta[i] = p.beta ?? NaN;
   }
-  return { from: s.from, to: s.to, hedge: s.hedge.hedge, ts, zscore, beta, x: s.x.subarray(0, n), y: s.y.subarray(0, n) };
+  // each perp leg's settlements that can land on these bars (funding.ts: on the first bar at or after T)
+  const funding = n === 0 ? undefined : await pairFunding(ctx.store, q.pair, ts[0]!, ts[n - 1]! + 1);
+  return { from: s.from, to: s.to, hedge: s.hedge.hedge, ts, zscore, beta, x: s.x.subarray(0, n), y: s.y.subarray(0, n), funding };
 }
 
 export function mount(r: Router, ctx: Ctx): void {
@@ -70,7 +72,8 @@ export function mount(r: Router, ctx: Ctx): void {
     const problem = backtestOptionsProblem(set);
     if (problem) throw optionsError(problem);
     const c = await columns(ctx, q, q.window);
-    const result = backtest({ x: c.x, y: c.y, z: c.zscore, beta: c.beta }, set as BacktestOptions);
+    const funded = c.funding === undefined ? {} : { ts: c.ts, funding: c.funding };
+    const result = backtest({ x: c.x, y: c.y, z: c.zscore, beta: c.beta, ...funded }, set as BacktestOptions);
     const n = c.ts.length;
     const idx = q.maxDataPoints !== undefined && n > q.maxDataPoints ? thinIndices(result.equity, q.maxDataPoints) : null;
     const pick = <T>(v: ArrayLike<T>): T[] => (idx ? idx.map((i) => v[i]!) : Array.from(v));
@@ -151,6 +154,8 @@ export async function gridColumns(ctx: Ctx, q: RequestArgs<typeof sweepRequest>)
   const series: PairSeries = {
     x: Array.from(first.x.subarray(0, n)),
     y: Array.from(first.y.subarray(0, n)),
+    // a pair with perpetual legs: their settlements, paid in every combination and fold (backtest/funding.ts)
+    ...(first.funding === undefined ? {} : { ts: Array.from(first.ts.subarray(0, n)), funding: first.funding }),
     columns: (w) => {
       const c = byWindow.get(w)!;
       return { zscore: c.zscore.subarray(0, n), beta: c.beta.subarray(0, n) };

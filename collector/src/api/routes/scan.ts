@@ -2,16 +2,33 @@
  * GET /api/scan: the stored scan of the universe (live/scanner.ts) at or before `at` (default the
  * latest) for `tf` and `window`, pairs sorted by q-value; 404 when there is none (a timeframe or
  * window the collector does not scan, or no close yet). `symbol`, `selected` and `limit` keep the
- * pairs with that leg, the selected ones, the first (lowest q-values) only.
+ * pairs with that leg, the selected ones, the first (lowest q-values) only. `sort=carryAdjusted`
+ * and `minCarryAdjusted` rank and filter by the carry-adjusted expected return (issue 25,
+ * src/serving/scanCarry.ts), each pair then carrying `expected`.
  * GET /api/scan/history: one pair's p-value, q-value, half-life, Hurst and selection in every
  * stored scan of `tf` and `window`, oldest first (empty when the pair was never scanned).
  */
 import type { Router } from 'express';
-import type { ScanHistoryResponse, ScanResponse } from '@quant-pairs/contract';
+import type { ScanHistoryResponse, ScanResponse, ScanRow, ScanSort } from '@quant-pairs/contract';
 import { scanHistoryRequest, scanRequest } from '@quant-pairs/contract/requests';
 import type { Ctx } from '../deps';
 import { HttpError } from '../http/errors';
 import { readQuery, range } from '../http/params';
+import { withExpected } from '../../serving';
+
+/** Pairs with their carry-adjusted expected return, at least `min` (when given), highest first for sort=carryAdjusted (undefined last). */
+async function carryRanked(ctx: Ctx, scan: ScanResponse, pairs: ScanRow[], sort: ScanSort | undefined, min: number | undefined): Promise<ScanRow[]> {
+  let rows = await withExpected(ctx.store, scan, pairs);
+  if (min !== undefined) rows = rows.filter((r) => r.expected != null && r.expected.expected >= min);
+  if (sort === 'carryAdjusted') {
+    const key = (r: ScanRow) => r.expected?.expected ?? -Infinity;
+    rows = rows
+      .map((r, i) => [r, i] as const)
+      .sort((p, q) => key(q[0]) - key(p[0]) || p[1] - q[1])
+      .map(([r]) => r);
+  }
+  return rows;
+}
 
 export function mount(r: Router, ctx: Ctx): void {
   r.get('/api/scan', async (req, res) => {
@@ -25,6 +42,7 @@ export function mount(r: Router, ctx: Ctx): void {
     let pairs = scan.pairs;
     if (q.symbol !== undefined) pairs = pairs.filter((p) => p.a === q.symbol || p.b === q.symbol);
     if (q.selected) pairs = pairs.filter((p) => p.selected);
+    if (q.sort === 'carryAdjusted' || q.minCarryAdjusted !== undefined) pairs = await carryRanked(ctx, scan, pairs, q.sort, q.minCarryAdjusted);
     if (q.limit !== undefined) pairs = pairs.slice(0, q.limit);
     const body: ScanResponse = { ...scan, pairs };
     res.json(body);

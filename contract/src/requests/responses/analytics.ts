@@ -1,5 +1,6 @@
 /** Response schemas of /api/analytics, /api/stats, /api/signals and /api/alerts, and the backtest's settings. */
 import { z } from 'zod';
+import { pairCarryDto } from './carry';
 import { hedge, nullableNum, num, obj, signal, timeframe } from './common';
 
 const column = z.array(nullableNum);
@@ -130,6 +131,14 @@ export const paperPosition = obj({
   equity: num,
   /** Trades closed since the engine started. */
   closedTrades: num,
+  /**
+   * Pairs with a perpetual leg only (issue 25): funding received since the engine started, negative
+   * when paid (at each funding time T the position held just before T pays q · mark(T) · rate(T));
+   * equity and unrealisedPnl are net of it.
+   */
+  funding: num.optional(),
+  /** Pairs with a perpetual leg only: the funding the held trade received so far (0 when flat); in unrealisedPnl. */
+  tradeFunding: num.optional(),
   /** The rules and costs it runs under (the same for every pair / timeframe / window of a collector). */
   rules: paperRules,
 });
@@ -183,6 +192,8 @@ export const statsResponse = obj({
   correlation: nullableNum,
   /** Epoch ms of the last update of these values. */
   updatedAt: nullableNum,
+  /** Pairs with a perpetual leg only (issue 25): each perp leg's funding, the spread's annualised carry, the basis of a perp / spot pair. */
+  carry: pairCarryDto.optional(),
   /** The live paper position (source live, rolling OLS); null when computed and for the Kalman hedge. */
   position: paperPosition.nullable(),
   /**

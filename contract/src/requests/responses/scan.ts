@@ -4,6 +4,20 @@ import { nullableNum, num, obj, timeframe } from './common';
 
 /** One direction's Engle-Granger test (statsmodels coint: constant, AIC lags, MacKinnon N = 2). */
 export const scanCointDto = obj({ stat: num, pvalue: num, usedlag: num });
+/** A trade of the spread at its last z, held two half-lives: the OU reversion, the funding carry over the hold and the round trip's costs. */
+const scanExpectedDto = obj({
+  side: z.enum(['LONG', 'SHORT']),
+  /** The spread's z at the scan's last bar (ddof 1 over the window). */
+  z: num,
+  holdMs: num,
+  reversion: num,
+  /** Funding received over the hold (perpetual legs, the last 30 days' rates; a spot leg 0). */
+  carry: num,
+  costs: num,
+  /** reversion + carry - costs. */
+  expected: num,
+  perYear: num,
+});
 /** One pair {a, b} of a scan (collector/src/analytics/scan); null where undefined (a constant leg, a degenerate fit). */
 export const scanRow = obj({
   a: z.string(),
@@ -30,6 +44,12 @@ export const scanRow = obj({
    * every number is there.
    */
   note: z.string().nullable(),
+  /**
+   * With /api/scan's sort=carryAdjusted or minCarryAdjusted only (issue 25): the carry-adjusted
+   * expected return of trading the spread now (collector/src/analytics/README.md, "Funding carry"),
+   * fractions of the y (a) notional; null without a half-life or a spread deviation.
+   */
+  expected: scanExpectedDto.nullable().optional(),
 });
 export const scanResponse = obj({
   tf: timeframe,

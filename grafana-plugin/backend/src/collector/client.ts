@@ -21,6 +21,8 @@ import type {
   SignalsParams,
   SignalsResponse,
   StatsParams,
+  FundingParams,
+  FundingResponse,
   StatsResponse,
   SweepParams,
   SweepResponse,
@@ -135,6 +137,9 @@ export class CollectorClient {
   }
   analytics(p: AnalyticsParams, signal?: AbortSignal): Promise<AnalyticsResponse> {
     return this.get('/api/analytics', { ...p }, signal);
+  }
+  funding(p: FundingParams, signal?: AbortSignal): Promise<FundingResponse> {
+    return this.get('/api/funding', { ...p }, signal);
   }
   stats(p: StatsParams, signal?: AbortSignal): Promise<StatsResponse> {
     return this.get('/api/stats', { ...p }, signal);

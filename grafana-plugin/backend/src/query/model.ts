@@ -90,7 +90,12 @@ export interface BacktestQ extends Common, Omit<ResolvedBacktest, 'queryType' | 
   pair: string;
   tf: Timeframe;
 }
-export type Query = TicksQ | BarsQ | PairQ | ScanQ | BacktestQ | SummaryQ;
+/** Funding of perpetuals (issue 25): a symbol's settled rates or state now, or a pair's paper position's funding. */
+export type FundingQ = Common & { queryType: 'funding' } & (
+    | { fundingOutput: 'rates' | 'state'; symbol: string }
+    | { fundingOutput: 'position' | 'carry'; pair: string; y: string; x: string; tf: Timeframe; window: number }
+  );
+export type Query = TicksQ | BarsQ | PairQ | ScanQ | BacktestQ | SummaryQ | FundingQ;
 
 export interface RawQuery {
   refId: string;
@@ -117,6 +122,7 @@ const FIELD_ORDER: readonly ProblemField[] = [
   've',
   'tune',
   'normalize',
+  'fundingOutput',
   'output',
   'stop',
   'maxHold',
@@ -171,6 +177,10 @@ export function parseQuery(q: RawQuery): Query {
       return { ...common, queryType: 'bars', symbol: v.symbol, tf: v.timeframe, normalize: v.normalize === true };
     case 'summary':
       return { ...common, queryType: 'summary', tf: v.timeframe, window: v.window };
+    case 'funding':
+      return !('symbol' in v)
+        ? { ...common, queryType: 'funding', fundingOutput: v.fundingOutput, pair: v.pair.id, y: v.pair.y, x: v.pair.x, tf: v.timeframe, window: v.window }
+        : { ...common, queryType: 'funding', fundingOutput: v.fundingOutput, symbol: v.symbol };
     case 'scan':
       return {
         ...common,

@@ -1,6 +1,6 @@
 /**
  * One validated query -> collector API calls -> frames: the dispatcher over the query kinds, one
- * module each (ticks, bars, analytics, stats, signals, scan, backtest, summary: its parameters,
+ * module each (ticks, bars, analytics, stats, signals, scan, backtest, summary, funding: its parameters,
  * collector calls and frame). Paging: ticks and bars answers carry `next` while more of the range
  * is left; we follow it up to a bound and say so in a notice when the bound cuts the answer.
  *
@@ -29,6 +29,7 @@ import type { Frame } from '../frame/frame';
 import { runAnalytics } from './analytics';
 import { runBacktest } from './backtest';
 import { runBars } from './bars';
+import { runFunding } from './funding';
 import type { Query } from './model';
 import { runScan } from './scan';
 import { runSignals } from './signals';
@@ -54,5 +55,7 @@ export async function runQuery(q: Query, client: CollectorClient, uid: string, s
       return runBacktest(q, client, signal);
     case 'summary':
       return runSummary(q, client, signal);
+    case 'funding':
+      return runFunding(q, client, signal);
   }
 }

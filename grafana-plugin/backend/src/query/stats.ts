@@ -1,5 +1,5 @@
 /** Stats: the latest values of a pair and the collector's live paper position, one row (/api/stats). */
-import { TIMEFRAME_MS, type LatestPoint, type Maybe, type OuDto, type StatsResponse } from '@quant-pairs/contract';
+import { TIMEFRAME_MS, isPerp, type LatestPoint, type Maybe, type OuDto, type StatsResponse } from '@quant-pairs/contract';
 import type { CollectorClient } from '../collector/client';
 import type { Field, Frame, Notice } from '../frame/frame';
 import { channelId, queryPath } from '../stream/channel';
@@ -61,6 +61,7 @@ export function statsFrame(q: PairQ, res: StatsResponse, notices: Notice[], chan
     ),
     ...positionFields(q, res.position, num),
     ...ouFields(q, maybe(res.ou, 'OU band', notices), tfSec, num),
+    ...(isPerp(q.y) || isPerp(q.x) ? fundingFields(q, res, num) : []),
   ];
   return {
     name: `${q.pair} ${q.tf} w${q.window} stats`,
@@ -142,6 +143,38 @@ function ouFields(q: PairQ, ou: OuDto | null, tfSec: number, num: (name: string,
         description: "Fees and slippage on both legs, entry and exit, in spread units: the cost Bertram's band is net of",
       }),
     ),
+  ];
+}
+
+/**
+ * Pairs with a perpetual leg only (issue 25; by the legs, so a stream's schema never changes):
+ * the paper position's funding and each leg's funding now from /api/stats' `carry` (the rate the
+ * next settlement would apply, its time, the mark-index premium), empty for a spot leg. On the
+ * stats channel they stream with the rest of the row.
+ */
+function fundingFields(q: PairQ, res: StatsResponse, num: (name: string, v: number | null | undefined, config: Field['config']) => Field): Field[] {
+  const leg = (k: 'y' | 'x') => {
+    const s = k === 'y' ? q.y : q.x;
+    const c = res.carry?.[k];
+    return [
+      num(`${k}FundingRate`, c?.rate, {
+        displayNameFromDS: `${s} next funding rate`,
+        unit: 'percentunit',
+        decimals: 4,
+        description: 'The rate its next settlement would apply, as it stands',
+      }),
+      num(`${k}NextFunding`, c?.nextFundingTime, { displayNameFromDS: `${s} next funding`, unit: 'dateTimeFromNow', description: 'When it settles next' }),
+      num(`${k}PremiumBps`, c?.premiumBps, plainConfig(`${s} mark-index premium`, 2, { unit: 'bps', description: '(mark - index) / index in bps' })),
+    ];
+  };
+  return [
+    num('funding', res.position?.funding, {
+      ...pnlConfig(q.pair, `${q.pair} paper funding`, 'Funding the live paper position received since the collector started (negative: paid)'),
+      color: { mode: 'thresholds' },
+      thresholds: PNL_THRESHOLDS,
+    }),
+    ...leg('y'),
+    ...leg('x'),
   ];
 }
 
