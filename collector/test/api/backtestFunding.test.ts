@@ -1,5 +1,5 @@
 /**
- * /api/backtest and /api/backtest/sweep on pairs with perpetual legs (issue 25): the API reads each
+ * /api/backtest, its sweep and its walk-forward on pairs with perpetual legs (issue 25): the API reads each
  * perp leg's settlements from the store and the result equals the pure backtest (src/analytics,
  * funding.ts's timing and sign) run on the same stored bars with the same events, within the
  * across-paths money tolerance (testkit). A spot pair's answer has no funding at all.
@@ -8,6 +8,7 @@
 import { expectAcrossPaths } from '@quant-pairs/testkit';
 import { parsePair } from '@quant-pairs/contract';
 import { alignBars, analyzeColumns, backtest, type BacktestOptions, type LegFunding } from '../../src/analytics';
+import { walkForward } from '../../src/analytics/honest/walkForward';
 import type { Tick } from '../../src/domain';
 import type { FundingEvent } from '../../src/store/store';
 import { startApi, type Harness } from './helpers';
@@ -110,6 +111,31 @@ describe.each([
     expect(sweep.body.rows).toHaveLength(1);
     expectAcrossPaths([sweep.body.rows[0].metrics.funding], [one.metrics.funding], 'money', 'sweep funding');
     expectAcrossPaths([sweep.body.rows[0].metrics.totalReturn], [one.metrics.totalReturn], 'money', 'sweep totalReturn');
+    // the sweep's verdict (issue 26) judges the funded returns
+    expect(typeof sweep.body.psr).toBe('number');
+  });
+
+  it('the walk-forward pays it in every fold, as the library does on the same bars and settlements', async () => {
+    const grid = { window: [20, 30], entry: [1.5, 2], exit: [0.25] };
+    const plan = { train: 400, test: 250 };
+    const r = await h.get(
+      `/api/backtest/walkforward?pair=${ySym}/${xSym}&tf=1s&from=${T0}&to=${END}&window=20,30&entry=1.5,2&exit=0.25&stop=3&lag=1&feeBps=4&notional=2500&train=400&test=250`,
+    );
+    expect(r.status).toBe(200);
+    const b = await bars(h, ySym, xSym);
+    const { entry: _e, exit: _x, ...fixed } = { ...OPTS, barsPerYear: BARS_PER_YEAR_1S };
+    const want = walkForward({ ...b, funding }, grid, plan, fixed);
+    const folds = r.body.folds as { choice: unknown; outOfSample: { funding: number } }[];
+    expect(folds.map((f) => f.choice)).toEqual(want.folds.map((f) => f.choice));
+    expectAcrossPaths(
+      folds.map((f) => f.outOfSample.funding),
+      want.folds.map((f) => f.outOfSample.funding!),
+      'money',
+      'fold funding',
+    );
+    expectAcrossPaths([r.body.metrics.funding], [want.metrics.funding!], 'money', 'out-of-sample funding');
+    expect(want.folds.length).toBeGreaterThan(3);
+    expect(want.metrics.funding).not.toBe(0);
   });
 });
 
@@ -127,6 +153,7 @@ test('a spot pair answers as before funding existed: no funding key anywhere', a
     expect(r.body.trades.length).toBeGreaterThan(5);
     expect(r.text).not.toContain('funding');
     expect((await h.get(`/api/backtest/sweep?pair=ETHUSDT/BTCUSDT&tf=1s&${Q}`)).text).not.toContain('funding');
+    expect((await h.get(`/api/backtest/walkforward?pair=ETHUSDT/BTCUSDT&tf=1s&${Q}&train=400&test=250`)).text).not.toContain('funding');
   } finally {
     await h.close();
   }
