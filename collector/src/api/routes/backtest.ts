@@ -101,13 +101,7 @@ export function mount(r: Router, ctx: Ctx): void {
     const blocks = q.blocks ?? (pboBlocksProblem(PBO_DEFAULT_BLOCKS, g.n) === null ? PBO_DEFAULT_BLOCKS : null);
     const v = rangeChecked(() => sweepVerdict(g.series, { window: q.window, entry: q.entry, exit: q.exit }, g.fixed, blocks));
     const body: SweepResponse = {
-      pair: q.pair.id,
-      tf: q.tf,
-      hedge: g.first.hedge,
-      from: g.first.from,
-      to: g.first.to,
-      bars: g.n,
-      settings: g.fixed,
+      ...g.head,
       rows: v.results,
       best: v.best,
       psr: v.psr,
@@ -161,5 +155,7 @@ export async function gridColumns(ctx: Ctx, q: RequestArgs<typeof sweepRequest>)
       return { zscore: c.zscore.subarray(0, n), beta: c.beta.subarray(0, n) };
     },
   };
-  return { n, first, ts: first.ts.subarray(0, n), series, fixed };
+  // what every grid answer starts with: the pair, its range and the settings fixed across the grid
+  const head = { pair: q.pair.id, tf: q.tf, hedge: first.hedge, from: first.from, to: first.to, bars: n, settings: fixed };
+  return { n, first, ts: first.ts.subarray(0, n), series, fixed, head };
 }

@@ -24,13 +24,7 @@ async function answer(ctx: Ctx, q: RequestArgs<typeof walkForwardRequest>): Prom
   const r = rangeChecked(() => walkForward(g.series, { window: q.window, entry: q.entry, exit: q.exit }, plan, g.fixed));
   const { ts } = g;
   return {
-    pair: q.pair.id,
-    tf: q.tf,
-    hedge: g.first.hedge,
-    from: g.first.from,
-    to: g.first.to,
-    bars: g.n,
-    settings: g.fixed,
+    ...g.head,
     ...plan,
     ...r,
     folds: r.folds.map((f) => ({ ...f, trainStartTs: ts[f.trainStart]!, testStartTs: ts[f.testStart]!, testLastTs: ts[f.testEnd - 1]! })),
