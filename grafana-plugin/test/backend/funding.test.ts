@@ -5,7 +5,8 @@
  * - rates: each settlement of the range as /api/funding lists it (time, rate);
  * - state: one row, /api/funding's `current` with the premium (mark - index) / index in bps;
  * - position: the live paper position's funding as /api/stats reports it; carry: its `carry`;
- * - a spot symbol or pair: an empty frame with a notice, not an error.
+ * - a spot symbol or pair: an empty frame with a notice, not an error;
+ * - the backtest's trades and metrics of a perpetual pair carry each trade's funding and the total.
  * Expected values come from the collector API, fetched directly in each test.
  */
 import type { FundingResponse, StatsResponse } from '@quant-pairs/contract';
@@ -155,4 +156,19 @@ test('bad input is an error naming the parameter', async () => {
   expect((await query({ fundingOutput: 'rates' })).error).toMatch(/symbol: enter a USD-M perpetual/);
   expect((await query({ fundingOutput: 'nope', symbol: 'BTCUSDT.P' })).error).toMatch(/fundingOutput: fundingOutput must be one of rates, state, position/);
   expect((await query({ fundingOutput: 'position', pair: 'ETHUSDT.P', timeframe: '1m', window: '30' })).error).toMatch(/^pair: /);
+});
+
+test("the backtest's trades and metrics carry funding on a perpetual pair, as /api/backtest has it; a spot pair's have none", async () => {
+  const bt = { queryType: 'backtest', pair: 'ETHUSDT.P/BTCUSDT.P', timeframe: '1m', window: '30', entryZ: 1, exitZ: 0 };
+  const want = await api.get<{ trades: Array<{ funding: number }>; metrics: { funding: number } }>(
+    `/api/backtest?pair=ETHUSDT.P/BTCUSDT.P&tf=1m&window=30&entry=1&exit=0&from=${FROM}&to=${TO}`,
+  );
+  expect(want.trades.length).toBeGreaterThan(1);
+  expect(want.trades.some((t) => t.funding !== 0)).toBe(true);
+  const trades = columns(await query({ ...bt, output: 'trades' }));
+  expect(trades.funding).toEqual(want.trades.map((t) => t.funding));
+  const metrics = columns(await query({ ...bt, output: 'metrics' }));
+  expect(metrics.funding).toEqual([want.metrics.funding]);
+  const spot = columns(await query({ ...bt, pair: 'ETHUSDT/BTCUSDT', output: 'trades' }));
+  expect(Object.keys(spot)).not.toContain('funding');
 });

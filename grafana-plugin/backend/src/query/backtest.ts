@@ -137,6 +137,16 @@ function tradesFrame(q: BacktestQ, res: BacktestResponse, notices: Notice[]): Fr
         t.map((x) => x.fees),
         pnlConfig(q.pair, 'Fees', 'Fees of both legs on every fill of the trade'),
       ),
+      // a pair with a perpetual leg (issue 25): funding received while held, in the P&L above
+      ...(res.metrics.funding === undefined
+        ? []
+        : [
+            num(
+              'funding',
+              t.map((x) => x.funding ?? 0),
+              pnlConfig(q.pair, 'Funding', 'Funding received while held (negative: paid), included in the P&L'),
+            ),
+          ]),
       num(
         'bars',
         t.map((x) => x.bars),
@@ -213,6 +223,16 @@ function metricsFields(q: BacktestQ, m: readonly BacktestMetricsDto[], labels?: 
       m.map((x) => x.fees),
       pnlConfig(q.pair, 'Fees', 'Fees paid on every fill'),
     ),
+    // a pair with a perpetual leg (issue 25): the funding in the equity
+    ...(m.some((x) => x.funding !== undefined)
+      ? [
+          num(
+            'funding',
+            m.map((x) => x.funding ?? null),
+            pnlConfig(q.pair, 'Funding', 'Funding received over the backtest (negative: paid), in the equity'),
+          ),
+        ]
+      : []),
   ];
 }
 
