@@ -9,10 +9,12 @@
  * Funding in the backtest (issue 25): at every level pair, both legs perps (y every 4 h, x every
  * 8 h, rates of both signs near 1e-4, marks at the legs' levels), each trade's funding and pnl,
  * the equity and metrics.funding equal the literal per-event reference (slowFunding.ts) within
- * 1e-9 relative.
+ * 1e-9 relative. Funding carry (issue 25): the spread's LONG / SHORT carry at every level pair
+ * equals the legs' payments summed in quote currency within 1e-12 relative.
  * The scanner's kernels at every level: scanScale.test.ts.
  */
 import { analyzeSeries, backtestSeries, BACKTEST_DEFAULTS } from '../../src/analytics';
+import { pairCarry } from '../../src/analytics/carry';
 import type { FundingEvent } from '../../src/analytics/backtest';
 import { marketUniverse } from '../../src/fake-binance/market';
 import { gaussian, rng } from '../../src/fake-binance/rng';
@@ -72,5 +74,36 @@ describe('funding P&L at every price level equals the literal per-event referenc
     worst = Math.max(worst, rel(fast.metrics.funding!, slow.metrics.funding!));
     expect(worst).toBeLessThanOrEqual(1e-9);
     expect(fast.trades.filter((t) => t.funding !== 0).length).toBeGreaterThan(0);
+  });
+});
+
+describe('funding carry at every price level equals the legs’ payments summed in quote currency', () => {
+  const HOUR = 3_600_000;
+  const now = Date.UTC(2026, 11, 1);
+  // 30 days of settlements: y every 4 h, x every 8 h, rates of both signs near 1e-4
+  const events = (everyH: number, seed: number): FundingEvent[] => {
+    const r = rng(seed);
+    const n = Math.floor((30 * 24) / everyH);
+    return Array.from({ length: n }, (_, k) => [now - (n - 1 - k) * everyH * HOUR, 1e-4 * (gaussian(r) + 0.3), 1] as FundingEvent);
+  };
+  const ey = events(4, 5);
+  const ex = events(8, 6);
+  it.each(LEVELS.flatMap((ly) => LEVELS.map((lx) => [ly, lx] as const)))('y at %p, x at %p', (ly, lx) => {
+    const py = atLevel(pick('PEPEUSDT'), ly).at(-1)!;
+    const px = atLevel(pick('ETHUSDT'), lx).at(-1)!;
+    const beta = (0.7 * py) / px; // a hedge ratio at these levels: x's notional is 0.7 of y's
+    const fast = pairCarry({ y: ey, x: ex }, now, beta, py, px);
+    // literal: LONG holds qy of y and -beta*qy of x, 1,000 USDT of y; each settlement after the first pays
+    // quantity * price * rate (longs pay), a year's worth by the events' span, over the y notional
+    const qy = 1000 / py;
+    const yearly = (ev: FundingEvent[], qty: number, price: number) => {
+      let paid = 0;
+      for (let k = 1; k < ev.length; k++) paid += qty * price * ev[k]![1];
+      return (paid * (365.25 * 24 * HOUR)) / (ev.at(-1)![0] - ev[0]![0]);
+    };
+    const slowLong = (-yearly(ey, qy, py) + yearly(ex, beta * qy, px)) / (qy * py);
+    expect(Math.abs(fast.spread.long - slowLong)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(slowLong)));
+    expect(fast.spread.short).toBe(-fast.spread.long);
+    expect(Math.abs(slowLong)).toBeGreaterThan(1e-4); // a carry that shows: neither leg's rates cancel
   });
 });
