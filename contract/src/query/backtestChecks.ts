@@ -20,7 +20,7 @@ import {
   type WalkForwardObjective,
 } from '../constants';
 import { describeValue } from '../json';
-import { BACKTEST_OUTPUTS, type BacktestOutput } from './model';
+import { BACKTEST_OUTPUTS, GRID_OUTPUTS, type BacktestOutput } from './model';
 import type { ProblemField, ResolvedBacktest } from './validate';
 import { hasVariable, numeric, present, stillVariable } from './values';
 
@@ -83,7 +83,7 @@ export function backtestOf(
     else problem('output', `the output must be one of ${BACKTEST_OUTPUTS.join(', ')}, got ${describeValue(o)}`);
   }
   // every output but one backtest's runs the grid (the sweep, its verdict, the walk-forward)
-  const sweeping = output === 'sweep' || output === 'verdict' || output === 'walkforward' || output === 'folds';
+  const sweeping = GRID_OUTPUTS.includes(output);
   const stop = optNumber('stop', (n) => n > 0 && n <= MAX_Z_THRESHOLD, `the stop |z| must be a number above 0, at most ${MAX_Z_THRESHOLD}`);
   // in a sweep the stop is checked per combination (the collector leaves out those it does not fit)
   const entryVariable = typeof model.entryZ === 'string' && hasVariable(model.entryZ);

@@ -131,6 +131,8 @@ export type ScanField = (typeof SCAN_FIELDS)[number];
  */
 export const BACKTEST_OUTPUTS = ['equity', 'trades', 'metrics', 'sweep', 'verdict', 'walkforward', 'folds', 'ouband'] as const;
 export type BacktestOutput = (typeof BACKTEST_OUTPUTS)[number];
+/** The outputs that run the sweep's grid (the sweep, its verdict, the walk-forward and its folds); the rest run one backtest. */
+export const GRID_OUTPUTS: readonly BacktestOutput[] = ['sweep', 'verdict', 'walkforward', 'folds'];
 
 /** A sweep grid: numbers, or text with comma-separated numbers or a template variable. */
 type GridOrVariable = number[] | string;

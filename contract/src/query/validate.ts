@@ -62,7 +62,7 @@ export type ProblemField =
   | 'fundingOutput'
   | BacktestField;
 /** The backtest query's own fields (issue 16). */
-type BacktestField =
+export type BacktestField =
   | 'output'
   | 'stop'
   | 'maxHold'

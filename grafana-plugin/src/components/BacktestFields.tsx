@@ -3,7 +3,7 @@ import type { SelectableValue } from '@grafana/data';
 import { InlineField, InlineFieldRow, Input, RadioButtonGroup } from '@grafana/ui';
 import React from 'react';
 
-import { BACKTEST_DEFAULTS, type BacktestOutput, type BacktestQuery } from '@quant-pairs/contract';
+import { BACKTEST_DEFAULTS, GRID_OUTPUTS, type BacktestField, type BacktestOutput, type BacktestQuery } from '@quant-pairs/contract';
 
 import { WalkForwardFields } from './BacktestFieldsWalkForward';
 import { useDraft } from './useDraft';
@@ -28,25 +28,8 @@ const OUTPUT_OPTIONS: Array<SelectableValue<BacktestOutput>> = [
   },
 ];
 
-/** The outputs that run the sweep's grid. */
-const GRID_OUTPUTS: readonly BacktestOutput[] = ['sweep', 'verdict', 'walkforward', 'folds'];
-
 /** A backtest field that holds a number or a template variable (`$stop`), or a sweep grid (`1.5, 2, 2.5`). */
-export type BacktestTextKey =
-  | 'entryZ'
-  | 'exitZ'
-  | 'stop'
-  | 'maxHold'
-  | 'cooldown'
-  | 'lag'
-  | 'feeBps'
-  | 'slippageBps'
-  | 'notional'
-  | 'sweepWindows'
-  | 'sweepEntries'
-  | 'sweepExits'
-  | 'wfTrain'
-  | 'wfTest';
+export type BacktestTextKey = 'entryZ' | 'exitZ' | Exclude<BacktestField, 'output' | 'wfAnchored' | 'wfObjective'>;
 
 /** The text a backtest field shows: a number as written, a grid comma-separated. */
 function shownText(v: BacktestQuery[BacktestTextKey]): string {
