@@ -59,8 +59,18 @@ export function ouDto(fit: OuFitOr, costs: RoundTripCosts, prices: StatsResponse
   const x = prices.x?.price;
   const beta = latest?.beta;
   if (y === undefined || x === undefined || beta === null || beta === undefined) return { error: 'no latest prices and beta to cost the round trip at' };
-  return ouStats(fit, roundTripCost(costs, y, x, beta));
+  const cost = roundTripCost(costs, y, x, beta);
+  // Bertram's band is a root search (6 µs, a sixth of a live /api/stats): every panel and push
+  // asking between two ticks gets the answer of the same fit at the same cost
+  const last = bands.get(fit);
+  if (last?.cost === cost) return last.dto;
+  const dto = ouStats(fit, cost);
+  bands.set(fit, { cost, dto });
+  return dto;
 }
+
+/** The last band of each fit (a fit is replaced at each bar close, and its entry goes with it). */
+const bands = new WeakMap<OuFit, { cost: number; dto: Maybe<OuDto> }>();
 
 type Rest = Omit<StatsResponse, 'pair' | 'tf' | 'window' | 'committed' | 'provisional' | 'prices' | 'correlation' | 'updatedAt' | 'ou'> & {
   updatedAt?: number | null;
