@@ -70,14 +70,19 @@ export const pboDto = obj({
   /** Share of splits whose chosen combination loses out of sample. */
   probLoss: num,
 });
-export const sweepResponse = obj({
+/** What every answer over a grid starts with (the sweep's, the walk-forward's): the pair, its range, the bars and the settings fixed across the grid. */
+export const gridHeadFields = {
   pair: z.string(),
   tf: timeframe,
   hedge,
   from: num,
   to: num,
+  /** Bars run (final bars in the range, aligned): indices into the answer are into these. */
   bars: num,
   settings: backtestSettings.omit({ entry: true, exit: true }),
+};
+export const sweepResponse = obj({
+  ...gridHeadFields,
   /** One row per valid combination, in window, entry, exit order. */
   rows: z.array(sweepRowDto),
   /** Index into rows of the best Sharpe ratio (the first on ties). */

@@ -6,9 +6,8 @@
  */
 import { z } from 'zod';
 import { WALKFORWARD_OBJECTIVES } from '../../constants';
-import { backtestSettings } from './analytics';
-import { backtestMetricsDto, pboDto, sweepRowDto } from './backtest';
-import { hedge, nullableNum, num, obj, timeframe } from './common';
+import { backtestMetricsDto, gridHeadFields, pboDto, sweepRowDto } from './backtest';
+import { nullableNum, num, obj } from './common';
 
 const walkForwardFoldDto = obj({
   /** Train bars [trainStart, trainEnd), test bars [testStart, testEnd): ends exclusive. */
@@ -38,14 +37,7 @@ const walkForwardFields = {
 export const walkForwardResult = obj(walkForwardFields);
 /** GET / POST /api/backtest/walkforward: walkForwardResult over stored bars, with the bars' times. */
 export const walkForwardResponse = obj({
-  pair: z.string(),
-  tf: timeframe,
-  hedge,
-  from: num,
-  to: num,
-  /** Bars walked (final bars in the range, aligned): the folds' indices are into these. */
-  bars: num,
-  settings: backtestSettings.omit({ entry: true, exit: true }),
+  ...gridHeadFields,
   train: num,
   test: num,
   anchored: z.boolean(),
